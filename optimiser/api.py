@@ -1,0 +1,91 @@
+"""The main entry point: solve a config and return planner tables."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+
+from .config.types import Config
+from .errors import SolverError
+from .model import build_model
+from .results import Result, build_result
+from .solve.backends import SOLVERS
+from .solve.engine import Solution, run
+from .solve.status import Status
+
+
+def config_hash(config: Config) -> str:
+    """A short fingerprint of the resolved config (same inputs, same hash)."""
+    text = json.dumps(config.raw, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def package_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def solve(
+    config: Config,
+    solver: str = "highs",
+    *,
+    integer: bool | None = None,
+    time_limit: float | None = None,
+    diagnose: bool = True,
+) -> Result:
+    """Solve the planning programme of ``config``.
+
+    ``solver`` is ``"highs"`` (default) or ``"cbc"``. ``integer=True`` makes
+    every lever whole units (a MILP), ``False`` relaxes all of them, ``None``
+    keeps each lever's own ``integer`` setting. An infeasible or unbounded
+    model is not an error: the result's ``status`` says so and its
+    ``diagnosis`` lists what to relax.
+
+    >>> from optimiser import load_config, solve
+    >>> result = solve(load_config("configs/zhejiang.yaml"))
+    >>> result.status.value
+    'optimal'
+    """
+    if solver not in SOLVERS:
+        raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+    started = time.perf_counter()
+    model = build_model(config, integer=integer)
+    built = time.perf_counter()
+    if model.book.violated:
+        solution = Solution(status=Status.INFEASIBLE, solver=solver)
+    else:
+        solution = run(model, solver, time_limit=time_limit)
+    summary: dict[str, Any] = {
+        "name": config.name,
+        "scenario": config.scenario_name or "base",
+        "mode": config.objective.mode,
+        "status": solution.status.value,
+        "objective": solution.objective,
+        "solver": solver,
+        "mip": solution.mip,
+        "tie_break": solution.tie_break_applied,
+        "build_seconds": built - started,
+        "solve_seconds": solution.solve_seconds,
+        "variables": len(model.form.vars.u) + len(model.form.vars.us) + len(model.form.vars.a)
+        + len(model.form.vars.f) + len(model.form.vars.p),
+        "constraints": len(model.book.rows),
+        "config_hash": config_hash(config),
+        "version": package_version(),
+        "notes": list(solution.notes),
+        "warnings": list(config.warnings),
+    }
+    diagnosis = []
+    if diagnose and solution.status is Status.INFEASIBLE:
+        from .diagnose import diagnose_infeasible
+
+        diagnosis = diagnose_infeasible(config, solver, model.book.violated)
+    elif diagnose and solution.status is Status.UNBOUNDED:
+        from .diagnose import diagnose_unbounded
+
+        diagnosis = diagnose_unbounded(config, solver)
+    result = build_result(model, solution, summary, diagnosis)
+    result.summary["seconds"] = time.perf_counter() - started
+    return result

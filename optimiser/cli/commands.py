@@ -1,0 +1,77 @@
+"""The sub-commands: ``solve`` and ``validate``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..solve.backends import SOLVERS
+from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
+
+
+def register(sub: Any) -> None:
+    solve = sub.add_parser("solve", help="solve a config and print (or write) the plan")
+    solve.add_argument("config", type=Path, help="the YAML config file")
+    solve.add_argument("--scenario", help="apply the named scenario from the config ('base': none)")
+    solve.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
+    solve.add_argument("--integer", action="store_true", help="whole units for every lever (a MILP)")
+    solve.add_argument("--time-limit", type=float, help="stop the solver after this many seconds")
+    solve.add_argument("--out", type=Path, help="write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, "
+                       "bottlenecks.csv and config.resolved.yaml into this folder")
+    solve.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
+    solve.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    solve.set_defaults(run=run_solve)
+
+    validate = sub.add_parser("validate", help="check a config and print 'ok' with a summary, or every problem")
+    validate.add_argument("config", type=Path)
+    validate.add_argument("--scenario")
+    validate.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    validate.set_defaults(run=run_validate)
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    from .. import load_config, solve
+    from ..report.files import result_files, write_all
+
+    config = load_config(args.config, scenario=args.scenario)
+    result = solve(config, solver=args.solver, integer=True if args.integer else None, time_limit=args.time_limit)
+    if args.out:
+        write_all(args.out, result_files(result))
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+    else:
+        print(str(result))
+        if args.out:
+            print(f"\nwrote {args.out}/: summary.json plan.csv funding.csv outputs.csv constraints.csv bottlenecks.csv config.resolved.yaml")
+    if result.ok:
+        return EXIT_OK
+    if result.status.value in ("infeasible", "unbounded"):
+        return EXIT_NO_OPTIMUM
+    if not args.json:
+        print(f"the solver stopped without an optimum ({result.status.value})", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from .. import load_config
+
+    config = load_config(args.config, scenario=args.scenario)
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print("ok")
+    print(describe(config))
+    return EXIT_OK
+
+
+def describe(config: Any) -> str:
+    h = config.horizon
+    years = f"{h.start}-{h.start + h.years - 1}" if h.years > 1 else str(h.start)
+    scenario = f", scenario {config.scenario_name}" if config.scenario_name else ""
+    return (
+        f"{config.name}: {config.objective.mode}, {years}, {len(config.institutions)} institutions, "
+        f"{len(config.tiers)} tiers, {len(config.groups)} teacher groups, {len(config.levers)} levers, "
+        f"{len(config.funding)} funding sources, {len(config.scenarios)} scenarios{scenario}"
+    )

@@ -1,0 +1,72 @@
+"""Parse arguments, dispatch to a command, turn errors into exit codes.
+
+Exit codes:
+  0  success (an optimal plan, a valid config, a feasible evaluated plan)
+  2  invalid config, plan file or command-line arguments
+  3  the model is infeasible or unbounded (a diagnosis is printed),
+     or an evaluated plan violates a constraint
+  4  a solver failed or an output file could not be written
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..errors import ConfigError, PlanError, SolverError
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+EXIT_NO_OPTIMUM = 3
+EXIT_FAILED = 4
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import commands
+
+    parser = argparse.ArgumentParser(
+        prog="optimiser",
+        description="Educator workforce planning optimiser: allocate a budget across enterprise lecturers, "
+        "secondments, training bases and tuition subsidies to maximise compound talent output.",
+        epilog="Exit codes: 0 ok, 2 invalid input, 3 infeasible/unbounded or plan violates limits, 4 solver or output failure.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    commands.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return int(args.run(args))
+    except SystemExit as exit_:  # argparse: --help (0) or a usage error (2)
+        return int(exit_.code or 0)
+    except ConfigError as err:
+        if debug:
+            raise
+        print(str(err), file=sys.stderr)
+        return EXIT_INVALID
+    except PlanError as err:
+        if debug:
+            raise
+        print(f"invalid plan: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    except SolverError as err:
+        if debug:
+            raise
+        print(f"solver error: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as err:
+        if debug:
+            raise
+        print(f"could not write output: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,209 @@
+"""Small building blocks for reading raw config data and collecting problems.
+
+A :class:`Checker` walks raw YAML data, records every problem with its file,
+line and key path, and hands back clean Python values (or ``None`` where the
+value was unusable) so one pass finds everything wrong at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import Problem
+from .types import Series
+
+KeyPath = tuple[Any, ...]
+Locations = dict[KeyPath, tuple[str, int]]
+
+
+def dotted(path: KeyPath) -> str:
+    """``("levers", "x", "cost")`` -> ``"levers.x.cost"``; list indices in brackets."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def choices(word: Any, valid: Iterable[str], what: str) -> str:
+    """The fix for an unknown name: "did you mean 'x'? valid <what>s: a, b"."""
+    valid = [str(v) for v in valid]
+    matches = difflib.get_close_matches(str(word), valid, n=1, cutoff=0.6)
+    hint = f"did you mean {matches[0]!r}? " if matches else ""
+    return f"{hint}valid {what}s: {listing(valid)}"
+
+
+def listing(valid: Iterable[str]) -> str:
+    names = sorted(str(v) for v in valid)
+    return ", ".join(names) if names else "(none defined)"
+
+
+class Checker:
+    """Collects problems while raw data is turned into typed values."""
+
+    def __init__(self, file: str | None, locations: Locations) -> None:
+        self.file = file
+        self.locations = locations
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+
+    # -- recording -----------------------------------------------------
+    def locate(self, path: KeyPath) -> tuple[str | None, int | None]:
+        for end in range(len(path), -1, -1):
+            found = self.locations.get(tuple(path[:end]))
+            if found:
+                return found
+        return self.file, None
+
+    def error(self, path: KeyPath, message: str) -> None:
+        file, line = self.locate(path)
+        self.problems.append(Problem(path=dotted(path), message=message, file=file, line=line))
+
+    def warn(self, path: KeyPath, message: str) -> None:
+        file, line = self.locate(path)
+        where = f"{file}:{line}: " if file and line else (f"{file}: " if file else "")
+        self.warnings.append(f"{where}{dotted(path)}: {message}")
+
+    # -- shapes --------------------------------------------------------
+    def mapping(
+        self,
+        value: Any,
+        path: KeyPath,
+        allowed: Iterable[str] | None = None,
+        required: Iterable[str] = (),
+        what: str = "a mapping of keys to values",
+    ) -> dict[str, Any] | None:
+        """Check ``value`` is a mapping with only ``allowed`` keys and every ``required`` one."""
+        if not isinstance(value, dict):
+            self.error(path, f"expected {what}, got {_show(value)}")
+            return None
+        if allowed is not None:
+            allowed = list(allowed)
+            for key in value:
+                if key not in allowed:
+                    self.error(
+                        path + (key,),
+                        f"unknown key {key!r}; {choices(key, allowed, 'key')}",
+                    )
+        for key in required:
+            if key not in value:
+                self.error(path, f"missing required key {key!r}")
+        return value
+
+    def names_mapping(self, value: Any, path: KeyPath, what: str) -> dict[str, Any]:
+        """A mapping from user-chosen names (tiers, levers, ...) to their settings."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(path, f"expected a mapping of {what} by name, got {_show(value)}")
+            return {}
+        clean: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.strip():
+                self.error(path + (key,), f"a {what} name must be non-empty text, got {_show(key)}")
+                continue
+            clean[key] = item
+        return clean
+
+    def text(self, value: Any, path: KeyPath, what: str = "text") -> str | None:
+        if isinstance(value, str) and value.strip():
+            return value
+        self.error(path, f"expected {what}, got {_show(value)}")
+        return None
+
+    def flag(self, value: Any, path: KeyPath) -> bool | None:
+        if isinstance(value, bool):
+            return value
+        self.error(path, f"expected true or false, got {_show(value)}")
+        return None
+
+    def number(
+        self,
+        value: Any,
+        path: KeyPath,
+        *,
+        what: str = "a number",
+        low: float | None = 0.0,
+        high: float | None = None,
+        low_open: bool = False,
+        integer: bool = False,
+    ) -> float | None:
+        """A finite number within ``[low, high]`` (``(low, high]`` with ``low_open``)."""
+        expected = f"expected {what}"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.error(path, f"{expected}, got {_show(value)}")
+            return None
+        if not math.isfinite(value):
+            self.error(path, f"{expected}, got {_show(value)} (not a finite number)")
+            return None
+        if integer and float(value) != int(value):
+            self.error(path, f"{expected}, got {_show(value)} (not a whole number)")
+            return None
+        if low is not None and (value < low or (low_open and value == low)):
+            self.error(path, f"{expected}, got {_show(value)}")
+            return None
+        if high is not None and value > high:
+            self.error(path, f"{expected}, got {_show(value)}")
+            return None
+        return int(value) if integer else float(value)
+
+    def series(self, value: Any, path: KeyPath, **limits: Any) -> Series | None:
+        """A number for every year, or a mapping ``{year: number}`` (a step function)."""
+        if isinstance(value, dict):
+            if not value:
+                self.error(path, "expected a number or a mapping {year: value}, got an empty mapping")
+                return None
+            points: dict[int, float] = {}
+            for year, item in value.items():
+                if isinstance(year, bool) or not isinstance(year, int):
+                    self.error(path + (year,), f"a series key must be a year such as 2025, got {_show(year)}")
+                    continue
+                checked = self.number(item, path + (year,), **limits)
+                if checked is not None:
+                    points[year] = checked
+            return Series.of(points) if len(points) == len(value) else None
+        checked = self.number(value, path, **limits)
+        return None if checked is None else Series.of(checked)
+
+    def name_list(self, value: Any, path: KeyPath, valid: Iterable[str], what: str) -> tuple[str, ...] | None:
+        """A list of names that must each be one of ``valid``."""
+        valid = list(valid)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(path, f"expected a list of {what} names, got {_show(value)}")
+            return None
+        ok = True
+        for index, item in enumerate(value):
+            if item not in valid:
+                self.error(
+                    path + (index,),
+                    f"unknown {what} {_show(item)}; {choices(item, valid, what)}",
+                )
+                ok = False
+        if len(set(map(str, value))) != len(value):
+            self.error(path, f"a {what} is listed twice in {value!r}")
+            ok = False
+        return tuple(value) if ok else None
+
+    def reference(self, value: Any, path: KeyPath, valid: Iterable[str], what: str) -> str | None:
+        valid = list(valid)
+        if value in valid:
+            return str(value)
+        self.error(path, f"unknown {what} {_show(value)}; {choices(value, valid, what)}")
+        return None
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing (empty value)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)

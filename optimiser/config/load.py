@@ -1,0 +1,233 @@
+"""Load a config file, read institutions from CSV, apply scenarios and changes."""
+
+from __future__ import annotations
+
+import copy
+import csv
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, Problem
+from .checker import KeyPath, Locations, choices, dotted
+from .types import Config
+from .validate import build_config
+from .yamlsource import read_yaml
+
+
+def load_config(path: str | Path, scenario: str | None = None) -> Config:
+    """Read, validate and return the config in ``path``, with ``scenario`` applied.
+
+    Raises :class:`~optimiser.ConfigError` listing every problem found, each
+    with file, line and key path.
+
+    >>> from optimiser import load_config
+    >>> config = load_config("configs/zhejiang.yaml")
+    >>> config.horizon.start
+    2025
+    """
+    path = Path(path)
+    raw, lines = read_yaml(path)
+    locations: Locations = {key: (str(path), line) for key, line in lines.items()}
+    if isinstance(raw, dict) and isinstance(raw.get("institutions"), dict):
+        raw = dict(raw)
+        raw["institutions"] = _institutions_from_file(raw["institutions"], path, locations)
+    config = build_config(raw, locations, str(path))
+    return apply_scenario(config, scenario) if scenario else config
+
+
+def _with_locations(config: Config, locations: Locations) -> Config:
+    object.__setattr__(config, "_locations", locations)
+    return config
+
+
+def locations_of(config: Config) -> Locations:
+    """Where each key of ``config`` was written (file and line), when known."""
+    return getattr(config, "_locations", {})
+
+
+def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: Locations) -> Any:
+    where = locations.get(("institutions",), (str(config_path), 0))
+    extra = set(spec) - {"file"}
+    if "file" not in spec or extra or not isinstance(spec.get("file"), str):
+        raise ConfigError(
+            [Problem("institutions", "expected a list of institutions or {file: institutions.csv}", where[0], where[1])]
+        )
+    csv_path = (config_path.parent / spec["file"]).resolve()
+    try:
+        with csv_path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            rows = []
+            for row in reader:
+                rows.append((reader.line_num, row))
+            header = reader.fieldnames or []
+    except FileNotFoundError as err:
+        raise ConfigError(
+            [Problem("institutions.file", f"CSV file not found: {csv_path}; the path is relative to the config file", *where)]
+        ) from err
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise ConfigError([Problem("institutions.file", f"cannot read {csv_path}: {err}", *where)]) from err
+    if "name" not in header:
+        raise ConfigError([Problem("", f"the header has no 'name' column (columns: {', '.join(header)})", str(csv_path), 1)])
+    institutions: list[dict[str, Any]] = []
+    for index, (line, row) in enumerate(rows):
+        record: dict[str, Any] = {}
+        locations[("institutions", index)] = (str(csv_path), line)
+        for column, cell in row.items():
+            if column is None:
+                raise ConfigError([Problem("", "this row has more cells than the header has columns", str(csv_path), line)])
+            cell = (cell or "").strip()
+            if cell == "":
+                continue
+            parts = column.strip().split(".")
+            target = record
+            for part in parts[:-1]:
+                target = target.setdefault(part, {})
+                if not isinstance(target, dict):
+                    raise ConfigError([Problem("", f"column {column!r} clashes with another column", str(csv_path), 1)])
+            key = parts[-1]
+            if parts == ["tiers"]:
+                target[key] = [t.strip() for t in cell.split(";") if t.strip()]
+            elif parts == ["name"]:
+                target[key] = cell
+            else:
+                target[key] = _cell_value(cell)
+            locations[("institutions", index, *parts)] = (str(csv_path), line)
+        institutions.append(record)
+    return institutions
+
+
+def _cell_value(cell: str) -> Any:
+    try:
+        number = float(cell.replace(",", "")) if cell.replace(",", "").replace(".", "", 1).lstrip("-").isdigit() else float(cell)
+    except ValueError:
+        return cell
+    return int(number) if number.is_integer() else number
+
+
+def _split(path: str) -> list[str]:
+    return [part for part in path.split(".") if part != ""]
+
+
+def _resolve_parent(raw: Any, parts: list[str]) -> tuple[Any, Any, str | None]:
+    """Walk ``parts[:-1]`` in ``raw``; return (parent, key, error)."""
+    node = raw
+    for depth, part in enumerate(parts[:-1]):
+        here = ".".join(parts[:depth]) or "the top level"
+        node, error = _child(node, part, here)
+        if error:
+            return None, None, error
+    last = parts[-1]
+    if isinstance(node, list):
+        node_index, error = _list_index(node, last, ".".join(parts[:-1]))
+        return (node, node_index, error)
+    if not isinstance(node, dict):
+        return None, None, f"{'.'.join(parts[:-1])} is a single value, not a section with keys"
+    return node, last, None
+
+
+def _child(node: Any, part: str, here: str) -> tuple[Any, str | None]:
+    if isinstance(node, dict):
+        if part in node:
+            return node[part], None
+        key = int(part) if part.isdigit() and int(part) in node else None
+        if key is not None:
+            return node[key], None
+        return None, f"no key {part!r} under {here}; {choices(part, [str(k) for k in node], 'key')}"
+    if isinstance(node, list):
+        index, error = _list_index(node, part, here)
+        return (None, error) if error else (node[index], None)
+    return None, f"{here} is a single value, not a section with keys"
+
+
+def _list_index(node: list[Any], part: str, here: str) -> tuple[int, str | None]:
+    if part.isdigit() and int(part) < len(node):
+        return int(part), None
+    names = [item.get("name") for item in node if isinstance(item, dict)]
+    if part in names:
+        return names.index(part), None
+    return 0, f"no entry {part!r} in {here}; {choices(part, [str(n) for n in names], 'name')} (or an index 0..{len(node) - 1})"
+
+
+def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
+    """Set a dotted key path in raw config data; return an error message or None.
+
+    Years in series are written as keys (``policies.min_double_qualified_share.2027``),
+    institutions by name or index (``institutions.Research universities.training_seats``).
+    """
+    parts = _split(path)
+    if not parts:
+        return "empty key path"
+    parent, key, error = _resolve_parent(raw, parts)
+    if error:
+        return error
+    if isinstance(parent, dict) and isinstance(key, str) and key.isdigit() and key not in parent:
+        key = int(key)
+    parent[key] = copy.deepcopy(value)
+    return None
+
+
+def get_path(raw: Any, path: str) -> Any:
+    """The value at a dotted key path (raises KeyError with a helpful message)."""
+    node = raw
+    parts = _split(path)
+    for depth, part in enumerate(parts):
+        node, error = _child(node, part, ".".join(parts[:depth]) or "the top level")
+        if error:
+            raise KeyError(error)
+    return node
+
+
+def apply_changes(config: Config, changes: dict[str, Any], label: str) -> Config:
+    """A new config with ``changes`` (dotted path -> value) applied and validated again."""
+    raw = copy.deepcopy(config.raw)
+    problems: list[Problem] = []
+    locations = locations_of(config)
+    file = str(config.source) if config.source else None
+    for path, value in changes.items():
+        error = set_path(raw, str(path), value)
+        if error:
+            problems.append(Problem(f"{label}.{path}" if label else str(path), error, file, None))
+    if problems:
+        raise ConfigError(problems)
+    try:
+        changed = build_config(raw, locations, file, scenario_name=config.scenario_name, check_scenarios=False)
+    except ConfigError as err:
+        raise ConfigError([_relabel(p, label, changes, locations) for p in err.problems]) from err
+    return _with_locations(changed, locations)
+
+
+def _relabel(problem: Problem, label: str, changes: dict[str, Any], locations: Locations) -> Problem:
+    """Point a problem found after changes at the change that caused it, if any."""
+    for path in changes:
+        if problem.path.replace("[", ".").replace("]", "").startswith(str(path).split(".")[0]):
+            file, line = locations.get(tuple(label.split(".")) + (path,), (problem.file, None))
+            return Problem(f"{label}.{path}" if label else problem.path, f"after this change, {problem.path}: {problem.message}", file, line)
+    return problem
+
+
+def apply_scenario(config: Config, name: str) -> Config:
+    """The config with scenario ``name`` applied; ``base`` means no changes."""
+    if name == "base":
+        return config
+    if name not in config.scenarios:
+        valid = ["base", *config.scenarios]
+        file = str(config.source) if config.source else None
+        raise ConfigError([Problem("scenarios", f"no scenario {name!r}; {choices(name, valid, 'scenario')}", file, None)])
+    scenario = config.scenarios[name]
+    changed = apply_changes(config, scenario.changes, label=f"scenarios.{name}.set")
+    object.__setattr__(changed, "scenario_name", name)
+    return changed
+
+
+def scenario_problems(config: Config) -> list[Problem]:
+    """Problems in any scenario of ``config`` (each applied and validated)."""
+    problems: list[Problem] = []
+    for name in config.scenarios:
+        try:
+            apply_scenario(config, name)
+        except ConfigError as err:
+            problems.extend(err.problems)
+    return problems
+
+
+__all__ = ["load_config", "apply_changes", "apply_scenario", "set_path", "get_path", "dotted", "KeyPath"]

@@ -1,0 +1,449 @@
+"""Turn raw config data into a validated :class:`~optimiser.config.types.Config`.
+
+Every rule of the config contract is checked here, once. Problems are
+collected, not raised one by one, so a planner sees everything wrong with a
+file in a single run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from .checker import Checker, KeyPath, Locations, listing
+from .types import (
+    COURSES,
+    Config,
+    FundingSource,
+    Horizon,
+    Institution,
+    Lever,
+    Objective,
+    Policies,
+    Scenario,
+    Series,
+    TeacherGroup,
+    Tier,
+)
+
+TOP_KEYS = (
+    "name", "horizon", "discount_rate", "objective", "courses", "tiers", "teacher_groups",
+    "levers", "policies", "funding", "total_budget", "institutions", "scenarios",
+)
+REQUIRED_TOP = ("name", "horizon", "courses", "tiers", "teacher_groups", "institutions")
+LEVER_KINDS = ("hire", "convert", "build", "subsidise")
+COMMON_LEVER_KEYS = (
+    "kind", "min_per_year", "max_per_year", "region_max_per_year", "max_total",
+    "available_from", "integer", "institutions",
+)
+KIND_KEYS: dict[str, tuple[str, ...]] = {
+    "hire": ("group", "cost"),
+    "convert": ("from", "to", "cost", "away", "lifetime", "max_share_per_year"),
+    "build": ("seats_per_unit", "seat_hours", "capex", "opex", "lifetime"),
+    "subsidise": ("tiers", "cost", "induced_intake"),
+}
+KIND_REQUIRED: dict[str, tuple[str, ...]] = {
+    "hire": ("group", "cost"),
+    "convert": ("from", "to", "cost"),
+    "build": ("capex",),
+    "subsidise": ("tiers", "cost"),
+}
+POLICY_KEYS = ("min_double_qualified_share", "max_external_ratio")
+INSTITUTION_KEYS = ("name", "tiers", "teachers", "intake", "max_intake", "training_seats", "policies")
+
+MONEY = "a non-negative number of yuan"
+SHARE = "a share between 0 and 1"
+
+
+def build_config(
+    raw: Any,
+    locations: Locations,
+    file: str | None,
+    *,
+    scenario_name: str | None = None,
+    check_scenarios: bool = True,
+) -> Config:
+    """Validate ``raw`` (parsed YAML) and return the frozen config, or raise :class:`ConfigError`."""
+    check = Checker(file, locations)
+    config = _read(raw, check, file, scenario_name)
+    if check.problems or config is None:
+        raise ConfigError(check.problems)
+    object.__setattr__(config, "_locations", locations)
+    if check_scenarios:
+        from .load import scenario_problems
+
+        problems = scenario_problems(config)
+        if problems:
+            raise ConfigError(problems)
+    return config
+
+
+def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None) -> Config | None:
+    top = check.mapping(raw, (), TOP_KEYS, REQUIRED_TOP, what="a mapping of config sections (name, horizon, ...)")
+    if top is None:
+        return None
+    name = check.text(top.get("name"), ("name",), "the plan's name as text") if "name" in top else None
+    horizon = _horizon(top.get("horizon"), check) if "horizon" in top else None
+    discount = 0.0
+    if "discount_rate" in top:
+        discount = check.number(top["discount_rate"], ("discount_rate",), what="a rate between 0 and 1", high=1.0) or 0.0
+    courses = _courses(top.get("courses"), check) if "courses" in top else {}
+    tiers = _tiers(top.get("tiers"), check) if "tiers" in top else {}
+    groups = _groups(top.get("teacher_groups"), check) if "teacher_groups" in top else {}
+    lever_names = list(check.names_mapping(top.get("levers"), ("levers",), "lever"))
+    levers = _levers(top.get("levers"), check, tiers, groups)
+    policies = _policies(top.get("policies"), ("policies",), check)
+    funding = _funding(top.get("funding"), check, lever_names)
+    total_budget = None
+    if top.get("total_budget") is not None:
+        total_budget = check.number(top["total_budget"], ("total_budget",), what=MONEY)
+    institutions = _institutions(top.get("institutions"), check, tiers, groups) if "institutions" in top else ()
+    objective = _objective(top.get("objective"), check, tiers)
+    scenarios = _scenarios(top.get("scenarios"), check)
+    _cross_checks(check, levers, funding, institutions, groups, horizon)
+    if check.problems or name is None or horizon is None:
+        return None
+    return Config(
+        name=name,
+        horizon=horizon,
+        objective=objective,
+        courses=courses,
+        tiers=tiers,
+        groups=groups,
+        levers=levers,
+        policies=policies,
+        funding=funding,
+        institutions=institutions,
+        scenarios=scenarios,
+        discount_rate=discount,
+        total_budget=total_budget,
+        source=Path(file) if file else None,
+        scenario_name=scenario_name,
+        raw=raw,
+        warnings=tuple(check.warnings),
+    )
+
+
+def _horizon(value: Any, check: Checker) -> Horizon | None:
+    path: KeyPath = ("horizon",)
+    data = check.mapping(value, path, ("start", "years"), ("start", "years"), what="a mapping {start: year, years: count}")
+    if data is None or "start" not in data or "years" not in data:
+        return None
+    start = check.number(data["start"], path + ("start",), what="a year such as 2025", low=None, integer=True)
+    years = check.number(data["years"], path + ("years",), what="a whole number of years, at least 1", low=1, integer=True)
+    if start is None or years is None:
+        return None
+    return Horizon(int(start), int(years))
+
+
+def _courses(value: Any, check: Checker) -> dict[str, float]:
+    data = check.mapping(value, ("courses",), COURSES, COURSES, what="a mapping of the three course types")
+    sizes: dict[str, float] = {}
+    if data is None:
+        return sizes
+    for course in COURSES:
+        if course not in data:
+            continue
+        path = ("courses", course)
+        item = check.mapping(data[course], path, ("class_size",), ("class_size",), what="a mapping {class_size: students}")
+        if item and "class_size" in item:
+            size = check.number(item["class_size"], path + ("class_size",), what="a positive number of students", low_open=True)
+            if size is not None:
+                sizes[course] = size
+    return sizes
+
+
+def _tiers(value: Any, check: Checker) -> dict[str, Tier]:
+    tiers: dict[str, Tier] = {}
+    raw = check.names_mapping(value, ("tiers",), "tier")
+    if not raw:
+        check.error(("tiers",), "define at least one talent tier (for example basic, professional, senior)")
+    for name, item in raw.items():
+        path: KeyPath = ("tiers", name)
+        keys = ("duration", "completion_rate", "weight", "hours", "demand")
+        data = check.mapping(item, path, keys, ("duration", "hours"))
+        if data is None:
+            continue
+        duration = None
+        if "duration" in data:
+            duration = check.number(
+                data["duration"], path + ("duration",), what="a whole number of years of study, at least 1", low=1, integer=True
+            )
+        completion = 1.0
+        if "completion_rate" in data:
+            completion = check.number(data["completion_rate"], path + ("completion_rate",), what=SHARE, high=1.0)
+        weight = 1.0
+        if "weight" in data:
+            weight = check.number(data["weight"], path + ("weight",), what="a non-negative value per graduate")
+        hours: dict[str, float] = {}
+        if "hours" in data:
+            hours_data = check.mapping(data["hours"], path + ("hours",), COURSES, COURSES, what="a mapping of hours per course type")
+            for course in COURSES:
+                if hours_data and course in hours_data:
+                    number = check.number(
+                        hours_data[course], path + ("hours", course), what="a non-negative number of hours per student and year"
+                    )
+                    if number is not None:
+                        hours[course] = number
+        demand = None
+        if data.get("demand") is not None:
+            demand = check.series(data["demand"], path + ("demand",), what="a non-negative number of graduates per year")
+        if duration is not None and completion is not None and weight is not None and len(hours) == len(COURSES):
+            tiers[name] = Tier(name, int(duration), hours, completion, weight, demand)
+    return tiers
+
+
+def _groups(value: Any, check: Checker) -> dict[str, TeacherGroup]:
+    groups: dict[str, TeacherGroup] = {}
+    raw = check.names_mapping(value, ("teacher_groups",), "teacher group")
+    if not raw:
+        check.error(("teacher_groups",), "define at least one teacher group")
+    for name, item in raw.items():
+        path: KeyPath = ("teacher_groups", name)
+        data = check.mapping(item, path, ("qualified", "hours", "external"), ("qualified", "hours"))
+        if data is None or "qualified" not in data or "hours" not in data:
+            continue
+        qualified = check.name_list(data["qualified"], path + ("qualified",), COURSES, "course type")
+        hours = check.number(data["hours"], path + ("hours",), what="a positive number of teaching hours per year", low_open=True)
+        external = check.flag(data["external"], path + ("external",)) if "external" in data else False
+        if qualified is not None and hours is not None and external is not None:
+            groups[name] = TeacherGroup(name, frozenset(qualified), hours, external)
+    return groups
+
+
+def _levers(value: Any, check: Checker, tiers: dict[str, Tier], groups: dict[str, TeacherGroup]) -> dict[str, Lever]:
+    levers: dict[str, Lever] = {}
+    for name, item in check.names_mapping(value, ("levers",), "lever").items():
+        lever = _lever(name, item, check, tiers, groups)
+        if lever is not None:
+            levers[name] = lever
+    return levers
+
+
+def _lever(name: str, item: Any, check: Checker, tiers: dict[str, Tier], groups: dict[str, TeacherGroup]) -> Lever | None:
+    path: KeyPath = ("levers", name)
+    if not isinstance(item, dict):
+        check.error(path, f"expected a mapping with a 'kind' ({', '.join(LEVER_KINDS)}) and its settings")
+        return None
+    kind = item.get("kind")
+    if kind not in LEVER_KINDS:
+        check.reference(kind, path + ("kind",), LEVER_KINDS, "lever kind")
+        return None
+    allowed = COMMON_LEVER_KEYS + KIND_KEYS[kind]
+    before = len(check.problems)
+    data = check.mapping(item, path, allowed, KIND_REQUIRED[kind])
+    assert data is not None
+    fields: dict[str, Any] = {"name": name, "kind": kind}
+
+    def money(key: str) -> None:
+        if key in data:
+            fields[key] = check.number(data[key], path + (key,), what=MONEY)
+
+    money("cost")
+    if kind == "hire" and "group" in data:
+        fields["group"] = check.reference(data["group"], path + ("group",), groups, "teacher group")
+    if kind == "convert":
+        if "from" in data:
+            fields["source_group"] = check.reference(data["from"], path + ("from",), groups, "teacher group")
+        if "to" in data:
+            fields["target_group"] = check.reference(data["to"], path + ("to",), groups, "teacher group")
+        for key, group in (("from", fields.get("source_group")), ("to", fields.get("target_group"))):
+            if group and groups[group].external:
+                check.error(path + (key,), f"secondments convert in-house teachers, but {group!r} is external")
+        if fields.get("source_group") and fields.get("source_group") == fields.get("target_group"):
+            check.error(path + ("to",), f"'from' and 'to' are the same group ({data['to']!r}); a conversion needs two groups")
+        if "away" in data:
+            fields["away"] = check.number(data["away"], path + ("away",), what=SHARE + " (share of the year's hours lost)", high=1.0)
+        if "max_share_per_year" in data:
+            fields["max_share_per_year"] = check.number(
+                data["max_share_per_year"], path + ("max_share_per_year",), what=SHARE + " of in-house teachers", high=1.0
+            )
+    if kind in ("convert", "build") and data.get("lifetime") is not None:
+        fields["lifetime"] = check.number(data["lifetime"], path + ("lifetime",), what="a whole number of years, at least 1", low=1, integer=True)
+    if kind == "build":
+        for key, what in (("seats_per_unit", "a positive number of seats"), ("seat_hours", "a positive number of training hours per seat and year")):
+            if key in data:
+                fields[key] = check.number(data[key], path + (key,), what=what, low_open=True)
+        money("capex")
+        money("opex")
+    if kind == "subsidise":
+        if "tiers" in data:
+            fields["tiers"] = check.name_list(data["tiers"], path + ("tiers",), tiers, "tier")
+        if "induced_intake" in data:
+            fields["induced_intake"] = check.number(
+                data["induced_intake"], path + ("induced_intake",), what="a non-negative number of extra enrolments per subsidised place"
+            )
+    units = "a non-negative number of units per year" if kind != "subsidise" else "a non-negative number of subsidised places per year"
+    for key in ("min_per_year", "max_per_year", "region_max_per_year"):
+        if data.get(key) is not None:
+            fields[key] = check.series(data[key], path + (key,), what=units)
+    if data.get("max_total") is not None:
+        fields["max_total"] = check.number(data["max_total"], path + ("max_total",), what="a non-negative number of units over the horizon")
+    if data.get("available_from") is not None:
+        fields["available_from"] = check.number(data["available_from"], path + ("available_from",), what="a year such as 2026", low=None, integer=True)
+    if "integer" in data:
+        fields["integer"] = check.flag(data["integer"], path + ("integer",))
+    if data.get("institutions") is not None:
+        # Checked against the institution names once those are read.
+        names = data["institutions"]
+        fields["institutions"] = tuple(names) if isinstance(names, list) else names
+    if len(check.problems) > before or any(v is None for v in fields.values()):
+        return None
+    return Lever(**fields)
+
+
+def _policies(value: Any, path: KeyPath, check: Checker) -> Policies:
+    if value is None:
+        return Policies()
+    data = check.mapping(value, path, POLICY_KEYS)
+    if data is None:
+        return Policies()
+    share = None
+    if data.get("min_double_qualified_share") is not None:
+        share = check.series(data["min_double_qualified_share"], path + ("min_double_qualified_share",), what=SHARE, high=1.0)
+    ratio = None
+    if data.get("max_external_ratio") is not None:
+        ratio = check.series(
+            data["max_external_ratio"], path + ("max_external_ratio",), what="a non-negative ratio of external to in-house teachers"
+        )
+    return Policies(share, ratio)
+
+
+def _funding(value: Any, check: Checker, lever_names: list[str]) -> dict[str, FundingSource]:
+    sources: dict[str, FundingSource] = {}
+    for name, item in check.names_mapping(value, ("funding",), "funding source").items():
+        path: KeyPath = ("funding", name)
+        data = check.mapping(item, path, ("per_year", "funds"), ("per_year", "funds"))
+        if data is None or "per_year" not in data or "funds" not in data:
+            continue
+        per_year = check.series(data["per_year"], path + ("per_year",), what=MONEY + " per year")
+        funds = tuple(lever_names) if data["funds"] == "all" else check.name_list(data["funds"], path + ("funds",), lever_names, "lever")
+        if per_year is not None and funds is not None:
+            sources[name] = FundingSource(name, per_year, funds)
+    return sources
+
+
+def _institutions(value: Any, check: Checker, tiers: dict[str, Tier], groups: dict[str, TeacherGroup]) -> tuple[Institution, ...]:
+    if not isinstance(value, list) or not value:
+        check.error(("institutions",), "expected a non-empty list of institutions, or {file: institutions.csv}")
+        return ()
+    result: list[Institution] = []
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        path: KeyPath = ("institutions", index)
+        data = check.mapping(item, path, INSTITUTION_KEYS, ("name", "teachers", "intake"))
+        if data is None:
+            continue
+        before = len(check.problems)
+        name = check.text(data.get("name"), path + ("name",), "the institution's name as text") if "name" in data else None
+        if name is not None and name in seen:
+            check.error(path + ("name",), f"institution name {name!r} is used twice; names must be unique")
+        seen.add(str(name))
+        offered = tuple(tiers)
+        if data.get("tiers") is not None:
+            offered = check.name_list(data["tiers"], path + ("tiers",), tiers, "tier") or ()
+        teachers = _amounts(data.get("teachers"), path + ("teachers",), check, groups, "teacher group", "a non-negative number of teachers")
+        intake = _amounts(data.get("intake"), path + ("intake",), check, offered, "tier offered here", "a non-negative number of students per year")
+        max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, offered, "tier offered here", "a non-negative number of students per year")
+        for tier in offered:
+            if "intake" in data and tier not in intake and isinstance(data.get("intake"), dict) and tier not in data["intake"]:
+                check.error(path + ("intake",), f"no baseline intake for tier {tier!r}, which this institution offers; add intake.{tier} (0 if none)")
+            if tier in intake and tier in max_intake and intake[tier] > max_intake[tier]:
+                check.error(
+                    path + ("max_intake", tier),
+                    f"max_intake ({max_intake[tier]:g}) is below the baseline intake ({intake[tier]:g}); raise max_intake or lower intake",
+                )
+        seats = 0.0
+        if "training_seats" in data:
+            seats = check.number(data["training_seats"], path + ("training_seats",), what="a non-negative number of seats") or 0.0
+        policies = _policies(data.get("policies"), path + ("policies",), check)
+        if len(check.problems) == before and name is not None:
+            result.append(Institution(name, offered, teachers, intake, max_intake, seats, policies))
+    return tuple(result)
+
+
+def _amounts(value: Any, path: KeyPath, check: Checker, valid: Any, what: str, unit: str) -> dict[str, float]:
+    if value is None:
+        return {}
+    data = check.mapping(value, path, what=f"a mapping of {what} to numbers")
+    result: dict[str, float] = {}
+    for key, item in (data or {}).items():
+        if check.reference(key, path + (key,), valid, what) is None:
+            continue
+        number = check.number(item, path + (key,), what=unit)
+        if number is not None:
+            result[key] = number
+    return result
+
+
+def _objective(value: Any, check: Checker, tiers: dict[str, Tier]) -> Objective:
+    if value is None:
+        return Objective()
+    path: KeyPath = ("objective",)
+    data = check.mapping(value, path, ("mode", "tie_break", "targets"))
+    if data is None:
+        return Objective()
+    mode = data.get("mode", "max_output")
+    if mode not in ("max_output", "min_cost"):
+        check.reference(mode, path + ("mode",), ("max_output", "min_cost"), "objective mode")
+        mode = "max_output"
+    tie_break = check.flag(data["tie_break"], path + ("tie_break",)) if "tie_break" in data else True
+    targets: dict[str, Series] = {}
+    if "targets" in data:
+        if mode != "min_cost":
+            check.error(path + ("targets",), "targets are used only in min_cost mode; set objective.mode: min_cost or remove targets")
+        raw = check.mapping(data["targets"], path + ("targets",), what="a mapping of tiers to annual compound output")
+        for tier, item in (raw or {}).items():
+            if check.reference(tier, path + ("targets", tier), tiers, "tier") is None:
+                continue
+            series = check.series(item, path + ("targets", tier), what="a non-negative number of compound graduates per year")
+            if series is not None:
+                targets[tier] = series
+    elif mode == "min_cost":
+        check.error(path, "min_cost mode needs objective.targets (annual compound output per tier to reach at least cost)")
+    return Objective(mode, bool(tie_break), targets)
+
+
+def _scenarios(value: Any, check: Checker) -> dict[str, Scenario]:
+    scenarios: dict[str, Scenario] = {}
+    for name, item in check.names_mapping(value, ("scenarios",), "scenario").items():
+        path: KeyPath = ("scenarios", name)
+        if name == "base":
+            check.error(path, "'base' is reserved for the config without changes; choose another name")
+            continue
+        data = check.mapping(item, path, ("description", "set"), ("set",))
+        if data is None or "set" not in data:
+            continue
+        description = ""
+        if "description" in data:
+            description = check.text(data["description"], path + ("description",), "a description as text") or ""
+        changes = check.mapping(data["set"], path + ("set",), what="a mapping {dotted.key.path: new value}")
+        if changes is not None:
+            scenarios[name] = Scenario(name, description, dict(changes))
+    return scenarios
+
+
+def _cross_checks(
+    check: Checker,
+    levers: dict[str, Lever],
+    funding: dict[str, FundingSource],
+    institutions: tuple[Institution, ...],
+    groups: dict[str, TeacherGroup],
+    horizon: Horizon | None,
+) -> None:
+    names = [inst.name for inst in institutions]
+    for lever in levers.values():
+        path: KeyPath = ("levers", lever.name)
+        if lever.institutions is not None and institutions:
+            check.name_list(list(lever.institutions), path + ("institutions",), names, "institution")
+        if not any(lever.name in source.funds for source in funding.values()):
+            check.warn(
+                path,
+                f"no funding source may pay for lever {lever.name!r}, so it stays at zero; "
+                f"add it to some source's funds (sources: {listing(funding)})",
+            )
+        if horizon and lever.available_from is not None and lever.available_from >= horizon.start + horizon.years:
+            check.warn(path + ("available_from",), f"{lever.available_from} is after the horizon ends, so the lever is never used")
+    if groups and not any(not g.external for g in groups.values()):
+        check.error(("teacher_groups",), "at least one teacher group must be in-house (external: false)")

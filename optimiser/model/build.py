@@ -1,0 +1,80 @@
+"""Assemble the PuLP problem for a config: variables, constraints, objective."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulp
+
+from ..config.types import Config
+from . import constraints
+from .formulation import MONEY_SCALE, Formulation, Terms, add_terms
+from .rows import RowBook
+
+
+@dataclass
+class Model:
+    """A built programme and the bookkeeping needed to read its solution.
+
+    ``output`` is the weighted, discounted compound output (the max_output
+    objective, in graduates); ``cost`` the total cost in thousands of yuan.
+    """
+
+    config: Config
+    problem: pulp.LpProblem
+    form: Formulation
+    book: RowBook
+    output: Terms
+    cost: Terms
+
+    @property
+    def mode(self) -> str:
+        return self.config.objective.mode
+
+    @property
+    def objective_scale(self) -> float:
+        """Planner units of the objective per solver unit (yuan per thousand yuan in min_cost)."""
+        return 1.0 / MONEY_SCALE if self.mode == "min_cost" else 1.0
+
+    @property
+    def is_mip(self) -> bool:
+        return any(var.cat == pulp.LpInteger for var in (*self.form.vars.u.values(), *self.form.vars.us.values()))
+
+
+def weighted_output(form: Formulation) -> Terms:
+    """Σ_t (1+r)^-(t-start) Σ_{i,k} weight_k · o[i,k,t]."""
+    cfg = form.config
+    total: Terms = {}
+    for inst in cfg.institutions:
+        for k in inst.tiers:
+            weight = cfg.tiers[k].weight
+            for t in form.years:
+                add_terms(total, form.output_terms(inst, k, t), weight * cfg.discount(t))
+    return total
+
+
+def build_model(config: Config, *, integer: bool | None = None, elastic: bool = False) -> Model:
+    """Build the linear programme of MODEL.md for ``config``.
+
+    ``integer`` overrides every lever's ``integer`` setting when given.
+    ``elastic`` adds penalised slack to policy, target, funding and lever
+    limits (used to explain infeasibility); its objective is the total
+    relative relaxation.
+    """
+    sense = pulp.LpMinimize if (config.objective.mode == "min_cost" or elastic) else pulp.LpMaximize
+    problem = pulp.LpProblem("plan", sense)
+    form = Formulation(config, integer=integer)
+    book = RowBook(problem, elastic=elastic)
+    for add in constraints.ALL:
+        if add is constraints.targets and config.objective.mode != "min_cost":
+            continue
+        add(form, book)
+    cost = constraints.funding(form, book)
+    output = weighted_output(form)
+    if elastic:
+        problem.setObjective(pulp.LpAffineExpression({slack: weight for _, slack, weight in book.slacks}))
+    elif config.objective.mode == "min_cost":
+        problem.setObjective(pulp.LpAffineExpression(cost))
+    else:
+        problem.setObjective(pulp.LpAffineExpression(output))
+    return Model(config, problem, form, book, output, cost)

@@ -1,0 +1,67 @@
+"""The JSON summary of a result (``solve --json`` and ``summary.json``)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..results import Result
+
+TOP_BINDING = 20
+
+
+def _num(value: Any) -> Any:
+    """JSON has no NaN: missing numbers become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def result_dict(result: Result) -> dict[str, Any]:
+    summary = result.summary
+    binding = result.binding_constraints().head(TOP_BINDING)
+    data: dict[str, Any] = {
+        "name": summary.get("name"),
+        "scenario": summary.get("scenario"),
+        "mode": summary.get("mode"),
+        "status": result.status.value,
+        "objective": _num(result.objective),
+        "total_cost": _num(result.total_cost),
+        "cost_per_compound_graduate": _num(summary.get("cost_per_compound_graduate")),
+        "compound_output": result.compound_output(),
+        "single_skill_output": result.single_skill_output(),
+        "spend_by_lever": result.spend_by_lever(),
+        "spend_by_source": result.spend_by_source(),
+        "spend_by_year": {
+            int(k): float(v) for k, v in result.funding.groupby("year")["amount"].sum().items()
+        } if not result.funding.empty else {},
+        "binding_constraints": [
+            {
+                "name": row.name,
+                "config_path": row.config_path,
+                "institution": row.institution or None,
+                "year": None if row.year is None or (isinstance(row.year, float) and math.isnan(row.year)) else int(row.year),
+                "slack": float(row.slack),
+                "shadow_price": float(row.shadow_price),
+            }
+            for row in binding.itertuples(index=False)
+        ] if not binding.empty else [],
+        "bottlenecks": [
+            {"institution": row.institution, "year": int(row.year), "binding": row.binding}
+            for row in result.bottlenecks.itertuples(index=False)
+        ],
+        "diagnosis": [
+            {"config_path": d.config_path, "message": d.message, "institution": d.institution, "year": d.year,
+             "asked": _num(d.asked), "reachable": _num(d.reachable)}
+            for d in result.diagnosis
+        ],
+        "solver": summary.get("solver"),
+        "mip": summary.get("mip"),
+        "notes": summary.get("notes", []),
+        "warnings": summary.get("warnings", []),
+        "solve_seconds": summary.get("solve_seconds"),
+        "config_hash": summary.get("config_hash"),
+        "version": summary.get("version"),
+    }
+    return data

@@ -1,0 +1,107 @@
+"""The terminal summary of a result and its HTML twin for notebooks."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from ..results import Result
+
+BINDING_SHOWN = 12
+
+
+def yuan(value: float) -> str:
+    return f"{value:,.0f} yuan"
+
+
+def _num(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _by_tier_year(values: dict[str, dict[int, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(values).T.sort_index()
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
+
+
+def summary_text(result: Result) -> str:
+    s = result.summary
+    lines = [f"{s.get('name')}  [scenario: {s.get('scenario')}, solver: {s.get('solver')}]", f"status: {result.status.value}"]
+    if not result.ok:
+        if result.diagnosis:
+            lines.append("why:" if result.status.value == "infeasible" else "what grows without limit:")
+            lines.extend(f"  - {d.message}" for d in result.diagnosis)
+        lines.extend(f"warning: {w}" for w in s.get("warnings", []))
+        return "\n".join(lines)
+    if s.get("mode") == "min_cost":
+        lines.append(f"objective (total cost, minimised): {yuan(result.objective)}")
+    else:
+        lines.append(f"objective (weighted compound graduates, maximised): {_num(result.objective)}")
+    lines.append(f"total cost: {yuan(result.total_cost)}")
+    per = s.get("cost_per_compound_graduate")
+    if per is not None:
+        lines.append(f"cost per compound graduate: {yuan(per)}  ({_num(s.get('compound_graduates', 0.0))} compound graduates over the horizon)")
+    lines.extend(f"note: {n}" for n in s.get("notes", []))
+    lines.extend(f"warning: {w}" for w in s.get("warnings", []))
+
+    lines.append("\nspend by lever (yuan):")
+    for lever, amount in sorted(result.spend_by_lever().items()):
+        lines.append(f"  {lever:<28}{amount:>18,.0f}")
+    lines.append("spend by source (yuan):")
+    for source, amount in sorted(result.spend_by_source().items()):
+        lines.append(f"  {source:<28}{amount:>18,.0f}")
+    if not result.funding.empty:
+        by_year = result.funding.pivot_table(index="lever", columns="year", values="amount", aggfunc="sum")
+        lines.append("spend by lever and year (thousand yuan):")
+        lines.append(_indent((by_year / 1000).round(0).to_string()))
+
+    lines.append("\ncompound graduates by tier and year:")
+    lines.append(_indent(_by_tier_year(result.compound_output()).round(1).to_string()))
+    lines.append("single-skill graduates by tier and year:")
+    lines.append(_indent(_by_tier_year(result.single_skill_output()).round(1).to_string()))
+
+    binding = result.binding_constraints()
+    lines.append(f"\nbinding constraints ({len(binding)}; shadow price = change in objective per unit of the limit):")
+    for row in binding.head(BINDING_SHOWN).itertuples(index=False):
+        where = ", ".join(str(x) for x in (row.institution, _year(row.year)) if x)
+        lines.append(f"  {row.shadow_price:>14.6g}  {row.name} [{row.config_path}]" + (f" ({where})" if where else ""))
+    if len(binding) > BINDING_SHOWN:
+        lines.append(f"  ... {len(binding) - BINDING_SHOWN} more (see constraints.csv with --out)")
+
+    lines.append("\nbottlenecks (which \"no\" binds):")
+    table = result.bottlenecks.pivot(index="institution", columns="year", values="binding")
+    lines.append(_indent(table.to_string()))
+    return "\n".join(lines)
+
+
+def _year(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def summary_html(result: Result) -> str:
+    s = result.summary
+    esc = html.escape
+    head = f"<b>{esc(str(s.get('name')))}</b> — scenario {esc(str(s.get('scenario')))}, solver {esc(str(s.get('solver')))}"
+    if not result.ok:
+        items = "".join(f"<li>{esc(d.message)}</li>" for d in result.diagnosis)
+        return f"<div>{head}<br>status: <b>{esc(result.status.value)}</b><ul>{items}</ul></div>"
+    rows = [
+        ("status", result.status.value),
+        ("objective", f"{result.objective:,.2f}"),
+        ("total cost (yuan)", f"{result.total_cost:,.0f}"),
+        ("cost per compound graduate (yuan)", f"{s.get('cost_per_compound_graduate') or float('nan'):,.0f}"),
+    ]
+    table = "".join(f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+    spend = pd.Series(result.spend_by_lever(), name="yuan").to_frame().to_html(float_format=lambda x: f"{x:,.0f}")
+    output = _by_tier_year(result.compound_output()).to_html(float_format=lambda x: f"{x:,.1f}")
+    return f"<div>{head}<table>{table}</table><p>Spend by lever</p>{spend}<p>Compound graduates by tier and year</p>{output}</div>"

@@ -1,0 +1,273 @@
+"""Results of a solve as planner-facing tables.
+
+:class:`Result` holds the status, the objective, the total cost and pandas
+DataFrames for the plan, the money by source, the outputs, every
+constraint's slack and shadow price, and the "three no" bottlenecks. Shadow
+prices use one sign convention for every solver: the change in the reported
+objective per unit increase of the constraint's limit (graduates per yuan,
+per teacher, ...; yuan per unit in ``min_cost`` mode).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .model import Model
+from .model.constraints import COURSE_NO
+from .model.formulation import MONEY_SCALE, Terms
+from .solve.engine import Solution
+from .solve.status import Status
+
+PLAN_COLUMNS = ["lever", "kind", "institution", "tier", "year", "units", "cost"]
+FUNDING_COLUMNS = ["source", "lever", "year", "amount"]
+OUTPUT_COLUMNS = ["institution", "tier", "year", "enrolled", "compound", "single_skill"]
+CONSTRAINT_COLUMNS = [
+    "name", "kind", "config_path", "institution", "year", "detail", "sense", "limit", "activity",
+    "slack", "shadow_price", "binding",
+]
+BOTTLENECK_COLUMNS = [
+    "institution", "year", "binding", "knowledge", "practice", "training",
+    "knowledge_price", "practice_price", "training_price", "seats_binding", "enrolment_binding",
+]
+TOLERANCE = 1e-7
+
+
+@dataclass
+class Diagnosis:
+    """One reason a model has no optimum, in config terms and planner words."""
+
+    config_path: str
+    message: str
+    institution: str | None = None
+    year: int | None = None
+    asked: float | None = None
+    reachable: float | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class Result:
+    """The outcome of :func:`optimiser.solve`.
+
+    >>> result = solve(load_config("configs/zhejiang.yaml"))  # doctest: +SKIP
+    >>> result.status, round(result.objective)  # doctest: +SKIP
+    (<Status.OPTIMAL: 'optimal'>, 12345)
+    """
+
+    status: Status
+    objective: float
+    total_cost: float
+    plan: pd.DataFrame
+    funding: pd.DataFrame
+    outputs: pd.DataFrame
+    constraints: pd.DataFrame
+    bottlenecks: pd.DataFrame
+    summary: dict[str, Any]
+    diagnosis: list[Diagnosis] = field(default_factory=list)
+    config: Any = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OPTIMAL
+
+    def compound_output(self) -> dict[str, dict[int, float]]:
+        """Compound graduates by tier and year, summed over institutions."""
+        if self.outputs.empty:
+            return {}
+        table = self.outputs.groupby(["tier", "year"])["compound"].sum()
+        result: dict[str, dict[int, float]] = {}
+        for (tier, year), value in table.items():
+            result.setdefault(str(tier), {})[int(year)] = float(value)
+        return result
+
+    def single_skill_output(self) -> dict[str, dict[int, float]]:
+        if self.outputs.empty:
+            return {}
+        table = self.outputs.groupby(["tier", "year"])["single_skill"].sum()
+        result: dict[str, dict[int, float]] = {}
+        for (tier, year), value in table.items():
+            result.setdefault(str(tier), {})[int(year)] = float(value)
+        return result
+
+    def spend_by_lever(self) -> dict[str, float]:
+        if self.funding.empty:
+            return {}
+        return {str(k): float(v) for k, v in self.funding.groupby("lever")["amount"].sum().items()}
+
+    def spend_by_source(self) -> dict[str, float]:
+        if self.funding.empty:
+            return {}
+        return {str(k): float(v) for k, v in self.funding.groupby("source")["amount"].sum().items()}
+
+    def binding_constraints(self) -> pd.DataFrame:
+        """Constraints whose shadow price is not zero, largest first."""
+        table = self.constraints
+        if table.empty:
+            return table
+        live = table[table["shadow_price"].abs() > TOLERANCE]
+        return live.reindex(live["shadow_price"].abs().sort_values(ascending=False).index)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON summary object (``--json`` and ``summary.json``)."""
+        from .report.summary import result_dict
+
+        return result_dict(self)
+
+    def __str__(self) -> str:
+        from .report.text import summary_text
+
+        return summary_text(self)
+
+    def _repr_html_(self) -> str:
+        from .report.text import summary_html
+
+        return summary_html(self)
+
+
+def _value(terms: Terms, x: np.ndarray) -> float:
+    return float(sum(coef * x[var.col] for var, coef in terms.items()))
+
+
+def build_result(model: Model, solution: Solution, summary: dict[str, Any], diagnosis: list[Diagnosis]) -> Result:
+    """Read a :class:`Solution` back into planner tables."""
+    if solution.status is not Status.OPTIMAL:
+        empty = {
+            "plan": pd.DataFrame(columns=PLAN_COLUMNS),
+            "funding": pd.DataFrame(columns=FUNDING_COLUMNS),
+            "outputs": pd.DataFrame(columns=OUTPUT_COLUMNS),
+            "constraints": pd.DataFrame(columns=CONSTRAINT_COLUMNS),
+            "bottlenecks": pd.DataFrame(columns=BOTTLENECK_COLUMNS),
+        }
+        return Result(solution.status, float("nan"), float("nan"), summary=summary, diagnosis=diagnosis, config=model.config, **empty)
+    x = solution.values
+    plan = _plan(model, x)
+    funding = _funding(model, x)
+    outputs = _outputs(model, x)
+    constraints = _constraints(model, solution)
+    bottlenecks = _bottlenecks(model, constraints)
+    total_cost = float(funding["amount"].sum()) if not funding.empty else 0.0
+    compound = float(outputs["compound"].sum()) if not outputs.empty else 0.0
+    summary.update(
+        total_cost=total_cost,
+        compound_graduates=compound,
+        cost_per_compound_graduate=(total_cost / compound) if compound > 0 else None,
+    )
+    return Result(
+        solution.status, solution.objective, total_cost, plan, funding, outputs, constraints, bottlenecks,
+        summary, diagnosis, model.config,
+    )
+
+
+def _plan(model: Model, x: np.ndarray) -> pd.DataFrame:
+    form, cfg = model.form, model.config
+    rows: list[tuple[Any, ...]] = []
+    last = form.years[-1]
+    for (lever_name, inst, t), var in form.vars.u.items():
+        lever = cfg.levers[lever_name]
+        units = x[var.col]
+        if lever.kind == "build":
+            active = sum(1 for year in form.years if lever.active_in(t, year))
+            cost = units * (lever.capex + lever.opex * active)
+        else:
+            cost = units * lever.cost
+        rows.append((lever_name, lever.kind, inst, "", t, units, cost))
+    for (lever_name, inst, k, t), var in form.vars.us.items():
+        lever = cfg.levers[lever_name]
+        paid_years = min(cfg.tiers[k].duration, last - t + 1)
+        units = x[var.col]
+        rows.append((lever_name, lever.kind, inst, k, t, units, units * lever.cost * paid_years))
+    table = pd.DataFrame(rows, columns=PLAN_COLUMNS)
+    table["units"] = _clean(table["units"].to_numpy(dtype=float))
+    table["cost"] = _clean(table["cost"].to_numpy(dtype=float))
+    return table.sort_values(["lever", "institution", "tier", "year"], ignore_index=True)
+
+
+def _funding(model: Model, x: np.ndarray) -> pd.DataFrame:
+    rows = [(s, lever, t, x[var.col] / MONEY_SCALE) for (s, lever, t), var in model.form.vars.p.items()]
+    table = pd.DataFrame(rows, columns=FUNDING_COLUMNS)
+    table["amount"] = _clean(table["amount"].to_numpy(dtype=float), 1e-3)
+    return table
+
+
+def _outputs(model: Model, x: np.ndarray) -> pd.DataFrame:
+    form, cfg = model.form, model.config
+    rows = []
+    for inst in cfg.institutions:
+        for k in inst.tiers:
+            spec = cfg.tiers[k]
+            for t in form.years:
+                base, terms = form.enrolled(inst, k, t)
+                enrolled = base + _value(terms, x)
+                trained = x[form.vars.f[inst.name, k, t].col]
+                per_year = spec.completion_rate / spec.duration
+                rows.append((inst.name, k, t, enrolled, per_year * trained, per_year * max(enrolled - trained, 0.0)))
+    table = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    for column in ("enrolled", "compound", "single_skill"):
+        table[column] = _clean(table[column].to_numpy(dtype=float))
+    return table
+
+
+def _constraints(model: Model, solution: Solution) -> pd.DataFrame:
+    infos = model.book.rows
+    scale = np.array([info.unit_scale for info in infos])
+    activity = solution.activity / scale
+    limit = np.array([info.limit for info in infos])
+    sense = [info.sense for info in infos]
+    slack = np.where(np.array(sense) == ">=", activity - limit, limit - activity)
+    slack = np.where(np.array(sense) == "==", 0.0, slack)
+    duals = solution.duals if len(solution.duals) == len(infos) else np.full(len(infos), np.nan)
+    shadow = duals * scale * model.objective_scale
+    table = pd.DataFrame(
+        {
+            "name": [info.label for info in infos],
+            "kind": [info.kind for info in infos],
+            "config_path": [info.config_path for info in infos],
+            "institution": [info.institution or "" for info in infos],
+            "year": pd.array([info.year for info in infos], dtype="Int64"),
+            "detail": [info.detail or "" for info in infos],
+            "sense": sense,
+            "limit": limit,
+            "activity": _clean(activity),
+            "slack": _clean(slack),
+            "shadow_price": _clean(shadow, 1e-9),
+        }
+    )
+    table["binding"] = table["shadow_price"].abs() > TOLERANCE
+    return table
+
+
+def _bottlenecks(model: Model, constraints: pd.DataFrame) -> pd.DataFrame:
+    """Which "no" binds at each institution and year (a positive shadow price)."""
+    rows = []
+    lookup = {
+        (kind, inst, year): price
+        for kind, inst, year, price in constraints[["kind", "institution", "year", "shadow_price"]].itertuples(index=False)
+        if kind.startswith("no_") or kind == "training_seats"
+    }
+    enrolment = constraints[(constraints["kind"] == "enrolment") & constraints["binding"]]
+    enrolment_binding = set(zip(enrolment["institution"], enrolment["year"]))
+    for inst in model.config.institutions:
+        for t in model.form.years:
+            prices = {q: float(lookup.get((f"no_{q}", inst.name, t), 0.0)) for q in COURSE_NO}
+            binding = [COURSE_NO[q] for q, price in prices.items() if abs(price) > TOLERANCE]
+            seats = abs(float(lookup.get(("training_seats", inst.name, t), 0.0))) > TOLERANCE
+            rows.append(
+                (inst.name, t, "; ".join(binding) if binding else "none",
+                 abs(prices["knowledge"]) > TOLERANCE, abs(prices["practice"]) > TOLERANCE,
+                 abs(prices["training"]) > TOLERANCE,
+                 prices["knowledge"], prices["practice"], prices["training"], seats,
+                 (inst.name, t) in enrolment_binding)
+            )
+    return pd.DataFrame(rows, columns=BOTTLENECK_COLUMNS)
+
+
+def _clean(values: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Zero out solver round-off so a table shows 0, not -1e-13."""
+    values = np.asarray(values, dtype=float)
+    return np.where(np.abs(values) < tol, 0.0, values)

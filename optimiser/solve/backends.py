@@ -1,0 +1,249 @@
+"""Solver back ends: HiGHS (default) and CBC, behind one small interface.
+
+Both take the PuLP problem built by :mod:`optimiser.model`. HiGHS receives it
+in one bulk call (column-wise sparse arrays) and keeps its basis between the
+main solve and the tie-break, so the second solve starts where the first
+ended; CBC is driven through PuLP's own ``PULP_CBC_CMD``.
+
+Whatever the back end, duals are returned as "change in the solver objective
+per unit increase of the row's right-hand side" and reduced costs as "change
+in the objective per unit increase of the variable"; callers convert units.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+import numpy as np
+import pulp
+
+from ..errors import SolverError
+from ..model import Model
+from ..model.formulation import Terms
+from .quiet import quiet_stdout
+from .status import Status
+
+Sense = Literal["max", "min"]
+SOLVERS = ("highs", "cbc")
+
+
+class Backend(Protocol):
+    name: str
+
+    def solve(self, objective: Terms, sense: Sense) -> Status: ...
+    def objective_value(self) -> float: ...
+    def add_floor(self, terms: Terms, lower: float) -> None: ...
+    def drop_floor(self) -> None: ...
+    def fix_integers(self) -> None: ...
+    def values(self) -> np.ndarray: ...
+    def row_activity(self) -> np.ndarray: ...
+    def duals(self) -> np.ndarray: ...
+    def reduced_costs(self) -> np.ndarray: ...
+
+
+def columns_of(model: Model) -> list[pulp.LpVariable]:
+    """Every variable of the model in a fixed order, each tagged with its column index."""
+    v = model.form.vars
+    cols: list[pulp.LpVariable] = [*v.u.values(), *v.us.values(), *v.a.values(), *v.f.values(), *v.p.values()]
+    cols.extend(slack for _, slack, _ in model.book.slacks)
+    for index, var in enumerate(cols):
+        var.col = index  # type: ignore[attr-defined]
+    return cols
+
+
+class HighsBackend:
+    """HiGHS through its Python API (highspy), loaded in bulk from the PuLP problem."""
+
+    name = "highs"
+
+    def __init__(self, model: Model, time_limit: float | None = None, threads: int | None = None) -> None:
+        import highspy
+
+        self._hs = highspy
+        self.columns = columns_of(model)
+        self.n_rows = len(model.book.constraints)
+        with quiet_stdout():
+            self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        if time_limit is not None:
+            self.highs.setOptionValue("time_limit", float(time_limit))
+        if threads is not None:
+            self.highs.setOptionValue("threads", int(threads))
+        self._load(model)
+        self._floor = False
+
+    def _load(self, model: Model) -> None:
+        hs = self._hs
+        n = len(self.columns)
+        counts = np.zeros(n + 1, dtype=np.int64)
+        row_index: list[int] = []
+        col_index: list[int] = []
+        coefs: list[float] = []
+        lower = np.full(self.n_rows, -hs.kHighsInf)
+        upper = np.full(self.n_rows, hs.kHighsInf)
+        for r, con in enumerate(model.book.constraints):
+            for var, coef in con.items():
+                row_index.append(r)
+                col_index.append(var.col)
+                coefs.append(coef)
+            rhs = -con.constant
+            if con.sense <= 0:
+                upper[r] = rhs
+            if con.sense >= 0:
+                lower[r] = rhs
+        cols = np.asarray(col_index, dtype=np.int64)
+        order = np.argsort(cols, kind="stable")
+        np.add.at(counts, cols + 1, 1)
+        lp = hs.HighsLp()
+        lp.num_col_ = n
+        lp.num_row_ = self.n_rows
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.array([var.lowBound if var.lowBound is not None else -hs.kHighsInf for var in self.columns], dtype=float)
+        lp.col_upper_ = np.array([var.upBound if var.upBound is not None else hs.kHighsInf for var in self.columns], dtype=float)
+        lp.row_lower_ = lower
+        lp.row_upper_ = upper
+        lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.cumsum(counts).astype(np.int32)
+        lp.a_matrix_.index_ = np.asarray(row_index, dtype=np.int32)[order]
+        lp.a_matrix_.value_ = np.asarray(coefs, dtype=float)[order]
+        self.integer = np.array([var.cat == pulp.LpInteger for var in self.columns])
+        if self.integer.any():
+            lp.integrality_ = [hs.HighsVarType.kInteger if flag else hs.HighsVarType.kContinuous for flag in self.integer]
+        status = self.highs.passModel(lp)
+        if status == hs.HighsStatus.kError:
+            raise SolverError("HiGHS rejected the model")
+
+    def solve(self, objective: Terms, sense: Sense) -> Status:
+        hs = self._hs
+        costs = np.zeros(len(self.columns))
+        for var, coef in objective.items():
+            costs[var.col] += coef
+        self.highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
+        self.highs.changeObjectiveSense(hs.ObjSense.kMaximize if sense == "max" else hs.ObjSense.kMinimize)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == hs.HighsModelStatus.kUnboundedOrInfeasible:
+            # Presolve could not tell which; ask again without it.
+            self.highs.setOptionValue("presolve", "off")
+            self.highs.run()
+            self.highs.setOptionValue("presolve", "choose")
+            status = self.highs.getModelStatus()
+        mapping = {
+            hs.HighsModelStatus.kOptimal: Status.OPTIMAL,
+            hs.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
+            hs.HighsModelStatus.kUnbounded: Status.UNBOUNDED,
+            hs.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
+        }
+        return mapping.get(status, Status.NOT_SOLVED)
+
+    def objective_value(self) -> float:
+        return float(self.highs.getInfo().objective_function_value)
+
+    def add_floor(self, terms: Terms, lower: float) -> None:
+        index = np.array([var.col for var in terms], dtype=np.int32)
+        value = np.array(list(terms.values()), dtype=float)
+        self.highs.addRow(lower, self._hs.kHighsInf, len(index), index, value)
+        self._floor = True
+
+    def drop_floor(self) -> None:
+        if self._floor:
+            self.highs.deleteRows(1, np.array([self.n_rows], dtype=np.int32))
+            self._floor = False
+
+    def fix_integers(self) -> None:
+        hs = self._hs
+        idx = np.flatnonzero(self.integer).astype(np.int32)
+        if len(idx) == 0:
+            return
+        x = np.round(np.asarray(self.highs.getSolution().col_value)[idx])
+        self.highs.changeColsBounds(len(idx), idx, x, x)
+        self.highs.changeColsIntegrality(len(idx), idx, np.array([hs.HighsVarType.kContinuous] * len(idx)))
+
+    def values(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().col_value, dtype=float)
+
+    def row_activity(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().row_value, dtype=float)[: self.n_rows]
+
+    def duals(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().row_dual, dtype=float)[: self.n_rows]
+
+    def reduced_costs(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().col_dual, dtype=float)
+
+
+class CbcBackend:
+    """COIN-OR CBC, the solver bundled with PuLP, run through ``PULP_CBC_CMD``."""
+
+    name = "cbc"
+
+    def __init__(self, model: Model, time_limit: float | None = None, threads: int | None = None) -> None:
+        self.problem = model.problem
+        self.columns = columns_of(model)
+        self.constraints = model.book.constraints
+        self.time_limit = time_limit
+        self.threads = threads
+        self._floor: pulp.LpConstraint | None = None
+        self._relaxed = False
+        self._objective = 0.0
+        solver = pulp.PULP_CBC_CMD(msg=False)
+        if not solver.available():
+            raise SolverError("CBC is not available: PuLP's bundled CBC binary is missing; reinstall pulp")
+
+    def solve(self, objective: Terms, sense: Sense) -> Status:
+        self.problem.sense = pulp.LpMaximize if sense == "max" else pulp.LpMinimize
+        self.problem.setObjective(pulp.LpAffineExpression(objective))
+        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=self.time_limit, threads=self.threads, mip=not self._relaxed)
+        try:
+            with quiet_stdout():
+                code = self.problem.solve(solver)
+        except pulp.PulpSolverError as err:
+            raise SolverError(f"CBC failed: {err}") from err
+        self._objective = float(pulp.value(self.problem.objective) or 0.0)
+        return {
+            pulp.LpStatusOptimal: Status.OPTIMAL,
+            pulp.LpStatusInfeasible: Status.INFEASIBLE,
+            pulp.LpStatusUnbounded: Status.UNBOUNDED,
+        }.get(code, Status.NOT_SOLVED)
+
+    def objective_value(self) -> float:
+        return self._objective
+
+    def add_floor(self, terms: Terms, lower: float) -> None:
+        self._floor = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintGE, "tie_break_floor", lower)
+        self.problem.addConstraint(self._floor, "tie_break_floor")
+
+    def drop_floor(self) -> None:
+        if self._floor is not None:
+            del self.problem.constraints["tie_break_floor"]
+            self._floor = None
+
+    def fix_integers(self) -> None:
+        for var in self.columns:
+            if var.cat == pulp.LpInteger:
+                value = round(var.varValue or 0.0)
+                var.lowBound = var.upBound = value
+        self._relaxed = True
+
+    def values(self) -> np.ndarray:
+        return np.array([var.varValue or 0.0 for var in self.columns], dtype=float)
+
+    def row_activity(self) -> np.ndarray:
+        return np.array([con.value() for con in self.constraints], dtype=float) - np.array(
+            [con.constant for con in self.constraints]
+        )
+
+    def duals(self) -> np.ndarray:
+        return np.array([con.pi or 0.0 for con in self.constraints], dtype=float)
+
+    def reduced_costs(self) -> np.ndarray:
+        return np.array([var.dj or 0.0 for var in self.columns], dtype=float)
+
+
+def make_backend(name: str, model: Model, time_limit: float | None = None, threads: int | None = None) -> Backend:
+    if name == "highs":
+        return HighsBackend(model, time_limit, threads)
+    if name == "cbc":
+        return CbcBackend(model, time_limit, threads)
+    raise SolverError(f"unknown solver {name!r}; choose one of: {', '.join(SOLVERS)}")
+

@@ -1,0 +1,90 @@
+"""Run a built model through a solver: main solve, tie-break, duals.
+
+The sequence, whatever the solver:
+
+1. Solve the config's objective (maximise weighted output, or minimise cost).
+2. For an integer plan, fix the integer decisions and solve the LP again, so
+   shadow prices exist; the result says so.
+3. In ``max_output`` mode with ``tie_break``, minimise total cost while
+   keeping output within 1e-7 of the optimum: no money is spent that buys
+   nothing. The plan reported is this one; the objective and the shadow
+   prices stay those of step 1, as MODEL.md fixes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..model import Model
+from .backends import Backend, make_backend
+from .status import Status
+
+TIE_BREAK_TOLERANCE = 1e-7
+
+
+@dataclass
+class Solution:
+    """Raw numbers of a solve, indexed like the model's columns and rows.
+
+    ``duals`` and ``reduced_costs`` are in solver units, with the sign
+    "change in objective per unit increase"; :mod:`optimiser.results` turns
+    them into planner units.
+    """
+
+    status: Status
+    solver: str
+    objective: float = float("nan")
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    activity: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    duals: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    reduced_costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    mip: bool = False
+    lp_bound: float | None = None
+    tie_break_applied: bool = False
+    notes: list[str] = field(default_factory=list)
+    solve_seconds: float = 0.0
+    backend: Backend | None = None
+
+
+def run(model: Model, solver: str = "highs", time_limit: float | None = None, threads: int | None = None) -> Solution:
+    """Solve ``model`` as described in the module docstring."""
+    started = time.perf_counter()
+    backend = make_backend(solver, model, time_limit, threads)
+    min_cost = model.mode == "min_cost"
+    primary = model.cost if min_cost else model.output
+    sense = "min" if min_cost else "max"
+    mip = model.is_mip
+    status = backend.solve(primary, sense)
+    solution = Solution(status=status, solver=backend.name, mip=mip, backend=backend)
+    if status is not Status.OPTIMAL:
+        solution.solve_seconds = time.perf_counter() - started
+        return solution
+    objective = backend.objective_value()
+    solution.objective = objective * model.objective_scale
+    if not mip:
+        solution.duals = backend.duals()
+        solution.reduced_costs = backend.reduced_costs()
+    if not min_cost and model.config.objective.tie_break:
+        backend.add_floor(primary, objective * (1.0 - TIE_BREAK_TOLERANCE) if objective > 0 else objective)
+        if backend.solve(model.cost, "min") is Status.OPTIMAL:
+            solution.tie_break_applied = True
+        else:
+            solution.notes.append("the cheapest-plan tie-break did not solve; the plan is the first optimum found")
+            backend.drop_floor()
+            backend.solve(primary, sense)
+    solution.values = backend.values()
+    solution.activity = backend.row_activity()
+    if mip:
+        backend.drop_floor()
+        backend.fix_integers()
+        if backend.solve(primary, sense) is Status.OPTIMAL:
+            solution.duals = backend.duals()
+            solution.reduced_costs = backend.reduced_costs()
+            solution.notes.append(
+                "integer plan: shadow prices and reduced costs are those of the LP with the integer decisions fixed"
+            )
+    solution.solve_seconds = time.perf_counter() - started
+    return solution

@@ -1,0 +1,22 @@
+"""Solve status, as an enum rather than a solver's integer code."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Status(str, Enum):
+    """Outcome of a solve. The value is what JSON output and tables show."""
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    TIME_LIMIT = "time_limit"
+    NOT_SOLVED = "not_solved"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def ok(self) -> bool:
+        return self is Status.OPTIMAL
