@@ -9,7 +9,7 @@ from typing import Any
 
 from .config.types import Config
 from .errors import SolverError
-from .model import build_model
+from .model import PlanKey, build_model
 from .results import Result, build_result
 from .solve.backends import SOLVERS
 from .solve.engine import Solution, run
@@ -35,12 +35,15 @@ def solve(
     integer: bool | None = None,
     time_limit: float | None = None,
     diagnose: bool = True,
+    plan: dict[PlanKey, float] | None = None,
 ) -> Result:
     """Solve the planning programme of ``config``.
 
     ``solver`` is ``"highs"`` (default) or ``"cbc"``. ``integer=True`` makes
     every lever whole units (a MILP), ``False`` relaxes all of them, ``None``
-    keeps each lever's own ``integer`` setting. An infeasible or unbounded
+    keeps each lever's own ``integer`` setting. ``plan`` fixes lever units
+    ``{(lever, institution, tier, year): units}`` (tier "" except for
+    subsidies; missing keys are zero). An infeasible or unbounded
     model is not an error: the result's ``status`` says so and its
     ``diagnosis`` lists what to relax.
 
@@ -52,7 +55,7 @@ def solve(
     if solver not in SOLVERS:
         raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
     started = time.perf_counter()
-    model = build_model(config, integer=integer)
+    model = build_model(config, integer=integer, plan=plan)
     built = time.perf_counter()
     if model.book.violated:
         solution = Solution(status=Status.INFEASIBLE, solver=solver)

@@ -71,6 +71,10 @@ class Result:
     summary: dict[str, Any]
     diagnosis: list[Diagnosis] = field(default_factory=list)
     config: Any = field(default=None, repr=False)
+    model: Any = field(default=None, repr=False, compare=False)
+    """The built :class:`~optimiser.model.Model` (for sensitivity analysis and re-solves)."""
+    solution: Any = field(default=None, repr=False, compare=False)
+    """The raw :class:`~optimiser.solve.engine.Solution` (solver arrays, back end)."""
 
     @property
     def ok(self) -> bool:
@@ -144,7 +148,10 @@ def build_result(model: Model, solution: Solution, summary: dict[str, Any], diag
             "constraints": pd.DataFrame(columns=CONSTRAINT_COLUMNS),
             "bottlenecks": pd.DataFrame(columns=BOTTLENECK_COLUMNS),
         }
-        return Result(solution.status, float("nan"), float("nan"), summary=summary, diagnosis=diagnosis, config=model.config, **empty)
+        return Result(
+            solution.status, float("nan"), float("nan"), summary=summary, diagnosis=diagnosis,
+            config=model.config, model=model, solution=solution, **empty,
+        )
     x = solution.values
     plan = _plan(model, x)
     funding = _funding(model, x)
@@ -160,7 +167,7 @@ def build_result(model: Model, solution: Solution, summary: dict[str, Any], diag
     )
     return Result(
         solution.status, solution.objective, total_cost, plan, funding, outputs, constraints, bottlenecks,
-        summary, diagnosis, model.config,
+        summary, diagnosis, model.config, model, solution,
     )
 
 

@@ -1,4 +1,8 @@
-"""The sub-commands: ``solve`` and ``validate``."""
+"""The sub-commands ``solve`` and ``validate``, and the registry of the others.
+
+Each further command lives in its own module ``optimiser/cli/cmd_<name>.py``
+with a ``register(sub)`` function; :func:`register` finds and adds them.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,18 @@ from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
 
 
 def register(sub: Any) -> None:
+    register_core(sub)
+    import importlib
+    import pkgutil
+
+    from .. import cli
+
+    for info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
+        if info.name.startswith("cmd_"):
+            importlib.import_module(f"{cli.__name__}.{info.name}").register(sub)
+
+
+def register_core(sub: Any) -> None:
     solve = sub.add_parser("solve", help="solve a config and print (or write) the plan")
     solve.add_argument("config", type=Path, help="the YAML config file")
     solve.add_argument("--scenario", help="apply the named scenario from the config ('base': none)")

@@ -53,17 +53,38 @@ def weighted_output(form: Formulation) -> Terms:
     return total
 
 
-def build_model(config: Config, *, integer: bool | None = None, elastic: bool = False) -> Model:
+PlanKey = tuple[str, str, str, int]
+"""(lever, institution, tier, year); tier is "" for levers other than subsidies."""
+
+
+def fix_plan(form: Formulation, plan: dict[PlanKey, float]) -> None:
+    """Fix lever units to a given plan; keys not given are fixed at zero."""
+    for (lever, inst, t), var in form.vars.u.items():
+        var.lowBound = var.upBound = float(plan.get((lever, inst, "", t), 0.0))
+    for (lever, inst, k, t), var in form.vars.us.items():
+        var.lowBound = var.upBound = float(plan.get((lever, inst, k, t), 0.0))
+
+
+def build_model(
+    config: Config,
+    *,
+    integer: bool | None = None,
+    elastic: bool = False,
+    plan: dict[PlanKey, float] | None = None,
+) -> Model:
     """Build the linear programme of MODEL.md for ``config``.
 
     ``integer`` overrides every lever's ``integer`` setting when given.
     ``elastic`` adds penalised slack to policy, target, funding and lever
     limits (used to explain infeasibility); its objective is the total
-    relative relaxation.
+    relative relaxation. ``plan`` fixes every lever's units (those not
+    listed at zero), leaving teaching, training and money to the solver.
     """
     sense = pulp.LpMinimize if (config.objective.mode == "min_cost" or elastic) else pulp.LpMaximize
     problem = pulp.LpProblem("plan", sense)
     form = Formulation(config, integer=integer)
+    if plan is not None:
+        fix_plan(form, plan)
     book = RowBook(problem, elastic=elastic)
     for add in constraints.ALL:
         if add is constraints.targets and config.objective.mode != "min_cost":

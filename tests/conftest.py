@@ -1,0 +1,50 @@
+"""Shared fixtures: paths to the shipped configs and the known-answer cases."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / "configs"
+CASES = ROOT / "tests" / "cases"
+SOLVERS = ("highs", "cbc")
+
+
+@pytest.fixture(params=SOLVERS)
+def solver(request: pytest.FixtureRequest) -> str:
+    """Each test that takes ``solver`` runs once per solver."""
+    return str(request.param)
+
+
+@pytest.fixture
+def zhejiang() -> Path:
+    return CONFIGS / "zhejiang.yaml"
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write YAML text (dedented) to a file in a temporary folder and return its path."""
+
+    def write(text: str, name: str = "plan.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def copy_config(tmp_path: Path) -> Callable[[str], Path]:
+    """Copy a shipped config (and its CSV files) into a temporary folder."""
+
+    def copy(name: str) -> Path:
+        for item in CONFIGS.iterdir():
+            shutil.copy(item, tmp_path / item.name)
+        return tmp_path / name
+
+    return copy
