@@ -1,0 +1,54 @@
+"""A tiny one-institution config whose optima can be derived by hand.
+
+``tiny_config(**changes)`` returns the raw mapping; tests write it to YAML
+with :func:`write_tiny`. Defaults: one year, one tier of duration 1 with
+30 knowledge and 30 practice hours per student and no training hours,
+class sizes 1, ten academic teachers of 300 hours, 100 students, and
+enterprise lecturers (120 hours, 12,000 yuan) paid from 24,000 yuan a year.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+BASE: dict[str, Any] = {
+    "name": "tiny",
+    "horizon": {"start": 2025, "years": 1},
+    "courses": {"knowledge": {"class_size": 1}, "practice": {"class_size": 1}, "training": {"class_size": 1}},
+    "tiers": {"basic": {"duration": 1, "hours": {"knowledge": 30, "practice": 30, "training": 0}}},
+    "teacher_groups": {
+        "academic": {"qualified": ["knowledge"], "hours": 300},
+        "double_qualified": {"qualified": ["knowledge", "practice", "training"], "hours": 300},
+        "enterprise_lecturer": {"qualified": ["practice", "training"], "hours": 120, "external": True},
+    },
+    "levers": {"enterprise_lecturers": {"kind": "hire", "group": "enterprise_lecturer", "cost": 12000}},
+    "funding": {"universities": {"per_year": 24000, "funds": "all"}},
+    "institutions": [
+        {"name": "College", "teachers": {"academic": 10}, "intake": {"basic": 100}},
+    ],
+}
+
+
+def tiny_config(**changes: Any) -> dict[str, Any]:
+    """The base config with dotted-path ``changes`` (``__`` stands for ``.``)."""
+    config = copy.deepcopy(BASE)
+    for dotted, value in changes.items():
+        parts = dotted.split("__")
+        node: Any = config
+        for part in parts[:-1]:
+            node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
+        if value is None:
+            node.pop(parts[-1], None)
+        else:
+            node[parts[-1]] = value
+    return config
+
+
+def write_tiny(directory: Path, config: dict[str, Any], name: str = "tiny.yaml") -> Path:
+    path = directory / name
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
