@@ -20,10 +20,13 @@ Locations = dict[KeyPath, tuple[str, int]]
 
 
 def dotted(path: KeyPath) -> str:
-    """``("levers", "x", "cost")`` -> ``"levers.x.cost"``; list indices in brackets."""
+    """``("levers", "x", "cost")`` -> ``"levers.x.cost"``; list indices in brackets.
+
+    Integer keys from 1000 up are years of a series (``...share.2027``).
+    """
     text = ""
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool) and part < 1000:
             text += f"[{part}]"
         else:
             text += ("." if text else "") + str(part)

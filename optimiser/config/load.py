@@ -186,7 +186,8 @@ def apply_changes(config: Config, changes: dict[str, Any], label: str) -> Config
     for path, value in changes.items():
         error = set_path(raw, str(path), value)
         if error:
-            problems.append(Problem(f"{label}.{path}" if label else str(path), error, file, None))
+            where = locations.get((*label.split("."), path), (file, None)) if label else (file, None)
+            problems.append(Problem(f"{label}.{path}" if label else str(path), error, *where))
     if problems:
         raise ConfigError(problems)
     try:

@@ -68,7 +68,7 @@ def build_config(
     check = Checker(file, locations)
     config = _read(raw, check, file, scenario_name)
     if check.problems or config is None:
-        raise ConfigError(check.problems)
+        raise ConfigError(sorted(check.problems, key=lambda p: (p.file or "", p.line or 0)))
     object.__setattr__(config, "_locations", locations)
     if check_scenarios:
         from .load import scenario_problems
@@ -91,15 +91,19 @@ def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None)
     courses = _courses(top.get("courses"), check) if "courses" in top else {}
     tiers = _tiers(top.get("tiers"), check) if "tiers" in top else {}
     groups = _groups(top.get("teacher_groups"), check) if "teacher_groups" in top else {}
-    lever_names = list(check.names_mapping(top.get("levers"), ("levers",), "lever"))
-    levers = _levers(top.get("levers"), check, tiers, groups)
+    # References are checked against every declared name, so one mistake
+    # inside a definition is not reported again at each place it is used.
+    tier_names = list(_declared(top.get("tiers")))
+    group_names = list(_declared(top.get("teacher_groups")))
+    lever_names = list(_declared(top.get("levers")))
+    levers = _levers(top.get("levers"), check, tier_names, group_names, groups)
     policies = _policies(top.get("policies"), ("policies",), check)
     funding = _funding(top.get("funding"), check, lever_names)
     total_budget = None
     if top.get("total_budget") is not None:
         total_budget = check.number(top["total_budget"], ("total_budget",), what=MONEY)
-    institutions = _institutions(top.get("institutions"), check, tiers, groups) if "institutions" in top else ()
-    objective = _objective(top.get("objective"), check, tiers)
+    institutions = _institutions(top.get("institutions"), check, tier_names, group_names) if "institutions" in top else ()
+    objective = _objective(top.get("objective"), check, tier_names)
     scenarios = _scenarios(top.get("scenarios"), check)
     _cross_checks(check, levers, funding, institutions, groups, horizon)
     if check.problems or name is None or horizon is None:
@@ -123,6 +127,10 @@ def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None)
         raw=raw,
         warnings=tuple(check.warnings),
     )
+
+
+def _declared(value: Any) -> dict[str, Any]:
+    return {k: v for k, v in value.items() if isinstance(k, str)} if isinstance(value, dict) else {}
 
 
 def _horizon(value: Any, check: Checker) -> Horizon | None:
@@ -212,16 +220,20 @@ def _groups(value: Any, check: Checker) -> dict[str, TeacherGroup]:
     return groups
 
 
-def _levers(value: Any, check: Checker, tiers: dict[str, Tier], groups: dict[str, TeacherGroup]) -> dict[str, Lever]:
+def _levers(
+    value: Any, check: Checker, tiers: list[str], group_names: list[str], groups: dict[str, TeacherGroup]
+) -> dict[str, Lever]:
     levers: dict[str, Lever] = {}
     for name, item in check.names_mapping(value, ("levers",), "lever").items():
-        lever = _lever(name, item, check, tiers, groups)
+        lever = _lever(name, item, check, tiers, group_names, groups)
         if lever is not None:
             levers[name] = lever
     return levers
 
 
-def _lever(name: str, item: Any, check: Checker, tiers: dict[str, Tier], groups: dict[str, TeacherGroup]) -> Lever | None:
+def _lever(
+    name: str, item: Any, check: Checker, tiers: list[str], group_names: list[str], groups: dict[str, TeacherGroup]
+) -> Lever | None:
     path: KeyPath = ("levers", name)
     if not isinstance(item, dict):
         check.error(path, f"expected a mapping with a 'kind' ({', '.join(LEVER_KINDS)}) and its settings")
@@ -242,14 +254,14 @@ def _lever(name: str, item: Any, check: Checker, tiers: dict[str, Tier], groups:
 
     money("cost")
     if kind == "hire" and "group" in data:
-        fields["group"] = check.reference(data["group"], path + ("group",), groups, "teacher group")
+        fields["group"] = check.reference(data["group"], path + ("group",), group_names, "teacher group")
     if kind == "convert":
         if "from" in data:
-            fields["source_group"] = check.reference(data["from"], path + ("from",), groups, "teacher group")
+            fields["source_group"] = check.reference(data["from"], path + ("from",), group_names, "teacher group")
         if "to" in data:
-            fields["target_group"] = check.reference(data["to"], path + ("to",), groups, "teacher group")
+            fields["target_group"] = check.reference(data["to"], path + ("to",), group_names, "teacher group")
         for key, group in (("from", fields.get("source_group")), ("to", fields.get("target_group"))):
-            if group and groups[group].external:
+            if group and group in groups and groups[group].external:
                 check.error(path + (key,), f"secondments convert in-house teachers, but {group!r} is external")
         if fields.get("source_group") and fields.get("source_group") == fields.get("target_group"):
             check.error(path + ("to",), f"'from' and 'to' are the same group ({data['to']!r}); a conversion needs two groups")
@@ -324,7 +336,7 @@ def _funding(value: Any, check: Checker, lever_names: list[str]) -> dict[str, Fu
     return sources
 
 
-def _institutions(value: Any, check: Checker, tiers: dict[str, Tier], groups: dict[str, TeacherGroup]) -> tuple[Institution, ...]:
+def _institutions(value: Any, check: Checker, tiers: list[str], groups: list[str]) -> tuple[Institution, ...]:
     if not isinstance(value, list) or not value:
         check.error(("institutions",), "expected a non-empty list of institutions, or {file: institutions.csv}")
         return ()
@@ -344,8 +356,8 @@ def _institutions(value: Any, check: Checker, tiers: dict[str, Tier], groups: di
         if data.get("tiers") is not None:
             offered = check.name_list(data["tiers"], path + ("tiers",), tiers, "tier") or ()
         teachers = _amounts(data.get("teachers"), path + ("teachers",), check, groups, "teacher group", "a non-negative number of teachers")
-        intake = _amounts(data.get("intake"), path + ("intake",), check, offered, "tier offered here", "a non-negative number of students per year")
-        max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, offered, "tier offered here", "a non-negative number of students per year")
+        intake = _amounts(data.get("intake"), path + ("intake",), check, offered, "tier", "a non-negative number of students per year")
+        max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, offered, "tier", "a non-negative number of students per year")
         for tier in offered:
             if "intake" in data and tier not in intake and isinstance(data.get("intake"), dict) and tier not in data["intake"]:
                 check.error(path + ("intake",), f"no baseline intake for tier {tier!r}, which this institution offers; add intake.{tier} (0 if none)")
@@ -369,6 +381,10 @@ def _amounts(value: Any, path: KeyPath, check: Checker, valid: Any, what: str, u
     data = check.mapping(value, path, what=f"a mapping of {what} to numbers")
     result: dict[str, float] = {}
     for key, item in (data or {}).items():
+        if what == "tier" and key not in valid:
+            check.error(path + (key,), f"tier {key!r} is not offered here (this institution's tiers: {listing(valid)}); "
+                        "remove it or add it to the institution's tiers")
+            continue
         if check.reference(key, path + (key,), valid, what) is None:
             continue
         number = check.number(item, path + (key,), what=unit)
@@ -377,7 +393,7 @@ def _amounts(value: Any, path: KeyPath, check: Checker, valid: Any, what: str, u
     return result
 
 
-def _objective(value: Any, check: Checker, tiers: dict[str, Tier]) -> Objective:
+def _objective(value: Any, check: Checker, tiers: list[str]) -> Objective:
     if value is None:
         return Objective()
     path: KeyPath = ("objective",)
