@@ -20,6 +20,7 @@ import pulp
 from ..errors import SolverError
 from ..model import Model
 from ..model.formulation import Terms
+from .matrix import columns_of, matrix_form
 from .quiet import quiet_stdout
 from .status import Status
 
@@ -41,16 +42,6 @@ class Backend(Protocol):
     def reduced_costs(self) -> np.ndarray: ...
 
 
-def columns_of(model: Model) -> list[pulp.LpVariable]:
-    """Every variable of the model in a fixed order, each tagged with its column index."""
-    v = model.form.vars
-    cols: list[pulp.LpVariable] = [*v.u.values(), *v.us.values(), *v.a.values(), *v.f.values(), *v.p.values()]
-    cols.extend(slack for _, slack, _ in model.book.slacks)
-    for index, var in enumerate(cols):
-        var.col = index  # type: ignore[attr-defined]
-    return cols
-
-
 class HighsBackend:
     """HiGHS through its Python API (highspy), loaded in bulk from the PuLP problem."""
 
@@ -60,7 +51,6 @@ class HighsBackend:
         import highspy
 
         self._hs = highspy
-        self.columns = columns_of(model)
         self.n_rows = len(model.book.constraints)
         with quiet_stdout():
             self.highs = highspy.Highs()
@@ -70,43 +60,26 @@ class HighsBackend:
         if threads is not None:
             self.highs.setOptionValue("threads", int(threads))
         self._load(model)
+        self.columns = self.form.columns
         self._floor = False
 
     def _load(self, model: Model) -> None:
         hs = self._hs
-        n = len(self.columns)
-        counts = np.zeros(n + 1, dtype=np.int64)
-        row_index: list[int] = []
-        col_index: list[int] = []
-        coefs: list[float] = []
-        lower = np.full(self.n_rows, -hs.kHighsInf)
-        upper = np.full(self.n_rows, hs.kHighsInf)
-        for r, con in enumerate(model.book.constraints):
-            for var, coef in con.items():
-                row_index.append(r)
-                col_index.append(var.col)
-                coefs.append(coef)
-            rhs = -con.constant
-            if con.sense <= 0:
-                upper[r] = rhs
-            if con.sense >= 0:
-                lower[r] = rhs
-        cols = np.asarray(col_index, dtype=np.int64)
-        order = np.argsort(cols, kind="stable")
-        np.add.at(counts, cols + 1, 1)
+        form = matrix_form(model)
+        self.form = form
         lp = hs.HighsLp()
-        lp.num_col_ = n
+        lp.num_col_ = len(form.columns)
         lp.num_row_ = self.n_rows
-        lp.col_cost_ = np.zeros(n)
-        lp.col_lower_ = np.array([var.lowBound if var.lowBound is not None else -hs.kHighsInf for var in self.columns], dtype=float)
-        lp.col_upper_ = np.array([var.upBound if var.upBound is not None else hs.kHighsInf for var in self.columns], dtype=float)
-        lp.row_lower_ = lower
-        lp.row_upper_ = upper
+        lp.col_cost_ = np.zeros(len(form.columns))
+        lp.col_lower_ = np.where(np.isinf(form.col_lower), -hs.kHighsInf, form.col_lower)
+        lp.col_upper_ = np.where(np.isinf(form.col_upper), hs.kHighsInf, form.col_upper)
+        lp.row_lower_ = np.where(np.isinf(form.row_lower), -hs.kHighsInf, form.row_lower)
+        lp.row_upper_ = np.where(np.isinf(form.row_upper), hs.kHighsInf, form.row_upper)
         lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.cumsum(counts).astype(np.int32)
-        lp.a_matrix_.index_ = np.asarray(row_index, dtype=np.int32)[order]
-        lp.a_matrix_.value_ = np.asarray(coefs, dtype=float)[order]
-        self.integer = np.array([var.cat == pulp.LpInteger for var in self.columns])
+        lp.a_matrix_.start_ = form.a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = form.a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = form.a.data.astype(float)
+        self.integer = form.integer
         if self.integer.any():
             lp.integrality_ = [hs.HighsVarType.kInteger if flag else hs.HighsVarType.kContinuous for flag in self.integer]
         status = self.highs.passModel(lp)

@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model import Model
+from ..model.rows import ELASTIC_KINDS
 from .backends import Backend, make_backend
+from .duals import canonical_duals
+from .matrix import matrix_form
+
+PLANNER_LIMITS = ELASTIC_KINDS | {"funding_balance"}
+"""Rows whose shadow price is reported as the exact rate for an increase of the limit."""
 from .status import Status
 
 TIE_BREAK_TOLERANCE = 1e-7
@@ -65,8 +71,7 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
     objective = backend.objective_value()
     solution.objective = objective * model.objective_scale
     if not mip:
-        solution.duals = backend.duals()
-        solution.reduced_costs = backend.reduced_costs()
+        _record_duals(solution, model, backend, primary, sense)
     if not min_cost and model.config.objective.tie_break:
         backend.add_floor(primary, objective * (1.0 - TIE_BREAK_TOLERANCE) if objective > 0 else objective)
         if backend.solve(model.cost, "min") is Status.OPTIMAL:
@@ -81,10 +86,27 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
         backend.drop_floor()
         backend.fix_integers()
         if backend.solve(primary, sense) is Status.OPTIMAL:
-            solution.duals = backend.duals()
-            solution.reduced_costs = backend.reduced_costs()
+            _record_duals(solution, model, backend, primary, sense)
             solution.notes.append(
                 "integer plan: shadow prices and reduced costs are those of the LP with the integer decisions fixed"
             )
     solution.solve_seconds = time.perf_counter() - started
     return solution
+
+
+def _record_duals(solution: Solution, model: Model, backend: Backend, primary: dict, sense: str) -> None:  # type: ignore[type-arg]
+    """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`)."""
+    point = rates = backend.duals()
+    form = getattr(backend, "form", None) or matrix_form(model)
+    exact = np.array([info.kind in PLANNER_LIMITS for info in model.book.rows], dtype=bool)
+    canonical = canonical_duals(
+        form, form.costs(primary), sense, backend.values(), backend.row_activity(), backend.name, exact
+    )
+    if canonical is None:
+        solution.notes.append("shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found")
+    else:
+        point, rates = canonical
+    solution.duals = rates
+    # Reduced cost of a column = its objective coefficient less the value of
+    # the resources it uses, priced at one consistent dual solution.
+    solution.reduced_costs = form.costs(primary) - form.a.T @ point

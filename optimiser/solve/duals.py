@@ -1,0 +1,193 @@
+"""Shadow prices that do not depend on which solver found the optimum.
+
+When an optimum is degenerate (several teaching or funding limits meet at
+the same plan, common in planning models), many dual solutions are optimal
+and each solver returns a different one. MODEL.md asks for the "change in
+objective per unit increase of the limit": that is the right-hand
+derivative of the optimum with respect to the limit, and it is unique.
+
+Every optimal dual solution satisfies complementary slackness with any
+optimal plan, so the set of optimal duals (the dual optimal face) can be
+written down from the plan alone. Over that face the right-hand derivative
+of a maximum is the smallest value of each dual, and that of a minimum the
+largest. One small LP over the face, minimising (or maximising) a positive
+combination of all duals, returns these values together whenever they are
+reached at one point, and in any case a point of the face chosen the same
+way whatever solver solved the main problem.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pulp
+import scipy.sparse as sp
+
+from .matrix import MatrixForm
+from .quiet import quiet_stdout
+
+ROW_TOL = 1e-6
+COL_TOL = 1e-6
+
+
+def face_weights(n: int) -> np.ndarray:
+    """Positive weights, slightly different per row so the chosen point is unique."""
+    return 1.0 + 1e-3 * ((np.arange(n) * 7919) % 997) / 997
+
+
+def canonical_duals(
+    form: MatrixForm,
+    costs: np.ndarray,
+    sense: str,
+    x: np.ndarray,
+    activity: np.ndarray,
+    solver: str,
+    exact: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Duals for the optimum ``x`` chosen the same way by every solver.
+
+    Returns ``(point, rates)``: ``point`` is one optimal dual solution (the
+    one minimising a fixed positive weighting of the duals, maximising for a
+    minimum), ``rates`` equals it except on the rows flagged in ``exact``,
+    where it holds the right-hand derivative of the optimum with respect to
+    that row's limit. ``None`` if the face LP fails. ``costs`` is the
+    objective of the solve being explained, ``sense`` ``"max"`` or ``"min"``.
+    """
+    n_rows = form.a.shape[0]
+    # A row is tight when its activity meets a bound within a tolerance
+    # relative to the size of the terms it adds up (solvers round values).
+    bound = np.abs(np.where(np.isfinite(form.row_upper), form.row_upper, form.row_lower))
+    scale_r = np.maximum(np.maximum(1.0, bound), abs(form.a) @ np.abs(x))
+    at_upper = np.isfinite(form.row_upper) & (np.abs(form.row_upper - activity) <= ROW_TOL * scale_r)
+    at_lower = np.isfinite(form.row_lower) & (np.abs(activity - form.row_lower) <= ROW_TOL * scale_r)
+    equality = np.isfinite(form.row_lower) & np.isfinite(form.row_upper) & (form.row_lower == form.row_upper)
+    tight = at_upper | at_lower | equality
+    rows = np.flatnonzero(tight)
+    if len(rows) == 0:
+        return np.zeros(n_rows), np.zeros(n_rows)
+    sign = 1.0 if sense == "max" else -1.0
+    # Dual sign: for a maximum, raising an upper limit cannot hurt (y >= 0)
+    # and raising a lower limit cannot help (y <= 0); the reverse for a minimum.
+    y_lower = np.where(equality[rows], -np.inf, np.where(at_upper[rows], 0.0, -np.inf))
+    y_upper = np.where(equality[rows], np.inf, np.where(at_upper[rows], np.inf, 0.0))
+    if sense == "min":
+        y_lower, y_upper = -y_upper, -y_lower
+
+    # Columns: c - A^T y is <= 0 at a lower bound (max), >= 0 at an upper
+    # bound, = 0 strictly between; reversed for a minimum; free when fixed.
+    scale_c = np.maximum(1.0, np.abs(x))
+    at_lb = np.isfinite(form.col_lower) & (x - form.col_lower <= COL_TOL * scale_c)
+    at_ub = np.isfinite(form.col_upper) & (form.col_upper - x <= COL_TOL * scale_c)
+    fixed = at_lb & at_ub
+    at_lb &= ~fixed
+    at_ub &= ~fixed
+    interior = ~(at_lb | at_ub | fixed)
+    keep = ~fixed
+    at = form.a[rows, :].T.tocsr()[keep]  # (columns) x (tight rows)
+    c = costs[keep]
+    lower = np.full(len(c), -np.inf)
+    upper = np.full(len(c), np.inf)
+    lb_k, ub_k, in_k = at_lb[keep], at_ub[keep], interior[keep]
+    if sense == "max":
+        lower[lb_k] = c[lb_k]
+        upper[ub_k] = c[ub_k]
+    else:
+        upper[lb_k] = c[lb_k]
+        lower[ub_k] = c[ub_k]
+    lower[in_k] = c[in_k]
+    upper[in_k] = c[in_k]
+    face = _FaceLP(at.tocsc(), lower, upper, y_lower, y_upper, solver)
+    point = face.solve(sign * face_weights(n_rows)[rows])
+    if point is None:
+        return None
+    full = np.zeros(n_rows)
+    full[rows] = point
+    rates = full.copy()
+    # For the limits a planner sets, the exact rate for an increase: the
+    # extreme value of that one dual over the face.
+    if exact is not None:
+        for k in np.flatnonzero(exact[rows]):
+            if y_lower[k] == y_upper[k]:
+                continue
+            unit = np.zeros(len(rows))
+            unit[k] = sign
+            extreme = face.solve(unit)
+            if extreme is not None:
+                rates[rows[k]] = extreme[k]
+    return full, rates
+
+
+class _FaceLP:
+    """Minimise c.y subject to row_lo <= A y <= row_hi, col_lo <= y <= col_hi, for several c."""
+
+    def __init__(
+        self, a: sp.csc_matrix, row_lo: np.ndarray, row_hi: np.ndarray,
+        col_lo: np.ndarray, col_hi: np.ndarray, solver: str,
+    ) -> None:
+        self.solver = solver
+        self.n = a.shape[1]
+        if solver == "highs":
+            self._highs_setup(a, row_lo, row_hi, col_lo, col_hi)
+        else:
+            self._pulp_setup(a, row_lo, row_hi, col_lo, col_hi)
+
+    def _highs_setup(self, a: sp.csc_matrix, row_lo: np.ndarray, row_hi: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray) -> None:
+        import highspy
+
+        self._hs = highspy
+        inf = highspy.kHighsInf
+        with quiet_stdout():
+            self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
+        lp.col_cost_ = np.zeros(a.shape[1])
+        lp.col_lower_ = np.where(np.isinf(col_lo), -inf, col_lo)
+        lp.col_upper_ = np.where(np.isinf(col_hi), inf, col_hi)
+        lp.row_lower_ = np.where(np.isinf(row_lo), -inf, row_lo)
+        lp.row_upper_ = np.where(np.isinf(row_hi), inf, row_hi)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(float)
+        self.highs.passModel(lp)
+
+    def _pulp_setup(self, a: sp.csc_matrix, row_lo: np.ndarray, row_hi: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray) -> None:
+        self.problem = pulp.LpProblem("dual_face", pulp.LpMinimize)
+        self.ys = [
+            pulp.LpVariable(
+                f"y{j}", None if np.isinf(col_lo[j]) else float(col_lo[j]), None if np.isinf(col_hi[j]) else float(col_hi[j])
+            )
+            for j in range(a.shape[1])
+        ]
+        self.infeasible = False
+        csr = a.tocsr()
+        for i in range(a.shape[0]):
+            start, end = csr.indptr[i], csr.indptr[i + 1]
+            terms = {self.ys[j]: float(v) for j, v in zip(csr.indices[start:end], csr.data[start:end]) if v != 0}
+            if not terms:
+                self.infeasible |= bool(row_lo[i] > 1e-9 or row_hi[i] < -1e-9)
+                continue
+            expr = pulp.LpAffineExpression(terms)
+            if row_lo[i] == row_hi[i]:
+                self.problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintEQ, f"c{i}", float(row_lo[i])))
+                continue
+            if np.isfinite(row_lo[i]):
+                self.problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintGE, f"l{i}", float(row_lo[i])))
+            if np.isfinite(row_hi[i]):
+                self.problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, f"u{i}", float(row_hi[i])))
+
+    def solve(self, c: np.ndarray) -> np.ndarray | None:
+        if self.solver == "highs":
+            self.highs.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), c.astype(float))
+            self.highs.run()
+            if self.highs.getModelStatus() != self._hs.HighsModelStatus.kOptimal:
+                return None
+            return np.asarray(self.highs.getSolution().col_value, dtype=float)
+        if self.infeasible:
+            return None
+        self.problem.setObjective(pulp.LpAffineExpression({self.ys[j]: float(c[j]) for j in np.flatnonzero(c)}))
+        with quiet_stdout():
+            code = self.problem.solve(pulp.PULP_CBC_CMD(msg=False))
+        if code != pulp.LpStatusOptimal:
+            return None
+        return np.array([y.varValue or 0.0 for y in self.ys], dtype=float)
