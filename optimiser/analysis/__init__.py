@@ -1,11 +1,18 @@
 """Analyses that solve many variants of one config: sweeps, the exact budget frontier, tier trade-offs.
 
-:func:`run_points` runs any per-point function in this process, in local
-processes or on a Dask cluster, with results in the order of the points.
+- :func:`sweep`: a grid over config key paths, one row per point.
+- :func:`frontier`: the exact piecewise-linear optimum over one budget, with
+  its breakpoints and the levers bought on each segment.
+- :func:`pareto`: what more of one tier's output costs in another's.
+- :func:`run_points`: runs any per-point function in this process, in local
+  processes or on a Dask cluster, with results in the order of the points.
 """
 
 from __future__ import annotations
 
 from .executor import executor_from_address, run_points
+from .frontier import Frontier, frontier
+from .pareto import pareto
+from .sweep import sweep
 
-__all__ = ["executor_from_address", "run_points"]
+__all__ = ["Frontier", "executor_from_address", "frontier", "pareto", "run_points", "sweep"]

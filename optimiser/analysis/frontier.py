@@ -1,0 +1,422 @@
+"""The exact budget frontier: best output as a function of one budget, with its kinks.
+
+The optimum of a linear programme as a function of one right-hand side is
+piecewise linear and concave. :func:`frontier` finds its breakpoints exactly
+rather than by sampling. At a budget ``b`` one solve gives the optimum
+``z(b)`` and, from the duals of the budget rows, a slope ``s(b)`` of a line
+that touches the frontier there and lies above it everywhere. Between two
+budgets with touching lines of different slopes, the lines cross at
+``b*``; if the frontier reaches the crossing point, it is exactly those two
+lines on the interval and ``b*`` is a breakpoint, otherwise ``b*`` is a new
+point and both halves are searched again. Each solve either confirms a
+breakpoint or adds a new touching line, so the search ends after about two
+solves per breakpoint.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config.checker import choices
+from ..config.types import Config
+from ..errors import ConfigError, Problem, SolverError
+from ..model.formulation import MONEY_SCALE
+from ..solve.backends import SOLVERS
+from ..solve.status import Status
+from .fast import LeanModel, PointSolution
+from .points import as_config
+
+BREAKPOINT_COLUMNS = ["budget", "objective", "spent", "spent_total", "total_cost"]
+SEGMENT_COLUMNS = [
+    "budget_from", "budget_to", "objective_from", "objective_to", "marginal_output_per_yuan",
+    "yuan_per_extra_output", "marginal_levers",
+]
+#: A crossing point counts as on the frontier within this share of the objective.
+EXACTNESS = 1e-9
+#: Solves allowed before the search gives up (a safeguard; a search takes ~2 per breakpoint).
+MAX_SOLVES = 5000
+
+
+@dataclass
+class Frontier:
+    """The exact frontier of the optimum over one budget.
+
+    Attributes
+    ----------
+    over
+        The budget varied: ``total_budget``, ``funding.<source>.per_year`` or
+        ``funding.<source>.per_year.<year>``.
+    unit
+        What one unit of ``budget`` is (yuan over the horizon, or yuan a year).
+    breakpoints
+        One row per breakpoint, budgets ascending: ``budget`` (yuan),
+        ``objective`` (the optimum, weighted graduates as
+        :func:`optimiser.solve` reports it), ``spent`` (money of this budget
+        the cheapest optimal plan actually uses, in the unit of ``budget``:
+        the total cost for ``total_budget``, the source's largest yearly draw
+        for ``per_year``, that year's draw for one year), ``spent_total``
+        (that money summed over the horizon), ``total_cost`` (all sources,
+        yuan) and ``spend_<lever>`` (yuan over the horizon). The first row is
+        the smallest budget with a feasible plan (zero when nothing must be
+        bought), the last the saturation point: more money buys nothing.
+    segments
+        One row per linear piece between consecutive breakpoints:
+        ``budget_from``, ``budget_to``, ``objective_from``, ``objective_to``,
+        ``marginal_output_per_yuan`` (the slope), ``yuan_per_extra_output``
+        (its inverse) and ``marginal_levers`` (levers whose spending grows
+        along the piece, largest growth first, comma-separated).
+    status
+        ``optimal``, or ``infeasible`` when no budget gives a feasible plan
+        (then the tables are empty).
+    saturated
+        False when the search stopped at ``upto`` before more money stopped helping.
+    notes
+        Anything the reader should know (e.g. a ``min_cost`` config analysed
+        in ``max_output`` mode).
+    """
+
+    over: str
+    unit: str
+    breakpoints: pd.DataFrame
+    segments: pd.DataFrame
+    status: Status = Status.OPTIMAL
+    saturated: bool = True
+    notes: list[str] = field(default_factory=list)
+    solves: int = 0
+
+    def value_at(self, budget: Any) -> Any:
+        """The optimum at ``budget`` by linear interpolation between breakpoints.
+
+        Flat beyond saturation; NaN below the smallest feasible budget.
+        """
+        b = np.asarray(budget, dtype=float)
+        x = self.breakpoints["budget"].to_numpy(dtype=float)
+        y = self.breakpoints["objective"].to_numpy(dtype=float)
+        if len(x) == 0:
+            return np.full_like(b, np.nan) if b.ndim else math.nan
+        value = np.interp(b, x, y)
+        value = np.where(b < x[0] - 1e-9 * max(1.0, abs(x[0])), np.nan, value)
+        return value if b.ndim else float(value)
+
+    @property
+    def saturation(self) -> float:
+        """The budget beyond which more money buys nothing (NaN if not reached)."""
+        if self.breakpoints.empty or not self.saturated:
+            return math.nan
+        return float(self.breakpoints["budget"].iloc[-1])
+
+    def __str__(self) -> str:
+        if self.breakpoints.empty:
+            return f"frontier over {self.over}: {self.status.value}"
+        lines = [f"Budget frontier over {self.over} ({self.unit}), {len(self.segments)} segments"]
+        lines.append(f"{'from':>14} {'to':>14} {'output from':>12} {'output to':>12} {'per M yuan':>11}  levers at the margin")
+        for seg in self.segments.itertuples(index=False):
+            lines.append(
+                f"{seg.budget_from:14,.0f} {seg.budget_to:14,.0f} {seg.objective_from:12,.1f} {seg.objective_to:12,.1f} "
+                f"{seg.marginal_output_per_yuan * 1e6:11,.2f}  {seg.marginal_levers or '-'}"
+            )
+        end = self.breakpoints.iloc[-1]
+        tail = "more money buys nothing" if self.saturated else "search stopped at the requested upper budget"
+        lines.append(f"at {end['budget']:,.0f}: {end['objective']:,.1f} ({tail})")
+        lines.extend(f"note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = f"<p><b>Budget frontier over <code>{self.over}</code></b> ({self.unit})</p>"
+        notes = "".join(f"<p>note: {note}</p>" for note in self.notes)
+        return head + self.segments.to_html(index=False) + notes
+
+
+def frontier(
+    config: Config | str | Path,
+    over: str = "total_budget",
+    solver: str = "highs",
+    upto: float | None = None,
+) -> Frontier:
+    """The exact frontier of the optimum as a function of one budget.
+
+    Parameters
+    ----------
+    config
+        A :class:`~optimiser.Config` or the path of a YAML config. A
+        ``min_cost`` config is analysed in ``max_output`` mode (its targets
+        dropped): the frontier is the most output each budget buys; a note
+        says so.
+    over
+        ``"total_budget"`` (the cap on total cost over the horizon; a config
+        without one is analysed from zero), ``"funding.<source>.per_year"``
+        (that source's money in every year) or
+        ``"funding.<source>.per_year.<year>"`` (that one year only; the
+        other years keep their money).
+    solver
+        Only ``"highs"``: the search reads duals from the solver it keeps loaded.
+    upto
+        Stop at this budget. Needed only when output would keep growing
+        without limit as this budget grows.
+
+    Returns
+    -------
+    Frontier
+        Breakpoints (``budget``, ``objective``, ``spent``, ...) and segments
+        (slope and the levers bought at the margin).
+
+    Examples
+    --------
+    >>> from optimiser import load_config
+    >>> from optimiser.analysis import frontier
+    >>> front = frontier(load_config("configs/zhejiang.yaml"), over="funding.government.per_year")
+    >>> front.breakpoints["budget"].iloc[0]
+    0.0
+    >>> bool((front.segments["marginal_output_per_yuan"].diff().dropna() <= 1e-12).all())  # concave
+    True
+    """
+    if solver != "highs":
+        choices_text = ", ".join(SOLVERS)
+        raise SolverError(
+            f"frontier needs the HiGHS solver (it reads duals from a loaded model); got {solver!r} "
+            f"(solvers: {choices_text}); use solver='highs'"
+        )
+    config = as_config(config)
+    notes: list[str] = []
+    if config.objective.mode == "min_cost":
+        config = config.with_changes({"objective": {"mode": "max_output", "tie_break": True}})
+        notes.append(
+            "the config is in min_cost mode; the frontier is that of max_output (most weighted output per budget), "
+            "with the targets dropped"
+        )
+    config, budget = _budget_rows(config, over)
+    lean = LeanModel(config)
+    rows = budget.rows_in(lean)
+    if len(rows) == 0:
+        raise ConfigError([Problem(over, f"funding source {budget.source!r} pays for no lever, so its budget changes nothing",
+                                   str(config.source) if config.source else None)])
+    search = _Search(lean, rows, budget)
+    return search.run(over, upto, notes)
+
+
+@dataclass(frozen=True)
+class _Budget:
+    kind: str  # "total_budget" | "funding_cap"
+    source: str | None
+    year: int | None
+    unit: str
+
+    def rows_in(self, lean: LeanModel) -> np.ndarray:
+        if self.kind == "total_budget":
+            return lean.rows_where("total_budget")
+        return lean.rows_where("funding_cap", detail=self.source, year=self.year)
+
+
+def _budget_rows(config: Config, over: str) -> tuple[Config, _Budget]:
+    file = str(config.source) if config.source else None
+    parts = over.split(".")
+    if over == "total_budget":
+        if config.total_budget is None:
+            # A cap that never binds, so the model has the row to vary.
+            cap = sum(s.per_year.at(t) for s in config.funding.values() for t in config.years) + 1.0
+            config = config.with_changes({"total_budget": cap})
+        return config, _Budget("total_budget", None, None, "yuan over the horizon")
+    if len(parts) in (3, 4) and parts[0] == "funding" and parts[2] == "per_year":
+        source = parts[1]
+        if source not in config.funding:
+            raise ConfigError([Problem(over, f"no funding source {source!r}; {choices(source, config.funding, 'source')}", file)])
+        if len(parts) == 3:
+            return config, _Budget("funding_cap", source, None, "yuan a year")
+        year = int(parts[3]) if parts[3].isdigit() else None
+        if year is None or year not in config.years:
+            first, last = config.years[0], config.years[-1]
+            raise ConfigError([Problem(over, f"expected a year of the horizon {first}-{last} after per_year, got {parts[3]!r}", file)])
+        return config, _Budget("funding_cap", source, year, f"yuan in {year}")
+    sources = ", ".join(f"funding.{name}.per_year" for name in config.funding)
+    raise ConfigError([Problem(
+        over, "a frontier is drawn over total_budget, funding.<source>.per_year or funding.<source>.per_year.<year>; "
+        f"valid here: total_budget, {sources}", file,
+    )])
+
+
+@dataclass
+class _Point:
+    budget: float
+    objective: float
+    slope: float  # graduates per yuan
+
+
+class _Search:
+    """The breakpoint search along one budget direction."""
+
+    def __init__(self, lean: LeanModel, rows: np.ndarray, budget: _Budget) -> None:
+        self.lean = lean
+        self.rows = rows
+        self.budget = budget
+        self.solves = 0
+
+    # -- one budget ---------------------------------------------------------
+    def at(self, budget: float, tie_break: bool = False) -> PointSolution:
+        self.solves += 1
+        if self.solves > MAX_SOLVES:
+            raise SolverError(f"the frontier search did not finish within {MAX_SOLVES} solves")
+        upper = np.full(len(self.rows), budget * MONEY_SCALE)
+        return self.lean.solve(self.rows, upper=upper, tie_break=tie_break, keep_duals=not tie_break, from_start=False)
+
+    def point(self, budget: float) -> _Point | None:
+        solution = self.at(budget)
+        if solution.status is not Status.OPTIMAL:
+            return None
+        assert solution.duals is not None
+        slope = float(np.sum(solution.duals[self.rows])) * MONEY_SCALE
+        return _Point(budget, solution.objective, max(slope, 0.0))
+
+    # -- the whole frontier ---------------------------------------------------
+    def run(self, over: str, upto: float | None, notes: list[str]) -> Frontier:
+        empty = Frontier(over, self.budget.unit, pd.DataFrame(columns=BREAKPOINT_COLUMNS),
+                         pd.DataFrame(columns=SEGMENT_COLUMNS), notes=notes)
+        low = self.smallest_budget()
+        if low is None:
+            empty.status = Status.INFEASIBLE
+            empty.notes.append("no budget gives a feasible plan: other limits conflict (run `optimiser solve` for a diagnosis)")
+            return empty
+        high, saturated = self.largest_budget(low, upto, over)
+        first = self.point(low)
+        last = self.point(high)
+        if first is None or last is None:
+            raise SolverError(f"the solver found no optimum at budget {low if first is None else high:,.0f}")
+        points = self.search(first, last)
+        kinks = _merge(points)
+        if saturated:
+            kinks = _drop_flat_tail(kinks)
+        table = self.breakpoint_table(kinks)
+        result = Frontier(over, self.budget.unit, table, _segments(table, self.lean.config),
+                          saturated=saturated, notes=notes)
+        result.solves = self.solves
+        return result
+
+    def smallest_budget(self) -> float | None:
+        """0 if a plan with no money from this budget is feasible, else the least budget that allows one."""
+        if self.point(0.0) is not None:
+            return 0.0
+        import highspy
+
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.passModel(self.lean.highs.getLp())
+        n = highs.getNumCol()
+        highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+        inf = highspy.kHighsInf
+        # A budget column b: row activity <= b on every budget row.
+        highs.changeRowsBounds(len(self.rows), self.rows, np.full(len(self.rows), -inf), np.zeros(len(self.rows)))
+        highs.addCol(1.0, 0.0, inf, len(self.rows), self.rows, np.full(len(self.rows), -1.0))
+        highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        low = float(highs.getSolution().col_value[n]) / MONEY_SCALE
+        # The least budget, nudged so the solver's tolerances accept it.
+        return low * (1 + 1e-9) + 1e-6
+
+    def largest_budget(self, low: float, upto: float | None, over: str) -> tuple[float, bool]:
+        """A budget past saturation (or ``upto``), and whether it is past saturation."""
+        if upto is not None:
+            if upto <= low:
+                raise ConfigError([Problem(over, f"upto={upto:,.0f} is not above the smallest feasible budget {low:,.0f}")])
+            return float(upto), False
+        relaxed = self.lean.solve(self.rows, upper=np.full(len(self.rows), math.inf), tie_break=True)
+        if relaxed.status is Status.UNBOUNDED:
+            raise ConfigError([Problem(
+                over, "output grows without limit as this budget grows (nothing else caps the levers it pays for); "
+                "give an upper budget (upto=... or --upto)",
+            )])
+        if relaxed.status is not Status.OPTIMAL:
+            raise SolverError(f"the solver found no optimum with {over} unlimited: {relaxed.status.value}")
+        assert relaxed.activity is not None
+        needed = float(np.max(relaxed.activity[self.rows])) / MONEY_SCALE
+        return max(needed, low) * 1.25 + 1000.0, True
+
+    def search(self, first: _Point, last: _Point) -> list[_Point]:
+        """Every breakpoint between two points (and the two points), by crossing touching lines."""
+        found = [first, last]
+        stack = [(first, last)]
+        while stack:
+            left, right = stack.pop()
+            if left.slope - right.slope <= 1e-15 or right.budget - left.budget <= 1e-6:
+                continue
+            cross = (right.objective - left.objective + left.slope * left.budget - right.slope * right.budget) / (
+                left.slope - right.slope
+            )
+            cross = min(max(cross, left.budget), right.budget)
+            if cross - left.budget <= 1e-6 or right.budget - cross <= 1e-6:
+                continue
+            expected = left.objective + left.slope * (cross - left.budget)
+            middle = self.point(cross)
+            if middle is None:
+                raise SolverError(f"the solver found no optimum at budget {cross:,.0f}")
+            found.append(middle)
+            if expected - middle.objective > EXACTNESS * max(1.0, abs(expected)):
+                stack.append((left, middle))
+                stack.append((middle, right))
+        return sorted(found, key=lambda p: p.budget)
+
+    def breakpoint_table(self, kinks: list[_Point]) -> pd.DataFrame:
+        levers = list(self.lean.config.levers)
+        records = []
+        for kink in kinks:
+            plan = self.at(kink.budget, tie_break=True)
+            assert plan.activity is not None
+            drawn = plan.activity[self.rows] / MONEY_SCALE
+            records.append({
+                "budget": kink.budget,
+                "objective": kink.objective,
+                "spent": float(np.max(drawn)),
+                "spent_total": float(np.sum(drawn)),
+                "total_cost": plan.measures["total_cost"],
+                **{f"spend_{lever}": plan.measures[f"spend_{lever}"] for lever in levers},
+            })
+        return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"spend_{lever}" for lever in levers)])
+
+
+def _merge(points: list[_Point]) -> list[_Point]:
+    """Drop points that lie on the line through their neighbours (not kinks)."""
+    kept: list[_Point] = []
+    for p in points:
+        if kept and p.budget - kept[-1].budget <= 1e-6:
+            continue
+        while len(kept) >= 2:
+            a, b = kept[-2], kept[-1]
+            on_line = a.objective + (p.objective - a.objective) * (b.budget - a.budget) / (p.budget - a.budget)
+            if abs(on_line - b.objective) <= EXACTNESS * 10 * max(1.0, abs(b.objective)):
+                kept.pop()
+            else:
+                break
+        kept.append(p)
+    return kept
+
+
+def _drop_flat_tail(points: list[_Point]) -> list[_Point]:
+    """End at the saturation point: drop the flat piece past it."""
+    while len(points) >= 2 and points[-1].objective - points[-2].objective <= EXACTNESS * 10 * max(1.0, abs(points[-1].objective)):
+        points = points[:-1]
+    return points
+
+
+def _segments(table: pd.DataFrame, config: Config) -> pd.DataFrame:
+    records = []
+    levers = list(config.levers)
+    for (_, a), (_, b) in zip(table.iterrows(), table.iloc[1:].iterrows()):
+        width = b["budget"] - a["budget"]
+        slope = (b["objective"] - a["objective"]) / width
+        growth = {lever: b[f"spend_{lever}"] - a[f"spend_{lever}"] for lever in levers}
+        threshold = max(1.0, 1e-6 * width)
+        marginal = [lever for lever, grew in sorted(growth.items(), key=lambda kv: -kv[1]) if grew > threshold]
+        records.append({
+            "budget_from": a["budget"], "budget_to": b["budget"],
+            "objective_from": a["objective"], "objective_to": b["objective"],
+            "marginal_output_per_yuan": slope,
+            "yuan_per_extra_output": 1.0 / slope if slope > 0 else math.inf,
+            "marginal_levers": ", ".join(marginal),
+        })
+    return pd.DataFrame(records, columns=SEGMENT_COLUMNS)

@@ -1,0 +1,166 @@
+"""Trade-offs between tiers: the ε-constraint frontier of one tier's output against another's."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..config.checker import choices
+from ..config.types import Config
+from ..errors import ConfigError, Problem, SolverError
+from ..solve.status import Status
+from .fast import LeanModel
+from .points import as_config
+
+PARETO_COLUMNS = ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status", "total_cost", "objective"]
+#: Share of an optimum a later stage may give up (as the tie-break of :func:`optimiser.solve`).
+SLACK = 1e-7
+
+
+def pareto(
+    config: Config | str | Path,
+    x: str = "basic",
+    y: str = "senior",
+    points: int = 20,
+    solver: str = "highs",
+) -> pd.DataFrame:
+    """What more of tier ``x`` costs in tier ``y`` under the config's budgets (ε-constraint).
+
+    Output here is plain compound graduates of a tier summed over the
+    horizon and the institutions: no tier weight and no discounting, so each
+    axis reads in graduates. For ``points`` levels ``ε`` evenly spaced from
+    the ``x`` output of the plan that maximises ``y`` up to the most ``x``
+    output possible, the programme maximises ``y`` subject to ``x >= ε``,
+    then takes the most ``x`` with that ``y`` (so every row is efficient: more
+    ``x`` never comes with more ``y``), then the cheapest plan with both.
+
+    Parameters
+    ----------
+    config
+        A :class:`~optimiser.Config` or the path of a YAML config. All its
+        limits hold (budgets, policies, and in ``min_cost`` mode the targets).
+    x, y
+        Two different tier names.
+    points
+        Number of levels ``ε`` (at least 2).
+    solver
+        Only ``"highs"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per level: ``x_tier``, ``y_tier``, ``epsilon`` (the level
+        asked for), ``x_output``, ``y_output`` (graduates over the horizon),
+        ``status``, ``total_cost`` (yuan of the cheapest such plan) and
+        ``objective`` (the config's weighted output of that plan).
+
+    Examples
+    --------
+    >>> from optimiser import load_config
+    >>> from optimiser.analysis import pareto
+    >>> table = pareto(load_config("configs/zhejiang.yaml"), x="basic", y="professional", points=5)
+    >>> bool(table["y_output"].is_monotonic_decreasing)
+    True
+    """
+    if solver != "highs":
+        raise SolverError(f"pareto needs the HiGHS solver; got {solver!r}; use solver='highs'")
+    config = as_config(config)
+    _check(config, x, y, points)
+    lean = LeanModel(config)
+    tier_x = _tier_vector(lean, x)
+    tier_y = _tier_vector(lean, y)
+    weighted = _objective_vector(lean)
+    rows = _LevelRows(lean, tier_x, tier_y)
+    first = lean.run(tier_y, "max")
+    if first is not Status.OPTIMAL:
+        return pd.DataFrame([_row(x, y, math.nan, first) for _ in range(points)], columns=PARETO_COLUMNS)
+    rows.set(y_floor=_below(lean.objective_value()))
+    lean.run(tier_x, "max")
+    x_low = lean.objective_value()
+    rows.set()
+    lean.run(tier_x, "max")
+    x_best = max(lean.objective_value(), x_low)
+    records = []
+    for level in np.linspace(x_low, x_best, points):
+        rows.set(x_floor=_below(level))
+        status = lean.run(tier_y, "max")
+        if status is not Status.OPTIMAL:
+            records.append(_row(x, y, float(level), status))
+            continue
+        y_floor = _below(lean.objective_value())
+        rows.set(x_floor=_below(level), y_floor=y_floor)
+        lean.run(tier_x, "max")
+        rows.set(x_floor=_below(lean.objective_value()), y_floor=y_floor)
+        lean.run(lean.cost, "min")
+        values = np.asarray(lean.highs.getSolution().col_value, dtype=float)
+        records.append({
+            "x_tier": x, "y_tier": y, "epsilon": float(level),
+            "x_output": float(tier_x @ values), "y_output": float(tier_y @ values),
+            "status": Status.OPTIMAL.value,
+            "total_cost": float(lean.measure[0] @ values),
+            "objective": float(weighted @ values),
+        })
+    return pd.DataFrame(records, columns=PARETO_COLUMNS)
+
+
+class _LevelRows:
+    """Two extra rows: x output at least a level, y output at least a level."""
+
+    def __init__(self, lean: LeanModel, tier_x: np.ndarray, tier_y: np.ndarray) -> None:
+        import highspy
+
+        self.inf = highspy.kHighsInf
+        self.highs = lean.highs
+        self.x_row = self.highs.getNumRow()
+        for vector in (tier_x, tier_y):
+            nz = np.flatnonzero(vector).astype(np.int32)
+            self.highs.addRow(-self.inf, self.inf, len(nz), nz, vector[nz])
+        self.y_row = self.x_row + 1
+
+    def set(self, x_floor: float | None = None, y_floor: float | None = None) -> None:
+        self.highs.changeRowBounds(self.x_row, -self.inf if x_floor is None else x_floor, self.inf)
+        self.highs.changeRowBounds(self.y_row, -self.inf if y_floor is None else y_floor, self.inf)
+
+
+def _below(value: float) -> float:
+    """A floor just under an optimum, so the next stage stays feasible within solver tolerances."""
+    return value - SLACK * max(1.0, abs(value))
+
+
+def _tier_vector(lean: LeanModel, tier: str) -> np.ndarray:
+    vector = np.zeros(len(lean.primary))
+    spec = lean.config.tiers[tier]
+    for (_, k, _), var in lean.model.form.vars.f.items():
+        if k == tier:
+            vector[var.col] += spec.completion_rate / spec.duration
+    return vector
+
+
+def _objective_vector(lean: LeanModel) -> np.ndarray:
+    vector = np.zeros(len(lean.primary))
+    for var, coef in lean.model.output.items():
+        vector[var.col] += coef
+    return vector
+
+
+def _check(config: Config, x: str, y: str, points: int) -> None:
+    file = str(config.source) if config.source else None
+    problems = []
+    for name, tier in (("x", x), ("y", y)):
+        if tier not in config.tiers:
+            problems.append(Problem(f"pareto {name}", f"no tier {tier!r}; {choices(tier, config.tiers, 'tier')}", file))
+    if x == y and x in config.tiers:
+        problems.append(Problem("pareto y", f"x and y are both {x!r}; choose two different tiers", file))
+    if not isinstance(points, int) or isinstance(points, bool) or points < 2:
+        problems.append(Problem("pareto points", f"expected a whole number of at least 2, got {points!r}", file))
+    if problems:
+        raise ConfigError(problems)
+
+
+def _row(x: str, y: str, level: float, status: Status) -> dict[str, object]:
+    return {"x_tier": x, "y_tier": y, "epsilon": level, "x_output": math.nan, "y_output": math.nan,
+            "status": status.value, "total_cost": math.nan, "objective": math.nan}
+

@@ -1,0 +1,104 @@
+"""Config variants for analysis points: key paths, year keys, validation.
+
+Analyses address what they vary with the dotted key paths of
+:meth:`optimiser.Config.with_changes` (``funding.government.per_year``,
+``institutions.Research universities.training_seats``, ``total_budget``).
+One refinement: a year key under a series
+(``funding.government.per_year.2026``) means *that one year*. The series is
+written out year by year over the horizon with only that year changed, so
+the other years keep their values whether the series was one number or a
+mapping. (A plain ``with_changes`` sets the mapping key, whose value then
+holds until the next listed year.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..config import load_config
+from ..config.load import apply_changes, get_path
+from ..config.types import Config, Series
+from ..errors import ConfigError, Problem
+
+
+def as_config(config: Config | str | Path) -> Config:
+    """A config object, loading it first if given a path."""
+    return config if isinstance(config, Config) else load_config(config)
+
+
+def apply_point(config: Config, changes: Mapping[str, Any]) -> Config:
+    """``config`` with ``changes`` applied and validated, year keys meaning one year.
+
+    Raises :class:`~optimiser.ConfigError` naming the path and the value when
+    a change is invalid.
+
+    >>> cfg = load_config("configs/zhejiang.yaml")  # doctest: +SKIP
+    >>> apply_point(cfg, {"funding.government.per_year.2026": 0}).funding["government"].per_year.at(2027)  # doctest: +SKIP
+    6000000.0
+    """
+    plain: dict[str, Any] = {}
+    years: dict[str, dict[int, Any]] = {}
+    problems: list[Problem] = []
+    file = str(config.source) if config.source else None
+    for path, value in changes.items():
+        parent, year = split_year(config, str(path))
+        if year is None:
+            plain[str(path)] = value
+        elif year not in config.years:
+            first, last = config.years[0], config.years[-1]
+            problems.append(Problem(str(path), f"year {year} is outside the horizon {first}-{last}", file))
+        else:
+            years.setdefault(parent, {})[year] = value
+    if problems:
+        raise ConfigError(problems)
+    for parent, overrides in years.items():
+        base = plain.get(parent, get_path(config.raw, parent))
+        series = Series.of(base) if _is_series(base) else None
+        written = {y: (series.at(y) if series is not None else base) for y in config.years}
+        written.update(overrides)
+        plain[parent] = written
+    return apply_changes(config, plain, label="")
+
+
+def split_year(config: Config, path: str) -> tuple[str, int | None]:
+    """``("funding.government.per_year", 2026)`` for a year key under a series, else ``(path, None)``."""
+    parent, _, last = path.rpartition(".")
+    if not parent or not last.isdigit():
+        return path, None
+    try:
+        node = get_path(config.raw, parent)
+    except KeyError:
+        return path, None
+    return (parent, int(last)) if _is_series(node) else (path, None)
+
+
+def _is_series(node: Any) -> bool:
+    if isinstance(node, bool):
+        return False
+    if isinstance(node, (int, float)):
+        return True
+    return isinstance(node, dict) and bool(node) and all(isinstance(key, int) for key in node)
+
+
+def numeric_paths(config: Config) -> list[str]:
+    """Every key path of ``config`` that holds a number (institutions by name), for hints."""
+    found: list[str] = []
+
+    def walk(node: Any, prefix: str) -> None:
+        if _is_series(node):
+            found.append(prefix)
+            return
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if prefix == "" and key == "scenarios":
+                    continue
+                walk(child, f"{prefix}.{key}" if prefix else str(key))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                name = child.get("name") if isinstance(child, dict) else None
+                walk(child, f"{prefix}.{name if name is not None else index}")
+
+    walk(config.raw, "")
+    return found

@@ -1,0 +1,185 @@
+"""Parameter sweeps: solve a config over a grid of values of one or more key paths."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import uuid
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..config.types import Config
+from ..errors import ConfigError, SolverError
+from ..solve.backends import SOLVERS
+from .executor import run_points
+from .fast import BoundShifts, LeanModel, bound_shifts, measure_names, measures_of_result
+from .points import apply_point, as_config
+
+#: Built models kept per worker process (one per recent sweep).
+_LEAN_CACHE: OrderedDict[str, LeanModel] = OrderedDict()
+_LEAN_CACHE_SIZE = 2
+
+
+def sweep(
+    config: Config | str | Path,
+    params: Mapping[str, Sequence[Any]],
+    jobs: int | None = None,
+    progress: bool = True,
+    solver: str = "highs",
+    executor: Any = None,
+) -> pd.DataFrame:
+    """Solve ``config`` at every point of a grid of parameter values.
+
+    Parameters
+    ----------
+    config
+        A :class:`~optimiser.Config` or the path of a YAML config.
+    params
+        ``{key path: values}``; the grid is every combination, in the order
+        given (the last path varies fastest). Paths are those of
+        :meth:`~optimiser.Config.with_changes`; a year key under a series
+        (``funding.government.per_year.2026``) changes that one year only.
+    jobs
+        Processes to use (``None`` or 1: this process). The table is the
+        same whatever ``jobs`` is.
+    progress
+        Show a progress bar on stderr when the sweep takes a while.
+    solver
+        ``"highs"`` (default) or ``"cbc"``.
+    executor
+        A :class:`concurrent.futures.Executor` or ``dask.distributed.Client``
+        to run the points on (see :func:`~optimiser.analysis.run_points`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point: a column per path with its value, ``status``,
+        ``objective`` (as :func:`optimiser.solve` reports it), ``total_cost``
+        (yuan), ``compound_<tier>`` (compound graduates summed over the
+        horizon and institutions) and ``spend_<lever>`` (yuan over the
+        horizon). Points without an optimum keep their row, with their
+        status and NaN numbers.
+
+    Raises
+    ------
+    ConfigError
+        If a path does not exist or a value is invalid there (the message
+        names the path, the value and the valid keys).
+
+    Notes
+    -----
+    When every swept path only moves the limits of some rows (funding,
+    total budget, demand, intake ceilings, headcounts, ...), the model is
+    built once per process and re-solved in HiGHS with new row bounds. Other
+    paths (costs, induced intake, policy shares) rebuild and solve the model
+    at each point. Both give the numbers :func:`optimiser.solve` gives.
+
+    Examples
+    --------
+    >>> from optimiser import load_config
+    >>> from optimiser.analysis import sweep
+    >>> table = sweep(load_config("configs/zhejiang.yaml"),
+    ...               {"funding.government.per_year": [3e6, 6e6]}, progress=False)
+    >>> table["status"].tolist()
+    ['optimal', 'optimal']
+    >>> bool(table["objective"].iloc[1] >= table["objective"].iloc[0])
+    True
+    """
+    config = as_config(config)
+    if solver not in SOLVERS:
+        raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+    paths, grid = _grid(params)
+    points = list(itertools.product(*grid))
+    for point in points:
+        _check_point(config, paths, point)
+    numeric = all(_is_number(value) for values in grid for value in values)
+    shifts = bound_shifts(config, paths, grid, apply_point) if solver == "highs" and numeric and points else None
+    task = SweepTask(config=config, paths=tuple(paths), solver=solver, shifts=shifts, token=uuid.uuid4().hex)
+    try:
+        rows = run_points(partial(solve_point, task), points, jobs=jobs, executor=executor, progress=progress,
+                          desc="sweep")
+    finally:
+        _LEAN_CACHE.pop(task.token, None)
+    columns = [*paths, "status", "objective", *measure_names(config)]
+    return pd.DataFrame([dict(zip(paths, point)) | row for point, row in zip(points, rows)], columns=columns)
+
+
+@dataclass(frozen=True)
+class SweepTask:
+    """What a worker needs to solve sweep points (pickled once per batch)."""
+
+    config: Config
+    paths: tuple[str, ...]
+    solver: str
+    shifts: BoundShifts | None
+    token: str
+
+
+def solve_point(task: SweepTask, point: Sequence[Any]) -> dict[str, Any]:
+    """Status, objective and measures of one sweep point."""
+    if task.shifts is not None:
+        lean = _lean_model(task)
+        lower, upper = task.shifts.bounds_at([float(value) for value in point])
+        solution = lean.solve(task.shifts.rows, lower, upper)
+        return {"status": solution.status.value, "objective": solution.objective, **solution.measures}
+    from ..api import solve
+
+    result = solve(apply_point(task.config, dict(zip(task.paths, point))), solver=task.solver, diagnose=False)
+    return {"status": result.status.value, "objective": result.objective, **measures_of_result(result)}
+
+
+def _lean_model(task: SweepTask) -> LeanModel:
+    lean = _LEAN_CACHE.get(task.token)
+    if lean is None:
+        assert task.shifts is not None
+        lean = LeanModel(task.shifts.config)
+        _LEAN_CACHE[task.token] = lean
+        while len(_LEAN_CACHE) > _LEAN_CACHE_SIZE:
+            _LEAN_CACHE.popitem(last=False)
+    return lean
+
+
+def _grid(params: Mapping[str, Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
+    if not isinstance(params, Mapping) or not params:
+        raise ConfigError([_problem("", "give at least one parameter: {key path: [values]}")])
+    paths, grid = [], []
+    for path, values in params.items():
+        if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__iter__"):
+            raise ConfigError([_problem(str(path), f"expected a list of values, got {values!r}")])
+        values = list(values)
+        if not values:
+            raise ConfigError([_problem(str(path), "the list of values is empty")])
+        paths.append(str(path))
+        grid.append([_plain(value) for value in values])
+    return paths, grid
+
+
+def _check_point(config: Config, paths: Sequence[str], point: Sequence[Any]) -> None:
+    try:
+        apply_point(config, dict(zip(paths, point)))
+    except ConfigError as err:
+        where = ", ".join(f"{path}={value!r}" for path, value in zip(paths, point))
+        raise ConfigError([_problem(p.path, f"at sweep point {where}: {p.message}", p.file, p.line)
+                           for p in err.problems]) from err
+
+
+def _problem(path: str, message: str, file: str | None = None, line: int | None = None) -> Any:
+    from ..errors import Problem
+
+    return Problem(path, message, file, line)
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars to Python numbers (so configs and tables hold plain values)."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) and not isinstance(value, (str, bytes)) else value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
