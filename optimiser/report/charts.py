@@ -1,0 +1,118 @@
+"""Charts of a result, drawn with matplotlib on an Axes the caller may pass.
+
+Every ``plot_*`` function takes ``ax=None``, draws on it (or on a new
+:class:`matplotlib.figure.Figure` when none is given) and returns the Axes;
+none of them touches pyplot's global state. :func:`svg_of` turns an Axes'
+figure into an SVG string for the self-contained HTML report.
+
+>>> from optimiser.report.charts import plot_spend_by_lever, svg_of
+>>> ax = plot_spend_by_lever(result)  # doctest: +SKIP
+>>> svg_of(ax).startswith("<svg")  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..results import Result
+
+FIGURE_SIZE = (7.5, 3.6)
+"""Inches; the HTML page scales the SVG to the column width."""
+
+COLOURS = ["#1f5f8b", "#e07b39", "#3a9d5d", "#c23b4e", "#7d5ba6", "#8c6d31", "#d4a017", "#4f7f9e"]
+
+
+def _new_axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=FIGURE_SIZE, layout="constrained")
+    return figure.subplots()
+
+
+def label(text: Any) -> str:
+    """A config name made safe for matplotlib text (a ``$`` would start mathtext)."""
+    return str(text).replace("\\", "\\\\").replace("$", r"\$")
+
+
+def _stacked_bars(ax: Axes, table: pd.DataFrame, ylabel: str, title: str) -> Axes:
+    """Bars per year (the index), one stacked segment per column."""
+    years = [str(y) for y in table.index]
+    bottom = [0.0] * len(years)
+    for n, column in enumerate(table.columns):
+        values = [float(v) for v in table[column]]
+        ax.bar(years, values, bottom=bottom, label=label(column), color=COLOURS[n % len(COLOURS)], width=0.7)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("year")
+    ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    if len(table.columns):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+    return ax
+
+
+def _by_year(frame: pd.DataFrame, column: str, value: str, scale: float = 1.0) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame()
+    table = frame.pivot_table(index="year", columns=column, values=value, aggfunc="sum", fill_value=0.0)
+    table = table.loc[:, (table.abs() > 1e-9).any(axis=0)] if not table.empty else table
+    return table.sort_index() * scale
+
+
+def plot_spend_by_lever(result: Result, ax: Axes | None = None) -> Axes:
+    """Stacked bars: money spent on each lever in each year (million yuan)."""
+    table = _by_year(result.funding, "lever", "amount", 1e-6)
+    return _stacked_bars(_new_axes(ax), table, "spend (million yuan)", "Spend by lever and year")
+
+
+def plot_funding_by_source(result: Result, ax: Axes | None = None) -> Axes:
+    """Stacked bars: money each funding source pays in each year (million yuan)."""
+    table = _by_year(result.funding, "source", "amount", 1e-6)
+    return _stacked_bars(_new_axes(ax), table, "funding (million yuan)", "Funding by source and year")
+
+
+def plot_output_by_tier(result: Result, ax: Axes | None = None, kind: str = "compound") -> Axes:
+    """Stacked bars: graduates per year by tier; ``kind`` is ``compound`` or ``single_skill``."""
+    if kind not in ("compound", "single_skill"):
+        raise ValueError(f"kind must be 'compound' or 'single_skill', got {kind!r}")
+    words = "Compound" if kind == "compound" else "Single-skill"
+    table = _by_year(result.outputs, "tier", kind)
+    return _stacked_bars(_new_axes(ax), table, "graduates per year", f"{words} graduates by tier and year")
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def svg_of(ax: Axes, prefix: str = "chart") -> str:
+    """The figure holding ``ax`` as an inline ``<svg>`` element.
+
+    Text stays text (the browser draws it with its own fonts, so names in any
+    script render), and every ``id`` in the drawing is prefixed with
+    ``prefix`` so several charts can share one HTML page.
+    """
+    import matplotlib
+
+    figure = ax.get_figure(root=True)
+    if figure is None:
+        raise ValueError("the Axes belongs to no figure")
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": prefix}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    for ident in set(_ID.findall(text)):
+        new = f"{prefix}-{ident}"
+        text = text.replace(f'id="{ident}"', f'id="{new}"')
+        text = text.replace(f"#{ident})", f"#{new})").replace(f'"#{ident}"', f'"#{new}"')
+    return text

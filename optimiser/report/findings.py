@@ -1,0 +1,212 @@
+"""The sentences a report leads with: which plan is better, by how much,
+where each plan is bottlenecked, and what the next million buys.
+
+The workbook (:mod:`optimiser.report.xlsx`) and the HTML page
+(:mod:`optimiser.report.html`) both open with these lines, so the two say
+the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from ..results import Result
+
+NEXT_MILLION_SHOWN = 3
+"""How many ranked sensitivity statements a summary repeats."""
+
+
+def objective_words(result: Result) -> str:
+    """What the objective of ``result`` counts, in planner words."""
+    if result.summary.get("mode") == "min_cost":
+        return "total cost (yuan, minimised)"
+    return "weighted compound graduates (maximised)"
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def _million(amount: float) -> str:
+    return f"{amount / 1e6:,.2f} M yuan"
+
+
+def plan_verdict(results: Sequence[tuple[str, Result]]) -> list[str]:
+    """Which of the compared plans is best, and how far each other plan is from it.
+
+    Plans without an optimum are named with their status and left out of the
+    ranking. In ``max_output`` mode the plan with the most weighted graduates
+    wins (ties go to the cheaper one); in ``min_cost`` mode the cheapest wins.
+
+    >>> plan_verdict([("base", base), ("austerity", lean)])  # doctest: +SKIP
+    ['Best plan: base (34,155.9 weighted compound graduates (maximised), 72.00 M yuan).',
+     'austerity: 673.7 fewer weighted compound graduates than base (-2.0%), 18.00 M yuan cheaper.']
+    """
+    if not results:
+        return []
+    solved = [(name, r) for name, r in results if r.ok and _finite(r.objective)]
+    lines: list[str] = []
+    if not solved:
+        return ["No plan has an optimum: " + ", ".join(f"{name} is {r.status.value}" for name, r in results) + "."]
+    min_cost = solved[0][1].summary.get("mode") == "min_cost"
+    if min_cost:
+        best_name, best = min(solved, key=lambda item: item[1].objective)
+    else:
+        best_name, best = max(solved, key=lambda item: (item[1].objective, -item[1].total_cost))
+    if len(results) == 1:
+        return []
+    lines.append(
+        f"Best plan: {best_name} ({_objective_value(best)} {objective_words(best)}, "
+        f"{_million(best.total_cost)})."
+    )
+    for name, result in results:
+        if name == best_name and result is best:
+            continue
+        if not (result.ok and _finite(result.objective)):
+            lines.append(f"{name}: {result.status.value}, no plan to compare.")
+            continue
+        lines.append(f"{name}: {_gap(result, best, best_name, min_cost)}.")
+    return lines
+
+
+def _objective_value(result: Result) -> str:
+    if result.summary.get("mode") == "min_cost":
+        return f"{result.objective:,.0f}"
+    return f"{result.objective:,.1f}"
+
+
+def _gap(result: Result, best: Result, best_name: str, min_cost: bool) -> str:
+    cost_gap = result.total_cost - best.total_cost
+    cost = (
+        "the same cost" if abs(cost_gap) < 0.5
+        else f"{_million(abs(cost_gap))} {'dearer' if cost_gap > 0 else 'cheaper'}"
+    )
+    if min_cost:
+        share = cost_gap / best.total_cost if best.total_cost else math.nan
+        percent = f" ({share:+.1%})" if _finite(share) else ""
+        return f"{cost} than {best_name}{percent}"
+    gap = best.objective - result.objective
+    if abs(gap) < 1e-6 * max(1.0, abs(best.objective)):
+        return f"the same output as {best_name}, {cost}"
+    share = -gap / best.objective if best.objective else math.nan
+    percent = f" ({share:+.1%})" if _finite(share) else ""
+    return f"{gap:,.1f} fewer weighted compound graduates than {best_name}{percent}, {cost}"
+
+
+def key_figures(result: Result) -> list[tuple[str, Any, str]]:
+    """The summary numbers of one plan as ``(item, value, unit)`` rows."""
+    s = result.summary
+    rows: list[tuple[str, Any, str]] = [
+        ("plan", s.get("name"), ""),
+        ("scenario", s.get("scenario"), ""),
+        ("objective mode", s.get("mode"), ""),
+        ("status", result.status.value, ""),
+        ("solver", s.get("solver"), ""),
+    ]
+    if not result.ok:
+        return rows
+    unit = "yuan" if s.get("mode") == "min_cost" else "weighted graduates"
+    rows.append(("objective: " + objective_words(result), float(result.objective), unit))
+    rows.append(("total cost", float(result.total_cost), "yuan"))
+    compound = float(result.outputs["compound"].sum()) if not result.outputs.empty else 0.0
+    single = float(result.outputs["single_skill"].sum()) if not result.outputs.empty else 0.0
+    rows.append(("compound graduates over the horizon", compound, "graduates"))
+    rows.append(("single-skill graduates over the horizon", single, "graduates"))
+    per = s.get("cost_per_compound_graduate")
+    if isinstance(per, (int, float)) and math.isfinite(per):
+        rows.append(("cost per compound graduate", float(per), "yuan"))
+    if compound + single > 0:
+        rows.append(("compound share of all graduates", compound / (compound + single), "share"))
+    for lever, amount in sorted(result.spend_by_lever().items()):
+        rows.append((f"spend on {lever}", amount, "yuan"))
+    for source, amount in sorted(result.spend_by_source().items()):
+        rows.append((f"paid by {source}", amount, "yuan"))
+    return rows
+
+
+def bottleneck_lines(result: Result) -> list[str]:
+    """Per institution, which "no" binds and in how many of the years."""
+    table = result.bottlenecks
+    if table.empty:
+        return []
+    lines = []
+    from ..model.constraints import COURSE_NO
+
+    for institution, rows in table.groupby("institution", sort=False):
+        years = len(rows)
+        parts = [
+            f"{words} in {int(rows[q].sum())} of {years} years"
+            for q, words in COURSE_NO.items()
+            if rows[q].any()
+        ]
+        lines.append(f"{institution}: " + ("; ".join(parts) if parts else "no \"no\" binds in any year"))
+    return lines
+
+
+def next_million_lines(sensitivity: Any, count: int = NEXT_MILLION_SHOWN) -> list[str]:
+    """The first ``count`` ranked statements of a sensitivity report."""
+    if sensitivity is None:
+        return []
+    ranking = getattr(sensitivity, "ranking", None)
+    if ranking is None or ranking.empty:
+        return []
+    return [str(s) for s in ranking["statement"].head(count)]
+
+
+def comparison_frame(comparison: Any) -> tuple[pd.DataFrame, list[str]]:
+    """The comparison as one table, and the unit of each of its rows.
+
+    Rows: first the config inputs that differ between the plans
+    (``input: funding.government.per_year``), then every measure of
+    :attr:`Comparison.table`. Columns: ``measure``, ``unit``, one per plan,
+    then for every plan after the first its change against the first
+    (``change: NAME``) and that change as a share of the first plan's value
+    (``change %: NAME``).
+    """
+    table = comparison.table
+    plans = [str(c) for c in table.columns]
+    others = plans[1:]
+    keys = list(getattr(comparison, "keys", []) or [str(i) for i in table.index])
+    units = dict(getattr(comparison, "units", {}) or {})
+    deltas = getattr(comparison, "deltas", None)
+    if not isinstance(deltas, pd.DataFrame):
+        deltas = pd.DataFrame()
+    rows: list[list[Any]] = []
+    row_units: list[str] = []
+    inputs = getattr(comparison, "inputs", None)
+    if isinstance(inputs, pd.DataFrame) and not inputs.empty:
+        for record in inputs.itertuples(index=False):
+            values = list(record)[1:]
+            rows.append([f"input: {record[0]}", "config value", *values] + [None] * (2 * len(others)))
+            row_units.append("config value")
+    for n, label in enumerate(table.index):
+        key = keys[n] if n < len(keys) else str(label)
+        unit = units.get(key, "")
+        values = table.iloc[n].tolist()
+        changes: list[Any] = [None] * len(others)
+        shares: list[Any] = [None] * len(others)
+        if label in deltas.index:
+            delta = deltas.loc[label]
+            first = _float(values[0])
+            for j, plan in enumerate(others, start=1):
+                change = _float(delta.iloc[j]) if j < len(delta) else math.nan
+                if math.isfinite(change):
+                    changes[j - 1] = change
+                    if math.isfinite(first) and abs(first) > 1e-12:
+                        shares[j - 1] = change / abs(first)
+        rows.append([str(label), unit, *values, *changes, *shares])
+        row_units.append(unit)
+    columns = ["measure", "unit", *plans, *[f"change: {p}" for p in others], *[f"change %: {p}" for p in others]]
+    return pd.DataFrame(rows, columns=columns, dtype=object), row_units
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan

@@ -1,0 +1,354 @@
+"""The self-contained HTML report a budget officer passes upward.
+
+One file, no script, no external style sheet, font or image: the charts are
+inline SVG drawn by matplotlib, the bottleneck map is an HTML table coloured
+by CSS, and a Content-Security-Policy forbids the page to load anything from
+anywhere. Every name taken from a config (institutions, scenarios, levers,
+sources, tiers) is HTML-escaped.
+
+>>> from optimiser import load_config, solve
+>>> from optimiser.report.html import html_report
+>>> page = html_report(solve(load_config("configs/zhejiang.yaml")))
+>>> page.startswith("<!DOCTYPE html>")
+True
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..model.constraints import COURSE_NO
+from .files import write_atomic
+from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..results import Result
+
+RANKING_SHOWN = 15
+"""Ranked sensitivity rows shown before the rest fold into a details element."""
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+STYLE = """
+:root { --ink: #1d2a36; --muted: #5b6b7a; --line: #d5dde5; --head: #eef3f7; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", sans-serif;
+       color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 1.5rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 2px solid var(--line); padding-bottom: .2rem; }
+.meta { color: var(--muted); margin: 0 0 1rem; }
+.verdict { background: #f3f8ee; border-left: 4px solid #3a9d5d; padding: .6rem 1rem; }
+.nomin { background: #fbeeee; border-left: 4px solid #c23b4e; padding: .6rem 1rem; }
+.million { background: #eef4fb; border-left: 4px solid #1f5f8b; padding: .6rem 1rem; }
+ul.findings { margin: .3rem 0; padding-left: 1.2rem; }
+table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }
+th, td { border: 1px solid var(--line); padding: .25rem .5rem; vertical-align: top; }
+th { background: var(--head); text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
+figure { margin: 0; border: 1px solid var(--line); padding: .5rem; }
+figure svg { width: 100%; height: auto; display: block; }
+figcaption { color: var(--muted); font-size: .85rem; }
+table.map td { text-align: center; min-width: 6.5rem; }
+.b0 { background: #e8f5e9; } .b1 { background: #fff4cc; } .b2 { background: #ffd8a8; } .b3 { background: #f8b4b4; }
+.tag { display: inline-block; border-radius: 3px; padding: 0 .3rem; margin: 1px; font-size: .8rem;
+       background: rgba(255,255,255,.7); border: 1px solid rgba(0,0,0,.15); }
+.legend span { display: inline-block; padding: .1rem .5rem; margin-right: .4rem; border: 1px solid var(--line); }
+tr.input th, tr.input td { background: #fafaf2; }
+.wide { overflow-x: auto; }
+table.compare td { max-width: 22rem; }
+details { margin: .4rem 0 1rem; }
+footer { color: var(--muted); font-size: .8rem; margin-top: 2rem; }
+"""
+
+SHORT_NO = {"knowledge": "knowledge", "practice": "practice", "training": "training"}
+
+
+def esc(value: Any) -> str:
+    """A config name or any other text, safe inside HTML text and attributes."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def write_html(path: str | Path, result: Result, sensitivity: Any = None, comparison: Any = None) -> Path:
+    """Write the HTML report for ``result`` to ``path`` atomically and return the path.
+
+    >>> write_html("report.html", result, sensitivity(result), comparison)  # doctest: +SKIP
+    PosixPath('report.html')
+    """
+    page = html_report(result, sensitivity, comparison)
+
+    def write(temp: Path) -> None:
+        temp.write_text(page, encoding="utf-8")
+
+    return write_atomic(Path(path), write)
+
+
+def html_report(result: Result, sensitivity: Any = None, comparison: Any = None) -> str:
+    """The whole report as one HTML document (a string)."""
+    s = result.summary
+    title = f"{s.get('name')}: {s.get('scenario')}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        _header(result),
+        _summary(result, sensitivity, comparison),
+    ]
+    if result.ok:
+        parts.append(_charts(result))
+        parts.append(_bottleneck_map(result))
+    parts.append(_ranking(result, sensitivity))
+    parts.append(_comparison(comparison))
+    parts.append(_footer(result))
+    parts.append("</body></html>")
+    return "\n".join(p for p in parts if p) + "\n"
+
+
+# ----------------------------------------------------------------- pieces
+
+
+def _header(result: Result) -> str:
+    s = result.summary
+    config = result.config
+    years = ""
+    if config is not None:
+        h = config.horizon
+        years = f", {h.start}-{h.start + h.years - 1}" if h.years > 1 else f", {h.start}"
+    return (
+        f"<header><h1>{esc(s.get('name'))}</h1>"
+        f'<p class="meta">scenario <b>{esc(s.get("scenario"))}</b>{esc(years)} · {esc(s.get("mode"))} · '
+        f"status <b>{esc(result.status.value)}</b> · solver {esc(s.get('solver'))}</p></header>"
+    )
+
+
+def _list(items: Iterable[str], css: str) -> str:
+    lines = [f"<li>{esc(item)}</li>" for item in items]
+    return f'<div class="{css}"><ul class="findings">{"".join(lines)}</ul></div>' if lines else ""
+
+
+def _summary(result: Result, sensitivity: Any, comparison: Any) -> str:
+    out = ['<section id="summary"><h2>Summary</h2>']
+    results = list(getattr(comparison, "results", []) or [])
+    out.append(_list(plan_verdict(results), "verdict"))
+    if not result.ok:
+        why = [d.message for d in result.diagnosis] or [f"the solver found no optimum ({result.status.value})"]
+        out.append(f"<p><b>This plan has no optimum ({esc(result.status.value)}). What to change:</b></p>")
+        out.append(_list(why, "nomin"))
+    million = next_million_lines(sensitivity)
+    if million:
+        out.append("<p><b>What the next unit buys</b> (ranked, see below for all):</p>")
+        out.append(_list(million, "million"))
+    rows = []
+    for item, value, unit in key_figures(result):
+        rows.append(f"<tr><th>{esc(item)}</th><td class=\"n\">{esc(_number(value, unit))}</td><td>{esc(unit)}</td></tr>")
+    out.append(f'<table class="figures">{"".join(rows)}</table>')
+    notes = list(result.summary.get("notes", []))
+    if sensitivity is not None and getattr(sensitivity, "note", None):
+        notes.append(sensitivity.note)
+    notes += [f"warning: {w}" for w in result.summary.get("warnings", [])]
+    if notes:
+        out.append(_list(notes, "notes"))
+    out.append("</section>")
+    return "\n".join(o for o in out if o)
+
+
+def _number(value: Any, unit: str = "") -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, float) and math.isinf(value):
+        return "unlimited" if value > 0 else "-unlimited"
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "yuan":
+        return f"{value:,.0f}"
+    if unit in ("graduates", "weighted graduates"):
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,d}"
+    return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.4g}"
+
+
+def _chart(name: str, caption: str, draw: Callable[[Axes | None], Axes]) -> str:
+    from .charts import svg_of
+
+    ax = draw(None)
+    return f'<figure data-chart="{esc(name)}">{svg_of(ax, prefix=name)}<figcaption>{esc(caption)}</figcaption></figure>'
+
+
+def _charts(result: Result) -> str:
+    from .charts import plot_funding_by_source, plot_output_by_tier, plot_spend_by_lever
+
+    spend = _chart("spend-by-lever", "Money spent on each lever per year (million yuan).",
+                   lambda ax: plot_spend_by_lever(result, ax))
+    funding = _chart("funding-by-source", "Money paid by each funding source per year (million yuan).",
+                     lambda ax: plot_funding_by_source(result, ax))
+    compound = _chart("compound-output", "Compound graduates (fully trained) per year, by tier.",
+                      lambda ax: plot_output_by_tier(result, ax, "compound"))
+    single = _chart("single-skill-output", "Single-skill graduates (enrolled but not fully trained) per year, by tier.",
+                    lambda ax: plot_output_by_tier(result, ax, "single_skill"))
+    return (
+        '<section id="spending"><h2>Spending and funding</h2>'
+        f'<div class="charts">{spend}{funding}</div>{_pivot_details(result.funding, "lever", "amount", "yuan")}'
+        f'{_pivot_details(result.funding, "source", "amount", "yuan")}</section>'
+        '<section id="output"><h2>Graduates</h2>'
+        f'<div class="charts">{compound}{single}</div>'
+        f'{_pivot_details(result.outputs, "tier", "compound", "graduates")}'
+        f'{_pivot_details(result.outputs, "tier", "single_skill", "graduates")}</section>'
+    )
+
+
+def _pivot_details(frame: pd.DataFrame, by: str, value: str, unit: str) -> str:
+    """The numbers behind a chart, folded away under the chart."""
+    if frame.empty:
+        return ""
+    table = frame.pivot_table(index=by, columns="year", values=value, aggfunc="sum", fill_value=0.0)
+    head = "".join(f"<th>{esc(y)}</th>" for y in table.columns)
+    body = "".join(
+        f"<tr><th>{esc(name)}</th>" + "".join(f'<td class="n">{esc(_number(float(v), unit))}</td>' for v in row) + "</tr>"
+        for name, row in zip(table.index, table.to_numpy())
+    )
+    words = value.replace("_", "-")
+    return (
+        f"<details><summary>Table: {esc(words)} by {esc(by)} and year ({esc(unit)})</summary>"
+        f"<table><tr><th>{esc(by)}</th>{head}</tr>{body}</table></details>"
+    )
+
+
+def _bottleneck_map(result: Result) -> str:
+    table = result.bottlenecks
+    if table.empty:
+        return ""
+    years = sorted(int(y) for y in table["year"].unique())
+    head = "".join(f"<th>{y}</th>" for y in years)
+    rows = []
+    for institution, group in table.groupby("institution", sort=False):
+        by_year = {int(r.year): r for r in group.itertuples(index=False)}
+        cells = []
+        for year in years:
+            row = by_year.get(year)
+            if row is None:
+                cells.append("<td></td>")
+                continue
+            binding = [q for q in COURSE_NO if bool(getattr(row, q))]
+            tags = "".join(f'<span class="tag">{SHORT_NO[q]}</span>' for q in binding) or "none"
+            extra = []
+            if bool(row.seats_binding):
+                extra.append("seats full")
+            if bool(row.enrolment_binding):
+                extra.append("all enrolled trained")
+            hint = "; ".join([COURSE_NO[q] for q in binding] + extra) or "no \"no\" binds"
+            more = f'<br><small>{esc(", ".join(extra))}</small>' if extra else ""
+            cells.append(f'<td class="b{len(binding)}" title="{esc(hint)}">{tags}{more}</td>')
+        rows.append(f"<tr><th>{esc(institution)}</th>{''.join(cells)}</tr>")
+    legend = (
+        '<p class="legend"><span class="b0">none binds</span><span class="b1">one binds</span>'
+        '<span class="b2">two bind</span><span class="b3">all three bind</span></p>'
+    )
+    words = "; ".join(f"{q}: {w}" for q, w in COURSE_NO.items())
+    return (
+        '<section id="bottlenecks"><h2>Bottleneck map</h2>'
+        f"<p>Which of the \"three no\" limits output at each institution and year ({esc(words)}). "
+        "A binding \"no\" has a positive shadow price: more qualified teaching hours of that kind would raise output.</p>"
+        f"{legend}<table class=\"map\"><tr><th>institution</th>{head}</tr>{''.join(rows)}</table>"
+        f"{_list(bottleneck_lines(result), 'notes')}</section>"
+    )
+
+
+RANKING_COLUMNS = (
+    ("statement", "what one more unit buys"),
+    ("value_per_unit", "value per unit"),
+    ("unit", "unit"),
+    ("valid_from", "valid from"),
+    ("valid_to", "valid to"),
+    ("config_path", "config key"),
+    ("institution", "institution"),
+    ("year", "year"),
+)
+
+
+def _ranking(result: Result, sensitivity: Any) -> str:
+    head = '<section id="sensitivity"><h2>What the next unit buys (sensitivity ranking)</h2>'
+    if sensitivity is None:
+        why = "no sensitivity report was made for this plan" if result.ok else "the plan has no optimum"
+        return head + f"<p>No sensitivity ranking: {why}.</p></section>"
+    ranking = sensitivity.ranking
+    note = f"<p>{esc(sensitivity.note)}</p>" if getattr(sensitivity, "note", None) else ""
+    if ranking.empty:
+        return head + note + "<p>No limit binds: one more unit of any limit buys nothing.</p></section>"
+    columns = [(key, words) for key, words in RANKING_COLUMNS if key in ranking.columns]
+    header = "<tr>" + "".join(f"<th>{esc(words)}</th>" for _, words in columns) + "</tr>"
+
+    def rows(frame: pd.DataFrame) -> str:
+        out = []
+        for record in frame.to_dict("records"):
+            cells = []
+            for key, _ in columns:
+                value = record.get(key)
+                numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+                text = _number(value) if numeric else ("" if _missing(value) else str(value))
+                cells.append(f'<td class="n">{esc(text)}</td>' if numeric else f"<td>{esc(text)}</td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        return "".join(out)
+
+    shown = f"<table>{header}{rows(ranking.head(RANKING_SHOWN))}</table>"
+    rest = ranking.iloc[RANKING_SHOWN:]
+    more = (
+        f"<details><summary>{len(rest)} more limits</summary><table>{header}{rows(rest)}</table></details>"
+        if len(rest) else ""
+    )
+    return head + note + shown + more + "</section>"
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _comparison(comparison: Any) -> str:
+    if comparison is None:
+        return ""
+    frame, units = comparison_frame(comparison)
+    plans = len(comparison.table.columns)
+    header = "<tr>" + "".join(f"<th>{esc(c)}</th>" for c in frame.columns) + "</tr>"
+    body = []
+    for n, values in enumerate(frame.itertuples(index=False)):
+        cells = [f"<th>{esc(values[0])}</th>", f"<td>{esc(values[1])}</td>"]
+        for j, value in enumerate(values[2:], start=2):
+            cells.append(_cell(value, "share" if j >= 2 + plans + (plans - 1) else units[n]))
+        css = ' class="input"' if units[n] == "config value" else ""
+        body.append(f"<tr{css}>{''.join(cells)}</tr>")
+    verdict = _list(plan_verdict(list(getattr(comparison, "results", []) or [])), "verdict")
+    first = esc(comparison.table.columns[0]) if plans else ""
+    return (
+        '<section id="comparison"><h2>Comparison of plans</h2>' + verdict
+        + f"<p>Config inputs that differ come first; changes are against <b>{first}</b>.</p>"
+        + f'<div class="wide"><table class="compare">{header}{"".join(body)}</table></div></section>'
+    )
+
+
+def _cell(value: Any, unit: str) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'<td class="n">{esc(_number(value, unit))}</td>'
+    return f"<td>{'' if _missing(value) else esc(value)}</td>"
+
+
+def _footer(result: Result) -> str:
+    s = result.summary
+    return (
+        f"<footer>optimiser {esc(s.get('version'))} · config hash {esc(s.get('config_hash'))} · "
+        "shadow prices: change in the objective per unit increase of a limit</footer>"
+    )

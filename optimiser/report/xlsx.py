@@ -1,0 +1,349 @@
+"""The Excel workbook a budget officer passes upward.
+
+One sheet per table: Summary, Plan, Funding, Outputs, Bottlenecks,
+Constraints, Sensitivity (constraint ranging, as in Excel's Sensitivity
+Report), Sensitivity variables, Ranking (what one more unit of each limit
+buys, in planner words) and Comparison. Every sheet has a title line saying
+what it holds and in which units, a frozen header row, an autofilter over
+its table, yuan (``#,##0``) and percent number formats and column widths that
+fit the content.
+
+Text from configs (institution, scenario, lever names) is stored as text
+cells with Excel's quote prefix, so a name such as ``=HYPERLINK(...)`` stays
+a name and never becomes a formula.
+
+>>> from optimiser import load_config, solve
+>>> from optimiser.report.xlsx import write_xlsx
+>>> result = solve(load_config("configs/zhejiang.yaml"))
+>>> write_xlsx("report.xlsx", result)  # doctest: +SKIP
+PosixPath('report.xlsx')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .files import FORMULA_START, write_atomic
+from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from ..results import Result
+
+YUAN = "#,##0"
+PERCENT = "0.0%"
+COUNT = "#,##0.0"
+UNITS = "#,##0.00"
+PRICE = "0.000000"
+GENERAL = "General"
+UNLIMITED = "unlimited"
+
+MONEY_KINDS = frozenset({"funding_balance", "funding_cap", "total_budget"})
+"""Constraint kinds whose limit, activity and slack are yuan."""
+
+SHEETS = (
+    "Summary", "Plan", "Funding", "Outputs", "Bottlenecks", "Constraints", "Sensitivity",
+    "Sensitivity variables", "Ranking", "Comparison",
+)
+
+MIN_WIDTH, MAX_WIDTH = 8, 70
+
+CellFormat = str | Callable[[int], str]
+"""A number format for a whole column, or one chosen per data row (0-based)."""
+
+
+@dataclass
+class Table:
+    """A DataFrame with a title line and number formats for its columns."""
+
+    title: str
+    frame: pd.DataFrame
+    formats: dict[str, CellFormat] = field(default_factory=dict)
+    wrap: Sequence[str] = ()
+
+
+def write_xlsx(path: str | Path, result: Result, sensitivity: Any = None, comparison: Any = None) -> Path:
+    """Write the workbook for ``result`` to ``path`` atomically and return the path.
+
+    ``sensitivity`` is an :func:`optimiser.sensitivity.sensitivity` report of
+    ``result`` and ``comparison`` an :func:`optimiser.compare.compare` result;
+    either may be ``None`` (its sheets then say why they are empty).
+
+    >>> write_xlsx("report.xlsx", result, sensitivity(result))  # doctest: +SKIP
+    PosixPath('report.xlsx')
+    """
+    book = workbook(result, sensitivity, comparison)
+    return write_atomic(Path(path), lambda temp: book.save(temp))
+
+
+def workbook(result: Result, sensitivity: Any = None, comparison: Any = None) -> Workbook:
+    """The report as an :class:`openpyxl.Workbook` (not yet saved)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    tables = {
+        "Summary": summary_table(result, sensitivity, comparison),
+        "Plan": plan_table(result),
+        "Funding": funding_table(result),
+        "Outputs": outputs_table(result),
+        "Bottlenecks": bottlenecks_table(result),
+        "Constraints": constraints_table(result),
+        "Sensitivity": sensitivity_constraints_table(sensitivity),
+        "Sensitivity variables": sensitivity_variables_table(sensitivity),
+        "Ranking": ranking_table(sensitivity),
+        "Comparison": comparison_table(comparison),
+    }
+    for name in SHEETS:
+        put_table(book.create_sheet(name), tables[name])
+    book.properties.title = str(result.summary.get("name") or "plan report")
+    book.properties.creator = "optimiser"
+    return book
+
+
+# ----------------------------------------------------------------- cells
+
+
+def cell_value(value: Any) -> Any:
+    """A Python value openpyxl stores as-is: numbers, text, booleans or empty.
+
+    NaN and missing values become empty cells; infinite values (unlimited
+    allowable ranges) become the word ``unlimited``, not 1E+30.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if math.isinf(number):
+            return UNLIMITED if number > 0 else f"-{UNLIMITED}"
+        return number
+    return str(value)
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
+    """Write one cell; text is always a text cell, never a formula."""
+    cell = ws.cell(row=row, column=column)
+    value = cell_value(value)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # openpyxl reads a leading "=" as a formula: undo that
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+        if number_format and value is not None and not isinstance(value, bool):
+            cell.number_format = number_format
+
+
+def _display_width(value: Any, number_format: str | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, float):
+        if number_format == PERCENT:
+            return len(f"{value:.1%}")
+        if number_format == YUAN:
+            return len(f"{value:,.0f}")
+        if number_format in (COUNT, UNITS):
+            return len(f"{value:,.2f}")
+        return min(len(f"{value:.6g}"), 12)
+    return len(str(value))
+
+
+def put_table(ws: Worksheet, table: Table) -> None:
+    """Title in row 1, header in row 2 (frozen, with an autofilter), data below."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    frame = table.frame
+    put(ws, 1, 1, table.title)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=12)
+    header_fill = PatternFill("solid", fgColor="DDE6EE")
+    columns = [str(c) for c in frame.columns] or ["(empty)"]
+    widths = [len(c) + 3 for c in columns]
+    for j, name in enumerate(columns, start=1):
+        put(ws, 2, j, name)
+        cell = ws.cell(row=2, column=j)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for j, column in enumerate(frame.columns, start=1):
+        fmt = table.formats.get(str(column))
+        for i, value in enumerate(frame.iloc[:, j - 1].tolist()):
+            number_format = fmt(i) if callable(fmt) else fmt
+            put(ws, i + 3, j, value, number_format)
+            if str(column) in table.wrap:
+                ws.cell(row=i + 3, column=j).alignment = wrap
+            widths[j - 1] = max(widths[j - 1], _display_width(cell_value(value), number_format) + 2)
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
+    last_row = max(2, len(frame) + 2)
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{last_row}"
+    ws.freeze_panes = "A3"
+
+
+# ----------------------------------------------------------------- sheets
+
+
+def summary_table(result: Result, sensitivity: Any = None, comparison: Any = None) -> Table:
+    """Findings first (verdict, next million, bottlenecks), then the key figures."""
+    rows: list[tuple[str, str, Any, str]] = []
+    results = list(getattr(comparison, "results", []) or [])
+    for line in plan_verdict(results):
+        rows.append(("which plan is better", line, None, ""))
+    for line in next_million_lines(sensitivity):
+        rows.append(("what the next unit buys", line, None, ""))
+    for line in bottleneck_lines(result):
+        rows.append(("where the \"three no\" bind", line, None, ""))
+    for d in result.diagnosis:
+        rows.append(("why there is no plan", d.message, None, ""))
+    for item, value, unit in key_figures(result):
+        rows.append(("key figures", item, value, unit))
+    for note in result.summary.get("notes", []):
+        rows.append(("note", str(note), None, ""))
+    if sensitivity is not None and getattr(sensitivity, "note", None):
+        rows.append(("note", str(sensitivity.note), None, ""))
+    for warning in result.summary.get("warnings", []):
+        rows.append(("warning", str(warning), None, ""))
+    frame = pd.DataFrame(rows, columns=["section", "finding", "value", "unit"])
+    units = frame["unit"].tolist()
+    formats: dict[str, CellFormat] = {"value": lambda i: {"yuan": YUAN, "share": PERCENT}.get(units[i], COUNT)}
+    s = result.summary
+    title = f"{s.get('name')}: scenario {s.get('scenario')}, {result.status.value} ({s.get('solver')})"
+    return Table(title, frame, formats, wrap=("finding",))
+
+
+def plan_table(result: Result) -> Table:
+    return Table(
+        "Plan: units of each lever started per institution, tier (subsidies) and year; cost in yuan over the horizon",
+        result.plan, {"units": UNITS, "cost": YUAN},
+    )
+
+
+def funding_table(result: Result) -> Table:
+    return Table("Funding: yuan each source pays for each lever and year", result.funding, {"amount": YUAN})
+
+
+def outputs_table(result: Result) -> Table:
+    frame = result.outputs.copy()
+    total = frame["compound"] + frame["single_skill"]
+    frame["compound_share"] = (frame["compound"] / total.where(total > 0)).astype(float)
+    return Table(
+        "Outputs: students enrolled, compound and single-skill graduates per year; compound share of graduates",
+        frame, {"enrolled": COUNT, "compound": COUNT, "single_skill": COUNT, "compound_share": PERCENT},
+    )
+
+
+def bottlenecks_table(result: Result) -> Table:
+    return Table(
+        "Bottlenecks: which \"no\" binds at each institution and year (shadow prices in objective units per hour)",
+        result.bottlenecks,
+        {"knowledge_price": PRICE, "practice_price": PRICE, "training_price": PRICE},
+    )
+
+
+def constraints_table(result: Result) -> Table:
+    frame = result.constraints
+    kinds = frame["kind"].tolist() if "kind" in frame else []
+
+    def amount(i: int) -> str:
+        return YUAN if kinds[i] in MONEY_KINDS else UNITS
+
+    return Table(
+        "Constraints: limit, activity and slack in planner units (yuan for funding rows); "
+        "shadow price = change in the objective per unit increase of the limit",
+        frame, {"limit": amount, "activity": amount, "slack": amount, "shadow_price": GENERAL},
+    )
+
+
+def _missing(title: str, why: str) -> Table:
+    return Table(f"{title}: {why}", pd.DataFrame({"note": [why]}))
+
+
+SENSITIVITY_MISSING = "no sensitivity report (made only for a plan with an optimum)"
+
+
+def sensitivity_constraints_table(sensitivity: Any) -> Table:
+    if sensitivity is None:
+        return _missing("Sensitivity", SENSITIVITY_MISSING)
+    frame = sensitivity.constraints
+    scales = _row_formats(frame)
+    note = f" {sensitivity.note}" if getattr(sensitivity, "note", "") else ""
+    return Table(
+        "Sensitivity (constraints): final value, shadow price, right-hand side and its allowable increase "
+        f"and decrease, in planner units (yuan for funding rows); 'unlimited' has no bound.{note}",
+        frame,
+        {"final_value": scales, "rhs": scales, "allowable_increase": scales, "allowable_decrease": scales,
+         "shadow_price": GENERAL},
+    )
+
+
+def _row_formats(frame: pd.DataFrame) -> Callable[[int], str]:
+    """Yuan for money rows (their config path names funding or a budget), else plain numbers."""
+    paths = frame["config_path"].astype(str).tolist() if "config_path" in frame else []
+
+    def fmt(i: int) -> str:
+        path = paths[i] if i < len(paths) else ""
+        return YUAN if path.startswith(("funding.", "total_budget")) else UNITS
+
+    return fmt
+
+
+def sensitivity_variables_table(sensitivity: Any) -> Table:
+    if sensitivity is None:
+        return _missing("Sensitivity variables", SENSITIVITY_MISSING)
+    return Table(
+        "Sensitivity (decision variables): final value, reduced cost, objective coefficient and its allowable "
+        "increase and decrease; 'unlimited' has no bound",
+        sensitivity.variables,
+        {"final_value": UNITS, "reduced_cost": GENERAL, "objective_coefficient": GENERAL,
+         "allowable_increase": GENERAL, "allowable_decrease": GENERAL},
+    )
+
+
+def ranking_table(sensitivity: Any) -> Table:
+    if sensitivity is None:
+        return _missing("Ranking", SENSITIVITY_MISSING)
+    frame = sensitivity.ranking
+    return Table(
+        "Ranking: what one more unit of each binding limit buys (or costs), in planner words, and the range "
+        "of the limit over which that rate holds",
+        frame,
+        {"value_per_unit": GENERAL, "valid_from": _row_formats(frame), "valid_to": _row_formats(frame)},
+        wrap=("statement",),
+    )
+
+
+def comparison_table(comparison: Any) -> Table:
+    """Inputs that differ, then one column per plan and its change against the first plan."""
+    if comparison is None:
+        return _missing("Comparison", "no comparison was asked for")
+    frame, units = comparison_frame(comparison)
+    plans = [str(c) for c in comparison.table.columns]
+
+    def by_unit(i: int) -> str:
+        return {"yuan": YUAN, "graduates": COUNT, "weighted graduates": COUNT}.get(units[i], GENERAL)
+
+    formats: dict[str, CellFormat] = {}
+    for j, column in enumerate(frame.columns):
+        if j >= 2:
+            formats[str(column)] = PERCENT if str(column).startswith("change %: ") and j >= 2 + len(plans) else by_unit
+    first = plans[0] if plans else "the first plan"
+    return Table(
+        f"Comparison: plans side by side (inputs that differ first); changes are against {first}",
+        frame, formats, wrap=[str(c) for c in frame.columns[2:2 + len(plans)]],
+    )
