@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pulp
@@ -71,6 +72,7 @@ def build_model(
     integer: bool | None = None,
     elastic: bool = False,
     plan: dict[PlanKey, float] | None = None,
+    elastic_kinds: Iterable[str] | None = None,
 ) -> Model:
     """Build the linear programme of MODEL.md for ``config``.
 
@@ -79,13 +81,16 @@ def build_model(
     limits (used to explain infeasibility); its objective is the total
     relative relaxation. ``plan`` fixes every lever's units (those not
     listed at zero), leaving teaching, training and money to the solver.
+    ``elastic_kinds`` chooses which row kinds get slack when ``elastic``
+    (default :data:`~optimiser.model.rows.ELASTIC_KINDS`; equality rows get
+    one slack each way).
     """
     sense = pulp.LpMinimize if (config.objective.mode == "min_cost" or elastic) else pulp.LpMaximize
     problem = pulp.LpProblem("plan", sense)
     form = Formulation(config, integer=integer)
     if plan is not None:
         fix_plan(form, plan)
-    book = RowBook(problem, elastic=elastic)
+    book = RowBook(problem, elastic=elastic, elastic_kinds=elastic_kinds)
     for add in constraints.ALL:
         if add is constraints.targets and config.objective.mode != "min_cost":
             continue

@@ -8,6 +8,7 @@ diagnoses read these to speak in config terms rather than solver terms.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -51,12 +52,16 @@ class RowInfo:
 class RowBook:
     """Adds rows to a PuLP problem and keeps their :class:`RowInfo`."""
 
-    def __init__(self, problem: pulp.LpProblem, elastic: bool = False) -> None:
+    def __init__(
+        self, problem: pulp.LpProblem, elastic: bool = False, elastic_kinds: Iterable[str] | None = None
+    ) -> None:
         self.problem = problem
         self.rows: list[RowInfo] = []
         self.constraints: list[pulp.LpConstraint] = []
         self.violated: list[RowInfo] = []
         self.elastic = elastic
+        self.elastic_kinds = ELASTIC_KINDS if elastic_kinds is None else frozenset(elastic_kinds)
+        """Row kinds that get slack when ``elastic`` (default :data:`ELASTIC_KINDS`)."""
         self.slacks: list[tuple[RowInfo, pulp.LpVariable, float]] = []
 
     def add(
@@ -87,11 +92,19 @@ class RowBook:
             detail=detail,
         )
         terms = {var: coef for var, coef in terms.items() if coef != 0.0}
-        if self.elastic and kind in ELASTIC_KINDS and sense != "==":
-            slack = pulp.LpVariable(f"slack_{info.id}", lowBound=0)
-            terms[slack] = -1.0 if sense == "<=" else 1.0
+        if self.elastic and kind in self.elastic_kinds:
             # Relative relaxation: one unit of penalty per 100% of the limit.
-            self.slacks.append((info, slack, 1.0 / max(abs(rhs), 1.0)))
+            weight = 1.0 / max(abs(rhs), 1.0)
+            if sense == "==":
+                # An equality may need to move either way: one slack each.
+                for suffix, coef in (("up", 1.0), ("down", -1.0)):
+                    slack = pulp.LpVariable(f"slack_{info.id}_{suffix}", lowBound=0)
+                    terms[slack] = coef
+                    self.slacks.append((info, slack, weight))
+            else:
+                slack = pulp.LpVariable(f"slack_{info.id}", lowBound=0)
+                terms[slack] = -1.0 if sense == "<=" else 1.0
+                self.slacks.append((info, slack, weight))
         if not terms:
             # A limit no decision can move: either always met or never.
             ok = (rhs >= -1e-9) if sense == "<=" else (rhs <= 1e-9) if sense == ">=" else abs(rhs) <= 1e-9

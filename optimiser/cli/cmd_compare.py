@@ -1,0 +1,64 @@
+"""``optimiser compare``: plans side by side (scenarios, configs, or both).
+
+Exit codes: 0 when the comparison was produced, even if some plans are
+infeasible (their status and diagnosis are in the table); 2 for an invalid
+config or an unknown scenario; 4 when a solver fails or a file cannot be
+written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from ..solve.backends import SOLVERS
+from .main import EXIT_OK
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "compare",
+        help="solve several plans (scenarios and/or configs) and show them side by side",
+        description="Compare plans: `compare CONFIG --scenarios base,austerity` (base = no overrides), "
+        "`compare A.yaml B.yaml`, or `compare A.yaml B.yaml --scenarios base,austerity` (each scenario of "
+        "each file). Changes are shown against the first plan. Exit 0 when the comparison is produced, "
+        "even if a plan is infeasible (its status and diagnosis are in the table).",
+    )
+    parser.add_argument("configs", nargs="+", type=Path, metavar="CONFIG", help="one or more YAML config files")
+    parser.add_argument("--scenarios", help="comma-separated scenario names to run for each config ('base': no overrides)")
+    parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
+    parser.add_argument("--integer", action="store_true", help="whole units for every lever in every plan (a MILP)")
+    parser.add_argument("--time-limit", type=float, help="stop each solve after this many seconds")
+    parser.add_argument("--by-year", action="store_true", help="also show graduates by tier and year")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="write comparison.csv, deltas.csv and inputs.csv into DIR")
+    parser.add_argument("--xlsx", type=Path, metavar="FILE", help="write a workbook (sheets Comparison, Deltas, Inputs)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.set_defaults(run=run_compare)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from ..compare import compare, plans_from_args
+    from ..report.compare_files import write_comparison_csv, write_comparison_xlsx
+
+    items = plans_from_args(args.configs, args.scenarios)
+    comparison = compare(
+        items, solver=args.solver, integer=True if args.integer else None, by_year=args.by_year,
+        time_limit=args.time_limit,
+    )
+    written = []
+    if args.out:
+        write_comparison_csv(args.out, comparison)
+        written.append(f"{args.out}/: comparison.csv deltas.csv inputs.csv")
+    if args.xlsx:
+        write_comparison_xlsx(args.xlsx, comparison)
+        written.append(str(args.xlsx))
+    if args.json:
+        print(json.dumps(comparison.to_dict(), ensure_ascii=False, default=str))
+    else:
+        print(str(comparison))
+        for line in written:
+            print(f"\nwrote {line}")
+    return EXIT_OK

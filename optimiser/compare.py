@@ -1,0 +1,426 @@
+"""Compare plans side by side: scenarios of one config, several configs, or both.
+
+:func:`compare` solves each ``(label, Config)`` pair and lays the results out
+one column per plan, in the order given: status, objective, total cost, cost
+per compound graduate, compound and single-skill graduates by tier, spend by
+lever and by source, and which "no" binds where. :attr:`Comparison.deltas`
+holds every number less the first plan's, and :attr:`Comparison.inputs` the
+config inputs that differ between the plans. A plan without an optimum stays
+in the table with its status and diagnosis; it never stops the comparison.
+
+>>> from optimiser.compare import compare, plans_from_args
+>>> comparison = compare(plans_from_args(["configs/zhejiang.yaml"], ["base", "austerity"]))
+>>> list(comparison.table.columns)
+['base', 'austerity']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .api import solve
+from .config import Config, load_config
+from .errors import ConfigError, Problem
+from .results import Result
+
+NO_ROWS = {
+    "knowledge": "no systematic knowledge",
+    "practice": "no practical experience",
+    "training": "no practical-training skill",
+}
+"""The three "no" bottlenecks, keyed by course type."""
+
+TEXT_KEYS = ("status", "mode", "bottleneck.", "diagnosis")
+"""Row keys (or key prefixes) that hold text rather than numbers."""
+
+
+@dataclass
+class Comparison:
+    """Plans side by side; the result of :func:`compare`.
+
+    ``table`` has one column per plan (in the order given) and one row per
+    measure, labelled in planner words; ``keys`` gives each row's machine
+    key (``total_cost``, ``spend_by_lever.secondments``, ...) and ``units``
+    its unit. ``deltas`` holds the numeric rows less the first plan's;
+    ``inputs`` the config key paths whose values differ between plans.
+    """
+
+    results: list[tuple[str, Result]]
+    table: pd.DataFrame
+    deltas: pd.DataFrame
+    inputs: pd.DataFrame
+    keys: list[str] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.results]
+
+    def row(self, key: str) -> pd.Series:
+        """The row of ``table`` with machine key ``key`` (e.g. ``"total_cost"``)."""
+        return self.table.iloc[self.keys.index(key)]
+
+    def delta(self, key: str) -> pd.Series:
+        """The row of ``deltas`` with machine key ``key``."""
+        return self.deltas.loc[self.table.index[self.keys.index(key)]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``compare --json``: plans in order, then the inputs that differ."""
+        numeric = [key for key in self.keys if is_numeric_key(key)]
+        plans = []
+        for name, result in self.results:
+            delta = {key: _num(self.delta(key)[name]) for key in numeric}
+            plans.append({**plan_dict(name, result), "delta": delta})
+        inputs = [
+            {"key": row["key"], "values": {name: _plain(row[name]) for name in self.names}}
+            for _, row in self.inputs.iterrows()
+        ]
+        return {"plans": plans, "inputs_that_differ": inputs}
+
+    def __str__(self) -> str:
+        from .report.compare_files import comparison_text
+
+        return comparison_text(self)
+
+
+def plans_from_args(
+    config_paths: Sequence[str | Path], scenarios: str | Sequence[str] | None = None
+) -> list[tuple[str, Config]]:
+    """The ``(label, Config)`` pairs that ``optimiser compare`` arguments name.
+
+    One config with scenarios gives one plan per scenario, labelled by the
+    scenario (``base`` means no overrides); several configs give one plan
+    per file, labelled by the file name; several configs with scenarios
+    give every scenario of every file, labelled ``file:scenario``. Every
+    problem (an invalid config, an unknown scenario) is collected into one
+    :class:`~optimiser.ConfigError`.
+
+    >>> [name for name, _ in plans_from_args(["configs/zhejiang.yaml"], "base,austerity")]
+    ['base', 'austerity']
+    """
+    names = _scenario_list(scenarios)
+    files = _file_labels([Path(p) for p in config_paths])
+    items: list[tuple[str, Config]] = []
+    problems: list[Problem] = []
+    for path, file_label in files:
+        try:
+            config = load_config(path)
+        except ConfigError as err:
+            problems.extend(err.problems)
+            continue
+        if not names:
+            items.append((file_label, config))
+            continue
+        for scenario in names:
+            try:
+                variant = config.scenario(scenario)
+            except ConfigError as err:
+                problems.extend(err.problems)
+                continue
+            items.append((scenario if len(files) == 1 else f"{file_label}:{scenario}", variant))
+    if problems:
+        raise ConfigError(problems)
+    return items
+
+
+def _scenario_list(scenarios: str | Sequence[str] | None) -> list[str]:
+    if scenarios is None:
+        return []
+    parts = scenarios.split(",") if isinstance(scenarios, str) else list(scenarios)
+    names: list[str] = []
+    for part in parts:
+        name = str(part).strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _file_labels(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Label each file by its stem, or by its path where stems clash."""
+    stems = [p.stem for p in paths]
+    labels = [stem if stems.count(stem) == 1 else str(p) for p, stem in zip(paths, stems)]
+    return list(zip(paths, unique_labels(labels)))
+
+
+def unique_labels(labels: Iterable[str]) -> list[str]:
+    """The labels with repeats numbered (``a``, ``a #2``), so table columns stay distinct."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
+    return out
+
+
+def compare(
+    items: Sequence[tuple[str, Config]],
+    solver: str = "highs",
+    integer: bool | None = None,
+    *,
+    by_year: bool = False,
+    time_limit: float | None = None,
+) -> Comparison:
+    """Solve every ``(label, Config)`` pair and lay the results side by side.
+
+    ``integer=True`` makes every lever whole units in every plan; ``None``
+    keeps each config's own setting. ``by_year`` adds compound and
+    single-skill graduates by tier and year to the table. Infeasible plans
+    stay in the table with their status and diagnosis.
+
+    >>> from optimiser import load_config
+    >>> cfg = load_config("configs/zhejiang.yaml")
+    >>> comparison = compare([("base", cfg), ("austerity", cfg.scenario("austerity"))])
+    >>> comparison.row("status").tolist()
+    ['optimal', 'optimal']
+    """
+    if not items:
+        raise ValueError("compare needs at least one (label, Config) pair")
+    labels = unique_labels(str(label) for label, _ in items)
+    results = [
+        (label, solve(config, solver=solver, integer=integer, time_limit=time_limit))
+        for label, (_, config) in zip(labels, items)
+    ]
+    return comparison_of(results, [config for _, config in items], by_year=by_year)
+
+
+def comparison_of(results: list[tuple[str, Result]], configs: Sequence[Config], by_year: bool = False) -> Comparison:
+    """Build the :class:`Comparison` tables of results already solved."""
+    rows = _rows(results, by_year)
+    keys = [key for key, _, _, _ in rows]
+    labels = [label for _, label, _, _ in rows]
+    names = [name for name, _ in results]
+    table = pd.DataFrame([values for _, _, _, values in rows], index=pd.Index(labels, name="measure"), columns=names, dtype=object)
+    units = {key: unit for key, _, unit, _ in rows}
+    numeric = [i for i, key in enumerate(keys) if is_numeric_key(key)]
+    numbers = table.iloc[numeric].apply(pd.to_numeric, errors="coerce").astype(float)
+    deltas = numbers.sub(numbers.iloc[:, 0], axis=0)
+    inputs = inputs_that_differ(names, configs)
+    return Comparison(results, table, deltas, inputs, keys, units)
+
+
+def is_numeric_key(key: str) -> bool:
+    return not any(key == t or (t.endswith(".") and key.startswith(t)) for t in TEXT_KEYS)
+
+
+# -- rows of the table --------------------------------------------------------
+
+Row = tuple[str, str, str, list[Any]]
+"""(key, label in planner words, unit, one value per plan)."""
+
+
+def _rows(results: list[tuple[str, Result]], by_year: bool) -> list[Row]:
+    res = [r for _, r in results]
+    modes = {r.summary.get("mode") for r in res}
+    objective_unit = "yuan" if modes == {"min_cost"} else "weighted graduates" if modes == {"max_output"} else "see mode"
+    objective_label = {
+        "yuan": "objective: total cost, minimised (yuan)",
+        "weighted graduates": "objective: weighted compound graduates, maximised",
+    }.get(objective_unit, "objective (weighted graduates, or yuan in min_cost mode)")
+    rows: list[Row] = [
+        ("status", "status", "", [r.status.value for r in res]),
+        ("mode", "objective mode", "", [r.summary.get("mode") for r in res]),
+        ("objective", objective_label, objective_unit, [_solved(r, r.objective) for r in res]),
+        ("total_cost", "total cost (yuan)", "yuan", [_solved(r, r.total_cost) for r in res]),
+        ("cost_per_compound_graduate", "cost per compound graduate (yuan)", "yuan",
+         [_solved(r, r.summary.get("cost_per_compound_graduate")) for r in res]),
+        ("compound_graduates", "compound graduates, all tiers", "graduates",
+         [_solved(r, r.summary.get("compound_graduates")) for r in res]),
+    ]
+    tiers = _union(list(r.compound_output()) for r in res if r.ok)
+    for key, words in (("compound_output", "compound graduates"), ("single_skill_output", "single-skill graduates")):
+        by_tier = [getattr(r, key)() for r in res]
+        for tier in tiers:
+            rows.append((f"{key}.{tier}", f"{words}: {tier}", "graduates",
+                         [_solved(r, sum(o.get(tier, {}).values())) for r, o in zip(res, by_tier)]))
+        if by_year:
+            years = sorted({year for o in by_tier for tier_years in o.values() for year in tier_years})
+            for tier in tiers:
+                for year in years:
+                    rows.append((f"{key}.{tier}.{year}", f"{words}: {tier} {year}", "graduates",
+                                 [_solved(r, o.get(tier, {}).get(year, 0.0)) for r, o in zip(res, by_tier)]))
+    for key, words in (("spend_by_lever", "spend on"), ("spend_by_source", "spend from")):
+        spends = [getattr(r, key)() for r in res]
+        for name in _union(list(s) for s in spends):
+            rows.append((f"{key}.{name}", f"{words} {name} (yuan)", "yuan",
+                         [_solved(r, s.get(name, 0.0)) for r, s in zip(res, spends)]))
+    summaries = [bottleneck_summary(r) for r in res]
+    for kind, words in BOTTLENECK_WORDS.items():
+        rows.append((f"bottleneck.{kind}", f"binds: {words}", "", [s[kind] for s in summaries]))
+    rows.append(("diagnosis", "diagnosis", "", ["; ".join(d.message for d in r.diagnosis) for r in res]))
+    return rows
+
+
+def _solved(result: Result, value: Any) -> float:
+    """A number of a solved plan; NaN for a plan without an optimum."""
+    if not result.ok or value is None:
+        return math.nan
+    return float(value)
+
+
+def _union(lists: Iterable[list[str]]) -> list[str]:
+    out: list[str] = []
+    for names in lists:
+        out.extend(name for name in names if name not in out)
+    return out
+
+
+BOTTLENECK_WORDS = {
+    "knowledge": "knowledge (no systematic knowledge)",
+    "practice": "practice (no practical experience)",
+    "training": "training (no practical-training skill)",
+    "training_seats": "training-base seats",
+    "students": "students enrolled (every enrolled student fully trained)",
+}
+"""What each bottleneck row of the table says binds."""
+
+
+def bottleneck_summary(result: Result) -> dict[str, str]:
+    """Where each "no", the training seats and enrolment bind, in planner words.
+
+    Each value lists institutions with the years their constraint binds
+    (a positive shadow price), e.g. ``"Higher vocational colleges 2025-2030"``;
+    ``"none"`` when it binds nowhere and ``""`` for a plan without an optimum.
+    """
+    if not result.ok:
+        return {kind: "" for kind in BOTTLENECK_WORDS}
+    table = result.bottlenecks
+    columns = {"knowledge": "knowledge", "practice": "practice", "training": "training",
+               "training_seats": "seats_binding", "students": "enrolment_binding"}
+    out = {}
+    for kind, column in columns.items():
+        hits = table[table[column].astype(bool)] if not table.empty else table
+        parts = []
+        for inst in dict.fromkeys(hits["institution"].tolist()):
+            years = sorted(int(y) for y in hits.loc[hits["institution"] == inst, "year"])
+            parts.append(f"{inst} {year_ranges(years)}")
+        out[kind] = "; ".join(parts) if parts else "none"
+    return out
+
+
+def year_ranges(years: Sequence[int]) -> str:
+    """Years as ranges: ``[2025, 2026, 2027, 2030]`` -> ``"2025-2027, 2030"``."""
+    spans: list[list[int]] = []
+    for year in sorted(years):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in spans)
+
+
+# -- the inputs that differ ----------------------------------------------------
+
+def flatten(raw: Any, prefix: str = "") -> dict[str, Any]:
+    """A raw config as ``{dotted.key.path: value}``.
+
+    Institutions (and other named list entries) are addressed by name, as
+    ``Config.with_changes`` accepts; a series ``{year: value}`` and plain
+    lists stay one value each. The ``scenarios`` section is left out: a
+    scenario's changes show as the inputs they change.
+    """
+    out: dict[str, Any] = {}
+    if isinstance(raw, dict) and raw and not _is_series(raw):
+        for key, value in raw.items():
+            if not prefix and key == "scenarios":
+                continue
+            out.update(flatten(value, f"{prefix}{key}."))
+        return out
+    if isinstance(raw, list) and raw and all(isinstance(item, dict) and "name" in item for item in raw):
+        for item in raw:
+            name = item["name"]
+            out.update(flatten({k: v for k, v in item.items() if k != "name"}, f"{prefix}{name}."))
+            out[f"{prefix}{name}"] = "present"
+        return out
+    out[prefix[:-1]] = _leaf(raw)
+    return out
+
+
+def _is_series(value: dict[Any, Any]) -> bool:
+    return all(isinstance(k, int) or (isinstance(k, str) and k.isdigit()) for k in value)
+
+
+def _leaf(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_leaf(v)}" for k, v in sorted(value.items(), key=lambda kv: int(kv[0]))) if value else "{}"
+    if isinstance(value, list):
+        return ", ".join(str(_leaf(v)) for v in value)
+    return value
+
+
+def inputs_that_differ(names: Sequence[str], configs: Sequence[Config]) -> pd.DataFrame:
+    """Config key paths whose values differ between plans: columns ``key`` and one per plan.
+
+    A key one plan does not set shows as ``None`` for it.
+    """
+    flat = [flatten(config.raw) for config in configs]
+    keys = _union(list(f) for f in flat)
+    rows = []
+    for key in keys:
+        values = [f.get(key) for f in flat]
+        if any(not _same(values[0], v) for v in values[1:]):
+            rows.append([key, *values])
+    return pd.DataFrame(rows, columns=["key", *names], dtype=object)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+        return float(a) == float(b)
+    return bool(a == b) and type(a) is type(b)
+
+
+# -- JSON ------------------------------------------------------------------------
+
+def _num(value: Any) -> Any:
+    """JSON has no NaN: a missing number becomes null."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return number if math.isfinite(number) else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def plan_dict(name: str, result: Result) -> dict[str, Any]:
+    """One plan of ``compare --json``."""
+    def totals(values: dict[str, dict[int, float]]) -> dict[str, float]:
+        return {tier: float(sum(years.values())) for tier, years in values.items()}
+
+    compound = result.compound_output()
+    single = result.single_skill_output()
+    return {
+        "name": name,
+        "scenario": result.summary.get("scenario"),
+        "config": str(result.config.source) if result.config is not None and result.config.source else None,
+        "mode": result.summary.get("mode"),
+        "status": result.status.value,
+        "objective": _num(result.objective),
+        "total_cost": _num(result.total_cost),
+        "cost_per_compound_graduate": _num(result.summary.get("cost_per_compound_graduate")) if result.ok else None,
+        "compound_graduates": _num(result.summary.get("compound_graduates")) if result.ok else None,
+        "compound_output": totals(compound),
+        "compound_output_by_year": {tier: {str(y): v for y, v in years.items()} for tier, years in compound.items()},
+        "single_skill_output": totals(single),
+        "single_skill_output_by_year": {tier: {str(y): v for y, v in years.items()} for tier, years in single.items()},
+        "spend_by_lever": result.spend_by_lever(),
+        "spend_by_source": result.spend_by_source(),
+        "bottlenecks": bottleneck_summary(result),
+        "diagnosis": [
+            {"config_path": d.config_path, "message": d.message, "institution": d.institution, "year": d.year}
+            for d in result.diagnosis
+        ],
+    }

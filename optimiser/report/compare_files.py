@@ -1,0 +1,245 @@
+"""A comparison of plans as terminal text, CSV files and an Excel workbook.
+
+``compare --out DIR`` writes ``comparison.csv``, ``deltas.csv`` and
+``inputs.csv`` (all at once, atomically); ``compare --xlsx FILE`` a workbook
+with the sheets Comparison, Deltas and Inputs. Names from configs can never
+become spreadsheet formulas: CSV cells starting with ``= + - @`` get a
+leading apostrophe (as :func:`~optimiser.report.files.safe_frame` does), workbook
+cells are stored as text with Excel's quote prefix.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .files import FORMULA_START, Writer, neutralise, write_all, write_atomic
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from ..compare import Comparison
+
+YUAN_FORMAT = "#,##0"
+COUNT_FORMAT = "#,##0.0"
+YUAN_DELTA_FORMAT = "+#,##0;-#,##0;0"
+COUNT_DELTA_FORMAT = "+#,##0.0;-#,##0.0;0.0"
+MIN_WIDTH, MAX_WIDTH = 8, 60
+CSV_FILES = ("comparison.csv", "deltas.csv", "inputs.csv")
+
+
+# -- frames with labels ---------------------------------------------------------
+
+def labelled(comparison: Comparison, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (indexed by measure) with the columns measure, key and unit in front."""
+    keys = dict(zip(comparison.table.index, comparison.keys))
+    out = frame.copy()
+    out.insert(0, "unit", [comparison.units.get(keys[m], "") for m in frame.index], allow_duplicates=True)
+    out.insert(0, "key", [keys[m] for m in frame.index], allow_duplicates=True)
+    return out.reset_index()
+
+
+def comparison_files(comparison: Comparison) -> dict[str, Writer]:
+    """The CSV files of ``compare --out``."""
+    return {
+        "comparison.csv": _csv(labelled(comparison, comparison.table)),
+        "deltas.csv": _csv(labelled(comparison, comparison.deltas)),
+        "inputs.csv": _csv(comparison.inputs),
+    }
+
+
+def write_comparison_csv(directory: str | Path, comparison: Comparison) -> list[Path]:
+    """Write the three CSV files into ``directory`` atomically."""
+    return write_all(Path(directory), comparison_files(comparison))
+
+
+def _csv(frame: pd.DataFrame) -> Writer:
+    def write(path: Path) -> None:
+        text_safe(frame).to_csv(path, index=False)
+
+    return write
+
+
+def text_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells and headers cannot start a formula, numbers left as they are.
+
+    Like :func:`~optimiser.report.files.safe_frame`, cell by cell, so a column
+    mixing whole numbers and missing values keeps ``24000`` (not ``24000.0``).
+    """
+    columns = [pd.Series([neutralise(v) for v in frame.iloc[:, i].tolist()], dtype=object) for i in range(frame.shape[1])]
+    out = pd.concat(columns, axis=1, ignore_index=True) if columns else pd.DataFrame(index=range(len(frame)))
+    out.columns = [neutralise(str(c)) for c in frame.columns]
+    return out
+
+
+# -- the workbook -------------------------------------------------------------------
+
+def write_comparison_xlsx(path: str | Path, comparison: Comparison) -> Path:
+    """Write the workbook (sheets Comparison, Deltas, Inputs) to ``path`` atomically.
+
+    Every sheet has a bold, frozen header row, an autofilter, yuan
+    (``#,##0``) and graduate (``#,##0.0``) number formats by row and column
+    widths that fit the content.
+    """
+    from openpyxl import Workbook
+
+    def write(target: Path) -> None:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Comparison"
+        table = labelled(comparison, comparison.table)
+        add_frame(sheet, table, row_formats=[_format(u) for u in table["unit"]], freeze="D2")
+        deltas = labelled(comparison, comparison.deltas)
+        add_frame(book.create_sheet("Deltas"), deltas, row_formats=[_format(u, delta=True) for u in deltas["unit"]], freeze="D2")
+        add_frame(book.create_sheet("Inputs"), comparison.inputs, freeze="B2")
+        book.save(target)
+
+    return write_atomic(Path(path), write)
+
+
+def _format(unit: str, delta: bool = False) -> str:
+    if unit == "yuan":
+        return YUAN_DELTA_FORMAT if delta else YUAN_FORMAT
+    if unit in ("graduates", "weighted graduates"):
+        return COUNT_DELTA_FORMAT if delta else COUNT_FORMAT
+    return "General"
+
+
+def add_frame(sheet: Worksheet, frame: pd.DataFrame, row_formats: list[str] | None = None, freeze: str = "A2") -> None:
+    """Write ``frame`` into ``sheet``: header row, values, formats, filter and widths.
+
+    ``row_formats`` gives a number format per data row (applied to numeric
+    cells). Text cells are stored as text; one that starts like a formula
+    gets Excel's quote prefix and stays text.
+    """
+    from openpyxl.styles import Alignment, Font
+
+    widths = [len(str(c)) for c in frame.columns]
+    for col, name in enumerate(frame.columns, start=1):
+        cell = put(sheet, 1, col, str(name))
+        cell.font = Font(bold=True)
+    for r, row in enumerate(frame.itertuples(index=False), start=2):
+        number_format = row_formats[r - 2] if row_formats else "General"
+        for col, value in enumerate(row, start=1):
+            cell = put(sheet, r, col, value)
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.number_format = number_format
+                shown = len(f"{cell.value:,.1f}")
+            else:
+                shown = len(str(cell.value or ""))
+                if shown > MAX_WIDTH:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            widths[col - 1] = max(widths[col - 1], shown)
+    from openpyxl.utils import get_column_letter
+
+    for col, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+    sheet.freeze_panes = freeze
+    if len(frame.columns):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{max(len(frame) + 1, 1)}"
+
+
+def put(sheet: Worksheet, row: int, col: int, value: Any) -> Any:
+    """Set one cell: numbers as numbers, missing as empty, everything else as text."""
+    cell = sheet.cell(row=row, column=col)
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        cell.value = None
+    elif isinstance(value, bool):
+        cell.value = value
+    elif isinstance(value, (int, float)) or hasattr(value, "dtype"):
+        number = value.item() if hasattr(value, "item") else value
+        if isinstance(number, float) and not math.isfinite(number):
+            cell.value = None
+        else:
+            cell.value = number
+    else:
+        text = str(value)
+        cell.value = text
+        cell.data_type = "s"
+        if text.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
+# -- terminal text ---------------------------------------------------------------------
+
+def _cell(value: Any, unit: str, delta: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, (int, float)):
+        sign = "+" if delta else ""
+        if unit == "yuan":
+            return f"{value:{sign},.0f}"
+        return f"{value:{sign},.1f}"
+    return str(value)
+
+
+def _input(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return f"{value:,.6g}" if isinstance(value, float) and not value.is_integer() else f"{int(value):,}"
+
+
+def grid(header: list[str], rows: list[list[str]]) -> str:
+    """A plain text table: first column left-aligned, the others right-aligned."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join("  " + line for line in lines)
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """The terminal view of ``compare``: values, changes, inputs that differ, bottlenecks, diagnoses."""
+    from ..compare import is_numeric_key
+
+    names = comparison.names
+    table = comparison.table
+    keys = comparison.keys
+    first = names[0]
+    lines = [f"Comparison of {len(names)} plan{'s' if len(names) != 1 else ''} (changes are against {first})", ""]
+    rows = []
+    for label, key in zip(table.index, keys):
+        if key.startswith("bottleneck.") or key == "diagnosis":
+            continue
+        unit = comparison.units.get(key, "")
+        rows.append([str(label), *[_cell(v, unit) for v in table.loc[label].tolist()]])
+    lines.append(grid(["", *names], rows))
+    if len(names) > 1:
+        changed = []
+        for label, key in zip(table.index, keys):
+            if not is_numeric_key(key):
+                continue
+            values = comparison.deltas.loc[label].tolist()
+            if any(isinstance(v, float) and not math.isnan(v) and abs(v) > 1e-9 for v in values[1:]):
+                unit = comparison.units.get(key, "")
+                changed.append([str(label), *[_cell(v, unit, delta=True) for v in values[1:]]])
+        lines.append(f"\nchange from {first}:")
+        lines.append(grid(["", *names[1:]], changed) if changed else "  no number differs")
+        lines.append("\ninputs that differ:")
+        if comparison.inputs.empty:
+            lines.append("  none (the configs give the same inputs)")
+        else:
+            rows = [[str(r["key"]), *[_input(r[n]) for n in names]] for _, r in comparison.inputs.iterrows()]
+            lines.append(grid(["key", *names], rows))
+    lines.append('\nwhich "no" binds where:')
+    binds = []
+    for label, key in zip(table.index, keys):
+        if key.startswith("bottleneck."):
+            kind = key.split(".", 1)[1]
+            binds.extend(
+                f"  {name}: {kind}: {table.loc[label, name]}" for name in names
+                if table.loc[label, name] not in ("", "none")
+            )
+    lines.extend(binds or ["  nowhere"])
+    for name, result in comparison.results:
+        if not result.ok:
+            lines.append(f"\n{name}: {result.status.value}")
+            lines.extend(f"  - {d.message}" for d in result.diagnosis)
+    return "\n".join(lines)
