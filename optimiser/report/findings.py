@@ -61,9 +61,19 @@ def plan_verdict(results: Sequence[tuple[str, Result]]) -> list[str]:
     if len(results) == 1:
         return []
     lines.append(
-        f"Best plan: {best_name} ({_objective_value(best)} {objective_words(best)}, "
+        f"Best plan by the objective: {best_name} ({_objective_value(best)} {objective_words(best)}, "
         f"{_million(best.total_cost)})."
     )
+    cheapest = min(
+        ((name, r) for name, r in solved if _finite(r.summary.get("cost_per_compound_graduate"))),
+        key=lambda item: item[1].summary["cost_per_compound_graduate"], default=None,
+    )
+    if cheapest is not None and not min_cost and cheapest[0] != best_name:
+        lines.append(
+            f"Lowest cost per compound graduate: {cheapest[0]} "
+            f"({cheapest[1].summary['cost_per_compound_graduate']:,.0f} yuan, against "
+            f"{best.summary.get('cost_per_compound_graduate') or math.nan:,.0f} yuan in {best_name})."
+        )
     for name, result in results:
         if name == best_name and result is best:
             continue
@@ -95,7 +105,10 @@ def _gap(result: Result, best: Result, best_name: str, min_cost: bool) -> str:
         return f"the same output as {best_name}, {cost}"
     share = -gap / best.objective if best.objective else math.nan
     percent = f" ({share:+.1%})" if _finite(share) else ""
-    return f"{gap:,.1f} fewer weighted compound graduates than {best_name}{percent}, {cost}"
+    rate = ""
+    if cost_gap < -0.5 and gap > 0:
+        rate = f" ({-cost_gap / gap:,.0f} yuan saved per weighted graduate given up)"
+    return f"{gap:,.1f} fewer weighted compound graduates than {best_name}{percent}, {cost}{rate}"
 
 
 def key_figures(result: Result) -> list[tuple[str, Any, str]]:

@@ -1,0 +1,198 @@
+"""The Excel workbook: sheets, hand-derived numbers, formats, and names that stay text."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+
+from optimiser import load_config, solve
+from optimiser.compare import compare, plans_from_args
+from optimiser.report.xlsx import PERCENT, SHEETS, YUAN, write_xlsx
+
+from .tiny import tiny_config, write_tiny
+
+EVIL_INSTITUTION = '=HYPERLINK("http://x")'
+EVIL_SCENARIO = "+evil"
+
+
+def tiny_result(tmp_path: Path, **changes: Any):  # type: ignore[no-untyped-def]
+    return solve(load_config(write_tiny(tmp_path, tiny_config(**changes))))
+
+
+def evil_config(copy_config: Callable[[str], Path]) -> Path:
+    """The Zhejiang config with an institution, a lever and a scenario named like formulas."""
+    path = copy_config("zhejiang.yaml")
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["institutions"][0]["name"] = EVIL_INSTITUTION
+    raw["institutions"][1]["name"] = "<script>alert(1)</script>"
+    raw["levers"]["tuition_subsidies"]["institutions"] = [EVIL_INSTITUTION, "<script>alert(1)</script>"]
+    raw["levers"]["@lecturers"] = raw["levers"].pop("enterprise_lecturers")
+    for source in raw["funding"].values():
+        if isinstance(source["funds"], list):
+            source["funds"] = ["@lecturers" if f == "enterprise_lecturers" else f for f in source["funds"]]
+    raw["scenarios"][EVIL_SCENARIO] = raw["scenarios"].pop("austerity")
+    path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def header_row(ws: Any) -> list[Any]:
+    return [c.value for c in ws[2]]
+
+
+def row_where(ws: Any, column: str, value: Any) -> dict[str, Any]:
+    header = header_row(ws)
+    j = header.index(column)
+    for row in ws.iter_rows(min_row=3, values_only=True):
+        if row[j] == value:
+            return dict(zip(header, row))
+    raise AssertionError(f"no row with {column} == {value!r}")
+
+
+def cell_of(ws: Any, column: str, value_column: str, value: Any) -> Any:
+    header = header_row(ws)
+    j, k = header.index(column) + 1, header.index(value_column)
+    for row in ws.iter_rows(min_row=3):
+        if row[k].value == value:
+            return row[j - 1]
+    raise AssertionError(f"no row with {value_column} == {value!r}")
+
+
+def test_sheets_and_hand_derived_numbers(tmp_path: Path) -> None:
+    # Tiny config: practice is the only bottleneck; a lecturer's 120 practice
+    # hours teach 4 students at 30 hours each, so 24,000 yuan buys 2 lecturers
+    # and 8 compound graduates (3,000 yuan each); the other 92 are single-skill.
+    result = tiny_result(tmp_path)
+    path = write_xlsx(tmp_path / "report.xlsx", result)
+    book = openpyxl.load_workbook(path)
+    assert tuple(book.sheetnames) == SHEETS
+    summary = book["Summary"]
+    total = cell_of(summary, "value", "finding", "total cost")
+    assert total.value == pytest.approx(24000.0) and total.number_format == YUAN
+    assert cell_of(summary, "value", "finding", "cost per compound graduate").value == pytest.approx(3000.0)
+    share = cell_of(summary, "value", "finding", "compound share of all graduates")
+    assert share.value == pytest.approx(0.08) and share.number_format == PERCENT
+    assert row_where(summary, "section", "where the \"three no\" bind")["finding"] == (
+        "College: no practical experience in 1 of 1 years"
+    )
+
+    plan = row_where(book["Plan"], "lever", "enterprise_lecturers")
+    assert plan["units"] == pytest.approx(2.0) and plan["cost"] == pytest.approx(24000.0)
+    outputs = book["Outputs"]
+    row = row_where(outputs, "institution", "College")
+    assert (row["compound"], row["single_skill"]) == (pytest.approx(8.0), pytest.approx(92.0))
+    assert cell_of(outputs, "compound_share", "institution", "College").number_format == PERCENT
+    funding = book["Funding"]
+    assert cell_of(funding, "amount", "source", "universities").number_format == YUAN
+    cap = row_where(book["Constraints"], "kind", "funding_cap")
+    assert cap["shadow_price"] == pytest.approx(1 / 3000)
+    assert cell_of(book["Constraints"], "limit", "kind", "funding_cap").number_format == YUAN
+
+
+def test_every_sheet_has_a_frozen_header_autofilter_and_readable_widths(tmp_path: Path) -> None:
+    result = tiny_result(tmp_path)
+    book = openpyxl.load_workbook(write_xlsx(tmp_path / "report.xlsx", result))
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A3", ws.title
+        last = openpyxl.utils.get_column_letter(ws.max_column)
+        assert ws.auto_filter.ref == f"A2:{last}{max(ws.max_row, 2)}", ws.title
+        widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width for j in range(1, ws.max_column + 1)]
+        assert all(8 <= w <= 70 for w in widths), (ws.title, widths)
+    # A column is as wide as its longest entry: "enterprise_lecturers" (20 characters) plus a margin.
+    assert book["Plan"].column_dimensions["A"].width == 22
+
+
+def test_pandas_reads_each_table_back(tmp_path: Path) -> None:
+    result = tiny_result(tmp_path)
+    path = write_xlsx(tmp_path / "report.xlsx", result)
+    plan = pd.read_excel(path, sheet_name="Plan", header=1, keep_default_na=False)
+    assert list(plan.columns) == list(result.plan.columns)
+    assert plan["units"].tolist() == pytest.approx(result.plan["units"].tolist())
+    outputs = pd.read_excel(path, sheet_name="Outputs", header=1)
+    assert outputs["compound"].sum() == pytest.approx(8.0)
+    constraints = pd.read_excel(path, sheet_name="Constraints", header=1)
+    assert len(constraints) == len(result.constraints)
+
+
+def test_comparison_sheet_says_which_plan_is_better_and_by_how_much(tmp_path: Path, zhejiang: Path) -> None:
+    # Austerity halves government funding (6 M -> 3 M yuan a year); the
+    # government cap binds in both plans, so over six years it pays 18 M less.
+    comparison = compare(plans_from_args([zhejiang], ["base", "austerity"]))
+    path = write_xlsx(tmp_path / "report.xlsx", comparison.results[0][1], comparison=comparison)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Comparison"]
+    assert header_row(sheet) == ["measure", "unit", "base", "austerity", "change: austerity", "change %: austerity"]
+    government = row_where(sheet, "measure", "spend from government (yuan)")
+    assert government["base"] == pytest.approx(36e6) and government["austerity"] == pytest.approx(18e6)
+    assert government["change: austerity"] == pytest.approx(-18e6)
+    assert government["change %: austerity"] == pytest.approx(-0.5)
+    assert cell_of(sheet, "change %: austerity", "measure", "spend from government (yuan)").number_format == PERCENT
+    assert cell_of(sheet, "austerity", "measure", "spend from government (yuan)").number_format == YUAN
+    inputs = row_where(sheet, "measure", "input: funding.government.per_year")
+    assert (inputs["base"], inputs["austerity"]) == (6000000, 3000000)
+    verdict = [r[1] for r in book["Summary"].iter_rows(min_row=3, values_only=True) if r[0] == "which plan is better"]
+    # 673.8 fewer graduates for 18.0 M yuan less: 26,715 yuan saved per graduate given up.
+    assert verdict == [
+        "Best plan by the objective: base (34,155.9 weighted compound graduates (maximised), 72.00 M yuan).",
+        "Lowest cost per compound graduate: austerity (1,687 yuan, against 2,203 yuan in base).",
+        "austerity: 673.8 fewer weighted compound graduates than base (-2.0%), 18.00 M yuan cheaper "
+        "(26,715 yuan saved per weighted graduate given up).",
+    ]
+    frame = pd.read_excel(path, sheet_name="Comparison", header=1)
+    assert list(frame.columns) == header_row(sheet)
+
+
+def test_formula_like_names_stay_text(copy_config: Callable[[str], Path], tmp_path: Path) -> None:
+    comparison = compare(plans_from_args([evil_config(copy_config)], [EVIL_SCENARIO, "base"]))
+    result = comparison.results[0][1]
+    path = write_xlsx(tmp_path / "evil.xlsx", result, comparison=comparison)
+    book = openpyxl.load_workbook(path)
+    plan_header = book["Comparison"].cell(row=2, column=3)
+    assert plan_header.value == EVIL_SCENARIO and plan_header.data_type == "s"
+    inst = cell_of(book["Outputs"], "institution", "institution", EVIL_INSTITUTION)
+    assert inst.data_type == "s" and inst.value == EVIL_INSTITUTION and inst.quotePrefix
+    scenario = cell_of(book["Summary"], "value", "finding", "scenario")
+    assert scenario.data_type == "s" and scenario.value == EVIL_SCENARIO
+    lever = cell_of(book["Plan"], "lever", "lever", "@lecturers")
+    assert lever.data_type == "s"
+    # No sheet holds a single formula: each text cell is a string in the file itself.
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == len(SHEETS)
+        for name in sheets:
+            assert "<f>" not in archive.read(name).decode("utf-8"), name
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            assert all(cell.data_type != "f" for cell in row), ws.title
+
+
+def test_infeasible_plan_gets_a_workbook_with_the_reason(tmp_path: Path) -> None:
+    # 24,000 yuan buys at most 8 graduates; a floor of 20 lecturers costs 240,000.
+    result = tiny_result(tmp_path, levers__enterprise_lecturers__min_per_year=20)
+    assert result.status.value == "infeasible"
+    book = openpyxl.load_workbook(write_xlsx(tmp_path / "report.xlsx", result))
+    reasons = [r for r in book["Summary"].iter_rows(min_row=3, values_only=True) if r[0] == "why there is no plan"]
+    assert reasons and all(r[1] for r in reasons)
+    assert book["Plan"].max_row == 2  # header only
+
+
+def test_a_failed_write_keeps_the_previous_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = tiny_result(tmp_path)
+    path = write_xlsx(tmp_path / "report.xlsx", result)
+    before = path.read_bytes()
+
+    def broken(self: Any, filename: Any) -> None:
+        Path(filename).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_xlsx(path, result)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
