@@ -29,7 +29,7 @@ from .types import (
 
 TOP_KEYS = (
     "name", "horizon", "discount_rate", "objective", "courses", "tiers", "teacher_groups",
-    "levers", "policies", "funding", "total_budget", "institutions", "scenarios",
+    "levers", "policies", "funding", "total_budget", "institutions", "scenarios", "uncertainty",
 )
 REQUIRED_TOP = ("name", "horizon", "courses", "tiers", "teacher_groups", "institutions")
 LEVER_KINDS = ("hire", "convert", "build", "subsidise")
@@ -105,6 +105,10 @@ def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None)
     institutions = _institutions(top.get("institutions"), check, tier_names, group_names) if "institutions" in top else ()
     objective = _objective(top.get("objective"), check, tier_names)
     scenarios = _scenarios(top.get("scenarios"), check)
+    if "uncertainty" in top:
+        from .uncertainty import check_uncertainty
+
+        check_uncertainty(top["uncertainty"], raw, check)
     _cross_checks(check, levers, funding, institutions, groups, horizon)
     if check.problems or name is None or horizon is None:
         return None
