@@ -29,6 +29,12 @@ R = TypeVar("R")
 #: while each batch is still long enough to reuse a worker's cache.
 CHUNKS_PER_WORKER = 4
 
+#: Seconds before a progress bar appears: quick runs print nothing.
+PROGRESS_DELAY = 0.5
+
+#: Modules the process server imports once, so each worker starts without re-importing them.
+PRELOAD = ("optimiser.analysis.sweep",)
+
 DASK_HINT = "install the optional Dask support with: pip install optimiser[dask]"
 
 
@@ -53,15 +59,18 @@ def run_points(
         The points, e.g. dicts of config changes.
     jobs
         ``None`` or ``1`` runs in this process (no pool). ``n > 1`` starts a
-        :class:`~concurrent.futures.ProcessPoolExecutor` of ``n`` processes
-        (spawned, so it behaves the same on every platform). Ignored when
+        :class:`~concurrent.futures.ProcessPoolExecutor` of ``n`` processes,
+        forked from a clean server process that has the package imported
+        (``forkserver``; ``spawn`` where that is not available). In a script,
+        call it under ``if __name__ == "__main__":``. Ignored when
         ``executor`` is given.
     executor
         A :class:`concurrent.futures.Executor` (anything with ``submit``) or a
         ``dask.distributed.Client`` (anything with ``map`` and ``gather``); the
         items are spread over it in batches. The caller owns it: it is not shut down.
     progress
-        Show a tqdm progress bar on stderr.
+        Show a tqdm progress bar on stderr (from :data:`PROGRESS_DELAY`
+        seconds on, so quick runs stay silent).
     desc
         Label of the progress bar.
 
@@ -97,11 +106,24 @@ def run_points(
                 bar.update(1)
             return results
         workers = min(jobs, len(items))
-        context = multiprocessing.get_context("spawn")
+        context = _process_context()
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return _run_on(pool, fn, items, bar, workers=workers)
     finally:
         bar.close()
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: from a clean pre-loaded server where possible, else spawned.
+
+    Never a plain fork of this process: it may hold a solver's thread pool,
+    which a forked child would inherit without its threads.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(PRELOAD))
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def executor_from_address(address: str, timeout: float = 10.0) -> Any:
@@ -187,7 +209,7 @@ def _run_on(executor: Any, fn: Callable[[T], R], items: list[T], bar: Any, worke
 def _progress_bar(total: int, show: bool, desc: str) -> Any:
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc or None, disable=not show, file=sys.stderr, leave=False)
+    return tqdm(total=total, desc=desc or None, disable=not show, file=sys.stderr, leave=False, delay=PROGRESS_DELAY)
 
 
 __all__ = ["executor_from_address", "run_points"]

@@ -31,7 +31,8 @@ import numpy as np
 from ..config.types import Config
 from ..model import Model, build_model
 from ..model.formulation import MONEY_SCALE, Terms
-from ..solve.backends import HighsBackend, columns_of
+from ..solve.backends import HighsBackend
+from ..solve.matrix import columns_of
 from ..solve.engine import TIE_BREAK_TOLERANCE
 from ..solve.status import Status
 
@@ -308,6 +309,9 @@ class LeanModel:
             self.highs.changeRowsBounds(len(rows), rows.astype(np.int32), np.asarray(low, float), np.asarray(high, float))
             self._changed = rows
         if from_start and self.start_basis is not None:
+            # Forget what earlier solves left (edge weights, factors) so a
+            # point's answer is bit-for-bit the same whatever came before it.
+            self.highs.clearSolver()
             self.highs.setBasis(self.start_basis)
         sense = "min" if self.min_cost else "max"
         status = self.run(self.primary, sense)

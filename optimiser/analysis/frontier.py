@@ -302,7 +302,10 @@ class _Search:
             return 0.0
         import highspy
 
-        highs = highspy.Highs()
+        from ..solve.quiet import quiet_stdout
+
+        with quiet_stdout():
+            highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
         highs.passModel(self.lean.highs.getLp())
         n = highs.getNumCol()

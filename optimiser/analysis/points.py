@@ -102,3 +102,49 @@ def numeric_paths(config: Config) -> list[str]:
 
     walk(config.raw, "")
     return found
+
+
+class ParamError(ValueError):
+    """A ``--param`` argument that cannot be read; the message says what to write instead."""
+
+
+PARAM_FORMS = "PATH=START:STOP:N (e.g. funding.government.per_year=0:12e6:25) or PATH=V1,V2,..."
+
+
+def parse_param(text: str) -> tuple[str, list[float]]:
+    """Read ``PATH=START:STOP:N`` (N evenly spaced values, both ends included) or ``PATH=V1,V2,...``.
+
+    >>> parse_param("total_budget=0:10:3")
+    ('total_budget', [0.0, 5.0, 10.0])
+    >>> parse_param("funding.government.per_year.2026=1e6,2e6")
+    ('funding.government.per_year.2026', [1000000.0, 2000000.0])
+    """
+    path, sep, spec = text.partition("=")
+    path, spec = path.strip(), spec.strip()
+    if not sep or not path or not spec:
+        raise ParamError(f"--param {text!r}: expected {PARAM_FORMS}")
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise ParamError(f"--param {text!r}: a range has three parts START:STOP:N, got {len(parts)}; expected {PARAM_FORMS}")
+        start, stop = (_number(part, name, text) for part, name in zip(parts[:2], ("START", "STOP")))
+        count = parts[2].strip()
+        if not count.isdigit() or int(count) < 1:
+            raise ParamError(f"--param {text!r}: N must be a whole number of points, at least 1, got {count!r}")
+        n = int(count)
+        if n == 1:
+            return path, [start]
+        step = (stop - start) / (n - 1)
+        return path, [start + step * i if i < n - 1 else stop for i in range(n)]
+    values = [_number(part, "value", text) for part in spec.split(",")]
+    return path, values
+
+
+def _number(part: str, name: str, text: str) -> float:
+    try:
+        value = float(part.strip().replace("_", ""))
+    except ValueError:
+        raise ParamError(f"--param {text!r}: {name} {part.strip()!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ParamError(f"--param {text!r}: {name} {part.strip()!r} is not a finite number")
+    return value

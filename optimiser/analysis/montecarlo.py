@@ -1,0 +1,384 @@
+"""Monte Carlo over the config's ``uncertainty:`` section: how robust is a plan, how uncertain the optimum.
+
+:func:`monte_carlo` draws every uncertain value up front from one
+``numpy.random.default_rng(seed)`` in the calling process, then evaluates the
+drawn worlds (here, in local processes or on a Dask cluster) and returns a
+:class:`MonteCarloResult`: one row per draw and percentiles of each figure.
+
+With a fixed ``plan`` each world asks what that plan delivers (see
+:mod:`optimiser.analysis.array_solve` for how breaches of funding and other
+limits are treated); without one, each world is re-optimised.
+
+Speed: when the drawn values only move numbers of the programme in
+proportion (costs, intake effects, completion rates, funding limits; checked,
+not assumed), the programme is built once and each world is a re-solve from
+arrays. Otherwise every world is rebuilt. Either way a world's numbers equal
+those of :func:`optimiser.solve` on ``config.with_changes(draw)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config.load import get_path
+from ..config.types import Config
+from ..config.uncertainty import INTERIOR, Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
+from ..errors import ConfigError, Problem, SolverError
+from ..model import PlanKey, build_model
+from .array_solve import ArraySolver, DrawOutcome
+from .executor import run_points
+from .plan_input import check_plan, coerce_plan
+from .program_arrays import AffineProgram, ProgramArrays, arrays_of, fit_affine
+
+PERCENTILES = (5, 25, 50, 75, 95)
+"""The percentiles reported, as columns p5 ... p95."""
+
+USABLE = ("optimal", "over_budget", "violates")
+"""Statuses whose draws carry numbers (the last two only with a fixed plan)."""
+
+
+@dataclass
+class MonteCarloResult:
+    """The drawn worlds and what they give.
+
+    Attributes
+    ----------
+    draws
+        One row per draw: ``draw``, one column per uncertain key path (the
+        drawn value), ``status``, ``objective``, ``total_cost`` (yuan),
+        with a fixed plan ``overspend`` (yuan) and ``violated`` (the kinds of
+        limits the plan breaks), ``compound_<tier>`` (compound graduates over
+        the horizon), ``compound_<year>`` (compound graduates that year, all
+        tiers) and ``note``.
+    percentiles
+        Index: ``objective``, ``total_cost`` (and ``overspend``),
+        ``compound_<tier>``, ``compound_<year>``; columns ``p5 p25 p50 p75 p95``
+        and ``mean``, over the draws with numbers (see :data:`USABLE`).
+    """
+
+    draws: pd.DataFrame
+    percentiles: pd.DataFrame
+    keys: tuple[Uncertain, ...]
+    tiers: tuple[str, ...]
+    years: tuple[int, ...]
+    fixed_plan: bool
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def status_counts(self) -> dict[str, int]:
+        """How many draws ended in each status."""
+        return {str(k): int(v) for k, v in self.draws["status"].value_counts().sort_index().items()}
+
+    def fan(self) -> pd.DataFrame:
+        """Percentiles of the yearly compound output: index year, columns ``p5 ... p95, mean``."""
+        table = self.percentiles.loc[[f"compound_{year}" for year in self.years]]
+        table.index = pd.Index(list(self.years), name="year")
+        return table
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (``optimiser montecarlo --json``)."""
+        def clean(value: Any) -> Any:
+            return None if isinstance(value, float) and not math.isfinite(value) else value
+
+        return {
+            **self.summary,
+            "statuses": self.status_counts(),
+            "keys": {spec.path: spec.describe() for spec in self.keys},
+            "percentiles": {
+                str(metric): {str(col): clean(float(val)) for col, val in row.items()}
+                for metric, row in self.percentiles.iterrows()
+            },
+        }
+
+    def __str__(self) -> str:
+        head = (f"{self.summary.get('name', '')}: {len(self.draws)} draws (seed {self.summary.get('seed')}), "
+                f"{'fixed plan' if self.fixed_plan else 're-optimised per draw'}")
+        statuses = ", ".join(f"{k} {v}" for k, v in self.status_counts().items())
+        table = self.percentiles.to_string(float_format=lambda v: f"{v:,.1f}")
+        return f"{head}\nstatuses: {statuses}\n\n{table}"
+
+    def _repr_html_(self) -> str:
+        head = str(self).split("\n\n")[0].replace("\n", "<br>")
+        return f"<p>{head}</p>" + self.percentiles.to_html(float_format=lambda v: f"{v:,.1f}")
+
+
+def monte_carlo(
+    config: Config,
+    draws: int = 1000,
+    seed: int | None = 0,
+    plan: Any = None,
+    jobs: int | None = None,
+    executor: Any = None,
+    progress: bool = False,
+    solver: str = "highs",
+) -> MonteCarloResult:
+    """Evaluate ``draws`` worlds drawn from ``config``'s ``uncertainty:`` section.
+
+    Parameters
+    ----------
+    config
+        A config with an ``uncertainty:`` section.
+    draws, seed
+        How many worlds, and the seed of ``numpy.random.default_rng``. The
+        same seed gives the same table whatever ``jobs`` or ``executor``.
+    plan
+        ``None``: re-optimise each world. Otherwise the plan to test: a
+        :class:`~optimiser.Result`, its ``plan`` table (columns lever,
+        institution, tier, year, units), a CSV path or a dict
+        ``{(lever, institution, tier, year): units}``.
+    jobs, executor, progress
+        Where the worlds run (see :func:`optimiser.analysis.executor.run_points`):
+        ``jobs > 1`` local processes, ``executor`` a
+        :class:`concurrent.futures.Executor` or ``dask.distributed.Client``.
+    solver
+        ``"highs"`` (fast path) or ``"cbc"`` (each world through
+        :func:`optimiser.solve`; with a fixed plan a world that breaks a limit
+        is then reported ``infeasible``, without the elastic evaluation).
+
+    Raises
+    ------
+    ConfigError
+        If the config has no ``uncertainty:`` section.
+    PlanError
+        If ``plan`` names levers, institutions, tiers or years the config lacks.
+
+    Examples
+    --------
+    >>> from optimiser import load_config, solve
+    >>> config = load_config("configs/zhejiang_uncertain.yaml")
+    >>> robust = monte_carlo(config, draws=20, seed=1, plan=solve(config))
+    >>> robust.percentiles.loc["objective", "p50"] > 0
+    True
+    """
+    started = time.perf_counter()
+    if solver not in ("highs", "cbc"):
+        raise SolverError(f"unknown solver {solver!r}; choose one of: highs, cbc")
+    keys = parse_uncertainty(config)
+    if not keys:
+        file = str(config.source) if config.source else None
+        raise ConfigError([Problem("uncertainty", "this config has no uncertainty: section; add one, e.g. "
+                                   "levers.secondments.cost: {dist: uniform, low: 25000, high: 40000}", file, None)])
+    base = without_uncertainty(config)
+    fixed = None
+    if plan is not None:
+        fixed = coerce_plan(plan)
+        check_plan(fixed, base)
+    values = draw_values(keys, draws, seed)
+    job = _prepare(base, keys, fixed, solver, draws)
+    items = [(job, index, tuple(float(v) for v in values[index])) for index in range(draws)]
+    outcomes = run_points(_evaluate, items, jobs=jobs, executor=executor, progress=progress, desc="Monte Carlo")
+    tiers = tuple(base.tiers)
+    years = tuple(base.years)
+    table = _draws_table(keys, values, outcomes, tiers, years, fixed is not None)
+    summary = {
+        "name": config.name,
+        "scenario": config.scenario_name or "base",
+        "mode": config.objective.mode,
+        "draws": draws,
+        "seed": seed,
+        "fixed_plan": fixed is not None,
+        "solver": solver,
+        "method": job.method,
+        "seconds": time.perf_counter() - started,
+    }
+    return MonteCarloResult(table, percentile_table(table), keys, tiers, years, fixed is not None, summary)
+
+
+def percentile_table(draws: pd.DataFrame) -> pd.DataFrame:
+    """Percentiles ``p5 ... p95`` and the mean of each figure of a draws table.
+
+    Only draws with a status in :data:`USABLE` count; filter ``draws`` first
+    for another view (e.g. ``draws[draws.status == "optimal"]``).
+    """
+    metrics = [c for c in draws.columns if c in ("objective", "total_cost", "overspend") or c.startswith("compound_")]
+    usable = draws[draws["status"].isin(USABLE)]
+    rows = {}
+    for metric in metrics:
+        column = usable[metric].to_numpy(dtype=float)
+        column = column[np.isfinite(column)]
+        if len(column):
+            numbers = list(np.percentile(column, PERCENTILES)) + [float(column.mean())]
+        else:
+            numbers = [math.nan] * (len(PERCENTILES) + 1)
+        rows[metric] = numbers
+    columns = [f"p{p}" for p in PERCENTILES] + ["mean"]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+
+
+# -- preparing and evaluating draws ------------------------------------------
+
+@dataclass
+class _Job:
+    """Everything a worker needs to evaluate draws (pickled once per batch)."""
+
+    token: str
+    method: str  # "affine", "rebuild" or "reference"
+    base: Config
+    paths: tuple[str, ...]
+    plan: dict[PlanKey, float] | None
+    solver: str
+    affine: AffineProgram | None = None
+    start: ProgramArrays | None = None
+    valid_box: tuple[np.ndarray, np.ndarray] | None = None
+    """Draws inside this box are known to give valid configs (its corners were validated)."""
+
+    def known_valid(self, values: tuple[float, ...]) -> bool:
+        if self.valid_box is None:
+            return False
+        point = np.asarray(values)
+        return bool(np.all(point >= self.valid_box[0]) and np.all(point <= self.valid_box[1]))
+
+
+def _prepare(
+    base: Config, keys: Sequence[Uncertain], plan: dict[PlanKey, float] | None, solver: str, draws: int
+) -> _Job:
+    paths = tuple(spec.path for spec in keys)
+    token = uuid.uuid4().hex
+    if solver != "highs":
+        return _Job(token, "reference", base, paths, plan, solver)
+    origin = np.array([float(get_path(base.raw, path)) for path in paths])
+
+    def build(point: np.ndarray) -> ProgramArrays | None:
+        try:
+            world = base.with_changes(dict(zip(paths, point.tolist())))
+        except ConfigError:
+            return None
+        return arrays_of(build_model(world, plan=plan))
+
+    probes = [probe_values(spec)[:2] for spec in keys]
+    joint = np.array([_away_from(spec, value) for spec, value in zip(keys, origin)])
+    affine = fit_affine(build, origin, probes, joint)
+    if affine is not None:
+        box = _valid_box(base, paths, probes, draws)
+        return _Job(token, "affine", base, paths, plan, solver, affine=affine, start=affine.base, valid_box=box)
+    return _Job(token, "rebuild", base, paths, plan, solver, start=arrays_of(build_model(base, plan=plan)))
+
+
+def _valid_box(
+    base: Config, paths: tuple[str, ...], reach: Sequence[Sequence[float]], draws: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The box of every key's reach, if all its corners are valid configs; else ``None``.
+
+    Config rules on numbers are bounds and linear inequalities between
+    values (an intake below its maximum), so a box whose corners pass passes
+    everywhere inside: draws in it need no validation of their own. Only
+    worth it when the corners are fewer than the draws.
+    """
+    if 2 ** len(paths) > draws:
+        return None
+    for corner in itertools.product(*reach):
+        try:
+            base.with_changes(dict(zip(paths, corner)))
+        except ConfigError:
+            return None
+    lows = np.array([min(r) for r in reach], dtype=float)
+    highs = np.array([max(r) for r in reach], dtype=float)
+    return lows, highs
+
+
+def _away_from(spec: Uncertain, value: float) -> float:
+    """An inner value of the distribution that differs from the config's own value."""
+    for u in (INTERIOR, 1.0 - INTERIOR, 0.5):
+        candidate = float(spec.quantile(np.array([u]))[0])
+        if candidate != value:
+            return candidate
+    return value
+
+
+_WORKER = threading.local()
+"""This thread's solver for the job it is running (one job at a time; Dask may run threads)."""
+
+
+def _solver_for(job: _Job) -> ArraySolver:
+    cached = getattr(_WORKER, "solver", None)
+    if cached is None or cached[0] != job.token:
+        solver = ArraySolver(fixed_plan=job.plan is not None)
+        if job.start is not None:
+            solver.remember_start(job.start)
+        cached = _WORKER.solver = (job.token, solver)
+    return cached[1]
+
+
+def _evaluate(item: tuple[_Job, int, tuple[float, ...]]) -> DrawOutcome | tuple[str, str]:
+    """One world: its outcome, or ``("invalid", message)`` when the drawn values make no valid config."""
+    job, _, values = item
+    world = None
+    if not (job.method == "affine" and job.known_valid(values)):
+        try:
+            world = job.base.with_changes(dict(zip(job.paths, values)))
+        except ConfigError as err:
+            return ("invalid", "; ".join(str(p) for p in err.problems))
+    if job.method == "affine":
+        assert job.affine is not None
+        return _solver_for(job).solve(job.affine.at(values))
+    assert world is not None
+    if job.method == "reference":
+        return reference_outcome(world, job.plan, job.solver)
+    return _solver_for(job).solve(arrays_of(build_model(world, plan=job.plan)))
+
+
+def reference_outcome(world: Config, plan: dict[PlanKey, float] | None, solver: str = "highs") -> DrawOutcome:
+    """One world through :func:`optimiser.solve` (the slow, plain way; also the benchmark's naive loop)."""
+    from ..api import solve
+
+    result = solve(world, solver=solver, plan=plan, diagnose=False)
+    measures = [(k, t) for k in world.tiers for t in world.years]
+    if not result.ok:
+        return DrawOutcome(result.status.value, math.nan, math.nan, np.full(len(measures), math.nan))
+    compound = result.outputs.groupby(["tier", "year"])["compound"].sum()
+    values = np.array([float(compound.get((k, t), 0.0)) for k, t in measures])
+    return DrawOutcome("optimal", float(result.objective), float(result.total_cost), values)
+
+
+def _draws_table(
+    keys: Sequence[Uncertain],
+    values: np.ndarray,
+    outcomes: Sequence[DrawOutcome | tuple[str, str]],
+    tiers: tuple[str, ...],
+    years: tuple[int, ...],
+    fixed_plan: bool,
+) -> pd.DataFrame:
+    n_years = len(years)
+    columns: dict[str, Any] = {"draw": np.arange(len(outcomes))}
+    for index, spec in enumerate(keys):
+        columns[spec.path] = values[:, index]
+    status, objective, cost, overspend, violated, notes = [], [], [], [], [], []
+    compound = np.full((len(outcomes), len(tiers) * n_years), math.nan)
+    for row, outcome in enumerate(outcomes):
+        if isinstance(outcome, tuple):
+            status.append(outcome[0])
+            notes.append(outcome[1])
+            objective.append(math.nan)
+            cost.append(math.nan)
+            overspend.append(math.nan)
+            violated.append("")
+            continue
+        status.append(outcome.status)
+        notes.append("")
+        objective.append(outcome.objective)
+        cost.append(outcome.total_cost)
+        overspend.append(outcome.overspend)
+        violated.append(", ".join(outcome.violated))
+        compound[row] = outcome.compound
+    columns.update(status=status, objective=objective, total_cost=cost)
+    if fixed_plan:
+        columns.update(overspend=overspend, violated=violated)
+    grid = compound.reshape(len(outcomes), len(tiers), n_years)
+    for index, tier in enumerate(tiers):
+        columns[f"compound_{tier}"] = grid[:, index, :].sum(axis=1)
+    for index, year in enumerate(years):
+        columns[f"compound_{year}"] = grid[:, :, index].sum(axis=1)
+    columns["note"] = notes
+    return pd.DataFrame(columns)
+
+
+__all__ = ["MonteCarloResult", "monte_carlo", "percentile_table", "reference_outcome"]

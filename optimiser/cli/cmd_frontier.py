@@ -1,0 +1,57 @@
+"""``optimiser frontier``: the exact optimum as a function of one budget, with its breakpoints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from .main import EXIT_NO_OPTIMUM, EXIT_OK
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "frontier", help="the exact budget frontier: breakpoints and the levers bought on each segment",
+        description="Find the optimum as a function of one budget exactly (piecewise linear, concave): its "
+        "breakpoints from zero to saturation and, per segment, the output per yuan and the levers bought at "
+        "the margin. Exit 0 ok, 2 bad config or --over, 3 no budget gives a feasible plan, 4 solver or output failure.",
+    )
+    parser.add_argument("config", type=Path, help="the YAML config file")
+    parser.add_argument("--over", default="total_budget", metavar="PATH",
+                        help="total_budget (default), funding.<source>.per_year or funding.<source>.per_year.<year>")
+    parser.add_argument("--scenario", help="apply the named scenario from the config first")
+    parser.add_argument("--upto", type=float, help="stop at this budget (yuan)")
+    parser.add_argument("--out", type=Path, help="write the breakpoints to this CSV file and the segments "
+                        "beside it (<name>.segments.csv)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.set_defaults(run=run_frontier)
+
+
+def segments_path(out: Path) -> Path:
+    """Where the segments go beside ``--out`` (``frontier.csv`` -> ``frontier.segments.csv``)."""
+    return out.with_name(f"{out.stem}.segments{out.suffix or '.csv'}")
+
+
+def run_frontier(args: argparse.Namespace) -> int:
+    from .. import load_config
+    from ..analysis import frontier
+    from ..analysis.output import records, write_csv
+
+    config = load_config(args.config, scenario=args.scenario)
+    front = frontier(config, over=args.over, upto=args.upto)
+    if args.out:
+        write_csv(args.out, front.breakpoints)
+        write_csv(segments_path(args.out), front.segments)
+    if args.json:
+        print(json.dumps({
+            "over": front.over, "unit": front.unit, "status": front.status.value, "saturated": front.saturated,
+            "saturation": None if front.saturation != front.saturation else front.saturation,
+            "breakpoints": records(front.breakpoints), "segments": records(front.segments), "notes": front.notes,
+        }, ensure_ascii=False))
+    else:
+        print(str(front))
+        if args.out:
+            print(f"\nwrote {args.out} and {segments_path(args.out)}")
+    return EXIT_OK if front.status.ok else EXIT_NO_OPTIMUM

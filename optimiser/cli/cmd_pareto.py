@@ -1,0 +1,46 @@
+"""``optimiser pareto``: what more of one tier's compound output costs in another's."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from .main import EXIT_NO_OPTIMUM, EXIT_OK
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "pareto", help="the trade-off between two tiers' compound output under the same budget",
+        description="For N levels of tier X's compound output (graduates over the horizon), the most tier Y "
+        "output the budget allows (epsilon-constraint). Exit 0 ok, 2 bad config or tier, 3 no feasible plan, "
+        "4 solver or output failure.",
+    )
+    parser.add_argument("config", type=Path, help="the YAML config file")
+    parser.add_argument("--x", default="basic", help="the tier on the horizontal axis (default: basic)")
+    parser.add_argument("--y", default="senior", help="the tier on the vertical axis (default: senior)")
+    parser.add_argument("--points", type=int, default=20, help="number of levels (default: 20)")
+    parser.add_argument("--scenario", help="apply the named scenario from the config first")
+    parser.add_argument("--out", type=Path, help="write the table to this CSV file")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.set_defaults(run=run_pareto)
+
+
+def run_pareto(args: argparse.Namespace) -> int:
+    from .. import load_config
+    from ..analysis import pareto
+    from ..analysis.output import records, write_csv
+
+    config = load_config(args.config, scenario=args.scenario)
+    table = pareto(config, x=args.x, y=args.y, points=args.points)
+    if args.out:
+        write_csv(args.out, table)
+    if args.json:
+        print(json.dumps({"x": args.x, "y": args.y, "rows": records(table)}, ensure_ascii=False))
+    else:
+        print(table.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+        if args.out:
+            print(f"\nwrote {args.out}")
+    return EXIT_OK if (table["status"] == "optimal").any() else EXIT_NO_OPTIMUM

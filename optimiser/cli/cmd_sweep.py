@@ -1,0 +1,81 @@
+"""``optimiser sweep``: solve a config over a grid of parameter values, one CSV row per point."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..solve.backends import SOLVERS
+from .main import EXIT_INVALID, EXIT_OK
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "sweep", help="solve a config over a grid of parameter values (one row per point)",
+        description="Solve CONFIG at every combination of the --param values and write one row per point: "
+        "the values, status, objective, total_cost, compound_<tier> and spend_<lever>. Points without an "
+        "optimum keep their row with their status. Exit 0 when the sweep ran (whatever the points' status), "
+        "2 for a bad --param or config, 4 for a solver or output failure.",
+    )
+    parser.add_argument("config", type=Path, help="the YAML config file")
+    parser.add_argument(
+        "--param", action="append", required=True, metavar="PATH=START:STOP:N",
+        help="a config key path and its values: START:STOP:N (N evenly spaced, ends included) or V1,V2,...; "
+        "repeat for a grid (e.g. --param funding.government.per_year=0:12e6:25)",
+    )
+    parser.add_argument("--scenario", help="apply the named scenario from the config first")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: this process only)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="run the points on a Dask scheduler (tcp://host:8786); "
+                        "needs: pip install optimiser[dask]")
+    parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
+    parser.add_argument("--out", type=Path, help="write the table to this CSV file (default: CSV on stdout)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.set_defaults(run=run_sweep)
+
+
+def run_sweep(args: argparse.Namespace) -> int:
+    from .. import load_config
+    from ..analysis import executor_from_address, sweep
+    from ..analysis.output import records, write_csv
+    from ..analysis.points import ParamError, parse_param
+
+    params: dict[str, list[float]] = {}
+    try:
+        for text in args.param:
+            path, values = parse_param(text)
+            if path in params:
+                raise ParamError(f"--param {path} is given twice; give each path once")
+            params[path] = values
+    except ParamError as err:
+        print(f"optimiser sweep: error: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.jobs is not None and args.jobs < 1:
+        print(f"optimiser sweep: error: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
+        return EXIT_INVALID
+    config = load_config(args.config, scenario=args.scenario)
+    client = executor_from_address(args.scheduler) if args.scheduler else None
+    try:
+        table = sweep(config, params, jobs=args.jobs, progress=not (args.no_progress or args.json),
+                      solver=args.solver, executor=client)
+    finally:
+        if client is not None:
+            client.close()
+    if args.out:
+        write_csv(args.out, table)
+    counts = table["status"].value_counts().to_dict()
+    if args.json:
+        print(json.dumps({"params": list(params), "points": len(table), "status_counts": counts,
+                          "rows": records(table)}, ensure_ascii=False))
+    elif args.out:
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+        print(f"wrote {args.out}: {len(table)} points ({summary})")
+    else:
+        from ..report.files import safe_frame
+
+        safe_frame(table).to_csv(sys.stdout, index=False)
+    return EXIT_OK

@@ -1,0 +1,104 @@
+"""Tier trade-offs: a hand-derived line, monotone frontier, end points, errors, CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from optimiser import ConfigError, load_config, solve
+from optimiser.analysis import pareto
+from optimiser.cli import main
+
+# One college, one year, class sizes 1, no training hours. Ten academic
+# teachers give 3,000 knowledge hours; a basic student needs 30 and a senior
+# one 60 (no practice hours, so lecturers are of no use), 100 of each enrolled. So 30 b + 60 s <= 3,000:
+# s = 50 - b / 2 for b from 0 to 100. Nothing to buy: the cost is zero.
+TWO_TIERS = """
+name: two tiers share knowledge hours
+horizon: {start: 2025, years: 1}
+courses:
+  knowledge: {class_size: 1}
+  practice: {class_size: 1}
+  training: {class_size: 1}
+tiers:
+  basic: {duration: 1, hours: {knowledge: 30, practice: 0, training: 0}}
+  senior: {duration: 1, weight: 3, hours: {knowledge: 60, practice: 0, training: 0}}
+teacher_groups:
+  academic: {qualified: [knowledge], hours: 300}
+  enterprise_lecturer: {qualified: [practice], hours: 120, external: true}
+levers:
+  enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
+funding:
+  universities: {per_year: 0, funds: all}
+institutions:
+  - name: College
+    teachers: {academic: 10}
+    intake: {basic: 100, senior: 100}
+"""
+
+
+def test_hand_derived_trade_off_line(write_config: Callable[[str, str], Path]) -> None:
+    table = pareto(load_config(write_config(TWO_TIERS)), x="basic", y="senior", points=5)
+    assert list(table.columns) == ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status", "total_cost",
+                                   "objective"]
+    assert table["status"].tolist() == ["optimal"] * 5
+    assert table["x_output"].tolist() == pytest.approx([0.0, 25.0, 50.0, 75.0, 100.0], abs=1e-4)
+    assert table["y_output"].tolist() == pytest.approx([50.0, 37.5, 25.0, 12.5, 0.0], abs=1e-4)
+    assert table["total_cost"].tolist() == pytest.approx([0.0] * 5, abs=1e-6)
+    # The config's weighted objective of each plan: basic x 1 + senior x 3.
+    assert table["objective"].tolist() == pytest.approx([150.0, 137.5, 125.0, 112.5, 100.0], abs=1e-3)
+
+
+def test_zhejiang_frontier_is_monotone_between_the_single_tier_optima(zhejiang: Path) -> None:
+    config = load_config(zhejiang)
+    table = pareto(config, x="basic", y="professional", points=6)
+    assert (table["status"] == "optimal").all()
+    x, y = table["x_output"].to_numpy(), table["y_output"].to_numpy()
+    assert np.all(np.diff(x) > 0)
+    assert np.all(np.diff(y) <= 1e-6)  # more basic output never comes with more professional output
+    assert (table["total_cost"] <= 72e6 + 1).all()  # within the 12 M yuan a year of the three sources
+
+    def best(tier: str) -> float:
+        # Only this tier counts (zhejiang has no discounting): the most of it the budget buys.
+        weights = {f"tiers.{k}.weight": (1.0 if k == tier else 0.0) for k in config.tiers}
+        return solve(config.with_changes(weights), diagnose=False).objective
+
+    assert y[0] == pytest.approx(best("professional"), rel=1e-6)
+    assert x[-1] == pytest.approx(best("basic"), rel=1e-6)
+
+
+def test_without_a_trade_off_every_level_is_the_same_plan(zhejiang: Path) -> None:
+    # Senior intake is fixed (no lever reaches it): 0.95 x 160 enrolled / 2 years = 76 a year, 456 in six years.
+    table = pareto(load_config(zhejiang), x="basic", y="senior", points=3)
+    assert table["y_output"].tolist() == pytest.approx([456.0] * 3, rel=1e-6)
+    assert np.ptp(table["x_output"]) < 1e-3
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "points", "message"),
+    [
+        ("basci", "senior", 5, "pareto x: no tier 'basci'; did you mean 'basic'"),
+        ("basic", "basic", 5, "x and y are both 'basic'; choose two different tiers"),
+        ("basic", "senior", 1, "pareto points: expected a whole number of at least 2, got 1"),
+    ],
+)
+def test_bad_arguments_are_named(zhejiang: Path, x: str, y: str, points: int, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        pareto(load_config(zhejiang), x=x, y=y, points=points)
+
+
+def test_cli_writes_the_table(write_config: Callable[[str, str], Path], tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_config(TWO_TIERS)
+    out = tmp_path / "pareto.csv"
+    assert main(["pareto", str(path), "--x", "basic", "--y", "senior", "--points", "3", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert table["x_output"].round(3).tolist() == [0.0, 50.0, 100.0]
+    assert table["y_output"].round(3).tolist() == [50.0, 25.0, 0.0]
+    assert f"wrote {out}" in capsys.readouterr().out
+    assert main(["pareto", str(path), "--x", "junior"]) == 2
+    assert "no tier 'junior'" in capsys.readouterr().err
