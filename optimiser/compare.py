@@ -195,7 +195,9 @@ def comparison_of(results: list[tuple[str, Result]], configs: Sequence[Config], 
     keys = [key for key, _, _, _ in rows]
     labels = [label for _, label, _, _ in rows]
     names = [name for name, _ in results]
-    table = pd.DataFrame([values for _, _, _, values in rows], index=pd.Index(labels, name="measure"), columns=names, dtype=object)
+    table = pd.DataFrame(
+        [values for _, _, _, values in rows], index=pd.Index(labels, name="measure"), columns=names, dtype=object
+    )
     units = {key: unit for key, _, unit, _ in rows}
     numeric = [i for i, key in enumerate(keys) if is_numeric_key(key)]
     numbers = table.iloc[numeric].apply(pd.to_numeric, errors="coerce").astype(float)
@@ -217,7 +219,9 @@ Row = tuple[str, str, str, list[Any]]
 def _rows(results: list[tuple[str, Result]], by_year: bool) -> list[Row]:
     res = [r for _, r in results]
     modes = {r.summary.get("mode") for r in res}
-    objective_unit = "yuan" if modes == {"min_cost"} else "weighted graduates" if modes == {"max_output"} else "see mode"
+    objective_unit = {frozenset({"min_cost"}): "yuan", frozenset({"max_output"}): "weighted graduates"}.get(
+        frozenset(modes), "see mode"
+    )
     objective_label = {
         "yuan": "objective: total cost, minimised (yuan)",
         "weighted graduates": "objective: weighted compound graduates, maximised",
@@ -347,7 +351,9 @@ def _is_series(value: dict[Any, Any]) -> bool:
 
 def _leaf(value: Any) -> Any:
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_leaf(v)}" for k, v in sorted(value.items(), key=lambda kv: int(kv[0]))) if value else "{}"
+        if not value:
+            return "{}"
+        return ", ".join(f"{k}: {_leaf(v)}" for k, v in sorted(value.items(), key=lambda kv: int(kv[0])))
     if isinstance(value, list):
         return ", ".join(str(_leaf(v)) for v in value)
     return value
@@ -369,7 +375,10 @@ def inputs_that_differ(names: Sequence[str], configs: Sequence[Config]) -> pd.Da
 
 
 def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+    def number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    if number(a) and number(b):
         return float(a) == float(b)
     return bool(a == b) and type(a) is type(b)
 

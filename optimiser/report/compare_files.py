@@ -69,7 +69,9 @@ def text_safe(frame: pd.DataFrame) -> pd.DataFrame:
     Like :func:`~optimiser.report.files.safe_frame`, cell by cell, so a column
     mixing whole numbers and missing values keeps ``24000`` (not ``24000.0``).
     """
-    columns = [pd.Series([neutralise(v) for v in frame.iloc[:, i].tolist()], dtype=object) for i in range(frame.shape[1])]
+    columns = [
+        pd.Series([neutralise(v) for v in frame.iloc[:, i].tolist()], dtype=object) for i in range(frame.shape[1])
+    ]
     out = pd.concat(columns, axis=1, ignore_index=True) if columns else pd.DataFrame(index=range(len(frame)))
     out.columns = [neutralise(str(c)) for c in frame.columns]
     return out
@@ -93,7 +95,8 @@ def write_comparison_xlsx(path: str | Path, comparison: Comparison) -> Path:
         table = labelled(comparison, comparison.table)
         add_frame(sheet, table, row_formats=[_format(u) for u in table["unit"]], freeze="D2")
         deltas = labelled(comparison, comparison.deltas)
-        add_frame(book.create_sheet("Deltas"), deltas, row_formats=[_format(u, delta=True) for u in deltas["unit"]], freeze="D2")
+        delta_formats = [_format(u, delta=True) for u in deltas["unit"]]
+        add_frame(book.create_sheet("Deltas"), deltas, row_formats=delta_formats, freeze="D2")
         add_frame(book.create_sheet("Inputs"), comparison.inputs, freeze="B2")
         book.save(target)
 

@@ -1,0 +1,56 @@
+"""``optimiser evaluate``: what a hand-made plan delivers, costs and breaks.
+
+Exit codes: 0 when the plan keeps every limit, 3 when it breaks one or more
+(each listed with its amount), 2 for an invalid config or plan file (the
+message names the file, row, column, value and the fix), 4 when a solver
+fails or a file cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from ..solve.backends import SOLVERS
+from .main import EXIT_NO_OPTIMUM, EXIT_OK
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "evaluate",
+        help="evaluate a hand-made plan (CSV/XLSX) against a config: output, cost, broken limits, gap to the optimum",
+        description="Fix every lever's units to the plan file (columns lever, institution, tier, year, units, as in "
+        "the plan.csv of `solve --out`; rows left out mean zero) and report the best output the plan can deliver, "
+        "its cost by lever, source and year, every limit it breaks with the amount, and the gap to the optimum. "
+        "Exit 0 when the plan keeps every limit, 3 when it breaks one, 2 for a bad plan file.",
+    )
+    parser.add_argument("config", type=Path, help="the YAML config file")
+    parser.add_argument("--plan", type=Path, required=True, metavar="PLAN", help="the plan file (.csv or .xlsx)")
+    parser.add_argument("--scenario", help="apply the named scenario from the config ('base': none)")
+    parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="write summary.json, violations.csv, plan.csv, funding.csv and outputs.csv into DIR")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.set_defaults(run=run_evaluate)
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from .. import load_config
+    from ..evaluate import evaluate
+    from ..report.evaluation_text import evaluation_files
+    from ..report.files import write_all
+
+    config = load_config(args.config, scenario=args.scenario)
+    evaluation = evaluate(config, args.plan, solver=args.solver)
+    if args.out:
+        write_all(args.out, evaluation_files(evaluation))
+    if args.json:
+        print(json.dumps(evaluation.to_dict(), ensure_ascii=False, default=str))
+    else:
+        print(str(evaluation))
+        if args.out:
+            print(f"\nwrote {args.out}/: summary.json violations.csv plan.csv funding.csv outputs.csv")
+    return EXIT_OK if evaluation.feasible else EXIT_NO_OPTIMUM

@@ -1,0 +1,460 @@
+"""Evaluate a hand-made plan: what it delivers, what it costs, what it breaks.
+
+With every lever's units fixed to the plan, two linear programmes are solved:
+
+1. **Least violation.** Every limit the plan could break gets a penalised
+   slack (policies, targets, funding, lever limits, intake caps, the teachers
+   a secondment draws on, money no source may pay); minimising the total
+   relative slack gives the smallest violations the plan forces. Teaching,
+   training and money stay free, so the plan is judged at its best.
+2. **Best output.** With the violations held at those amounts, maximise the
+   weighted compound output: "the best output this plan can deliver".
+
+Each violation is reported in planner words with its amount ("government
+funding in 2026 exceeded by 1,240,000 yuan"), and the plan is set beside the
+optimum of the same config: the gap in output and in cost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .api import solve
+from .config.types import Config
+from .errors import SolverError
+from .model import Model, PlanKey, build_model
+from .model.formulation import Terms
+from .model.rows import ELASTIC_KINDS, RowInfo
+from .planfile import plan_from_frame, plan_from_mapping, read_plan
+from .results import Result, build_result
+from .solve.backends import SOLVERS, make_backend
+from .solve.engine import Solution
+from .solve.status import Status
+
+EVALUATE_KINDS = ELASTIC_KINDS | {"conversion_stock", "teacher_hours", "funding_balance"}
+"""Rows a fixed plan may break; each gets slack in the least-violation solve."""
+
+VIOLATION_COLUMNS = [
+    "constraint", "kind", "config_path", "institution", "year", "amount", "unit", "limit", "value", "message",
+]
+SLACK_TOLERANCE = 1e-6
+"""A slack counts as a violation above this share of its limit (or above this amount for small limits)."""
+WHOLE_TOLERANCE = 1e-6
+
+PlanInput = pd.DataFrame | str | Path | Mapping[PlanKey, float]
+
+
+@dataclass
+class Evaluation:
+    """The outcome of :func:`evaluate`.
+
+    ``objective`` is the best weighted compound output the plan can deliver
+    (``max_output``) or its total cost (``min_cost``); ``violations`` lists
+    every limit it breaks, with the amount in planner units. ``gap_objective``
+    is how far the plan falls short of the optimum in objective units
+    (graduates given up, or yuan spent above the cheapest plan; negative
+    when a plan that breaks limits beats the optimum), ``gap_cost`` its total
+    cost less the optimum's.
+    """
+
+    feasible: bool
+    objective: float
+    total_cost: float
+    plan: pd.DataFrame
+    funding: pd.DataFrame
+    outputs: pd.DataFrame
+    violations: pd.DataFrame
+    optimum_objective: float
+    optimum_total_cost: float
+    gap_objective: float
+    gap_cost: float
+    mode: str = "max_output"
+    weighted_output: float = math.nan
+    result: Result | None = field(default=None, repr=False)
+    """The fixed-plan solve as a :class:`~optimiser.Result` (constraints, bottlenecks)."""
+    optimum: Result | None = field(default=None, repr=False)
+    """The optimum of the same config, for the gap."""
+    source: str = "plan"
+
+    def spend_by_lever(self) -> dict[str, float]:
+        return _sums(self.funding, "lever")
+
+    def spend_by_source(self) -> dict[str, float]:
+        return _sums(self.funding, "source")
+
+    def spend_by_year(self) -> dict[int, float]:
+        return {int(k): v for k, v in _sums(self.funding, "year").items()}
+
+    def compound_output(self) -> dict[str, dict[int, float]]:
+        """Compound graduates by tier and year, summed over institutions."""
+        return self.result.compound_output() if self.result is not None else {}
+
+    def single_skill_output(self) -> dict[str, dict[int, float]]:
+        return self.result.single_skill_output() if self.result is not None else {}
+
+    @property
+    def cost_per_compound_graduate(self) -> float | None:
+        graduates = float(self.outputs["compound"].sum()) if not self.outputs.empty else 0.0
+        return self.total_cost / graduates if graduates > 0 else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``evaluate --json``."""
+        summary = self.result.summary if self.result is not None else {}
+        return {
+            "name": summary.get("name"),
+            "scenario": summary.get("scenario"),
+            "plan": self.source,
+            "mode": self.mode,
+            "feasible": self.feasible,
+            "objective": _num(self.objective),
+            "weighted_output": _num(self.weighted_output),
+            "total_cost": _num(self.total_cost),
+            "cost_per_compound_graduate": _num(self.cost_per_compound_graduate),
+            "violations": [
+                {key: _num(v) if key in ("amount", "limit", "value") else _plain(v) for key, v in row.items()}
+                for row in self.violations.to_dict("records")
+            ],
+            "optimum_status": self.optimum.status.value if self.optimum is not None else None,
+            "optimum_objective": _num(self.optimum_objective),
+            "optimum_total_cost": _num(self.optimum_total_cost),
+            "gap_objective": _num(self.gap_objective),
+            "gap_cost": _num(self.gap_cost),
+            "compound_output": _by_tier_year(self.compound_output()),
+            "single_skill_output": _by_tier_year(self.single_skill_output()),
+            "spend_by_lever": self.spend_by_lever(),
+            "spend_by_source": self.spend_by_source(),
+            "spend_by_year": {str(y): v for y, v in self.spend_by_year().items()},
+            "solver": summary.get("solver"),
+        }
+
+    def __str__(self) -> str:
+        from .report.evaluation_text import evaluation_text
+
+        return evaluation_text(self)
+
+
+def evaluate(
+    config: Config,
+    plan: PlanInput,
+    solver: str = "highs",
+    *,
+    optimum: Result | None = None,
+) -> Evaluation:
+    """Evaluate a plan with every lever's units fixed.
+
+    ``plan`` is a DataFrame with columns lever, institution, tier, year,
+    units (tier empty except for subsidies), the path of such a CSV or XLSX
+    file, or ``{(lever, institution, tier, year): units}``; rows left out
+    mean zero. A plan that does not fit the config raises
+    :class:`~optimiser.PlanError`. ``optimum`` may pass an already solved
+    :func:`optimiser.solve` result of ``config`` to skip solving it again.
+
+    >>> from optimiser import load_config, solve
+    >>> config = load_config("configs/zhejiang.yaml")
+    >>> best = solve(config)
+    >>> evaluation = evaluate(config, best.plan, optimum=best)
+    >>> evaluation.feasible, abs(evaluation.gap_objective) <= 1e-6 * best.objective
+    (True, True)
+    """
+    if solver not in SOLVERS:
+        raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+    units, source = _plan_units(plan, config)
+    model = build_model(config, integer=False, elastic=True, plan=units, elastic_kinds=EVALUATE_KINDS)
+    _bound_teacher_hours(model)
+    x, activity, duals = _least_violation_then_best_output(model, solver)
+    result = _result(model, solver, x, activity, duals)
+    violations = _violations(model, x, units)
+    if optimum is None:
+        optimum = solve(config, solver=solver)
+    opt_objective = optimum.objective if optimum.ok else math.nan
+    opt_cost = optimum.total_cost if optimum.ok else math.nan
+    min_cost = config.objective.mode == "min_cost"
+    objective = result.total_cost if min_cost else result.objective
+    return Evaluation(
+        feasible=violations.empty,
+        objective=objective,
+        total_cost=result.total_cost,
+        plan=result.plan,
+        funding=result.funding,
+        outputs=result.outputs,
+        violations=violations,
+        optimum_objective=opt_objective,
+        optimum_total_cost=opt_cost,
+        gap_objective=(objective - opt_objective) if min_cost else (opt_objective - objective),
+        gap_cost=result.total_cost - opt_cost,
+        mode=config.objective.mode,
+        weighted_output=_value(model.output, x),
+        result=result,
+        optimum=optimum,
+        source=source,
+    )
+
+
+def _plan_units(plan: PlanInput, config: Config) -> tuple[dict[PlanKey, float], str]:
+    if isinstance(plan, pd.DataFrame):
+        return plan_from_frame(plan, config, source="plan table"), "plan table"
+    if isinstance(plan, (str, Path)):
+        return read_plan(plan, config), str(plan)
+    return plan_from_mapping(plan, config), "plan"
+
+
+# -- the two solves -------------------------------------------------------------------
+
+def _value(terms: Terms, x: np.ndarray) -> float:
+    return float(sum(coef * x[var.col] for var, coef in terms.items()))
+
+
+def _fixed(base: float, terms: Terms) -> float:
+    """A derived quantity whose variables are all fixed by the plan."""
+    return base + sum(coef * (var.lowBound or 0.0) for var, coef in terms.items())
+
+
+def _bound_teacher_hours(model: Model) -> None:
+    """Let a group's teaching hours go only as far negative as over-seconding forces.
+
+    Seconding more teachers than a group has leaves it with negative hours,
+    which no teaching can meet; the slack covers exactly that shortfall (the
+    group then teaches nothing) and never buys phantom teaching hours.
+    """
+    institutions = {inst.name: inst for inst in model.config.institutions}
+    for info, slack, _ in model.book.slacks:
+        if info.kind == "teacher_hours" and info.institution and info.detail and info.year is not None:
+            base, terms = model.form.teacher_hours(institutions[info.institution], info.detail, info.year)
+            slack.upBound = max(0.0, -_fixed(base, terms))
+
+
+def _least_violation_then_best_output(model: Model, solver: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    penalty: Terms = {}
+    for _, slack, weight in model.book.slacks:
+        penalty[slack] = penalty.get(slack, 0.0) + weight
+    backend = make_backend(solver, model)
+    status = backend.solve(penalty, "min")
+    if status is not Status.OPTIMAL:
+        raise SolverError(f"the plan could not be evaluated: the least-violation solve ended {status.value}")
+    x = backend.values()
+    for _, slack, _ in model.book.slacks:
+        amount = max(float(x[slack.col]), 0.0)
+        # Hold each violation at its least amount (a hair above, for solver round-off).
+        bound = amount + 1e-9 * max(1.0, amount)
+        slack.upBound = bound if slack.upBound is None else min(bound, slack.upBound)
+    backend = make_backend(solver, model)
+    status = backend.solve(model.output, "max")
+    if status is not Status.OPTIMAL:
+        raise SolverError(f"the plan could not be evaluated: the best-output solve ended {status.value}")
+    return backend.values(), backend.row_activity(), backend.duals()
+
+
+def _result(model: Model, solver: str, x: np.ndarray, activity: np.ndarray, duals: np.ndarray) -> Result:
+    """The fixed-plan solve as a Result; row activity without the slack, shadow prices in graduates."""
+    activity = np.array(activity, dtype=float)
+    index = {info.id: r for r, info in enumerate(model.book.rows)}
+    for info, slack, _ in model.book.slacks:
+        r = index.get(info.id)
+        if r is not None:
+            coef = dict(model.book.constraints[r].items()).get(slack, 0.0)
+            activity[r] -= coef * x[slack.col]
+    cfg = model.config
+    output = _value(model.output, x)
+    cost = _value(model.cost, x) / 1e-3
+    objective = cost if cfg.objective.mode == "min_cost" else output
+    solution = Solution(
+        status=Status.OPTIMAL, solver=solver, objective=objective, values=x, activity=activity,
+        duals=np.asarray(duals, dtype=float) / model.objective_scale,
+    )
+    summary: dict[str, Any] = {
+        "name": cfg.name, "scenario": cfg.scenario_name or "base", "mode": cfg.objective.mode,
+        "status": Status.OPTIMAL.value, "objective": objective, "solver": solver, "mip": False,
+        "notes": [
+            "lever units fixed to the evaluated plan; shadow prices are weighted graduates per unit of each limit"
+        ],
+        "warnings": list(cfg.warnings),
+    }
+    return build_result(model, solution, summary, [])
+
+
+# -- violations in planner words -----------------------------------------------------------
+
+def _violations(model: Model, x: np.ndarray, plan: dict[PlanKey, float]) -> pd.DataFrame:
+    amounts: dict[str, float] = {}
+    infos: dict[str, RowInfo] = {}
+    for info, slack, _ in model.book.slacks:
+        amounts[info.id] = amounts.get(info.id, 0.0) + max(float(x[slack.col]), 0.0)
+        infos[info.id] = info
+    found: list[dict[str, Any]] = []
+    for info in model.book.violated:
+        rhs = info.limit * info.unit_scale
+        found.append(describe(info, abs(rhs) / info.unit_scale, model, x))
+    seconded = set()
+    for row_id, amount in amounts.items():
+        info = infos[row_id]
+        if amount <= SLACK_TOLERANCE * max(1.0, abs(info.limit * info.unit_scale)):
+            continue
+        if info.kind == "conversion_stock":
+            seconded.add((info.institution, info.year, info.detail))
+        found.append(describe(info, amount / info.unit_scale, model, x))
+    kept = []
+    for v in found:
+        group = v.pop("_group", None)
+        # Negative teaching hours follow from over-seconding, reported already.
+        if v["kind"] == "teacher_hours" and (v["institution"], v["year"], group) in seconded:
+            continue
+        kept.append(v)
+    kept.extend(_fractional_units(model.config, plan))
+    return pd.DataFrame(kept, columns=VIOLATION_COLUMNS)
+
+
+def _fmt(value: float) -> str:
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def _where(info: RowInfo) -> str:
+    parts = []
+    if info.institution:
+        parts.append(f" at {info.institution}")
+    if info.year is not None:
+        parts.append(f" in {info.year}")
+    return "".join(parts)
+
+
+def units_word(model: Model, lever_name: str | None) -> str:
+    """What one unit of a lever is called in messages ("secondments", "training_bases units")."""
+    lever = model.config.levers.get(lever_name or "")
+    if lever is None:
+        return "units"
+    return {"build": f"{lever.name} units", "subsidise": f"{lever.name} places"}.get(lever.kind, lever.name)
+
+
+def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[str, Any]:
+    """One broken limit as a row of the violations table, with its message in planner words."""
+    head = f"{info.config_path}{_where(info)}"
+    limit = info.limit
+    kind = info.kind
+    unit = ""
+    value = limit + amount
+    if kind in ("funding_cap", "total_budget"):
+        unit = "yuan"
+        message = f"{info.label}{_where(info)} exceeded by {amount:,.0f} yuan (limit {limit:,.0f} yuan)"
+    elif kind == "funding_balance":
+        unit, value = "yuan", amount
+        message = (f"{info.detail}{_where(info)}: {amount:,.0f} yuan that no funding source may pay; "
+                   f"add {info.detail} to some source's funds")
+    elif kind in ("max_per_year", "conversion_share", "region_max_per_year", "max_total"):
+        unit = units_word(model, info.detail)
+        message = f"{head} exceeded by {_fmt(amount)} {unit} (limit {_fmt(limit)})"
+    elif kind == "min_per_year":
+        unit, value = units_word(model, info.detail), limit - amount
+        message = f"{head}: {_fmt(value)} {unit} planned, {_fmt(limit)} asked (short by {_fmt(amount)})"
+    elif kind == "intake_cap":
+        unit = "students"
+        message = (f"{head} exceeded by {_fmt(amount)} students: subsidised places induce {_fmt(value)} extra "
+                   f"{info.detail} students, the room is {_fmt(limit)}")
+    elif kind == "conversion_stock":
+        unit = f"{info.detail} teachers"
+        message = (f"{head}: {_fmt(value)} {info.detail} teachers converted while {_fmt(limit)} exist "
+                   f"({_fmt(amount)} too many)")
+    elif kind == "double_qualified_share":
+        unit = "share"
+        asked = float(info.detail or 0.0)
+        reached = _share(model, info, x, practice=True)
+        limit, value = asked, reached
+        teachers = amount
+        amount = asked - reached
+        message = (f"{head}: {reached:.2f} reached, {asked:.2f} asked "
+                   f"({_fmt(teachers)} more double-qualified teachers needed)")
+    elif kind == "external_ratio":
+        unit = "ratio"
+        allowed = float(info.detail or 0.0)
+        reached = _share(model, info, x, practice=False)
+        limit, value = allowed, reached
+        teachers = amount
+        amount = reached - allowed
+        message = f"{head}: {reached:.2f} reached, {allowed:.2f} allowed ({_fmt(teachers)} external teachers too many)"
+    elif kind == "target":
+        unit, value = "graduates", limit - amount
+        message = f"{head}: {_fmt(value)} compound graduates reached, {_fmt(limit)} asked (short by {_fmt(amount)})"
+    elif kind == "demand":
+        unit = "graduates"
+        message = f"{head}: {_fmt(value)} compound graduates, demand {_fmt(limit)} (exceeded by {_fmt(amount)})"
+    elif kind == "teacher_hours":
+        unit = "hours"
+        message = f"{info.label}{_where(info)} short by {_fmt(amount)} hours"
+    else:
+        message = f"{head}: {info.label} broken by {_fmt(amount)} (limit {_fmt(limit)})"
+    return {
+        "constraint": info.label, "kind": kind, "config_path": info.config_path,
+        "institution": info.institution, "year": info.year, "amount": amount, "unit": unit,
+        "limit": limit, "value": value, "message": message, "_group": info.detail,
+    }
+
+
+def _share(model: Model, info: RowInfo, x: np.ndarray, practice: bool) -> float:
+    """Double-qualified share (``practice``) or external ratio at the row's institution and year."""
+    cfg = model.config
+    inst = next(i for i in cfg.institutions if i.name == info.institution)
+    year = info.year if info.year is not None else cfg.horizon.start
+    in_house = qualified = external = 0.0
+    for g, spec in cfg.groups.items():
+        base, terms = model.form.teachers(inst, g, year)
+        count = base + _value(terms, x)
+        if spec.external:
+            external += count
+        else:
+            in_house += count
+            qualified += count if spec.practice_qualified else 0.0
+    if in_house <= 0:
+        return math.nan
+    return qualified / in_house if practice else external / in_house
+
+
+def _fractional_units(config: Config, plan: dict[PlanKey, float]) -> list[dict[str, Any]]:
+    """Units of an ``integer: true`` lever that are not whole numbers."""
+    found = []
+    for (lever_name, inst, tier, year), units in sorted(plan.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        lever = config.levers[lever_name]
+        if lever.integer and abs(units - round(units)) > WHOLE_TOLERANCE:
+            where = f" at {inst}" + (f" ({tier})" if tier else "") + f" in {year}"
+            found.append({
+                "constraint": f"whole units of {lever_name}", "kind": "integer",
+                "config_path": f"levers.{lever_name}.integer", "institution": inst, "year": year,
+                "amount": abs(units - round(units)), "unit": "units", "limit": float(round(units)), "value": units,
+                "message": f"levers.{lever_name}.integer{where}: {units:g} is not a whole number",
+            })
+    return found
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+def _by_tier_year(values: dict[str, dict[int, float]]) -> dict[str, dict[str, float]]:
+    return {tier: {str(year): v for year, v in years.items()} for tier, years in values.items()}
+
+
+def _sums(frame: pd.DataFrame, column: str) -> dict[Any, float]:
+    if frame.empty:
+        return {}
+    return {k: float(v) for k, v in frame.groupby(column)["amount"].sum().items()}
+
+
+def _num(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value

@@ -1,0 +1,231 @@
+"""Comparing plans: hand-derived columns and deltas, inputs that differ, infeasible plans, CLI outputs."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from optimiser import ConfigError, load_config
+from optimiser.cli import main
+from optimiser.compare import compare, flatten, plans_from_args, year_ranges
+
+from .conftest import CASES
+
+# One institution "=cmd" (a name that must never become a formula), one year,
+# class sizes 1, 30 knowledge and 30 practice hours per student, ten academic
+# teachers (3,000 knowledge hours: room for 100 students) and enterprise
+# lecturers of 120 practice hours for 12,000 yuan: each lecturer is 4
+# compound graduates. 24,000 yuan buys 2 lecturers (8 graduates); the "rich"
+# scenario's 48,000 buys 4 (16 graduates). "strict" asks a double-qualified
+# share of 0.5 that no lever can reach: infeasible.
+ONE = """
+name: one institution
+horizon: {start: 2025, years: 1}
+courses:
+  knowledge: {class_size: 1}
+  practice: {class_size: 1}
+  training: {class_size: 1}
+tiers:
+  basic:
+    duration: 1
+    hours: {knowledge: 30, practice: 30, training: 0}
+teacher_groups:
+  academic: {qualified: [knowledge], hours: 300}
+  double_qualified: {qualified: [knowledge, practice, training], hours: 300}
+  enterprise_lecturer: {qualified: [practice, training], hours: 120, external: true}
+levers:
+  enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
+policies: {max_external_ratio: 10}
+funding:
+  universities: {per_year: 24000, funds: all}
+institutions:
+  - name: "=cmd"
+    teachers: {academic: 10}
+    intake: {basic: 1000}
+scenarios:
+  rich:
+    description: funding doubled
+    set: {funding.universities.per_year: 48000}
+  strict:
+    description: a double-qualified floor no lever can reach
+    set: {policies.min_double_qualified_share: 0.5}
+"""
+
+TIE_BREAK = 1e-6  # the tie-break keeps output within 1e-7 of the optimum
+
+
+@pytest.fixture
+def one(write_config: Callable[[str, str], Path]) -> Path:
+    return write_config(ONE, "one.yaml")
+
+
+def test_scenarios_side_by_side_with_hand_derived_numbers(one: Path) -> None:
+    comparison = compare(plans_from_args([one], "base,rich,strict"))
+    assert list(comparison.table.columns) == ["base", "rich", "strict"]
+    assert comparison.row("status").tolist() == ["optimal", "optimal", "infeasible"]
+    assert comparison.row("objective").tolist()[:2] == pytest.approx([8.0, 16.0], rel=TIE_BREAK)
+    assert comparison.row("total_cost").tolist()[:2] == pytest.approx([24000.0, 48000.0], rel=TIE_BREAK)
+    assert comparison.row("cost_per_compound_graduate").tolist()[:2] == pytest.approx([3000.0, 3000.0], rel=TIE_BREAK)
+    assert comparison.row("compound_output.basic").tolist()[:2] == pytest.approx([8.0, 16.0], rel=TIE_BREAK)
+    assert comparison.row("single_skill_output.basic").tolist()[:2] == pytest.approx([992.0, 984.0], rel=TIE_BREAK)
+    assert comparison.row("spend_by_lever.enterprise_lecturers").tolist()[:2] == pytest.approx([24000.0, 48000.0], rel=TIE_BREAK)
+    assert comparison.row("spend_by_source.universities").tolist()[:2] == pytest.approx([24000.0, 48000.0], rel=TIE_BREAK)
+    # Lecturers are bought until money runs out: practice binds, knowledge has room.
+    assert comparison.row("bottleneck.practice").tolist() == ["=cmd 2025", "=cmd 2025", ""]
+    assert comparison.row("bottleneck.knowledge").tolist() == ["none", "none", ""]
+    # Deltas are against the first plan.
+    assert comparison.delta("objective").tolist()[:2] == pytest.approx([0.0, 8.0], rel=TIE_BREAK)
+    assert comparison.delta("total_cost")["rich"] == pytest.approx(24000.0, rel=TIE_BREAK)
+
+
+def test_an_infeasible_plan_stays_with_its_diagnosis(one: Path) -> None:
+    comparison = compare(plans_from_args([one], "base,strict"))
+    strict = comparison.table["strict"]
+    assert math.isnan(comparison.row("objective")["strict"])
+    assert math.isnan(comparison.delta("objective")["strict"])
+    assert comparison.row("diagnosis")["strict"] == (
+        "policies.min_double_qualified_share at =cmd in 2025: reachable 0.00, asked 0.5"
+    )
+    assert comparison.row("diagnosis")["base"] == ""
+    assert strict.iloc[0] == "infeasible"
+    data = comparison.to_dict()
+    assert [p["name"] for p in data["plans"]] == ["base", "strict"]
+    assert data["plans"][1]["status"] == "infeasible"
+    assert data["plans"][1]["objective"] is None
+    assert data["plans"][1]["diagnosis"][0]["config_path"] == "policies.min_double_qualified_share"
+
+
+def test_inputs_that_differ(one: Path) -> None:
+    comparison = compare(plans_from_args([one], ["base", "rich", "strict"]))
+    inputs = comparison.inputs.set_index("key")
+    assert list(inputs.index) == ["funding.universities.per_year", "policies.min_double_qualified_share"]
+    assert inputs.loc["funding.universities.per_year"].tolist() == [24000, 48000, 24000]
+    assert inputs.loc["policies.min_double_qualified_share"].tolist() == [None, None, 0.5]
+    assert comparison.to_dict()["inputs_that_differ"][0] == {
+        "key": "funding.universities.per_year", "values": {"base": 24000, "rich": 48000, "strict": 24000},
+    }
+
+
+def test_flatten_addresses_institutions_by_name_and_keeps_series_whole() -> None:
+    raw = {
+        "policies": {"min_double_qualified_share": {2025: 0.5, 2028: 0.6}},
+        "institutions": [{"name": "A", "teachers": {"academic": 3}}],
+        "scenarios": {"x": {"set": {}}},
+    }
+    assert flatten(raw) == {
+        "policies.min_double_qualified_share": "2025: 0.5, 2028: 0.6",
+        "institutions.A.teachers.academic": 3,
+        "institutions.A": "present",
+    }
+    assert year_ranges([2025, 2026, 2027, 2030]) == "2025-2027, 2030"
+
+
+def test_several_files_and_scenarios_of_each(one: Path, write_config: Callable[[str, str], Path]) -> None:
+    other = write_config(ONE.replace("per_year: 24000", "per_year: 36000"), "other.yaml")
+    assert [name for name, _ in plans_from_args([one, other])] == ["one", "other"]
+    items = plans_from_args([one, other], "base,rich")
+    assert [name for name, _ in items] == ["one:base", "one:rich", "other:base", "other:rich"]
+    comparison = compare(items)
+    # 36,000 buys 3 lecturers: 12 graduates.
+    assert comparison.row("objective").tolist() == pytest.approx([8.0, 16.0, 12.0, 16.0], rel=TIE_BREAK)
+    assert comparison.delta("objective").tolist() == pytest.approx([0.0, 8.0, 4.0, 8.0], rel=TIE_BREAK)
+
+
+def test_unknown_scenario_lists_the_valid_ones(one: Path) -> None:
+    with pytest.raises(ConfigError, match=r"no scenario 'austerty'; valid scenarios: base, rich, strict"):
+        plans_from_args([one], "base,austerty")
+
+
+def test_same_file_twice_gets_distinct_columns(one: Path) -> None:
+    config = load_config(one)
+    comparison = compare([("plan", config), ("plan", config)])
+    assert list(comparison.table.columns) == ["plan", "plan #2"]
+    assert comparison.delta("objective")["plan #2"] == pytest.approx(0.0, abs=1e-9)
+    assert comparison.inputs.empty
+
+
+def test_by_year_rows(one: Path) -> None:
+    comparison = compare(plans_from_args([one], "base"), by_year=True)
+    assert comparison.row("compound_output.basic.2025")["base"] == pytest.approx(8.0, rel=TIE_BREAK)
+
+
+def test_known_answer_scenario(solver: str) -> None:
+    comparison = compare(plans_from_args([CASES / "medium.yaml"], "base,lean"), solver=solver)
+    assert comparison.row("objective").tolist() == pytest.approx([75667.210913, 72220.27425], rel=1e-6)
+    assert comparison.delta("objective")["lean"] == pytest.approx(72220.27425 - 75667.210913, rel=1e-5)
+    assert comparison.row("total_cost").tolist() == pytest.approx([79187375.44, 57012505.88], rel=1e-4)
+
+
+# -- the command line ---------------------------------------------------------------
+
+
+def test_cli_json_is_one_object(one: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", str(one), "--scenarios", "base,rich,strict", "--json"]) == 0
+    data = json.loads(capfd.readouterr().out)  # fails on any other output
+    assert [p["name"] for p in data["plans"]] == ["base", "rich", "strict"]
+    assert [p["status"] for p in data["plans"]] == ["optimal", "optimal", "infeasible"]
+    assert data["plans"][1]["delta"]["objective"] == pytest.approx(8.0, rel=TIE_BREAK)
+    assert data["plans"][0]["bottlenecks"]["practice"] == "=cmd 2025"
+    assert data["plans"][2]["objective"] is None
+
+
+def test_cli_text_and_exit_codes(one: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", str(one), "--scenarios", "base,rich"]) == 0
+    out = capfd.readouterr().out
+    assert "Comparison of 2 plans (changes are against base)" in out
+    assert "total cost (yuan)" in out and "24,000" in out and "48,000" in out
+    assert "funding.universities.per_year" in out
+    assert "base: practice: =cmd 2025" in out
+    assert main(["compare", str(one), "--scenarios", "base,nope"]) == 2
+    err = capfd.readouterr().err
+    assert "no scenario 'nope'; valid scenarios: base, rich, strict" in err
+
+
+def test_cli_csv_files(one: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "cmp"
+    assert main(["compare", str(one), "--scenarios", "base,rich,strict", "--out", str(out), "--json"]) == 0
+    capfd.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == ["comparison.csv", "deltas.csv", "inputs.csv"]
+    table = pd.read_csv(out / "comparison.csv", keep_default_na=False).set_index("key")
+    assert list(table.columns) == ["measure", "unit", "base", "rich", "strict"]
+    assert float(table.loc["total_cost", "rich"]) == pytest.approx(48000.0, rel=TIE_BREAK)
+    assert table.loc["status", "strict"] == "infeasible"
+    # "=cmd 2025" is text, never a formula.
+    assert table.loc["bottleneck.practice", "base"] == "'=cmd 2025"
+    deltas = pd.read_csv(out / "deltas.csv").set_index("key")
+    assert deltas.loc["objective", "rich"] == pytest.approx(8.0, rel=TIE_BREAK)
+    inputs = pd.read_csv(out / "inputs.csv").set_index("key")
+    assert inputs.loc["funding.universities.per_year"].tolist() == [24000, 48000, 24000]
+
+
+def test_cli_workbook(one: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "compare.xlsx"
+    assert main(["compare", str(one), "--scenarios", "base,rich,strict", "--xlsx", str(path)]) == 0
+    assert f"wrote {path}" in capfd.readouterr().out
+    book = load_workbook(path)
+    assert book.sheetnames == ["Comparison", "Deltas", "Inputs"]
+    sheet = book["Comparison"]
+    assert [c.value for c in sheet[1]] == ["measure", "key", "unit", "base", "rich", "strict"]
+    assert sheet.freeze_panes == "D2"
+    assert sheet.auto_filter.ref == f"A1:F{sheet.max_row}"
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    cost = rows["total_cost"]
+    assert cost[4].value == pytest.approx(48000.0, rel=TIE_BREAK)
+    assert cost[4].number_format == "#,##0"
+    assert rows["objective"][3].number_format == "#,##0.0"
+    practice = rows["bottleneck.practice"][3]
+    assert practice.value == "=cmd 2025" and practice.data_type == "s" and practice.quotePrefix
+    assert sheet.column_dimensions["A"].width > 20
+    deltas = {row[1].value: row for row in book["Deltas"].iter_rows(min_row=2)}
+    assert deltas["objective"][4].value == pytest.approx(8.0, rel=TIE_BREAK)
+    inputs = [[c.value for c in row] for row in book["Inputs"].iter_rows()]
+    assert inputs[1] == ["funding.universities.per_year", 24000, 48000, 24000]
+    frame = pd.read_excel(path, sheet_name="Comparison").set_index("key")
+    assert frame.loc["bottleneck.practice", "rich"] == "=cmd 2025"

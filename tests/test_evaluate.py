@@ -1,0 +1,353 @@
+"""Evaluating a hand-made plan: hand-derived outputs and violations, round trip, plan-file errors, CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from optimiser import PlanError, load_config, solve
+from optimiser.cli import main
+from optimiser.evaluate import evaluate
+from optimiser.planfile import read_plan
+
+from .conftest import CASES
+
+# One institution, two years, class sizes 1, one tier of duration 1 with 30
+# knowledge and 30 practice hours per student: a student-year needs 30 hours
+# of each. Ten academic (knowledge) teachers and one double-qualified teacher
+# of 300 hours; enterprise lecturers teach 120 practice hours for 12,000 yuan;
+# a secondment turns an academic teacher double-qualified for 10,000 yuan and
+# costs half a year's hours while away; at most 10% of the 11 in-house
+# teachers (1.1) may be seconded a year. 24,000 yuan a year from one source.
+HAND = """
+name: hand
+horizon: {start: 2025, years: 2}
+courses:
+  knowledge: {class_size: 1}
+  practice: {class_size: 1}
+  training: {class_size: 1}
+tiers:
+  basic:
+    duration: 1
+    hours: {knowledge: 30, practice: 30, training: 0}
+teacher_groups:
+  academic: {qualified: [knowledge], hours: 300}
+  double_qualified: {qualified: [knowledge, practice, training], hours: 300}
+  enterprise_lecturer: {qualified: [practice, training], hours: 120, external: true}
+levers:
+  enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
+  secondments: {kind: convert, from: academic, to: double_qualified, cost: 10000, away: 0.5, max_share_per_year: 0.1}
+  tuition_subsidies: {kind: subsidise, tiers: [basic], cost: 1000, induced_intake: 0.5, available_from: 2026}
+policies:
+  min_double_qualified_share: {2025: 0.05}
+  max_external_ratio: 1.0
+funding:
+  universities: {per_year: 24000, funds: all}
+institutions:
+  - name: "=cmd"
+    teachers: {academic: 10, double_qualified: 1}
+    intake: {basic: 1000}
+    max_intake: {basic: 1010}
+"""
+
+
+def plan_frame(*rows: tuple[str, str, str, int, float]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["lever", "institution", "tier", "year", "units"])
+
+
+@pytest.fixture
+def hand(write_config: Callable[[str, str], Path]) -> Path:
+    return write_config(HAND, "hand.yaml")
+
+
+def test_lecturers_give_four_graduates_each(hand: Path) -> None:
+    # 2025: the one double-qualified teacher's 300 hours plus 120 per lecturer
+    # are the practice hours: (300 + 2 * 120) / 30 = 18 students; 2026: 300 / 30 = 10.
+    ev = evaluate(load_config(hand), plan_frame(("enterprise_lecturers", "=cmd", "", 2025, 2)))
+    assert ev.feasible and ev.violations.empty
+    assert ev.objective == pytest.approx(28.0, rel=1e-9)
+    assert ev.total_cost == pytest.approx(24000.0, rel=1e-9)
+    assert ev.spend_by_year() == pytest.approx({2025: 24000.0, 2026: 0.0})
+    assert ev.spend_by_source() == pytest.approx({"universities": 24000.0})
+    assert ev.compound_output() == {"basic": pytest.approx({2025: 18.0, 2026: 10.0})}
+    # The optimum buys 2 lecturers in each year and secondments on top:
+    # the plan leaves output on the table.
+    assert ev.gap_objective == pytest.approx(ev.optimum_objective - 28.0)
+    assert ev.gap_objective > 0
+
+
+def test_overspending_reports_the_exact_amounts(hand: Path) -> None:
+    # 3 secondments (30,000) + 2 lecturers (24,000) in 2025 against 24,000:
+    # 30,000 over. 3 > 1.1 secondments: 1.9 over. Output 2025: double-qualified
+    # hours 4 * 300 - 0.5 * 300 * 3 = 750, plus 240 of lecturers = 990 practice
+    # hours = 33 students; 2026: 1,200 hours = 40 students.
+    ev = evaluate(
+        load_config(hand),
+        plan_frame(("secondments", "=cmd", "", 2025, 3), ("enterprise_lecturers", "=cmd", "", 2025, 2)),
+    )
+    assert not ev.feasible
+    assert ev.objective == pytest.approx(73.0, rel=1e-9)
+    assert ev.total_cost == pytest.approx(54000.0, rel=1e-9)
+    rows = {row.kind: row for row in ev.violations.itertuples(index=False)}
+    assert set(rows) == {"funding_cap", "conversion_share"}
+    money = rows["funding_cap"]
+    assert money.amount == pytest.approx(30000.0, rel=1e-9)
+    assert (money.config_path, money.year, money.limit) == ("funding.universities.per_year", 2025, 24000.0)
+    assert money.message == "universities funding in 2025 exceeded by 30,000 yuan (limit 24,000 yuan)"
+    share = rows["conversion_share"]
+    assert share.amount == pytest.approx(1.9, rel=1e-9)
+    assert share.message == "levers.secondments.max_share_per_year at =cmd in 2025 exceeded by 1.9 secondments (limit 1.1)"
+
+
+def test_double_qualified_shortfall_in_share_words(hand: Path) -> None:
+    # A 2026 floor of 0.5: 1 secondment gives 2 of 11 = 0.18, asked 0.5,
+    # 0.5 * 11 - 2 = 3.5 more double-qualified teachers needed.
+    config = load_config(hand).with_changes({"policies.min_double_qualified_share.2026": 0.5})
+    ev = evaluate(config, plan_frame(("secondments", "=cmd", "", 2025, 1)))
+    (row,) = ev.violations.itertuples(index=False)
+    assert row.kind == "double_qualified_share" and row.year == 2026
+    assert row.value == pytest.approx(2 / 11) and row.limit == 0.5
+    assert row.amount == pytest.approx(0.5 - 2 / 11)
+    assert row.message == (
+        "policies.min_double_qualified_share at =cmd in 2026: 0.18 reached, 0.50 asked "
+        "(3.5 more double-qualified teachers needed)"
+    )
+
+
+def test_seconding_more_teachers_than_exist(hand: Path) -> None:
+    # 12 secondments of 10 academic teachers: 2 too many in both years (no
+    # lifetime). The double-qualified group then teaches everything: 2025
+    # 13 * 300 - 0.5 * 300 * 12 = 2,100 hours for 60 hours a student = 35;
+    # 2026 3,900 hours = 65. Subsidies: 30 places induce 15 students where
+    # max_intake leaves room for 10.
+    ev = evaluate(
+        load_config(hand),
+        plan_frame(("secondments", "=cmd", "", 2025, 12), ("tuition_subsidies", "=cmd", "basic", 2026, 30)),
+    )
+    assert ev.objective == pytest.approx(100.0, rel=1e-9)
+    stock = ev.violations[ev.violations["kind"] == "conversion_stock"]
+    assert stock["year"].tolist() == [2025, 2026]
+    assert stock["amount"].tolist() == pytest.approx([2.0, 2.0])
+    assert stock["message"].iloc[0] == (
+        "institutions.=cmd.teachers.academic at =cmd in 2025: 12 academic teachers converted while 10 exist (2 too many)"
+    )
+    intake = ev.violations[ev.violations["kind"] == "intake_cap"].iloc[0]
+    assert intake["amount"] == pytest.approx(5.0)
+    assert intake["config_path"] == "institutions.=cmd.max_intake.basic"
+    money = ev.violations[ev.violations["kind"] == "funding_cap"].set_index("year")["amount"]
+    assert money.to_dict() == pytest.approx({2025: 96000.0, 2026: 6000.0})
+    # The negative teaching hours of the academic group follow from the
+    # over-seconding and are not reported twice.
+    assert "teacher_hours" not in set(ev.violations["kind"])
+
+
+def test_money_no_source_may_pay(write_config: Callable[[str, str], Path]) -> None:
+    text = HAND.replace("funds: all", "funds: [enterprise_lecturers, tuition_subsidies]")
+    path = write_config(text, "nofund.yaml")
+    ev = evaluate(load_config(path), plan_frame(("secondments", "=cmd", "", 2025, 1)))
+    row = ev.violations[ev.violations["kind"] == "funding_balance"].iloc[0]
+    assert row["amount"] == pytest.approx(10000.0)
+    assert row["message"] == (
+        "secondments in 2025: 10,000 yuan that no funding source may pay; add secondments to some source's funds"
+    )
+
+
+def test_min_cost_target_shortfall(write_config: Callable[[str, str], Path]) -> None:
+    text = HAND.replace(
+        "horizon: {start: 2025, years: 2}",
+        "horizon: {start: 2025, years: 2}\nobjective: {mode: min_cost, targets: {basic: 15}}",
+    )
+    ev = evaluate(load_config(write_config(text, "mc.yaml")), plan_frame(("enterprise_lecturers", "=cmd", "", 2025, 1)))
+    # 2025: (300 + 120) / 30 = 14 graduates of 15; 2026: 300 / 30 = 10 of 15.
+    assert ev.objective == pytest.approx(12000.0)  # min_cost: the objective is the plan's cost
+    assert ev.weighted_output == pytest.approx(24.0)
+    targets = ev.violations[ev.violations["kind"] == "target"].set_index("year")
+    assert targets["amount"].to_dict() == pytest.approx({2025: 1.0, 2026: 5.0})
+    assert targets.loc[2025, "message"] == (
+        "objective.targets.basic in 2025: 14 compound graduates reached, 15 asked (short by 1)"
+    )
+    # The cheapest plan: one secondment in 2025 (10,000 yuan) adds 150 practice
+    # hours in 2025 and 300 in 2026: 15 and 20 graduates.
+    assert ev.optimum_objective == pytest.approx(10000.0, rel=1e-6)
+    assert ev.gap_objective == pytest.approx(2000.0, rel=1e-6)
+    assert ev.gap_cost == pytest.approx(2000.0, rel=1e-6)
+
+
+def test_round_trip_of_an_optimal_plan(tmp_path: Path, solver: str) -> None:
+    out = tmp_path / "solved"
+    assert main(["solve", str(CASES / "small.yaml"), "--out", str(out), "--json", "--solver", solver]) == 0
+    config = load_config(CASES / "small.yaml")
+    optimum = solve(config, solver=solver)
+    ev = evaluate(config, out / "plan.csv", solver=solver, optimum=optimum)
+    assert ev.feasible, ev.violations["message"].tolist()
+    assert ev.objective == pytest.approx(15149.650127, rel=1e-6)
+    assert ev.objective == pytest.approx(optimum.objective, rel=1e-6)
+    assert ev.total_cost == pytest.approx(optimum.total_cost, rel=1e-6)
+    assert abs(ev.gap_objective) <= 1e-6 * optimum.objective
+
+
+def test_xlsx_plan_file(hand: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from optimiser.report.compare_files import add_frame
+
+    # An officer's workbook: a notes sheet first, the plan on a sheet named
+    # Plan, names stored as text (a name starting with "=" keeps its quote prefix).
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.active.title = "Notes"
+    add_frame(book.create_sheet("Plan"), plan_frame(("enterprise_lecturers", "=cmd", "", 2025, 2)))
+    book.save(path)
+    assert read_plan(path, load_config(hand)) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
+
+
+def test_solve_out_columns_and_quoted_names_are_read(hand: Path, tmp_path: Path) -> None:
+    # plan.csv of solve --out has kind and cost columns and writes "=cmd" as "'=cmd".
+    path = tmp_path / "plan.csv"
+    path.write_text("lever,kind,institution,tier,year,units,cost\nsecondments,convert,'=cmd,,2025,1.0,10000.0\n")
+    assert read_plan(path, load_config(hand)) == {("secondments", "=cmd", "", 2025): 1.0}
+
+
+BAD_ROWS = [
+    ("lecturers,=cmd,,2025,1", r"plan\.csv, row 2, column lever: unknown lever 'lecturers'; did you mean 'enterprise_lecturers'\?"),
+    ("secondments,Nowhere,,2025,1", r"row 2, column institution: unknown institution 'Nowhere'; valid institutions: =cmd"),
+    ("secondments,=cmd,basic,2025,1", r"row 2, column tier: tier 'basic' given for lever 'secondments', which is not a tuition subsidy; leave the tier cell empty"),
+    ("tuition_subsidies,=cmd,,2026,1", r"row 2, column tier: no tier given for subsidy lever 'tuition_subsidies'; write one of: basic"),
+    ("tuition_subsidies,=cmd,senior,2026,1", r"row 2, column tier: unknown tier 'senior'; valid tiers: basic"),
+    ("secondments,=cmd,,2031,1", r"row 2, column year: year 2031 is outside the horizon 2025-2026; write a year in 2025-2026"),
+    ("secondments,=cmd,,next,1", r"row 2, column year: 'next' is not a year; write a year in 2025-2026"),
+    ("tuition_subsidies,=cmd,basic,2025,1", r"row 2, column year: year 2025 is before lever 'tuition_subsidies' is available \(2026, levers\.tuition_subsidies\.available_from\)"),
+    ("secondments,=cmd,,2025,abc", r"row 2, column units: 'abc' is not a number"),
+    ("secondments,=cmd,,2025,-1", r"row 2, column units: negative units -1; .*cannot be negative"),
+    ("secondments,=cmd,,2025,nan", r"row 2, column units: 'nan' is not a finite number"),
+    ("secondments,=cmd,,2025,", r"row 2, column units: the units cell is empty; write a number \(0 for none\) or delete the row"),
+]
+
+
+@pytest.mark.parametrize(("row", "message"), BAD_ROWS)
+def test_every_plan_error_names_file_row_column_and_value(hand: Path, tmp_path: Path, row: str, message: str) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text(f"lever,institution,tier,year,units\n{row}\n")
+    with pytest.raises(PlanError, match=message):
+        read_plan(path, load_config(hand))
+
+
+TIERS = """
+name: tier rules
+horizon: {start: 2025, years: 1}
+courses: {knowledge: {class_size: 1}, practice: {class_size: 1}, training: {class_size: 1}}
+tiers:
+  basic: {duration: 1, hours: {knowledge: 1, practice: 1, training: 0}}
+  senior: {duration: 1, hours: {knowledge: 1, practice: 1, training: 0}}
+teacher_groups:
+  double_qualified: {qualified: [knowledge, practice, training], hours: 300}
+levers:
+  tuition_subsidies: {kind: subsidise, tiers: [basic], cost: 1000, induced_intake: 0.5, institutions: [Other]}
+  senior_grants: {kind: subsidise, tiers: [senior], cost: 1000, induced_intake: 0.5}
+funding:
+  universities: {per_year: 24000, funds: all}
+institutions:
+  - {name: Solo, tiers: [basic], teachers: {double_qualified: 1}, intake: {basic: 10}}
+  - {name: Other, teachers: {double_qualified: 1}, intake: {basic: 10, senior: 10}}
+"""
+
+
+def test_plan_errors_tier_rules(write_config: Callable[[str, str], Path], tmp_path: Path) -> None:
+    config = load_config(write_config(TIERS, "tiers.yaml"))
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "lever,institution,tier,year,units\n"
+        "tuition_subsidies,Solo,basic,2025,1\n"
+        "tuition_subsidies,Other,senior,2025,1\n"
+        "senior_grants,Solo,senior,2025,1\n"
+        "senior_grants,Other,senior,2025,1\n"
+    )
+    with pytest.raises(PlanError) as err:
+        read_plan(path, config)
+    lines = str(err.value).splitlines()
+    assert lines[0] == f"{path}: 3 problems:"
+    assert lines[1] == (
+        f"  - {path}, row 2, column institution: lever 'tuition_subsidies' does not apply to 'Solo'; "
+        "it applies to Other (levers.tuition_subsidies.institutions); delete the row"
+    )
+    assert lines[2] == (
+        f"  - {path}, row 3, column tier: lever 'tuition_subsidies' does not subsidise tier 'senior' "
+        "(levers.tuition_subsidies.tiers); use one of: basic"
+    )
+    assert lines[3] == (
+        f"  - {path}, row 4, column tier: 'Solo' does not offer tier 'senior' (institutions.Solo.tiers); "
+        "delete the row: the lever subsidises no tier offered there"
+    )
+
+
+def test_duplicate_rows_and_missing_columns(hand: Path, tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("lever,institution,tier,year,units\nsecondments,=cmd,,2025,1\n\nsecondments,=cmd,,2025,2\n")
+    with pytest.raises(PlanError, match=r"row 4: repeats row 2 \(secondments, =cmd, 2025\); merge the two rows"):
+        read_plan(path, load_config(hand))
+    path.write_text("lever,institution,year\nsecondments,=cmd,2025\n")
+    with pytest.raises(PlanError, match=r"plan\.csv: missing column units \(found: lever, institution, year\)"):
+        read_plan(path, load_config(hand))
+    with pytest.raises(PlanError, match=r"nothere\.csv: plan file not found"):
+        read_plan(tmp_path / "nothere.csv", load_config(hand))
+
+
+def test_fractional_units_of_an_integer_lever(hand: Path) -> None:
+    config = load_config(hand).with_changes({"levers.enterprise_lecturers.integer": True})
+    ev = evaluate(config, plan_frame(("enterprise_lecturers", "=cmd", "", 2025, 1.5)))
+    (row,) = ev.violations.itertuples(index=False)
+    assert row.message == "levers.enterprise_lecturers.integer at =cmd in 2025: 1.5 is not a whole number"
+
+
+# -- the command line ------------------------------------------------------------------
+
+
+def test_cli_exit_codes_and_json(hand: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("lever,institution,tier,year,units\nenterprise_lecturers,=cmd,,2025,2\n")
+    assert main(["evaluate", str(hand), "--plan", str(good), "--json"]) == 0
+    data = json.loads(capfd.readouterr().out)  # one object and nothing else on stdout
+    assert data["feasible"] is True and data["violations"] == []
+    assert data["objective"] == pytest.approx(28.0)
+    assert data["optimum_objective"] is not None
+
+    over = tmp_path / "over.csv"
+    over.write_text("lever,institution,tier,year,units\nenterprise_lecturers,=cmd,,2025,3\n")
+    assert main(["evaluate", str(hand), "--plan", str(over), "--json"]) == 3
+    data = json.loads(capfd.readouterr().out)
+    assert data["feasible"] is False
+    assert data["violations"] == [{
+        "constraint": "universities funding", "kind": "funding_cap", "config_path": "funding.universities.per_year",
+        "institution": None, "year": 2025, "amount": pytest.approx(12000.0), "unit": "yuan",
+        "limit": 24000.0, "value": pytest.approx(36000.0),
+        "message": "universities funding in 2025 exceeded by 12,000 yuan (limit 24,000 yuan)",
+    }]
+
+    assert main(["evaluate", str(hand), "--plan", str(over)]) == 3
+    out = capfd.readouterr().out
+    assert "feasible: no, 1 limit broken:\n  - universities funding in 2025 exceeded by 12,000 yuan" in out
+    assert "best output the plan can deliver: 32.0 weighted compound graduates" in out
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("lever,institution,tier,year,units\nsecondments,=cmd,,2025,lots\n")
+    assert main(["evaluate", str(hand), "--plan", str(bad), "--json"]) == 2
+    captured = capfd.readouterr()
+    assert captured.out == ""
+    assert f"invalid plan: {bad}, row 2, column units: 'lots' is not a number" in captured.err
+
+
+def test_cli_out_writes_files(hand: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    over = tmp_path / "over.csv"
+    over.write_text("lever,institution,tier,year,units\nenterprise_lecturers,=cmd,,2025,3\n")
+    out = tmp_path / "ev"
+    assert main(["evaluate", str(hand), "--plan", str(over), "--out", str(out), "--json"]) == 3
+    capfd.readouterr()
+    assert {p.name for p in out.iterdir()} == {"summary.json", "violations.csv", "plan.csv", "funding.csv", "outputs.csv"}
+    violations = pd.read_csv(out / "violations.csv")
+    assert violations["amount"].tolist() == pytest.approx([12000.0])
+    plan = pd.read_csv(out / "plan.csv", keep_default_na=False)
+    assert set(plan["institution"]) == {"'=cmd"}  # a name, never a formula
