@@ -117,11 +117,17 @@ class HighsBackend:
         value = np.array(list(terms.values()), dtype=float)
         self.highs.addRow(lower, self._hs.kHighsInf, len(index), index, value)
         self._floor = True
+        # The optimal basis stays primal feasible under the new objective and
+        # the floor row, so primal simplex continues from it; dual simplex
+        # would start far away (measured: 2.4 s against 55 s at 1,000
+        # institutions).
+        self.highs.setOptionValue("simplex_strategy", 4)
 
     def drop_floor(self) -> None:
         if self._floor:
             self.highs.deleteRows(1, np.array([self.n_rows], dtype=np.int32))
             self._floor = False
+        self.highs.setOptionValue("simplex_strategy", 1)
 
     def fix_integers(self) -> None:
         hs = self._hs

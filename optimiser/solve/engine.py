@@ -25,7 +25,9 @@ from .duals import canonical_duals
 from .matrix import matrix_form
 
 PLANNER_LIMITS = ELASTIC_KINDS | {"funding_balance"}
-"""Rows whose shadow price is reported as the exact rate for an increase of the limit."""
+"""Limits a planner sets. Those that apply province-wide (funding, the total
+budget, targets, demand, regional lever limits; one row per year at most)
+get the exact rate for an increase even at a degenerate optimum."""
 from .status import Status
 
 TIE_BREAK_TOLERANCE = 1e-7
@@ -98,7 +100,7 @@ def _record_duals(solution: Solution, model: Model, backend: Backend, primary: d
     """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`)."""
     point = rates = backend.duals()
     form = getattr(backend, "form", None) or matrix_form(model)
-    exact = np.array([info.kind in PLANNER_LIMITS for info in model.book.rows], dtype=bool)
+    exact = np.array([info.kind in PLANNER_LIMITS and info.institution is None for info in model.book.rows], dtype=bool)
     canonical = canonical_duals(
         form, form.costs(primary), sense, backend.values(), backend.row_activity(), backend.name, exact
     )
