@@ -8,17 +8,17 @@ Two questions are asked of one drawn world:
     with that output.
 
 ``evaluate`` (a fixed plan)
-    What the plan delivers. Every lever's units are fixed, so the limits
-    that only the plan's units and the money touch (funding, the total
-    budget, intake caps, lever limits, the policy floors and ceilings,
-    min_cost targets) cannot adapt to the world; they are made elastic.
-    First the teaching and training the plan pays for are used to the full
-    (maximum weighted compound output), then, holding that output, the
-    breaches of those limits are made as small as possible. A world where
-    no limit is breached gives what ``optimiser.solve(world, plan=plan)``
-    gives; a world where the plan's costs outrun the funding says
-    ``over_budget`` and by how many yuan; any other breach says ``violates``
-    and which limits.
+    What the plan delivers, judged as :func:`optimiser.evaluate` judges a
+    hand-made plan. Every lever's units are fixed, so the limits the plan
+    may no longer meet in that world (funding, the total budget, intake
+    caps, lever limits, policy floors and ceilings, demand, min_cost
+    targets, the teachers a secondment draws on) are made elastic. First
+    the breaches are made as small as they can be (teaching, training and
+    money free), then, holding them there, the weighted compound output is
+    maximised. A world with no breach gives exactly what
+    ``optimiser.solve(world, plan=plan)`` gives; a world where only money
+    falls short says ``over_budget`` and by how many yuan (``overspend``);
+    any other breach says ``violates`` and which kinds of limit.
 
 Each solve starts from the same basis (found once for the programme as
 written), so a draw's numbers do not depend on which draws came before it
@@ -40,11 +40,11 @@ from .program_arrays import ProgramArrays
 ELASTIC_FOR_PLANS = frozenset(
     {
         "conversion_stock", "intake_cap", "min_per_year", "max_per_year", "conversion_share",
-        "region_max_per_year", "max_total", "double_qualified_share", "external_ratio", "target",
-        "funding_balance", "funding_cap", "total_budget",
+        "region_max_per_year", "max_total", "double_qualified_share", "external_ratio", "target", "demand",
+        "teacher_hours", "funding_balance", "funding_cap", "total_budget",
     }
 )
-"""Rows a fixed plan may breach in a drawn world: none of them limits teaching or training directly."""
+"""Rows a fixed plan may breach in a drawn world (``teacher_hours`` only as far as over-seconding forces)."""
 
 MONEY_KINDS = frozenset({"funding_balance", "funding_cap", "total_budget"})
 """Breaches of these are overspending, reported in yuan."""
@@ -81,6 +81,7 @@ class ArraySolver:
         self.highs.setOptionValue("output_flag", False)
         self._starts: dict[Any, Any] = {}
         self._layouts: dict[Any, _Layout] = {}
+        self._second_starts: dict[Any, Any] = {}
 
     # -- public ----------------------------------------------------------
     def solve(self, arrays: ProgramArrays) -> DrawOutcome:
@@ -114,8 +115,13 @@ class ArraySolver:
         """
         shape = arrays.shape_key()
         self._starts.pop(shape, None)
+        self._second_starts.pop(shape, None)
         outcome = self._solve(arrays)
-        if outcome.basis is not None and (self.fixed_plan or not arrays.integer.any()):
+        if outcome.basis is None:
+            return
+        if self.fixed_plan:
+            self._starts[shape], self._second_starts[shape] = outcome.basis
+        elif not arrays.integer.any():
             self._starts[shape] = outcome.basis
 
     # -- the two questions ----------------------------------------------
@@ -140,20 +146,28 @@ class ArraySolver:
         )
 
     def _evaluate(self, arrays: ProgramArrays, layout: _Layout) -> DrawOutcome:
-        status = self._run(layout.costs(arrays.output), "max")
+        status = self._run(layout.breach_costs(), "min")
         if status != "optimal":
             return _failed(status, len(arrays.measures))
         basis = self.highs.getBasis()
+        least = self._values()[arrays.n_cols:]
+        # Hold each breach at its least amount (a hair above, for round-off), then use the plan to the full.
+        held = np.minimum(least + 1e-9 * np.maximum(1.0, least), layout.slack_upper)
+        slack_cols = np.arange(arrays.n_cols, arrays.n_cols + layout.n_slack, dtype=np.int32)
+        self.highs.changeColsBounds(layout.n_slack, slack_cols, np.zeros(layout.n_slack), held)
+        second = self._second_starts.get(arrays.shape_key())
+        if second is not None:
+            self.highs.setBasis(second)
+        status = self._run(layout.costs(arrays.output), "max")
+        if status != "optimal":
+            return _failed(status, len(arrays.measures))
+        second_basis = self.highs.getBasis()
         output = self._objective()
         x = self._values()
-        if np.any(x[arrays.n_cols:] > layout.tolerance):
-            # Some limit looks breached: keep the output, make the breaches as small as they can be.
-            self._floor(layout, output)
-            if self._run(layout.breach_costs(), "min") == "optimal":
-                x = self._values()
         slack = x[arrays.n_cols:]
-        breached = slack > layout.tolerance
-        kinds = set(arrays.static_violations) | {layout.kinds[j] for j in np.flatnonzero(breached)}
+        kinds = set(arrays.static_violations) | {layout.kinds[j] for j in np.flatnonzero(slack > layout.tolerance)}
+        if "conversion_stock" in kinds:
+            kinds.discard("teacher_hours")  # negative hours follow from seconding more teachers than there are
         unfunded = float(slack[layout.unfunded].sum())
         total_cost = (float(arrays.cost @ x[: arrays.n_cols]) + unfunded) / MONEY_SCALE
         short = float(slack[layout.short_sources].sum()) + unfunded
@@ -168,7 +182,7 @@ class ArraySolver:
         objective = total_cost if arrays.mode == "min_cost" else output * arrays.objective_scale
         return DrawOutcome(
             status, objective, total_cost, arrays.measure @ x[: arrays.n_cols],
-            overspend=overspend, violated=tuple(sorted(kinds)), basis=basis,
+            overspend=overspend, violated=tuple(sorted(kinds)), basis=(basis, second_basis),
         )
 
     # -- HiGHS -----------------------------------------------------------
@@ -183,7 +197,7 @@ class ArraySolver:
         lp.num_row_ = arrays.n_rows + 1
         lp.col_cost_ = np.zeros(total_cols)
         lp.col_lower_ = _finite(np.concatenate([arrays.col_lower, np.zeros(layout.n_slack)]))
-        lp.col_upper_ = _finite(np.concatenate([arrays.col_upper, np.full(layout.n_slack, math.inf)]))
+        lp.col_upper_ = _finite(np.concatenate([arrays.col_upper, layout.slack_upper]))
         lp.row_lower_ = _finite(np.append(arrays.row_lower, -math.inf))
         lp.row_upper_ = _finite(np.append(arrays.row_upper, math.inf))
         lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
@@ -262,21 +276,34 @@ class _Layout:
         self.unfunded = np.flatnonzero(kinds == "funding_balance")
         self.short_sources = np.flatnonzero(kinds == "funding_cap")
         self.over_total = np.flatnonzero(kinds == "total_budget")
+        self.hours = np.flatnonzero(kinds == "teacher_hours")
         self.tolerance = np.zeros(self.n_slack)
         self.weights = np.zeros(self.n_slack)
+        self.slack_upper = np.full(self.n_slack, math.inf)
         self._pattern: tuple[Any, ...] | None = None
         self._n_rows = n_rows
 
     def set_limits(self, arrays: ProgramArrays) -> None:
-        """Breach tolerances and weights from this programme's limits (relative to each limit)."""
+        """Breach tolerances, weights and slack bounds from this programme's numbers."""
         if not self.n_slack:
             return
         upper, lower = arrays.row_upper[self.elastic], arrays.row_lower[self.elastic]
         limits = np.abs(np.where(np.isfinite(upper), upper, lower))
         self.tolerance = BREACH_TOLERANCE * np.maximum(1.0, limits)
+        # Money in thousands of yuan, one for one, so the least breach is the least overspend;
+        # other limits relative to their size. Money no source may pay is the last resort.
         self.weights = np.where(self.money, 1.0, 1.0 / np.maximum(limits, 1.0))
-        # Money no source may pay is the last resort: a short source is named first.
         self.weights[self.unfunded] = 2.0
+        self.slack_upper = np.full(self.n_slack, math.inf)
+        if len(self.hours):
+            # A group's hours may go below zero only as far as over-seconding forces (never phantom hours).
+            fixed = arrays.col_lower == arrays.col_upper
+            rows, cols = arrays.a_keys // arrays.n_cols, arrays.a_keys % arrays.n_cols
+            use = fixed[cols]
+            fixed_activity = np.bincount(rows[use], weights=arrays.a_values[use] * arrays.col_lower[cols[use]],
+                                         minlength=arrays.n_rows)
+            hours = arrays.row_upper[self.elastic[self.hours]] - fixed_activity[self.elastic[self.hours]]
+            self.slack_upper[self.hours] = np.maximum(0.0, -hours)
 
     def extra_values(self, arrays: ProgramArrays) -> np.ndarray:
         primary = arrays.cost if self.min_cost_primary else arrays.output

@@ -23,8 +23,9 @@ import math
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,11 +34,11 @@ import pandas as pd
 from ..config.load import get_path
 from ..config.types import Config
 from ..config.uncertainty import INTERIOR, Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
-from ..errors import ConfigError, Problem, SolverError
+from ..errors import ConfigError, PlanError, Problem, SolverError
 from ..model import PlanKey, build_model
+from ..results import Result
 from .array_solve import ArraySolver, DrawOutcome
 from .executor import run_points
-from .plan_input import check_plan, coerce_plan
 from .program_arrays import AffineProgram, ProgramArrays, arrays_of, fit_affine
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -168,10 +169,7 @@ def monte_carlo(
         raise ConfigError([Problem("uncertainty", "this config has no uncertainty: section; add one, e.g. "
                                    "levers.secondments.cost: {dist: uniform, low: 25000, high: 40000}", file, None)])
     base = without_uncertainty(config)
-    fixed = None
-    if plan is not None:
-        fixed = coerce_plan(plan)
-        check_plan(fixed, base)
+    fixed = None if plan is None else plan_units(plan, base)
     values = draw_values(keys, draws, seed)
     job = _prepare(base, keys, fixed, solver, draws)
     items = [(job, index, tuple(float(v) for v in values[index])) for index in range(draws)]
@@ -191,6 +189,29 @@ def monte_carlo(
         "seconds": time.perf_counter() - started,
     }
     return MonteCarloResult(table, percentile_table(table), keys, tiers, years, fixed is not None, summary)
+
+
+def plan_units(plan: Any, config: Config) -> dict[PlanKey, float]:
+    """A plan given as a Result, a table, a CSV/XLSX path or a dict, checked against ``config``.
+
+    Raises :class:`~optimiser.PlanError` naming every row that does not fit.
+    """
+    from ..planfile import plan_from_frame, plan_from_mapping, read_plan
+
+    if isinstance(plan, Result):
+        if not plan.ok:
+            raise PlanError(f"the result has no plan to test (status {plan.status.value}); pass a solved, optimal result")
+        return plan_from_frame(plan.plan, config, source="result.plan")
+    if isinstance(plan, pd.DataFrame):
+        return plan_from_frame(plan, config, source="plan table")
+    if isinstance(plan, (str, Path)):
+        return read_plan(plan, config)
+    if isinstance(plan, Mapping):
+        return plan_from_mapping(plan, config)
+    raise PlanError(
+        f"a plan is a Result, a DataFrame with columns lever, institution, tier, year, units, a CSV/XLSX path "
+        f"or a dict {{(lever, institution, tier, year): units}}; got {type(plan).__name__}"
+    )
 
 
 def percentile_table(draws: pd.DataFrame) -> pd.DataFrame:
@@ -381,4 +402,4 @@ def _draws_table(
     return pd.DataFrame(columns)
 
 
-__all__ = ["MonteCarloResult", "monte_carlo", "percentile_table", "reference_outcome"]
+__all__ = ["MonteCarloResult", "monte_carlo", "percentile_table", "plan_units", "reference_outcome"]

@@ -1,0 +1,84 @@
+"""``optimiser montecarlo``: draw worlds from the config's uncertainty: section and evaluate each.
+
+Exit codes: 0 when the draws ran and some have numbers (whatever the other
+draws' status), 3 when no draw has an optimum (or, with --plan, no
+evaluation), 2 for an invalid config, plan file or option, 4 for a solver
+failure or a file that cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..solve.backends import SOLVERS
+from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "montecarlo", help="draw uncertain inputs (the config's uncertainty: section) and re-optimise or test a plan",
+        description="Draw --draws worlds from the distributions in CONFIG's uncertainty: section and, per world, "
+        "re-optimise (default) or evaluate the fixed plan given with --plan (the plan.csv of `solve --out`). "
+        "Prints percentiles (p5 p25 p50 p75 p95, mean) of the objective, total cost and compound output by tier "
+        "and year. The same --seed gives the same numbers whatever --jobs. Exit 0 when the draws ran, 3 when no "
+        "draw has numbers, 2 for a bad config, plan or option.",
+    )
+    parser.add_argument("config", type=Path, help="the YAML config file (with an uncertainty: section)")
+    parser.add_argument("--draws", type=int, default=1000, help="number of worlds to draw (default: 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random numbers (default: 0)")
+    parser.add_argument("--plan", type=Path, metavar="PLAN.csv",
+                        help="test this plan (CSV/XLSX: lever, institution, tier, year, units) instead of re-optimising")
+    parser.add_argument("--scenario", help="apply the named scenario from the config first")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: this process only)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="run the draws on a Dask scheduler (tcp://host:8786); "
+                        "needs: pip install optimiser[dask]")
+    parser.add_argument("--solver", choices=SOLVERS, default="highs",
+                        help="highs (default, fast) or cbc (every world through `solve`)")
+    parser.add_argument("--out", type=Path, metavar="FILE.csv",
+                        help="write one row per draw to FILE.csv and the percentiles to FILE_percentiles.csv")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.set_defaults(run=run_montecarlo)
+
+
+def run_montecarlo(args: argparse.Namespace) -> int:
+    from .. import load_config
+    from ..analysis.executor import executor_from_address
+    from ..analysis.montecarlo import USABLE, monte_carlo
+    from ..analysis.output import records, write_csv
+
+    for name, value in (("--draws", args.draws), ("--jobs", args.jobs)):
+        if value is not None and value < 1:
+            print(f"optimiser montecarlo: error: {name} must be at least 1, got {value}", file=sys.stderr)
+            return EXIT_INVALID
+    config = load_config(args.config, scenario=args.scenario)
+    plan = None
+    if args.plan is not None:
+        from ..planfile import read_plan
+
+        plan = read_plan(args.plan, config)
+    client = executor_from_address(args.scheduler) if args.scheduler else None
+    try:
+        result = monte_carlo(config, draws=args.draws, seed=args.seed, plan=plan, jobs=args.jobs, executor=client,
+                             progress=not (args.no_progress or args.json), solver=args.solver)
+    finally:
+        if client is not None:
+            client.close()
+    written = []
+    if args.out:
+        percentiles_path = args.out.with_name(f"{args.out.stem}_percentiles.csv")
+        written = [write_csv(args.out, result.draws),
+                   write_csv(percentiles_path, result.percentiles.rename_axis("figure").reset_index())]
+    if args.json:
+        print(json.dumps({**result.to_dict(), "rows": records(result.draws)}, ensure_ascii=False, default=str))
+    else:
+        print(str(result))
+        if written:
+            print("\nwrote " + " and ".join(str(path) for path in written))
+    has_numbers = bool(result.draws["status"].isin(USABLE).any())
+    return EXIT_OK if has_numbers else EXIT_NO_OPTIMUM
