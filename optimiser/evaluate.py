@@ -368,7 +368,8 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         limit, value = asked, reached
         teachers = amount
         amount = asked - reached
-        message = (f"{head}: {reached:.2f} reached, {asked:.2f} asked "
+        shown = _shares(reached, asked)
+        message = (f"{head}: {shown[0]} reached, {shown[1]} asked "
                    f"({_fmt(teachers)} more double-qualified teachers needed)")
     elif kind == "external_ratio":
         unit = "ratio"
@@ -377,7 +378,8 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         limit, value = allowed, reached
         teachers = amount
         amount = reached - allowed
-        message = f"{head}: {reached:.2f} reached, {allowed:.2f} allowed ({_fmt(teachers)} external teachers too many)"
+        shown = _shares(reached, allowed)
+        message = f"{head}: {shown[0]} reached, {shown[1]} allowed ({_fmt(teachers)} external teachers too many)"
     elif kind == "target":
         unit, value = "graduates", limit - amount
         message = f"{head}: {_fmt(value)} compound graduates reached, {_fmt(limit)} asked (short by {_fmt(amount)})"
@@ -394,6 +396,15 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         "institution": info.institution, "year": info.year, "amount": amount, "unit": unit,
         "limit": limit, "value": value, "message": message, "_group": info.detail,
     }
+
+
+def _shares(reached: float, limit: float) -> tuple[str, str]:
+    """Two shares with two decimals, or more where two would show them equal."""
+    for digits in (2, 3, 4):
+        a, b = f"{reached:.{digits}f}", f"{limit:.{digits}f}"
+        if a != b:
+            return a, b
+    return f"{reached:.6f}", f"{limit:.6f}"
 
 
 def _share(model: Model, info: RowInfo, x: np.ndarray, practice: bool) -> float:
