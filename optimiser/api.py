@@ -28,6 +28,17 @@ def package_version() -> str:
     return __version__
 
 
+def lp_bound(config: Config, solver: str, plan: dict[PlanKey, float] | None = None) -> float | None:
+    """The optimum with every lever continuous: a bound on any integer plan."""
+    from .solve.backends import make_backend
+
+    model = build_model(config, integer=False, plan=plan)
+    backend = make_backend(solver, model)
+    min_cost = model.mode == "min_cost"
+    status = backend.solve(model.cost if min_cost else model.output, "min" if min_cost else "max")
+    return backend.objective_value() * model.objective_scale if status is Status.OPTIMAL else None
+
+
 def solve(
     config: Config,
     solver: str = "highs",
@@ -80,6 +91,11 @@ def solve(
         "notes": list(solution.notes),
         "warnings": list(config.warnings),
     }
+    if solution.mip and solution.status is Status.OPTIMAL:
+        bound = lp_bound(config, solver, plan)
+        summary["lp_bound"] = bound
+        if bound is not None and bound != 0:
+            summary["integrality_gap"] = abs(bound - solution.objective) / abs(bound)
     diagnosis = []
     if diagnose and solution.status is Status.INFEASIBLE:
         from .diagnose import diagnose_infeasible

@@ -174,4 +174,6 @@ def test_integer_levers_buy_whole_lecturers(tmp_path: Path, solver: str) -> None
     whole = solve(config, solver=solver, integer=True)
     assert whole.objective == pytest.approx(8.0)
     assert whole.summary["mip"] is True
+    assert whole.summary["lp_bound"] == pytest.approx(10.0)
+    assert whole.summary["integrality_gap"] == pytest.approx(0.2)
     assert any("integer decisions fixed" in note for note in whole.summary["notes"])

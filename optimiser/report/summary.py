@@ -58,6 +58,8 @@ def result_dict(result: Result) -> dict[str, Any]:
         ],
         "solver": summary.get("solver"),
         "mip": summary.get("mip"),
+        "lp_bound": _num(summary.get("lp_bound")),
+        "integrality_gap": _num(summary.get("integrality_gap")),
         "notes": summary.get("notes", []),
         "warnings": summary.get("warnings", []),
         "solve_seconds": summary.get("solve_seconds"),

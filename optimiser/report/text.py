@@ -42,6 +42,9 @@ def summary_text(result: Result) -> str:
     else:
         lines.append(f"objective (weighted compound graduates, maximised): {_num(result.objective)}")
     lines.append(f"total cost: {yuan(result.total_cost)}")
+    if s.get("lp_bound") is not None:
+        gap = s.get("integrality_gap")
+        lines.append(f"whole units (MILP): LP bound {_num(s['lp_bound'], 2)}" + (f", gap {gap:.2%}" if gap is not None else ""))
     per = s.get("cost_per_compound_graduate")
     if per is not None:
         lines.append(f"cost per compound graduate: {yuan(per)}  ({_num(s.get('compound_graduates', 0.0))} compound graduates over the horizon)")
