@@ -128,6 +128,17 @@ class Result:
 
         return summary_text(self)
 
+    def __repr__(self) -> str:
+        head = f"<Result {self.status.value}"
+        if self.ok:
+            per = self.summary.get("cost_per_compound_graduate")
+            head += f": objective {self.objective:,.2f}, total cost {self.total_cost:,.0f} yuan"
+            if per is not None:
+                head += f", {per:,.0f} yuan per compound graduate"
+        elif self.diagnosis:
+            head += f": {self.diagnosis[0].message}"
+        return head + "; print() it for the full summary>"
+
     def _repr_html_(self) -> str:
         from .report.text import summary_html
 

@@ -47,6 +47,7 @@ class Formulation:
         self.vars = Variables()
         self.integer_override = integer
         self._counter = 0
+        self._teachers: dict[tuple[str, str, int], tuple[float, Terms]] = {}
         self._make_variables()
 
     # -- variables -----------------------------------------------------
@@ -119,7 +120,17 @@ class Formulation:
         return terms
 
     def teachers(self, inst: Institution, group: str, year: int) -> tuple[float, Terms]:
-        """N[i,g,t]: baseline teachers plus conversions in, minus conversions out, plus hires."""
+        """N[i,g,t]: baseline teachers plus conversions in, minus conversions out, plus hires.
+
+        Several constraints use the same counts; they are built once (callers
+        must not modify the returned terms).
+        """
+        key = (inst.name, group, year)
+        if key not in self._teachers:
+            self._teachers[key] = self._count_teachers(inst, group, year)
+        return self._teachers[key]
+
+    def _count_teachers(self, inst: Institution, group: str, year: int) -> tuple[float, Terms]:
         terms: Terms = {}
         for lever in self.config.levers.values():
             if not lever.applies_to(inst.name):
