@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import os
@@ -31,7 +32,7 @@ def test_workers_get_batches_so_a_process_handles_many_items() -> None:
     pids = run_points(_pid_of, list(range(16)), jobs=2)
     assert len(set(pids)) <= 2 and os.getpid() not in pids
     # Consecutive items run in the same process (one batch), not scattered one by one.
-    assert sum(a != b for a, b in zip(pids, pids[1:])) < len(pids) - 1
+    assert sum(a != b for a, b in itertools.pairwise(pids)) < len(pids) - 1
 
 
 def _pid_of(_: int) -> int:

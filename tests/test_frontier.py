@@ -112,6 +112,12 @@ def test_no_feasible_budget_gives_an_empty_infeasible_frontier(write_config: Cal
     assert main(["frontier", str(path), "--over", "funding.government.per_year"]) == 3
 
 
+def test_integer_levers_are_relaxed_with_a_note(write_config: Callable[[str, str], Path]) -> None:
+    front = frontier(load_config(tiny(write_config, secondments=", integer: true")), over="funding.government.per_year")
+    assert any("linear relaxation" in note for note in front.notes)
+    assert front.breakpoints["objective"].tolist() == pytest.approx([0.0, 50.0, 55.0], abs=1e-9)
+
+
 def test_zhejiang_frontier_matches_dense_sampling(zhejiang: Path) -> None:
     config = load_config(zhejiang)
     front = frontier(config, over="funding.government.per_year")

@@ -182,7 +182,7 @@ def _worker_count(executor: Any) -> int:
     if callable(nthreads):  # dask.distributed.Client: {worker address: threads}
         try:
             return max(1, sum(nthreads().values()))
-        except Exception:  # a client that cannot answer still gets a sensible batch size
+        except (OSError, TimeoutError, ValueError, TypeError, AttributeError):  # a client that cannot answer
             return os.cpu_count() or 1
     workers = getattr(executor, "_max_workers", None)
     return workers if isinstance(workers, int) and workers > 0 else (os.cpu_count() or 1)

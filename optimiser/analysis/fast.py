@@ -32,8 +32,8 @@ from ..config.types import Config
 from ..model import Model, build_model
 from ..model.formulation import MONEY_SCALE, Terms
 from ..solve.backends import HighsBackend
-from ..solve.matrix import columns_of
 from ..solve.engine import TIE_BREAK_TOLERANCE
+from ..solve.matrix import columns_of
 from ..solve.status import Status
 
 #: Relative tolerance when checking that a row limit is proportional to a parameter.
@@ -241,12 +241,12 @@ class LeanModel:
     >>> lean.solve(rows, upper=np.full(len(rows), 5e3)).objective  # doctest: +SKIP
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, integer: bool | None = None) -> None:
         import highspy
 
         self._hs = highspy
         self.config = config
-        self.model = build_model(config)
+        self.model = build_model(config, integer=integer)
         self.backend = HighsBackend(self.model)
         self.highs = self.backend.highs
         self.n_rows = self.backend.n_rows
@@ -256,6 +256,7 @@ class LeanModel:
         self.measure = measure_matrix(self.model)
         self.tie_break = not self.min_cost and config.objective.tie_break
         self.floor_row = self.n_rows
+        self._changed: np.ndarray | None = None
         # The tie-break floor is a permanent row, inactive (free) unless needed,
         # so the basis keeps one shape across points.
         nz = np.flatnonzero(self.primary).astype(np.int32)
@@ -308,11 +309,12 @@ class LeanModel:
             high = self.base_upper[rows] if upper is None else np.where(np.isfinite(upper), upper, hs.kHighsInf)
             self.highs.changeRowsBounds(len(rows), rows.astype(np.int32), np.asarray(low, float), np.asarray(high, float))
             self._changed = rows
-        if from_start and self.start_basis is not None:
+        if from_start:
             # Forget what earlier solves left (edge weights, factors) so a
             # point's answer is bit-for-bit the same whatever came before it.
             self.highs.clearSolver()
-            self.highs.setBasis(self.start_basis)
+            if self.start_basis is not None:
+                self.highs.setBasis(self.start_basis)
         sense = "min" if self.min_cost else "max"
         status = self.run(self.primary, sense)
         if status is not Status.OPTIMAL:
@@ -342,7 +344,7 @@ class LeanModel:
             self.highs.changeRowBounds(self.floor_row, floor_value(objective), inf)
 
     def _reset_bounds(self) -> None:
-        changed = getattr(self, "_changed", None)
+        changed = self._changed
         if changed is not None and len(changed):
             self.highs.changeRowsBounds(
                 len(changed), changed, np.where(np.isfinite(self.base_lower[changed]), self.base_lower[changed], -self._hs.kHighsInf),

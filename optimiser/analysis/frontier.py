@@ -116,14 +116,16 @@ class Frontier:
             return f"frontier over {self.over}: {self.status.value}"
         lines = [f"Budget frontier over {self.over} ({self.unit}), {len(self.segments)} segments"]
         lines.append(f"{'from':>14} {'to':>14} {'output from':>12} {'output to':>12} {'per M yuan':>11}  levers at the margin")
-        for seg in self.segments.itertuples(index=False):
+        for seg in self.segments.to_dict(orient="records"):
+            per_million = float(seg["marginal_output_per_yuan"]) * 1e6
             lines.append(
-                f"{seg.budget_from:14,.0f} {seg.budget_to:14,.0f} {seg.objective_from:12,.1f} {seg.objective_to:12,.1f} "
-                f"{seg.marginal_output_per_yuan * 1e6:11,.2f}  {seg.marginal_levers or '-'}"
+                f"{seg['budget_from']:14,.0f} {seg['budget_to']:14,.0f} {seg['objective_from']:12,.1f} "
+                f"{seg['objective_to']:12,.1f} {per_million:11,.2f}  {seg['marginal_levers'] or '-'}"
             )
-        end = self.breakpoints.iloc[-1]
+        budget = float(self.breakpoints["budget"].iloc[-1])
+        objective = float(self.breakpoints["objective"].iloc[-1])
         tail = "more money buys nothing" if self.saturated else "search stopped at the requested upper budget"
-        lines.append(f"at {end['budget']:,.0f}: {end['objective']:,.1f} ({tail})")
+        lines.append(f"at {budget:,.0f}: {objective:,.1f} ({tail})")
         lines.extend(f"note: {note}" for note in self.notes)
         return "\n".join(lines)
 
@@ -160,6 +162,10 @@ def frontier(
         Stop at this budget. Needed only when output would keep growing
         without limit as this budget grows.
 
+    Levers marked ``integer`` are taken as continuous (the frontier of a
+    mixed-integer programme is a step function with no exact slopes); a
+    note says so.
+
     Returns
     -------
     Frontier
@@ -191,7 +197,9 @@ def frontier(
             "with the targets dropped"
         )
     config, budget = _budget_rows(config, over)
-    lean = LeanModel(config)
+    if any(lever.integer for lever in config.levers.values()):
+        notes.append("levers marked integer are taken as continuous: this is the frontier of the linear relaxation")
+    lean = LeanModel(config, integer=False)
     rows = budget.rows_in(lean)
     if len(rows) == 0:
         raise ConfigError([Problem(over, f"funding source {budget.source!r} pays for no lever, so its budget changes nothing",

@@ -37,6 +37,9 @@ def pareto(
     then takes the most ``x`` with that ``y`` (so every row is efficient: more
     ``x`` never comes with more ``y``), then the cheapest plan with both.
 
+    Levers marked ``integer`` are taken as continuous (noted in
+    ``table.attrs["notes"]``).
+
     Parameters
     ----------
     config
@@ -69,7 +72,7 @@ def pareto(
         raise SolverError(f"pareto needs the HiGHS solver; got {solver!r}; use solver='highs'")
     config = as_config(config)
     _check(config, x, y, points)
-    lean = LeanModel(config)
+    lean = LeanModel(config, integer=False)
     tier_x = _tier_vector(lean, x)
     tier_y = _tier_vector(lean, y)
     weighted = _objective_vector(lean)
@@ -103,7 +106,10 @@ def pareto(
             "total_cost": float(lean.measure[0] @ values),
             "objective": float(weighted @ values),
         })
-    return pd.DataFrame(records, columns=PARETO_COLUMNS)
+    table = pd.DataFrame(records, columns=PARETO_COLUMNS)
+    if any(lever.integer for lever in config.levers.values()):
+        table.attrs["notes"] = ["levers marked integer are taken as continuous (the linear relaxation)"]
+    return table
 
 
 class _LevelRows:

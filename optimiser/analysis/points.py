@@ -13,6 +13,7 @@ holds until the next listed year.)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,6 @@ def _number(part: str, name: str, text: str) -> float:
         value = float(part.strip().replace("_", ""))
     except ValueError:
         raise ParamError(f"--param {text!r}: {name} {part.strip()!r} is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise ParamError(f"--param {text!r}: {name} {part.strip()!r} is not a finite number")
     return value
