@@ -1,0 +1,70 @@
+"""``optimiser sensitivity``: Excel's Sensitivity Report for a config, and the shadow prices in planner words."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..solve.backends import SOLVERS
+from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "sensitivity",
+        help="shadow prices, reduced costs and allowable ranges (Excel's Sensitivity Report), ranked in planner words",
+        description="Solve CONFIG and report, for every limit, its shadow price with the range over which it holds, "
+        "and for every lever unit its reduced cost and objective-coefficient range; then what one more unit of each "
+        "binding limit buys, ranked. Unlimited ranges are written 'unlimited'.",
+    )
+    parser.add_argument("config", type=Path, help="the YAML config file")
+    parser.add_argument("--scenario", help="apply the named scenario from the config ('base': none)")
+    parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
+    parser.add_argument("--integer", action="store_true",
+                        help="whole units for every lever (a MILP); the report is then for the LP with those units fixed")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
+    parser.add_argument("--out", type=Path,
+                        help="write sensitivity_constraints.csv, sensitivity_variables.csv and sensitivity_ranking.csv here")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.set_defaults(run=run_sensitivity)
+
+
+def run_sensitivity(args: argparse.Namespace) -> int:
+    from .. import load_config, solve
+    from ..report.files import write_all
+    from ..sensitivity import sensitivity
+
+    config = load_config(args.config, scenario=args.scenario)
+    result = solve(config, solver=args.solver, integer=True if args.integer else None)
+    if not result.ok:
+        return _no_optimum(result, args.json)
+    report = sensitivity(result)
+    if args.out:
+        write_all(args.out, report.files())
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        return EXIT_OK
+    print(str(report))
+    if args.out:
+        print(f"\nwrote {args.out}/: " + " ".join(report.files()))
+    return EXIT_OK
+
+
+def _no_optimum(result: Any, as_json: bool) -> int:
+    status = result.status.value
+    message = f"no sensitivity report: the model is {status}" if status in ("infeasible", "unbounded") else (
+        f"no sensitivity report: the solver stopped without an optimum ({status})"
+    )
+    if as_json:
+        print(json.dumps({
+            "status": status,
+            "diagnosis": [d.message for d in result.diagnosis],
+            "constraints": [], "variables": [], "ranking": [], "note": message,
+        }, ensure_ascii=False))
+    else:
+        print(str(result))
+        print(message, file=sys.stderr)
+    return EXIT_NO_OPTIMUM if status in ("infeasible", "unbounded") else EXIT_FAILED

@@ -1,0 +1,108 @@
+"""Build the sensitivity report of a solved plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..config.types import Config
+from ..errors import SolverError
+from ..results import Result
+from .canonical import canonical_lp
+from .ranging import DualFace, rank_columns, rank_rows
+from .ranking import ranking_table
+from .report import SensitivityReport
+from .tables import constraint_table, decision_columns, variable_table
+
+MILP_NOTE = (
+    "integer plan: the report is for the LP with the integer decisions fixed at the plan's whole units; "
+    "its shadow prices and ranges hold while those units stay as they are"
+)
+SAME_PRICE = 1e-6
+"""Relative difference under which the report's shadow price and the solver's are the same."""
+
+
+def sensitivity(
+    source: Result | Config | str | Path,
+    solver: str = "highs",
+    scenario: str | None = None,
+    *,
+    integer: bool | None = None,
+) -> SensitivityReport:
+    """The sensitivity report of an optimal plan.
+
+    ``source`` is a :class:`~optimiser.Result` of :func:`optimiser.solve`
+    (then ``solver``, ``scenario`` and ``integer`` are ignored), or a config
+    (a :class:`~optimiser.Config` or a path), which is solved first with
+    ``solver``, ``scenario`` and ``integer``.
+
+    Shadow prices, reduced costs and ranges are derived from one canonical
+    optimum of the primary LP (see :mod:`optimiser.sensitivity.canonical`),
+    so HiGHS and CBC give the same report; final values are the solver's.
+    Raises :class:`~optimiser.SolverError` when the plan is not optimal.
+
+    >>> from optimiser import load_config, solve
+    >>> from optimiser.sensitivity import sensitivity
+    >>> report = sensitivity(solve(load_config("tests/cases/small.yaml")))
+    >>> sorted(report.to_dict())
+    ['constraints', 'note', 'ranking', 'variables']
+    """
+    result = _result(source, solver, scenario, integer)
+    if not result.ok:
+        reasons = "".join(f"\n  - {d.message}" for d in result.diagnosis)
+        raise SolverError(
+            f"a sensitivity report needs an optimal plan, but the solve ended {result.status.value}{reasons}"
+        )
+    model, solution = result.model, result.solution
+    lp = canonical_lp(model, solution.values)
+    face = DualFace(lp)
+    rows = rank_rows(lp, face)
+    columns = decision_columns(model)
+    cols = rank_columns(lp, face, np.array([c[0] for c in columns], dtype=int))
+    constraints = constraint_table(model, lp, rows, solution.activity)
+    variables = variable_table(model, lp, columns, cols, solution.values)
+    ranking = ranking_table(model, lp, rows, constraints["shadow_price"].to_numpy(dtype=float))
+    notes = _notes(result, lp.mip, constraints["shadow_price"].to_numpy(dtype=float), lp.plan, columns)
+    return SensitivityReport(
+        constraints=constraints, variables=variables, ranking=ranking, note=" ".join(notes),
+        objective=result.objective, mode=model.mode, solver=str(result.summary.get("solver", solver)),
+        scenario=str(result.summary.get("scenario", "base")), name=model.config.name, notes=notes,
+    )
+
+
+def _result(source: Result | Config | str | Path, solver: str, scenario: str | None, integer: bool | None) -> Result:
+    if isinstance(source, Result):
+        return source
+    from ..api import solve
+    from ..config import load_config
+
+    if isinstance(source, Config):
+        config = source.scenario(scenario) if scenario else source
+    else:
+        config = load_config(source, scenario=scenario)
+    return solve(config, solver=solver, integer=integer)
+
+
+def _notes(
+    result: Result, mip: bool, prices: np.ndarray, plan: np.ndarray, columns: list[tuple[int, str, str, str, int, str]]
+) -> list[str]:
+    notes = [f"{MILP_NOTE}." if mip else ""]
+    solver = result.summary.get("solver", "the solver")
+    own = result.constraints["shadow_price"].to_numpy(dtype=float)
+    differ = int(np.sum(np.abs(prices - own) > SAME_PRICE * np.maximum(1e-9, np.abs(own)) + 1e-12))
+    if differ:
+        notes.append(
+            f"The LP is degenerate at {differ} limit(s): several shadow prices are valid there and {solver} "
+            "returned another one (see the solve's constraints table); this report quotes, for every limit, "
+            "the rate for raising it, the same whatever the solver."
+        )
+    levers = np.array([c[0] for c in columns if c[1]], dtype=int)
+    if len(levers):
+        gap = float(np.max(np.abs(plan[levers] - result.solution.values[levers])))
+        if gap > 1e-6 * max(1.0, float(np.max(np.abs(plan[levers])))):
+            notes.append(
+                f"Reduced costs and objective-coefficient ranges refer to the canonical optimal plan, which the "
+                f"{solver} plan matches to within {gap:.3g} lever units (its tie-break tolerance or another optimal plan)."
+            )
+    return [n for n in notes if n]

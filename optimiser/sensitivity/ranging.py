@@ -1,0 +1,304 @@
+"""Exact shadow prices, reduced costs and allowable ranges of a canonical LP.
+
+All in max form and solver units; :mod:`optimiser.sensitivity.tables`
+converts to planner units. Three small families of LPs, each solved with
+HiGHS from a warm start:
+
+- **The optimal dual face.** The duals ``y`` that are optimal are exactly
+  those that satisfy complementary slackness with the canonical plan. Over
+  that set, the smallest ``y_i`` is the rate at which the optimum changes
+  when limit ``i`` is *raised* (the right derivative of the optimal value):
+  the report's shadow price. When the LP is degenerate a solver may return
+  any ``y_i`` of the set; this choice makes the report the same for every
+  solver and matches the sign convention "change per unit increase".
+- **Limit ranging.** With shadow price ``s``, the allowable increase is the
+  largest ``θ`` for which some plan within the limit ``b_i + θ`` still
+  reaches ``z* + s·θ``; the optimal value is concave in the limit, so it is
+  exactly ``z* + s·θ`` up to there and grows more slowly just past it.
+  The decrease likewise. One LP each, in ``(x, θ)``.
+- **Objective-coefficient ranging.** The canonical plan stays optimal for
+  the coefficient ``c_j + δ`` while some dual satisfies complementary
+  slackness with it for that coefficient: one LP each way, in ``(y, δ)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import SolverError
+from ..solve.quiet import quiet_stdout
+from .canonical import ZERO_DUAL, CanonicalLP
+
+INF = float("inf")
+ROUND_OFF = 1e-7
+"""A range shorter than this, relative to its limit, is round-off: reported as zero."""
+
+
+@dataclass
+class RowRanges:
+    """Per row: shadow price (right derivative), allowable increase and decrease of the limit."""
+
+    price: np.ndarray
+    increase: np.ndarray
+    decrease: np.ndarray
+
+
+@dataclass
+class ColumnRanges:
+    """Per requested column: reduced cost, allowable increase and decrease of its objective coefficient."""
+
+    reduced_cost: np.ndarray
+    increase: np.ndarray
+    decrease: np.ndarray
+
+
+def _highs() -> Any:
+    import highspy
+
+    with quiet_stdout():
+        highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "off")
+    return highs
+
+
+class DualFace:
+    """The LP over optimal duals: complementary slackness with the canonical plan.
+
+    Variables: one ``y_i`` per row, and ``δ`` (a change of one objective
+    coefficient, zero unless a column is being ranged). One constraint per
+    column: its reduced cost ``c_k + δ·[k = j] − A_kᵀy`` has the sign its
+    position allows (≤ 0 at the lower bound, ≥ 0 at the upper, = 0 between).
+    """
+
+    def __init__(self, lp: CanonicalLP) -> None:
+        import highspy
+
+        self.lp = lp
+        self.hs = highspy
+        m, n = lp.n_rows, lp.n_cols
+        self.delta = m
+        rows = lp.row_state()
+        y_lower = np.where(np.isin(rows, ["E", "L"]), -INF, 0.0)
+        y_upper = np.where(np.isin(rows, ["E", "U"]), INF, 0.0)
+        cols = lp.column_state()
+        c = lp.cost
+        lower = np.where(cols == "L", c, np.where(cols == "B", c, -INF))
+        upper = np.where(cols == "U", c, np.where(cols == "B", c, INF))
+        self.free_rows = (y_lower < y_upper)
+        self.col_state = cols
+        csr = lp.matrix.tocsr()
+        model = highspy.HighsLp()
+        model.num_col_ = m + 1
+        model.num_row_ = n
+        model.col_cost_ = np.zeros(m + 1)
+        model.col_lower_ = np.append(y_lower, 0.0)
+        model.col_upper_ = np.append(y_upper, 0.0)
+        model.row_lower_ = lower
+        model.row_upper_ = upper
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = np.append(csr.indptr, csr.indptr[-1]).astype(np.int32)
+        model.a_matrix_.index_ = csr.indices.astype(np.int32)
+        model.a_matrix_.value_ = csr.data.astype(float)
+        self.highs = _highs()
+        self.highs.passModel(model)
+        self._cost = np.zeros(m + 1)
+
+    def extreme(self, cost: np.ndarray, sense: str) -> float:
+        """min or max of ``cost · y`` over the optimal duals (``±inf`` if unbounded)."""
+        hs = self.hs
+        full = np.append(cost, 0.0)
+        changed = np.flatnonzero((full != 0) | (self._cost != 0)).astype(np.int32)
+        self.highs.changeColsCost(len(changed), changed, full[changed])
+        self._cost = full
+        self.highs.changeObjectiveSense(hs.ObjSense.kMinimize if sense == "min" else hs.ObjSense.kMaximize)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == hs.HighsModelStatus.kOptimal:
+            return float(self.highs.getInfo().objective_function_value)
+        if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
+            return -INF if sense == "min" else INF
+        raise SolverError(
+            f"HiGHS could not search the optimal duals for the sensitivity report ({self.highs.modelStatusToString(status)})"
+        )
+
+    def coefficient_range(self, col: int) -> tuple[float, float]:
+        """How far the objective coefficient of ``col`` can rise and fall with the plan still optimal."""
+        self.highs.changeCoeff(col, self.delta, -1.0)
+        self.highs.changeColBounds(self.delta, -self.hs.kHighsInf, self.hs.kHighsInf)
+        e = np.zeros(self.lp.n_rows + 1)
+        e[self.delta] = 1.0
+        try:
+            up = self._delta_extreme(e, "max")
+            down = -self._delta_extreme(e, "min")
+        finally:
+            self.highs.changeCoeff(col, self.delta, 0.0)
+            self.highs.changeColBounds(self.delta, 0.0, 0.0)
+        return up, down
+
+    def _delta_extreme(self, e: np.ndarray, sense: str) -> float:
+        hs = self.hs
+        changed = np.flatnonzero((e != 0) | (self._cost != 0)).astype(np.int32)
+        self.highs.changeColsCost(len(changed), changed, e[changed])
+        self._cost = e
+        self.highs.changeObjectiveSense(hs.ObjSense.kMinimize if sense == "min" else hs.ObjSense.kMaximize)
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == hs.HighsModelStatus.kOptimal:
+            return float(self.highs.getSolution().col_value[self.delta])
+        if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
+            return -INF if sense == "min" else INF
+        raise SolverError(
+            f"HiGHS could not range an objective coefficient for the sensitivity report ({self.highs.modelStatusToString(status)})"
+        )
+
+
+class LimitRanging:
+    """The LP in ``(x, θ)`` that finds how far each limit moves at a constant shadow price.
+
+    One ``θ`` column per (row, direction) asked for, all held at zero but
+    the one being ranged: switching columns on and off through bounds and
+    costs keeps HiGHS's factorisation, so each range is a few warm pivots.
+    """
+
+    def __init__(self, lp: CanonicalLP, jobs: list[tuple[int, float, float]]) -> None:
+        """``jobs``: (row, shadow price, direction +1 to raise the limit or -1 to lower it)."""
+        import highspy
+
+        self.lp = lp
+        self.hs = highspy
+        self.jobs = jobs
+        m, n = lp.n_rows, lp.n_cols
+        self.floor = m
+        csc = lp.matrix.tocsc()
+        starts, index, value = [0], [], []
+        for j in range(n):
+            lo, hi = csc.indptr[j], csc.indptr[j + 1]
+            index.extend(csc.indices[lo:hi].tolist())
+            value.extend(csc.data[lo:hi].tolist())
+            if lp.cost[j] != 0.0:
+                # Every column carries its objective coefficient into the floor row.
+                index.append(m)
+                value.append(float(lp.cost[j]))
+            starts.append(len(index))
+        for row, price, direction in jobs:
+            # a_i·x − direction·θ within the row's limits: the limit moves by direction·θ;
+            # c·x − direction·price·θ >= z*: the optimum moves at the shadow price.
+            index.extend([row, m])
+            value.extend([-direction, -direction * price])
+            starts.append(len(index))
+        k = len(jobs)
+        # The floor sits a hair below z* so that θ = 0 is feasible despite
+        # round-off; reach() removes the hair again through the floor's dual.
+        self.hair = 1e-9 * max(1.0, abs(lp.objective))
+        model = highspy.HighsLp()
+        model.num_col_ = n + k
+        model.num_row_ = m + 1
+        model.col_cost_ = np.zeros(n + k)
+        model.col_lower_ = np.append(lp.col_lower, np.zeros(k))
+        model.col_upper_ = np.append(lp.col_upper, np.zeros(k))
+        model.row_lower_ = np.append(lp.row_lower, lp.objective - self.hair)
+        model.row_upper_ = np.append(lp.row_upper, INF)
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
+        model.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+        model.a_matrix_.value_ = np.asarray(value, dtype=float)
+        self.highs = _highs()
+        self.highs.passModel(model)
+        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+
+    def reach(self, job: int) -> float:
+        """Largest ``θ >= 0`` with the optimum ``z* + price·direction·θ`` reachable at limit ``b + direction·θ``."""
+        hs = self.hs
+        col = self.lp.n_cols + job
+        row = self.jobs[job][0]
+        self.highs.changeColBounds(col, 0.0, hs.kHighsInf)
+        self.highs.changeColCost(col, 1.0)
+        try:
+            self.highs.run()
+            status = self.highs.getModelStatus()
+            if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
+                return INF
+            if status != hs.HighsModelStatus.kOptimal:
+                raise SolverError(
+                    f"HiGHS could not range a limit for the sensitivity report ({self.highs.modelStatusToString(status)})"
+                )
+            solution = self.highs.getSolution()
+            theta = float(solution.col_value[col]) + float(solution.row_dual[self.floor]) * self.hair
+            limit = self.lp.row_upper[row] if np.isfinite(self.lp.row_upper[row]) else self.lp.row_lower[row]
+            return 0.0 if theta <= ROUND_OFF * max(1.0, abs(limit)) else theta
+        finally:
+            self.highs.changeColCost(col, 0.0)
+            self.highs.changeColBounds(col, 0.0, 0.0)
+
+
+def rank_rows(lp: CanonicalLP, face: DualFace) -> RowRanges:
+    """Shadow price (rate for raising the limit) and allowable range of every row."""
+    m = lp.n_rows
+    price = np.zeros(m)
+    increase = np.full(m, INF)
+    decrease = np.full(m, INF)
+    states = lp.row_state()
+    jobs: list[tuple[int, float, float]] = []
+    for i in range(m):
+        if face.free_rows[i]:
+            e = np.zeros(m)
+            e[i] = 1.0
+            slope = face.extreme(e, "min")
+            if not np.isfinite(slope):
+                # Raising this limit at all leaves no feasible plan: quote the rate for lowering it.
+                slope = face.extreme(e, "max")
+            price[i] = slope
+        # A limit whose shadow price is zero can be relaxed without end at that price.
+        relaxes_up = states[i] in ("U", "N") and not np.isfinite(lp.row_lower[i])
+        relaxes_down = states[i] in ("L", "N") and not np.isfinite(lp.row_upper[i])
+        if not (price[i] == 0.0 and relaxes_up):
+            jobs.append((i, price[i], +1.0))
+        if not (price[i] == 0.0 and relaxes_down):
+            jobs.append((i, price[i], -1.0))
+    ranging = LimitRanging(lp, jobs)
+    for k, (i, _, direction) in enumerate(jobs):
+        reach = ranging.reach(k)
+        if direction > 0:
+            increase[i] = reach
+        else:
+            decrease[i] = reach
+    return RowRanges(price, increase, decrease)
+
+
+def rank_columns(lp: CanonicalLP, face: DualFace, cols: np.ndarray) -> ColumnRanges:
+    """Reduced cost and objective-coefficient range of each column in ``cols``.
+
+    The reduced cost is the rate at which the optimum changes when the
+    column is forced one unit up (zero for a column strictly inside its
+    bounds); a column at its lower bound may gain ``−reduced cost`` in its
+    objective coefficient before it enters the plan.
+    """
+    k = len(cols)
+    reduced = np.zeros(k)
+    increase = np.full(k, INF)
+    decrease = np.full(k, INF)
+    states = face.col_state
+    for out, j in enumerate(cols):
+        column = lp.matrix.getcol(int(j)).toarray().ravel()
+        state = states[j]
+        if state == "B":
+            increase[out], decrease[out] = face.coefficient_range(int(j))
+            continue
+        # d_j = c_j − A_jᵀy; its smallest value over the optimal duals is the right derivative.
+        rc = lp.cost[j] - face.extreme(column, "max")
+        blocked = not np.isfinite(rc)
+        if blocked:
+            # No plan can take a unit more of it: quote the rate for taking a unit less.
+            rc = lp.cost[j] - face.extreme(column, "min")
+        if abs(rc) <= ZERO_DUAL * max(1.0, abs(lp.cost[j])):
+            rc = 0.0
+        reduced[out] = rc
+        if state == "L":
+            increase[out] = INF if blocked else max(-rc, 0.0)
+        elif state == "U":
+            decrease[out] = max(lp.cost[j] - face.extreme(column, "min"), 0.0)
+    return ColumnRanges(reduced, increase, decrease)
