@@ -236,9 +236,13 @@ class LeanModel:
 
     Examples
     --------
-    >>> lean = LeanModel(load_config("configs/zhejiang.yaml"))  # doctest: +SKIP
-    >>> rows = lean.rows_where("funding_cap", detail="government")  # doctest: +SKIP
-    >>> lean.solve(rows, upper=np.full(len(rows), 5e3)).objective  # doctest: +SKIP
+    >>> from optimiser import load_config
+    >>> lean = LeanModel(load_config("configs/zhejiang.yaml"))
+    >>> rows = lean.rows_where("funding_cap", detail="government")  # one row a year, thousands of yuan
+    >>> more = lean.solve(rows, upper=np.full(len(rows), 9e3))
+    >>> less = lean.solve(rows, upper=np.full(len(rows), 3e3))
+    >>> bool(more.objective > less.objective)
+    True
     """
 
     def __init__(self, config: Config, integer: bool | None = None) -> None:

@@ -177,7 +177,7 @@ def frontier(
     >>> from optimiser import load_config
     >>> from optimiser.analysis import frontier
     >>> front = frontier(load_config("configs/zhejiang.yaml"), over="funding.government.per_year")
-    >>> front.breakpoints["budget"].iloc[0]
+    >>> float(front.breakpoints["budget"].iloc[0])
     0.0
     >>> bool((front.segments["marginal_output_per_yuan"].diff().dropna() <= 1e-12).all())  # concave
     True

@@ -35,9 +35,10 @@ def apply_point(config: Config, changes: Mapping[str, Any]) -> Config:
     Raises :class:`~optimiser.ConfigError` naming the path and the value when
     a change is invalid.
 
-    >>> cfg = load_config("configs/zhejiang.yaml")  # doctest: +SKIP
-    >>> apply_point(cfg, {"funding.government.per_year.2026": 0}).funding["government"].per_year.at(2027)  # doctest: +SKIP
-    6000000.0
+    >>> cfg = load_config("configs/zhejiang.yaml")
+    >>> money = apply_point(cfg, {"funding.government.per_year.2026": 0}).funding["government"].per_year
+    >>> money.at(2025), money.at(2026), money.at(2027)
+    (6000000.0, 0.0, 6000000.0)
     """
     plain: dict[str, Any] = {}
     years: dict[str, dict[int, Any]] = {}
