@@ -11,8 +11,9 @@ import pytest
 
 from optimiser.compare import compare, plans_from_args
 from optimiser.report.html import html_report, write_html
+from optimiser.sensitivity import sensitivity
 
-from .test_report_xlsx import EVIL_INSTITUTION, EVIL_SCENARIO, evil_config, tiny_result
+from .test_report_xlsx import EVIL_INSTITUTION, EVIL_SCENARIO, FUNDING_STATEMENT, evil_config, tiny_result
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -85,7 +86,7 @@ def test_report_loads_cleanly_with_every_chart_drawn(
 ) -> None:
     comparison = compare(plans_from_args([zhejiang], ["base", "austerity"]))
     result = comparison.results[0][1]
-    loaded = open_report(write_html(tmp_path / "report.html", result, comparison=comparison))
+    loaded = open_report(write_html(tmp_path / "report.html", result, sensitivity(result), comparison))
     assert loaded.errors == []
     assert [m for m in loaded.console if m[0] in ("error", "warning")] == []
     assert loaded.requests == [loaded.url]  # the file itself and nothing else
@@ -103,7 +104,8 @@ def test_summary_and_bottleneck_map_show_hand_derived_numbers(
 ) -> None:
     # Tiny config: 24,000 yuan buys 2 lecturers and 8 compound graduates, 3,000
     # yuan each; 92 students stay single-skill; practice is the only "no" that binds.
-    loaded = open_report(write_html(tmp_path / "tiny.html", tiny_result(tmp_path)))
+    result = tiny_result(tmp_path)
+    loaded = open_report(write_html(tmp_path / "tiny.html", result, sensitivity(result)))
     page = loaded.page
     assert row_cells(page, "table.figures", "total cost") == ["24,000", "yuan"]
     assert row_cells(page, "table.figures", "cost per compound graduate") == ["3,000", "yuan"]
@@ -113,21 +115,27 @@ def test_summary_and_bottleneck_map_show_hand_derived_numbers(
     assert cell.get_attribute("class") == "b1"
     assert [t.text_content() for t in cell.query_selector_all(".tag")] == ["practice"]
     assert cell.get_attribute("title").startswith("no practical experience")
+    # Up to 300,000 yuan (all 100 students trained) each yuan buys 1/3,000 graduate.
+    first = page.locator("table.ranking tr:nth-child(2) td:first-child").text_content()
+    assert first.startswith(FUNDING_STATEMENT) and "valid from 0 to 300,000 yuan" in first
+    assert page.locator("#summary .million li").first.text_content() == first
 
 
 def test_comparison_says_which_plan_is_better_and_by_how_much(
     tmp_path: Path, zhejiang: Path, open_report: Callable[[Path], Loaded]
 ) -> None:
-    # Austerity halves government funding (6 M -> 3 M yuan a year); the
-    # government cap binds in both plans, so over six years it pays 18 M less.
+    # Both plans spend all the money they may (less a few hundred yuan the
+    # tie-break leaves): 6 + 4 + 2 M yuan a year for six years is 72 M in
+    # base; austerity halves government funding to 3 M a year: 54 M, -25%.
     comparison = compare(plans_from_args([zhejiang], ["base", "austerity"]))
     loaded = open_report(write_html(tmp_path / "report.html", comparison.results[0][1], comparison=comparison))
     page = loaded.page
     columns = page.eval_on_selector_all("table.compare tr:first-child th", "cells => cells.map(c => c.textContent)")
     assert columns == ["measure", "unit", "base", "austerity", "change: austerity", "change %: austerity"]
-    assert row_cells(page, "table.compare", "spend from government (yuan)") == [
-        "yuan", "36,000,000", "18,000,000", "-18,000,000", "-50.0%",
-    ]
+    unit, base, austerity, change, percent = row_cells(page, "table.compare", "total cost (yuan)")
+    assert unit == "yuan" and percent == "-25.0%"
+    yuan = [float(text.replace(",", "")) for text in (base, austerity, change)]
+    assert yuan == [pytest.approx(72e6, abs=1e3), pytest.approx(54e6, abs=1e3), pytest.approx(-18e6, abs=1e3)]
     assert row_cells(page, "table.compare", "input: funding.government.per_year")[:3] == [
         "config value", "6,000,000", "3,000,000",
     ]

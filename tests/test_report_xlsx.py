@@ -13,12 +13,17 @@ import pytest
 import yaml
 
 from optimiser import load_config, solve
+from optimiser.cli import main
 from optimiser.compare import compare, plans_from_args
 from optimiser.report.xlsx import PERCENT, SHEETS, YUAN, write_xlsx
+from optimiser.sensitivity import sensitivity
 
 from .tiny import tiny_config, write_tiny
 
 EVIL_INSTITUTION = '=HYPERLINK("http://x")'
+FUNDING_STATEMENT = (
+    "one more million yuan of universities funding in 2025 buys 333 compound graduates (3,000 yuan each)"
+)
 EVIL_SCENARIO = "+evil"
 
 
@@ -121,19 +126,20 @@ def test_pandas_reads_each_table_back(tmp_path: Path) -> None:
 
 
 def test_comparison_sheet_says_which_plan_is_better_and_by_how_much(tmp_path: Path, zhejiang: Path) -> None:
-    # Austerity halves government funding (6 M -> 3 M yuan a year); the
-    # government cap binds in both plans, so over six years it pays 18 M less.
+    # Both plans spend all the money they may (less a few hundred yuan the
+    # tie-break leaves): 6 + 4 + 2 M yuan a year for six years is 72 M in
+    # base; austerity halves government funding to 3 M a year: 54 M, -25%.
     comparison = compare(plans_from_args([zhejiang], ["base", "austerity"]))
     path = write_xlsx(tmp_path / "report.xlsx", comparison.results[0][1], comparison=comparison)
     book = openpyxl.load_workbook(path)
     sheet = book["Comparison"]
     assert header_row(sheet) == ["measure", "unit", "base", "austerity", "change: austerity", "change %: austerity"]
-    government = row_where(sheet, "measure", "spend from government (yuan)")
-    assert government["base"] == pytest.approx(36e6) and government["austerity"] == pytest.approx(18e6)
-    assert government["change: austerity"] == pytest.approx(-18e6)
-    assert government["change %: austerity"] == pytest.approx(-0.5)
-    assert cell_of(sheet, "change %: austerity", "measure", "spend from government (yuan)").number_format == PERCENT
-    assert cell_of(sheet, "austerity", "measure", "spend from government (yuan)").number_format == YUAN
+    cost = row_where(sheet, "measure", "total cost (yuan)")
+    assert cost["base"] == pytest.approx(72e6, abs=1e3) and cost["austerity"] == pytest.approx(54e6, abs=1e3)
+    assert cost["change: austerity"] == pytest.approx(-18e6, abs=1e3)
+    assert cost["change %: austerity"] == pytest.approx(-0.25, abs=1e-4)
+    assert cell_of(sheet, "change %: austerity", "measure", "total cost (yuan)").number_format == PERCENT
+    assert cell_of(sheet, "austerity", "measure", "total cost (yuan)").number_format == YUAN
     inputs = row_where(sheet, "measure", "input: funding.government.per_year")
     assert (inputs["base"], inputs["austerity"]) == (6000000, 3000000)
     verdict = [r[1] for r in book["Summary"].iter_rows(min_row=3, values_only=True) if r[0] == "which plan is better"]
@@ -141,8 +147,10 @@ def test_comparison_sheet_says_which_plan_is_better_and_by_how_much(tmp_path: Pa
     assert verdict == [
         "Best plan by the objective: base (34,155.9 weighted compound graduates (maximised), 72.00 M yuan).",
         "Lowest cost per compound graduate: austerity (1,687 yuan, against 2,203 yuan in base).",
-        "austerity: 673.8 fewer weighted compound graduates than base (-2.0%), 18.00 M yuan cheaper "
-        "(26,715 yuan saved per weighted graduate given up).",
+        (
+            "austerity: 673.8 fewer weighted compound graduates than base (-2.0%), 18.00 M yuan cheaper "
+            "(26,715 yuan saved per weighted graduate given up)."
+        ),
     ]
     frame = pd.read_excel(path, sheet_name="Comparison", header=1)
     assert list(frame.columns) == header_row(sheet)
@@ -196,3 +204,104 @@ def test_a_failed_write_keeps_the_previous_workbook(tmp_path: Path, monkeypatch:
         write_xlsx(path, result)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_sensitivity_sheets_show_ranges_and_the_ranking(tmp_path: Path) -> None:
+    # Each 12,000 yuan buys a lecturer and 4 graduates, until all 100 students
+    # are trained at 25 lecturers = 300,000 yuan (academic hours teach exactly
+    # 3,000 / 30 = 100 students): the 24,000-yuan cap may rise by 276,000 and
+    # fall by 24,000 at 1/3,000 graduate per yuan. Enrolment (100) may rise
+    # without limit: 92 students are untrained.
+    result = tiny_result(tmp_path)
+    path = write_xlsx(tmp_path / "report.xlsx", result, sensitivity(result))
+    book = openpyxl.load_workbook(path)
+    sheet = book["Sensitivity"]
+    cap = row_where(sheet, "name", "universities funding")
+    assert cap["rhs"] == pytest.approx(24000.0) and cap["shadow_price"] == pytest.approx(1 / 3000)
+    assert (cap["allowable_increase"], cap["allowable_decrease"]) == (pytest.approx(276000.0), pytest.approx(24000.0))
+    assert cell_of(sheet, "allowable_increase", "name", "universities funding").number_format == YUAN
+    unlimited = cell_of(sheet, "allowable_increase", "name", "students enrolled in basic")
+    assert unlimited.value == "unlimited" and unlimited.data_type == "s"
+    lecturers = row_where(book["Sensitivity variables"], "lever", "enterprise_lecturers")
+    assert lecturers["final_value"] == pytest.approx(2.0)
+    ranking = book["Ranking"]
+    first = row_where(ranking, "config_path", "funding.universities.per_year")
+    assert first["statement"].startswith(FUNDING_STATEMENT)
+    assert (first["valid_from"], first["valid_to"]) == (pytest.approx(0.0), pytest.approx(300000.0))
+    assert cell_of(ranking, "valid_to", "config_path", "funding.universities.per_year").number_format == YUAN
+    bought = [r[1] for r in book["Summary"].iter_rows(min_row=3, values_only=True) if r[0] == "what the next unit buys"]
+    assert bought[0].startswith(FUNDING_STATEMENT)
+
+
+# ----------------------------------------------------------------- the command
+
+
+def tiny_with_scenario(tmp_path: Path, **changes: Any) -> Path:
+    """The tiny config with a scenario ``rich`` that doubles the funding to 48,000 yuan (16 graduates)."""
+    config = tiny_config(**changes)
+    config["scenarios"] = {"rich": {"set": {"funding.universities.per_year": 48000}}}
+    return write_tiny(tmp_path, config)
+
+
+def test_report_command_writes_workbook_and_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tiny_with_scenario(tmp_path)
+    xlsx, page = tmp_path / "out" / "plan.xlsx", tmp_path / "out" / "plan.html"
+    assert main(["report", str(path), "--scenarios", "base,rich", "--xlsx", str(xlsx), "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {xlsx}" in out and f"wrote {page}" in out
+    # 48,000 yuan buys 4 lecturers and 16 graduates; the base plan's 24,000 buys 8.
+    assert "Best plan by the objective: rich (16.0 weighted compound graduates (maximised), 0.05 M yuan)." in out
+    assert "base: 8.0 fewer weighted compound graduates than rich (-50.0%), 0.02 M yuan cheaper" in out
+    assert FUNDING_STATEMENT in out
+    book = openpyxl.load_workbook(xlsx)
+    assert header_row(book["Comparison"])[2:4] == ["base", "rich"]
+    assert row_where(book["Summary"], "finding", "scenario")["value"] == "base"  # the first listed is the main plan
+    assert row_where(book["Ranking"], "config_path", "funding.universities.per_year")["statement"].startswith(
+        FUNDING_STATEMENT
+    )
+    text = page.read_text(encoding="utf-8")
+    assert text.count("data-chart=") == 4 and 'id="comparison"' in text and FUNDING_STATEMENT in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "report: nothing to write; give --html FILE, --xlsx FILE or both"),
+        (["--html", "x.html", "--scenarios", "base,rich,base"], "base listed more than once"),
+        (["--html", "x.html", "--scenarios", "base,,rich"], "expected comma-separated scenario names"),
+        (["--html", "x.html", "--scenarios", "base,nope"], "no scenario 'nope'; valid scenarios: base, rich"),
+    ],
+)
+def test_report_command_rejects_bad_arguments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    path = tiny_with_scenario(tmp_path)
+    assert main(["report", str(path), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_report_of_an_infeasible_plan_is_written_and_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A floor of 20 lecturers costs 240,000 yuan; base has 24,000, rich 48,000.
+    path = tiny_with_scenario(tmp_path, levers__enterprise_lecturers__min_per_year=20)
+    xlsx = tmp_path / "plan.xlsx"
+    assert main(["report", str(path), "--scenarios", "base,rich", "--xlsx", str(xlsx)]) == 3
+    assert "the main plan (base) is infeasible; the report says why" in capsys.readouterr().err
+    book = openpyxl.load_workbook(xlsx)
+    assert any(r[0] == "why there is no plan" for r in book["Summary"].iter_rows(min_row=3, values_only=True))
+    assert row_where(book["Comparison"], "measure", "status")["rich"] == "infeasible"
+
+
+def test_report_command_whole_units_says_the_sensitivity_is_for_fixed_integers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tiny_with_scenario(tmp_path)
+    xlsx = tmp_path / "plan.xlsx"
+    assert main(["report", str(path), "--integer", "--solver", "cbc", "--xlsx", str(xlsx)]) == 0
+    book = openpyxl.load_workbook(xlsx)
+    notes = [r[1] for r in book["Summary"].iter_rows(min_row=3, values_only=True) if r[0] == "note"]
+    assert any(n.startswith("integer plan: the report is for the LP with the integer decisions fixed") for n in notes)
+    assert row_where(book["Plan"], "lever", "enterprise_lecturers")["units"] == 2

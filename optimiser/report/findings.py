@@ -60,10 +60,13 @@ def plan_verdict(results: Sequence[tuple[str, Result]]) -> list[str]:
         best_name, best = max(solved, key=lambda item: (item[1].objective, -item[1].total_cost))
     if len(results) == 1:
         return []
-    lines.append(
-        f"Best plan by the objective: {best_name} ({_objective_value(best)} {objective_words(best)}, "
-        f"{_million(best.total_cost)})."
-    )
+    if min_cost:
+        lines.append(f"Best plan by the objective: {best_name} (the cheapest, {_million(best.total_cost)}).")
+    else:
+        lines.append(
+            f"Best plan by the objective: {best_name} ({_objective_value(best)} {objective_words(best)}, "
+            f"{_million(best.total_cost)})."
+        )
     cheapest = min(
         ((name, r) for name, r in solved if _finite(r.summary.get("cost_per_compound_graduate"))),
         key=lambda item: item[1].summary["cost_per_compound_graduate"], default=None,

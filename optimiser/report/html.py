@@ -268,15 +268,12 @@ def _bottleneck_map(result: Result) -> str:
 
 
 RANKING_COLUMNS = (
-    ("statement", "what one more unit buys"),
-    ("value_per_unit", "value per unit"),
-    ("unit", "unit"),
-    ("valid_from", "valid from"),
-    ("valid_to", "valid to"),
+    ("statement", "what one more unit buys (or costs), and the range of the limit where that holds"),
     ("config_path", "config key"),
     ("institution", "institution"),
     ("year", "year"),
 )
+"""The ranking columns the page shows; value per unit and range bounds are in the statement (and the workbook)."""
 
 
 def _ranking(result: Result, sensitivity: Any) -> str:
@@ -297,16 +294,15 @@ def _ranking(result: Result, sensitivity: Any) -> str:
             cells = []
             for key, _ in columns:
                 value = record.get(key)
-                numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-                text = _number(value) if numeric else ("" if _missing(value) else str(value))
-                cells.append(f'<td class="n">{esc(text)}</td>' if numeric else f"<td>{esc(text)}</td>")
+                text = "" if _missing(value) else str(int(value)) if key == "year" else str(value)
+                cells.append(f"<td>{esc(text)}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
         return "".join(out)
 
-    shown = f"<table>{header}{rows(ranking.head(RANKING_SHOWN))}</table>"
+    shown = f'<table class="ranking">{header}{rows(ranking.head(RANKING_SHOWN))}</table>'
     rest = ranking.iloc[RANKING_SHOWN:]
     more = (
-        f"<details><summary>{len(rest)} more limits</summary><table>{header}{rows(rest)}</table></details>"
+        f'<details><summary>{len(rest)} more limits</summary><table class="ranking">{header}{rows(rest)}</table></details>'
         if len(rest) else ""
     )
     return head + note + shown + more + "</section>"

@@ -137,10 +137,13 @@ def cell_value(value: Any) -> Any:
 
 def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
     """Write one cell; text is always a text cell, never a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     cell = ws.cell(row=row, column=column)
     value = cell_value(value)
     if isinstance(value, str):
-        cell.value = value
+        # Control characters cannot be stored in the file format at all.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\uFFFD", value)
         cell.data_type = "s"  # openpyxl reads a leading "=" as a formula: undo that
         if value.startswith(FORMULA_START):
             cell.quotePrefix = True

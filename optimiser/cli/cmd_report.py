@@ -1,0 +1,88 @@
+"""``optimiser report``: the workbook and the HTML page a budget officer passes upward.
+
+The first scenario listed (default ``base``) is the main plan: its plan,
+funding, outputs, bottlenecks and sensitivity fill the report. Every listed
+scenario, the main one included, goes into the comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..solve.backends import SOLVERS
+from .main import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+
+
+def register(sub: Any) -> None:
+    report = sub.add_parser(
+        "report",
+        help="write an Excel workbook and/or a self-contained HTML report of a plan and its alternatives",
+        description="Solve CONFIG under each listed scenario and write the report of the first one (the main plan), "
+        "with its sensitivity ranking and a comparison with the others.",
+    )
+    report.add_argument("config", type=Path, help="the YAML config file")
+    report.add_argument(
+        "--scenarios", default="base",
+        help="comma-separated scenario names; the first is the main plan, all go into the comparison "
+        "('base' means no overrides; default: base)",
+    )
+    report.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
+    report.add_argument("--integer", action="store_true", help="whole units for every lever (a MILP)")
+    report.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
+    report.add_argument("--xlsx", type=Path, metavar="FILE", help="write the Excel workbook here")
+    report.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    report.set_defaults(run=run_report)
+
+
+def scenario_names(text: str) -> list[str]:
+    """The names in ``--scenarios``, in order; raises ``ValueError`` on an empty or repeated name."""
+    names = [name.strip() for name in text.split(",")]
+    if not names or any(not name for name in names):
+        raise ValueError(f"--scenarios: expected comma-separated scenario names, got {text!r}")
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"--scenarios: {', '.join(repeated)} listed more than once; list each scenario once")
+    return names
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from ..compare import compare, plans_from_args
+    from ..report.findings import next_million_lines, plan_verdict
+    from ..report.html import write_html
+    from ..report.xlsx import write_xlsx
+    from ..sensitivity import sensitivity
+
+    if args.html is None and args.xlsx is None:
+        print("report: nothing to write; give --html FILE, --xlsx FILE or both", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        names = scenario_names(args.scenarios)
+    except ValueError as err:
+        print(f"report: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    items = plans_from_args([args.config], names)
+    comparison = compare(items, solver=args.solver, integer=True if args.integer else None)
+    main_name, main = comparison.results[0]
+    report = sensitivity(main) if main.ok else None
+    if args.xlsx is not None:
+        write_xlsx(args.xlsx, main, report, comparison)
+        print(f"wrote {args.xlsx}")
+    if args.html is not None:
+        write_html(args.html, main, report, comparison)
+        print(f"wrote {args.html}")
+    verdict = plan_verdict(comparison.results)
+    if verdict:
+        print("plans compared:")
+        print("\n".join(f"  {line}" for line in verdict))
+    million = next_million_lines(report)
+    if million:
+        print("what the next unit buys:")
+        print("\n".join(f"  {line}" for line in million))
+    if main.ok:
+        return EXIT_OK
+    print(f"the main plan ({main_name}) is {main.status.value}; the report says why", file=sys.stderr)
+    return EXIT_NO_OPTIMUM if main.status.value in ("infeasible", "unbounded") else EXIT_FAILED
+
