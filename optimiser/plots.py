@@ -1,0 +1,336 @@
+"""Matplotlib charts of plans, frontiers, trade-offs and uncertainty.
+
+Imported only when used (``import optimiser`` does not load matplotlib).
+Every function draws on the Axes it is given, or on a new
+:class:`matplotlib.figure.Figure` (not registered with pyplot) when
+``ax`` is None, and returns the Axes. Nothing here calls ``show()`` or
+changes matplotlib's global settings. Axis labels carry units (yuan,
+graduates, graduates per year).
+
+>>> import matplotlib.pyplot as plt                      # doctest: +SKIP
+>>> from optimiser import load_config, solve, plots      # doctest: +SKIP
+>>> fig, ax = plt.subplots()                             # doctest: +SKIP
+>>> plots.plot_allocation(solve(load_config("configs/zhejiang.yaml")), ax=ax)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+PALETTE = ("#1b6ca8", "#e07b39", "#3c9d5d", "#b5443b", "#7d5ba6", "#8c6d46", "#d17fb0", "#6f6f6f")
+"""Colours in a fixed order, so a lever keeps its colour across charts."""
+
+COURSE_NO = {
+    "knowledge": "no systematic knowledge",
+    "practice": "no practical experience",
+    "training": "no practical-training skill",
+}
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> Axes:
+    """``ax``, or the Axes of a new stand-alone Figure."""
+    if ax is not None:
+        return ax
+    return Figure(figsize=size, layout="constrained").add_subplot()
+
+
+def _colours(names: Sequence[str]) -> dict[str, str]:
+    return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(names)}
+
+
+def _objective_label(mode: str) -> str:
+    return "total cost (yuan)" if mode == "min_cost" else "weighted compound graduates"
+
+
+# -- the budget frontier --------------------------------------------------------
+
+def plot_frontier(frontier: Any, ax: Axes | None = None) -> Axes:
+    """The exact budget frontier: one line per segment, coloured by the lever bought at the margin.
+
+    Parameters
+    ----------
+    frontier
+        A :class:`~optimiser.analysis.Frontier` (anything with ``breakpoints``
+        with columns budget, objective and ``segments`` with budget_from,
+        budget_to, objective_from, objective_to, marginal_output_per_yuan,
+        marginal_levers).
+    ax
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per segment, the breakpoints as dots, a legend of the
+        leading marginal lever of each segment.
+
+    Examples
+    --------
+    >>> from optimiser.analysis import frontier          # doctest: +SKIP
+    >>> plot_frontier(frontier(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
+    """
+    ax = _axes(ax)
+    segments = frontier.segments
+    points = frontier.breakpoints
+    leads = [_lead(levers) for levers in segments["marginal_levers"]]
+    colours = _colours(sorted(set(leads)))
+    scale, unit = _money_scale(float(points["budget"].max()) if len(points) else 0.0)
+    for seg, lead in zip(segments.to_dict(orient="records"), leads):
+        ax.plot([seg["budget_from"] / scale, seg["budget_to"] / scale], [seg["objective_from"], seg["objective_to"]],
+                color=colours[lead], linewidth=2.2, solid_capstyle="round")
+    dots = ax.scatter(points["budget"] / scale, points["objective"], s=14, color="black", zorder=3, label="breakpoint")
+    handles: list[Any] = [Patch(color=colours[lead], label=lead) for lead in sorted(set(leads))]
+    handles.append(dots)
+    ax.legend(handles=handles, title="bought at the margin", fontsize="small", title_fontsize="small", loc="lower right")
+    over = getattr(frontier, "over", "budget")
+    ax.set_xlabel(f"{over} ({unit} yuan{_per(frontier)})")
+    ax.set_ylabel("optimal weighted compound graduates")
+    ax.set_title("Budget frontier: optimum and the lever bought on each segment")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def _lead(levers: Any) -> str:
+    text = str(levers or "").strip()
+    return text.split(",")[0].strip() if text else "nothing (saturated)"
+
+
+def _per(frontier: Any) -> str:
+    unit = str(getattr(frontier, "unit", ""))
+    return ", " + unit.replace("yuan", "").strip() if "year" in unit or "horizon" in unit else ""
+
+
+def _money_scale(largest: float) -> tuple[float, str]:
+    if largest >= 1e6:
+        return 1e6, "million"
+    if largest >= 1e3:
+        return 1e3, "thousand"
+    return 1.0, ""
+
+
+# -- plans ------------------------------------------------------------------------
+
+def plot_allocation(result: Any, ax: Axes | None = None) -> Axes:
+    """Spending by lever and year, stacked (from ``result.funding``, summed over sources).
+
+    Examples
+    --------
+    >>> plot_allocation(solve(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
+    """
+    return _stacked(result.funding, "lever", ax, "Spending by lever", _lever_order(result))[0]
+
+
+def plot_funding(result: Any, ax: Axes | None = None) -> Axes:
+    """Money by funding source and year, stacked, with the yearly money available as a dashed line.
+
+    Examples
+    --------
+    >>> plot_funding(solve(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
+    """
+    config = getattr(result, "config", None)
+    order = list(config.funding) if config is not None else sorted(result.funding["source"].unique())
+    ax, scale = _stacked(result.funding, "source", ax, "Funding by source", order)
+    if config is not None and config.funding:
+        years = list(config.years)
+        available = [sum(src.per_year.at(t) for src in config.funding.values()) / scale for t in years]
+        ax.step(years, available, where="mid", color="black", linestyle="--", linewidth=1.2, label="available")
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax
+
+
+def _lever_order(result: Any) -> list[str]:
+    config = getattr(result, "config", None)
+    if config is not None:
+        return list(config.levers)
+    return sorted(result.funding["lever"].unique())
+
+
+def _stacked(funding: pd.DataFrame, by: str, ax: Axes | None, title: str, order: list[str]) -> tuple[Axes, float]:
+    """Bars of ``amount`` by year stacked by ``by``; returns the Axes and the money unit (yuan per bar unit)."""
+    ax = _axes(ax)
+    table = funding.pivot_table(index="year", columns=by, values="amount", aggfunc="sum", fill_value=0.0)
+    table = table.reindex(columns=[name for name in order if name in table.columns])
+    scale, unit = _money_scale(float(table.to_numpy().sum(axis=1).max()) if table.size else 0.0)
+    colours = _colours(order)
+    bottom = np.zeros(len(table))
+    years = [int(y) for y in table.index]
+    for name in table.columns:
+        values = table[name].to_numpy(dtype=float) / scale
+        ax.bar(years, values, bottom=bottom, color=colours[name], label=name, width=0.7)
+        bottom += values
+    ax.set_xticks(years)
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"{unit} yuan".strip() + " per year")
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax, scale
+
+
+# -- where the "three no" bind ------------------------------------------------------
+
+def plot_bottlenecks(result: Any, ax: Axes | None = None) -> Axes:
+    """Which "no" binds where: a row per institution and course type, a column per year.
+
+    Colour is the shadow price of the teaching-hours constraint (weighted
+    compound graduates one more hour of qualified teaching would give);
+    binding cells are marked.
+
+    Examples
+    --------
+    >>> plot_bottlenecks(solve(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
+    """
+    ax = _axes(ax, (7.5, 0.45 * 3 * max(1, result.bottlenecks["institution"].nunique()) + 1.5))
+    table = result.bottlenecks
+    institutions = list(dict.fromkeys(table["institution"]))
+    years = sorted(int(y) for y in table["year"].unique())
+    labels, prices, binds = [], [], []
+    for inst in institutions:
+        rows = table[table["institution"] == inst].set_index("year")
+        for course, words in COURSE_NO.items():
+            labels.append(f"{inst}: {words}")
+            prices.append([abs(float(rows.loc[t, f"{course}_price"])) if t in rows.index else 0.0 for t in years])
+            binds.append([bool(rows.loc[t, course]) if t in rows.index else False for t in years])
+    grid = np.array(prices, dtype=float).reshape(len(labels), len(years))
+    image = ax.imshow(grid, cmap="Oranges", aspect="auto", vmin=0.0, vmax=max(float(grid.max()), 1e-12))
+    for r, row in enumerate(binds):
+        for c, bound in enumerate(row):
+            if bound:
+                ax.text(c, r, "binds", ha="center", va="center", fontsize="x-small")
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    ax.set_yticks(range(len(labels)), labels, fontsize="small")
+    ax.set_xlabel("year")
+    ax.set_title('Where the "three no" bind')
+    bar = ax.figure.colorbar(image, ax=ax)
+    bar.set_label("shadow price (weighted graduates per hour of teaching)")
+    return ax
+
+
+# -- sensitivities --------------------------------------------------------------------
+
+def plot_tornado(report_or_result: Any, ax: Axes | None = None, n: int = 10) -> Axes:
+    """The ``n`` limits whose ±10% change moves the objective most.
+
+    From a :class:`~optimiser.Result`: each limit's shadow price × 10% of
+    the limit, either way (linear, as the shadow price says). From a
+    sensitivity report (:func:`optimiser.sensitivity.sensitivity`): the same,
+    but each side stops where the shadow price stops holding (the allowable
+    increase or decrease), so bars may be lopsided.
+
+    Examples
+    --------
+    >>> plot_tornado(solve(load_config("configs/zhejiang.yaml")), n=8)  # doctest: +SKIP
+    """
+    ax = _axes(ax, (8.0, 0.45 * n + 1.5))
+    table, mode = _tornado_table(report_or_result, n)
+    positions = np.arange(len(table))[::-1]
+    ax.barh(positions, table["up"], color=PALETTE[0], label="limit +10%")
+    ax.barh(positions, table["down"], color=PALETTE[1], label="limit -10%")
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_yticks(positions, list(table["label"]), fontsize="small")
+    ax.set_xlabel(f"change in {_objective_label(mode)}")
+    ax.set_title(f"Largest sensitivities: each limit moved by ±10% (top {len(table)})")
+    ax.legend(fontsize="small", loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def _tornado_table(source: Any, n: int) -> tuple[pd.DataFrame, str]:
+    if hasattr(source, "constraints") and "allowable_increase" in getattr(source, "constraints", pd.DataFrame()).columns:
+        frame = source.constraints
+        mode = str(getattr(source, "mode", "max_output"))
+        limit = frame["rhs"].to_numpy(dtype=float)
+        price = frame["shadow_price"].to_numpy(dtype=float)
+        step = 0.1 * np.abs(limit)
+        up = price * np.minimum(step, frame["allowable_increase"].to_numpy(dtype=float))
+        down = -price * np.minimum(step, frame["allowable_decrease"].to_numpy(dtype=float))
+    elif hasattr(source, "constraints") and "shadow_price" in source.constraints.columns:
+        frame = source.constraints
+        mode = str(source.summary.get("mode", "max_output")) if hasattr(source, "summary") else "max_output"
+        limit = frame["limit"].to_numpy(dtype=float)
+        price = frame["shadow_price"].to_numpy(dtype=float)
+        up = price * 0.1 * np.abs(limit)
+        down = -up
+    else:
+        raise TypeError(
+            f"plot_tornado takes a Result or a sensitivity report, got {type(source).__name__}"
+        )
+    labels = [_row_label(row) for row in frame.to_dict(orient="records")]
+    table = pd.DataFrame({"label": labels, "up": np.nan_to_num(up), "down": np.nan_to_num(down)})
+    table["size"] = np.maximum(np.abs(table["up"]), np.abs(table["down"]))
+    table = table[table["size"] > 0].sort_values("size", ascending=False, kind="stable").head(n)
+    return table.reset_index(drop=True), mode
+
+
+def _row_label(row: dict[str, Any]) -> str:
+    parts = [str(row.get("name", ""))]
+    inst = row.get("institution")
+    if isinstance(inst, str) and inst:
+        parts.append(inst)
+    year = row.get("year")
+    if year is not None and not (isinstance(year, float) and math.isnan(year)) and year is not pd.NA:
+        parts.append(str(int(year)))
+    return ", ".join(parts)
+
+
+# -- uncertainty and trade-offs ---------------------------------------------------------
+
+def plot_fan(mc_result: Any, ax: Axes | None = None) -> Axes:
+    """Monte Carlo fan chart of compound output per year: p5-p95 and p25-p75 bands, the median line.
+
+    ``mc_result`` is a :class:`~optimiser.analysis.montecarlo.MonteCarloResult`
+    (or a table indexed by year with columns p5, p25, p50, p75, p95, like its ``fan()``).
+
+    Examples
+    --------
+    >>> plot_fan(monte_carlo(load_config("configs/zhejiang_uncertain.yaml"), draws=200))  # doctest: +SKIP
+    """
+    ax = _axes(ax)
+    fan = mc_result.fan() if hasattr(mc_result, "fan") else mc_result
+    years = [int(y) for y in fan.index]
+    ax.fill_between(years, fan["p5"], fan["p95"], color=PALETTE[0], alpha=0.18, linewidth=0, label="5-95%")
+    ax.fill_between(years, fan["p25"], fan["p75"], color=PALETTE[0], alpha=0.38, linewidth=0, label="25-75%")
+    ax.plot(years, fan["p50"], color=PALETTE[0], linewidth=2.0, marker="o", markersize=3, label="median")
+    ax.set_xticks(years)
+    ax.set_xlabel("year")
+    ax.set_ylabel("compound graduates per year")
+    what = "fixed plan" if getattr(mc_result, "fixed_plan", False) else "re-optimised plan"
+    draws = len(mc_result.draws) if hasattr(mc_result, "draws") else None
+    ax.set_title(f"Compound output under uncertainty ({what}" + (f", {draws} draws)" if draws else ")"))
+    ax.legend(fontsize="small", loc="lower right")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_pareto(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """The tier trade-off frontier of :func:`optimiser.analysis.pareto`.
+
+    ``frame`` has columns x_tier, y_tier, x_output, y_output (and status;
+    rows that are not optimal are left out).
+
+    Examples
+    --------
+    >>> plot_pareto(pareto(load_config("configs/zhejiang.yaml"), x="basic", y="professional"))  # doctest: +SKIP
+    """
+    ax = _axes(ax)
+    rows = frame[frame["status"].astype(str) == "optimal"] if "status" in frame.columns else frame
+    rows = rows.sort_values("x_output", kind="stable")
+    x_tier = str(frame["x_tier"].iloc[0]) if len(frame) else "x"
+    y_tier = str(frame["y_tier"].iloc[0]) if len(frame) else "y"
+    ax.plot(rows["x_output"], rows["y_output"], color=PALETTE[3], marker="o", markersize=4, linewidth=1.8)
+    ax.set_xlabel(f"{x_tier} compound graduates (over the horizon)")
+    ax.set_ylabel(f"{y_tier} compound graduates (over the horizon)")
+    ax.set_title(f"Trade-off: {x_tier} against {y_tier} under the same budget")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+__all__ = [
+    "plot_allocation", "plot_bottlenecks", "plot_fan", "plot_frontier", "plot_funding", "plot_pareto", "plot_tornado",
+]

@@ -1,0 +1,185 @@
+"""Plots: each draws what its table says on the Axes given, with units, and leaves global state alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.collections import PolyCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from optimiser import load_config, plots, solve  # noqa: E402
+from optimiser.analysis import frontier, pareto  # noqa: E402
+from optimiser.analysis.montecarlo import monte_carlo  # noqa: E402
+from optimiser.sensitivity import sensitivity  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def inputs() -> dict[str, Any]:
+    config = load_config(ROOT / "configs" / "zhejiang_uncertain.yaml")
+    result = solve(config)
+    return {
+        "config": config,
+        "result": result,
+        "frontier": frontier(config),
+        "pareto": pareto(config, x="basic", y="professional", points=6),
+        "mc": monte_carlo(config, draws=30, seed=1, plan=result),
+    }
+
+
+@pytest.fixture
+def ax() -> Iterator[Axes]:
+    fig, axes = plt.subplots()
+    yield axes
+    plt.close(fig)
+
+
+def test_importing_the_package_does_not_load_matplotlib() -> None:
+    code = (
+        "import sys, optimiser, optimiser.analysis, optimiser.analysis.montecarlo, optimiser.cli.main; "
+        "print('matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_allocation_stacks_every_lever_in_every_year(inputs: dict[str, Any], ax: Axes) -> None:
+    result = inputs["result"]
+    assert plots.plot_allocation(result, ax=ax) is ax
+    bars = [patch for container in ax.containers for patch in container]
+    assert len(ax.containers) == 4 and len(bars) == 4 * 6  # levers x years
+    # Each year's stack reaches the year's spending (bars in million yuan).
+    tops = {}
+    for patch in bars:
+        year = round(patch.get_x() + patch.get_width() / 2)
+        tops[year] = max(tops.get(year, 0.0), patch.get_y() + patch.get_height())
+    spend = result.funding.groupby("year")["amount"].sum() / 1e6
+    for year, total in spend.items():
+        assert tops[int(year)] == pytest.approx(total, rel=1e-9)
+    assert ax.get_ylabel() == "million yuan per year"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(inputs["config"].levers)
+
+
+def test_funding_by_source_with_the_money_available(inputs: dict[str, Any], ax: Axes) -> None:
+    plots.plot_funding(inputs["result"], ax=ax)
+    assert sum(len(c) for c in ax.containers) == 3 * 6  # sources x years
+    available = ax.get_lines()[0]
+    # 6 M government + 4 M universities + 2 M enterprises a year.
+    assert np.allclose(available.get_ydata(), 12.0)
+    assert "yuan" in ax.get_ylabel()
+
+
+def test_bottleneck_map_marks_every_binding_no(inputs: dict[str, Any], ax: Axes) -> None:
+    result = inputs["result"]
+    plots.plot_bottlenecks(result, ax=ax)
+    image = ax.get_images()[0]
+    assert image.get_array().shape == (3 * 3, 6)  # (institution, course) x year
+    binding = int(result.bottlenecks[["knowledge", "practice", "training"]].to_numpy().sum())
+    assert sum(text.get_text() == "binds" for text in ax.texts) == binding > 0
+    assert ax.get_yticklabels()[1].get_text() == "Higher vocational colleges: no practical experience"
+    colorbar = ax.figure.axes[-1]
+    assert "weighted graduates per hour of teaching" in colorbar.get_ylabel()
+
+
+def test_tornado_from_a_result_ranks_price_times_limit(inputs: dict[str, Any], ax: Axes) -> None:
+    result = inputs["result"]
+    plots.plot_tornado(result, ax=ax, n=5)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 5
+    effect = (result.constraints["shadow_price"] * result.constraints["limit"]).abs() * 0.1
+    widths = sorted((p.get_width() for p in ax.containers[0]), reverse=True)
+    assert widths[0] == pytest.approx(effect.max(), rel=1e-9)
+    assert widths == pytest.approx(sorted(effect.nlargest(5), reverse=True), rel=1e-9)
+    top = result.constraints.loc[effect.idxmax()]
+    assert labels[0] == f"{top['name']}, {top['institution']}, {int(top['year'])}"
+    assert ax.get_xlabel() == "change in weighted compound graduates"
+
+
+def test_tornado_from_a_report_stops_at_the_allowable_range(inputs: dict[str, Any], ax: Axes) -> None:
+    report = sensitivity(inputs["result"])
+    plots.plot_tornado(report, ax=ax, n=6)
+    up = np.array([p.get_width() for p in ax.containers[0]])
+    down = np.array([p.get_width() for p in ax.containers[1]])
+    table = report.constraints
+    limit = (table["shadow_price"] * table["rhs"]).abs() * 0.1
+    assert len(up) == 6 and np.all(np.abs(up) <= limit.max() * (1 + 1e-9))
+    assert np.any(np.abs(up + down) > 1e-6)  # cut at the allowable increase/decrease: lopsided bars
+    with pytest.raises(TypeError, match="plot_tornado takes a Result or a sensitivity report, got int"):
+        plots.plot_tornado(3)
+
+
+def test_fan_draws_the_monte_carlo_percentiles(inputs: dict[str, Any], ax: Axes) -> None:
+    mc = inputs["mc"]
+    plots.plot_fan(mc, ax=ax)
+    assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 2
+    median = ax.get_lines()[0]
+    assert list(median.get_xdata()) == list(range(2025, 2031))
+    assert np.allclose(median.get_ydata(), mc.percentiles.loc[[f"compound_{y}" for y in range(2025, 2031)], "p50"])
+    assert ax.get_ylabel() == "compound graduates per year"
+    assert "30 draws" in ax.get_title()
+
+
+def test_pareto_line_follows_the_table(inputs: dict[str, Any], ax: Axes) -> None:
+    table = inputs["pareto"]
+    plots.plot_pareto(table, ax=ax)
+    line = ax.get_lines()[0]
+    optimal = table[table["status"] == "optimal"].sort_values("x_output")
+    assert np.allclose(line.get_xdata(), optimal["x_output"]) and np.allclose(line.get_ydata(), optimal["y_output"])
+    assert ax.get_xlabel() == "basic compound graduates (over the horizon)"
+    assert "professional" in ax.get_ylabel()
+
+
+def test_frontier_one_line_per_segment(inputs: dict[str, Any], ax: Axes) -> None:
+    front = inputs["frontier"]
+    plots.plot_frontier(front, ax=ax)
+    assert len(ax.get_lines()) == len(front.segments)
+    dots = ax.collections[0].get_offsets()
+    assert np.allclose(dots[:, 0], front.breakpoints["budget"] / 1e6)
+    assert np.allclose(dots[:, 1], front.breakpoints["objective"])
+    assert ax.get_xlabel() == "total_budget (million yuan, over the horizon)"
+    legend = {t.get_text() for t in ax.get_legend().get_texts()}
+    leads = {str(levers).split(",")[0] for levers in front.segments["marginal_levers"] if levers}
+    assert leads <= legend and "breakpoint" in legend
+
+
+PLOTTERS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
+    ("plot_frontier", lambda i: i["frontier"]),
+    ("plot_allocation", lambda i: i["result"]),
+    ("plot_funding", lambda i: i["result"]),
+    ("plot_bottlenecks", lambda i: i["result"]),
+    ("plot_tornado", lambda i: i["result"]),
+    ("plot_fan", lambda i: i["mc"]),
+    ("plot_pareto", lambda i: i["pareto"]),
+]
+
+
+@pytest.mark.parametrize(("name", "argument"), PLOTTERS, ids=[name for name, _ in PLOTTERS])
+def test_no_global_state_touched(inputs: dict[str, Any], name: str, argument: Callable[[dict[str, Any]], Any]) -> None:
+    before_rc = dict(matplotlib.rcParams)
+    before_figures = plt.get_fignums()
+    own = plt.figure()
+    try:
+        given = own.add_subplot()
+        assert getattr(plots, name)(argument(inputs), ax=given) is given
+        assert plt.get_fignums() == before_figures + [own.number]  # nothing new beside the figure we made
+    finally:
+        plt.close(own)
+    made = getattr(plots, name)(argument(inputs))  # no ax: a stand-alone Figure, unknown to pyplot
+    assert isinstance(made, Axes) and isinstance(made.figure, Figure)
+    assert plt.get_fignums() == before_figures
+    assert dict(matplotlib.rcParams) == before_rc
+    labels = made.get_xlabel() + made.get_ylabel() + "".join(a.get_ylabel() for a in made.figure.axes)
+    assert any(unit in labels for unit in ("yuan", "graduates")), labels
