@@ -9,15 +9,23 @@ constraints, or to reach output targets at least cost.
 >>> result = solve(load_config("configs/zhejiang.yaml"))
 >>> result.status.value
 'optimal'
+
+The analysis functions :func:`sweep`, :func:`frontier`, :func:`pareto` and
+:func:`monte_carlo` are imported on first use, so ``import optimiser`` stays
+quick; nothing imported with the package loads matplotlib.
 """
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from .api import solve
+from .compare import Comparison, compare
 from .config import Config, load_config
 from .errors import ConfigError, OptimiserError, PlanError, Problem, SolverError
+from .evaluate import Evaluation, evaluate
 from .results import Diagnosis, Result
 from .solve.status import Status
 
@@ -26,7 +34,34 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0+unknown"
 
+# Imported on first use. (compare, evaluate and sensitivity share their
+# names with their modules, so they are bound above instead: a later import of
+# the module must not replace the function on the package.)
+_LAZY = {
+    "sweep": "optimiser.analysis",
+    "frontier": "optimiser.analysis",
+    "Frontier": "optimiser.analysis",
+    "pareto": "optimiser.analysis",
+    "monte_carlo": "optimiser.analysis.montecarlo",
+    "MonteCarloResult": "optimiser.analysis.montecarlo",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'optimiser' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
 __all__ = [
-    "Config", "ConfigError", "Diagnosis", "OptimiserError", "PlanError", "Problem", "Result",
-    "SolverError", "Status", "__version__", "load_config", "solve",
+    "Comparison", "Config", "ConfigError", "Diagnosis", "Evaluation", "Frontier", "MonteCarloResult",
+    "OptimiserError", "PlanError", "Problem", "Result", "SensitivityReport", "SolverError", "Status",
+    "__version__", "compare", "evaluate", "frontier", "load_config", "monte_carlo", "pareto",
+    "sensitivity", "solve", "sweep",
 ]
