@@ -15,6 +15,7 @@ import yaml
 from optimiser import load_config, solve
 from optimiser.cli import main
 from optimiser.compare import compare, plans_from_args
+from optimiser.evaluate import evaluate
 from optimiser.report.xlsx import PERCENT, SHEETS, YUAN, write_xlsx
 from optimiser.sensitivity import sensitivity
 
@@ -48,13 +49,13 @@ def evil_config(copy_config: Callable[[str], Path]) -> Path:
 
 
 def header_row(ws: Any) -> list[Any]:
-    return [c.value for c in ws[2]]
+    return [c.value for c in ws[1]]
 
 
 def row_where(ws: Any, column: str, value: Any) -> dict[str, Any]:
     header = header_row(ws)
     j = header.index(column)
-    for row in ws.iter_rows(min_row=3, values_only=True):
+    for row in ws.iter_rows(min_row=2, values_only=True):
         if row[j] == value:
             return dict(zip(header, row))
     raise AssertionError(f"no row with {column} == {value!r}")
@@ -63,7 +64,7 @@ def row_where(ws: Any, column: str, value: Any) -> dict[str, Any]:
 def cell_of(ws: Any, column: str, value_column: str, value: Any) -> Any:
     header = header_row(ws)
     j, k = header.index(column) + 1, header.index(value_column)
-    for row in ws.iter_rows(min_row=3):
+    for row in ws.iter_rows(min_row=2):
         if row[k].value == value:
             return row[j - 1]
     raise AssertionError(f"no row with {value_column} == {value!r}")
@@ -104,9 +105,9 @@ def test_every_sheet_has_a_frozen_header_autofilter_and_readable_widths(tmp_path
     result = tiny_result(tmp_path)
     book = openpyxl.load_workbook(write_xlsx(tmp_path / "report.xlsx", result))
     for ws in book.worksheets:
-        assert ws.freeze_panes == "A3", ws.title
+        assert ws.freeze_panes == "A2", ws.title
         last = openpyxl.utils.get_column_letter(ws.max_column)
-        assert ws.auto_filter.ref == f"A2:{last}{max(ws.max_row, 2)}", ws.title
+        assert ws.auto_filter.ref == f"A1:{last}{ws.max_row}", ws.title
         widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width for j in range(1, ws.max_column + 1)]
         assert all(8 <= w <= 70 for w in widths), (ws.title, widths)
     # A column is as wide as its longest entry: "enterprise_lecturers" (20 characters) plus a margin.
@@ -116,12 +117,12 @@ def test_every_sheet_has_a_frozen_header_autofilter_and_readable_widths(tmp_path
 def test_pandas_reads_each_table_back(tmp_path: Path) -> None:
     result = tiny_result(tmp_path)
     path = write_xlsx(tmp_path / "report.xlsx", result)
-    plan = pd.read_excel(path, sheet_name="Plan", header=1, keep_default_na=False)
+    plan = pd.read_excel(path, sheet_name="Plan", keep_default_na=False)
     assert list(plan.columns) == list(result.plan.columns)
     assert plan["units"].tolist() == pytest.approx(result.plan["units"].tolist())
-    outputs = pd.read_excel(path, sheet_name="Outputs", header=1)
+    outputs = pd.read_excel(path, sheet_name="Outputs")
     assert outputs["compound"].sum() == pytest.approx(8.0)
-    constraints = pd.read_excel(path, sheet_name="Constraints", header=1)
+    constraints = pd.read_excel(path, sheet_name="Constraints")
     assert len(constraints) == len(result.constraints)
 
 
@@ -142,7 +143,7 @@ def test_comparison_sheet_says_which_plan_is_better_and_by_how_much(tmp_path: Pa
     assert cell_of(sheet, "austerity", "measure", "total cost (yuan)").number_format == YUAN
     inputs = row_where(sheet, "measure", "input: funding.government.per_year")
     assert (inputs["base"], inputs["austerity"]) == (6000000, 3000000)
-    verdict = [r[1] for r in book["Summary"].iter_rows(min_row=3, values_only=True) if r[0] == "which plan is better"]
+    verdict = [r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True) if r[0] == "which plan is better"]
     # 673.8 fewer graduates for 18.0 M yuan less: 26,715 yuan saved per graduate given up.
     assert verdict == [
         "Best plan by the objective: base (34,155.9 weighted compound graduates (maximised), 72.00 M yuan).",
@@ -152,7 +153,7 @@ def test_comparison_sheet_says_which_plan_is_better_and_by_how_much(tmp_path: Pa
             "(26,715 yuan saved per weighted graduate given up)."
         ),
     ]
-    frame = pd.read_excel(path, sheet_name="Comparison", header=1)
+    frame = pd.read_excel(path, sheet_name="Comparison")
     assert list(frame.columns) == header_row(sheet)
 
 
@@ -161,7 +162,7 @@ def test_formula_like_names_stay_text(copy_config: Callable[[str], Path], tmp_pa
     result = comparison.results[0][1]
     path = write_xlsx(tmp_path / "evil.xlsx", result, comparison=comparison)
     book = openpyxl.load_workbook(path)
-    plan_header = book["Comparison"].cell(row=2, column=3)
+    plan_header = book["Comparison"].cell(row=1, column=3)
     assert plan_header.value == EVIL_SCENARIO and plan_header.data_type == "s"
     inst = cell_of(book["Outputs"], "institution", "institution", EVIL_INSTITUTION)
     assert inst.data_type == "s" and inst.value == EVIL_INSTITUTION and inst.quotePrefix
@@ -185,9 +186,9 @@ def test_infeasible_plan_gets_a_workbook_with_the_reason(tmp_path: Path) -> None
     result = tiny_result(tmp_path, levers__enterprise_lecturers__min_per_year=20)
     assert result.status.value == "infeasible"
     book = openpyxl.load_workbook(write_xlsx(tmp_path / "report.xlsx", result))
-    reasons = [r for r in book["Summary"].iter_rows(min_row=3, values_only=True) if r[0] == "why there is no plan"]
+    reasons = [r for r in book["Summary"].iter_rows(min_row=2, values_only=True) if r[0] == "why there is no plan"]
     assert reasons and all(r[1] for r in reasons)
-    assert book["Plan"].max_row == 2  # header only
+    assert book["Plan"].max_row == 1  # header only
 
 
 def test_a_failed_write_keeps_the_previous_workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -229,7 +230,7 @@ def test_sensitivity_sheets_show_ranges_and_the_ranking(tmp_path: Path) -> None:
     assert first["statement"].startswith(FUNDING_STATEMENT)
     assert (first["valid_from"], first["valid_to"]) == (pytest.approx(0.0), pytest.approx(300000.0))
     assert cell_of(ranking, "valid_to", "config_path", "funding.universities.per_year").number_format == YUAN
-    bought = [r[1] for r in book["Summary"].iter_rows(min_row=3, values_only=True) if r[0] == "what the next unit buys"]
+    bought = [r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True) if r[0] == "what the next unit buys"]
     assert bought[0].startswith(FUNDING_STATEMENT)
 
 
@@ -250,8 +251,8 @@ def test_report_command_writes_workbook_and_page(tmp_path: Path, capsys: pytest.
     out = capsys.readouterr().out
     assert f"wrote {xlsx}" in out and f"wrote {page}" in out
     # 48,000 yuan buys 4 lecturers and 16 graduates; the base plan's 24,000 buys 8.
-    assert "Best plan by the objective: rich (16.0 weighted compound graduates (maximised), 0.05 M yuan)." in out
-    assert "base: 8.0 fewer weighted compound graduates than rich (-50.0%), 0.02 M yuan cheaper" in out
+    assert "Best plan by the objective: rich (16.0 weighted compound graduates (maximised), 48,000 yuan)." in out
+    assert "base: 8.0 fewer weighted compound graduates than rich (-50.0%), 24,000 yuan cheaper" in out
     assert FUNDING_STATEMENT in out
     book = openpyxl.load_workbook(xlsx)
     assert header_row(book["Comparison"])[2:4] == ["base", "rich"]
@@ -270,6 +271,7 @@ def test_report_command_writes_workbook_and_page(tmp_path: Path, capsys: pytest.
         (["--html", "x.html", "--scenarios", "base,rich,base"], "base listed more than once"),
         (["--html", "x.html", "--scenarios", "base,,rich"], "expected comma-separated scenario names"),
         (["--html", "x.html", "--scenarios", "base,nope"], "no scenario 'nope'; valid scenarios: base, rich"),
+        (["--html", "x.html", "--plan", "missing.csv"], "missing.csv: plan file not found"),
     ],
 )
 def test_report_command_rejects_bad_arguments(
@@ -291,7 +293,7 @@ def test_report_of_an_infeasible_plan_is_written_and_exits_3(
     assert main(["report", str(path), "--scenarios", "base,rich", "--xlsx", str(xlsx)]) == 3
     assert "the main plan (base) is infeasible; the report says why" in capsys.readouterr().err
     book = openpyxl.load_workbook(xlsx)
-    assert any(r[0] == "why there is no plan" for r in book["Summary"].iter_rows(min_row=3, values_only=True))
+    assert any(r[0] == "why there is no plan" for r in book["Summary"].iter_rows(min_row=2, values_only=True))
     assert row_where(book["Comparison"], "measure", "status")["rich"] == "infeasible"
 
 
@@ -302,6 +304,55 @@ def test_report_command_whole_units_says_the_sensitivity_is_for_fixed_integers(
     xlsx = tmp_path / "plan.xlsx"
     assert main(["report", str(path), "--integer", "--solver", "cbc", "--xlsx", str(xlsx)]) == 0
     book = openpyxl.load_workbook(xlsx)
-    notes = [r[1] for r in book["Summary"].iter_rows(min_row=3, values_only=True) if r[0] == "note"]
+    notes = [r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True) if r[0] == "note"]
     assert any(n.startswith("integer plan: the report is for the LP with the integer decisions fixed") for n in notes)
     assert row_where(book["Plan"], "lever", "enterprise_lecturers")["units"] == 2
+
+
+def test_summary_says_what_each_sheet_holds(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(write_xlsx(tmp_path / "report.xlsx", tiny_result(tmp_path)))
+    contents = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True) if r[0].startswith("sheet ")}
+    assert list(contents) == [f"sheet {name}" for name in SHEETS if name != "Summary"]
+    assert contents["sheet Funding"] == "yuan each source pays for each lever and year"
+
+
+def test_plan_sheet_edited_by_hand_is_a_plan_evaluate_reads(tmp_path: Path) -> None:
+    # The officer halves the lecturers (2 -> 1) in the workbook: 4 graduates
+    # instead of 8, 12,000 yuan instead of 24,000.
+    config = load_config(write_tiny(tmp_path, tiny_config()))
+    path = write_xlsx(tmp_path / "report.xlsx", solve(config))
+    book = openpyxl.load_workbook(path)
+    cell_of(book["Plan"], "units", "lever", "enterprise_lecturers").value = 1
+    book.save(path)
+    evaluation = evaluate(config, path)
+    assert evaluation.feasible
+    assert evaluation.objective == pytest.approx(4.0) and evaluation.total_cost == pytest.approx(12000.0)
+    assert evaluation.gap_objective == pytest.approx(4.0)
+
+
+def test_report_command_sets_hand_made_plans_beside_the_optimised_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "keeps" buys one lecturer (12,000 yuan, 4 graduates) and keeps every
+    # limit; "breaks" buys three (36,000 yuan, 12 graduates) from 24,000 yuan
+    # of funding. rich (48,000 yuan, 16 graduates) is the best plan.
+    path = tiny_with_scenario(tmp_path)
+    files = {}
+    for name, units in (("keeps", 1), ("breaks", 3)):
+        files[name] = tmp_path / f"{name}.csv"
+        files[name].write_text(f"lever,institution,tier,year,units\nenterprise_lecturers,College,,2025,{units}\n")
+    xlsx = tmp_path / "plans.xlsx"
+    plans = ["--plan", str(files["keeps"]), "--plan", str(files["breaks"])]
+    assert main(["report", str(path), "--scenarios", "base,rich", *plans, "--xlsx", str(xlsx)]) == 0
+    out = capsys.readouterr().out
+    assert "keeps: 12.0 fewer weighted compound graduates than rich (-75.0%), 36,000 yuan cheaper" in out
+    assert "breaks: breaks 1 limit (universities funding in 2025 exceeded by 12,000 yuan" in out
+    assert "so it cannot be carried out as drawn; even with those breaches: 4.0 fewer" in out
+    sheet = openpyxl.load_workbook(xlsx)["Comparison"]
+    assert header_row(sheet)[2:6] == ["base", "rich", "keeps", "breaks"]
+    status = row_where(sheet, "measure", "status")
+    assert (status["keeps"], status["breaks"]) == ("hand-made: keeps every limit", "hand-made: breaks 1 limit")
+    assert "exceeded by 12,000 yuan" in row_where(sheet, "measure", "diagnosis")["breaks"]
+    graduates = row_where(sheet, "measure", "compound graduates, all tiers")
+    assert (graduates["keeps"], graduates["breaks"]) == (pytest.approx(4.0), pytest.approx(12.0))
+    assert graduates["change: keeps"] == pytest.approx(-4.0)  # against base, the first plan

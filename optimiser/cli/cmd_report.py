@@ -2,7 +2,8 @@
 
 The first scenario listed (default ``base``) is the main plan: its plan,
 funding, outputs, bottlenecks and sensitivity fill the report. Every listed
-scenario, the main one included, goes into the comparison.
+scenario, the main one included, goes into the comparison, and so does each
+hand-made ``--plan`` file, evaluated against the main plan's config.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ def register(sub: Any) -> None:
     )
     report.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
     report.add_argument("--integer", action="store_true", help="whole units for every lever (a MILP)")
+    report.add_argument(
+        "--plan", type=Path, action="append", default=[], metavar="PLAN",
+        help="a hand-made plan (.csv or .xlsx with the columns of plan.csv: lever, institution, tier, year, units), "
+        "evaluated against the main plan's config and added to the comparison; repeat for several",
+    )
     report.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
     report.add_argument("--xlsx", type=Path, metavar="FILE", help="write the Excel workbook here")
     report.add_argument("--debug", action="store_true", help="show a traceback on errors")
@@ -51,6 +57,7 @@ def scenario_names(text: str) -> list[str]:
 def run_report(args: argparse.Namespace) -> int:
     from ..compare import compare, plans_from_args
     from ..report.findings import next_million_lines, plan_verdict
+    from ..report.handmade import with_hand_made_plans
     from ..report.html import write_html
     from ..report.xlsx import write_xlsx
     from ..sensitivity import sensitivity
@@ -66,6 +73,9 @@ def run_report(args: argparse.Namespace) -> int:
     items = plans_from_args([args.config], names)
     comparison = compare(items, solver=args.solver, integer=True if args.integer else None)
     main_name, main = comparison.results[0]
+    if args.plan:
+        optimum = main if main.ok else None
+        comparison = with_hand_made_plans(comparison, items[0][1], args.plan, args.solver, optimum)
     report = sensitivity(main) if main.ok else None
     if args.xlsx is not None:
         write_xlsx(args.xlsx, main, report, comparison)

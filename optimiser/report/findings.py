@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 NEXT_MILLION_SHOWN = 3
 """How many ranked sensitivity statements a summary repeats."""
+VIOLATIONS_SHOWN = 3
+"""How many broken limits of a hand-made plan the verdict names."""
 
 
 def objective_words(result: Result) -> str:
@@ -33,13 +35,21 @@ def _finite(value: Any) -> bool:
 
 
 def _million(amount: float) -> str:
+    """Money in million yuan; amounts under 100,000 yuan in yuan (0.00 M would hide them)."""
+    if abs(amount) < 1e5:
+        return f"{amount:,.0f} yuan"
     return f"{amount / 1e6:,.2f} M yuan"
+
+
+def _percent(share: float) -> str:
+    return f"{share:+.2%}" if abs(share) < 1e-3 else f"{share:+.1%}"
 
 
 def plan_verdict(results: Sequence[tuple[str, Result]]) -> list[str]:
     """Which of the compared plans is best, and how far each other plan is from it.
 
-    Plans without an optimum are named with their status and left out of the
+    Plans without an optimum, and hand-made plans that break a limit (their
+    ``summary["violations"]``), are named with the reason and left out of the
     ranking. In ``max_output`` mode the plan with the most weighted graduates
     wins (ties go to the cheaper one); in ``min_cost`` mode the cheapest wins.
 
@@ -49,10 +59,15 @@ def plan_verdict(results: Sequence[tuple[str, Result]]) -> list[str]:
     """
     if not results:
         return []
-    solved = [(name, r) for name, r in results if r.ok and _finite(r.objective)]
+    broken = {name: list(r.summary.get("violations") or []) for name, r in results}
+    solved = [(name, r) for name, r in results if r.ok and _finite(r.objective) and not broken[name]]
     lines: list[str] = []
     if not solved:
-        return ["No plan has an optimum: " + ", ".join(f"{name} is {r.status.value}" for name, r in results) + "."]
+        reasons = [
+            f"{name} breaks {len(broken[name])} limits" if broken[name] else f"{name} is {r.status.value}"
+            for name, r in results
+        ]
+        return ["No plan can be carried out: " + ", ".join(reasons) + "."]
     min_cost = solved[0][1].summary.get("mode") == "min_cost"
     if min_cost:
         best_name, best = min(solved, key=lambda item: item[1].objective)
@@ -80,6 +95,18 @@ def plan_verdict(results: Sequence[tuple[str, Result]]) -> list[str]:
     for name, result in results:
         if name == best_name and result is best:
             continue
+        if broken[name]:
+            count = len(broken[name])
+            shown = "; ".join(broken[name][:VIOLATIONS_SHOWN])
+            more = f"; and {count - VIOLATIONS_SHOWN} more" if count > VIOLATIONS_SHOWN else ""
+            gap = ""
+            if _finite(result.objective):
+                gap = f"; even with those breaches: {_gap(result, best, best_name, min_cost)}"
+            lines.append(
+                f"{name}: breaks {count} limit{'s' if count != 1 else ''} ({shown}{more}), "
+                f"so it cannot be carried out as drawn{gap}."
+            )
+            continue
         if not (result.ok and _finite(result.objective)):
             lines.append(f"{name}: {result.status.value}, no plan to compare.")
             continue
@@ -101,13 +128,15 @@ def _gap(result: Result, best: Result, best_name: str, min_cost: bool) -> str:
     )
     if min_cost:
         share = cost_gap / best.total_cost if best.total_cost else math.nan
-        percent = f" ({share:+.1%})" if _finite(share) else ""
+        percent = f" ({_percent(share)})" if _finite(share) else ""
         return f"{cost} than {best_name}{percent}"
     gap = best.objective - result.objective
     if abs(gap) < 1e-6 * max(1.0, abs(best.objective)):
         return f"the same output as {best_name}, {cost}"
+    if gap < 0:  # only a plan that breaks limits can beat the best plan
+        return f"{-gap:,.1f} more weighted compound graduates than {best_name}, {cost}"
     share = -gap / best.objective if best.objective else math.nan
-    percent = f" ({share:+.1%})" if _finite(share) else ""
+    percent = f" ({_percent(share)})" if _finite(share) else ""
     rate = ""
     if cost_gap < -0.5 and gap > 0:
         rate = f" ({-cost_gap / gap:,.0f} yuan saved per weighted graduate given up)"

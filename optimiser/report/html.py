@@ -151,7 +151,8 @@ def _summary(result: Result, sensitivity: Any, comparison: Any) -> str:
         out.append(_list(million, "million"))
     rows = []
     for item, value, unit in key_figures(result):
-        rows.append(f"<tr><th>{esc(item)}</th><td class=\"n\">{esc(_number(value, unit))}</td><td>{esc(unit)}</td></tr>")
+        number = esc(_number(value, unit))
+        rows.append(f'<tr><th>{esc(item)}</th><td class="n">{number}</td><td>{esc(unit)}</td></tr>')
     out.append(f'<table class="figures">{"".join(rows)}</table>')
     notes = list(result.summary.get("notes", []))
     if sensitivity is not None and getattr(sensitivity, "note", None):
@@ -217,7 +218,9 @@ def _pivot_details(frame: pd.DataFrame, by: str, value: str, unit: str) -> str:
     table = frame.pivot_table(index=by, columns="year", values=value, aggfunc="sum", fill_value=0.0)
     head = "".join(f"<th>{esc(y)}</th>" for y in table.columns)
     body = "".join(
-        f"<tr><th>{esc(name)}</th>" + "".join(f'<td class="n">{esc(_number(float(v), unit))}</td>' for v in row) + "</tr>"
+        f"<tr><th>{esc(name)}</th>"
+        + "".join(f'<td class="n">{esc(_number(float(v), unit))}</td>' for v in row)
+        + "</tr>"
         for name, row in zip(table.index, table.to_numpy())
     )
     words = value.replace("_", "-")
@@ -261,7 +264,8 @@ def _bottleneck_map(result: Result) -> str:
     return (
         '<section id="bottlenecks"><h2>Bottleneck map</h2>'
         f"<p>Which of the \"three no\" limits output at each institution and year ({esc(words)}). "
-        "A binding \"no\" has a positive shadow price: more qualified teaching hours of that kind would raise output.</p>"
+        "A binding \"no\" has a positive shadow price: more qualified teaching hours of that kind would raise "
+        "output.</p>"
         f"{legend}<table class=\"map\"><tr><th>institution</th>{head}</tr>{''.join(rows)}</table>"
         f"{_list(bottleneck_lines(result), 'notes')}</section>"
     )
@@ -302,7 +306,8 @@ def _ranking(result: Result, sensitivity: Any) -> str:
     shown = f'<table class="ranking">{header}{rows(ranking.head(RANKING_SHOWN))}</table>'
     rest = ranking.iloc[RANKING_SHOWN:]
     more = (
-        f'<details><summary>{len(rest)} more limits</summary><table class="ranking">{header}{rows(rest)}</table></details>'
+        f'<details><summary>{len(rest)} more limits</summary>'
+        f'<table class="ranking">{header}{rows(rest)}</table></details>'
         if len(rest) else ""
     )
     return head + note + shown + more + "</section>"

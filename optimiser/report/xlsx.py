@@ -1,12 +1,14 @@
 """The Excel workbook a budget officer passes upward.
 
-One sheet per table: Summary, Plan, Funding, Outputs, Bottlenecks,
+One table per sheet: Summary, Plan, Funding, Outputs, Bottlenecks,
 Constraints, Sensitivity (constraint ranging, as in Excel's Sensitivity
 Report), Sensitivity variables, Ranking (what one more unit of each limit
-buys, in planner words) and Comparison. Every sheet has a title line saying
-what it holds and in which units, a frozen header row, an autofilter over
-its table, yuan (``#,##0``) and percent number formats and column widths that
-fit the content.
+buys, in planner words) and Comparison. Every sheet has its header on row 1
+(frozen, with an autofilter over the table), yuan (``#,##0``) and percent
+number formats and column widths that fit the content; the Summary says
+what each sheet holds and in which units. With the header on row 1 a sheet
+reads back as it is: ``pandas.read_excel(path, sheet_name="Plan")``, and the
+Plan sheet, edited, is a plan ``optimiser evaluate --plan`` accepts.
 
 Text from configs (institution, scenario, lever names) is stored as text
 cells with Excel's quote prefix, so a name such as ``=HYPERLINK(...)`` stays
@@ -63,7 +65,7 @@ CellFormat = str | Callable[[int], str]
 
 @dataclass
 class Table:
-    """A DataFrame with a title line and number formats for its columns."""
+    """A DataFrame, what it holds (``title``, listed on the Summary) and number formats for its columns."""
 
     title: str
     frame: pd.DataFrame
@@ -92,7 +94,6 @@ def workbook(result: Result, sensitivity: Any = None, comparison: Any = None) ->
     book = Workbook()
     book.remove(book.active)
     tables = {
-        "Summary": summary_table(result, sensitivity, comparison),
         "Plan": plan_table(result),
         "Funding": funding_table(result),
         "Outputs": outputs_table(result),
@@ -103,6 +104,8 @@ def workbook(result: Result, sensitivity: Any = None, comparison: Any = None) ->
         "Ranking": ranking_table(sensitivity),
         "Comparison": comparison_table(comparison),
     }
+    contents = [(name, table.title) for name, table in tables.items()]
+    tables["Summary"] = summary_table(result, sensitivity, comparison, contents)
     for name in SHEETS:
         put_table(book.create_sheet(name), tables[name])
     book.properties.title = str(result.summary.get("name") or "plan report")
@@ -168,19 +171,22 @@ def _display_width(value: Any, number_format: str | None) -> int:
 
 
 def put_table(ws: Worksheet, table: Table) -> None:
-    """Title in row 1, header in row 2 (frozen, with an autofilter), data below."""
+    """Header in row 1 (frozen, with an autofilter), data below.
+
+    The header is on the first row so that ``pandas.read_excel`` and
+    ``optimiser evaluate --plan`` read a sheet as it is; what each sheet
+    holds is said on the Summary sheet.
+    """
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     frame = table.frame
-    put(ws, 1, 1, table.title)
-    ws.cell(row=1, column=1).font = Font(bold=True, size=12)
     header_fill = PatternFill("solid", fgColor="DDE6EE")
     columns = [str(c) for c in frame.columns] or ["(empty)"]
     widths = [len(c) + 3 for c in columns]
     for j, name in enumerate(columns, start=1):
-        put(ws, 2, j, name)
-        cell = ws.cell(row=2, column=j)
+        put(ws, 1, j, name)
+        cell = ws.cell(row=1, column=j)
         cell.font = Font(bold=True)
         cell.fill = header_fill
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -188,22 +194,24 @@ def put_table(ws: Worksheet, table: Table) -> None:
         fmt = table.formats.get(str(column))
         for i, value in enumerate(frame.iloc[:, j - 1].tolist()):
             number_format = fmt(i) if callable(fmt) else fmt
-            put(ws, i + 3, j, value, number_format)
+            put(ws, i + 2, j, value, number_format)
             if str(column) in table.wrap:
-                ws.cell(row=i + 3, column=j).alignment = wrap
+                ws.cell(row=i + 2, column=j).alignment = wrap
             widths[j - 1] = max(widths[j - 1], _display_width(cell_value(value), number_format) + 2)
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
-    last_row = max(2, len(frame) + 2)
-    ws.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{last_row}"
-    ws.freeze_panes = "A3"
+    last_row = max(1, len(frame) + 1)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
+    ws.freeze_panes = "A2"
 
 
 # ----------------------------------------------------------------- sheets
 
 
-def summary_table(result: Result, sensitivity: Any = None, comparison: Any = None) -> Table:
-    """Findings first (verdict, next million, bottlenecks), then the key figures."""
+def summary_table(
+    result: Result, sensitivity: Any = None, comparison: Any = None, contents: Sequence[tuple[str, str]] = ()
+) -> Table:
+    """Findings first (verdict, next million, bottlenecks), then the key figures, then what each sheet holds."""
     rows: list[tuple[str, str, Any, str]] = []
     results = list(getattr(comparison, "results", []) or [])
     for line in plan_verdict(results):
@@ -222,23 +230,23 @@ def summary_table(result: Result, sensitivity: Any = None, comparison: Any = Non
         rows.append(("note", str(sensitivity.note), None, ""))
     for warning in result.summary.get("warnings", []):
         rows.append(("warning", str(warning), None, ""))
+    for name, title in contents:
+        rows.append(("sheet " + name, title, None, ""))
     frame = pd.DataFrame(rows, columns=["section", "finding", "value", "unit"])
     units = frame["unit"].tolist()
     formats: dict[str, CellFormat] = {"value": lambda i: {"yuan": YUAN, "share": PERCENT}.get(units[i], COUNT)}
-    s = result.summary
-    title = f"{s.get('name')}: scenario {s.get('scenario')}, {result.status.value} ({s.get('solver')})"
-    return Table(title, frame, formats, wrap=("finding",))
+    return Table("the findings, the key figures and what each sheet holds", frame, formats, wrap=("finding",))
 
 
 def plan_table(result: Result) -> Table:
     return Table(
-        "Plan: units of each lever started per institution, tier (subsidies) and year; cost in yuan over the horizon",
+        "units of each lever started per institution, tier (subsidies) and year; cost in yuan over the horizon",
         result.plan, {"units": UNITS, "cost": YUAN},
     )
 
 
 def funding_table(result: Result) -> Table:
-    return Table("Funding: yuan each source pays for each lever and year", result.funding, {"amount": YUAN})
+    return Table("yuan each source pays for each lever and year", result.funding, {"amount": YUAN})
 
 
 def outputs_table(result: Result) -> Table:
@@ -246,14 +254,14 @@ def outputs_table(result: Result) -> Table:
     total = frame["compound"] + frame["single_skill"]
     frame["compound_share"] = (frame["compound"] / total.where(total > 0)).astype(float)
     return Table(
-        "Outputs: students enrolled, compound and single-skill graduates per year; compound share of graduates",
+        "students enrolled, compound and single-skill graduates per year; compound share of graduates",
         frame, {"enrolled": COUNT, "compound": COUNT, "single_skill": COUNT, "compound_share": PERCENT},
     )
 
 
 def bottlenecks_table(result: Result) -> Table:
     return Table(
-        "Bottlenecks: which \"no\" binds at each institution and year (shadow prices in objective units per hour)",
+        "which \"no\" binds at each institution and year (shadow prices in objective units per hour)",
         result.bottlenecks,
         {"knowledge_price": PRICE, "practice_price": PRICE, "training_price": PRICE},
     )
@@ -267,14 +275,14 @@ def constraints_table(result: Result) -> Table:
         return YUAN if kinds[i] in MONEY_KINDS else UNITS
 
     return Table(
-        "Constraints: limit, activity and slack in planner units (yuan for funding rows); "
+        "limit, activity and slack in planner units (yuan for funding rows); "
         "shadow price = change in the objective per unit increase of the limit",
         frame, {"limit": amount, "activity": amount, "slack": amount, "shadow_price": GENERAL},
     )
 
 
-def _missing(title: str, why: str) -> Table:
-    return Table(f"{title}: {why}", pd.DataFrame({"note": [why]}))
+def _missing(why: str) -> Table:
+    return Table(why, pd.DataFrame({"note": [why]}))
 
 
 SENSITIVITY_MISSING = "no sensitivity report (made only for a plan with an optimum)"
@@ -282,13 +290,12 @@ SENSITIVITY_MISSING = "no sensitivity report (made only for a plan with an optim
 
 def sensitivity_constraints_table(sensitivity: Any) -> Table:
     if sensitivity is None:
-        return _missing("Sensitivity", SENSITIVITY_MISSING)
+        return _missing(SENSITIVITY_MISSING)
     frame = sensitivity.constraints
     scales = _row_formats(frame)
-    note = f" {sensitivity.note}" if getattr(sensitivity, "note", "") else ""
     return Table(
-        "Sensitivity (constraints): final value, shadow price, right-hand side and its allowable increase "
-        f"and decrease, in planner units (yuan for funding rows); 'unlimited' has no bound.{note}",
+        "Excel's Sensitivity Report for constraints: final value, shadow price, right-hand side and its "
+        "allowable increase and decrease, in planner units (yuan for funding rows); 'unlimited' has no bound",
         frame,
         {"final_value": scales, "rhs": scales, "allowable_increase": scales, "allowable_decrease": scales,
          "shadow_price": GENERAL},
@@ -308,10 +315,10 @@ def _row_formats(frame: pd.DataFrame) -> Callable[[int], str]:
 
 def sensitivity_variables_table(sensitivity: Any) -> Table:
     if sensitivity is None:
-        return _missing("Sensitivity variables", SENSITIVITY_MISSING)
+        return _missing(SENSITIVITY_MISSING)
     return Table(
-        "Sensitivity (decision variables): final value, reduced cost, objective coefficient and its allowable "
-        "increase and decrease; 'unlimited' has no bound",
+        "Excel's Sensitivity Report for decision variables: final value, reduced cost, objective coefficient "
+        "and its allowable increase and decrease; 'unlimited' has no bound",
         sensitivity.variables,
         {"final_value": UNITS, "reduced_cost": GENERAL, "objective_coefficient": GENERAL,
          "allowable_increase": GENERAL, "allowable_decrease": GENERAL},
@@ -320,10 +327,10 @@ def sensitivity_variables_table(sensitivity: Any) -> Table:
 
 def ranking_table(sensitivity: Any) -> Table:
     if sensitivity is None:
-        return _missing("Ranking", SENSITIVITY_MISSING)
+        return _missing(SENSITIVITY_MISSING)
     frame = sensitivity.ranking
     return Table(
-        "Ranking: what one more unit of each binding limit buys (or costs), in planner words, and the range "
+        "what one more unit of each binding limit buys (or costs), in planner words, and the range "
         "of the limit over which that rate holds",
         frame,
         {"value_per_unit": GENERAL, "valid_from": _row_formats(frame), "valid_to": _row_formats(frame)},
@@ -334,7 +341,7 @@ def ranking_table(sensitivity: Any) -> Table:
 def comparison_table(comparison: Any) -> Table:
     """Inputs that differ, then one column per plan and its change against the first plan."""
     if comparison is None:
-        return _missing("Comparison", "no comparison was asked for")
+        return _missing("no comparison was asked for")
     frame, units = comparison_frame(comparison)
     plans = [str(c) for c in comparison.table.columns]
 
@@ -347,6 +354,6 @@ def comparison_table(comparison: Any) -> Table:
             formats[str(column)] = PERCENT if str(column).startswith("change %: ") and j >= 2 + len(plans) else by_unit
     first = plans[0] if plans else "the first plan"
     return Table(
-        f"Comparison: plans side by side (inputs that differ first); changes are against {first}",
+        f"plans side by side (inputs that differ first); changes are against {first}",
         frame, formats, wrap=[str(c) for c in frame.columns[2:2 + len(plans)]],
     )
