@@ -163,7 +163,7 @@ def test_names_from_configs_are_escaped(
     assert institutions[1:] == [EVIL_INSTITUTION, SCRIPT_NAME, "Research universities"]
     assert "scenario +evil" in page.locator("header .meta").text_content()
     legend = page.locator('[data-chart="spend-by-lever"] svg').text_content()
-    assert "@lecturers" in legend
+    assert "@lecturers" in legend and "$secondments$" in legend
 
 
 def test_a_plan_without_optimum_shows_why_and_no_charts(
@@ -177,3 +177,26 @@ def test_a_plan_without_optimum_shows_why_and_no_charts(
     assert "This plan has no optimum (infeasible)" in page.locator("#summary").text_content()
     assert page.locator("#summary .nomin li").count() == len(result.diagnosis) > 0
     assert loaded.errors == [] and loaded.requests == [loaded.url]
+
+
+def test_charts_draw_on_the_axes_given_and_svgs_share_no_ids(tmp_path: Path) -> None:
+    import re
+
+    from matplotlib.figure import Figure
+
+    from optimiser.report.charts import plot_output_by_tier, plot_spend_by_lever, svg_of
+
+    # Tiny config: 24,000 yuan on lecturers in 2025; 92 single-skill graduates.
+    result = tiny_result(tmp_path)
+    ax = Figure().subplots()
+    assert plot_spend_by_lever(result, ax=ax) is ax
+    assert [bar.get_height() for bar in ax.patches] == [pytest.approx(0.024)]
+    assert ax.get_ylabel() == "spend (million yuan)"
+    single = plot_output_by_tier(result, kind="single_skill")
+    assert [bar.get_height() for bar in single.patches] == [pytest.approx(92.0)]
+    with pytest.raises(ValueError, match="kind must be 'compound' or 'single_skill', got 'both'"):
+        plot_output_by_tier(result, kind="both")
+    first, second = svg_of(ax, prefix="one"), svg_of(single, prefix="two")
+    ids = [set(re.findall(r'\bid="([^"]+)"', svg)) for svg in (first, second)]
+    assert ids[0] and ids[1] and not ids[0] & ids[1]
+    assert first.startswith("<svg") and "<?xml" not in first

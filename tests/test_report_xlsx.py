@@ -33,13 +33,14 @@ def tiny_result(tmp_path: Path, **changes: Any):  # type: ignore[no-untyped-def]
 
 
 def evil_config(copy_config: Callable[[str], Path]) -> Path:
-    """The Zhejiang config with an institution, a lever and a scenario named like formulas."""
+    """The Zhejiang config with institutions, levers and a scenario named like formulas, markup or mathtext."""
     path = copy_config("zhejiang.yaml")
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     raw["institutions"][0]["name"] = EVIL_INSTITUTION
     raw["institutions"][1]["name"] = "<script>alert(1)</script>"
     raw["levers"]["tuition_subsidies"]["institutions"] = [EVIL_INSTITUTION, "<script>alert(1)</script>"]
     raw["levers"]["@lecturers"] = raw["levers"].pop("enterprise_lecturers")
+    raw["levers"]["$secondments$"] = raw["levers"].pop("secondments")  # mathtext, if a chart took it as is
     for source in raw["funding"].values():
         if isinstance(source["funds"], list):
             source["funds"] = ["@lecturers" if f == "enterprise_lecturers" else f for f in source["funds"]]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from ..results import Result
 
-FIGURE_SIZE = (7.5, 3.6)
+FIGURE_SIZE = (6.0, 3.3)
 """Inches; the HTML page scales the SVG to the column width."""
 
 COLOURS = ["#1f5f8b", "#e07b39", "#3a9d5d", "#c23b4e", "#7d5ba6", "#8c6d31", "#d4a017", "#4f7f9e"]
