@@ -114,7 +114,9 @@ def test_tradeoffs_notebook(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
 @pytest.mark.parametrize("script", ["01_zhejiang_walkthrough.py", "02_tradeoffs_and_uncertainty.py"])
 def test_scripts_run_from_the_repository_root(script: str, tmp_path: Path) -> None:
     env = {**os.environ, "OPTIMISER_EXAMPLES_OUT": str(tmp_path), "OPTIMISER_EXAMPLES_DRAWS": "8", "MPLBACKEND": "Agg"}
-    done = subprocess.run([sys.executable, str(EXAMPLES / script)], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / script)], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     numbers = json.loads(done.stdout.strip().splitlines()[-1])
     assert numbers["objective" if script.startswith("01") else "optimum"] > 30000

@@ -208,9 +208,9 @@ def test_dask_cluster_gives_the_same_table() -> None:
     distributed = pytest.importorskip("dask.distributed")
     config = load_config(UNCERTAIN)
     here = monte_carlo(config, draws=16, seed=2)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            remote = monte_carlo(config, draws=16, seed=2, executor=client)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        remote = monte_carlo(config, draws=16, seed=2, executor=client)
     pd.testing.assert_frame_equal(here.draws, remote.draws, check_exact=True)
 
 

@@ -12,17 +12,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.collections import PolyCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
 
-from optimiser import load_config, plots, solve  # noqa: E402
-from optimiser.analysis import frontier, pareto  # noqa: E402
-from optimiser.analysis.montecarlo import monte_carlo  # noqa: E402
-from optimiser.sensitivity import sensitivity  # noqa: E402
+from optimiser import load_config, plots, solve
+from optimiser.analysis import frontier, pareto
+from optimiser.analysis.montecarlo import monte_carlo
+from optimiser.sensitivity import sensitivity
 
 ROOT = Path(__file__).resolve().parents[1]
 

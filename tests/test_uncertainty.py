@@ -62,8 +62,8 @@ CASES = [
     ({"teacher_groups.academic.hours": {"dist": "lognormal", "median": 300, "sigma": 0.1, "low": 1000}},
      r"low/high keep almost none of the lognormal distribution"),
     ({"courses.practice.class_size": {"dist": "uniform", "low": -1, "high": 2}},
-     r"uniform\(low=-1, high=2\) can draw -1, which the config does not accept here: "
-     r"expected a positive number of students, got -1\.0; narrow the distribution"),
+     (r"uniform\(low=-1, high=2\) can draw -1, which the config does not accept here: "
+      r"expected a positive number of students, got -1\.0; narrow the distribution")),
     ({"tiers.basic.duration": {"dist": "uniform", "low": 1, "high": 3}},
      r"can draw 1\.62832, .*\(not a whole number\); draws are fractional, so a value that must be whole cannot be uncertain"),
 ]

@@ -340,4 +340,4 @@ def _failed(status: str, n_measures: int) -> DrawOutcome:
     return DrawOutcome(status, math.nan, math.nan, np.full(n_measures, math.nan))
 
 
-__all__ = ["ArraySolver", "DrawOutcome", "ELASTIC_FOR_PLANS", "MONEY_KINDS"]
+__all__ = ["ELASTIC_FOR_PLANS", "MONEY_KINDS", "ArraySolver", "DrawOutcome"]

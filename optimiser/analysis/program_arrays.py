@@ -91,7 +91,7 @@ class ProgramArrays:
 
     def with_flat(self, data: np.ndarray) -> ProgramArrays:
         """A copy whose numbers are ``data`` (same layout, same shape)."""
-        parts: dict[str, np.ndarray] = {}
+        parts: dict[str, Any] = {}
         start = 0
         for name, length in self.layout():
             parts[name] = data[start:start + length]

@@ -70,7 +70,7 @@ class Uncertain:
     --------
     >>> spec = Uncertain("levers.tuition_subsidies.induced_intake", "triangular",
     ...                  {"low": 0.15, "mode": 0.3, "high": 0.5})
-    >>> [round(v, 4) for v in spec.quantile(np.array([0.0, 0.4375, 1.0]))]
+    >>> spec.quantile(np.array([0.0, 3 / 7, 1.0])).round(4).tolist()  # F(mode) = 0.15 / 0.35 = 3/7
     [0.15, 0.3, 0.5]
     """
 
