@@ -298,16 +298,23 @@ def test_report_of_an_infeasible_plan_is_written_and_exits_3(
     assert row_where(book["Comparison"], "measure", "status")["rich"] == "infeasible"
 
 
-def test_report_command_whole_units_says_the_sensitivity_is_for_fixed_integers(
+def test_report_command_whole_units_shows_lp_bound_gap_and_fixed_integer_note(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tiny_with_scenario(tmp_path)
+    # 30,000 yuan: 2.5 lecturers and 10 graduates in fractional units, but
+    # whole lecturers stop at 2 and 8 graduates: a gap of 2 / 10 = 20%.
+    path = tiny_with_scenario(tmp_path, funding__universities__per_year=30000)
     xlsx = tmp_path / "plan.xlsx"
     assert main(["report", str(path), "--integer", "--solver", "cbc", "--xlsx", str(xlsx)]) == 0
     book = openpyxl.load_workbook(xlsx)
-    notes = [r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True) if r[0] == "note"]
+    summary = book["Summary"]
+    notes = [r[1] for r in summary.iter_rows(min_row=2, values_only=True) if r[0] == "note"]
     assert any(n.startswith("integer plan: the report is for the LP with the integer decisions fixed") for n in notes)
     assert row_where(book["Plan"], "lever", "enterprise_lecturers")["units"] == 2
+    assert cell_of(summary, "value", "finding", "objective: weighted compound graduates (maximised)").value == pytest.approx(8)
+    assert cell_of(summary, "value", "finding", "LP bound (the same plan in fractional units)").value == pytest.approx(10)
+    gap = cell_of(summary, "value", "finding", "integrality gap (whole units against the LP bound)")
+    assert gap.value == pytest.approx(0.2) and gap.number_format == PERCENT
 
 
 def test_summary_says_what_each_sheet_holds(tmp_path: Path) -> None:

@@ -157,6 +157,12 @@ def key_figures(result: Result) -> list[tuple[str, Any, str]]:
         return rows
     unit = "yuan" if s.get("mode") == "min_cost" else "weighted graduates"
     rows.append(("objective: " + objective_words(result), float(result.objective), unit))
+    bound = s.get("lp_bound")
+    if isinstance(bound, (int, float)) and math.isfinite(bound):
+        rows.append(("LP bound (the same plan in fractional units)", float(bound), unit))
+        gap = s.get("integrality_gap")
+        if isinstance(gap, (int, float)) and math.isfinite(gap):
+            rows.append(("integrality gap (whole units against the LP bound)", float(gap), "share"))
     rows.append(("total cost", float(result.total_cost), "yuan"))
     compound = float(result.outputs["compound"].sum()) if not result.outputs.empty else 0.0
     single = float(result.outputs["single_skill"].sum()) if not result.outputs.empty else 0.0
