@@ -36,6 +36,9 @@ class Backend(Protocol):
     def add_floor(self, terms: Terms, lower: float) -> None: ...
     def drop_floor(self) -> None: ...
     def fix_integers(self) -> None: ...
+    def set_time_limit(self, seconds: float | None) -> None: ...
+    def has_solution(self) -> bool: ...
+    def column_bounds(self) -> tuple[np.ndarray, np.ndarray]: ...
     def values(self) -> np.ndarray: ...
     def row_activity(self) -> np.ndarray: ...
     def duals(self) -> np.ndarray: ...
@@ -62,6 +65,7 @@ class HighsBackend:
         self._load(model)
         self.columns = self.form.columns
         self._floor = False
+        self._start: np.ndarray | None = None
 
     def _load(self, model: Model) -> None:
         hs = self._hs
@@ -93,6 +97,13 @@ class HighsBackend:
             costs[var.col] += coef
         self.highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
         self.highs.changeObjectiveSense(hs.ObjSense.kMaximize if sense == "max" else hs.ObjSense.kMinimize)
+        if self._start is not None:
+            # An integer plan that meets the floor: the tie-break starts from it
+            # (set after the objective changes, which clear any start).
+            start = hs.HighsSolution()
+            start.col_value = list(self._start)
+            start.value_valid = True
+            self.highs.setSolution(start)
         self.highs.run()
         status = self.highs.getModelStatus()
         if status == hs.HighsModelStatus.kUnboundedOrInfeasible:
@@ -115,6 +126,8 @@ class HighsBackend:
     def add_floor(self, terms: Terms, lower: float) -> None:
         index = np.array([var.col for var in terms], dtype=np.int32)
         value = np.array(list(terms.values()), dtype=float)
+        if self.integer.any():
+            self._start = self.values()
         self.highs.addRow(lower, self._hs.kHighsInf, len(index), index, value)
         self._floor = True
         # The optimal basis stays primal feasible under the new objective and
@@ -127,7 +140,21 @@ class HighsBackend:
         if self._floor:
             self.highs.deleteRows(1, np.array([self.n_rows], dtype=np.int32))
             self._floor = False
+        self._start = None
         self.highs.setOptionValue("simplex_strategy", 1)
+
+    def set_time_limit(self, seconds: float | None) -> None:
+        self.highs.setOptionValue("time_limit", float(seconds) if seconds is not None else self._hs.kHighsInf)
+
+    def has_solution(self) -> bool:
+        return bool(self.highs.getInfo().primal_solution_status == 2)
+
+    def column_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        lp = self.highs.getLp()
+        inf = self._hs.kHighsInf
+        lower = np.asarray(lp.col_lower_, dtype=float)
+        upper = np.asarray(lp.col_upper_, dtype=float)
+        return np.where(lower <= -inf, -np.inf, lower), np.where(upper >= inf, np.inf, upper)
 
     def fix_integers(self) -> None:
         hs = self._hs
@@ -172,7 +199,10 @@ class CbcBackend:
     def solve(self, objective: Terms, sense: Sense) -> Status:
         self.problem.sense = pulp.LpMaximize if sense == "max" else pulp.LpMinimize
         self.problem.setObjective(pulp.LpAffineExpression(objective))
-        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=self.time_limit, threads=self.threads, mip=not self._relaxed)
+        warm = self._floor is not None and not self._relaxed
+        solver = pulp.PULP_CBC_CMD(
+            msg=False, timeLimit=self.time_limit, threads=self.threads, mip=not self._relaxed, warmStart=warm
+        )
         try:
             with quiet_stdout():
                 code = self.problem.solve(solver)
@@ -196,6 +226,17 @@ class CbcBackend:
         if self._floor is not None:
             del self.problem.constraints["tie_break_floor"]
             self._floor = None
+
+    def set_time_limit(self, seconds: float | None) -> None:
+        self.time_limit = seconds
+
+    def has_solution(self) -> bool:
+        return all(var.varValue is not None for var in self.columns[:1])
+
+    def column_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        lower = np.array([v.lowBound if v.lowBound is not None else -np.inf for v in self.columns], dtype=float)
+        upper = np.array([v.upBound if v.upBound is not None else np.inf for v in self.columns], dtype=float)
+        return lower, upper
 
     def fix_integers(self) -> None:
         for var in self.columns:

@@ -61,6 +61,11 @@ def canonical_duals(
     at_lower = np.isfinite(form.row_lower) & (np.abs(activity - form.row_lower) <= ROW_TOL * scale_r)
     equality = np.isfinite(form.row_lower) & np.isfinite(form.row_upper) & (form.row_lower == form.row_upper)
     tight = at_upper | at_lower | equality
+    # Columns fixed at a value (integer decisions after a MILP, a given plan)
+    # price nothing: a row that only holds fixed columns has no rate.
+    fixed_col = np.isfinite(form.col_lower) & (form.col_lower == form.col_upper)
+    free_terms = abs(form.a) @ (~fixed_col).astype(float)
+    tight &= free_terms > 0
     rows = np.flatnonzero(tight)
     if len(rows) == 0:
         return np.zeros(n_rows), np.zeros(n_rows)
@@ -95,24 +100,41 @@ def canonical_duals(
         lower[ub_k] = c[ub_k]
     lower[in_k] = c[in_k]
     upper[in_k] = c[in_k]
-    face = _FaceLP(at.tocsc(), lower, upper, y_lower, y_upper, solver)
-    point = face.solve(sign * face_weights(n_rows)[rows])
+    # The weighted L1 norm of the duals is bounded below on the face, so the
+    # choice exists even where the face is unbounded (fixed decisions); free
+    # duals (equality rows) are split into positive and negative parts.
+    free = np.flatnonzero(np.isinf(y_lower) & np.isinf(y_upper))
+    at_full = sp.hstack([at, -at[:, free]]).tocsc()
+    col_lo = np.concatenate([np.where(np.isinf(y_lower) & np.isinf(y_upper), 0.0, y_lower), np.zeros(len(free))])
+    col_hi = np.concatenate([y_upper, np.full(len(free), np.inf)])
+    weights = face_weights(n_rows)[rows]
+    direction = np.where(y_upper <= 0.0, -1.0, 1.0)
+    face = _FaceLP(at_full, lower, upper, col_lo, col_hi, solver)
+    point = face.solve(np.concatenate([weights * direction, weights[free]]))
     if point is None:
         return None
+    values = point[: len(rows)].copy()
+    values[free] -= point[len(rows):]
     full = np.zeros(n_rows)
-    full[rows] = point
+    full[rows] = values
     rates = full.copy()
-    # For the limits a planner sets, the exact rate for an increase: the
-    # extreme value of that one dual over the face.
+    # For the limits flagged, the exact rate for an increase: the extreme
+    # value of that one dual over the face (smallest for a maximum, largest
+    # for a minimum); where it is unbounded the point's value stays.
     if exact is not None:
-        for k in np.flatnonzero(exact[rows]):
-            if y_lower[k] == y_upper[k]:
+        position = {row: k for k, row in enumerate(rows)}
+        negative = {k: len(rows) + j for j, k in enumerate(free)}
+        for row in np.flatnonzero(exact):
+            k = position.get(row)
+            if k is None or y_lower[k] == y_upper[k]:
                 continue
-            unit = np.zeros(len(rows))
+            unit = np.zeros(len(point))
             unit[k] = sign
+            if k in negative:
+                unit[negative[k]] = -sign
             extreme = face.solve(unit)
             if extreme is not None:
-                rates[rows[k]] = extreme[k]
+                rates[row] = extreme[k] - (extreme[negative[k]] if k in negative else 0.0)
     return full, rates
 
 

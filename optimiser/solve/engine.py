@@ -13,6 +13,7 @@ The sequence, whatever the solver:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ get the exact rate for an increase even at a degenerate optimum."""
 from .status import Status
 
 TIE_BREAK_TOLERANCE = 1e-7
+MIP_TIE_BREAK_SECONDS = 3.0
+MIP_TIE_BREAK_FACTOR = 3.0
 
 
 @dataclass
@@ -66,6 +69,7 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
     sense = "min" if min_cost else "max"
     mip = model.is_mip
     status = backend.solve(primary, sense)
+    primary_seconds = time.perf_counter() - started
     solution = Solution(status=status, solver=backend.name, mip=mip, backend=backend)
     if status is not Status.OPTIMAL:
         solution.solve_seconds = time.perf_counter() - started
@@ -76,8 +80,20 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
         _record_duals(solution, model, backend, primary, sense)
     if not min_cost and model.config.objective.tie_break:
         backend.add_floor(primary, objective * (1.0 - TIE_BREAK_TOLERANCE) if objective > 0 else objective)
-        if backend.solve(model.cost, "min") is Status.OPTIMAL:
+        if mip:
+            # Proving an integer plan the cheapest can take far longer than
+            # finding it; the tie-break gets a bounded share of the time.
+            allowed = max(MIP_TIE_BREAK_SECONDS, MIP_TIE_BREAK_FACTOR * primary_seconds)
+            backend.set_time_limit(min(allowed, time_limit) if time_limit else allowed)
+        tie = backend.solve(model.cost, "min")
+        if tie is Status.OPTIMAL:
             solution.tie_break_applied = True
+        elif tie is Status.TIME_LIMIT and backend.has_solution():
+            solution.tie_break_applied = True
+            solution.notes.append(
+                "the cheapest-plan tie-break stopped at its time limit: the plan keeps the optimal output "
+                "but a cheaper plan with the same output may exist"
+            )
         else:
             solution.notes.append("the cheapest-plan tie-break did not solve; the plan is the first optimum found")
             backend.drop_floor()
@@ -85,6 +101,7 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
     solution.values = backend.values()
     solution.activity = backend.row_activity()
     if mip:
+        backend.set_time_limit(time_limit)
         backend.drop_floor()
         backend.fix_integers()
         if backend.solve(primary, sense) is Status.OPTIMAL:
@@ -100,6 +117,9 @@ def _record_duals(solution: Solution, model: Model, backend: Backend, primary: d
     """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`)."""
     point = rates = backend.duals()
     form = getattr(backend, "form", None) or matrix_form(model)
+    # Bounds as they are now: integer decisions may have been fixed.
+    lower, upper = backend.column_bounds()
+    form = dataclasses.replace(form, col_lower=lower, col_upper=upper)
     exact = np.array([info.kind in PLANNER_LIMITS and info.institution is None for info in model.book.rows], dtype=bool)
     canonical = canonical_duals(
         form, form.costs(primary), sense, backend.values(), backend.row_activity(), backend.name, exact
