@@ -7,28 +7,31 @@ import os
 import sys
 from collections.abc import Iterator
 
+STDOUT_FD = 1
+
 
 @contextlib.contextmanager
 def quiet_stdout() -> Iterator[None]:
     """Send file descriptor 1 to /dev/null while the block runs.
 
     HiGHS prints its banner from C++ when a solver object is created, below
-    Python's ``sys.stdout``; ``--json`` promises nothing but JSON on stdout.
+    Python's ``sys.stdout``: ``--json`` promises nothing but JSON on stdout,
+    and a notebook kernel forwards descriptor 1 into cell output. The
+    descriptor itself is redirected, whatever ``sys.stdout`` is.
     """
     try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, ValueError, OSError):
-        # stdout is not a real file (a notebook, a captured stream): C-level
-        # output cannot reach it anyway.
+        saved = os.dup(STDOUT_FD)
+    except OSError:  # no descriptor 1 at all: nothing can be printed there
         yield
         return
-    sys.stdout.flush()
-    saved = os.dup(fd)
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
     try:
         with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), fd)
+            os.dup2(devnull.fileno(), STDOUT_FD)
             yield
     finally:
-        sys.stdout.flush()
-        os.dup2(saved, fd)
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+        os.dup2(saved, STDOUT_FD)
         os.close(saved)
