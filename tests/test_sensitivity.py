@@ -294,6 +294,26 @@ def test_milp_report_is_for_the_fixed_lp() -> None:
     assert (levers["allowable_increase"] == math.inf).all()
 
 
+def test_milp_limit_pinned_both_ways_has_no_price(write_config: Callable[[str, str], Path]) -> None:
+    # Whole lecturers: two use all 24,000 yuan; training bases (useless here) stay at zero, so the money
+    # row for them can move neither up (no funding left) nor down (money paid cannot be negative).
+    path = write_config(
+        HAND.replace("RATIO", "0.25").replace(
+            "enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}",
+            "enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}\n"
+            "      training_bases: {kind: build, capex: 5000}",
+        ),
+        "hand_bases.yaml",
+    )
+    report = sensitivity(solve(load_config(path), integer=True))
+    assert "cannot move either way" in report.note and MILP_NOTE in report.note
+    money = row(report, "levers.training_bases", 2026)
+    assert math.isnan(money["shadow_price"])
+    assert (money["allowable_increase"], money["allowable_decrease"]) == (0.0, 0.0)
+    assert json.loads(json.dumps(report.to_dict()))["constraints"][money.name]["shadow_price"] is None
+    assert row(report, "funding.government.per_year", 2026)["shadow_price"] == pytest.approx(0.0)
+
+
 # -- command line ---------------------------------------------------------------
 
 def test_cli_json_is_one_object(capsys: pytest.CaptureFixture[str]) -> None:

@@ -97,6 +97,12 @@ def _notes(
             "returned another one (see the solve's constraints table); this report quotes, for every limit, "
             "the rate for raising it, the same whatever the solver."
         )
+    pinned = int(np.isnan(prices).sum())
+    if pinned:
+        notes.append(
+            f"{pinned} limit(s) cannot move either way while the fixed decisions stay as they are; "
+            "they have no shadow price (left empty)."
+        )
     levers = np.array([c[0] for c in columns if c[1]], dtype=int)
     if len(levers):
         gap = float(np.max(np.abs(plan[levers] - result.solution.values[levers])))

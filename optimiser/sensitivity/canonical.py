@@ -21,6 +21,7 @@ Everything else in :mod:`optimiser.sensitivity` reads the arrays kept here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -139,7 +140,7 @@ def canonical_lp(model: Model, plan_values: np.ndarray | None = None) -> Canonic
     row_lower = np.asarray(lp.row_lower_, dtype=float).copy()
     row_upper = np.asarray(lp.row_upper_, dtype=float).copy()
     if not min_cost and model.config.objective.tie_break:
-        plan = _cheapest_on_face(highs, plan, duals, reduced, matrix @ plan, model, (col_lower, col_upper, row_lower, row_upper))
+        plan = _cheapest_on_face(highs, model, plan, duals, reduced, (row_lower, row_upper))
     return CanonicalLP(
         matrix=matrix, cost=cost, sign=sign, col_lower=col_lower, col_upper=col_upper,
         row_lower=row_lower, row_upper=row_upper, objective=objective, plan=plan,
@@ -148,13 +149,12 @@ def canonical_lp(model: Model, plan_values: np.ndarray | None = None) -> Canonic
 
 
 def _cheapest_on_face(
-    highs: object,
+    highs: Any,
+    model: Model,
     plan: np.ndarray,
     duals: np.ndarray,
     reduced: np.ndarray,
-    activity: np.ndarray,
-    model: Model,
-    bounds: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    row_limits: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
     """The cheapest plan among those with the optimal output, found exactly.
 
@@ -164,27 +164,26 @@ def _cheapest_on_face(
     """
     import highspy
 
-    col_lower, col_upper, row_lower, row_upper = bounds
+    row_lower, row_upper = row_limits
     hold_cols = np.flatnonzero(np.abs(reduced) > ZERO_DUAL).astype(np.int32)
     if len(hold_cols):
-        highs.changeColsBounds(len(hold_cols), hold_cols, plan[hold_cols], plan[hold_cols])  # type: ignore[attr-defined]
-    hold_rows = np.flatnonzero(np.abs(duals) > ZERO_DUAL)
-    for r in hold_rows:
+        highs.changeColsBounds(len(hold_cols), hold_cols, plan[hold_cols], plan[hold_cols])
+    for r in np.flatnonzero(np.abs(duals) > ZERO_DUAL):
         limit = row_upper[r] if duals[r] > 0 else row_lower[r]
-        highs.changeRowBounds(int(r), float(limit), float(limit))  # type: ignore[attr-defined]
+        highs.changeRowBounds(int(r), float(limit), float(limit))
     n = len(plan)
-    cheap = -terms_vector(model.cost, n)
-    highs.changeColsCost(n, np.arange(n, dtype=np.int32), cheap)  # type: ignore[attr-defined]
-    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)  # type: ignore[attr-defined]
-    _run(highs, "the cheapest-plan step of the sensitivity report")
-    return np.asarray(highs.getSolution().col_value, dtype=float)  # type: ignore[attr-defined]
+    highs.changeColsCost(n, np.arange(n, dtype=np.int32), -terms_vector(model.cost, n))
+    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    _run(highs, "the cheapest-plan step")
+    return np.asarray(highs.getSolution().col_value, dtype=float)
 
 
-def _run(highs: object, what: str) -> None:
+def _run(highs: Any, what: str) -> None:
     import highspy
 
-    highs.run()  # type: ignore[attr-defined]
-    status = highs.getModelStatus()  # type: ignore[attr-defined]
+    highs.run()
+    status = highs.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
-        text = highs.modelStatusToString(status)  # type: ignore[attr-defined]
-        raise SolverError(f"HiGHS could not re-solve {what} for the sensitivity report ({text})")
+        raise SolverError(
+            f"HiGHS could not re-solve {what} for the sensitivity report ({highs.modelStatusToString(status)})"
+        )

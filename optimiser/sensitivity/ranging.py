@@ -62,7 +62,16 @@ def _highs() -> Any:
         highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("presolve", "off")
+    # Each LP here starts from a primal feasible basis with a new objective: primal simplex's case.
+    highs.setOptionValue("simplex_strategy", 4)
     return highs
+
+
+def _pass(highs: Any, model: Any) -> None:
+    import highspy
+
+    if highs.passModel(model) == highspy.HighsStatus.kError:
+        raise SolverError("HiGHS rejected an LP built for the sensitivity report")
 
 
 class DualFace:
@@ -104,7 +113,7 @@ class DualFace:
         model.a_matrix_.index_ = csr.indices.astype(np.int32)
         model.a_matrix_.value_ = csr.data.astype(float)
         self.highs = _highs()
-        self.highs.passModel(model)
+        _pass(self.highs, model)
         self._cost = np.zeros(m + 1)
 
     def extreme(self, cost: np.ndarray, sense: str) -> float:
@@ -207,14 +216,24 @@ class LimitRanging:
         model.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
         model.a_matrix_.value_ = np.asarray(value, dtype=float)
         self.highs = _highs()
-        self.highs.passModel(model)
+        _pass(self.highs, model)
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        # Every job starts from one optimal, primal feasible basis (all θ at zero): primal
+        # simplex then only has to push its own θ up, not repair the previous job's basis.
+        self.highs.run()
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise SolverError(
+                "HiGHS could not re-solve the plan's linear programme for the sensitivity report "
+                f"({self.highs.modelStatusToString(self.highs.getModelStatus())})"
+            )
+        self.start = self.highs.getBasis()
 
     def reach(self, job: int) -> float:
         """Largest ``θ >= 0`` with the optimum ``z* + price·direction·θ`` reachable at limit ``b + direction·θ``."""
         hs = self.hs
         col = self.lp.n_cols + job
         row = self.jobs[job][0]
+        self.highs.setBasis(self.start)
         self.highs.changeColBounds(col, 0.0, hs.kHighsInf)
         self.highs.changeColCost(col, 1.0)
         try:
@@ -251,6 +270,10 @@ def rank_rows(lp: CanonicalLP, face: DualFace) -> RowRanges:
             if not np.isfinite(slope):
                 # Raising this limit at all leaves no feasible plan: quote the rate for lowering it.
                 slope = face.extreme(e, "max")
+            if not np.isfinite(slope):
+                # Neither way: every decision in the row is fixed (an integer or hand-made plan).
+                price[i], increase[i], decrease[i] = np.nan, 0.0, 0.0
+                continue
             price[i] = slope
         # A limit whose shadow price is zero can be relaxed without end at that price.
         relaxes_up = states[i] in ("U", "N") and not np.isfinite(lp.row_lower[i])
@@ -294,6 +317,10 @@ def rank_columns(lp: CanonicalLP, face: DualFace, cols: np.ndarray) -> ColumnRan
         if blocked:
             # No plan can take a unit more of it: quote the rate for taking a unit less.
             rc = lp.cost[j] - face.extreme(column, "min")
+        if not np.isfinite(rc):
+            # Fixed in a row that pins it both ways: it has no rate of change.
+            reduced[out] = np.nan
+            continue
         if abs(rc) <= ZERO_DUAL * max(1.0, abs(lp.cost[j])):
             rc = 0.0
         reduced[out] = rc

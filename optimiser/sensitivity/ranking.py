@@ -151,7 +151,7 @@ def ranking_table(model: Model, lp: CanonicalLP, ranges: RowRanges, prices: np.n
     best = _cheapest_graduate(infos, prices) if not min_cost else None
     entries = []
     for i, info in enumerate(infos):
-        if info.kind not in GROUPS or abs(ranges.price[i]) <= ZERO_DUAL:
+        if info.kind not in GROUPS or not abs(ranges.price[i]) > ZERO_DUAL:
             continue
         step = step_for(model, lp, info)
         value = prices[i] * step.size

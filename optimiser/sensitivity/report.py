@@ -53,7 +53,8 @@ class SensitivityReport:
 
     def binding(self) -> pd.DataFrame:
         """Constraints with a non-zero shadow price, largest first."""
-        live = self.constraints[self.constraints["shadow_price"] != 0]
+        prices = self.constraints["shadow_price"]
+        live = self.constraints[prices.notna() & (prices != 0)]
         return live.reindex(live["shadow_price"].abs().sort_values(ascending=False).index)
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,7 +115,9 @@ def fmt(value: Any, digits: int = 6) -> str:
             return UNLIMITED
         if math.isnan(value):
             return ""
-        return f"{value:,.{digits}g}" if value != 0 else "0"
+        if value == 0:
+            return "0"
+        return f"{value:,.0f}" if abs(value) >= 1e5 else f"{value:,.{digits}g}"
     return str(value)
 
 
