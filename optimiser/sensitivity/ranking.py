@@ -112,15 +112,15 @@ def step_for(model: Model, lp: CanonicalLP, info: RowInfo) -> Step:
             current=current,
         )
     if kind == "max_per_year":
-        return Step(1.0, f"one more {detail} allowed per year {where}", "units", "unit")
+        return Step(1.0, f"one more unit of {detail} allowed per year {where}", "units", "unit")
     if kind == "min_per_year":
-        return Step(1.0, f"raising the minimum of {detail} {where} by one", "units", "unit")
+        return Step(1.0, f"raising the minimum of {detail} {where} by one unit", "units", "unit")
     if kind == "region_max_per_year":
-        return Step(1.0, f"one more {detail} in the regional maximum {where}", "units", "unit")
+        return Step(1.0, f"one more unit of {detail} in the regional maximum {where}", "units", "unit")
     if kind == "max_total":
-        return Step(1.0, f"one more {detail} in the total allowed over the horizon", "units", "unit")
+        return Step(1.0, f"one more unit of {detail} in the total allowed over the horizon", "units", "unit")
     if kind == "conversion_share":
-        return Step(1.0, f"one more {detail} allowed per year {where} (max_share_per_year)", "teachers", "teacher")
+        return Step(1.0, f"one more teacher of {detail} allowed per year {where} (max_share_per_year)", "teachers", "teacher")
     if kind == "intake_cap":
         return Step(1.0, f"one more place of {detail} intake {where} (max_intake)", "extra students", "student")
     if kind == "teacher_hours":

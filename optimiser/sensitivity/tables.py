@@ -38,6 +38,10 @@ def constraint_table(model: Model, lp: CanonicalLP, ranges: RowRanges, activity:
     infos = model.book.rows
     scale = np.array([info.unit_scale for info in infos])
     price = lp.sign * ranges.price * scale * model.objective_scale
+    rhs = np.array([info.limit for info in infos], dtype=float)
+    decrease = ranges.decrease / scale
+    # A range that reaches zero exactly should say so, not 6,000,000.00000001.
+    decrease = np.where(np.abs(decrease - rhs) <= 1e-9 * np.abs(rhs), rhs, decrease)
     return pd.DataFrame(
         {
             "name": [info.label for info in infos],
@@ -47,9 +51,9 @@ def constraint_table(model: Model, lp: CanonicalLP, ranges: RowRanges, activity:
             "detail": [info.detail or "" for info in infos],
             "final_value": _clean(activity / scale, 1e-9),
             "shadow_price": _clean(price),
-            "rhs": np.array([info.limit for info in infos], dtype=float),
+            "rhs": rhs,
             "allowable_increase": ranges.increase / scale,
-            "allowable_decrease": ranges.decrease / scale,
+            "allowable_decrease": decrease,
         },
         columns=CONSTRAINT_COLUMNS,
     )
