@@ -169,8 +169,9 @@ class LimitRanging:
     """The LP in ``(x, θ)`` that finds how far each limit moves at a constant shadow price.
 
     One ``θ`` column per (row, direction) asked for, all held at zero but
-    the one being ranged: switching columns on and off through bounds and
-    costs keeps HiGHS's factorisation, so each range is a few warm pivots.
+    the one being ranged, switched on and off through bounds and costs; each
+    job restarts primal simplex from the same optimal basis, so each range
+    takes a few dozen pivots.
     """
 
     def __init__(self, lp: CanonicalLP, jobs: list[tuple[int, float, float]]) -> None:
