@@ -27,6 +27,7 @@ from .config import Config, load_config
 from .errors import ConfigError, OptimiserError, PlanError, Problem, SolverError
 from .evaluate import Evaluation, evaluate
 from .results import Diagnosis, Result
+from .sensitivity import SensitivityReport, sensitivity
 from .solve.status import Status
 
 try:
