@@ -218,7 +218,7 @@ Row = tuple[str, str, str, list[Any]]
 
 def _rows(results: list[tuple[str, Result]], by_year: bool) -> list[Row]:
     res = [r for _, r in results]
-    modes = {r.summary.get("mode") for r in res}
+    modes = {str(r.summary.get("mode")) for r in res}
     objective_unit = {frozenset({"min_cost"}): "yuan", frozenset({"max_output"}): "weighted graduates"}.get(
         frozenset(modes), "see mode"
     )

@@ -15,7 +15,7 @@ from .config.types import Config
 from .model import Model, build_model
 from .model.rows import RowInfo
 from .results import Diagnosis
-from .solve.backends import make_backend
+from .solve.backends import Sense, make_backend
 from .solve.status import Status
 
 UNBOUNDED_BOX = 1e9
@@ -84,7 +84,7 @@ def diagnose_infeasible(config: Config, solver: str, static: list[RowInfo]) -> l
     for info in model.book.violated:
         found.append(Diagnosis(info.config_path, f"{info.config_path} {_where(info)}: {info.label} cannot be met by any plan", info.institution, info.year))
     backend = make_backend(solver, model)
-    status = backend.solve(dict(model.problem.objective), "min")
+    status = backend.solve({slack: weight for _, slack, weight in model.book.slacks}, "min")
     if status is not Status.OPTIMAL:
         found.append(Diagnosis("", "the model stays infeasible even with every policy, target, funding and lever limit relaxed; check teacher counts, intake and tier hours"))
         return found
@@ -102,28 +102,27 @@ def diagnose_unbounded(config: Config, solver: str) -> list[Diagnosis]:
     """Name the decisions that grow without limit."""
     model = build_model(config, integer=False)
     v = model.form.vars
-    groups = {"u": v.u, "us": v.us, "f": v.f, "a": v.a, "p": v.p}
-    for table in groups.values():
-        for var in table.values():
-            var.upBound = UNBOUNDED_BOX
+    for var in [*v.u.values(), *v.us.values(), *v.f.values(), *v.a.values(), *v.p.values()]:
+        var.upBound = UNBOUNDED_BOX
     backend = make_backend(solver, model)
-    sense = "min" if model.mode == "min_cost" else "max"
+    sense: Sense = "min" if model.mode == "min_cost" else "max"
     primary = model.cost if model.mode == "min_cost" else model.output
     if backend.solve(primary, sense) is not Status.OPTIMAL:
         return [Diagnosis("", "unbounded, and boxing every decision did not isolate it")]
     x = backend.values()
     found: dict[str, Diagnosis] = {}
-    for (lever, inst, *_rest), var in [*v.u.items(), *v.us.items()]:
-        if x[var.col] > UNBOUNDED_BOX * 0.5 and lever not in found:
-            found[lever] = Diagnosis(
+    for key, var in [*v.u.items(), *v.us.items()]:
+        lever, inst = str(key[0]), str(key[1])
+        if x[var.col] > UNBOUNDED_BOX * 0.5 and f"levers.{lever}" not in found:
+            found[f"levers.{lever}"] = Diagnosis(
                 f"levers.{lever}",
                 f"levers.{lever}: units at {inst} grow without limit; give the lever a cost, a max_per_year or max_total, "
                 f"or set max_intake for the tiers it feeds",
                 inst,
             )
     for (inst, tier, _t), var in v.f.items():
-        if x[var.col] > UNBOUNDED_BOX * 0.5 and tier not in found:
-            found[tier] = Diagnosis(
+        if x[var.col] > UNBOUNDED_BOX * 0.5 and f"tiers.{tier}" not in found:
+            found[f"tiers.{tier}"] = Diagnosis(
                 f"institutions.{inst}.max_intake.{tier}",
                 f"compound output of {tier} at {inst} grows without limit; set max_intake.{tier} or a demand for the tier",
                 inst,

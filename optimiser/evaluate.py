@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -48,7 +48,7 @@ SLACK_TOLERANCE = 1e-6
 """A slack counts as a violation above this share of its limit (or above this amount for small limits)."""
 WHOLE_TOLERANCE = 1e-6
 
-PlanInput = pd.DataFrame | str | Path | Mapping[PlanKey, float]
+PlanInput: TypeAlias = pd.DataFrame | str | Path | Mapping[PlanKey, float]
 
 
 @dataclass

@@ -17,7 +17,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_python_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README, re.S)
+    blocks = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
     assert len(blocks) >= 2
     script = tmp_path / "readme_example.py"
     script.write_text("\n".join(blocks), encoding="utf-8")
@@ -40,7 +40,7 @@ def test_every_listed_command_exists(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_quick_start_has_exactly_two_commands() -> None:
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    commands = re.findall(r"```bash\n(.*?)```", section, re.S)
+    commands = re.findall(r"```bash\n(.*?)```", section, re.DOTALL)
     assert len(commands) == 2
     assert "optimiser solve configs/zhejiang.yaml" in commands[0]
     assert "scripts/test.sh" in commands[1]

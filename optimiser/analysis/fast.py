@@ -311,7 +311,7 @@ class LeanModel:
         if rows is not None and len(rows):
             low = self.base_lower[rows] if lower is None else np.where(np.isfinite(lower), lower, -hs.kHighsInf)
             high = self.base_upper[rows] if upper is None else np.where(np.isfinite(upper), upper, hs.kHighsInf)
-            self.highs.changeRowsBounds(len(rows), rows.astype(np.int32), np.asarray(low, float), np.asarray(high, float))
+            self.highs.changeRowsBounds(len(rows), rows.astype(np.int32), np.asarray(low, float), np.asarray(high, float))  # type: ignore[attr-defined]
             self._changed = rows
         if from_start:
             # Forget what earlier solves left (edge weights, factors) so a
@@ -350,7 +350,7 @@ class LeanModel:
     def _reset_bounds(self) -> None:
         changed = self._changed
         if changed is not None and len(changed):
-            self.highs.changeRowsBounds(
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
                 len(changed), changed, np.where(np.isfinite(self.base_lower[changed]), self.base_lower[changed], -self._hs.kHighsInf),
                 np.where(np.isfinite(self.base_upper[changed]), self.base_upper[changed], self._hs.kHighsInf),
             )

@@ -320,7 +320,7 @@ class _Search:
         highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
         inf = highspy.kHighsInf
         # A budget column b: row activity <= b on every budget row.
-        highs.changeRowsBounds(len(self.rows), self.rows, np.full(len(self.rows), -inf), np.zeros(len(self.rows)))
+        highs.changeRowsBounds(len(self.rows), self.rows, np.full(len(self.rows), -inf), np.zeros(len(self.rows)))  # type: ignore[attr-defined]
         highs.addCol(1.0, 0.0, inf, len(self.rows), self.rows, np.full(len(self.rows), -1.0))
         highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
         highs.run()

@@ -231,4 +231,4 @@ def scenario_problems(config: Config) -> list[Problem]:
     return problems
 
 
-__all__ = ["load_config", "apply_changes", "apply_scenario", "set_path", "get_path", "dotted", "KeyPath"]
+__all__ = ["KeyPath", "apply_changes", "apply_scenario", "dotted", "get_path", "load_config", "set_path"]

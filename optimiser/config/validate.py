@@ -182,10 +182,10 @@ def _tiers(value: Any, check: Checker) -> dict[str, Tier]:
             duration = check.number(
                 data["duration"], path + ("duration",), what="a whole number of years of study, at least 1", low=1, integer=True
             )
-        completion = 1.0
+        completion: float | None = 1.0
         if "completion_rate" in data:
             completion = check.number(data["completion_rate"], path + ("completion_rate",), what=SHARE, high=1.0)
-        weight = 1.0
+        weight: float | None = 1.0
         if "weight" in data:
             weight = check.number(data["weight"], path + ("weight",), what="a non-negative value per graduate")
         hours: dict[str, float] = {}

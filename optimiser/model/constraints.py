@@ -187,7 +187,8 @@ def double_qualified_share(m: Formulation, book: RowBook) -> None:
             share, path = policy(cfg, inst, "min_double_qualified_share", t)
             if not share:
                 continue
-            const, row = 0.0, {}
+            const = 0.0
+            row: Terms = {}
             for g in in_house:
                 base, terms = m.teachers(inst, g, t)
                 weight = (1.0 if cfg.groups[g].practice_qualified else 0.0) - share
@@ -211,7 +212,8 @@ def external_ratio(m: Formulation, book: RowBook) -> None:
             ratio, path = policy(cfg, inst, "max_external_ratio", t)
             if ratio is None:
                 continue
-            const, row = 0.0, {}
+            const = 0.0
+            row: Terms = {}
             for g, spec in cfg.groups.items():
                 base, terms = m.teachers(inst, g, t)
                 weight = 1.0 if spec.external else -ratio

@@ -232,7 +232,7 @@ def comparison_text(comparison: Comparison) -> str:
             rows = [[str(r["key"]), *[_input(r[n]) for n in names]] for _, r in comparison.inputs.iterrows()]
             lines.append(grid(["key", *names], rows))
     lines.append('\nwhich "no" binds where:')
-    binds = []
+    binds: list[str] = []
     for label, key in zip(table.index, keys):
         if key.startswith("bottleneck."):
             kind = key.split(".", 1)[1]

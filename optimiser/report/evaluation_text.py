@@ -77,7 +77,7 @@ def evaluation_text(evaluation: Evaluation) -> str:
     for title, values in (("spend by lever", ev.spend_by_lever()), ("spend by source", ev.spend_by_source()),
                           ("spend by year", ev.spend_by_year())):
         lines.append(f"\n{title} (yuan):")
-        lines.extend(f"  {str(k):<28}{v:>18,.0f}" for k, v in values.items())
+        lines.extend(f"  {k!s:<28}{v:>18,.0f}" for k, v in values.items())
     compound = ev.compound_output()
     if compound:
         frame = pd.DataFrame(compound).T.sort_index()

@@ -122,10 +122,10 @@ def canonical_duals(
     # value of that one dual over the face (smallest for a maximum, largest
     # for a minimum); where it is unbounded the point's value stays.
     if exact is not None:
-        position = {row: k for k, row in enumerate(rows)}
-        negative = {k: len(rows) + j for j, k in enumerate(free)}
+        position = {int(row): k for k, row in enumerate(rows)}
+        negative = {int(k): len(rows) + j for j, k in enumerate(free)}
         for row in np.flatnonzero(exact):
-            k = position.get(row)
+            k = position.get(int(row))
             if k is None or y_lower[k] == y_upper[k]:
                 continue
             unit = np.zeros(len(point))

@@ -20,16 +20,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model import Model
+from ..model.formulation import Terms
 from ..model.rows import ELASTIC_KINDS
-from .backends import Backend, make_backend
+from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
 from .matrix import matrix_form
+from .status import Status
 
 PLANNER_LIMITS = ELASTIC_KINDS | {"funding_balance"}
 """Limits a planner sets. Those that apply province-wide (funding, the total
 budget, targets, demand, regional lever limits; one row per year at most)
 get the exact rate for an increase even at a degenerate optimum."""
-from .status import Status
 
 TIE_BREAK_TOLERANCE = 1e-7
 MIP_TIE_BREAK_SECONDS = 3.0
@@ -66,7 +67,7 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
     backend = make_backend(solver, model, time_limit, threads)
     min_cost = model.mode == "min_cost"
     primary = model.cost if min_cost else model.output
-    sense = "min" if min_cost else "max"
+    sense: Sense = "min" if min_cost else "max"
     mip = model.is_mip
     status = backend.solve(primary, sense)
     primary_seconds = time.perf_counter() - started
@@ -113,7 +114,7 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
     return solution
 
 
-def _record_duals(solution: Solution, model: Model, backend: Backend, primary: dict, sense: str) -> None:  # type: ignore[type-arg]
+def _record_duals(solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense) -> None:
     """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`)."""
     point = rates = backend.duals()
     form = getattr(backend, "form", None) or matrix_form(model)
