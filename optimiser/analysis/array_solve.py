@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from ..model.formulation import MONEY_SCALE
+from ..solve.backends import run_highs
 from ..solve.engine import TIE_BREAK_TOLERANCE
 from .program_arrays import ProgramArrays
 
@@ -218,22 +219,7 @@ class ArraySolver:
             self.highs.changeRowBounds(self._floor_row, lower, inf)
 
     def _run(self, costs: np.ndarray, sense: str) -> str:
-        hs = self._hs
-        self.highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
-        self.highs.changeObjectiveSense(hs.ObjSense.kMaximize if sense == "max" else hs.ObjSense.kMinimize)
-        self.highs.run()
-        status = self.highs.getModelStatus()
-        if status == hs.HighsModelStatus.kUnboundedOrInfeasible:
-            self.highs.setOptionValue("presolve", "off")
-            self.highs.run()
-            self.highs.setOptionValue("presolve", "choose")
-            status = self.highs.getModelStatus()
-        return {
-            hs.HighsModelStatus.kOptimal: "optimal",
-            hs.HighsModelStatus.kInfeasible: "infeasible",
-            hs.HighsModelStatus.kUnbounded: "unbounded",
-            hs.HighsModelStatus.kTimeLimit: "time_limit",
-        }.get(status, "not_solved")
+        return run_highs(self.highs, costs, sense).value
 
     def _objective(self) -> float:
         return float(self.highs.getInfo().objective_function_value)

@@ -31,7 +31,7 @@ import numpy as np
 from ..config.types import Config
 from ..model import Model, build_model
 from ..model.formulation import MONEY_SCALE, Terms
-from ..solve.backends import HighsBackend
+from ..solve.backends import HighsBackend, run_highs
 from ..solve.engine import TIE_BREAK_TOLERANCE
 from ..solve.matrix import columns_of
 from ..solve.status import Status
@@ -366,22 +366,7 @@ class LeanModel:
 
     def run(self, costs: np.ndarray, sense: str) -> Status:
         """Set the objective (a cost per column) and its sense, solve, and return the status."""
-        hs = self._hs
-        self.highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
-        self.highs.changeObjectiveSense(hs.ObjSense.kMaximize if sense == "max" else hs.ObjSense.kMinimize)
-        self.highs.run()
-        status = self.highs.getModelStatus()
-        if status == hs.HighsModelStatus.kUnboundedOrInfeasible:
-            self.highs.setOptionValue("presolve", "off")
-            self.highs.run()
-            self.highs.setOptionValue("presolve", "choose")
-            status = self.highs.getModelStatus()
-        return {
-            hs.HighsModelStatus.kOptimal: Status.OPTIMAL,
-            hs.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
-            hs.HighsModelStatus.kUnbounded: Status.UNBOUNDED,
-            hs.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
-        }.get(status, Status.NOT_SOLVED)
+        return run_highs(self.highs, costs, sense)
 
 
 def floor_value(objective: float) -> float:

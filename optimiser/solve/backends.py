@@ -12,7 +12,7 @@ in the objective per unit increase of the variable"; callers convert units.
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pulp
@@ -43,6 +43,37 @@ class Backend(Protocol):
     def row_activity(self) -> np.ndarray: ...
     def duals(self) -> np.ndarray: ...
     def reduced_costs(self) -> np.ndarray: ...
+
+
+def run_highs(highs: Any, costs: np.ndarray, sense: str, start: np.ndarray | None = None) -> Status:
+    """Set the objective of a loaded HiGHS model, solve from its current basis, return the status.
+
+    ``start`` is an integer plan to begin from (set after the objective
+    changes, which clear any start).
+    """
+    import highspy as hs
+
+    highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
+    highs.changeObjectiveSense(hs.ObjSense.kMaximize if sense == "max" else hs.ObjSense.kMinimize)
+    if start is not None:
+        solution = hs.HighsSolution()
+        solution.col_value = list(start)
+        solution.value_valid = True
+        highs.setSolution(solution)
+    highs.run()
+    status = highs.getModelStatus()
+    if status == hs.HighsModelStatus.kUnboundedOrInfeasible:
+        # Presolve could not tell which; ask again without it.
+        highs.setOptionValue("presolve", "off")
+        highs.run()
+        highs.setOptionValue("presolve", "choose")
+        status = highs.getModelStatus()
+    return {
+        hs.HighsModelStatus.kOptimal: Status.OPTIMAL,
+        hs.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
+        hs.HighsModelStatus.kUnbounded: Status.UNBOUNDED,
+        hs.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
+    }.get(status, Status.NOT_SOLVED)
 
 
 class HighsBackend:
@@ -91,34 +122,10 @@ class HighsBackend:
             raise SolverError("HiGHS rejected the model")
 
     def solve(self, objective: Terms, sense: Sense) -> Status:
-        hs = self._hs
         costs = np.zeros(len(self.columns))
         for var, coef in objective.items():
             costs[var.col] += coef
-        self.highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
-        self.highs.changeObjectiveSense(hs.ObjSense.kMaximize if sense == "max" else hs.ObjSense.kMinimize)
-        if self._start is not None:
-            # An integer plan that meets the floor: the tie-break starts from it
-            # (set after the objective changes, which clear any start).
-            start = hs.HighsSolution()
-            start.col_value = list(self._start)
-            start.value_valid = True
-            self.highs.setSolution(start)
-        self.highs.run()
-        status = self.highs.getModelStatus()
-        if status == hs.HighsModelStatus.kUnboundedOrInfeasible:
-            # Presolve could not tell which; ask again without it.
-            self.highs.setOptionValue("presolve", "off")
-            self.highs.run()
-            self.highs.setOptionValue("presolve", "choose")
-            status = self.highs.getModelStatus()
-        mapping = {
-            hs.HighsModelStatus.kOptimal: Status.OPTIMAL,
-            hs.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
-            hs.HighsModelStatus.kUnbounded: Status.UNBOUNDED,
-            hs.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
-        }
-        return mapping.get(status, Status.NOT_SOLVED)
+        return run_highs(self.highs, costs, sense, start=self._start)
 
     def objective_value(self) -> float:
         return float(self.highs.getInfo().objective_function_value)
