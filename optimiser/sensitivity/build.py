@@ -93,9 +93,9 @@ def _notes(
     differ = int(np.sum(np.abs(prices - own) > SAME_PRICE * np.maximum(1e-9, np.abs(own)) + 1e-12))
     if differ:
         notes.append(
-            f"The LP is degenerate at {differ} limit(s): several shadow prices are valid there and {solver} "
-            "returned another one (see the solve's constraints table); this report quotes, for every limit, "
-            "the rate for raising it, the same whatever the solver."
+            f"The LP is degenerate at {differ} limit(s): several shadow prices are valid there, and the solve's "
+            "constraints table quotes one optimal dual solution; this report quotes, for every limit, the rate "
+            "for raising it. Both are the same whatever the solver."
         )
     pinned = int(np.isnan(prices).sum())
     if pinned:
