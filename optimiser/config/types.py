@@ -198,7 +198,12 @@ class Config:
         return apply_changes(self, changes, label="with_changes")
 
     def scenario(self, name: str) -> Config:
-        """The config with scenario ``name``'s changes applied (``base``: unchanged)."""
+        """The config with scenario ``name``'s changes applied (``base``: unchanged).
+
+        >>> cfg = load_config("configs/zhejiang.yaml")  # doctest: +SKIP
+        >>> cfg.scenario("austerity").funding["government"].per_year.at(2025)  # doctest: +SKIP
+        3000000.0
+        """
         from .load import apply_scenario
 
         return apply_scenario(self, name)
