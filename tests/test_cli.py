@@ -32,7 +32,18 @@ def test_solve_prints_a_readable_summary(capsys: pytest.CaptureFixture[str]) -> 
     assert "status: optimal" in out
     assert "objective (weighted compound graduates, maximised): 15,149.7" in out
     assert "spend by lever (yuan):" in out and "spend by source (yuan):" in out
-    assert "binding constraints" in out and "bottlenecks" in out
+    assert "binding limits" in out and "bottlenecks" in out
+    assert "bottlenecks: which \"no\" binds where" in out
+
+
+def test_summary_prices_money_per_million_and_maps_bottlenecks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The tiny config: 3,000 yuan per graduate, so a million yuan buys 333.33;
+    # practice is the binding "no" and nothing else binds.
+    assert main(["solve", str(write_tiny(tmp_path, tiny_config()))]) == 0
+    out = capsys.readouterr().out
+    assert "333.33 per M yuan   universities funding [funding.universities.per_year] (2025)" in out
+    grid = out.split("bottlenecks: which", 1)[1].splitlines()
+    assert grid[-1].split() == ["College", "P"]
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])

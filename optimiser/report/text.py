@@ -67,18 +67,79 @@ def summary_text(result: Result) -> str:
     lines.append("single-skill graduates by tier and year:")
     lines.append(_indent(_by_tier_year(result.single_skill_output()).round(1).to_string()))
 
-    binding = result.binding_constraints()
-    lines.append(f"\nbinding constraints ({len(binding)}; shadow price = change in objective per unit of the limit):")
-    for row in binding.head(BINDING_SHOWN).itertuples(index=False):
-        where = ", ".join(str(x) for x in (row.institution, _year(row.year)) if x)
-        lines.append(f"  {row.shadow_price:>14.6g}  {row.name} [{row.config_path}]" + (f" ({where})" if where else ""))
-    if len(binding) > BINDING_SHOWN:
-        lines.append(f"  ... {len(binding) - BINDING_SHOWN} more (see constraints.csv with --out)")
-
-    lines.append("\nbottlenecks (which \"no\" binds):")
-    table = result.bottlenecks.pivot(index="institution", columns="year", values="binding")
-    lines.append(_indent(table.to_string()))
+    lines.extend(_binding_lines(result))
+    lines.extend(_bottleneck_lines(result))
     return "\n".join(lines)
+
+
+PLANNER_LIMITS = (
+    "funding_cap", "total_budget", "target", "demand", "double_qualified_share", "external_ratio",
+    "min_per_year", "max_per_year", "conversion_share", "region_max_per_year", "max_total", "intake_cap",
+)
+"""Limits a planner sets, listed first and in this order."""
+
+MILLION = 1e6
+UNITS = {
+    "funding_cap": "per M yuan", "total_budget": "per M yuan", "target": "per graduate", "demand": "per graduate",
+    "double_qualified_share": "per teacher", "external_ratio": "per teacher", "intake_cap": "per student",
+    "enrolment": "per student", "teacher_hours": "per teaching hour", "training_seats": "per seat hour",
+    "no_knowledge": "per teaching hour", "no_practice": "per teaching hour", "no_training": "per teaching hour",
+    "conversion_stock": "per teacher",
+}
+
+
+def _binding_lines(result: Result) -> list[str]:
+    """Binding planner limits one by one; binding capacities counted by kind."""
+    binding = result.binding_constraints()
+    unit = "yuan" if result.summary.get("mode") == "min_cost" else "graduates"
+    lines = [f"\nbinding limits (shadow price: change in the objective, in {unit}, per unit increase of the limit):"]
+    limits = binding[binding["kind"].isin(PLANNER_LIMITS)].copy()
+    if limits.empty:
+        lines.append("  none: no funding, budget, policy, target or lever limit binds")
+    else:
+        limits["order"] = limits["kind"].map(PLANNER_LIMITS.index)
+        limits = limits.sort_values(["order", "shadow_price"], ascending=[True, False], key=lambda c: c if c.name == "order" else c.abs())
+        for row in limits.head(BINDING_SHOWN).itertuples(index=False):
+            where = ", ".join(str(x) for x in (row.institution, _year(row.year)) if x)
+            per = UNITS.get(row.kind, "per unit")
+            price = row.shadow_price * (MILLION if per == "per M yuan" else 1.0)
+            lines.append(f"  {_price(price):>12} {per:<12} {row.name} [{row.config_path}]" + (f" ({where})" if where else ""))
+        if len(limits) > BINDING_SHOWN:
+            lines.append(f"  ... {len(limits) - BINDING_SHOWN} more limits")
+    capacities = binding[~binding["kind"].isin(PLANNER_LIMITS) & (binding["kind"] != "funding_balance")]
+    if not capacities.empty:
+        counts = capacities.groupby("name").size().sort_values(ascending=False)
+        listed = ", ".join(f"{name} ({count})" for name, count in counts.items())
+        lines.append(f"  binding capacities (institution-years): {listed}")
+    lines.append("  every constraint with its slack and shadow price: constraints.csv (--out)")
+    return lines
+
+
+def _price(value: float) -> str:
+    size = abs(value)
+    return f"{value:,.0f}" if size >= 100 else f"{value:,.2f}" if size >= 1 else f"{value:.4g}"
+
+
+BOTTLENECK_CODES = (("knowledge", "K"), ("practice", "P"), ("training", "T"), ("seats_binding", "S"), ("enrolment_binding", "E"))
+
+
+def _bottleneck_lines(result: Result) -> list[str]:
+    """Institution x year grid of which "no" (and which capacity) binds, in letters."""
+    table = result.bottlenecks.copy()
+    if table.empty:
+        return []
+    table["codes"] = [
+        "".join(code for column, code in BOTTLENECK_CODES if bool(getattr(row, column))) or "-"
+        for row in table.itertuples(index=False)
+    ]
+    grid = table.pivot(index="institution", columns="year", values="codes")
+    grid.columns = [str(c) for c in grid.columns]
+    grid.index.name = None
+    return [
+        '\nbottlenecks: which "no" binds where (K no systematic knowledge, P no practical experience,',
+        "T no practical-training skill; also S training seats, E enrolment; - none):",
+        _indent(grid.to_string()),
+    ]
 
 
 def _year(value: object) -> str:
