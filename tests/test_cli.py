@@ -37,11 +37,11 @@ def test_solve_prints_a_readable_summary(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_summary_prices_money_per_million_and_maps_bottlenecks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # The tiny config: 3,000 yuan per graduate, so a million yuan buys 333.33;
+    # The tiny config: 3,000 yuan per graduate, so a million yuan buys 333;
     # practice is the binding "no" and nothing else binds.
     assert main(["solve", str(write_tiny(tmp_path, tiny_config()))]) == 0
     out = capsys.readouterr().out
-    assert "333.33 per M yuan   universities funding [funding.universities.per_year] (2025)" in out
+    assert "333 per M yuan   universities funding [funding.universities.per_year] (2025)" in out
     grid = out.split("bottlenecks: which", 1)[1].splitlines()
     assert grid[-1].split() == ["College", "P"]
 
