@@ -170,3 +170,25 @@ def test_previous_results_survive_a_failed_run(tmp_path: Path) -> None:
 def test_python_dash_m_and_console_script_agree() -> None:
     done = run_cli("validate", str(CASES / "small.yaml"))
     assert done.returncode == 0 and done.stdout.startswith("ok\n")
+
+
+def test_json_and_out_with_a_whole_horizon_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # total_budget has no year: it must appear as null, not stop the output.
+    config = tiny_config(horizon={"start": 2025, "years": 2}, total_budget=36000)
+    path = write_tiny(tmp_path, config)
+    assert main(["solve", str(path), "--json", "--out", str(tmp_path / "out")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    budget = [row for row in data["binding_constraints"] if row["config_path"] == "total_budget"]
+    assert budget and budget[0]["year"] is None
+    # 36,000 yuan over two years buys three lecturers: 12 graduates.
+    assert data["objective"] == pytest.approx(12.0)
+    assert (tmp_path / "out" / "summary.json").exists()
+
+
+def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
+    from optimiser.report.files import write_atomic
+
+    target = write_atomic(tmp_path / "report.html", lambda p: p.write_text("<p>ok</p>"))
+    old = os.umask(0o022)
+    os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~old

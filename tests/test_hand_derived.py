@@ -177,3 +177,11 @@ def test_integer_levers_buy_whole_lecturers(tmp_path: Path, solver: str) -> None
     assert whole.summary["lp_bound"] == pytest.approx(10.0)
     assert whole.summary["integrality_gap"] == pytest.approx(0.2)
     assert any("integer decisions fixed" in note for note in whole.summary["notes"])
+
+
+def test_tie_break_survives_a_huge_budget(tmp_path: Path, solver: str) -> None:
+    # A trillion yuan: 100 students need 25 lecturers (300,000 yuan), and the
+    # cheapest-plan tie-break must still find that, not spend the trillion.
+    result = solved(tmp_path, solver, funding={"universities": {"per_year": 1e12, "funds": "all"}})
+    assert result.objective == pytest.approx(100.0)
+    assert result.total_cost == pytest.approx(300000.0, rel=1e-6)

@@ -58,13 +58,24 @@ def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, writer: Writer) -> Path:
-    """Write one file atomically (to a temporary name, then renamed)."""
+    """Write one file atomically (to a temporary name, then renamed).
+
+    The file gets the permissions a plainly created file would (the
+    temporary file starts private, readable by its owner only).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
     try:
         writer(Path(temp))
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 if TYPE_CHECKING:
     from ..results import Result
 
@@ -41,7 +43,8 @@ def result_dict(result: Result) -> dict[str, Any]:
                 "name": row.name,
                 "config_path": row.config_path,
                 "institution": row.institution or None,
-                "year": None if row.year is None or (isinstance(row.year, float) and math.isnan(row.year)) else int(row.year),
+                # Whole-horizon limits (total budget, max_total) have no year.
+                "year": None if pd.isna(row.year) else int(row.year),
                 "slack": float(row.slack),
                 "shadow_price": float(row.shadow_price),
             }

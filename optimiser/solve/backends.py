@@ -39,6 +39,7 @@ class Backend(Protocol):
     def set_time_limit(self, seconds: float | None) -> None: ...
     def has_solution(self) -> bool: ...
     def column_bounds(self) -> tuple[np.ndarray, np.ndarray]: ...
+    def restart(self) -> None: ...
     def values(self) -> np.ndarray: ...
     def row_activity(self) -> np.ndarray: ...
     def duals(self) -> np.ndarray: ...
@@ -156,6 +157,11 @@ class HighsBackend:
     def has_solution(self) -> bool:
         return bool(self.highs.getInfo().primal_solution_status == 2)
 
+    def restart(self) -> None:
+        """Forget the basis and use the default (dual) simplex for the next solve."""
+        self.highs.clearSolver()
+        self.highs.setOptionValue("simplex_strategy", 1)
+
     def column_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         lp = self.highs.getLp()
         inf = self._hs.kHighsInf
@@ -239,6 +245,9 @@ class CbcBackend:
 
     def has_solution(self) -> bool:
         return all(var.varValue is not None for var in self.columns[:1])
+
+    def restart(self) -> None:
+        """Each CBC solve starts afresh already."""
 
     def column_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         lower = np.array([v.lowBound if v.lowBound is not None else -np.inf for v in self.columns], dtype=float)

@@ -87,6 +87,12 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
             allowed = max(MIP_TIE_BREAK_SECONDS, MIP_TIE_BREAK_FACTOR * primary_seconds)
             backend.set_time_limit(min(allowed, time_limit) if time_limit else allowed)
         tie = backend.solve(model.cost, "min")
+        if tie in (Status.UNBOUNDED, Status.INFEASIBLE, Status.NOT_SOLVED):
+            # Cost is bounded below and the first optimum meets the floor, so
+            # this is numerical trouble in the warm start (seen with budgets
+            # of 1e12 yuan): solve the tie-break again from scratch.
+            backend.restart()
+            tie = backend.solve(model.cost, "min")
         if tie is Status.OPTIMAL:
             solution.tie_break_applied = True
         elif tie is Status.TIME_LIMIT and backend.has_solution():
