@@ -10,6 +10,7 @@ each with the file, the row, the column, the value found and the fix.
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -59,12 +60,32 @@ def _read_table(path: Path) -> pd.DataFrame:
                 sheet = "Plan" if "Plan" in book.sheet_names else book.sheet_names[0]
                 return pd.read_excel(book, sheet_name=sheet, dtype=object)
         if suffix in (".csv", ".txt", ""):
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
+            _check_row_widths(path)
+            return pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False, index_col=False
+            )
     except pd.errors.EmptyDataError as err:
         raise PlanError(f"{path}: the file is empty; it needs a header row with {', '.join(COLUMNS)}") from err
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
         raise PlanError(f"{path}: cannot read the plan file ({err}); save it as CSV (UTF-8) or XLSX") from err
     raise PlanError(f"{path}: unsupported plan file type {suffix!r}; use .csv or .xlsx")
+
+
+def _check_row_widths(path: Path) -> None:
+    """A row with more cells than the header would shift every column; say where."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            return
+        problems = [
+            f"{path}:{reader.line_num}: this row has {len(row)} cells but the header has {len(header)} columns "
+            f"({', '.join(header)}); remove the extra cells"
+            for row in reader
+            if len(row) > len(header)
+        ]
+    if problems:
+        raise PlanError("\n".join(problems))
 
 
 def plan_from_frame(

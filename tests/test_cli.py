@@ -192,3 +192,32 @@ def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
     old = os.umask(0o022)
     os.umask(old)
     assert target.stat().st_mode & 0o777 == 0o666 & ~old
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["solve", "CONFIG", "--out", ""], "argument --out: an empty path; give a file or folder name"),
+        (["solve", "CONFIG", "--time-limit", "-1"], "argument --time-limit: '-1': give a positive number of seconds"),
+        (["sweep", "CONFIG", "--param", "funding.universities.per_year=0:1:1000000000"], "more than a sweep can hold"),
+    ],
+)
+def test_bad_arguments_exit_2_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    path = str(write_tiny(tmp_path, tiny_config()))
+    assert main([path if a == "CONFIG" else a for a in args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_montecarlo_seed_must_not_be_negative(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["montecarlo", str(CONFIGS / "zhejiang_uncertain.yaml"), "--draws", "2", "--seed", "-1"]) == 2
+    assert "argument --seed: '-1': a seed is a whole number from 0 up" in capsys.readouterr().err
+
+
+def test_plan_row_with_extra_cells_names_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_tiny(tmp_path, tiny_config())
+    plan = tmp_path / "plan.csv"
+    plan.write_text("lever,institution,year,units\nenterprise_lecturers,College,2025,2,9\n", encoding="utf-8")
+    assert main(["evaluate", str(path), "--plan", str(plan)]) == 2
+    assert f"{plan}:2: this row has 5 cells but the header has 4 columns" in capsys.readouterr().err

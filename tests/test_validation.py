@@ -34,7 +34,12 @@ def one_problem(tmp_path: Path, config: dict[str, Any] | str, pattern: str) -> s
 
 CASES = [
     # (changes to the tiny config, expected message pattern)
-    ({"horizon": {"start": 2025, "years": 0}}, r"horizon\.years: expected a whole number of years, at least 1, got 0"),
+    ({"horizon": {"start": 2025, "years": 0}}, r"horizon\.years: expected a whole number of years from 1 to 100, got 0"),
+    ({"horizon": {"start": 2025, "years": 1000000000}}, r"horizon\.years: expected a whole number of years from 1 to 100, got 1000000000"),
+    ({"horizon": {"start": -5, "years": 1}}, r"horizon\.start: expected a year from 1900 to 2200, such as 2025, got -5"),
+    ({"levers__enterprise_lecturers__cost": 1e300}, r"levers\.enterprise_lecturers\.cost: .*beyond any plan \(more than 1e15\); check the units"),
+    ({"funding__universities__per_year": "1e9"}, r"funding\.universities\.per_year: .*got '1e9' \(YAML reads 1e9 as text; write it with a decimal point"),
+    ({"levers__enterprise_lecturers__min_per_year": 5, "levers__enterprise_lecturers__max_per_year": 2}, r"levers\.enterprise_lecturers\.min_per_year: min_per_year \(5\) is above max_per_year \(2\) in 2025"),
     ({"horizon": {"start": 2025}}, r"horizon: missing required key 'years'"),
     ({"discount_rate": float("nan")}, r"discount_rate: .*got nan \(not a finite number\)"),
     ({"courses__knowledge__class_size": 0}, r"courses\.knowledge\.class_size: expected a positive number of students, got 0"),
@@ -165,5 +170,33 @@ def test_csv_institutions_load(tmp_path: Path) -> None:
     assert loaded.institutions[0].max_intake == {"basic": 120.0}
 
 
+def test_lever_institutions_may_be_one_name(tmp_path: Path) -> None:
+    loaded = load_config(write_tiny(tmp_path, tiny_config(levers__enterprise_lecturers__institutions="College")))
+    assert loaded.levers["enterprise_lecturers"].institutions == ("College",)
+
+
+def test_csv_duplicate_column_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "inst.csv").write_text(
+        "name,teachers.academic,teachers.academic,intake.basic\nCollege,10,20,100\n", encoding="utf-8"
+    )
+    message = one_problem(tmp_path, tiny_config(institutions={"file": "inst.csv"}), "given twice")
+    assert message == f"{tmp_path / 'inst.csv'}:1: column 'teachers.academic' is given twice in the header; keep one"
+
+
 def test_missing_csv_file(tmp_path: Path) -> None:
     one_problem(tmp_path, tiny_config(institutions={"file": "missing.csv"}), r"institutions\.file: CSV file not found")
+
+
+def test_scenario_may_add_an_optional_section_and_a_year(tmp_path: Path) -> None:
+    config = tiny_config(
+        horizon={"start": 2025, "years": 3},
+        scenarios={
+            "strict": {"set": {"policies.max_external_ratio": 0.1}},
+            "cut": {"set": {"funding.universities.per_year.2026": 12000}},
+        },
+    )
+    path = write_tiny(tmp_path, config)
+    strict = load_config(path, scenario="strict")
+    assert strict.policies.max_external_ratio is not None and strict.policies.max_external_ratio.at(2025) == 0.1
+    cut = load_config(path, scenario="cut").funding["universities"].per_year
+    assert (cut.at(2025), cut.at(2026), cut.at(2027)) == (24000, 12000, 12000)

@@ -110,6 +110,9 @@ class ParamError(ValueError):
     """A ``--param`` argument that cannot be read; the message says what to write instead."""
 
 
+MAX_POINTS = 100_000
+"""The most points one sweep solves (each is a full solve)."""
+
 PARAM_FORMS = "PATH=START:STOP:N (e.g. funding.government.per_year=0:12e6:25) or PATH=V1,V2,..."
 
 
@@ -134,6 +137,8 @@ def parse_param(text: str) -> tuple[str, list[float]]:
         if not count.isdigit() or int(count) < 1:
             raise ParamError(f"--param {text!r}: N must be a whole number of points, at least 1, got {count!r}")
         n = int(count)
+        if n > MAX_POINTS:
+            raise ParamError(f"--param {text!r}: {n:,} points is more than a sweep can hold ({MAX_POINTS:,}); use fewer")
         if n == 1:
             return path, [start]
         step = (stop - start) / (n - 1)

@@ -15,11 +15,11 @@ from typing import Any
 import pandas as pd
 
 from ..config.types import Config
-from ..errors import ConfigError, SolverError
+from ..errors import ConfigError, Problem, SolverError
 from ..solve.backends import SOLVERS
 from .executor import run_points
 from .fast import BoundShifts, LeanModel, bound_shifts, measure_names, measures_of_result
-from .points import apply_point, as_config
+from .points import MAX_POINTS, apply_point, as_config
 
 #: Built models kept per worker process (one per recent sweep).
 _LEAN_CACHE: OrderedDict[str, LeanModel] = OrderedDict()
@@ -95,6 +95,9 @@ def sweep(
     if solver not in SOLVERS:
         raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
     paths, grid = _grid(params)
+    size = math.prod(len(values) for values in grid)
+    if size > MAX_POINTS:
+        raise ConfigError([Problem("", f"the grid has {size:,} points, more than a sweep can hold ({MAX_POINTS:,}); use fewer values")])
     points = list(itertools.product(*grid))
     for point in points:
         _check_point(config, paths, point)

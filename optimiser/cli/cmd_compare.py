@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..solve.backends import SOLVERS
+from .args import output_path, positive_seconds
 from .main import EXIT_OK
 
 
@@ -32,10 +33,10 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
     parser.add_argument("--integer", action="store_true", help="whole units for every lever in every plan (a MILP)")
-    parser.add_argument("--time-limit", type=float, help="stop each solve after this many seconds")
+    parser.add_argument("--time-limit", type=positive_seconds, help="stop each solve after this many seconds")
     parser.add_argument("--by-year", action="store_true", help="also show graduates by tier and year")
     parser.add_argument(
-        "--out", type=Path, metavar="DIR", help="write comparison.csv, deltas.csv and inputs.csv into DIR"
+        "--out", type=output_path, metavar="DIR", help="write comparison.csv, deltas.csv and inputs.csv into DIR"
     )
     parser.add_argument(
         "--xlsx", type=Path, metavar="FILE", help="write a workbook (sheets Comparison, Deltas, Inputs)"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..solve.backends import SOLVERS
+from .args import output_path
 from .main import EXIT_NO_OPTIMUM, EXIT_OK
 
 
@@ -30,7 +31,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--plan", type=Path, required=True, metavar="PLAN", help="the plan file (.csv or .xlsx)")
     parser.add_argument("--scenario", help="apply the named scenario from the config ('base': none)")
     parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
-    parser.add_argument("--out", type=Path, metavar="DIR",
+    parser.add_argument("--out", type=output_path, metavar="DIR",
                         help="write summary.json, violations.csv, plan.csv, funding.csv and outputs.csv into DIR")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .args import output_path
 from .main import EXIT_NO_OPTIMUM, EXIT_OK
 
 
@@ -22,7 +23,7 @@ def register(sub: Any) -> None:
                         help="total_budget (default), funding.<source>.per_year or funding.<source>.per_year.<year>")
     parser.add_argument("--scenario", help="apply the named scenario from the config first")
     parser.add_argument("--upto", type=float, help="stop at this budget (yuan)")
-    parser.add_argument("--out", type=Path, help="write the breakpoints to this CSV file and the segments "
+    parser.add_argument("--out", type=output_path, help="write the breakpoints to this CSV file and the segments "
                         "beside it (<name>.segments.csv)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")

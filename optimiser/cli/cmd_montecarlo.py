@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..solve.backends import SOLVERS
+from .args import output_path, seed
 from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 
 
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("config", type=Path, help="the YAML config file (with an uncertainty: section)")
     parser.add_argument("--draws", type=int, default=1000, help="number of worlds to draw (default: 1000)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random numbers (default: 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="seed of the random numbers (default: 0)")
     parser.add_argument("--plan", type=Path, metavar="PLAN.csv",
                         help="test this plan (CSV/XLSX: lever, institution, tier, year, units) instead of re-optimising")
     parser.add_argument("--scenario", help="apply the named scenario from the config first")
@@ -38,7 +39,7 @@ def register(sub: Any) -> None:
                         "needs: pip install optimiser[dask]")
     parser.add_argument("--solver", choices=SOLVERS, default="highs",
                         help="highs (default, fast) or cbc (every world through `solve`)")
-    parser.add_argument("--out", type=Path, metavar="FILE.csv",
+    parser.add_argument("--out", type=output_path, metavar="FILE.csv",
                         help="write one row per draw to FILE.csv and the percentiles to FILE_percentiles.csv")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")

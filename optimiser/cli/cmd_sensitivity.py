@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..solve.backends import SOLVERS
+from .args import output_path
 from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
 
 
@@ -26,7 +27,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--integer", action="store_true",
                         help="whole units for every lever (a MILP); the report is then for the LP with those units fixed")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
-    parser.add_argument("--out", type=Path,
+    parser.add_argument("--out", type=output_path,
                         help="write sensitivity_constraints.csv, sensitivity_variables.csv and sensitivity_ranking.csv here")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     parser.set_defaults(run=run_sensitivity)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..solve.backends import SOLVERS
+from .args import output_path
 from .main import EXIT_INVALID, EXIT_OK
 
 
@@ -31,7 +32,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS", help="run the points on a Dask scheduler (tcp://host:8786); "
                         "needs: pip install optimiser[dask]")
     parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
-    parser.add_argument("--out", type=Path, help="write the table to this CSV file (default: CSV on stdout)")
+    parser.add_argument("--out", type=output_path, help="write the table to this CSV file (default: CSV on stdout)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..solve.backends import SOLVERS
+from .args import output_path, positive_seconds
 from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
 
 
@@ -34,8 +35,8 @@ def register_core(sub: Any) -> None:
     solve.add_argument("--scenario", help="apply the named scenario from the config ('base': none)")
     solve.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
     solve.add_argument("--integer", action="store_true", help="whole units for every lever (a MILP)")
-    solve.add_argument("--time-limit", type=float, help="stop the solver after this many seconds")
-    solve.add_argument("--out", type=Path, help="write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, "
+    solve.add_argument("--time-limit", type=positive_seconds, help="stop the solver after this many seconds")
+    solve.add_argument("--out", type=output_path, help="write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, "
                        "bottlenecks.csv and config.resolved.yaml into this folder")
     solve.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
     solve.add_argument("--debug", action="store_true", help="show a traceback on errors")

@@ -139,10 +139,16 @@ class Checker:
         """A finite number within ``[low, high]`` (``(low, high]`` with ``low_open``)."""
         expected = f"expected {what}"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(path, f"{expected}, got {_show(value)}")
+            hint = ""
+            if isinstance(value, str) and _looks_numeric(value):
+                hint = f" (YAML reads {value} as text; write it with a decimal point, such as 1.0e9, or in full)"
+            self.error(path, f"{expected}, got {_show(value)}{hint}")
             return None
         if not math.isfinite(value):
             self.error(path, f"{expected}, got {_show(value)} (not a finite number)")
+            return None
+        if abs(value) > LARGEST:
+            self.error(path, f"{expected}, got {_show(value)}, which is beyond any plan (more than 1e15); check the units")
             return None
         if integer and float(value) != int(value):
             self.error(path, f"{expected}, got {_show(value)} (not a whole number)")
@@ -200,6 +206,19 @@ class Checker:
             return str(value)
         self.error(path, f"unknown {what} {_show(value)}; {choices(value, valid, what)}")
         return None
+
+
+LARGEST = 1e15
+"""No yuan amount, head count or hour total in a plan comes near this; larger
+values are typing mistakes and would only upset the solver's arithmetic."""
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _show(value: Any) -> str:

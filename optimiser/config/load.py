@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import ConfigError, Problem
 from .checker import KeyPath, Locations, choices, dotted
 from .types import Config
-from .validate import build_config
+from .validate import TOP_KEYS, build_config
 from .yamlsource import read_yaml
 
 
@@ -66,6 +66,11 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
         ) from err
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise ConfigError([Problem("institutions.file", f"cannot read {csv_path}: {err}", *where)]) from err
+    seen: set[str] = set()
+    for column in header:
+        if column.strip() in seen:
+            raise ConfigError([Problem("", f"column {column.strip()!r} is given twice in the header; keep one", str(csv_path), 1)])
+        seen.add(column.strip())
     if "name" not in header:
         raise ConfigError([Problem("", f"the header has no 'name' column (columns: {', '.join(header)})", str(csv_path), 1)])
     institutions: list[dict[str, Any]] = []
@@ -153,10 +158,37 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
 
     Years in series are written as keys (``policies.min_double_qualified_share.2027``),
     institutions by name or index (``institutions.Research universities.training_seats``).
+    A section or key the config leaves out is created (``policies.max_external_ratio``
+    in a config without ``policies``); validation then checks it like any other. A
+    year key on a single-number series turns it into a step function that changes
+    in that year (``funding.government.per_year.2027``).
     """
     parts = _split(path)
     if not parts:
         return "empty key path"
+    if parts[0] not in raw and parts[0] not in TOP_KEYS:
+        return f"no key {parts[0]!r} under the top level; {choices(parts[0], TOP_KEYS, 'key')}"
+    node: Any = raw
+    for depth, part in enumerate(parts[:-1]):
+        missing = isinstance(node, dict) and part not in node and not (part.isdigit() and int(part) in node)
+        if missing and (depth == 0 or part in OPTIONAL_SECTIONS):
+            node[part] = {}
+        elif missing:
+            here = ".".join(parts[:depth]) or "the top level"
+            return f"no key {part!r} under {here}; {choices(part, [str(k) for k in node], 'key')}"
+        key: Any = part
+        if isinstance(node, list):
+            key, error = _list_index(node, part, ".".join(parts[:depth]) or "the top level")
+            if error:
+                return error
+        elif part not in node:
+            key = int(part)
+        child = node[key]
+        if depth == len(parts) - 2 and _is_year(parts[-1]) and _is_number(child):
+            start = raw.get("horizon", {}).get("start") if isinstance(raw.get("horizon"), dict) else None
+            child = {start: child} if isinstance(start, int) and start < int(parts[-1]) else {}
+            node[key] = child
+        node = child
     parent, key, error = _resolve_parent(raw, parts)
     if error:
         return error
@@ -164,6 +196,18 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
         key = int(key)
     parent[key] = copy.deepcopy(value)
     return None
+
+
+OPTIONAL_SECTIONS = frozenset({"policies", "targets", "max_intake", "teachers", "intake"})
+"""Sections a config may leave out and a change may add (top-level ones too)."""
+
+
+def _is_year(part: str) -> bool:
+    return part.isdigit() and int(part) >= 1000
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def get_path(raw: Any, path: str) -> Any:

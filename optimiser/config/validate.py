@@ -53,6 +53,9 @@ POLICY_KEYS = ("min_double_qualified_share", "max_external_ratio")
 INSTITUTION_KEYS = ("name", "tiers", "teachers", "intake", "max_intake", "training_seats", "policies")
 
 MONEY = "a non-negative number of yuan"
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+YEAR = f"a year from {FIRST_YEAR} to {LAST_YEAR}, such as 2025"
+MAX_YEARS = 100
 SHARE = "a share between 0 and 1"
 
 
@@ -142,8 +145,10 @@ def _horizon(value: Any, check: Checker) -> Horizon | None:
     data = check.mapping(value, path, ("start", "years"), ("start", "years"), what="a mapping {start: year, years: count}")
     if data is None or "start" not in data or "years" not in data:
         return None
-    start = check.number(data["start"], path + ("start",), what="a year such as 2025", low=None, integer=True)
-    years = check.number(data["years"], path + ("years",), what="a whole number of years, at least 1", low=1, integer=True)
+    start = check.number(data["start"], path + ("start",), what=YEAR, low=FIRST_YEAR, high=LAST_YEAR, integer=True)
+    years = check.number(
+        data["years"], path + ("years",), what=f"a whole number of years from 1 to {MAX_YEARS}", low=1, high=MAX_YEARS, integer=True
+    )
     if start is None or years is None:
         return None
     return Horizon(int(start), int(years))
@@ -297,13 +302,15 @@ def _lever(
     if data.get("max_total") is not None:
         fields["max_total"] = check.number(data["max_total"], path + ("max_total",), what="a non-negative number of units over the horizon")
     if data.get("available_from") is not None:
-        fields["available_from"] = check.number(data["available_from"], path + ("available_from",), what="a year such as 2026", low=None, integer=True)
+        fields["available_from"] = check.number(
+            data["available_from"], path + ("available_from",), what=YEAR, low=FIRST_YEAR, high=LAST_YEAR, integer=True
+        )
     if "integer" in data:
         fields["integer"] = check.flag(data["integer"], path + ("integer",))
     if data.get("institutions") is not None:
         # Checked against the institution names once those are read.
         names = data["institutions"]
-        fields["institutions"] = tuple(names) if isinstance(names, list) else names
+        fields["institutions"] = (names,) if isinstance(names, str) else tuple(names) if isinstance(names, list) else names
     if len(check.problems) > before or any(v is None for v in fields.values()):
         return None
     return Lever(**fields)
@@ -456,7 +463,21 @@ def _cross_checks(
     for lever in levers.values():
         path: KeyPath = ("levers", lever.name)
         if lever.institutions is not None and institutions:
-            check.name_list(list(lever.institutions), path + ("institutions",), names, "institution")
+            if not isinstance(lever.institutions, tuple):
+                check.error(path + ("institutions",), f"expected a list of institution names, got {lever.institutions!r}")
+            else:
+                check.name_list(list(lever.institutions), path + ("institutions",), names, "institution")
+                if not lever.institutions:
+                    check.warn(path + ("institutions",), "an empty list: the lever applies to no institution")
+        if horizon and lever.min_per_year is not None and lever.max_per_year is not None:
+            for year in horizon.range:
+                low, high = lever.min_per_year.at(year), lever.max_per_year.at(year)
+                if low > high:
+                    check.error(
+                        path + ("min_per_year",),
+                        f"min_per_year ({low:g}) is above max_per_year ({high:g}) in {year}; no plan can meet both",
+                    )
+                    break
         if not any(lever.name in source.funds for source in funding.values()):
             check.warn(
                 path,
