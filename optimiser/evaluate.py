@@ -307,7 +307,25 @@ def _violations(model: Model, x: np.ndarray, plan: dict[PlanKey, float]) -> pd.D
             continue
         kept.append(v)
     kept.extend(_fractional_units(model.config, plan))
+    kept.extend(_too_early(model.config, plan))
     return pd.DataFrame(kept, columns=VIOLATION_COLUMNS)
+
+
+def _too_early(config: Config, plan: dict[PlanKey, float]) -> list[dict[str, Any]]:
+    """Units planned before their lever's ``available_from`` (the plan cannot use them)."""
+    found = []
+    for (lever_name, inst, tier, year), units in sorted(plan.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        start = config.levers[lever_name].available_from
+        if start is not None and year < start and units > 0:
+            where = f" at {inst}" + (f" ({tier})" if tier else "") + f" in {year}"
+            found.append({
+                "constraint": f"{lever_name} not yet available", "kind": "available_from",
+                "config_path": f"levers.{lever_name}.available_from", "institution": inst, "year": year,
+                "amount": units, "unit": "units", "limit": 0.0, "value": units,
+                "message": f"levers.{lever_name}.available_from{where}: {units:g} units planned before the lever "
+                f"is available ({start}); they are left out of the evaluation",
+            })
+    return found
 
 
 def _fmt(value: float) -> str:

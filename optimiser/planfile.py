@@ -218,12 +218,8 @@ class _RowChecker:
                 "leave the tier cell empty for this lever",
             )
             ok = False
-        if year is not None and lever.available_from is not None and year < lever.available_from:
-            self.problem(
-                row, "year", f"year {year} is before lever {lever.name!r} is available ({lever.available_from}, "
-                f"levers.{lever.name}.available_from)", f"use a year from {lever.available_from} on or delete the row",
-            )
-            ok = False
+        # Units before a lever's available_from are read: evaluating the plan
+        # reports them as a broken lever limit (MODEL.md constraint 7).
         if not ok or year is None or units is None:
             return None
         return (lever.name, inst.name, tier if lever.kind == "subsidise" else "", year), units

@@ -220,7 +220,6 @@ BAD_ROWS = [
     ("tuition_subsidies,=cmd,senior,2026,1", r"row 2, column tier: unknown tier 'senior'; valid tiers: basic"),
     ("secondments,=cmd,,2031,1", r"row 2, column year: year 2031 is outside the horizon 2025-2026; write a year in 2025-2026"),
     ("secondments,=cmd,,next,1", r"row 2, column year: 'next' is not a year; write a year in 2025-2026"),
-    ("tuition_subsidies,=cmd,basic,2025,1", r"row 2, column year: year 2025 is before lever 'tuition_subsidies' is available \(2026, levers\.tuition_subsidies\.available_from\)"),
     ("secondments,=cmd,,2025,abc", r"row 2, column units: 'abc' is not a number"),
     ("secondments,=cmd,,2025,-1", r"row 2, column units: negative units -1; .*cannot be negative"),
     ("secondments,=cmd,,2025,nan", r"row 2, column units: 'nan' is not a finite number"),
@@ -234,6 +233,18 @@ def test_every_plan_error_names_file_row_column_and_value(hand: Path, tmp_path: 
     path.write_text(f"lever,institution,tier,year,units\n{row}\n")
     with pytest.raises(PlanError, match=message):
         read_plan(path, load_config(hand))
+
+
+def test_units_before_available_from_break_a_lever_limit(hand: Path, tmp_path: Path) -> None:
+    # MODEL.md: u = 0 before available_from is a lever limit, so a plan that
+    # uses the subsidy in 2025 (available from 2026) breaks it by 1 place.
+    path = tmp_path / "plan.csv"
+    path.write_text("lever,institution,tier,year,units\ntuition_subsidies,=cmd,basic,2025,1\n")
+    evaluation = evaluate(load_config(hand), path)
+    assert not evaluation.feasible
+    row = evaluation.violations[evaluation.violations["config_path"] == "levers.tuition_subsidies.available_from"].iloc[0]
+    assert row["amount"] == 1.0 and row["year"] == 2025
+    assert "1 units planned before the lever is available (2026)" in row["message"]
 
 
 TIERS = """
