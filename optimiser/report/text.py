@@ -92,7 +92,10 @@ def _binding_lines(result: Result) -> list[str]:
     """Binding planner limits one by one; binding capacities counted by kind."""
     binding = result.binding_constraints()
     unit = "yuan" if result.summary.get("mode") == "min_cost" else "graduates"
-    lines = [f"\nbinding limits (shadow price: change in the objective, in {unit}, per unit increase of the limit):"]
+    lines = [
+        f"\nbinding limits (shadow price: the rate at which the objective, in {unit}, changes per unit increase",
+        "of the limit; it holds over the limit's allowable range, which `optimiser sensitivity` reports):",
+    ]
     limits = binding[binding["kind"].isin(PLANNER_LIMITS)].copy()
     if limits.empty:
         lines.append("  none: no funding, budget, policy, target or lever limit binds")
