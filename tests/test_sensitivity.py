@@ -83,11 +83,13 @@ def test_hand_case_funding_price_and_range(write_config: Callable[[str, str], Pa
     ratio = row(report, "policies.max_external_ratio", 2026, "College")
     assert ratio["shadow_price"] == 0 and ratio["allowable_increase"] == math.inf
     top = report.ranking.iloc[0]
+    # The rate holds for 6,000 more yuan only: the statement quotes 1,000 yuan, not a million.
     assert top["statement"] == (
-        "one more million yuan of government funding in 2026 buys 333 compound graduates (3,000 yuan each), "
-        "valid from 0 to 30,000 yuan"
+        "each extra 1,000 yuan of government funding in 2026 buys 0.33 compound graduates (3,000 yuan each), "
+        "for up to 6,000 yuan more (then it buys less); valid from 0 to 30,000 yuan"
     )
-    assert top["value_per_unit"] == pytest.approx(1e6 / 3000)
+    assert top["value_per_unit"] == pytest.approx(1e6 / 3000)  # the rate, per million
+    assert (top["step"], top["step_effect"]) == (1000.0, pytest.approx(1 / 3))
     assert (top["valid_from"], top["valid_to"]) == pytest.approx((0, 30000), abs=1e-3)
     lecturers = report.variables[report.variables["lever"] == "enterprise_lecturers"].iloc[0]
     assert lecturers["variable"] == "enterprise_lecturers at College in 2026"
@@ -122,7 +124,8 @@ def test_hand_case_min_cost_speaks_yuan(write_config: Callable[[str, str], Path]
     assert target["shadow_price"] == pytest.approx(3000)
     assert (target["allowable_increase"], target["allowable_decrease"]) == pytest.approx((2.0, 8.0), rel=1e-7)
     assert report.ranking.iloc[0]["statement"] == (
-        "one more compound graduate of the basic target in 2026 costs 3,000 yuan, valid from 0 to 10.0 graduates"
+        "one more compound graduate of the basic target in 2026 costs 3,000 yuan, for up to 2.00 graduates more "
+        "(then it costs more); valid from 0 to 10.0 graduates"
     )
     # Money enters the objective through the funding variables, so a lecturer's own coefficient is 0:
     # the plan needs two whatever it adds, and hires more only once a lecturer's cost is cancelled out.
@@ -176,22 +179,253 @@ def test_policy_floor_statement_holds_by_resolve() -> None:
     floors = report.ranking[report.ranking["config_path"] == "policies.min_double_qualified_share"]
     assert len(floors) >= 3
     assert (floors["value_per_unit"] < 0).all()
+
+    def moved(floor: object, share: float) -> float:
+        series = {2025: 0.5, 2028: 0.6}
+        series[int(floor.year)] = share  # type: ignore[attr-defined]
+        series.update({y: 0.6 for y in range(floor.year + 1, 2031)})  # type: ignore[attr-defined]
+        path = f"institutions.{floor.institution}.policies"  # type: ignore[attr-defined]
+        return solve(config.with_changes({path: {"min_double_qualified_share": series}})).objective - base.objective
+
     for floor in floors.head(2).itertuples():
-        assert floor.statement.startswith(f"raising the double-qualified floor at {floor.institution} in {floor.year} by 0.01")
+        # The first floor holds its rate for 0.0012 only: the statement quotes 0.001, not 0.01.
+        assert floor.step <= floor.valid_to - floor.valid_from
+        assert floor.statement.startswith(
+            f"raising the double-qualified floor at {floor.institution} in {floor.year} by {floor.step:g} (now 0.6) costs"
+        )
+        assert moved(floor, floor.valid_from + floor.step) == pytest.approx(floor.step_effect, rel=1e-6)
         width = floor.valid_to - floor.valid_from
-        assert width > 0
         for fraction, exact in ((0.5, True), (1.5, False)):
             share = floor.valid_from + fraction * width
-            series = {2025: 0.5, 2028: 0.6}
-            series[int(floor.year)] = share
-            series.update({y: 0.6 for y in range(floor.year + 1, 2031)})
-            moved = solve(config.with_changes({f"institutions.{floor.institution}.policies": {"min_double_qualified_share": series}}))
             predicted = floor.value_per_unit * (share - floor.valid_from) / 0.01
-            change = moved.objective - base.objective
+            change = moved(floor, share)
             if exact:
                 assert change == pytest.approx(predicted, rel=1e-6)
             else:
                 assert abs(change - predicted) > 1e-6 * abs(predicted)
+    assert floors.iloc[0]["step"] == 0.001
+
+
+# -- every statement claims no more than is true ---------------------------------
+
+# Two years of the tiny college: 24,000 yuan a year from the universities, and a
+# total budget over both years. A lecturer (12,000 yuan, 120 practice hours)
+# trains 4 students, so each yuan buys 1/3,000 of a graduate while the total
+# budget binds: from 0 up to 48,000 yuan (both years' 24,000). At 36,000 the
+# three lecturers can sit in either year (2 + 1 or 1 + 2): the LP is degenerate,
+# and ranging a trained student-year's coefficient meets an unbounded LP.
+TWO_YEARS = """
+    name: tiny
+    horizon: {start: 2025, years: 2}
+    courses: {knowledge: {class_size: 1}, practice: {class_size: 1}, training: {class_size: 1}}
+    tiers:
+      basic: {duration: 1, hours: {knowledge: 30, practice: 30, training: 0}}
+    teacher_groups:
+      academic: {qualified: [knowledge], hours: 300}
+      double_qualified: {qualified: [knowledge, practice, training], hours: 300}
+      enterprise_lecturer: {qualified: [practice, training], hours: 120, external: true}
+    levers:
+      enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
+    funding:
+      universities: {per_year: 24000, funds: all}
+    institutions:
+      - name: College
+        teachers: {academic: 10}
+        intake: {basic: 100}
+    total_budget: BUDGET
+"""
+
+
+@pytest.mark.parametrize(
+    ("budget", "statement"),
+    [
+        (36000, "each extra 10,000 yuan of total budget buys 3.33 compound graduates (3,000 yuan each), "
+                "for up to 12,000 yuan more (then it buys less); valid from 0 to 48,000 yuan"),
+        (47000, "each extra 1,000 yuan of total budget buys 0.33 compound graduates (3,000 yuan each), "
+                "for up to 1,000 yuan more (then it buys less); valid from 0 to 48,000 yuan"),
+    ],
+)
+def test_two_year_budget_regression(write_config: Callable[[str, str], Path], solver: str, budget: int,
+                                    statement: str) -> None:
+    result = solve(load_config(write_config(TWO_YEARS.replace("BUDGET", str(budget)), "two_years.yaml")), solver=solver)
+    assert result.objective == pytest.approx(budget / 3000)
+    report = sensitivity(result)
+    total = row(report, "total_budget")
+    assert total["shadow_price"] == pytest.approx(1 / 3000, rel=1e-9)
+    assert total["allowable_increase"] == pytest.approx(48000 - budget, rel=1e-7)
+    assert total["allowable_decrease"] == pytest.approx(budget, rel=1e-7)
+    for year in (2025, 2026):
+        # The total budget, not a year's funding, binds: more money in one year alone buys nothing.
+        assert row(report, "funding.universities.per_year", year)["shadow_price"] == 0
+    top = report.ranking.iloc[0]
+    assert top["statement"] == statement
+    assert top["step_effect"] == pytest.approx(top["step"] / 3000)
+    # A year's trained student-years (ranges are for the canonical plan; the solvers' own plans may put
+    # the two lecturers in either year): the year holding two lecturers (24,000 yuan, its cap) can take
+    # no more, so its coefficient may rise without limit (the unbounded ranging LP) but not fall at all
+    # (a lecturer would move to the other year); the other year's may fall by 1, to zero, but not rise.
+    trained = report.variables[report.variables["lever"] == ""]
+    assert trained["final_value"].sum() == pytest.approx(budget / 3000, rel=1e-6)
+    ranges = sorted(zip(trained["allowable_increase"], trained["allowable_decrease"]))
+    if budget == 36000:
+        assert ranges == [(0.0, pytest.approx(1.0)), (math.inf, 0.0)]
+    assert np.isfinite(report.constraints["shadow_price"]).all()
+
+
+def test_two_year_budget_commands_succeed(write_config: Callable[[str, str], Path], tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_config(TWO_YEARS.replace("BUDGET", "36000"), "two_years.yaml")
+    for solver in ("highs", "cbc"):
+        assert main(["sensitivity", str(path), "--solver", solver]) == 0
+        assert "each extra 10,000 yuan of total budget buys 3.33 compound graduates" in capsys.readouterr().out
+    assert main(["report", str(path), "--html", str(tmp_path / "r.html")]) == 0
+    assert "each extra 10,000 yuan of total budget" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_ranging_lp_from_an_infeasible_warm_start_is_still_unbounded(write_config: Callable[[str, str], Path]) -> None:
+    # The defect behind exit 4: ranging one coefficient leaves δ basic at -1; fixed at zero again, that
+    # basis is primal infeasible, and HiGHS, warm-started from it on the next (unbounded) ranging LP,
+    # may stop with status "Unknown". The report restores a feasible basis between jobs; run_lp also
+    # retries from scratch when HiGHS ends without a verdict.
+    import highspy
+
+    from optimiser.sensitivity.canonical import canonical_lp
+    from optimiser.sensitivity.ranging import DualFace, run_lp
+    from optimiser.sensitivity.tables import decision_columns
+
+    result = solve(load_config(write_config(TWO_YEARS.replace("BUDGET", "36000"), "two_years.yaml")))
+    lp = canonical_lp(result.model, result.solution.values)
+    face = DualFace(lp)
+    full, other = sorted((c[0] for c in decision_columns(result.model) if not c[1]), key=lambda j: -lp.plan[j])
+    assert face.coefficient_range(full) == (math.inf, 0.0)
+    assert face.coefficient_range(other) == (0.0, pytest.approx(1.0))
+    h, delta = face.highs, face.delta
+    e = np.zeros(lp.n_rows + 1)
+    e[delta] = 1.0
+    h.changeColsCost(len(e), np.arange(len(e), dtype=np.int32), e)
+    h.changeCoeff(other, delta, -1.0)
+    h.changeColBounds(delta, -highspy.kHighsInf, highspy.kHighsInf)
+    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+    assert run_lp(h) == highspy.HighsModelStatus.kOptimal and h.getSolution().col_value[delta] == pytest.approx(-1.0)
+    h.changeCoeff(other, delta, 0.0)
+    h.changeColBounds(delta, 0.0, 0.0)
+    h.changeCoeff(full, delta, -1.0)
+    h.changeColBounds(delta, -highspy.kHighsInf, highspy.kHighsInf)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    assert run_lp(h) == highspy.HighsModelStatus.kUnbounded
+
+
+def test_quoted_step_is_round_and_within_reach() -> None:
+    from optimiser.sensitivity.ranking import quoted_step
+
+    assert quoted_step(1e6, math.inf) == 1e6
+    assert quoted_step(1e6, 1.783e6) == 1e6
+    assert quoted_step(1e6, 1e6 * (1 - 1e-12)) == 1e6  # round-off of the range
+    assert quoted_step(1e6, 16557.0) == 10000.0
+    assert quoted_step(1e6, 1000.0) == 1000.0
+    assert quoted_step(300.0, 110.0) == 100.0
+    assert quoted_step(0.01, 0.0012174) == 0.001
+    assert quoted_step(1.0, 0.5) == pytest.approx(0.1)
+
+
+@pytest.fixture(scope="module")
+def zhejiang_base() -> tuple[object, object, SensitivityReport]:
+    config = load_config(CONFIGS / "zhejiang.yaml")
+    result = solve(config)
+    return config, result, sensitivity(result)
+
+
+def test_money_statements_hold_for_their_step_by_resolve(zhejiang_base: tuple[object, object, SensitivityReport]) -> None:
+    config, base, report = zhejiang_base
+    money = report.ranking[report.ranking["config_path"].str.startswith("funding.")]
+    assert len(money) == 18  # three sources, six years
+    for limit in money.itertuples():
+        moved = solve(_with_funding(config, limit.config_path, int(limit.year), _per_year(config, limit) + limit.step))
+        gain = moved.objective - base.objective  # type: ignore[attr-defined]
+        assert gain == pytest.approx(limit.step_effect, rel=1e-6), limit.statement
+        assert limit.step in (1e6, 1e5, 1e4)
+    first = money.iloc[0]
+    # 33.3 graduates per million, but only for 16,557 more yuan: the statement quotes 10,000 yuan.
+    assert first["statement"] == (
+        "each extra 10,000 yuan of government funding in 2025 buys 0.33 weighted compound graduates "
+        "(30,070 yuan each), for up to 16,557 yuan more (then it buys less); valid from 5.762 M to 6.017 M yuan"
+    )
+    million = solve(_with_funding(config, "funding.government.per_year", 2025, 7e6)).objective - base.objective  # type: ignore[attr-defined]
+    assert million < 0.95 * first["value_per_unit"]  # a whole million buys less than the rate says
+    # Where the range allows it the statement keeps the million, and it is exact.
+    assert money[money["step"] == 1e6]["statement"].str.startswith("one more million yuan of ").all()
+
+
+def _per_year(config, limit) -> float:  # type: ignore[no-untyped-def]
+    return float(config.funding[limit.config_path.split(".")[1]].per_year.at(int(limit.year)))
+
+
+def _row_index(report: SensitivityReport, model, limit) -> int:  # type: ignore[no-untyped-def]
+    from optimiser.sensitivity.ranking import GROUPS
+
+    hits = [
+        i for i, info in enumerate(model.book.rows)
+        if info.kind in GROUPS and info.config_path == limit.config_path and (info.institution or "") == limit.institution
+        # Teachers' hours and the teachers a conversion may draw on share a config key.
+        and (info.kind == "conversion_stock") == ("available to convert" in limit.statement)
+        and (info.year if info.year is not None else -1) == (-1 if pd.isna(limit.year) else int(limit.year))
+    ]
+    assert len(hits) == 1, limit.statement
+    return hits[0]
+
+
+@pytest.mark.parametrize("name", ["zhejiang.yaml", "zhejiang_min_cost.yaml"])
+def test_every_statement_holds_for_its_step(name: str) -> None:
+    # Move each ranked limit on its own by the step its statement quotes (the row's right-hand
+    # side; shares are checked through the config above) and re-solve: the objective moves by
+    # exactly the quoted amount.
+    from optimiser.model import build_model
+    from optimiser.solve.engine import run
+
+    config = load_config(CONFIGS / name)
+    base = solve(config)
+    report = sensitivity(base)
+    checked = 0
+    for limit in report.ranking.itertuples():
+        if limit.config_path.startswith("policies."):
+            continue
+        model = build_model(config)
+        i = _row_index(report, model, limit)
+        constraint, info = model.book.constraints[i], model.book.rows[i]
+        constraint.changeRHS(-constraint.constant + limit.step * info.unit_scale)
+        change = run(model).objective - base.objective
+        assert change == pytest.approx(limit.step_effect, rel=1e-6, abs=1e-9 * abs(base.objective)), limit.statement
+        checked += 1
+    assert checked >= 40
+
+
+def test_min_cost_target_statement_holds_by_resolve() -> None:
+    config = load_config(CONFIGS / "zhejiang_min_cost.yaml")
+    base = solve(config)
+    report = sensitivity(base)
+    target = report.ranking[report.ranking["config_path"] == "objective.targets.basic"].iloc[0]
+    assert target["statement"].startswith(f"one more compound graduate of the basic target in {target['year']} costs")
+    # Series hold until the next listed year: state every year, then move the one.
+    series = {y: config.objective.targets["basic"].at(y) for y in config.years}
+    series[int(target["year"])] += target["step"]
+    moved = solve(config.with_changes({"objective.targets.basic": series}))
+    assert moved.objective - base.objective == pytest.approx(target["step_effect"], rel=1e-6)
+
+
+def test_a_limit_that_cannot_rise_is_quoted_for_a_cut(write_config: Callable[[str, str], Path]) -> None:
+    # Ten graduates need 2.5 lecturers, all the external-ratio cap allows: no plan reaches eleven,
+    # so the statement is about lowering the target, 3,000 yuan saved per graduate, down to zero.
+    path = hand(write_config, objective="{mode: min_cost, targets: {basic: 10}}", funding=100000)
+    base = solve(load_config(path))
+    report = sensitivity(base)
+    target = report.ranking[report.ranking["config_path"] == "objective.targets.basic"].iloc[0]
+    assert target["statement"] == (
+        "lowering the basic target in 2026 by one compound graduate saves 3,000 yuan of total cost, "
+        "for up to 10.0 graduates less; valid from 0 to 10.0 graduates"
+    )
+    assert (target["step"], target["step_effect"]) == (-1.0, pytest.approx(-3000.0))
+    lower = solve(load_config(path).with_changes({"objective.targets.basic": 9}))
+    assert lower.objective - base.objective == pytest.approx(-3000.0)
 
 
 # -- the same report from both solvers ------------------------------------------
@@ -264,14 +498,15 @@ def test_columns_and_json(zhejiang_reports: dict[str, SensitivityReport]) -> Non
     assert list(report.constraints.columns) == CONSTRAINT_COLUMNS
     assert list(report.variables.columns) == VARIABLE_COLUMNS
     assert list(report.ranking.columns) == [
-        "config_path", "institution", "year", "statement", "value_per_unit", "unit", "valid_from", "valid_to",
+        "config_path", "institution", "year", "statement", "value_per_unit", "unit", "step", "step_effect",
+        "valid_from", "valid_to",
     ]
     data = report.to_dict()
     assert list(data) == ["constraints", "variables", "ranking", "note"]
     assert data["constraints"][0].keys() == set(CONSTRAINT_COLUMNS)
     text = json.dumps(data)
     assert '"allowable_increase": "unlimited"' in text and "Infinity" not in text and "1e+30" not in text
-    assert report.ranking.iloc[0]["statement"].startswith("one more million yuan of ")
+    assert report.ranking.iloc[0]["statement"].startswith("each extra 10,000 yuan of government funding in 2025 buys ")
     # Every lever unit has a row with a readable name.
     levers = report.variables[report.variables["lever"] != ""]
     assert len(levers) == len(solve(load_config(CONFIGS / "zhejiang.yaml")).plan)
@@ -330,7 +565,7 @@ def test_cli_json_is_one_object(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_text_ranking_first_and_integer_note(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sensitivity", str(CASES / "small.yaml"), "--integer"]) == 0
     out = capsys.readouterr().out
-    assert out.index("What one more unit") < out.index("Binding constraints")
+    assert out.index("What each binding limit is worth, per step") < out.index("Binding constraints")
     assert "integer plan: the report is for the LP with the integer decisions fixed" in out
     assert "1e+30" not in out.lower() and "inf " not in out
 
@@ -343,7 +578,7 @@ def test_cli_out_writes_three_files(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert list(constraints.columns) == CONSTRAINT_COLUMNS
     assert (constraints["allowable_increase"] == UNLIMITED).any()
     ranking = (tmp_path / "sens" / "sensitivity_ranking.csv").read_text(encoding="utf-8")
-    assert "one more million yuan of government funding in 2025 buys" in ranking
+    assert "each extra 10,000 yuan of government funding in 2025 buys 0.80 weighted compound graduates" in ranking
     assert "wrote" in capsys.readouterr().out
 
 

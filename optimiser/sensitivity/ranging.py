@@ -19,6 +19,14 @@ HiGHS from a warm start:
 - **Objective-coefficient ranging.** The canonical plan stays optimal for
   the coefficient ``c_j + δ`` while some dual satisfies complementary
   slackness with it for that coefficient: one LP each way, in ``(y, δ)``.
+  That LP is unbounded when the coefficient can move without limit
+  (an unlimited range, not an error).
+
+Every LP of a family restarts from one primal feasible basis (a warm start
+left over from another job can be primal infeasible once its ``δ`` or ``θ``
+column is fixed at zero again, and HiGHS's primal simplex may then stop
+with status "Unknown" on an unbounded LP). Should HiGHS still end without a
+verdict, the LP is solved once more from scratch (:func:`run_lp`).
 """
 
 from __future__ import annotations
@@ -65,6 +73,35 @@ def _highs() -> Any:
     # Each LP here starts from a primal feasible basis with a new objective: primal simplex's case.
     highs.setOptionValue("simplex_strategy", 4)
     return highs
+
+
+def run_lp(highs: Any) -> Any:
+    """Run HiGHS and return its model status; without a verdict, once more from scratch.
+
+    A verdict is optimal, unbounded or infeasible. Anything else (HiGHS's
+    "Unknown", a stalled warm start) is retried cold with the default
+    simplex strategy, then given back as it is.
+    """
+    import highspy
+
+    verdicts = (
+        highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
+        highspy.HighsModelStatus.kUnboundedOrInfeasible, highspy.HighsModelStatus.kInfeasible,
+    )
+    highs.run()
+    status = highs.getModelStatus()
+    if status in verdicts:
+        return status
+    strategy = highs.getOptionValue("simplex_strategy")
+    if isinstance(strategy, tuple):  # highspy 1.16 gives (status, value)
+        strategy = strategy[-1]
+    highs.clearSolver()
+    highs.setOptionValue("simplex_strategy", 1)
+    try:
+        highs.run()
+    finally:
+        highs.setOptionValue("simplex_strategy", strategy)
+    return highs.getModelStatus()
 
 
 def _pass(highs: Any, model: Any) -> None:
@@ -115,6 +152,13 @@ class DualFace:
         self.highs = _highs()
         _pass(self.highs, model)
         self._cost = np.zeros(m + 1)
+        # One primal feasible basis (the canonical duals are a feasible point) that every
+        # coefficient range starts from and leaves behind, with δ fixed at zero and non-basic.
+        self.start = self.highs.getBasis() if run_lp(self.highs) == highspy.HighsModelStatus.kOptimal else None
+
+    def _restart(self) -> None:
+        if self.start is not None:
+            self.highs.setBasis(self.start)
 
     def extreme(self, cost: np.ndarray, sense: str) -> float:
         """min or max of ``cost · y`` over the optimal duals (``±inf`` if unbounded)."""
@@ -124,8 +168,7 @@ class DualFace:
         self.highs.changeColsCost(len(changed), changed, full[changed])
         self._cost = full
         self.highs.changeObjectiveSense(hs.ObjSense.kMinimize if sense == "min" else hs.ObjSense.kMaximize)
-        self.highs.run()
-        status = self.highs.getModelStatus()
+        status = run_lp(self.highs)
         if status == hs.HighsModelStatus.kOptimal:
             return float(self.highs.getInfo().objective_function_value)
         if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
@@ -135,7 +178,11 @@ class DualFace:
         )
 
     def coefficient_range(self, col: int) -> tuple[float, float]:
-        """How far the objective coefficient of ``col`` can rise and fall with the plan still optimal."""
+        """How far the objective coefficient of ``col`` can rise and fall with the plan still optimal.
+
+        ``inf`` when it can move without limit that way (the LP in ``δ`` is unbounded).
+        """
+        self._restart()
         self.highs.changeCoeff(col, self.delta, -1.0)
         self.highs.changeColBounds(self.delta, -self.hs.kHighsInf, self.hs.kHighsInf)
         e = np.zeros(self.lp.n_rows + 1)
@@ -146,6 +193,9 @@ class DualFace:
         finally:
             self.highs.changeCoeff(col, self.delta, 0.0)
             self.highs.changeColBounds(self.delta, 0.0, 0.0)
+            # δ may have ended basic at a non-zero value: fixed at zero again, that basis
+            # would be primal infeasible for the next search.
+            self._restart()
         return up, down
 
     def _delta_extreme(self, e: np.ndarray, sense: str) -> float:
@@ -154,8 +204,7 @@ class DualFace:
         self.highs.changeColsCost(len(changed), changed, e[changed])
         self._cost = e
         self.highs.changeObjectiveSense(hs.ObjSense.kMinimize if sense == "min" else hs.ObjSense.kMaximize)
-        self.highs.run()
-        status = self.highs.getModelStatus()
+        status = run_lp(self.highs)
         if status == hs.HighsModelStatus.kOptimal:
             return float(self.highs.getSolution().col_value[self.delta])
         if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
@@ -221,8 +270,7 @@ class LimitRanging:
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         # Every job starts from one optimal, primal feasible basis (all θ at zero): primal
         # simplex then only has to push its own θ up, not repair the previous job's basis.
-        self.highs.run()
-        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if run_lp(self.highs) != highspy.HighsModelStatus.kOptimal:
             raise SolverError(
                 "HiGHS could not re-solve the plan's linear programme for the sensitivity report "
                 f"({self.highs.modelStatusToString(self.highs.getModelStatus())})"
@@ -238,8 +286,7 @@ class LimitRanging:
         self.highs.changeColBounds(col, 0.0, hs.kHighsInf)
         self.highs.changeColCost(col, 1.0)
         try:
-            self.highs.run()
-            status = self.highs.getModelStatus()
+            status = run_lp(self.highs)
             if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
                 return INF
             if status != hs.HighsModelStatus.kOptimal:

@@ -129,7 +129,7 @@ def report_text(report: SensitivityReport) -> str:
     )
     lines = [f"Sensitivity report: {report.name}  [scenario: {report.scenario}, solver: {report.solver}]", f"objective, {objective}"]
     lines.extend(f"note: {n}" for n in report.notes)
-    lines.append("\nWhat one more unit of each binding limit is worth (money first, then by size):")
+    lines.append("\nWhat each binding limit is worth, per step within the range where its rate holds (money first, then by size):")
     if report.ranking.empty:
         lines.append("  no limit a planner sets is binding")
     for number, statement in enumerate(report.ranking["statement"].head(RANKED_SHOWN), start=1):

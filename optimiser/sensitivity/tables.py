@@ -26,8 +26,9 @@ VARIABLE_COLUMNS = [
 
 
 def _clean(values: np.ndarray, tol: float = 1e-12) -> np.ndarray:
+    """``values`` with those under ``tol`` in size, and ``-0.0``, written as ``0.0``."""
     values = np.asarray(values, dtype=float)
-    return np.where(np.abs(values) < tol, 0.0, values)
+    return np.where(np.abs(values) <= tol, 0.0, values)
 
 
 def constraint_table(model: Model, lp: CanonicalLP, ranges: RowRanges, activity: np.ndarray) -> pd.DataFrame:
@@ -52,8 +53,8 @@ def constraint_table(model: Model, lp: CanonicalLP, ranges: RowRanges, activity:
             "final_value": _clean(activity / scale, 1e-9),
             "shadow_price": _clean(price),
             "rhs": rhs,
-            "allowable_increase": ranges.increase / scale,
-            "allowable_decrease": decrease,
+            "allowable_increase": _clean(ranges.increase / scale, 0.0),
+            "allowable_decrease": _clean(decrease, 0.0),
         },
         columns=CONSTRAINT_COLUMNS,
     )
@@ -94,8 +95,8 @@ def variable_table(
             "final_value": _clean(values[cols] if len(cols) else np.zeros(0), 1e-9),
             "reduced_cost": _clean(lp.sign * ranges.reduced_cost * scale),
             "objective_coefficient": _clean(lp.sign * lp.cost[cols] * scale if len(cols) else np.zeros(0)),
-            "allowable_increase": up * scale,
-            "allowable_decrease": down * scale,
+            "allowable_increase": _clean(up * scale, 0.0),
+            "allowable_decrease": _clean(down * scale, 0.0),
         },
         columns=VARIABLE_COLUMNS,
     )
