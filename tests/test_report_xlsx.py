@@ -23,7 +23,7 @@ from .tiny import tiny_config, write_tiny
 
 EVIL_INSTITUTION = '=HYPERLINK("http://x")'
 FUNDING_STATEMENT = (
-    "one more million yuan of universities funding in 2025 buys 333 compound graduates (3,000 yuan each)"
+    "each extra 100,000 yuan of universities funding in 2025 buys 33.3 compound graduates (3,000 yuan each)"
 )
 EVIL_SCENARIO = "+evil"
 
