@@ -205,7 +205,7 @@ def test_same_seed_same_table_whatever_runs_it(tmp_path: Path) -> None:
 
 
 def test_dask_cluster_gives_the_same_table() -> None:
-    distributed = pytest.importorskip("dask.distributed")
+    import dask.distributed as distributed  # in the test extra
     config = load_config(UNCERTAIN)
     here = monte_carlo(config, draws=16, seed=2)
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
