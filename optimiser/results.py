@@ -82,20 +82,17 @@ class Result:
 
     def compound_output(self) -> dict[str, dict[int, float]]:
         """Compound graduates by tier and year, summed over institutions."""
-        if self.outputs.empty:
-            return {}
-        table = self.outputs.groupby(["tier", "year"])["compound"].sum()
-        result: dict[str, dict[int, float]] = {}
-        for (tier, year), value in table.items():
-            result.setdefault(str(tier), {})[int(year)] = float(value)
-        return result
+        return self._by_tier_year("compound")
 
     def single_skill_output(self) -> dict[str, dict[int, float]]:
+        """Single-skill graduates by tier and year, summed over institutions."""
+        return self._by_tier_year("single_skill")
+
+    def _by_tier_year(self, column: str) -> dict[str, dict[int, float]]:
         if self.outputs.empty:
             return {}
-        table = self.outputs.groupby(["tier", "year"])["single_skill"].sum()
         result: dict[str, dict[int, float]] = {}
-        for (tier, year), value in table.items():
+        for (tier, year), value in self.outputs.groupby(["tier", "year"])[column].sum().items():
             result.setdefault(str(tier), {})[int(year)] = float(value)
         return result
 
