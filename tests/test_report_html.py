@@ -200,3 +200,17 @@ def test_charts_draw_on_the_axes_given_and_svgs_share_no_ids(tmp_path: Path) -> 
     ids = [set(re.findall(r'\bid="([^"]+)"', svg)) for svg in (first, second)]
     assert ids[0] and ids[1] and not ids[0] & ids[1]
     assert first.startswith("<svg") and "<?xml" not in first
+
+
+def test_an_all_zero_chart_says_so_instead_of_empty_axes() -> None:
+    # In the Zhejiang plan every enrolled student is fully trained.
+    from optimiser import load_config, solve
+    from optimiser.report.charts import plot_output_by_tier
+
+    from .conftest import CONFIGS
+
+    result = solve(load_config(CONFIGS / "zhejiang.yaml"))
+    assert result.outputs["single_skill"].abs().max() < 1e-6
+    ax = plot_output_by_tier(result, kind="single_skill")
+    assert [t.get_text() for t in ax.texts] == ["none: every enrolled student is fully trained"]
+    assert not ax.patches

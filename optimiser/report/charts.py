@@ -44,8 +44,14 @@ def label(text: Any) -> str:
     return str(text).replace("\\", "\\\\").replace("$", r"\$")
 
 
-def _stacked_bars(ax: Axes, table: pd.DataFrame, ylabel: str, title: str) -> Axes:
-    """Bars per year (the index), one stacked segment per column."""
+def _stacked_bars(ax: Axes, table: pd.DataFrame, ylabel: str, title: str, empty: str = "zero in every year") -> Axes:
+    """Bars per year (the index), one stacked segment per column; ``empty`` is said when there are none."""
+    if table.empty or not len(table.columns):
+        ax.set_title(title)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, empty, ha="center", va="center", transform=ax.transAxes, color="#555555")
+        return ax
     years = [str(y) for y in table.index]
     bottom = [0.0] * len(years)
     for n, column in enumerate(table.columns):
@@ -88,7 +94,8 @@ def plot_output_by_tier(result: Result, ax: Axes | None = None, kind: str = "com
         raise ValueError(f"kind must be 'compound' or 'single_skill', got {kind!r}")
     words = "Compound" if kind == "compound" else "Single-skill"
     table = _by_year(result.outputs, "tier", kind)
-    return _stacked_bars(_new_axes(ax), table, "graduates per year", f"{words} graduates by tier and year")
+    empty = "none: every enrolled student is fully trained" if kind == "single_skill" else "no compound graduates"
+    return _stacked_bars(_new_axes(ax), table, "graduates per year", f"{words} graduates by tier and year", empty)
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
