@@ -21,15 +21,6 @@ from .solve.status import Status
 UNBOUNDED_BOX = 1e9
 
 
-def _where(info: RowInfo) -> str:
-    parts = []
-    if info.institution:
-        parts.append(f"at {info.institution}")
-    if info.year is not None:
-        parts.append(f"in {info.year}")
-    return " ".join(parts)
-
-
 def _fmt(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
@@ -38,7 +29,7 @@ def _fmt(value: float) -> str:
 
 def explain_row(info: RowInfo, relaxed_by: float, model: Model, x: np.ndarray | None) -> Diagnosis:
     """One relaxed limit, in planner words."""
-    where = _where(info)
+    where = info.where
     asked = info.limit
     reachable = asked - relaxed_by if info.sense == ">=" else asked + relaxed_by
     head = f"{info.config_path} {where}".strip()
@@ -82,7 +73,7 @@ def diagnose_infeasible(config: Config, solver: str, static: list[RowInfo]) -> l
     model = build_model(config, integer=False, elastic=True)
     found: list[Diagnosis] = []
     for info in model.book.violated:
-        found.append(Diagnosis(info.config_path, f"{info.config_path} {_where(info)}: {info.label} cannot be met by any plan", info.institution, info.year))
+        found.append(Diagnosis(info.config_path, f"{info.config_path} {info.where}: {info.label} cannot be met by any plan", info.institution, info.year))
     backend = make_backend(solver, model)
     status = backend.solve({slack: weight for _, slack, weight in model.book.slacks}, "min")
     if status is not Status.OPTIMAL:

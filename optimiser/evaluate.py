@@ -334,13 +334,8 @@ def _fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _where(info: RowInfo) -> str:
-    parts = []
-    if info.institution:
-        parts.append(f" at {info.institution}")
-    if info.year is not None:
-        parts.append(f" in {info.year}")
-    return "".join(parts)
+def _at(info: RowInfo) -> str:
+    return f" {info.where}" if info.where else ""
 
 
 def units_word(model: Model, lever_name: str | None) -> str:
@@ -353,17 +348,17 @@ def units_word(model: Model, lever_name: str | None) -> str:
 
 def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[str, Any]:
     """One broken limit as a row of the violations table, with its message in planner words."""
-    head = f"{info.config_path}{_where(info)}"
+    head = f"{info.config_path}{_at(info)}"
     limit = info.limit
     kind = info.kind
     unit = ""
     value = limit + amount
     if kind in ("funding_cap", "total_budget"):
         unit = "yuan"
-        message = f"{info.label}{_where(info)} exceeded by {amount:,.0f} yuan (limit {limit:,.0f} yuan)"
+        message = f"{info.label}{_at(info)} exceeded by {amount:,.0f} yuan (limit {limit:,.0f} yuan)"
     elif kind == "funding_balance":
         unit, value = "yuan", amount
-        message = (f"{info.detail}{_where(info)}: {amount:,.0f} yuan that no funding source may pay; "
+        message = (f"{info.detail}{_at(info)}: {amount:,.0f} yuan that no funding source may pay; "
                    f"add {info.detail} to some source's funds")
     elif kind in ("max_per_year", "conversion_share", "region_max_per_year", "max_total"):
         unit = units_word(model, info.detail)
@@ -406,7 +401,7 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         message = f"{head}: {_fmt(value)} compound graduates, demand {_fmt(limit)} (exceeded by {_fmt(amount)})"
     elif kind == "teacher_hours":
         unit = "hours"
-        message = f"{info.label}{_where(info)} short by {_fmt(amount)} hours"
+        message = f"{info.label}{_at(info)} short by {_fmt(amount)} hours"
     else:
         message = f"{head}: {info.label} broken by {_fmt(amount)} (limit {_fmt(limit)})"
     return {

@@ -48,6 +48,16 @@ class RowInfo:
     detail: str | None = None
     static: bool = False
 
+    @property
+    def where(self) -> str:
+        """Where the limit applies, for messages: "at College in 2026" ("" if province-wide, whole horizon)."""
+        parts = []
+        if self.institution:
+            parts.append(f"at {self.institution}")
+        if self.year is not None:
+            parts.append(f"in {self.year}")
+        return " ".join(parts)
+
 
 class RowBook:
     """Adds rows to a PuLP problem and keeps their :class:`RowInfo`."""
