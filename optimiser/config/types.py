@@ -62,6 +62,8 @@ class Objective:
     mode: ObjectiveMode = "max_output"
     tie_break: bool = True
     targets: dict[str, Series] = field(default_factory=dict)
+    smooth: float | None = 1e-7
+    """Share of output given up for a steadier plan (``true`` is 1e-7); ``None`` skips smoothing."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,15 @@ class TeacherGroup:
     qualified: frozenset[str]
     hours: float
     external: bool = False
+    attrition: float = 0.0
+    """Share of the group leaving each year."""
+    replaced_by: str | None = ""
+    """Group the leavers are replaced by: "" the group itself, ``None`` not replaced."""
+
+    @property
+    def replacement(self) -> str | None:
+        """The group that replaces leavers (the group itself by default, ``None`` for none)."""
+        return self.name if self.replaced_by == "" else self.replaced_by
 
     @property
     def practice_qualified(self) -> bool:
@@ -105,6 +116,10 @@ class Lever:
     tiers: tuple[str, ...] = ()  # subsidise
     induced_intake: float = 0.0
     lifetime: int | None = None
+    """Years a unit stays active; hire levers always have one (1 by default)."""
+    upfront: float = 0.0  # hire: once, in the year of recruitment
+    delay: int = 0
+    """Years from a unit's start (and its capex or upfront cost) to its first active year."""
     min_per_year: Series | None = None
     max_per_year: Series | None = None
     region_max_per_year: Series | None = None
@@ -117,8 +132,10 @@ class Lever:
         return self.institutions is None or institution in self.institutions
 
     def active_in(self, built: int, year: int) -> bool:
-        """Whether units started in ``built`` still count in ``year`` (the window W_l)."""
-        return built <= year and (self.lifetime is None or year - built < self.lifetime)
+        """Whether units started in ``built`` still count in ``year`` (the window W_l, after the delay)."""
+        first = built + self.delay
+        lifetime = 1 if self.lifetime is None and self.kind == "hire" else self.lifetime
+        return first <= year and (lifetime is None or year - first < lifetime)
 
 
 @dataclass(frozen=True)
