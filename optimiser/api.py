@@ -39,6 +39,23 @@ def lp_bound(config: Config, solver: str, plan: dict[PlanKey, float] | None = No
     return backend.objective_value() * model.objective_scale if status is Status.OPTIMAL else None
 
 
+def baseline_output(config: Config, solver: str = "highs") -> float | None:
+    """The do-nothing baseline: the most weighted output with every lever unit at zero.
+
+    Only the constraints that still apply without a plan hold (MODEL.md:
+    constraints 1–4, 6 and 10): the baseline teachers after turnover,
+    today's seats and intake, taught as well as they can be, within demand.
+    """
+    from .solve.backends import make_backend
+
+    model = build_model(config, baseline=True)
+    if not model.book.constraints:
+        return 0.0
+    backend = make_backend(solver, model)
+    status = backend.solve(model.output, "max")
+    return backend.objective_value() if status is Status.OPTIMAL else None
+
+
 def solve(
     config: Config,
     solver: str = "highs",
@@ -81,6 +98,7 @@ def solve(
         "solver": solver,
         "mip": solution.mip,
         "tie_break": solution.tie_break_applied,
+        "smoothing_applied": solution.smoothing_applied,
         "build_seconds": built - started,
         "solve_seconds": solution.solve_seconds,
         "variables": len(model.form.vars.u) + len(model.form.vars.us) + len(model.form.vars.a)
@@ -96,6 +114,8 @@ def solve(
         summary["lp_bound"] = bound
         if bound is not None and bound != 0:
             summary["integrality_gap"] = abs(bound - solution.objective) / abs(bound)
+    if solution.status is Status.OPTIMAL:
+        summary["baseline_output"] = baseline_output(config, solver)
     diagnosis = []
     if diagnose and solution.status is Status.INFEASIBLE:
         from .diagnose import diagnose_infeasible

@@ -29,6 +29,8 @@ CONSTRAINT_COLUMNS = [
     "name", "kind", "config_path", "institution", "year", "detail", "sense", "limit", "activity",
     "slack", "shadow_price", "binding",
 ]
+TEACHER_COLUMNS = ["institution", "group", "year", "teachers", "baseline"]
+COMMITMENT_COLUMNS = ["lever", "kind", "institution", "tier", "year", "units", "due", "due_per_year"]
 BOTTLENECK_COLUMNS = [
     "institution", "year", "binding", "knowledge", "practice", "training",
     "knowledge_price", "practice_price", "training_price", "seats_binding", "enrolment_binding",
@@ -70,6 +72,10 @@ class Result:
     bottlenecks: pd.DataFrame
     summary: dict[str, Any]
     diagnosis: list[Diagnosis] = field(default_factory=list)
+    teachers: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TEACHER_COLUMNS))
+    """Teachers of every group by institution and year: the plan's and the do-nothing baseline's."""
+    commitments: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMMITMENT_COLUMNS))
+    """What the plan binds after the horizon, by lever, institution and start year (yuan)."""
     config: Any = field(default=None, repr=False)
     model: Any = field(default=None, repr=False, compare=False)
     """The built :class:`~optimiser.model.Model` (for sensitivity analysis and re-solves)."""
@@ -166,17 +172,88 @@ def build_result(model: Model, solution: Solution, summary: dict[str, Any], diag
     outputs = _outputs(model, x)
     constraints = _constraints(model, solution)
     bottlenecks = _bottlenecks(model, constraints)
+    teachers = _teachers(model, x)
+    commitments = _commitments(model, x)
     total_cost = float(funding["amount"].sum()) if not funding.empty else 0.0
     compound = float(outputs["compound"].sum()) if not outputs.empty else 0.0
+    weighted = _value(model.output, x)
+    baseline = summary.get("baseline_output")
+    added = weighted - baseline if baseline is not None else None
     summary.update(
         total_cost=total_cost,
         compound_graduates=compound,
         cost_per_compound_graduate=(total_cost / compound) if compound > 0 else None,
+        weighted_output=weighted,
+        added_output=added,
+        cost_per_added_graduate=(total_cost / added) if added is not None and added > ADDED_TOLERANCE else None,
+        commitments_after_horizon=float(commitments["due"].sum()) if not commitments.empty else 0.0,
+        commitments_per_year_after_horizon=float(commitments["due_per_year"].sum()) if not commitments.empty else 0.0,
+        smoothing=solution.smoothing_share,
+        smoothing_applied=solution.smoothing_applied,
+        output_given_up=solution.output_given_up,
     )
     return Result(
         solution.status, solution.objective, total_cost, plan, funding, outputs, constraints, bottlenecks,
-        summary, diagnosis, model.config, model, solution,
+        summary, diagnosis, teachers, commitments, model.config, model, solution,
     )
+
+
+ADDED_TOLERANCE = 1e-6
+"""Added output at or below this (weighted graduates) is nothing added: no cost per added graduate."""
+
+
+def _teachers(model: Model, x: np.ndarray) -> pd.DataFrame:
+    """N[i,g,t] of the plan beside B[i,g,t], for every group an institution can have."""
+    form = model.form
+    rows = []
+    for inst in model.config.institutions:
+        for g in form.groups_present(inst):
+            for t in form.years:
+                base, terms = form.teachers(inst, g, t)
+                rows.append((inst.name, g, t, base + _value(terms, x), base))
+    table = pd.DataFrame(rows, columns=TEACHER_COLUMNS)
+    for column in ("teachers", "baseline"):
+        table[column] = _clean(table[column].to_numpy(dtype=float))
+    return table
+
+
+def _commitments(model: Model, x: np.ndarray) -> pd.DataFrame:
+    """Money the plan binds after the horizon (MODEL.md: commitments past the horizon).
+
+    ``due``: subsidy payments for students still studying after the last
+    year, and the running cost (hire ``cost``, build ``opex``) of units whose
+    finite lifetime runs past it; ``due_per_year``: the opex, every year
+    after the horizon, of built units with no lifetime.
+    """
+    form, cfg = model.form, model.config
+    last = form.years[-1]
+    rows: list[tuple[Any, ...]] = []
+    for (lever_name, inst, t), var in form.vars.u.items():
+        lever = cfg.levers[lever_name]
+        units = float(x[var.col])
+        if units <= 0 or lever.kind not in ("hire", "build"):
+            continue
+        running = lever.cost if lever.kind == "hire" else lever.opex
+        if not running:
+            continue
+        first = t + lever.delay
+        lifetime = lever.lifetime if lever.lifetime is not None or lever.kind != "hire" else 1
+        if lifetime is None:
+            rows.append((lever_name, lever.kind, inst, "", t, units, 0.0, units * running))
+            continue
+        years_after = max(first + lifetime - 1 - max(last, first - 1), 0)
+        if years_after:
+            rows.append((lever_name, lever.kind, inst, "", t, units, units * running * years_after, 0.0))
+    for (lever_name, inst, k, t), var in form.vars.us.items():
+        units = float(x[var.col])
+        years_after = max(t + cfg.tiers[k].duration - 1 - last, 0)
+        if units > 0 and years_after:
+            lever = cfg.levers[lever_name]
+            rows.append((lever_name, lever.kind, inst, k, t, units, units * lever.cost * years_after, 0.0))
+    table = pd.DataFrame(rows, columns=COMMITMENT_COLUMNS)
+    for column in ("units", "due", "due_per_year"):
+        table[column] = _clean(table[column].to_numpy(dtype=float))
+    return table[(table["due"] > 0) | (table["due_per_year"] > 0)].reset_index(drop=True)
 
 
 def _plan(model: Model, x: np.ndarray) -> pd.DataFrame:
@@ -186,9 +263,11 @@ def _plan(model: Model, x: np.ndarray) -> pd.DataFrame:
     for (lever_name, inst, t), var in form.vars.u.items():
         lever = cfg.levers[lever_name]
         units = x[var.col]
+        active = sum(1 for year in form.years if lever.active_in(t, year))
         if lever.kind == "build":
-            active = sum(1 for year in form.years if lever.active_in(t, year))
             cost = units * (lever.capex + lever.opex * active)
+        elif lever.kind == "hire":
+            cost = units * (lever.upfront + lever.cost * active)
         else:
             cost = units * lever.cost
         rows.append((lever_name, lever.kind, inst, "", t, units, cost))

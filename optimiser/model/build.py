@@ -73,6 +73,7 @@ def build_model(
     elastic: bool = False,
     plan: dict[PlanKey, float] | None = None,
     elastic_kinds: Iterable[str] | None = None,
+    baseline: bool = False,
 ) -> Model:
     """Build the linear programme of MODEL.md for ``config``.
 
@@ -83,8 +84,19 @@ def build_model(
     listed at zero), leaving teaching, training and money to the solver.
     ``elastic_kinds`` chooses which row kinds get slack when ``elastic``
     (default :data:`~optimiser.model.rows.ELASTIC_KINDS`; equality rows get
-    one slack each way).
+    one slack each way). ``baseline`` builds the do-nothing programme: no
+    lever units, no money, only the constraints that still apply
+    (:data:`~optimiser.model.constraints.BASELINE`), maximising output.
     """
+    if baseline:
+        problem = pulp.LpProblem("baseline", pulp.LpMaximize)
+        form = Formulation(config, integer=False, levers=False)
+        book = RowBook(problem)
+        for add in constraints.BASELINE:
+            add(form, book)
+        output = weighted_output(form)
+        problem.setObjective(pulp.LpAffineExpression(output))
+        return Model(config, problem, form, book, output, {})
     sense = pulp.LpMinimize if (config.objective.mode == "min_cost" or elastic) else pulp.LpMaximize
     problem = pulp.LpProblem("plan", sense)
     form = Formulation(config, integer=integer)

@@ -1,5 +1,9 @@
 """The constraints of MODEL.md, one function each, named as there.
 
+:data:`BASELINE` lists those that apply to the do-nothing baseline (every
+lever unit at zero): the teaching constraints 1–4, the intake limits 6 and
+demand 10.
+
 Each function adds its rows through a :class:`~optimiser.model.rows.RowBook`
 with the planner-facing description of the limit.
 """
@@ -123,6 +127,30 @@ def intake_cap(m: Formulation, book: RowBook) -> None:
                     book.add(
                         "intake_cap", terms, "<=", cap - inst.intake.get(k, 0.0),
                         label=f"room for extra {k} intake", config_path=inst_path(inst, f"max_intake.{k}"),
+                        institution=inst.name, year=t, detail=k,
+                    )
+
+
+def cohort_places(m: Formulation, book: RowBook) -> None:
+    """6 (v2). Subsidised places within their cohort: Σ_l u[l,i,k,t] <= e[i,k,t].
+
+    Written as Σ_l (1 - induced_l) · u[l,i,k,t] <= E0[i,k]: a place is a
+    student of the cohort, and the places bring ``induced_intake`` students each.
+    """
+    cfg = m.config
+    for inst in cfg.institutions:
+        for k in inst.tiers:
+            for t in m.years:
+                row: Terms = {}
+                for lever in cfg.levers.values():
+                    if lever.kind == "subsidise" and k in lever.tiers:
+                        var = m.vars.us.get((lever.name, inst.name, k, t))
+                        if var is not None:
+                            row[var] = row.get(var, 0.0) + 1.0 - lever.induced_intake
+                if row:
+                    book.add(
+                        "cohort_places", row, "<=", inst.intake.get(k, 0.0),
+                        label=f"subsidised {k} places within the cohort", config_path=inst_path(inst, f"intake.{k}"),
                         institution=inst.name, year=t, detail=k,
                     )
 
@@ -296,5 +324,8 @@ def funding(m: Formulation, book: RowBook) -> Terms:
 
 ALL = (
     trained_within_enrolled, three_no, teacher_hours, training_seats, conversion_stock,
-    intake_cap, lever_limits, double_qualified_share, external_ratio, demand, targets,
+    intake_cap, cohort_places, lever_limits, double_qualified_share, external_ratio, demand, targets,
 )
+
+BASELINE = (trained_within_enrolled, three_no, teacher_hours, training_seats, intake_cap, cohort_places, demand)
+"""Constraints of the do-nothing baseline (MODEL.md: constraints 1–4, 6 and 10)."""

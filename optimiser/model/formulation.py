@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import pulp
 
 from ..config.types import COURSES, Config, Institution, Lever
@@ -40,14 +41,18 @@ class Variables:
 class Formulation:
     """Variables and derived expressions for one config (no constraints yet)."""
 
-    def __init__(self, config: Config, integer: bool | None = None) -> None:
+    def __init__(self, config: Config, integer: bool | None = None, levers: bool = True) -> None:
         self.config = config
+        self.with_levers = levers
+        """False for the do-nothing baseline: no lever units and no money."""
         self.years = list(config.years)
         self.start = config.horizon.start
         self.vars = Variables()
         self.integer_override = integer
         self._counter = 0
         self._teachers: dict[tuple[str, str, int], tuple[float, Terms]] = {}
+        self._powers: list[np.ndarray] = []
+        self._step = np.zeros((0, 0))
         self._make_variables()
 
     # -- variables -----------------------------------------------------
@@ -65,7 +70,7 @@ class Formulation:
     def _make_variables(self) -> None:
         cfg, v = self.config, self.vars
         for inst in cfg.institutions:
-            for lever in cfg.levers.values():
+            for lever in cfg.levers.values() if self.with_levers else ():
                 if not lever.applies_to(inst.name):
                     continue
                 integer = self.lever_is_integer(lever)
@@ -84,13 +89,17 @@ class Formulation:
                     for q in COURSES:
                         if q in cfg.groups[g].qualified:
                             v.a[inst.name, g, q, t] = self._var("a")
-        for source in cfg.funding.values():
+        for source in cfg.funding.values() if self.with_levers else ():
             for lever_name in source.funds:
                 for t in self.years:
                     v.p[source.name, lever_name, t] = self._var("p")
 
     def groups_present(self, inst: Institution) -> list[str]:
-        """Teacher groups that can have members at ``inst`` in some year."""
+        """Teacher groups that can have members at ``inst`` in some year.
+
+        Those it starts with, those its levers hire or convert into, and the
+        groups that replace their leavers.
+        """
         present = {g for g, count in inst.teachers.items() if count > 0}
         for lever in self.config.levers.values():
             if lever.applies_to(inst.name):
@@ -98,6 +107,12 @@ class Formulation:
                     present.add(lever.group)
                 if lever.kind == "convert" and lever.target_group:
                     present.add(lever.target_group)
+        queue = list(present)
+        while queue:
+            spec = self.config.groups[queue.pop()]
+            if spec.attrition > 0 and spec.replacement is not None and spec.replacement not in present:
+                present.add(spec.replacement)
+                queue.append(spec.replacement)
         return [g for g in self.config.groups if g in present]
 
     # -- derived quantities ---------------------------------------------
@@ -119,8 +134,60 @@ class Formulation:
                 add_terms(terms, self.units(lever, inst, built))
         return terms
 
+    def turnover(self, years: int) -> np.ndarray:
+        """P_k = M^k: where a teacher of each group (row) stands after ``years`` years of turnover.
+
+        ``M[g,g] = 1 - attrition_g`` and ``M[g, replaced_by_g] += attrition_g``;
+        a group replaced by itself keeps its size, ``replaced_by: none`` loses its leavers.
+        Rows and columns follow the order of ``config.groups``.
+        """
+        if not self._powers:
+            groups = list(self.config.groups)
+            index = {g: n for n, g in enumerate(groups)}
+            step = np.eye(len(groups))
+            for g, spec in self.config.groups.items():
+                step[index[g], index[g]] -= spec.attrition
+                if spec.replacement is not None:
+                    step[index[g], index[spec.replacement]] += spec.attrition
+            self._step = step
+            self._powers.append(np.eye(len(groups)))
+        while len(self._powers) <= years:
+            self._powers.append(self._powers[-1] @ self._step)
+        return self._powers[years]
+
+    def group_index(self, group: str) -> int:
+        return list(self.config.groups).index(group)
+
+    def baseline_teachers(self, inst: Institution, group: str, year: int) -> float:
+        """B[i,g,t] = N0[i,·] · P_{t-start}[·,g]: the teachers with no plan, after turnover."""
+        groups = list(self.config.groups)
+        start = np.array([inst.teachers.get(g, 0.0) for g in groups])
+        return float(start @ self.turnover(year - self.start)[:, groups.index(group)])
+
+    def conversion_effect(self, lever: Lever, started: int, group: str, year: int) -> float:
+        """The coefficient of u[l,i,started] in N[i,group,year] for a convert lever (C_l of MODEL.md).
+
+        The teacher leaves the ``from`` pool in her first active year, with the
+        leavers and replacements she would have caused there; she serves in
+        ``to`` without turnover while converted and rejoins ``from`` when the
+        lifetime ends.
+        """
+        first = started + lever.delay
+        if year < first:
+            return 0.0
+        assert lever.source_group is not None and lever.target_group is not None
+        column = self.group_index(group)
+        source = self.group_index(lever.source_group)
+        effect = -float(self.turnover(year - first)[source, column])
+        back = None if lever.lifetime is None else first + lever.lifetime
+        if back is None or year < back:
+            effect += 1.0 if group == lever.target_group else 0.0
+        else:
+            effect += float(self.turnover(year - back)[source, column])
+        return effect
+
     def teachers(self, inst: Institution, group: str, year: int) -> tuple[float, Terms]:
-        """N[i,g,t]: baseline teachers plus conversions in, minus conversions out, plus hires.
+        """N[i,g,t]: baseline teachers after turnover, plus conversions, plus active hires.
 
         Several constraints use the same counts; they are built once (callers
         must not modify the returned terms).
@@ -135,22 +202,36 @@ class Formulation:
         for lever in self.config.levers.values():
             if not lever.applies_to(inst.name):
                 continue
-            if lever.kind == "convert":
-                if lever.target_group == group:
-                    add_terms(terms, self.active_units(lever, inst.name, year))
-                if lever.source_group == group:
-                    add_terms(terms, self.active_units(lever, inst.name, year), -1.0)
+            if lever.kind == "convert" and (self.has_turnover or group in (lever.source_group, lever.target_group)):
+                for started in self.years:
+                    if started > year:
+                        break
+                    effect = self.conversion_effect(lever, started, group, year)
+                    if abs(effect) > 1e-15:
+                        add_terms(terms, self.units(lever, inst.name, started), effect)
             elif lever.kind == "hire" and lever.group == group:
-                add_terms(terms, self.units(lever, inst.name, year))
-        return inst.teachers.get(group, 0.0), terms
+                add_terms(terms, self.active_units(lever, inst.name, year))
+        return self.baseline_teachers(inst, group, year), terms
+
+    @property
+    def has_turnover(self) -> bool:
+        return any(spec.attrition > 0 for spec in self.config.groups.values())
 
     def teacher_hours(self, inst: Institution, group: str, year: int) -> tuple[float, Terms]:
-        """H[i,g,t]: hours of the group, less the hours lost by teachers away on secondment."""
+        """H[i,g,t]: hours of the group, less the hours of teachers away on a conversion started in ``year``.
+
+        A conversion with no delay takes its teacher into the ``to`` group at
+        once, so her away hours come off that group; with a delay she is still
+        in the ``from`` group in her start year.
+        """
         hours = self.config.groups[group].hours
         base, terms = self.teachers(inst, group, year)
         result = add_terms({}, terms, hours)
         for lever in self.config.levers.values():
-            if lever.kind == "convert" and lever.target_group == group and lever.applies_to(inst.name):
+            if lever.kind != "convert" or not lever.applies_to(inst.name) or not lever.away:
+                continue
+            home = lever.target_group if lever.delay == 0 else lever.source_group
+            if home == group:
                 add_terms(result, self.units(lever, inst.name, year), -lever.away * hours)
         return hours * base, result
 
@@ -186,7 +267,10 @@ class Formulation:
     def lever_cost(self, lever: Lever, inst: str, year: int) -> Terms:
         """Yuan spent on ``lever`` at ``inst`` in ``year`` (all cohorts for subsidies)."""
         terms: Terms = {}
-        if lever.kind in ("hire", "convert"):
+        if lever.kind == "hire":
+            add_terms(terms, self.active_units(lever, inst, year), lever.cost)
+            add_terms(terms, self.units(lever, inst, year), lever.upfront)
+        elif lever.kind == "convert":
             add_terms(terms, self.units(lever, inst, year), lever.cost)
         elif lever.kind == "build":
             add_terms(terms, self.units(lever, inst, year), lever.capex)
@@ -203,6 +287,32 @@ class Formulation:
         """o[i,k,t] = completion · f / duration: compound graduates."""
         spec = self.config.tiers[tier]
         return {self.vars.f[inst.name, tier, year]: spec.completion_rate / spec.duration}
+
+    def plan_changes(self) -> list[tuple[Terms, float]]:
+        """Year-to-year changes in what each lever starts at each institution (and tier), with their price.
+
+        Each item is ``(u[l,i,(k),t] - u[l,i,(k),t-1], c_l)`` for t after the
+        first year, ``c_l`` the lever's ``cost`` (``capex`` for build levers) in
+        yuan; a year before ``available_from`` counts as zero units.
+        """
+        changes: list[tuple[Terms, float]] = []
+        v = self.vars
+        for (lever_name, inst, t), var in v.u.items():
+            previous = v.u.get((lever_name, inst, t - 1))
+            if t > self.start:
+                lever = self.config.levers[lever_name]
+                terms: Terms = {var: 1.0}
+                if previous is not None:
+                    terms[previous] = -1.0
+                changes.append((terms, lever.capex if lever.kind == "build" else lever.cost))
+        for (lever_name, inst, k, t), var in v.us.items():
+            previous = v.us.get((lever_name, inst, k, t - 1))
+            if t > self.start:
+                terms = {var: 1.0}
+                if previous is not None:
+                    terms[previous] = -1.0
+                changes.append((terms, self.config.levers[lever_name].cost))
+        return changes
 
     def spend_by_lever_year(self) -> dict[tuple[str, int], Terms]:
         """Σ_i cost[l,i,t] for every lever and year, in yuan."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model import Model
-from ..model.formulation import Terms
+from ..model.formulation import MONEY_SCALE, Terms
 from ..model.rows import ELASTIC_KINDS
 from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
@@ -56,6 +56,10 @@ class Solution:
     mip: bool = False
     lp_bound: float | None = None
     tie_break_applied: bool = False
+    smoothing_applied: bool = False
+    smoothing_share: float | None = None
+    output_given_up: float = 0.0
+    """Weighted output the smoothing stage gave up for a steadier plan."""
     notes: list[str] = field(default_factory=list)
     solve_seconds: float = 0.0
     backend: Backend | None = None
@@ -79,38 +83,45 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
     solution.objective = objective * model.objective_scale
     if not mip:
         _record_duals(solution, model, backend, primary, sense)
-    if not min_cost and model.config.objective.tie_break:
-        backend.add_floor(primary, objective * (1.0 - TIE_BREAK_TOLERANCE) if objective > 0 else objective)
-        if mip:
-            # Proving an integer plan the cheapest can take far longer than
-            # finding it; the tie-break gets a bounded share of the time.
-            allowed = max(MIP_TIE_BREAK_SECONDS, MIP_TIE_BREAK_FACTOR * primary_seconds)
-            backend.set_time_limit(min(allowed, time_limit) if time_limit else allowed)
-        tie = backend.solve(model.cost, "min")
-        if tie in (Status.UNBOUNDED, Status.INFEASIBLE, Status.NOT_SOLVED):
-            # Cost is bounded below and the first optimum meets the floor, so
-            # this is numerical trouble in the warm start (seen with budgets
-            # of 1e12 yuan): solve the tie-break again from scratch.
-            backend.restart()
-            tie = backend.solve(model.cost, "min")
-        if tie is Status.OPTIMAL:
-            solution.tie_break_applied = True
-        elif tie is Status.TIME_LIMIT and backend.has_solution():
-            solution.tie_break_applied = True
-            solution.notes.append(
-                "the cheapest-plan tie-break stopped at its time limit: the plan keeps the optimal output "
-                "but a cheaper plan with the same output may exist"
-            )
+    if mip:
+        # Proving an integer plan the cheapest or the steadiest can take far
+        # longer than finding it; each later stage gets a bounded time.
+        allowed = max(MIP_TIE_BREAK_SECONDS, MIP_TIE_BREAK_FACTOR * primary_seconds)
+        stage_limit: float | None = min(allowed, time_limit) if time_limit else allowed
+    else:
+        stage_limit = time_limit
+    objective_cfg = model.config.objective
+    x, activity = backend.values(), backend.row_activity()
+    if objective_cfg.tie_break:
+        if min_cost:
+            done = _stage(backend, model, solution, "most-output", [(model.cost, -np.inf, _cost_cap(objective))],
+                   model.output, "max", stage_limit)
         else:
-            solution.notes.append("the cheapest-plan tie-break did not solve; the plan is the first optimum found")
-            backend.drop_floor()
-            backend.solve(primary, sense)
-    solution.values = backend.values()
-    solution.activity = backend.row_activity()
+            floor = objective * (1.0 - TIE_BREAK_TOLERANCE) if objective > 0 else objective
+            done = _stage(backend, model, solution, "cheapest-plan", [(model.output, floor, np.inf)],
+                   model.cost, "min", stage_limit)
+        if done:
+            x, activity = backend.values(), backend.row_activity()
+    solution.values, solution.activity = x, activity
+    smooth = objective_cfg.smooth
+    changes = model.form.plan_changes() if smooth is not None else []
+    if changes:
+        output_before = _value(model.output, x)
+        cost_before = _value(model.cost, x)
+        if min_cost:
+            limits = [(model.cost, -np.inf, _cost_cap(objective)), (model.output, _floor(output_before, smooth), np.inf)]
+        else:
+            limits = [(model.output, _floor(objective, smooth), np.inf), (model.cost, -np.inf, _cost_cap(cost_before))]
+        if _smooth(backend, model, solution, changes, limits, stage_limit):
+            solution.values = backend.values()
+            solution.activity = backend.row_activity()
+        solution.smoothing_share = smooth
+        reference = output_before if min_cost else objective
+        solution.output_given_up = max(reference - _value(model.output, solution.values), 0.0)
     if mip:
         backend.set_time_limit(time_limit)
         backend.drop_floor()
-        backend.fix_integers()
+        backend.fix_integers(solution.values)
         if backend.solve(primary, sense) is Status.OPTIMAL:
             _record_duals(solution, model, backend, primary, sense)
             solution.notes.append(
@@ -118,6 +129,95 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
             )
     solution.solve_seconds = time.perf_counter() - started
     return solution
+
+
+def _value(terms: Terms, x: np.ndarray) -> float:
+    return float(sum(coef * x[var.col] for var, coef in terms.items()))
+
+
+def _cost_cap(cheapest: float) -> float:
+    """The most a later stage may spend: the cheapest cost (solver units) plus 1e-7 of it and one yuan."""
+    return cheapest * (1.0 + TIE_BREAK_TOLERANCE) + MONEY_SCALE
+
+
+def _floor(output: float, share: float) -> float:
+    """Output a later stage must keep: all but ``share`` of ``output``."""
+    return output * (1.0 - share) if output > 0 else output
+
+
+def _stage(
+    backend: Backend,
+    model: Model,
+    solution: Solution,
+    name: str,
+    limits: list[tuple[Terms, float, float]],
+    objective: Terms,
+    sense: Sense,
+    time_limit: float | None,
+) -> bool:
+    """A tie-break: optimise ``objective`` within ``limits``; False when it found no plan (keep the one before)."""
+    backend.drop_floor()
+    for terms, lower, upper in limits:
+        backend.add_row(terms, lower, upper)
+    backend.set_time_limit(time_limit)
+    status = backend.solve(objective, sense)
+    if status in (Status.UNBOUNDED, Status.INFEASIBLE, Status.NOT_SOLVED):
+        # The plan before meets every limit, so this is numerical trouble in
+        # the warm start (seen with budgets of 1e12 yuan): solve again from scratch.
+        backend.restart()
+        status = backend.solve(objective, sense)
+    if status is Status.OPTIMAL:
+        solution.tie_break_applied = True
+        return True
+    if status is Status.TIME_LIMIT and backend.has_solution():
+        solution.tie_break_applied = True
+        solution.notes.append(
+            f"the {name} tie-break stopped at its time limit: the plan keeps the optimum "
+            "but a better plan by that measure may exist"
+        )
+        return True
+    solution.notes.append(f"the {name} tie-break did not solve; the plan is the one found before it")
+    backend.drop_floor()
+    return False
+
+
+def _smooth(
+    backend: Backend,
+    model: Model,
+    solution: Solution,
+    changes: list[tuple[Terms, float]],
+    limits: list[tuple[Terms, float, float]],
+    time_limit: float | None,
+) -> bool:
+    """The smoothing stage: the plan with the least priced year-to-year change within ``limits``."""
+    import pulp
+
+    backend.drop_floor()
+    up = [pulp.LpVariable(f"change_up_{n}", lowBound=0) for n in range(len(changes))]
+    down = [pulp.LpVariable(f"change_down_{n}", lowBound=0) for n in range(len(changes))]
+    backend.add_columns([*up, *down])
+    objective: Terms = {}
+    for (terms, price), rise, fall in zip(changes, up, down, strict=True):
+        backend.add_row({**terms, rise: -1.0, fall: 1.0}, 0.0, 0.0)
+        objective[rise] = objective[fall] = price * MONEY_SCALE
+    for terms, lower, upper in limits:
+        backend.add_row(terms, lower, upper)
+    backend.set_time_limit(time_limit)
+    status = backend.solve(objective, "min")
+    if status in (Status.UNBOUNDED, Status.INFEASIBLE, Status.NOT_SOLVED):
+        backend.restart()
+        status = backend.solve(objective, "min")
+    if status is Status.OPTIMAL or (status is Status.TIME_LIMIT and backend.has_solution()):
+        solution.smoothing_applied = True
+        if status is Status.TIME_LIMIT:
+            solution.notes.append(
+                "the smoothing stage stopped at its time limit: the plan keeps the optimum "
+                "but a steadier plan may exist"
+            )
+        return True
+    solution.notes.append("the smoothing stage did not solve; the plan is the one found before it")
+    backend.drop_floor()
+    return False
 
 
 def _record_duals(solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense) -> None:
