@@ -174,7 +174,9 @@ def test_min_cost_target_shortfall(write_config: Callable[[str, str], Path]) -> 
     # hours in 2025 and 300 in 2026: 15 and 20 graduates.
     assert ev.optimum_objective == pytest.approx(10000.0, rel=1e-6)
     assert ev.gap_objective == pytest.approx(2000.0, rel=1e-6)
-    assert ev.gap_cost == pytest.approx(2000.0, rel=1e-6)
+    # The optimum's plan may cost up to one yuan more than the least cost
+    # (the most-output tie-break and smoothing, MODEL.md).
+    assert ev.gap_cost == pytest.approx(2000.0, abs=1.01)
 
 
 def test_round_trip_of_an_optimal_plan(tmp_path: Path, solver: str) -> None:

@@ -78,7 +78,8 @@ def test_sweep_equals_solve_point_by_point(zhejiang: Path) -> None:
         result = solve(config.with_changes({GOV: value}))
         assert row.status == "optimal"
         assert row.objective == pytest.approx(result.objective, rel=1e-9)
-        assert row.total_cost == pytest.approx(result.total_cost, rel=1e-7)
+        # solve's smoothing stage may spend up to 1e-7 of the cost plus one yuan more.
+        assert row.total_cost == pytest.approx(result.total_cost, rel=1e-7, abs=1.0)
         compound = {tier: sum(years.values()) for tier, years in result.compound_output().items()}
         for tier, total in compound.items():
             assert table.loc[table[GOV] == value, f"compound_{tier}"].item() == pytest.approx(total, rel=1e-6, abs=1e-6)

@@ -105,7 +105,7 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
     solution.values, solution.activity = x, activity
     smooth = objective_cfg.smooth
     changes = model.form.plan_changes() if smooth is not None else []
-    if changes:
+    if smooth is not None and changes:
         output_before = _value(model.output, x)
         cost_before = _value(model.cost, x)
         if min_cost:
