@@ -33,7 +33,7 @@ TEACHER_COLUMNS = ["institution", "group", "year", "teachers", "baseline"]
 COMMITMENT_COLUMNS = ["lever", "kind", "institution", "tier", "year", "units", "due", "due_per_year"]
 BOTTLENECK_COLUMNS = [
     "institution", "year", "binding", "knowledge", "practice", "training",
-    "knowledge_price", "practice_price", "training_price", "seats_binding", "enrolment_binding",
+    "knowledge_price", "practice_price", "training_price", "seats_binding", "enrolment_binding", "scarce",
 ]
 TOLERANCE = 1e-7
 
@@ -346,19 +346,64 @@ def _bottlenecks(model: Model, constraints: pd.DataFrame) -> pd.DataFrame:
     }
     enrolment = constraints[(constraints["kind"] == "enrolment") & constraints["binding"]]
     enrolment_binding = set(zip(enrolment["institution"], enrolment["year"]))
+    hours = constraints[(constraints["kind"] == "teacher_hours") & constraints["binding"]]
+    groups_binding: dict[tuple[str, int], list[str]] = {}
+    for inst_name, year, group in hours[["institution", "year", "detail"]].itertuples(index=False):
+        groups_binding.setdefault((inst_name, int(year)), []).append(group)
     for inst in model.config.institutions:
         for t in model.form.years:
             prices = {q: float(lookup.get((f"no_{q}", inst.name, t), 0.0)) for q in COURSE_NO}
             binding = [COURSE_NO[q] for q, price in prices.items() if abs(price) > TOLERANCE]
             seats = abs(float(lookup.get(("training_seats", inst.name, t), 0.0))) > TOLERANCE
+            scarce = scarce_resource(model, prices, groups_binding.get((inst.name, t), []))
             rows.append(
                 (inst.name, t, "; ".join(binding) if binding else "none",
                  abs(prices["knowledge"]) > TOLERANCE, abs(prices["practice"]) > TOLERANCE,
                  abs(prices["training"]) > TOLERANCE,
                  prices["knowledge"], prices["practice"], prices["training"], seats,
-                 (inst.name, t) in enrolment_binding)
+                 (inst.name, t) in enrolment_binding, scarce)
             )
     return pd.DataFrame(rows, columns=BOTTLENECK_COLUMNS)
+
+
+def scarce_resource(model: Model, prices: dict[str, float], groups_binding: list[str]) -> str:
+    """The one resource behind several "no" that bind at the same price, in planner words ("" if none).
+
+    When knowledge, practice and training teaching bind at one shadow price,
+    they draw on one pool: the hours of a teacher group qualified for all of
+    them whose own hours bind. Naming the group tells a planner what to add.
+    """
+    binding = [q for q, price in prices.items() if abs(price) > TOLERANCE]
+    if len(binding) < 2:
+        return ""
+    reference = prices[binding[0]]
+    if any(abs(prices[q] - reference) > 1e-6 * max(abs(reference), 1e-9) for q in binding):
+        return ""
+    pools = [g for g in groups_binding if set(binding) <= model.config.groups[g].qualified]
+    if not pools:
+        return ""
+    courses = binding[0] if len(binding) == 1 else ", ".join(binding[:-1]) + " and " + binding[-1]
+    return f"{' or '.join(pools)} teaching hours: {courses} bind together"
+
+
+def lever_relieves(model: Model) -> dict[str, str]:
+    """Which "no" (or capacity) each lever relieves, in planner words."""
+    cfg = model.config
+    relieves = {}
+    for lever in cfg.levers.values():
+        if lever.kind == "hire" and lever.group:
+            courses = sorted(cfg.groups[lever.group].qualified, key=list(COURSE_NO).index)
+        elif lever.kind == "convert" and lever.target_group and lever.source_group:
+            gained = cfg.groups[lever.target_group].qualified - cfg.groups[lever.source_group].qualified
+            courses = sorted(gained, key=list(COURSE_NO).index)
+        elif lever.kind == "build":
+            relieves[lever.name] = "training seats"
+            continue
+        else:
+            relieves[lever.name] = "enrolment (adds students, not teaching)"
+            continue
+        relieves[lever.name] = "; ".join(COURSE_NO[q] for q in courses) or "none of the three (no new qualification)"
+    return relieves
 
 
 def _clean(values: np.ndarray, tol: float = 1e-9) -> np.ndarray:

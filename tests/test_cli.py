@@ -43,7 +43,9 @@ def test_summary_prices_money_per_million_and_maps_bottlenecks(tmp_path: Path, c
     out = capsys.readouterr().out
     assert "333 per M yuan   universities funding [funding.universities.per_year] (2025)" in out
     grid = out.split("bottlenecks: which", 1)[1].splitlines()
-    assert grid[-1].split() == ["College", "P"]
+    assert [line.split() for line in grid if line.strip().startswith("College")] == [["College", "P"]]
+    # Lecturers relieve the binding "no": the summary says which lever helps where.
+    assert "levers relieve: enterprise_lecturers: no practical experience; no practical-training skill" in out
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
@@ -64,7 +66,7 @@ def test_out_writes_every_file(tmp_path: Path) -> None:
     names = {p.name for p in out.iterdir()}
     assert names == {
         "summary.json", "plan.csv", "funding.csv", "outputs.csv", "constraints.csv", "bottlenecks.csv",
-        "config.resolved.yaml",
+        "config.resolved.yaml", "teachers.csv", "commitments.csv",
     }
     summary = json.loads((out / "summary.json").read_text())
     assert summary["objective"] == pytest.approx(72220.27425, rel=1e-6)

@@ -108,7 +108,7 @@ def test_summary_and_bottleneck_map_show_hand_derived_numbers(
     loaded = open_report(write_html(tmp_path / "tiny.html", result, sensitivity(result)))
     page = loaded.page
     assert row_cells(page, "table.figures", "total cost") == ["24,000", "yuan"]
-    assert row_cells(page, "table.figures", "cost per compound graduate") == ["3,000", "yuan"]
+    assert row_cells(page, "table.figures", "average cost per compound graduate (total cost / every compound graduate)") == ["3,000", "yuan"]
     assert row_cells(page, "table.figures", "compound graduates over the horizon") == ["8.0", "graduates"]
     assert row_cells(page, "table.figures", "compound share of all graduates") == ["8.0%", "share"]
     cell = page.query_selector("table.map tr:nth-child(2) td")

@@ -82,7 +82,7 @@ def test_sheets_and_hand_derived_numbers(tmp_path: Path) -> None:
     summary = book["Summary"]
     total = cell_of(summary, "value", "finding", "total cost")
     assert total.value == pytest.approx(24000.0) and total.number_format == YUAN
-    assert cell_of(summary, "value", "finding", "cost per compound graduate").value == pytest.approx(3000.0)
+    assert cell_of(summary, "value", "finding", "average cost per compound graduate (total cost / every compound graduate)").value == pytest.approx(3000.0)
     share = cell_of(summary, "value", "finding", "compound share of all graduates")
     assert share.value == pytest.approx(0.08) and share.number_format == PERCENT
     assert row_where(summary, "section", "where the \"three no\" bind")["finding"] == (

@@ -111,5 +111,7 @@ def result_files(result: Result) -> dict[str, Writer]:
         "outputs.csv": csv_writer(result.outputs),
         "constraints.csv": csv_writer(constraints),
         "bottlenecks.csv": csv_writer(result.bottlenecks),
+        "teachers.csv": csv_writer(result.teachers),
+        "commitments.csv": csv_writer(result.commitments),
         "config.resolved.yaml": yaml_writer(result.config.raw if result.config is not None else {}),
     }

@@ -170,7 +170,25 @@ def key_figures(result: Result) -> list[tuple[str, Any, str]]:
     rows.append(("single-skill graduates over the horizon", single, "graduates"))
     per = s.get("cost_per_compound_graduate")
     if isinstance(per, (int, float)) and math.isfinite(per):
-        rows.append(("cost per compound graduate", float(per), "yuan"))
+        rows.append(("average cost per compound graduate (total cost / every compound graduate)", float(per), "yuan"))
+    baseline = s.get("baseline_output")
+    if _finite(baseline):
+        rows.append(("do-nothing baseline (weighted graduates with no plan)", float(baseline), "weighted graduates"))
+        rows.append(("added by the plan over the baseline", float(s.get("added_output") or 0.0), "weighted graduates"))
+        added_cost = s.get("cost_per_added_graduate")
+        rows.append((
+            "cost per added weighted graduate (total cost / added over the baseline)",
+            float(added_cost) if _finite(added_cost) else "none: the plan adds nothing", "yuan",
+        ))
+    rows.append(("committed after the horizon (subsidies still due, contracts and bases still running)",
+                 float(s.get("commitments_after_horizon") or 0.0), "yuan"))
+    if s.get("commitments_per_year_after_horizon"):
+        rows.append(("running cost of built units with no end, every year after the horizon",
+                     float(s["commitments_per_year_after_horizon"]), "yuan"))
+    share = s.get("smoothing")
+    if isinstance(share, float) and share > 1e-6:
+        rows.append((f"output given up for a steadier plan (smooth: {share:g})", float(s.get("output_given_up") or 0.0),
+                     "weighted graduates"))
     if compound + single > 0:
         rows.append(("compound share of all graduates", compound / (compound + single), "share"))
     for lever, amount in sorted(result.spend_by_lever().items()):

@@ -20,6 +20,14 @@ def _num(value: Any) -> Any:
     return value
 
 
+def _teachers_by_group(result: Result) -> dict[str, dict[int, float]]:
+    """Teachers of each group in the province by year."""
+    if result.teachers.empty:
+        return {}
+    pivot = result.teachers.pivot_table(index="group", columns="year", values="teachers", aggfunc="sum")
+    return {str(group): {int(year): float(value) for year, value in row.items()} for group, row in pivot.iterrows()}
+
+
 def result_dict(result: Result) -> dict[str, Any]:
     summary = result.summary
     binding = result.binding_constraints().head(TOP_BINDING)
@@ -31,6 +39,15 @@ def result_dict(result: Result) -> dict[str, Any]:
         "objective": _num(result.objective),
         "total_cost": _num(result.total_cost),
         "cost_per_compound_graduate": _num(summary.get("cost_per_compound_graduate")),
+        "weighted_output": _num(summary.get("weighted_output")),
+        "baseline_output": _num(summary.get("baseline_output")),
+        "added_output": _num(summary.get("added_output")),
+        "cost_per_added_graduate": _num(summary.get("cost_per_added_graduate")),
+        "commitments_after_horizon": _num(summary.get("commitments_after_horizon")),
+        "commitments_per_year_after_horizon": _num(summary.get("commitments_per_year_after_horizon")),
+        "smoothing": _num(summary.get("smoothing")),
+        "output_given_up": _num(summary.get("output_given_up")),
+        "teachers": _teachers_by_group(result),
         "compound_output": result.compound_output(),
         "single_skill_output": result.single_skill_output(),
         "spend_by_lever": result.spend_by_lever(),

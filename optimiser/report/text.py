@@ -45,9 +45,7 @@ def summary_text(result: Result) -> str:
     if s.get("lp_bound") is not None:
         gap = s.get("integrality_gap")
         lines.append(f"whole units (MILP): LP bound {_num(s['lp_bound'], 2)}" + (f", gap {gap:.2%}" if gap is not None else ""))
-    per = s.get("cost_per_compound_graduate")
-    if per is not None:
-        lines.append(f"cost per compound graduate: {yuan(per)}  ({_num(s.get('compound_graduates', 0.0))} compound graduates over the horizon)")
+    lines.extend(_cost_lines(s))
     lines.extend(f"note: {n}" for n in s.get("notes", []))
     lines.extend(f"warning: {w}" for w in s.get("warnings", []))
 
@@ -67,9 +65,58 @@ def summary_text(result: Result) -> str:
     lines.append("single-skill graduates by tier and year:")
     lines.append(_indent(_by_tier_year(result.single_skill_output()).round(1).to_string()))
 
+    lines.extend(_teacher_lines(result))
     lines.extend(_binding_lines(result))
     lines.extend(_bottleneck_lines(result))
     return "\n".join(lines)
+
+
+def _cost_lines(s: dict) -> list[str]:
+    """The average and the added cost per graduate, the baseline and what the plan commits, each labelled."""
+    lines = []
+    per = s.get("cost_per_compound_graduate")
+    if per is not None:
+        lines.append(
+            f"average cost per compound graduate: {yuan(per)}  (total cost / all "
+            f"{_num(s.get('compound_graduates', 0.0))} compound graduates over the horizon, with or without the plan)"
+        )
+    baseline = s.get("baseline_output")
+    if baseline is not None:
+        added = s.get("added_output") or 0.0
+        per_added = s.get("cost_per_added_graduate")
+        lines.append(
+            f"do-nothing baseline: {_num(baseline)} weighted graduates; the plan adds {_num(added)}"
+        )
+        lines.append(
+            "cost per added weighted graduate: "
+            + (f"{yuan(per_added)}  (total cost / output added over the baseline)" if per_added is not None
+               else "none (the plan adds no output over the baseline)")
+        )
+    due = s.get("commitments_after_horizon") or 0.0
+    yearly = s.get("commitments_per_year_after_horizon") or 0.0
+    if due or yearly:
+        text = f"committed after the horizon: {yuan(due)} (subsidies still due, contracts and bases still running)"
+        if yearly:
+            text += f", and {yuan(yearly)} a year to run bases with no end of life"
+        lines.append(text)
+    share = s.get("smoothing")
+    if share is not None and share > 1e-6:
+        lines.append(
+            f"steadier plan (smooth: {share:g}): {_num(s.get('output_given_up') or 0.0, 2)} weighted graduates given up"
+        )
+    return lines
+
+
+def _teacher_lines(result: Result) -> list[str]:
+    """Teachers of each group in the province by year, the plan's beside the do-nothing baseline's."""
+    table = result.teachers
+    if table.empty:
+        return []
+    plan = table.pivot_table(index="group", columns="year", values="teachers", aggfunc="sum")
+    plan.columns = [str(c) for c in plan.columns]
+    plan.index.name = None
+    return ["\nteachers by group and year (all institutions; teachers.csv has each institution and the baseline):",
+            _indent(plan.round(1).to_string())]
 
 
 PLANNER_LIMITS = (
@@ -138,11 +185,21 @@ def _bottleneck_lines(result: Result) -> list[str]:
     grid = table.pivot(index="institution", columns="year", values="codes")
     grid.columns = [str(c) for c in grid.columns]
     grid.index.name = None
-    return [
+    lines = [
         '\nbottlenecks: which "no" binds where (K no systematic knowledge, P no practical experience,',
         "T no practical-training skill; also S training seats, E enrolment; - none):",
         _indent(grid.to_string()),
     ]
+    scarce = table[table["scarce"] != ""]
+    for resource, rows in scarce.groupby("scarce", sort=False):
+        lines.append(f"  one scarce resource, {resource}: {len(rows)} institution-years")
+    if result.model is not None:
+        from ..results import lever_relieves
+
+        relieves = lever_relieves(result.model)
+        if relieves:
+            lines.append("  levers relieve: " + "; ".join(f"{name}: {what}" for name, what in relieves.items()))
+    return lines
 
 
 def _year(value: object) -> str:

@@ -53,7 +53,7 @@ MONEY_KINDS = frozenset({"funding_balance", "funding_cap", "total_budget"})
 """Constraint kinds whose limit, activity and slack are yuan."""
 
 SHEETS = (
-    "Summary", "Plan", "Funding", "Outputs", "Bottlenecks", "Constraints", "Sensitivity",
+    "Summary", "Plan", "Funding", "Outputs", "Bottlenecks", "Teachers", "Commitments", "Constraints", "Sensitivity",
     "Sensitivity variables", "Ranking", "Comparison",
 )
 
@@ -98,6 +98,8 @@ def workbook(result: Result, sensitivity: Any = None, comparison: Any = None) ->
         "Funding": funding_table(result),
         "Outputs": outputs_table(result),
         "Bottlenecks": bottlenecks_table(result),
+        "Teachers": teachers_table(result),
+        "Commitments": commitments_table(result),
         "Constraints": constraints_table(result),
         "Sensitivity": sensitivity_constraints_table(sensitivity),
         "Sensitivity variables": sensitivity_variables_table(sensitivity),
@@ -256,6 +258,21 @@ def outputs_table(result: Result) -> Table:
     return Table(
         "students enrolled, compound and single-skill graduates per year; compound share of graduates",
         frame, {"enrolled": COUNT, "compound": COUNT, "single_skill": COUNT, "compound_share": PERCENT},
+    )
+
+
+def teachers_table(result: Result) -> Table:
+    return Table(
+        "teachers of each group by institution and year: with the plan, and with no plan (baseline, after turnover)",
+        result.teachers, {"teachers": COUNT, "baseline": COUNT},
+    )
+
+
+def commitments_table(result: Result) -> Table:
+    return Table(
+        "yuan the plan binds after the horizon: subsidies still due, contracts and bases still running "
+        "(due_per_year: every year, for bases with no end of life)",
+        result.commitments, {"units": UNITS, "due": YUAN, "due_per_year": YUAN},
     )
 
 
