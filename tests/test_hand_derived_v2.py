@@ -344,9 +344,9 @@ def test_min_cost_tie_break_returns_the_plan_that_does_most(tmp_path: Path, solv
     # yuan; the secondments last, so they also teach 4 in 2026.
     assert result.objective == pytest.approx(12000.0)
     assert units(result, "secondments")[2025] == pytest.approx(0.4, abs=1e-4)  # plus up to one yuan
-    assert result.summary["weighted_output"] == pytest.approx(8.0, rel=1e-6)
+    assert result.summary["weighted_output"] == pytest.approx(8.0, abs=1e-3)
     assert result.summary["baseline_output"] == pytest.approx(0.0)
-    assert result.summary["cost_per_added_graduate"] == pytest.approx(1500.0, rel=1e-4)
+    assert result.summary["cost_per_added_graduate"] == pytest.approx(1500.0, rel=1e-3)
 
 
 def smooth_config(smooth: Any) -> dict[str, Any]:
