@@ -2,8 +2,10 @@
 
 Infeasible: re-solve with penalised slack on every limit a planner sets
 (policies, targets, funding, lever limits, demand, intake caps), minimising
-the total relative relaxation; each limit that had to move is reported with
-how far, in config terms. Unbounded: re-solve with every decision boxed and
+the total weighted relaxation (:func:`~optimiser.model.rows.breach_weights`),
+then the best output at that least relaxation: the same elastic solve that
+judges a fixed plan (:func:`~optimiser.solve.backends.least_breach_then_best_output`).
+Each limit that had to move is reported with how far, in config terms. Unbounded: re-solve with every decision boxed and
 name the ones that run to the box.
 """
 
@@ -13,9 +15,9 @@ import numpy as np
 
 from .config.types import Config
 from .model import Model, build_model
-from .model.rows import RowInfo
+from .model.rows import BREACH_TOLERANCE, RowInfo
 from .results import Diagnosis
-from .solve.backends import Sense, make_backend
+from .solve.backends import Sense, elastic_vectors, least_breach_then_best_output, make_backend
 from .solve.status import Status
 
 UNBOUNDED_BOX = 1e9
@@ -75,14 +77,15 @@ def diagnose_infeasible(config: Config, solver: str, static: list[RowInfo]) -> l
     for info in model.book.violated:
         found.append(Diagnosis(info.config_path, f"{info.config_path} {info.where}: {info.label} cannot be met by any plan", info.institution, info.year))
     backend = make_backend(solver, model)
-    status = backend.solve({slack: weight for _, slack, weight in model.book.slacks}, "min")
+    weights, output = elastic_vectors(model)
+    status, _ = least_breach_then_best_output(backend, weights, output)
     if status is not Status.OPTIMAL:
         found.append(Diagnosis("", "the model stays infeasible even with every policy, target, funding and lever limit relaxed; check teacher counts, intake and tier hours"))
         return found
     x = backend.values()
     for info, slack, _weight in model.book.slacks:
         amount = float(x[slack.col])
-        if amount > 1e-6 * max(1.0, abs(info.limit * info.unit_scale)):
+        if amount > BREACH_TOLERANCE * max(1.0, abs(info.limit * info.unit_scale)):
             found.append(explain_row(info, amount / info.unit_scale, model, x))
     if not found:
         found.append(Diagnosis("", "infeasible, but no single planner limit explains it (solver tolerance); check the config's numbers"))

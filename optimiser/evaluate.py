@@ -3,12 +3,20 @@
 With every lever's units fixed to the plan, two linear programmes are solved:
 
 1. **Least violation.** Every limit the plan could break gets a penalised
-   slack (policies, targets, funding, lever limits, intake caps, the teachers
-   a secondment draws on, money no source may pay); minimising the total
-   relative slack gives the smallest violations the plan forces. Teaching,
-   training and money stay free, so the plan is judged at its best.
-2. **Best output.** With the violations held at those amounts, maximise the
-   weighted compound output: "the best output this plan can deliver".
+   slack (:data:`~optimiser.model.rows.PLAN_BREACH_KINDS`: policies, targets,
+   funding, lever limits, intake caps, the teachers a secondment draws on,
+   money no source may pay); minimising the total weighted slack
+   (:func:`~optimiser.model.rows.breach_weights`) gives the smallest
+   violations the plan forces. Teaching, training and money stay free, so
+   the plan is judged at its best.
+2. **Best output.** With the total breach held at that least amount,
+   maximise the weighted compound output: "the best output this plan can
+   deliver".
+
+The same two solves (:func:`~optimiser.solve.backends.least_breach_then_best_output`)
+judge a plan in each world of a fixed-plan Monte Carlo, and the status
+(``optimal``, ``over_budget``, ``violates``) comes from the same rule
+(:func:`~optimiser.model.rows.judge_breaches`).
 
 Each violation is reported in planner words with its amount ("government
 funding in 2026 exceeded by 1,240,000 yuan"), and the plan is set beside the
@@ -31,20 +39,17 @@ from .config.types import Config
 from .errors import SolverError
 from .model import Model, PlanKey, build_model
 from .model.formulation import Terms
-from .model.rows import ELASTIC_KINDS, RowInfo
+from .model.rows import BREACH_TOLERANCE, PLAN_BREACH_KINDS, Breaches, RowInfo, judge_breaches
 from .planfile import plan_from_frame, plan_from_mapping, read_plan
 from .results import Result, build_result
-from .solve.backends import SOLVERS, make_backend
+from .solve.backends import SOLVERS, Backend, elastic_vectors, least_breach_then_best_output, make_backend
 from .solve.engine import Solution
 from .solve.status import Status
-
-EVALUATE_KINDS = ELASTIC_KINDS | {"conversion_stock", "teacher_hours", "funding_balance"}
-"""Rows a fixed plan may break; each gets slack in the least-violation solve."""
 
 VIOLATION_COLUMNS = [
     "constraint", "kind", "config_path", "institution", "year", "amount", "unit", "limit", "value", "message",
 ]
-SLACK_TOLERANCE = 1e-6
+SLACK_TOLERANCE = BREACH_TOLERANCE
 """A slack counts as a violation above this share of its limit (or above this amount for small limits)."""
 WHOLE_TOLERANCE = 1e-6
 
@@ -61,7 +66,11 @@ class Evaluation:
     is how far the plan falls short of the optimum in objective units
     (graduates given up, or yuan spent above the cheapest plan; negative
     when a plan that breaks limits beats the optimum), ``gap_cost`` its total
-    cost less the optimum's.
+    cost less the optimum's. ``status`` is what a fixed-plan Monte Carlo
+    would call this world (``optimal``, ``over_budget`` or ``violates``;
+    whole units and ``available_from`` are judged apart, in ``violations``),
+    ``overspend`` the yuan beyond what funding sources or the total budget
+    allow. ``total_cost`` includes money no source may pay.
     """
 
     feasible: bool
@@ -82,6 +91,8 @@ class Evaluation:
     optimum: Result | None = field(default=None, repr=False)
     """The optimum of the same config, for the gap."""
     source: str = "plan"
+    status: str = "optimal"
+    overspend: float = 0.0
 
     def spend_by_lever(self) -> dict[str, float]:
         return _sums(self.funding, "lever")
@@ -113,6 +124,7 @@ class Evaluation:
             "plan": self.source,
             "mode": self.mode,
             "feasible": self.feasible,
+            "status": self.status,
             "objective": _num(self.objective),
             "weighted_output": _num(self.weighted_output),
             "total_cost": _num(self.total_cost),
@@ -166,21 +178,25 @@ def evaluate(
     if solver not in SOLVERS:
         raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
     units, source = _plan_units(plan, config)
-    model = build_model(config, integer=False, elastic=True, plan=units, elastic_kinds=EVALUATE_KINDS)
-    _bound_teacher_hours(model)
-    x, activity, duals = _least_violation_then_best_output(model, solver)
-    result = _result(model, solver, x, activity, duals)
+    model = plan_model(config, units)
+    status, backend = solve_plan(model, solver)
+    if status is not Status.OPTIMAL:
+        raise SolverError(f"the plan could not be evaluated: the elastic solve ended {status.value}")
+    x = backend.values()
+    result = _result(model, solver, x, backend.row_activity(), backend.duals())
+    breaches = judge_plan(model, x)
     violations = _violations(model, x, units)
     if optimum is None:
         optimum = solve(config, solver=solver)
     opt_objective = optimum.objective if optimum.ok else math.nan
     opt_cost = optimum.total_cost if optimum.ok else math.nan
     min_cost = config.objective.mode == "min_cost"
-    objective = result.total_cost if min_cost else result.objective
+    total_cost = result.total_cost + breaches.unfunded
+    objective = total_cost if min_cost else result.objective
     return Evaluation(
         feasible=violations.empty,
         objective=objective,
-        total_cost=result.total_cost,
+        total_cost=total_cost,
         plan=result.plan,
         funding=result.funding,
         outputs=result.outputs,
@@ -188,12 +204,14 @@ def evaluate(
         optimum_objective=opt_objective,
         optimum_total_cost=opt_cost,
         gap_objective=(objective - opt_objective) if min_cost else (opt_objective - objective),
-        gap_cost=result.total_cost - opt_cost,
+        gap_cost=total_cost - opt_cost,
         mode=config.objective.mode,
         weighted_output=_value(model.output, x),
         result=result,
         optimum=optimum,
         source=source,
+        status=breaches.status,
+        overspend=breaches.overspend,
     )
 
 
@@ -211,44 +229,28 @@ def _value(terms: Terms, x: np.ndarray) -> float:
     return float(sum(coef * x[var.col] for var, coef in terms.items()))
 
 
-def _fixed(base: float, terms: Terms) -> float:
-    """A derived quantity whose variables are all fixed by the plan."""
-    return base + sum(coef * (var.lowBound or 0.0) for var, coef in terms.items())
+def plan_model(config: Config, units: dict[PlanKey, float]) -> Model:
+    """The elastic programme of a fixed plan: every limit of :data:`PLAN_BREACH_KINDS` gets a slack."""
+    return build_model(config, integer=False, elastic=True, plan=units, elastic_kinds=PLAN_BREACH_KINDS)
 
 
-def _bound_teacher_hours(model: Model) -> None:
-    """Let a group's teaching hours go only as far negative as over-seconding forces.
-
-    Seconding more teachers than a group has leaves it with negative hours,
-    which no teaching can meet; the slack covers exactly that shortfall (the
-    group then teaches nothing) and never buys phantom teaching hours.
-    """
-    institutions = {inst.name: inst for inst in model.config.institutions}
-    for info, slack, _ in model.book.slacks:
-        if info.kind == "teacher_hours" and info.institution and info.detail and info.year is not None:
-            base, terms = model.form.teacher_hours(institutions[info.institution], info.detail, info.year)
-            slack.upBound = max(0.0, -_fixed(base, terms))
-
-
-def _least_violation_then_best_output(model: Model, solver: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    penalty: Terms = {}
-    for _, slack, weight in model.book.slacks:
-        penalty[slack] = penalty.get(slack, 0.0) + weight
+def solve_plan(model: Model, solver: str) -> tuple[Status, Backend]:
+    """Least breach, then best output (:func:`least_breach_then_best_output`) of :func:`plan_model`."""
     backend = make_backend(solver, model)
-    status = backend.solve(penalty, "min")
-    if status is not Status.OPTIMAL:
-        raise SolverError(f"the plan could not be evaluated: the least-violation solve ended {status.value}")
-    x = backend.values()
-    for _, slack, _ in model.book.slacks:
-        amount = max(float(x[slack.col]), 0.0)
-        # Hold each violation at its least amount (a hair above, for solver round-off).
-        bound = amount + 1e-9 * max(1.0, amount)
-        slack.upBound = bound if slack.upBound is None else min(bound, slack.upBound)
-    backend = make_backend(solver, model)
-    status = backend.solve(model.output, "max")
-    if status is not Status.OPTIMAL:
-        raise SolverError(f"the plan could not be evaluated: the best-output solve ended {status.value}")
-    return backend.values(), backend.row_activity(), backend.duals()
+    weights, output = elastic_vectors(model)
+    status, _ = least_breach_then_best_output(backend, weights, output)
+    return status, backend
+
+
+def judge_plan(model: Model, x: np.ndarray) -> Breaches:
+    """The plan's status, breached kinds and overspend (:func:`judge_breaches`) from a solution ``x``."""
+    slacks = model.book.slacks
+    return judge_breaches(
+        [(info.kind, info.institution, info.year, info.detail) for info, _, _ in slacks],
+        [x[slack.col] for _, slack, _ in slacks],
+        [info.limit * info.unit_scale for info, _, _ in slacks],
+        {info.kind for info in model.book.violated},
+    )
 
 
 def _result(model: Model, solver: str, x: np.ndarray, activity: np.ndarray, duals: np.ndarray) -> Result:

@@ -9,16 +9,19 @@ Two questions are asked of one drawn world:
 
 ``evaluate`` (a fixed plan)
     What the plan delivers, judged as :func:`optimiser.evaluate` judges a
-    hand-made plan. Every lever's units are fixed, so the limits the plan
-    may no longer meet in that world (funding, the total budget, intake
-    caps, lever limits, policy floors and ceilings, demand, min_cost
-    targets, the teachers a secondment draws on) are made elastic. First
-    the breaches are made as small as they can be (teaching, training and
-    money free), then, holding them there, the weighted compound output is
-    maximised. A world with no breach gives exactly what
-    ``optimiser.solve(world, plan=plan)`` gives; a world where only money
-    falls short says ``over_budget`` and by how many yuan (``overspend``);
-    any other breach says ``violates`` and which kinds of limit.
+    hand-made plan, on the same programme: the elastic model of
+    :func:`optimiser.evaluate.plan_model` (a slack on every limit of
+    :data:`~optimiser.model.rows.PLAN_BREACH_KINDS`, weighted by
+    :func:`~optimiser.model.rows.breach_weights`, bounded by
+    :func:`~optimiser.model.rows.slack_bounds`), solved by the same two
+    stages (:func:`~optimiser.solve.backends.least_breach_then_best_output`:
+    least weighted breach, then the best output with the breach held there).
+    Only the numbers of each world are set here (weights and slack bounds
+    follow the world's limits). The status comes from
+    :func:`~optimiser.model.rows.judge_breaches`: ``optimal`` with no breach
+    (exactly what ``optimiser.solve(world, plan=plan)`` gives),
+    ``over_budget`` when only money falls short (by ``overspend`` yuan),
+    ``violates`` with the kinds of limit broken otherwise.
 
 Each solve starts from the same basis (found once for the programme as
 written), so a draw's numbers do not depend on which draws came before it
@@ -34,24 +37,11 @@ from typing import Any
 import numpy as np
 
 from ..model.formulation import MONEY_SCALE
-from ..solve.backends import run_highs
+from ..model.rows import breach_weights, judge_breaches, slack_bounds
+from ..solve.backends import least_breach_then_best_output, run_highs
 from ..solve.engine import TIE_BREAK_TOLERANCE
+from ..solve.status import Status
 from .program_arrays import ProgramArrays
-
-ELASTIC_FOR_PLANS = frozenset(
-    {
-        "conversion_stock", "intake_cap", "min_per_year", "max_per_year", "conversion_share",
-        "region_max_per_year", "max_total", "double_qualified_share", "external_ratio", "target", "demand",
-        "teacher_hours", "funding_balance", "funding_cap", "total_budget",
-    }
-)
-"""Rows a fixed plan may breach in a drawn world (``teacher_hours`` only as far as over-seconding forces)."""
-
-MONEY_KINDS = frozenset({"funding_balance", "funding_cap", "total_budget"})
-"""Breaches of these are overspending, reported in yuan."""
-
-BREACH_TOLERANCE = 1e-6
-"""A slack counts as a breach above this share of its limit (at least of one unit)."""
 
 
 @dataclass
@@ -65,6 +55,29 @@ class DrawOutcome:
     overspend: float = 0.0
     violated: tuple[str, ...] = ()
     basis: Any = field(default=None, repr=False)
+
+
+def slack_limits(arrays: ProgramArrays) -> np.ndarray:
+    """The right-hand side of each slack's row (solver units)."""
+    rows = np.asarray(arrays.slack_rows, dtype=np.int64)
+    upper, lower = arrays.row_upper[rows], arrays.row_lower[rows]
+    return np.where(np.isfinite(upper), upper, lower)
+
+
+def plan_outcome(arrays: ProgramArrays, x: np.ndarray, basis: Any = None) -> DrawOutcome:
+    """A fixed plan's outcome from the elastic solution ``x`` of ``arrays`` (whichever solver found it)."""
+    n_slack = len(arrays.slack_rows)
+    breaches = judge_breaches(
+        [arrays.rows[r] for r in arrays.slack_rows], x[arrays.n_cols - n_slack:], slack_limits(arrays),
+        arrays.static_violations,
+    )
+    total_cost = float(arrays.cost @ x) / MONEY_SCALE + breaches.unfunded
+    output = float(arrays.output @ x)
+    objective = total_cost if arrays.mode == "min_cost" else output * arrays.objective_scale
+    return DrawOutcome(
+        breaches.status, objective, total_cost, arrays.measure @ x,
+        overspend=breaches.overspend, violated=breaches.kinds, basis=basis,
+    )
 
 
 class ArraySolver:
@@ -83,6 +96,9 @@ class ArraySolver:
         self._starts: dict[Any, Any] = {}
         self._layouts: dict[Any, _Layout] = {}
         self._second_starts: dict[Any, Any] = {}
+        self._first_basis: Any = None
+        self._second: Any = None
+        self._floor_row = 0
 
     # -- public ----------------------------------------------------------
     def solve(self, arrays: ProgramArrays) -> DrawOutcome:
@@ -130,16 +146,16 @@ class ArraySolver:
         min_cost = arrays.mode == "min_cost"
         primary = arrays.cost if min_cost else arrays.output
         sense = "min" if min_cost else "max"
-        status = self._run(layout.costs(primary), sense)
+        status = self._run(primary, sense)
         if status != "optimal":
             return _failed(status, len(arrays.measures))
         basis = self.highs.getBasis()
         value = self._objective()
         if not min_cost and arrays.tie_break:
             self._floor(layout, value)
-            if self._run(layout.costs(arrays.cost), "min") != "optimal":
+            if self._run(arrays.cost, "min") != "optimal":
                 self._floor(layout, None)
-                self._run(layout.costs(primary), sense)
+                self._run(primary, sense)
         x = self._values()[: arrays.n_cols]
         return DrawOutcome(
             "optimal", value * arrays.objective_scale, float(arrays.cost @ x) / MONEY_SCALE,
@@ -147,44 +163,26 @@ class ArraySolver:
         )
 
     def _evaluate(self, arrays: ProgramArrays, layout: _Layout) -> DrawOutcome:
-        status = self._run(layout.breach_costs(), "min")
-        if status != "optimal":
-            return _failed(status, len(arrays.measures))
-        basis = self.highs.getBasis()
-        least = self._values()[arrays.n_cols:]
-        # Hold each breach at its least amount (a hair above, for round-off), then use the plan to the full.
-        held = np.minimum(least + 1e-9 * np.maximum(1.0, least), layout.slack_upper)
-        slack_cols = np.arange(arrays.n_cols, arrays.n_cols + layout.n_slack, dtype=np.int32)
-        self.highs.changeColsBounds(layout.n_slack, slack_cols, np.zeros(layout.n_slack), held)
-        second = self._second_starts.get(arrays.shape_key())
-        if second is not None:
-            self.highs.setBasis(second)
-        status = self._run(layout.costs(arrays.output), "max")
-        if status != "optimal":
-            return _failed(status, len(arrays.measures))
-        second_basis = self.highs.getBasis()
-        output = self._objective()
-        x = self._values()
-        slack = x[arrays.n_cols:]
-        kinds = set(arrays.static_violations) | {layout.kinds[j] for j in np.flatnonzero(slack > layout.tolerance)}
-        if "conversion_stock" in kinds:
-            kinds.discard("teacher_hours")  # negative hours follow from seconding more teachers than there are
-        unfunded = float(slack[layout.unfunded].sum())
-        total_cost = (float(arrays.cost @ x[: arrays.n_cols]) + unfunded) / MONEY_SCALE
-        short = float(slack[layout.short_sources].sum()) + unfunded
-        over_total = float(slack[layout.over_total].sum())
-        overspend = max(short, over_total) / MONEY_SCALE if kinds & MONEY_KINDS else 0.0
-        if not kinds:
-            status = "optimal"
-        elif kinds <= MONEY_KINDS:
-            status = "over_budget"
-        else:
-            status = "violates"
-        objective = total_cost if arrays.mode == "min_cost" else output * arrays.objective_scale
-        return DrawOutcome(
-            status, objective, total_cost, arrays.measure @ x[: arrays.n_cols],
-            overspend=overspend, violated=tuple(sorted(kinds)), basis=(basis, second_basis),
-        )
+        self._first_basis = None
+        self._second = self._second_starts.get(arrays.shape_key())
+        status, _ = least_breach_then_best_output(self, layout.weights_full, arrays.output)
+        if status is not Status.OPTIMAL:
+            return _failed(status.value, len(arrays.measures))
+        return plan_outcome(arrays, self._values(), basis=(self._first_basis, self.highs.getBasis()))
+
+    # -- the elastic programme (see least_breach_then_best_output) ---------
+    def solve_costs(self, costs: np.ndarray, sense: str) -> Status:
+        return run_highs(self.highs, costs, sense)
+
+    def cap_row(self, coefs: np.ndarray, upper: float) -> None:
+        """Bound the extra row by ``upper``: it was loaded with ``coefs``, the breach weights (see :class:`_Layout`)."""
+        self._first_basis = self.highs.getBasis()
+        self.highs.changeRowBounds(self._floor_row, -self._hs.kHighsInf, upper)
+        if self._second is not None:
+            self.highs.setBasis(self._second)
+
+    def values(self) -> np.ndarray:
+        return self._values()
 
     # -- HiGHS -----------------------------------------------------------
     def _load(self, arrays: ProgramArrays, layout: _Layout) -> None:
@@ -192,13 +190,14 @@ class ArraySolver:
         n_cols = arrays.n_cols
         starts, index, order = layout.matrix_pattern(arrays.a_keys)
         values = np.concatenate([arrays.a_values, layout.extra_values(arrays)])[order]
-        total_cols = n_cols + layout.n_slack
+        col_upper = arrays.col_upper.copy()
+        col_upper[layout.slack_cols] = layout.slack_upper
         lp = hs.HighsLp()
-        lp.num_col_ = total_cols
+        lp.num_col_ = n_cols
         lp.num_row_ = arrays.n_rows + 1
-        lp.col_cost_ = np.zeros(total_cols)
-        lp.col_lower_ = _finite(np.concatenate([arrays.col_lower, np.zeros(layout.n_slack)]))
-        lp.col_upper_ = _finite(np.concatenate([arrays.col_upper, layout.slack_upper]))
+        lp.col_cost_ = np.zeros(n_cols)
+        lp.col_lower_ = _finite(arrays.col_lower)
+        lp.col_upper_ = _finite(col_upper)
         lp.row_lower_ = _finite(np.append(arrays.row_lower, -math.inf))
         lp.row_upper_ = _finite(np.append(arrays.row_upper, math.inf))
         lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
@@ -229,90 +228,65 @@ class ArraySolver:
 
 
 class _Layout:
-    """Where the extra columns (breach slacks) and the floor row go, for programmes of one shape."""
+    """Where the extra row goes and, with a fixed plan, the breach slacks' weights and bounds.
+
+    The extra row holds the primary objective on every column (the
+    tie-break floor of a re-optimisation), or the breach weights on the
+    slack columns (the cap of the least-breach-then-best-output solve).
+    """
 
     def __init__(self, arrays: ProgramArrays, fixed_plan: bool) -> None:
-        n_cols, n_rows = arrays.n_cols, arrays.n_rows
+        n_cols = arrays.n_cols
         self.n_cols = n_cols
-        self.elastic = np.array(
-            [r for r, kind in enumerate(arrays.kinds) if fixed_plan and kind in ELASTIC_FOR_PLANS], dtype=np.int64
-        )
-        self.n_slack = len(self.elastic)
-        self.kinds = [arrays.kinds[r] for r in self.elastic]
-        sign = {"<=": -1.0, ">=": 1.0, "==": 1.0}
-        extra_rows = list(self.elastic)
-        extra_cols = [n_cols + j for j in range(self.n_slack)]
-        extra_values = [sign[arrays.senses[r]] for r in self.elastic]
-        budget_rows = [r for r, kind in enumerate(arrays.kinds) if kind == "total_budget"]
-        for j, r in enumerate(self.elastic):
-            if arrays.kinds[r] == "funding_balance":
-                # Money no source pays still counts against the total budget.
-                for b in budget_rows:
-                    extra_rows.append(b)
-                    extra_cols.append(n_cols + j)
-                    extra_values.append(1.0)
-        self.slack_rows = np.asarray(extra_rows, dtype=np.int64)
-        self.slack_cols = np.asarray(extra_cols, dtype=np.int64)
-        self.slack_values = np.asarray(extra_values, dtype=float)
-        self.min_cost_primary = arrays.mode == "min_cost" and not fixed_plan
-        # The floor row holds the primary objective on every column it may touch.
-        self.floor_cols = np.arange(n_cols, dtype=np.int64)
-        kinds = np.array(self.kinds, dtype=object)
-        self.money = np.isin(kinds, list(MONEY_KINDS)) if self.n_slack else np.zeros(0, dtype=bool)
-        self.unfunded = np.flatnonzero(kinds == "funding_balance")
-        self.short_sources = np.flatnonzero(kinds == "funding_cap")
-        self.over_total = np.flatnonzero(kinds == "total_budget")
-        self.hours = np.flatnonzero(kinds == "teacher_hours")
-        self.tolerance = np.zeros(self.n_slack)
+        self.fixed_plan = fixed_plan
+        self.n_slack = len(arrays.slack_rows) if fixed_plan else 0
+        self.slack_cols = np.arange(n_cols - self.n_slack, n_cols, dtype=np.int64)
+        self.slack_rows = np.asarray(arrays.slack_rows if fixed_plan else (), dtype=np.int64)
+        self.kinds = [arrays.kinds[r] for r in self.slack_rows]
+        self.hours = np.flatnonzero(np.array([kind == "teacher_hours" for kind in self.kinds], dtype=bool))
+        self.extra_cols = self.slack_cols if fixed_plan else np.arange(n_cols, dtype=np.int64)
         self.weights = np.zeros(self.n_slack)
+        self.weights_full = np.zeros(n_cols)
         self.slack_upper = np.full(self.n_slack, math.inf)
         self._pattern: tuple[Any, ...] | None = None
-        self._n_rows = n_rows
+        self._n_rows = arrays.n_rows
 
     def set_limits(self, arrays: ProgramArrays) -> None:
-        """Breach tolerances, weights and slack bounds from this programme's numbers."""
+        """Breach weights and slack bounds from this programme's limits (the rules of the PuLP model)."""
         if not self.n_slack:
             return
-        upper, lower = arrays.row_upper[self.elastic], arrays.row_lower[self.elastic]
-        limits = np.abs(np.where(np.isfinite(upper), upper, lower))
-        self.tolerance = BREACH_TOLERANCE * np.maximum(1.0, limits)
-        # Money in thousands of yuan, one for one, so the least breach is the least overspend;
-        # other limits relative to their size. Money no source may pay is the last resort.
-        self.weights = np.where(self.money, 1.0, 1.0 / np.maximum(limits, 1.0))
-        self.weights[self.unfunded] = 2.0
-        self.slack_upper = np.full(self.n_slack, math.inf)
+        limits = slack_limits(arrays)
+        self.weights = breach_weights(self.kinds, limits)
+        self.weights_full = np.zeros(self.n_cols)
+        self.weights_full[self.slack_cols] = self.weights
+        fixed_activity: np.ndarray = np.zeros(self.n_slack)
         if len(self.hours):
-            # A group's hours may go below zero only as far as over-seconding forces (never phantom hours).
-            fixed = arrays.col_lower == arrays.col_upper
-            rows, cols = arrays.a_keys // arrays.n_cols, arrays.a_keys % arrays.n_cols
+            n = arrays.n_cols
+            fixed = (arrays.col_lower == arrays.col_upper) & (np.arange(n) < n - self.n_slack)
+            rows, cols = arrays.a_keys // n, arrays.a_keys % n
             use = fixed[cols]
-            fixed_activity = np.bincount(rows[use], weights=arrays.a_values[use] * arrays.col_lower[cols[use]],
-                                         minlength=arrays.n_rows)
-            hours = arrays.row_upper[self.elastic[self.hours]] - fixed_activity[self.elastic[self.hours]]
-            self.slack_upper[self.hours] = np.maximum(0.0, -hours)
+            activity = np.bincount(rows[use], weights=arrays.a_values[use] * arrays.col_lower[cols[use]],
+                                   minlength=arrays.n_rows)
+            fixed_activity = activity[self.slack_rows]
+        self.slack_upper = slack_bounds(self.kinds, limits, fixed_activity)
 
     def extra_values(self, arrays: ProgramArrays) -> np.ndarray:
-        primary = arrays.cost if self.min_cost_primary else arrays.output
-        return np.concatenate([self.slack_values, primary])
+        if self.fixed_plan:
+            return self.weights
+        return arrays.cost if arrays.mode == "min_cost" else arrays.output
 
     def matrix_pattern(self, a_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Column starts, row indices and the order that puts [matrix, extras] values column by column."""
+        """Column starts, row indices and the order that puts [matrix, extra row] values column by column."""
         if self._pattern is not None and self._pattern[0] is a_keys:
             return self._pattern[1:]  # type: ignore[return-value]
-        rows = np.concatenate([a_keys // self.n_cols, self.slack_rows, np.full(self.n_cols, self._n_rows)])
-        cols = np.concatenate([a_keys % self.n_cols, self.slack_cols, self.floor_cols])
+        rows = np.concatenate([a_keys // self.n_cols, np.full(len(self.extra_cols), self._n_rows)])
+        cols = np.concatenate([a_keys % self.n_cols, self.extra_cols])
         order = np.lexsort((rows, cols))
-        counts = np.zeros(self.n_cols + self.n_slack + 1, dtype=np.int64)
+        counts = np.zeros(self.n_cols + 1, dtype=np.int64)
         np.add.at(counts, cols + 1, 1)
         starts = np.cumsum(counts).astype(np.int32)
         self._pattern = (a_keys, starts, rows[order].astype(np.int32), order)
         return starts, rows[order].astype(np.int32), order
-
-    def costs(self, objective: np.ndarray) -> np.ndarray:
-        return np.concatenate([objective, np.zeros(self.n_slack)])
-
-    def breach_costs(self) -> np.ndarray:
-        return np.concatenate([np.zeros(self.n_cols), self.weights])
 
 
 def _finite(values: np.ndarray) -> np.ndarray:
@@ -326,4 +300,4 @@ def _failed(status: str, n_measures: int) -> DrawOutcome:
     return DrawOutcome(status, math.nan, math.nan, np.full(n_measures, math.nan))
 
 
-__all__ = ["ELASTIC_FOR_PLANS", "MONEY_KINDS", "ArraySolver", "DrawOutcome"]
+__all__ = ["ArraySolver", "DrawOutcome", "plan_outcome", "slack_limits"]

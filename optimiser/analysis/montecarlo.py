@@ -5,9 +5,11 @@
 drawn worlds (here, in local processes or on a Dask cluster) and returns a
 :class:`MonteCarloResult`: one row per draw and percentiles of each figure.
 
-With a fixed ``plan`` each world asks what that plan delivers (see
-:mod:`optimiser.analysis.array_solve` for how breaches of funding and other
-limits are treated); without one, each world is re-optimised.
+With a fixed ``plan`` each world asks what that plan delivers, exactly as
+:func:`optimiser.evaluate` would judge it in that world: the same elastic
+programme and two-stage solve, the same status rule (see
+:mod:`optimiser.analysis.array_solve`), with HiGHS or CBC; without one, each
+world is re-optimised.
 
 Speed: when the drawn values only move numbers of the programme in
 proportion (costs, intake effects, completion rates, funding limits; checked,
@@ -37,7 +39,8 @@ from ..config.uncertainty import INTERIOR, Uncertain, draw_values, parse_uncerta
 from ..errors import ConfigError, PlanError, Problem, SolverError
 from ..model import PlanKey, build_model
 from ..results import Result
-from .array_solve import ArraySolver, DrawOutcome
+from ..solve.status import Status
+from .array_solve import ArraySolver, DrawOutcome, plan_outcome
 from .executor import run_points
 from .program_arrays import AffineProgram, ProgramArrays, arrays_of, fit_affine
 
@@ -141,9 +144,10 @@ def monte_carlo(
         ``jobs > 1`` local processes, ``executor`` a
         :class:`concurrent.futures.Executor` or ``dask.distributed.Client``.
     solver
-        ``"highs"`` (fast path) or ``"cbc"`` (each world through
-        :func:`optimiser.solve`; with a fixed plan a world that breaks a limit
-        is then reported ``infeasible``, without the elastic evaluation).
+        ``"highs"`` (fast path) or ``"cbc"`` (each world built and solved
+        through PuLP: :func:`optimiser.solve`, or with a fixed plan the
+        elastic solve of :func:`optimiser.evaluate`; same statuses, same
+        numbers, slower).
 
     Raises
     ------
@@ -275,7 +279,7 @@ def _prepare(
             world = base.with_changes(dict(zip(paths, point.tolist())))
         except ConfigError:
             return None
-        return arrays_of(build_model(world, plan=plan))
+        return _arrays(world, plan)
 
     probes = [probe_values(spec)[:2] for spec in keys]
     joint = np.array([_away_from(spec, value) for spec, value in zip(keys, origin)])
@@ -283,7 +287,7 @@ def _prepare(
     if affine is not None:
         box = _valid_box(base, paths, probes, draws)
         return _Job(token, "affine", base, paths, plan, solver, affine=affine, start=affine.base, valid_box=box)
-    return _Job(token, "rebuild", base, paths, plan, solver, start=arrays_of(build_model(base, plan=plan)))
+    return _Job(token, "rebuild", base, paths, plan, solver, start=_arrays(base, plan))
 
 
 def _valid_box(
@@ -345,8 +349,29 @@ def _evaluate(item: tuple[_Job, int, tuple[float, ...]]) -> DrawOutcome | tuple[
         return _solver_for(job).solve(job.affine.at(values))
     assert world is not None
     if job.method == "reference":
+        if job.plan is not None:
+            return elastic_outcome(world, job.plan, job.solver)
         return reference_outcome(world, job.plan, job.solver)
-    return _solver_for(job).solve(arrays_of(build_model(world, plan=job.plan)))
+    return _solver_for(job).solve(_arrays(world, job.plan))
+
+
+def _arrays(world: Config, plan: dict[PlanKey, float] | None) -> ProgramArrays:
+    """The programme of a world: the elastic one of :func:`optimiser.evaluate.plan_model` with a plan."""
+    from ..evaluate import plan_model
+
+    return arrays_of(build_model(world) if plan is None else plan_model(world, plan))
+
+
+def elastic_outcome(world: Config, plan: dict[PlanKey, float], solver: str = "highs") -> DrawOutcome:
+    """A fixed plan in one world through PuLP and a back end: the solve of :func:`optimiser.evaluate`."""
+    from ..evaluate import plan_model, solve_plan
+
+    model = plan_model(world, plan)
+    status, backend = solve_plan(model, solver)
+    arrays = arrays_of(model)
+    if status is not Status.OPTIMAL:
+        return DrawOutcome(status.value, math.nan, math.nan, np.full(len(arrays.measures), math.nan))
+    return plan_outcome(arrays, backend.values())
 
 
 def reference_outcome(world: Config, plan: dict[PlanKey, float] | None, solver: str = "highs") -> DrawOutcome:
@@ -404,4 +429,4 @@ def _draws_table(
     return pd.DataFrame(columns)
 
 
-__all__ = ["MonteCarloResult", "monte_carlo", "percentile_table", "plan_units", "reference_outcome"]
+__all__ = ["MonteCarloResult", "elastic_outcome", "monte_carlo", "percentile_table", "plan_units", "reference_outcome"]

@@ -40,8 +40,12 @@ class ProgramArrays:
     ``output`` is the weighted compound output (the ``max_output``
     objective), ``cost`` the total cost in thousands of yuan, and each row of
     ``measure`` turns a solution into compound graduates of one (tier, year)
-    of ``measures``. ``kinds``/``senses``/``limits_scale`` describe the rows;
+    of ``measures``. ``kinds``/``senses`` describe the rows;
     ``static_violations`` lists the kinds of rows no decision can satisfy.
+    In an elastic model (a fixed plan) the last ``len(slack_rows)`` columns
+    are breach slacks, ``slack_rows`` the row of each; their bounds here are
+    ``[0, inf)``, the solver sets the upper ones per programme with
+    :func:`~optimiser.model.rows.slack_bounds`, as the PuLP model has them.
     """
 
     columns: tuple[str, ...]
@@ -63,6 +67,7 @@ class ProgramArrays:
     tie_break: bool
     objective_scale: float
     static_violations: tuple[str, ...] = ()
+    slack_rows: tuple[int, ...] = ()
 
     @property
     def n_cols(self) -> int:
@@ -75,7 +80,7 @@ class ProgramArrays:
     def shape_key(self) -> tuple[Any, ...]:
         """Everything that must agree for two programmes to differ only in numbers."""
         return (self.columns, self.rows, self.measures, self.mode, self.tie_break, self.objective_scale,
-                self.static_violations, self.integer.tobytes())
+                self.static_violations, self.slack_rows, self.integer.tobytes())
 
     def layout(self) -> list[tuple[str, int]]:
         """The sections of :meth:`flat`, in order, with their lengths."""
@@ -132,6 +137,10 @@ def arrays_of(model: Model) -> ProgramArrays:
         spec = cfg.tiers[tier]
         measure[index[tier, year], var.col] += spec.completion_rate / spec.duration
     infos = model.book.rows
+    row_of = {info.id: r for r, info in enumerate(infos)}
+    slack_rows = tuple(row_of[info.id] for info, _, _ in model.book.slacks)
+    col_upper = np.array([math.inf if v.upBound is None else float(v.upBound) for v in columns])
+    col_upper[n - len(slack_rows):] = math.inf
     return ProgramArrays(
         columns=tuple(var.name for var in columns),
         rows=tuple((info.kind, info.institution, info.year, info.detail, info.sense) for info in infos),
@@ -143,7 +152,7 @@ def arrays_of(model: Model) -> ProgramArrays:
         row_lower=lower,
         row_upper=upper,
         col_lower=np.array([-math.inf if v.lowBound is None else float(v.lowBound) for v in columns]),
-        col_upper=np.array([math.inf if v.upBound is None else float(v.upBound) for v in columns]),
+        col_upper=col_upper,
         output=_dense(model.output, n),
         cost=_dense(model.cost, n),
         measure=measure,
@@ -152,6 +161,7 @@ def arrays_of(model: Model) -> ProgramArrays:
         tie_break=cfg.objective.tie_break,
         objective_scale=model.objective_scale,
         static_violations=tuple(sorted({info.kind for info in model.book.violated})),
+        slack_rows=slack_rows,
     )
 
 

@@ -80,13 +80,15 @@ def build_model(
     ``integer`` overrides every lever's ``integer`` setting when given.
     ``elastic`` adds penalised slack to policy, target, funding and lever
     limits (used to explain infeasibility); its objective is the total
-    relative relaxation. ``plan`` fixes every lever's units (those not
-    listed at zero), leaving teaching, training and money to the solver.
-    ``elastic_kinds`` chooses which row kinds get slack when ``elastic``
-    (default :data:`~optimiser.model.rows.ELASTIC_KINDS`; equality rows get
-    one slack each way). ``baseline`` builds the do-nothing programme: no
-    lever units, no money, only the constraints that still apply
-    (:data:`~optimiser.model.constraints.BASELINE`), maximising output.
+    weighted breach (:func:`~optimiser.model.rows.breach_weights`). ``plan``
+    fixes every lever's units (those not listed at zero), leaving teaching,
+    training and money to the solver. ``elastic_kinds`` chooses which row
+    kinds get slack when ``elastic`` (default
+    :data:`~optimiser.model.rows.ELASTIC_KINDS`; a fixed plan uses
+    :data:`~optimiser.model.rows.PLAN_BREACH_KINDS`). ``baseline``
+    builds the do-nothing programme: no lever units, no money, only the
+    constraints that still apply (:data:`~optimiser.model.constraints.BASELINE`),
+    maximising output.
     """
     if baseline:
         problem = pulp.LpProblem("baseline", pulp.LpMaximize)

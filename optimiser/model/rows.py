@@ -8,11 +8,14 @@ diagnoses read these to speak in config terms rather than solver terms.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 import pulp
+
+from .formulation import MONEY_SCALE
 
 Sense = Literal["<=", ">=", "=="]
 _PULP_SENSE = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
@@ -21,10 +24,111 @@ ELASTIC_KINDS = frozenset(
     {
         "double_qualified_share", "external_ratio", "target", "funding_cap", "total_budget",
         "min_per_year", "max_per_year", "region_max_per_year", "max_total", "conversion_share",
-        "demand", "intake_cap",
+        "demand", "intake_cap", "cohort_places",
     }
 )
 """Limits a planner sets and may relax; infeasibility is explained in terms of these."""
+
+PLAN_BREACH_KINDS = ELASTIC_KINDS | {"conversion_stock", "teacher_hours", "funding_balance"}
+"""Limits a fixed plan may break (evaluation, fixed-plan Monte Carlo): the planner's limits, the
+teachers a secondment draws on, the hours a group has left (only as far as over-seconding forces,
+see :func:`slack_bounds`) and the money no funding source may pay."""
+
+MONEY_KINDS = frozenset({"funding_balance", "funding_cap", "total_budget"})
+"""Breaches of these are overspending, in yuan."""
+
+UNFUNDED_WEIGHT = 2.0
+"""Penalty per thousand yuan no funding source may pay: dearer than breaching any source's cap or
+the total budget (at most 1 per thousand yuan), so such money is the last resort."""
+
+BREACH_TOLERANCE = 1e-6
+"""A slack counts as a breach above this share of its limit (at least of one solver unit)."""
+
+
+def breach_weights(kinds: Sequence[str], limits: Any) -> np.ndarray:
+    """Penalty per solver unit of breach of each limit: the one weight rule of every elastic solve.
+
+    A breach costs its share of the limit (one unit of penalty per 100% of
+    ``|limit|``, limits below one counted as one), so limits of different
+    units compare; money no source may pay costs :data:`UNFUNDED_WEIGHT`.
+    ``limits`` are right-hand sides in solver units (money in thousands of yuan).
+    """
+    limits = np.abs(np.asarray(limits, dtype=float))
+    unfunded = np.array([kind == "funding_balance" for kind in kinds], dtype=bool)
+    return np.where(unfunded, UNFUNDED_WEIGHT, 1.0 / np.maximum(limits, 1.0))
+
+
+def slack_bounds(kinds: Sequence[str], limits: Any, fixed_activity: Any) -> np.ndarray:
+    """Upper bound of each slack: infinite, except where a breach may only be as large as the plan forces.
+
+    A group's teaching hours (``teacher_hours``: hours taught <= hours it
+    has) may go below zero only as far as seconding more teachers than the
+    group has forces; ``fixed_activity`` is the row's activity from fixed
+    columns (the plan's units), so the slack covers exactly that shortfall
+    and never buys phantom teaching hours.
+    """
+    limits = np.asarray(limits, dtype=float)
+    forced = np.maximum(0.0, np.asarray(fixed_activity, dtype=float) - limits)
+    hours = np.array([kind == "teacher_hours" for kind in kinds], dtype=bool)
+    return np.where(hours, forced, np.inf)
+
+
+SLACK_SIGN = {"<=": -1.0, ">=": 1.0, "==": 1.0}
+"""Coefficient of a row's slack: it lowers a ``<=`` row's left side and raises the others'. An
+equality (money paid == a lever's cost) gets one slack: the money no source pays."""
+
+
+@dataclass(frozen=True)
+class Breaches:
+    """What the slacks of an elastic solve say.
+
+    ``status`` is ``optimal`` (no breach), ``over_budget`` (only money
+    breached) or ``violates``; ``kinds`` the kinds of limit breached;
+    ``overspend`` the yuan the plan spends beyond what its sources or the
+    total budget allow; ``unfunded`` the yuan no source may pay.
+    """
+
+    status: str
+    kinds: tuple[str, ...]
+    overspend: float
+    unfunded: float
+
+
+def judge_breaches(
+    rows: Sequence[tuple[Any, ...]],
+    amounts: Any,
+    limits: Any,
+    static_kinds: Iterable[str] = (),
+) -> Breaches:
+    """Decide a fixed plan's status from its breach amounts: the one rule for evaluate and Monte Carlo.
+
+    ``rows`` are the elastic rows as ``(kind, institution, year, detail, ...)``,
+    ``amounts`` their slack values and ``limits`` their right-hand sides (solver
+    units); ``static_kinds`` kinds of limits no decision can meet. Negative
+    teaching hours of a group that follow from seconding more of its teachers
+    than it has are not a breach of their own.
+    """
+    amounts = np.maximum(np.asarray(amounts, dtype=float), 0.0)
+    limits = np.asarray(limits, dtype=float)
+    breached = amounts > BREACH_TOLERANCE * np.maximum(1.0, np.abs(limits))
+    hit = [row for row, flag in zip(rows, breached) if flag]
+    seconded = {tuple(row[1:4]) for row in hit if row[0] == "conversion_stock"}
+    kinds = set(static_kinds) | {
+        row[0] for row in hit if not (row[0] == "teacher_hours" and tuple(row[1:4]) in seconded)
+    }
+
+    def total(kind: str) -> float:
+        return float(sum(a for row, a in zip(rows, amounts) if row[0] == kind)) / MONEY_SCALE
+
+    unfunded = total("funding_balance")
+    overspend = max(total("funding_cap") + unfunded, total("total_budget")) if kinds & MONEY_KINDS else 0.0
+    if not kinds:
+        status = "optimal"
+    elif kinds <= MONEY_KINDS:
+        status = "over_budget"
+    else:
+        status = "violates"
+    return Breaches(status, tuple(sorted(kinds)), overspend, unfunded)
 
 
 @dataclass
@@ -71,7 +175,9 @@ class RowBook:
         self.violated: list[RowInfo] = []
         self.elastic = elastic
         self.elastic_kinds = ELASTIC_KINDS if elastic_kinds is None else frozenset(elastic_kinds)
-        """Row kinds that get slack when ``elastic`` (default :data:`ELASTIC_KINDS`)."""
+        """Row kinds that get slack when ``elastic`` (default :data:`ELASTIC_KINDS`): one slack column
+        per row, signed by :data:`SLACK_SIGN`, weighted by :func:`breach_weights` and bounded by
+        :func:`slack_bounds`."""
         self.slacks: list[tuple[RowInfo, pulp.LpVariable, float]] = []
 
     def add(
@@ -103,18 +209,20 @@ class RowBook:
         )
         terms = {var: coef for var, coef in terms.items() if coef != 0.0}
         if self.elastic and kind in self.elastic_kinds:
-            # Relative relaxation: one unit of penalty per 100% of the limit.
-            weight = 1.0 / max(abs(rhs), 1.0)
-            if sense == "==":
-                # An equality may need to move either way: one slack each.
-                for suffix, coef in (("up", 1.0), ("down", -1.0)):
-                    slack = pulp.LpVariable(f"slack_{info.id}_{suffix}", lowBound=0)
-                    terms[slack] = coef
-                    self.slacks.append((info, slack, weight))
-            else:
-                slack = pulp.LpVariable(f"slack_{info.id}", lowBound=0)
-                terms[slack] = -1.0 if sense == "<=" else 1.0
-                self.slacks.append((info, slack, weight))
+            fixed = sum(
+                coef * var.lowBound for var, coef in terms.items()
+                if var.lowBound is not None and var.lowBound == var.upBound
+            )
+            weight = float(breach_weights([kind], [rhs])[0])
+            bound = float(slack_bounds([kind], [rhs], [fixed])[0])
+            slack = pulp.LpVariable(f"slack_{info.id}", lowBound=0, upBound=None if np.isinf(bound) else bound)
+            terms[slack] = SLACK_SIGN[sense]
+            self.slacks.append((info, slack, weight))
+            if kind == "total_budget":
+                # Money no source may pay is still spent: it counts against the total budget.
+                for other, unfunded, _ in self.slacks:
+                    if other.kind == "funding_balance":
+                        terms[unfunded] = 1.0
         if not terms:
             # A limit no decision can move: either always met or never.
             ok = (rhs >= -1e-9) if sense == "<=" else (rhs <= 1e-9) if sense == ">=" else abs(rhs) <= 1e-9

@@ -32,6 +32,8 @@ class Backend(Protocol):
     name: str
 
     def solve(self, objective: Terms, sense: Sense) -> Status: ...
+    def solve_costs(self, costs: np.ndarray, sense: Sense) -> Status: ...
+    def cap_row(self, coefs: np.ndarray, upper: float) -> None: ...
     def objective_value(self) -> float: ...
     def add_floor(self, terms: Terms, lower: float) -> None: ...
     def add_row(self, terms: Terms, lower: float, upper: float) -> None: ...
@@ -130,7 +132,16 @@ class HighsBackend:
         costs = np.zeros(self.n_cols + self._extra_cols)
         for var, coef in objective.items():
             costs[var.col] += coef
+        return self.solve_costs(costs, sense)
+
+    def solve_costs(self, costs: np.ndarray, sense: Sense) -> Status:
+        """Solve with one cost per column (in column order)."""
         return run_highs(self.highs, costs, sense, start=self._start)
+
+    def cap_row(self, coefs: np.ndarray, upper: float) -> None:
+        """Add the row ``coefs @ x <= upper`` (kept out of activities and duals)."""
+        index = np.flatnonzero(coefs).astype(np.int32)
+        self.highs.addRow(-self._hs.kHighsInf, upper, len(index), index, coefs[index].astype(float))
 
     def objective_value(self) -> float:
         return float(self.highs.getInfo().objective_function_value)
@@ -263,6 +274,16 @@ class CbcBackend:
             pulp.LpStatusUnbounded: Status.UNBOUNDED,
         }.get(code, Status.NOT_SOLVED)
 
+    def solve_costs(self, costs: np.ndarray, sense: Sense) -> Status:
+        """Solve with one cost per column (in column order)."""
+        return self.solve({var: float(c) for var, c in zip(self.columns, costs) if c != 0.0}, sense)
+
+    def cap_row(self, coefs: np.ndarray, upper: float) -> None:
+        """Add the row ``coefs @ x <= upper`` (kept out of activities and duals)."""
+        terms = {var: float(c) for var, c in zip(self.columns, coefs) if c != 0.0}
+        cap = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, "elastic_cap", upper)
+        self.problem.addConstraint(cap, "elastic_cap")
+
     def objective_value(self) -> float:
         return self._objective
 
@@ -328,6 +349,55 @@ class CbcBackend:
 
     def reduced_costs(self) -> np.ndarray:
         return np.array([var.dj or 0.0 for var in self.columns], dtype=float)
+
+
+class ElasticLP(Protocol):
+    """What the two-stage elastic solve needs of a loaded programme (a back end, or the array solver)."""
+
+    def solve_costs(self, costs: np.ndarray, sense: Sense) -> Status: ...
+    def cap_row(self, coefs: np.ndarray, upper: float) -> None: ...
+    def values(self) -> np.ndarray: ...
+
+
+HOLD_TOLERANCE = 1e-7
+"""The second stage may breach this share more (weighted) than the least: solver round-off (CBC's
+solutions come back with eight significant digits). Breach amounts are therefore exact to about this
+share; which way the second stage settles them within it depends on the solver."""
+
+
+def elastic_vectors(model: Model) -> tuple[np.ndarray, np.ndarray]:
+    """Breach weights and weighted compound output of an elastic model, one number per column."""
+    n = len(columns_of(model))
+    weights, output = np.zeros(n), np.zeros(n)
+    for _, slack, weight in model.book.slacks:
+        weights[slack.col] += weight
+    for var, coef in model.output.items():
+        output[var.col] += coef
+    return weights, output
+
+
+def least_breach_then_best_output(lp: ElasticLP, weights: np.ndarray, output: np.ndarray) -> tuple[Status, float]:
+    """The one elastic solve: least weighted breach, then the best output with the breach held there.
+
+    ``weights`` are the penalties per column (zero except on slack columns,
+    see :func:`optimiser.model.rows.breach_weights`), ``output`` the weighted
+    compound output per column. Stage one minimises ``weights @ x``; stage
+    two adds ``weights @ x <= least`` and maximises ``output @ x``, so of all
+    the ways to break as little as possible it takes the one that delivers
+    most. Returns the status of the last solve and the least breach; where
+    output is unbounded at the least breach (a config with no optimum), the
+    least-breach solve is repeated and its solution returned.
+    """
+    status = lp.solve_costs(weights, "min")
+    if status is not Status.OPTIMAL:
+        return status, float("nan")
+    least = max(float(weights @ lp.values()), 0.0)
+    lp.cap_row(weights, least * (1.0 + HOLD_TOLERANCE) + 1e-9)
+    status = lp.solve_costs(output, "max")
+    if status is Status.UNBOUNDED:
+        # Output grows without limit at the least breach (a config with no optimum); keep the least breach.
+        return lp.solve_costs(weights, "min"), least
+    return status, least
 
 
 def make_backend(name: str, model: Model, time_limit: float | None = None, threads: int | None = None) -> Backend:
