@@ -42,7 +42,7 @@ def lp_bound(config: Config, solver: str, plan: dict[PlanKey, float] | None = No
 def baseline_output(config: Config, solver: str = "highs") -> float | None:
     """The do-nothing baseline: the most weighted output with every lever unit at zero.
 
-    Only the constraints that still apply without a plan hold (MODEL.md:
+    Only the constraints that still apply without a plan hold (docs/model.md:
     constraints 1–4, 6 and 10): the baseline teachers after turnover,
     today's seats and intake, taught as well as they can be, within demand.
     """

@@ -219,7 +219,7 @@ class _RowChecker:
             )
             ok = False
         # Units before a lever's available_from are read: evaluating the plan
-        # reports them as a broken lever limit (MODEL.md constraint 7).
+        # reports them as a broken lever limit (docs/model.md constraint 7).
         if not ok or year is None or units is None:
             return None
         return (lever.name, inst.name, tier if lever.kind == "subsidise" else "", year), units

@@ -218,7 +218,7 @@ def _teachers(model: Model, x: np.ndarray) -> pd.DataFrame:
 
 
 def _commitments(model: Model, x: np.ndarray) -> pd.DataFrame:
-    """Money the plan binds after the horizon (MODEL.md: commitments past the horizon).
+    """Money the plan binds after the horizon (docs/model.md: commitments past the horizon).
 
     ``due``: subsidy payments for students still studying after the last
     year, and the running cost (hire ``cost``, build ``opex``) of units whose

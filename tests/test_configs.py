@@ -59,7 +59,7 @@ def test_min_cost_config_reaches_its_targets() -> None:
     assert config.objective.mode == "min_cost"
     result = solve(config)
     # The most-output tie-break and the smoothing stage may spend up to 1e-7
-    # of the least cost plus one yuan (MODEL.md, objective).
+    # of the least cost plus one yuan (docs/model.md, objective).
     assert result.objective <= result.total_cost <= result.objective * (1 + 1e-7) + 1.0 + 1e-6
     reached = result.compound_output()
     for tier, series in config.objective.targets.items():

@@ -175,7 +175,7 @@ def test_min_cost_target_shortfall(write_config: Callable[[str, str], Path]) -> 
     assert ev.optimum_objective == pytest.approx(10000.0, rel=1e-6)
     assert ev.gap_objective == pytest.approx(2000.0, rel=1e-6)
     # The optimum's plan may cost up to one yuan more than the least cost
-    # (the most-output tie-break and smoothing, MODEL.md).
+    # (the most-output tie-break and smoothing, docs/model.md).
     assert ev.gap_cost == pytest.approx(2000.0, abs=1.01)
 
 
@@ -238,7 +238,7 @@ def test_every_plan_error_names_file_row_column_and_value(hand: Path, tmp_path: 
 
 
 def test_units_before_available_from_break_a_lever_limit(hand: Path, tmp_path: Path) -> None:
-    # MODEL.md: u = 0 before available_from is a lever limit, so a plan that
+    # docs/model.md: u = 0 before available_from is a lever limit, so a plan that
     # uses the subsidy in 2025 (available from 2026) breaks it by 1 place.
     path = tmp_path / "plan.csv"
     path.write_text("lever,institution,tier,year,units\ntuition_subsidies,=cmd,basic,2025,1\n")

@@ -1,4 +1,4 @@
-"""Optima derived by hand from MODEL.md on the tiny config (see tests/tiny.py)."""
+"""Optima derived by hand from the model (docs/model.md) on the tiny config (see tests/tiny.py)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from .conftest import CASES
 
 KNOWN = [
     ("small.yaml", None, 15149.650127, 35908621.40),
-    # Subsidised places within their cohort (MODEL.md version 2) lower this
+    # Subsidised places within their cohort (the cohort rule of docs/model.md) lower this
     # optimum from 75667.210913: Institution 0000 may subsidise at most
     # 101 / 0.79 = 127.85 professional places a year, not 38 / 0.21.
     ("medium.yaml", None, 75666.399164, 79187375.44),

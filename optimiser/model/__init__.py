@@ -1,4 +1,4 @@
-"""The linear programme: variables, constraints (named as in MODEL.md), objective."""
+"""The linear programme: variables, constraints (named as in docs/model.md), objective."""
 
 from .build import Model, PlanKey, build_model
 from .rows import RowInfo

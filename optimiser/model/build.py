@@ -75,7 +75,7 @@ def build_model(
     elastic_kinds: Iterable[str] | None = None,
     baseline: bool = False,
 ) -> Model:
-    """Build the linear programme of MODEL.md for ``config``.
+    """Build the linear programme of docs/model.md for ``config``.
 
     ``integer`` overrides every lever's ``integer`` setting when given.
     ``elastic`` adds penalised slack to policy, target, funding and lever

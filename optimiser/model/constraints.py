@@ -1,4 +1,4 @@
-"""The constraints of MODEL.md, one function each, named as there.
+"""The constraints of the programme, one function each, named as in docs/model.md.
 
 :data:`BASELINE` lists those that apply to the do-nothing baseline (every
 lever unit at zero): the teaching constraints 1–4, the intake limits 6 and
@@ -328,4 +328,4 @@ ALL = (
 )
 
 BASELINE = (trained_within_enrolled, three_no, teacher_hours, training_seats, intake_cap, cohort_places, demand)
-"""Constraints of the do-nothing baseline (MODEL.md: constraints 1–4, 6 and 10)."""
+"""Constraints of the do-nothing baseline (docs/model.md: constraints 1–4, 6 and 10)."""

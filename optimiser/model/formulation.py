@@ -1,6 +1,6 @@
 """The decision variables and derived quantities of the planning programme.
 
-Names follow MODEL.md: ``u`` lever units, ``a`` teaching hours, ``f`` fully
+Names follow docs/model.md: ``u`` lever units, ``a`` teaching hours, ``f`` fully
 trained student-years, ``p`` money by funding source. Derived quantities
 (teachers ``N``, hours ``H``, enrolment ``n``, seat hours, lever cost) are
 linear expressions kept as ``(constant, {variable: coefficient})``.
@@ -165,7 +165,7 @@ class Formulation:
         return float(start @ self.turnover(year - self.start)[:, groups.index(group)])
 
     def conversion_effect(self, lever: Lever, started: int, group: str, year: int) -> float:
-        """The coefficient of u[l,i,started] in N[i,group,year] for a convert lever (C_l of MODEL.md).
+        """The coefficient of u[l,i,started] in N[i,group,year] for a convert lever (C_l in docs/model.md).
 
         The teacher leaves the ``from`` pool in her first active year, with the
         leavers and replacements she would have caused there; she serves in

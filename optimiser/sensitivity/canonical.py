@@ -6,7 +6,7 @@ optimal bases and several valid sets of duals, and HiGHS and CBC pick
 different ones. So the report is derived from one canonical optimum,
 computed here with HiGHS in matrix form whatever the solver:
 
-1. the primary LP of MODEL.md (maximise weighted output, or minimise cost;
+1. the primary LP (docs/model.md) (maximise weighted output, or minimise cost;
    for an integer plan, the LP with the integer decisions fixed at the
    plan's values), held in "max form" (a minimised cost is negated);
 2. in ``max_output`` mode with ``tie_break``, the cheapest plan on the

@@ -2,7 +2,7 @@
 
 When an optimum is degenerate (several teaching or funding limits meet at
 the same plan, common in planning models), many dual solutions are optimal
-and each solver returns a different one. MODEL.md asks for the "change in
+and each solver returns a different one. The model reports the "change in
 objective per unit increase of the limit": that is the right-hand
 derivative of the optimum with respect to the limit, and it is unique.
 

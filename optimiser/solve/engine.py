@@ -1,14 +1,25 @@
-"""Run a built model through a solver: main solve, tie-break, duals.
+"""Run a built model through a solver: main solve, tie-break, smoothing, duals.
 
 The sequence, whatever the solver:
 
-1. Solve the config's objective (maximise weighted output, or minimise cost).
-2. For an integer plan, fix the integer decisions and solve the LP again, so
-   shadow prices exist; the result says so.
-3. In ``max_output`` mode with ``tie_break``, minimise total cost while
-   keeping output within 1e-7 of the optimum: no money is spent that buys
-   nothing. The plan reported is this one; the objective and the shadow
-   prices stay those of step 1, as MODEL.md fixes.
+1. Solve the config's objective (maximise weighted output, or minimise cost);
+   its shadow prices are recorded (for an LP) before anything else changes.
+2. With ``tie_break``: in ``max_output`` mode the cheapest plan keeping output
+   within 1e-7 of the optimum (no money is spent that buys nothing); in
+   ``min_cost`` mode the plan with the most weighted output costing at most
+   1e-7 of the least cost plus one yuan.
+3. With ``smooth`` (a share s, 1e-7 for ``true``): the plan with the least
+   priced year-to-year change in what each lever starts, keeping output
+   within s of the optimum and cost within 1e-7 plus one yuan of the
+   cheapest (``max_output``), or cost within that of the least cost and
+   output within s of the plan of step 2 (``min_cost``). It settles which
+   of several optimal plans is returned; s > 0 buys a steadier plan and the
+   result reports the output given up.
+4. For an integer plan, fix the integer decisions and solve the LP again, so
+   shadow prices exist; the result says so. Steps 2 and 3 get a bounded time.
+
+The plan reported is the last one found; the objective and the shadow prices
+stay those of step 1 (docs/model.md, objective stages).
 """
 
 from __future__ import annotations
