@@ -60,9 +60,10 @@ SHARE = "a share between 0 and 1"
 NOT_REPLACED = "none"
 """``replaced_by: none``: leavers are not replaced."""
 
-# Ranges a planner never leaves. Values outside them are typing mistakes or unit
-# mix-ups, and would reach the solver as coefficients it cannot weigh against the
-# others; each message says what is plausible.
+# Further ranges, each refused with its reason. Most are ranges a planner never
+# leaves: values outside them are typing mistakes or unit mix-ups, and would reach
+# the solver as coefficients it cannot weigh against the others. Attrition, induced
+# intake and smooth stay below 1 because the model means nothing sensible at 1.
 HOURS_IN_A_YEAR = 8760
 MAX_DURATION = 20
 TEACHING_HOURS = Range(
