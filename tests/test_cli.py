@@ -121,8 +121,11 @@ def test_infeasible_json_has_diagnosis(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_unbounded_exit_3_names_the_lever(tmp_path: Path) -> None:
+    # Free places that each bring half a student: unbounded while subsidised
+    # places are not capped by their cohort (an induced intake of 1 or more is
+    # refused by validation).
     config = tiny_config(
-        levers={"free_places": {"kind": "subsidise", "tiers": ["basic"], "cost": 0, "induced_intake": 1}},
+        levers={"free_places": {"kind": "subsidise", "tiers": ["basic"], "cost": 0, "induced_intake": 0.5}},
         funding={"government": {"per_year": 0, "funds": "all"}},
     )
     config["tiers"]["basic"]["hours"] = {"knowledge": 0, "practice": 0, "training": 0}

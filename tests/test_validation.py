@@ -53,7 +53,6 @@ CASES = [
     ({"levers__enterprise_lecturers__cost": float("inf")}, r"levers\.enterprise_lecturers\.cost: .*not a finite number"),
     ({"levers__enterprise_lecturers__group": "lecturer"}, r"levers\.enterprise_lecturers\.group: unknown teacher group 'lecturer'; valid teacher groups: academic, double_qualified, enterprise_lecturer"),
     ({"levers__enterprise_lecturers__kind": "hier"}, r"levers\.enterprise_lecturers\.kind: unknown lever kind 'hier'; did you mean 'hire'\?"),
-    ({"levers__enterprise_lecturers__lifetime": 3}, r"levers\.enterprise_lecturers\.lifetime: unknown key 'lifetime'"),
     ({"levers__enterprise_lecturers__institutions": ["Colege"]}, r"levers\.enterprise_lecturers\.institutions\[0\]: unknown institution 'Colege'; did you mean 'College'\?"),
     ({"funding__universities__per_year": -1}, r"funding\.universities\.per_year: expected a non-negative number of yuan per year, got -1"),
     ({"funding__universities__funds": ["enterprise_lecturer"]}, r"funding\.universities\.funds\[0\]: unknown lever 'enterprise_lecturer'; did you mean 'enterprise_lecturers'\?"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem
@@ -46,6 +47,30 @@ def listing(valid: Iterable[str]) -> str:
     return ", ".join(names) if names else "(none defined)"
 
 
+@dataclass(frozen=True)
+class Range:
+    """A further range for one key, with the reason a value outside it is refused.
+
+    Mostly the range a planner never leaves: a value outside it is a typing
+    mistake or a unit mix-up, and one the solver could not take (coefficients
+    of very different sizes in one constraint defeat its tolerances). ``low``
+    refuses positive values below it (0 stays allowed where the key allows
+    it); ``high`` refuses values above it (and ``high`` itself with
+    ``high_open``).
+    """
+
+    what: str
+    why: str
+    low: float | None = None
+    high: float | None = None
+    high_open: bool = False
+
+    def refuses(self, value: float) -> bool:
+        if self.low is not None and 0 < value < self.low:
+            return True
+        return self.high is not None and (value > self.high or (self.high_open and value == self.high))
+
+
 class Checker:
     """Collects problems while raw data is turned into typed values."""
 
@@ -54,6 +79,8 @@ class Checker:
         self.locations = locations
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
+        self.series_years: list[tuple[KeyPath, tuple[int, ...]]] = []
+        """The listed years of every series read as a mapping, by key path."""
 
     # -- recording -----------------------------------------------------
     def locate(self, path: KeyPath) -> tuple[str | None, int | None]:
@@ -67,8 +94,9 @@ class Checker:
         file, line = self.locate(path)
         self.problems.append(Problem(path=dotted(path), message=message, file=file, line=line))
 
-    def warn(self, path: KeyPath, message: str) -> None:
-        file, line = self.locate(path)
+    def warn(self, path: KeyPath, message: str, at: KeyPath | None = None) -> None:
+        """Record a warning about ``path``, located at ``at`` (a key inside it) when given."""
+        file, line = self.locate(path if at is None else at)
         where = f"{file}:{line}: " if file and line else (f"{file}: " if file else "")
         self.warnings.append(f"{where}{dotted(path)}: {message}")
 
@@ -83,7 +111,7 @@ class Checker:
     ) -> dict[str, Any] | None:
         """Check ``value`` is a mapping with only ``allowed`` keys and every ``required`` one."""
         if not isinstance(value, dict):
-            self.error(path, f"expected {what}, got {_show(value)}")
+            self.error(path, f"expected {what}, got {show(value)}")
             return None
         if allowed is not None:
             allowed = list(allowed)
@@ -103,12 +131,12 @@ class Checker:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.error(path, f"expected a mapping of {what} by name, got {_show(value)}")
+            self.error(path, f"expected a mapping of {what} by name, got {show(value)}")
             return {}
         clean: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str) or not key.strip():
-                self.error(path + (key,), f"a {what} name must be non-empty text, got {_show(key)}")
+                self.error(path + (key,), f"a {what} name must be non-empty text, got {show(key)}")
                 continue
             clean[key] = item
         return clean
@@ -116,13 +144,13 @@ class Checker:
     def text(self, value: Any, path: KeyPath, what: str = "text") -> str | None:
         if isinstance(value, str) and value.strip():
             return value
-        self.error(path, f"expected {what}, got {_show(value)}")
+        self.error(path, f"expected {what}, got {show(value)}")
         return None
 
     def flag(self, value: Any, path: KeyPath) -> bool | None:
         if isinstance(value, bool):
             return value
-        self.error(path, f"expected true or false, got {_show(value)}")
+        self.error(path, f"expected true or false, got {show(value)}")
         return None
 
     def number(
@@ -134,30 +162,39 @@ class Checker:
         low: float | None = 0.0,
         high: float | None = None,
         low_open: bool = False,
+        high_open: bool = False,
         integer: bool = False,
+        within: Range | None = None,
     ) -> float | None:
-        """A finite number within ``[low, high]`` (``(low, high]`` with ``low_open``)."""
+        """A finite number within ``[low, high]`` (open ends with ``low_open``, ``high_open``).
+
+        A number that passes is then held to the range ``within``, whose
+        message says what is expected and why.
+        """
         expected = f"expected {what}"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             hint = ""
             if isinstance(value, str) and _looks_numeric(value):
                 hint = f" (YAML reads {value} as text; write it with a decimal point, such as 1.0e9, or in full)"
-            self.error(path, f"{expected}, got {_show(value)}{hint}")
+            self.error(path, f"{expected}, got {show(value)}{hint}")
             return None
         if not math.isfinite(value):
-            self.error(path, f"{expected}, got {_show(value)} (not a finite number)")
+            self.error(path, f"{expected}, got {show(value)} (not a finite number)")
             return None
         if abs(value) > LARGEST:
-            self.error(path, f"{expected}, got {_show(value)}, which is beyond any plan (more than 1e15); check the units")
+            self.error(path, f"{expected}, got {show(value)}, which is beyond any plan (more than 1e15); check the units")
             return None
         if integer and float(value) != int(value):
-            self.error(path, f"{expected}, got {_show(value)} (not a whole number)")
+            self.error(path, f"{expected}, got {show(value)} (not a whole number)")
             return None
         if low is not None and (value < low or (low_open and value == low)):
-            self.error(path, f"{expected}, got {_show(value)}")
+            self.error(path, f"{expected}, got {show(value)}")
             return None
-        if high is not None and value > high:
-            self.error(path, f"{expected}, got {_show(value)}")
+        if high is not None and (value > high or (high_open and value == high)):
+            self.error(path, f"{expected}, got {show(value)}")
+            return None
+        if within is not None and within.refuses(value):
+            self.error(path, f"expected {within.what}, got {show(value)}; {within.why}")
             return None
         return int(value) if integer else float(value)
 
@@ -170,12 +207,15 @@ class Checker:
             points: dict[int, float] = {}
             for year, item in value.items():
                 if isinstance(year, bool) or not isinstance(year, int):
-                    self.error(path + (year,), f"a series key must be a year such as 2025, got {_show(year)}")
+                    self.error(path + (year,), f"a series key must be a year such as 2025, got {show(year)}")
                     continue
                 checked = self.number(item, path + (year,), **limits)
                 if checked is not None:
                     points[year] = checked
-            return Series.of(points) if len(points) == len(value) else None
+            if len(points) != len(value):
+                return None
+            self.series_years.append((path, tuple(sorted(points))))
+            return Series.of(points)
         checked = self.number(value, path, **limits)
         return None if checked is None else Series.of(checked)
 
@@ -185,14 +225,14 @@ class Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.error(path, f"expected a list of {what} names, got {_show(value)}")
+            self.error(path, f"expected a list of {what} names, got {show(value)}")
             return None
         ok = True
         for index, item in enumerate(value):
             if item not in valid:
                 self.error(
                     path + (index,),
-                    f"unknown {what} {_show(item)}; {choices(item, valid, what)}",
+                    f"unknown {what} {show(item)}; {choices(item, valid, what)}",
                 )
                 ok = False
         if len(set(map(str, value))) != len(value):
@@ -204,7 +244,7 @@ class Checker:
         valid = list(valid)
         if value in valid:
             return str(value)
-        self.error(path, f"unknown {what} {_show(value)}; {choices(value, valid, what)}")
+        self.error(path, f"unknown {what} {show(value)}; {choices(value, valid, what)}")
         return None
 
 
@@ -221,7 +261,8 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
+    """A raw value as a message names it: ``'sixty'``, ``1e-09``, "a mapping"."""
     if value is None:
         return "nothing (empty value)"
     if isinstance(value, dict):

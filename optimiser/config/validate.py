@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .checker import Checker, KeyPath, Locations, listing
+from .checker import Checker, KeyPath, Locations, Range, choices, listing, show
 from .types import (
     COURSES,
     Config,
@@ -38,9 +38,9 @@ COMMON_LEVER_KEYS = (
     "available_from", "integer", "institutions",
 )
 KIND_KEYS: dict[str, tuple[str, ...]] = {
-    "hire": ("group", "cost"),
-    "convert": ("from", "to", "cost", "away", "lifetime", "max_share_per_year"),
-    "build": ("seats_per_unit", "seat_hours", "capex", "opex", "lifetime"),
+    "hire": ("group", "cost", "upfront", "lifetime", "delay"),
+    "convert": ("from", "to", "cost", "away", "lifetime", "max_share_per_year", "delay"),
+    "build": ("seats_per_unit", "seat_hours", "capex", "opex", "lifetime", "delay"),
     "subsidise": ("tiers", "cost", "induced_intake"),
 }
 KIND_REQUIRED: dict[str, tuple[str, ...]] = {
@@ -57,6 +57,82 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 YEAR = f"a year from {FIRST_YEAR} to {LAST_YEAR}, such as 2025"
 MAX_YEARS = 100
 SHARE = "a share between 0 and 1"
+NOT_REPLACED = "none"
+"""``replaced_by: none``: leavers are not replaced."""
+
+# Further ranges, each refused with its reason. Most are ranges a planner never
+# leaves: values outside them are typing mistakes or unit mix-ups, and would reach
+# the solver as coefficients it cannot weigh against the others. Attrition, induced
+# intake and smooth stay below 1 because the model means nothing sensible at 1.
+HOURS_IN_A_YEAR = 8760
+MAX_DURATION = 20
+TEACHING_HOURS = Range(
+    "at most 8,760 teaching hours per teacher and year",
+    "a year has 8,760 hours, and a full teaching load is a few hundred",
+    high=HOURS_IN_A_YEAR,
+)
+STUDENT_HOURS = Range(
+    "at most 8,760 hours per student and year",
+    "a year has 8,760 hours, and a course type takes a few hundred of a student's year",
+    high=HOURS_IN_A_YEAR,
+)
+SEAT_HOURS = Range(
+    "at most 8,760 training hours per seat and year",
+    "a year has 8,760 hours, and a seat in use every working day gives about 1,200",
+    high=HOURS_IN_A_YEAR,
+)
+CLASS_SIZE = Range(
+    "at least 1 student per class",
+    "a class has at least one student, and a smaller size multiplies the teaching hours it needs",
+    low=1.0,
+)
+DURATION = Range(
+    f"a whole number of years of study from 1 to {MAX_DURATION}",
+    "no programme of study lasts longer",
+    high=MAX_DURATION,
+)
+COMPLETION = Range(
+    "0, or a share from 0.001 to 1",
+    "a positive completion rate below one in a thousand is no real programme's, "
+    "and output that small is lost in the solver's tolerances",
+    low=1e-3,
+)
+WEIGHT = Range(
+    "0, or a value per graduate from 0.001 to 1,000,000",
+    "weights are relative values (such as 1 for basic, 2.6 for senior) or yuan per graduate; "
+    "outside this range one tier outweighs the others beyond what the solver can tell apart",
+    low=1e-3,
+    high=1e6,
+)
+ATTRITION = Range(
+    "a yearly share leaving below 1",
+    "a share of 1 or more would mean every teacher leaves every year; write 4 % as 0.04",
+    high=1.0,
+    high_open=True,
+)
+INDUCED_INTAKE = Range(
+    "a number of extra enrolments per subsidised place below 1",
+    "at 1 or more each place would bring a whole student or more, so subsidised places could exceed the cohort they belong to",
+    high=1.0,
+    high_open=True,
+)
+SMOOTH = Range(
+    "true, false or a share below 1",
+    "it is the share of output given up for a steadier plan, and 1 or more gives up all of it; write 1 % as 0.01",
+    high=1.0,
+    high_open=True,
+)
+DELAYED_KINDS = ("hire", "convert", "build")
+HIRE_LIFETIME = Range(
+    f"a whole number of years from 1 to {MAX_YEARS}",
+    f"{MAX_YEARS} years is the longest horizon; leave lifetime out for 1 year (a unit serves the year it is hired)",
+    high=MAX_YEARS,
+)
+LIFETIME = Range(
+    f"a whole number of years from 1 to {MAX_YEARS}",
+    f"{MAX_YEARS} years is the longest horizon; leave lifetime out for units that last to the horizon's end",
+    high=MAX_YEARS,
+)
 
 
 def build_config(
@@ -113,6 +189,9 @@ def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None)
 
         check_uncertainty(top["uncertainty"], raw, check)
     _cross_checks(check, levers, funding, institutions, groups, horizon)
+    if horizon is not None:
+        _series_years(check, horizon)
+    _missing_teachers(check, institutions, groups, top.get("institutions"))
     if check.problems or name is None or horizon is None:
         return None
     return Config(
@@ -165,7 +244,9 @@ def _courses(value: Any, check: Checker) -> dict[str, float]:
         path = ("courses", course)
         item = check.mapping(data[course], path, ("class_size",), ("class_size",), what="a mapping {class_size: students}")
         if item and "class_size" in item:
-            size = check.number(item["class_size"], path + ("class_size",), what="a positive number of students", low_open=True)
+            size = check.number(
+                item["class_size"], path + ("class_size",), what="a positive number of students", low_open=True, within=CLASS_SIZE
+            )
             if size is not None:
                 sizes[course] = size
     return sizes
@@ -185,21 +266,23 @@ def _tiers(value: Any, check: Checker) -> dict[str, Tier]:
         duration = None
         if "duration" in data:
             duration = check.number(
-                data["duration"], path + ("duration",), what="a whole number of years of study, at least 1", low=1, integer=True
+                data["duration"], path + ("duration",), what="a whole number of years of study, at least 1", low=1, integer=True,
+                within=DURATION,
             )
         completion: float | None = 1.0
         if "completion_rate" in data:
-            completion = check.number(data["completion_rate"], path + ("completion_rate",), what=SHARE, high=1.0)
+            completion = check.number(data["completion_rate"], path + ("completion_rate",), what=SHARE, high=1.0, within=COMPLETION)
         weight: float | None = 1.0
         if "weight" in data:
-            weight = check.number(data["weight"], path + ("weight",), what="a non-negative value per graduate")
+            weight = check.number(data["weight"], path + ("weight",), what="a non-negative value per graduate", within=WEIGHT)
         hours: dict[str, float] = {}
         if "hours" in data:
             hours_data = check.mapping(data["hours"], path + ("hours",), COURSES, COURSES, what="a mapping of hours per course type")
             for course in COURSES:
                 if hours_data and course in hours_data:
                     number = check.number(
-                        hours_data[course], path + ("hours", course), what="a non-negative number of hours per student and year"
+                        hours_data[course], path + ("hours", course), what="a non-negative number of hours per student and year",
+                        within=STUDENT_HOURS,
                     )
                     if number is not None:
                         hours[course] = number
@@ -218,15 +301,43 @@ def _groups(value: Any, check: Checker) -> dict[str, TeacherGroup]:
         check.error(("teacher_groups",), "define at least one teacher group")
     for name, item in raw.items():
         path: KeyPath = ("teacher_groups", name)
-        data = check.mapping(item, path, ("qualified", "hours", "external"), ("qualified", "hours"))
+        keys = ("qualified", "hours", "external", "attrition", "replaced_by")
+        data = check.mapping(item, path, keys, ("qualified", "hours"))
         if data is None or "qualified" not in data or "hours" not in data:
             continue
         qualified = check.name_list(data["qualified"], path + ("qualified",), COURSES, "course type")
-        hours = check.number(data["hours"], path + ("hours",), what="a positive number of teaching hours per year", low_open=True)
+        hours = check.number(
+            data["hours"], path + ("hours",), what="a positive number of teaching hours per year", low_open=True, within=TEACHING_HOURS
+        )
         external = check.flag(data["external"], path + ("external",)) if "external" in data else False
-        if qualified is not None and hours is not None and external is not None:
-            groups[name] = TeacherGroup(name, frozenset(qualified), hours, external)
+        attrition: float | None = 0.0
+        if "attrition" in data:
+            attrition = check.number(
+                data["attrition"], path + ("attrition",), what="a non-negative yearly share of the group leaving", within=ATTRITION
+            )
+        replaced_by, known = _replaced_by(data, path, check, list(raw))
+        if known and "replaced_by" in data and attrition == 0 and replaced_by != name:
+            check.warn(path + ("replaced_by",), f"has no effect while attrition is 0 (nobody leaves); set {name}'s attrition or remove replaced_by")
+        if qualified is not None and hours is not None and external is not None and attrition is not None and known:
+            groups[name] = TeacherGroup(name, frozenset(qualified), hours, external, attrition, replaced_by)
     return groups
+
+
+def _replaced_by(data: dict[str, Any], path: KeyPath, check: Checker, names: list[str]) -> tuple[str | None, bool]:
+    """The group replacing leavers ("" the group itself, None not replaced) and whether the value was usable."""
+    if "replaced_by" not in data:
+        return "", True
+    value = data["replaced_by"]
+    if value == NOT_REPLACED:
+        return None, True
+    if isinstance(value, str) and value in names:
+        return value, True
+    check.error(
+        path + ("replaced_by",),
+        f"expected a teacher group or {NOT_REPLACED} (leavers are not replaced), got {show(value)}; "
+        f"{choices(value, [*names, NOT_REPLACED], 'value')}",
+    )
+    return "", False
 
 
 def _levers(
@@ -253,7 +364,11 @@ def _lever(
         return None
     allowed = COMMON_LEVER_KEYS + KIND_KEYS[kind]
     before = len(check.problems)
-    data = check.mapping(item, path, allowed, KIND_REQUIRED[kind])
+    misplaced = [key for key in item if key not in allowed and any(key in keys for keys in KIND_KEYS.values())]
+    for key in misplaced:
+        kinds = [other for other in LEVER_KINDS if key in KIND_KEYS[other]]
+        check.error(path + (key,), f"{key} applies to {_and(kinds)} levers only; remove it from this {kind} lever")
+    data = check.mapping({k: v for k, v in item.items() if k not in misplaced}, path, allowed, KIND_REQUIRED[kind])
     assert data is not None
     fields: dict[str, Any] = {"name": name, "kind": kind}
 
@@ -262,8 +377,15 @@ def _lever(
             fields[key] = check.number(data[key], path + (key,), what=MONEY)
 
     money("cost")
-    if kind == "hire" and "group" in data:
-        fields["group"] = check.reference(data["group"], path + ("group",), group_names, "teacher group")
+    if kind == "hire":
+        if "group" in data:
+            fields["group"] = check.reference(data["group"], path + ("group",), group_names, "teacher group")
+        money("upfront")
+        fields["lifetime"] = _hire_lifetime(data, path, check)
+    if kind in DELAYED_KINDS and "delay" in data:
+        fields["delay"] = check.number(
+            data["delay"], path + ("delay",), what=f"a whole number of years from 0 to {MAX_YEARS}", high=MAX_YEARS, integer=True
+        )
     if kind == "convert":
         if "from" in data:
             fields["source_group"] = check.reference(data["from"], path + ("from",), group_names, "teacher group")
@@ -281,11 +403,17 @@ def _lever(
                 data["max_share_per_year"], path + ("max_share_per_year",), what=SHARE + " of in-house teachers", high=1.0
             )
     if kind in ("convert", "build") and data.get("lifetime") is not None:
-        fields["lifetime"] = check.number(data["lifetime"], path + ("lifetime",), what="a whole number of years, at least 1", low=1, integer=True)
+        fields["lifetime"] = check.number(
+            data["lifetime"], path + ("lifetime",), what="a whole number of years, at least 1", low=1, integer=True, within=LIFETIME
+        )
     if kind == "build":
-        for key, what in (("seats_per_unit", "a positive number of seats"), ("seat_hours", "a positive number of training hours per seat and year")):
-            if key in data:
-                fields[key] = check.number(data[key], path + (key,), what=what, low_open=True)
+        if "seats_per_unit" in data:
+            fields["seats_per_unit"] = check.number(data["seats_per_unit"], path + ("seats_per_unit",), what="a positive number of seats", low_open=True)
+        if "seat_hours" in data:
+            fields["seat_hours"] = check.number(
+                data["seat_hours"], path + ("seat_hours",), what="a positive number of training hours per seat and year", low_open=True,
+                within=SEAT_HOURS,
+            )
         money("capex")
         money("opex")
     if kind == "subsidise":
@@ -293,7 +421,8 @@ def _lever(
             fields["tiers"] = check.name_list(data["tiers"], path + ("tiers",), tiers, "tier")
         if "induced_intake" in data:
             fields["induced_intake"] = check.number(
-                data["induced_intake"], path + ("induced_intake",), what="a non-negative number of extra enrolments per subsidised place"
+                data["induced_intake"], path + ("induced_intake",), what="a non-negative number of extra enrolments per subsidised place",
+                within=INDUCED_INTAKE,
             )
     units = "a non-negative number of units per year" if kind != "subsidise" else "a non-negative number of subsidised places per year"
     for key in ("min_per_year", "max_per_year", "region_max_per_year"):
@@ -314,6 +443,26 @@ def _lever(
     if len(check.problems) > before or any(v is None for v in fields.values()):
         return None
     return Lever(**fields)
+
+
+def _hire_lifetime(data: dict[str, Any], path: KeyPath, check: Checker) -> int | None:
+    """A hire lever's lifetime: whole years, 1 when left out (a unit serves the year it is hired)."""
+    if "lifetime" not in data:
+        return 1
+    if data["lifetime"] is None:
+        check.error(
+            path + ("lifetime",),
+            "a hire lever's lifetime is a whole number of years, got nothing (empty value); "
+            "leave it out for 1 year (lasting to the horizon's end is for convert and build levers)",
+        )
+        return None
+    lifetime = check.number(data["lifetime"], path + ("lifetime",), what="a whole number of years, at least 1", low=1, integer=True, within=HIRE_LIFETIME)
+    return None if lifetime is None else int(lifetime)
+
+
+def _and(words: list[str]) -> str:
+    """``["hire", "convert", "build"]`` -> ``"hire, convert and build"``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _policies(value: Any, path: KeyPath, check: Checker) -> Policies:
@@ -408,7 +557,7 @@ def _objective(value: Any, check: Checker, tiers: list[str]) -> Objective:
     if value is None:
         return Objective()
     path: KeyPath = ("objective",)
-    data = check.mapping(value, path, ("mode", "tie_break", "targets"))
+    data = check.mapping(value, path, ("mode", "tie_break", "smooth", "targets"))
     if data is None:
         return Objective()
     mode = data.get("mode", "max_output")
@@ -416,6 +565,7 @@ def _objective(value: Any, check: Checker, tiers: list[str]) -> Objective:
         check.reference(mode, path + ("mode",), ("max_output", "min_cost"), "objective mode")
         mode = "max_output"
     tie_break = check.flag(data["tie_break"], path + ("tie_break",)) if "tie_break" in data else True
+    smooth = _smooth(data["smooth"], path + ("smooth",), check) if "smooth" in data else Objective().smooth
     targets: dict[str, Series] = {}
     if "targets" in data:
         if mode != "min_cost":
@@ -429,7 +579,16 @@ def _objective(value: Any, check: Checker, tiers: list[str]) -> Objective:
                 targets[tier] = series
     elif mode == "min_cost":
         check.error(path, "min_cost mode needs objective.targets (annual compound output per tier to reach at least cost)")
-    return Objective(mode, bool(tie_break), targets)
+    return Objective(mode, bool(tie_break), targets, smooth)
+
+
+def _smooth(value: Any, path: KeyPath, check: Checker) -> float | None:
+    """``true``: the default share 1e-7; ``false``: no smoothing solve (None); else a share below 1."""
+    if value is True:
+        return Objective().smooth
+    if value is False:
+        return None
+    return check.number(value, path, what="true, false or a share of output to give up for a steadier plan (such as 0.01)", within=SMOOTH)
 
 
 def _scenarios(value: Any, check: Checker) -> dict[str, Scenario]:
@@ -486,5 +645,60 @@ def _cross_checks(
             )
         if horizon and lever.available_from is not None and lever.available_from >= horizon.start + horizon.years:
             check.warn(path + ("available_from",), f"{lever.available_from} is after the horizon ends, so the lever is never used")
+        elif horizon and lever.delay:
+            first = max(horizon.start, lever.available_from or horizon.start)
+            last = horizon.start + horizon.years - 1
+            if first + lever.delay > last:
+                check.warn(
+                    path + ("delay",),
+                    f"a unit started in {first} is first active in {first + lever.delay}, after the horizon's last year {last}; "
+                    "this lever adds nothing within the horizon",
+                )
     if groups and not any(not g.external for g in groups.values()):
         check.error(("teacher_groups",), "at least one teacher group must be in-house (external: false)")
+
+
+def _series_years(check: Checker, horizon: Horizon) -> None:
+    """Warn about each year of a series whose value never applies within the horizon."""
+    last = horizon.start + horizon.years - 1
+    for path, years in check.series_years:
+        in_force = max((y for y in years if y <= horizon.start), default=None)
+        for year in years:
+            if year > last:
+                check.warn(path, f"year {year} is after the horizon's last year {last}; its value never applies", at=path + (year,))
+            elif in_force is not None and year < in_force:
+                check.warn(
+                    path,
+                    f"year {year} is followed by {in_force} before the horizon starts in {horizon.start}; its value never applies",
+                    at=path + (year,),
+                )
+
+
+MISSING_NAMES_SHOWN = 5
+"""Institutions named in one warning about a teacher group missing at several."""
+
+
+def _missing_teachers(check: Checker, institutions: tuple[Institution, ...], groups: dict[str, TeacherGroup], raw: Any) -> None:
+    """Warn once per in-house group left out of institutions' ``teachers`` (taken as 0 there).
+
+    External groups are not named: they normally start at 0 and grow by hiring.
+    """
+    index = {item.get("name"): i for i, item in enumerate(raw) if isinstance(item, dict)} if isinstance(raw, list) else {}
+    for group in groups.values():
+        if group.external:
+            continue
+        missing = [inst.name for inst in institutions if group.name not in inst.teachers]
+        if len(missing) == 1:
+            check.warn(
+                ("institutions", index.get(missing[0], 0), "teachers"),
+                f"no {group.name!r} teachers given at {missing[0]}; taken as 0 (write {group.name}: 0 to say so)",
+            )
+        elif missing:
+            names = ", ".join(missing[:MISSING_NAMES_SHOWN])
+            if len(missing) > MISSING_NAMES_SHOWN:
+                names += f" and {len(missing) - MISSING_NAMES_SHOWN} more"
+            check.warn(
+                ("teacher_groups", group.name),
+                f"not in the teachers of {len(missing)} institutions ({names}); taken as 0 there "
+                f"(write {group.name}: 0 in their teachers to say so)",
+            )
