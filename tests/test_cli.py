@@ -120,19 +120,21 @@ def test_infeasible_json_has_diagnosis(tmp_path: Path, capsys: pytest.CaptureFix
     assert "at most 8 reachable, asked 5,000" in diagnosis["message"]
 
 
-def test_unbounded_exit_3_names_the_lever(tmp_path: Path) -> None:
-    # Free places that each bring half a student: unbounded while subsidised
-    # places are not capped by their cohort (an induced intake of 1 or more is
-    # refused by validation).
+def test_free_places_are_capped_by_their_cohort(tmp_path: Path) -> None:
+    # Free places that each bring half a student grew without limit before
+    # places were capped by their cohort: now u <= 100 + 0.5 u, so 200 places
+    # and 200 students, all trained (no teaching hours are needed).
     config = tiny_config(
         levers={"free_places": {"kind": "subsidise", "tiers": ["basic"], "cost": 0, "induced_intake": 0.5}},
         funding={"government": {"per_year": 0, "funds": "all"}},
     )
     config["tiers"]["basic"]["hours"] = {"knowledge": 0, "practice": 0, "training": 0}
-    done = run_cli("solve", str(write_tiny(tmp_path, config)))
-    assert done.returncode == 3
-    assert "status: unbounded" in done.stdout
-    assert "levers.free_places: units at College grow without limit" in done.stdout
+    done = run_cli("solve", "--json", str(write_tiny(tmp_path, config)))
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["status"] == "optimal"
+    assert data["objective"] == pytest.approx(200.0)
+    assert data["baseline_output"] == pytest.approx(100.0)
 
 
 def test_validate_ok_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
