@@ -93,7 +93,7 @@ def _read_workbook(path: Path, data: bytes) -> pd.DataFrame:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as err:
+    except Exception as err:  # zipfile raises several types for a damaged archive
         raise PlanError(f"{path}: this is not an Excel workbook (an .xlsx file is a zip archive; {err}); {resave}") from err
     if "xl/workbook.xml" not in names:
         raise PlanError(f"{path}: this zip archive holds no Excel workbook (no xl/workbook.xml); {resave}")
