@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, Problem
+from ..errors import PROBLEMS_SHOWN, ConfigError, Problem
 from .checker import KeyPath, Locations, choices, dotted
 from .types import Config
 from .validate import TOP_KEYS, build_config
@@ -123,10 +123,10 @@ def _refuse_junk(rows: list[tuple[int, dict[str | None, Any]]], file: str) -> No
                 problems.append(
                     Problem(f"institutions[{index}].{column.strip()}", f"expected a number, got {shown!r}", file, line)
                 )
-                if len(problems) >= JUNK_LIMIT:
+                if len(problems) >= JUNK_LIMIT - 1:
                     raise ConfigError(
                         problems
-                        + [Problem("", f"... and more; checking stopped after {JUNK_LIMIT} cells that are not numbers. "
+                        + [Problem("", "... and more cells that are not numbers; checking stopped here. "
                                        "Fix these first (is this the right file?)", file, None)]
                     )
 
@@ -134,8 +134,8 @@ def _refuse_junk(rows: list[tuple[int, dict[str | None, Any]]], file: str) -> No
 MAX_CSV_BYTES = 50 * 1024 * 1024
 """An institutions CSV larger than this is refused unread."""
 
-JUNK_LIMIT = 100
-"""Cells that cannot be numbers after which reading an institutions CSV stops."""
+JUNK_LIMIT = PROBLEMS_SHOWN
+"""Problems (cells that cannot be numbers, then a closing note) after which reading an institutions CSV stops."""
 
 
 def _cell_value(cell: str) -> Any:
