@@ -7,6 +7,9 @@ Three classes, each raised for one kind of trouble:
 - :class:`PlanError` when a hand-made plan file cannot be read against a config.
 - :class:`SolverError` when a solver cannot be run or fails in a way that says
   nothing about the model (it is missing, it crashed, it ran out of time).
+- :class:`OutputError` when an output path is refused (a folder where a file
+  is expected, a block device, ...). It is an :class:`OSError`, like any
+  other failure to write.
 
 An infeasible or unbounded model is not an exception: :func:`optimiser.solve`
 returns a result whose status says so, with a diagnosis.
@@ -15,6 +18,9 @@ returns a result whose status says so, with a diagnosis.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+PROBLEMS_SHOWN = 100
+"""At most this many problems are listed in a message; the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,9 @@ class ConfigError(OptimiserError):
         self.problems = list(problems)
         count = len(self.problems)
         head = "1 problem" if count == 1 else f"{count} problems"
-        body = "\n".join(f"  - {p}" for p in self.problems)
+        body = "\n".join(f"  - {p}" for p in self.problems[:PROBLEMS_SHOWN])
+        if count > PROBLEMS_SHOWN:
+            body += f"\n  ... and {count - PROBLEMS_SHOWN} more; fix these first"
         super().__init__(f"invalid config ({head}):\n{body}")
 
 
@@ -55,3 +63,7 @@ class PlanError(OptimiserError):
 
 class SolverError(OptimiserError):
     """A solver could not be run, or failed without an answer about the model."""
+
+
+class OutputError(OptimiserError, OSError):
+    """An output path that is never written to or replaced (say a folder or a block device)."""

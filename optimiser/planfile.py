@@ -11,7 +11,9 @@ each with the file, the row, the column, the value found and the fix.
 from __future__ import annotations
 
 import csv
+import io
 import math
+import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ import pandas as pd
 
 from .config.checker import choices
 from .config.types import Config
+from .config.yamlsource import InputRefused, read_input
 from .errors import PlanError
 from .model import PlanKey
 from .report.files import FORMULA_START
@@ -28,6 +31,14 @@ REQUIRED = ("lever", "institution", "year", "units")
 COLUMNS = ("lever", "institution", "tier", "year", "units")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 PROBLEMS_SHOWN = 20
+PROBLEMS_LIMIT = 100
+"""Checking a plan stops after this many problems (a file of junk would give millions)."""
+MAX_PLAN_BYTES = 50 * 1024 * 1024
+"""A plan file larger than this is refused unread."""
+MAX_WORKBOOK_UNPACKED = 200 * 1024 * 1024
+"""A workbook whose parts unpack to more than this is refused unopened."""
+MAX_UNITS = 1e9
+"""More units than this in one row is not a plan (lecturers, secondments, seats, places)."""
 
 
 def read_plan(path: str | Path, config: Config) -> dict[PlanKey, float]:
@@ -54,36 +65,67 @@ def _read_table(path: Path) -> pd.DataFrame:
             f"{path}: plan file not found; give the path of a CSV or XLSX file with columns {', '.join(COLUMNS)}"
         )
     suffix = path.suffix.lower()
+    if suffix not in (*EXCEL_SUFFIXES, ".csv", ".txt", ""):
+        raise PlanError(f"{path}: unsupported plan file type {suffix!r}; use .csv or .xlsx")
     try:
-        if suffix in EXCEL_SUFFIXES:
-            with pd.ExcelFile(path) as book:
-                sheet = "Plan" if "Plan" in book.sheet_names else book.sheet_names[0]
-                return pd.read_excel(book, sheet_name=sheet, dtype=object)
-        if suffix in (".csv", ".txt", ""):
-            _check_row_widths(path)
-            return pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False, index_col=False
-            )
+        data = read_input(path, MAX_PLAN_BYTES, "plan file")
+    except InputRefused as err:
+        raise PlanError(f"{path}: {err.message}") from err
+    if suffix in EXCEL_SUFFIXES:
+        return _read_workbook(path, data)
+    try:
+        text = data.decode("utf-8-sig")
+        del data
+        _check_row_widths(path, text)
+        return pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False
+        )
     except pd.errors.EmptyDataError as err:
         raise PlanError(f"{path}: the file is empty; it needs a header row with {', '.join(COLUMNS)}") from err
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, csv.Error) as err:
         raise PlanError(f"{path}: cannot read the plan file ({err}); save it as CSV (UTF-8) or XLSX") from err
-    raise PlanError(f"{path}: unsupported plan file type {suffix!r}; use .csv or .xlsx")
 
 
-def _check_row_widths(path: Path) -> None:
+def _read_workbook(path: Path, data: bytes) -> pd.DataFrame:
+    """The plan sheet of an Excel workbook, checked to be a zip of sane size before it is opened."""
+    resave = "open it in Excel and save it again as .xlsx, or save the plan as CSV (UTF-8)"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+            names = set(archive.namelist())
+    except Exception as err:  # zipfile raises several types for a damaged archive
+        raise PlanError(f"{path}: this is not an Excel workbook (an .xlsx file is a zip archive; {err}); {resave}") from err
+    if "xl/workbook.xml" not in names:
+        raise PlanError(f"{path}: this zip archive holds no Excel workbook (no xl/workbook.xml); {resave}")
+    if unpacked > MAX_WORKBOOK_UNPACKED:
+        raise PlanError(
+            f"{path}: the workbook unpacks to more than {MAX_WORKBOOK_UNPACKED // (1024 * 1024)} MB, "
+            f"far more than a plan needs; check that this is the right file, or save the plan as CSV (UTF-8)"
+        )
+    try:
+        with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
+            sheet = "Plan" if "Plan" in book.sheet_names else book.sheet_names[0]
+            return pd.read_excel(book, sheet_name=sheet, dtype=object)
+    except Exception as err:  # a damaged workbook can fail anywhere inside the reader
+        raise PlanError(f"{path}: cannot read the workbook ({type(err).__name__}: {err}); {resave}") from err
+
+
+def _check_row_widths(path: Path, text: str) -> None:
     """A row with more cells than the header would shift every column; say where."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return
-        problems = [
-            f"{path}:{reader.line_num}: this row has {len(row)} cells but the header has {len(header)} columns "
-            f"({', '.join(header)}); remove the extra cells"
-            for row in reader
-            if len(row) > len(header)
-        ]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        return
+    problems: list[str] = []
+    for row in reader:
+        if len(row) > len(header):
+            problems.append(
+                f"{path}:{reader.line_num}: this row has {len(row)} cells but the header has {len(header)} columns "
+                f"({', '.join(header)}); remove the extra cells"
+            )
+            if len(problems) >= PROBLEMS_LIMIT:
+                problems.append(f"... and more; checking stopped after {PROBLEMS_LIMIT} problems, fix these first")
+                break
     if problems:
         raise PlanError("\n".join(problems))
 
@@ -112,9 +154,14 @@ def plan_from_frame(
     checker = _RowChecker(config, source)
     plan: dict[PlanKey, float] = {}
     seen: dict[PlanKey, int] = {}
-    for offset, record in enumerate(frame.to_dict("records")):
+    positions = {name: list(frame.columns).index(columns[name]) for name in COLUMNS if name in columns}
+    stopped = False
+    for offset, record in enumerate(frame.itertuples(index=False, name=None)):
+        if len(checker.problems) >= PROBLEMS_LIMIT:
+            stopped = True
+            break
         row = first_row + offset
-        cells = {name: _text(record.get(columns[name])) if name in columns else "" for name in COLUMNS}
+        cells = {name: _text(record[positions[name]]) if name in positions else "" for name in COLUMNS}
         if not any(cells.values()):
             continue
         checked = checker.row(row, cells)
@@ -130,7 +177,7 @@ def plan_from_frame(
         seen[key] = row
         plan[key] = units
     if checker.problems:
-        raise PlanError(_message(source, checker.problems))
+        raise PlanError(_message(source, checker.problems, stopped))
     return plan
 
 
@@ -161,12 +208,15 @@ def _describe(key: PlanKey) -> str:
     return ", ".join(str(p) for p in (lever, inst, tier, year) if p != "")
 
 
-def _message(source: str, problems: list[str]) -> str:
-    if len(problems) == 1:
+def _message(source: str, problems: list[str], stopped: bool = False) -> str:
+    if len(problems) == 1 and not stopped:
         return f"{source}, {problems[0]}"
     shown = problems[:PROBLEMS_SHOWN]
     more = f"\n  ... and {len(problems) - PROBLEMS_SHOWN} more" if len(problems) > PROBLEMS_SHOWN else ""
-    return f"{source}: {len(problems)} problems:\n" + "\n".join(f"  - {source}, {p}" for p in shown) + more
+    if stopped:
+        more = f"\n  ... and {len(problems) - PROBLEMS_SHOWN} more, and then checking stopped; fix these first"
+    count = f"{len(problems)}+" if stopped else str(len(problems))
+    return f"{source}: {count} problems:\n" + "\n".join(f"  - {source}, {p}" for p in shown) + more
 
 
 class _RowChecker:
@@ -277,6 +327,10 @@ class _RowChecker:
             return None
         if not math.isfinite(units):
             self.problem(row, "units", f"{text!r} is not a finite number", "write the number of units, e.g. 12 or 12.5")
+            return None
+        if units > MAX_UNITS:
+            self.problem(row, "units", f"{text} units is implausibly large",
+                         f"a plan row counts lecturers, secondments, seats or places; write at most {MAX_UNITS:,.0f}")
             return None
         if units < 0:
             self.problem(row, "units", f"negative units {text}", "units are counts of lecturers, secondments, seats "

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, Problem
+from ..errors import PROBLEMS_SHOWN, ConfigError, Problem
 from .checker import KeyPath, Locations, choices, dotted
 from .types import Config
 from .validate import TOP_KEYS, build_config
-from .yamlsource import read_yaml
+from .yamlsource import InputRefused, read_input, read_yaml
 
 
 def load_config(path: str | Path, scenario: str | None = None) -> Config:
@@ -53,19 +54,22 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
             [Problem("institutions", "expected a list of institutions or {file: institutions.csv}", where[0], where[1])]
         )
     csv_path = (config_path.parent / spec["file"]).resolve()
-    try:
-        with csv_path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            rows = []
-            for row in reader:
-                rows.append((reader.line_num, row))
-            header = reader.fieldnames or []
-    except FileNotFoundError as err:
+    if not csv_path.exists():
         raise ConfigError(
             [Problem("institutions.file", f"CSV file not found: {csv_path}; the path is relative to the config file", *where)]
-        ) from err
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        )
+    try:
+        text = read_input(csv_path, MAX_CSV_BYTES, "institutions CSV").decode("utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = []
+        for row in reader:
+            rows.append((reader.line_num, row))
+        header = reader.fieldnames or []
+    except InputRefused as err:
+        raise ConfigError([Problem("institutions.file", f"{csv_path}: {err.message}", *where)]) from err
+    except (UnicodeDecodeError, csv.Error) as err:
         raise ConfigError([Problem("institutions.file", f"cannot read {csv_path}: {err}", *where)]) from err
+    del text
     seen: set[str] = set()
     for column in header:
         if column.strip() in seen:
@@ -73,6 +77,7 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
         seen.add(column.strip())
     if "name" not in header:
         raise ConfigError([Problem("", f"the header has no 'name' column (columns: {', '.join(header)})", str(csv_path), 1)])
+    _refuse_junk(rows, str(csv_path))
     institutions: list[dict[str, Any]] = []
     for index, (line, row) in enumerate(rows):
         record: dict[str, Any] = {}
@@ -99,6 +104,38 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
             locations[("institutions", index, *parts)] = (str(csv_path), line)
         institutions.append(record)
     return institutions
+
+
+def _refuse_junk(rows: list[tuple[int, dict[str | None, Any]]], file: str) -> None:
+    """Stop at :data:`JUNK_LIMIT` cells that cannot be numbers, before validation lists every one.
+
+    Every column but ``name`` and ``tiers`` holds a number. A file with a few
+    wrong cells is left to validation, which says what each cell should be;
+    a file with this many is most likely not an institutions table at all.
+    """
+    problems: list[Problem] = []
+    for index, (line, row) in enumerate(rows):
+        for column, cell in row.items():
+            if column is None or column.strip() in ("name", "tiers") or not isinstance(cell, str) or not cell.strip():
+                continue
+            if isinstance(_cell_value(cell.strip()), str):
+                shown = cell.strip() if len(cell.strip()) <= 40 else cell.strip()[:40] + "..."
+                problems.append(
+                    Problem(f"institutions[{index}].{column.strip()}", f"expected a number, got {shown!r}", file, line)
+                )
+                if len(problems) >= JUNK_LIMIT - 1:
+                    raise ConfigError(
+                        problems
+                        + [Problem("", "... and more cells that are not numbers; checking stopped here. "
+                                       "Fix these first (is this the right file?)", file, None)]
+                    )
+
+
+MAX_CSV_BYTES = 50 * 1024 * 1024
+"""An institutions CSV larger than this is refused unread."""
+
+JUNK_LIMIT = PROBLEMS_SHOWN
+"""Problems (cells that cannot be numbers, then a closing note) after which reading an institutions CSV stops."""
 
 
 def _cell_value(cell: str) -> Any:
@@ -134,7 +171,7 @@ def _child(node: Any, part: str, here: str) -> tuple[Any, str | None]:
     if isinstance(node, dict):
         if part in node:
             return node[part], None
-        key = int(part) if part.isdigit() and int(part) in node else None
+        key = int(part) if _is_index(part) and int(part) in node else None
         if key is not None:
             return node[key], None
         return None, f"no key {part!r} under {here}; {choices(part, [str(k) for k in node], 'key')}"
@@ -145,7 +182,7 @@ def _child(node: Any, part: str, here: str) -> tuple[Any, str | None]:
 
 
 def _list_index(node: list[Any], part: str, here: str) -> tuple[int, str | None]:
-    if part.isdigit() and int(part) < len(node):
+    if _is_index(part) and int(part) < len(node):
         return int(part), None
     names = [item.get("name") for item in node if isinstance(item, dict)]
     if part in names:
@@ -170,7 +207,9 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
         return f"no key {parts[0]!r} under the top level; {choices(parts[0], TOP_KEYS, 'key')}"
     node: Any = raw
     for depth, part in enumerate(parts[:-1]):
-        missing = isinstance(node, dict) and part not in node and not (part.isdigit() and int(part) in node)
+        if not _is_section(node):
+            return _through_value(parts, depth, node)
+        missing = isinstance(node, dict) and part not in node and not (_is_index(part) and int(part) in node)
         if missing and (depth == 0 or part in OPTIONAL_SECTIONS):
             node[part] = {}
         elif missing:
@@ -189,13 +228,34 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
             child = {start: child} if isinstance(start, int) and start < int(parts[-1]) else {}
             node[key] = child
         node = child
+    if not _is_section(node):
+        return _through_value(parts, len(parts) - 1, node)
     parent, key, error = _resolve_parent(raw, parts)
     if error:
         return error
-    if isinstance(parent, dict) and isinstance(key, str) and key.isdigit() and key not in parent:
+    if isinstance(parent, dict) and isinstance(key, str) and _is_index(key) and key not in parent:
         key = int(key)
     parent[key] = copy.deepcopy(value)
     return None
+
+
+def _through_value(parts: list[str], depth: int, value: Any) -> str:
+    """The message for a path that goes on past a single value (``horizon.start.x``)."""
+    here = ".".join(parts[:depth])
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+    return (
+        f"{here} is a single value ({shown}), not a section with keys, so the path stops being a mapping there; "
+        f"set {here} itself, or check the spelling of {'.'.join(parts)}"
+    )
+
+
+def _is_section(node: Any) -> bool:
+    return isinstance(node, (dict, list))
+
+
+def _is_index(part: str) -> bool:
+    """``part`` is written with the digits 0-9 only (an index or a year)."""
+    return part.isascii() and part.isdigit()
 
 
 OPTIONAL_SECTIONS = frozenset({"policies", "targets", "max_intake", "teachers", "intake"})
@@ -203,7 +263,7 @@ OPTIONAL_SECTIONS = frozenset({"policies", "targets", "max_intake", "teachers", 
 
 
 def _is_year(part: str) -> bool:
-    return part.isdigit() and int(part) >= 1000
+    return _is_index(part) and int(part) >= 1000
 
 
 def _is_number(value: Any) -> bool:

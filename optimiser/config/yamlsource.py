@@ -4,10 +4,17 @@ Only YAML's standard tags are accepted: a ``!!python/...`` tag is reported as
 an error and never constructed. The result is plain Python data plus a table
 from key path (a tuple of keys and list indices) to the 1-based line it was
 written on, so later checks can point at the line of the value they reject.
+
+Config files come from e-mail and shared drives, so reading is bounded: only
+a regular file of at most :data:`MAX_CONFIG_BYTES` is read, data may nest at
+most :data:`MAX_DEPTH` levels, and aliases (``*name``) may not expand the data
+beyond :func:`node_budget` values. Anything outside these bounds, a control
+character or an unreadable number is a :class:`ConfigError` naming the line.
 """
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,33 +25,155 @@ from ..errors import ConfigError, Problem
 KeyPath = tuple[Any, ...]
 LineTable = dict[KeyPath, int]
 
+MAX_CONFIG_BYTES = 8 * 1024 * 1024
+"""A config is a few hundred lines; a larger file is refused unread."""
+
+MAX_DEPTH = 50
+"""The deepest nesting of mappings and lists a config may use."""
+
+MAX_NODES = 1_000_000
+"""The most values (counting each alias use in full) a config may expand to."""
+
+
+class InputRefused(Exception):
+    """An input file that is not read: missing, not a regular file, or too large."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_input(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes.
+
+    Raises :class:`InputRefused` (with a message saying what to do) for a
+    missing file, anything that is not a regular file (a folder, a device
+    such as ``/dev/zero``, a pipe) or a file larger than ``limit``; the file
+    is never read beyond ``limit`` bytes, even if it grows while being read.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError as err:
+        raise InputRefused("file not found; check the path") from err
+    except OSError as err:
+        raise InputRefused(f"cannot read the file ({err.strerror or err})") from err
+    if not stat.S_ISREG(mode):
+        raise InputRefused(f"this is {_kind(mode)}, not a regular file; give the path of a {what} saved on disk")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as err:
+        raise InputRefused(f"cannot read the file ({err.strerror or err})") from err
+    if len(data) > limit:
+        raise InputRefused(
+            f"the file is larger than {_megabytes(limit)}, far more than a {what} needs; check that this is the right file"
+        )
+    return data
+
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose scalars are built without touching unknown tags."""
+    """SafeLoader whose scalars are built without touching unknown tags, with a nesting limit."""
+
+    def __init__(self, stream: str, name: str) -> None:
+        super().__init__(stream)
+        self.name = name
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise ConfigError([Problem(path="", message=_deep_message(), file=self.name, line=mark.line + 1)])
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
-def _construct(node: yaml.Node, loader: _Loader, path: KeyPath, lines: LineTable, name: str) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
-        raise _problem(name, node, _tag_message(node.tag))
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _construct(key_node, loader, path + ("<key>",), {}, name)
-            if isinstance(key, (dict, list)):
-                raise _problem(name, key_node, "a mapping key must be a plain value")
-            if key in result:
-                raise _problem(name, key_node, f"key {key!r} is given twice in the same mapping")
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = _construct(value_node, loader, path + (key,), lines, name)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, loader, path + (index,), lines, name) for index, item in enumerate(node.value)]
-    try:
-        return loader.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as err:
-        raise _problem(name, node, _tag_message(node.tag)) from err
+def _deep_message() -> str:
+    return (
+        f"the data nests more than {MAX_DEPTH} levels deep (or an alias refers to itself); "
+        "a config needs a few levels only: close the brackets or fix the indentation"
+    )
+
+
+def node_budget(text: str) -> int:
+    """The most values a text may expand to: about one per character, plus room for modest aliases."""
+    return min(MAX_NODES, 2 * len(text) + 10_000)
+
+
+class _Builder:
+    """Builds plain data from composed nodes, counting every value it builds."""
+
+    def __init__(self, loader: _Loader, name: str, budget: int) -> None:
+        self.loader = loader
+        self.name = name
+        self.budget = budget
+        self.remaining = budget
+        self.lines: LineTable = {}
+
+    def build(self, node: yaml.Node, path: KeyPath, record: bool = True) -> Any:
+        self.remaining -= 1
+        if self.remaining < 0:
+            raise _problem(
+                self.name, node,
+                f"the file expands to more than {self.budget:,} values (each use of an alias *name counts in full); "
+                "a config needs far fewer: write the repeated part out, or use aliases that do not nest",
+            )
+        if len(path) > MAX_DEPTH:
+            raise _problem(self.name, node, _deep_message())
+        if record:
+            self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            raise _problem(self.name, node, _tag_message(node.tag))
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, path + ("<key>",), record=False)
+                if isinstance(key, (dict, list)):
+                    raise _problem(self.name, key_node, "a mapping key must be a plain value")
+                if key in result:
+                    raise _problem(self.name, key_node, f"key {key!r} is given twice in the same mapping")
+                if record:
+                    self.lines[path + (key,)] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, path + (key,), record)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,), record) for index, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as err:
+            raise _problem(self.name, node, _tag_message(node.tag)) from err
+        except (ValueError, OverflowError, TypeError) as err:
+            value = str(node.value)
+            shown = value if len(value) <= 40 else f"{value[:20]}...{value[-10:]} ({len(value):,} characters)"
+            if "digits" in str(err):
+                message = f"the number {shown} has too many digits to read; write a number of plausible size"
+            else:
+                message = f"cannot read the value {shown!r} ({err}); write it as plain text in quotes or as a number"
+            raise _problem(self.name, node, message) from err
 
 
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
@@ -58,34 +187,64 @@ def _problem(name: str, node: yaml.Node, message: str) -> ConfigError:
     return ConfigError([Problem(path="", message=message, file=name, line=node.start_mark.line + 1)])
 
 
+def _reader_problem(err: yaml.reader.ReaderError, text: str, name: str) -> ConfigError:
+    """A character YAML does not accept (a raw control character): say which, where, and the fix."""
+    character = err.character if isinstance(err.character, str) else chr(err.character)
+    position = err.position if isinstance(err.position, int) and 0 <= err.position <= len(text) else None
+    line = text.count("\n", 0, position) + 1 if position is not None else None
+    column = position - (text.rfind("\n", 0, position) + 1) + 1 if position is not None else None
+    at = f" at column {column}" if column else ""
+    escape = f"\\x{ord(character):02x}" if ord(character) < 0x100 else f"\\u{ord(character):04x}"
+    message = (
+        f"the file contains the control character {escape} (U+{ord(character):04X}){at}, which YAML does not allow; "
+        f"delete it (inside a double-quoted string it may be written as the escape {escape})"
+    )
+    return ConfigError([Problem(path="", message=message, file=name, line=line)])
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, LineTable]:
     """Parse YAML text; return the data and the line of every key path.
 
-    Raises :class:`ConfigError` for a syntax error or a disallowed tag, naming
-    the line.
+    Raises :class:`ConfigError` for a syntax error, a disallowed tag, a
+    control character, data nested too deeply or aliases that expand too far,
+    naming the line.
     """
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text, name)
+    except yaml.reader.ReaderError as err:  # the whole text is checked for control characters first
+        raise _reader_problem(err, text, name) from err
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        lines: LineTable = {}
-        return _construct(node, loader, (), lines, name), lines
+        builder = _Builder(loader, name, node_budget(text))
+        return builder.build(node, ()), builder.lines
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         reason = err.problem or str(err)
         raise ConfigError([Problem(path="", message=f"YAML syntax error: {reason}", file=name, line=line)]) from err
+    except yaml.reader.ReaderError as err:
+        raise _reader_problem(err, text, name) from err
+    except yaml.YAMLError as err:
+        raise ConfigError([Problem(path="", message=f"YAML error: {err}", file=name)]) from err
+    except RecursionError as err:
+        raise ConfigError([Problem(path="", message=_deep_message(), file=name)]) from err
     finally:
         loader.dispose()
 
 
 def read_yaml(path: Path) -> tuple[Any, LineTable]:
-    """Read a YAML file; a missing or unreadable file is a :class:`ConfigError`."""
+    """Read a YAML file; a missing, unreadable, oversized or non-regular file is a :class:`ConfigError`."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as err:
-        raise ConfigError([Problem(path="", message="file not found; check the path", file=str(path))]) from err
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError([Problem(path="", message=f"cannot read the file ({err})", file=str(path))]) from err
+        data = read_input(path, MAX_CONFIG_BYTES, "config file")
+    except InputRefused as err:
+        raise ConfigError([Problem(path="", message=err.message, file=str(path))]) from err
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ConfigError(
+            [Problem(path="", message=f"cannot read the file: it is not UTF-8 text ({err.reason}); save it as UTF-8", file=str(path), line=line)]
+        ) from err
     return parse_yaml(text, str(path))

@@ -1,17 +1,33 @@
-"""Write result files whole or not at all."""
+"""Write result files whole or not at all.
+
+Nothing visible is ever partial: each file is written under a staging name
+in the target's folder and renamed into place when complete. Staging entries
+are named after the writing process, so the next write removes those a killed
+run left behind. Output paths are checked first (:func:`output_target`): a
+link is followed, a character device is written through, a folder or other
+special file is refused, never replaced.
+"""
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
+import re
 import shutil
+import socket
+import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
+
+from ..errors import OutputError
 
 if TYPE_CHECKING:
     from ..results import Result
@@ -37,21 +53,172 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+STAGING_PREFIX = ".staging-"
+"""Files and folders being written are named so; a later write removes those a killed run left."""
+
+STALE_AFTER = 3600.0
+"""Seconds after which a staging entry of another machine (or an older version) counts as abandoned."""
+
+_STAGING_NAME = re.compile(r"^\.staging-(\d+)-([0-9a-f]{8})-")
+
+
+def _host_tag() -> str:
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _staging_prefix() -> str:
+    """``.staging-<pid>-<host>-``: whose staging entry it is, so a later run can tell when it is abandoned."""
+    return f"{STAGING_PREFIX}{os.getpid()}-{_host_tag()}-"
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # cannot tell without side effects; the age rule applies
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, under another user
+    return True
+
+
+def _abandoned(entry: os.DirEntry[str], now: float) -> bool:
+    match = _STAGING_NAME.match(entry.name)
+    if match and match[2] == _host_tag():
+        pid = int(match[1])
+        if pid == os.getpid() or _pid_alive(pid):
+            return False
+        return True
+    try:
+        age = now - entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return False
+    return age > STALE_AFTER
+
+
+def clean_stale_staging(directory: Path) -> list[Path]:
+    """Remove the staging files and folders in ``directory`` that no running write owns.
+
+    A write that is killed (``kill -9``, a power cut) cannot clean up after
+    itself; its staging entry is removed by the next write into the same
+    folder: at once if the process that made it (on this machine) is gone,
+    else once it is older than :data:`STALE_AFTER` seconds and was made by
+    another machine. Entries of running processes are never touched.
+    """
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = [e for e in os.scandir(directory) if e.name.startswith(STAGING_PREFIX)]
+    except OSError:
+        return removed
+    for entry in entries:
+        if not _abandoned(entry, now):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def output_target(path: Path) -> tuple[Path, bool]:
+    """Where writing ``path`` goes, and whether it is written through rather than replaced.
+
+    - a regular file, or nothing yet: replaced atomically (returns the path, ``False``);
+    - a symbolic link: the file it points to is written, the link is kept
+      (returns the resolved path);
+    - a character device or a pipe (``/dev/null``, ``/dev/stdout``): written
+      through, the device node itself is never replaced (returns ``True``);
+    - anything else (a folder, a block device, a socket): refused with an
+      :class:`~optimiser.errors.OutputError`.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target, False
+    if stat.S_ISREG(mode):
+        return target, False
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return target, True
+    shown = f"{path} (which points to {target})" if target != Path(os.path.abspath(path)) else str(path)
+    raise OutputError(f"{shown} is {_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write")
+
+
+def _write_through(staged: Path, device: Path) -> None:
+    """Copy a finished file to a character device or pipe, opened without creating or truncating anything."""
+    handle = os.open(device, os.O_WRONLY)
+    try:
+        mode = os.fstat(handle).st_mode
+        if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            raise OutputError(f"{device} changed while it was being written; write again")
+        with open(staged, "rb") as source, os.fdopen(handle, "wb", closefd=False) as sink:
+            shutil.copyfileobj(source, sink)
+    finally:
+        os.close(handle)
+
+
+def _install(staged: Path, target: Path) -> None:
+    """Move a finished regular file into place in one step (a copy first if it is on another file system)."""
+    try:
+        os.replace(staged, target)
+        return
+    except OSError as err:
+        if err.errno != errno.EXDEV:
+            raise
+    handle, temp = tempfile.mkstemp(prefix=_staging_prefix(), suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    try:
+        shutil.copyfile(staged, temp)
+        os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
 def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
     """Write every file into ``directory``, each atomically.
 
     All files are first written into a staging folder next to the target, so
     a failure part-way leaves no half-written file and no earlier result
-    overwritten by a partial one; then each file is moved into place.
+    overwritten by a partial one; then each file is moved into place (see
+    :func:`output_target` for links and devices among the targets). Staging
+    folders that killed runs left behind are removed first.
     """
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        mode = directory.stat().st_mode
+        kind = "a file" if stat.S_ISREG(mode) else "a device" if stat.S_ISCHR(mode) else _kind(mode)
+        raise OutputError(f"{directory} is {kind}, not a folder; give the path of a folder for the output files")
     directory.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=directory))
+    targets = {name: output_target(directory / name) for name in files}
+    clean_stale_staging(directory)
+    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=directory))
     try:
         for name, writer in files.items():
             writer(staging / name)
         written = []
-        for name in files:
-            os.replace(staging / name, directory / name)
+        for name, (target, through) in targets.items():
+            if through:
+                _write_through(staging / name, target)
+            else:
+                _install(staging / name, target)
             written.append(directory / name)
         return written
     finally:
@@ -68,15 +235,28 @@ def write_atomic(path: Path, writer: Writer) -> Path:
     """Write one file atomically (to a temporary name, then renamed).
 
     The file gets the permissions a plainly created file would (the
-    temporary file starts private, readable by its owner only).
+    temporary file starts private, readable by its owner only). A symbolic
+    link is followed (the file it points to is replaced, the link kept); a
+    character device such as ``/dev/null`` is written through, never
+    replaced; a folder or other special file is refused (see
+    :func:`output_target`).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    path = Path(path)
+    target, through = output_target(path)
+    if through:
+        with tempfile.TemporaryDirectory(prefix="optimiser-") as folder:
+            staged = Path(folder) / f"output{target.suffix}"
+            writer(staged)
+            _write_through(staged, target)
+        return path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_staging(target.parent)
+    handle, temp = tempfile.mkstemp(prefix=_staging_prefix(), suffix=target.suffix, dir=target.parent)
     os.close(handle)
     try:
         writer(Path(temp))
         os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
+        os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
