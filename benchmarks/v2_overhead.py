@@ -1,0 +1,82 @@
+"""What the v2 stages cost: this tree against an earlier commit, in one run.
+
+    python benchmarks/v2_overhead.py [--before 74a494e] [--sizes 100,300] [--repeats 3]
+
+The earlier commit (default: the last one before workforce dynamics, the
+cohort cap, the smoothing stage and the do-nothing baseline) is exported with
+``git archive`` into a temporary folder. Each config is then solved in a fresh
+process by each tree in turn, alternating, so both see the same machine load:
+``configs/zhejiang.yaml`` and generated national-scale configs
+(``generate.py``). Printed: the median wall time of ``optimiser.solve`` of
+each tree, its solve time, and the ratio after / before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+CHILD = r"""
+import json, sys, time
+sys.path.insert(0, {root!r})
+from optimiser import load_config, solve
+config = load_config({path!r})
+start = time.perf_counter()
+result = solve(config)
+wall = time.perf_counter() - start
+print(json.dumps(dict(status=result.status.value, wall=wall, solve=result.summary["solve_seconds"],
+                      objective=result.objective)))
+"""
+
+
+def timed(root: Path, path: Path) -> dict[str, float]:
+    code = CHILD.format(root=str(root), path=str(path))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def export(commit: str, into: Path) -> Path:
+    archive = into / "before.tar"
+    subprocess.run(["git", "archive", "--format=tar", "-o", str(archive), commit], cwd=ROOT, check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(into / "before", filter="data")
+    return into / "before"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", default="74a494e")
+    parser.add_argument("--sizes", default="100,300")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    from generate import write_national
+
+    with tempfile.TemporaryDirectory() as tmp:
+        before = export(args.before, Path(tmp))
+        cases = [("zhejiang", ROOT / "configs" / "zhejiang.yaml")]
+        cases += [(f"national {size}", write_national(Path(tmp), size)) for size in map(int, args.sizes.split(","))]
+        print(f"{'config':<14} {'before s':>9} {'after s':>9} {'ratio':>6} {'solve before':>13} {'solve after':>12}")
+        for name, path in cases:
+            runs: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
+            for _ in range(args.repeats):
+                runs["before"].append(timed(before, path))
+                runs["after"].append(timed(ROOT, path))
+            med = {side: {key: statistics.median(r[key] for r in rs) for key in ("wall", "solve")}
+                   for side, rs in runs.items()}
+            print(f"{name:<14} {med['before']['wall']:>9.2f} {med['after']['wall']:>9.2f} "
+                  f"{med['after']['wall'] / med['before']['wall']:>6.2f} {med['before']['solve']:>13.2f} "
+                  f"{med['after']['solve']:>12.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
