@@ -23,7 +23,9 @@ EXIT_FAILED = 4
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
     from . import commands
+    from .options import add_options
 
     parser = argparse.ArgumentParser(
         prog="optimiser",
@@ -31,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         "secondments, training bases and tuition subsidies to maximise compound talent output.",
         epilog="Exit codes: 0 ok, 2 invalid input, 3 infeasible/unbounded or plan violates limits, 4 solver or output failure.",
     )
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.add_argument("--version", action="version", version=f"optimiser {__version__}")
+    add_options(parser, "debug")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     commands.register(sub)
@@ -45,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         return int(args.run(args))
-    except SystemExit as exit_:  # argparse: --help (0) or a usage error (2)
+    except SystemExit as exit_:  # argparse: --help or --version (0) or a usage error (2)
         return int(exit_.code or 0)
     except ConfigError as err:
         if debug:

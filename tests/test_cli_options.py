@@ -1,0 +1,122 @@
+"""The command line's shared options and --version."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import optimiser
+from optimiser.cli import main
+from optimiser.cli.main import build_parser
+from optimiser.cli.options import SHARED, add_options
+
+CLI = Path(optimiser.__file__).parent / "cli"
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(sub.choices)
+
+
+def declared_flags() -> list[tuple[str, str]]:
+    """(file, flag) for every ``add_argument("--flag", ...)`` written in optimiser/cli/."""
+    found = []
+    for path in sorted(CLI.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "add_argument":
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.startswith("--"):
+                        found.append((path.name, arg.value))
+    return found
+
+
+def test_each_shared_option_is_declared_once_in_the_source() -> None:
+    # The shared options come from options.SHARED only; no command spells one out itself.
+    flags = [flag for _, flag in declared_flags()]
+    assert not sorted({f"--{name}" for name in SHARED} & set(flags))
+    # And every flag that two commands take is a shared one (or --version, the top level's own).
+    repeated = {flag for flag in flags if flags.count(flag) > 1}
+    assert not repeated, f"declared more than once: {sorted(repeated)}"
+
+
+def test_shared_options_have_one_help_text_unless_the_command_says_what_it_writes() -> None:
+    # --out, --xlsx, --plan ... say what they mean for each command (their help is None in
+    # SHARED), and three commands add a word to --integer, --time-limit or --solver;
+    # every other shared option reads the same in every command that takes it.
+    per_command = {name for name, keywords in SHARED.items() if keywords["help"] is None}
+    per_command |= {"integer", "time-limit", "solver"}
+    texts: dict[str, set[str]] = {}
+    for parser in [build_parser(), *subcommands().values()]:
+        for action in parser._actions:
+            for flag in action.option_strings:
+                name = flag.removeprefix("--")
+                if name in SHARED:
+                    texts.setdefault(name, set()).add(str(action.help))
+    assert set(texts) == set(SHARED)
+    for name, seen in texts.items():
+        if name not in per_command:
+            assert seen == {SHARED[name]["help"]}, name
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("solve", ["--scenario", "--solver", "--integer", "--time-limit", "--out", "--json", "--debug"]),
+        ("validate", ["--scenario", "--debug"]),
+        ("compare", ["--scenarios", "--solver", "--integer", "--time-limit", "--by-year", "--out", "--xlsx",
+                     "--json", "--debug"]),
+        ("evaluate", ["--plan", "--scenario", "--solver", "--out", "--json", "--debug"]),
+        ("frontier", ["--over", "--scenario", "--upto", "--out", "--json", "--debug"]),
+        ("montecarlo", ["--draws", "--seed", "--plan", "--scenario", "--jobs", "--scheduler", "--solver", "--out",
+                        "--json", "--no-progress", "--debug"]),
+        ("pareto", ["--x", "--y", "--points", "--scenario", "--out", "--json", "--debug"]),
+        ("report", ["--scenarios", "--solver", "--integer", "--plan", "--html", "--xlsx", "--debug"]),
+        ("sensitivity", ["--scenario", "--solver", "--integer", "--json", "--out", "--debug"]),
+        ("sweep", ["--param", "--scenario", "--jobs", "--scheduler", "--solver", "--out", "--json", "--no-progress",
+                   "--debug"]),
+    ],
+)
+def test_each_command_keeps_its_options_in_order(command: str, options: list[str]) -> None:
+    parser = subcommands()[command]
+    flags = [a.option_strings[0] for a in parser._actions if a.option_strings and a.option_strings[0] != "-h"]
+    assert flags == options
+
+
+def test_shared_options_keep_their_types_and_defaults() -> None:
+    args = build_parser().parse_args(["solve", "c.yaml", "--time-limit", "2.5", "--out", "o", "--solver", "cbc"])
+    assert (args.time_limit, args.out, args.solver, args.json, args.debug) == (2.5, Path("o"), "cbc", False, False)
+    args = build_parser().parse_args(["sweep", "c.yaml", "--param", "total_budget=1,2", "--jobs", "3"])
+    assert (args.jobs, args.solver, args.no_progress, args.scheduler) == (3, "highs", False, None)
+
+
+def test_out_metavar_says_folder_or_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", "--help"]) == 0
+    assert "--out DIR " in capsys.readouterr().out
+    assert main(["montecarlo", "--help"]) == 0
+    assert "--out FILE.csv " in capsys.readouterr().out
+
+
+def test_add_options_refuses_an_unknown_option_or_a_missing_help_text() -> None:
+    parser = argparse.ArgumentParser()
+    with pytest.raises(ValueError, match="not a shared option of this command: colour"):
+        add_options(parser, "colour")
+    with pytest.raises(ValueError, match="not a shared option of this command: json"):
+        add_options(parser, "debug", help_for={"json": "x"})
+    with pytest.raises(ValueError, match="--out needs a help text"):
+        add_options(parser, "out")
+
+
+def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"optimiser {optimiser.__version__}\n"
+
+
+def test_version_from_the_installed_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "optimiser", "--version"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"optimiser {optimiser.__version__}\n", "")
