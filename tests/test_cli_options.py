@@ -1,9 +1,10 @@
-"""The command line's shared options and --version."""
+"""The command line's shared options, --version, and output to a reader that has gone away."""
 
 from __future__ import annotations
 
 import argparse
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,9 @@ import optimiser
 from optimiser.cli import main
 from optimiser.cli.main import build_parser
 from optimiser.cli.options import SHARED, add_options
+
+from .conftest import CASES
+from .tiny import tiny_config, write_tiny
 
 CLI = Path(optimiser.__file__).parent / "cli"
 
@@ -120,3 +124,57 @@ def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) 
 def test_version_from_the_installed_command() -> None:
     done = subprocess.run([sys.executable, "-m", "optimiser", "--version"], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, f"optimiser {optimiser.__version__}\n", "")
+
+
+# A reader that has gone away: `optimiser solve ... | head -2`.
+
+
+def run_into_closed_pipe(*args: str, stderr_too: bool = False) -> tuple[int, str]:
+    """Run the command line with its stdout on a pipe whose only reader has already exited.
+
+    The reader (a real process) exits before the command starts, so every write to
+    the pipe fails with EPIPE, whatever the timing. Returns the exit code and stderr.
+    """
+    read_end, write_end = os.pipe()
+    reader = subprocess.Popen([sys.executable, "-c", "pass"], stdin=read_end)
+    os.close(read_end)
+    assert reader.wait(timeout=60) == 0
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "optimiser", *args], stdout=write_end,
+            stderr=write_end if stderr_too else subprocess.PIPE, timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    return done.returncode, (done.stderr or b"").decode()
+
+
+def test_output_into_a_closed_pipe_stops_quietly_with_exit_0() -> None:
+    code, err = run_into_closed_pipe("solve", str(CASES / "small.yaml"))
+    assert (code, err) == (0, "")
+
+
+def test_json_into_a_closed_pipe_stops_quietly_with_exit_0() -> None:
+    code, err = run_into_closed_pipe("solve", str(CASES / "small.yaml"), "--json")
+    assert (code, err) == (0, "")
+
+
+def test_a_closed_pipe_keeps_the_commands_own_exit_code(tmp_path: Path) -> None:
+    # An infeasible model still exits 3 though nobody reads the diagnosis.
+    path = write_tiny(tmp_path, tiny_config(policies={"min_double_qualified_share": 0.35}))
+    assert run_into_closed_pipe("solve", str(path)) == (3, "")
+
+
+def test_an_error_message_into_a_closed_pipe_keeps_exit_2(tmp_path: Path) -> None:
+    # `optimiser solve bad.yaml 2>&1 | true`: the message cannot be shown; the code still says why.
+    path = write_tiny(tmp_path, tiny_config(total_budget=-1))
+    assert run_into_closed_pipe("solve", str(path), stderr_too=True) == (2, "")
+
+
+def test_an_open_pipe_gets_the_whole_output() -> None:
+    done = subprocess.run([sys.executable, "-m", "optimiser", "solve", str(CASES / "small.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["known-answer case: small  [scenario: base, solver: highs]", "status: optimal"]
+    assert "bottlenecks: which" in done.stdout  # the end of the summary came through too

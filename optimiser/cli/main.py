@@ -42,7 +42,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run the command line; return the exit code.
+
+    Output to a reader that has gone away (``optimiser solve ... | head``)
+    stops quietly: the exit code stays the command's own.
+    """
+    from .streams import reader_gone_guard
+
+    with reader_gone_guard():
+        return _run(list(sys.argv[1:] if argv is None else argv))
+
+
+def _run(argv: list[str]) -> int:
     debug = "--debug" in argv
     parser = build_parser()
     try:
