@@ -1,9 +1,10 @@
-"""The command line's shared options, --version, and output to a reader that has gone away."""
+"""The command line's shared options, --version, output to a reader that has gone away, output paths in the way."""
 
 from __future__ import annotations
 
 import argparse
 import ast
+import errno
 import os
 import subprocess
 import sys
@@ -178,3 +179,109 @@ def test_an_open_pipe_gets_the_whole_output() -> None:
     lines = done.stdout.splitlines()
     assert lines[:2] == ["known-answer case: small  [scenario: base, solver: highs]", "status: optimal"]
     assert "bottlenecks: which" in done.stdout  # the end of the summary came through too
+
+
+# An output path the command cannot write: say which option, which path, why, and what to do.
+
+
+def test_out_onto_an_existing_file_says_out_takes_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    taken = tmp_path / "result.txt"
+    taken.write_text("keep me")
+    assert main(["solve", str(CASES / "small.yaml"), "--out", str(taken)]) == 4
+    assert capsys.readouterr().err == (
+        f"could not write output: --out {taken}: this path exists and is a file, but --out takes a folder to "
+        "write the result files into; choose another path or remove the file\n"
+    )
+    assert taken.read_text() == "keep me"
+
+
+def test_out_under_a_file_names_the_file_in_the_way(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("a file where a folder should go")
+    assert main(["solve", str(CASES / "small.yaml"), "--out", str(taken / "sub" / "deeper")]) == 4
+    assert capsys.readouterr().err == (
+        f"could not write output: --out {taken / 'sub' / 'deeper'}: {taken} is a file, so no folder can be made "
+        "there; choose another path or move the file away\n"
+    )
+
+
+def test_a_file_option_onto_a_folder_says_it_takes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "frontier"
+    folder.mkdir()
+    assert main(["frontier", str(write_tiny(tmp_path, tiny_config())), "--out", str(folder)]) == 4
+    assert capsys.readouterr().err == (
+        f"could not write output: --out {folder}: this path is a folder, but --out takes a file name here; "
+        "give a file path (inside that folder if you like), or choose another path\n"
+    )
+
+
+def test_the_message_names_the_option_that_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # compare writes --out (a folder, fine here) and --xlsx (a file, but a folder is in the way).
+    folder = tmp_path / "book.xlsx"
+    folder.mkdir()
+    args = ["compare", str(CASES / "small.yaml"), "--out", str(tmp_path / "csv"), "--xlsx", str(folder)]
+    assert main(args) == 4
+    err = capsys.readouterr().err
+    assert err.startswith(f"could not write output: --xlsx {folder}: this path is a folder, but --xlsx takes a file")
+
+
+def namespace(**paths: str) -> argparse.Namespace:
+    return argparse.Namespace(**{name: Path(value) for name, value in paths.items()})
+
+
+@pytest.mark.parametrize(
+    ("code", "strerror", "says"),
+    [
+        (errno.EACCES, "Permission denied", "permission denied on {parent}; choose a folder you can write to, "
+                                             "or ask for write permission there"),
+        (errno.EPERM, "Operation not permitted", "permission denied on {parent}; choose a folder you can write to"),
+        (errno.EROFS, "Read-only file system", "{parent} is on a read-only file system; choose a folder on a "
+                                               "writable disk"),
+        (errno.ENOSPC, "No space left on device", "no space left on the disk holding {parent} (or the quota there "
+                                                  "is used up); free some space or choose another disk"),
+        (errno.ENAMETOOLONG, "File name too long", "the path or one of its names is too long; choose a shorter path"),
+    ],
+)
+def test_each_os_error_says_where_and_what_to_do(tmp_path: Path, code: int, strerror: str, says: str) -> None:
+    # The errors root cannot provoke for real (the suite may run as root): the
+    # message for each, as raised by mkdir of --out inside an existing folder.
+    from optimiser.cli.oserrors import explain_os_error
+
+    out = tmp_path / "results"
+    message = explain_os_error(OSError(code, strerror, str(out)), namespace(out=str(out)))
+    assert message.startswith(f"could not write output: --out {out}: ")
+    assert says.format(parent=tmp_path) in message
+    assert "Errno" not in message
+
+
+def test_a_staging_file_inside_out_is_reported_as_out(tmp_path: Path) -> None:
+    from optimiser.cli.oserrors import explain_os_error
+
+    out = tmp_path / "results"
+    staging = out / ".staging-x1y2" / "plan.csv"
+    args = namespace(out=str(out), xlsx=str(tmp_path / "book.xlsx"))
+    message = explain_os_error(OSError(errno.ENOSPC, "No space left on device", str(staging)), args)
+    assert message.startswith(f"could not write output: --out {out}: no space left on the disk holding {tmp_path}")
+
+
+def test_an_os_error_without_a_path_says_so(tmp_path: Path) -> None:
+    from optimiser.cli.oserrors import explain_os_error
+
+    message = explain_os_error(OSError(errno.EIO, "Input/output error"), None)
+    assert message == "could not write output: Input/output error; run again with --debug to see where"
+
+
+def test_a_permission_error_from_a_real_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the command line prints when the file system refuses the final move into place.
+    def refuse(source: str, target: str) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", source, None, target)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    out = tmp_path / "result"
+    assert main(["solve", str(CASES / "small.yaml"), "--out", str(out)]) == 4
+    assert capsys.readouterr().err == (
+        f"could not write output: --out {out}: permission denied on this path; choose a folder you can write "
+        "to, or ask for write permission there\n"
+    )

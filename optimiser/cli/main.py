@@ -54,8 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
+    from .oserrors import explain_os_error
+
     debug = "--debug" in argv
     parser = build_parser()
+    args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
         return int(args.run(args))
@@ -79,7 +82,7 @@ def _run(argv: list[str]) -> int:
     except OSError as err:
         if debug:
             raise
-        print(f"could not write output: {err}", file=sys.stderr)
+        print(explain_os_error(err, args), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
