@@ -264,11 +264,11 @@ def test_a_staging_file_inside_out_is_reported_as_out(tmp_path: Path) -> None:
     assert message.startswith(f"could not write output: --out {out}: no space left on the disk holding {tmp_path}")
 
 
-def test_an_os_error_without_a_path_says_so(tmp_path: Path) -> None:
+def test_an_os_error_without_a_path_or_output_option_is_not_called_output(tmp_path: Path) -> None:
     from optimiser.cli.oserrors import explain_os_error
 
-    message = explain_os_error(OSError(errno.EIO, "Input/output error"), None)
-    assert message == "could not write output: Input/output error; run again with --debug to see where"
+    message = explain_os_error(OSError(errno.EIO, "Input/output error"), namespace(out=str(tmp_path / "out")))
+    assert message == "system error: Input/output error; run again with --debug to see where it happened"
 
 
 def test_a_permission_error_from_a_real_write(

@@ -39,11 +39,13 @@ def _related(path: Path, target: Path) -> bool:
 
 
 def _option_for(path: Path | None, outputs: dict[str, Path]) -> tuple[str, Path] | None:
-    if path is not None:
-        absolute = Path(os.path.abspath(path))
-        for option, target in outputs.items():
-            if _related(absolute, Path(os.path.abspath(target))):
-                return option, target
+    """The output option ``path`` belongs to; the only one given if none matches (a file written beside it)."""
+    if path is None:
+        return None
+    absolute = Path(os.path.abspath(path))
+    for option, target in outputs.items():
+        if _related(absolute, Path(os.path.abspath(target))):
+            return option, target
     if len(outputs) == 1:
         return next(iter(outputs.items()))
     return None
@@ -76,7 +78,9 @@ def explain_os_error(err: OSError, args: argparse.Namespace | None = None) -> st
     elif path is not None:
         option, given = "the output", path
     else:
-        return f"could not write output: {err.strerror or err}; run again with --debug to see where"
+        # No path and no output option: not a file the command was writing (a
+        # worker process or a socket, say), so do not claim it was the output.
+        return f"system error: {err.strerror or err}; run again with --debug to see where it happened"
     failed = path or given
 
     def name(place: Path) -> str:
