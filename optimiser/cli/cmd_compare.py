@@ -13,9 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..solve.backends import SOLVERS
-from .args import output_path, positive_seconds
 from .main import EXIT_OK
+from .options import add_options
 
 
 def register(sub: Any) -> None:
@@ -28,21 +27,16 @@ def register(sub: Any) -> None:
         "even if a plan is infeasible (its status and diagnosis are in the table).",
     )
     parser.add_argument("configs", nargs="+", type=Path, metavar="CONFIG", help="one or more YAML config files")
-    parser.add_argument(
-        "--scenarios", help="comma-separated scenario names to run for each config ('base': no overrides)"
-    )
-    parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
-    parser.add_argument("--integer", action="store_true", help="whole units for every lever in every plan (a MILP)")
-    parser.add_argument("--time-limit", type=positive_seconds, help="stop each solve after this many seconds")
+    add_options(parser, "scenarios", "solver", "integer", "time-limit", help_for={
+        "scenarios": "comma-separated scenario names to run for each config ('base': no overrides)",
+        "integer": "whole units for every lever in every plan (a MILP)",
+        "time-limit": "stop each solve after this many seconds",
+    })
     parser.add_argument("--by-year", action="store_true", help="also show graduates by tier and year")
-    parser.add_argument(
-        "--out", type=output_path, metavar="DIR", help="write comparison.csv, deltas.csv and inputs.csv into DIR"
-    )
-    parser.add_argument(
-        "--xlsx", type=Path, metavar="FILE", help="write a workbook (sheets Comparison, Deltas, Inputs)"
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    add_options(parser, "out", "xlsx", "json", "debug", out={"metavar": "DIR"}, help_for={
+        "out": "write comparison.csv, deltas.csv and inputs.csv into DIR",
+        "xlsx": "write a workbook (sheets Comparison, Deltas, Inputs)",
+    })
     parser.set_defaults(run=run_compare)
 
 

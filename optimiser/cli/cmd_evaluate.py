@@ -13,9 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..solve.backends import SOLVERS
-from .args import output_path
 from .main import EXIT_NO_OPTIMUM, EXIT_OK
+from .options import add_options
 
 
 def register(sub: Any) -> None:
@@ -28,13 +27,11 @@ def register(sub: Any) -> None:
         "Exit 0 when the plan keeps every limit, 3 when it breaks one, 2 for a bad plan file.",
     )
     parser.add_argument("config", type=Path, help="the YAML config file")
-    parser.add_argument("--plan", type=Path, required=True, metavar="PLAN", help="the plan file (.csv or .xlsx)")
-    parser.add_argument("--scenario", help="apply the named scenario from the config ('base': none)")
-    parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
-    parser.add_argument("--out", type=output_path, metavar="DIR",
-                        help="write summary.json, violations.csv, plan.csv, funding.csv and outputs.csv into DIR")
-    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    add_options(parser, "plan", "scenario", "solver", "out", "json", "debug", plan={"required": True},
+                out={"metavar": "DIR"}, help_for={
+        "plan": "the plan file (.csv or .xlsx)",
+        "out": "write summary.json, violations.csv, plan.csv, funding.csv and outputs.csv into DIR",
+    })
     parser.set_defaults(run=run_evaluate)
 
 

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .args import output_path
 from .main import EXIT_NO_OPTIMUM, EXIT_OK
+from .options import add_options
 
 
 def register(sub: Any) -> None:
@@ -21,12 +21,11 @@ def register(sub: Any) -> None:
     parser.add_argument("config", type=Path, help="the YAML config file")
     parser.add_argument("--over", default="total_budget", metavar="PATH",
                         help="total_budget (default), funding.<source>.per_year or funding.<source>.per_year.<year>")
-    parser.add_argument("--scenario", help="apply the named scenario from the config first")
+    add_options(parser, "scenario")
     parser.add_argument("--upto", type=float, help="stop at this budget (yuan)")
-    parser.add_argument("--out", type=output_path, help="write the breakpoints to this CSV file and the segments "
-                        "beside it (<name>.segments.csv)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    add_options(parser, "out", "json", "debug", help_for={
+        "out": "write the breakpoints to this CSV file and the segments beside it (<name>.segments.csv)",
+    })
     parser.set_defaults(run=run_frontier)
 
 

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..solve.backends import SOLVERS
-from .args import output_path, seed
+from .args import seed
 from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .options import add_options
 
 
 def register(sub: Any) -> None:
@@ -31,19 +31,15 @@ def register(sub: Any) -> None:
     parser.add_argument("config", type=Path, help="the YAML config file (with an uncertainty: section)")
     parser.add_argument("--draws", type=int, default=1000, help="number of worlds to draw (default: 1000)")
     parser.add_argument("--seed", type=seed, default=0, help="seed of the random numbers (default: 0)")
-    parser.add_argument("--plan", type=Path, metavar="PLAN.csv",
-                        help="test this plan (CSV/XLSX: lever, institution, tier, year, units) instead of re-optimising")
-    parser.add_argument("--scenario", help="apply the named scenario from the config first")
-    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: this process only)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="run the draws on a Dask scheduler (tcp://host:8786); "
-                        "needs: pip install optimiser[dask]")
-    parser.add_argument("--solver", choices=SOLVERS, default="highs",
-                        help="highs (default, fast) or cbc (every world through `solve`)")
-    parser.add_argument("--out", type=output_path, metavar="FILE.csv",
-                        help="write one row per draw to FILE.csv and the percentiles to FILE_percentiles.csv")
-    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    add_options(
+        parser, "plan", "scenario", "jobs", "scheduler", "solver", "out", "json", "no-progress", "debug",
+        plan={"metavar": "PLAN.csv"}, out={"metavar": "FILE.csv"}, help_for={
+            "plan": "test this plan (CSV/XLSX: lever, institution, tier, year, units) instead of re-optimising",
+            "scheduler": "run the draws on a Dask scheduler (tcp://host:8786); needs: pip install optimiser[dask]",
+            "solver": "highs (default, fast) or cbc (every world through `solve`)",
+            "out": "write one row per draw to FILE.csv and the percentiles to FILE_percentiles.csv",
+        },
+    )
     parser.set_defaults(run=run_montecarlo)
 
 

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .args import output_path
 from .main import EXIT_NO_OPTIMUM, EXIT_OK
+from .options import add_options
 
 
 def register(sub: Any) -> None:
@@ -22,10 +22,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--x", default="basic", help="the tier on the horizontal axis (default: basic)")
     parser.add_argument("--y", default="senior", help="the tier on the vertical axis (default: senior)")
     parser.add_argument("--points", type=int, default=20, help="number of levels (default: 20)")
-    parser.add_argument("--scenario", help="apply the named scenario from the config first")
-    parser.add_argument("--out", type=output_path, help="write the table to this CSV file")
-    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    add_options(parser, "scenario", "out", "json", "debug", help_for={"out": "write the table to this CSV file"})
     parser.set_defaults(run=run_pareto)
 
 

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..solve.backends import SOLVERS
 from .main import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .options import add_options
 
 
 def register(sub: Any) -> None:
@@ -25,21 +25,15 @@ def register(sub: Any) -> None:
         "with its sensitivity ranking and a comparison with the others.",
     )
     report.add_argument("config", type=Path, help="the YAML config file")
-    report.add_argument(
-        "--scenarios", default="base",
-        help="comma-separated scenario names; the first is the main plan, all go into the comparison "
+    add_options(report, "scenarios", "solver", "integer", "plan", scenarios={"default": "base"},
+                plan={"action": "append", "default": []}, help_for={
+        "scenarios": "comma-separated scenario names; the first is the main plan, all go into the comparison "
         "('base' means no overrides; default: base)",
-    )
-    report.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
-    report.add_argument("--integer", action="store_true", help="whole units for every lever (a MILP)")
-    report.add_argument(
-        "--plan", type=Path, action="append", default=[], metavar="PLAN",
-        help="a hand-made plan (.csv or .xlsx with the columns of plan.csv: lever, institution, tier, year, units), "
-        "evaluated against the main plan's config and added to the comparison; repeat for several",
-    )
+        "plan": "a hand-made plan (.csv or .xlsx with the columns of plan.csv: lever, institution, tier, year, "
+        "units), evaluated against the main plan's config and added to the comparison; repeat for several",
+    })
     report.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
-    report.add_argument("--xlsx", type=Path, metavar="FILE", help="write the Excel workbook here")
-    report.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    add_options(report, "xlsx", "debug", help_for={"xlsx": "write the Excel workbook here"})
     report.set_defaults(run=run_report)
 
 

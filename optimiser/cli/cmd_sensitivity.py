@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..solve.backends import SOLVERS
-from .args import output_path
 from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
+from .options import add_options
 
 
 def register(sub: Any) -> None:
@@ -22,14 +21,10 @@ def register(sub: Any) -> None:
         "binding limit buys, ranked. Unlimited ranges are written 'unlimited'.",
     )
     parser.add_argument("config", type=Path, help="the YAML config file")
-    parser.add_argument("--scenario", help="apply the named scenario from the config ('base': none)")
-    parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
-    parser.add_argument("--integer", action="store_true",
-                        help="whole units for every lever (a MILP); the report is then for the LP with those units fixed")
-    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
-    parser.add_argument("--out", type=output_path,
-                        help="write sensitivity_constraints.csv, sensitivity_variables.csv and sensitivity_ranking.csv here")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    add_options(parser, "scenario", "solver", "integer", "json", "out", "debug", help_for={
+        "integer": "whole units for every lever (a MILP); the report is then for the LP with those units fixed",
+        "out": "write sensitivity_constraints.csv, sensitivity_variables.csv and sensitivity_ranking.csv here",
+    })
     parser.set_defaults(run=run_sensitivity)
 
 

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..solve.backends import SOLVERS
-from .args import output_path
 from .main import EXIT_INVALID, EXIT_OK
+from .options import add_options
 
 
 def register(sub: Any) -> None:
@@ -27,15 +26,10 @@ def register(sub: Any) -> None:
         help="a config key path and its values: START:STOP:N (N evenly spaced, ends included) or V1,V2,...; "
         "repeat for a grid (e.g. --param funding.government.per_year=0:12e6:25)",
     )
-    parser.add_argument("--scenario", help="apply the named scenario from the config first")
-    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: this process only)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="run the points on a Dask scheduler (tcp://host:8786); "
-                        "needs: pip install optimiser[dask]")
-    parser.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
-    parser.add_argument("--out", type=output_path, help="write the table to this CSV file (default: CSV on stdout)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    add_options(parser, "scenario", "jobs", "scheduler", "solver", "out", "json", "no-progress", "debug", help_for={
+        "scheduler": "run the points on a Dask scheduler (tcp://host:8786); needs: pip install optimiser[dask]",
+        "out": "write the table to this CSV file (default: CSV on stdout)",
+    })
     parser.set_defaults(run=run_sweep)
 
 

@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..solve.backends import SOLVERS
-from .args import output_path, positive_seconds
 from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
+from .options import add_options
 
 
 def register(sub: Any) -> None:
@@ -32,20 +31,15 @@ def register(sub: Any) -> None:
 def register_core(sub: Any) -> None:
     solve = sub.add_parser("solve", help="solve a config and print (or write) the plan")
     solve.add_argument("config", type=Path, help="the YAML config file")
-    solve.add_argument("--scenario", help="apply the named scenario from the config ('base': none)")
-    solve.add_argument("--solver", choices=SOLVERS, default="highs", help="LP solver (default: highs)")
-    solve.add_argument("--integer", action="store_true", help="whole units for every lever (a MILP)")
-    solve.add_argument("--time-limit", type=positive_seconds, help="stop the solver after this many seconds")
-    solve.add_argument("--out", type=output_path, help="write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, "
-                       "bottlenecks.csv and config.resolved.yaml into this folder")
-    solve.add_argument("--json", action="store_true", help="print one JSON object on stdout and nothing else")
-    solve.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    add_options(solve, "scenario", "solver", "integer", "time-limit", "out", "json", "debug", help_for={
+        "out": "write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, bottlenecks.csv and "
+        "config.resolved.yaml into this folder",
+    })
     solve.set_defaults(run=run_solve)
 
     validate = sub.add_parser("validate", help="check a config and print 'ok' with a summary, or every problem")
     validate.add_argument("config", type=Path)
-    validate.add_argument("--scenario")
-    validate.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    add_options(validate, "scenario", "debug")
     validate.set_defaults(run=run_validate)
 
 

@@ -23,7 +23,9 @@ EXIT_FAILED = 4
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
     from . import commands
+    from .options import add_options
 
     parser = argparse.ArgumentParser(
         prog="optimiser",
@@ -31,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         "secondments, training bases and tuition subsidies to maximise compound talent output.",
         epilog="Exit codes: 0 ok, 2 invalid input, 3 infeasible/unbounded or plan violates limits, 4 solver or output failure.",
     )
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.add_argument("--version", action="version", version=f"optimiser {__version__}")
+    add_options(parser, "debug")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     commands.register(sub)
@@ -39,13 +42,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run the command line; return the exit code.
+
+    Output to a reader that has gone away (``optimiser solve ... | head``)
+    stops quietly: the exit code stays the command's own.
+    """
+    from .streams import reader_gone_guard
+
+    with reader_gone_guard():
+        return _run(list(sys.argv[1:] if argv is None else argv))
+
+
+def _run(argv: list[str]) -> int:
+    from .oserrors import explain_os_error
+
     debug = "--debug" in argv
     parser = build_parser()
+    args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
         return int(args.run(args))
-    except SystemExit as exit_:  # argparse: --help (0) or a usage error (2)
+    except SystemExit as exit_:  # argparse: --help or --version (0) or a usage error (2)
         return int(exit_.code or 0)
     except ConfigError as err:
         if debug:
@@ -65,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         if debug:
             raise
-        print(f"could not write output: {err}", file=sys.stderr)
+        print(explain_os_error(err, args), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -1,0 +1,66 @@
+"""The options several commands share, each declared once with one help text.
+
+A command lists the shared options it takes, in the order its help shows
+them::
+
+    add_options(parser, "scenario", "solver", "out", "json", "debug",
+                help_for={"out": "write the table to this CSV file"})
+
+``help_for`` gives the text of an option whose meaning differs by command
+(``--out`` is a folder for some commands and a file for others, and names
+the files written); every other shared option keeps the text below.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..solve.backends import SOLVERS
+from .args import output_path, positive_seconds
+
+# The flags and argparse keywords of each shared option. ``help`` is None
+# where every command must say what the option means for it (``help_for``).
+SHARED: dict[str, dict[str, Any]] = {
+    "scenario": {"help": "apply the named scenario from the config ('base': none)"},
+    "scenarios": {"help": None},
+    "plan": {"type": Path, "metavar": "PLAN", "help": None},
+    "solver": {"choices": SOLVERS, "default": "highs", "help": "LP solver (default: highs)"},
+    "integer": {"action": "store_true", "help": "whole units for every lever (a MILP)"},
+    "time-limit": {"type": positive_seconds, "help": "stop the solver after this many seconds"},
+    "jobs": {"type": int, "default": None, "help": "worker processes (default: this process only)"},
+    "scheduler": {"metavar": "ADDRESS", "help": None},
+    "out": {"type": output_path, "help": None},
+    "xlsx": {"type": Path, "metavar": "FILE", "help": None},
+    "json": {"action": "store_true", "help": "print one JSON object on stdout and nothing else"},
+    "no-progress": {"action": "store_true", "help": "no progress bar on stderr"},
+    "debug": {"action": "store_true", "help": "show a traceback on errors"},
+}
+
+
+def add_options(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+    *names: str,
+    help_for: dict[str, str] | None = None,
+    **overrides: dict[str, Any],
+) -> None:
+    """Add the shared options ``names`` to ``parser``, in that order.
+
+    ``help_for`` maps an option name to its help text for this command (required
+    for the options whose text differs by command, such as ``out``);
+    ``overrides`` maps an option name (``-`` written ``_``) to further
+    argparse keywords for this command, e.g. ``out={"metavar": "DIR"}``.
+    """
+    texts = help_for or {}
+    unknown = sorted(set(names) - set(SHARED)) + sorted(set(texts) - set(names))
+    unknown += sorted(set(overrides) - {name.replace("-", "_") for name in names})
+    if unknown:
+        raise ValueError(f"add_options: not a shared option of this command: {', '.join(unknown)}")
+    for name in names:
+        keywords = {**SHARED[name], **overrides.get(name.replace("-", "_"), {})}
+        if name in texts:
+            keywords["help"] = texts[name]
+        if keywords["help"] is None:
+            raise ValueError(f"add_options: --{name} needs a help text that says what it means for this command")
+        parser.add_argument(f"--{name}", **keywords)
