@@ -9,7 +9,7 @@ from typing import Any
 
 from .config.types import Config
 from .errors import SolverError
-from .model import PlanKey, build_model
+from .model import Model, PlanKey, build_model
 from .results import Result, build_result
 from .solve.backends import SOLVERS
 from .solve.engine import Solution, run
@@ -39,19 +39,50 @@ def lp_bound(config: Config, solver: str, plan: dict[PlanKey, float] | None = No
     return backend.objective_value() * model.objective_scale if status is Status.OPTIMAL else None
 
 
-def baseline_output(config: Config, solver: str = "highs") -> float | None:
+def baseline_output(
+    config: Config, solver: str = "highs", model: Model | None = None, form: Any = None
+) -> float | None:
     """The do-nothing baseline: the most weighted output with every lever unit at zero.
 
     Only the constraints that still apply without a plan hold (docs/model.md:
     constraints 1–4, 6 and 10): the baseline teachers after turnover,
     today's seats and intake, taught as well as they can be, within demand.
+    With HiGHS and a built ``model`` of the config, the baseline is that
+    programme's arrays with every lever column at zero and the other limits
+    freed (no second build; ``form``, its matrix form, if already made);
+    otherwise it is built on its own.
     """
-    from .solve.backends import make_backend
+    from .solve.backends import HighsBackend, make_backend
 
+    if solver == "highs" and model is not None and not model.book.slacks:
+        return _baseline_from(model, HighsBackend, form)
     model = build_model(config, baseline=True)
     if not model.book.constraints:
         return 0.0
     backend = make_backend(solver, model)
+    status = backend.solve(model.output, "max")
+    return backend.objective_value() if status is Status.OPTIMAL else None
+
+
+def _baseline_from(model: Model, backend_class: Any, form: Any = None) -> float | None:
+    import dataclasses
+
+    import numpy as np
+
+    from .model.constraints import BASELINE_KINDS
+    from .solve.matrix import matrix_form
+
+    form = form if form is not None else matrix_form(model)
+    keep = np.array([info.kind in BASELINE_KINDS for info in model.book.rows], dtype=bool)
+    levers = np.array([var.col for var in (*model.form.vars.u.values(), *model.form.vars.us.values())], dtype=int)
+    col_lower, col_upper = form.col_lower.copy(), form.col_upper.copy()
+    col_lower[levers] = col_upper[levers] = 0.0
+    free = dataclasses.replace(
+        form,
+        row_lower=np.where(keep, form.row_lower, -np.inf), row_upper=np.where(keep, form.row_upper, np.inf),
+        col_lower=col_lower, col_upper=col_upper, integer=np.zeros(len(form.columns), dtype=bool),
+    )
+    backend = backend_class(None, form=free)
     status = backend.solve(model.output, "max")
     return backend.objective_value() if status is Status.OPTIMAL else None
 
@@ -115,7 +146,9 @@ def solve(
         if bound is not None and bound != 0:
             summary["integrality_gap"] = abs(bound - solution.objective) / abs(bound)
     if solution.status is Status.OPTIMAL:
-        summary["baseline_output"] = baseline_output(config, solver)
+        summary["baseline_output"] = baseline_output(
+            config, solver, model=model if plan is None else None, form=getattr(solution.backend, "form", None)
+        )
     diagnosis = []
     if diagnose and solution.status is Status.INFEASIBLE:
         from .diagnose import diagnose_infeasible

@@ -378,3 +378,17 @@ def test_smoothing_off_leaves_the_first_plan(tmp_path: Path) -> None:
     result = solved(tmp_path, smooth_config(False))
     assert result.summary["smoothing_applied"] is False
     assert result.summary["output_given_up"] == 0.0
+
+
+@pytest.mark.parametrize("name", ["v2_workforce.yaml", "medium.yaml", "medium_min_cost.yaml"])
+def test_baseline_from_the_main_programme_equals_the_baseline_built_alone(name: str) -> None:
+    from optimiser.api import baseline_output
+    from optimiser.model import build_model
+    from optimiser.model.constraints import BASELINE_KINDS
+
+    config = load_config(Path(__file__).parent / "cases" / name)
+    alone = build_model(config, baseline=True)
+    assert {info.kind for info in alone.book.rows} <= BASELINE_KINDS
+    built = baseline_output(config, "highs")
+    assert baseline_output(config, "highs", model=build_model(config)) == pytest.approx(built, rel=1e-9)
+    assert baseline_output(config, "cbc") == pytest.approx(built, rel=1e-7)

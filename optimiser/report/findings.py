@@ -172,13 +172,14 @@ def key_figures(result: Result) -> list[tuple[str, Any, str]]:
     if isinstance(per, (int, float)) and math.isfinite(per):
         rows.append(("average cost per compound graduate (total cost / every compound graduate)", float(per), "yuan"))
     baseline = s.get("baseline_output")
-    if _finite(baseline):
+    if isinstance(baseline, (int, float)) and math.isfinite(baseline):
         rows.append(("do-nothing baseline (weighted graduates with no plan)", float(baseline), "weighted graduates"))
         rows.append(("added by the plan over the baseline", float(s.get("added_output") or 0.0), "weighted graduates"))
         added_cost = s.get("cost_per_added_graduate")
         rows.append((
             "cost per added weighted graduate (total cost / added over the baseline)",
-            float(added_cost) if _finite(added_cost) else "none: the plan adds nothing", "yuan",
+            float(added_cost) if isinstance(added_cost, (int, float)) and math.isfinite(added_cost)
+            else "none: the plan adds nothing", "yuan",
         ))
     rows.append(("committed after the horizon (subsidies still due, contracts and bases still running)",
                  float(s.get("commitments_after_horizon") or 0.0), "yuan"))

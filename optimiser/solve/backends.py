@@ -20,7 +20,7 @@ import pulp
 from ..errors import SolverError
 from ..model import Model
 from ..model.formulation import Terms
-from .matrix import columns_of, matrix_form
+from .matrix import MatrixForm, columns_of, matrix_form
 from .quiet import quiet_stdout
 from .status import Status
 
@@ -38,7 +38,10 @@ class Backend(Protocol):
     def add_floor(self, terms: Terms, lower: float) -> None: ...
     def add_row(self, terms: Terms, lower: float, upper: float) -> None: ...
     def add_columns(self, variables: list[pulp.LpVariable]) -> None: ...
+    def add_rows(self, rows: list[tuple[Terms, float, float]]) -> int: ...
+    def seed_basis(self, basic_columns: list[int], nonbasic_rows: list[int]) -> None: ...
     def drop_floor(self) -> None: ...
+    def relax_stage_rows(self) -> None: ...
     def fix_integers(self, values: np.ndarray) -> None: ...
     def set_time_limit(self, seconds: float | None) -> None: ...
     def has_solution(self) -> bool: ...
@@ -86,11 +89,17 @@ class HighsBackend:
 
     name = "highs"
 
-    def __init__(self, model: Model, time_limit: float | None = None, threads: int | None = None) -> None:
+    def __init__(
+        self, model: Model | None, time_limit: float | None = None, threads: int | None = None,
+        form: MatrixForm | None = None,
+    ) -> None:
         import highspy
 
         self._hs = highspy
-        self.n_rows = len(model.book.constraints)
+        if form is None:
+            assert model is not None
+            form = matrix_form(model)
+        self.n_rows = len(form.row_lower)
         with quiet_stdout():
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
@@ -98,16 +107,15 @@ class HighsBackend:
             self.highs.setOptionValue("time_limit", float(time_limit))
         if threads is not None:
             self.highs.setOptionValue("threads", int(threads))
-        self._load(model)
+        self._load(form)
         self.columns = self.form.columns
         self.n_cols = len(self.columns)
         self._extra_rows = 0
         self._extra_cols = 0
         self._start: np.ndarray | None = None
 
-    def _load(self, model: Model) -> None:
+    def _load(self, form: MatrixForm) -> None:
         hs = self._hs
-        form = matrix_form(model)
         self.form = form
         lp = hs.HighsLp()
         lp.num_col_ = len(form.columns)
@@ -166,6 +174,52 @@ class HighsBackend:
         # institutions).
         self.highs.setOptionValue("simplex_strategy", 4)
 
+    def add_rows(self, rows: list[tuple[Terms, float, float]]) -> int:
+        """Add stage rows ``lower <= terms <= upper`` in one call; returns the index of the first."""
+        first = self.n_rows + self._extra_rows
+        if not rows:
+            return first
+        inf = self._hs.kHighsInf
+        starts = np.zeros(len(rows), dtype=np.int32)
+        index: list[int] = []
+        value: list[float] = []
+        for n, (terms, _, _) in enumerate(rows):
+            starts[n] = len(index)
+            index.extend(var.col for var in terms)
+            value.extend(terms.values())
+        lower = np.array([-inf if np.isinf(lo) else lo for _, lo, _ in rows], dtype=float)
+        upper = np.array([inf if np.isinf(hi) else hi for _, _, hi in rows], dtype=float)
+        if self.integer.any() and self._start is None:
+            self._start = self.values()
+        self.highs.addRows(
+            len(rows), lower, upper, len(index), starts, np.array(index, dtype=np.int32), np.array(value, dtype=float)
+        )
+        self._extra_rows += len(rows)
+        self.highs.setOptionValue("simplex_strategy", 4)
+        return first
+
+    def seed_basis(self, basic_columns: list[int], nonbasic_rows: list[int]) -> None:
+        """Make a primal feasible basis for new stage rows: the given columns basic, those rows at their bound.
+
+        Primal simplex then continues from the plan already found instead of
+        searching for a feasible point again.
+        """
+        basis = self.highs.getBasis()
+        if not basis.valid:
+            return
+        hs = self._hs
+        cols = list(basis.col_status)
+        rows = list(basis.row_status)
+        if len(cols) != self.n_cols + self._extra_cols or len(rows) != self.n_rows + self._extra_rows:
+            return
+        for c in basic_columns:
+            cols[c] = hs.HighsBasisStatus.kBasic
+        for r in nonbasic_rows:
+            rows[r] = hs.HighsBasisStatus.kLower
+        basis.col_status = cols
+        basis.row_status = rows
+        self.highs.setBasis(basis)
+
     def add_columns(self, variables: list[pulp.LpVariable]) -> None:
         """Add non-negative stage columns (zero cost, no rows yet); each variable gets its ``col``."""
         first = self.n_cols + self._extra_cols
@@ -176,6 +230,15 @@ class HighsBackend:
         self._extra_cols += count
         if self._start is not None:
             self._start = np.concatenate([self._start, np.zeros(count)])
+
+    def relax_stage_rows(self) -> None:
+        """Free every stage row added so far (kept, so the basis stays valid for the next stage)."""
+        if self._extra_rows:
+            inf = self._hs.kHighsInf
+            rows = np.arange(self.n_rows, self.n_rows + self._extra_rows, dtype=np.int32)
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+                len(rows), rows, np.full(len(rows), -inf), np.full(len(rows), inf)
+            )
 
     def drop_floor(self) -> None:
         """Remove every stage row and column added since the model was loaded."""
@@ -299,11 +362,23 @@ class CbcBackend:
             self.problem.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(terms), sense, name, bound), name)
             self._stage_rows.append(name)
 
+    def add_rows(self, rows: list[tuple[Terms, float, float]]) -> int:
+        first = len(self._stage_rows)
+        for terms, lower, upper in rows:
+            self.add_row(terms, lower, upper)
+        return first
+
+    def seed_basis(self, basic_columns: list[int], nonbasic_rows: list[int]) -> None:
+        """CBC starts each solve afresh."""
+
     def add_columns(self, variables: list[pulp.LpVariable]) -> None:
         """Stage columns enter the problem with the rows that use them."""
         for offset, var in enumerate(variables):
             var.col = len(self.columns) + len(self._stage_columns) + offset  # type: ignore[attr-defined]
         self._stage_columns.extend(variables)
+
+    def relax_stage_rows(self) -> None:
+        self.drop_floor()
 
     def drop_floor(self) -> None:
         for name in self._stage_rows:

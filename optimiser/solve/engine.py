@@ -115,7 +115,11 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
             x, activity = backend.values(), backend.row_activity()
     solution.values, solution.activity = x, activity
     smooth = objective_cfg.smooth
-    changes = model.form.plan_changes() if smooth is not None else []
+    # Changes between units fixed in advance (a given plan) cannot be smoothed.
+    changes = [
+        (terms, price) for terms, price in (model.form.plan_changes() if smooth is not None else [])
+        if any(var.lowBound != var.upBound for var in terms)
+    ]
     if smooth is not None and changes:
         output_before = _value(model.output, x)
         cost_before = _value(model.cost, x)
@@ -167,7 +171,7 @@ def _stage(
     time_limit: float | None,
 ) -> bool:
     """A tie-break: optimise ``objective`` within ``limits``; False when it found no plan (keep the one before)."""
-    backend.drop_floor()
+    backend.relax_stage_rows()
     for terms, lower, upper in limits:
         backend.add_row(terms, lower, upper)
     backend.set_time_limit(time_limit)
@@ -203,16 +207,22 @@ def _smooth(
     """The smoothing stage: the plan with the least priced year-to-year change within ``limits``."""
     import pulp
 
-    backend.drop_floor()
+    x = backend.values()
+    backend.relax_stage_rows()
     up = [pulp.LpVariable(f"change_up_{n}", lowBound=0) for n in range(len(changes))]
     down = [pulp.LpVariable(f"change_down_{n}", lowBound=0) for n in range(len(changes))]
     backend.add_columns([*up, *down])
     objective: Terms = {}
+    rows: list[tuple[Terms, float, float]] = []
+    basic: list[int] = []
     for (terms, price), rise, fall in zip(changes, up, down, strict=True):
-        backend.add_row({**terms, rise: -1.0, fall: 1.0}, 0.0, 0.0)
+        rows.append(({**terms, rise: -1.0, fall: 1.0}, 0.0, 0.0))
         objective[rise] = objective[fall] = price * MONEY_SCALE
-    for terms, lower, upper in limits:
-        backend.add_row(terms, lower, upper)
+        # The plan found so far meets each row with the change on one side.
+        basic.append(rise.col if _value(terms, x) >= 0 else fall.col)  # type: ignore[attr-defined]
+    first = backend.add_rows(rows)
+    backend.add_rows(limits)
+    backend.seed_basis(basic, list(range(first, first + len(rows))))
     backend.set_time_limit(time_limit)
     status = backend.solve(objective, "min")
     if status in (Status.UNBOUNDED, Status.INFEASIBLE, Status.NOT_SOLVED):
