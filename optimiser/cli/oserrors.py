@@ -69,6 +69,10 @@ def _file_in_the_way(path: Path) -> Path | None:
 
 def explain_os_error(err: OSError, args: argparse.Namespace | None = None) -> str:
     """One line for the user: what could not be written, why, and what to do."""
+    from ..errors import OutputError
+
+    if isinstance(err, OutputError):
+        return f"could not write output: {err}"
     outputs = outputs_of(args)
     raw = err.filename2 if err.errno == errno.EISDIR and err.filename2 else err.filename
     path = Path(os.fsdecode(raw)) if raw is not None else None

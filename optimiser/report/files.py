@@ -157,6 +157,9 @@ def output_target(path: Path) -> tuple[Path, bool]:
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return target, True
     shown = f"{path} (which points to {target})" if target != Path(os.path.abspath(path)) else str(path)
+    if stat.S_ISDIR(mode):
+        # The command line says which option took a file name and what to do.
+        raise IsADirectoryError(errno.EISDIR, f"{shown} is a folder; it is never replaced", str(path))
     raise OutputError(f"{shown} is {_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write")
 
 
@@ -204,6 +207,8 @@ def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         mode = directory.stat().st_mode
+        if stat.S_ISREG(mode):
+            raise FileExistsError(errno.EEXIST, f"{directory} is a file, not a folder", str(directory))
         kind = "a file" if stat.S_ISREG(mode) else "a device" if stat.S_ISCHR(mode) else _kind(mode)
         raise OutputError(f"{directory} is {kind}, not a folder; give the path of a folder for the output files")
     directory.mkdir(parents=True, exist_ok=True)
