@@ -47,7 +47,8 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file of ``mode`` is, in words ("a folder", "a character device", ...)."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISCHR(mode):
@@ -76,7 +77,7 @@ def read_input(path: Path, limit: int, what: str) -> bytes:
     except OSError as err:
         raise InputRefused(f"cannot read the file ({err.strerror or err})") from err
     if not stat.S_ISREG(mode):
-        raise InputRefused(f"this is {_kind(mode)}, not a regular file; give the path of a {what} saved on disk")
+        raise InputRefused(f"this is {file_kind(mode)}, not a regular file; give the path of a {what} saved on disk")
     try:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)

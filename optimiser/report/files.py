@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import yaml
 
+from ..config.yamlsource import file_kind
 from ..errors import OutputError
 
 if TYPE_CHECKING:
@@ -126,16 +127,6 @@ def clean_stale_staging(directory: Path) -> list[Path]:
     return removed
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
 def output_target(path: Path) -> tuple[Path, bool]:
     """Where writing ``path`` goes, and whether it is written through rather than replaced.
 
@@ -160,7 +151,7 @@ def output_target(path: Path) -> tuple[Path, bool]:
     if stat.S_ISDIR(mode):
         # The command line says which option took a file name and what to do.
         raise IsADirectoryError(errno.EISDIR, f"{shown} is a folder; it is never replaced", str(path))
-    raise OutputError(f"{shown} is {_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write")
+    raise OutputError(f"{shown} is {file_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write")
 
 
 def _write_through(staged: Path, device: Path) -> None:
@@ -209,7 +200,7 @@ def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
         mode = directory.stat().st_mode
         if stat.S_ISREG(mode):
             raise FileExistsError(errno.EEXIST, f"{directory} is a file, not a folder", str(directory))
-        kind = "a file" if stat.S_ISREG(mode) else "a device" if stat.S_ISCHR(mode) else _kind(mode)
+        kind = "a file" if stat.S_ISREG(mode) else "a device" if stat.S_ISCHR(mode) else file_kind(mode)
         raise OutputError(f"{directory} is {kind}, not a folder; give the path of a folder for the output files")
     directory.mkdir(parents=True, exist_ok=True)
     targets = {name: output_target(directory / name) for name in files}
