@@ -11,9 +11,29 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .checker import Checker, KeyPath, Locations, Range, choices, listing, show
+from .checker import Checker, KeyPath, Locations, choices, listing, show
+from .schema import (
+    COURSE_SECTION,
+    FUNDING,
+    GROUP,
+    HIRE_LIFETIME,
+    HORIZON,
+    INSTITUTION,
+    LEVER,
+    LEVER_KINDS,
+    NOT_REPLACED,
+    OBJECTIVE,
+    OBJECTIVE_MODES,
+    PLACES,
+    POLICIES,
+    SCENARIO,
+    TIER,
+    TIER_HOURS,
+    TOP,
+    UNITS,
+    Key,
+)
 from .types import (
-    COURSES,
     Config,
     FundingSource,
     Horizon,
@@ -27,112 +47,18 @@ from .types import (
     Tier,
 )
 
-TOP_KEYS = (
-    "name", "horizon", "discount_rate", "objective", "courses", "tiers", "teacher_groups",
-    "levers", "policies", "funding", "total_budget", "institutions", "scenarios", "uncertainty",
-)
-REQUIRED_TOP = ("name", "horizon", "courses", "tiers", "teacher_groups", "institutions")
-LEVER_KINDS = ("hire", "convert", "build", "subsidise")
-COMMON_LEVER_KEYS = (
-    "kind", "min_per_year", "max_per_year", "region_max_per_year", "max_total",
-    "available_from", "integer", "institutions",
-)
-KIND_KEYS: dict[str, tuple[str, ...]] = {
-    "hire": ("group", "cost", "upfront", "lifetime", "delay"),
-    "convert": ("from", "to", "cost", "away", "lifetime", "max_share_per_year", "delay"),
-    "build": ("seats_per_unit", "seat_hours", "capex", "opex", "lifetime", "delay"),
-    "subsidise": ("tiers", "cost", "induced_intake"),
-}
-KIND_REQUIRED: dict[str, tuple[str, ...]] = {
-    "hire": ("group", "cost"),
-    "convert": ("from", "to", "cost"),
-    "build": ("capex",),
-    "subsidise": ("tiers", "cost"),
-}
-POLICY_KEYS = ("min_double_qualified_share", "max_external_ratio")
-INSTITUTION_KEYS = ("name", "tiers", "teachers", "intake", "max_intake", "training_seats", "policies")
+# The key sets, all from the one declaration in :mod:`optimiser.config.schema`.
+TOP_KEYS = TOP.names
+REQUIRED_TOP = TOP.required
+COMMON_LEVER_KEYS = LEVER.common()
+KIND_KEYS: dict[str, tuple[str, ...]] = {kind: LEVER.for_kind(kind) for kind in LEVER_KINDS}
+KIND_REQUIRED: dict[str, tuple[str, ...]] = {kind: LEVER.required_by(kind) for kind in LEVER_KINDS}
+POLICY_KEYS = POLICIES.names
+INSTITUTION_KEYS = INSTITUTION.names
 
-MONEY = "a non-negative number of yuan"
-FIRST_YEAR, LAST_YEAR = 1900, 2200
-YEAR = f"a year from {FIRST_YEAR} to {LAST_YEAR}, such as 2025"
-MAX_YEARS = 100
-SHARE = "a share between 0 and 1"
-NOT_REPLACED = "none"
-"""``replaced_by: none``: leavers are not replaced."""
-
-# Further ranges, each refused with its reason. Most are ranges a planner never
-# leaves: values outside them are typing mistakes or unit mix-ups, and would reach
-# the solver as coefficients it cannot weigh against the others. Attrition, induced
-# intake and smooth stay below 1 because the model means nothing sensible at 1.
-HOURS_IN_A_YEAR = 8760
-MAX_DURATION = 20
-TEACHING_HOURS = Range(
-    "at most 8,760 teaching hours per teacher and year",
-    "a year has 8,760 hours, and a full teaching load is a few hundred",
-    high=HOURS_IN_A_YEAR,
-)
-STUDENT_HOURS = Range(
-    "at most 8,760 hours per student and year",
-    "a year has 8,760 hours, and a course type takes a few hundred of a student's year",
-    high=HOURS_IN_A_YEAR,
-)
-SEAT_HOURS = Range(
-    "at most 8,760 training hours per seat and year",
-    "a year has 8,760 hours, and a seat in use every working day gives about 1,200",
-    high=HOURS_IN_A_YEAR,
-)
-CLASS_SIZE = Range(
-    "at least 1 student per class",
-    "a class has at least one student, and a smaller size multiplies the teaching hours it needs",
-    low=1.0,
-)
-DURATION = Range(
-    f"a whole number of years of study from 1 to {MAX_DURATION}",
-    "no programme of study lasts longer",
-    high=MAX_DURATION,
-)
-COMPLETION = Range(
-    "0, or a share from 0.001 to 1",
-    "a positive completion rate below one in a thousand is no real programme's, "
-    "and output that small is lost in the solver's tolerances",
-    low=1e-3,
-)
-WEIGHT = Range(
-    "0, or a value per graduate from 0.001 to 1,000,000",
-    "weights are relative values (such as 1 for basic, 2.6 for senior) or yuan per graduate; "
-    "outside this range one tier outweighs the others beyond what the solver can tell apart",
-    low=1e-3,
-    high=1e6,
-)
-ATTRITION = Range(
-    "a yearly share leaving below 1",
-    "a share of 1 or more would mean every teacher leaves every year; write 4 % as 0.04",
-    high=1.0,
-    high_open=True,
-)
-INDUCED_INTAKE = Range(
-    "a number of extra enrolments per subsidised place below 1",
-    "at 1 or more each place would bring a whole student or more, so subsidised places could exceed the cohort they belong to",
-    high=1.0,
-    high_open=True,
-)
-SMOOTH = Range(
-    "true, false or a share below 1",
-    "it is the share of output given up for a steadier plan, and 1 or more gives up all of it; write 1 % as 0.01",
-    high=1.0,
-    high_open=True,
-)
-DELAYED_KINDS = ("hire", "convert", "build")
-HIRE_LIFETIME = Range(
-    f"a whole number of years from 1 to {MAX_YEARS}",
-    f"{MAX_YEARS} years is the longest horizon; leave lifetime out for 1 year (a unit serves the year it is hired)",
-    high=MAX_YEARS,
-)
-LIFETIME = Range(
-    f"a whole number of years from 1 to {MAX_YEARS}",
-    f"{MAX_YEARS} years is the longest horizon; leave lifetime out for units that last to the horizon's end",
-    high=MAX_YEARS,
-)
+def _number(check: Checker, data: dict[str, Any], path: KeyPath, key: Key, what: str | None = None) -> float | None:
+    """``data[key]`` held to the limits the schema declares for ``key``."""
+    return check.number(data[key.name], path + (key.name,), **key.limits(what))
 
 
 def build_config(
@@ -162,11 +88,11 @@ def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None)
     top = check.mapping(raw, (), TOP_KEYS, REQUIRED_TOP, what="a mapping of config sections (name, horizon, ...)")
     if top is None:
         return None
-    name = check.text(top.get("name"), ("name",), "the plan's name as text") if "name" in top else None
+    name = check.text(top.get("name"), ("name",), TOP["name"].what) if "name" in top else None
     horizon = _horizon(top.get("horizon"), check) if "horizon" in top else None
-    discount = 0.0
+    discount = TOP.default("discount_rate")
     if "discount_rate" in top:
-        discount = check.number(top["discount_rate"], ("discount_rate",), what="a rate between 0 and 1", high=1.0) or 0.0
+        discount = _number(check, top, (), TOP["discount_rate"]) or 0.0
     courses = _courses(top.get("courses"), check) if "courses" in top else {}
     tiers = _tiers(top.get("tiers"), check) if "tiers" in top else {}
     groups = _groups(top.get("teacher_groups"), check) if "teacher_groups" in top else {}
@@ -180,7 +106,7 @@ def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None)
     funding = _funding(top.get("funding"), check, lever_names)
     total_budget = None
     if top.get("total_budget") is not None:
-        total_budget = check.number(top["total_budget"], ("total_budget",), what=MONEY)
+        total_budget = _number(check, top, (), TOP["total_budget"])
     institutions = _institutions(top.get("institutions"), check, tier_names, group_names) if "institutions" in top else ()
     objective = _objective(top.get("objective"), check, tier_names)
     scenarios = _scenarios(top.get("scenarios"), check)
@@ -221,34 +147,32 @@ def _declared(value: Any) -> dict[str, Any]:
 
 def _horizon(value: Any, check: Checker) -> Horizon | None:
     path: KeyPath = ("horizon",)
-    data = check.mapping(value, path, ("start", "years"), ("start", "years"), what="a mapping {start: year, years: count}")
+    data = check.mapping(value, path, HORIZON.names, HORIZON.required, what="a mapping {start: year, years: count}")
     if data is None or "start" not in data or "years" not in data:
         return None
-    start = check.number(data["start"], path + ("start",), what=YEAR, low=FIRST_YEAR, high=LAST_YEAR, integer=True)
-    years = check.number(
-        data["years"], path + ("years",), what=f"a whole number of years from 1 to {MAX_YEARS}", low=1, high=MAX_YEARS, integer=True
-    )
+    start = _number(check, data, path, HORIZON["start"])
+    years = _number(check, data, path, HORIZON["years"])
     if start is None or years is None:
         return None
     return Horizon(int(start), int(years))
 
 
 def _courses(value: Any, check: Checker) -> dict[str, float]:
-    data = check.mapping(value, ("courses",), COURSES, COURSES, what="a mapping of the three course types")
+    data = check.mapping(value, ("courses",), COURSE_SECTION.names, COURSE_SECTION.required,
+                         what="a mapping of the three course types")
     sizes: dict[str, float] = {}
     if data is None:
         return sizes
-    for course in COURSES:
-        if course not in data:
+    for course in COURSE_SECTION.keys:
+        if course.name not in data or course.of is None:
             continue
-        path = ("courses", course)
-        item = check.mapping(data[course], path, ("class_size",), ("class_size",), what="a mapping {class_size: students}")
+        path = ("courses", course.name)
+        section = course.of
+        item = check.mapping(data[course.name], path, section.names, section.required, what=course.what)
         if item and "class_size" in item:
-            size = check.number(
-                item["class_size"], path + ("class_size",), what="a positive number of students", low_open=True, within=CLASS_SIZE
-            )
+            size = _number(check, item, path, section["class_size"])
             if size is not None:
-                sizes[course] = size
+                sizes[course.name] = size
     return sizes
 
 
@@ -259,37 +183,25 @@ def _tiers(value: Any, check: Checker) -> dict[str, Tier]:
         check.error(("tiers",), "define at least one talent tier (for example basic, professional, senior)")
     for name, item in raw.items():
         path: KeyPath = ("tiers", name)
-        keys = ("duration", "completion_rate", "weight", "hours", "demand")
-        data = check.mapping(item, path, keys, ("duration", "hours"))
+        data = check.mapping(item, path, TIER.names, TIER.required)
         if data is None:
             continue
-        duration = None
-        if "duration" in data:
-            duration = check.number(
-                data["duration"], path + ("duration",), what="a whole number of years of study, at least 1", low=1, integer=True,
-                within=DURATION,
-            )
-        completion: float | None = 1.0
-        if "completion_rate" in data:
-            completion = check.number(data["completion_rate"], path + ("completion_rate",), what=SHARE, high=1.0, within=COMPLETION)
-        weight: float | None = 1.0
-        if "weight" in data:
-            weight = check.number(data["weight"], path + ("weight",), what="a non-negative value per graduate", within=WEIGHT)
+        duration = _number(check, data, path, TIER["duration"]) if "duration" in data else None
+        completion = _number(check, data, path, TIER["completion_rate"]) if "completion_rate" in data else TIER.default("completion_rate")
+        weight = _number(check, data, path, TIER["weight"]) if "weight" in data else TIER.default("weight")
         hours: dict[str, float] = {}
         if "hours" in data:
-            hours_data = check.mapping(data["hours"], path + ("hours",), COURSES, COURSES, what="a mapping of hours per course type")
-            for course in COURSES:
-                if hours_data and course in hours_data:
-                    number = check.number(
-                        hours_data[course], path + ("hours", course), what="a non-negative number of hours per student and year",
-                        within=STUDENT_HOURS,
-                    )
+            hours_data = check.mapping(data["hours"], path + ("hours",), TIER_HOURS.names, TIER_HOURS.required,
+                                       what="a mapping of hours per course type")
+            for course in TIER_HOURS.keys:
+                if hours_data and course.name in hours_data:
+                    number = _number(check, hours_data, path + ("hours",), course)
                     if number is not None:
-                        hours[course] = number
+                        hours[course.name] = number
         demand = None
         if data.get("demand") is not None:
-            demand = check.series(data["demand"], path + ("demand",), what="a non-negative number of graduates per year")
-        if duration is not None and completion is not None and weight is not None and len(hours) == len(COURSES):
+            demand = check.series(data["demand"], path + ("demand",), **TIER["demand"].limits())
+        if duration is not None and completion is not None and weight is not None and len(hours) == len(TIER_HOURS.keys):
             tiers[name] = Tier(name, int(duration), hours, completion, weight, demand)
     return tiers
 
@@ -301,20 +213,13 @@ def _groups(value: Any, check: Checker) -> dict[str, TeacherGroup]:
         check.error(("teacher_groups",), "define at least one teacher group")
     for name, item in raw.items():
         path: KeyPath = ("teacher_groups", name)
-        keys = ("qualified", "hours", "external", "attrition", "replaced_by")
-        data = check.mapping(item, path, keys, ("qualified", "hours"))
+        data = check.mapping(item, path, GROUP.names, GROUP.required)
         if data is None or "qualified" not in data or "hours" not in data:
             continue
-        qualified = check.name_list(data["qualified"], path + ("qualified",), COURSES, "course type")
-        hours = check.number(
-            data["hours"], path + ("hours",), what="a positive number of teaching hours per year", low_open=True, within=TEACHING_HOURS
-        )
-        external = check.flag(data["external"], path + ("external",)) if "external" in data else False
-        attrition: float | None = 0.0
-        if "attrition" in data:
-            attrition = check.number(
-                data["attrition"], path + ("attrition",), what="a non-negative yearly share of the group leaving", within=ATTRITION
-            )
+        qualified = check.name_list(data["qualified"], path + ("qualified",), GROUP["qualified"].choices, "course type")
+        hours = _number(check, data, path, GROUP["hours"])
+        external = check.flag(data["external"], path + ("external",)) if "external" in data else GROUP.default("external")
+        attrition = _number(check, data, path, GROUP["attrition"]) if "attrition" in data else GROUP.default("attrition")
         replaced_by, known = _replaced_by(data, path, check, list(raw))
         if known and "replaced_by" in data and attrition == 0 and replaced_by != name:
             check.warn(path + ("replaced_by",), f"has no effect while attrition is 0 (nobody leaves); set {name}'s attrition or remove replaced_by")
@@ -344,16 +249,22 @@ def _levers(
     value: Any, check: Checker, tiers: list[str], group_names: list[str], groups: dict[str, TeacherGroup]
 ) -> dict[str, Lever]:
     levers: dict[str, Lever] = {}
+    known = _Known(tiers, group_names, groups)
     for name, item in check.names_mapping(value, ("levers",), "lever").items():
-        lever = _lever(name, item, check, tiers, group_names, groups)
+        lever = _lever(name, item, check, known)
         if lever is not None:
             levers[name] = lever
     return levers
 
 
-def _lever(
-    name: str, item: Any, check: Checker, tiers: list[str], group_names: list[str], groups: dict[str, TeacherGroup]
-) -> Lever | None:
+class _Known:
+    """The declared names a lever's keys may refer to."""
+
+    def __init__(self, tiers: list[str], group_names: list[str], groups: dict[str, TeacherGroup]) -> None:
+        self.tiers, self.group_names, self.groups = tiers, group_names, groups
+
+
+def _lever(name: str, item: Any, check: Checker, known: _Known) -> Lever | None:
     path: KeyPath = ("levers", name)
     if not isinstance(item, dict):
         check.error(path, f"expected a mapping with a 'kind' ({', '.join(LEVER_KINDS)}) and its settings")
@@ -362,87 +273,71 @@ def _lever(
     if kind not in LEVER_KINDS:
         check.reference(kind, path + ("kind",), LEVER_KINDS, "lever kind")
         return None
-    allowed = COMMON_LEVER_KEYS + KIND_KEYS[kind]
     before = len(check.problems)
+    data = _lever_keys(item, path, kind, check)
+    fields: dict[str, Any] = {"name": name, "kind": kind}
+    for key in LEVER.keys:
+        if key.name in data and key.name != "kind" and not (key.blank and data[key.name] is None):
+            fields[key.attribute] = _LEVER_READERS[key.type](check, data, path, key, kind, known)
+    if kind == "hire":
+        fields["lifetime"] = _hire_lifetime(data, path, check)
+    if kind == "convert":
+        _convert_groups(check, data, path, fields, known.groups)
+    if len(check.problems) > before or any(v is None for v in fields.values()):
+        return None
+    return Lever(**fields)
+
+
+def _lever_keys(item: dict[str, Any], path: KeyPath, kind: str, check: Checker) -> dict[str, Any]:
+    """The keys of a lever of ``kind``, less those of other kinds (each reported as such)."""
+    allowed = COMMON_LEVER_KEYS + KIND_KEYS[kind]
     misplaced = [key for key in item if key not in allowed and any(key in keys for keys in KIND_KEYS.values())]
     for key in misplaced:
         kinds = [other for other in LEVER_KINDS if key in KIND_KEYS[other]]
         check.error(path + (key,), f"{key} applies to {_and(kinds)} levers only; remove it from this {kind} lever")
     data = check.mapping({k: v for k, v in item.items() if k not in misplaced}, path, allowed, KIND_REQUIRED[kind])
     assert data is not None
-    fields: dict[str, Any] = {"name": name, "kind": kind}
+    return data
 
-    def money(key: str) -> None:
-        if key in data:
-            fields[key] = check.number(data[key], path + (key,), what=MONEY)
 
-    money("cost")
-    if kind == "hire":
-        if "group" in data:
-            fields["group"] = check.reference(data["group"], path + ("group",), group_names, "teacher group")
-        money("upfront")
-        fields["lifetime"] = _hire_lifetime(data, path, check)
-    if kind in DELAYED_KINDS and "delay" in data:
-        fields["delay"] = check.number(
-            data["delay"], path + ("delay",), what=f"a whole number of years from 0 to {MAX_YEARS}", high=MAX_YEARS, integer=True
-        )
-    if kind == "convert":
-        if "from" in data:
-            fields["source_group"] = check.reference(data["from"], path + ("from",), group_names, "teacher group")
-        if "to" in data:
-            fields["target_group"] = check.reference(data["to"], path + ("to",), group_names, "teacher group")
-        for key, group in (("from", fields.get("source_group")), ("to", fields.get("target_group"))):
-            if group and group in groups and groups[group].external:
-                check.error(path + (key,), f"secondments convert in-house teachers, but {group!r} is external")
-        if fields.get("source_group") and fields.get("source_group") == fields.get("target_group"):
-            check.error(path + ("to",), f"'from' and 'to' are the same group ({data['to']!r}); a conversion needs two groups")
-        if "away" in data:
-            fields["away"] = check.number(data["away"], path + ("away",), what=SHARE + " (share of the year's hours lost)", high=1.0)
-        if "max_share_per_year" in data:
-            fields["max_share_per_year"] = check.number(
-                data["max_share_per_year"], path + ("max_share_per_year",), what=SHARE + " of in-house teachers", high=1.0
-            )
-    if kind in ("convert", "build") and data.get("lifetime") is not None:
-        fields["lifetime"] = check.number(
-            data["lifetime"], path + ("lifetime",), what="a whole number of years, at least 1", low=1, integer=True, within=LIFETIME
-        )
-    if kind == "build":
-        if "seats_per_unit" in data:
-            fields["seats_per_unit"] = check.number(data["seats_per_unit"], path + ("seats_per_unit",), what="a positive number of seats", low_open=True)
-        if "seat_hours" in data:
-            fields["seat_hours"] = check.number(
-                data["seat_hours"], path + ("seat_hours",), what="a positive number of training hours per seat and year", low_open=True,
-                within=SEAT_HOURS,
-            )
-        money("capex")
-        money("opex")
-    if kind == "subsidise":
-        if "tiers" in data:
-            fields["tiers"] = check.name_list(data["tiers"], path + ("tiers",), tiers, "tier")
-        if "induced_intake" in data:
-            fields["induced_intake"] = check.number(
-                data["induced_intake"], path + ("induced_intake",), what="a non-negative number of extra enrolments per subsidised place",
-                within=INDUCED_INTAKE,
-            )
-    units = "a non-negative number of units per year" if kind != "subsidise" else "a non-negative number of subsidised places per year"
-    for key in ("min_per_year", "max_per_year", "region_max_per_year"):
-        if data.get(key) is not None:
-            fields[key] = check.series(data[key], path + (key,), what=units)
-    if data.get("max_total") is not None:
-        fields["max_total"] = check.number(data["max_total"], path + ("max_total",), what="a non-negative number of units over the horizon")
-    if data.get("available_from") is not None:
-        fields["available_from"] = check.number(
-            data["available_from"], path + ("available_from",), what=YEAR, low=FIRST_YEAR, high=LAST_YEAR, integer=True
-        )
-    if "integer" in data:
-        fields["integer"] = check.flag(data["integer"], path + ("integer",))
-    if data.get("institutions") is not None:
-        # Checked against the institution names once those are read.
-        names = data["institutions"]
-        fields["institutions"] = (names,) if isinstance(names, str) else tuple(names) if isinstance(names, list) else names
-    if len(check.problems) > before or any(v is None for v in fields.values()):
-        return None
-    return Lever(**fields)
+def _lever_number(check: Checker, data: dict[str, Any], path: KeyPath, key: Key, kind: str, known: _Known) -> Any:
+    return _number(check, data, path, key)
+
+
+def _lever_series(check: Checker, data: dict[str, Any], path: KeyPath, key: Key, kind: str, known: _Known) -> Any:
+    return check.series(data[key.name], path + (key.name,), **key.limits(PLACES if kind == "subsidise" else UNITS))
+
+
+def _lever_flag(check: Checker, data: dict[str, Any], path: KeyPath, key: Key, kind: str, known: _Known) -> Any:
+    return check.flag(data[key.name], path + (key.name,))
+
+
+def _lever_group(check: Checker, data: dict[str, Any], path: KeyPath, key: Key, kind: str, known: _Known) -> Any:
+    return check.reference(data[key.name], path + (key.name,), known.group_names, "teacher group")
+
+
+def _lever_names(check: Checker, data: dict[str, Any], path: KeyPath, key: Key, kind: str, known: _Known) -> Any:
+    names = data[key.name]
+    if key.name == "tiers":
+        return check.name_list(names, path + (key.name,), known.tiers, "tier")
+    # Institutions are checked against the institution names once those are read.
+    return (names,) if isinstance(names, str) else tuple(names) if isinstance(names, list) else names
+
+
+_LEVER_READERS = {
+    "number": _lever_number, "series": _lever_series, "flag": _lever_flag, "name": _lever_group, "names": _lever_names,
+}
+"""How each type of lever key is read (``kind`` is read before them all)."""
+
+
+def _convert_groups(check: Checker, data: dict[str, Any], path: KeyPath, fields: dict[str, Any],
+                    groups: dict[str, TeacherGroup]) -> None:
+    """A conversion moves in-house teachers between two different groups."""
+    for key, group in (("from", fields.get("source_group")), ("to", fields.get("target_group"))):
+        if group and group in groups and groups[group].external:
+            check.error(path + (key,), f"secondments convert in-house teachers, but {group!r} is external")
+    if fields.get("source_group") and fields.get("source_group") == fields.get("target_group"):
+        check.error(path + ("to",), f"'from' and 'to' are the same group ({data['to']!r}); a conversion needs two groups")
 
 
 def _hire_lifetime(data: dict[str, Any], path: KeyPath, check: Checker) -> int | None:
@@ -456,7 +351,8 @@ def _hire_lifetime(data: dict[str, Any], path: KeyPath, check: Checker) -> int |
             "leave it out for 1 year (lasting to the horizon's end is for convert and build levers)",
         )
         return None
-    lifetime = check.number(data["lifetime"], path + ("lifetime",), what="a whole number of years, at least 1", low=1, integer=True, within=HIRE_LIFETIME)
+    limits = {**LEVER["lifetime"].limits(), "within": HIRE_LIFETIME}
+    lifetime = check.number(data["lifetime"], path + ("lifetime",), **limits)
     return None if lifetime is None else int(lifetime)
 
 
@@ -471,25 +367,21 @@ def _policies(value: Any, path: KeyPath, check: Checker) -> Policies:
     data = check.mapping(value, path, POLICY_KEYS)
     if data is None:
         return Policies()
-    share = None
-    if data.get("min_double_qualified_share") is not None:
-        share = check.series(data["min_double_qualified_share"], path + ("min_double_qualified_share",), what=SHARE, high=1.0)
-    ratio = None
-    if data.get("max_external_ratio") is not None:
-        ratio = check.series(
-            data["max_external_ratio"], path + ("max_external_ratio",), what="a non-negative ratio of external to in-house teachers"
-        )
-    return Policies(share, ratio)
+    found: dict[str, Any] = {}
+    for key in POLICIES.keys:
+        if data.get(key.name) is not None:
+            found[key.name] = check.series(data[key.name], path + (key.name,), **key.limits())
+    return Policies(**found)
 
 
 def _funding(value: Any, check: Checker, lever_names: list[str]) -> dict[str, FundingSource]:
     sources: dict[str, FundingSource] = {}
     for name, item in check.names_mapping(value, ("funding",), "funding source").items():
         path: KeyPath = ("funding", name)
-        data = check.mapping(item, path, ("per_year", "funds"), ("per_year", "funds"))
+        data = check.mapping(item, path, FUNDING.names, FUNDING.required)
         if data is None or "per_year" not in data or "funds" not in data:
             continue
-        per_year = check.series(data["per_year"], path + ("per_year",), what=MONEY + " per year")
+        per_year = check.series(data["per_year"], path + ("per_year",), **FUNDING["per_year"].limits())
         funds = tuple(lever_names) if data["funds"] == "all" else check.name_list(data["funds"], path + ("funds",), lever_names, "lever")
         if per_year is not None and funds is not None:
             sources[name] = FundingSource(name, per_year, funds)
@@ -504,20 +396,20 @@ def _institutions(value: Any, check: Checker, tiers: list[str], groups: list[str
     seen: set[str] = set()
     for index, item in enumerate(value):
         path: KeyPath = ("institutions", index)
-        data = check.mapping(item, path, INSTITUTION_KEYS, ("name", "teachers", "intake"))
+        data = check.mapping(item, path, INSTITUTION_KEYS, INSTITUTION.required)
         if data is None:
             continue
         before = len(check.problems)
-        name = check.text(data.get("name"), path + ("name",), "the institution's name as text") if "name" in data else None
+        name = check.text(data.get("name"), path + ("name",), INSTITUTION["name"].what) if "name" in data else None
         if name is not None and name in seen:
             check.error(path + ("name",), f"institution name {name!r} is used twice; names must be unique")
         seen.add(str(name))
         offered = tuple(tiers)
         if data.get("tiers") is not None:
             offered = check.name_list(data["tiers"], path + ("tiers",), tiers, "tier") or ()
-        teachers = _amounts(data.get("teachers"), path + ("teachers",), check, groups, "teacher group", "a non-negative number of teachers")
-        intake = _amounts(data.get("intake"), path + ("intake",), check, offered, "tier", "a non-negative number of students per year")
-        max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, offered, "tier", "a non-negative number of students per year")
+        teachers = _amounts(data.get("teachers"), path + ("teachers",), check, groups, "teacher group")
+        intake = _amounts(data.get("intake"), path + ("intake",), check, offered, "tier")
+        max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, offered, "tier")
         for tier in offered:
             if "intake" in data and tier not in intake and isinstance(data.get("intake"), dict) and tier not in data["intake"]:
                 check.error(path + ("intake",), f"no baseline intake for tier {tier!r}, which this institution offers; add intake.{tier} (0 if none)")
@@ -526,30 +418,32 @@ def _institutions(value: Any, check: Checker, tiers: list[str], groups: list[str
                     path + ("max_intake", tier),
                     f"max_intake ({max_intake[tier]:g}) is below the baseline intake ({intake[tier]:g}); raise max_intake or lower intake",
                 )
-        seats = 0.0
+        seats = INSTITUTION.default("training_seats")
         if "training_seats" in data:
-            seats = check.number(data["training_seats"], path + ("training_seats",), what="a non-negative number of seats") or 0.0
+            seats = _number(check, data, path, INSTITUTION["training_seats"]) or 0.0
         policies = _policies(data.get("policies"), path + ("policies",), check)
         if len(check.problems) == before and name is not None:
             result.append(Institution(name, offered, teachers, intake, max_intake, seats, policies))
     return tuple(result)
 
 
-def _amounts(value: Any, path: KeyPath, check: Checker, valid: Any, what: str, unit: str) -> dict[str, float]:
+def _amounts(value: Any, path: KeyPath, check: Checker, valid: Any, what: str) -> dict[str, float]:
     if value is None:
         return {}
+    item = INSTITUTION[path[-1]].item
+    assert item is not None
     data = check.mapping(value, path, what=f"a mapping of {what} to numbers")
     result: dict[str, float] = {}
-    for key, item in (data or {}).items():
+    for key, number in (data or {}).items():
         if what == "tier" and key not in valid:
             check.error(path + (key,), f"tier {key!r} is not offered here (this institution's tiers: {listing(valid)}); "
                         "remove it or add it to the institution's tiers")
             continue
         if check.reference(key, path + (key,), valid, what) is None:
             continue
-        number = check.number(item, path + (key,), what=unit)
-        if number is not None:
-            result[key] = number
+        checked = check.number(number, path + (key,), **item.limits())
+        if checked is not None:
+            result[key] = checked
     return result
 
 
@@ -557,24 +451,26 @@ def _objective(value: Any, check: Checker, tiers: list[str]) -> Objective:
     if value is None:
         return Objective()
     path: KeyPath = ("objective",)
-    data = check.mapping(value, path, ("mode", "tie_break", "smooth", "targets"))
+    data = check.mapping(value, path, OBJECTIVE.names)
     if data is None:
         return Objective()
-    mode = data.get("mode", "max_output")
-    if mode not in ("max_output", "min_cost"):
-        check.reference(mode, path + ("mode",), ("max_output", "min_cost"), "objective mode")
-        mode = "max_output"
-    tie_break = check.flag(data["tie_break"], path + ("tie_break",)) if "tie_break" in data else True
+    mode = data.get("mode", OBJECTIVE.default("mode"))
+    if mode not in OBJECTIVE_MODES:
+        check.reference(mode, path + ("mode",), OBJECTIVE_MODES, "objective mode")
+        mode = OBJECTIVE.default("mode")
+    tie_break = check.flag(data["tie_break"], path + ("tie_break",)) if "tie_break" in data else OBJECTIVE.default("tie_break")
     smooth = _smooth(data["smooth"], path + ("smooth",), check) if "smooth" in data else Objective().smooth
     targets: dict[str, Series] = {}
     if "targets" in data:
         if mode != "min_cost":
             check.error(path + ("targets",), "targets are used only in min_cost mode; set objective.mode: min_cost or remove targets")
+        target = OBJECTIVE["targets"].item
+        assert target is not None
         raw = check.mapping(data["targets"], path + ("targets",), what="a mapping of tiers to annual compound output")
         for tier, item in (raw or {}).items():
             if check.reference(tier, path + ("targets", tier), tiers, "tier") is None:
                 continue
-            series = check.series(item, path + ("targets", tier), what="a non-negative number of compound graduates per year")
+            series = check.series(item, path + ("targets", tier), **target.limits())
             if series is not None:
                 targets[tier] = series
     elif mode == "min_cost":
@@ -588,7 +484,7 @@ def _smooth(value: Any, path: KeyPath, check: Checker) -> float | None:
         return Objective().smooth
     if value is False:
         return None
-    return check.number(value, path, what="true, false or a share of output to give up for a steadier plan (such as 0.01)", within=SMOOTH)
+    return check.number(value, path, **OBJECTIVE["smooth"].limits())
 
 
 def _scenarios(value: Any, check: Checker) -> dict[str, Scenario]:
@@ -598,12 +494,12 @@ def _scenarios(value: Any, check: Checker) -> dict[str, Scenario]:
         if name == "base":
             check.error(path, "'base' is reserved for the config without changes; choose another name")
             continue
-        data = check.mapping(item, path, ("description", "set"), ("set",))
+        data = check.mapping(item, path, SCENARIO.names, SCENARIO.required)
         if data is None or "set" not in data:
             continue
-        description = ""
+        description = SCENARIO.default("description")
         if "description" in data:
-            description = check.text(data["description"], path + ("description",), "a description as text") or ""
+            description = check.text(data["description"], path + ("description",), SCENARIO["description"].what) or ""
         changes = check.mapping(data["set"], path + ("set",), what="a mapping {dotted.key.path: new value}")
         if changes is not None:
             scenarios[name] = Scenario(name, description, dict(changes))
