@@ -471,6 +471,12 @@ class CbcBackend:
     def drop_floor(self) -> None:
         for name in self._stage_rows:
             del self.problem.constraints[name]
+        if self._stage_columns:
+            # PuLP keeps every variable it has seen; stage columns would stay in the files CBC reads.
+            gone = {var.hash for var in self._stage_columns}
+            self.problem._variables = [var for var in self.problem._variables if var.hash not in gone]
+            for key in gone:
+                self.problem._variable_ids.pop(key, None)
         self._stage_rows = []
         self._stage_columns = []
 

@@ -227,12 +227,14 @@ def run(
         # The LP with the integer decisions fixed: a few tenths of a second
         # even at national scale; it may run a little past the limit.
         left = _left(deadline)
-        backend.set_time_limit(max(left, 0.1 * time_limit) if left is not None and time_limit else None)
+        backend.set_time_limit(max(left, 0.1 * time_limit, 1.0) if left is not None and time_limit else None)
         if not fixed_already:
             backend.drop_floor()
             backend.fix_integers(solution.values)
         if fixed_already or backend.solve(primary, sense) is Status.OPTIMAL:
-            _record_duals(solution, model, backend, primary, sense)
+            # The canonical choice among degenerate shadow prices takes further solves: not past the limit.
+            left = _left(deadline)
+            _record_duals(solution, model, backend, primary, sense, canonical=left is None or left > 0)
             solution.values, solution.activity = backend.values(), backend.row_activity()
             solution.notes.append(
                 "integer plan: shadow prices and reduced costs are those of the LP with the integer decisions fixed"
@@ -467,21 +469,30 @@ def _smooth(
     return False
 
 
-def _record_duals(solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense) -> None:
-    """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`)."""
+def _record_duals(
+    solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense, canonical: bool = True
+) -> None:
+    """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`) if ``canonical``."""
     point = rates = backend.duals()
     form = getattr(backend, "form", None) or matrix_form(model)
     # Bounds as they are now: integer decisions may have been fixed.
     lower, upper = backend.column_bounds()
     form = dataclasses.replace(form, col_lower=lower, col_upper=upper)
     exact = np.array([info.kind in PLANNER_LIMITS and info.institution is None for info in model.book.rows], dtype=bool)
-    canonical = canonical_duals(
-        form, form.costs(primary), sense, backend.values(), backend.row_activity(), backend.name, exact
-    )
-    if canonical is None:
-        solution.notes.append("shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found")
+    if not canonical:
+        solution.notes.append("shadow prices are the solver's own: the time limit left no time for the canonical choice")
+        found = None
     else:
-        point, rates = canonical
+        # The choice is the same whichever solver makes it; for an integer plan, which shares a time
+        # limit, HiGHS makes it (in process: CBC would need a process per face LP).
+        chooser = "highs" if solution.mip else backend.name
+        found = canonical_duals(
+            form, form.costs(primary), sense, backend.values(), backend.row_activity(), chooser, exact
+        )
+    if canonical and found is None:
+        solution.notes.append("shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found")
+    elif found is not None:
+        point, rates = found
     solution.duals = rates
     # Reduced cost of a column = its objective coefficient less the value of
     # the resources it uses, priced at one consistent dual solution.
