@@ -301,7 +301,7 @@ def _start_plan(
     if deadline is not None:
         budget = min(budget, ROUNDING_SHARE * (deadline - started))
     enough = 0.5 * (solution.mip_gap or 0.0)
-    rounded = whole_unit_plan(lp, costs, sense, unit_cost, time.perf_counter() + budget, enough)
+    rounded = whole_unit_plan(lp, costs, sense, unit_cost, time.perf_counter() + budget, enough, deadline)
     if rounded.values is None:
         if rounded.unrestored_rows:
             solution.unit_rows = rounded.unrestored_rows
@@ -343,6 +343,10 @@ def _settle_search(
             solution.notes.append("the LP has a plan but no plan in whole units meets every limit")
         return status
     bounds = [b for b in (backend.mip_bound() if backend.is_mip() else None,) if b is not None]
+    if status is Status.OPTIMAL and not bounds and backend.is_mip():
+        # The search ended proven within the gap asked for, without saying its bound (CBC's log,
+        # when the search completes): the bound is at most that gap away.
+        bounds.append(objective + better * (solution.mip_gap or 0.0) * abs(objective))
     if solution.lp_bound is not None:
         bounds.append(solution.lp_bound / scale)
     # Every bound is valid; the tightest counts (and none is better than the plan itself).

@@ -98,26 +98,37 @@ class FixedLP:
         return np.asarray(self.highs.getSolution().col_dual, dtype=float)
 
 
-def whole_unit_plan(
-    lp: FixedLP, costs: np.ndarray, sense: str, unit_cost: np.ndarray, deadline: float, enough: float = 0.0,
-) -> Rounded:
-    """Round the LP optimum held by ``lp`` (already solved) to a whole-unit plan; see the module docstring.
-
-    ``unit_cost`` is the cost of one unit of each column (yuan in solver units,
-    zero where none): the improvement tries the best value per yuan first.
-    Stops improving at ``deadline`` (``time.perf_counter()``) or once the
-    plan is within relative gap ``enough`` of the LP optimum.
-    """
-    started = time.perf_counter()
+def unit_repair(lp: FixedLP) -> tuple[_Repair, np.ndarray]:
+    """The rows of lever units alone (no continuous decision in them), ready for whole-unit moves."""
     form, index = lp.form, lp.index
-    x = lp.values()
-    lp_objective = lp.objective()
     lo = np.ceil(np.where(np.isinf(lp.lower), -1e15, lp.lower) - FEASIBILITY)
     hi = np.floor(np.where(np.isinf(lp.upper), 1e15, lp.upper) + FEASIBILITY)
     a_int = form.a[:, index].tocsr()
     only_units = np.diff(form.a.tocsr()[:, np.setdiff1d(np.arange(len(form.columns)), index)].indptr) == 0
     only_units &= np.diff(a_int.indptr) > 0
     repair = _Repair(a_int[only_units].tocsc(), form.row_lower[only_units], form.row_upper[only_units], lo, hi)
+    return repair, only_units
+
+
+def whole_unit_plan(
+    lp: FixedLP, costs: np.ndarray, sense: str, unit_cost: np.ndarray, deadline: float, enough: float = 0.0,
+    hard_deadline: float | None = None,
+) -> Rounded:
+    """Round the LP optimum held by ``lp`` (already solved) to a whole-unit plan; see the module docstring.
+
+    ``unit_cost`` is the cost of one unit of each column (yuan in solver units,
+    zero where none): the improvement tries the best value per yuan first.
+    Stops improving at ``deadline`` (``time.perf_counter()``) or once the
+    plan is within relative gap ``enough`` of the LP optimum; the first
+    whole-unit plan may take until ``hard_deadline`` (the run's limit).
+    """
+    hard = max(deadline, hard_deadline) if hard_deadline is not None else deadline + 3600.0
+    started = time.perf_counter()
+    index = lp.index
+    x = lp.values()
+    lp_objective = lp.objective()
+    repair, only_units = unit_repair(lp)
+    lo, hi = repair.lo, repair.hi
     wanted = x[index]
     z = np.clip(np.floor(wanted + FEASIBILITY), lo, hi)
     z, left = repair.restore(z, wanted)
@@ -126,10 +137,10 @@ def whole_unit_plan(
         lp.free()
         return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started,
                        unrestored_rows=[int(r) for r in rows])
-    lp.set_time_limit(max(deadline - time.perf_counter(), 0.01))
+    lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
     lp.fix(z)
     if not lp.solve(costs, sense):
-        dived = _dive(lp, costs, sense, wanted, lo, hi, deadline)
+        dived = _dive(lp, costs, sense, wanted, lo, hi, hard)
         if dived is None:
             lp.free()
             return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started)
@@ -222,8 +233,10 @@ class _Repair:
         self.lower, self.upper = lower, upper
         self.lo, self.hi = lo, hi
 
-    def breach(self, activity: np.ndarray) -> np.ndarray:
-        return np.maximum(self.lower - activity, 0.0) + np.maximum(activity - self.upper, 0.0)
+    def breach(self, activity: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        lower = self.lower if rows is None else self.lower[rows]
+        upper = self.upper if rows is None else self.upper[rows]
+        return np.maximum(lower - activity, 0.0) + np.maximum(activity - upper, 0.0)
 
     def holds(self, z: np.ndarray) -> bool:
         return bool((self.breach(self.a @ z) <= FEASIBILITY).all())
@@ -247,7 +260,7 @@ class _Repair:
                     continue
                 col = slice(self.a.indptr[j], self.a.indptr[j + 1])
                 rows = self.a.indices[col]
-                after = self.breach(activity[rows] + step * self.a.data[col])
+                after = self.breach(activity[rows] + step * self.a.data[col], rows)
                 change = float(after.sum() - breach[rows].sum())
                 # Prefer the units the LP wanted most (or least, when removing).
                 preference = -step * (wanted[j] - z[j])
