@@ -203,9 +203,14 @@ def _dive(
         whole = loose & (fraction <= FEASIBILITY)
         order = np.flatnonzero(loose & ~whole)[np.argsort(fraction[loose & ~whole], kind="stable")]
         batch = list(np.flatnonzero(whole)) + list(order[: max(1, len(order) // 4)])
+        other = False
         while True:
             trial_lo, trial_hi = fixed_lo.copy(), fixed_hi.copy()
-            values = np.clip(np.round(x[batch]), lo[batch], hi[batch])
+            nearest = np.round(x[batch])
+            if other:
+                # The nearest whole number failed alone: the one on the other side.
+                nearest = np.where(nearest > x[batch], np.floor(x[batch]), np.ceil(x[batch]))
+            values = np.clip(nearest, lo[batch], hi[batch])
             trial_lo[batch] = trial_hi[batch] = values
             lp.highs.changeColsBounds(
                 len(lp.index), lp.index, np.where(trial_lo < -1e14, -inf, trial_lo), np.where(trial_hi > 1e14, inf, trial_hi)
@@ -215,7 +220,10 @@ def _dive(
                 x = lp.values()[lp.index]
                 break
             if len(batch) == 1:
-                return None
+                if other or time.perf_counter() >= deadline:
+                    return None
+                other = True
+                continue
             batch = batch[: len(batch) // 2]
     if (fixed_lo < fixed_hi).any():
         return None
