@@ -63,3 +63,22 @@ def write_national(directory: Path, institutions: int, years: int = 10) -> Path:
     path = directory / f"national_{institutions}.yaml"
     path.write_text(yaml.safe_dump(national_config(institutions, years), sort_keys=False), encoding="utf-8")
     return path
+
+
+def province_config(institutions: int = 4, years: int = 5, seed: int = 1) -> dict[str, Any]:
+    """A province-sized, heterogeneous config: institutions from a tenth of the national size up.
+
+    Small institutions make rounding matter (one lecturer is a large share of
+    their staff), and a rising double-qualified floor binds per institution.
+    """
+    rng = np.random.default_rng(seed)
+    config = national_config(institutions, years, seed)
+    config["name"] = f"province benchmark: {institutions} institutions x {years} years"
+    for inst in config["institutions"]:
+        shrink = float(rng.uniform(0.08, 1.0))
+        inst["teachers"] = {g: max(1, int(n * shrink)) for g, n in inst["teachers"].items()}
+        inst["intake"] = {k: max(10, int(v * shrink)) for k, v in inst["intake"].items()}
+        inst["max_intake"] = {k: max(inst["intake"][k] + 1, int(v * shrink)) for k, v in inst["max_intake"].items()}
+        inst["training_seats"] = max(2, int(inst["training_seats"] * shrink))
+    config["policies"] = {"min_double_qualified_share": {2025: 0.45, 2027: 0.55}, "max_external_ratio": 0.25}
+    return config

@@ -95,6 +95,8 @@ def solve(
     time_limit: float | None = None,
     diagnose: bool = True,
     plan: dict[PlanKey, float] | None = None,
+    mip_gap: float | None = None,
+    progress: bool = False,
 ) -> Result:
     """Solve the planning programme of ``config``.
 
@@ -105,6 +107,14 @@ def solve(
     subsidies; missing keys are zero). An infeasible or unbounded
     model is not an error: the result's ``status`` says so and its
     ``diagnosis`` lists what to relax.
+
+    An integer plan is found fast by rounding the LP optimum, then improved
+    by the solver's search until it is proven within ``mip_gap`` (default
+    1e-3: within 0.1% of the best whole-unit plan) or ``time_limit`` runs out
+    (default 60 s for integer plans; the whole run shares it). A plan found
+    before the limit but not yet proven has status ``feasible`` and its gap;
+    ``time_limit`` means no plan at all. ``progress`` prints the search's
+    incumbent, bound and gap on stderr once it runs longer than a few seconds.
 
     >>> from optimiser import load_config, solve
     >>> result = solve(load_config("configs/zhejiang.yaml"))
@@ -119,7 +129,7 @@ def solve(
     if model.book.violated:
         solution = Solution(status=Status.INFEASIBLE, solver=solver)
     else:
-        solution = run(model, solver, time_limit=time_limit)
+        solution = run(model, solver, time_limit=time_limit, mip_gap=mip_gap, progress=progress)
     summary: dict[str, Any] = {
         "name": config.name,
         "scenario": config.scenario_name or "base",
@@ -140,12 +150,9 @@ def solve(
         "notes": list(solution.notes),
         "warnings": list(config.warnings),
     }
-    if solution.mip and solution.status is Status.OPTIMAL:
-        bound = lp_bound(config, solver, plan)
-        summary["lp_bound"] = bound
-        if bound is not None and bound != 0:
-            summary["integrality_gap"] = abs(bound - solution.objective) / abs(bound)
-    if solution.status is Status.OPTIMAL:
+    if solution.mip:
+        summary.update(_integer_summary(solution, config, solver, plan))
+    if solution.status.ok:
         summary["baseline_output"] = baseline_output(
             config, solver, model=model if plan is None else None, form=getattr(solution.backend, "form", None)
         )
@@ -158,6 +165,63 @@ def solve(
         from .diagnose import diagnose_unbounded
 
         diagnosis = diagnose_unbounded(config, solver)
+    if diagnose and solution.status is Status.INFEASIBLE and solution.mip and solution.lp_bound is not None:
+        diagnosis = _whole_unit_diagnosis(model, solution) + diagnosis
     result = build_result(model, solution, summary, diagnosis)
     result.summary["seconds"] = time.perf_counter() - started
     return result
+
+
+def _integer_summary(
+    solution: Solution, config: Config, solver: str, plan: dict[PlanKey, float] | None
+) -> dict[str, Any]:
+    """What a planner needs to judge a whole-unit plan: its bound, proven gap and integrality cost.
+
+    ``gap`` is the proven one (the search's best bound against the plan);
+    ``integrality_cost`` is what whole units cost against the LP optimum
+    (output given up in ``max_output``, yuan more in ``min_cost``), and
+    ``integrality_gap`` the same as a share of the LP optimum.
+    """
+    bound = solution.lp_bound
+    if bound is None and solution.status.ok:
+        bound = lp_bound(config, solver, plan)
+    out: dict[str, Any] = {
+        "lp_bound": bound,
+        "bound": solution.bound,
+        "gap": solution.gap,
+        "mip_gap": solution.mip_gap,
+        "time_limit": solution.time_limit,
+        "lp_seconds": solution.lp_seconds,
+        "first_plan_seconds": solution.first_plan_seconds,
+        "search_seconds": solution.search_seconds,
+        "target_seconds": solution.target_seconds,
+        "rounded_objective": solution.rounded_objective,
+    }
+    if solution.status.ok and bound is not None:
+        out["integrality_cost"] = abs(bound - solution.objective)
+        if bound != 0:
+            out["integrality_gap"] = abs(bound - solution.objective) / abs(bound)
+    return out
+
+
+def _whole_unit_diagnosis(model: Model, solution: Solution) -> list[Any]:
+    """The limits that rule whole units out, when the LP has a plan but no whole-unit plan exists."""
+    from .results import Diagnosis
+
+    rows = model.book.rows
+    found = []
+    for index in solution.unit_rows:
+        info = rows[index]
+        where = f" {info.where}" if info.where else ""
+        found.append(Diagnosis(
+            info.config_path,
+            f"{info.label}{where} ({info.config_path}): no whole number of lever units meets this limit "
+            "together with the other limits on units; the LP meets it only with fractional units",
+            info.institution, info.year, info.limit,
+        ))
+    if not found:
+        found.append(Diagnosis(
+            "levers", "the LP has a plan but no plan in whole units meets every limit: relax a limit on lever "
+            "units (min/max per year, shares, totals) or make a lever continuous (integer: false)",
+        ))
+    return found

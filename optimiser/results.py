@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pulp
 
 from .model import Model
 from .model.constraints import COURSE_NO
@@ -84,7 +85,8 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return self.status is Status.OPTIMAL
+        """A plan to report: optimal, or a whole-unit plan found before the time limit (``feasible``, with its gap)."""
+        return self.status.ok
 
     def compound_output(self) -> dict[str, dict[int, float]]:
         """Compound graduates by tier and year, summed over institutions."""
@@ -154,7 +156,7 @@ def _value(terms: Terms, x: np.ndarray) -> float:
 
 def build_result(model: Model, solution: Solution, summary: dict[str, Any], diagnosis: list[Diagnosis]) -> Result:
     """Read a :class:`Solution` back into planner tables."""
-    if solution.status is not Status.OPTIMAL:
+    if not solution.status.ok:
         empty = {
             "plan": pd.DataFrame(columns=PLAN_COLUMNS),
             "funding": pd.DataFrame(columns=FUNDING_COLUMNS),
@@ -279,6 +281,14 @@ def _plan(model: Model, x: np.ndarray) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     table["units"] = _clean(table["units"].to_numpy(dtype=float))
     table["cost"] = _clean(table["cost"].to_numpy(dtype=float))
+    whole = [var.cat == pulp.LpInteger for var in (*form.vars.u.values(), *form.vars.us.values())]
+    if whole and all(whole):
+        # Every lever in whole units: the table says 3, not 3.0 or 2.9999999.
+        table["units"] = np.round(table["units"].to_numpy(dtype=float)).astype(np.int64)
+    elif any(whole):
+        integer = np.array(whole, dtype=bool)
+        units = table["units"].to_numpy(dtype=float)
+        table["units"] = np.where(integer, np.round(units), units)
     return table.sort_values(["lever", "institution", "tier", "year"], ignore_index=True)
 
 

@@ -72,7 +72,8 @@ def test_shared_options_have_one_help_text_unless_the_command_says_what_it_write
 @pytest.mark.parametrize(
     ("command", "options"),
     [
-        ("solve", ["--scenario", "--solver", "--integer", "--time-limit", "--out", "--json", "--debug"]),
+        ("solve", ["--scenario", "--solver", "--integer", "--time-limit", "--out", "--json", "--debug", "--mip-gap",
+                   "--no-progress"]),
         ("validate", ["--scenario", "--debug"]),
         ("compare", ["--scenarios", "--solver", "--integer", "--time-limit", "--by-year", "--out", "--xlsx",
                      "--json", "--debug"]),

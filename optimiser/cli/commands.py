@@ -7,12 +7,11 @@ with a ``register(sub)`` function; :func:`register` finds and adds them.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
+from .main import EXIT_OK
 from .options import add_options
 
 
@@ -44,26 +43,10 @@ def register_core(sub: Any) -> None:
 
 
 def run_solve(args: argparse.Namespace) -> int:
-    from .. import load_config, solve
-    from ..report.files import result_files, write_all
+    """Solve and print or write the result (:mod:`.cmd_solve`, which adds the whole-unit options)."""
+    from .cmd_solve import run_solve as run
 
-    config = load_config(args.config, scenario=args.scenario)
-    result = solve(config, solver=args.solver, integer=True if args.integer else None, time_limit=args.time_limit)
-    if args.out:
-        write_all(args.out, result_files(result))
-    if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
-    else:
-        print(str(result))
-        if args.out:
-            print(f"\nwrote {args.out}/: summary.json plan.csv funding.csv outputs.csv constraints.csv bottlenecks.csv config.resolved.yaml")
-    if result.ok:
-        return EXIT_OK
-    if result.status.value in ("infeasible", "unbounded"):
-        return EXIT_NO_OPTIMUM
-    if not args.json:
-        print(f"the solver stopped without an optimum ({result.status.value})", file=sys.stderr)
-    return EXIT_FAILED
+    return run(args)
 
 
 def run_validate(args: argparse.Namespace) -> int:

@@ -43,8 +43,7 @@ def summary_text(result: Result) -> str:
         lines.append(f"objective (weighted compound graduates, maximised): {_num(result.objective)}")
     lines.append(f"total cost: {yuan(result.total_cost)}")
     if s.get("lp_bound") is not None:
-        gap = s.get("integrality_gap")
-        lines.append(f"whole units (MILP): LP bound {_num(s['lp_bound'], 2)}" + (f", gap {gap:.2%}" if gap is not None else ""))
+        lines.extend(_whole_unit_lines(s))
     lines.extend(_cost_lines(s))
     lines.extend(f"note: {n}" for n in s.get("notes", []))
     lines.extend(f"warning: {w}" for w in s.get("warnings", []))
@@ -69,6 +68,30 @@ def summary_text(result: Result) -> str:
     lines.extend(_binding_lines(result))
     lines.extend(_bottleneck_lines(result))
     return "\n".join(lines)
+
+
+def _whole_unit_lines(s: dict) -> list[str]:
+    """An integer plan: the gap it is proven within, and what whole units cost against the LP optimum."""
+    min_cost = s.get("mode") == "min_cost"
+    show = yuan if min_cost else (lambda v: _num(v, 2))
+    lines = []
+    gap, bound, target = s.get("gap"), s.get("bound"), s.get("mip_gap")
+    if gap is not None and bound is not None:
+        aim = f"; target {target:.2%}" if target is not None else ""
+        lines.append(
+            f"whole units (MILP): proven within {gap:.3%} of the best whole-unit plan (best bound {show(bound)}{aim})"
+        )
+    else:
+        lines.append(f"whole units (MILP): LP bound {show(s['lp_bound'])}")
+    cost, share = s.get("integrality_cost"), s.get("integrality_gap")
+    if cost is not None:
+        what = "yuan more than" if min_cost else "weighted graduates fewer than"
+        amount = yuan(cost).removesuffix(" yuan") if min_cost else _num(cost, 2)
+        lines.append(
+            f"integrality cost: {amount} {what} the LP optimum {show(s['lp_bound'])} with fractional units"
+            + (f" ({share:.3%})" if share is not None else "")
+        )
+    return lines
 
 
 def _cost_lines(s: dict) -> list[str]:

@@ -21,6 +21,7 @@ from ..errors import SolverError
 from ..model import Model
 from ..model.formulation import Terms
 from .matrix import MatrixForm, columns_of, matrix_form
+from .progress import Progress
 from .quiet import quiet_stdout
 from .status import Status
 
@@ -51,6 +52,10 @@ class Backend(Protocol):
     def row_activity(self) -> np.ndarray: ...
     def duals(self) -> np.ndarray: ...
     def reduced_costs(self) -> np.ndarray: ...
+    def set_mip(self, gap: float | None, progress: Progress | None) -> None: ...
+    def set_start(self, values: np.ndarray | None) -> None: ...
+    def mip_bound(self) -> float | None: ...
+    def is_mip(self) -> bool: ...
 
 
 def run_highs(highs: Any, costs: np.ndarray, sense: str, start: np.ndarray | None = None) -> Status:
@@ -113,6 +118,8 @@ class HighsBackend:
         self._extra_rows = 0
         self._extra_cols = 0
         self._start: np.ndarray | None = None
+        self._progress: Progress | None = None
+        self._subscribed = False
 
     def _load(self, form: MatrixForm) -> None:
         hs = self._hs
@@ -143,8 +150,45 @@ class HighsBackend:
         return self.solve_costs(costs, sense)
 
     def solve_costs(self, costs: np.ndarray, sense: Sense) -> Status:
-        """Solve with one cost per column (in column order)."""
-        return run_highs(self.highs, costs, sense, start=self._start)
+        """Solve with one cost per column (in column order).
+
+        A MILP that stops at its time limit with a plan is ``FEASIBLE``; one
+        that meets the relative gap set by :meth:`set_mip` is ``OPTIMAL``.
+        """
+        if self._progress is not None:
+            self._progress.start_stage()
+        status = run_highs(self.highs, costs, sense, start=self._start)
+        if status is Status.TIME_LIMIT and self.has_solution() and self.is_mip():
+            return Status.FEASIBLE
+        return status
+
+    def is_mip(self) -> bool:
+        """Whether the programme loaded still has integer columns (not fixed by :meth:`fix_integers`)."""
+        return bool(self.integer.any()) and not getattr(self, "_fixed", False)
+
+    def set_mip(self, gap: float | None, progress: Progress | None) -> None:
+        """Stop a MILP search at relative ``gap``; report its incumbent and bound to ``progress``."""
+        if gap is not None:
+            self.highs.setOptionValue("mip_rel_gap", float(gap))
+        self._progress = progress
+        if progress is not None and not self._subscribed:
+            self._subscribed = True
+
+            def report(event: Any) -> None:
+                out = event.data_out
+                progress.update(out.objective_function_value, out.mip_dual_bound, out.running_time)
+
+            self.highs.cbMipInterrupt.subscribe(report)
+            self.highs.cbMipImprovingSolution.subscribe(report)
+
+    def set_start(self, values: np.ndarray | None) -> None:
+        """A plan for the next MILP solve to start from (every column of the model)."""
+        self._start = None if values is None else np.asarray(values, dtype=float)
+
+    def mip_bound(self) -> float | None:
+        """The last MILP search's best bound (solver units), or None."""
+        bound = float(self.highs.getInfo().mip_dual_bound)
+        return bound if np.isfinite(bound) and abs(bound) < self._hs.kHighsInf else None
 
     def cap_row(self, coefs: np.ndarray, upper: float) -> None:
         """Add the row ``coefs @ x <= upper`` (kept out of activities and duals)."""
@@ -280,6 +324,8 @@ class HighsBackend:
         x = np.round(np.asarray(values)[idx])
         self.highs.changeColsBounds(len(idx), idx, x, x)
         self.highs.changeColsIntegrality(len(idx), idx, np.array([hs.HighsVarType.kContinuous] * len(idx)))
+        self._fixed = True
+        self._start = None
 
     def values(self) -> np.ndarray:
         """Values of the model's columns (stage columns left out)."""
@@ -314,28 +360,70 @@ class CbcBackend:
         self._stage_columns: list[pulp.LpVariable] = []
         self._relaxed = False
         self._objective = 0.0
+        self._gap: float | None = None
+        self._progress: Progress | None = None
+        self._start: np.ndarray | None = None
+        self._bound: float | None = None
+        self._sense: Sense = "max"
         solver = pulp.PULP_CBC_CMD(msg=False)
         if not solver.available():
             raise SolverError("CBC is not available: PuLP's bundled CBC binary is missing; reinstall pulp")
 
+    def is_mip(self) -> bool:
+        return not self._relaxed and any(var.cat == pulp.LpInteger for var in self.columns)
+
     def solve(self, objective: Terms, sense: Sense) -> Status:
+        import tempfile
+
         self.problem.sense = pulp.LpMaximize if sense == "max" else pulp.LpMinimize
         self.problem.setObjective(pulp.LpAffineExpression(objective))
-        warm = bool(self._stage_rows) and not self._relaxed
-        solver = pulp.PULP_CBC_CMD(
-            msg=False, timeLimit=self.time_limit, threads=self.threads, mip=not self._relaxed, warmStart=warm
-        )
-        try:
-            with quiet_stdout():
-                code = self.problem.solve(solver)
-        except pulp.PulpSolverError as err:
-            raise SolverError(f"CBC failed: {err}") from err
+        self._sense = sense
+        mip = self.is_mip()
+        if mip and self._start is not None:
+            for var, value in zip(self.columns, self._start, strict=False):
+                var.setInitialValue(round(float(value)) if var.cat == pulp.LpInteger else float(value))
+        warm = mip and (bool(self._stage_rows) or self._start is not None)
+        self._bound = None
+        with tempfile.TemporaryDirectory(prefix="optimiser-cbc-") as folder:
+            log = f"{folder}/cbc.log"
+            # timeMode elapsed: CBC counts wall time, not the CPU time of all its threads.
+            solver = pulp.PULP_CBC_CMD(
+                msg=False, timeLimit=self.time_limit, threads=self.threads, mip=not self._relaxed, warmStart=warm,
+                gapRel=self._gap if mip else None, logPath=log if mip else None, timeMode="elapsed",
+            )
+            watcher = _CbcLogWatcher(log, self._progress, sense) if mip and self._progress is not None else None
+            try:
+                with quiet_stdout():
+                    if watcher is not None:
+                        watcher.start()
+                    code = self.problem.solve(solver)
+            except pulp.PulpSolverError as err:
+                raise SolverError(f"CBC failed: {err}") from err
+            finally:
+                if watcher is not None:
+                    watcher.stop()
+            if mip:
+                self._bound = _cbc_bound(log, sense)
         self._objective = float(pulp.value(self.problem.objective) or 0.0)
+        if code == pulp.LpStatusOptimal and self.problem.sol_status == pulp.LpSolutionIntegerFeasible:
+            return Status.FEASIBLE
+        if code == pulp.LpStatusNotSolved and mip and self.time_limit is not None:
+            return Status.TIME_LIMIT
         return {
             pulp.LpStatusOptimal: Status.OPTIMAL,
             pulp.LpStatusInfeasible: Status.INFEASIBLE,
             pulp.LpStatusUnbounded: Status.UNBOUNDED,
         }.get(code, Status.NOT_SOLVED)
+
+    def set_mip(self, gap: float | None, progress: Progress | None) -> None:
+        self._gap = gap
+        self._progress = progress
+
+    def set_start(self, values: np.ndarray | None) -> None:
+        self._start = None if values is None else np.asarray(values, dtype=float)
+
+    def mip_bound(self) -> float | None:
+        return self._bound
 
     def solve_costs(self, costs: np.ndarray, sense: Sense) -> Status:
         """Solve with one cost per column (in column order)."""
@@ -383,6 +471,12 @@ class CbcBackend:
     def drop_floor(self) -> None:
         for name in self._stage_rows:
             del self.problem.constraints[name]
+        if self._stage_columns:
+            # PuLP keeps every variable it has seen; stage columns would stay in the files CBC reads.
+            gone = {var.hash for var in self._stage_columns}
+            self.problem._variables = [var for var in self.problem._variables if var.hash not in gone]
+            for key in gone:
+                self.problem._variable_ids.pop(key, None)
         self._stage_rows = []
         self._stage_columns = []
 
@@ -410,6 +504,7 @@ class CbcBackend:
                 value = round(float(values[index]))
                 var.lowBound = var.upBound = value
         self._relaxed = True
+        self._start = None
 
     def values(self) -> np.ndarray:
         return np.array([var.varValue or 0.0 for var in self.columns], dtype=float)
@@ -424,6 +519,68 @@ class CbcBackend:
 
     def reduced_costs(self) -> np.ndarray:
         return np.array([var.dj or 0.0 for var in self.columns], dtype=float)
+
+
+def _cbc_bound(log: str, sense: Sense) -> float | None:
+    """The best bound CBC proved, read from its log (its final summary, or its last progress line)."""
+    import re
+
+    try:
+        with open(log, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    found = re.findall(r"^(?:Lower|Upper) bound:\s+(\S+)", text, flags=re.MULTILINE)
+    if found:
+        try:
+            return float(found[-1])
+        except ValueError:
+            return None
+    progress = re.findall(r"best possible (\S+)", text)
+    if progress:
+        value = float(progress[-1])
+        # CBC minimises: a maximised objective appears negated in its progress lines.
+        return -value if sense == "max" else value
+    return None
+
+
+class _CbcLogWatcher:
+    """Read CBC's log while it runs and pass its incumbent, bound and time to a :class:`Progress`."""
+
+    def __init__(self, log: str, progress: Progress, sense: Sense) -> None:
+        import threading
+
+        self.log, self.progress, self.sense = log, progress, sense
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.progress.start_stage()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2.0)
+
+    def _run(self) -> None:
+        import re
+
+        pattern = re.compile(r"(\S+) best solution, best possible (\S+) \(([\d.]+) seconds\)")
+        sign = -1.0 if self.sense == "max" else 1.0
+        while not self._stop.wait(1.0):
+            try:
+                with open(self.log, encoding="utf-8", errors="replace") as handle:
+                    found = pattern.findall(handle.read())
+            except OSError:
+                continue
+            if found:
+                incumbent, bound, seconds = found[-1]
+                try:
+                    self.progress.update(sign * float(incumbent), sign * float(bound), float(seconds))
+                except ValueError:
+                    continue
+            else:
+                self.progress.update(float("nan"), float("nan"), None)
 
 
 class ElasticLP(Protocol):

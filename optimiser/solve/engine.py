@@ -18,6 +18,13 @@ The sequence, whatever the solver:
 4. For an integer plan, fix the integer decisions and solve the LP again, so
    shadow prices exist; the result says so. Steps 2 and 3 get a bounded time.
 
+An integer plan (some lever ``integer``) first solves the LP, rounds it to a
+whole-unit plan (:mod:`.rounding`) and hands that plan to the MILP solver as
+its starting incumbent, so a plan exists whatever the search does. The whole
+run shares one time limit (:data:`DEFAULT_MIP_SECONDS` unless given); the
+search stops at relative gap ``mip_gap`` (:data:`DEFAULT_MIP_GAP`). The
+result carries the LP bound, the search's best bound and the proven gap.
+
 The plan reported is the last one found; the objective and the shadow prices
 stay those of step 1 (docs/model.md, objective stages).
 """
@@ -36,6 +43,8 @@ from ..model.rows import ELASTIC_KINDS
 from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
 from .matrix import matrix_form
+from .progress import Progress, relative_gap
+from .rounding import FixedLP, Rounded, whole_unit_plan
 from .status import Status
 
 PLANNER_LIMITS = ELASTIC_KINDS | {"funding_balance"}
@@ -46,6 +55,15 @@ get the exact rate for an increase even at a degenerate optimum."""
 TIE_BREAK_TOLERANCE = 1e-7
 MIP_TIE_BREAK_SECONDS = 3.0
 MIP_TIE_BREAK_FACTOR = 3.0
+DEFAULT_MIP_SECONDS = 60.0
+"""Time limit of an integer solve when none is given: the whole run (LP, rounding, search, later stages)."""
+DEFAULT_MIP_GAP = 1e-3
+"""Relative gap an integer search stops at: the plan is proven within 0.1% of the best whole-unit plan."""
+ROUNDING_SHARE = 0.25
+ROUNDING_FACTOR = 10.0
+ROUNDING_MIN_SECONDS = 1.0
+"""The rounding heuristic improves its plan for ten times the LP's time (at least a second, at
+most a quarter of the time limit), or until it is within half the gap asked for of the LP bound."""
 
 
 @dataclass
@@ -74,45 +92,109 @@ class Solution:
     notes: list[str] = field(default_factory=list)
     solve_seconds: float = 0.0
     backend: Backend | None = None
+    bound: float | None = None
+    """Integer plans: the best bound proven on any whole-unit plan (planner units)."""
+    gap: float | None = None
+    """Integer plans: the proven relative gap, ``|bound − objective| / |objective|``."""
+    mip_gap: float | None = None
+    time_limit: float | None = None
+    lp_seconds: float | None = None
+    first_plan_seconds: float | None = None
+    """Seconds from the start of the run to the first whole-unit plan (the rounded one)."""
+    search_seconds: float | None = None
+    """Seconds of the main integer search (after the rounding)."""
+    target_seconds: float | None = None
+    """Seconds from the start of the run until a plan was proven within ``mip_gap`` (None: not reached)."""
+    rounded_objective: float | None = None
+    """The objective of the rounded plan handed to the search (planner units)."""
+    unit_rows: list[int] = field(default_factory=list)
+    """Rows of lever units alone that rule whole units out (no whole-unit plan was found)."""
 
 
-def run(model: Model, solver: str = "highs", time_limit: float | None = None, threads: int | None = None) -> Solution:
-    """Solve ``model`` as described in the module docstring."""
+def run(
+    model: Model, solver: str = "highs", time_limit: float | None = None, threads: int | None = None,
+    mip_gap: float | None = None, progress: bool = False,
+) -> Solution:
+    """Solve ``model`` as described in the module docstring.
+
+    ``progress`` prints the incumbent, bound, gap and time of an integer
+    search that runs longer than a few seconds on stderr.
+    """
     started = time.perf_counter()
+    mip = model.is_mip
+    if mip and time_limit is None:
+        time_limit = DEFAULT_MIP_SECONDS
+    if mip and mip_gap is None:
+        mip_gap = DEFAULT_MIP_GAP
+    deadline = started + time_limit if time_limit is not None else None
     backend = make_backend(solver, model, time_limit, threads)
     min_cost = model.mode == "min_cost"
     primary = model.cost if min_cost else model.output
     sense: Sense = "min" if min_cost else "max"
-    mip = model.is_mip
+    solution = Solution(status=Status.NOT_SOLVED, solver=backend.name, mip=mip, backend=backend)
+    reporter = Progress(scale=model.objective_scale, started=started) if progress and mip else None
+    rounded: Rounded | None = None
+    if mip:
+        solution.mip_gap, solution.time_limit = mip_gap, time_limit
+        backend.set_mip(mip_gap, reporter)
+        status, rounded = _start_plan(backend, model, solution, primary, sense, started, deadline, threads, reporter)
+        if status is not None:
+            solution.status = status
+            solution.solve_seconds = time.perf_counter() - started
+            return solution
+        backend.set_time_limit(_left(deadline))
+    search_started = time.perf_counter()
     status = backend.solve(primary, sense)
     primary_seconds = time.perf_counter() - started
-    solution = Solution(status=status, solver=backend.name, mip=mip, backend=backend)
-    if status is not Status.OPTIMAL:
+    if mip:
+        solution.search_seconds = time.perf_counter() - search_started
+        status = _settle_search(backend, model, solution, status, rounded, primary, sense)
+        if status is Status.OPTIMAL:
+            solution.target_seconds = primary_seconds
+            if solution.lp_bound is not None and solution.rounded_objective is not None and solution.mip_gap is not None:
+                if relative_gap(solution.rounded_objective, solution.lp_bound) <= solution.mip_gap:
+                    solution.target_seconds = solution.first_plan_seconds
+    solution.status = status
+    if not status.ok:
         solution.solve_seconds = time.perf_counter() - started
         return solution
-    objective = backend.objective_value()
-    solution.objective = objective * model.objective_scale
+    if mip and solution.objective == solution.objective:
+        objective = solution.objective / model.objective_scale
+    else:
+        objective = backend.objective_value()
+        solution.objective = objective * model.objective_scale
     if not mip:
         _record_duals(solution, model, backend, primary, sense)
+    fixed_already = mip and not backend.is_mip()
     if mip:
         # Proving an integer plan the cheapest or the steadiest can take far
-        # longer than finding it; each later stage gets a bounded time.
-        allowed = max(MIP_TIE_BREAK_SECONDS, MIP_TIE_BREAK_FACTOR * primary_seconds)
+        # longer than finding it; each later stage gets a bounded time, and
+        # all of them share the run's time limit.
+        backend.set_start(None)
+        searched = (solution.lp_seconds or 0.0) + (solution.search_seconds or 0.0)
+        allowed = max(MIP_TIE_BREAK_SECONDS, MIP_TIE_BREAK_FACTOR * searched)
         stage_limit: float | None = min(allowed, time_limit) if time_limit else allowed
     else:
         stage_limit = time_limit
     objective_cfg = model.config.objective
     x, activity = backend.values(), backend.row_activity()
-    if objective_cfg.tie_break:
-        if min_cost:
-            done = _stage(backend, model, solution, "most-output", [(model.cost, -np.inf, _cost_cap(objective))],
-                   model.output, "max", stage_limit)
+    if objective_cfg.tie_break and not fixed_already:
+        name = "most-output" if min_cost else "cheapest-plan"
+        runs, limit = _stage_time(stage_limit, deadline, mip)
+        if not runs:
+            solution.notes.append(f"the {name} tie-break was skipped: the time limit was spent finding the plan")
         else:
-            floor = objective * (1.0 - TIE_BREAK_TOLERANCE) if objective > 0 else objective
-            done = _stage(backend, model, solution, "cheapest-plan", [(model.output, floor, np.inf)],
-                   model.cost, "min", stage_limit)
-        if done:
-            x, activity = backend.values(), backend.row_activity()
+            if reporter is not None:
+                reporter.start_stage(f"{name} tie-break", 1.0 if min_cost else 1.0 / MONEY_SCALE, "yuan" if not min_cost else "")
+            if min_cost:
+                done = _stage(backend, model, solution, name, [(model.cost, -np.inf, _cost_cap(objective))],
+                              model.output, "max", limit)
+            else:
+                floor = objective * (1.0 - TIE_BREAK_TOLERANCE) if objective > 0 else objective
+                done = _stage(backend, model, solution, name, [(model.output, floor, np.inf)],
+                              model.cost, "min", limit)
+            if done:
+                x, activity = backend.values(), backend.row_activity()
     solution.values, solution.activity = x, activity
     smooth = objective_cfg.smooth
     # Changes between units fixed in advance (a given plan) cannot be smoothed.
@@ -123,27 +205,169 @@ def run(model: Model, solver: str = "highs", time_limit: float | None = None, th
     if smooth is not None and changes:
         output_before = _value(model.output, x)
         cost_before = _value(model.cost, x)
-        if min_cost:
-            limits = [(model.cost, -np.inf, _cost_cap(objective)), (model.output, _floor(output_before, smooth), np.inf)]
+        runs, limit = _stage_time(stage_limit, deadline, mip)
+        if fixed_already:
+            pass
+        elif not runs:
+            solution.notes.append("the smoothing stage was skipped: the time limit was spent before it")
         else:
-            limits = [(model.output, _floor(objective, smooth), np.inf), (model.cost, -np.inf, _cost_cap(cost_before))]
-        if _smooth(backend, model, solution, changes, limits, stage_limit):
-            solution.values = backend.values()
-            solution.activity = backend.row_activity()
-        solution.smoothing_share = smooth
-        reference = output_before if min_cost else objective
-        solution.output_given_up = max(reference - _value(model.output, solution.values), 0.0)
+            if reporter is not None:
+                reporter.start_stage("smoothing", 1.0 / MONEY_SCALE, "yuan of change")
+            if min_cost:
+                limits = [(model.cost, -np.inf, _cost_cap(objective)), (model.output, _floor(output_before, smooth), np.inf)]
+            else:
+                limits = [(model.output, _floor(objective, smooth), np.inf), (model.cost, -np.inf, _cost_cap(cost_before))]
+            if _smooth(backend, model, solution, changes, limits, limit):
+                solution.values = backend.values()
+                solution.activity = backend.row_activity()
+            solution.smoothing_share = smooth
+            reference = output_before if min_cost else objective
+            solution.output_given_up = max(reference - _value(model.output, solution.values), 0.0)
     if mip:
-        backend.set_time_limit(time_limit)
-        backend.drop_floor()
-        backend.fix_integers(solution.values)
-        if backend.solve(primary, sense) is Status.OPTIMAL:
-            _record_duals(solution, model, backend, primary, sense)
+        # The LP with the integer decisions fixed: a few tenths of a second
+        # even at national scale; it may run a little past the limit.
+        left = _left(deadline)
+        backend.set_time_limit(max(left, 0.1 * time_limit, 1.0) if left is not None and time_limit else None)
+        if not fixed_already:
+            backend.drop_floor()
+            backend.fix_integers(solution.values)
+        if fixed_already or backend.solve(primary, sense) is Status.OPTIMAL:
+            # The canonical choice among degenerate shadow prices takes further solves: not past the limit.
+            left = _left(deadline)
+            _record_duals(solution, model, backend, primary, sense, canonical=left is None or left > 0)
+            solution.values, solution.activity = backend.values(), backend.row_activity()
             solution.notes.append(
                 "integer plan: shadow prices and reduced costs are those of the LP with the integer decisions fixed"
             )
+        _whole(model, solution)
     solution.solve_seconds = time.perf_counter() - started
     return solution
+
+
+def _left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(deadline - time.perf_counter(), 0.0)
+
+
+def _stage_time(stage_limit: float | None, deadline: float | None, mip: bool) -> tuple[bool, float | None]:
+    """Whether a later stage runs, and the time it may take (an integer run's time may be spent)."""
+    left = _left(deadline)
+    if not mip or left is None:
+        return True, stage_limit
+    if left < 0.05:
+        return False, None
+    return True, (min(stage_limit, left) if stage_limit is not None else left)
+
+
+def _whole(model: Model, solution: Solution) -> None:
+    """Integer columns of the plan as exact whole numbers (no 2.9999999)."""
+    import pulp
+
+    from .matrix import columns_of
+
+    integer = getattr(solution.backend, "integer", None)
+    if integer is None:
+        integer = np.array([var.cat == pulp.LpInteger for var in columns_of(model)], dtype=bool)
+    if len(solution.values) == len(integer):
+        solution.values = np.where(integer, np.round(solution.values), solution.values)
+
+
+def _start_plan(
+    backend: Backend, model: Model, solution: Solution, primary: Terms, sense: Sense, started: float,
+    deadline: float | None, threads: int | None, reporter: Progress | None,
+) -> tuple[Status | None, Rounded | None]:
+    """Solve the LP, round it to a whole-unit plan and hand that to the back end as its start.
+
+    Returns a final status when the run ends here (the LP has no optimum, or
+    no whole-unit plan exists) and the rounded plan (None if none was found).
+    """
+    form = getattr(backend, "form", None) or matrix_form(model)
+    lp = FixedLP(form, threads)
+    costs = form.costs(primary)
+    if deadline is not None:
+        lp.set_time_limit(deadline - time.perf_counter())
+    from .backends import run_highs
+
+    status = run_highs(lp.highs, costs, sense)
+    solution.lp_seconds = time.perf_counter() - started
+    if status is not Status.OPTIMAL:
+        # No LP optimum: the integer programme has none either.
+        return (status if status is not Status.TIME_LIMIT else Status.TIME_LIMIT), None
+    solution.lp_bound = lp.objective() * model.objective_scale
+    if reporter is not None:
+        reporter.start_stage("rounding")
+    unit_cost = form.costs(model.cost)
+    # Improving the rounded plan is worth a few LP solves, not the search's time.
+    budget = max(ROUNDING_MIN_SECONDS, ROUNDING_FACTOR * solution.lp_seconds)
+    if deadline is not None:
+        budget = min(budget, ROUNDING_SHARE * (deadline - started))
+    enough = 0.5 * (solution.mip_gap or 0.0)
+    rounded = whole_unit_plan(lp, costs, sense, unit_cost, time.perf_counter() + budget, enough, deadline)
+    if rounded.values is None:
+        if rounded.unrestored_rows:
+            solution.unit_rows = rounded.unrestored_rows
+        return None, None
+    solution.first_plan_seconds = solution.lp_seconds + rounded.seconds_to_first
+    solution.rounded_objective = rounded.objective * model.objective_scale
+    if reporter is not None:
+        reporter.note(f"rounded plan {solution.rounded_objective:,.2f}, LP bound {solution.lp_bound:,.2f}")
+        reporter.start_stage("integer search")
+    backend.set_start(rounded.values)
+    return None, rounded
+
+
+def _settle_search(
+    backend: Backend, model: Model, solution: Solution, status: Status, rounded: Rounded | None,
+    primary: Terms, sense: Sense,
+) -> Status:
+    """Status, objective, bound and gap of the integer search; the rounded plan if the search has none better."""
+    scale = model.objective_scale
+    better = 1.0 if sense == "max" else -1.0
+    has_plan = status in (Status.OPTIMAL, Status.FEASIBLE)
+    objective = backend.objective_value() if has_plan else float("nan")
+    if rounded is not None and rounded.values is not None and (
+        not has_plan or better * (rounded.objective - objective) > 1e-9 * max(1.0, abs(objective))
+    ):
+        # The search ended without a plan as good as the rounded one: report that one.
+        if status is Status.INFEASIBLE:
+            solution.notes.append("the integer search reported no plan; the rounded plan is reported")
+        backend.set_time_limit(None)
+        backend.fix_integers(rounded.values)
+        if backend.solve(primary, sense) is not Status.OPTIMAL:
+            return status
+        objective = backend.objective_value()
+        status = Status.OPTIMAL if status is Status.OPTIMAL else Status.FEASIBLE
+        has_plan = True
+        solution.notes.append("the plan is the rounded LP plan: the integer search found none better in time")
+    if not has_plan:
+        if status is Status.INFEASIBLE and solution.lp_bound is not None:
+            solution.notes.append("the LP has a plan but no plan in whole units meets every limit")
+        return status
+    bounds = [b for b in (backend.mip_bound() if backend.is_mip() else None,) if b is not None]
+    if status is Status.OPTIMAL and not bounds and backend.is_mip():
+        # The search ended proven within the gap asked for, without saying its bound (CBC's log,
+        # when the search completes): the bound is at most that gap away.
+        bounds.append(objective + better * (solution.mip_gap or 0.0) * abs(objective))
+    if solution.lp_bound is not None:
+        bounds.append(solution.lp_bound / scale)
+    # Every bound is valid; the tightest counts (and none is better than the plan itself).
+    if not bounds:
+        bound = objective
+    else:
+        bound = min(bounds) if sense == "max" else max(bounds)
+    bound = max(bound, objective) if sense == "max" else min(bound, objective)
+    solution.objective = objective * scale
+    solution.bound = bound * scale
+    solution.gap = relative_gap(objective, bound)
+    target = solution.mip_gap or 0.0
+    if solution.gap <= target * (1.0 + 1e-9) + 1e-12:
+        # Proven within the gap asked for, whether or not the search ran to its end.
+        status = Status.OPTIMAL
+    if status is Status.FEASIBLE:
+        solution.notes.append(
+            f"time limit reached with a whole-unit plan proven within {solution.gap:.3%} of the best one "
+            f"(target {target:.3%}); a longer --time-limit may close the gap"
+        )
+    return status
 
 
 def _value(terms: Terms, x: np.ndarray) -> float:
@@ -184,7 +408,7 @@ def _stage(
     if status is Status.OPTIMAL:
         solution.tie_break_applied = True
         return True
-    if status is Status.TIME_LIMIT and backend.has_solution():
+    if status is Status.FEASIBLE or (status is Status.TIME_LIMIT and backend.has_solution()):
         solution.tie_break_applied = True
         solution.notes.append(
             f"the {name} tie-break stopped at its time limit: the plan keeps the optimum "
@@ -215,11 +439,19 @@ def _smooth(
     objective: Terms = {}
     rows: list[tuple[Terms, float, float]] = []
     basic: list[int] = []
-    for (terms, price), rise, fall in zip(changes, up, down, strict=True):
+    start = [np.zeros(len(changes)), np.zeros(len(changes))]
+    for n, ((terms, price), rise, fall) in enumerate(zip(changes, up, down, strict=True)):
         rows.append(({**terms, rise: -1.0, fall: 1.0}, 0.0, 0.0))
         objective[rise] = objective[fall] = price * MONEY_SCALE
         # The plan found so far meets each row with the change on one side.
-        basic.append(rise.col if _value(terms, x) >= 0 else fall.col)  # type: ignore[attr-defined]
+        change = _value(terms, x)
+        basic.append(rise.col if change >= 0 else fall.col)  # type: ignore[attr-defined]
+        start[0][n], start[1][n] = max(change, 0.0), max(-change, 0.0)
+        rise.setInitialValue(start[0][n])
+        fall.setInitialValue(start[1][n])
+    if backend.is_mip():
+        # The integer search starts from the plan found so far, with its changes.
+        backend.set_start(np.concatenate([x, *start]))
     first = backend.add_rows(rows)
     backend.add_rows(limits)
     backend.seed_basis(basic, list(range(first, first + len(rows))))
@@ -228,9 +460,9 @@ def _smooth(
     if status in (Status.UNBOUNDED, Status.INFEASIBLE, Status.NOT_SOLVED):
         backend.restart()
         status = backend.solve(objective, "min")
-    if status is Status.OPTIMAL or (status is Status.TIME_LIMIT and backend.has_solution()):
+    if status is Status.OPTIMAL or status is Status.FEASIBLE or (status is Status.TIME_LIMIT and backend.has_solution()):
         solution.smoothing_applied = True
-        if status is Status.TIME_LIMIT:
+        if status is not Status.OPTIMAL:
             solution.notes.append(
                 "the smoothing stage stopped at its time limit: the plan keeps the optimum "
                 "but a steadier plan may exist"
@@ -241,21 +473,30 @@ def _smooth(
     return False
 
 
-def _record_duals(solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense) -> None:
-    """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`)."""
+def _record_duals(
+    solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense, canonical: bool = True
+) -> None:
+    """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`) if ``canonical``."""
     point = rates = backend.duals()
     form = getattr(backend, "form", None) or matrix_form(model)
     # Bounds as they are now: integer decisions may have been fixed.
     lower, upper = backend.column_bounds()
     form = dataclasses.replace(form, col_lower=lower, col_upper=upper)
     exact = np.array([info.kind in PLANNER_LIMITS and info.institution is None for info in model.book.rows], dtype=bool)
-    canonical = canonical_duals(
-        form, form.costs(primary), sense, backend.values(), backend.row_activity(), backend.name, exact
-    )
-    if canonical is None:
-        solution.notes.append("shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found")
+    if not canonical:
+        solution.notes.append("shadow prices are the solver's own: the time limit left no time for the canonical choice")
+        found = None
     else:
-        point, rates = canonical
+        # The choice is the same whichever solver makes it; for an integer plan, which shares a time
+        # limit, HiGHS makes it (in process: CBC would need a process per face LP).
+        chooser = "highs" if solution.mip else backend.name
+        found = canonical_duals(
+            form, form.costs(primary), sense, backend.values(), backend.row_activity(), chooser, exact
+        )
+    if canonical and found is None:
+        solution.notes.append("shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found")
+    elif found is not None:
+        point, rates = found
     solution.duals = rates
     # Reduced cost of a column = its objective coefficient less the value of
     # the resources it uses, priced at one consistent dual solution.

@@ -9,6 +9,8 @@ class Status(StrEnum):
     """Outcome of a solve. The value is what JSON output and tables show."""
 
     OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    """An integer plan found before the time limit, not yet proven within the gap asked for."""
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
     TIME_LIMIT = "time_limit"
@@ -19,4 +21,5 @@ class Status(StrEnum):
 
     @property
     def ok(self) -> bool:
-        return self is Status.OPTIMAL
+        """A plan to report: optimal, or an integer plan found before the time limit (with its gap)."""
+        return self in (Status.OPTIMAL, Status.FEASIBLE)

@@ -1,0 +1,79 @@
+"""What ``solve`` adds for whole-unit plans: ``--mip-gap``, ``--no-progress``, and its exit codes.
+
+The ``solve`` parser itself is made in :mod:`.commands`; this module adds the
+integer options to it and runs it.
+
+Exit codes of ``solve``: 0 with a plan — optimal, or ``feasible`` (an integer
+plan found before the time limit, with the gap it is proven within, and a
+note saying so); 3 infeasible or unbounded; 4 no plan (``time_limit`` with no
+integer plan found, or a solver failure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
+
+DEFAULT_MIP_GAP = 1e-3
+
+
+def mip_gap(text: str) -> float:
+    """A relative gap: a number from 0 up to (not including) 1."""
+    try:
+        value = float(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from err
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a share from 0 up to (not including) 1, e.g. 0.001")
+    return value
+
+
+def register(sub: Any) -> None:
+    solve = sub.choices["solve"]
+    solve.add_argument(
+        "--mip-gap", type=mip_gap, default=DEFAULT_MIP_GAP, metavar="SHARE",
+        help="whole-unit plans: stop once the plan is proven within this share of the best whole-unit plan "
+        "(default 0.001: proven within 0.1%%)",
+    )
+    from .options import add_options
+
+    add_options(solve, "no-progress")
+    for action in solve._actions:
+        if action.dest == "time_limit":
+            action.help = "stop the solver after this many seconds (whole-unit plans: 60 s unless given, for the whole run)"
+    solve.set_defaults(run=run_solve)
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    from .. import load_config, solve
+    from ..report.files import result_files, write_all
+
+    config = load_config(args.config, scenario=args.scenario)
+    result = solve(
+        config, solver=args.solver, integer=True if args.integer else None, time_limit=args.time_limit,
+        mip_gap=args.mip_gap, progress=not args.no_progress,
+    )
+    if args.out:
+        write_all(args.out, result_files(result))
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+    else:
+        print(str(result))
+        if args.out:
+            print(f"\nwrote {args.out}/: summary.json plan.csv funding.csv outputs.csv constraints.csv bottlenecks.csv config.resolved.yaml")
+    if result.ok:
+        if result.status.value == "feasible" and not args.json:
+            gap = result.summary.get("gap")
+            shown = f"{gap:.3%}" if isinstance(gap, float) else "an unknown share"
+            print(f"note: the time limit ran out; the whole-unit plan is proven within {shown} of the best one",
+                  file=sys.stderr)
+        return EXIT_OK
+    if result.status.value in ("infeasible", "unbounded"):
+        return EXIT_NO_OPTIMUM
+    if not args.json:
+        print(f"the solver stopped without a plan ({result.status.value})", file=sys.stderr)
+    return EXIT_FAILED

@@ -1,0 +1,285 @@
+"""A whole-unit plan from the LP optimum, in seconds, whatever the MILP search does.
+
+The steps (docs/model.md, integer plans):
+
+1. Round every integer lever of the LP optimum down.
+2. Restore the limits rounding broke that involve lever units only (a
+   double-qualified share that rounding down misses, a per-year share or
+   ceiling that a unit too many exceeds): add or remove whole units, one at a
+   time, always the move that reduces the total breach most, preferring the
+   units the LP wanted.
+3. Re-optimise the continuous decisions (hours, trained students, money) in
+   the LP with the integer columns fixed. Should that LP have no solution
+   (a limit that mixes units and money), dive instead: fix the units the LP
+   optimum already has whole, round the rest to nearest a batch at a time,
+   re-solving between batches.
+4. Improve: change units one at a time in the direction the fixed LP's
+   reduced cost says pays, the best value per yuan first, keeping a change
+   only when every limit still holds and the objective improves. Changes are
+   tried in batches; a batch that fails is halved.
+
+All LPs are solved with HiGHS on the programme's arrays (:mod:`.matrix`),
+warm-started from the basis before. The plan found is handed to the MILP
+solver as its starting incumbent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .matrix import MatrixForm
+from .quiet import quiet_stdout
+
+FEASIBILITY = 1e-6
+"""Absolute breach of a row the repair tolerates (the solvers' own feasibility tolerance)."""
+
+
+@dataclass
+class Rounded:
+    """What the heuristic found: a plan (all columns) or the rows it could not restore."""
+
+    values: np.ndarray | None
+    objective: float = float("nan")
+    """In solver units (the objective passed in)."""
+    lp_objective: float = float("nan")
+    seconds: float = 0.0
+    seconds_to_first: float = 0.0
+    unrestored_rows: list[int] = field(default_factory=list)
+    """Rows of lever units alone that whole units could not meet (when ``values`` is None)."""
+
+
+class FixedLP:
+    """The LP relaxation of a programme, whose integer columns can be fixed and freed again."""
+
+    def __init__(self, form: MatrixForm, threads: int | None = None) -> None:
+        import highspy
+
+        from .backends import HighsBackend
+
+        relaxed = dataclasses.replace(form, integer=np.zeros(len(form.columns), dtype=bool))
+        with quiet_stdout():
+            self.backend = HighsBackend(None, form=relaxed, threads=threads)
+        self.highs = self.backend.highs
+        self._hs = highspy
+        self.form = form
+        self.index = np.flatnonzero(form.integer).astype(np.int32)
+        self.lower = form.col_lower[self.index]
+        self.upper = form.col_upper[self.index]
+
+    def solve(self, costs: np.ndarray, sense: str) -> bool:
+        from .backends import run_highs
+        from .status import Status
+
+        return run_highs(self.highs, costs, sense) is Status.OPTIMAL
+
+    def fix(self, z: np.ndarray) -> None:
+        self.highs.changeColsBounds(len(self.index), self.index, z.astype(float), z.astype(float))
+
+    def free(self) -> None:
+        inf = self._hs.kHighsInf
+        lower = np.where(np.isinf(self.lower), -inf, self.lower)
+        upper = np.where(np.isinf(self.upper), inf, self.upper)
+        self.highs.changeColsBounds(len(self.index), self.index, lower, upper)
+
+    def set_time_limit(self, seconds: float) -> None:
+        self.highs.setOptionValue("time_limit", max(float(seconds), 0.01))
+
+    def objective(self) -> float:
+        return float(self.highs.getInfo().objective_function_value)
+
+    def values(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().col_value, dtype=float)
+
+    def reduced_costs(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().col_dual, dtype=float)
+
+
+def unit_repair(lp: FixedLP) -> tuple[_Repair, np.ndarray]:
+    """The rows of lever units alone (no continuous decision in them), ready for whole-unit moves."""
+    form, index = lp.form, lp.index
+    lo = np.ceil(np.where(np.isinf(lp.lower), -1e15, lp.lower) - FEASIBILITY)
+    hi = np.floor(np.where(np.isinf(lp.upper), 1e15, lp.upper) + FEASIBILITY)
+    a_int = form.a[:, index].tocsr()
+    only_units = np.diff(form.a.tocsr()[:, np.setdiff1d(np.arange(len(form.columns)), index)].indptr) == 0
+    only_units &= np.diff(a_int.indptr) > 0
+    repair = _Repair(a_int[only_units].tocsc(), form.row_lower[only_units], form.row_upper[only_units], lo, hi)
+    return repair, only_units
+
+
+def whole_unit_plan(
+    lp: FixedLP, costs: np.ndarray, sense: str, unit_cost: np.ndarray, deadline: float, enough: float = 0.0,
+    hard_deadline: float | None = None,
+) -> Rounded:
+    """Round the LP optimum held by ``lp`` (already solved) to a whole-unit plan; see the module docstring.
+
+    ``unit_cost`` is the cost of one unit of each column (yuan in solver units,
+    zero where none): the improvement tries the best value per yuan first.
+    Stops improving at ``deadline`` (``time.perf_counter()``) or once the
+    plan is within relative gap ``enough`` of the LP optimum; the first
+    whole-unit plan may take until ``hard_deadline`` (the run's limit).
+    """
+    hard = max(deadline, hard_deadline) if hard_deadline is not None else deadline + 3600.0
+    started = time.perf_counter()
+    index = lp.index
+    x = lp.values()
+    lp_objective = lp.objective()
+    repair, only_units = unit_repair(lp)
+    lo, hi = repair.lo, repair.hi
+    wanted = x[index]
+    z = np.clip(np.floor(wanted + FEASIBILITY), lo, hi)
+    z, left = repair.restore(z, wanted)
+    if left:
+        rows = np.flatnonzero(only_units)[left]
+        lp.free()
+        return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started,
+                       unrestored_rows=[int(r) for r in rows])
+    lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
+    lp.fix(z)
+    if not lp.solve(costs, sense):
+        dived = _dive(lp, costs, sense, wanted, lo, hi, hard)
+        if dived is None:
+            lp.free()
+            return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started)
+        z = dived
+    first = time.perf_counter() - started
+    best = lp.objective()
+    better = 1.0 if sense == "max" else -1.0
+    per_yuan = np.where(unit_cost[index] > 0, unit_cost[index], 1.0)
+    tried: set[tuple[int, int]] = set()
+    while time.perf_counter() < deadline and abs(lp_objective - best) > enough * max(abs(best), 1e-9):
+        d = lp.reduced_costs()[index] * better
+        step = np.sign(d).astype(int)
+        gain = np.abs(d) / per_yuan
+        can = (np.abs(d) > 1e-9) & (z + step >= lo) & (z + step <= hi)
+        candidates = [int(j) for j in np.flatnonzero(can)[np.argsort(-gain[can], kind="stable")]
+                      if (int(j), int(step[j])) not in tried]
+        if not candidates:
+            break
+        batch = len(candidates)
+        accepted = False
+        while batch >= 1 and time.perf_counter() < deadline:
+            moves = candidates[:batch]
+            trial = z.copy()
+            trial[moves] += step[moves]
+            if repair.holds(trial):
+                lp.fix(trial)
+                if lp.solve(costs, sense) and better * (lp.objective() - best) > 1e-9 * max(1.0, abs(best)):
+                    z, best, accepted = trial, lp.objective(), True
+                    break
+            if batch == 1:
+                tried.add((moves[0], int(step[moves[0]])))
+                candidates = candidates[1:]
+                if not candidates:
+                    break
+                continue
+            batch //= 2
+        lp.fix(z)
+        lp.solve(costs, sense)
+        if not accepted and not candidates:
+            break
+    values = lp.values()
+    values[index] = z
+    lp.free()
+    return Rounded(values, objective=best, lp_objective=lp_objective,
+                   seconds=time.perf_counter() - started, seconds_to_first=first)
+
+
+def _dive(
+    lp: FixedLP, costs: np.ndarray, sense: str, wanted: np.ndarray, lo: np.ndarray, hi: np.ndarray, deadline: float,
+) -> np.ndarray | None:
+    """Fix whole units a batch at a time (nearest first), re-solving the LP between batches."""
+    fixed_lo, fixed_hi = lo.copy(), hi.copy()
+    x = wanted.copy()
+    inf = lp._hs.kHighsInf
+    while time.perf_counter() < deadline:
+        fraction = np.abs(x - np.round(x))
+        loose = fixed_lo < fixed_hi
+        if not loose.any():
+            break
+        whole = loose & (fraction <= FEASIBILITY)
+        order = np.flatnonzero(loose & ~whole)[np.argsort(fraction[loose & ~whole], kind="stable")]
+        batch = list(np.flatnonzero(whole)) + list(order[: max(1, len(order) // 4)])
+        other = False
+        while True:
+            trial_lo, trial_hi = fixed_lo.copy(), fixed_hi.copy()
+            nearest = np.round(x[batch])
+            if other:
+                # The nearest whole number failed alone: the one on the other side.
+                nearest = np.where(nearest > x[batch], np.floor(x[batch]), np.ceil(x[batch]))
+            values = np.clip(nearest, lo[batch], hi[batch])
+            trial_lo[batch] = trial_hi[batch] = values
+            lp.highs.changeColsBounds(
+                len(lp.index), lp.index, np.where(trial_lo < -1e14, -inf, trial_lo), np.where(trial_hi > 1e14, inf, trial_hi)
+            )
+            if lp.solve(costs, sense):
+                fixed_lo, fixed_hi = trial_lo, trial_hi
+                x = lp.values()[lp.index]
+                break
+            if len(batch) == 1:
+                if other or time.perf_counter() >= deadline:
+                    return None
+                other = True
+                continue
+            batch = batch[: len(batch) // 2]
+    if (fixed_lo < fixed_hi).any():
+        return None
+    return fixed_lo
+
+
+class _Repair:
+    """Rows of lever units alone: ``lower <= A z <= upper``, restored by whole-unit moves."""
+
+    def __init__(self, a: object, lower: np.ndarray, upper: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+        import scipy.sparse as sp
+
+        self.a = sp.csc_matrix(a)
+        self.rows = self.a.tocsr()
+        self.lower, self.upper = lower, upper
+        self.lo, self.hi = lo, hi
+
+    def breach(self, activity: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        lower = self.lower if rows is None else self.lower[rows]
+        upper = self.upper if rows is None else self.upper[rows]
+        return np.maximum(lower - activity, 0.0) + np.maximum(activity - upper, 0.0)
+
+    def holds(self, z: np.ndarray) -> bool:
+        return bool((self.breach(self.a @ z) <= FEASIBILITY).all())
+
+    def restore(self, z: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, list[int]]:
+        """Whole-unit moves until every row holds; returns the plan and the rows still broken."""
+        z = z.copy()
+        activity = self.a @ z
+        for _ in range(10 * len(z) + 100):
+            breach = self.breach(activity)
+            broken = np.flatnonzero(breach > FEASIBILITY)
+            if not len(broken):
+                return z, []
+            worst = int(broken[np.argmax(breach[broken])])
+            up = activity[worst] < self.lower[worst]
+            start, end = self.rows.indptr[worst], self.rows.indptr[worst + 1]
+            best: tuple[float, float, int, int] | None = None
+            for j, coef in zip(self.rows.indices[start:end], self.rows.data[start:end], strict=True):
+                step = 1 if (coef > 0) == up else -1
+                if not self.lo[j] <= z[j] + step <= self.hi[j]:
+                    continue
+                col = slice(self.a.indptr[j], self.a.indptr[j + 1])
+                rows = self.a.indices[col]
+                after = self.breach(activity[rows] + step * self.a.data[col], rows)
+                change = float(after.sum() - breach[rows].sum())
+                # Prefer the units the LP wanted most (or least, when removing).
+                preference = -step * (wanted[j] - z[j])
+                key = (change, preference, int(j), step)
+                if best is None or key < best:
+                    best = key
+            if best is None or best[0] >= -FEASIBILITY:
+                return z, [int(r) for r in broken]
+            _, _, j, step = best
+            z[j] += step
+            col = slice(self.a.indptr[j], self.a.indptr[j + 1])
+            activity[self.a.indices[col]] += step * self.a.data[col]
+        breach = self.breach(activity)
+        return z, [int(r) for r in np.flatnonzero(breach > FEASIBILITY)]
