@@ -71,6 +71,7 @@ def naive_alternatives(config: Any, within: float) -> int:
 
     count = 0
     model = build_model(config, integer=False)
+    matrix_form(model)  # tags the columns
     items = _items(model, "yuan")
     for index in range(len(items)):
         for sense in ("min", "max"):

@@ -39,8 +39,6 @@ def register(sub: Any) -> None:
         "for the mean world. Exit 0 with a plan, 3 without an optimum, 2 for a bad config or option.",
     )
     parser.add_argument("config", type=Path, help="the YAML config file (with an uncertainty: section)")
-    parser.add_argument("--draws", type=int, default=100, help="worlds to plan for (default: 100)")
-    parser.add_argument("--seed", type=seed, default=0, help="seed of the drawn worlds (default: 0)")
     parser.add_argument("--risk", choices=("expected", "cvar", "worst"), default="expected",
                         help="what to maximise over the worlds (default: expected)")
     parser.add_argument("--alpha", type=float, default=0.1, help="share of worst worlds of --risk cvar (default: 0.1)")
@@ -52,8 +50,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--convergence", type=sizes, default=None, metavar="N,N,...",
                         help="also show the robust objective at these draw counts, e.g. 25,50,100,200")
     add_options(
-        parser, "scenario", "jobs", "out", "json", "no-progress", "debug", out={"metavar": "PLAN.csv"}, help_for={
-            "jobs": "worker processes for the out-of-sample draws (default: this process only)",
+        parser, "draws", "seed", "scenario", "jobs", "out", "json", "no-progress", "debug",
+        draws={"default": 100}, out={"metavar": "PLAN.csv"}, help_for={
+            "draws": "worlds to plan for (default: 100)",
             "out": "write the plan to PLAN.csv (lever, kind, institution, tier, year, units) and the worlds to "
             "PLAN_worlds.csv",
         },
