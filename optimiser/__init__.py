@@ -10,8 +10,8 @@ constraints, or to reach output targets at least cost.
 >>> result.status.value
 'optimal'
 
-The analysis functions :func:`sweep`, :func:`frontier`, :func:`pareto` and
-:func:`monte_carlo` are imported on first use, so ``import optimiser`` stays
+The analysis functions :func:`sweep`, :func:`frontier`, :func:`pareto`,
+:func:`monte_carlo`, :func:`robust` and :func:`alternatives` are imported on first use, so ``import optimiser`` stays
 quick; nothing imported with the package loads matplotlib.
 """
 
@@ -45,6 +45,10 @@ _LAZY = {
     "pareto": "optimiser.analysis",
     "monte_carlo": "optimiser.analysis.montecarlo",
     "MonteCarloResult": "optimiser.analysis.montecarlo",
+    "robust": "optimiser.analysis.robust",
+    "RobustResult": "optimiser.analysis.robust",
+    "alternatives": "optimiser.analysis.alternatives",
+    "Alternatives": "optimiser.analysis.alternatives",
 }
 
 
@@ -61,6 +65,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Alternatives", "RobustResult", "alternatives", "robust",
     "Comparison", "Config", "ConfigError", "Diagnosis", "Evaluation", "Frontier", "MonteCarloResult",
     "OptimiserError", "PlanError", "Problem", "Result", "SensitivityReport", "SolverError", "Status",
     "__version__", "compare", "evaluate", "frontier", "load_config", "monte_carlo", "pareto",

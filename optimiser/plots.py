@@ -334,3 +334,43 @@ def plot_pareto(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
 __all__ = [
     "plot_allocation", "plot_bottlenecks", "plot_fan", "plot_frontier", "plot_funding", "plot_pareto", "plot_tornado",
 ]
+
+
+def plot_alternatives(room: Any, ax: Axes | None = None) -> Axes:
+    """The range of each lever at each institution among near-optimal plans (:func:`optimiser.alternatives`).
+
+    A bar from the least to the most each can be given, a dot at the optimal
+    plan; forced ranges dark, choices light, unused ones left out.
+    """
+    table = room.ranges[(room.ranges["institution"] != "all") & (room.ranges["verdict"] != "unused")]
+    table = table.iloc[::-1]
+    ax = _axes(ax, (7.5, max(2.5, 0.38 * len(table) + 1.2)))
+    yuan = room.summary.get("measure", "yuan") == "yuan"
+    factor, unit = _money_scale(float(table["high"].max()) if len(table) else 1.0) if yuan else (1.0, "units")
+    colours = _colours(list(dict.fromkeys(room.ranges["lever"])))
+    labels = [f"{row.lever} @ {row.institution}" for row in table.itertuples()]
+    for y, row in enumerate(table.itertuples()):
+        colour = colours[row.lever]
+        alpha = 0.9 if row.verdict == "forced" else 0.35
+        ax.barh(y, (row.high - row.low) / factor, left=row.low / factor, color=colour, alpha=alpha, height=0.6)
+        ax.plot(row.optimal / factor, y, "o", color="black", markersize=4)
+    ax.set_yticks(range(len(table)))
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_xlabel(f"given over the horizon ({unit} yuan)" if yuan else "units started over the horizon")
+    within = room.summary.get("within", 0.0) * 100
+    ax.set_title(f"Room within {within:g}% of the optimum: dark = forced, light = a choice, dot = optimal plan")
+    return ax
+
+
+def plot_convergence(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """The robust objective as the draws grow (:func:`optimiser.analysis.robust.robust_convergence`)."""
+    ax = _axes(ax)
+    ax.plot(table["draws"], table["objective"], "o-", color=PALETTE[0], label="robust objective")
+    if "worst_output" in table:
+        ax.plot(table["draws"], table["worst_output"], "s--", color=PALETTE[3], label="worst world in the sample")
+    ax.set_xscale("log")
+    ax.set_xlabel("drawn worlds (N)")
+    ax.set_ylabel("weighted graduates")
+    ax.set_title("Robust plan: when is N enough?")
+    ax.legend(loc="best", fontsize=8)
+    return ax

@@ -28,8 +28,10 @@ def test_processes_return_results_in_item_order() -> None:
     assert run_points(operator.neg, items, jobs=2) == [-i for i in items]
 
 
-def test_workers_get_batches_so_a_process_handles_many_items() -> None:
-    pids = run_points(_pid_of, list(range(16)), jobs=2)
+def test_workers_get_batches_so_a_process_handles_many_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tiny work stays in this process (test_small_work_stays_in_process); here the pool is forced.
+    monkeypatch.setattr(executor_module, "_pool_start", lambda: -1e9)
+    pids = run_points(_pid_of, list(range(16)), jobs=2)[executor_module.PROBE_ITEMS:]
     assert len(set(pids)) <= 2 and os.getpid() not in pids
     # Consecutive items run in the same process (one batch), not scattered one by one.
     assert sum(a != b for a, b in itertools.pairwise(pids)) < len(pids) - 1

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .args import seed
 from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -29,11 +28,10 @@ def register(sub: Any) -> None:
         "draw has numbers, 2 for a bad config, plan or option.",
     )
     parser.add_argument("config", type=Path, help="the YAML config file (with an uncertainty: section)")
-    parser.add_argument("--draws", type=int, default=1000, help="number of worlds to draw (default: 1000)")
-    parser.add_argument("--seed", type=seed, default=0, help="seed of the random numbers (default: 0)")
     add_options(
-        parser, "plan", "scenario", "jobs", "scheduler", "solver", "out", "json", "no-progress", "debug",
-        plan={"metavar": "PLAN.csv"}, out={"metavar": "FILE.csv"}, help_for={
+        parser, "draws", "seed", "plan", "scenario", "jobs", "scheduler", "solver", "out", "json", "no-progress", "debug",
+        draws={"default": 1000}, plan={"metavar": "PLAN.csv"}, out={"metavar": "FILE.csv"}, help_for={
+            "draws": "number of worlds to draw (default: 1000)",
             "plan": "test this plan (CSV/XLSX: lever, institution, tier, year, units) instead of re-optimising",
             "scheduler": "run the draws on a Dask scheduler (tcp://host:8786); needs: pip install optimiser[dask]",
             "solver": "highs (default, fast) or cbc (every world through `solve`)",

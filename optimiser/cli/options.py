@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..solve.backends import SOLVERS
-from .args import output_path, positive_seconds
+from .args import output_path, positive_seconds, seed
 
 # The flags and argparse keywords of each shared option. ``help`` is None
 # where every command must say what the option means for it (``help_for``).
@@ -29,6 +29,8 @@ SHARED: dict[str, dict[str, Any]] = {
     "solver": {"choices": SOLVERS, "default": "highs", "help": "LP solver (default: highs)"},
     "integer": {"action": "store_true", "help": "whole units for every lever (a MILP)"},
     "time-limit": {"type": positive_seconds, "help": "stop the solver after this many seconds"},
+    "draws": {"type": int, "default": None, "metavar": "N", "help": None},
+    "seed": {"type": seed, "default": 0, "help": "seed of the random numbers (default: 0)"},
     "jobs": {"type": int, "default": None, "help": "worker processes (default: this process only)"},
     "scheduler": {"metavar": "ADDRESS", "help": None},
     "out": {"type": output_path, "help": None},

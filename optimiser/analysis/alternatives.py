@@ -1,0 +1,319 @@
+"""The room around the optimum: what each lever must get, what is a choice, and plans that differ.
+
+:func:`alternatives` finds the optimal plan (the cheapest with the most
+output, as :func:`optimiser.solve` returns it), then looks at every plan
+**within** a share of its output at no more cost (in ``min_cost`` mode: every
+plan meeting the targets within that share of the least cost):
+
+- for each lever, and for each lever at each institution, the least and the
+  most it can be given, in yuan over the horizon (or in units started): a
+  narrow range is **forced**, a wide one a **choice**;
+- ``plans`` alternative plans that differ as much as a linear programme can
+  make them (modelling to generate alternatives, as SPORES does): each new
+  plan minimises its weighted use of the levers and institutions the plans
+  found so far relied on, each weighted by how much of its range they used.
+
+Every bound is one solve of the same HiGHS instance in which only the
+objective changes, so each starts from the basis the one before ended with.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config.types import Config
+from ..errors import SolverError
+from ..model import build_model
+from ..model.formulation import MONEY_SCALE, Terms, add_terms
+from ..solve.engine import TIE_BREAK_TOLERANCE
+from ..solve.matrix import matrix_form
+
+MEASURES = ("yuan", "units")
+
+FORCED_SHARE = 0.1
+"""A range narrower than this share of its top is ``forced``."""
+
+UNUSED = 1.0
+"""Yuan (or 1e-6 units) below which a lever counts as unused."""
+
+
+@dataclass
+class Alternatives:
+    """Ranges of each lever (and lever at each institution) among near-optimal plans, and differing plans.
+
+    Attributes
+    ----------
+    ranges
+        One row per lever (``institution`` is ``"all"``) and per lever at an
+        institution: ``low``, ``high`` (yuan over the horizon, or units),
+        ``optimal`` (in the optimal plan), ``width`` and ``verdict``:
+        ``unused`` (never given anything), ``forced`` (range narrower than
+        ``forced_share`` of its top) or ``choice``.
+    plans
+        One row per lever at an institution, one column per plan: ``optimal``
+        and ``alternative 1`` ... (yuan, or units).
+    plan_summary
+        Per plan: ``output`` (weighted graduates), ``total_cost`` (yuan) and
+        ``distance`` (half the sum of absolute differences from the optimal
+        plan, in the measure, as a share of the optimal plan's total).
+    summary
+        Settings, the optimum, the slack and timings.
+    """
+
+    ranges: pd.DataFrame
+    plans: pd.DataFrame
+    plan_summary: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def forced(self) -> pd.DataFrame:
+        """The rows whose range is narrow (what every near-optimal plan must do)."""
+        return self.ranges[self.ranges["verdict"] == "forced"]
+
+    def choices(self) -> pd.DataFrame:
+        """The rows whose range is wide (where the planner may choose)."""
+        return self.ranges[self.ranges["verdict"] == "choice"]
+
+    def to_dict(self) -> dict[str, Any]:
+        def clean(value: Any) -> Any:
+            if isinstance(value, (float, np.floating)):
+                return None if not math.isfinite(float(value)) else float(value)
+            return value
+
+        return {
+            **self.summary,
+            "ranges": [{k: clean(v) for k, v in row.items()} for row in self.ranges.to_dict("records")],
+            "plans": [{k: clean(v) for k, v in row.items()} for row in self.plans.reset_index().to_dict("records")],
+            "plan_summary": [{k: clean(v) for k, v in row.items()}
+                             for row in self.plan_summary.reset_index().to_dict("records")],
+        }
+
+    def __str__(self) -> str:
+        s = self.summary
+        unit = s.get("measure", "yuan")
+        fmt = (lambda v: f"{v:,.0f}") if unit == "yuan" else (lambda v: f"{v:,.2f}")
+        head = (f"{s.get('name', '')}: plans within {s.get('within', 0) * 100:g}% of the optimum "
+                f"({s.get('objective', math.nan):,.1f}) at no more cost; ranges in {unit}")
+        table = self.ranges.to_string(index=False, float_format=fmt)
+        plans = self.plan_summary.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}")
+        return f"{head}\n\n{table}\n\n{len(self.plan_summary) - 1} alternative plans:\n{plans}"
+
+
+def alternatives(
+    config: Config,
+    within: float = 0.01,
+    plans: int = 4,
+    measure: str = "yuan",
+    forced_share: float = FORCED_SHARE,
+) -> Alternatives:
+    """Ranges of every lever among plans within ``within`` of the optimum, and ``plans`` differing plans.
+
+    Parameters
+    ----------
+    config
+        The config (its ``uncertainty:`` section, if any, is ignored: the values as written).
+    within
+        The share of the optimal output that may be given up (``0.01``: 1%);
+        in ``min_cost`` mode, the share of extra cost allowed.
+    plans
+        How many alternative plans to generate (0: none).
+    measure
+        ``"yuan"`` (money over the horizon) or ``"units"`` (units started).
+    forced_share
+        A range narrower than this share of its top is ``forced``.
+
+    Raises
+    ------
+    SolverError
+        If the config has no optimal plan.
+    ValueError
+        For ``within`` outside [0, 1), a negative ``plans`` or an unknown ``measure``.
+
+    Examples
+    --------
+    >>> from optimiser import load_config
+    >>> room = alternatives(load_config("configs/zhejiang.yaml"), within=0.01, plans=1)
+    >>> sorted(set(room.ranges["verdict"])) <= ["choice", "forced", "unused"]
+    True
+    """
+    started = time.perf_counter()
+    if not (isinstance(within, (int, float)) and 0.0 <= float(within) < 1.0):
+        raise ValueError(f"within is a share of the optimum in [0, 1), e.g. 0.01 for 1%; got {within!r}")
+    if not isinstance(plans, int) or isinstance(plans, bool) or plans < 0:
+        raise ValueError(f"plans must be a whole number from 0 up, got {plans!r}")
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; choose one of: {', '.join(MEASURES)}")
+    from ..config.uncertainty import without_uncertainty
+    from ..solve.backends import HighsBackend
+
+    config = without_uncertainty(config)
+    model = build_model(config, integer=False)
+    form = matrix_form(model)
+    backend = HighsBackend(None, form=form)
+    highs = backend.highs
+    n = len(form.columns)
+    output = form.costs(model.output)
+    cost = form.costs(model.cost)
+    items = _items(model, measure)
+    inf = float("inf")
+    min_cost = config.objective.mode == "min_cost"
+    if min_cost:
+        status = backend.solve_costs(cost, "min")
+        _check(status.value)
+        best_cost = backend.objective_value()
+        objective = best_cost / MONEY_SCALE
+        best = backend.values()[:n]
+        backend.cap_row(cost, best_cost * (1.0 + within) + MONEY_SCALE)
+    else:
+        status = backend.solve_costs(output, "max")
+        _check(status.value)
+        optimum = backend.objective_value()
+        objective = optimum
+        floor_row = backend.n_rows
+        backend.cap_row(-output, -(optimum - TIE_BREAK_TOLERANCE * abs(optimum)))
+        status = backend.solve_costs(cost, "min")
+        _check(status.value)
+        best_cost = backend.objective_value()
+        best = backend.values()[:n]
+        highs.changeRowBounds(floor_row, -inf, -(optimum - float(within) * abs(optimum)))
+        backend.cap_row(cost, best_cost * (1.0 + TIE_BREAK_TOLERANCE) + MONEY_SCALE)
+    first = time.perf_counter()
+    scale = MONEY_SCALE if measure == "yuan" else 1.0
+    records = []
+    solves = 0
+    seen: dict[int, list[float]] = {}
+    for lever, inst, kind, coefs in items:
+        bounds = seen.get(id(coefs), [])
+        for sense in ("min", "max") if not bounds else ():
+            status = backend.solve_costs(coefs * scale, sense)
+            solves += 1
+            _check(status.value)
+            bounds.append(float(coefs @ backend.values()[:n]))
+        seen[id(coefs)] = bounds
+        low, high = min(bounds), max(bounds)
+        at_best = float(coefs @ best)
+        records.append((lever, inst, kind, max(low, 0.0), max(high, 0.0), max(at_best, 0.0)))
+    ranges = pd.DataFrame(records, columns=["lever", "institution", "kind", "low", "high", "optimal"])
+    ranges["width"] = ranges["high"] - ranges["low"]
+    unused = UNUSED if measure == "yuan" else 1e-6
+    ranges["verdict"] = np.where(
+        ranges["high"] <= unused, "unused",
+        np.where(ranges["width"] <= forced_share * ranges["high"] + unused, "forced", "choice"),
+    )
+    ranged = time.perf_counter()
+    table, summary_rows = _generate(backend, n, items, ranges, best, output, cost, plans, scale)
+    solves += len(summary_rows) - 1
+    summary = {
+        "name": config.name, "scenario": config.scenario_name or "base", "mode": config.objective.mode,
+        "objective": objective, "within": float(within), "measure": measure, "plans": plans,
+        "forced_share": forced_share, "solves": solves, "first_seconds": first - started,
+        "range_seconds": ranged - first, "plan_seconds": time.perf_counter() - ranged,
+        "seconds": time.perf_counter() - started,
+    }
+    return Alternatives(ranges.drop(columns="kind"), table, pd.DataFrame(summary_rows).set_index("plan"), summary)
+
+
+def _check(status: str) -> None:
+    if status != "optimal":
+        raise SolverError(f"no optimal plan to look around ({status}); `optimiser solve` explains why")
+
+
+def _items(model: Any, measure: str) -> list[tuple[str, str, str, np.ndarray]]:
+    """Each lever in all (institution ``all``), then at each institution: its coefficients per column."""
+    form = model.form
+    cfg = model.config
+    per_inst: dict[tuple[str, str], Terms] = {}
+    for lever in cfg.levers.values():
+        for inst in cfg.institutions:
+            if not lever.applies_to(inst.name):
+                continue
+            terms: Terms = {}
+            if measure == "yuan":
+                for t in form.years:
+                    add_terms(terms, form.lever_cost(lever, inst.name, t))
+            else:
+                for t in form.years:
+                    add_terms(terms, form.units(lever, inst.name, t))
+            if terms:
+                per_inst[lever.name, inst.name] = terms
+    n = len(model.form.vars.u) + len(model.form.vars.us) + len(model.form.vars.a) + len(model.form.vars.f)
+    n += len(model.form.vars.p) + len(model.book.slacks)
+    items: list[tuple[str, str, str, np.ndarray]] = []
+    for lever in cfg.levers.values():
+        parts = [(inst, terms) for (name, inst), terms in per_inst.items() if name == lever.name]
+        if not parts:
+            continue
+        total = np.zeros(n)
+        for _, terms in parts:
+            total += _dense(terms, n)
+        items.append((lever.name, "all", lever.kind, total))
+        if len(parts) > 1:
+            items.extend((lever.name, inst, lever.kind, _dense(terms, n)) for inst, terms in parts)
+        else:
+            items.append((lever.name, parts[0][0], lever.kind, total))
+    return items
+
+
+def _use(detail: list[tuple[int, tuple[str, str, str, np.ndarray]]], x: np.ndarray) -> np.ndarray:
+    return np.array([max(float(item[3] @ x), 0.0) for _, item in detail])
+
+
+def _dense(terms: Terms, n: int) -> np.ndarray:
+    vector = np.zeros(n)
+    for var, coef in terms.items():
+        vector[var.col] += coef
+    return vector
+
+
+def _generate(
+    backend: Any, n: int, items: list[tuple[str, str, str, np.ndarray]], ranges: pd.DataFrame, best: np.ndarray,
+    output: np.ndarray, cost: np.ndarray, count: int, scale: float,
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """SPORES-style plans: each minimises its use of what the plans before relied on, weighted by share of range."""
+    detail = [(k, item) for k, item in enumerate(items) if item[1] != "all"]
+    highs_of = ranges["high"].to_numpy()
+    found = [best]
+    weights = np.zeros(len(detail))
+    for _ in range(count):
+        last = found[-1]
+        for position, (k, item) in enumerate(detail):
+            top = highs_of[k]
+            if top > 0:
+                weights[position] += max(float(item[3] @ last), 0.0) / top
+        if not weights.any():
+            break
+        plan = None
+        for _ in range(4):  # a plan found before: lean harder on what it uses, and try again
+            objective = np.zeros(n)
+            for weight, (_, item) in zip(weights, detail):
+                objective += weight * item[3] * scale
+            if backend.solve_costs(objective, "min").value != "optimal":
+                break
+            x = backend.values()[:n]
+            use = np.array([max(float(item[3] @ x), 0.0) for _, item in detail])
+            if not any(np.allclose(use, _use(detail, y), rtol=1e-4, atol=1.0) for y in found):
+                plan = x
+                break
+            weights = weights + (use > 1e-6 * np.maximum(highs_of[[k for k, _ in detail]], 1.0)) * weights.max()
+        if plan is None:
+            break
+        found.append(plan)
+    names = ["optimal"] + [f"alternative {k}" for k in range(1, len(found))]
+    index = pd.MultiIndex.from_tuples([(item[0], item[1]) for _, item in detail], names=["lever", "institution"])
+    table = pd.DataFrame({name: [max(float(item[3] @ x), 0.0) for _, item in detail] for name, x in zip(names, found)},
+                         index=index)
+    base_total = float(table["optimal"].sum()) or 1.0
+    summary = [
+        {"plan": name, "output": float(output @ x), "total_cost": float(cost @ x) / MONEY_SCALE,
+         "distance": 0.5 * float((table[name] - table["optimal"]).abs().sum()) / base_total}
+        for name, x in zip(names, found)
+    ]
+    return table, summary
+
+
+__all__ = ["Alternatives", "MEASURES", "alternatives"]

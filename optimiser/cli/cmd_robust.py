@@ -1,0 +1,99 @@
+"""``optimiser robust``: one lever plan for many drawn worlds, tested on fresh draws.
+
+Exit codes: 0 with an optimal robust plan, 3 when the programme over the
+worlds has no optimum, 2 for an invalid config or option, 4 for a solver
+failure or a file that cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .args import seed
+from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .options import add_options
+
+
+def sizes(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{text!r}: give draw counts separated by commas, e.g. 25,50,100,200") from err
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give positive draw counts, e.g. 25,50,100,200")
+    return values
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "robust", help="one plan for many drawn worlds (the uncertainty: section), tested on fresh draws",
+        description="Draw --draws worlds from CONFIG's uncertainty: section and find one lever plan for all of "
+        "them: teaching, training and payments adapt in each world; funding and policy limits hold in every world "
+        "(--budget every) or on average (--budget expected). The objective is the mean output (--risk expected), "
+        "the mean of the worst --alpha share of worlds (--risk cvar) or the worst world (--risk worst); in "
+        "min_cost mode the same of the cost. The plan is then tested on --test-draws fresh draws beside the plan "
+        "for the mean world. Exit 0 with a plan, 3 without an optimum, 2 for a bad config or option.",
+    )
+    parser.add_argument("config", type=Path, help="the YAML config file (with an uncertainty: section)")
+    parser.add_argument("--risk", choices=("expected", "cvar", "worst"), default="expected",
+                        help="what to maximise over the worlds (default: expected)")
+    parser.add_argument("--alpha", type=float, default=0.1, help="share of worst worlds of --risk cvar (default: 0.1)")
+    parser.add_argument("--budget", choices=("every", "expected"), default="every",
+                        help="funding and policy limits in every world (default) or on average")
+    parser.add_argument("--test-draws", type=int, default=200,
+                        help="fresh draws to test the plan on, beside the mean-world plan (default: 200; 0: none)")
+    parser.add_argument("--test-seed", type=seed, default=None, help="seed of the fresh draws (default: --seed + 1)")
+    parser.add_argument("--convergence", type=sizes, default=None, metavar="N,N,...",
+                        help="also show the robust objective at these draw counts, e.g. 25,50,100,200")
+    add_options(
+        parser, "draws", "seed", "scenario", "jobs", "out", "json", "no-progress", "debug",
+        draws={"default": 100}, out={"metavar": "PLAN.csv"}, help_for={
+            "draws": "worlds to plan for (default: 100)",
+            "out": "write the plan to PLAN.csv (lever, kind, institution, tier, year, units) and the worlds to "
+            "PLAN_worlds.csv",
+        },
+    )
+    parser.set_defaults(run=run_robust)
+
+
+def run_robust(args: argparse.Namespace) -> int:
+    from .. import load_config
+    from ..analysis.output import write_csv
+    from ..analysis.robust import robust, robust_convergence
+
+    for name, value, least in (("--draws", args.draws, 1), ("--jobs", args.jobs, 1), ("--test-draws", args.test_draws, 0)):
+        if value is not None and value < least:
+            print(f"optimiser robust: error: {name} must be at least {least}, got {value}", file=sys.stderr)
+            return EXIT_INVALID
+    if not 0.0 < args.alpha <= 1.0:
+        print(f"optimiser robust: error: --alpha is a share in (0, 1], got {args.alpha:g}", file=sys.stderr)
+        return EXIT_INVALID
+    config = load_config(args.config, scenario=args.scenario)
+    result = robust(config, draws=args.draws, seed=args.seed, risk=args.risk, alpha=args.alpha, budget=args.budget,
+                    test_draws=args.test_draws, test_seed=args.test_seed, jobs=args.jobs,
+                    progress=not (args.no_progress or args.json))
+    convergence = None
+    if args.convergence:
+        convergence = robust_convergence(config, sizes=args.convergence, seed=args.seed, risk=args.risk,
+                                         alpha=args.alpha, budget=args.budget)
+    written = []
+    if args.out and result.ok:
+        written = [write_csv(args.out, result.plan),
+                   write_csv(args.out.with_name(f"{args.out.stem}_worlds.csv"), result.worlds)]
+    if args.json:
+        data = result.to_dict()
+        if convergence is not None:
+            data["convergence"] = json.loads(convergence.to_json(orient="records"))
+        print(json.dumps(data, ensure_ascii=False, default=str))
+    else:
+        print(str(result))
+        if convergence is not None:
+            print("\nconvergence (the first N of one sample):")
+            print(convergence.to_string(index=False, float_format=lambda v: f"{v:,.4f}" if abs(v) < 1 else f"{v:,.1f}"))
+        if written:
+            print("\nwrote " + " and ".join(str(path) for path in written))
+    return EXIT_OK if result.ok else EXIT_NO_OPTIMUM
