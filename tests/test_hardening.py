@@ -309,7 +309,7 @@ def test_a_folder_is_refused_as_an_output_file(tmp_path: Path, capsys: pytest.Ca
     folder = tmp_path / "taken"
     folder.mkdir()
     assert main(write_commands(rich(tmp_path), folder)[0]) == 4
-    assert f"could not write output: {folder} is a folder, not a regular file; it is never replaced" in capsys.readouterr().err
+    assert f"could not write output: --out {folder}: this path is a folder, but --out takes a file name" in capsys.readouterr().err
     assert folder.is_dir() and not list(folder.iterdir())
 
 

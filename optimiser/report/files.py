@@ -126,6 +126,19 @@ def clean_stale_staging(directory: Path) -> list[Path]:
     return removed
 
 
+def _refusal(message: str, path: Path, code: int | None = None) -> OutputError:
+    """An :class:`OutputError` that says which path it refuses (``path``) and, where one fits, its ``errno``.
+
+    The command line uses both to name the option the path was given to;
+    ``str()`` of the error stays ``message``.
+    """
+    err = OutputError(message)
+    err.path = path  # type: ignore[attr-defined]
+    if code is not None:
+        err.errno = code
+    return err
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
@@ -157,7 +170,8 @@ def output_target(path: Path) -> tuple[Path, bool]:
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return target, True
     shown = f"{path} (which points to {target})" if target != Path(os.path.abspath(path)) else str(path)
-    raise OutputError(f"{shown} is {_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write")
+    raise _refusal(f"{shown} is {_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write",
+                   path, errno.EISDIR if stat.S_ISDIR(mode) else None)
 
 
 def _write_through(staged: Path, device: Path) -> None:
@@ -166,7 +180,7 @@ def _write_through(staged: Path, device: Path) -> None:
     try:
         mode = os.fstat(handle).st_mode
         if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-            raise OutputError(f"{device} changed while it was being written; write again")
+            raise _refusal(f"{device} changed while it was being written; write again", device)
         with open(staged, "rb") as source, os.fdopen(handle, "wb", closefd=False) as sink:
             shutil.copyfileobj(source, sink)
     finally:
@@ -205,7 +219,8 @@ def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
     if directory.exists() and not directory.is_dir():
         mode = directory.stat().st_mode
         kind = "a file" if stat.S_ISREG(mode) else "a device" if stat.S_ISCHR(mode) else _kind(mode)
-        raise OutputError(f"{directory} is {kind}, not a folder; give the path of a folder for the output files")
+        raise _refusal(f"{directory} is {kind}, not a folder; give the path of a folder for the output files",
+                       directory, errno.EEXIST)
     directory.mkdir(parents=True, exist_ok=True)
     targets = {name: output_target(directory / name) for name in files}
     clean_stale_staging(directory)
