@@ -25,7 +25,7 @@ from .config.types import Config
 from .config.yamlsource import InputRefused, read_input
 from .errors import PlanError
 from .model import PlanKey
-from .report.files import FORMULA_START
+from .report.files import unguard
 
 REQUIRED = ("lever", "institution", "year", "units")
 COLUMNS = ("lever", "institution", "tier", "year", "units")
@@ -198,9 +198,7 @@ def _text(value: Any) -> str:
         return str(int(value))
     text = str(value).strip()
     # Files written with formula-safe names (solve --out) prefix them with "'".
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        text = text[1:]
-    return text
+    return unguard(text)
 
 
 def _describe(key: PlanKey) -> str:

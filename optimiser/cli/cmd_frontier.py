@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import json_text
 from .main import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -45,11 +45,11 @@ def run_frontier(args: argparse.Namespace) -> int:
         write_csv(args.out, front.breakpoints)
         write_csv(segments_path(args.out), front.segments)
     if args.json:
-        print(json.dumps({
+        print(json_text({
             "over": front.over, "unit": front.unit, "status": front.status.value, "saturated": front.saturated,
             "saturation": None if front.saturation != front.saturation else front.saturation,
             "breakpoints": records(front.breakpoints), "segments": records(front.segments), "notes": front.notes,
-        }, ensure_ascii=False))
+        }))
     else:
         print(str(front))
         if args.out:

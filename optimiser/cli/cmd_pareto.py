@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import json_text
 from .main import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -36,7 +36,7 @@ def run_pareto(args: argparse.Namespace) -> int:
     if args.out:
         write_csv(args.out, table)
     if args.json:
-        print(json.dumps({"x": args.x, "y": args.y, "rows": records(table)}, ensure_ascii=False))
+        print(json_text({"x": args.x, "y": args.y, "rows": records(table)}))
     else:
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
         if args.out:

@@ -7,11 +7,11 @@ with a ``register(sub)`` function; :func:`register` finds and adds them.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import inert, json_text
 from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -52,7 +52,7 @@ def run_solve(args: argparse.Namespace) -> int:
     if args.out:
         write_all(args.out, result_files(result))
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+        print(json_text(result.to_dict(), default=str))
     else:
         print(str(result))
         if args.out:
@@ -71,7 +71,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, scenario=args.scenario)
     for warning in config.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {inert(warning)}", file=sys.stderr)
     print("ok")
     print(describe(config))
     return EXIT_OK
@@ -80,9 +80,9 @@ def run_validate(args: argparse.Namespace) -> int:
 def describe(config: Any) -> str:
     h = config.horizon
     years = f"{h.start}-{h.start + h.years - 1}" if h.years > 1 else str(h.start)
-    scenario = f", scenario {config.scenario_name}" if config.scenario_name else ""
+    scenario = f", scenario {inert(config.scenario_name)}" if config.scenario_name else ""
     return (
-        f"{config.name}: {config.objective.mode}, {years}, {len(config.institutions)} institutions, "
+        f"{inert(config.name)}: {config.objective.mode}, {years}, {len(config.institutions)} institutions, "
         f"{len(config.tiers)} tiers, {len(config.groups)} teacher groups, {len(config.levers)} levers, "
         f"{len(config.funding)} funding sources, {len(config.scenarios)} scenarios{scenario}"
     )

@@ -10,8 +10,10 @@ special file is refused, never replaced.
 
 from __future__ import annotations
 
+import csv
 import errno
 import hashlib
+import io
 import json
 import os
 import re
@@ -36,12 +38,36 @@ Writer = Callable[[Path], None]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+# What may come before a formula's first character and still leave it a
+# formula in some spreadsheet program: spaces, control characters, quotes.
+_LEADING = re.compile("^[\\s'\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*")
+
+
+def formula_like(text: str) -> bool:
+    """``text`` could be read as a formula: it starts with ``= + - @`` after any spaces, control characters or quotes.
+
+    >>> formula_like("=2+2"), formula_like("\\r=2+2"), formula_like(" @SUM(A1)"), formula_like("College")
+    (True, True, True, False)
+    """
+    rest = text[_LEADING.match(text).end():]  # type: ignore[union-attr]
+    return rest.startswith(("=", "+", "-", "@")) or (text != rest and text.startswith(FORMULA_START))
+
 
 def neutralise(value: Any) -> Any:
-    """Keep a name from being read as a formula by spreadsheet software."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Keep a name from being read as a formula by spreadsheet software: prefix ``'`` where it could be one.
+
+    :func:`unguard` takes the prefix off again, so a file the tool writes reads back as the names it holds.
+    """
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
+
+
+def unguard(text: str) -> str:
+    """A cell as written by :func:`neutralise`, back to the value it held."""
+    if text.startswith("'") and formula_like(text[1:]):
+        return text[1:]
+    return text
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -51,6 +77,34 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise)
     return out
+
+
+def _csv_cell(text: str) -> str:
+    if any(mark in text for mark in (",", '"', "\r", "\n")):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame.to_csv(index=False)``, but a cell holding a carriage return is quoted too.
+
+    pandas writes with the csv module, which quotes a cell holding the
+    separator, a quote or a character of its line ending (``\\n``) but not a
+    bare ``\\r``; a name with one would end the row early for every reader.
+    Values are formatted by pandas (all cells quoted), read back and written
+    again with every cell holding ``,``, ``"``, CR or LF quoted.
+    """
+    formatted = frame.to_csv(index=False, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    lines = []
+    for row in csv.reader(io.StringIO(formatted, newline="")):
+        lines.append('""' if row == [""] else ",".join(_csv_cell(cell) for cell in row))
+    return "".join(line + "\n" for line in lines)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to ``path`` as UTF-8 CSV by :func:`csv_text`."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(csv_text(frame))
 
 
 STAGING_PREFIX = ".staging-"
@@ -279,7 +333,7 @@ def write_atomic(path: Path, writer: Writer) -> Path:
 
 
 def csv_writer(frame: pd.DataFrame) -> Writer:
-    return lambda path: safe_frame(frame).to_csv(path, index=False)
+    return lambda path: write_csv(safe_frame(frame), path)
 
 
 def json_writer(data: Any) -> Writer:
