@@ -13,7 +13,7 @@ from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
 from ..solve.status import Status
 from .fast import LeanModel
-from .points import as_config
+from .points import MAX_POINTS, as_config
 
 PARETO_COLUMNS = ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status", "total_cost", "objective"]
 #: Share of an optimum a later stage may give up (as the tie-break of :func:`optimiser.solve`).
@@ -160,8 +160,9 @@ def _check(config: Config, x: str, y: str, points: int) -> None:
             problems.append(Problem(f"pareto {name}", f"no tier {tier!r}; {choices(tier, config.tiers, 'tier')}", file))
     if x == y and x in config.tiers:
         problems.append(Problem("pareto y", f"x and y are both {x!r}; choose two different tiers", file))
-    if not isinstance(points, int) or isinstance(points, bool) or points < 2:
-        problems.append(Problem("pareto points", f"expected a whole number of at least 2, got {points!r}", file))
+    if not isinstance(points, int) or isinstance(points, bool) or not 2 <= points <= MAX_POINTS:
+        problems.append(Problem("pareto points", f"expected a whole number from 2 to {MAX_POINTS:,} (the most a sweep "
+                                f"holds), got {points!r}", file))
     if problems:
         raise ConfigError(problems)
 

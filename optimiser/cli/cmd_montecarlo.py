@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .args import seed
+from .args import draw_count, seed
 from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
         "draw has numbers, 2 for a bad config, plan or option.",
     )
     parser.add_argument("config", type=Path, help="the YAML config file (with an uncertainty: section)")
-    parser.add_argument("--draws", type=int, default=1000, help="number of worlds to draw (default: 1000)")
+    parser.add_argument("--draws", type=draw_count, default=1000, help="number of worlds to draw (default: 1000)")
     parser.add_argument("--seed", type=seed, default=0, help="seed of the random numbers (default: 0)")
     add_options(
         parser, "plan", "scenario", "jobs", "scheduler", "solver", "out", "json", "no-progress", "debug",
