@@ -162,6 +162,9 @@ def plan_from_frame(
             break
         row = first_row + offset
         cells = {name: _text(record[positions[name]]) if name in positions else "" for name in COLUMNS}
+        for name in ("lever", "institution", "tier"):
+            if name in positions:
+                cells[name] = _name(record[positions[name]], cells[name], checker.names[name])
         if not any(cells.values()):
             continue
         checked = checker.row(row, cells)
@@ -201,6 +204,16 @@ def _text(value: Any) -> str:
     return unguard(text)
 
 
+def _name(value: Any, text: str, known: Iterable[str]) -> str:
+    """A name cell: exactly as written when that is a known name (names may begin or end with spaces
+    or control characters), else as :func:`_text` reads it (spaces trimmed)."""
+    if isinstance(value, str):
+        exact = unguard(value)
+        if exact != text and exact in known:
+            return exact
+    return text
+
+
 def _describe(key: PlanKey) -> str:
     lever, inst, tier, year = key
     return ", ".join(str(p) for p in (lever, inst, tier, year) if p != "")
@@ -225,6 +238,9 @@ class _RowChecker:
         self.source = source
         self.problems: list[str] = []
         self.institutions = {inst.name: inst for inst in config.institutions}
+        self.names: dict[str, Iterable[str]] = {
+            "lever": config.levers, "institution": self.institutions, "tier": config.tiers,
+        }
 
     def problem(self, row: int, column: str | None, what: str, fix: str) -> None:
         where = f"row {row}, column {column}" if column else f"row {row}"
