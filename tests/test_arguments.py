@@ -57,9 +57,9 @@ def test_a_good_scheduler_address_is_accepted(address: str) -> None:
 
 def test_the_api_checks_points_draws_and_bounds() -> None:
     config = load_config(CONFIGS / "zhejiang_uncertain.yaml")
-    with pytest.raises(ConfigError, match="pareto points: expected a whole number from 2 to 100,000"):
+    with pytest.raises(ConfigError, match="pareto points: expected at most 100,000 points"):
         pareto(config, points=10**9)
-    with pytest.raises(ConfigError, match="montecarlo draws: expected a whole number from 1 to 1,000,000"):
+    with pytest.raises(ValueError, match="draws must be at most 1,000,000, got 1,000,000,000,000"):
         monte_carlo(config, draws=10**12)
     with pytest.raises(ConfigError, match="frontier upto: expected a finite budget"):
         frontier(config, upto=float("nan"))

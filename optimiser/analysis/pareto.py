@@ -160,9 +160,11 @@ def _check(config: Config, x: str, y: str, points: int) -> None:
             problems.append(Problem(f"pareto {name}", f"no tier {tier!r}; {choices(tier, config.tiers, 'tier')}", file))
     if x == y and x in config.tiers:
         problems.append(Problem("pareto y", f"x and y are both {x!r}; choose two different tiers", file))
-    if not isinstance(points, int) or isinstance(points, bool) or not 2 <= points <= MAX_POINTS:
-        problems.append(Problem("pareto points", f"expected a whole number from 2 to {MAX_POINTS:,} (the most a sweep "
-                                f"holds), got {points!r}", file))
+    if not isinstance(points, int) or isinstance(points, bool) or points < 2:
+        problems.append(Problem("pareto points", f"expected a whole number of at least 2, got {points!r}", file))
+    elif points > MAX_POINTS:
+        problems.append(Problem("pareto points", f"expected at most {MAX_POINTS:,} points (the most a sweep holds; "
+                                f"each is one solve), got {points:,}", file))
     if problems:
         raise ConfigError(problems)
 
