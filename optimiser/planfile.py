@@ -25,7 +25,7 @@ from .config.types import Config
 from .config.yamlsource import InputRefused, read_input
 from .errors import PlanError
 from .model import PlanKey
-from .report.files import FORMULA_START
+from .report.files import unguard
 
 REQUIRED = ("lever", "institution", "year", "units")
 COLUMNS = ("lever", "institution", "tier", "year", "units")
@@ -162,6 +162,9 @@ def plan_from_frame(
             break
         row = first_row + offset
         cells = {name: _text(record[positions[name]]) if name in positions else "" for name in COLUMNS}
+        for name in ("lever", "institution", "tier"):
+            if name in positions:
+                cells[name] = _name(record[positions[name]], cells[name], checker.names[name])
         if not any(cells.values()):
             continue
         checked = checker.row(row, cells)
@@ -198,8 +201,16 @@ def _text(value: Any) -> str:
         return str(int(value))
     text = str(value).strip()
     # Files written with formula-safe names (solve --out) prefix them with "'".
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        text = text[1:]
+    return unguard(text)
+
+
+def _name(value: Any, text: str, known: Iterable[str]) -> str:
+    """A name cell: exactly as written when that is a known name (names may begin or end with spaces
+    or control characters), else as :func:`_text` reads it (spaces trimmed)."""
+    if isinstance(value, str):
+        exact = unguard(value)
+        if exact != text and exact in known:
+            return exact
     return text
 
 
@@ -227,6 +238,9 @@ class _RowChecker:
         self.source = source
         self.problems: list[str] = []
         self.institutions = {inst.name: inst for inst in config.institutions}
+        self.names: dict[str, Iterable[str]] = {
+            "lever": config.levers, "institution": self.institutions, "tier": config.tiers,
+        }
 
     def problem(self, row: int, column: str | None, what: str, fix: str) -> None:
         where = f"row {row}, column {column}" if column else f"row {row}"

@@ -189,6 +189,9 @@ def frontier(
             f"(solvers: {choices_text}); use solver='highs'"
         )
     config = as_config(config)
+    if upto is not None and (isinstance(upto, bool) or not isinstance(upto, (int, float)) or not math.isfinite(upto)):
+        raise ConfigError([Problem("frontier upto", f"expected a finite budget in yuan, got {upto!r}; give a number "
+                                   "such as 5e6, or leave upto out to search until more money stops helping")])
     notes: list[str] = []
     if config.objective.mode == "min_cost":
         config = config.with_changes({"objective": {"mode": "max_output", "tie_break": True}})

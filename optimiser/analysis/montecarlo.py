@@ -115,6 +115,10 @@ class MonteCarloResult:
         return f"<p>{head}</p>" + self.percentiles.to_html(float_format=lambda v: f"{v:,.1f}")
 
 
+MAX_DRAWS = 1_000_000
+"""The most draws one run takes: each is one LP solve (a million take hours even on many cores) and keeps its row."""
+
+
 def monte_carlo(
     config: Config,
     draws: int = 1000,
@@ -167,6 +171,9 @@ def monte_carlo(
     True
     """
     started = time.perf_counter()
+    if isinstance(draws, int) and draws > MAX_DRAWS:
+        raise ValueError(f"draws must be at most {MAX_DRAWS:,}, got {draws:,}: each draw is one solve and keeps a row "
+                         "(the percentiles settle within a few thousand)")
     if solver not in ("highs", "cbc"):
         raise SolverError(f"unknown solver {solver!r}; choose one of: highs, cbc")
     keys = parse_uncertainty(config)

@@ -13,7 +13,7 @@ from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
 from ..solve.status import Status
 from .fast import LeanModel
-from .points import as_config
+from .points import MAX_POINTS, as_config
 
 PARETO_COLUMNS = ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status", "total_cost", "objective"]
 #: Share of an optimum a later stage may give up (as the tie-break of :func:`optimiser.solve`).
@@ -162,6 +162,9 @@ def _check(config: Config, x: str, y: str, points: int) -> None:
         problems.append(Problem("pareto y", f"x and y are both {x!r}; choose two different tiers", file))
     if not isinstance(points, int) or isinstance(points, bool) or points < 2:
         problems.append(Problem("pareto points", f"expected a whole number of at least 2, got {points!r}", file))
+    elif points > MAX_POINTS:
+        problems.append(Problem("pareto points", f"expected at most {MAX_POINTS:,} points (the most a sweep holds; "
+                                f"each is one solve), got {points:,}", file))
     if problems:
         raise ConfigError(problems)
 

@@ -32,3 +32,96 @@ def seed(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r}: a seed is a whole number from 0 up")
     return value
+
+
+def name(text: str) -> str:
+    """A tier, key path or other name: not empty."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is an empty name; give a name")
+    return text
+
+
+def scenario_name(text: str) -> str:
+    """A scenario's name: not empty (it would silently be taken as the base)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is an empty name; give a scenario's name, or base for none")
+    return text
+
+
+def finite_number(text: str) -> float:
+    """A number that is neither NaN nor infinite (a bound to stop at, say)."""
+    try:
+        value = float(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give a number such as 5e6") from err
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number; give a number such as 5e6")
+    return value
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from err
+
+
+MAX_JOBS = 1024
+"""Worker processes on this machine: more is never faster, and each one holds a copy of the model."""
+
+
+def draw_count(text: str) -> int:
+    """How many Monte Carlo worlds to draw: 1 to the cap of :func:`~optimiser.analysis.monte_carlo`."""
+    from ..analysis.montecarlo import MAX_DRAWS
+
+    value = _whole(text)
+    if not 1 <= value <= MAX_DRAWS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give from 1 to {MAX_DRAWS:,} draws (each draw is one solve and keeps a row; "
+            f"the percentiles settle within a few thousand)"
+        )
+    return value
+
+
+def pareto_points(text: str) -> int:
+    """How many levels a Pareto front takes: 2 up to the sweep's cap on points."""
+    from ..analysis.points import MAX_POINTS
+
+    value = _whole(text)
+    if not 2 <= value <= MAX_POINTS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give from 2 to {MAX_POINTS:,} points (the most a sweep holds; each point is one solve)"
+        )
+    return value
+
+
+def job_count(text: str) -> int:
+    """Worker processes: 1 to :data:`MAX_JOBS`."""
+    value = _whole(text)
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"{text!r}: give from 1 to {MAX_JOBS:,} worker processes (one per core is fastest)")
+    return value
+
+
+SCHEDULER_SCHEMES = ("tcp", "tls", "ucx", "ws", "wss", "inproc")
+"""The address schemes of a Dask scheduler; an address without one (``host:8786``) is taken as ``tcp://``."""
+
+
+def scheduler_address(text: str) -> str:
+    """A Dask scheduler address: ``tcp://host:port`` (or another Dask scheme), or ``host:port``."""
+    fix = "give the scheduler's address, e.g. tcp://10.0.0.5:8786 (tls://, ucx://, ws://, wss:// also work)"
+    address = text.strip()
+    if not address:
+        raise argparse.ArgumentTypeError(f"{text!r} is an empty address; {fix}")
+    scheme, separator, rest = address.partition("://")
+    if separator:
+        if scheme.lower() not in SCHEDULER_SCHEMES:
+            raise argparse.ArgumentTypeError(f"{text!r}: {scheme!r} is not a Dask scheduler scheme; {fix}")
+        if not rest.strip("/") or any(c.isspace() or not c.isprintable() for c in rest):
+            raise argparse.ArgumentTypeError(f"{text!r} names no host; {fix}")
+        return address
+    host, colon, port = address.rpartition(":")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536 or "/" in address \
+            or any(c.isspace() or not c.isprintable() for c in address):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a scheduler address (host:port); {fix}")
+    return address

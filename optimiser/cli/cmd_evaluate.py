@@ -9,10 +9,10 @@ fails or a file cannot be written.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import json_text
 from .main import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -46,7 +46,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.out:
         write_all(args.out, evaluation_files(evaluation))
     if args.json:
-        print(json.dumps(evaluation.to_dict(), ensure_ascii=False, default=str))
+        print(json_text(evaluation.to_dict(), default=str))
     else:
         print(str(evaluation))
         if args.out:

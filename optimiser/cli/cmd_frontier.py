@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import json_text
+from .args import finite_number, name
 from .main import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -19,10 +20,10 @@ def register(sub: Any) -> None:
         "the margin. Exit 0 ok, 2 bad config or --over, 3 no budget gives a feasible plan, 4 solver or output failure.",
     )
     parser.add_argument("config", type=Path, help="the YAML config file")
-    parser.add_argument("--over", default="total_budget", metavar="PATH",
+    parser.add_argument("--over", type=name, default="total_budget", metavar="PATH",
                         help="total_budget (default), funding.<source>.per_year or funding.<source>.per_year.<year>")
     add_options(parser, "scenario")
-    parser.add_argument("--upto", type=float, help="stop at this budget (yuan)")
+    parser.add_argument("--upto", type=finite_number, help="stop at this budget (yuan)")
     add_options(parser, "out", "json", "debug", help_for={
         "out": "write the breakpoints to this CSV file and the segments beside it (<name>.segments.csv)",
     })
@@ -45,11 +46,11 @@ def run_frontier(args: argparse.Namespace) -> int:
         write_csv(args.out, front.breakpoints)
         write_csv(segments_path(args.out), front.segments)
     if args.json:
-        print(json.dumps({
+        print(json_text({
             "over": front.over, "unit": front.unit, "status": front.status.value, "saturated": front.saturated,
             "saturation": None if front.saturation != front.saturation else front.saturation,
             "breakpoints": records(front.breakpoints), "segments": records(front.segments), "notes": front.notes,
-        }, ensure_ascii=False))
+        }))
     else:
         print(str(front))
         if args.out:

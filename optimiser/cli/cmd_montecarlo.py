@@ -9,11 +9,11 @@ failure or a file that cannot be written.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import json_text
 from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -70,7 +70,7 @@ def run_montecarlo(args: argparse.Namespace) -> int:
         written = [write_csv(args.out, result.draws),
                    write_csv(percentiles_path, result.percentiles.rename_axis("figure").reset_index())]
     if args.json:
-        print(json.dumps({**result.to_dict(), "rows": records(result.draws)}, ensure_ascii=False, default=str))
+        print(json_text({**result.to_dict(), "rows": records(result.draws)}, default=str))
     else:
         print(str(result))
         if written:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import json_text
+from .args import name, pareto_points
 from .main import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -19,9 +20,9 @@ def register(sub: Any) -> None:
         "4 solver or output failure.",
     )
     parser.add_argument("config", type=Path, help="the YAML config file")
-    parser.add_argument("--x", default="basic", help="the tier on the horizontal axis (default: basic)")
-    parser.add_argument("--y", default="senior", help="the tier on the vertical axis (default: senior)")
-    parser.add_argument("--points", type=int, default=20, help="number of levels (default: 20)")
+    parser.add_argument("--x", type=name, default="basic", help="the tier on the horizontal axis (default: basic)")
+    parser.add_argument("--y", type=name, default="senior", help="the tier on the vertical axis (default: senior)")
+    parser.add_argument("--points", type=pareto_points, default=20, help="number of levels (default: 20)")
     add_options(parser, "scenario", "out", "json", "debug", help_for={"out": "write the table to this CSV file"})
     parser.set_defaults(run=run_pareto)
 
@@ -36,7 +37,7 @@ def run_pareto(args: argparse.Namespace) -> int:
     if args.out:
         write_csv(args.out, table)
     if args.json:
-        print(json.dumps({"x": args.x, "y": args.y, "rows": records(table)}, ensure_ascii=False))
+        print(json_text({"x": args.x, "y": args.y, "rows": records(table)}))
     else:
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
         if args.out:

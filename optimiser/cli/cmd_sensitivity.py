@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import json_text
 from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -41,7 +41,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     if args.out:
         write_all(args.out, report.files())
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        print(json_text(report.to_dict()))
         return EXIT_OK
     print(str(report))
     if args.out:
@@ -55,11 +55,11 @@ def _no_optimum(result: Any, as_json: bool) -> int:
         f"no sensitivity report: the solver stopped without an optimum ({status})"
     )
     if as_json:
-        print(json.dumps({
+        print(json_text({
             "status": status,
             "diagnosis": [d.message for d in result.diagnosis],
             "constraints": [], "variables": [], "ranking": [], "note": message,
-        }, ensure_ascii=False))
+        }))
     else:
         print(str(result))
         print(message, file=sys.stderr)

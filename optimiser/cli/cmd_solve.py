@@ -12,10 +12,10 @@ integer plan found, or a solver failure).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
+from ..report.inert import json_text
 from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
 
 DEFAULT_MIP_GAP = 1e-3
@@ -60,11 +60,11 @@ def run_solve(args: argparse.Namespace) -> int:
     if args.out:
         write_all(args.out, result_files(result))
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+        print(json_text(result.to_dict(), default=str))
     else:
         print(str(result))
         if args.out:
-            print(f"\nwrote {args.out}/: summary.json plan.csv funding.csv outputs.csv constraints.csv bottlenecks.csv config.resolved.yaml")
+            print(f"\nwrote {args.out}/: " + " ".join(result_files(result)))
     if result.ok:
         if result.status.value == "feasible" and not args.json:
             gap = result.summary.get("gap")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import json_text
 from .main import EXIT_INVALID, EXIT_OK
 from .options import add_options
 
@@ -64,13 +64,13 @@ def run_sweep(args: argparse.Namespace) -> int:
         write_csv(args.out, table)
     counts = table["status"].value_counts().to_dict()
     if args.json:
-        print(json.dumps({"params": list(params), "points": len(table), "status_counts": counts,
-                          "rows": records(table)}, ensure_ascii=False))
+        print(json_text({"params": list(params), "points": len(table), "status_counts": counts,
+                          "rows": records(table)}))
     elif args.out:
         summary = ", ".join(f"{n} {status}" for status, n in counts.items())
         print(f"wrote {args.out}: {len(table)} points ({summary})")
     else:
-        from ..report.files import safe_frame
+        from ..report.files import csv_text, safe_frame
 
-        safe_frame(table).to_csv(sys.stdout, index=False)
+        sys.stdout.write(csv_text(safe_frame(table)))
     return EXIT_OK

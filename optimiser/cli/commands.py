@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import inert
 from .main import EXIT_OK
 from .options import add_options
 
@@ -54,7 +55,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, scenario=args.scenario)
     for warning in config.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {inert(warning)}", file=sys.stderr)
     print("ok")
     print(describe(config))
     return EXIT_OK
@@ -63,9 +64,9 @@ def run_validate(args: argparse.Namespace) -> int:
 def describe(config: Any) -> str:
     h = config.horizon
     years = f"{h.start}-{h.start + h.years - 1}" if h.years > 1 else str(h.start)
-    scenario = f", scenario {config.scenario_name}" if config.scenario_name else ""
+    scenario = f", scenario {inert(config.scenario_name)}" if config.scenario_name else ""
     return (
-        f"{config.name}: {config.objective.mode}, {years}, {len(config.institutions)} institutions, "
+        f"{inert(config.name)}: {config.objective.mode}, {years}, {len(config.institutions)} institutions, "
         f"{len(config.tiers)} tiers, {len(config.groups)} teacher groups, {len(config.levers)} levers, "
         f"{len(config.funding)} funding sources, {len(config.scenarios)} scenarios{scenario}"
     )

@@ -54,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
+    from ..report.inert import inert_lines
     from .oserrors import explain_os_error
 
     debug = "--debug" in argv
@@ -67,17 +68,17 @@ def _run(argv: list[str]) -> int:
     except ConfigError as err:
         if debug:
             raise
-        print(str(err), file=sys.stderr)
+        print(_config_message(err), file=sys.stderr)
         return EXIT_INVALID
     except PlanError as err:
         if debug:
             raise
-        print(f"invalid plan: {err}", file=sys.stderr)
+        print(f"invalid plan: {inert_lines(err)}", file=sys.stderr)
         return EXIT_INVALID
     except SolverError as err:
         if debug:
             raise
-        print(f"solver error: {err}", file=sys.stderr)
+        print(f"solver error: {inert_lines(err)}", file=sys.stderr)
         return EXIT_FAILED
     except OSError as err:
         if debug:
@@ -87,3 +88,14 @@ def _run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _config_message(err: ConfigError) -> str:
+    """The message of ``err`` with each problem on one line: names in it cannot break lines or take effect."""
+    from ..report.inert import inert
+
+    text = str(err)
+    for problem in err.problems:
+        shown = str(problem)
+        text = text.replace(shown, inert(shown), 1)
+    return text

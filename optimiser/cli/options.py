@@ -18,21 +18,21 @@ from pathlib import Path
 from typing import Any
 
 from ..solve.backends import SOLVERS
-from .args import output_path, positive_seconds, seed
+from .args import draw_count, job_count, output_path, positive_seconds, scenario_name, scheduler_address, seed
 
 # The flags and argparse keywords of each shared option. ``help`` is None
 # where every command must say what the option means for it (``help_for``).
 SHARED: dict[str, dict[str, Any]] = {
-    "scenario": {"help": "apply the named scenario from the config ('base': none)"},
+    "scenario": {"type": scenario_name, "help": "apply the named scenario from the config ('base': none)"},
     "scenarios": {"help": None},
     "plan": {"type": Path, "metavar": "PLAN", "help": None},
     "solver": {"choices": SOLVERS, "default": "highs", "help": "LP solver (default: highs)"},
     "integer": {"action": "store_true", "help": "whole units for every lever (a MILP)"},
     "time-limit": {"type": positive_seconds, "help": "stop the solver after this many seconds"},
-    "draws": {"type": int, "default": None, "metavar": "N", "help": None},
+    "draws": {"type": draw_count, "default": None, "metavar": "N", "help": None},
     "seed": {"type": seed, "default": 0, "help": "seed of the random numbers (default: 0)"},
-    "jobs": {"type": int, "default": None, "help": "worker processes (default: this process only)"},
-    "scheduler": {"metavar": "ADDRESS", "help": None},
+    "jobs": {"type": job_count, "default": None, "help": "worker processes (default: this process only)"},
+    "scheduler": {"type": scheduler_address, "metavar": "ADDRESS", "help": None},
     "out": {"type": output_path, "help": None},
     "xlsx": {"type": Path, "metavar": "FILE", "help": None},
     "json": {"action": "store_true", "help": "print one JSON object on stdout and nothing else"},

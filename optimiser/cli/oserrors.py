@@ -15,6 +15,8 @@ import errno
 import os
 from pathlib import Path
 
+from ..errors import OutputError
+
 # The options that name a place to write, as (attribute, option).
 OUTPUT_OPTIONS = (("out", "--out"), ("xlsx", "--xlsx"), ("html", "--html"))
 
@@ -69,12 +71,11 @@ def _file_in_the_way(path: Path) -> Path | None:
 
 def explain_os_error(err: OSError, args: argparse.Namespace | None = None) -> str:
     """One line for the user: what could not be written, why, and what to do."""
-    from ..errors import OutputError
-
-    if isinstance(err, OutputError):
-        return f"could not write output: {err}"
     outputs = outputs_of(args)
     raw = err.filename2 if err.errno == errno.EISDIR and err.filename2 else err.filename
+    refused = isinstance(err, OutputError)
+    if refused and raw is None:
+        raw = getattr(err, "path", None)
     path = Path(os.fsdecode(raw)) if raw is not None else None
     found = _option_for(path, outputs)
     if found is not None:
@@ -114,6 +115,9 @@ def explain_os_error(err: OSError, args: argparse.Namespace | None = None) -> st
                 "there is used up); free some space or choose another disk")
     if code == errno.ENAMETOOLONG:
         return f"{head}: the path or one of its names is too long; choose a shorter path"
+    if refused:
+        # Refused on purpose by the writer (a block device, a socket): its message says what and why.
+        return f"{head}: {err}"
     if code == errno.ENOENT:
         return (f"{head}: {name(failed)} cannot be created in {_existing_ancestor(failed)} ({err.strerror}); "
                 "choose a path in a folder that can hold new files")

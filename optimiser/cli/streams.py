@@ -15,18 +15,26 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO, cast
 
+from ..report.inert import inert_lines
+
 
 class ReaderGoneGuard:
     """Stands in for ``sys.stdout`` or ``sys.stderr``; once the reader has gone, drops further output."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, redraws: bool = False) -> None:
         self.stream = stream
         self.reader_gone = False
+        self.redraws = redraws
 
     def write(self, text: str) -> int:
         if not self.reader_gone:
+            if self.redraws and text.startswith("\r"):
+                shown = "\r" + inert_lines(text[1:])
+            else:
+                shown = inert_lines(text)
             try:
-                return self.stream.write(text)
+                self.stream.write(shown)
+                return len(text)
             except BrokenPipeError:
                 self._drop_further_output()
         return len(text)
@@ -58,7 +66,7 @@ class ReaderGoneGuard:
 def reader_gone_guard() -> Iterator[tuple[ReaderGoneGuard, ReaderGoneGuard]]:
     """Guard ``sys.stdout`` and ``sys.stderr`` for the duration; flush both before leaving."""
     stdout, stderr = sys.stdout, sys.stderr
-    guards = ReaderGoneGuard(stdout), ReaderGoneGuard(stderr)
+    guards = ReaderGoneGuard(stdout), ReaderGoneGuard(stderr, redraws=True)
     sys.stdout, sys.stderr = cast(TextIO, guards[0]), cast(TextIO, guards[1])
     try:
         yield guards

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .files import FORMULA_START, Writer, neutralise, write_all, write_atomic
+from .files import Writer, formula_like, neutralise, write_all, write_atomic, write_csv
+from .inert import xlsx_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -58,7 +59,7 @@ def write_comparison_csv(directory: str | Path, comparison: Comparison) -> list[
 
 def _csv(frame: pd.DataFrame) -> Writer:
     def write(path: Path) -> None:
-        text_safe(frame).to_csv(path, index=False)
+        write_csv(text_safe(frame), path)
 
     return write
 
@@ -160,9 +161,9 @@ def put(sheet: Worksheet, row: int, col: int, value: Any) -> Any:
             cell.value = number
     else:
         text = str(value)
-        cell.value = text
+        cell.value = xlsx_text(text)
         cell.data_type = "s"
-        if text.startswith(FORMULA_START):
+        if formula_like(text):
             cell.quotePrefix = True
     return cell
 

@@ -10,8 +10,10 @@ special file is refused, never replaced.
 
 from __future__ import annotations
 
+import csv
 import errno
 import hashlib
+import io
 import json
 import os
 import re
@@ -37,12 +39,36 @@ Writer = Callable[[Path], None]
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+# What may come before a formula's first character and still leave it a
+# formula in some spreadsheet program: spaces, control characters, quotes.
+_LEADING = re.compile("^[\\s'\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*")
+
+
+def formula_like(text: str) -> bool:
+    """``text`` could be read as a formula: it starts with ``= + - @`` after any spaces, control characters or quotes.
+
+    >>> formula_like("=2+2"), formula_like("\\r=2+2"), formula_like(" @SUM(A1)"), formula_like("College")
+    (True, True, True, False)
+    """
+    rest = text[_LEADING.match(text).end():]  # type: ignore[union-attr]
+    return rest.startswith(("=", "+", "-", "@")) or (text != rest and text.startswith(FORMULA_START))
+
 
 def neutralise(value: Any) -> Any:
-    """Keep a name from being read as a formula by spreadsheet software."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Keep a name from being read as a formula by spreadsheet software: prefix ``'`` where it could be one.
+
+    :func:`unguard` takes the prefix off again, so a file the tool writes reads back as the names it holds.
+    """
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
+
+
+def unguard(text: str) -> str:
+    """A cell as written by :func:`neutralise`, back to the value it held."""
+    if text.startswith("'") and formula_like(text[1:]):
+        return text[1:]
+    return text
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -52,6 +78,34 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise)
     return out
+
+
+def _csv_cell(text: str) -> str:
+    if any(mark in text for mark in (",", '"', "\r", "\n")):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame.to_csv(index=False)``, but a cell holding a carriage return is quoted too.
+
+    pandas writes with the csv module, which quotes a cell holding the
+    separator, a quote or a character of its line ending (``\\n``) but not a
+    bare ``\\r``; a name with one would end the row early for every reader.
+    Values are formatted by pandas (all cells quoted), read back and written
+    again with every cell holding ``,``, ``"``, CR or LF quoted.
+    """
+    formatted = frame.to_csv(index=False, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    lines = []
+    for row in csv.reader(io.StringIO(formatted, newline="")):
+        lines.append('""' if row == [""] else ",".join(_csv_cell(cell) for cell in row))
+    return "".join(line + "\n" for line in lines)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to ``path`` as UTF-8 CSV by :func:`csv_text`."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(csv_text(frame))
 
 
 STAGING_PREFIX = ".staging-"
@@ -127,6 +181,19 @@ def clean_stale_staging(directory: Path) -> list[Path]:
     return removed
 
 
+def _refusal(message: str, path: Path, code: int | None = None) -> OutputError:
+    """An :class:`OutputError` that says which path it refuses (``path``) and, where one fits, its ``errno``.
+
+    The command line uses both to name the option the path was given to;
+    ``str()`` of the error stays ``message``.
+    """
+    err = OutputError(message)
+    err.path = path  # type: ignore[attr-defined]
+    if code is not None:
+        err.errno = code
+    return err
+
+
 def output_target(path: Path) -> tuple[Path, bool]:
     """Where writing ``path`` goes, and whether it is written through rather than replaced.
 
@@ -148,10 +215,8 @@ def output_target(path: Path) -> tuple[Path, bool]:
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return target, True
     shown = f"{path} (which points to {target})" if target != Path(os.path.abspath(path)) else str(path)
-    if stat.S_ISDIR(mode):
-        # The command line says which option took a file name and what to do.
-        raise IsADirectoryError(errno.EISDIR, f"{shown} is a folder; it is never replaced", str(path))
-    raise OutputError(f"{shown} is {file_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write")
+    raise _refusal(f"{shown} is {file_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write",
+                   path, errno.EISDIR if stat.S_ISDIR(mode) else None)
 
 
 def _write_through(staged: Path, device: Path) -> None:
@@ -160,7 +225,7 @@ def _write_through(staged: Path, device: Path) -> None:
     try:
         mode = os.fstat(handle).st_mode
         if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-            raise OutputError(f"{device} changed while it was being written; write again")
+            raise _refusal(f"{device} changed while it was being written; write again", device)
         with open(staged, "rb") as source, os.fdopen(handle, "wb", closefd=False) as sink:
             shutil.copyfileobj(source, sink)
     finally:
@@ -198,10 +263,9 @@ def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         mode = directory.stat().st_mode
-        if stat.S_ISREG(mode):
-            raise FileExistsError(errno.EEXIST, f"{directory} is a file, not a folder", str(directory))
         kind = "a file" if stat.S_ISREG(mode) else "a device" if stat.S_ISCHR(mode) else file_kind(mode)
-        raise OutputError(f"{directory} is {kind}, not a folder; give the path of a folder for the output files")
+        raise _refusal(f"{directory} is {kind}, not a folder; give the path of a folder for the output files",
+                       directory, errno.EEXIST)
     directory.mkdir(parents=True, exist_ok=True)
     targets = {name: output_target(directory / name) for name in files}
     clean_stale_staging(directory)
@@ -260,7 +324,7 @@ def write_atomic(path: Path, writer: Writer) -> Path:
 
 
 def csv_writer(frame: pd.DataFrame) -> Writer:
-    return lambda path: safe_frame(frame).to_csv(path, index=False)
+    return lambda path: write_csv(safe_frame(frame), path)
 
 
 def json_writer(data: Any) -> Writer:

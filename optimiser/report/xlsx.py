@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .files import FORMULA_START, write_atomic
+from .files import formula_like, write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
+from .inert import xlsx_text
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -110,7 +111,7 @@ def workbook(result: Result, sensitivity: Any = None, comparison: Any = None) ->
     tables["Summary"] = summary_table(result, sensitivity, comparison, contents)
     for name in SHEETS:
         put_table(book.create_sheet(name), tables[name])
-    book.properties.title = str(result.summary.get("name") or "plan report")
+    book.properties.title = xlsx_text(result.summary.get("name") or "plan report")
     book.properties.creator = "optimiser"
     return book
 
@@ -142,15 +143,13 @@ def cell_value(value: Any) -> Any:
 
 def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
     """Write one cell; text is always a text cell, never a formula."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     cell = ws.cell(row=row, column=column)
     value = cell_value(value)
     if isinstance(value, str):
         # Control characters cannot be stored in the file format at all.
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("\uFFFD", value)
+        cell.value = xlsx_text(value)
         cell.data_type = "s"  # openpyxl reads a leading "=" as a formula: undo that
-        if value.startswith(FORMULA_START):
+        if formula_like(value):
             cell.quotePrefix = True
     else:
         cell.value = value
