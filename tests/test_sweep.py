@@ -78,12 +78,16 @@ def test_sweep_equals_solve_point_by_point(zhejiang: Path) -> None:
         result = solve(config.with_changes({GOV: value}))
         assert row.status == "optimal"
         assert row.objective == pytest.approx(result.objective, rel=1e-9)
-        # solve's smoothing stage may spend up to 1e-7 of the cost plus one yuan more.
-        assert row.total_cost == pytest.approx(result.total_cost, rel=1e-7, abs=1.0)
-        compound = {tier: sum(years.values()) for tier, years in result.compound_output().items()}
+        # solve's smoothing stage may spend up to 1e-7 of the cost plus one yuan more
+        # (docs/model.md, the smoothing stage), and the solver's tolerance on top.
+        assert abs(row.total_cost - result.total_cost) <= 1e-7 * row.total_cost + 1.0 + 1e-3
+        # A sweep point is not smoothed: its split between tiers and levers is that of the
+        # cheapest plan (the smoothing stage may move a little between them within its slack).
+        cheapest = solve(config.with_changes({GOV: value, "objective.smooth": False}))
+        compound = {tier: sum(years.values()) for tier, years in cheapest.compound_output().items()}
         for tier, total in compound.items():
             assert table.loc[table[GOV] == value, f"compound_{tier}"].item() == pytest.approx(total, rel=1e-6, abs=1e-6)
-        for lever, spent in result.spend_by_lever().items():
+        for lever, spent in cheapest.spend_by_lever().items():
             assert table.loc[table[GOV] == value, f"spend_{lever}"].item() == pytest.approx(spent, rel=1e-6, abs=1e-2)
 
 
@@ -137,8 +141,8 @@ def test_a_year_key_changes_that_year_only(zhejiang: Path) -> None:
     config = load_config(zhejiang)
     changed = apply_point(config, {"funding.government.per_year.2026": 0, "funding.government.per_year.2028": 1e6})
     series = changed.funding["government"].per_year
-    assert [series.at(year) for year in config.years] == [6e6, 0, 6e6, 1e6, 6e6, 6e6]
-    table = sweep(config, {"funding.government.per_year.2026": [0.0, 6e6]}, progress=False)
+    assert [series.at(year) for year in config.years] == [10e6, 0, 10e6, 1e6, 10e6, 10e6]
+    table = sweep(config, {"funding.government.per_year.2026": [0.0, 10e6]}, progress=False)
     assert table["objective"].iloc[1] == pytest.approx(solve(config).objective, rel=1e-9)
     assert table["objective"].iloc[0] < table["objective"].iloc[1]
     with pytest.raises(ConfigError, match="funding.government.per_year.2040: year 2040 is outside the horizon 2025-2030"):
