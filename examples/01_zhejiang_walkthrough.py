@@ -89,17 +89,29 @@ plots.plot_tornado(report, ax=ax, n=10)
 fig.savefig(OUT / "01_tornado.png", dpi=100)
 
 # %% [markdown]
-# Check one statement by re-solving: give the government one more million
-# yuan in 2026 only, and compare the gain with the rate the report quotes.
+# Check one statement by re-solving: give the government the statement's own
+# step more in 2026 only and compare the gain with what the report says the
+# step buys. Then try a whole million: past the statement's range each yuan
+# buys less, so the million buys at most the quoted rate.
 
 # %%
 row = report.ranking[(report.ranking["config_path"] == "funding.government.per_year")
                      & (report.ranking["year"] == 2026)].iloc[0]
 government = config.funding["government"].per_year.at(2026)
-richer = config.with_changes({"funding.government.per_year": {2025: government, 2026: government + 1e6, 2027: government}})
-gain = solve(richer).objective - result.objective
-print(f"report: {row['value_per_unit']:.2f} per million (valid up to {row['valid_to']:,.0f} yuan)")
-print(f"re-solved: {gain:.2f} more weighted compound graduates")
+
+
+def more_in_2026(extra: float) -> float:
+    richer = config.with_changes(
+        {"funding.government.per_year": {2025: government, 2026: government + extra, 2027: government}}
+    )
+    return solve(richer).objective - result.objective
+
+
+step_gain = more_in_2026(float(row["step"]))
+gain = more_in_2026(1e6)
+print(f"report: {row['statement']}")
+print(f"re-solved: {row['step']:,.0f} yuan more buys {step_gain:.2f}; a whole million buys {gain:.2f} "
+      f"(at most {row['value_per_unit']:.2f}, the quoted rate per million)")
 
 # %%
 checks = {
@@ -108,5 +120,7 @@ checks = {
     "binding_no_count": int(result.bottlenecks[["knowledge", "practice", "training"]].to_numpy().sum()),
     "next_million_rate": float(row["value_per_unit"]),
     "next_million_gain": gain,
+    "step_effect": float(row["step_effect"]),
+    "step_gain": step_gain,
 }
 print(json.dumps(checks))

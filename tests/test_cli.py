@@ -141,7 +141,7 @@ def test_validate_ok_and_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(CONFIGS / "zhejiang.yaml")]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "ok"
-    assert "3 institutions" in out[1] and "4 levers" in out[1] and "3 funding sources" in out[1]
+    assert "3 institutions" in out[1] and "6 levers" in out[1] and "3 funding sources" in out[1]
 
 
 def test_validate_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

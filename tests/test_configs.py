@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from optimiser import Status, load_config, solve
+from optimiser import Config, Status, load_config, solve
+from optimiser.model import build_model
+from optimiser.results import Result, build_result
+from optimiser.solve.engine import run
 
 from .conftest import CONFIGS
 
@@ -22,16 +26,80 @@ def test_every_shipped_config_and_scenario_solves(path: Path) -> None:
         assert result.status is Status.OPTIMAL, (path.name, name, [str(d) for d in result.diagnosis])
 
 
-def test_zhejiang_budget_binds_and_uses_all_four_levers() -> None:
+LEVERS = {"enterprise_lecturers", "secondments", "retraining", "recruitment", "training_bases", "tuition_subsidies"}
+
+
+@pytest.fixture(scope="module")
+def zhejiang_result() -> Result:
+    return solve(load_config(CONFIGS / "zhejiang.yaml"))
+
+
+def test_zhejiang_budget_binds_and_uses_every_lever(zhejiang_result: Result) -> None:
     config = load_config(CONFIGS / "zhejiang.yaml")
-    result = solve(config)
+    result = zhejiang_result
     spend = result.spend_by_lever()
-    assert set(spend) == {"enterprise_lecturers", "secondments", "training_bases", "tuition_subsidies"}
-    assert all(amount > 100_000 for amount in spend.values()), spend
+    assert set(spend) == LEVERS
+    assert all(amount > 1_000_000 for amount in spend.values()), spend
     available = sum(source.per_year.at(t) for source in config.funding.values() for t in config.years)
     assert result.total_cost == pytest.approx(available, rel=1e-4)
     caps = result.constraints[result.constraints["kind"] == "funding_cap"]
     assert (caps["shadow_price"] > 0).all()
+
+
+def baseline_result(config: Config) -> Result:
+    """The do-nothing baseline programme (docs/model.md), solved with its tables."""
+    model = build_model(config, baseline=True)
+    return build_result(model, run(model), {}, [])
+
+
+def test_zhejiang_header_figures_of_the_baseline() -> None:
+    # The figures stated in the header of configs/zhejiang.yaml ("What it shows").
+    config = load_config(CONFIGS / "zhejiang.yaml")
+    base = baseline_result(config)
+    assert base.objective == pytest.approx(16_137, abs=1)
+    outputs = base.outputs
+    share = outputs["compound"].sum() / (outputs["compound"].sum() + outputs["single_skill"].sum())
+    assert share < 0.5
+    assert share == pytest.approx(0.476, abs=0.001)
+    # Teachers, not seats, bind: a "no practical experience" / "no
+    # practical-training skill" price in every institution-year, seats in none.
+    table = base.bottlenecks
+    assert len(table) == 18
+    assert (table["practice"] & table["training"]).all()
+    assert not table["seats_binding"].any()
+    # Turnover erodes the baseline: basic compound graduates fall every year.
+    basic = outputs[outputs["tier"] == "basic"].groupby("year")["compound"].sum()
+    assert basic[2025] == pytest.approx(2_016, abs=1)
+    assert basic[2030] == pytest.approx(1_596, abs=1)
+    assert (basic.diff().dropna() < 0).all()
+
+
+def test_zhejiang_header_figures_of_the_optimum(zhejiang_result: Result) -> None:
+    summary = zhejiang_result.summary
+    assert summary["baseline_output"] == pytest.approx(16_137, abs=1)
+    assert summary["weighted_output"] == pytest.approx(31_239, abs=1)
+    assert summary["added_output"] == pytest.approx(15_102, abs=1)
+    assert summary["cost_per_added_graduate"] == pytest.approx(6_357, abs=1)
+    assert summary["cost_per_compound_graduate"] == pytest.approx(3_225, abs=1)
+    assert summary["cost_per_added_graduate"] > 1.9 * summary["cost_per_compound_graduate"]
+    outputs = zhejiang_result.outputs
+    share = outputs["compound"].sum() / (outputs["compound"].sum() + outputs["single_skill"].sum())
+    assert share == pytest.approx(0.92, abs=0.005)
+    plan = zhejiang_result.plan
+    units = plan.groupby(["lever", "year"])["units"].sum()
+    # Every "three no" teacher of the colleges and applied universities is retrained by 2027 ...
+    teachers = zhejiang_result.teachers
+    three_no = teachers[
+        (teachers["group"] == "three_no")
+        & (teachers["year"] >= 2027)
+        & (teachers["institution"] != "Research universities")
+    ]
+    assert (three_no["teachers"].abs() < 1e-6).all()
+    # ... recruits come in 2025-2026 only, subsidies once teaching has caught up (2027 on).
+    assert units["recruitment"].loc[[2025, 2026]].gt(1).all()
+    assert units["recruitment"].drop([2025, 2026], errors="ignore").abs().max() < 1e-6
+    assert units["tuition_subsidies"].loc[[2025]].abs().max() < 1e-6
+    assert units["tuition_subsidies"].loc[2027:].sum() > 1000
 
 
 def test_zhejiang_has_three_institution_groups_and_scenarios() -> None:
@@ -71,3 +139,74 @@ def test_csv_config_reads_institutions_from_file() -> None:
     config = load_config(CONFIGS / "institutions_csv.yaml")
     assert config.raw["institutions"][0]["name"] == config.institutions[0].name
     assert len(config.institutions) == 8
+
+
+def test_no_config_or_doc_cites_a_file_outside_the_project() -> None:
+    root = CONFIGS.parent
+    files = [*CONFIGS.iterdir(), *(root / "docs").rglob("*.md")]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for bad in ("PARAMETERS.md", "MODEL.md", "/work/", "/tmp/", "/home/"):
+            assert bad not in text, (path.name, bad)
+
+
+def test_sources_page_lists_the_figures_the_configs_use() -> None:
+    text = (CONFIGS.parent / "docs" / "sources.md").read_text(encoding="utf-8")
+    for citation in ("国发〔2019〕4号", "教发〔2004〕2号", "教职成〔2019〕13号", "China Youth Daily", "OALib"):
+        assert citation in text, citation
+    for figure in ("18,000", "9,000", "56.18%", "18:1", "1/4", "12,000"):
+        assert figure in text, figure
+
+
+def subsidised_over_cohort(result: Result, config: Config) -> float:
+    """Largest excess of subsidised places over their cohort, (1 - induced)·u - E0."""
+    worst = -float("inf")
+    plan = result.plan[result.plan["kind"] == "subsidise"]
+    if plan.empty:
+        return worst
+    places = plan.groupby(["institution", "tier", "year"])["units"].sum()
+    induced = plan.assign(
+        extra=[config.levers[lever].induced_intake * units for lever, units in zip(plan["lever"], plan["units"])]
+    ).groupby(["institution", "tier", "year"])["extra"].sum()
+    intake = {(inst.name, k): inst.intake.get(k, 0.0) for inst in config.institutions for k in config.tiers}
+    for (inst, tier, year), u in places.items():
+        worst = max(worst, u - (intake[(inst, tier)] + induced[(inst, tier, year)]))
+    return worst
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_subsidised_places_never_exceed_their_cohort(path: Path) -> None:
+    config = load_config(path)
+    for name in ["base", *config.scenarios]:
+        scenario = config.scenario(name)
+        result = solve(scenario)
+        assert result.status is Status.OPTIMAL
+        assert subsidised_over_cohort(result, scenario) <= 1e-6, (path.name, name)
+
+
+def yearly_subsidised_places(result: Result, config: Config) -> pd.Series:
+    plan = result.plan[result.plan["lever"] == "tuition_subsidies"]
+    return plan.groupby("year")["units"].sum().reindex(list(config.years), fill_value=0.0)
+
+
+def test_zhejiang_smoothing_share_halves_the_largest_swing(zhejiang_result: Result) -> None:
+    config = load_config(CONFIGS / "zhejiang.yaml")
+    assert config.raw["objective"]["smooth"] is True
+    steady = solve(config.with_changes({"objective.smooth": 0.01}))
+    swing = yearly_subsidised_places(zhejiang_result, config).diff().abs().max()
+    steady_swing = yearly_subsidised_places(steady, config).diff().abs().max()
+    assert swing > 1000  # the header's ~1,250
+    assert steady_swing <= swing / 2, (swing, steady_swing)
+    given_up = steady.summary["output_given_up"]
+    assert 0 < given_up <= 0.01 * steady.objective * (1 + 1e-6)
+    assert steady.summary["weighted_output"] == pytest.approx(steady.objective - given_up, rel=1e-6)
+
+
+def test_zhejiang_smooth_true_keeps_the_optimum_and_its_cost(zhejiang_result: Result) -> None:
+    config = load_config(CONFIGS / "zhejiang.yaml")
+    plain = solve(config.with_changes({"objective.smooth": False}))
+    smooth = zhejiang_result
+    assert smooth.objective == pytest.approx(plain.objective, rel=1e-7)
+    # docs/model.md, the smoothing stage: cost <= cheapest * (1 + 1e-7) + 1 yuan
+    # (plus the solver's feasibility tolerance, 1e-7 of a thousand yuan).
+    assert abs(smooth.total_cost - plain.total_cost) <= 1e-7 * plain.total_cost + 1.0 + 1e-3

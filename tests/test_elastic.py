@@ -75,11 +75,11 @@ def test_tiny_missed_target_same_with_highs_and_cbc(tmp_path: Path) -> None:
 def zhejiang() -> dict[str, Any]:
     config = load_config(UNCERTAIN)
     best = solve(config)
-    return {"config": config, "best": best, "highs": monte_carlo(config, draws=4, seed=1, plan=best)}
+    return {"config": config, "best": best, "highs": monte_carlo(config, draws=4, seed=5, plan=best)}
 
 
 def test_zhejiang_same_with_highs_and_cbc(zhejiang: dict[str, Any]) -> None:
-    cbc = monte_carlo(zhejiang["config"], draws=4, seed=1, plan=zhejiang["best"], solver="cbc")
+    cbc = monte_carlo(zhejiang["config"], draws=4, seed=5, plan=zhejiang["best"], solver="cbc")
     assert_same_draws(zhejiang["highs"], cbc)
     assert {"optimal", "over_budget"} <= set(cbc.draws["status"])
 

@@ -60,7 +60,7 @@ def test_allocation_stacks_every_lever_in_every_year(inputs: dict[str, Any], ax:
     result = inputs["result"]
     assert plots.plot_allocation(result, ax=ax) is ax
     bars = [patch for container in ax.containers for patch in container]
-    assert len(ax.containers) == 4 and len(bars) == 4 * 6  # levers x years
+    assert len(ax.containers) == 6 and len(bars) == 6 * 6  # levers x years
     # Each year's stack reaches the year's spending (bars in million yuan).
     tops = {}
     for patch in bars:
@@ -77,8 +77,8 @@ def test_funding_by_source_with_the_money_available(inputs: dict[str, Any], ax: 
     plots.plot_funding(inputs["result"], ax=ax)
     assert sum(len(c) for c in ax.containers) == 3 * 6  # sources x years
     available = ax.get_lines()[0]
-    # 6 M government + 4 M universities + 2 M enterprises a year.
-    assert np.allclose(available.get_ydata(), 12.0)
+    # 10 M government + 4 M universities + 2 M enterprises a year.
+    assert np.allclose(available.get_ydata(), 16.0)
     assert "yuan" in ax.get_ylabel()
 
 

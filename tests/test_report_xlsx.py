@@ -43,7 +43,8 @@ def evil_config(copy_config: Callable[[str], Path]) -> Path:
     raw["levers"]["$secondments$"] = raw["levers"].pop("secondments")  # mathtext, if a chart took it as is
     for source in raw["funding"].values():
         if isinstance(source["funds"], list):
-            source["funds"] = ["@lecturers" if f == "enterprise_lecturers" else f for f in source["funds"]]
+            renamed = {"enterprise_lecturers": "@lecturers", "secondments": "$secondments$"}
+            source["funds"] = [renamed.get(f, f) for f in source["funds"]]
     raw["scenarios"][EVIL_SCENARIO] = raw["scenarios"].pop("austerity")
     path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
@@ -137,21 +138,21 @@ def test_comparison_sheet_says_which_plan_is_better_and_by_how_much(tmp_path: Pa
     sheet = book["Comparison"]
     assert header_row(sheet) == ["measure", "unit", "base", "austerity", "change: austerity", "change %: austerity"]
     cost = row_where(sheet, "measure", "total cost (yuan)")
-    assert cost["base"] == pytest.approx(72e6, abs=1e3) and cost["austerity"] == pytest.approx(54e6, abs=1e3)
-    assert cost["change: austerity"] == pytest.approx(-18e6, abs=1e3)
-    assert cost["change %: austerity"] == pytest.approx(-0.25, abs=1e-4)
+    assert cost["base"] == pytest.approx(96e6, abs=1e3) and cost["austerity"] == pytest.approx(66e6, abs=1e3)
+    assert cost["change: austerity"] == pytest.approx(-30e6, abs=1e3)
+    assert cost["change %: austerity"] == pytest.approx(-0.3125, abs=1e-4)
     assert cell_of(sheet, "change %: austerity", "measure", "total cost (yuan)").number_format == PERCENT
     assert cell_of(sheet, "austerity", "measure", "total cost (yuan)").number_format == YUAN
     inputs = row_where(sheet, "measure", "input: funding.government.per_year")
-    assert (inputs["base"], inputs["austerity"]) == (6000000, 3000000)
+    assert (inputs["base"], inputs["austerity"]) == (10000000, 5000000)
     verdict = [r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True) if r[0] == "which plan is better"]
-    # 673.8 fewer graduates for 18.0 M yuan less: 26,715 yuan saved per graduate given up.
+    # 839.8 fewer graduates for 30.0 M yuan less: 35,722 yuan saved per graduate given up.
     assert verdict == [
-        "Best plan by the objective: base (34,155.9 weighted compound graduates (maximised), 72.00 M yuan).",
-        "Lowest cost per compound graduate: austerity (1,687 yuan, against 2,203 yuan in base).",
+        "Best plan by the objective: base (31,239.2 weighted compound graduates (maximised), 96.00 M yuan).",
+        "Lowest cost per compound graduate: austerity (2,280 yuan, against 3,225 yuan in base).",
         (
-            "austerity: 673.8 fewer weighted compound graduates than base (-2.0%), 18.00 M yuan cheaper "
-            "(26,715 yuan saved per weighted graduate given up)."
+            "austerity: 839.8 fewer weighted compound graduates than base (-2.7%), 30.00 M yuan cheaper "
+            "(35,722 yuan saved per weighted graduate given up)."
         ),
     ]
     frame = pd.read_excel(path, sheet_name="Comparison")

@@ -177,33 +177,35 @@ def test_policy_floor_statement_holds_by_resolve() -> None:
     base = solve(config)
     report = sensitivity(base)
     floors = report.ranking[report.ranking["config_path"] == "policies.min_double_qualified_share"]
-    assert len(floors) >= 3
+    assert len(floors) >= 2
     assert (floors["value_per_unit"] < 0).all()
 
     def moved(floor: object, share: float) -> float:
-        series = {2025: 0.5, 2028: 0.6}
+        series = {2025: 0.35, 2027: 0.5, 2028: 0.6}
         series[int(floor.year)] = share  # type: ignore[attr-defined]
         series.update({y: 0.6 for y in range(floor.year + 1, 2031)})  # type: ignore[attr-defined]
         path = f"institutions.{floor.institution}.policies"  # type: ignore[attr-defined]
         return solve(config.with_changes({path: {"min_double_qualified_share": series}})).objective - base.objective
 
+    now = 0.6  # the floor in these years; the rate holds for raising it from here to valid_to
     for floor in floors.head(2).itertuples():
-        # The first floor holds its rate for 0.0012 only: the statement quotes 0.001, not 0.01.
-        assert floor.step <= floor.valid_to - floor.valid_from
+        assert floor.valid_from <= now < floor.valid_to
+        assert floor.step <= floor.valid_to - now
         assert floor.statement.startswith(
             f"raising the double-qualified floor at {floor.institution} in {floor.year} by {floor.step:g} (now 0.6) costs"
         )
-        assert moved(floor, floor.valid_from + floor.step) == pytest.approx(floor.step_effect, rel=1e-6)
-        width = floor.valid_to - floor.valid_from
+        assert moved(floor, now + floor.step) == pytest.approx(floor.step_effect, rel=1e-6)
+        width = floor.valid_to - now
         for fraction, exact in ((0.5, True), (1.5, False)):
-            share = floor.valid_from + fraction * width
-            predicted = floor.value_per_unit * (share - floor.valid_from) / 0.01
+            share = now + fraction * width
+            predicted = floor.value_per_unit * (share - now) / 0.01
             change = moved(floor, share)
             if exact:
                 assert change == pytest.approx(predicted, rel=1e-6)
             else:
                 assert abs(change - predicted) > 1e-6 * abs(predicted)
-    assert floors.iloc[0]["step"] == 0.001
+    # Both ranges reach past 0.01 above the floor, so both statements quote the nominal step.
+    assert (floors.head(2)["step"] == 0.01).all()
 
 
 # -- every statement claims no more than is true ---------------------------------
@@ -345,13 +347,14 @@ def test_money_statements_hold_for_their_step_by_resolve(zhejiang_base: tuple[ob
         assert gain == pytest.approx(limit.step_effect, rel=1e-6), limit.statement
         assert limit.step in (1e6, 1e5, 1e4)
     first = money.iloc[0]
-    # 33.3 graduates per million, but only for 16,557 more yuan: the statement quotes 10,000 yuan.
+    # 29.2 graduates per million, but only for 429,231 more yuan: the statement quotes 100,000 yuan.
     assert first["statement"] == (
-        "each extra 10,000 yuan of government funding in 2025 buys 0.33 weighted compound graduates "
-        "(30,070 yuan each), for up to 16,557 yuan more (then it buys less); valid from 5.762 M to 6.017 M yuan"
+        "each extra 100,000 yuan of government funding in 2028 buys 2.92 weighted compound graduates "
+        "(34,302 yuan each), for up to 429,231 yuan more (then it buys less); valid from 6.968 M to 10.43 M yuan"
     )
-    million = solve(_with_funding(config, "funding.government.per_year", 2025, 7e6)).objective - base.objective  # type: ignore[attr-defined]
-    assert million < 0.95 * first["value_per_unit"]  # a whole million buys less than the rate says
+    million = solve(_with_funding(config, "funding.government.per_year", 2028, 11e6)).objective - base.objective  # type: ignore[attr-defined]
+    assert million == pytest.approx(28.32, abs=0.01)
+    assert million < 0.98 * first["value_per_unit"]  # a whole million buys less than the rate says
     # Where the range allows it the statement keeps the million, and it is exact.
     assert money[money["step"] == 1e6]["statement"].str.startswith("one more million yuan of ").all()
 
@@ -506,7 +509,7 @@ def test_columns_and_json(zhejiang_reports: dict[str, SensitivityReport]) -> Non
     assert data["constraints"][0].keys() == set(CONSTRAINT_COLUMNS)
     text = json.dumps(data)
     assert '"allowable_increase": "unlimited"' in text and "Infinity" not in text and "1e+30" not in text
-    assert report.ranking.iloc[0]["statement"].startswith("each extra 10,000 yuan of government funding in 2025 buys ")
+    assert report.ranking.iloc[0]["statement"].startswith("each extra 100,000 yuan of government funding in 2028 buys ")
     # Every lever unit has a row with a readable name.
     levers = report.variables[report.variables["lever"] != ""]
     assert len(levers) == len(solve(load_config(CONFIGS / "zhejiang.yaml")).plan)

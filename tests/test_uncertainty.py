@@ -99,12 +99,12 @@ def test_series_value_needs_a_year(tmp_path: Path) -> None:
     assert any("is a series {year: value}; give one year's value, e.g. funding.universities.per_year.2025" in p for p in found)
 
 
-def test_shipped_uncertain_config_loads_with_seven_keys() -> None:
+def test_shipped_uncertain_config_loads_with_eight_keys() -> None:
     config = load_config(ROOT / "configs" / "zhejiang_uncertain.yaml")
     specs = parse_uncertainty(config)
     assert [s.path for s in specs][:2] == ["levers.tuition_subsidies.induced_intake", "levers.training_bases.capex"]
     assert {s.dist for s in specs} == {"uniform", "triangular", "normal", "lognormal"}
-    assert len(specs) == 7
+    assert len(specs) == 8
     # The values as written are untouched: the section only adds distributions.
     plain = load_config(ROOT / "configs" / "zhejiang.yaml")
     assert config.levers == plain.levers and config.tiers == plain.tiers
@@ -114,8 +114,8 @@ def test_shipped_uncertain_config_loads_with_seven_keys() -> None:
 
 def test_scenarios_keep_the_section() -> None:
     config = load_config(ROOT / "configs" / "zhejiang_uncertain.yaml", scenario="austerity")
-    assert len(parse_uncertainty(config)) == 7
-    assert config.funding["government"].per_year.at(2025) == 3_000_000
+    assert len(parse_uncertainty(config)) == 8
+    assert config.funding["government"].per_year.at(2025) == 5_000_000
 
 
 # -- distributions (inverse transform, hand-derived quantiles) ----------------

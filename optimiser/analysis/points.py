@@ -38,7 +38,7 @@ def apply_point(config: Config, changes: Mapping[str, Any]) -> Config:
     >>> cfg = load_config("configs/zhejiang.yaml")
     >>> money = apply_point(cfg, {"funding.government.per_year.2026": 0}).funding["government"].per_year
     >>> money.at(2025), money.at(2026), money.at(2027)
-    (6000000.0, 0.0, 6000000.0)
+    (10000000.0, 0.0, 10000000.0)
     """
     plain: dict[str, Any] = {}
     years: dict[str, dict[int, Any]] = {}
