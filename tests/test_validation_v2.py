@@ -573,3 +573,15 @@ def test_v2_workforce_case_loads_with_its_v2_values() -> None:
     assert config.levers["tuition_subsidies"].induced_intake == 0.3
     assert (config.objective.mode, config.objective.tie_break, config.objective.smooth) == ("max_output", True, 1e-7)
     assert [i.name for i in config.institutions] == ["Vocational college", "Applied university"]
+
+
+def test_an_institution_name_that_is_a_list_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    # Found by the fuzzer: a list as a name reached a dictionary key and raised TypeError.
+    path = tmp_path / "odd.yaml"
+    path.write_text(
+        (CASES / "small.yaml").read_text(encoding="utf-8").replace("- name: ", "- name: [x]\n  old_name: ", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert "institutions" in str(caught.value)

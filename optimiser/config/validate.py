@@ -579,7 +579,10 @@ def _missing_teachers(check: Checker, institutions: tuple[Institution, ...], gro
 
     External groups are not named: they normally start at 0 and grow by hiring.
     """
-    index = {item.get("name"): i for i, item in enumerate(raw) if isinstance(item, dict)} if isinstance(raw, list) else {}
+    index = (
+        {item["name"]: i for i, item in enumerate(raw) if isinstance(item, dict) and isinstance(item.get("name"), str)}
+        if isinstance(raw, list) else {}
+    )
     for group in groups.values():
         if group.external:
             continue
