@@ -449,6 +449,7 @@ def _smooth(
         start[0][n], start[1][n] = max(change, 0.0), max(-change, 0.0)
         rise.setInitialValue(start[0][n])
         fall.setInitialValue(start[1][n])
+    _break_ties(model, objective)
     if backend.is_mip():
         # The integer search starts from the plan found so far, with its changes.
         backend.set_start(np.concatenate([x, *start]))
@@ -471,6 +472,29 @@ def _smooth(
     solution.notes.append("the smoothing stage did not solve; the plan is the one found before it")
     backend.drop_floor()
     return False
+
+
+SMOOTH_TIE = 1e-6
+"""Weight, relative to a lever's price, of the term that settles ties in the smoothing stage."""
+
+
+def _break_ties(model: Model, objective: Terms) -> None:
+    """Make the steadiest plan unique, so every solver returns the same one.
+
+    Plans with the same year-to-year change can still differ (the same seats
+    built at one institution or another). A term of a millionth of each
+    lever's price per unit, growing slightly with the unit's place in the
+    programme (institutions and years in config order), picks one of them: a
+    few yuan at most, where the stage may move up to one yuan and 1e-7 of the
+    cost. Without it the split would be whichever vertex the solver reached.
+    """
+    levers = model.config.levers
+    units = [*model.form.vars.u.items(), *model.form.vars.us.items()]
+    for rank, (key, var) in enumerate(units):
+        lever = levers[key[0]]
+        price = lever.capex if lever.kind == "build" else lever.cost
+        if price and var.lowBound != var.upBound:
+            objective[var] = objective.get(var, 0.0) + price * MONEY_SCALE * SMOOTH_TIE * (1.0 + rank / len(units))
 
 
 def _record_duals(
