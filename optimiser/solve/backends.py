@@ -381,7 +381,13 @@ class CbcBackend:
         mip = self.is_mip()
         if mip and self._start is not None:
             for var, value in zip(self.columns, self._start, strict=False):
-                var.setInitialValue(round(float(value)) if var.cat == pulp.LpInteger else float(value))
+                start = round(float(value)) if var.cat == pulp.LpInteger else float(value)
+                # Round-off below a bound (-2e-12 under 0) would make PuLP refuse the start.
+                if var.lowBound is not None:
+                    start = max(start, var.lowBound)
+                if var.upBound is not None:
+                    start = min(start, var.upBound)
+                var.setInitialValue(start)
         warm = mip and (bool(self._stage_rows) or self._start is not None)
         self._bound = None
         with tempfile.TemporaryDirectory(prefix="optimiser-cbc-") as folder:
