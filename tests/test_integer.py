@@ -158,9 +158,10 @@ def test_cli_feasible_exits_0_with_a_note_and_json_carries_the_gap(
     data = json.loads(out)
     assert code == 0
     if data["status"] == "optimal":
-        # CBC can prove this one within the 2 s (its search starts from the rounded
-        # plan); then the proven gap must be the target's. HiGHS stops with a gap.
-        assert solver == "cbc" and data["gap"] <= 1e-7
+        # On a quiet machine the search can prove this one within the 2 s (it
+        # starts from the rounded plan); then the proven gap is the target's.
+        # Whether the limit binds depends on the machine, so both are checked.
+        assert data["gap"] <= 1e-7
     else:
         assert data["status"] == "feasible"
         assert data["gap"] > 1e-7
