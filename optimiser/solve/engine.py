@@ -491,7 +491,7 @@ def _break_ties(model: Model, objective: Terms) -> None:
     levers = model.config.levers
     units = [*model.form.vars.u.items(), *model.form.vars.us.items()]
     for rank, (key, var) in enumerate(units):
-        lever = levers[key[0]]
+        lever = levers[str(key[0])]
         price = lever.capex if lever.kind == "build" else lever.cost
         if price and var.lowBound != var.upBound:
             objective[var] = objective.get(var, 0.0) + price * MONEY_SCALE * SMOOTH_TIE * (1.0 + rank / len(units))
