@@ -27,6 +27,17 @@ def zhejiang() -> Path:
 
 
 @pytest.fixture
+def zhejiang_exact(tmp_path: Path) -> Path:
+    """configs/zhejiang.yaml returning the exact optimum (smooth: true), not the steadier plan
+    its smooth: 0.01 trades 1% of output for: every plan then spends all the money it may."""
+    text = (CONFIGS / "zhejiang.yaml").read_text(encoding="utf-8")
+    assert "\n  smooth: 0.01 " in text
+    path = tmp_path / "zhejiang_exact.yaml"
+    path.write_text(text.replace("\n  smooth: 0.01 ", "\n  smooth: true ", 1), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
 def write_config(tmp_path: Path) -> Callable[[str, str], Path]:
     """Write YAML text (dedented) to a file in a temporary folder and return its path."""
 

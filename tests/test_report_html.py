@@ -122,12 +122,12 @@ def test_summary_and_bottleneck_map_show_hand_derived_numbers(
 
 
 def test_comparison_says_which_plan_is_better_and_by_how_much(
-    tmp_path: Path, zhejiang: Path, open_report: Callable[[Path], Loaded]
+    tmp_path: Path, zhejiang_exact: Path, open_report: Callable[[Path], Loaded]
 ) -> None:
     # Both plans spend all the money they may (less a few hundred yuan the
     # tie-break leaves): 6 + 4 + 2 M yuan a year for six years is 72 M in
     # base; austerity halves government funding to 3 M a year: 54 M, -25%.
-    comparison = compare(plans_from_args([zhejiang], ["base", "austerity"]))
+    comparison = compare(plans_from_args([zhejiang_exact], ["base", "austerity"]))
     loaded = open_report(write_html(tmp_path / "report.html", comparison.results[0][1], comparison=comparison))
     page = loaded.page
     columns = page.eval_on_selector_all("table.compare tr:first-child th", "cells => cells.map(c => c.textContent)")

@@ -435,7 +435,10 @@ def test_a_limit_that_cannot_rise_is_quoted_for_a_cut(write_config: Callable[[st
 
 @pytest.fixture(scope="module")
 def zhejiang_reports() -> dict[str, SensitivityReport]:
-    config = load_config(CONFIGS / "zhejiang.yaml")
+    # smooth: true returns the one steadiest of the optimal plans whichever solver
+    # runs. (The shipped smooth: 0.01 trades output for steadiness; near-ties in
+    # that trade, 4e-7 of its objective apart, may settle differently by solver.)
+    config = load_config(CONFIGS / "zhejiang.yaml").with_changes({"objective.smooth": True})
     return {name: sensitivity(solve(config, solver=name)) for name in ("highs", "cbc")}
 
 

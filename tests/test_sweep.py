@@ -69,8 +69,8 @@ def test_hand_derived_budget_sweep(write_config: Callable[[str, str], Path]) -> 
     assert table["spend_enterprise_lecturers"].tolist() == pytest.approx([0.0, 0.0, 15_000.0, 30_000.0], abs=0.1)
 
 
-def test_sweep_equals_solve_point_by_point(zhejiang: Path) -> None:
-    config = load_config(zhejiang)
+def test_sweep_equals_solve_point_by_point(zhejiang_exact: Path) -> None:
+    config = load_config(zhejiang_exact)
     values = [0.0, 4.5e6, 11e6]
     assert bound_shifts(config, [GOV], [values], apply_point) is not None  # the lean re-solve path
     table = sweep(config, {GOV: values}, progress=False)
