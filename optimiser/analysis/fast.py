@@ -32,7 +32,7 @@ from ..config.types import Config
 from ..model import Model, build_model
 from ..model.formulation import MONEY_SCALE, Terms
 from ..solve.backends import HighsBackend
-from ..solve.engine import Solution, floor_value, smooth_stage, smoothing_changes, smoothing_limits
+from ..solve.engine import floor_value
 from ..solve.matrix import columns_of
 from ..solve.status import Status
 
@@ -256,15 +256,11 @@ class LeanModel:
         self.cost = _cost_vector(self.model.cost, n)
         self.measure = measure_matrix(self.model)
         self.tie_break = not self.min_cost and config.objective.tie_break
-        # The smoothing stage follows the cheapest-plan tie-break (max_output); min_cost points are not smoothed here.
-        self.changes = [] if self.min_cost else smoothing_changes(self.model)
         self.floor_row = self.n_rows
         self._changed: np.ndarray | None = None
         # The tie-break floor is a permanent row, inactive (free) unless needed,
-        # so the basis keeps one shape across points. The back end counts it as
-        # the programme's: the smoothing stage's rows and columns come after it.
+        # so the basis keeps one shape across points.
         self.session.add_row(-math.inf, math.inf, self.primary)
-        self.backend.n_rows = self.session.n_rows
         row_lower, row_upper = self.session.row_bounds()
         self.base_lower, self.base_upper = row_lower[: self.n_rows], row_upper[: self.n_rows]
         self.start_basis = None
@@ -292,7 +288,6 @@ class LeanModel:
         upper: np.ndarray | None = None,
         *,
         tie_break: bool | None = None,
-        smooth: bool | None = None,
         keep_duals: bool = False,
         from_start: bool = True,
     ) -> PointSolution:
@@ -300,8 +295,7 @@ class LeanModel:
 
         The objective is the config's (weighted output, or cost in
         ``min_cost`` mode); with the tie-break the plan is then the cheapest
-        one with that output, then (``smooth``, by default with the default
-        tie-break) the steadiest of those, as :func:`optimiser.solve` does. ``keep_duals``
+        one with that output, as :func:`optimiser.solve` does. ``keep_duals``
         returns the row duals of the first solve (d objective / d limit,
         solver units). ``from_start=False`` warm-starts from the previous
         solve instead of the model's own optimal basis (faster for a search
@@ -331,31 +325,13 @@ class LeanModel:
             if self.run(self.cost, "min") is not Status.OPTIMAL:
                 self.floor(None)
                 self.run(self.primary, sense)
-        values = self.backend.values()
+        values = self.session.values()
         activity = self.session.row_values()[: self.n_rows]
-        if (tie_break is None if smooth is None else smooth) and self.changes:
-            smoothed = self._smooth(objective)
-            if smoothed is not None:
-                values, activity = smoothed
         measures = dict(zip(measure_names(self.config), (self.measure @ values).tolist()))
         return PointSolution(status, objective * self.model.objective_scale, measures, values, duals, activity)
 
     def objective_value(self) -> float:
         return self.session.objective()
-
-    def _smooth(self, objective: float) -> tuple[np.ndarray, np.ndarray] | None:
-        """The smoothing stage of :func:`optimiser.solve`: its plan and row activities, or None if it found none.
-
-        Its rows and columns are removed again after, so the basis keeps one shape across points.
-        """
-        x = self.backend.values()
-        self.floor(None)
-        solution = Solution(status=Status.OPTIMAL, solver=self.backend.name)
-        found = None
-        if smooth_stage(self.backend, self.model, solution, self.changes, smoothing_limits(self.model, objective, x), None):
-            found = self.backend.values().copy(), self.session.row_values()[: self.n_rows].copy()
-        self.backend.drop_floor()
-        return found
 
     def floor(self, objective: float | None) -> None:
         """Keep the primary objective at least ``objective`` (within the tie-break tolerance); None: no floor."""

@@ -196,9 +196,14 @@ def run(
                 x, activity = backend.values(), backend.row_activity()
     solution.values, solution.activity = x, activity
     smooth = objective_cfg.smooth
-    changes = smoothing_changes(model)
+    # Changes between units fixed in advance (a given plan) cannot be smoothed.
+    changes = [
+        (terms, price) for terms, price in (model.form.plan_changes() if smooth is not None else [])
+        if any(var.lowBound != var.upBound for var in terms)
+    ]
     if smooth is not None and changes:
         output_before = _value(model.output, x)
+        cost_before = _value(model.cost, x)
         runs, limit = _stage_time(stage_limit, deadline, mip)
         if fixed_already:
             pass
@@ -207,7 +212,11 @@ def run(
         else:
             if reporter is not None:
                 reporter.start_stage("smoothing", 1.0 / MONEY_SCALE, "yuan of change")
-            if smooth_stage(backend, model, solution, changes, smoothing_limits(model, objective, x), limit):
+            if min_cost:
+                limits = [(model.cost, -np.inf, cost_cap(objective)), (model.output, floor_value(output_before, smooth), np.inf)]
+            else:
+                limits = [(model.output, floor_value(objective, smooth), np.inf), (model.cost, -np.inf, cost_cap(cost_before))]
+            if _smooth(backend, model, solution, changes, limits, limit):
                 solution.values = backend.values()
                 solution.activity = backend.row_activity()
             solution.smoothing_share = smooth
@@ -372,31 +381,6 @@ def floor_value(output: float, share: float = TIE_BREAK_TOLERANCE) -> float:
     return output * (1.0 - share) if output > 0 else output
 
 
-def smoothing_changes(model: Model) -> list[tuple[Terms, float]]:
-    """The priced year-to-year changes the smoothing stage minimises (none without ``smooth``)."""
-    if model.config.objective.smooth is None:
-        return []
-    # Changes between units fixed in advance (a given plan) cannot be smoothed.
-    return [
-        (terms, price) for terms, price in model.form.plan_changes()
-        if any(var.lowBound != var.upBound for var in terms)
-    ]
-
-
-def smoothing_limits(model: Model, objective: float, x: np.ndarray) -> list[tuple[Terms, float, float]]:
-    """The rows the smoothing stage keeps, after the main solve (``objective``, solver units) and the tie-break (plan ``x``).
-
-    ``max_output``: output within the smoothing share of the optimum, cost
-    within :func:`cost_cap` of the plan's; ``min_cost``: cost within
-    :func:`cost_cap` of the least cost, output within the share of the plan's.
-    """
-    smooth = model.config.objective.smooth
-    share = smooth if smooth is not None else TIE_BREAK_TOLERANCE
-    if model.mode == "min_cost":
-        return [(model.cost, -np.inf, cost_cap(objective)), (model.output, floor_value(_value(model.output, x), share), np.inf)]
-    return [(model.output, floor_value(objective, share), np.inf), (model.cost, -np.inf, cost_cap(_value(model.cost, x)))]
-
-
 def _stage(
     backend: Backend,
     model: Model,
@@ -433,7 +417,7 @@ def _stage(
     return False
 
 
-def smooth_stage(
+def _smooth(
     backend: Backend,
     model: Model,
     solution: Solution,
