@@ -85,7 +85,7 @@ def naive_alternatives(config: Any, within: float) -> int:
             backend.solve_costs(cost, "min")
             cheapest = backend.objective_value()
             backend.cap_row(cost, cheapest * (1 + 1e-7) + 1e-3)
-            backend.highs.changeRowBounds(backend.n_rows, -np.inf, -optimum * (1 - within))
+            backend.session.set_row_bounds(backend.n_rows, -np.inf, -optimum * (1 - within))
             backend.solve_costs(_items(model, "yuan")[index][3] * 1e-3, sense)
             count += 1
     return count

@@ -289,11 +289,10 @@ def test_ranging_lp_from_an_infeasible_warm_start_is_still_unbounded(write_confi
     # basis is primal infeasible, and HiGHS, warm-started from it on the next (unbounded) ranging LP,
     # may stop with status "Unknown". The report restores a feasible basis between jobs; run_lp also
     # retries from scratch when HiGHS ends without a verdict.
-    import highspy
-
     from optimiser.sensitivity.canonical import canonical_lp
     from optimiser.sensitivity.ranging import DualFace, run_lp
     from optimiser.sensitivity.tables import decision_columns
+    from optimiser.solve.status import Status
 
     result = solve(load_config(write_config(TWO_YEARS.replace("BUDGET", "36000"), "two_years.yaml")))
     lp = canonical_lp(result.model, result.solution.values)
@@ -301,20 +300,19 @@ def test_ranging_lp_from_an_infeasible_warm_start_is_still_unbounded(write_confi
     full, other = sorted((c[0] for c in decision_columns(result.model) if not c[1]), key=lambda j: -lp.plan[j])
     assert face.coefficient_range(full) == (math.inf, 0.0)
     assert face.coefficient_range(other) == (0.0, pytest.approx(1.0))
-    h, delta = face.highs, face.delta
+    h, delta = face.session, face.delta
     e = np.zeros(lp.n_rows + 1)
     e[delta] = 1.0
-    h.changeColsCost(len(e), np.arange(len(e), dtype=np.int32), e)
-    h.changeCoeff(other, delta, -1.0)
-    h.changeColBounds(delta, -highspy.kHighsInf, highspy.kHighsInf)
-    h.changeObjectiveSense(highspy.ObjSense.kMinimize)
-    assert run_lp(h) == highspy.HighsModelStatus.kOptimal and h.getSolution().col_value[delta] == pytest.approx(-1.0)
-    h.changeCoeff(other, delta, 0.0)
-    h.changeColBounds(delta, 0.0, 0.0)
-    h.changeCoeff(full, delta, -1.0)
-    h.changeColBounds(delta, -highspy.kHighsInf, highspy.kHighsInf)
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    assert run_lp(h) == highspy.HighsModelStatus.kUnbounded
+    h.set_costs(e, "min")
+    h.set_coefficient(other, delta, -1.0)
+    h.set_col_bounds(delta, -math.inf, math.inf)
+    assert run_lp(h) is Status.OPTIMAL and h.values()[delta] == pytest.approx(-1.0)
+    h.set_coefficient(other, delta, 0.0)
+    h.set_col_bounds(delta, 0.0, 0.0)
+    h.set_coefficient(full, delta, -1.0)
+    h.set_col_bounds(delta, -math.inf, math.inf)
+    h.set_sense("max")
+    assert run_lp(h) is Status.UNBOUNDED
 
 
 def test_quoted_step_is_round_and_within_reach() -> None:
@@ -470,19 +468,15 @@ def test_prices_are_the_solvers_own_where_unique(solver: str) -> None:
 
 def test_ranges_contain_highs_basis_ranging(zhejiang_reports: dict[str, SensitivityReport]) -> None:
     # HiGHS's own ranging is for its optimal basis; the true range of a price can only be wider.
-    import highspy
-
     from optimiser.sensitivity.canonical import terms_vector
     from optimiser.solve.backends import HighsBackend
 
     result = solve(load_config(CONFIGS / "zhejiang.yaml"))
     backend = HighsBackend(result.model)
     n = len(backend.columns)
-    backend.highs.changeColsCost(n, np.arange(n, dtype=np.int32), terms_vector(result.model.output, n))
-    backend.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    backend.highs.run()
-    _, ranging = backend.highs.getRanging()
-    dual = np.asarray(backend.highs.getSolution().row_dual)
+    backend.session.run(terms_vector(result.model.output, n), "max")
+    _, ranging = backend.session.raw.getRanging()
+    dual = backend.session.row_duals()
     scale = np.array([info.unit_scale for info in result.model.book.rows])
     ours = zhejiang_reports["highs"].constraints
     rhs = ours["rhs"].to_numpy() * scale

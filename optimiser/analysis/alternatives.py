@@ -155,7 +155,6 @@ def alternatives(
     model = build_model(config, integer=False)
     form = matrix_form(model)
     backend = HighsBackend(None, form=form)
-    highs = backend.highs
     n = len(form.columns)
     output = form.costs(model.output)
     cost = form.costs(model.cost)
@@ -180,7 +179,7 @@ def alternatives(
         _check(status.value)
         best_cost = backend.objective_value()
         best = backend.values()[:n]
-        highs.changeRowBounds(floor_row, -inf, -(optimum - float(within) * abs(optimum)))
+        backend.session.set_row_bounds(floor_row, -inf, -(optimum - float(within) * abs(optimum)))
         backend.cap_row(cost, best_cost * (1.0 + TIE_BREAK_TOLERANCE) + MONEY_SCALE)
     first = time.perf_counter()
     scale = MONEY_SCALE if measure == "yuan" else 1.0

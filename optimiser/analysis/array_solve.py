@@ -38,8 +38,9 @@ import numpy as np
 
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import breach_weights, judge_breaches, slack_bounds
-from ..solve.backends import least_breach_then_best_output, run_highs
-from ..solve.engine import TIE_BREAK_TOLERANCE
+from ..solve.backends import least_breach_then_best_output
+from ..solve.engine import floor_value
+from ..solve.highs import Session
 from ..solve.status import Status
 from .program_arrays import ProgramArrays
 
@@ -84,15 +85,8 @@ class ArraySolver:
     """Solves programmes of one shape, reusing one HiGHS object and one starting basis."""
 
     def __init__(self, fixed_plan: bool) -> None:
-        import highspy
-
-        from ..solve.quiet import quiet_stdout
-
-        self._hs = highspy
         self.fixed_plan = fixed_plan
-        with quiet_stdout():
-            self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
+        self.session = Session()
         self._starts: dict[Any, Any] = {}
         self._layouts: dict[Any, _Layout] = {}
         self._second_starts: dict[Any, Any] = {}
@@ -119,7 +113,7 @@ class ArraySolver:
         self._load(arrays, layout)
         start = self._starts.get(shape)
         if start is not None:
-            self.highs.setBasis(start)
+            self.session.set_basis(start)
         if self.fixed_plan:
             return self._evaluate(arrays, layout)
         return self._reoptimise(arrays, layout)
@@ -149,7 +143,7 @@ class ArraySolver:
         status = self._run(primary, sense)
         if status != "optimal":
             return _failed(status, len(arrays.measures))
-        basis = self.highs.getBasis()
+        basis = self.session.basis()
         value = self._objective()
         if not min_cost and arrays.tie_break:
             self._floor(layout, value)
@@ -168,63 +162,47 @@ class ArraySolver:
         status, _ = least_breach_then_best_output(self, layout.weights_full, arrays.output)
         if status is not Status.OPTIMAL:
             return _failed(status.value, len(arrays.measures))
-        return plan_outcome(arrays, self._values(), basis=(self._first_basis, self.highs.getBasis()))
+        return plan_outcome(arrays, self._values(), basis=(self._first_basis, self.session.basis()))
 
     # -- the elastic programme (see least_breach_then_best_output) ---------
     def solve_costs(self, costs: np.ndarray, sense: str) -> Status:
-        return run_highs(self.highs, costs, sense)
+        return self.session.run(costs, sense)
 
     def cap_row(self, coefs: np.ndarray, upper: float) -> None:
         """Bound the extra row by ``upper``: it was loaded with ``coefs``, the breach weights (see :class:`_Layout`)."""
-        self._first_basis = self.highs.getBasis()
-        self.highs.changeRowBounds(self._floor_row, -self._hs.kHighsInf, upper)
+        self._first_basis = self.session.basis()
+        self.session.set_row_bounds(self._floor_row, -math.inf, upper)
         if self._second is not None:
-            self.highs.setBasis(self._second)
+            self.session.set_basis(self._second)
 
     def values(self) -> np.ndarray:
         return self._values()
 
     # -- HiGHS -----------------------------------------------------------
     def _load(self, arrays: ProgramArrays, layout: _Layout) -> None:
-        hs = self._hs
-        n_cols = arrays.n_cols
         starts, index, order = layout.matrix_pattern(arrays.a_keys)
         values = np.concatenate([arrays.a_values, layout.extra_values(arrays)])[order]
         col_upper = arrays.col_upper.copy()
         col_upper[layout.slack_cols] = layout.slack_upper
-        lp = hs.HighsLp()
-        lp.num_col_ = n_cols
-        lp.num_row_ = arrays.n_rows + 1
-        lp.col_cost_ = np.zeros(n_cols)
-        lp.col_lower_ = _finite(arrays.col_lower)
-        lp.col_upper_ = _finite(col_upper)
-        lp.row_lower_ = _finite(np.append(arrays.row_lower, -math.inf))
-        lp.row_upper_ = _finite(np.append(arrays.row_upper, math.inf))
-        lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = starts
-        lp.a_matrix_.index_ = index
-        lp.a_matrix_.value_ = values
-        if not self.fixed_plan and arrays.integer.any():
-            lp.integrality_ = [hs.HighsVarType.kInteger if flag else hs.HighsVarType.kContinuous for flag in arrays.integer]
-        self.highs.passModel(lp)
+        self.session.load(
+            (starts, index, values), arrays.col_lower, col_upper,
+            np.append(arrays.row_lower, -math.inf), np.append(arrays.row_upper, math.inf),
+            None if self.fixed_plan else arrays.integer, what="a drawn programme",
+        )
         self._floor_row = arrays.n_rows
 
     def _floor(self, layout: _Layout, value: float | None) -> None:
-        inf = self._hs.kHighsInf
-        if value is None:
-            self.highs.changeRowBounds(self._floor_row, -inf, inf)
-        else:
-            lower = value * (1.0 - TIE_BREAK_TOLERANCE) if value > 0 else value
-            self.highs.changeRowBounds(self._floor_row, lower, inf)
+        lower = -math.inf if value is None else floor_value(value)
+        self.session.set_row_bounds(self._floor_row, lower, math.inf)
 
     def _run(self, costs: np.ndarray, sense: str) -> str:
-        return run_highs(self.highs, costs, sense).value
+        return self.session.run(costs, sense).value
 
     def _objective(self) -> float:
-        return float(self.highs.getInfo().objective_function_value)
+        return self.session.objective()
 
     def _values(self) -> np.ndarray:
-        return np.asarray(self.highs.getSolution().col_value, dtype=float)
+        return self.session.values()
 
 
 class _Layout:
@@ -287,13 +265,6 @@ class _Layout:
         starts = np.cumsum(counts).astype(np.int32)
         self._pattern = (a_keys, starts, rows[order].astype(np.int32), order)
         return starts, rows[order].astype(np.int32), order
-
-
-def _finite(values: np.ndarray) -> np.ndarray:
-    """HiGHS's infinity for unbounded sides."""
-    import highspy
-
-    return np.clip(values, -highspy.kHighsInf, highspy.kHighsInf)
 
 
 def _failed(status: str, n_measures: int) -> DrawOutcome:

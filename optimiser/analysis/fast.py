@@ -31,8 +31,8 @@ import numpy as np
 from ..config.types import Config
 from ..model import Model, build_model
 from ..model.formulation import MONEY_SCALE, Terms
-from ..solve.backends import HighsBackend, run_highs
-from ..solve.engine import TIE_BREAK_TOLERANCE
+from ..solve.backends import HighsBackend
+from ..solve.engine import floor_value
 from ..solve.matrix import columns_of
 from ..solve.status import Status
 
@@ -246,13 +246,10 @@ class LeanModel:
     """
 
     def __init__(self, config: Config, integer: bool | None = None) -> None:
-        import highspy
-
-        self._hs = highspy
         self.config = config
         self.model = build_model(config, integer=integer)
         self.backend = HighsBackend(self.model)
-        self.highs = self.backend.highs
+        self.session = self.backend.session
         self.n_rows = self.backend.n_rows
         n = len(self.backend.columns)
         self.primary = _cost_vector(self.model.cost if self.min_cost else self.model.output, n)
@@ -263,13 +260,12 @@ class LeanModel:
         self._changed: np.ndarray | None = None
         # The tie-break floor is a permanent row, inactive (free) unless needed,
         # so the basis keeps one shape across points.
-        nz = np.flatnonzero(self.primary).astype(np.int32)
-        self.highs.addRow(-highspy.kHighsInf, highspy.kHighsInf, len(nz), nz, self.primary[nz])
-        row_lower, row_upper = self._row_bounds()
+        self.session.add_row(-math.inf, math.inf, self.primary)
+        row_lower, row_upper = self.session.row_bounds()
         self.base_lower, self.base_upper = row_lower[: self.n_rows], row_upper[: self.n_rows]
         self.start_basis = None
         if self.run(self.primary, "max" if not self.min_cost else "min") is Status.OPTIMAL:
-            self.start_basis = self.highs.getBasis()
+            self.start_basis = self.session.basis()
 
     @property
     def min_cost(self) -> bool:
@@ -306,72 +302,51 @@ class LeanModel:
         along one direction; the plan may then depend on the order of solves
         where several plans are optimal).
         """
-        hs = self._hs
         self._reset_bounds()
         if rows is not None and len(rows):
-            low = self.base_lower[rows] if lower is None else np.where(np.isfinite(lower), lower, -hs.kHighsInf)
-            high = self.base_upper[rows] if upper is None else np.where(np.isfinite(upper), upper, hs.kHighsInf)
-            self.highs.changeRowsBounds(len(rows), rows.astype(np.int32), np.asarray(low, float), np.asarray(high, float))  # type: ignore[attr-defined]
+            low = self.base_lower[rows] if lower is None else lower
+            high = self.base_upper[rows] if upper is None else upper
+            self.session.set_row_bounds(rows, low, high)
             self._changed = rows
         if from_start:
             # Forget what earlier solves left (edge weights, factors) so a
             # point's answer is bit-for-bit the same whatever came before it.
-            self.highs.clearSolver()
+            self.session.clear()
             if self.start_basis is not None:
-                self.highs.setBasis(self.start_basis)
+                self.session.set_basis(self.start_basis)
         sense = "min" if self.min_cost else "max"
         status = self.run(self.primary, sense)
         if status is not Status.OPTIMAL:
             return PointSolution(status, math.nan, empty_measures(self.config))
         objective = self.objective_value()
-        duals = np.asarray(self.highs.getSolution().row_dual, dtype=float)[: self.n_rows].copy() if keep_duals else None
+        duals = self.session.row_duals()[: self.n_rows].copy() if keep_duals else None
         if self.tie_break if tie_break is None else tie_break:
             self.floor(objective)
             if self.run(self.cost, "min") is not Status.OPTIMAL:
                 self.floor(None)
                 self.run(self.primary, sense)
-        solution = self.highs.getSolution()
-        values = np.asarray(solution.col_value, dtype=float)
-        activity = np.asarray(solution.row_value, dtype=float)[: self.n_rows]
+        values = self.session.values()
+        activity = self.session.row_values()[: self.n_rows]
         measures = dict(zip(measure_names(self.config), (self.measure @ values).tolist()))
         return PointSolution(status, objective * self.model.objective_scale, measures, values, duals, activity)
 
     def objective_value(self) -> float:
-        return float(self.highs.getInfo().objective_function_value)
+        return self.session.objective()
 
     def floor(self, objective: float | None) -> None:
         """Keep the primary objective at least ``objective`` (within the tie-break tolerance); None: no floor."""
-        inf = self._hs.kHighsInf
-        if objective is None:
-            self.highs.changeRowBounds(self.floor_row, -inf, inf)
-        else:
-            self.highs.changeRowBounds(self.floor_row, floor_value(objective), inf)
+        self.session.set_row_bounds(self.floor_row, -math.inf if objective is None else floor_value(objective), math.inf)
 
     def _reset_bounds(self) -> None:
         changed = self._changed
         if changed is not None and len(changed):
-            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
-                len(changed), changed, np.where(np.isfinite(self.base_lower[changed]), self.base_lower[changed], -self._hs.kHighsInf),
-                np.where(np.isfinite(self.base_upper[changed]), self.base_upper[changed], self._hs.kHighsInf),
-            )
+            self.session.set_row_bounds(changed, self.base_lower[changed], self.base_upper[changed])
         self._changed = None
         self.floor(None)
 
-    def _row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        lp = self.highs.getLp()
-        lower = np.asarray(lp.row_lower_, dtype=float)
-        upper = np.asarray(lp.row_upper_, dtype=float)
-        inf = self._hs.kHighsInf
-        return np.where(lower <= -inf, -math.inf, lower), np.where(upper >= inf, math.inf, upper)
-
     def run(self, costs: np.ndarray, sense: str) -> Status:
         """Set the objective (a cost per column) and its sense, solve, and return the status."""
-        return run_highs(self.highs, costs, sense)
-
-
-def floor_value(objective: float) -> float:
-    """The tie-break floor on the primary objective, as :mod:`optimiser.solve.engine` sets it."""
-    return objective * (1.0 - TIE_BREAK_TOLERANCE) if objective > 0 else objective
+        return self.session.run(costs, sense)
 
 
 def _cost_vector(terms: Terms, n: int) -> np.ndarray:

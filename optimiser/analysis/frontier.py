@@ -311,25 +311,15 @@ class _Search:
         """0 if a plan with no money from this budget is feasible, else the least budget that allows one."""
         if self.point(0.0) is not None:
             return 0.0
-        import highspy
-
-        from ..solve.quiet import quiet_stdout
-
-        with quiet_stdout():
-            highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
-        highs.passModel(self.lean.highs.getLp())
-        n = highs.getNumCol()
-        highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
-        inf = highspy.kHighsInf
+        session = self.lean.session.copy()
+        n = session.n_cols
+        session.set_costs(np.zeros(n))
         # A budget column b: row activity <= b on every budget row.
-        highs.changeRowsBounds(len(self.rows), self.rows, np.full(len(self.rows), -inf), np.zeros(len(self.rows)))  # type: ignore[attr-defined]
-        highs.addCol(1.0, 0.0, inf, len(self.rows), self.rows, np.full(len(self.rows), -1.0))
-        highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
-        highs.run()
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        session.set_row_bounds(self.rows, -math.inf, 0.0)
+        budget = session.add_column(1.0, 0.0, math.inf, self.rows, np.full(len(self.rows), -1.0))
+        if session.run(sense="min") is not Status.OPTIMAL:
             return None
-        low = float(highs.getSolution().col_value[n]) / MONEY_SCALE
+        low = float(session.values()[budget]) / MONEY_SCALE
         # The least budget, nudged so the solver's tolerances accept it.
         return low * (1 + 1e-9) + 1e-6
 

@@ -98,7 +98,7 @@ def pareto(
         lean.run(tier_x, "max")
         rows.set(x_floor=_below(lean.objective_value()), y_floor=y_floor)
         lean.run(lean.cost, "min")
-        values = np.asarray(lean.highs.getSolution().col_value, dtype=float)
+        values = lean.session.values()
         records.append({
             "x_tier": x, "y_tier": y, "epsilon": float(level),
             "x_output": float(tier_x @ values), "y_output": float(tier_y @ values),
@@ -116,19 +116,15 @@ class _LevelRows:
     """Two extra rows: x output at least a level, y output at least a level."""
 
     def __init__(self, lean: LeanModel, tier_x: np.ndarray, tier_y: np.ndarray) -> None:
-        import highspy
-
-        self.inf = highspy.kHighsInf
-        self.highs = lean.highs
-        self.x_row = self.highs.getNumRow()
-        for vector in (tier_x, tier_y):
-            nz = np.flatnonzero(vector).astype(np.int32)
-            self.highs.addRow(-self.inf, self.inf, len(nz), nz, vector[nz])
-        self.y_row = self.x_row + 1
+        self.session = lean.session
+        self.x_row = self.session.add_row(-math.inf, math.inf, tier_x)
+        self.y_row = self.session.add_row(-math.inf, math.inf, tier_y)
 
     def set(self, x_floor: float | None = None, y_floor: float | None = None) -> None:
-        self.highs.changeRowBounds(self.x_row, -self.inf if x_floor is None else x_floor, self.inf)
-        self.highs.changeRowBounds(self.y_row, -self.inf if y_floor is None else y_floor, self.inf)
+        self.session.set_row_bounds(
+            [self.x_row, self.y_row],
+            [-math.inf if x_floor is None else x_floor, -math.inf if y_floor is None else y_floor], math.inf,
+        )
 
 
 def _below(value: float) -> float:

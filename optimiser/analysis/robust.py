@@ -51,10 +51,11 @@ import pandas as pd
 from ..config.load import get_path
 from ..config.types import Config
 from ..config.uncertainty import Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
-from ..errors import ConfigError, Problem, SolverError
+from ..errors import ConfigError, Problem
 from ..model import PlanKey, build_model
 from ..model.formulation import MONEY_SCALE
 from ..solve.engine import TIE_BREAK_TOLERANCE
+from ..solve.status import Status
 from .program_arrays import ProgramArrays, arrays_of, fit_affine
 
 RISKS = ("expected", "cvar", "worst")
@@ -398,37 +399,17 @@ def solve_block(block: BlockProgramme, mode: str, tie_break: bool, cost_bound: f
     no money is spent that buys less than ``1/ε`` graduates per thousand
     yuan). Otherwise a second solve in the same instance adds the floor row.
     """
-    import highspy
     import scipy.sparse as sp
 
-    from ..solve.backends import run_highs
-    from ..solve.quiet import quiet_stdout
+    from ..solve.highs import PRIMAL_SIMPLEX, Session
 
-    inf = highspy.kHighsInf
     n_rows = len(block.row_lower)
     a = sp.csc_matrix((block.a_vals, (block.a_rows, block.a_cols)), shape=(n_rows, block.n_cols))
     a.sum_duplicates()
     a.sort_indices()
-    with quiet_stdout():
-        highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    lp = highspy.HighsLp()
-    lp.num_col_ = block.n_cols
-    lp.num_row_ = n_rows
-    lp.col_cost_ = np.zeros(block.n_cols)
-    lp.col_lower_ = np.clip(block.col_lower, -inf, inf)
-    lp.col_upper_ = np.clip(block.col_upper, -inf, inf)
-    lp.row_lower_ = np.clip(block.row_lower, -inf, inf)
-    lp.row_upper_ = np.clip(block.row_upper, -inf, inf)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a.data.astype(float)
-    if block.integer.any():
-        lp.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
-                           for f in block.integer]
-    if highs.passModel(lp) == highspy.HighsStatus.kError:
-        raise SolverError("HiGHS rejected the robust programme")
+    session = Session()
+    session.load(a, block.col_lower, block.col_upper, block.row_lower, block.row_upper, block.integer,
+                 what="the robust programme")
     min_cost = mode == "min_cost"
     folded = tie_break and not min_cost and cost_bound is not None and cost_bound > 0 and block.estimate > 0
     costs = block.objective
@@ -436,18 +417,18 @@ def solve_block(block: BlockProgramme, mode: str, tie_break: bool, cost_bound: f
         assert cost_bound is not None
         costs = block.objective - TIE_BREAK_TOLERANCE * block.estimate / cost_bound * block.secondary
     # Always maximised: the risk measure of the output, or of minus the cost (see block_programme).
-    status = run_highs(highs, costs, "max").value
+    status = session.run(costs, "max").value
     if status != "optimal":
         return status, math.nan, np.zeros(block.n_cols)
-    x = np.asarray(highs.getSolution().col_value, dtype=float)
+    x = session.values()
     value = float(block.objective @ x)
     if tie_break and not folded:
         index = np.flatnonzero(block.objective).astype(np.int32)
         floor = value - TIE_BREAK_TOLERANCE * abs(value) - (MONEY_SCALE if min_cost else 0.0)
-        highs.addRow(floor, inf, len(index), index, block.objective[index])
-        highs.setOptionValue("simplex_strategy", 4)  # the optimal basis stays primal feasible
-        if run_highs(highs, block.secondary, "max" if min_cost else "min").value == "optimal":
-            x = np.asarray(highs.getSolution().col_value, dtype=float)
+        session.add_row(floor, math.inf, block.objective[index], index)
+        session.set_option("simplex_strategy", PRIMAL_SIMPLEX)  # the optimal basis stays primal feasible
+        if session.run(block.secondary, "max" if min_cost else "min") is Status.OPTIMAL:
+            x = session.values()
     return status, value, x
 
 

@@ -21,7 +21,6 @@ Everything else in :mod:`optimiser.sensitivity` reads the arrays kept here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -30,6 +29,8 @@ from ..errors import SolverError
 from ..model import Model
 from ..model.formulation import Terms
 from ..solve.backends import HighsBackend
+from ..solve.highs import Session
+from ..solve.status import Status
 
 ZERO_DUAL = 1e-9
 """A dual or reduced cost (solver units) below this is zero."""
@@ -104,43 +105,29 @@ def canonical_lp(model: Model, plan_values: np.ndarray | None = None) -> Canonic
     ``plan_values`` (the solved plan's column values) fix the integer
     decisions of an integer model; a continuous model ignores them.
     """
-    import highspy
-
-    backend = HighsBackend(model)
-    highs = backend.highs
-    highs.setOptionValue("presolve", "off")
+    backend = HighsBackend(model, options={"presolve": "off"})
+    session = backend.session
     n = len(backend.columns)
     mip = bool(backend.integer.any())
     if mip:
         if plan_values is None or len(plan_values) != n:
             raise SolverError("an integer plan needs its solved values to fix the integer decisions")
-        idx = np.flatnonzero(backend.integer).astype(np.int32)
+        idx = np.flatnonzero(backend.integer)
         fixed = np.round(plan_values[idx])
-        highs.changeColsIntegrality(len(idx), idx, np.array([highspy.HighsVarType.kContinuous] * len(idx)))
-        highs.changeColsBounds(len(idx), idx, fixed, fixed)
+        session.make_continuous(idx)
+        session.set_col_bounds(idx, fixed, fixed)
     min_cost = model.mode == "min_cost"
     sign = -1.0 if min_cost else 1.0
     cost = sign * terms_vector(model.cost if min_cost else model.output, n)
-    every = np.arange(n, dtype=np.int32)
-    highs.changeColsCost(n, every, cost)
-    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    _run(highs, "the plan's linear programme")
-    lp = highs.getLp()
-    matrix = sparse.csc_matrix(
-        (np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_), np.asarray(lp.a_matrix_.start_)),
-        shape=(lp.num_row_, lp.num_col_),
-    )
-    solution = highs.getSolution()
-    objective = float(highs.getInfo().objective_function_value)
-    plan = np.asarray(solution.col_value, dtype=float)
-    duals = np.asarray(solution.row_dual, dtype=float)
-    reduced = np.asarray(solution.col_dual, dtype=float)
-    col_lower = np.asarray(lp.col_lower_, dtype=float).copy()
-    col_upper = np.asarray(lp.col_upper_, dtype=float).copy()
-    row_lower = np.asarray(lp.row_lower_, dtype=float).copy()
-    row_upper = np.asarray(lp.row_upper_, dtype=float).copy()
+    session.set_costs(cost, "max")
+    _run(session, "the plan's linear programme")
+    matrix, col_lower, col_upper, row_lower, row_upper = session.arrays()
+    objective = session.objective()
+    plan = session.values()
+    duals = session.row_duals()
+    reduced = session.col_duals()
     if not min_cost and model.config.objective.tie_break:
-        plan = _cheapest_on_face(highs, model, plan, duals, reduced, (row_lower, row_upper))
+        plan = _cheapest_on_face(session, model, plan, duals, reduced, (row_lower, row_upper))
     return CanonicalLP(
         matrix=matrix, cost=cost, sign=sign, col_lower=col_lower, col_upper=col_upper,
         row_lower=row_lower, row_upper=row_upper, objective=objective, plan=plan,
@@ -149,7 +136,7 @@ def canonical_lp(model: Model, plan_values: np.ndarray | None = None) -> Canonic
 
 
 def _cheapest_on_face(
-    highs: Any,
+    session: Session,
     model: Model,
     plan: np.ndarray,
     duals: np.ndarray,
@@ -162,28 +149,20 @@ def _cheapest_on_face(
     with a non-zero reduced cost stays at its bound and every row with a
     non-zero dual stays at its limit; within that face, minimise cost.
     """
-    import highspy
-
     row_lower, row_upper = row_limits
-    hold_cols = np.flatnonzero(np.abs(reduced) > ZERO_DUAL).astype(np.int32)
+    hold_cols = np.flatnonzero(np.abs(reduced) > ZERO_DUAL)
     if len(hold_cols):
-        highs.changeColsBounds(len(hold_cols), hold_cols, plan[hold_cols], plan[hold_cols])
-    for r in np.flatnonzero(np.abs(duals) > ZERO_DUAL):
-        limit = row_upper[r] if duals[r] > 0 else row_lower[r]
-        highs.changeRowBounds(int(r), float(limit), float(limit))
+        session.set_col_bounds(hold_cols, plan[hold_cols], plan[hold_cols])
+    held = np.flatnonzero(np.abs(duals) > ZERO_DUAL)
+    if len(held):
+        limits = np.where(duals[held] > 0, row_upper[held], row_lower[held])
+        session.set_row_bounds(held, limits, limits)
     n = len(plan)
-    highs.changeColsCost(n, np.arange(n, dtype=np.int32), -terms_vector(model.cost, n))
-    highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    _run(highs, "the cheapest-plan step")
-    return np.asarray(highs.getSolution().col_value, dtype=float)
+    session.set_costs(-terms_vector(model.cost, n), "max")
+    _run(session, "the cheapest-plan step")
+    return session.values()
 
 
-def _run(highs: Any, what: str) -> None:
-    import highspy
-
-    highs.run()
-    status = highs.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise SolverError(
-            f"HiGHS could not re-solve {what} for the sensitivity report ({highs.modelStatusToString(status)})"
-        )
+def _run(session: Session, what: str) -> None:
+    if session.run() is not Status.OPTIMAL:
+        raise SolverError(f"HiGHS could not re-solve {what} for the sensitivity report ({session.status_text()})")

@@ -32,15 +32,16 @@ verdict, the LP is solved once more from scratch (:func:`run_lp`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from ..errors import SolverError
-from ..solve.quiet import quiet_stdout
+from ..solve.highs import PRIMAL_SIMPLEX, Session
+from ..solve.status import Status
 from .canonical import ZERO_DUAL, CanonicalLP
 
 INF = float("inf")
+_REJECTED = "an LP built for the sensitivity report"
 ROUND_OFF = 1e-7
 """A range shorter than this, relative to its limit, is round-off: reported as zero."""
 
@@ -63,52 +64,19 @@ class ColumnRanges:
     decrease: np.ndarray
 
 
-def _highs() -> Any:
-    import highspy
-
-    with quiet_stdout():
-        highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("presolve", "off")
+def _session() -> Session:
     # Each LP here starts from a primal feasible basis with a new objective: primal simplex's case.
-    highs.setOptionValue("simplex_strategy", 4)
-    return highs
+    return Session(presolve="off", simplex_strategy=PRIMAL_SIMPLEX)
 
 
-def run_lp(highs: Any) -> Any:
-    """Run HiGHS and return its model status; without a verdict, once more from scratch.
+def run_lp(session: Session) -> Status:
+    """Solve and return the status; without a verdict, once more from scratch.
 
     A verdict is optimal, unbounded or infeasible. Anything else (HiGHS's
     "Unknown", a stalled warm start) is retried cold with the default
     simplex strategy, then given back as it is.
     """
-    import highspy
-
-    verdicts = (
-        highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
-        highspy.HighsModelStatus.kUnboundedOrInfeasible, highspy.HighsModelStatus.kInfeasible,
-    )
-    highs.run()
-    status = highs.getModelStatus()
-    if status in verdicts:
-        return status
-    strategy = highs.getOptionValue("simplex_strategy")
-    if isinstance(strategy, tuple):  # highspy 1.16 gives (status, value)
-        strategy = strategy[-1]
-    highs.clearSolver()
-    highs.setOptionValue("simplex_strategy", 1)
-    try:
-        highs.run()
-    finally:
-        highs.setOptionValue("simplex_strategy", strategy)
-    return highs.getModelStatus()
-
-
-def _pass(highs: Any, model: Any) -> None:
-    import highspy
-
-    if highs.passModel(model) == highspy.HighsStatus.kError:
-        raise SolverError("HiGHS rejected an LP built for the sensitivity report")
+    return session.run_verdict()
 
 
 class DualFace:
@@ -121,11 +89,8 @@ class DualFace:
     """
 
     def __init__(self, lp: CanonicalLP) -> None:
-        import highspy
-
         self.lp = lp
-        self.hs = highspy
-        m, n = lp.n_rows, lp.n_cols
+        m = lp.n_rows
         self.delta = m
         rows = lp.row_state()
         y_lower = np.where(np.isin(rows, ["E", "L"]), -INF, 0.0)
@@ -137,44 +102,33 @@ class DualFace:
         self.free_rows = (y_lower < y_upper)
         self.col_state = cols
         csr = lp.matrix.tocsr()
-        model = highspy.HighsLp()
-        model.num_col_ = m + 1
-        model.num_row_ = n
-        model.col_cost_ = np.zeros(m + 1)
-        model.col_lower_ = np.append(y_lower, 0.0)
-        model.col_upper_ = np.append(y_upper, 0.0)
-        model.row_lower_ = lower
-        model.row_upper_ = upper
-        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.start_ = np.append(csr.indptr, csr.indptr[-1]).astype(np.int32)
-        model.a_matrix_.index_ = csr.indices.astype(np.int32)
-        model.a_matrix_.value_ = csr.data.astype(float)
-        self.highs = _highs()
-        _pass(self.highs, model)
+        self.session = _session()
+        self.session.load(
+            (np.append(csr.indptr, csr.indptr[-1]), csr.indices, csr.data),
+            np.append(y_lower, 0.0), np.append(y_upper, 0.0), lower, upper, what=_REJECTED,
+        )
         self._cost = np.zeros(m + 1)
         # One primal feasible basis (the canonical duals are a feasible point) that every
         # coefficient range starts from and leaves behind, with δ fixed at zero and non-basic.
-        self.start = self.highs.getBasis() if run_lp(self.highs) == highspy.HighsModelStatus.kOptimal else None
+        self.start = self.session.basis() if run_lp(self.session) is Status.OPTIMAL else None
 
     def _restart(self) -> None:
         if self.start is not None:
-            self.highs.setBasis(self.start)
+            self.session.set_basis(self.start)
 
     def extreme(self, cost: np.ndarray, sense: str) -> float:
         """min or max of ``cost · y`` over the optimal duals (``±inf`` if unbounded)."""
-        hs = self.hs
         full = np.append(cost, 0.0)
-        changed = np.flatnonzero((full != 0) | (self._cost != 0)).astype(np.int32)
-        self.highs.changeColsCost(len(changed), changed, full[changed])
+        changed = np.flatnonzero((full != 0) | (self._cost != 0))
+        self.session.set_costs(full[changed], sense, cols=changed)
         self._cost = full
-        self.highs.changeObjectiveSense(hs.ObjSense.kMinimize if sense == "min" else hs.ObjSense.kMaximize)
-        status = run_lp(self.highs)
-        if status == hs.HighsModelStatus.kOptimal:
-            return float(self.highs.getInfo().objective_function_value)
-        if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
+        status = run_lp(self.session)
+        if status is Status.OPTIMAL:
+            return self.session.objective()
+        if status is Status.UNBOUNDED:
             return -INF if sense == "min" else INF
         raise SolverError(
-            f"HiGHS could not search the optimal duals for the sensitivity report ({self.highs.modelStatusToString(status)})"
+            f"HiGHS could not search the optimal duals for the sensitivity report ({self.session.status_text()})"
         )
 
     def coefficient_range(self, col: int) -> tuple[float, float]:
@@ -183,34 +137,32 @@ class DualFace:
         ``inf`` when it can move without limit that way (the LP in ``δ`` is unbounded).
         """
         self._restart()
-        self.highs.changeCoeff(col, self.delta, -1.0)
-        self.highs.changeColBounds(self.delta, -self.hs.kHighsInf, self.hs.kHighsInf)
+        self.session.set_coefficient(col, self.delta, -1.0)
+        self.session.set_col_bounds(self.delta, -INF, INF)
         e = np.zeros(self.lp.n_rows + 1)
         e[self.delta] = 1.0
         try:
             up = self._delta_extreme(e, "max")
             down = -self._delta_extreme(e, "min")
         finally:
-            self.highs.changeCoeff(col, self.delta, 0.0)
-            self.highs.changeColBounds(self.delta, 0.0, 0.0)
+            self.session.set_coefficient(col, self.delta, 0.0)
+            self.session.set_col_bounds(self.delta, 0.0, 0.0)
             # δ may have ended basic at a non-zero value: fixed at zero again, that basis
             # would be primal infeasible for the next search.
             self._restart()
         return up, down
 
     def _delta_extreme(self, e: np.ndarray, sense: str) -> float:
-        hs = self.hs
-        changed = np.flatnonzero((e != 0) | (self._cost != 0)).astype(np.int32)
-        self.highs.changeColsCost(len(changed), changed, e[changed])
+        changed = np.flatnonzero((e != 0) | (self._cost != 0))
+        self.session.set_costs(e[changed], sense, cols=changed)
         self._cost = e
-        self.highs.changeObjectiveSense(hs.ObjSense.kMinimize if sense == "min" else hs.ObjSense.kMaximize)
-        status = run_lp(self.highs)
-        if status == hs.HighsModelStatus.kOptimal:
-            return float(self.highs.getSolution().col_value[self.delta])
-        if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
+        status = run_lp(self.session)
+        if status is Status.OPTIMAL:
+            return float(self.session.values()[self.delta])
+        if status is Status.UNBOUNDED:
             return -INF if sense == "min" else INF
         raise SolverError(
-            f"HiGHS could not range an objective coefficient for the sensitivity report ({self.highs.modelStatusToString(status)})"
+            f"HiGHS could not range an objective coefficient for the sensitivity report ({self.session.status_text()})"
         )
 
 
@@ -225,10 +177,7 @@ class LimitRanging:
 
     def __init__(self, lp: CanonicalLP, jobs: list[tuple[int, float, float]]) -> None:
         """``jobs``: (row, shadow price, direction +1 to raise the limit or -1 to lower it)."""
-        import highspy
-
         self.lp = lp
-        self.hs = highspy
         self.jobs = jobs
         m, n = lp.n_rows, lp.n_cols
         self.floor = m
@@ -253,53 +202,43 @@ class LimitRanging:
         # The floor sits a hair below z* so that θ = 0 is feasible despite
         # round-off; reach() removes the hair again through the floor's dual.
         self.hair = 1e-9 * max(1.0, abs(lp.objective))
-        model = highspy.HighsLp()
-        model.num_col_ = n + k
-        model.num_row_ = m + 1
-        model.col_cost_ = np.zeros(n + k)
-        model.col_lower_ = np.append(lp.col_lower, np.zeros(k))
-        model.col_upper_ = np.append(lp.col_upper, np.zeros(k))
-        model.row_lower_ = np.append(lp.row_lower, lp.objective - self.hair)
-        model.row_upper_ = np.append(lp.row_upper, INF)
-        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
-        model.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
-        model.a_matrix_.value_ = np.asarray(value, dtype=float)
-        self.highs = _highs()
-        _pass(self.highs, model)
-        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        self.session = _session()
+        self.session.load(
+            (np.asarray(starts), np.asarray(index), np.asarray(value, dtype=float)),
+            np.append(lp.col_lower, np.zeros(k)), np.append(lp.col_upper, np.zeros(k)),
+            np.append(lp.row_lower, lp.objective - self.hair), np.append(lp.row_upper, INF), what=_REJECTED,
+        )
+        self.session.set_sense("max")
         # Every job starts from one optimal, primal feasible basis (all θ at zero): primal
         # simplex then only has to push its own θ up, not repair the previous job's basis.
-        if run_lp(self.highs) != highspy.HighsModelStatus.kOptimal:
+        if run_lp(self.session) is not Status.OPTIMAL:
             raise SolverError(
                 "HiGHS could not re-solve the plan's linear programme for the sensitivity report "
-                f"({self.highs.modelStatusToString(self.highs.getModelStatus())})"
+                f"({self.session.status_text()})"
             )
-        self.start = self.highs.getBasis()
+        self.start = self.session.basis()
 
     def reach(self, job: int) -> float:
         """Largest ``θ >= 0`` with the optimum ``z* + price·direction·θ`` reachable at limit ``b + direction·θ``."""
-        hs = self.hs
         col = self.lp.n_cols + job
         row = self.jobs[job][0]
-        self.highs.setBasis(self.start)
-        self.highs.changeColBounds(col, 0.0, hs.kHighsInf)
-        self.highs.changeColCost(col, 1.0)
+        self.session.set_basis(self.start)
+        self.session.set_col_bounds(col, 0.0, INF)
+        self.session.set_costs([1.0], cols=[col])
         try:
-            status = run_lp(self.highs)
-            if status in (hs.HighsModelStatus.kUnbounded, hs.HighsModelStatus.kUnboundedOrInfeasible):
+            status = run_lp(self.session)
+            if status is Status.UNBOUNDED:
                 return INF
-            if status != hs.HighsModelStatus.kOptimal:
+            if status is not Status.OPTIMAL:
                 raise SolverError(
-                    f"HiGHS could not range a limit for the sensitivity report ({self.highs.modelStatusToString(status)})"
+                    f"HiGHS could not range a limit for the sensitivity report ({self.session.status_text()})"
                 )
-            solution = self.highs.getSolution()
-            theta = float(solution.col_value[col]) + float(solution.row_dual[self.floor]) * self.hair
+            theta = float(self.session.values()[col]) + float(self.session.row_duals()[self.floor]) * self.hair
             limit = self.lp.row_upper[row] if np.isfinite(self.lp.row_upper[row]) else self.lp.row_lower[row]
             return 0.0 if theta <= ROUND_OFF * max(1.0, abs(limit)) else theta
         finally:
-            self.highs.changeColCost(col, 0.0)
-            self.highs.changeColBounds(col, 0.0, 0.0)
+            self.session.set_costs([0.0], cols=[col])
+            self.session.set_col_bounds(col, 0.0, 0.0)
 
 
 def rank_rows(lp: CanonicalLP, face: DualFace) -> RowRanges:

@@ -20,6 +20,7 @@ import pulp
 from ..errors import SolverError
 from ..model import Model
 from ..model.formulation import Terms
+from .highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session
 from .matrix import MatrixForm, columns_of, matrix_form
 from .progress import Progress
 from .quiet import quiet_stdout
@@ -58,61 +59,35 @@ class Backend(Protocol):
     def is_mip(self) -> bool: ...
 
 
-def run_highs(highs: Any, costs: np.ndarray, sense: str, start: np.ndarray | None = None) -> Status:
-    """Set the objective of a loaded HiGHS model, solve from its current basis, return the status.
+def run_highs(session: Session, costs: np.ndarray, sense: str, start: np.ndarray | None = None) -> Status:
+    """Set the objective of a loaded session, solve from its current basis, return the status.
 
     ``start`` is an integer plan to begin from (set after the objective
     changes, which clear any start).
     """
-    import highspy as hs
-
-    highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
-    highs.changeObjectiveSense(hs.ObjSense.kMaximize if sense == "max" else hs.ObjSense.kMinimize)
-    if start is not None:
-        solution = hs.HighsSolution()
-        solution.col_value = list(start)
-        solution.value_valid = True
-        highs.setSolution(solution)
-    highs.run()
-    status = highs.getModelStatus()
-    if status == hs.HighsModelStatus.kUnboundedOrInfeasible:
-        # Presolve could not tell which; ask again without it.
-        highs.setOptionValue("presolve", "off")
-        highs.run()
-        highs.setOptionValue("presolve", "choose")
-        status = highs.getModelStatus()
-    return {
-        hs.HighsModelStatus.kOptimal: Status.OPTIMAL,
-        hs.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
-        hs.HighsModelStatus.kUnbounded: Status.UNBOUNDED,
-        hs.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
-    }.get(status, Status.NOT_SOLVED)
+    return session.run(costs, sense, start)
 
 
 class HighsBackend:
-    """HiGHS through its Python API (highspy), loaded in bulk from the PuLP problem."""
+    """HiGHS through a :class:`~optimiser.solve.highs.Session`, loaded in bulk from the model's matrix form."""
 
     name = "highs"
 
     def __init__(
         self, model: Model | None, time_limit: float | None = None, threads: int | None = None,
-        form: MatrixForm | None = None,
+        form: MatrixForm | None = None, options: dict[str, Any] | None = None,
     ) -> None:
-        import highspy
-
-        self._hs = highspy
         if form is None:
             assert model is not None
             form = matrix_form(model)
         self.n_rows = len(form.row_lower)
-        with quiet_stdout():
-            self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        if time_limit is not None:
-            self.highs.setOptionValue("time_limit", float(time_limit))
-        if threads is not None:
-            self.highs.setOptionValue("threads", int(threads))
-        self._load(form)
+        self.session = Session(
+            time_limit=float(time_limit) if time_limit is not None else None,
+            threads=int(threads) if threads is not None else None, **(options or {}),
+        )
+        self.form = form
+        self.integer = form.integer
+        self.session.load_form(form)
         self.columns = self.form.columns
         self.n_cols = len(self.columns)
         self._extra_rows = 0
@@ -120,28 +95,6 @@ class HighsBackend:
         self._start: np.ndarray | None = None
         self._progress: Progress | None = None
         self._subscribed = False
-
-    def _load(self, form: MatrixForm) -> None:
-        hs = self._hs
-        self.form = form
-        lp = hs.HighsLp()
-        lp.num_col_ = len(form.columns)
-        lp.num_row_ = self.n_rows
-        lp.col_cost_ = np.zeros(len(form.columns))
-        lp.col_lower_ = np.where(np.isinf(form.col_lower), -hs.kHighsInf, form.col_lower)
-        lp.col_upper_ = np.where(np.isinf(form.col_upper), hs.kHighsInf, form.col_upper)
-        lp.row_lower_ = np.where(np.isinf(form.row_lower), -hs.kHighsInf, form.row_lower)
-        lp.row_upper_ = np.where(np.isinf(form.row_upper), hs.kHighsInf, form.row_upper)
-        lp.a_matrix_.format_ = hs.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = form.a.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = form.a.indices.astype(np.int32)
-        lp.a_matrix_.value_ = form.a.data.astype(float)
-        self.integer = form.integer
-        if self.integer.any():
-            lp.integrality_ = [hs.HighsVarType.kInteger if flag else hs.HighsVarType.kContinuous for flag in self.integer]
-        status = self.highs.passModel(lp)
-        if status == hs.HighsStatus.kError:
-            raise SolverError("HiGHS rejected the model")
 
     def solve(self, objective: Terms, sense: Sense) -> Status:
         costs = np.zeros(self.n_cols + self._extra_cols)
@@ -157,7 +110,7 @@ class HighsBackend:
         """
         if self._progress is not None:
             self._progress.start_stage()
-        status = run_highs(self.highs, costs, sense, start=self._start)
+        status = self.session.run(costs, sense, start=self._start)
         if status is Status.TIME_LIMIT and self.has_solution() and self.is_mip():
             return Status.FEASIBLE
         return status
@@ -169,17 +122,11 @@ class HighsBackend:
     def set_mip(self, gap: float | None, progress: Progress | None) -> None:
         """Stop a MILP search at relative ``gap``; report its incumbent and bound to ``progress``."""
         if gap is not None:
-            self.highs.setOptionValue("mip_rel_gap", float(gap))
+            self.session.set_option("mip_rel_gap", float(gap))
         self._progress = progress
         if progress is not None and not self._subscribed:
             self._subscribed = True
-
-            def report(event: Any) -> None:
-                out = event.data_out
-                progress.update(out.objective_function_value, out.mip_dual_bound, out.running_time)
-
-            self.highs.cbMipInterrupt.subscribe(report)
-            self.highs.cbMipImprovingSolution.subscribe(report)
+            self.session.on_mip_progress(progress.update)
 
     def set_start(self, values: np.ndarray | None) -> None:
         """A plan for the next MILP solve to start from (every column of the model)."""
@@ -187,43 +134,27 @@ class HighsBackend:
 
     def mip_bound(self) -> float | None:
         """The last MILP search's best bound (solver units), or None."""
-        bound = float(self.highs.getInfo().mip_dual_bound)
-        return bound if np.isfinite(bound) and abs(bound) < self._hs.kHighsInf else None
+        return self.session.mip_bound()
 
     def cap_row(self, coefs: np.ndarray, upper: float) -> None:
         """Add the row ``coefs @ x <= upper`` (kept out of activities and duals)."""
-        index = np.flatnonzero(coefs).astype(np.int32)
-        self.highs.addRow(-self._hs.kHighsInf, upper, len(index), index, coefs[index].astype(float))
+        self.session.add_row(-np.inf, upper, coefs)
 
     def objective_value(self) -> float:
-        return float(self.highs.getInfo().objective_function_value)
+        return self.session.objective()
 
     def add_floor(self, terms: Terms, lower: float) -> None:
         self.add_row(terms, lower, np.inf)
 
     def add_row(self, terms: Terms, lower: float, upper: float) -> None:
         """Add a stage row ``lower <= terms <= upper`` (kept until :meth:`drop_floor`)."""
-        inf = self._hs.kHighsInf
-        index = np.array([var.col for var in terms], dtype=np.int32)
-        value = np.array(list(terms.values()), dtype=float)
-        if self.integer.any() and self._start is None:
-            self._start = self.values()
-        self.highs.addRow(
-            -inf if np.isinf(lower) else lower, inf if np.isinf(upper) else upper, len(index), index, value
-        )
-        self._extra_rows += 1
-        # The optimal basis stays primal feasible under the new objective and
-        # the stage rows, so primal simplex continues from it; dual simplex
-        # would start far away (measured: 2.4 s against 55 s at 1,000
-        # institutions).
-        self.highs.setOptionValue("simplex_strategy", 4)
+        self.add_rows([(terms, lower, upper)])
 
     def add_rows(self, rows: list[tuple[Terms, float, float]]) -> int:
         """Add stage rows ``lower <= terms <= upper`` in one call; returns the index of the first."""
         first = self.n_rows + self._extra_rows
         if not rows:
             return first
-        inf = self._hs.kHighsInf
         starts = np.zeros(len(rows), dtype=np.int32)
         index: list[int] = []
         value: list[float] = []
@@ -231,15 +162,15 @@ class HighsBackend:
             starts[n] = len(index)
             index.extend(var.col for var in terms)
             value.extend(terms.values())
-        lower = np.array([-inf if np.isinf(lo) else lo for _, lo, _ in rows], dtype=float)
-        upper = np.array([inf if np.isinf(hi) else hi for _, _, hi in rows], dtype=float)
         if self.integer.any() and self._start is None:
             self._start = self.values()
-        self.highs.addRows(
-            len(rows), lower, upper, len(index), starts, np.array(index, dtype=np.int32), np.array(value, dtype=float)
-        )
+        self.session.add_rows([lo for _, lo, _ in rows], [hi for _, _, hi in rows], starts, index, value)
         self._extra_rows += len(rows)
-        self.highs.setOptionValue("simplex_strategy", 4)
+        # The optimal basis stays primal feasible under the new objective and
+        # the stage rows, so primal simplex continues from it; dual simplex
+        # would start far away (measured: 2.4 s against 55 s at 1,000
+        # institutions).
+        self.session.set_option("simplex_strategy", PRIMAL_SIMPLEX)
         return first
 
     def seed_basis(self, basic_columns: list[int], nonbasic_rows: list[int]) -> None:
@@ -248,21 +179,7 @@ class HighsBackend:
         Primal simplex then continues from the plan already found instead of
         searching for a feasible point again.
         """
-        basis = self.highs.getBasis()
-        if not basis.valid:
-            return
-        hs = self._hs
-        cols = list(basis.col_status)
-        rows = list(basis.row_status)
-        if len(cols) != self.n_cols + self._extra_cols or len(rows) != self.n_rows + self._extra_rows:
-            return
-        for c in basic_columns:
-            cols[c] = hs.HighsBasisStatus.kBasic
-        for r in nonbasic_rows:
-            rows[r] = hs.HighsBasisStatus.kLower
-        basis.col_status = cols
-        basis.row_status = rows
-        self.highs.setBasis(basis)
+        self.session.seed_basis(basic_columns, nonbasic_rows)
 
     def add_columns(self, variables: list[pulp.LpVariable]) -> None:
         """Add non-negative stage columns (zero cost, no rows yet); each variable gets its ``col``."""
@@ -270,79 +187,64 @@ class HighsBackend:
         for offset, var in enumerate(variables):
             var.col = first + offset  # type: ignore[attr-defined]
         count = len(variables)
-        self.highs.addVars(count, np.zeros(count), np.full(count, self._hs.kHighsInf))
+        self.session.add_columns(count)
         self._extra_cols += count
         if self._start is not None:
             self._start = np.concatenate([self._start, np.zeros(count)])
 
     def relax_stage_rows(self) -> None:
         """Free every stage row added so far (kept, so the basis stays valid for the next stage)."""
-        if self._extra_rows:
-            inf = self._hs.kHighsInf
-            rows = np.arange(self.n_rows, self.n_rows + self._extra_rows, dtype=np.int32)
-            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
-                len(rows), rows, np.full(len(rows), -inf), np.full(len(rows), inf)
-            )
+        self.session.free_rows(np.arange(self.n_rows, self.n_rows + self._extra_rows))
 
     def drop_floor(self) -> None:
         """Remove every stage row and column added since the model was loaded."""
-        if self._extra_rows:
-            rows = np.arange(self.n_rows, self.n_rows + self._extra_rows, dtype=np.int32)
-            self.highs.deleteRows(len(rows), rows)
-            self._extra_rows = 0
-        if self._extra_cols:
-            cols = np.arange(self.n_cols, self.n_cols + self._extra_cols, dtype=np.int32)
-            self.highs.deleteCols(len(cols), cols)
-            self._extra_cols = 0
+        self.session.delete_rows(np.arange(self.n_rows, self.n_rows + self._extra_rows))
+        self.session.delete_cols(np.arange(self.n_cols, self.n_cols + self._extra_cols))
+        self._extra_rows = self._extra_cols = 0
         self._start = None
-        self.highs.setOptionValue("simplex_strategy", 1)
+        self.session.set_option("simplex_strategy", DUAL_SIMPLEX)
 
     def set_time_limit(self, seconds: float | None) -> None:
-        self.highs.setOptionValue("time_limit", float(seconds) if seconds is not None else self._hs.kHighsInf)
+        self.session.set_time_limit(seconds)
 
     def has_solution(self) -> bool:
-        return bool(self.highs.getInfo().primal_solution_status == 2)
+        return self.session.has_solution()
 
     def restart(self) -> None:
         """Forget the basis and use the default (dual) simplex for the next solve."""
-        self.highs.clearSolver()
-        self.highs.setOptionValue("simplex_strategy", 1)
+        self.session.clear()
+        self.session.set_option("simplex_strategy", DUAL_SIMPLEX)
 
     def column_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        lp = self.highs.getLp()
-        inf = self._hs.kHighsInf
-        lower = np.asarray(lp.col_lower_, dtype=float)
-        upper = np.asarray(lp.col_upper_, dtype=float)
-        return np.where(lower <= -inf, -np.inf, lower), np.where(upper >= inf, np.inf, upper)
+        return self.session.column_bounds()
 
     def fix_integers(self, values: np.ndarray) -> None:
         """Fix the integer columns at ``values`` (rounded) and make them continuous."""
-        hs = self._hs
-        idx = np.flatnonzero(self.integer).astype(np.int32)
+        idx = np.flatnonzero(self.integer)
         if len(idx) == 0:
             return
         x = np.round(np.asarray(values)[idx])
-        self.highs.changeColsBounds(len(idx), idx, x, x)
-        self.highs.changeColsIntegrality(len(idx), idx, np.array([hs.HighsVarType.kContinuous] * len(idx)))
+        self.session.set_col_bounds(idx, x, x)
+        self.session.make_continuous(idx)
         self._fixed = True
         self._start = None
 
     def values(self) -> np.ndarray:
         """Values of the model's columns (stage columns left out)."""
-        return np.asarray(self.highs.getSolution().col_value, dtype=float)[: self.n_cols]
+        return self.session.values()[: self.n_cols]
 
     def stage_values(self) -> np.ndarray:
         """Values of every column, stage columns included."""
-        return np.asarray(self.highs.getSolution().col_value, dtype=float)
+        return self.session.values()
 
     def row_activity(self) -> np.ndarray:
-        return np.asarray(self.highs.getSolution().row_value, dtype=float)[: self.n_rows]
+        return self.session.row_values()[: self.n_rows]
 
     def duals(self) -> np.ndarray:
-        return np.asarray(self.highs.getSolution().row_dual, dtype=float)[: self.n_rows]
+        return self.session.row_duals()[: self.n_rows]
 
     def reduced_costs(self) -> np.ndarray:
-        return np.asarray(self.highs.getSolution().col_dual, dtype=float)[: self.n_cols]
+        return self.session.col_duals()[: self.n_cols]
 
 
 class CbcBackend:

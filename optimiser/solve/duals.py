@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from .matrix import MatrixForm
 from .quiet import quiet_stdout
+from .status import Status
 
 ROW_TOL = 1e-6
 COL_TOL = 1e-6
@@ -153,25 +154,10 @@ class _FaceLP:
             self._pulp_setup(a, row_lo, row_hi, col_lo, col_hi)
 
     def _highs_setup(self, a: sp.csc_matrix, row_lo: np.ndarray, row_hi: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray) -> None:
-        import highspy
+        from .highs import Session
 
-        self._hs = highspy
-        inf = highspy.kHighsInf
-        with quiet_stdout():
-            self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
-        lp.col_cost_ = np.zeros(a.shape[1])
-        lp.col_lower_ = np.where(np.isinf(col_lo), -inf, col_lo)
-        lp.col_upper_ = np.where(np.isinf(col_hi), inf, col_hi)
-        lp.row_lower_ = np.where(np.isinf(row_lo), -inf, row_lo)
-        lp.row_upper_ = np.where(np.isinf(row_hi), inf, row_hi)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = a.indices.astype(np.int32)
-        lp.a_matrix_.value_ = a.data.astype(float)
-        self.highs.passModel(lp)
+        self.session = Session()
+        self.session.load(a, col_lo, col_hi, row_lo, row_hi, what="the dual face")
 
     def _pulp_setup(self, a: sp.csc_matrix, row_lo: np.ndarray, row_hi: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray) -> None:
         self.problem = pulp.LpProblem("dual_face", pulp.LpMinimize)
@@ -200,11 +186,9 @@ class _FaceLP:
 
     def solve(self, c: np.ndarray) -> np.ndarray | None:
         if self.solver == "highs":
-            self.highs.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), c.astype(float))
-            self.highs.run()
-            if self.highs.getModelStatus() != self._hs.HighsModelStatus.kOptimal:
+            if self.session.run(c) is not Status.OPTIMAL:
                 return None
-            return np.asarray(self.highs.getSolution().col_value, dtype=float)
+            return self.session.values()
         if self.infeasible:
             return None
         self.problem.setObjective(pulp.LpAffineExpression({self.ys[j]: float(c[j]) for j in np.flatnonzero(c)}))

@@ -187,11 +187,10 @@ def run(
             if reporter is not None:
                 reporter.start_stage(f"{name} tie-break", 1.0 if min_cost else 1.0 / MONEY_SCALE, "yuan" if not min_cost else "")
             if min_cost:
-                done = _stage(backend, model, solution, name, [(model.cost, -np.inf, _cost_cap(objective))],
+                done = _stage(backend, model, solution, name, [(model.cost, -np.inf, cost_cap(objective))],
                               model.output, "max", limit)
             else:
-                floor = objective * (1.0 - TIE_BREAK_TOLERANCE) if objective > 0 else objective
-                done = _stage(backend, model, solution, name, [(model.output, floor, np.inf)],
+                done = _stage(backend, model, solution, name, [(model.output, floor_value(objective), np.inf)],
                               model.cost, "min", limit)
             if done:
                 x, activity = backend.values(), backend.row_activity()
@@ -214,9 +213,9 @@ def run(
             if reporter is not None:
                 reporter.start_stage("smoothing", 1.0 / MONEY_SCALE, "yuan of change")
             if min_cost:
-                limits = [(model.cost, -np.inf, _cost_cap(objective)), (model.output, _floor(output_before, smooth), np.inf)]
+                limits = [(model.cost, -np.inf, cost_cap(objective)), (model.output, floor_value(output_before, smooth), np.inf)]
             else:
-                limits = [(model.output, _floor(objective, smooth), np.inf), (model.cost, -np.inf, _cost_cap(cost_before))]
+                limits = [(model.output, floor_value(objective, smooth), np.inf), (model.cost, -np.inf, cost_cap(cost_before))]
             if _smooth(backend, model, solution, changes, limits, limit):
                 solution.values = backend.values()
                 solution.activity = backend.row_activity()
@@ -285,9 +284,7 @@ def _start_plan(
     costs = form.costs(primary)
     if deadline is not None:
         lp.set_time_limit(deadline - time.perf_counter())
-    from .backends import run_highs
-
-    status = run_highs(lp.highs, costs, sense)
+    status = lp.session.run(costs, sense)
     solution.lp_seconds = time.perf_counter() - started
     if status is not Status.OPTIMAL:
         # No LP optimum: the integer programme has none either.
@@ -374,13 +371,13 @@ def _value(terms: Terms, x: np.ndarray) -> float:
     return float(sum(coef * x[var.col] for var, coef in terms.items()))
 
 
-def _cost_cap(cheapest: float) -> float:
+def cost_cap(cheapest: float) -> float:
     """The most a later stage may spend: the cheapest cost (solver units) plus 1e-7 of it and one yuan."""
     return cheapest * (1.0 + TIE_BREAK_TOLERANCE) + MONEY_SCALE
 
 
-def _floor(output: float, share: float) -> float:
-    """Output a later stage must keep: all but ``share`` of ``output``."""
+def floor_value(output: float, share: float = TIE_BREAK_TOLERANCE) -> float:
+    """Output a later stage must keep: all but ``share`` of ``output`` (the tie-break's 1e-7 unless given)."""
     return output * (1.0 - share) if output > 0 else output
 
 

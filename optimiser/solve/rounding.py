@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .matrix import MatrixForm
-from .quiet import quiet_stdout
 
 FEASIBILITY = 1e-6
 """Absolute breach of a row the repair tolerates (the solvers' own feasibility tolerance)."""
@@ -56,46 +55,38 @@ class FixedLP:
     """The LP relaxation of a programme, whose integer columns can be fixed and freed again."""
 
     def __init__(self, form: MatrixForm, threads: int | None = None) -> None:
-        import highspy
-
         from .backends import HighsBackend
 
         relaxed = dataclasses.replace(form, integer=np.zeros(len(form.columns), dtype=bool))
-        with quiet_stdout():
-            self.backend = HighsBackend(None, form=relaxed, threads=threads)
-        self.highs = self.backend.highs
-        self._hs = highspy
+        self.backend = HighsBackend(None, form=relaxed, threads=threads)
+        self.session = self.backend.session
         self.form = form
         self.index = np.flatnonzero(form.integer).astype(np.int32)
         self.lower = form.col_lower[self.index]
         self.upper = form.col_upper[self.index]
 
     def solve(self, costs: np.ndarray, sense: str) -> bool:
-        from .backends import run_highs
         from .status import Status
 
-        return run_highs(self.highs, costs, sense) is Status.OPTIMAL
+        return self.session.run(costs, sense) is Status.OPTIMAL
 
     def fix(self, z: np.ndarray) -> None:
-        self.highs.changeColsBounds(len(self.index), self.index, z.astype(float), z.astype(float))
+        self.session.set_col_bounds(self.index, z, z)
 
     def free(self) -> None:
-        inf = self._hs.kHighsInf
-        lower = np.where(np.isinf(self.lower), -inf, self.lower)
-        upper = np.where(np.isinf(self.upper), inf, self.upper)
-        self.highs.changeColsBounds(len(self.index), self.index, lower, upper)
+        self.session.set_col_bounds(self.index, self.lower, self.upper)
 
     def set_time_limit(self, seconds: float) -> None:
-        self.highs.setOptionValue("time_limit", max(float(seconds), 0.01))
+        self.session.set_time_limit(max(float(seconds), 0.01))
 
     def objective(self) -> float:
-        return float(self.highs.getInfo().objective_function_value)
+        return self.session.objective()
 
     def values(self) -> np.ndarray:
-        return np.asarray(self.highs.getSolution().col_value, dtype=float)
+        return self.session.values()
 
     def reduced_costs(self) -> np.ndarray:
-        return np.asarray(self.highs.getSolution().col_dual, dtype=float)
+        return self.session.col_duals()
 
 
 def unit_repair(lp: FixedLP) -> tuple[_Repair, np.ndarray]:
@@ -194,7 +185,6 @@ def _dive(
     """Fix whole units a batch at a time (nearest first), re-solving the LP between batches."""
     fixed_lo, fixed_hi = lo.copy(), hi.copy()
     x = wanted.copy()
-    inf = lp._hs.kHighsInf
     while time.perf_counter() < deadline:
         fraction = np.abs(x - np.round(x))
         loose = fixed_lo < fixed_hi
@@ -212,8 +202,8 @@ def _dive(
                 nearest = np.where(nearest > x[batch], np.floor(x[batch]), np.ceil(x[batch]))
             values = np.clip(nearest, lo[batch], hi[batch])
             trial_lo[batch] = trial_hi[batch] = values
-            lp.highs.changeColsBounds(
-                len(lp.index), lp.index, np.where(trial_lo < -1e14, -inf, trial_lo), np.where(trial_hi > 1e14, inf, trial_hi)
+            lp.session.set_col_bounds(
+                lp.index, np.where(trial_lo < -1e14, -np.inf, trial_lo), np.where(trial_hi > 1e14, np.inf, trial_hi)
             )
             if lp.solve(costs, sense):
                 fixed_lo, fixed_hi = trial_lo, trial_hi

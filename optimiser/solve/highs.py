@@ -1,0 +1,373 @@
+"""One HiGHS session: the only module that talks to ``highspy``.
+
+Every solve of the programme with HiGHS (the engine's stages, the sweep's
+re-solves, the frontier, Pareto and robust programmes, the canonical duals,
+the sensitivity report's ranging LPs) goes through :class:`Session`: a quiet
+``Highs`` object with the calls those need, in the units the rest of the
+package uses (``numpy`` arrays, ``inf`` for an unbounded side, :class:`Status`
+for an outcome).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import SolverError
+from .quiet import quiet_stdout
+from .status import Status
+
+if TYPE_CHECKING:
+    from .matrix import MatrixForm
+
+INF = float(highspy.kHighsInf)
+"""HiGHS's infinity: any bound at or beyond it is no bound."""
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,
+    highspy.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: Status.UNBOUNDED,
+    highspy.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
+}
+_VERDICTS = (
+    highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible, highspy.HighsModelStatus.kInfeasible,
+)
+PRIMAL_SIMPLEX = 4
+"""``simplex_strategy`` for a basis that stays primal feasible under a new objective or new free rows."""
+DUAL_SIMPLEX = 1
+
+
+def finite(values: Any) -> np.ndarray:
+    """Bounds in HiGHS's units: ``±inf`` becomes ``±kHighsInf``."""
+    return np.clip(np.asarray(values, dtype=float), -INF, INF)
+
+
+def unbounded(values: Any) -> np.ndarray:
+    """Bounds back in ours: ``±kHighsInf`` and beyond become ``±inf``."""
+    values = np.asarray(values, dtype=float)
+    return np.where(values <= -INF, -np.inf, np.where(values >= INF, np.inf, values))
+
+
+def option_names() -> list[str]:
+    """Every option name HiGHS knows."""
+    return sorted(name for name in dir(highspy.HighsOptions) if not name.startswith("_"))
+
+
+def check_options(options: dict[str, Any]) -> None:
+    """Raise :class:`SolverError` naming close option names when HiGHS does not know one of ``options``."""
+    if not options:
+        return
+    names = option_names()
+    for key in options:
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=5, cutoff=0.5)
+            hint = f"; close names: {', '.join(close)}" if close else ""
+            raise SolverError(f"HiGHS has no option {key!r}{hint}")
+
+
+class Session:
+    """A quiet HiGHS object holding one linear (or integer) programme.
+
+    ``options`` are HiGHS options set after creation (``presolve``,
+    ``simplex_strategy``, ``time_limit``, ``threads``, ...).
+    """
+
+    def __init__(self, **options: Any) -> None:
+        with quiet_stdout():
+            self.raw = highspy.Highs()
+        self.raw.setOptionValue("output_flag", False)
+        for name, value in options.items():
+            if value is not None:
+                self.set_option(name, value)
+
+    # -- options -----------------------------------------------------------
+    def set_option(self, name: str, value: Any) -> None:
+        if self.raw.setOptionValue(name, value) == highspy.HighsStatus.kError:
+            raise SolverError(f"HiGHS refused option {name}={value!r}")
+
+    def option(self, name: str) -> Any:
+        value = self.raw.getOptionValue(name)
+        return value[-1] if isinstance(value, tuple) else value  # highspy 1.16 gives (status, value)
+
+    def set_time_limit(self, seconds: float | None) -> None:
+        self.set_option("time_limit", float(seconds) if seconds is not None else INF)
+
+    # -- the programme -------------------------------------------------------
+    def load(
+        self, a: sp.csc_matrix | tuple[np.ndarray, np.ndarray, np.ndarray], col_lower: Any, col_upper: Any,
+        row_lower: Any, row_upper: Any, integer: Any = None, costs: Any = None, what: str = "the model",
+    ) -> None:
+        """Load ``row_lower <= A x <= row_upper``, ``col_lower <= x <= col_upper`` (the one place a HighsLp is filled).
+
+        ``a`` is a column-wise sparse matrix, or its (starts, index, values)
+        arrays; ``integer`` flags integer columns.
+        """
+        if isinstance(a, tuple):
+            starts, index, values = a
+        else:
+            starts, index, values = a.indptr, a.indices, a.data
+        n_cols, n_rows = len(col_lower), len(row_lower)
+        lp = highspy.HighsLp()
+        lp.num_col_ = n_cols
+        lp.num_row_ = n_rows
+        lp.col_cost_ = np.zeros(n_cols) if costs is None else np.asarray(costs, dtype=float)
+        lp.col_lower_ = finite(col_lower)
+        lp.col_upper_ = finite(col_upper)
+        lp.row_lower_ = finite(row_lower)
+        lp.row_upper_ = finite(row_upper)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.asarray(values, dtype=float)
+        if integer is not None and np.any(integer):
+            lp.integrality_ = [
+                highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer
+            ]
+        if self.raw.passModel(lp) == highspy.HighsStatus.kError:
+            raise SolverError(f"HiGHS rejected {what}")
+
+    def load_form(self, form: MatrixForm, integer: bool = True) -> None:
+        """Load a :class:`~optimiser.solve.matrix.MatrixForm` (its integer columns too unless ``integer`` is False)."""
+        self.load(form.a, form.col_lower, form.col_upper, form.row_lower, form.row_upper,
+                  form.integer if integer else None)
+
+    def copy(self, **options: Any) -> Session:
+        """A new session holding the programme as it stands (bounds, rows and columns added so far)."""
+        other = Session(**options)
+        other.raw.passModel(self.raw.getLp())
+        return other
+
+    @property
+    def n_cols(self) -> int:
+        return int(self.raw.getNumCol())
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.raw.getNumRow())
+
+    def arrays(self) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The programme held now: A, column bounds, row bounds (``inf`` where unbounded)."""
+        lp = self.raw.getLp()
+        a = sp.csc_matrix(
+            (np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_), np.asarray(lp.a_matrix_.start_)),
+            shape=(lp.num_row_, lp.num_col_),
+        )
+        return (a, unbounded(lp.col_lower_), unbounded(lp.col_upper_),
+                unbounded(lp.row_lower_), unbounded(lp.row_upper_))
+
+    def column_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        lp = self.raw.getLp()
+        return unbounded(lp.col_lower_), unbounded(lp.col_upper_)
+
+    def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        lp = self.raw.getLp()
+        return unbounded(lp.row_lower_), unbounded(lp.row_upper_)
+
+    # -- changes ---------------------------------------------------------------
+    def set_costs(self, costs: Any, sense: str | None = None, cols: Any = None) -> None:
+        """Objective coefficients (of ``cols``, or of every column in order) and, if given, the sense."""
+        costs = np.asarray(costs, dtype=float)
+        index = np.arange(len(costs), dtype=np.int32) if cols is None else np.asarray(cols, dtype=np.int32)
+        self.raw.changeColsCost(len(index), index, costs)
+        if sense is not None:
+            self.set_sense(sense)
+
+    def set_sense(self, sense: str) -> None:
+        self.raw.changeObjectiveSense(highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize)
+
+    def set_col_bounds(self, cols: Any, lower: Any, upper: Any) -> None:
+        cols = np.atleast_1d(np.asarray(cols, dtype=np.int32))
+        lower = np.broadcast_to(finite(lower), cols.shape).copy()
+        upper = np.broadcast_to(finite(upper), cols.shape).copy()
+        self.raw.changeColsBounds(len(cols), cols, lower, upper)
+
+    def set_row_bounds(self, rows: Any, lower: Any, upper: Any) -> None:
+        rows = np.atleast_1d(np.asarray(rows, dtype=np.int32))
+        lower = np.broadcast_to(finite(lower), rows.shape).copy()
+        upper = np.broadcast_to(finite(upper), rows.shape).copy()
+        self.raw.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
+
+    def set_coefficient(self, row: int, col: int, value: float) -> None:
+        self.raw.changeCoeff(row, col, value)
+
+    def make_continuous(self, cols: Any) -> None:
+        cols = np.asarray(cols, dtype=np.int32)
+        self.raw.changeColsIntegrality(len(cols), cols, np.array([highspy.HighsVarType.kContinuous] * len(cols)))
+
+    def add_row(self, lower: float, upper: float, coefs: Any, index: Any = None) -> int:
+        """Add ``lower <= coefs @ x <= upper`` (``coefs`` dense, or the values at ``index``); returns its index."""
+        coefs = np.asarray(coefs, dtype=float)
+        if index is None:
+            index = np.flatnonzero(coefs)
+            coefs = coefs[index]
+        index = np.asarray(index, dtype=np.int32)
+        row = self.n_rows
+        self.raw.addRow(float(finite(lower)), float(finite(upper)), len(index), index, coefs)
+        return row
+
+    def add_rows(self, lower: Any, upper: Any, starts: Any, index: Any, values: Any) -> int:
+        """Add rows in one call (row-wise sparse arrays); returns the index of the first."""
+        first = self.n_rows
+        lower = finite(lower)
+        if len(lower):
+            self.raw.addRows(len(lower), lower, finite(upper), len(index), np.asarray(starts, dtype=np.int32),
+                             np.asarray(index, dtype=np.int32), np.asarray(values, dtype=float))
+        return first
+
+    def free_rows(self, rows: Any) -> None:
+        """Make rows non-binding (kept, so a basis stays valid)."""
+        rows = np.asarray(rows, dtype=np.int32)
+        if len(rows):
+            self.set_row_bounds(rows, -np.inf, np.inf)
+
+    def delete_rows(self, rows: Any) -> None:
+        rows = np.asarray(rows, dtype=np.int32)
+        if len(rows):
+            self.raw.deleteRows(len(rows), rows)
+
+    def delete_cols(self, cols: Any) -> None:
+        cols = np.asarray(cols, dtype=np.int32)
+        if len(cols):
+            self.raw.deleteCols(len(cols), cols)
+
+    def add_columns(self, count: int, lower: float = 0.0, upper: float = np.inf) -> int:
+        """Add ``count`` columns with no cost and no rows; returns the index of the first."""
+        first = self.n_cols
+        self.raw.addVars(count, np.full(count, float(finite(lower))), np.full(count, float(finite(upper))))
+        return first
+
+    def add_column(self, cost: float, lower: float, upper: float, rows: Any, values: Any) -> int:
+        """Add one column with entries ``values`` in ``rows``; returns its index."""
+        first = self.n_cols
+        rows = np.asarray(rows, dtype=np.int32)
+        self.raw.addCol(float(cost), float(finite(lower)), float(finite(upper)), len(rows), rows,
+                        np.asarray(values, dtype=float))
+        return first
+
+    # -- bases and starts ------------------------------------------------------------
+    def basis(self) -> Any:
+        return self.raw.getBasis()
+
+    def set_basis(self, basis: Any) -> None:
+        self.raw.setBasis(basis)
+
+    def seed_basis(self, basic_cols: Sequence[int], nonbasic_rows: Sequence[int]) -> bool:
+        """Make ``basic_cols`` basic and ``nonbasic_rows`` non-basic at their lower bound in the current basis.
+
+        Returns False (and changes nothing) without a valid basis of the programme's present shape.
+        """
+        basis = self.raw.getBasis()
+        if not basis.valid:
+            return False
+        cols = list(basis.col_status)
+        rows = list(basis.row_status)
+        if len(cols) != self.n_cols or len(rows) != self.n_rows:
+            return False
+        for c in basic_cols:
+            cols[c] = highspy.HighsBasisStatus.kBasic
+        for r in nonbasic_rows:
+            rows[r] = highspy.HighsBasisStatus.kLower
+        basis.col_status = cols
+        basis.row_status = rows
+        self.raw.setBasis(basis)
+        return True
+
+    def set_start(self, values: Any) -> None:
+        """A plan to start from (an integer search's incumbent); set after the objective changes."""
+        solution = highspy.HighsSolution()
+        solution.col_value = list(np.asarray(values, dtype=float))
+        solution.value_valid = True
+        self.raw.setSolution(solution)
+
+    def clear(self) -> None:
+        """Forget the basis and factors (the next solve starts from scratch)."""
+        self.raw.clearSolver()
+
+    def on_mip_progress(self, report: Callable[[float, float, float], None]) -> None:
+        """Call ``report(incumbent, bound, seconds)`` as an integer search improves."""
+
+        def relay(event: Any) -> None:
+            out = event.data_out
+            report(out.objective_function_value, out.mip_dual_bound, out.running_time)
+
+        self.raw.cbMipInterrupt.subscribe(relay)
+        self.raw.cbMipImprovingSolution.subscribe(relay)
+
+    # -- solving -----------------------------------------------------------------
+    def run(self, costs: Any = None, sense: str | None = None, start: Any = None) -> Status:
+        """Solve (with these costs and sense if given, from ``start`` if given) and return the status.
+
+        When presolve cannot tell unbounded from infeasible, solve again without it.
+        """
+        if costs is not None:
+            self.set_costs(costs)
+        if sense is not None:
+            self.set_sense(sense)
+        if start is not None:
+            self.set_start(start)
+        self.raw.run()
+        status = self.raw.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible and self.option("presolve") != "off":
+            presolve = self.option("presolve")
+            self.set_option("presolve", "off")
+            try:
+                self.raw.run()
+            finally:
+                self.set_option("presolve", presolve)
+            status = self.raw.getModelStatus()
+        return _STATUS.get(status, Status.NOT_SOLVED)
+
+    def run_verdict(self) -> Status:
+        """Solve; without a verdict (HiGHS's "Unknown", a stalled warm start) once more from scratch by dual simplex.
+
+        "Unbounded or infeasible" counts as unbounded: for programmes known feasible.
+        """
+        self.raw.run()
+        status = self.raw.getModelStatus()
+        if status not in _VERDICTS:
+            strategy = self.option("simplex_strategy")
+            self.raw.clearSolver()
+            self.set_option("simplex_strategy", DUAL_SIMPLEX)
+            try:
+                self.raw.run()
+            finally:
+                self.set_option("simplex_strategy", strategy)
+            status = self.raw.getModelStatus()
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            return Status.UNBOUNDED
+        return _STATUS.get(status, Status.NOT_SOLVED)
+
+    def status_text(self) -> str:
+        return str(self.raw.modelStatusToString(self.raw.getModelStatus()))
+
+    # -- the solution ------------------------------------------------------------
+    def objective(self) -> float:
+        return float(self.raw.getInfo().objective_function_value)
+
+    def has_solution(self) -> bool:
+        return bool(self.raw.getInfo().primal_solution_status == 2)
+
+    def mip_bound(self) -> float | None:
+        bound = float(self.raw.getInfo().mip_dual_bound)
+        return bound if np.isfinite(bound) and abs(bound) < INF else None
+
+    def values(self) -> np.ndarray:
+        return np.asarray(self.raw.getSolution().col_value, dtype=float)
+
+    def row_values(self) -> np.ndarray:
+        return np.asarray(self.raw.getSolution().row_value, dtype=float)
+
+    def row_duals(self) -> np.ndarray:
+        return np.asarray(self.raw.getSolution().row_dual, dtype=float)
+
+    def col_duals(self) -> np.ndarray:
+        return np.asarray(self.raw.getSolution().col_dual, dtype=float)
+
+
+__all__ = ["INF", "Session", "check_options", "finite", "option_names", "unbounded"]
