@@ -132,17 +132,20 @@ def national(tmp_path: Path, institutions: int, years: int) -> Path:
 
 def test_a_binding_time_limit_returns_the_plan_found_with_its_gap(tmp_path: Path) -> None:
     # 30 institutions x 10 years, a one-part-in-ten-million gap asked for in 8 seconds
-    # (enough for the LP and the rounded plan on a busy 2-core machine): the search cannot
-    # prove it (the best bound stays ~5e-5 above the best plan found in a minute), so the
-    # run ends at the limit with a plan: feasible, with its proven gap.
+    # (enough for the LP and the rounded plan on a busy 2-core machine). Whether the
+    # search proves that gap in time depends on the machine; either way the run returns
+    # a whole-unit plan whose status says what was proven.
     path = national(tmp_path, 30, 10)
     result = solve(load_config(path), integer=True, time_limit=8, mip_gap=1e-7)
-    assert result.status is Status.FEASIBLE and result.ok
+    assert result.ok
     s = result.summary
-    assert s["gap"] > 1e-7 and s["gap"] < 0.01
+    if result.status is Status.FEASIBLE:
+        assert 1e-7 < s["gap"] < 0.01
+        assert any("time limit reached" in note for note in s["notes"])
+    else:
+        assert result.status is Status.OPTIMAL and s["gap"] <= 1e-7
     assert s["bound"] >= result.objective
     assert s["lp_bound"] >= s["bound"] - 1e-6
-    assert any("time limit reached" in note for note in s["notes"])
     plan_units = result.plan["units"].to_numpy()
     assert plan_units.dtype.kind == "i" and plan_units.sum() > 0
 
