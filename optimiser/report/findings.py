@@ -68,6 +68,8 @@ def plan_verdict(results: Sequence[tuple[str, Result]]) -> list[str]:
             for name, r in results
         ]
         return ["No plan can be carried out: " + ", ".join(reasons) + "."]
+    if len({r.summary.get("mode") for _, r in solved}) > 1:
+        return _mixed_verdict(results, solved, broken)
     min_cost = solved[0][1].summary.get("mode") == "min_cost"
     if min_cost:
         best_name, best = min(solved, key=lambda item: item[1].objective)
@@ -112,6 +114,51 @@ def plan_verdict(results: Sequence[tuple[str, Result]]) -> list[str]:
             continue
         lines.append(f"{name}: {_gap(result, best, best_name, min_cost)}.")
     return lines
+
+
+def _output(result: Result) -> float:
+    value = result.summary.get("weighted_output")
+    return float(value) if _finite(value) else math.nan
+
+
+def _mixed_verdict(
+    results: Sequence[tuple[str, Result]], solved: list[tuple[str, Result]], broken: dict[str, list[str]]
+) -> list[str]:
+    """Plans that minimise cost beside plans that maximise output: no one objective decides, so they are
+    compared by output and by cost, each in its own unit; a plan best on both is named best."""
+    modes = ", ".join(f"{name} {r.summary.get('mode')}" for name, r in solved)
+    most_name, most = max(solved, key=lambda item: (_output(item[1]), -item[1].total_cost))
+    cheap_name, cheap = min(solved, key=lambda item: (item[1].total_cost, -_output(item[1])))
+    lines = [f"The plans optimise different objectives ({modes}): compared by weighted compound graduates "
+             f"and by total cost, each on its own."]
+    if most_name == cheap_name or (abs(_output(cheap) - _output(most)) < 1e-6 * max(1.0, abs(_output(most)))):
+        best_name, best = (cheap_name, cheap)
+        lines.append(f"Best plan: {best_name} (the most weighted compound graduates, {_output(best):,.1f}, "
+                     f"at the lowest cost, {_million(best.total_cost)}).")
+    else:
+        lines.append(f"No plan is best on both: {most_name} gives the most weighted compound graduates "
+                     f"({_output(most):,.1f}, {_million(most.total_cost)}); {cheap_name} costs least "
+                     f"({_million(cheap.total_cost)}, {_output(cheap):,.1f} weighted compound graduates).")
+        best_name, best = most_name, most
+    for name, result in results:
+        if result is best:
+            continue
+        if broken[name] or not (result.ok and _finite(result.objective)):
+            reason = f"breaks {len(broken[name])} limits" if broken[name] else result.status.value
+            lines.append(f"{name}: {reason}, no plan to compare.")
+            continue
+        lines.append(f"{name}: {_gap_by_output(result, best, best_name)}.")
+    return lines
+
+
+def _gap_by_output(result: Result, best: Result, best_name: str) -> str:
+    cost_gap = result.total_cost - best.total_cost
+    cost = "the same cost" if abs(cost_gap) < 0.5 else f"{_million(abs(cost_gap))} {'dearer' if cost_gap > 0 else 'cheaper'}"
+    gap = _output(best) - _output(result)
+    if abs(gap) < 1e-6 * max(1.0, abs(_output(best))):
+        return f"the same output as {best_name}, {cost}"
+    words = "fewer" if gap > 0 else "more"
+    return f"{abs(gap):,.1f} {words} weighted compound graduates than {best_name}, {cost}"
 
 
 def _objective_value(result: Result) -> str:
