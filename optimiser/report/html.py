@@ -67,7 +67,27 @@ tr.input th, tr.input td { background: #fafaf2; }
 table.compare td { max-width: 22rem; }
 details { margin: .4rem 0 1rem; }
 footer { color: var(--muted); font-size: .8rem; margin-top: 2rem; }
+.print-only { display: none; }
+@media print {
+  @page { margin: 12mm; }
+  body { max-width: none; padding: 0; font-size: 9pt; line-height: 1.3; }
+  h1, h2 { break-after: avoid; page-break-after: avoid; }
+  .charts { display: block; }
+  figure { break-inside: avoid; page-break-inside: avoid; margin: 0 0 4mm; }
+  figure svg { max-height: 110mm; width: auto; max-width: 100%; margin: 0 auto; }
+  table { font-size: 7.5pt; break-inside: auto; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  td.n { white-space: normal; }
+  table.map td { min-width: 0; }
+  .wide { overflow: visible; }
+  .screen-only { display: none; }
+  .print-only { display: block; }
+  details::details-content { content-visibility: visible; display: block; }
+  details > summary { list-style: none; font-weight: 600; }
+}
 """
+PRINT_PLANS = 3
+"""Plans per printed comparison table: a wide comparison prints as tables of this many plan columns each."""
 
 SHORT_NO = {"knowledge": "knowledge", "practice": "practice", "training": "training"}
 
@@ -337,8 +357,36 @@ def _comparison(comparison: Any) -> str:
     return (
         '<section id="comparison"><h2>Comparison of plans</h2>' + verdict
         + f"<p>Config inputs that differ come first; changes are against <b>{first}</b>.</p>"
-        + f'<div class="wide"><table class="compare">{header}{"".join(body)}</table></div></section>'
+        + f'<div class="wide screen-only"><table class="compare">{header}{"".join(body)}</table></div>'
+        + _printed_comparison(frame, units, plans) + "</section>"
     )
+
+
+def _printed_comparison(frame: pd.DataFrame, units: list[str], plans: int) -> str:
+    """The comparison split for paper: the plans' values, then their changes, then the changes in per cent,
+    each in tables of at most :data:`PRINT_PLANS` columns beside the measure and its unit, so that every plan
+    and every change column is printed on A4 in either orientation."""
+    columns = list(frame.columns)
+    values = list(range(2, 2 + plans))
+    changes = list(range(2 + plans, 2 + plans + (plans - 1)))
+    shares = list(range(2 + plans + (plans - 1), len(columns)))
+    tables = []
+    for group, share in ((values, False), (changes, False), (shares, True)):
+        for start in range(0, len(group), PRINT_PLANS):
+            chunk = group[start:start + PRINT_PLANS]
+            head = "<tr>" + "".join(f"<th>{esc(columns[j])}</th>" for j in (0, 1, *chunk)) + "</tr>"
+            body = []
+            for n, record in enumerate(frame.itertuples(index=False)):
+                cells = [record[j] for j in chunk]
+                if all(_missing(c) for c in cells):
+                    continue
+                row = [f"<th>{esc(record[0])}</th>", f"<td>{esc(record[1])}</td>"]
+                row += [_cell(c, "share" if share else units[n]) for c in cells]
+                body.append(f"<tr>{''.join(row)}</tr>")
+            if body:
+                tables.append(f'<table class="printed"><thead>{head}</thead>{"".join(body)}</table>')
+    return f'<div class="print-only">{"".join(tables)}</div>'
+
 
 
 def _cell(value: Any, unit: str) -> str:
