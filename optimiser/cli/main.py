@@ -60,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
+    from ..i18n import language
     from ..report.inert import inert_lines
     from .oserrors import explain_os_error
 
@@ -68,7 +69,7 @@ def _run(argv: list[str]) -> int:
     args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
-        with _csv_encoding(args), _plan_notes():
+        with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes():
             return int(args.run(args))
     except SystemExit as exit_:  # argparse: --help or --version (0) or a usage error (2)
         return int(exit_.code or 0)

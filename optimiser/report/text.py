@@ -313,6 +313,7 @@ UNITS = {
     "no_practice": N_("per teaching hour"), "no_training": N_("per teaching hour"),
     "conversion_stock": N_("per teacher"),
 }
+PER_UNIT = N_("per unit")
 MONEY_LIMITS = ("funding_cap", "total_budget")
 
 
@@ -369,7 +370,7 @@ def _binding_lines(result: Result) -> list[str]:
         others = limits[~limits["kind"].isin(MONEY_LIMITS)]
         for row in others.head(BINDING_SHOWN).itertuples(index=False):
             where = ", ".join(str(x) for x in (row.institution, _year(row.year)) if x)
-            per = _(UNITS.get(row.kind, N_("per unit")))
+            per = _(UNITS.get(row.kind, PER_UNIT))
             lines.append(f"  {_price(row.shadow_price):>12} {pad(per, 12)} {row.name} [{row.config_path}]"
                          + (f" ({where})" if where else ""))
         if len(others) > BINDING_SHOWN:
@@ -464,7 +465,8 @@ def _summary_html(result: Result) -> str:
         scenario=s.get("scenario"), solver=s.get("solver"))))
     if not result.ok:
         items = "".join(f"<li>{esc(d.message)}</li>" for d in result.diagnosis)
-        return f"<div>{head}<br>{esc(_('status'))}: <b>{esc(result.status.value)}</b><ul>{items}</ul></div>"
+        status = _("status")
+        return f"<div>{head}<br>{esc(status)}: <b>{esc(result.status.value)}</b><ul>{items}</ul></div>"
     rows = [
         (_("status"), result.status.value),
         (_("objective"), f"{result.objective:,.2f}"),
@@ -474,5 +476,6 @@ def _summary_html(result: Result) -> str:
     table = "".join(f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     spend = pd.Series(result.spend_by_lever(), name="yuan").to_frame().to_html(float_format=lambda x: f"{x:,.0f}")
     output = _by_tier_year(result.compound_output()).to_html(float_format=lambda x: f"{x:,.1f}")
-    return (f"<div>{head}<table>{table}</table><p>{esc(_('Spend by lever'))}</p>{spend}"
-            f"<p>{esc(_('Compound graduates by tier and year'))}</p>{output}</div>")
+    spend_title, output_title = _("Spend by lever"), _("Compound graduates by tier and year")
+    return (f"<div>{head}<table>{table}</table><p>{esc(spend_title)}</p>{spend}"
+            f"<p>{esc(output_title)}</p>{output}</div>")
