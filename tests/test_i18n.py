@@ -40,25 +40,36 @@ def catalog():  # type: ignore[no-untyped-def]
         return read_po(handle, locale="zh")
 
 
-def marked_messages() -> set[str]:
-    found = set()
+def marked_messages() -> set[str | tuple[str, ...]]:
+    """Every message marked in the code: a text, or (singular, plural) of an ngettext."""
+    found: set[str | tuple[str, ...]] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        found.update([message] if isinstance(message, str) else [m for m in message if m])
+        found.add(message if isinstance(message, str) else tuple(message))
     return found
+
+
+def texts(marked: set[str | tuple[str, ...]]) -> set[str]:
+    return {part for message in marked for part in ([message] if isinstance(message, str) else message)}
 
 
 def test_every_marked_message_has_a_chinese_translation_that_keeps_its_placeholders() -> None:
     po = catalog()
     marked = marked_messages()
     assert len(marked) > 100
-    missing = sorted(m for m in marked if m not in po or not po[m].string)
+    def key(message: str | tuple[str, ...]) -> str:
+        return message if isinstance(message, str) else message[0]
+
+    missing = sorted(str(m) for m in marked if key(m) not in po or not all(
+        [po[key(m)].string] if isinstance(po[key(m)].string, str) else po[key(m)].string))
     assert not missing, f"no Chinese translation (run scripts/translations.py, then translate): {missing}"
     for message in marked:
-        translation = po[message].string
-        assert isinstance(translation, str)
-        assert sorted(PLACEHOLDER.findall(message)) == sorted(PLACEHOLDER.findall(translation)), (message, translation)
+        translation = po[key(message)].string
+        forms = [translation] if isinstance(translation, str) else list(translation)
+        for original in [message] if isinstance(message, str) else message:
+            for form in forms:
+                assert sorted(PLACEHOLDER.findall(original)) == sorted(PLACEHOLDER.findall(form)), (original, form)
 
 
 def test_no_marked_message_escapes_extraction() -> None:
@@ -70,14 +81,18 @@ def test_no_marked_message_escapes_extraction() -> None:
         for match in literal.finditer(path.read_text(encoding="utf-8")):
             message = ast.literal_eval(match.group(1))
             seen.append(message)
-            assert message in marked, f"{path.relative_to(ROOT)}: {message!r} is not extracted into the catalog"
+            assert message in texts(marked), f"{path.relative_to(ROOT)}: {message!r} is not extracted into the catalog"
     assert len(seen) > 50
 
 
 def test_the_shipped_mo_is_compiled_from_the_po() -> None:
-    po = {m.id: m.string for m in catalog() if m.id}
+    def plain(value):  # type: ignore[no-untyped-def]
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    po = {plain(m.id): plain(m.string) for m in catalog() if m.id}
     with MO.open("rb") as handle:
-        mo = {m.id: m.string for m in read_mo(handle) if m.id}
+        mo = {plain(m.id): plain(m.string) for m in read_mo(handle) if m.id}
+    assert len(po) > 100
     assert mo == po
 
 
@@ -183,3 +198,13 @@ def test_a_chinese_html_report_renders_with_a_cjk_font(tmp_path: Path) -> None:
     # The heading "摘要" is drawn in ink: dark pixels, not an empty box.
     title = Image.open(io.BytesIO(heading)).convert("L")
     assert sum(1 for value in title.tobytes() if value < 128) > 40
+
+
+def test_compare_and_the_report_findings_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", str(ROOT / "configs" / "zhejiang.yaml"), "--scenarios", "base,austerity",
+                 "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 个方案的比较（变化均相对于 base）")
+    assert "结论：\n  按目标最优的方案：base（31,239.2 加权复合型毕业生（最大化），9,600.0万元）。" in out
+    assert "austerity：比 base 少 839.8 名加权复合型毕业生" in out
+    assert "相对于 base 的变化：" in out and "verdict:" not in out
