@@ -26,6 +26,7 @@ from .compare import Comparison, compare
 from .config import Config, load_config
 from .errors import ConfigError, OptimiserError, PlanError, Problem, SolverError
 from .evaluate import Evaluation, evaluate
+from .i18n import get_language, set_language
 from .results import Diagnosis, Result
 from .sensitivity import SensitivityReport, sensitivity
 from .solve.status import Status
@@ -68,6 +69,6 @@ __all__ = [
     "Alternatives", "RobustResult", "alternatives", "robust",
     "Comparison", "Config", "ConfigError", "Diagnosis", "Evaluation", "Frontier", "MonteCarloResult",
     "OptimiserError", "PlanError", "Problem", "Result", "SensitivityReport", "SolverError", "Status",
-    "__version__", "compare", "evaluate", "frontier", "load_config", "monte_carlo", "pareto",
-    "sensitivity", "solve", "sweep",
+    "__version__", "compare", "evaluate", "frontier", "get_language", "load_config", "monte_carlo", "pareto",
+    "sensitivity", "set_language", "solve", "sweep",
 ]

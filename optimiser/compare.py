@@ -202,8 +202,16 @@ def comparison_of(results: list[tuple[str, Result]], configs: Sequence[Config], 
     numeric = [i for i, key in enumerate(keys) if is_numeric_key(key)]
     numbers = table.iloc[numeric].apply(pd.to_numeric, errors="coerce").astype(float)
     deltas = numbers.sub(numbers.iloc[:, 0], axis=0)
+    for position, key in zip(numbers.index, [keys[i] for i in numeric]):
+        noise = NO_CHANGE.get(units.get(key, ""), 1e-9)
+        row = deltas.loc[position]
+        deltas.loc[position] = row.where(~(row.abs() < noise), 0.0)
     inputs = inputs_that_differ(names, configs)
     return Comparison(results, table, deltas, inputs, keys, units)
+
+
+NO_CHANGE = {"yuan": 0.5, "graduates": 1e-6, "weighted graduates": 1e-6}
+"""A change smaller than this, in each unit, is solver tie-break noise: it is shown (and stored) as no change."""
 
 
 def is_numeric_key(key: str) -> bool:
@@ -219,17 +227,22 @@ Row = tuple[str, str, str, list[Any]]
 def _rows(results: list[tuple[str, Result]], by_year: bool) -> list[Row]:
     res = [r for _, r in results]
     modes = {str(r.summary.get("mode")) for r in res}
-    objective_unit = {frozenset({"min_cost"}): "yuan", frozenset({"max_output"}): "weighted graduates"}.get(
-        frozenset(modes), "see mode"
-    )
-    objective_label = {
-        "yuan": "objective: total cost, minimised (yuan)",
-        "weighted graduates": "objective: weighted compound graduates, maximised",
-    }.get(objective_unit, "objective (weighted graduates, or yuan in min_cost mode)")
     rows: list[Row] = [
         ("status", "status", "", [r.status.value for r in res]),
         ("mode", "objective mode", "", [r.summary.get("mode") for r in res]),
-        ("objective", objective_label, objective_unit, [_solved(r, r.objective) for r in res]),
+    ]
+    if modes == {"min_cost"}:
+        rows.append(("objective", "objective: total cost, minimised (yuan)", "yuan",
+                     [_solved(r, r.objective) for r in res]))
+    elif modes == {"max_output"}:
+        rows.append(("objective", "objective: weighted compound graduates, maximised", "weighted graduates",
+                     [_solved(r, r.objective) for r in res]))
+    else:
+        # Plans that minimise cost and plans that maximise output have objectives in different units:
+        # they are compared by output and by cost, each in its own row, never by one objective row.
+        rows.append(("weighted_output", "weighted compound graduates", "weighted graduates",
+                     [_solved(r, r.summary.get("weighted_output")) for r in res]))
+    rows += [
         ("total_cost", "total cost (yuan)", "yuan", [_solved(r, r.total_cost) for r in res]),
         ("cost_per_compound_graduate", "cost per compound graduate (yuan)", "yuan",
          [_solved(r, r.summary.get("cost_per_compound_graduate")) for r in res]),

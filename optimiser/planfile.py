@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import warnings
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -24,6 +25,7 @@ from .config.checker import choices
 from .config.types import Config
 from .config.yamlsource import InputRefused, read_input
 from .errors import PlanError
+from .i18n.inputs import UndecodableInput, decode_input, is_total_label, parse_number
 from .model import PlanKey
 from .report.files import unguard
 
@@ -39,6 +41,10 @@ MAX_WORKBOOK_UNPACKED = 200 * 1024 * 1024
 """A workbook whose parts unpack to more than this is refused unopened."""
 MAX_UNITS = 1e9
 """More units than this in one row is not a plan (lecturers, secondments, seats, places)."""
+
+
+class PlanNote(UserWarning):
+    """Something read from a plan file and set aside on purpose (a total row); the command line prints it as a note."""
 
 
 def read_plan(path: str | Path, config: Config) -> dict[PlanKey, float]:
@@ -74,12 +80,14 @@ def _read_table(path: Path) -> pd.DataFrame:
     if suffix in EXCEL_SUFFIXES:
         return _read_workbook(path, data)
     try:
-        text = data.decode("utf-8-sig")
+        text, _ = decode_input(data, "plan file")
         del data
         _check_row_widths(path, text)
         return pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False
         )
+    except UndecodableInput as err:
+        raise PlanError(f"{path}:{err.line}: {err.message}") from err
     except pd.errors.EmptyDataError as err:
         raise PlanError(f"{path}: the file is empty; it needs a header row with {', '.join(COLUMNS)}") from err
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, csv.Error) as err:
@@ -166,6 +174,11 @@ def plan_from_frame(
             if name in positions:
                 cells[name] = _name(record[positions[name]], cells[name], checker.names[name])
         if not any(cells.values()):
+            continue
+        total = next((cells[name] for name in ("lever", "institution") if is_total_label(cells[name])), None)
+        if total is not None:
+            warnings.warn(PlanNote(f"{source}, row {row}: the row marked {total!r} is read as a total and left out"),
+                          stacklevel=2)
             continue
         checked = checker.row(row, cells)
         if checked is None:
@@ -334,11 +347,13 @@ class _RowChecker:
         if not text:
             self.problem(row, "units", "the units cell is empty", "write a number (0 for none) or delete the row")
             return None
-        try:
-            units = float(text)
-        except ValueError:
-            self.problem(row, "units", f"{text!r} is not a number", "write the number of units, e.g. 12 or 12.5")
+        parsed = parse_number(text)
+        if parsed is None and text.strip().casefold().lstrip("+-") in ("inf", "infinity", "nan"):
+            parsed = float(text)
+        if parsed is None:
+            self.problem(row, "units", f"{text!r} is not a number", "write the number of units, e.g. 12, 12.5 or 2,088")
             return None
+        units = parsed
         if not math.isfinite(units):
             self.problem(row, "units", f"{text!r} is not a finite number", "write the number of units, e.g. 12 or 12.5")
             return None

@@ -15,6 +15,17 @@ CASES = ROOT / "tests" / "cases"
 SOLVERS = ("highs", "cbc")
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests expect English unless they choose a language: the locale of the machine does not decide."""
+    import optimiser.i18n
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setattr(optimiser.i18n, "_chosen", None)
+
+
 @pytest.fixture(params=SOLVERS)
 def solver(request: pytest.FixtureRequest) -> str:
     """Each test that takes ``solver`` runs once per solver."""

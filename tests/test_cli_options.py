@@ -73,22 +73,23 @@ def test_shared_options_have_one_help_text_unless_the_command_says_what_it_write
     ("command", "options"),
     [
         ("solve", ["--scenario", "--solver", "--integer", "--time-limit", "--out", "--json", "--debug", "--mip-gap",
-                   "--no-progress"]),
-        ("validate", ["--scenario", "--debug"]),
+                   "--no-progress", "--lang", "--csv-encoding"]),
+        ("validate", ["--scenario", "--debug", "--lang"]),
         ("compare", ["--scenarios", "--solver", "--integer", "--time-limit", "--by-year", "--out", "--xlsx",
-                     "--json", "--debug"]),
-        ("evaluate", ["--plan", "--scenario", "--solver", "--out", "--json", "--debug"]),
-        ("frontier", ["--over", "--scenario", "--upto", "--out", "--json", "--debug"]),
+                     "--json", "--debug", "--lang", "--csv-encoding"]),
+        ("evaluate", ["--plan", "--scenario", "--solver", "--out", "--json", "--debug", "--lang", "--csv-encoding"]),
+        ("frontier", ["--over", "--scenario", "--upto", "--out", "--json", "--debug", "--lang", "--csv-encoding"]),
         ("montecarlo", ["--draws", "--seed", "--plan", "--scenario", "--jobs", "--scheduler", "--solver", "--out",
-                        "--json", "--no-progress", "--debug"]),
-        ("pareto", ["--x", "--y", "--points", "--scenario", "--out", "--json", "--debug"]),
-        ("report", ["--scenarios", "--solver", "--integer", "--plan", "--html", "--xlsx", "--debug"]),
-        ("sensitivity", ["--scenario", "--solver", "--integer", "--json", "--out", "--debug"]),
+                        "--json", "--no-progress", "--debug", "--lang", "--csv-encoding"]),
+        ("pareto", ["--x", "--y", "--points", "--scenario", "--out", "--json", "--debug", "--lang", "--csv-encoding"]),
+        ("report", ["--scenarios", "--solver", "--integer", "--plan", "--html", "--xlsx", "--debug", "--lang"]),
+        ("sensitivity", ["--scenario", "--solver", "--integer", "--json", "--out", "--debug", "--lang", "--csv-encoding"]),
         ("sweep", ["--param", "--scenario", "--jobs", "--scheduler", "--solver", "--out", "--json", "--no-progress",
-                   "--debug"]),
+                   "--debug", "--lang", "--csv-encoding"]),
     ],
 )
 def test_each_command_keeps_its_options_in_order(command: str, options: list[str]) -> None:
+    # --lang (every command) and --csv-encoding (every command that writes CSV files) come last.
     parser = subcommands()[command]
     flags = [a.option_strings[0] for a in parser._actions if a.option_strings and a.option_strings[0] != "-h"]
     assert flags == options

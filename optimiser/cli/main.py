@@ -11,8 +11,11 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from ..errors import ConfigError, PlanError, SolverError
 
@@ -38,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     commands.register(sub)
+    for command in sub.choices.values():
+        writes_files = any("--out" in action.option_strings for action in command._actions)
+        add_options(command, "lang", *(["csv-encoding"] if writes_files else []))
     return parser
 
 
@@ -54,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
+    from ..i18n import language
     from ..report.inert import inert_lines
     from .oserrors import explain_os_error
 
@@ -62,7 +69,8 @@ def _run(argv: list[str]) -> int:
     args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
-        return int(args.run(args))
+        with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes():
+            return int(args.run(args))
     except SystemExit as exit_:  # argparse: --help or --version (0) or a usage error (2)
         return int(exit_.code or 0)
     except ConfigError as err:
@@ -88,6 +96,37 @@ def _run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+@contextlib.contextmanager
+def _csv_encoding(args: argparse.Namespace) -> Iterator[None]:
+    from ..report.files import set_csv_encoding
+
+    before = set_csv_encoding(getattr(args, "csv_encoding", None) or "utf-8-sig")
+    try:
+        yield
+    finally:
+        set_csv_encoding(before)
+
+
+@contextlib.contextmanager
+def _plan_notes() -> Iterator[None]:
+    """Rows a plan file holds that are left out on purpose (a total row) are printed as notes on stderr."""
+    from ..planfile import PlanNote
+    from ..report.inert import inert
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", PlanNote)
+        shown = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *rest: Any, **keywords: Any) -> None:
+            if issubclass(category, PlanNote):
+                print(f"note: {inert(str(message))}", file=sys.stderr)
+            else:
+                shown(message, category, *rest, **keywords)
+
+        warnings.showwarning = show
+        yield
 
 
 def _config_message(err: ConfigError) -> str:

@@ -38,6 +38,12 @@ SHARED: dict[str, dict[str, Any]] = {
     "json": {"action": "store_true", "help": "print one JSON object on stdout and nothing else"},
     "no-progress": {"action": "store_true", "help": "no progress bar on stderr"},
     "debug": {"action": "store_true", "help": "show a traceback on errors"},
+    "csv-encoding": {"choices": ("utf-8-sig", "utf-8"), "default": "utf-8-sig", "metavar": "ENCODING",
+                     "help": "CSV files written: utf-8-sig (default; UTF-8 with a byte-order mark, so Excel shows "
+                     "Chinese names) or utf-8 (no mark, for tools that do not want it)"},
+    "lang": {"choices": ("en", "zh"), "default": None,
+             "help": "language of the output meant for people: en or zh (Simplified Chinese); default from "
+             "LC_ALL / LC_MESSAGES / LANG. JSON, CSV headers and status words stay English"},
 }
 
 

@@ -33,11 +33,20 @@ class ReaderGoneGuard:
             else:
                 shown = inert_lines(text)
             try:
-                self.stream.write(shown)
+                self._write(shown)
                 return len(text)
             except BrokenPipeError:
                 self._drop_further_output()
         return len(text)
+
+    def _write(self, text: str) -> None:
+        """Write ``text``; a character the console's encoding lacks (a GBK console and an emoji in a name)
+        is written as ``?`` rather than stopping the command."""
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:
+            encoding = getattr(self.stream, "encoding", None) or "ascii"
+            self.stream.write(text.encode(encoding, errors="replace").decode(encoding))
 
     def flush(self) -> None:
         if not self.reader_gone:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PROBLEMS_SHOWN, ConfigError, Problem
+from ..i18n.inputs import UndecodableInput, decode_input, is_percent, is_total_label, parse_number, parse_share
 from .checker import KeyPath, Locations, choices, dotted
 from .types import Config
 from .validate import TOP_KEYS, build_config
@@ -27,12 +28,15 @@ def load_config(path: str | Path, scenario: str | None = None) -> Config:
     2025
     """
     path = Path(path)
+    notes: list[str] = []
     raw, lines = read_yaml(path)
     locations: Locations = {key: (str(path), line) for key, line in lines.items()}
     if isinstance(raw, dict) and isinstance(raw.get("institutions"), dict):
         raw = dict(raw)
-        raw["institutions"] = _institutions_from_file(raw["institutions"], path, locations)
+        raw["institutions"] = _institutions_from_file(raw["institutions"], path, locations, notes)
     config = build_config(raw, locations, str(path))
+    if notes:
+        object.__setattr__(config, "warnings", (*notes, *config.warnings))
     return apply_scenario(config, scenario) if scenario else config
 
 
@@ -46,7 +50,7 @@ def locations_of(config: Config) -> Locations:
     return getattr(config, "_locations", {})
 
 
-def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: Locations) -> Any:
+def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: Locations, notes: list[str]) -> Any:
     where = locations.get(("institutions",), (str(config_path), 0))
     extra = set(spec) - {"file"}
     if "file" not in spec or extra or not isinstance(spec.get("file"), str):
@@ -59,7 +63,7 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
             [Problem("institutions.file", f"CSV file not found: {csv_path}; the path is relative to the config file", *where)]
         )
     try:
-        text = read_input(csv_path, MAX_CSV_BYTES, "institutions CSV").decode("utf-8-sig")
+        text, _ = decode_input(read_input(csv_path, MAX_CSV_BYTES, "institutions CSV"), "institutions CSV")
         reader = csv.DictReader(io.StringIO(text, newline=""))
         rows = []
         for row in reader:
@@ -67,6 +71,8 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
         header = reader.fieldnames or []
     except InputRefused as err:
         raise ConfigError([Problem("institutions.file", f"{csv_path}: {err.message}", *where)]) from err
+    except UndecodableInput as err:
+        raise ConfigError([Problem("", err.message, str(csv_path), err.line)]) from err
     except (UnicodeDecodeError, csv.Error) as err:
         raise ConfigError([Problem("institutions.file", f"cannot read {csv_path}: {err}", *where)]) from err
     del text
@@ -77,6 +83,7 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
         seen.add(column.strip())
     if "name" not in header:
         raise ConfigError([Problem("", f"the header has no 'name' column (columns: {', '.join(header)})", str(csv_path), 1)])
+    rows = _without_totals(rows, str(csv_path), notes)
     _refuse_junk(rows, str(csv_path))
     institutions: list[dict[str, Any]] = []
     for index, (line, row) in enumerate(rows):
@@ -100,7 +107,7 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
             elif parts == ["name"]:
                 target[key] = cell
             else:
-                target[key] = _cell_value(cell)
+                target[key] = _cell_value(cell, share=_is_share(parts))
             locations[("institutions", index, *parts)] = (str(csv_path), line)
         institutions.append(record)
     return institutions
@@ -118,7 +125,7 @@ def _refuse_junk(rows: list[tuple[int, dict[str | None, Any]]], file: str) -> No
         for column, cell in row.items():
             if column is None or column.strip() in ("name", "tiers") or not isinstance(cell, str) or not cell.strip():
                 continue
-            if isinstance(_cell_value(cell.strip()), str):
+            if isinstance(_cell_value(cell.strip(), share=_is_share(column.strip().split("."))), str):
                 shown = cell.strip() if len(cell.strip()) <= 40 else cell.strip()[:40] + "..."
                 problems.append(
                     Problem(f"institutions[{index}].{column.strip()}", f"expected a number, got {shown!r}", file, line)
@@ -138,12 +145,38 @@ JUNK_LIMIT = PROBLEMS_SHOWN
 """Problems (cells that cannot be numbers, then a closing note) after which reading an institutions CSV stops."""
 
 
-def _cell_value(cell: str) -> Any:
-    try:
-        number = float(cell.replace(",", "")) if cell.replace(",", "").replace(".", "", 1).lstrip("-").isdigit() else float(cell)
-    except ValueError:
+def _cell_value(cell: str, share: bool = False) -> Any:
+    """A number cell as a number (``2,088`` and ``1 200`` too; ``25%`` in a share column), else the text."""
+    number = parse_share(cell) if share else parse_number(cell)
+    if number is None:
         return cell
-    return int(number) if number.is_integer() else number
+    return int(number) if number.is_integer() and not is_percent(cell) else number
+
+
+def _is_share(parts: list[str]) -> bool:
+    """Whether the column ``parts`` (``policies.min_double_qualified_share``) holds a share of 0 to 1."""
+    from . import schema
+
+    section: schema.Section | None = schema.INSTITUTION
+    key = None
+    for part in parts:
+        if section is None or part not in section.names:
+            return False
+        key = section[part]
+        section = key.of
+    return key is not None and key.high is not None and key.high <= 1 and "share" in (key.what + key.name)
+
+
+def _without_totals(rows: list[tuple[int, dict[Any, Any]]], file: str, notes: list[str]) -> list[tuple[int, dict[Any, Any]]]:
+    """The rows but a total row (its name cell says total, 合计 or 总计), each one left out with a note."""
+    kept = []
+    for line, row in rows:
+        name = row.get("name")
+        if isinstance(name, str) and is_total_label(name):
+            notes.append(f"{file}, line {line}: the row named {name.strip()!r} is read as a total and left out")
+        else:
+            kept.append((line, row))
+    return kept
 
 
 def _split(path: str) -> list[str]:

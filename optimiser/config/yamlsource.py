@@ -241,11 +241,10 @@ def read_yaml(path: Path) -> tuple[Any, LineTable]:
         data = read_input(path, MAX_CONFIG_BYTES, "config file")
     except InputRefused as err:
         raise ConfigError([Problem(path="", message=err.message, file=str(path))]) from err
+    from ..i18n.inputs import UndecodableInput, decode_input
+
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise ConfigError(
-            [Problem(path="", message=f"cannot read the file: it is not UTF-8 text ({err.reason}); save it as UTF-8", file=str(path), line=line)]
-        ) from err
+        text, _ = decode_input(data, "config file")
+    except UndecodableInput as err:
+        raise ConfigError([Problem(path="", message=err.message, file=str(path), line=err.line)]) from err
     return parse_yaml(text, str(path))

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..i18n import _, ngettext
 from .files import Writer, formula_like, neutralise, write_all, write_atomic, write_csv
+from .findings import plan_verdict
 from .inert import xlsx_text
 
 if TYPE_CHECKING:
@@ -170,9 +172,33 @@ def put(sheet: Worksheet, row: int, col: int, value: Any) -> Any:
 
 # -- terminal text ---------------------------------------------------------------------
 
+def _no_change(value: float, unit: str) -> bool:
+    """A change below half a yuan, or a millionth of a graduate, is tie-break noise."""
+    from ..compare import NO_CHANGE
+
+    return abs(value) < NO_CHANGE.get(unit, 1e-9)
+
+
+def _description_lines(comparison: Comparison) -> list[str]:
+    """Each plan with what it is: its scenario's description, or the config's name."""
+    lines = []
+    none = _("(no description)")
+    for name, result in comparison.results:
+        config = result.config
+        text = ""
+        if config is not None and config.scenario_name and config.scenario_name in config.scenarios:
+            text = config.scenarios[config.scenario_name].description
+        elif config is not None and not config.scenario_name:
+            text = _("{name}, no scenario applied").format(name=config.name)
+        lines.append(f"  {name}: {text or none}")
+    return [_("plans:"), *lines, ""] if lines else []
+
+
 def _cell(value: Any, unit: str, delta: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
+    if delta and isinstance(value, (int, float)) and _no_change(float(value), unit):
+        return _("no change")
     if isinstance(value, (int, float)):
         sign = "+" if delta else ""
         if unit == "yuan":
@@ -190,13 +216,10 @@ def _input(value: Any) -> str:
 
 
 def grid(header: list[str], rows: list[list[str]]) -> str:
-    """A plain text table: first column left-aligned, the others right-aligned."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = []
-    for row in [header, *rows]:
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join("  " + line for line in lines)
+    """A plain text table: first column left-aligned, the others right-aligned, by display width."""
+    from .layout import grid as lines
+
+    return "\n".join(lines(header, rows))
 
 
 def comparison_text(comparison: Comparison) -> str:
@@ -207,7 +230,15 @@ def comparison_text(comparison: Comparison) -> str:
     table = comparison.table
     keys = comparison.keys
     first = names[0]
-    lines = [f"Comparison of {len(names)} plan{'s' if len(names) != 1 else ''} (changes are against {first})", ""]
+    lines = [ngettext("Comparison of {count} plan (changes are against {first})",
+                      "Comparison of {count} plans (changes are against {first})", len(names)).format(
+        count=len(names), first=first), ""]
+    lines.extend(_description_lines(comparison))
+    verdict = plan_verdict(comparison.results)
+    if verdict:
+        lines.append(_("verdict:"))
+        lines.extend(f"  {line}" for line in verdict)
+        lines.append("")
     rows = []
     for label, key in zip(table.index, keys):
         if key.startswith("bottleneck.") or key == "diagnosis":
@@ -221,18 +252,18 @@ def comparison_text(comparison: Comparison) -> str:
             if not is_numeric_key(key):
                 continue
             values = comparison.deltas.loc[label].tolist()
-            if any(isinstance(v, float) and not math.isnan(v) and abs(v) > 1e-9 for v in values[1:]):
-                unit = comparison.units.get(key, "")
+            unit = comparison.units.get(key, "")
+            if any(isinstance(v, float) and not math.isnan(v) and not _no_change(v, unit) for v in values[1:]):
                 changed.append([str(label), *[_cell(v, unit, delta=True) for v in values[1:]]])
-        lines.append(f"\nchange from {first}:")
-        lines.append(grid(["", *names[1:]], changed) if changed else "  no number differs")
-        lines.append("\ninputs that differ:")
+        lines.append("\n" + _("change from {first}:").format(first=first))
+        lines.append(grid(["", *names[1:]], changed) if changed else "  " + _("no number differs"))
+        lines.append("\n" + _("inputs that differ:"))
         if comparison.inputs.empty:
-            lines.append("  none (the configs give the same inputs)")
+            lines.append("  " + _("none (the configs give the same inputs)"))
         else:
             rows = [[str(r["key"]), *[_input(r[n]) for n in names]] for _, r in comparison.inputs.iterrows()]
             lines.append(grid(["key", *names], rows))
-    lines.append('\nwhich "no" binds where:')
+    lines.append("\n" + _('which "no" binds where:'))
     binds: list[str] = []
     for label, key in zip(table.index, keys):
         if key.startswith("bottleneck."):
@@ -241,7 +272,7 @@ def comparison_text(comparison: Comparison) -> str:
                 f"  {name}: {kind}: {table.loc[label, name]}" for name in names
                 if table.loc[label, name] not in ("", "none")
             )
-    lines.extend(binds or ["  nowhere"])
+    lines.extend(binds or ["  " + _("nowhere")])
     for name, result in comparison.results:
         if not result.ok:
             lines.append(f"\n{name}: {result.status.value}")

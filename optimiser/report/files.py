@@ -102,9 +102,30 @@ def csv_text(frame: pd.DataFrame) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` to ``path`` as UTF-8 CSV by :func:`csv_text`."""
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+CSV_ENCODINGS = ("utf-8-sig", "utf-8")
+"""How CSV files are written: UTF-8 with a byte-order mark (the default: Excel then reads Chinese names
+right when the file is opened by a double click), or plain UTF-8 for tools that do not want the mark."""
+
+_csv_encoding = CSV_ENCODINGS[0]
+
+
+def set_csv_encoding(encoding: str) -> str:
+    """Write CSV files in ``encoding`` (one of :data:`CSV_ENCODINGS`; ``"utf-8-bom"`` means ``"utf-8-sig"``)
+    from now on; return the encoding used before."""
+    global _csv_encoding
+    chosen = "utf-8-sig" if encoding.lower() in ("utf-8-bom", "utf-8-sig", "utf8-sig") else encoding.lower()
+    if chosen == "utf8":
+        chosen = "utf-8"
+    if chosen not in CSV_ENCODINGS:
+        raise ValueError(f"CSV encoding {encoding!r} is not offered; use one of: {', '.join(CSV_ENCODINGS)}")
+    before, _csv_encoding = _csv_encoding, chosen
+    return before
+
+
+def write_csv(frame: pd.DataFrame, path: Path, encoding: str | None = None) -> None:
+    """Write ``frame`` to ``path`` as CSV by :func:`csv_text`, in UTF-8 with a byte-order mark unless
+    ``encoding`` (or :func:`set_csv_encoding`) says ``"utf-8"``."""
+    with open(path, "w", encoding=encoding or _csv_encoding, newline="") as handle:
         handle.write(csv_text(frame))
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..i18n import _, get_language, language
 from ..model.constraints import COURSE_NO
 from .files import write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
@@ -67,7 +68,27 @@ tr.input th, tr.input td { background: #fafaf2; }
 table.compare td { max-width: 22rem; }
 details { margin: .4rem 0 1rem; }
 footer { color: var(--muted); font-size: .8rem; margin-top: 2rem; }
+.print-only { display: none; }
+@media print {
+  @page { margin: 12mm; }
+  body { max-width: none; padding: 0; font-size: 9pt; line-height: 1.3; }
+  h1, h2 { break-after: avoid; page-break-after: avoid; }
+  .charts { display: block; }
+  figure { break-inside: avoid; page-break-inside: avoid; margin: 0 0 4mm; }
+  figure svg { max-height: 110mm; width: auto; max-width: 100%; margin: 0 auto; }
+  table { font-size: 7.5pt; break-inside: auto; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  td.n { white-space: normal; }
+  table.map td { min-width: 0; }
+  .wide { overflow: visible; }
+  .screen-only { display: none; }
+  .print-only { display: block; }
+  details::details-content { content-visibility: visible; display: block; }
+  details > summary { list-style: none; font-weight: 600; }
+}
 """
+PRINT_PLANS = 3
+"""Plans per printed comparison table: a wide comparison prints as tables of this many plan columns each."""
 
 SHORT_NO = {"knowledge": "knowledge", "practice": "practice", "training": "training"}
 
@@ -77,13 +98,14 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def write_html(path: str | Path, result: Result, sensitivity: Any = None, comparison: Any = None) -> Path:
+def write_html(path: str | Path, result: Result, sensitivity: Any = None, comparison: Any = None,
+               lang: str | None = None) -> Path:
     """Write the HTML report for ``result`` to ``path`` atomically and return the path.
 
     >>> write_html("report.html", result, sensitivity(result), comparison)  # doctest: +SKIP
     PosixPath('report.html')
     """
-    page = html_report(result, sensitivity, comparison)
+    page = html_report(result, sensitivity, comparison, lang=lang)
 
     def write(temp: Path) -> None:
         temp.write_text(page, encoding="utf-8")
@@ -91,13 +113,18 @@ def write_html(path: str | Path, result: Result, sensitivity: Any = None, compar
     return write_atomic(Path(path), write)
 
 
-def html_report(result: Result, sensitivity: Any = None, comparison: Any = None) -> str:
-    """The whole report as one HTML document (a string)."""
+def html_report(result: Result, sensitivity: Any = None, comparison: Any = None, lang: str | None = None) -> str:
+    """The whole report as one HTML document (a string), its words in ``lang`` (None: the current language)."""
+    with language(lang):
+        return _html_report(result, sensitivity, comparison)
+
+
+def _html_report(result: Result, sensitivity: Any = None, comparison: Any = None) -> str:
     s = result.summary
     title = f"{s.get('name')}: {s.get('scenario')}"
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{"zh-CN" if get_language() == "zh" else "en"}"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title>",
@@ -125,10 +152,11 @@ def _header(result: Result) -> str:
     if config is not None:
         h = config.horizon
         years = f", {h.start}-{h.start + h.years - 1}" if h.years > 1 else f", {h.start}"
+    words = {"scenario": _("scenario"), "status": _("status"), "solver": _("solver")}
     return (
         f"<header><h1>{esc(s.get('name'))}</h1>"
-        f'<p class="meta">scenario <b>{esc(s.get("scenario"))}</b>{esc(years)} · {esc(s.get("mode"))} · '
-        f"status <b>{esc(result.status.value)}</b> · solver {esc(s.get('solver'))}</p></header>"
+        f'<p class="meta">{esc(words["scenario"])} <b>{esc(s.get("scenario"))}</b>{esc(years)} · {esc(s.get("mode"))} · '
+        f"{esc(words['status'])} <b>{esc(result.status.value)}</b> · {esc(words['solver'])} {esc(s.get('solver'))}</p></header>"
     )
 
 
@@ -138,7 +166,8 @@ def _list(items: Iterable[str], css: str) -> str:
 
 
 def _summary(result: Result, sensitivity: Any, comparison: Any) -> str:
-    out = ['<section id="summary"><h2>Summary</h2>']
+    title = _("Summary")
+    out = [f'<section id="summary"><h2>{esc(title)}</h2>']
     results = list(getattr(comparison, "results", []) or [])
     out.append(_list(plan_verdict(results), "verdict"))
     if not result.ok:
@@ -147,7 +176,8 @@ def _summary(result: Result, sensitivity: Any, comparison: Any) -> str:
         out.append(_list(why, "nomin"))
     million = next_million_lines(sensitivity)
     if million:
-        out.append("<p><b>What the next unit buys</b> (ranked, see below for all):</p>")
+        bold, rest = _("What the next unit buys"), _("(ranked, see below for all):")
+        out.append(f"<p><b>{esc(bold)}</b> {esc(rest)}</p>")
         out.append(_list(million, "million"))
     rows = []
     for item, value, unit in key_figures(result):
@@ -192,19 +222,20 @@ def _chart(name: str, caption: str, draw: Callable[[Axes | None], Axes]) -> str:
 def _charts(result: Result) -> str:
     from .charts import plot_funding_by_source, plot_output_by_tier, plot_spend_by_lever
 
-    spend = _chart("spend-by-lever", "Money spent on each lever per year (million yuan).",
+    spend = _chart("spend-by-lever", _("Money spent on each lever per year (million yuan)."),
                    lambda ax: plot_spend_by_lever(result, ax))
-    funding = _chart("funding-by-source", "Money paid by each funding source per year (million yuan).",
+    funding = _chart("funding-by-source", _("Money paid by each funding source per year (million yuan)."),
                      lambda ax: plot_funding_by_source(result, ax))
-    compound = _chart("compound-output", "Compound graduates (fully trained) per year, by tier.",
+    compound = _chart("compound-output", _("Compound graduates (fully trained) per year, by tier."),
                       lambda ax: plot_output_by_tier(result, ax, "compound"))
-    single = _chart("single-skill-output", "Single-skill graduates (enrolled but not fully trained) per year, by tier.",
+    single = _chart("single-skill-output", _("Single-skill graduates (enrolled but not fully trained) per year, by tier."),
                     lambda ax: plot_output_by_tier(result, ax, "single_skill"))
+    spending, graduates = _("Spending and funding"), _("Graduates")
     return (
-        '<section id="spending"><h2>Spending and funding</h2>'
+        f'<section id="spending"><h2>{esc(spending)}</h2>'
         f'<div class="charts">{spend}{funding}</div>{_pivot_details(result.funding, "lever", "amount", "yuan")}'
         f'{_pivot_details(result.funding, "source", "amount", "yuan")}</section>'
-        '<section id="output"><h2>Graduates</h2>'
+        f'<section id="output"><h2>{esc(graduates)}</h2>'
         f'<div class="charts">{compound}{single}</div>'
         f'{_pivot_details(result.outputs, "tier", "compound", "graduates")}'
         f'{_pivot_details(result.outputs, "tier", "single_skill", "graduates")}</section>'
@@ -261,8 +292,9 @@ def _bottleneck_map(result: Result) -> str:
         '<span class="b2">two bind</span><span class="b3">all three bind</span></p>'
     )
     words = "; ".join(f"{q}: {w}" for q, w in COURSE_NO.items())
+    title = _("Bottleneck map")
     return (
-        '<section id="bottlenecks"><h2>Bottleneck map</h2>'
+        f'<section id="bottlenecks"><h2>{esc(title)}</h2>'
         f"<p>Which of the \"three no\" limits output at each institution and year ({esc(words)}). "
         "A binding \"no\" has a positive shadow price: more qualified teaching hours of that kind would raise "
         "output.</p>"
@@ -281,7 +313,8 @@ RANKING_COLUMNS = (
 
 
 def _ranking(result: Result, sensitivity: Any) -> str:
-    head = '<section id="sensitivity"><h2>What the next unit buys (sensitivity ranking)</h2>'
+    title = _("What the next unit buys (sensitivity ranking)")
+    head = f'<section id="sensitivity"><h2>{esc(title)}</h2>'
     if sensitivity is None:
         why = "no sensitivity report was made for this plan" if result.ok else "the plan has no optimum"
         return head + f"<p>No sensitivity ranking: {why}.</p></section>"
@@ -290,13 +323,13 @@ def _ranking(result: Result, sensitivity: Any) -> str:
     if ranking.empty:
         return head + note + "<p>No limit binds: one more unit of any limit buys nothing.</p></section>"
     columns = [(key, words) for key, words in RANKING_COLUMNS if key in ranking.columns]
-    header = "<tr>" + "".join(f"<th>{esc(words)}</th>" for _, words in columns) + "</tr>"
+    header = "<tr>" + "".join(f"<th>{esc(words)}</th>" for _key, words in columns) + "</tr>"
 
     def rows(frame: pd.DataFrame) -> str:
         out = []
         for record in frame.to_dict("records"):
             cells = []
-            for key, _ in columns:
+            for key, _words in columns:
                 value = record.get(key)
                 text = "" if _missing(value) else str(int(value)) if key == "year" else str(value)
                 cells.append(f"<td>{esc(text)}</td>")
@@ -334,11 +367,40 @@ def _comparison(comparison: Any) -> str:
         body.append(f"<tr{css}>{''.join(cells)}</tr>")
     verdict = _list(plan_verdict(list(getattr(comparison, "results", []) or [])), "verdict")
     first = esc(comparison.table.columns[0]) if plans else ""
+    title = _("Comparison of plans")
     return (
-        '<section id="comparison"><h2>Comparison of plans</h2>' + verdict
+        f'<section id="comparison"><h2>{esc(title)}</h2>' + verdict
         + f"<p>Config inputs that differ come first; changes are against <b>{first}</b>.</p>"
-        + f'<div class="wide"><table class="compare">{header}{"".join(body)}</table></div></section>'
+        + f'<div class="wide screen-only"><table class="compare">{header}{"".join(body)}</table></div>'
+        + _printed_comparison(frame, units, plans) + "</section>"
     )
+
+
+def _printed_comparison(frame: pd.DataFrame, units: list[str], plans: int) -> str:
+    """The comparison split for paper: the plans' values, then their changes, then the changes in per cent,
+    each in tables of at most :data:`PRINT_PLANS` columns beside the measure and its unit, so that every plan
+    and every change column is printed on A4 in either orientation."""
+    columns = list(frame.columns)
+    values = list(range(2, 2 + plans))
+    changes = list(range(2 + plans, 2 + plans + (plans - 1)))
+    shares = list(range(2 + plans + (plans - 1), len(columns)))
+    tables = []
+    for group, share in ((values, False), (changes, False), (shares, True)):
+        for start in range(0, len(group), PRINT_PLANS):
+            chunk = group[start:start + PRINT_PLANS]
+            head = "<tr>" + "".join(f"<th>{esc(columns[j])}</th>" for j in (0, 1, *chunk)) + "</tr>"
+            body = []
+            for n, record in enumerate(frame.itertuples(index=False)):
+                cells = [record[j] for j in chunk]
+                if all(_missing(c) for c in cells):
+                    continue
+                row = [f"<th>{esc(record[0])}</th>", f"<td>{esc(record[1])}</td>"]
+                row += [_cell(c, "share" if share else units[n]) for c in cells]
+                body.append(f"<tr>{''.join(row)}</tr>")
+            if body:
+                tables.append(f'<table class="printed"><thead>{head}</thead>{"".join(body)}</table>')
+    return f'<div class="print-only">{"".join(tables)}</div>'
+
 
 
 def _cell(value: Any, unit: str) -> str:

@@ -11,6 +11,36 @@ if TYPE_CHECKING:
     from ..results import Result
 
 TOP_BINDING = 20
+"""Binding rows other than planner limits kept in the JSON summary (largest shadow price first)."""
+
+PLANNER_LIMITS = (
+    "funding_cap", "total_budget", "target", "demand", "double_qualified_share", "external_ratio",
+    "min_per_year", "max_per_year", "conversion_share", "region_max_per_year", "max_total", "intake_cap",
+)
+"""Limits a planner sets (funding, total budget, policies, targets, demand, lever limits): every binding one is
+listed, first and in this order."""
+
+
+def ordered_binding(result: Result) -> pd.DataFrame:
+    """The binding constraints: planner limits first (in :data:`PLANNER_LIMITS` order, then by size of shadow
+    price), then the others by size of shadow price."""
+    binding = result.binding_constraints()
+    if binding.empty:
+        return binding
+    planner = binding["kind"].isin(PLANNER_LIMITS)
+    order = binding["kind"].map(lambda kind: PLANNER_LIMITS.index(kind) if kind in PLANNER_LIMITS else len(PLANNER_LIMITS))
+    keyed = binding.assign(_order=order, _size=-binding["shadow_price"].abs(), _planner=~planner)
+    return keyed.sort_values(["_planner", "_order", "_size"], kind="stable").drop(columns=["_order", "_size", "_planner"])
+
+
+def binding_rows(result: Result) -> pd.DataFrame:
+    """The binding rows the JSON summary lists: every planner limit, then the :data:`TOP_BINDING` largest others."""
+    binding = ordered_binding(result)
+    if binding.empty:
+        return binding
+    planner = binding[binding["kind"].isin(PLANNER_LIMITS)]
+    others = binding[~binding["kind"].isin(PLANNER_LIMITS)].head(TOP_BINDING)
+    return pd.concat([planner, others])
 
 
 def _num(value: Any) -> Any:
@@ -30,7 +60,7 @@ def _teachers_by_group(result: Result) -> dict[str, dict[int, float]]:
 
 def result_dict(result: Result) -> dict[str, Any]:
     summary = result.summary
-    binding = result.binding_constraints().head(TOP_BINDING)
+    binding = binding_rows(result)
     data: dict[str, Any] = {
         "name": summary.get("name"),
         "scenario": summary.get("scenario"),
@@ -58,6 +88,8 @@ def result_dict(result: Result) -> dict[str, Any]:
         "binding_constraints": [
             {
                 "name": row.name,
+                "kind": row.kind,
+                "planner_limit": row.kind in PLANNER_LIMITS,
                 "config_path": row.config_path,
                 "institution": row.institution or None,
                 # Whole-horizon limits (total budget, max_total) have no year.

@@ -1,21 +1,35 @@
-"""The terminal summary of a result and its HTML twin for notebooks."""
+"""The terminal summary of a result and its HTML twin for notebooks.
+
+The summary says what to do first: per institution and year, the units of
+each lever to start, in whole numbers, with their cost; then the money, the
+graduates, the teachers, the limits that bind and where the "three no" bind.
+Its words follow the chosen language (:mod:`optimiser.i18n`); the numbers in
+tables stay in yuan, the money in prose reads 万元 / 亿元 in Chinese.
+"""
 
 from __future__ import annotations
 
 import html
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..i18n import N_, _, language, money
+from .layout import display_width, grid, pad
+from .summary import PLANNER_LIMITS, ordered_binding
+
 if TYPE_CHECKING:
+    from ..config.types import Config, Lever
     from ..results import Result
 
 BINDING_SHOWN = 12
 
 
 def yuan(value: float) -> str:
-    return f"{value:,.0f} yuan"
+    """Money in prose, in the current language."""
+    return money(value)
 
 
 def _num(value: float, digits: int = 1) -> str:
@@ -28,41 +42,44 @@ def _by_tier_year(values: dict[str, dict[int, float]]) -> pd.DataFrame:
     return frame
 
 
-def summary_text(result: Result) -> str:
+def summary_text(result: Result, lang: str | None = None) -> str:
+    """The summary a terminal shows, in ``lang`` ("en", "zh"; None: the current language)."""
+    with language(lang):
+        return _summary_text(result)
+
+
+def _summary_text(result: Result) -> str:
     s = result.summary
-    lines = [f"{s.get('name')}  [scenario: {s.get('scenario')}, solver: {s.get('solver')}]", f"status: {result.status.value}"]
+    lines = [
+        _("{name}  [scenario: {scenario}, solver: {solver}]").format(
+            name=s.get("name"), scenario=s.get("scenario"), solver=s.get("solver")),
+        _("status: {status}").format(status=result.status.value),
+    ]
     if not result.ok:
         if result.diagnosis:
-            lines.append("why:" if result.status.value == "infeasible" else "what grows without limit:")
+            lines.append(_("why:") if result.status.value == "infeasible" else _("what grows without limit:"))
             lines.extend(f"  - {d.message}" for d in result.diagnosis)
-        lines.extend(f"warning: {w}" for w in s.get("warnings", []))
+        lines.extend(_("warning: {text}").format(text=w) for w in s.get("warnings", []))
         return "\n".join(lines)
     if s.get("mode") == "min_cost":
-        lines.append(f"objective (total cost, minimised): {yuan(result.objective)}")
+        lines.append(_("objective (total cost, minimised): {amount}").format(amount=yuan(result.objective)))
     else:
-        lines.append(f"objective (weighted compound graduates, maximised): {_num(result.objective)}")
-    lines.append(f"total cost: {yuan(result.total_cost)}")
+        lines.append(_("objective (weighted compound graduates, maximised): {value}").format(
+            value=_num(result.objective)))
+    lines.append(_("total cost: {amount}").format(amount=yuan(result.total_cost)))
     if s.get("lp_bound") is not None:
         lines.extend(_whole_unit_lines(s))
     lines.extend(_cost_lines(s))
-    lines.extend(f"note: {n}" for n in s.get("notes", []))
-    lines.extend(f"warning: {w}" for w in s.get("warnings", []))
+    lines.extend(_("note: {text}").format(text=n) for n in s.get("notes", []))
+    lines.extend(_("warning: {text}").format(text=w) for w in s.get("warnings", []))
 
-    lines.append("\nspend by lever (yuan):")
-    for lever, amount in sorted(result.spend_by_lever().items()):
-        lines.append(f"  {lever:<28}{amount:>18,.0f}")
-    lines.append("spend by source (yuan):")
-    for source, amount in sorted(result.spend_by_source().items()):
-        lines.append(f"  {source:<28}{amount:>18,.0f}")
-    if not result.funding.empty:
-        by_year = result.funding.pivot_table(index="lever", columns="year", values="amount", aggfunc="sum")
-        lines.append("spend by lever and year (thousand yuan):")
-        lines.append(_indent((by_year / 1000).round(0).to_string()))
+    lines.extend(_action_lines(result))
+    lines.extend(_spend_lines(result))
 
-    lines.append("\ncompound graduates by tier and year:")
-    lines.append(_indent(_by_tier_year(result.compound_output()).round(1).to_string()))
-    lines.append("single-skill graduates by tier and year:")
-    lines.append(_indent(_by_tier_year(result.single_skill_output()).round(1).to_string()))
+    lines.append("\n" + _("compound graduates by tier and year:"))
+    lines.extend(_frame_lines(_by_tier_year(result.compound_output()), 1))
+    lines.append(_("single-skill graduates by tier and year:"))
+    lines.extend(_frame_lines(_by_tier_year(result.single_skill_output()), 1))
 
     lines.extend(_teacher_lines(result))
     lines.extend(_binding_lines(result))
@@ -70,27 +87,43 @@ def summary_text(result: Result) -> str:
     return "\n".join(lines)
 
 
+def _frame_lines(frame: pd.DataFrame, digits: int) -> list[str]:
+    """A numeric frame as an aligned table: the index first, numbers with thousands separators."""
+    header = ["", *[str(c) for c in frame.columns]]
+    rows = [[str(index), *[_cell(v, digits) for v in row]] for index, row in zip(frame.index, frame.to_numpy())]
+    return grid(header, rows)
+
+
+def _cell(value: Any, digits: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    shown = f"{float(value):,.{digits}f}"
+    return shown[1:] if shown.startswith("-") and float(shown[1:].replace(",", "")) == 0 else shown
+
+
 def _whole_unit_lines(s: dict) -> list[str]:
     """An integer plan: the gap it is proven within, and what whole units cost against the LP optimum."""
     min_cost = s.get("mode") == "min_cost"
-    show = yuan if min_cost else (lambda v: _num(v, 2))
+    show: Callable[[float], str] = yuan if min_cost else (lambda v: _num(v, 2))
     lines = []
     gap, bound, target = s.get("gap"), s.get("bound"), s.get("mip_gap")
     if gap is not None and bound is not None:
-        aim = f"; target {target:.2%}" if target is not None else ""
-        lines.append(
-            f"whole units (MILP): proven within {gap:.3%} of the best whole-unit plan (best bound {show(bound)}{aim})"
-        )
+        aim = _("; target {target}").format(target=f"{target:.2%}") if target is not None else ""
+        lines.append(_("whole units (MILP): proven within {gap} of the best whole-unit plan (best bound {bound}{aim})")
+                     .format(gap=f"{gap:.3%}", bound=show(bound), aim=aim))
     else:
-        lines.append(f"whole units (MILP): LP bound {show(s['lp_bound'])}")
+        lines.append(_("whole units (MILP): LP bound {bound}").format(bound=show(s["lp_bound"])))
     cost, share = s.get("integrality_cost"), s.get("integrality_gap")
     if cost is not None:
-        what = "yuan more than" if min_cost else "weighted graduates fewer than"
-        amount = yuan(cost).removesuffix(" yuan") if min_cost else _num(cost, 2)
-        lines.append(
-            f"integrality cost: {amount} {what} the LP optimum {show(s['lp_bound'])} with fractional units"
-            + (f" ({share:.3%})" if share is not None else "")
-        )
+        share_text = f" ({share:.3%})" if share is not None else ""
+        if min_cost:
+            text = _("integrality cost: {amount} more than the LP optimum {bound} with fractional units{share}")
+            amount = yuan(cost)
+        else:
+            text = _("integrality cost: {amount} weighted graduates fewer than the LP optimum {bound} "
+                     "with fractional units{share}")
+            amount = _num(cost, 2)
+        lines.append(text.format(amount=amount, bound=show(s["lp_bound"]), share=share_text))
     return lines
 
 
@@ -99,34 +132,162 @@ def _cost_lines(s: dict) -> list[str]:
     lines = []
     per = s.get("cost_per_compound_graduate")
     if per is not None:
-        lines.append(
-            f"average cost per compound graduate: {yuan(per)}  (total cost / all "
-            f"{_num(s.get('compound_graduates', 0.0))} compound graduates over the horizon, with or without the plan)"
-        )
+        lines.append(_("average cost per compound graduate: {amount}  (total cost / all {count} compound graduates "
+                       "over the horizon, with or without the plan)").format(
+            amount=yuan(per), count=_num(s.get("compound_graduates", 0.0))))
     baseline = s.get("baseline_output")
     if baseline is not None:
         added = s.get("added_output") or 0.0
         per_added = s.get("cost_per_added_graduate")
+        lines.append(_("do-nothing baseline: {baseline} weighted graduates; the plan adds {added}").format(
+            baseline=_num(baseline), added=_num(added)))
         lines.append(
-            f"do-nothing baseline: {_num(baseline)} weighted graduates; the plan adds {_num(added)}"
-        )
-        lines.append(
-            "cost per added weighted graduate: "
-            + (f"{yuan(per_added)}  (total cost / output added over the baseline)" if per_added is not None
-               else "none (the plan adds no output over the baseline)")
+            _("cost per added weighted graduate: {amount}  (total cost / output added over the baseline)").format(
+                amount=yuan(per_added)) if per_added is not None
+            else _("cost per added weighted graduate: none (the plan adds no output over the baseline)")
         )
     due = s.get("commitments_after_horizon") or 0.0
     yearly = s.get("commitments_per_year_after_horizon") or 0.0
     if due or yearly:
-        text = f"committed after the horizon: {yuan(due)} (subsidies still due, contracts and bases still running)"
+        text = _("committed after the horizon: {amount} (subsidies still due, contracts and bases still running)") \
+            .format(amount=yuan(due))
         if yearly:
-            text += f", and {yuan(yearly)} a year to run bases with no end of life"
+            text += _(", and {amount} a year to run bases with no end of life").format(amount=yuan(yearly))
         lines.append(text)
     share = s.get("smoothing")
     if share is not None and share > 1e-6:
-        lines.append(
-            f"steadier plan (smooth: {share:g}): {_num(s.get('output_given_up') or 0.0, 2)} weighted graduates given up"
-        )
+        lines.append(_("steadier plan (smooth: {share}): {given} weighted graduates given up").format(
+            share=f"{share:g}", given=_num(s.get("output_given_up") or 0.0, 2)))
+    return lines
+
+
+# --- what to do --------------------------------------------------------------------------------------------------
+
+KIND_VERBS = {"hire": N_("hire"), "convert": N_("convert"), "build": N_("build"), "subsidise": N_("subsidise")}
+"""The verb of each lever kind."""
+
+NAMED_VERBS = {
+    "recruit": "recruit", "recruitment": "recruit", "recruiting": "recruit",
+    "retrain": "retrain", "retraining": "retrain",
+    "second": "second", "secondment": "second", "secondments": "second",
+}
+"""A lever whose name's first word says what it does (recruitment, retraining, secondments) keeps that verb."""
+
+PHRASES = {
+    "hire": N_("hire {units} {noun}"), "recruit": N_("recruit {units} {noun}"), "retrain": N_("retrain {units} {noun}"),
+    "second": N_("second {units} {noun}"),
+    "convert": N_("convert {units} {noun}"), "build": N_("build {units} {noun}"),
+    "subsidise": N_("subsidise {units} {noun}"),
+}
+"""The statement of each verb; in Chinese the order and the measure word differ."""
+
+GROUP_NOUNS = {
+    "enterprise_lecturer": (N_("enterprise lecturer"), N_("enterprise lecturers")),
+    "double_qualified": (N_("double-qualified teacher"), N_("double-qualified teachers")),
+    "academic": (N_("academic teacher"), N_("academic teachers")),
+    "three_no": (N_('"three no" teacher'), N_('"three no" teachers')),
+}
+"""Nouns of the teacher groups the shipped configs declare; other groups are named by their key."""
+
+PERSON_WORDS = ("lecturer", "teacher", "instructor", "tutor", "mentor", "professor", "expert", "trainer", "staff")
+
+
+def lever_verb(lever: Lever) -> str:
+    """The verb of ``lever``: its own when its name says it (``recruitment`` recruits), else its kind's."""
+    first = lever.name.lower().replace("-", "_").replace(" ", "_").split("_")[0]
+    return NAMED_VERBS.get(first, lever.kind)
+
+
+def _group_noun(group: str, count: float) -> str:
+    one = abs(count - 1) < 0.5
+    if group in GROUP_NOUNS:
+        singular, plural = GROUP_NOUNS[group]
+        return _(singular if one else plural)
+    words = group.replace("_", " ").strip()
+    if any(words.lower().endswith(word) or words.lower().endswith(word + "s") for word in PERSON_WORDS):
+        base = words[:-1] if words.lower().endswith("s") else words
+        return base if one else base + "s"
+    return _("{group} teacher").format(group=words) if one else _("{group} teachers").format(group=words)
+
+
+def lever_noun(lever: Lever, tier: str, count: float) -> str:
+    """What ``count`` units of ``lever`` are: lecturers, teachers, seats, places."""
+    one = abs(count - 1) < 0.5
+    if lever.kind == "hire" and lever.group:
+        return _group_noun(lever.group, count)
+    if lever.kind == "convert" and lever.source_group:
+        noun = _group_noun(lever.source_group, count)
+        if lever.target_group and lever.target_group in GROUP_NOUNS:
+            return _("{noun} (to {target})").format(noun=noun, target=_(GROUP_NOUNS[lever.target_group][1]))
+        return _("{noun} (to {target})").format(noun=noun, target=lever.target_group) if lever.target_group else noun
+    if lever.kind == "build":
+        if lever.seats_per_unit == 1:
+            return _("training seat") if one else _("training seats")
+        return (_("training base of {seats} seats") if one else _("training bases of {seats} seats")).format(
+            seats=f"{lever.seats_per_unit:g}")
+    if lever.kind == "subsidise":
+        return (_("{tier} place") if one else _("{tier} places")).format(tier=tier) if tier else (
+            _("place") if one else _("places"))
+    return lever.name
+
+
+def whole(units: float) -> str:
+    """Units in whole numbers; a start of less than half a unit shows as ``<1``."""
+    if 0 < units < 0.5:
+        return "<1"
+    return f"{math.floor(units + 0.5):,}"
+
+
+def action_statement(lever: Lever, units: float, tier: str = "") -> str:
+    """``hire 178 enterprise lecturers``: what to start, in the current language."""
+    verb = lever_verb(lever)
+    rounded = math.floor(units + 0.5)
+    return _(PHRASES[verb]).format(units=whole(units), noun=lever_noun(lever, tier, rounded))
+
+
+def _action_lines(result: Result) -> list[str]:
+    """Per institution and year, the units of each lever to start and their cost."""
+    plan, config = result.plan, result.config
+    if plan.empty or config is None:
+        return []
+    started = plan[plan["units"] > 1e-6]
+    lines = ["\n" + _("what to do (units to start in each year, shown in whole numbers; cost in yuan):")]
+    if started.empty:
+        return [*lines, "  " + _("nothing: the plan starts no lever")]
+    order = {inst.name: i for i, inst in enumerate(config.institutions)}
+    levers = list(config.levers)
+    rows: list[tuple[str, str, str, str]] = []
+    for (inst, year), group in sorted(started.groupby(["institution", "year"]),
+                                      key=lambda item: (order.get(item[0][0], len(order)), item[0][1])):
+        group = group.sort_values("lever", key=lambda c: c.map(lambda name: levers.index(name) if name in levers else 0))
+        for row in group.itertuples(index=False):
+            statement = action_statement(config.levers[row.lever], float(row.units), str(row.tier or ""))
+            rows.append((str(inst), str(year), statement, f"{float(row.cost):,.0f}"))
+    width = max(display_width(statement) for _i, _y, statement, _c in rows)
+    cost_width = max(len(cost) for *_rest, cost in rows)
+    shown_inst = shown_year = None
+    for inst, year, statement, cost in rows:
+        if inst != shown_inst:
+            lines.append(f"  {inst}")
+            shown_inst, shown_year = inst, None
+        label = year if year != shown_year else ""
+        shown_year = year
+        lines.append(f"    {label:<6}{pad(statement, width)}  {cost:>{cost_width}}")
+    return lines
+
+
+def _spend_lines(result: Result) -> list[str]:
+    unit = _("yuan")
+    lines = ["\n" + _("spend by lever ({unit}):").format(unit=unit)]
+    lines.extend(grid(["", ""], [[lever, f"{amount:,.0f}"] for lever, amount in sorted(result.spend_by_lever().items())])[1:])
+    lines.append(_("spend by source ({unit}):").format(unit=unit))
+    lines.extend(grid(["", ""], [[source, f"{amount:,.0f}"]
+                                 for source, amount in sorted(result.spend_by_source().items())])[1:])
+    if not result.funding.empty:
+        by_year = result.funding.pivot_table(index="lever", columns="year", values="amount", aggfunc="sum")
+        by_year.columns = [str(c) for c in by_year.columns]
+        lines.append(_("spend by lever and year ({unit}):").format(unit=unit))
+        lines.extend(_frame_lines(by_year, 0))
     return lines
 
 
@@ -137,54 +298,89 @@ def _teacher_lines(result: Result) -> list[str]:
         return []
     plan = table.pivot_table(index="group", columns="year", values="teachers", aggfunc="sum")
     plan.columns = [str(c) for c in plan.columns]
-    plan.index.name = None
-    return ["\nteachers by group and year (all institutions; teachers.csv has each institution and the baseline):",
-            _indent(plan.round(1).to_string())]
+    return ["\n" + _("teachers by group and year (all institutions; teachers.csv has each institution and the "
+                     "baseline):"), *_frame_lines(plan, 1)]
 
 
-PLANNER_LIMITS = (
-    "funding_cap", "total_budget", "target", "demand", "double_qualified_share", "external_ratio",
-    "min_per_year", "max_per_year", "conversion_share", "region_max_per_year", "max_total", "intake_cap",
-)
-"""Limits a planner sets, listed first and in this order."""
+# --- binding limits -----------------------------------------------------------------------------------------------
 
 MILLION = 1e6
 UNITS = {
-    "funding_cap": "per M yuan", "total_budget": "per M yuan", "target": "per graduate", "demand": "per graduate",
-    "double_qualified_share": "per teacher", "external_ratio": "per teacher", "intake_cap": "per student",
-    "enrolment": "per student", "teacher_hours": "per teaching hour", "training_seats": "per seat hour",
-    "no_knowledge": "per teaching hour", "no_practice": "per teaching hour", "no_training": "per teaching hour",
-    "conversion_stock": "per teacher",
+    "funding_cap": N_("per M yuan"), "total_budget": N_("per M yuan"), "target": N_("per graduate"),
+    "demand": N_("per graduate"), "double_qualified_share": N_("per teacher"), "external_ratio": N_("per teacher"),
+    "intake_cap": N_("per student"), "enrolment": N_("per student"), "teacher_hours": N_("per teaching hour"),
+    "training_seats": N_("per seat hour"), "no_knowledge": N_("per teaching hour"),
+    "no_practice": N_("per teaching hour"), "no_training": N_("per teaching hour"),
+    "conversion_stock": N_("per teacher"),
 }
+PER_UNIT = N_("per unit")
+MONEY_LIMITS = ("funding_cap", "total_budget")
+
+
+def next_million_lines(binding: pd.DataFrame, min_cost: bool) -> list[str]:
+    """One line per distinct "next million yuan" statement of the binding funding and budget limits.
+
+    Sources whose next million buys the same at the same price in the same
+    years are listed together.
+    """
+    money_rows = binding[binding["kind"].isin(MONEY_LIMITS)]
+    profiles: dict[tuple, list[str]] = {}
+    for name, rows in money_rows.groupby("name", sort=False):
+        profile = tuple(sorted((_year(row.year), round(float(row.shadow_price) * MILLION, 2))
+                               for row in rows.itertuples(index=False)))
+        profiles.setdefault(profile, []).append(str(name))
+    lines = []
+    for profile, names in sorted(profiles.items(), key=lambda item: -max(abs(p) for _y, p in item[0])):
+        values = [(year, price) for year, price in profile]
+        if min_cost:
+            parts = [_("{amount} yuan less").format(amount=f"{abs(price):,.0f}") if not year
+                     else _("{amount} yuan less in {year}").format(amount=f"{abs(price):,.0f}", year=year)
+                     for year, price in values]
+            text = _("the next million yuan of {sources} lowers the total cost by: {values}")
+        else:
+            parts = [_price(price) if not year else _("{value} in {year}").format(value=_price(price), year=year)
+                     for year, price in values]
+            text = _("the next million yuan of {sources} buys this many more weighted graduates: {values}")
+        lines.append("  " + text.format(sources=_or(names), values=", ".join(parts)))
+    return lines
+
+
+def _or(names: list[str]) -> str:
+    names = sorted(names)
+    if len(names) == 1:
+        return names[0]
+    return _("{first} or {last}").format(first=", ".join(names[:-1]), last=names[-1])
 
 
 def _binding_lines(result: Result) -> list[str]:
-    """Binding planner limits one by one; binding capacities counted by kind."""
-    binding = result.binding_constraints()
-    unit = "yuan" if result.summary.get("mode") == "min_cost" else "graduates"
+    """The next million yuan; other binding planner limits one by one; binding capacities counted by kind."""
+    binding = ordered_binding(result)
+    min_cost = result.summary.get("mode") == "min_cost"
+    unit = _("yuan") if min_cost else _("graduates")
     lines = [
-        f"\nbinding limits (shadow price: the rate at which the objective, in {unit}, changes per unit increase",
-        "of the limit; it holds over the limit's allowable range, which `optimiser sensitivity` reports):",
+        "\n" + _("binding limits (shadow price: the rate at which the objective, in {unit}, changes per unit increase "
+                 "of the limit; it holds over the limit's allowable range, which `optimiser sensitivity` reports):")
+        .format(unit=unit),
     ]
-    limits = binding[binding["kind"].isin(PLANNER_LIMITS)].copy()
+    limits = binding[binding["kind"].isin(PLANNER_LIMITS)]
     if limits.empty:
-        lines.append("  none: no funding, budget, policy, target or lever limit binds")
+        lines.append("  " + _("none: no funding, budget, policy, target or lever limit binds"))
     else:
-        limits["order"] = limits["kind"].map(PLANNER_LIMITS.index)
-        limits = limits.sort_values(["order", "shadow_price"], ascending=[True, False], key=lambda c: c if c.name == "order" else c.abs())
-        for row in limits.head(BINDING_SHOWN).itertuples(index=False):
+        lines.extend(next_million_lines(limits, min_cost))
+        others = limits[~limits["kind"].isin(MONEY_LIMITS)]
+        for row in others.head(BINDING_SHOWN).itertuples(index=False):
             where = ", ".join(str(x) for x in (row.institution, _year(row.year)) if x)
-            per = UNITS.get(row.kind, "per unit")
-            price = row.shadow_price * (MILLION if per == "per M yuan" else 1.0)
-            lines.append(f"  {_price(price):>12} {per:<12} {row.name} [{row.config_path}]" + (f" ({where})" if where else ""))
-        if len(limits) > BINDING_SHOWN:
-            lines.append(f"  ... {len(limits) - BINDING_SHOWN} more limits")
+            per = _(UNITS.get(row.kind, PER_UNIT))
+            lines.append(f"  {_price(row.shadow_price):>12} {pad(per, 12)} {row.name} [{row.config_path}]"
+                         + (f" ({where})" if where else ""))
+        if len(others) > BINDING_SHOWN:
+            lines.append("  " + _("... {count} more limits").format(count=len(others) - BINDING_SHOWN))
     capacities = binding[~binding["kind"].isin(PLANNER_LIMITS) & (binding["kind"] != "funding_balance")]
     if not capacities.empty:
         counts = capacities.groupby("name").size().sort_values(ascending=False)
         listed = ", ".join(f"{name} ({count})" for name, count in counts.items())
-        lines.append(f"  binding capacities (institution-years): {listed}")
-    lines.append("  every constraint with its slack and shadow price: constraints.csv (--out)")
+        lines.append("  " + _("binding capacities (institution-years): {listed}").format(listed=listed))
+    lines.append("  " + _("every constraint with its slack and shadow price: constraints.csv (--out)"))
     return lines
 
 
@@ -193,62 +389,93 @@ def _price(value: float) -> str:
     return f"{value:,.0f}" if size >= 100 else f"{value:,.2f}" if size >= 1 else f"{value:.4g}"
 
 
+# --- bottlenecks --------------------------------------------------------------------------------------------------
+
 BOTTLENECK_CODES = (("knowledge", "K"), ("practice", "P"), ("training", "T"), ("seats_binding", "S"), ("enrolment_binding", "E"))
+NO_WORDS = {
+    "no systematic knowledge": N_("no systematic knowledge"), "no practical experience": N_("no practical experience"),
+    "no practical-training skill": N_("no practical-training skill"), "training seats": N_("training seats"),
+    "enrolment (adds students, not teaching)": N_("enrolment (adds students, not teaching)"),
+    "none of the three (no new qualification)": N_("none of the three (no new qualification)"),
+}
+
+
+def _codes(row: Any) -> str:
+    no = "".join(code for column, code in BOTTLENECK_CODES[:3] if bool(getattr(row, column)))
+    capacity = "".join(code for column, code in BOTTLENECK_CODES[3:] if bool(getattr(row, column)))
+    return " ".join(part for part in (no, capacity) if part) or "-"
 
 
 def _bottleneck_lines(result: Result) -> list[str]:
-    """Institution x year grid of which "no" (and which capacity) binds, in letters."""
+    """Institution x year grid of which "no" (and which capacity) binds, in letters, aligned by display width."""
     table = result.bottlenecks.copy()
     if table.empty:
         return []
-    table["codes"] = [
-        "".join(code for column, code in BOTTLENECK_CODES if bool(getattr(row, column))) or "-"
-        for row in table.itertuples(index=False)
-    ]
-    grid = table.pivot(index="institution", columns="year", values="codes")
-    grid.columns = [str(c) for c in grid.columns]
-    grid.index.name = None
+    table["codes"] = [_codes(row) for row in table.itertuples(index=False)]
+    codes = table.pivot(index="institution", columns="year", values="codes")
+    header = ["", *[str(c) for c in codes.columns]]
+    rows = [[str(inst), *[str(v) for v in row]] for inst, row in zip(codes.index, codes.to_numpy())]
     lines = [
-        '\nbottlenecks: which "no" binds where (K no systematic knowledge, P no practical experience,',
-        "T no practical-training skill; also S training seats, E enrolment; - none):",
-        _indent(grid.to_string()),
+        "\n" + _('bottlenecks: which "no" binds where'),
+        "  " + _('the three "no": K no systematic knowledge, P no practical experience, T no practical-training skill'),
+        "  " + _("capacities (after a space): S training seats, E enrolment; - nothing binds"),
+        *grid(header, rows, align="<" + "<" * (len(header) - 1)),
     ]
     scarce = table[table["scarce"] != ""]
-    for resource, rows in scarce.groupby("scarce", sort=False):
-        lines.append(f"  one scarce resource, {resource}: {len(rows)} institution-years")
+    for resource, rows_ in scarce.groupby("scarce", sort=False):
+        lines.append("  " + _("one scarce resource, {resource}: {count} institution-years").format(
+            resource=resource, count=len(rows_)))
     if result.model is not None:
         from ..results import lever_relieves
 
         relieves = lever_relieves(result.model)
         if relieves:
-            lines.append("  levers relieve: " + "; ".join(f"{name}: {what}" for name, what in relieves.items()))
+            lines.append("  " + _("levers relieve: {list}").format(list="; ".join(
+                f"{name}: {_relief(what)}" for name, what in relieves.items())))
     return lines
+
+
+def _relief(what: str) -> str:
+    return "; ".join(_(NO_WORDS[part]) if part in NO_WORDS else part for part in what.split("; "))
 
 
 def _year(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
-    return str(value)
+    return str(int(value)) if isinstance(value, float) else str(value)
 
 
 def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
-def summary_html(result: Result) -> str:
+def config_of(result: Result) -> Config | None:
+    return result.config
+
+
+def summary_html(result: Result, lang: str | None = None) -> str:
+    with language(lang):
+        return _summary_html(result)
+
+
+def _summary_html(result: Result) -> str:
     s = result.summary
     esc = html.escape
-    head = f"<b>{esc(str(s.get('name')))}</b> — scenario {esc(str(s.get('scenario')))}, solver {esc(str(s.get('solver')))}"
+    head = "<b>{}</b> — {}".format(esc(str(s.get("name"))), esc(_("scenario {scenario}, solver {solver}").format(
+        scenario=s.get("scenario"), solver=s.get("solver"))))
     if not result.ok:
         items = "".join(f"<li>{esc(d.message)}</li>" for d in result.diagnosis)
-        return f"<div>{head}<br>status: <b>{esc(result.status.value)}</b><ul>{items}</ul></div>"
+        status = _("status")
+        return f"<div>{head}<br>{esc(status)}: <b>{esc(result.status.value)}</b><ul>{items}</ul></div>"
     rows = [
-        ("status", result.status.value),
-        ("objective", f"{result.objective:,.2f}"),
-        ("total cost (yuan)", f"{result.total_cost:,.0f}"),
-        ("cost per compound graduate (yuan)", f"{s.get('cost_per_compound_graduate') or float('nan'):,.0f}"),
+        (_("status"), result.status.value),
+        (_("objective"), f"{result.objective:,.2f}"),
+        (_("total cost (yuan)"), f"{result.total_cost:,.0f}"),
+        (_("cost per compound graduate (yuan)"), f"{s.get('cost_per_compound_graduate') or float('nan'):,.0f}"),
     ]
     table = "".join(f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     spend = pd.Series(result.spend_by_lever(), name="yuan").to_frame().to_html(float_format=lambda x: f"{x:,.0f}")
     output = _by_tier_year(result.compound_output()).to_html(float_format=lambda x: f"{x:,.1f}")
-    return f"<div>{head}<table>{table}</table><p>Spend by lever</p>{spend}<p>Compound graduates by tier and year</p>{output}</div>"
+    spend_title, output_title = _("Spend by lever"), _("Compound graduates by tier and year")
+    return (f"<div>{head}<table>{table}</table><p>{esc(spend_title)}</p>{spend}"
+            f"<p>{esc(output_title)}</p>{output}</div>")

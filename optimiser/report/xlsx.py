@@ -47,6 +47,13 @@ PERCENT = "0.0%"
 COUNT = "#,##0.0"
 UNITS = "#,##0.00"
 PRICE = "0.000000"
+MONEY_RATE = "#,##0.00"
+"""What a million yuan more buys (graduates per million yuan): shadow prices of money limits scaled up."""
+PER_YUAN = "0.000000000"
+"""A shadow price per yuan, written out in full rather than as 3.3256E-05."""
+PER_MILLION = "shadow_price_per_million_yuan"
+LINE_HEIGHT = 15.0
+"""Points per line of a wrapped cell: row heights are set so that wrapped text shows whole in print."""
 GENERAL = "General"
 UNLIMITED = "unlimited"
 
@@ -59,6 +66,8 @@ SHEETS = (
 )
 
 MIN_WIDTH, MAX_WIDTH = 8, 70
+WRAP_WIDTH = 90
+"""Columns of wrapped text (findings, statements) are this wide: a key figure's name fits on one line."""
 
 CellFormat = str | Callable[[int], str]
 """A number format for a whole column, or one chosen per data row (0-based)."""
@@ -191,6 +200,7 @@ def put_table(ws: Worksheet, table: Table) -> None:
         cell.font = Font(bold=True)
         cell.fill = header_fill
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")  # a row's other cells beside a wrapped one start on its first line
     for j, column in enumerate(frame.columns, start=1):
         fmt = table.formats.get(str(column))
         for i, value in enumerate(frame.iloc[:, j - 1].tolist()):
@@ -198,12 +208,46 @@ def put_table(ws: Worksheet, table: Table) -> None:
             put(ws, i + 2, j, value, number_format)
             if str(column) in table.wrap:
                 ws.cell(row=i + 2, column=j).alignment = wrap
+            elif table.wrap:
+                ws.cell(row=i + 2, column=j).alignment = top
             widths[j - 1] = max(widths[j - 1], _display_width(cell_value(value), number_format) + 2)
-    for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
+    final = [max(MIN_WIDTH, min(WRAP_WIDTH if str(column) in table.wrap else MAX_WIDTH, width))
+             for column, width in zip(columns, widths)]
+    for j, width in enumerate(final, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    wrapped = [j for j, column in enumerate(frame.columns) if str(column) in table.wrap]
+    for i in range(len(frame)):
+        lines = max((_wrapped_lines(frame.iat[i, j], final[j]) for j in wrapped), default=1)
+        if lines > 1:
+            ws.row_dimensions[i + 2].height = LINE_HEIGHT * lines
     last_row = max(1, len(frame) + 1)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
     ws.freeze_panes = "A2"
+    page_setup(ws)
+
+
+def page_setup(ws: Worksheet) -> None:
+    """Print on A4 landscape, one page wide (as many pages long as needed), the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.oddFooter.center.text = "&A, page &P of &N"
+
+
+def _wrapped_lines(value: Any, width: float) -> int:
+    """Lines a wrapped cell of ``width`` characters takes (a Chinese character counts two)."""
+    from .layout import display_width
+
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    if not text:
+        return 1
+    usable = max(1.0, width - 1.5)
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
 
 
 # ----------------------------------------------------------------- sheets
@@ -290,11 +334,25 @@ def constraints_table(result: Result) -> Table:
     def amount(i: int) -> str:
         return YUAN if kinds[i] in MONEY_KINDS else UNITS
 
+    money = [kind in MONEY_KINDS for kind in kinds]
     return Table(
         "limit, activity and slack in planner units (yuan for funding rows); "
-        "shadow price = change in the objective per unit increase of the limit",
-        frame, {"limit": amount, "activity": amount, "slack": amount, "shadow_price": GENERAL},
+        "shadow price = change in the objective per unit increase of the limit; for money limits also per "
+        "million yuan (graduates, or yuan, per million yuan more)",
+        with_money_rate(frame, money),
+        {"limit": amount, "activity": amount, "slack": amount, "shadow_price": lambda i: PER_YUAN if money[i] else GENERAL,
+         PER_MILLION: MONEY_RATE},
     )
+
+
+def with_money_rate(frame: pd.DataFrame, money: Sequence[bool]) -> pd.DataFrame:
+    """``frame`` with the shadow price of each money row per million yuan beside it (empty for other rows)."""
+    if "shadow_price" not in frame or frame.empty:
+        return frame
+    out = frame.copy()
+    rate = [float(price) * 1e6 if is_money else None for price, is_money in zip(out["shadow_price"], money)]
+    out.insert(list(out.columns).index("shadow_price") + 1, PER_MILLION, pd.Series(rate, index=out.index, dtype=object))
+    return out
 
 
 def _missing(why: str) -> Table:
@@ -309,12 +367,15 @@ def sensitivity_constraints_table(sensitivity: Any) -> Table:
         return _missing(SENSITIVITY_MISSING)
     frame = sensitivity.constraints
     scales = _row_formats(frame)
+    paths = frame["config_path"].astype(str).tolist() if "config_path" in frame else []
+    money = [path.startswith(("funding.", "total_budget")) for path in paths]
+    frame = with_money_rate(frame, money)
     return Table(
         "Excel's Sensitivity Report for constraints: final value, shadow price, right-hand side and its "
         "allowable increase and decrease, in planner units (yuan for funding rows); 'unlimited' has no bound",
         frame,
         {"final_value": scales, "rhs": scales, "allowable_increase": scales, "allowable_decrease": scales,
-         "shadow_price": GENERAL},
+         "shadow_price": lambda i: PER_YUAN if money[i] else GENERAL, PER_MILLION: MONEY_RATE},
     )
 
 

@@ -1,0 +1,127 @@
+"""Messages for people in English or Simplified Chinese, from gettext catalogs.
+
+The language is chosen by :func:`set_language` (``optimiser.set_language("zh")``),
+by ``--lang zh|en`` on every command, or by a ``lang=`` argument of the
+functions that write text; left unset it follows the locale (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``: ``zh_CN.UTF-8`` gives Chinese, anything else
+English). Only what people read is translated: JSON keys and status words,
+CSV headers and config paths stay English in every language.
+
+A message is marked in the code with :func:`_` (translated where it is used)
+or :func:`N_` (a literal kept for later lookup); ``scripts/translations.py``
+extracts the marked messages into ``locale/optimiser.pot``, merges them into
+``locale/zh/LC_MESSAGES/optimiser.po`` and compiles ``optimiser.mo`` with
+Babel. ``tests/test_i18n.py`` fails when a marked message has no Chinese
+translation, when a translation drops or adds a ``{placeholder}``, or when the
+shipped ``.mo`` is older than its ``.po``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gettext
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+DOMAIN = "optimiser"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("en", "zh")
+
+_chosen: str | None = None
+
+
+def language_from_environment(environ: dict[str, str] | None = None) -> str:
+    """``zh`` when the first of LC_ALL, LC_MESSAGES, LANG that is set names Chinese, else ``en``."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def set_language(lang: str | None) -> str | None:
+    """Use ``lang`` ("en" or "zh"; None: follow the locale) from now on; return the choice before."""
+    global _chosen
+    if lang is not None:
+        lang = _normal(lang)
+    before, _chosen = _chosen, lang
+    return before
+
+
+def get_language() -> str:
+    """The language messages are given in now."""
+    return _chosen or language_from_environment()
+
+
+def _normal(lang: str) -> str:
+    short = lang.strip().lower().replace("-", "_").split("_")[0]
+    if short not in LANGUAGES:
+        raise ValueError(f"language {lang!r} is not offered; use one of: {', '.join(LANGUAGES)}")
+    return short
+
+
+@contextlib.contextmanager
+def language(lang: str | None) -> Iterator[str]:
+    """Give messages in ``lang`` inside the block (None: keep the current choice)."""
+    if lang is None:
+        yield get_language()
+        return
+    before = set_language(lang)
+    try:
+        yield get_language()
+    finally:
+        set_language(before)
+
+
+@functools.cache
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of ``lang`` (English: the messages as written)."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang])
+
+
+def _(message: str) -> str:
+    """``message`` in the current language."""
+    return catalog(get_language()).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation without translating it here (look it up later with :func:`_`)."""
+    return message
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return catalog(get_language()).ngettext(singular, plural, count)
+
+
+def chinese() -> bool:
+    return get_language() == "zh"
+
+
+def money(value: float) -> str:
+    """An amount of yuan in prose: ``95,999,808 yuan``; in Chinese ``9,600.0万元`` or ``1.25亿元``.
+
+    >>> with language("zh"):
+    ...     money(95_999_808), money(125_000_000), money(3_225)
+    ('9,600.0万元', '1.25亿元', '3,225元')
+    >>> with language("en"):
+    ...     money(95_999_808)
+    '95,999,808 yuan'
+    """
+    if not chinese():
+        return f"{value:,.0f} yuan"
+    size = abs(value)
+    if size >= 1e8:
+        return f"{value / 1e8:,.2f}亿元"
+    if size >= 1e4:
+        return f"{value / 1e4:,.1f}万元"
+    return f"{value:,.0f}元"
+
+
+def yuan_word() -> str:
+    """The unit of money in a table heading."""
+    return _("yuan")
