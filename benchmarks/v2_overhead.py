@@ -6,14 +6,15 @@ The earlier commit (default: the last one before workforce dynamics, the
 cohort cap, the smoothing stage and the do-nothing baseline) is exported with
 ``git archive`` into a temporary folder. Each config is then solved in a fresh
 process by each tree in turn, alternating, so both see the same machine load:
-``configs/zhejiang.yaml`` and generated national-scale configs
-(``generate.py``). Printed: the median wall time of ``optimiser.solve`` of
+``tests/cases/medium.yaml`` (a version-1 config both trees read) and
+generated national-scale configs (the earlier tree's ``generate.py``, so both read them). Printed: the median wall time of ``optimiser.solve`` of
 each tree, its solve time, and the ratio after / before.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import statistics
 import subprocess
@@ -58,12 +59,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,300")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    sys.path.insert(0, str(HERE))
-    from generate import write_national
-
     with tempfile.TemporaryDirectory() as tmp:
         before = export(args.before, Path(tmp))
-        cases = [("zhejiang", ROOT / "configs" / "zhejiang.yaml")]
+        # The earlier tree's generator, on its own version-1 Zhejiang config: both trees read it.
+        spec = importlib.util.spec_from_file_location("generate_before", before / "benchmarks" / "generate.py")
+        assert spec is not None and spec.loader is not None
+        generate = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(generate)
+        write_national = generate.write_national
+        cases = [("medium case", ROOT / "tests" / "cases" / "medium.yaml")]
         cases += [(f"national {size}", write_national(Path(tmp), size)) for size in map(int, args.sizes.split(","))]
         print(f"{'config':<14} {'before s':>9} {'after s':>9} {'ratio':>6} {'solve before':>13} {'solve after':>12}")
         for name, path in cases:
