@@ -81,7 +81,7 @@ def test_shared_options_have_one_help_text_unless_the_command_says_what_it_write
         ("frontier", ["--over", "--scenario", "--upto", "--out", "--json", "--debug", "--lang", "--csv-encoding"]),
         ("montecarlo", ["--draws", "--seed", "--plan", "--scenario", "--jobs", "--scheduler", "--solver", "--out",
                         "--json", "--no-progress", "--debug", "--lang", "--csv-encoding"]),
-        ("pareto", ["--x", "--y", "--points", "--scenario", "--out", "--json", "--debug", "--lang", "--csv-encoding"]),
+        ("pareto", ["--x", "--y", "--points", "--hold-others", "--scenario", "--out", "--json", "--debug", "--lang", "--csv-encoding"]),
         ("report", ["--scenarios", "--solver", "--integer", "--plan", "--html", "--xlsx", "--debug", "--lang"]),
         ("sensitivity", ["--scenario", "--solver", "--integer", "--json", "--out", "--debug", "--lang", "--csv-encoding"]),
         ("sweep", ["--param", "--scenario", "--jobs", "--scheduler", "--solver", "--out", "--json", "--no-progress",

@@ -44,7 +44,7 @@ institutions:
 def test_hand_derived_trade_off_line(write_config: Callable[[str, str], Path]) -> None:
     table = pareto(load_config(write_config(TWO_TIERS)), x="basic", y="senior", points=5)
     assert list(table.columns) == ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status", "total_cost",
-                                   "objective"]
+                                   "objective", "output_basic", "output_senior"]
     assert table["status"].tolist() == ["optimal"] * 5
     assert table["x_output"].tolist() == pytest.approx([0.0, 25.0, 50.0, 75.0, 100.0], abs=1e-4)
     assert table["y_output"].tolist() == pytest.approx([50.0, 37.5, 25.0, 12.5, 0.0], abs=1e-4)
@@ -104,3 +104,21 @@ def test_cli_writes_the_table(write_config: Callable[[str, str], Path], tmp_path
     assert f"wrote {out}" in capsys.readouterr().out
     assert main(["pareto", str(path), "--x", "junior"]) == 2
     assert "no tier 'junior'" in capsys.readouterr().err
+
+
+def test_every_tier_is_reported_and_the_others_can_be_held(zhejiang: Path) -> None:
+    config = load_config(zhejiang)
+    free = pareto(config, x="basic", y="professional", points=3)
+    assert [f"output_{tier}" for tier in config.tiers] == [c for c in free.columns if c.startswith("output_")]
+    # The axes' columns are the same numbers as their tiers' columns.
+    assert free["x_output"].tolist() == pytest.approx(free["output_basic"].tolist())
+    assert free["y_output"].tolist() == pytest.approx(free["output_professional"].tolist())
+    # Held: senior output never falls below what the config's optimum gives it.
+    best = solve(config.with_changes({"objective.smooth": False}))
+    senior = sum(best.compound_output()["senior"].values())
+    held = pareto(config, x="basic", y="professional", points=3, hold_others=True)
+    assert (held["status"] == "optimal").all()
+    assert (held["output_senior"] >= senior * (1 - 1e-6) - 1e-6).all()
+    assert "held" in " ".join(held.attrs["notes"])
+    # Holding senior output can only cost the front: at each level, no more professional output.
+    assert (held["y_output"] <= free["y_output"] + 1e-6).all()

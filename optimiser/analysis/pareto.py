@@ -26,6 +26,7 @@ def pareto(
     y: str = "senior",
     points: int = 20,
     solver: str = "highs",
+    hold_others: bool = False,
 ) -> pd.DataFrame:
     """What more of tier ``x`` costs in tier ``y`` under the config's budgets (ε-constraint).
 
@@ -51,14 +52,21 @@ def pareto(
         Number of levels ``ε`` (at least 2).
     solver
         Only ``"highs"``.
+    hold_others
+        Hold every other tier at least at its compound output in the
+        config's optimum (the plan of the most weighted output), so the front
+        is not bought by giving them up. Without it, the other tiers get what
+        the cheapest plan for ``x`` and ``y`` leaves them, which may be none.
 
     Returns
     -------
     pandas.DataFrame
         One row per level: ``x_tier``, ``y_tier``, ``epsilon`` (the level
         asked for), ``x_output``, ``y_output`` (graduates over the horizon),
-        ``status``, ``total_cost`` (yuan of the cheapest such plan) and
-        ``objective`` (the config's weighted output of that plan).
+        ``status``, ``total_cost`` (yuan of the cheapest such plan),
+        ``objective`` (the config's weighted output of that plan) and
+        ``output_<tier>`` for every tier (graduates over the horizon), so
+        what the other tiers get is never hidden.
 
     Examples
     --------
@@ -76,10 +84,19 @@ def pareto(
     tier_x = _tier_vector(lean, x)
     tier_y = _tier_vector(lean, y)
     weighted = _objective_vector(lean)
+    tiers = {tier: _tier_vector(lean, tier) for tier in config.tiers}
+    columns = PARETO_COLUMNS + [f"output_{tier}" for tier in config.tiers]
+    if hold_others:
+        if lean.run(weighted, "max") is not Status.OPTIMAL:
+            return pd.DataFrame([_row(x, y, math.nan, Status.INFEASIBLE) for _ in range(points)], columns=columns)
+        best = lean.session.values()
+        for tier, vector in tiers.items():
+            if tier not in (x, y):
+                lean.session.add_row(_below(float(vector @ best)), math.inf, vector)
     rows = _LevelRows(lean, tier_x, tier_y)
     first = lean.run(tier_y, "max")
     if first is not Status.OPTIMAL:
-        return pd.DataFrame([_row(x, y, math.nan, first) for _ in range(points)], columns=PARETO_COLUMNS)
+        return pd.DataFrame([_row(x, y, math.nan, first) for _ in range(points)], columns=columns)
     rows.set(y_floor=_below(lean.objective_value()))
     lean.run(tier_x, "max")
     x_low = lean.objective_value()
@@ -105,10 +122,15 @@ def pareto(
             "status": Status.OPTIMAL.value,
             "total_cost": float(lean.measure[0] @ values),
             "objective": float(weighted @ values),
+            **{f"output_{tier}": float(vector @ values) for tier, vector in tiers.items()},
         })
-    table = pd.DataFrame(records, columns=PARETO_COLUMNS)
+    table = pd.DataFrame(records, columns=columns)
+    if hold_others:
+        table.attrs.setdefault("notes", []).append(
+            "the other tiers are held at least at their output in the config's optimum"
+        )
     if any(lever.integer for lever in config.levers.values()):
-        table.attrs["notes"] = ["levers marked integer are taken as continuous (the linear relaxation)"]
+        table.attrs.setdefault("notes", []).append("levers marked integer are taken as continuous (the linear relaxation)")
     return table
 
 

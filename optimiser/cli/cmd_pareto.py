@@ -23,6 +23,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--x", type=name, default="basic", help="the tier on the horizontal axis (default: basic)")
     parser.add_argument("--y", type=name, default="senior", help="the tier on the vertical axis (default: senior)")
     parser.add_argument("--points", type=pareto_points, default=20, help="number of levels (default: 20)")
+    parser.add_argument("--hold-others", action="store_true",
+                        help="hold every other tier at least at its output in the config's optimum")
     add_options(parser, "scenario", "out", "json", "debug", help_for={"out": "write the table to this CSV file"})
     parser.set_defaults(run=run_pareto)
 
@@ -33,7 +35,7 @@ def run_pareto(args: argparse.Namespace) -> int:
     from ..analysis.output import records, write_csv
 
     config = load_config(args.config, scenario=args.scenario)
-    table = pareto(config, x=args.x, y=args.y, points=args.points)
+    table = pareto(config, x=args.x, y=args.y, points=args.points, hold_others=args.hold_others)
     if args.out:
         write_csv(args.out, table)
     if args.json:
