@@ -14,13 +14,10 @@ the exact frontier within 0.5 s.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+from timing import median_seconds  # benchmarks/ is on the path when a script here runs
 
 from optimiser import Config, load_config, solve
 from optimiser.analysis import frontier, pareto, sweep
@@ -29,15 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 GOV = "funding.government.per_year"
 
 
-def median_seconds(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Median wall time of ``repeat`` runs after one warm-up, and the last run's value."""
-    value = work()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        value = work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), value
 
 
 def naive_sweep(config: Config, path: str, values: list[float]) -> list[float]:

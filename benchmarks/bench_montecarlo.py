@@ -16,13 +16,11 @@ Carlo with a fixed plan within 10 s.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from timing import median_seconds  # benchmarks/ is on the path when a script here runs
 
 from optimiser import load_config, solve
 from optimiser.analysis.montecarlo import monte_carlo
@@ -31,15 +29,6 @@ from optimiser.config.uncertainty import draw_values, parse_uncertainty, without
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def median_seconds(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Median wall time of ``repeat`` runs after one warm-up, and the last run's value."""
-    value = work()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        value = work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), value
 
 
 def naive_loop(config: Any, draws: int, seed: int, plan: dict[Any, float] | None) -> list[tuple[str, float]]:

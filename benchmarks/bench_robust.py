@@ -19,13 +19,11 @@ Figures are medians of ``--repeat`` runs (after one untimed warm-up):
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from timing import median_seconds  # benchmarks/ is on the path when a script here runs
 
 from optimiser import load_config
 from optimiser.analysis.alternatives import alternatives
@@ -35,14 +33,6 @@ from optimiser.config.uncertainty import draw_values, parse_uncertainty, without
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def median_seconds(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    value = work()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        value = work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), value
 
 
 def naive_robust(config: Any, draws: int) -> float:
