@@ -41,24 +41,22 @@ NAMES = ["", " ", "\r=2+2", "\x1b[2J", "A\u202eB", "new\nline,comma", "=HYPERLIN
 VALUES: list[Any] = [math.nan, math.inf, -math.inf, -1, 0, 0.5, 1e308, 10**30, -(10**30), True, None, [], {},
                      [1, 2], {"a": 1}, "1e999", "12", 2025, 2**63]
 
-BASE: dict[str, Any] = {
-    "name": "fuzz",
-    "horizon": {"start": 2025, "years": 2},
-    "courses": {"knowledge": {"class_size": 1}, "practice": {"class_size": 1}, "training": {"class_size": 1}},
-    "tiers": {"basic": {"duration": 1, "hours": {"knowledge": 30, "practice": 30, "training": 0}}},
-    "teacher_groups": {
-        "academic": {"qualified": ["knowledge"], "hours": 300},
-        "double_qualified": {"qualified": ["knowledge", "practice", "training"], "hours": 300},
-        "enterprise_lecturer": {"qualified": ["practice", "training"], "hours": 120, "external": True},
-    },
-    "levers": {"enterprise_lecturers": {"kind": "hire", "group": "enterprise_lecturer", "cost": 12000}},
-    "funding": {"universities": {"per_year": 48000, "funds": "all"}},
-    "institutions": [
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.tiny import tiny_config  # noqa: E402 (the repository root is on the path from here)
+
+BASE: dict[str, Any] = tiny_config(
+    name="fuzz",
+    horizon={"start": 2025, "years": 2},
+    funding={"universities": {"per_year": 48000, "funds": "all"}},
+    institutions=[
         {"name": "College", "teachers": {"academic": 10, "double_qualified": 0}, "intake": {"basic": 100}},
         {"name": "\r=2+2", "teachers": {"academic": 5, "double_qualified": 0}, "intake": {"basic": 50}},
     ],
-    "scenarios": {"rich": {"set": {"funding.universities.per_year": 96000}}},
-}
+    scenarios={"rich": {"set": {"funding.universities.per_year": 96000}}},
+)
+"""The small valid config every mutation starts from: the tests' tiny config over two
+years, with a second institution whose name starts a formula after a carriage return."""
 
 UNSAFE_OUTPUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

@@ -54,7 +54,7 @@ def inert_lines(text: Any) -> str:
 
 
 def json_text(data: Any, **keywords: Any) -> str:
-    """``json.dumps(data, ensure_ascii=False)`` with unsafe characters in strings written ``\\uXXXX``.
+    """``json.dumps(data, ensure_ascii=False)`` with unsafe characters in strings written as ``\\u`` escapes (``\\u202e``).
 
     JSON already escapes C0 control characters; DEL, C1 and the bidirectional
     characters it leaves raw. Outside strings the encoder writes none of them.

@@ -58,6 +58,20 @@ def _teachers_by_group(result: Result) -> dict[str, dict[int, float]]:
     return {str(group): {int(year): float(value) for year, value in row.items()} for group, row in pivot.iterrows()}
 
 
+PLAN_FIGURES = (
+    "cost_per_compound_graduate", "weighted_output", "baseline_output", "added_output", "cost_per_added_graduate",
+    "commitments_after_horizon", "commitments_per_year_after_horizon", "smoothing", "output_given_up",
+)
+"""Summary figures of the plan, in JSON in this order (missing or not finite: null)."""
+
+SOLVE_FIGURES = (
+    "lp_bound", "integrality_gap",
+    # Whole-unit plans: the proven gap (best bound against the plan) and what whole units cost.
+    "bound", "gap", "mip_gap", "integrality_cost", "time_limit", "first_plan_seconds", "seconds",
+)
+"""Summary figures of the solve, in JSON in this order (missing or not finite: null)."""
+
+
 def result_dict(result: Result) -> dict[str, Any]:
     summary = result.summary
     binding = binding_rows(result)
@@ -68,15 +82,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "status": result.status.value,
         "objective": _num(result.objective),
         "total_cost": _num(result.total_cost),
-        "cost_per_compound_graduate": _num(summary.get("cost_per_compound_graduate")),
-        "weighted_output": _num(summary.get("weighted_output")),
-        "baseline_output": _num(summary.get("baseline_output")),
-        "added_output": _num(summary.get("added_output")),
-        "cost_per_added_graduate": _num(summary.get("cost_per_added_graduate")),
-        "commitments_after_horizon": _num(summary.get("commitments_after_horizon")),
-        "commitments_per_year_after_horizon": _num(summary.get("commitments_per_year_after_horizon")),
-        "smoothing": _num(summary.get("smoothing")),
-        "output_given_up": _num(summary.get("output_given_up")),
+        **{key: _num(summary.get(key)) for key in PLAN_FIGURES},
         "teachers": _teachers_by_group(result),
         "compound_output": result.compound_output(),
         "single_skill_output": result.single_skill_output(),
@@ -110,16 +116,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         ],
         "solver": summary.get("solver"),
         "mip": summary.get("mip"),
-        "lp_bound": _num(summary.get("lp_bound")),
-        "integrality_gap": _num(summary.get("integrality_gap")),
-        # Whole-unit plans: the proven gap (best bound against the plan) and what whole units cost.
-        "bound": _num(summary.get("bound")),
-        "gap": _num(summary.get("gap")),
-        "mip_gap": _num(summary.get("mip_gap")),
-        "integrality_cost": _num(summary.get("integrality_cost")),
-        "time_limit": _num(summary.get("time_limit")),
-        "first_plan_seconds": _num(summary.get("first_plan_seconds")),
-        "seconds": _num(summary.get("seconds")),
+        **{key: _num(summary.get(key)) for key in SOLVE_FIGURES},
         "notes": summary.get("notes", []),
         "warnings": summary.get("warnings", []),
         "solve_seconds": summary.get("solve_seconds"),
