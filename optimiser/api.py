@@ -11,7 +11,7 @@ from .config.types import Config
 from .errors import SolverError
 from .model import Model, PlanKey, build_model
 from .results import Result, build_result
-from .solve.backends import SOLVERS
+from .solve.backends import SOLVERS, checked_options
 from .solve.engine import Solution, run
 from .solve.status import Status
 
@@ -97,6 +97,7 @@ def solve(
     plan: dict[PlanKey, float] | None = None,
     mip_gap: float | None = None,
     progress: bool = False,
+    solver_options: dict[str, Any] | None = None,
 ) -> Result:
     """Solve the planning programme of ``config``.
 
@@ -116,6 +117,13 @@ def solve(
     ``time_limit`` means no plan at all. ``progress`` prints the search's
     incumbent, bound and gap on stderr once it runs longer than a few seconds.
 
+    ``solver_options`` are passed to the solver for every solve of the run,
+    for experts: HiGHS option names and values (``{"solver": "ipm"}``,
+    checked against HiGHS's own names and types) or CBC command-line options
+    (``{"ratioGap": 0.01}``). They override the choices made here (the
+    solver strategy, presolve); a stage may still set the simplex strategy it
+    needs.
+
     >>> from optimiser import load_config, solve
     >>> result = solve(load_config("configs/zhejiang.yaml"))
     >>> result.status.value
@@ -123,13 +131,14 @@ def solve(
     """
     if solver not in SOLVERS:
         raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+    options = checked_options(solver, solver_options)
     started = time.perf_counter()
     model = build_model(config, integer=integer, plan=plan)
     built = time.perf_counter()
     if model.book.violated:
         solution = Solution(status=Status.INFEASIBLE, solver=solver)
     else:
-        solution = run(model, solver, time_limit=time_limit, mip_gap=mip_gap, progress=progress)
+        solution = run(model, solver, time_limit=time_limit, mip_gap=mip_gap, progress=progress, options=options)
     summary: dict[str, Any] = {
         "name": config.name,
         "scenario": config.scenario_name or "base",

@@ -73,7 +73,7 @@ def test_shared_options_have_one_help_text_unless_the_command_says_what_it_write
     ("command", "options"),
     [
         ("solve", ["--scenario", "--solver", "--integer", "--time-limit", "--out", "--json", "--debug", "--mip-gap",
-                   "--no-progress", "--lang", "--csv-encoding"]),
+                   "--solver-options", "--no-progress", "--lang", "--csv-encoding"]),
         ("validate", ["--scenario", "--debug", "--lang"]),
         ("compare", ["--scenarios", "--solver", "--integer", "--time-limit", "--by-year", "--out", "--xlsx",
                      "--json", "--debug", "--lang", "--csv-encoding"]),

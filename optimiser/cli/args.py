@@ -24,6 +24,14 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def solver_option(text: str) -> tuple[str, str]:
+    """``KEY=VALUE``: one option passed to the solver as it is (checked against the solver's own names later)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: write KEY=VALUE, e.g. presolve=off or mip_rel_gap=1e-4")
+    return key.strip(), value.strip()
+
+
 def seed(text: str) -> int:
     try:
         value = int(text)

@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
     )
     from .options import add_options
 
-    add_options(solve, "no-progress")
+    add_options(solve, "solver-options", "no-progress")
     for action in solve._actions:
         if action.dest == "time_limit":
             action.help = "stop the solver after this many seconds (whole-unit plans: 60 s unless given, for the whole run)"
@@ -50,12 +50,20 @@ def register(sub: Any) -> None:
 
 def run_solve(args: argparse.Namespace) -> int:
     from .. import load_config, solve
+    from ..errors import SolverError
     from ..report.files import result_files, write_all
+    from ..solve.backends import checked_options
 
+    try:
+        options = checked_options(args.solver, dict(args.solver_options or ()))
+    except SolverError as err:
+        # A usage error, found before any work starts.
+        print(f"optimiser solve: error: argument --solver-options: {err}", file=sys.stderr)
+        return 2
     config = load_config(args.config, scenario=args.scenario)
     result = solve(
         config, solver=args.solver, integer=True if args.integer else None, time_limit=args.time_limit,
-        mip_gap=args.mip_gap, progress=not args.no_progress,
+        mip_gap=args.mip_gap, progress=not args.no_progress, solver_options=options,
     )
     if args.out:
         write_all(args.out, result_files(result))

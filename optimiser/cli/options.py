@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from ..solve.backends import SOLVERS
-from .args import draw_count, job_count, output_path, positive_seconds, scenario_name, scheduler_address, seed
+from .args import (
+    draw_count,
+    job_count,
+    output_path,
+    positive_seconds,
+    scenario_name,
+    scheduler_address,
+    seed,
+    solver_option,
+)
 
 # The flags and argparse keywords of each shared option. ``help`` is None
 # where every command must say what the option means for it (``help_for``).
@@ -27,6 +36,10 @@ SHARED: dict[str, dict[str, Any]] = {
     "scenarios": {"help": None},
     "plan": {"type": Path, "metavar": "PLAN", "help": None},
     "solver": {"choices": SOLVERS, "default": "highs", "help": "LP solver (default: highs)"},
+    "solver-options": {"type": solver_option, "action": "append", "default": None, "metavar": "KEY=VALUE",
+                       "help": "an option passed to the solver, for experts (repeat for several): HiGHS option names "
+                       "(e.g. solver=ipm, presolve=off, parallel=on) or CBC's (e.g. ratioGap=0.01); every solve of "
+                       "the run gets it"},
     "integer": {"action": "store_true", "help": "whole units for every lever (a MILP)"},
     "time-limit": {"type": positive_seconds, "help": "stop the solver after this many seconds"},
     "draws": {"type": draw_count, "default": None, "metavar": "N", "help": None},

@@ -12,6 +12,7 @@ in the objective per unit increase of the variable"; callers convert units.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -20,7 +21,7 @@ import pulp
 from ..errors import SolverError
 from ..model import Model
 from ..model.formulation import Terms
-from .highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session
+from .highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session, check_options
 from .matrix import MatrixForm, columns_of, matrix_form
 from .progress import Progress
 from .quiet import quiet_stdout
@@ -243,8 +244,12 @@ class CbcBackend:
 
     name = "cbc"
 
-    def __init__(self, model: Model, time_limit: float | None = None, threads: int | None = None) -> None:
+    def __init__(
+        self, model: Model, time_limit: float | None = None, threads: int | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> None:
         self.problem = model.problem
+        self.options = [f"{key} {value}" for key, value in (options or {}).items()]
         self.columns = columns_of(model)
         self.constraints = model.book.constraints
         self.time_limit = time_limit
@@ -289,6 +294,7 @@ class CbcBackend:
             solver = pulp.PULP_CBC_CMD(
                 msg=False, timeLimit=self.time_limit, threads=self.threads, mip=not self._relaxed, warmStart=warm,
                 gapRel=self._gap if mip else None, logPath=log if mip else None, timeMode="elapsed",
+                options=self.options,
             )
             watcher = _CbcLogWatcher(log, self._progress, sense) if mip and self._progress is not None else None
             try:
@@ -528,10 +534,36 @@ def least_breach_then_best_output(lp: ElasticLP, weights: np.ndarray, output: np
     return status, least
 
 
-def make_backend(name: str, model: Model, time_limit: float | None = None, threads: int | None = None) -> Backend:
+_CBC_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_CBC_VALUE = re.compile(r"[A-Za-z0-9._+-]+")
+
+
+def checked_options(solver: str, options: dict[str, Any] | None) -> dict[str, Any]:
+    """Solver options as the solver takes them, or :class:`SolverError` saying what is wrong.
+
+    HiGHS's are checked against its own option names and types; CBC's are
+    command-line words (``ratioGap=0.01`` becomes ``-ratioGap 0.01``) that CBC
+    reads itself, so only their form is checked here.
+    """
+    if not options:
+        return {}
+    if solver == "highs":
+        return check_options(options)
+    for key, value in options.items():
+        if not _CBC_WORD.fullmatch(str(key)):
+            raise SolverError(f"CBC option {key!r}: a name is letters and digits, e.g. ratioGap")
+        if not _CBC_VALUE.fullmatch(str(value)):
+            raise SolverError(f"CBC option {key}={value!r}: a value is one word or number, e.g. 0.01 or on")
+    return dict(options)
+
+
+def make_backend(
+    name: str, model: Model, time_limit: float | None = None, threads: int | None = None,
+    options: dict[str, Any] | None = None,
+) -> Backend:
     if name == "highs":
-        return HighsBackend(model, time_limit, threads)
+        return HighsBackend(model, time_limit, threads, options=options)
     if name == "cbc":
-        return CbcBackend(model, time_limit, threads)
+        return CbcBackend(model, time_limit, threads, options=options)
     raise SolverError(f"unknown solver {name!r}; choose one of: {', '.join(SOLVERS)}")
 

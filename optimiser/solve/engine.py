@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -113,12 +114,13 @@ class Solution:
 
 def run(
     model: Model, solver: str = "highs", time_limit: float | None = None, threads: int | None = None,
-    mip_gap: float | None = None, progress: bool = False,
+    mip_gap: float | None = None, progress: bool = False, options: dict[str, Any] | None = None,
 ) -> Solution:
     """Solve ``model`` as described in the module docstring.
 
     ``progress`` prints the incumbent, bound, gap and time of an integer
-    search that runs longer than a few seconds on stderr.
+    search that runs longer than a few seconds on stderr. ``options`` go to
+    the solver (see :func:`~optimiser.solve.backends.checked_options`).
     """
     started = time.perf_counter()
     mip = model.is_mip
@@ -127,7 +129,7 @@ def run(
     if mip and mip_gap is None:
         mip_gap = DEFAULT_MIP_GAP
     deadline = started + time_limit if time_limit is not None else None
-    backend = make_backend(solver, model, time_limit, threads)
+    backend = make_backend(solver, model, time_limit, threads, options)
     min_cost = model.mode == "min_cost"
     primary = model.cost if min_cost else model.output
     sense: Sense = "min" if min_cost else "max"

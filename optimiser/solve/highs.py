@@ -59,16 +59,54 @@ def option_names() -> list[str]:
     return sorted(name for name in dir(highspy.HighsOptions) if not name.startswith("_"))
 
 
-def check_options(options: dict[str, Any]) -> None:
-    """Raise :class:`SolverError` naming close option names when HiGHS does not know one of ``options``."""
+def check_options(options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` as HiGHS takes them: each name known, each value of the option's type.
+
+    Values may be given as text (``"1e-4"``, ``"on"``, ``"true"``), as from a
+    command line. Raises :class:`SolverError` naming close option names for an
+    unknown one, and the type expected for a value HiGHS would not take.
+    """
     if not options:
-        return
+        return {}
     names = option_names()
-    for key in options:
+    checked: dict[str, Any] = {}
+    with quiet_stdout():
+        probe = highspy.Highs()
+    probe.setOptionValue("output_flag", False)
+    for key, value in options.items():
         if key not in names:
             close = difflib.get_close_matches(key, names, n=5, cutoff=0.5)
             hint = f"; close names: {', '.join(close)}" if close else ""
             raise SolverError(f"HiGHS has no option {key!r}{hint}")
+        kind = probe.getOptionType(key)[-1]
+        checked[key] = _typed(key, value, kind)
+        with quiet_stdout():
+            refused = probe.setOptionValue(key, checked[key]) == highspy.HighsStatus.kError
+        if refused:
+            raise SolverError(f"HiGHS refused option {key}={value!r}: outside the values it takes")
+    return checked
+
+
+def _typed(key: str, value: Any, kind: Any) -> Any:
+    """``value`` converted to the type of HiGHS option ``key``."""
+    text = str(value).strip()
+    try:
+        if kind == highspy.HighsOptionType.kBool:
+            if isinstance(value, bool):
+                return value
+            flags = {"true": True, "on": True, "1": True, "false": False, "off": False, "0": False}
+            return flags[text.lower()]
+        if kind == highspy.HighsOptionType.kInt:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            return int(value) if not isinstance(value, str) else int(text)
+        if kind == highspy.HighsOptionType.kDouble:
+            return float(value) if not isinstance(value, str) else float(text)
+    except (KeyError, ValueError) as err:
+        wanted = {highspy.HighsOptionType.kBool: "true or false", highspy.HighsOptionType.kInt: "a whole number",
+                  highspy.HighsOptionType.kDouble: "a number"}[kind]
+        raise SolverError(f"HiGHS option {key} takes {wanted}, not {value!r}") from err
+    return text
 
 
 class Session:
