@@ -138,8 +138,12 @@ def test_machine_readable_output_stays_english(tmp_path: Path, capsys: pytest.Ca
     chinese = json.loads(capsys.readouterr().out)
     assert main(["solve", str(config), "--json", "--lang", "en"]) == 0
     english = json.loads(capsys.readouterr().out)
-    assert chinese == {**english, "seconds": chinese["seconds"], "solve_seconds": chinese["solve_seconds"]}
+    # Keys, status words and numbers stay English; the messages people read (warnings) follow the language.
+    assert chinese == {**english, "seconds": chinese["seconds"], "solve_seconds": chinese["solve_seconds"],
+                       "warnings": chinese["warnings"]}
     assert chinese["status"] == "optimal"
+    assert [w.split(": ")[:2] for w in chinese["warnings"]] == [w.split(": ")[:2] for w in english["warnings"]]
+    assert "未填写 'double_qualified' 教师人数" in chinese["warnings"][0]
     assert main(["solve", str(config), "--out", str(tmp_path / "zh"), "--lang", "zh"]) == 0
     assert (tmp_path / "zh" / "plan.csv").read_text(encoding="utf-8-sig").splitlines()[0] == \
         "lever,kind,institution,tier,year,units,cost"
