@@ -52,8 +52,9 @@ class PlanNote(UserWarning):
 def read_plan(path: str | Path, config: Config) -> dict[PlanKey, float]:
     """Read a plan file into ``{(lever, institution, tier, year): units}``.
 
-    CSV (UTF-8, header on line 1) or Excel (the sheet named ``Plan`` if there
-    is one, else the first sheet; header on row 1). Row numbers in messages
+    CSV (UTF-8, header on line 1) or Excel (the sheet named ``Plan``, or
+    ``行动方案`` in a workbook written in Chinese, if there is one, else the
+    first sheet; header on row 1, in English or as a Chinese workbook heads it). Row numbers in messages
     are the file's line or sheet row. Raises :class:`~optimiser.PlanError`
     listing every problem.
 
@@ -275,7 +276,7 @@ class _RowChecker:
 
     def problem(self, row: int, column: str | None, what: str, fix: str) -> None:
         where = _("row {row}, column {column}").format(row=row, column=column) if column else _("row {row}").format(row=row)
-        self.problems.append(f"{where}: {what}; {fix}")
+        self.problems.append(_("{where}: {what}; {fix}").format(where=where, what=what, fix=fix))
 
     def row(self, row: int, cells: dict[str, str]) -> tuple[PlanKey, float] | None:
         cfg = self.config

@@ -91,6 +91,10 @@ COLUMN_LABELS: dict[str, str] = {
 }
 """What each column holds, for the headers of a Chinese workbook (an English one keeps the column names)."""
 
+UNIT_WORDS = {"yuan": N_("yuan"), "share": N_("share"), "graduates": N_("graduates"),
+              "weighted graduates": N_("weighted graduates")}
+"""The units of the Summary's key figures, each a message of its own."""
+
 MIN_WIDTH, MAX_WIDTH = 8, 70
 WRAP_WIDTH = 90
 """Columns of wrapped text (findings, statements) are this wide: a key figure's name fits on one line."""
@@ -349,7 +353,7 @@ def summary_table(
     frame = pd.DataFrame(rows, columns=["section", "finding", "value", "unit"])
     units = frame["unit"].tolist()
     formats: dict[str, CellFormat] = {"value": lambda i: {"yuan": YUAN, "share": PERCENT}.get(units[i], COUNT)}
-    frame["unit"] = [_(unit) if unit else unit for unit in units]
+    frame["unit"] = [_(UNIT_WORDS.get(unit, unit)) if unit else unit for unit in units]
     return Table(_("the findings, the key figures and what each sheet holds"), frame, formats, wrap=("finding",))
 
 
