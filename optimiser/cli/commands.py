@@ -52,7 +52,6 @@ def run_solve(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     from .. import load_config
-
     from ..i18n import _
 
     config = load_config(args.config, scenario=args.scenario)
