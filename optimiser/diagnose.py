@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from .config.types import Config
+from .i18n import _
+from .i18n import where as place
 from .model import Model, build_model
 from .model.rows import BREACH_TOLERANCE, RowInfo
 from .results import Diagnosis
@@ -31,25 +33,32 @@ def _fmt(value: float) -> str:
 
 def explain_row(info: RowInfo, relaxed_by: float, model: Model, x: np.ndarray | None) -> Diagnosis:
     """One relaxed limit, in planner words."""
-    where = info.where
     asked = info.limit
     reachable = asked - relaxed_by if info.sense == ">=" else asked + relaxed_by
-    head = f"{info.config_path} {where}".strip()
+    head = f"{info.config_path} {place(info.institution, info.year)}".strip()
     if info.kind == "double_qualified_share":
         share = float(info.detail or 0)
         reachable_share = _reachable_share(info, model, x) if x is not None else None
-        text = f"{head}: reachable {reachable_share:.2f}, asked {share:g}" if reachable_share is not None else f"{head}: asked {share:g}, not reachable"
+        text = (_("{head}: reachable {reachable}, asked {asked}").format(head=head, reachable=f"{reachable_share:.2f}",
+                                                                          asked=f"{share:g}")
+                if reachable_share is not None
+                else _("{head}: asked {asked}, not reachable").format(head=head, asked=f"{share:g}"))
         return Diagnosis(info.config_path, text, info.institution, info.year, share, reachable_share)
     if info.kind == "target":
-        text = f"{head}: at most {_fmt(reachable)} reachable, asked {_fmt(asked)} compound graduates"
+        text = _("{head}: at most {reachable} reachable, asked {asked} compound graduates").format(
+            head=head, reachable=_fmt(reachable), asked=_fmt(asked))
     elif info.kind in ("funding_cap", "total_budget"):
-        text = f"{head}: {_fmt(relaxed_by)} yuan more needed (limit {_fmt(asked)} yuan, needed {_fmt(reachable)})"
+        text = _("{head}: {more} yuan more needed (limit {limit} yuan, needed {needed})").format(
+            head=head, more=_fmt(relaxed_by), limit=_fmt(asked), needed=_fmt(reachable))
     elif info.kind == "min_per_year":
-        text = f"{head}: at most {_fmt(reachable)} reachable, asked {_fmt(asked)} {info.detail or ''} units".rstrip()
+        text = _("{head}: at most {reachable} reachable, asked {asked} {lever} units").format(
+            head=head, reachable=_fmt(reachable), asked=_fmt(asked), lever=info.detail or "")
     elif info.kind == "external_ratio":
-        text = f"{head}: external teachers exceed the ratio {info.detail} by {_fmt(relaxed_by)} teachers; raise the ratio or hire fewer"
+        text = _("{head}: external teachers exceed the ratio {ratio} by {excess} teachers; raise the ratio or hire fewer").format(
+            head=head, ratio=info.detail, excess=_fmt(relaxed_by))
     else:
-        text = f"{head}: {info.label} must move from {_fmt(asked)} to {_fmt(reachable)}"
+        text = _("{head}: {label} must move from {asked} to {reachable}").format(
+            head=head, label=info.label, asked=_fmt(asked), reachable=_fmt(reachable))
     return Diagnosis(info.config_path, text, info.institution, info.year, asked, reachable)
 
 
@@ -75,12 +84,16 @@ def diagnose_infeasible(config: Config, solver: str, static: list[RowInfo]) -> l
     model = build_model(config, integer=False, elastic=True)
     found: list[Diagnosis] = []
     for info in model.book.violated:
-        found.append(Diagnosis(info.config_path, f"{info.config_path} {info.where}: {info.label} cannot be met by any plan", info.institution, info.year))
+        message = _("{where}: {label} cannot be met by any plan").format(
+            where=f"{info.config_path} {place(info.institution, info.year)}".strip(),
+                                                                          label=info.label)
+        found.append(Diagnosis(info.config_path, message, info.institution, info.year))
     backend = make_backend(solver, model)
     weights, output = elastic_vectors(model)
-    status, _ = least_breach_then_best_output(backend, weights, output)
+    status, _value = least_breach_then_best_output(backend, weights, output)
     if status is not Status.OPTIMAL:
-        found.append(Diagnosis("", "the model stays infeasible even with every policy, target, funding and lever limit relaxed; check teacher counts, intake and tier hours"))
+        found.append(Diagnosis("", _("the model stays infeasible even with every policy, target, funding and lever limit "
+                                     "relaxed; check teacher counts, intake and tier hours")))
         return found
     x = backend.values()
     for info, slack, _weight in model.book.slacks:
@@ -88,7 +101,8 @@ def diagnose_infeasible(config: Config, solver: str, static: list[RowInfo]) -> l
         if amount > BREACH_TOLERANCE * max(1.0, abs(info.limit * info.unit_scale)):
             found.append(explain_row(info, amount / info.unit_scale, model, x))
     if not found:
-        found.append(Diagnosis("", "infeasible, but no single planner limit explains it (solver tolerance); check the config's numbers"))
+        found.append(Diagnosis("", _("infeasible, but no single planner limit explains it (solver tolerance); "
+                                     "check the config's numbers")))
     return found
 
 
@@ -102,7 +116,7 @@ def diagnose_unbounded(config: Config, solver: str) -> list[Diagnosis]:
     sense: Sense = "min" if model.mode == "min_cost" else "max"
     primary = model.cost if model.mode == "min_cost" else model.output
     if backend.solve(primary, sense) is not Status.OPTIMAL:
-        return [Diagnosis("", "unbounded, and boxing every decision did not isolate it")]
+        return [Diagnosis("", _("unbounded, and boxing every decision did not isolate it"))]
     x = backend.values()
     found: dict[str, Diagnosis] = {}
     for key, var in [*v.u.items(), *v.us.items()]:
@@ -110,15 +124,16 @@ def diagnose_unbounded(config: Config, solver: str) -> list[Diagnosis]:
         if x[var.col] > UNBOUNDED_BOX * 0.5 and f"levers.{lever}" not in found:
             found[f"levers.{lever}"] = Diagnosis(
                 f"levers.{lever}",
-                f"levers.{lever}: units at {inst} grow without limit; give the lever a cost, a max_per_year or max_total, "
-                f"or set max_intake for the tiers it feeds",
+                _("levers.{lever}: units at {institution} grow without limit; give the lever a cost, a max_per_year or "
+                  "max_total, or set max_intake for the tiers it feeds").format(lever=lever, institution=inst),
                 inst,
             )
     for (inst, tier, _t), var in v.f.items():
         if x[var.col] > UNBOUNDED_BOX * 0.5 and f"tiers.{tier}" not in found:
             found[f"tiers.{tier}"] = Diagnosis(
                 f"institutions.{inst}.max_intake.{tier}",
-                f"compound output of {tier} at {inst} grows without limit; set max_intake.{tier} or a demand for the tier",
+                _("compound output of {tier} at {institution} grows without limit; set max_intake.{tier} or a demand "
+                  "for the tier").format(tier=tier, institution=inst),
                 inst,
             )
-    return list(found.values()) or [Diagnosis("", "unbounded: a decision grows without limit")]
+    return list(found.values()) or [Diagnosis("", _("unbounded: a decision grows without limit"))]

@@ -48,13 +48,15 @@ class ConfigError(OptimiserError):
     """A config is invalid; ``problems`` lists everything found in one pass."""
 
     def __init__(self, problems: list[Problem]) -> None:
+        from .i18n import _, ngettext
+
         self.problems = list(problems)
         count = len(self.problems)
-        head = "1 problem" if count == 1 else f"{count} problems"
+        head = ngettext("invalid config ({count} problem):", "invalid config ({count} problems):", count).format(count=count)
         body = "\n".join(f"  - {p}" for p in self.problems[:PROBLEMS_SHOWN])
         if count > PROBLEMS_SHOWN:
-            body += f"\n  ... and {count - PROBLEMS_SHOWN} more; fix these first"
-        super().__init__(f"invalid config ({head}):\n{body}")
+            body += "\n  " + _("... and {count} more; fix these first").format(count=count - PROBLEMS_SHOWN)
+        super().__init__(f"{head}\n{body}")
 
 
 class PlanError(OptimiserError):

@@ -25,9 +25,11 @@ from .config.checker import choices
 from .config.types import Config
 from .config.yamlsource import InputRefused, read_input
 from .errors import PlanError
+from .i18n import N_, _, ngettext
 from .i18n.inputs import UndecodableInput, decode_input, is_total_label, parse_number
 from .model import PlanKey
 from .report.files import unguard
+from .report.xlsx import english_column, plan_sheet_names
 
 REQUIRED = ("lever", "institution", "year", "units")
 COLUMNS = ("lever", "institution", "tier", "year", "units")
@@ -50,8 +52,9 @@ class PlanNote(UserWarning):
 def read_plan(path: str | Path, config: Config) -> dict[PlanKey, float]:
     """Read a plan file into ``{(lever, institution, tier, year): units}``.
 
-    CSV (UTF-8, header on line 1) or Excel (the sheet named ``Plan`` if there
-    is one, else the first sheet; header on row 1). Row numbers in messages
+    CSV (UTF-8, header on line 1) or Excel (the sheet named ``Plan``, or
+    ``行动方案`` in a workbook written in Chinese, if there is one, else the
+    first sheet; header on row 1, in English or as a Chinese workbook heads it). Row numbers in messages
     are the file's line or sheet row. Raises :class:`~optimiser.PlanError`
     listing every problem.
 
@@ -68,19 +71,20 @@ def read_plan(path: str | Path, config: Config) -> dict[PlanKey, float]:
 def _read_table(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise PlanError(
-            f"{path}: plan file not found; give the path of a CSV or XLSX file with columns {', '.join(COLUMNS)}"
+            _("{path}: plan file not found; give the path of a CSV or XLSX file with columns {columns}").format(
+                path=path, columns=", ".join(COLUMNS))
         )
     suffix = path.suffix.lower()
     if suffix not in (*EXCEL_SUFFIXES, ".csv", ".txt", ""):
-        raise PlanError(f"{path}: unsupported plan file type {suffix!r}; use .csv or .xlsx")
+        raise PlanError(_("{path}: unsupported plan file type {suffix!r}; use .csv or .xlsx").format(path=path, suffix=suffix))
     try:
-        data = read_input(path, MAX_PLAN_BYTES, "plan file")
+        data = read_input(path, MAX_PLAN_BYTES, N_("plan file"))
     except InputRefused as err:
         raise PlanError(f"{path}: {err.message}") from err
     if suffix in EXCEL_SUFFIXES:
         return _read_workbook(path, data)
     try:
-        text, _ = decode_input(data, "plan file")
+        text, _encoding = decode_input(data, N_("plan file"))
         del data
         _check_row_widths(path, text)
         return pd.read_csv(
@@ -89,33 +93,40 @@ def _read_table(path: Path) -> pd.DataFrame:
     except UndecodableInput as err:
         raise PlanError(f"{path}:{err.line}: {err.message}") from err
     except pd.errors.EmptyDataError as err:
-        raise PlanError(f"{path}: the file is empty; it needs a header row with {', '.join(COLUMNS)}") from err
+        raise PlanError(_("{path}: the file is empty; it needs a header row with {columns}").format(
+            path=path, columns=", ".join(COLUMNS))) from err
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, csv.Error) as err:
-        raise PlanError(f"{path}: cannot read the plan file ({err}); save it as CSV (UTF-8) or XLSX") from err
+        raise PlanError(_("{path}: cannot read the plan file ({error}); save it as CSV (UTF-8) or XLSX").format(
+            path=path, error=err)) from err
 
 
 def _read_workbook(path: Path, data: bytes) -> pd.DataFrame:
     """The plan sheet of an Excel workbook, checked to be a zip of sane size before it is opened."""
-    resave = "open it in Excel and save it again as .xlsx, or save the plan as CSV (UTF-8)"
+    resave = _("open it in Excel and save it again as .xlsx, or save the plan as CSV (UTF-8)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
             names = set(archive.namelist())
     except Exception as err:  # zipfile raises several types for a damaged archive
-        raise PlanError(f"{path}: this is not an Excel workbook (an .xlsx file is a zip archive; {err}); {resave}") from err
+        raise PlanError(_("{path}: this is not an Excel workbook (an .xlsx file is a zip archive; {error}); {fix}").format(
+            path=path, error=err, fix=resave)) from err
     if "xl/workbook.xml" not in names:
-        raise PlanError(f"{path}: this zip archive holds no Excel workbook (no xl/workbook.xml); {resave}")
+        raise PlanError(_("{path}: this zip archive holds no Excel workbook (no xl/workbook.xml); {fix}").format(
+            path=path, fix=resave))
     if unpacked > MAX_WORKBOOK_UNPACKED:
         raise PlanError(
-            f"{path}: the workbook unpacks to more than {MAX_WORKBOOK_UNPACKED // (1024 * 1024)} MB, "
-            f"far more than a plan needs; check that this is the right file, or save the plan as CSV (UTF-8)"
+            _("{path}: the workbook unpacks to more than {size} MB, far more than a plan needs; check that this is "
+              "the right file, or save the plan as CSV (UTF-8)").format(path=path, size=MAX_WORKBOOK_UNPACKED // (1024 * 1024))
         )
     try:
         with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
-            sheet = "Plan" if "Plan" in book.sheet_names else book.sheet_names[0]
-            return pd.read_excel(book, sheet_name=sheet, dtype=object)
+            sheet = next((name for name in plan_sheet_names() if name in book.sheet_names), book.sheet_names[0])
+            frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
+            # A workbook written in Chinese heads its columns in Chinese: read them as the column names.
+            return frame.rename(columns=lambda column: english_column(column) if isinstance(column, str) else column)
     except Exception as err:  # a damaged workbook can fail anywhere inside the reader
-        raise PlanError(f"{path}: cannot read the workbook ({type(err).__name__}: {err}); {resave}") from err
+        raise PlanError(_("{path}: cannot read the workbook ({error}); {fix}").format(
+            path=path, error=f"{type(err).__name__}: {err}", fix=resave)) from err
 
 
 def _check_row_widths(path: Path, text: str) -> None:
@@ -128,11 +139,13 @@ def _check_row_widths(path: Path, text: str) -> None:
     for row in reader:
         if len(row) > len(header):
             problems.append(
-                f"{path}:{reader.line_num}: this row has {len(row)} cells but the header has {len(header)} columns "
-                f"({', '.join(header)}); remove the extra cells"
+                _("{where}: this row has {cells} cells but the header has {count} columns ({columns}); "
+                  "remove the extra cells").format(where=f"{path}:{reader.line_num}", cells=len(row), count=len(header),
+                                                   columns=", ".join(header))
             )
             if len(problems) >= PROBLEMS_LIMIT:
-                problems.append(f"... and more; checking stopped after {PROBLEMS_LIMIT} problems, fix these first")
+                problems.append(_("... and more; checking stopped after {count} problems, fix these first").format(
+                    count=PROBLEMS_LIMIT))
                 break
     if problems:
         raise PlanError("\n".join(problems))
@@ -154,10 +167,13 @@ def plan_from_frame(
     columns = {str(c).strip().lower(): c for c in frame.columns}
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        found = ", ".join(str(c) for c in frame.columns) or "none"
+        found = ", ".join(str(c) for c in frame.columns) or _("none")
         raise PlanError(
-            f"{source}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} (found: {found}); "
-            f"the header row must name {', '.join(COLUMNS)} (tier only where a subsidy row needs it)"
+            ngettext("{source}: missing column {missing} (found: {found}); the header row must name {columns} "
+                     "(tier only where a subsidy row needs it)",
+                     "{source}: missing columns {missing} (found: {found}); the header row must name {columns} "
+                     "(tier only where a subsidy row needs it)", len(missing)).format(
+                source=source, missing=", ".join(missing), found=found, columns=", ".join(COLUMNS))
         )
     checker = _RowChecker(config, source)
     plan: dict[PlanKey, float] = {}
@@ -177,8 +193,9 @@ def plan_from_frame(
             continue
         total = next((cells[name] for name in ("lever", "institution") if is_total_label(cells[name])), None)
         if total is not None:
-            warnings.warn(PlanNote(f"{source}, row {row}: the row marked {total!r} is read as a total and left out"),
-                          stacklevel=2)
+            note = _("{source}, row {row}: the row marked {total!r} is read as a total and left out").format(
+                source=source, row=row, total=total)
+            warnings.warn(PlanNote(note), stacklevel=2)
             continue
         checked = checker.row(row, cells)
         if checked is None:
@@ -186,8 +203,8 @@ def plan_from_frame(
         key, units = checked
         if key in seen:
             checker.problem(
-                row, None, f"repeats row {seen[key]} ({_describe(key)})",
-                "merge the two rows into one (units are not added up)",
+                row, None, _("repeats row {row} ({key})").format(row=seen[key], key=_describe(key)),
+                _("merge the two rows into one (units are not added up)"),
             )
             continue
         seen[key] = row
@@ -236,11 +253,13 @@ def _message(source: str, problems: list[str], stopped: bool = False) -> str:
     if len(problems) == 1 and not stopped:
         return f"{source}, {problems[0]}"
     shown = problems[:PROBLEMS_SHOWN]
-    more = f"\n  ... and {len(problems) - PROBLEMS_SHOWN} more" if len(problems) > PROBLEMS_SHOWN else ""
+    hidden = len(problems) - PROBLEMS_SHOWN
+    more = "\n  " + _("... and {count} more").format(count=hidden) if hidden > 0 else ""
     if stopped:
-        more = f"\n  ... and {len(problems) - PROBLEMS_SHOWN} more, and then checking stopped; fix these first"
+        more = "\n  " + _("... and {count} more, and then checking stopped; fix these first").format(count=hidden)
     count = f"{len(problems)}+" if stopped else str(len(problems))
-    return f"{source}: {count} problems:\n" + "\n".join(f"  - {source}, {p}" for p in shown) + more
+    head = _("{source}: {count} problems:").format(source=source, count=count)
+    return head + "\n" + "\n".join(f"  - {source}, {p}" for p in shown) + more
 
 
 class _RowChecker:
@@ -256,8 +275,8 @@ class _RowChecker:
         }
 
     def problem(self, row: int, column: str | None, what: str, fix: str) -> None:
-        where = f"row {row}, column {column}" if column else f"row {row}"
-        self.problems.append(f"{where}: {what}; {fix}")
+        where = _("row {row}, column {column}").format(row=row, column=column) if column else _("row {row}").format(row=row)
+        self.problems.append(_("{where}: {what}; {fix}").format(where=where, what=what, fix=fix))
 
     def row(self, row: int, cells: dict[str, str]) -> tuple[PlanKey, float] | None:
         cfg = self.config
@@ -265,14 +284,15 @@ class _RowChecker:
         lever = cfg.levers.get(cells["lever"])
         if lever is None:
             self.problem(
-                row, "lever", f"unknown lever {cells['lever']!r}", choices(cells["lever"], cfg.levers, "lever")
+                row, "lever", _("unknown lever {name!r}").format(name=cells["lever"]),
+                choices(cells["lever"], cfg.levers, N_("lever"))
             )
             ok = False
         inst = self.institutions.get(cells["institution"])
         if inst is None:
             self.problem(
-                row, "institution", f"unknown institution {cells['institution']!r}",
-                choices(cells["institution"], self.institutions, "institution"),
+                row, "institution", _("unknown institution {name!r}").format(name=cells["institution"]),
+                choices(cells["institution"], self.institutions, N_("institution")),
             )
             ok = False
         year = self._year(row, cells["year"])
@@ -282,17 +302,19 @@ class _RowChecker:
         tier = cells["tier"]
         if not lever.applies_to(inst.name):
             self.problem(
-                row, "institution", f"lever {lever.name!r} does not apply to {inst.name!r}",
-                f"it applies to {', '.join(lever.institutions or ())} "
-                f"(levers.{lever.name}.institutions); delete the row",
+                row, "institution", _("lever {lever!r} does not apply to {institution!r}").format(
+                    lever=lever.name, institution=inst.name),
+                _("it applies to {institutions} (levers.{lever}.institutions); delete the row").format(
+                    institutions=", ".join(lever.institutions or ()), lever=lever.name),
             )
             ok = False
         elif lever.kind == "subsidise":
             ok = self._subsidy_tier(row, lever.name, lever.tiers, inst.tiers, inst.name, tier) and ok
         elif tier:
             self.problem(
-                row, "tier", f"tier {tier!r} given for lever {lever.name!r}, which is not a tuition subsidy",
-                "leave the tier cell empty for this lever",
+                row, "tier", _("tier {tier!r} given for lever {lever!r}, which is not a tuition subsidy").format(
+                    tier=tier, lever=lever.name),
+                _("leave the tier cell empty for this lever"),
             )
             ok = False
         # Units before a lever's available_from are read: evaluating the plan
@@ -307,22 +329,25 @@ class _RowChecker:
         allowed, offered = list(allowed), list(offered)
         valid = [k for k in allowed if k in offered]
         if not tier:
-            self.problem(row, "tier", f"no tier given for subsidy lever {lever!r}", f"write one of: {', '.join(valid)}")
+            self.problem(row, "tier", _("no tier given for subsidy lever {lever!r}").format(lever=lever),
+                         _("write one of: {names}").format(names=", ".join(valid)))
             return False
         if tier not in self.config.tiers:
-            self.problem(row, "tier", f"unknown tier {tier!r}", choices(tier, self.config.tiers, "tier"))
+            self.problem(row, "tier", _("unknown tier {tier!r}").format(tier=tier), choices(tier, self.config.tiers, N_("tier")))
             return False
         if tier not in allowed:
             self.problem(
-                row, "tier", f"lever {lever!r} does not subsidise tier {tier!r} (levers.{lever}.tiers)",
-                f"use one of: {', '.join(valid) or '(none at this institution)'}",
+                row, "tier", _("lever {lever!r} does not subsidise tier {tier!r} (levers.{name}.tiers)").format(
+                    lever=lever, tier=tier, name=lever),
+                _("use one of: {names}").format(names=", ".join(valid) or _("(none at this institution)")),
             )
             return False
         if tier not in offered:
             self.problem(
-                row, "tier", f"{inst!r} does not offer tier {tier!r} (institutions.{inst}.tiers)",
-                f"use one of: {', '.join(valid)}" if valid
-                else "delete the row: the lever subsidises no tier offered there",
+                row, "tier", _("{institution!r} does not offer tier {tier!r} (institutions.{name}.tiers)").format(
+                    institution=inst, tier=tier, name=inst),
+                _("use one of: {names}").format(names=", ".join(valid)) if valid
+                else _("delete the row: the lever subsidises no tier offered there"),
             )
             return False
         return True
@@ -333,36 +358,41 @@ class _RowChecker:
         try:
             number = float(text)
         except ValueError:
-            what = f"{text!r} is not a year" if text else "the year is empty"
-            self.problem(row, "year", what, f"write a year in {span}")
+            what = _("{text!r} is not a year").format(text=text) if text else _("the year is empty")
+            self.problem(row, "year", what, _("write a year in {span}").format(span=span))
             return None
         if not number.is_integer() or int(number) not in years:
             self.problem(
-                row, "year", f"year {text} is outside the horizon {span}", f"write a year in {span} or delete the row"
+                row, "year", _("year {text} is outside the horizon {span}").format(text=text, span=span),
+                _("write a year in {span} or delete the row").format(span=span)
             )
             return None
         return int(number)
 
     def _units(self, row: int, text: str) -> float | None:
         if not text:
-            self.problem(row, "units", "the units cell is empty", "write a number (0 for none) or delete the row")
+            self.problem(row, "units", _("the units cell is empty"), _("write a number (0 for none) or delete the row"))
             return None
         parsed = parse_number(text)
         if parsed is None and text.strip().casefold().lstrip("+-") in ("inf", "infinity", "nan"):
             parsed = float(text)
         if parsed is None:
-            self.problem(row, "units", f"{text!r} is not a number", "write the number of units, e.g. 12, 12.5 or 2,088")
+            self.problem(row, "units", _("{text!r} is not a number").format(text=text),
+                         _("write the number of units, e.g. 12, 12.5 or 2,088"))
             return None
         units = parsed
         if not math.isfinite(units):
-            self.problem(row, "units", f"{text!r} is not a finite number", "write the number of units, e.g. 12 or 12.5")
+            self.problem(row, "units", _("{text!r} is not a finite number").format(text=text),
+                         _("write the number of units, e.g. 12 or 12.5"))
             return None
         if units > MAX_UNITS:
-            self.problem(row, "units", f"{text} units is implausibly large",
-                         f"a plan row counts lecturers, secondments, seats or places; write at most {MAX_UNITS:,.0f}")
+            self.problem(row, "units", _("{text} units is implausibly large").format(text=text),
+                         _("a plan row counts lecturers, secondments, seats or places; write at most {limit}").format(
+                             limit=f"{MAX_UNITS:,.0f}"))
             return None
         if units < 0:
-            self.problem(row, "units", f"negative units {text}", "units are counts of lecturers, secondments, seats "
-                         "or places and cannot be negative; write 0 or more")
+            self.problem(row, "units", _("negative units {text}").format(text=text),
+                         _("units are counts of lecturers, secondments, seats or places and cannot be negative; "
+                           "write 0 or more"))
             return None
         return units

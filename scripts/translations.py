@@ -24,12 +24,20 @@ LANGUAGES = ("zh",)
 
 
 def extract() -> Catalog:
-    """Every marked message in optimiser/, with where it is used."""
+    """Every marked message in optimiser/, with where it is used, and the config schema's words."""
     template = Catalog(project="optimiser", version="0.1.0", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
         str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("Translators:",)
     ):
         template.add(message, None, [(f"optimiser/{filename}", lineno)], auto_comments=comments, context=context)
+    # The schema's words (key meanings, expected values, ranges) are declared as plain text once.
+    sys.path.insert(0, str(ROOT))
+    from optimiser.i18n import schema_texts
+
+    for text in schema_texts():
+        if text not in template:
+            template.add(text, None, [("optimiser/config/schema.py", 0)],
+                         auto_comments=["A config schema text (optimiser.i18n.schema_texts)."])
     return template
 
 

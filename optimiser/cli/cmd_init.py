@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ..i18n import _
+from ..i18n import _, chinese
 from .main import EXIT_INVALID, EXIT_OK
 
 CONFIG_NAME = "config.yaml"
@@ -87,7 +87,7 @@ def starter(start: int) -> dict[str, Any]:
         },
         "institutions": {"file": CSV_NAME},
         "scenarios": {
-            "more_government": {"description": "government funding raised by half",
+            "more_government": {"description": _("government funding raised by half"),
                                 "set": {"funding.government.per_year": 7500000}},
         },
     }
@@ -111,8 +111,8 @@ def csv_columns_comment() -> list[str]:
     lines = [_("The columns of {csv} (a dotted column fills a mapping: teachers.academic):").format(csv=CSV_NAME)]
     for key in schema.INSTITUTION.keys:
         column = {"teachers": "teachers.<group>", "intake": "intake.<tier>", "max_intake": "max_intake.<tier>",
-                  "policies": "policies.<policy>", "tiers": "tiers (separated by ;)"}.get(key.name, key.name)
-        wrapped = textwrap.wrap(_plain(key.meaning), width=70)
+                  "policies": "policies.<policy>", "tiers": _("tiers (separated by ;)")}.get(key.name, key.name)
+        wrapped = textwrap.wrap(_plain(_(key.meaning)), width=35 if chinese() else 70)
         lines.append(f"  {column:<24}{wrapped[0] if wrapped else ''}")
         lines.extend(f"  {'':<24}{more}" for more in wrapped[1:])
     return lines
@@ -134,8 +134,8 @@ def commented_yaml(data: dict[str, Any], section: Any, indent: int = 0) -> list[
     for name, value in data.items():
         key = section[name] if section is not None and name in section.names else None
         if key is not None and (key.meaning or key.what):
-            width = max(40, 100 - len(pad))
-            for line in textwrap.wrap(_plain(key.meaning), width=width):
+            width = max(40, 100 - len(pad)) // (2 if chinese() else 1)
+            for line in textwrap.wrap(_plain(_(key.meaning)), width=width):
                 lines.append(f"{pad}# {line}")
         if name == "institutions" and indent == 0:
             lines.extend(f"{pad}# {line}" for line in csv_columns_comment())

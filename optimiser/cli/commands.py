@@ -52,10 +52,11 @@ def run_solve(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     from .. import load_config
+    from ..i18n import _
 
     config = load_config(args.config, scenario=args.scenario)
     for warning in config.warnings:
-        print(f"warning: {inert(warning)}", file=sys.stderr)
+        print(_("warning: {text}").format(text=inert(warning)), file=sys.stderr)
     print("ok")
     print(describe(config))
     return EXIT_OK

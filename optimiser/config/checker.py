@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem
+from ..i18n import N_, _
 from .types import Series
 
 KeyPath = tuple[Any, ...]
@@ -38,13 +39,13 @@ def choices(word: Any, valid: Iterable[str], what: str) -> str:
     """The fix for an unknown name: "did you mean 'x'? valid <what>s: a, b"."""
     valid = [str(v) for v in valid]
     matches = difflib.get_close_matches(str(word), valid, n=1, cutoff=0.6)
-    hint = f"did you mean {matches[0]!r}? " if matches else ""
-    return f"{hint}valid {what}s: {listing(valid)}"
+    hint = _("did you mean {name!r}? ").format(name=matches[0]) if matches else ""
+    return hint + _("valid {what}s: {names}").format(what=_(what), names=listing(valid))
 
 
 def listing(valid: Iterable[str]) -> str:
     names = sorted(str(v) for v in valid)
-    return ", ".join(names) if names else "(none defined)"
+    return ", ".join(names) if names else _("(none defined)")
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,11 @@ class Checker:
         path: KeyPath,
         allowed: Iterable[str] | None = None,
         required: Iterable[str] = (),
-        what: str = "a mapping of keys to values",
+        what: str = N_("a mapping of keys to values"),
     ) -> dict[str, Any] | None:
         """Check ``value`` is a mapping with only ``allowed`` keys and every ``required`` one."""
         if not isinstance(value, dict):
-            self.error(path, f"expected {what}, got {show(value)}")
+            self.error(path, _("expected {what}, got {value}").format(what=_(what), value=show(value)))
             return None
         if allowed is not None:
             allowed = list(allowed)
@@ -119,11 +120,11 @@ class Checker:
                 if key not in allowed:
                     self.error(
                         path + (key,),
-                        f"unknown key {key!r}; {choices(key, allowed, 'key')}",
+                        _("unknown key {key!r}; {fix}").format(key=key, fix=choices(key, allowed, N_("key"))),
                     )
         for key in required:
             if key not in value:
-                self.error(path, f"missing required key {key!r}")
+                self.error(path, _("missing required key {key!r}").format(key=key))
         return value
 
     def names_mapping(self, value: Any, path: KeyPath, what: str) -> dict[str, Any]:
@@ -131,26 +132,27 @@ class Checker:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.error(path, f"expected a mapping of {what} by name, got {show(value)}")
+            self.error(path, _("expected a mapping of {what} by name, got {value}").format(what=_(what), value=show(value)))
             return {}
         clean: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str) or not key.strip():
-                self.error(path + (key,), f"a {what} name must be non-empty text, got {show(key)}")
+                self.error(path + (key,), _("a {what} name must be non-empty text, got {value}").format(
+                    what=_(what), value=show(key)))
                 continue
             clean[key] = item
         return clean
 
-    def text(self, value: Any, path: KeyPath, what: str = "text") -> str | None:
+    def text(self, value: Any, path: KeyPath, what: str = N_("text")) -> str | None:
         if isinstance(value, str) and value.strip():
             return value
-        self.error(path, f"expected {what}, got {show(value)}")
+        self.error(path, _("expected {what}, got {value}").format(what=_(what), value=show(value)))
         return None
 
     def flag(self, value: Any, path: KeyPath) -> bool | None:
         if isinstance(value, bool):
             return value
-        self.error(path, f"expected true or false, got {show(value)}")
+        self.error(path, _("expected true or false, got {value}").format(value=show(value)))
         return None
 
     def number(
@@ -158,7 +160,7 @@ class Checker:
         value: Any,
         path: KeyPath,
         *,
-        what: str = "a number",
+        what: str = N_("a number"),
         low: float | None = 0.0,
         high: float | None = None,
         low_open: bool = False,
@@ -171,30 +173,32 @@ class Checker:
         A number that passes is then held to the range ``within``, whose
         message says what is expected and why.
         """
-        expected = f"expected {what}"
+        expected = _("expected {what}, got {value}").format(what=_(what), value=show(value))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             hint = ""
             if isinstance(value, str) and _looks_numeric(value):
-                hint = f" (YAML reads {value} as text; write it with a decimal point, such as 1.0e9, or in full)"
-            self.error(path, f"{expected}, got {show(value)}{hint}")
+                hint = _(" (YAML reads {value} as text; write it with a decimal point, such as 1.0e9, or in full)").format(
+                    value=value)
+            self.error(path, f"{expected}{hint}")
             return None
         if not math.isfinite(value):
-            self.error(path, f"{expected}, got {show(value)} (not a finite number)")
+            self.error(path, expected + _(" (not a finite number)"))
             return None
         if abs(value) > LARGEST:
-            self.error(path, f"{expected}, got {show(value)}, which is beyond any plan (more than 1e15); check the units")
+            self.error(path, expected + _(", which is beyond any plan (more than 1e15); check the units"))
             return None
         if integer and float(value) != int(value):
-            self.error(path, f"{expected}, got {show(value)} (not a whole number)")
+            self.error(path, expected + _(" (not a whole number)"))
             return None
         if low is not None and (value < low or (low_open and value == low)):
-            self.error(path, f"{expected}, got {show(value)}")
+            self.error(path, expected)
             return None
         if high is not None and (value > high or (high_open and value == high)):
-            self.error(path, f"{expected}, got {show(value)}")
+            self.error(path, expected)
             return None
         if within is not None and within.refuses(value):
-            self.error(path, f"expected {within.what}, got {show(value)}; {within.why}")
+            self.error(path, _("expected {what}, got {value}; {why}").format(
+                what=_(within.what), value=show(value), why=_(within.why)))
             return None
         return int(value) if integer else float(value)
 
@@ -202,12 +206,13 @@ class Checker:
         """A number for every year, or a mapping ``{year: number}`` (a step function)."""
         if isinstance(value, dict):
             if not value:
-                self.error(path, "expected a number or a mapping {year: value}, got an empty mapping")
+                self.error(path, _("expected a number or a mapping {year: value}, got an empty mapping"))
                 return None
             points: dict[int, float] = {}
             for year, item in value.items():
                 if isinstance(year, bool) or not isinstance(year, int):
-                    self.error(path + (year,), f"a series key must be a year such as 2025, got {show(year)}")
+                    self.error(path + (year,), _("a series key must be a year such as 2025, got {value}").format(
+                        value=show(year)))
                     continue
                 checked = self.number(item, path + (year,), **limits)
                 if checked is not None:
@@ -225,18 +230,18 @@ class Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.error(path, f"expected a list of {what} names, got {show(value)}")
+            self.error(path, _("expected a list of {what} names, got {value}").format(what=_(what), value=show(value)))
             return None
         ok = True
         for index, item in enumerate(value):
             if item not in valid:
                 self.error(
                     path + (index,),
-                    f"unknown {what} {show(item)}; {choices(item, valid, what)}",
+                    _("unknown {what} {value}; {fix}").format(what=_(what), value=show(item), fix=choices(item, valid, what)),
                 )
                 ok = False
         if len(set(map(str, value))) != len(value):
-            self.error(path, f"a {what} is listed twice in {value!r}")
+            self.error(path, _("a {what} is listed twice in {value!r}").format(what=_(what), value=value))
             ok = False
         return tuple(value) if ok else None
 
@@ -244,7 +249,8 @@ class Checker:
         valid = list(valid)
         if value in valid:
             return str(value)
-        self.error(path, f"unknown {what} {show(value)}; {choices(value, valid, what)}")
+        self.error(path, _("unknown {what} {value}; {fix}").format(what=_(what), value=show(value),
+                                                                   fix=choices(value, valid, what)))
         return None
 
 
@@ -264,9 +270,9 @@ def _looks_numeric(text: str) -> bool:
 def show(value: Any) -> str:
     """A raw value as a message names it: ``'sixty'``, ``1e-09``, "a mapping"."""
     if value is None:
-        return "nothing (empty value)"
+        return _("nothing (empty value)")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return repr(value)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PROBLEMS_SHOWN, ConfigError, Problem
+from ..i18n import N_, _
 from ..i18n.inputs import UndecodableInput, decode_input, is_percent, is_total_label, parse_number, parse_share
 from .checker import KeyPath, Locations, choices, dotted
 from .types import Config
@@ -55,15 +56,16 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
     extra = set(spec) - {"file"}
     if "file" not in spec or extra or not isinstance(spec.get("file"), str):
         raise ConfigError(
-            [Problem("institutions", "expected a list of institutions or {file: institutions.csv}", where[0], where[1])]
+            [Problem("institutions", _("expected a list of institutions or {file: institutions.csv}"), where[0], where[1])]
         )
     csv_path = (config_path.parent / spec["file"]).resolve()
     if not csv_path.exists():
         raise ConfigError(
-            [Problem("institutions.file", f"CSV file not found: {csv_path}; the path is relative to the config file", *where)]
+            [Problem("institutions.file", _("CSV file not found: {path}; the path is relative to the config file").format(
+                path=csv_path), *where)]
         )
     try:
-        text, _ = decode_input(read_input(csv_path, MAX_CSV_BYTES, "institutions CSV"), "institutions CSV")
+        text, _encoding = decode_input(read_input(csv_path, MAX_CSV_BYTES, N_("institutions CSV")), N_("institutions CSV"))
         reader = csv.DictReader(io.StringIO(text, newline=""))
         rows = []
         for row in reader:
@@ -74,15 +76,18 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
     except UndecodableInput as err:
         raise ConfigError([Problem("", err.message, str(csv_path), err.line)]) from err
     except (UnicodeDecodeError, csv.Error) as err:
-        raise ConfigError([Problem("institutions.file", f"cannot read {csv_path}: {err}", *where)]) from err
+        raise ConfigError([Problem("institutions.file", _("cannot read {path}: {error}").format(path=csv_path, error=err),
+                                   *where)]) from err
     del text
     seen: set[str] = set()
     for column in header:
         if column.strip() in seen:
-            raise ConfigError([Problem("", f"column {column.strip()!r} is given twice in the header; keep one", str(csv_path), 1)])
+            raise ConfigError([Problem("", _("column {column!r} is given twice in the header; keep one").format(
+                column=column.strip()), str(csv_path), 1)])
         seen.add(column.strip())
     if "name" not in header:
-        raise ConfigError([Problem("", f"the header has no 'name' column (columns: {', '.join(header)})", str(csv_path), 1)])
+        raise ConfigError([Problem("", _("the header has no 'name' column (columns: {columns})").format(
+            columns=", ".join(header)), str(csv_path), 1)])
     rows = _without_totals(rows, str(csv_path), notes)
     _refuse_junk(rows, str(csv_path))
     institutions: list[dict[str, Any]] = []
@@ -91,7 +96,7 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
         locations[("institutions", index)] = (str(csv_path), line)
         for column, cell in row.items():
             if column is None:
-                raise ConfigError([Problem("", "this row has more cells than the header has columns", str(csv_path), line)])
+                raise ConfigError([Problem("", _("this row has more cells than the header has columns"), str(csv_path), line)])
             cell = (cell or "").strip()
             if cell == "":
                 continue
@@ -100,7 +105,8 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
             for part in parts[:-1]:
                 target = target.setdefault(part, {})
                 if not isinstance(target, dict):
-                    raise ConfigError([Problem("", f"column {column!r} clashes with another column", str(csv_path), 1)])
+                    raise ConfigError([Problem("", _("column {column!r} clashes with another column").format(column=column),
+                                               str(csv_path), 1)])
             key = parts[-1]
             if parts == ["tiers"]:
                 target[key] = [t.strip() for t in cell.split(";") if t.strip()]
@@ -128,13 +134,14 @@ def _refuse_junk(rows: list[tuple[int, dict[str | None, Any]]], file: str) -> No
             if isinstance(_cell_value(cell.strip(), share=_is_share(column.strip().split("."))), str):
                 shown = cell.strip() if len(cell.strip()) <= 40 else cell.strip()[:40] + "..."
                 problems.append(
-                    Problem(f"institutions[{index}].{column.strip()}", f"expected a number, got {shown!r}", file, line)
+                    Problem(f"institutions[{index}].{column.strip()}", _("expected a number, got {value!r}").format(value=shown),
+                            file, line)
                 )
                 if len(problems) >= JUNK_LIMIT - 1:
                     raise ConfigError(
                         problems
-                        + [Problem("", "... and more cells that are not numbers; checking stopped here. "
-                                       "Fix these first (is this the right file?)", file, None)]
+                        + [Problem("", _("... and more cells that are not numbers; checking stopped here. "
+                                         "Fix these first (is this the right file?)"), file, None)]
                     )
 
 
@@ -173,7 +180,8 @@ def _without_totals(rows: list[tuple[int, dict[Any, Any]]], file: str, notes: li
     for line, row in rows:
         name = row.get("name")
         if isinstance(name, str) and is_total_label(name):
-            notes.append(f"{file}, line {line}: the row named {name.strip()!r} is read as a total and left out")
+            notes.append(_("{file}, line {line}: the row named {name!r} is read as a total and left out").format(
+                file=file, line=line, name=name.strip()))
         else:
             kept.append((line, row))
     return kept
@@ -187,7 +195,7 @@ def _resolve_parent(raw: Any, parts: list[str]) -> tuple[Any, Any, str | None]:
     """Walk ``parts[:-1]`` in ``raw``; return (parent, key, error)."""
     node = raw
     for depth, part in enumerate(parts[:-1]):
-        here = ".".join(parts[:depth]) or "the top level"
+        here = ".".join(parts[:depth]) or _("the top level")
         node, error = _child(node, part, here)
         if error:
             return None, None, error
@@ -196,7 +204,7 @@ def _resolve_parent(raw: Any, parts: list[str]) -> tuple[Any, Any, str | None]:
         node_index, error = _list_index(node, last, ".".join(parts[:-1]))
         return (node, node_index, error)
     if not isinstance(node, dict):
-        return None, None, f"{'.'.join(parts[:-1])} is a single value, not a section with keys"
+        return None, None, _("{path} is a single value, not a section with keys").format(path=".".join(parts[:-1]))
     return node, last, None
 
 
@@ -207,11 +215,12 @@ def _child(node: Any, part: str, here: str) -> tuple[Any, str | None]:
         key = int(part) if _is_index(part) and int(part) in node else None
         if key is not None:
             return node[key], None
-        return None, f"no key {part!r} under {here}; {choices(part, [str(k) for k in node], 'key')}"
+        return None, _("no key {key!r} under {here}; {fix}").format(key=part, here=here,
+                                                                    fix=choices(part, [str(k) for k in node], N_("key")))
     if isinstance(node, list):
         index, error = _list_index(node, part, here)
         return (None, error) if error else (node[index], None)
-    return None, f"{here} is a single value, not a section with keys"
+    return None, _("{path} is a single value, not a section with keys").format(path=here)
 
 
 def _list_index(node: list[Any], part: str, here: str) -> tuple[int, str | None]:
@@ -220,7 +229,8 @@ def _list_index(node: list[Any], part: str, here: str) -> tuple[int, str | None]
     names = [item.get("name") for item in node if isinstance(item, dict)]
     if part in names:
         return names.index(part), None
-    return 0, f"no entry {part!r} in {here}; {choices(part, [str(n) for n in names], 'name')} (or an index 0..{len(node) - 1})"
+    return 0, _("no entry {entry!r} in {here}; {fix} (or an index 0..{last})").format(
+        entry=part, here=here, fix=choices(part, [str(n) for n in names], N_("name")), last=len(node) - 1)
 
 
 def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
@@ -235,9 +245,10 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
     """
     parts = _split(path)
     if not parts:
-        return "empty key path"
+        return _("empty key path")
     if parts[0] not in raw and parts[0] not in TOP_KEYS:
-        return f"no key {parts[0]!r} under the top level; {choices(parts[0], TOP_KEYS, 'key')}"
+        return _("no key {key!r} under {here}; {fix}").format(key=parts[0], here=_("the top level"),
+                                                              fix=choices(parts[0], TOP_KEYS, N_("key")))
     node: Any = raw
     for depth, part in enumerate(parts[:-1]):
         if not _is_section(node):
@@ -246,11 +257,12 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
         if missing and (depth == 0 or part in OPTIONAL_SECTIONS):
             node[part] = {}
         elif missing:
-            here = ".".join(parts[:depth]) or "the top level"
-            return f"no key {part!r} under {here}; {choices(part, [str(k) for k in node], 'key')}"
+            here = ".".join(parts[:depth]) or _("the top level")
+            return _("no key {key!r} under {here}; {fix}").format(key=part, here=here,
+                                                                  fix=choices(part, [str(k) for k in node], N_("key")))
         key: Any = part
         if isinstance(node, list):
-            key, error = _list_index(node, part, ".".join(parts[:depth]) or "the top level")
+            key, error = _list_index(node, part, ".".join(parts[:depth]) or _("the top level"))
             if error:
                 return error
         elif part not in node:
@@ -277,8 +289,8 @@ def _through_value(parts: list[str], depth: int, value: Any) -> str:
     here = ".".join(parts[:depth])
     shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
     return (
-        f"{here} is a single value ({shown}), not a section with keys, so the path stops being a mapping there; "
-        f"set {here} itself, or check the spelling of {'.'.join(parts)}"
+        _("{here} is a single value ({shown}), not a section with keys, so the path stops being a mapping there; "
+          "set {here} itself, or check the spelling of {path}").format(here=here, shown=shown, path=".".join(parts))
     )
 
 
@@ -308,7 +320,7 @@ def get_path(raw: Any, path: str) -> Any:
     node = raw
     parts = _split(path)
     for depth, part in enumerate(parts):
-        node, error = _child(node, part, ".".join(parts[:depth]) or "the top level")
+        node, error = _child(node, part, ".".join(parts[:depth]) or _("the top level"))
         if error:
             raise KeyError(error)
     return node
@@ -339,7 +351,8 @@ def _relabel(problem: Problem, label: str, changes: dict[str, Any], locations: L
     for path in changes:
         if problem.path.replace("[", ".").replace("]", "").startswith(str(path).split(".")[0]):
             file, line = locations.get(tuple(label.split(".")) + (path,), (problem.file, None))
-            return Problem(f"{label}.{path}" if label else problem.path, f"after this change, {problem.path}: {problem.message}", file, line)
+            message = _("after this change, {path}: {message}").format(path=problem.path, message=problem.message)
+            return Problem(f"{label}.{path}" if label else problem.path, message, file, line)
     return problem
 
 
@@ -350,7 +363,8 @@ def apply_scenario(config: Config, name: str) -> Config:
     if name not in config.scenarios:
         valid = ["base", *config.scenarios]
         file = str(config.source) if config.source else None
-        raise ConfigError([Problem("scenarios", f"no scenario {name!r}; {choices(name, valid, 'scenario')}", file, None)])
+        raise ConfigError([Problem("scenarios", _("no scenario {name!r}; {fix}").format(
+            name=name, fix=choices(name, valid, N_("scenario"))), file, None)])
     scenario = config.scenarios[name]
     changed = apply_changes(config, scenario.changes, label=f"scenarios.{name}.set")
     object.__setattr__(changed, "scenario_name", name)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..i18n import N_, _
 from .checker import Checker, KeyPath, Locations, choices, listing, show
 from .schema import (
     COURSE_SECTION,
@@ -85,7 +86,7 @@ def build_config(
 
 
 def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None) -> Config | None:
-    top = check.mapping(raw, (), TOP_KEYS, REQUIRED_TOP, what="a mapping of config sections (name, horizon, ...)")
+    top = check.mapping(raw, (), TOP_KEYS, REQUIRED_TOP, what=N_("a mapping of config sections (name, horizon, ...)"))
     if top is None:
         return None
     name = check.text(top.get("name"), ("name",), TOP["name"].what) if "name" in top else None
@@ -147,7 +148,7 @@ def _declared(value: Any) -> dict[str, Any]:
 
 def _horizon(value: Any, check: Checker) -> Horizon | None:
     path: KeyPath = ("horizon",)
-    data = check.mapping(value, path, HORIZON.names, HORIZON.required, what="a mapping {start: year, years: count}")
+    data = check.mapping(value, path, HORIZON.names, HORIZON.required, what=N_("a mapping {start: year, years: count}"))
     if data is None or "start" not in data or "years" not in data:
         return None
     start = _number(check, data, path, HORIZON["start"])
@@ -159,7 +160,7 @@ def _horizon(value: Any, check: Checker) -> Horizon | None:
 
 def _courses(value: Any, check: Checker) -> dict[str, float]:
     data = check.mapping(value, ("courses",), COURSE_SECTION.names, COURSE_SECTION.required,
-                         what="a mapping of the three course types")
+                         what=N_("a mapping of the three course types"))
     sizes: dict[str, float] = {}
     if data is None:
         return sizes
@@ -178,9 +179,9 @@ def _courses(value: Any, check: Checker) -> dict[str, float]:
 
 def _tiers(value: Any, check: Checker) -> dict[str, Tier]:
     tiers: dict[str, Tier] = {}
-    raw = check.names_mapping(value, ("tiers",), "tier")
+    raw = check.names_mapping(value, ("tiers",), N_("tier"))
     if not raw:
-        check.error(("tiers",), "define at least one talent tier (for example basic, professional, senior)")
+        check.error(("tiers",), _("define at least one talent tier (for example basic, professional, senior)"))
     for name, item in raw.items():
         path: KeyPath = ("tiers", name)
         data = check.mapping(item, path, TIER.names, TIER.required)
@@ -192,7 +193,7 @@ def _tiers(value: Any, check: Checker) -> dict[str, Tier]:
         hours: dict[str, float] = {}
         if "hours" in data:
             hours_data = check.mapping(data["hours"], path + ("hours",), TIER_HOURS.names, TIER_HOURS.required,
-                                       what="a mapping of hours per course type")
+                                       what=N_("a mapping of hours per course type"))
             for course in TIER_HOURS.keys:
                 if hours_data and course.name in hours_data:
                     number = _number(check, hours_data, path + ("hours",), course)
@@ -208,21 +209,22 @@ def _tiers(value: Any, check: Checker) -> dict[str, Tier]:
 
 def _groups(value: Any, check: Checker) -> dict[str, TeacherGroup]:
     groups: dict[str, TeacherGroup] = {}
-    raw = check.names_mapping(value, ("teacher_groups",), "teacher group")
+    raw = check.names_mapping(value, ("teacher_groups",), N_("teacher group"))
     if not raw:
-        check.error(("teacher_groups",), "define at least one teacher group")
+        check.error(("teacher_groups",), _("define at least one teacher group"))
     for name, item in raw.items():
         path: KeyPath = ("teacher_groups", name)
         data = check.mapping(item, path, GROUP.names, GROUP.required)
         if data is None or "qualified" not in data or "hours" not in data:
             continue
-        qualified = check.name_list(data["qualified"], path + ("qualified",), GROUP["qualified"].choices, "course type")
+        qualified = check.name_list(data["qualified"], path + ("qualified",), GROUP["qualified"].choices, N_("course type"))
         hours = _number(check, data, path, GROUP["hours"])
         external = check.flag(data["external"], path + ("external",)) if "external" in data else GROUP.default("external")
         attrition = _number(check, data, path, GROUP["attrition"]) if "attrition" in data else GROUP.default("attrition")
         replaced_by, known = _replaced_by(data, path, check, list(raw))
         if known and "replaced_by" in data and attrition == 0 and replaced_by != name:
-            check.warn(path + ("replaced_by",), f"has no effect while attrition is 0 (nobody leaves); set {name}'s attrition or remove replaced_by")
+            check.warn(path + ("replaced_by",), _("has no effect while attrition is 0 (nobody leaves); set {name}'s attrition "
+                                                  "or remove replaced_by").format(name=name))
         if qualified is not None and hours is not None and external is not None and attrition is not None and known:
             groups[name] = TeacherGroup(name, frozenset(qualified), hours, external, attrition, replaced_by)
     return groups
@@ -239,8 +241,8 @@ def _replaced_by(data: dict[str, Any], path: KeyPath, check: Checker, names: lis
         return value, True
     check.error(
         path + ("replaced_by",),
-        f"expected a teacher group or {NOT_REPLACED} (leavers are not replaced), got {show(value)}; "
-        f"{choices(value, [*names, NOT_REPLACED], 'value')}",
+        _("expected a teacher group or {none} (leavers are not replaced), got {value}; {fix}").format(
+            none=NOT_REPLACED, value=show(value), fix=choices(value, [*names, NOT_REPLACED], N_("value"))),
     )
     return "", False
 
@@ -250,7 +252,7 @@ def _levers(
 ) -> dict[str, Lever]:
     levers: dict[str, Lever] = {}
     known = _Known(tiers, group_names, groups)
-    for name, item in check.names_mapping(value, ("levers",), "lever").items():
+    for name, item in check.names_mapping(value, ("levers",), N_("lever")).items():
         lever = _lever(name, item, check, known)
         if lever is not None:
             levers[name] = lever
@@ -267,11 +269,11 @@ class _Known:
 def _lever(name: str, item: Any, check: Checker, known: _Known) -> Lever | None:
     path: KeyPath = ("levers", name)
     if not isinstance(item, dict):
-        check.error(path, f"expected a mapping with a 'kind' ({', '.join(LEVER_KINDS)}) and its settings")
+        check.error(path, _("expected a mapping with a 'kind' ({kinds}) and its settings").format(kinds=", ".join(LEVER_KINDS)))
         return None
     kind = item.get("kind")
     if kind not in LEVER_KINDS:
-        check.reference(kind, path + ("kind",), LEVER_KINDS, "lever kind")
+        check.reference(kind, path + ("kind",), LEVER_KINDS, N_("lever kind"))
         return None
     before = len(check.problems)
     data = _lever_keys(item, path, kind, check)
@@ -294,7 +296,8 @@ def _lever_keys(item: dict[str, Any], path: KeyPath, kind: str, check: Checker) 
     misplaced = [key for key in item if key not in allowed and any(key in keys for keys in KIND_KEYS.values())]
     for key in misplaced:
         kinds = [other for other in LEVER_KINDS if key in KIND_KEYS[other]]
-        check.error(path + (key,), f"{key} applies to {_and(kinds)} levers only; remove it from this {kind} lever")
+        check.error(path + (key,), _("{key} applies to {kinds} levers only; remove it from this {kind} lever").format(
+            key=key, kinds=_and(kinds), kind=kind))
     data = check.mapping({k: v for k, v in item.items() if k not in misplaced}, path, allowed, KIND_REQUIRED[kind])
     assert data is not None
     return data
@@ -313,13 +316,13 @@ def _lever_flag(check: Checker, data: dict[str, Any], path: KeyPath, key: Key, k
 
 
 def _lever_group(check: Checker, data: dict[str, Any], path: KeyPath, key: Key, kind: str, known: _Known) -> Any:
-    return check.reference(data[key.name], path + (key.name,), known.group_names, "teacher group")
+    return check.reference(data[key.name], path + (key.name,), known.group_names, N_("teacher group"))
 
 
 def _lever_names(check: Checker, data: dict[str, Any], path: KeyPath, key: Key, kind: str, known: _Known) -> Any:
     names = data[key.name]
     if key.name == "tiers":
-        return check.name_list(names, path + (key.name,), known.tiers, "tier")
+        return check.name_list(names, path + (key.name,), known.tiers, N_("tier"))
     # Institutions are checked against the institution names once those are read.
     return (names,) if isinstance(names, str) else tuple(names) if isinstance(names, list) else names
 
@@ -335,9 +338,10 @@ def _convert_groups(check: Checker, data: dict[str, Any], path: KeyPath, fields:
     """A conversion moves in-house teachers between two different groups."""
     for key, group in (("from", fields.get("source_group")), ("to", fields.get("target_group"))):
         if group and group in groups and groups[group].external:
-            check.error(path + (key,), f"secondments convert in-house teachers, but {group!r} is external")
+            check.error(path + (key,), _("secondments convert in-house teachers, but {group!r} is external").format(group=group))
     if fields.get("source_group") and fields.get("source_group") == fields.get("target_group"):
-        check.error(path + ("to",), f"'from' and 'to' are the same group ({data['to']!r}); a conversion needs two groups")
+        check.error(path + ("to",), _("'from' and 'to' are the same group ({group!r}); a conversion needs two groups").format(
+            group=data["to"]))
 
 
 def _hire_lifetime(data: dict[str, Any], path: KeyPath, check: Checker) -> int | None:
@@ -347,8 +351,8 @@ def _hire_lifetime(data: dict[str, Any], path: KeyPath, check: Checker) -> int |
     if data["lifetime"] is None:
         check.error(
             path + ("lifetime",),
-            "a hire lever's lifetime is a whole number of years, got nothing (empty value); "
-            "leave it out for 1 year (lasting to the horizon's end is for convert and build levers)",
+            _("a hire lever's lifetime is a whole number of years, got nothing (empty value); "
+              "leave it out for 1 year (lasting to the horizon's end is for convert and build levers)"),
         )
         return None
     limits = {**LEVER["lifetime"].limits(), "within": HIRE_LIFETIME}
@@ -358,7 +362,7 @@ def _hire_lifetime(data: dict[str, Any], path: KeyPath, check: Checker) -> int |
 
 def _and(words: list[str]) -> str:
     """``["hire", "convert", "build"]`` -> ``"hire, convert and build"``."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return words[0] if len(words) == 1 else _("{first} and {last}").format(first=", ".join(words[:-1]), last=words[-1])
 
 
 def _policies(value: Any, path: KeyPath, check: Checker) -> Policies:
@@ -376,13 +380,13 @@ def _policies(value: Any, path: KeyPath, check: Checker) -> Policies:
 
 def _funding(value: Any, check: Checker, lever_names: list[str]) -> dict[str, FundingSource]:
     sources: dict[str, FundingSource] = {}
-    for name, item in check.names_mapping(value, ("funding",), "funding source").items():
+    for name, item in check.names_mapping(value, ("funding",), N_("funding source")).items():
         path: KeyPath = ("funding", name)
         data = check.mapping(item, path, FUNDING.names, FUNDING.required)
         if data is None or "per_year" not in data or "funds" not in data:
             continue
         per_year = check.series(data["per_year"], path + ("per_year",), **FUNDING["per_year"].limits())
-        funds = tuple(lever_names) if data["funds"] == "all" else check.name_list(data["funds"], path + ("funds",), lever_names, "lever")
+        funds = tuple(lever_names) if data["funds"] == "all" else check.name_list(data["funds"], path + ("funds",), lever_names, N_("lever"))
         if per_year is not None and funds is not None:
             sources[name] = FundingSource(name, per_year, funds)
     return sources
@@ -390,7 +394,7 @@ def _funding(value: Any, check: Checker, lever_names: list[str]) -> dict[str, Fu
 
 def _institutions(value: Any, check: Checker, tiers: list[str], groups: list[str]) -> tuple[Institution, ...]:
     if not isinstance(value, list) or not value:
-        check.error(("institutions",), "expected a non-empty list of institutions, or {file: institutions.csv}")
+        check.error(("institutions",), _("expected a non-empty list of institutions, or {file: institutions.csv}"))
         return ()
     result: list[Institution] = []
     seen: set[str] = set()
@@ -402,21 +406,23 @@ def _institutions(value: Any, check: Checker, tiers: list[str], groups: list[str
         before = len(check.problems)
         name = check.text(data.get("name"), path + ("name",), INSTITUTION["name"].what) if "name" in data else None
         if name is not None and name in seen:
-            check.error(path + ("name",), f"institution name {name!r} is used twice; names must be unique")
+            check.error(path + ("name",), _("institution name {name!r} is used twice; names must be unique").format(name=name))
         seen.add(str(name))
         offered = tuple(tiers)
         if data.get("tiers") is not None:
-            offered = check.name_list(data["tiers"], path + ("tiers",), tiers, "tier") or ()
-        teachers = _amounts(data.get("teachers"), path + ("teachers",), check, groups, "teacher group")
-        intake = _amounts(data.get("intake"), path + ("intake",), check, offered, "tier")
-        max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, offered, "tier")
+            offered = check.name_list(data["tiers"], path + ("tiers",), tiers, N_("tier")) or ()
+        teachers = _amounts(data.get("teachers"), path + ("teachers",), check, groups, N_("teacher group"))
+        intake = _amounts(data.get("intake"), path + ("intake",), check, offered, N_("tier"))
+        max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, offered, N_("tier"))
         for tier in offered:
             if "intake" in data and tier not in intake and isinstance(data.get("intake"), dict) and tier not in data["intake"]:
-                check.error(path + ("intake",), f"no baseline intake for tier {tier!r}, which this institution offers; add intake.{tier} (0 if none)")
+                check.error(path + ("intake",), _("no baseline intake for tier {tier!r}, which this institution offers; "
+                                                  "add intake.{tier} (0 if none)").format(tier=tier))
             if tier in intake and tier in max_intake and intake[tier] > max_intake[tier]:
                 check.error(
                     path + ("max_intake", tier),
-                    f"max_intake ({max_intake[tier]:g}) is below the baseline intake ({intake[tier]:g}); raise max_intake or lower intake",
+                    _("max_intake ({cap}) is below the baseline intake ({intake}); raise max_intake or lower intake").format(
+                        cap=f"{max_intake[tier]:g}", intake=f"{intake[tier]:g}"),
                 )
         seats = INSTITUTION.default("training_seats")
         if "training_seats" in data:
@@ -432,12 +438,12 @@ def _amounts(value: Any, path: KeyPath, check: Checker, valid: Any, what: str) -
         return {}
     item = INSTITUTION[path[-1]].item
     assert item is not None
-    data = check.mapping(value, path, what=f"a mapping of {what} to numbers")
+    data = check.mapping(value, path, what=_("a mapping of {what} to numbers").format(what=_(what)))
     result: dict[str, float] = {}
     for key, number in (data or {}).items():
         if what == "tier" and key not in valid:
-            check.error(path + (key,), f"tier {key!r} is not offered here (this institution's tiers: {listing(valid)}); "
-                        "remove it or add it to the institution's tiers")
+            check.error(path + (key,), _("tier {tier!r} is not offered here (this institution's tiers: {tiers}); "
+                                         "remove it or add it to the institution's tiers").format(tier=key, tiers=listing(valid)))
             continue
         if check.reference(key, path + (key,), valid, what) is None:
             continue
@@ -456,25 +462,26 @@ def _objective(value: Any, check: Checker, tiers: list[str]) -> Objective:
         return Objective()
     mode = data.get("mode", OBJECTIVE.default("mode"))
     if mode not in OBJECTIVE_MODES:
-        check.reference(mode, path + ("mode",), OBJECTIVE_MODES, "objective mode")
+        check.reference(mode, path + ("mode",), OBJECTIVE_MODES, N_("objective mode"))
         mode = OBJECTIVE.default("mode")
     tie_break = check.flag(data["tie_break"], path + ("tie_break",)) if "tie_break" in data else OBJECTIVE.default("tie_break")
     smooth = _smooth(data["smooth"], path + ("smooth",), check) if "smooth" in data else Objective().smooth
     targets: dict[str, Series] = {}
     if "targets" in data:
         if mode != "min_cost":
-            check.error(path + ("targets",), "targets are used only in min_cost mode; set objective.mode: min_cost or remove targets")
+            check.error(path + ("targets",), _("targets are used only in min_cost mode; set objective.mode: min_cost or "
+                                               "remove targets"))
         target = OBJECTIVE["targets"].item
         assert target is not None
-        raw = check.mapping(data["targets"], path + ("targets",), what="a mapping of tiers to annual compound output")
+        raw = check.mapping(data["targets"], path + ("targets",), what=N_("a mapping of tiers to annual compound output"))
         for tier, item in (raw or {}).items():
-            if check.reference(tier, path + ("targets", tier), tiers, "tier") is None:
+            if check.reference(tier, path + ("targets", tier), tiers, N_("tier")) is None:
                 continue
             series = check.series(item, path + ("targets", tier), **target.limits())
             if series is not None:
                 targets[tier] = series
     elif mode == "min_cost":
-        check.error(path, "min_cost mode needs objective.targets (annual compound output per tier to reach at least cost)")
+        check.error(path, _("min_cost mode needs objective.targets (annual compound output per tier to reach at least cost)"))
     return Objective(mode, bool(tie_break), targets, smooth)
 
 
@@ -489,10 +496,10 @@ def _smooth(value: Any, path: KeyPath, check: Checker) -> float | None:
 
 def _scenarios(value: Any, check: Checker) -> dict[str, Scenario]:
     scenarios: dict[str, Scenario] = {}
-    for name, item in check.names_mapping(value, ("scenarios",), "scenario").items():
+    for name, item in check.names_mapping(value, ("scenarios",), N_("scenario")).items():
         path: KeyPath = ("scenarios", name)
         if name == "base":
-            check.error(path, "'base' is reserved for the config without changes; choose another name")
+            check.error(path, _("'base' is reserved for the config without changes; choose another name"))
             continue
         data = check.mapping(item, path, SCENARIO.names, SCENARIO.required)
         if data is None or "set" not in data:
@@ -500,7 +507,7 @@ def _scenarios(value: Any, check: Checker) -> dict[str, Scenario]:
         description = SCENARIO.default("description")
         if "description" in data:
             description = check.text(data["description"], path + ("description",), SCENARIO["description"].what) or ""
-        changes = check.mapping(data["set"], path + ("set",), what="a mapping {dotted.key.path: new value}")
+        changes = check.mapping(data["set"], path + ("set",), what=N_("a mapping {dotted.key.path: new value}"))
         if changes is not None:
             scenarios[name] = Scenario(name, description, dict(changes))
     return scenarios
@@ -519,39 +526,42 @@ def _cross_checks(
         path: KeyPath = ("levers", lever.name)
         if lever.institutions is not None and institutions:
             if not isinstance(lever.institutions, tuple):
-                check.error(path + ("institutions",), f"expected a list of institution names, got {lever.institutions!r}")
+                check.error(path + ("institutions",), _("expected a list of institution names, got {value!r}").format(
+                    value=lever.institutions))
             else:
-                check.name_list(list(lever.institutions), path + ("institutions",), names, "institution")
+                check.name_list(list(lever.institutions), path + ("institutions",), names, N_("institution"))
                 if not lever.institutions:
-                    check.warn(path + ("institutions",), "an empty list: the lever applies to no institution")
+                    check.warn(path + ("institutions",), _("an empty list: the lever applies to no institution"))
         if horizon and lever.min_per_year is not None and lever.max_per_year is not None:
             for year in horizon.range:
                 low, high = lever.min_per_year.at(year), lever.max_per_year.at(year)
                 if low > high:
                     check.error(
                         path + ("min_per_year",),
-                        f"min_per_year ({low:g}) is above max_per_year ({high:g}) in {year}; no plan can meet both",
+                        _("min_per_year ({low}) is above max_per_year ({high}) in {year}; no plan can meet both").format(
+                            low=f"{low:g}", high=f"{high:g}", year=year),
                     )
                     break
         if not any(lever.name in source.funds for source in funding.values()):
             check.warn(
                 path,
-                f"no funding source may pay for lever {lever.name!r}, so it stays at zero; "
-                f"add it to some source's funds (sources: {listing(funding)})",
+                _("no funding source may pay for lever {lever!r}, so it stays at zero; "
+                  "add it to some source's funds (sources: {sources})").format(lever=lever.name, sources=listing(funding)),
             )
         if horizon and lever.available_from is not None and lever.available_from >= horizon.start + horizon.years:
-            check.warn(path + ("available_from",), f"{lever.available_from} is after the horizon ends, so the lever is never used")
+            check.warn(path + ("available_from",), _("{year} is after the horizon ends, so the lever is never used").format(
+                year=lever.available_from))
         elif horizon and lever.delay:
             first = max(horizon.start, lever.available_from or horizon.start)
             last = horizon.start + horizon.years - 1
             if first + lever.delay > last:
                 check.warn(
                     path + ("delay",),
-                    f"a unit started in {first} is first active in {first + lever.delay}, after the horizon's last year {last}; "
-                    "this lever adds nothing within the horizon",
+                    _("a unit started in {first} is first active in {active}, after the horizon's last year {last}; "
+                      "this lever adds nothing within the horizon").format(first=first, active=first + lever.delay, last=last),
                 )
     if groups and not any(not g.external for g in groups.values()):
-        check.error(("teacher_groups",), "at least one teacher group must be in-house (external: false)")
+        check.error(("teacher_groups",), _("at least one teacher group must be in-house (external: false)"))
 
 
 def _series_years(check: Checker, horizon: Horizon) -> None:
@@ -561,11 +571,13 @@ def _series_years(check: Checker, horizon: Horizon) -> None:
         in_force = max((y for y in years if y <= horizon.start), default=None)
         for year in years:
             if year > last:
-                check.warn(path, f"year {year} is after the horizon's last year {last}; its value never applies", at=path + (year,))
+                check.warn(path, _("year {year} is after the horizon's last year {last}; its value never applies").format(
+                    year=year, last=last), at=path + (year,))
             elif in_force is not None and year < in_force:
                 check.warn(
                     path,
-                    f"year {year} is followed by {in_force} before the horizon starts in {horizon.start}; its value never applies",
+                    _("year {year} is followed by {next} before the horizon starts in {start}; its value never applies").format(
+                        year=year, next=in_force, start=horizon.start),
                     at=path + (year,),
                 )
 
@@ -590,14 +602,15 @@ def _missing_teachers(check: Checker, institutions: tuple[Institution, ...], gro
         if len(missing) == 1:
             check.warn(
                 ("institutions", index.get(missing[0], 0), "teachers"),
-                f"no {group.name!r} teachers given at {missing[0]}; taken as 0 (write {group.name}: 0 to say so)",
+                _("no {group!r} teachers given at {institution}; taken as 0 (write {name}: 0 to say so)").format(
+                    group=group.name, institution=missing[0], name=group.name),
             )
         elif missing:
             names = ", ".join(missing[:MISSING_NAMES_SHOWN])
             if len(missing) > MISSING_NAMES_SHOWN:
-                names += f" and {len(missing) - MISSING_NAMES_SHOWN} more"
+                names += _(" and {count} more").format(count=len(missing) - MISSING_NAMES_SHOWN)
             check.warn(
                 ("teacher_groups", group.name),
-                f"not in the teachers of {len(missing)} institutions ({names}); taken as 0 there "
-                f"(write {group.name}: 0 in their teachers to say so)",
+                _("not in the teachers of {count} institutions ({names}); taken as 0 there "
+                  "(write {group}: 0 in their teachers to say so)").format(count=len(missing), names=names, group=group.name),
             )

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError, Problem
+from ..i18n import N_, _
 
 KeyPath = tuple[Any, ...]
 LineTable = dict[KeyPath, int]
@@ -44,22 +45,22 @@ class InputRefused(Exception):
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+    return _("{size} MB").format(size=f"{size / (1024 * 1024):.1f}")
 
 
 def file_kind(mode: int) -> str:
     """What a file of ``mode`` is, in words ("a folder", "a character device", ...)."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return _("a character device")
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return _("a block device")
     if stat.S_ISFIFO(mode):
-        return "a pipe"
+        return _("a pipe")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("a socket")
+    return _("not a regular file")
 
 
 def read_input(path: Path, limit: int, what: str) -> bytes:
@@ -73,19 +74,21 @@ def read_input(path: Path, limit: int, what: str) -> bytes:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError as err:
-        raise InputRefused("file not found; check the path") from err
+        raise InputRefused(_("file not found; check the path")) from err
     except OSError as err:
-        raise InputRefused(f"cannot read the file ({err.strerror or err})") from err
+        raise InputRefused(_("cannot read the file ({reason})").format(reason=err.strerror or err)) from err
     if not stat.S_ISREG(mode):
-        raise InputRefused(f"this is {file_kind(mode)}, not a regular file; give the path of a {what} saved on disk")
+        raise InputRefused(_("this is {kind}, not a regular file; give the path of a {what} saved on disk").format(
+            kind=file_kind(mode), what=_(what)))
     try:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as err:
-        raise InputRefused(f"cannot read the file ({err.strerror or err})") from err
+        raise InputRefused(_("cannot read the file ({reason})").format(reason=err.strerror or err)) from err
     if len(data) > limit:
         raise InputRefused(
-            f"the file is larger than {_megabytes(limit)}, far more than a {what} needs; check that this is the right file"
+            _("the file is larger than {size}, far more than a {what} needs; check that this is the right file").format(
+                size=_megabytes(limit), what=_(what))
         )
     return data
 
@@ -110,10 +113,10 @@ class _Loader(yaml.SafeLoader):
 
 
 def _deep_message() -> str:
-    return (
-        f"the data nests more than {MAX_DEPTH} levels deep (or an alias refers to itself); "
+    return _(
+        "the data nests more than {depth} levels deep (or an alias refers to itself); "
         "a config needs a few levels only: close the brackets or fix the indentation"
-    )
+    ).format(depth=MAX_DEPTH)
 
 
 def node_budget(text: str) -> int:
@@ -136,8 +139,9 @@ class _Builder:
         if self.remaining < 0:
             raise _problem(
                 self.name, node,
-                f"the file expands to more than {self.budget:,} values (each use of an alias *name counts in full); "
-                "a config needs far fewer: write the repeated part out, or use aliases that do not nest",
+                _("the file expands to more than {budget} values (each use of an alias *name counts in full); "
+                  "a config needs far fewer: write the repeated part out, or use aliases that do not nest").format(
+                    budget=f"{self.budget:,}"),
             )
         if len(path) > MAX_DEPTH:
             raise _problem(self.name, node, _deep_message())
@@ -151,9 +155,9 @@ class _Builder:
             for key_node, value_node in node.value:
                 key = self.build(key_node, path + ("<key>",), record=False)
                 if isinstance(key, (dict, list)):
-                    raise _problem(self.name, key_node, "a mapping key must be a plain value")
+                    raise _problem(self.name, key_node, _("a mapping key must be a plain value"))
                 if key in result:
-                    raise _problem(self.name, key_node, f"key {key!r} is given twice in the same mapping")
+                    raise _problem(self.name, key_node, _("key {key!r} is given twice in the same mapping").format(key=key))
                 if record:
                     self.lines[path + (key,)] = key_node.start_mark.line + 1
                 result[key] = self.build(value_node, path + (key,), record)
@@ -169,11 +173,14 @@ class _Builder:
             raise _problem(self.name, node, _tag_message(node.tag)) from err
         except (ValueError, OverflowError, TypeError) as err:
             value = str(node.value)
-            shown = value if len(value) <= 40 else f"{value[:20]}...{value[-10:]} ({len(value):,} characters)"
+            shown = value if len(value) <= 40 else _("{start}...{end} ({count} characters)").format(
+                start=value[:20], end=value[-10:], count=f"{len(value):,}")
             if "digits" in str(err):
-                message = f"the number {shown} has too many digits to read; write a number of plausible size"
+                message = _("the number {shown} has too many digits to read; write a number of plausible size").format(
+                    shown=shown)
             else:
-                message = f"cannot read the value {shown!r} ({err}); write it as plain text in quotes or as a number"
+                message = _("cannot read the value {shown!r} ({error}); write it as plain text in quotes or as a number").format(
+                    shown=shown, error=err)
             raise _problem(self.name, node, message) from err
 
 
@@ -181,7 +188,7 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 def _tag_message(tag: str) -> str:
-    return f"the tag {tag!r} is not allowed; write plain values (numbers, strings, lists, mappings)"
+    return _("the tag {tag!r} is not allowed; write plain values (numbers, strings, lists, mappings)").format(tag=tag)
 
 
 def _problem(name: str, node: yaml.Node, message: str) -> ConfigError:
@@ -194,12 +201,12 @@ def _reader_problem(err: yaml.reader.ReaderError, text: str, name: str) -> Confi
     position = err.position if isinstance(err.position, int) and 0 <= err.position <= len(text) else None
     line = text.count("\n", 0, position) + 1 if position is not None else None
     column = position - (text.rfind("\n", 0, position) + 1) + 1 if position is not None else None
-    at = f" at column {column}" if column else ""
+    at = _(" at column {column}").format(column=column) if column else ""
     escape = f"\\x{ord(character):02x}" if ord(character) < 0x100 else f"\\u{ord(character):04x}"
-    message = (
-        f"the file contains the control character {escape} (U+{ord(character):04X}){at}, which YAML does not allow; "
-        f"delete it (inside a double-quoted string it may be written as the escape {escape})"
-    )
+    message = _(
+        "the file contains the control character {escape} ({code}){at}, which YAML does not allow; "
+        "delete it (inside a double-quoted string it may be written as the escape {escape})"
+    ).format(escape=escape, code=f"U+{ord(character):04X}", at=at)
     return ConfigError([Problem(path="", message=message, file=name, line=line)])
 
 
@@ -224,11 +231,12 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineTable]:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         reason = err.problem or str(err)
-        raise ConfigError([Problem(path="", message=f"YAML syntax error: {reason}", file=name, line=line)]) from err
+        raise ConfigError([Problem(path="", message=_("YAML syntax error: {reason}").format(reason=reason), file=name,
+                                   line=line)]) from err
     except yaml.reader.ReaderError as err:
         raise _reader_problem(err, text, name) from err
     except yaml.YAMLError as err:
-        raise ConfigError([Problem(path="", message=f"YAML error: {err}", file=name)]) from err
+        raise ConfigError([Problem(path="", message=_("YAML error: {error}").format(error=err), file=name)]) from err
     except RecursionError as err:
         raise ConfigError([Problem(path="", message=_deep_message(), file=name)]) from err
     finally:
@@ -238,13 +246,13 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineTable]:
 def read_yaml(path: Path) -> tuple[Any, LineTable]:
     """Read a YAML file; a missing, unreadable, oversized or non-regular file is a :class:`ConfigError`."""
     try:
-        data = read_input(path, MAX_CONFIG_BYTES, "config file")
+        data = read_input(path, MAX_CONFIG_BYTES, N_("config file"))
     except InputRefused as err:
         raise ConfigError([Problem(path="", message=err.message, file=str(path))]) from err
     from ..i18n.inputs import UndecodableInput, decode_input
 
     try:
-        text, _ = decode_input(data, "config file")
+        text, _encoding = decode_input(data, N_("config file"))
     except UndecodableInput as err:
         raise ConfigError([Problem(path="", message=err.message, file=str(path), line=err.line)]) from err
     return parse_yaml(text, str(path))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from . import N_
+
 ENCODINGS = ("utf-8", "gb18030")
 """Encodings read, in the order tried (a UTF-8 byte-order mark is removed first)."""
 
@@ -29,7 +31,7 @@ class UndecodableInput(ValueError):
         self.line = line
 
 
-def decode_input(data: bytes, what: str = "file") -> tuple[str, str]:
+def decode_input(data: bytes, what: str = N_("file")) -> tuple[str, str]:
     """``data`` as text, and the encoding it was read in ("utf-8-sig", "utf-8", "gb18030", "utf-16").
 
     Raises :class:`UndecodableInput` naming the line of the first byte that
@@ -44,12 +46,12 @@ def decode_input(data: bytes, what: str = "file") -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as err:
-            raise _undecodable(data, err.start + 3, what, "it begins with a UTF-8 byte-order mark") from err
+            raise _undecodable(data, err.start + 3, what, N_("it begins with a UTF-8 byte-order mark")) from err
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as err:
-            raise _undecodable(data, err.start, what, "it begins with a UTF-16 byte-order mark") from err
+            raise _undecodable(data, err.start, what, N_("it begins with a UTF-16 byte-order mark")) from err
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
@@ -64,14 +66,17 @@ def _undecodable(data: bytes, position: int, what: str, detail: str) -> Undecoda
     line = data.count(b"\n", 0, position) + 1
     column = position - (data.rfind(b"\n", 0, position) + 1) + 1
     byte = data[position] if position < len(data) else 0
-    how = ("Excel: Save As > \"CSV UTF-8\"; WPS or Notepad: encoding UTF-8" if "config" not in what
-           else "in the editor, choose the encoding UTF-8 when saving")
-    message = (
-        f"the {what} is not text this program can read: byte 0x{byte:02x} at column {column} is not UTF-8 ({detail}); "
-        f"open the file and save it again as UTF-8 ({how})"
-    )
+    from . import _
+
+    how = (_("Excel: Save As > \"CSV UTF-8\"; WPS or Notepad: encoding UTF-8") if "config" not in what
+           else _("in the editor, choose the encoding UTF-8 when saving"))
     if detail.startswith("nor"):
-        message = message.replace(f" ({detail})", ", and the file is not GB18030 (GBK) text either")
+        template = _("the {what} is not text this program can read: byte {byte} at column {column} is not UTF-8, "
+                     "and the file is not GB18030 (GBK) text either; open the file and save it again as UTF-8 ({how})")
+    else:
+        template = _("the {what} is not text this program can read: byte {byte} at column {column} is not UTF-8 "
+                     "({detail}); open the file and save it again as UTF-8 ({how})")
+    message = template.format(what=_(what), byte=f"0x{byte:02x}", column=column, detail=_(detail), how=how)
     return UndecodableInput(message, line)
 
 

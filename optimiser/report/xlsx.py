@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_, _, chinese
 from .files import formula_like, write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
 from .inert import xlsx_text
@@ -55,15 +56,44 @@ PER_MILLION = "shadow_price_per_million_yuan"
 LINE_HEIGHT = 15.0
 """Points per line of a wrapped cell: row heights are set so that wrapped text shows whole in print."""
 GENERAL = "General"
-UNLIMITED = "unlimited"
+UNLIMITED = N_("unlimited")
 
 MONEY_KINDS = frozenset({"funding_balance", "funding_cap", "total_budget"})
 """Constraint kinds whose limit, activity and slack are yuan."""
 
 SHEETS = (
-    "Summary", "Plan", "Funding", "Outputs", "Bottlenecks", "Teachers", "Commitments", "Constraints", "Sensitivity",
-    "Sensitivity variables", "Ranking", "Comparison",
+    N_("Summary"), N_("Plan"), N_("Funding"), N_("Outputs"), N_("Bottlenecks"), N_("Teachers"), N_("Commitments"),
+    N_("Constraints"), N_("Sensitivity"), N_("Sensitivity variables"), N_("Ranking"), N_("Comparison"),
 )
+"""The sheets in order, by their English names; a Chinese workbook names them in Chinese (:func:`sheet_title`)."""
+
+COLUMN_LABELS: dict[str, str] = {
+    "section": N_("section of the summary"), "finding": N_("finding"), "value": N_("value"), "unit": N_("unit of the value"),
+    "lever": N_("lever"), "kind": N_("kind of lever or limit"), "institution": N_("institution"), "tier": N_("tier"),
+    "year": N_("year"), "units": N_("units started"), "cost": N_("cost (yuan)"), "source": N_("funding source"),
+    "amount": N_("amount (yuan)"), "enrolled": N_("students enrolled"), "compound": N_("compound graduates"),
+    "single_skill": N_("single-skill graduates"), "compound_share": N_("compound share of graduates"),
+    "binding": N_("binding"), "knowledge": N_("knowledge hours bind"), "practice": N_("practice hours bind"),
+    "training": N_("training hours bind"), "knowledge_price": N_("shadow price of knowledge hours"),
+    "practice_price": N_("shadow price of practice hours"), "training_price": N_("shadow price of training hours"),
+    "seats_binding": N_("training seats bind"), "enrolment_binding": N_("enrolment binds"),
+    "scarce": N_("the one scarce resource"), "group": N_("teacher group"), "teachers": N_("teachers with the plan"),
+    "baseline": N_("teachers with no plan"), "due": N_("due after the horizon (yuan)"),
+    "due_per_year": N_("due every year after the horizon (yuan)"), "name": N_("limit"),
+    "config_path": N_("config key path"), "detail": N_("detail"), "sense": N_("sense of the limit"),
+    "limit": N_("limit value"), "activity": N_("activity"), "slack": N_("slack"), "shadow_price": N_("shadow price"),
+    PER_MILLION: N_("shadow price per million yuan"), "final_value": N_("final value"), "rhs": N_("right-hand side"),
+    "allowable_increase": N_("allowable increase"), "allowable_decrease": N_("allowable decrease"),
+    "variable": N_("decision variable"), "reduced_cost": N_("reduced cost"),
+    "objective_coefficient": N_("objective coefficient"), "statement": N_("what one more unit buys"),
+    "value_per_unit": N_("value per step"), "step": N_("step quoted"), "step_effect": N_("effect of the step"),
+    "valid_from": N_("valid from"), "valid_to": N_("valid to"), "measure": N_("measure"), "note": N_("note"),
+}
+"""What each column holds, for the headers of a Chinese workbook (an English one keeps the column names)."""
+
+UNIT_WORDS = {"yuan": N_("yuan"), "share": N_("share"), "graduates": N_("graduates"),
+              "weighted graduates": N_("weighted graduates")}
+"""The units of the Summary's key figures, each a message of its own."""
 
 MIN_WIDTH, MAX_WIDTH = 8, 70
 WRAP_WIDTH = 90
@@ -116,13 +146,53 @@ def workbook(result: Result, sensitivity: Any = None, comparison: Any = None) ->
         "Ranking": ranking_table(sensitivity),
         "Comparison": comparison_table(comparison),
     }
-    contents = [(name, table.title) for name, table in tables.items()]
+    contents = [(sheet_title(name), table.title) for name, table in tables.items()]
     tables["Summary"] = summary_table(result, sensitivity, comparison, contents)
     for name in SHEETS:
-        put_table(book.create_sheet(name), tables[name])
-    book.properties.title = xlsx_text(result.summary.get("name") or "plan report")
+        put_table(book.create_sheet(sheet_title(name)), tables[name])
+    book.properties.title = xlsx_text(result.summary.get("name") or _("plan report"))
     book.properties.creator = "optimiser"
     return book
+
+
+def sheet_title(name: str) -> str:
+    """The sheet ``name`` (one of :data:`SHEETS`) as the workbook names it in the current language."""
+    return _(name)
+
+
+def header(column: str) -> str:
+    """The header of ``column``: its name, or in Chinese what it holds.
+
+    >>> from optimiser.i18n import language
+    >>> with language("zh"):
+    ...     header("lever"), header("change: austerity")
+    ('措施', '变化：austerity')
+    >>> header("lever")
+    'lever'
+    """
+    if not chinese():
+        return column
+    for prefix, label in (("change %: ", N_("change %: {plan}")), ("change: ", N_("change: {plan}"))):
+        if column.startswith(prefix):
+            return _(label).format(plan=column[len(prefix):])
+    return _(COLUMN_LABELS[column]) if column in COLUMN_LABELS else column
+
+
+def english_column(text: str) -> str:
+    """The column name behind a header a Chinese workbook shows (``措施`` -> ``lever``); other text as it is."""
+    from ..i18n import language
+
+    with language("zh"):
+        names = {header(column): column for column in COLUMN_LABELS}
+    return names.get(text.strip(), text)
+
+
+def plan_sheet_names() -> tuple[str, ...]:
+    """The names the Plan sheet has in an English and in a Chinese workbook."""
+    from ..i18n import language
+
+    with language("zh"):
+        return ("Plan", sheet_title("Plan"))
 
 
 # ----------------------------------------------------------------- cells
@@ -145,7 +215,7 @@ def cell_value(value: Any) -> Any:
         if math.isnan(number):
             return None
         if math.isinf(number):
-            return UNLIMITED if number > 0 else f"-{UNLIMITED}"
+            return _(UNLIMITED) if number > 0 else f"-{_(UNLIMITED)}"
         return number
     return str(value)
 
@@ -190,11 +260,14 @@ def put_table(ws: Worksheet, table: Table) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from .layout import display_width
+
     frame = table.frame
     header_fill = PatternFill("solid", fgColor="DDE6EE")
     columns = [str(c) for c in frame.columns] or ["(empty)"]
-    widths = [len(c) + 3 for c in columns]
-    for j, name in enumerate(columns, start=1):
+    headers = [header(c) for c in columns] if len(frame.columns) else [_("(empty)")]
+    widths = [display_width(h) + 3 for h in headers]
+    for j, name in enumerate(headers, start=1):
         put(ws, 1, j, name)
         cell = ws.cell(row=1, column=j)
         cell.font = Font(bold=True)
@@ -236,7 +309,7 @@ def page_setup(ws: Worksheet) -> None:
     ws.print_title_rows = "1:1"
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.oddFooter.center.text = "&A, page &P of &N"
+    ws.oddFooter.center.text = _("&A, page &P of &N")
 
 
 def _wrapped_lines(value: Any, width: float) -> int:
@@ -260,38 +333,39 @@ def summary_table(
     rows: list[tuple[str, str, Any, str]] = []
     results = list(getattr(comparison, "results", []) or [])
     for line in plan_verdict(results):
-        rows.append(("which plan is better", line, None, ""))
+        rows.append((_("which plan is better"), line, None, ""))
     for line in next_million_lines(sensitivity):
-        rows.append(("what the next unit buys", line, None, ""))
+        rows.append((_("what the next unit buys"), line, None, ""))
     for line in bottleneck_lines(result):
-        rows.append(("where the \"three no\" bind", line, None, ""))
+        rows.append((_("where the \"three no\" bind"), line, None, ""))
     for d in result.diagnosis:
-        rows.append(("why there is no plan", d.message, None, ""))
+        rows.append((_("why there is no plan"), d.message, None, ""))
     for item, value, unit in key_figures(result):
-        rows.append(("key figures", item, value, unit))
+        rows.append((_("key figures"), item, value, unit))
     for note in result.summary.get("notes", []):
-        rows.append(("note", str(note), None, ""))
+        rows.append((_("note"), str(note), None, ""))
     if sensitivity is not None and getattr(sensitivity, "note", None):
-        rows.append(("note", str(sensitivity.note), None, ""))
+        rows.append((_("note"), str(sensitivity.note), None, ""))
     for warning in result.summary.get("warnings", []):
-        rows.append(("warning", str(warning), None, ""))
+        rows.append((_("warning"), str(warning), None, ""))
     for name, title in contents:
-        rows.append(("sheet " + name, title, None, ""))
+        rows.append((_("sheet {name}").format(name=name), title, None, ""))
     frame = pd.DataFrame(rows, columns=["section", "finding", "value", "unit"])
     units = frame["unit"].tolist()
     formats: dict[str, CellFormat] = {"value": lambda i: {"yuan": YUAN, "share": PERCENT}.get(units[i], COUNT)}
-    return Table("the findings, the key figures and what each sheet holds", frame, formats, wrap=("finding",))
+    frame["unit"] = [_(UNIT_WORDS.get(unit, unit)) if unit else unit for unit in units]
+    return Table(_("the findings, the key figures and what each sheet holds"), frame, formats, wrap=("finding",))
 
 
 def plan_table(result: Result) -> Table:
     return Table(
-        "units of each lever started per institution, tier (subsidies) and year; cost in yuan over the horizon",
+        _("units of each lever started per institution, tier (subsidies) and year; cost in yuan over the horizon"),
         result.plan, {"units": UNITS, "cost": YUAN},
     )
 
 
 def funding_table(result: Result) -> Table:
-    return Table("yuan each source pays for each lever and year", result.funding, {"amount": YUAN})
+    return Table(_("yuan each source pays for each lever and year"), result.funding, {"amount": YUAN})
 
 
 def outputs_table(result: Result) -> Table:
@@ -299,29 +373,29 @@ def outputs_table(result: Result) -> Table:
     total = frame["compound"] + frame["single_skill"]
     frame["compound_share"] = (frame["compound"] / total.where(total > 0)).astype(float)
     return Table(
-        "students enrolled, compound and single-skill graduates per year; compound share of graduates",
+        _("students enrolled, compound and single-skill graduates per year; compound share of graduates"),
         frame, {"enrolled": COUNT, "compound": COUNT, "single_skill": COUNT, "compound_share": PERCENT},
     )
 
 
 def teachers_table(result: Result) -> Table:
     return Table(
-        "teachers of each group by institution and year: with the plan, and with no plan (baseline, after turnover)",
+        _("teachers of each group by institution and year: with the plan, and with no plan (baseline, after turnover)"),
         result.teachers, {"teachers": COUNT, "baseline": COUNT},
     )
 
 
 def commitments_table(result: Result) -> Table:
     return Table(
-        "yuan the plan binds after the horizon: subsidies still due, contracts and bases still running "
-        "(due_per_year: every year, for bases with no end of life)",
+        _("yuan the plan binds after the horizon: subsidies still due, contracts and bases still running "
+          "(due_per_year: every year, for bases with no end of life)"),
         result.commitments, {"units": UNITS, "due": YUAN, "due_per_year": YUAN},
     )
 
 
 def bottlenecks_table(result: Result) -> Table:
     return Table(
-        "which \"no\" binds at each institution and year (shadow prices in objective units per hour)",
+        _("which \"no\" binds at each institution and year (shadow prices in objective units per hour)"),
         result.bottlenecks,
         {"knowledge_price": PRICE, "practice_price": PRICE, "training_price": PRICE},
     )
@@ -336,9 +410,9 @@ def constraints_table(result: Result) -> Table:
 
     money = [kind in MONEY_KINDS for kind in kinds]
     return Table(
-        "limit, activity and slack in planner units (yuan for funding rows); "
-        "shadow price = change in the objective per unit increase of the limit; for money limits also per "
-        "million yuan (graduates, or yuan, per million yuan more)",
+        _("limit, activity and slack in planner units (yuan for funding rows); "
+          "shadow price = change in the objective per unit increase of the limit; for money limits also per "
+          "million yuan (graduates, or yuan, per million yuan more)"),
         with_money_rate(frame, money),
         {"limit": amount, "activity": amount, "slack": amount, "shadow_price": lambda i: PER_YUAN if money[i] else GENERAL,
          PER_MILLION: MONEY_RATE},
@@ -356,10 +430,10 @@ def with_money_rate(frame: pd.DataFrame, money: Sequence[bool]) -> pd.DataFrame:
 
 
 def _missing(why: str) -> Table:
-    return Table(why, pd.DataFrame({"note": [why]}))
+    return Table(_(why), pd.DataFrame({"note": [_(why)]}))
 
 
-SENSITIVITY_MISSING = "no sensitivity report (made only for a plan with an optimum)"
+SENSITIVITY_MISSING = N_("no sensitivity report (made only for a plan with an optimum)")
 
 
 def sensitivity_constraints_table(sensitivity: Any) -> Table:
@@ -371,8 +445,8 @@ def sensitivity_constraints_table(sensitivity: Any) -> Table:
     money = [path.startswith(("funding.", "total_budget")) for path in paths]
     frame = with_money_rate(frame, money)
     return Table(
-        "Excel's Sensitivity Report for constraints: final value, shadow price, right-hand side and its "
-        "allowable increase and decrease, in planner units (yuan for funding rows); 'unlimited' has no bound",
+        _("Excel's Sensitivity Report for constraints: final value, shadow price, right-hand side and its "
+          "allowable increase and decrease, in planner units (yuan for funding rows); 'unlimited' has no bound"),
         frame,
         {"final_value": scales, "rhs": scales, "allowable_increase": scales, "allowable_decrease": scales,
          "shadow_price": lambda i: PER_YUAN if money[i] else GENERAL, PER_MILLION: MONEY_RATE},
@@ -394,8 +468,8 @@ def sensitivity_variables_table(sensitivity: Any) -> Table:
     if sensitivity is None:
         return _missing(SENSITIVITY_MISSING)
     return Table(
-        "Excel's Sensitivity Report for decision variables: final value, reduced cost, objective coefficient "
-        "and its allowable increase and decrease; 'unlimited' has no bound",
+        _("Excel's Sensitivity Report for decision variables: final value, reduced cost, objective coefficient "
+          "and its allowable increase and decrease; 'unlimited' has no bound"),
         sensitivity.variables,
         {"final_value": UNITS, "reduced_cost": GENERAL, "objective_coefficient": GENERAL,
          "allowable_increase": GENERAL, "allowable_decrease": GENERAL},
@@ -407,8 +481,8 @@ def ranking_table(sensitivity: Any) -> Table:
         return _missing(SENSITIVITY_MISSING)
     frame = sensitivity.ranking
     return Table(
-        "what one more unit of each binding limit buys (or costs), in planner words, and the range "
-        "of the limit over which that rate holds",
+        _("what one more unit of each binding limit buys (or costs), in planner words, and the range "
+          "of the limit over which that rate holds"),
         frame,
         {"value_per_unit": GENERAL, "valid_from": _row_formats(frame), "valid_to": _row_formats(frame)},
         wrap=("statement",),
@@ -418,7 +492,7 @@ def ranking_table(sensitivity: Any) -> Table:
 def comparison_table(comparison: Any) -> Table:
     """Inputs that differ, then one column per plan and its change against the first plan."""
     if comparison is None:
-        return _missing("no comparison was asked for")
+        return _missing(N_("no comparison was asked for"))
     frame, units = comparison_frame(comparison)
     plans = [str(c) for c in comparison.table.columns]
 
@@ -429,8 +503,8 @@ def comparison_table(comparison: Any) -> Table:
     for j, column in enumerate(frame.columns):
         if j >= 2:
             formats[str(column)] = PERCENT if str(column).startswith("change %: ") and j >= 2 + len(plans) else by_unit
-    first = plans[0] if plans else "the first plan"
+    first = plans[0] if plans else _("the first plan")
     return Table(
-        f"plans side by side (inputs that differ first); changes are against {first}",
+        _("plans side by side (inputs that differ first); changes are against {first}").format(first=first),
         frame, formats, wrap=[str(c) for c in frame.columns[2:2 + len(plans)]],
     )

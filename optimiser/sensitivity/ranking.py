@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_, _
+from ..i18n import where as place
 from ..model import Model
 from ..model.rows import RowInfo
 from .canonical import ZERO_DUAL, CanonicalLP
@@ -79,24 +81,26 @@ class Step:
         singular, plural = self.units
         if self.limit_unit == "yuan" and value >= MILLION:
             millions = value / MILLION
-            return "one million yuan" if millions == 1 else f"{millions:g} million yuan"
+            return _("one million yuan") if millions == 1 else _("{count} million yuan").format(count=f"{millions:g}")
         if value == 1 and singular:
-            return f"one {singular}"
+            return _("one {unit}").format(unit=_(singular))
         shown = f"{value:,.0f}" if value >= 1 and float(value).is_integer() else f"{value:g}"
-        return f"{shown} {plural}" if plural else shown
+        return _("{amount} {unit}").format(amount=shown, unit=_(plural)) if plural else shown
 
 
 def noun_step(size: float, more: str, of: str, limit_unit: str, per: str, units: tuple[str, str], thing: str) -> Step:
     """A limit counted in a unit: "each extra 0.1 units of {of}", "lowering {thing} by 0.1 units"."""
-    return Step(size, more, f"each extra {{amount}} of {of}", f"lowering {thing} by {{amount}}", limit_unit, per, units)
+    return Step(size, more, _("each extra {{amount}} of {of}").format(of=of),
+                _("lowering {thing} by {{amount}}").format(thing=thing), limit_unit, per, units)
 
 
 def verb_step(size: float, thing: str, nominal: str, limit_unit: str, per: str, units: tuple[str, str],
               suffix: str = "") -> Step:
     """A limit one raises: "raising {thing} by {amount}{suffix}", and lowering it."""
     return Step(
-        size, f"raising {thing} by {nominal}{suffix}", f"raising {thing} by {{amount}}{suffix}",
-        f"lowering {thing} by {{amount}}{suffix}", limit_unit, per, units,
+        size, _("raising {thing} by {amount}{suffix}").format(thing=thing, amount=nominal, suffix=suffix),
+        _("raising {thing} by {{amount}}{suffix}").format(thing=thing, suffix=suffix),
+        _("lowering {thing} by {{amount}}{suffix}").format(thing=thing, suffix=suffix), limit_unit, per, units,
     )
 
 
@@ -113,16 +117,17 @@ def number(value: float) -> str:
 
 
 def money(value: float) -> str:
-    return f"{value / MILLION:,.4g} M yuan" if abs(value) >= MILLION else f"{value:,.0f} yuan"
+    if abs(value) >= MILLION:
+        return _("{amount} M yuan").format(amount=f"{value / MILLION:,.4g}")
+    return _("{amount} yuan").format(amount=f"{value:,.0f}")
 
 
 def _where(info: RowInfo) -> str:
-    parts = [f"at {info.institution}" if info.institution else "", f"in {info.year}" if info.year is not None else ""]
-    return " ".join(p for p in parts if p)
+    return place(info.institution, info.year)
 
 
 def _at(text: str, where: str) -> str:
-    return f"{text} {where}" if where else text
+    return _("{text} {where}").format(text=text, where=where) if where else text
 
 
 def in_house_teachers(model: Model, lp: CanonicalLP, institution: str, year: int) -> tuple[float, bool]:
@@ -144,7 +149,7 @@ def in_house_teachers(model: Model, lp: CanonicalLP, institution: str, year: int
     return total, variable
 
 
-UNITS = ("unit", "units")
+UNITS = (N_("unit"), N_("units"))
 
 
 def step_for(model: Model, lp: CanonicalLP, info: RowInfo) -> Step:
@@ -152,68 +157,74 @@ def step_for(model: Model, lp: CanonicalLP, info: RowInfo) -> Step:
     cfg = model.config
     kind, where, detail = info.kind, _where(info), info.detail or ""
     if kind == "funding_cap":
-        thing = _at(f"{detail} funding", where)
-        return noun_step(MILLION, f"one more million yuan of {thing}", thing, "yuan", "million yuan", ("yuan", "yuan"), thing)
+        thing = _at(_("{source} funding").format(source=detail), where)
+        return noun_step(MILLION, _("one more million yuan of {thing}").format(thing=thing), thing, "yuan",
+                         "million yuan", (N_("yuan"), N_("yuan")), thing)
     if kind == "total_budget":
-        return noun_step(MILLION, "one more million yuan of total budget", "total budget", "yuan", "million yuan",
-                         ("yuan", "yuan"), "the total budget")
+        return noun_step(MILLION, _("one more million yuan of total budget"), _("total budget"), "yuan", "million yuan",
+                         (N_("yuan"), N_("yuan")), _("the total budget"))
     if kind == "target":
-        thing = _at(f"the {detail} target", where)
-        return noun_step(1.0, f"one more compound graduate of {thing}", thing, "graduates", "graduate",
-                         ("compound graduate", "compound graduates"), thing)
+        thing = _at(_("the {tier} target").format(tier=detail), where)
+        return noun_step(1.0, _("one more compound graduate of {thing}").format(thing=thing), thing, N_("graduates"),
+                         "graduate", (N_("compound graduate"), N_("compound graduates")), thing)
     if kind == "demand":
-        return noun_step(1.0, _at(f"one more {detail} graduate of demand", where), _at(f"{detail} demand", where),
-                         "graduates", "graduate", ("graduate", "graduates"), _at(f"{detail} demand", where))
+        demand = _at(_("{tier} demand").format(tier=detail), where)
+        return noun_step(1.0, _at(_("one more {tier} graduate of demand").format(tier=detail), where), demand,
+                         N_("graduates"), "graduate", (N_("graduate"), N_("graduates")), demand)
     if kind in ("double_qualified_share", "external_ratio"):
         teachers, variable = in_house_teachers(model, lp, info.institution or "", info.year or cfg.horizon.start)
-        what = "double-qualified floor" if kind == "double_qualified_share" else "external-teacher ceiling"
-        step = verb_step(SHARE_STEP * teachers, _at(f"the {what}", where), f"{SHARE_STEP:g}", "share",
-                         f"{SHARE_STEP:g} of share", ("", ""), f" (now {detail})")
+        what = _("the double-qualified floor") if kind == "double_qualified_share" else _("the external-teacher ceiling")
+        step = verb_step(SHARE_STEP * teachers, _at(what, where), f"{SHARE_STEP:g}", "share",
+                         f"{SHARE_STEP:g} of share", ("", ""), _(" (now {value})").format(value=detail))
         step.scale = 1.0 / teachers if teachers else math.nan
         step.approximate = variable
         step.current = float(detail) if detail else None
         step.nominal = SHARE_STEP
         return step
     if kind == "max_per_year":
-        of = _at(f"{detail} allowed per year", where)
-        return noun_step(1.0, f"one more unit of {of}", of, "units", "unit", UNITS,
-                         _at(f"the yearly maximum of {detail}", where))
+        of = _at(_("{lever} allowed per year").format(lever=detail), where)
+        return noun_step(1.0, _("one more unit of {of}").format(of=of), of, N_("units"), "unit", UNITS,
+                         _at(_("the yearly maximum of {lever}").format(lever=detail), where))
     if kind == "min_per_year":
-        return verb_step(1.0, _at(f"the minimum of {detail}", where), "one unit", "units", "unit", UNITS)
+        return verb_step(1.0, _at(_("the minimum of {lever}").format(lever=detail), where), _("one unit"), N_("units"),
+                         "unit", UNITS)
     if kind == "region_max_per_year":
-        of = _at(f"{detail} in the regional maximum", where)
-        return noun_step(1.0, f"one more unit of {of}", of, "units", "unit", UNITS,
-                         _at(f"the regional maximum of {detail}", where))
+        of = _at(_("{lever} in the regional maximum").format(lever=detail), where)
+        return noun_step(1.0, _("one more unit of {of}").format(of=of), of, N_("units"), "unit", UNITS,
+                         _at(_("the regional maximum of {lever}").format(lever=detail), where))
     if kind == "max_total":
-        of = f"{detail} in the total allowed over the horizon"
-        return noun_step(1.0, f"one more unit of {of}", of, "units", "unit", UNITS,
-                         f"the total of {detail} allowed over the horizon")
+        of = _("{lever} in the total allowed over the horizon").format(lever=detail)
+        return noun_step(1.0, _("one more unit of {of}").format(of=of), of, N_("units"), "unit", UNITS,
+                         _("the total of {lever} allowed over the horizon").format(lever=detail))
     if kind == "conversion_share":
-        of = _at(f"{detail} allowed per year", where) + " (max_share_per_year)"
-        return noun_step(1.0, f"one more teacher of {of}", of, "teachers", "teacher", ("teacher", "teachers"),
-                         _at(f"the yearly {detail} allowance", where) + " (max_share_per_year)")
+        of = _at(_("{lever} allowed per year").format(lever=detail), where) + " (max_share_per_year)"
+        return noun_step(1.0, _("one more teacher of {of}").format(of=of), of, N_("teachers"), "teacher",
+                         (N_("teacher"), N_("teachers")),
+                         _at(_("the yearly {lever} allowance").format(lever=detail), where) + " (max_share_per_year)")
     if kind == "intake_cap":
-        of = _at(f"{detail} intake", where) + " (max_intake)"
-        return noun_step(1.0, f"one more place of {of}", of, "extra students", "student", ("place", "places"),
-                         _at(f"the {detail} intake cap", where) + " (max_intake)")
+        of = _at(_("{tier} intake").format(tier=detail), where) + " (max_intake)"
+        return noun_step(1.0, _("one more place of {of}").format(of=of), of, N_("extra students"), "student",
+                         (N_("place"), N_("places")),
+                         _at(_("the {tier} intake cap").format(tier=detail), where) + " (max_intake)")
     if kind == "teacher_hours":
         hours = cfg.groups[detail].hours
-        thing = _at(f"{detail} teachers' time", where)
-        return noun_step(hours, _at(f"one more {detail} teacher's hours", where) + f" ({hours:g} h)", thing, "hours",
-                         "teacher", ("hour", "hours"), thing)
+        thing = _at(_("{group} teachers' time").format(group=detail), where)
+        more = _at(_("one more {group} teacher's hours").format(group=detail), where) + _(" ({hours} h)").format(
+            hours=f"{hours:g}")
+        return noun_step(hours, more, thing, N_("hours"), "teacher", (N_("hour"), N_("hours")), thing)
     if kind == "training_seats":
         builds = [lever for lever in cfg.levers.values() if lever.kind == "build"]
         seat = builds[0].seat_hours if builds else 1200.0
-        thing = _at("baseline training seats", where)
-        return noun_step(seat, _at("one more baseline training seat", where) + f" ({seat:g} seat hours)", thing,
-                         "seat hours", "seat", ("seat hour", "seat hours"), thing)
+        thing = _at(_("baseline training seats"), where)
+        more = _at(_("one more baseline training seat"), where) + _(" ({hours} seat hours)").format(hours=f"{seat:g}")
+        return noun_step(seat, more, thing, N_("seat hours"), "seat", (N_("seat hour"), N_("seat hours")), thing)
     if kind == "enrolment":
-        thing = _at(f"{detail} enrolment", where)
-        return noun_step(1.0, _at(f"one more enrolled {detail} student", where), thing, "student-years", "student",
-                         ("student", "students"), thing)
-    thing = _at(f"{detail} teachers available to convert", where)
-    return noun_step(1.0, _at(f"one more {detail} teacher available to convert", where), thing, "teachers", "teacher",
-                     ("teacher", "teachers"), thing)
+        thing = _at(_("{tier} enrolment").format(tier=detail), where)
+        return noun_step(1.0, _at(_("one more enrolled {tier} student").format(tier=detail), where), thing,
+                         N_("student-years"), "student", (N_("student"), N_("students")), thing)
+    thing = _at(_("{group} teachers available to convert").format(group=detail), where)
+    return noun_step(1.0, _at(_("one more {group} teacher available to convert").format(group=detail), where), thing,
+                     N_("teachers"), "teacher", (N_("teacher"), N_("teachers")), thing)
 
 
 def quoted_step(nominal: float, reach: float) -> float:
@@ -230,10 +241,10 @@ def quoted_step(nominal: float, reach: float) -> float:
 
 def objective_noun(model: Model) -> str:
     if model.mode == "min_cost":
-        return "yuan"
+        return N_("yuan")
     cfg = model.config
     plain = cfg.discount_rate == 0 and all(tier.weight == 1 for tier in cfg.tiers.values())
-    return "compound graduates" if plain else "weighted compound graduates"
+    return N_("compound graduates") if plain else N_("weighted compound graduates")
 
 
 def ranking_table(model: Model, lp: CanonicalLP, ranges: RowRanges, prices: np.ndarray) -> pd.DataFrame:
@@ -278,14 +289,16 @@ def ranking_table(model: Model, lp: CanonicalLP, ranges: RowRanges, prices: np.n
         else:
             continue  # the limit can move neither way at this rate: nothing true to say per step
         effect = value * quoted / step.nominal
-        statement = f"{_phrase(step, quoted)} {_effect(effect, noun, min_cost)}"
+        statement = _("{step} {effect}").format(step=_phrase(step, quoted), effect=_effect(effect, noun, min_cost))
         if info.kind in ("funding_cap", "total_budget"):
             if not min_cost and effect != 0:
-                statement += f" ({money(abs(quoted / effect))} each)"
+                statement += _(" ({amount} each)").format(amount=money(abs(quoted / effect)))
         elif best is not None:
-            statement += f" (worth about {money(abs(effect) * best)} at {money(best)} per marginal graduate)"
+            statement += _(" (worth about {amount} at {rate} per marginal graduate)").format(
+                amount=money(abs(effect) * best), rate=money(best))
         then = "" if edge else _worse(effect, min_cost)
-        statement += _reach(quoted, up, down, step, then) + "; " + _validity(low, high, step)
+        statement = _("{statement}; {validity}").format(
+            statement=statement + _reach(quoted, up, down, step, then), validity=_validity(low, high, step))
         unit = f"{noun} per {step.per}"
         entries.append((GROUPS[info.kind], -float(f"{abs(value):.9g}"), i, info.config_path, info.institution or "",
                         info.year, statement, value, unit, quoted, effect, low, high))
@@ -306,17 +319,19 @@ def _phrase(step: Step, quoted: float) -> str:
 def _worse(effect: float, min_cost: bool) -> str:
     """What each further step does past the range (the optimum is concave in a limit, its cost convex)."""
     if min_cost:
-        return "costs more" if effect > 0 else "saves less"
-    return "buys less" if effect > 0 else "costs more"
+        return _("costs more") if effect > 0 else _("saves less")
+    return _("buys less") if effect > 0 else _("costs more")
 
 
 def _reach(quoted: float, up: float, down: float, step: Step, worse: str) -> str:
     """", for up to 17,000 yuan more (then it buys less)": how far the quoted rate holds."""
-    reach, more = (up, "more") if quoted > 0 else (down, "less")
+    reach = up if quoted > 0 else down
     if math.isinf(reach):
         return ""
-    then = f" (then it {worse})" if worse else ""
-    return f", for up to {_show(reach, step)} {more}{then}"
+    then = _(" (then it {worse})").format(worse=worse) if worse else ""
+    if quoted > 0:
+        return _(", for up to {amount} more{then}").format(amount=_show(reach, step), then=then)
+    return _(", for up to {amount} less{then}").format(amount=_show(reach, step), then=then)
 
 
 def _cheapest_graduate(infos: list[RowInfo], prices: np.ndarray) -> float | None:
@@ -327,8 +342,12 @@ def _cheapest_graduate(infos: list[RowInfo], prices: np.ndarray) -> float | None
 
 def _effect(value: float, noun: str, min_cost: bool) -> str:
     if min_cost:
-        return f"saves {number(-value)} yuan of total cost" if value < 0 else f"costs {number(value)} yuan"
-    return f"buys {number(value)} {noun}" if value >= 0 else f"costs {number(-value)} {noun}"
+        if value < 0:
+            return _("saves {amount} yuan of total cost").format(amount=number(-value))
+        return _("costs {amount} yuan").format(amount=number(value))
+    if value >= 0:
+        return _("buys {count} {noun}").format(count=number(value), noun=_(noun))
+    return _("costs {count} {noun}").format(count=number(-value), noun=_(noun))
 
 
 def _show(value: float, step: Step) -> str:
@@ -336,19 +355,19 @@ def _show(value: float, step: Step) -> str:
         return money(value)
     if step.limit_unit == "share":
         return f"{value:.4g}"
-    return f"{number(value)} {step.limit_unit}"
+    return _("{amount} {unit}").format(amount=number(value), unit=_(step.limit_unit))
 
 
 def _validity(low: float, high: float, step: Step) -> str:
-    approx = " (approximately: hiring changes the in-house head count)" if step.approximate else ""
+    approx = _(" (approximately: hiring changes the in-house head count)") if step.approximate else ""
     if math.isinf(low) and math.isinf(high):
-        return "valid at any level" + approx
+        return _("valid at any level") + approx
     if math.isinf(high):
-        return f"valid from {_show(low, step)} upward" + approx
+        return _("valid from {low} upward").format(low=_show(low, step)) + approx
     if math.isinf(low):
-        return f"valid up to {_show(high, step)}" + approx
+        return _("valid up to {high}").format(high=_show(high, step)) + approx
     first, second = _show(low, step), _show(high, step)
-    unit = " " + step.limit_unit
+    unit = " " + _(step.limit_unit)
     if step.limit_unit != "share" and first.endswith(unit) and second.endswith(unit):
         first = first[: -len(unit)]
-    return f"valid from {first} to {second}" + approx
+    return _("valid from {low} to {high}").format(low=first, high=second) + approx

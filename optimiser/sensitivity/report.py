@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..i18n import _
 from ..report.files import Writer, csv_writer
 
 UNLIMITED = "unlimited"
@@ -124,38 +125,44 @@ def fmt(value: Any, digits: int = 6) -> str:
 def report_text(report: SensitivityReport) -> str:
     """The terminal text: ranking first, then the binding constraints."""
     objective = (
-        f"total cost (minimised): {report.objective:,.0f} yuan" if report.mode == "min_cost"
-        else f"weighted compound graduates (maximised): {report.objective:,.1f}"
+        _("total cost (minimised): {amount} yuan").format(amount=f"{report.objective:,.0f}") if report.mode == "min_cost"
+        else _("weighted compound graduates (maximised): {value}").format(value=f"{report.objective:,.1f}")
     )
-    lines = [f"Sensitivity report: {report.name}  [scenario: {report.scenario}, solver: {report.solver}]", f"objective, {objective}"]
-    lines.extend(f"note: {n}" for n in report.notes)
-    lines.append("\nWhat each binding limit is worth, per step within the range where its rate holds (money first, then by size):")
+    lines = [
+        _("Sensitivity report: {name}  [scenario: {scenario}, solver: {solver}]").format(
+            name=report.name, scenario=report.scenario, solver=report.solver),
+        _("objective, {objective}").format(objective=objective),
+    ]
+    lines.extend(_("note: {text}").format(text=n) for n in report.notes)
+    lines.append("\n" + _("What each binding limit is worth, per step within the range where its rate holds (money first, "
+                          "then by size):"))
     if report.ranking.empty:
-        lines.append("  no limit a planner sets is binding")
+        lines.append("  " + _("no limit a planner sets is binding"))
     for number, statement in enumerate(report.ranking["statement"].head(RANKED_SHOWN), start=1):
         lines.append(f"  {number:>3}. {statement}")
     if len(report.ranking) > RANKED_SHOWN:
-        lines.append(f"  ... {len(report.ranking) - RANKED_SHOWN} more (all of them: --out DIR or --json)")
+        lines.append("  " + _("... {count} more (all of them: --out DIR or --json)").format(
+            count=len(report.ranking) - RANKED_SHOWN))
     binding = report.binding()
-    lines.append(
-        f"\nBinding constraints ({len(binding)}; shadow price = change in the objective per unit increase of the limit):"
-    )
+    lines.append("\n" + _("Binding constraints ({count}; shadow price = change in the objective per unit increase of the "
+                          "limit):").format(count=len(binding)))
     table = pd.DataFrame(
         {
-            "constraint": binding["name"],
-            "where": [", ".join(x for x in (str(i), fmt(y)) if x) for i, y in zip(binding["institution"], binding["year"])],
-            "final value": [fmt(v) for v in binding["final_value"]],
-            "shadow price": [fmt(v) for v in binding["shadow_price"]],
-            "rhs": [fmt(v) for v in binding["rhs"]],
-            "allowable increase": [fmt(v) for v in binding["allowable_increase"]],
-            "allowable decrease": [fmt(v) for v in binding["allowable_decrease"]],
+            _("constraint"): binding["name"],
+            _("where"): [", ".join(x for x in (str(i), fmt(y)) if x) for i, y in zip(binding["institution"], binding["year"])],
+            _("final value"): [fmt(v) for v in binding["final_value"]],
+            _("shadow price"): [fmt(v) for v in binding["shadow_price"]],
+            _("rhs"): [fmt(v) for v in binding["rhs"]],
+            _("allowable increase"): [fmt(v) for v in binding["allowable_increase"]],
+            _("allowable decrease"): [fmt(v) for v in binding["allowable_decrease"]],
         }
     )
     if not table.empty:
         shown_rows = table.head(TEXT_ROWS).to_string(index=False)
         lines.extend("  " + line for line in shown_rows.splitlines())
     if len(table) > TEXT_ROWS:
-        lines.append(f"  ... {len(table) - TEXT_ROWS} more (all constraints and variables: --out DIR or --json)")
+        lines.append("  " + _("... {count} more (all constraints and variables: --out DIR or --json)").format(
+            count=len(table) - TEXT_ROWS))
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ..model import Model
 from .canonical import CanonicalLP
 from .ranging import ColumnRanges, RowRanges
@@ -65,11 +66,14 @@ def decision_columns(model: Model) -> list[tuple[int, str, str, str, int, str]]:
     v = model.form.vars
     rows: list[tuple[int, str, str, str, int, str]] = []
     for (lever, inst, t), var in v.u.items():
-        rows.append((var.col, lever, inst, "", t, f"{lever} at {inst} in {t}"))
+        rows.append((var.col, lever, inst, "", t, _("{lever} at {institution} in {year}").format(
+            lever=lever, institution=inst, year=t)))
     for (lever, inst, k, t), var in v.us.items():
-        rows.append((var.col, lever, inst, k, t, f"{lever} for {k} places at {inst} in {t}"))
+        rows.append((var.col, lever, inst, k, t, _("{lever} for {tier} places at {institution} in {year}").format(
+            lever=lever, tier=k, institution=inst, year=t)))
     for (inst, k, t), var in v.f.items():
-        rows.append((var.col, "", inst, k, t, f"fully trained {k} student-years at {inst} in {t}"))
+        rows.append((var.col, "", inst, k, t, _("fully trained {tier} student-years at {institution} in {year}").format(
+            tier=k, institution=inst, year=t)))
     return rows
 
 
