@@ -25,8 +25,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-PALETTE = ("#1b6ca8", "#e07b39", "#3c9d5d", "#b5443b", "#7d5ba6", "#8c6d46", "#d17fb0", "#6f6f6f")
-"""Colours in a fixed order, so a lever keeps its colour across charts."""
+from .report.colours import LEVER_PALETTE, NEUTRAL, colours_of, lever_colours
+
+PALETTE = LEVER_PALETTE
+"""Colours of lines that are no lever, source or tier (a median, a trade-off curve)."""
 
 COURSE_NO = {
     "knowledge": "no systematic knowledge",
@@ -40,10 +42,6 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> Axes:
     if ax is not None:
         return ax
     return Figure(figsize=size, layout="constrained").add_subplot()
-
-
-def _colours(names: Sequence[str]) -> dict[str, str]:
-    return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(names)}
 
 
 def _objective_label(mode: str) -> str:
@@ -80,13 +78,15 @@ def plot_frontier(frontier: Any, ax: Axes | None = None) -> Axes:
     segments = frontier.segments
     points = frontier.breakpoints
     leads = [_lead(levers) for levers in segments["marginal_levers"]]
-    colours = _colours(sorted(set(leads)))
+    # The breakpoint table lists every lever of the config, in its order: the colours of every other chart.
+    colours = lever_colours(str(c).removeprefix("spend_") for c in points.columns if str(c).startswith("spend_"))
     scale, unit = _money_scale(float(points["budget"].max()) if len(points) else 0.0)
     for seg, lead in zip(segments.to_dict(orient="records"), leads):
         ax.plot([seg["budget_from"] / scale, seg["budget_to"] / scale], [seg["objective_from"], seg["objective_to"]],
-                color=colours[lead], linewidth=2.2, solid_capstyle="round")
+                color=colours.get(lead, NEUTRAL), linewidth=2.2, solid_capstyle="round")
     dots = ax.scatter(points["budget"] / scale, points["objective"], s=14, color="black", zorder=3, label="breakpoint")
-    handles: list[Any] = [Patch(color=colours[lead], label=lead) for lead in sorted(set(leads))]
+    shown = [lever for lever in colours if lever in leads] + [lead for lead in dict.fromkeys(leads) if lead not in colours]
+    handles: list[Any] = [Patch(color=colours.get(lead, NEUTRAL), label=lead) for lead in shown]
     handles.append(dots)
     ax.legend(handles=handles, title="bought at the margin", fontsize="small", title_fontsize="small", loc="lower right")
     over = getattr(frontier, "over", "budget")
@@ -97,9 +97,12 @@ def plot_frontier(frontier: Any, ax: Axes | None = None) -> Axes:
     return ax
 
 
+SATURATED = "nothing (saturated)"
+
+
 def _lead(levers: Any) -> str:
     text = str(levers or "").strip()
-    return text.split(",")[0].strip() if text else "nothing (saturated)"
+    return text.split(",")[0].strip() if text else SATURATED
 
 
 def _per(frontier: Any) -> str:
@@ -124,7 +127,8 @@ def plot_allocation(result: Any, ax: Axes | None = None) -> Axes:
     --------
     >>> plot_allocation(solve(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
     """
-    return _stacked(result.funding, "lever", ax, "Spending by lever", _lever_order(result))[0]
+    colours = colours_of(result, "lever")
+    return _stacked(result.funding, "lever", ax, "Spending by lever", colours)[0]
 
 
 def plot_funding(result: Any, ax: Axes | None = None) -> Axes:
@@ -135,8 +139,7 @@ def plot_funding(result: Any, ax: Axes | None = None) -> Axes:
     >>> plot_funding(solve(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
     """
     config = getattr(result, "config", None)
-    order = list(config.funding) if config is not None else sorted(result.funding["source"].unique())
-    ax, scale = _stacked(result.funding, "source", ax, "Funding by source", order)
+    ax, scale = _stacked(result.funding, "source", ax, "Funding by source", colours_of(result, "source"))
     if config is not None and config.funding:
         years = list(config.years)
         available = [sum(src.per_year.at(t) for src in config.funding.values()) / scale for t in years]
@@ -145,20 +148,14 @@ def plot_funding(result: Any, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def _lever_order(result: Any) -> list[str]:
-    config = getattr(result, "config", None)
-    if config is not None:
-        return list(config.levers)
-    return sorted(result.funding["lever"].unique())
-
-
-def _stacked(funding: pd.DataFrame, by: str, ax: Axes | None, title: str, order: list[str]) -> tuple[Axes, float]:
-    """Bars of ``amount`` by year stacked by ``by``; returns the Axes and the money unit (yuan per bar unit)."""
+def _stacked(
+    funding: pd.DataFrame, by: str, ax: Axes | None, title: str, colours: dict[str, str]
+) -> tuple[Axes, float]:
+    """Bars of ``amount`` by year stacked by ``by`` (in the order of ``colours``); returns the Axes and the money unit."""
     ax = _axes(ax)
     table = funding.pivot_table(index="year", columns=by, values="amount", aggfunc="sum", fill_value=0.0)
-    table = table.reindex(columns=[name for name in order if name in table.columns])
+    table = table.reindex(columns=[name for name in colours if name in table.columns])
     scale, unit = _money_scale(float(table.to_numpy().sum(axis=1).max()) if table.size else 0.0)
-    colours = _colours(order)
     bottom = np.zeros(len(table))
     years = [int(y) for y in table.index]
     for name in table.columns:
@@ -347,7 +344,8 @@ def plot_alternatives(room: Any, ax: Axes | None = None) -> Axes:
     ax = _axes(ax, (7.5, max(2.5, 0.38 * len(table) + 1.2)))
     yuan = room.summary.get("measure", "yuan") == "yuan"
     factor, unit = _money_scale(float(table["high"].max()) if len(table) else 1.0) if yuan else (1.0, "units")
-    colours = _colours(list(dict.fromkeys(room.ranges["lever"])))
+    config = getattr(room, "config", None)
+    colours = lever_colours(config.levers if config is not None else dict.fromkeys(room.ranges["lever"]))
     labels = [f"{row.lever} @ {row.institution}" for row in table.itertuples()]
     for y, row in enumerate(table.itertuples()):
         colour = colours[row.lever]
