@@ -283,6 +283,9 @@ def plot_fan(mc_result: Any, ax: Axes | None = None) -> Axes:
 
     ``mc_result`` is a :class:`~optimiser.analysis.montecarlo.MonteCarloResult`
     (or a table indexed by year with columns p5, p25, p50, p75, p95, like its ``fan()``).
+    With a fixed plan the title says in how many of the worlds the plan is
+    over budget (:meth:`~optimiser.analysis.montecarlo.MonteCarloResult.over_budget`):
+    the bands show what the plan delivers, not whether it can be paid for.
 
     Examples
     --------
@@ -299,7 +302,11 @@ def plot_fan(mc_result: Any, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("compound graduates per year")
     what = "fixed plan" if getattr(mc_result, "fixed_plan", False) else "re-optimised plan"
     draws = len(mc_result.draws) if hasattr(mc_result, "draws") else None
-    ax.set_title(f"Compound output under uncertainty ({what}" + (f", {draws} draws)" if draws else ")"))
+    title = f"Compound output under uncertainty ({what}" + (f", {draws} draws)" if draws else ")")
+    over, judged = mc_result.over_budget() if hasattr(mc_result, "over_budget") else (0, 0)
+    if judged:
+        title += f"\nover budget in {over:,} of {judged:,} worlds ({over / judged:.0%})"
+    ax.set_title(title)
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(alpha=0.3)
     return ax

@@ -24,6 +24,8 @@ from optimiser.analysis import frontier, pareto
 from optimiser.analysis.montecarlo import monte_carlo
 from optimiser.sensitivity import sensitivity
 
+from .tiny import tiny_config, write_tiny
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -130,6 +132,21 @@ def test_fan_draws_the_monte_carlo_percentiles(inputs: dict[str, Any], ax: Axes)
     assert np.allclose(median.get_ydata(), mc.percentiles.loc[[f"compound_{y}" for y in range(2025, 2031)], "p50"])
     assert ax.get_ylabel() == "compound graduates per year"
     assert "30 draws" in ax.get_title()
+
+
+def test_fan_of_a_fixed_plan_says_how_often_it_is_over_budget(tmp_path: Path, ax: Axes) -> None:
+    # Two lecturers are paid from 24,000 yuan a year: over budget exactly when one costs more than 12,000.
+    cost = "levers.enterprise_lecturers.cost"
+    raw = tiny_config(uncertainty={cost: {"dist": "uniform", "low": 10000, "high": 16000}})
+    config = load_config(write_tiny(tmp_path, raw))
+    mc = monte_carlo(config, draws=40, seed=3, plan={("enterprise_lecturers", "College", "", 2025): 2})
+    over = int((mc.draws[cost] > 12000).sum())
+    assert 0 < over < 40
+    plots.plot_fan(mc, ax=ax)
+    assert f"over budget in {over} of 40 worlds ({over / 40:.0%})" in ax.get_title()
+    assert f"over budget in {over:,} of 40 worlds" in str(mc)
+    plots.plot_fan(monte_carlo(config, draws=5, seed=3), ax=ax)  # re-optimised: every world is within budget
+    assert "over budget" not in ax.get_title()
 
 
 def test_pareto_line_follows_the_table(inputs: dict[str, Any], ax: Axes) -> None:
