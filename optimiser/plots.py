@@ -15,8 +15,6 @@ graduates, graduates per year).
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -211,69 +209,63 @@ def plot_bottlenecks(result: Any, ax: Axes | None = None) -> Axes:
 
 # -- sensitivities --------------------------------------------------------------------
 
-def plot_tornado(report_or_result: Any, ax: Axes | None = None, n: int = 10) -> Axes:
-    """The ``n`` limits whose ±10% change moves the objective most.
+def plot_tornado(source: Any, ax: Axes | None = None, n: int = 10, **options: Any) -> Axes:
+    """The ``n`` inputs whose range moves the optimum most, each re-solved at both ends.
 
-    From a :class:`~optimiser.Result`: each limit's shadow price × 10% of
-    the limit, either way (linear, as the shadow price says). From a
-    sensitivity report (:func:`optimiser.sensitivity.sensitivity`): the same,
-    but each side stops where the shadow price stops holding (the allowable
-    increase or decrease), so bars may be lopsided.
+    Parameters
+    ----------
+    source
+        A :class:`~optimiser.analysis.tornado.Tornado`, or a
+        :class:`~optimiser.Config` or :class:`~optimiser.Result` whose
+        config is analysed here with :func:`~optimiser.analysis.tornado.tornado`
+        (``options`` go to it: ``inputs``, ``change``, ``solver``, ``jobs``).
+    ax
+        Where to draw; a new figure when None.
+    n
+        How many inputs, the largest swing first.
+
+    Each bar is the optimum at one end of the input's range less the optimum
+    as written: two solves, no shadow price projected past where it holds.
+    An end without an optimum has no bar but its status written beside the
+    axis (``Tornado.table`` holds its diagnosis).
 
     Examples
     --------
-    >>> plot_tornado(solve(load_config("configs/zhejiang.yaml")), n=8)  # doctest: +SKIP
+    >>> plot_tornado(tornado(load_config("configs/zhejiang.yaml")), n=8)  # doctest: +SKIP
     """
-    ax = _axes(ax, (8.0, 0.45 * n + 1.5))
-    table, mode = _tornado_table(report_or_result, n)
+    from .analysis.tornado import Tornado, tornado, value_text
+    from .config.types import Config
+    from .solve.status import Status
+
+    if isinstance(source, Config):
+        source = tornado(source, **options)
+    elif isinstance(getattr(source, "config", None), Config):
+        source = tornado(source.config, **options)
+    if not isinstance(source, Tornado):
+        raise TypeError(
+            f"plot_tornado takes a Tornado (optimiser.analysis.tornado), a Config or a Result, got {type(source).__name__}"
+        )
+    table = source.table.head(n)
+    ax = _axes(ax, (8.0, 0.45 * max(len(table), 1) + 1.5))
     positions = np.arange(len(table))[::-1]
-    ax.barh(positions, table["up"], color=PALETTE[0], label="limit +10%")
-    ax.barh(positions, table["down"], color=PALETTE[1], label="limit -10%")
+    high = np.nan_to_num(table["high_change"].to_numpy(dtype=float))
+    low = np.nan_to_num(table["low_change"].to_numpy(dtype=float))
+    ax.barh(positions, high, color=PALETTE[0], label="input at the high end")
+    ax.barh(positions, low, color=PALETTE[1], label="input at the low end")
     ax.axvline(0.0, color="black", linewidth=0.8)
-    ax.set_yticks(positions, list(table["label"]), fontsize="small")
-    ax.set_xlabel(f"change in {_objective_label(mode)}")
-    ax.set_title(f"Largest sensitivities: each limit moved by ±10% (top {len(table)})")
+    for y, row in zip(positions, table.to_dict(orient="records")):
+        failed = [f"{end} end: {row[f'{end}_status']}" for end in ("low", "high") if not Status(row[f"{end}_status"]).ok]
+        if failed:
+            ax.annotate("; ".join(failed), (0.0, y), xytext=(4, 0), textcoords="offset points", va="center",
+                        fontsize="x-small", color=PALETTE[3])
+    labels = [f"{row['input']} ({value_text(row['low_value'])} to {value_text(row['high_value'])})"
+              for row in table.to_dict(orient="records")]
+    ax.set_yticks(positions, labels, fontsize="small")
+    ax.set_xlabel(f"change in the optimum, {_objective_label(source.mode)}")
+    ax.set_title(f"Largest effects of uncertain inputs, each re-solved at both ends (±{source.change:.0%} unless given)")
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(axis="x", alpha=0.3)
     return ax
-
-
-def _tornado_table(source: Any, n: int) -> tuple[pd.DataFrame, str]:
-    if hasattr(source, "constraints") and "allowable_increase" in getattr(source, "constraints", pd.DataFrame()).columns:
-        frame = source.constraints
-        mode = str(getattr(source, "mode", "max_output"))
-        limit = frame["rhs"].to_numpy(dtype=float)
-        price = frame["shadow_price"].to_numpy(dtype=float)
-        step = 0.1 * np.abs(limit)
-        up = price * np.minimum(step, frame["allowable_increase"].to_numpy(dtype=float))
-        down = -price * np.minimum(step, frame["allowable_decrease"].to_numpy(dtype=float))
-    elif hasattr(source, "constraints") and "shadow_price" in source.constraints.columns:
-        frame = source.constraints
-        mode = str(source.summary.get("mode", "max_output")) if hasattr(source, "summary") else "max_output"
-        limit = frame["limit"].to_numpy(dtype=float)
-        price = frame["shadow_price"].to_numpy(dtype=float)
-        up = price * 0.1 * np.abs(limit)
-        down = -up
-    else:
-        raise TypeError(
-            f"plot_tornado takes a Result or a sensitivity report, got {type(source).__name__}"
-        )
-    labels = [_row_label(row) for row in frame.to_dict(orient="records")]
-    table = pd.DataFrame({"label": labels, "up": np.nan_to_num(up), "down": np.nan_to_num(down)})
-    table["size"] = np.maximum(np.abs(table["up"]), np.abs(table["down"]))
-    table = table[table["size"] > 0].sort_values("size", ascending=False, kind="stable").head(n)
-    return table.reset_index(drop=True), mode
-
-
-def _row_label(row: dict[str, Any]) -> str:
-    parts = [str(row.get("name", ""))]
-    inst = row.get("institution")
-    if isinstance(inst, str) and inst:
-        parts.append(inst)
-    year = row.get("year")
-    if year is not None and not (isinstance(year, float) and math.isnan(year)) and year is not pd.NA:
-        parts.append(str(int(year)))
-    return ", ".join(parts)
 
 
 # -- uncertainty and trade-offs ---------------------------------------------------------
