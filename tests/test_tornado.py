@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -10,12 +11,14 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
 from optimiser import ConfigError, load_config, plots, solve
 from optimiser.analysis import tornado
 from optimiser.analysis.tornado import uncertain_inputs
+from optimiser.cli import main
 
 from .tiny import tiny_config, write_tiny
 
@@ -134,3 +137,41 @@ def test_jobs_do_not_change_the_table(tmp_path: Path) -> None:
     here = tornado(config).table
     there = tornado(config, jobs=2).table
     assert here.equals(there) and np.isfinite(here["swing"]).all()
+
+
+def test_cli_text_json_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_tiny(tmp_path, tiny_config())
+    out = tmp_path / "tornado.csv"
+    assert main(["tornado", str(path), "--input", f"{COST}=6000,24000", "--input", LECTURER_HOURS, "--change", "0.5",
+                 "--out", str(out), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "base optimum 8.0 weighted graduates" in text and f"wrote {out}" in text
+    table = pd.read_csv(out).set_index("input")
+    assert table.loc[COST, ["low_change", "high_change"]].tolist() == pytest.approx([8.0, -4.0], abs=1e-7)
+    assert table.loc[LECTURER_HOURS, ["low_value", "high_value"]].tolist() == pytest.approx([60.0, 180.0])
+    assert main(["tornado", str(path), "--input", COST, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["base_objective"] == pytest.approx(8.0) and data["change"] == 0.2
+    assert [row["input"] for row in data["rows"]] == [COST] and data["rows"][0]["low_change"] == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--input", f"{COST}=6000"], "give two numbers LOW,HIGH after '='"),
+        (["--input", COST, "--input", COST], "--input levers.enterprise_lecturers.cost is given twice"),
+        (["--change", "1.5"], "--change must be a share between 0 and 1"),
+        (["--input", "levers.enterprise_lecturers.costs"], "did you mean 'cost'"),
+    ],
+)
+def test_cli_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    assert main(["tornado", str(write_tiny(tmp_path, tiny_config())), *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_config_without_an_optimum_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Three compulsory lecturers cost 36,000 of the 24,000 yuan there is.
+    raw = tiny_config(levers__enterprise_lecturers__min_per_year=3)
+    assert main(["tornado", str(write_tiny(tmp_path, raw)), "--input", COST, "--no-progress"]) == 3
+    assert "the config as written has no optimum (infeasible): levers.enterprise_lecturers.min_per_year" in (
+        capsys.readouterr().out)
