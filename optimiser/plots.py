@@ -23,10 +23,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .report.colours import LEVER_PALETTE, NEUTRAL, colours_of, lever_colours
+from .report.colours import NEUTRAL, PLAIN, colours_of, lever_colours
 
-PALETTE = LEVER_PALETTE
-"""Colours of lines that are no lever, source or tier (a median, a trade-off curve)."""
+PALETTE = PLAIN
+"""Colours of lines that are no lever, source or tier (a median, a trade-off curve): none of theirs."""
 
 COURSE_NO = {
     "knowledge": "no systematic knowledge",
@@ -257,7 +257,7 @@ def plot_tornado(source: Any, ax: Axes | None = None, n: int = 10, **options: An
         failed = [f"{end} end: {row[f'{end}_status']}" for end in ("low", "high") if not Status(row[f"{end}_status"]).ok]
         if failed:
             ax.annotate("; ".join(failed), (0.0, y), xytext=(4, 0), textcoords="offset points", va="center",
-                        fontsize="x-small", color=PALETTE[3])
+                        fontsize="x-small", color=PALETTE[1])
     labels = [f"{row['input']} ({value_text(row['low_value'])} to {value_text(row['high_value'])})"
               for row in table.to_dict(orient="records")]
     ax.set_yticks(positions, labels, fontsize="small")

@@ -28,6 +28,9 @@ SOURCE_PALETTE = ("#2f4b7c", "#f2a541", "#5e9c76", "#a05195", "#d45087", "#7a8b9
 TIER_PALETTE = ("#3a7ca5", "#d1495b", "#edae49", "#66a182", "#8d6a9f", "#00798c")
 """Tiers, in the config's order."""
 
+PLAIN = ("#33475b", "#c8553d", "#588b8b", "#8e6c8a")
+"""Lines and bars that stand for no lever, source or tier (a median, a trade-off curve, a tornado's two ends)."""
+
 NEUTRAL = "#6f6f6f"
 """Anything that is none of the config's names (e.g. a frontier piece past saturation)."""
 
