@@ -50,7 +50,10 @@ fig.savefig(OUT / "02_frontier.png", dpi=100)
 # lecturers as teaching hours become the limit. The sharpest kink comes when
 # teaching capacity is exhausted and the only thing left to buy is more
 # students (tuition subsidies): output per million yuan falls to a fraction
-# of what it was. Past the last breakpoint money buys nothing more.
+# of what it was. Past the last breakpoint more total budget alone buys
+# nothing, because each source's yearly cap binds: the frontier's last lines
+# name each cap, what its money still buys at the margin and what lifting it
+# would add (`front.caps`).
 
 # %%
 segments = front.segments
@@ -126,7 +129,7 @@ adaptive = monte_carlo(uncertain, draws=DRAWS, seed=0)
 comparison = {
     "fixed plan, median output": robust.percentiles.loc["objective", "p50"],
     "re-optimised, median output": adaptive.percentiles.loc["objective", "p50"],
-    "fixed plan, share of draws over budget": (robust.draws["status"] == "over_budget").mean(),
+    "fixed plan, share of draws over budget": robust.over_budget()[0] / robust.over_budget()[1],
     "fixed plan, median overspend (yuan)": robust.percentiles.loc["overspend", "p50"],
 }
 for name, value in comparison.items():
@@ -136,6 +139,7 @@ for name, value in comparison.items():
 checks = {
     "frontier_breakpoints": len(front.breakpoints),
     "frontier_top": float(front.breakpoints["objective"].iloc[-1]),
+    "frontier_caps": list(front.caps["limit"]),
     "optimum": best.objective,
     "senior_points": int(senior_basic[["x_output", "y_output"]].round(6).drop_duplicates().shape[0]),
     "draws": len(robust.draws),

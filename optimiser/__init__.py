@@ -10,7 +10,7 @@ constraints, or to reach output targets at least cost.
 >>> result.status.value
 'optimal'
 
-The analysis functions :func:`sweep`, :func:`frontier`, :func:`pareto`,
+The analysis functions :func:`sweep`, :func:`frontier`, :func:`pareto`, :func:`tornado`,
 :func:`monte_carlo`, :func:`robust` and :func:`alternatives` are imported on first use, so ``import optimiser`` stays
 quick; nothing imported with the package loads matplotlib.
 """
@@ -44,6 +44,8 @@ _LAZY = {
     "frontier": "optimiser.analysis",
     "Frontier": "optimiser.analysis",
     "pareto": "optimiser.analysis",
+    "tornado": "optimiser.analysis",
+    "Tornado": "optimiser.analysis",
     "monte_carlo": "optimiser.analysis.montecarlo",
     "MonteCarloResult": "optimiser.analysis.montecarlo",
     "robust": "optimiser.analysis.robust",
@@ -70,5 +72,5 @@ __all__ = [
     "Comparison", "Config", "ConfigError", "Diagnosis", "Evaluation", "Frontier", "MonteCarloResult",
     "OptimiserError", "PlanError", "Problem", "Result", "SensitivityReport", "SolverError", "Status",
     "__version__", "compare", "evaluate", "frontier", "get_language", "load_config", "monte_carlo", "pareto",
-    "sensitivity", "set_language", "solve", "sweep",
+    "sensitivity", "set_language", "solve", "sweep", "Tornado", "tornado",
 ]

@@ -15,8 +15,6 @@ graduates, graduates per year).
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -25,8 +23,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-PALETTE = ("#1b6ca8", "#e07b39", "#3c9d5d", "#b5443b", "#7d5ba6", "#8c6d46", "#d17fb0", "#6f6f6f")
-"""Colours in a fixed order, so a lever keeps its colour across charts."""
+from .report.colours import NEUTRAL, PLAIN, colours_of, lever_colours
+
+PALETTE = PLAIN
+"""Colours of lines that are no lever, source or tier (a median, a trade-off curve): none of theirs."""
 
 COURSE_NO = {
     "knowledge": "no systematic knowledge",
@@ -40,10 +40,6 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> Axes:
     if ax is not None:
         return ax
     return Figure(figsize=size, layout="constrained").add_subplot()
-
-
-def _colours(names: Sequence[str]) -> dict[str, str]:
-    return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(names)}
 
 
 def _objective_label(mode: str) -> str:
@@ -80,13 +76,15 @@ def plot_frontier(frontier: Any, ax: Axes | None = None) -> Axes:
     segments = frontier.segments
     points = frontier.breakpoints
     leads = [_lead(levers) for levers in segments["marginal_levers"]]
-    colours = _colours(sorted(set(leads)))
+    # The breakpoint table lists every lever of the config, in its order: the colours of every other chart.
+    colours = lever_colours(str(c).removeprefix("spend_") for c in points.columns if str(c).startswith("spend_"))
     scale, unit = _money_scale(float(points["budget"].max()) if len(points) else 0.0)
     for seg, lead in zip(segments.to_dict(orient="records"), leads):
         ax.plot([seg["budget_from"] / scale, seg["budget_to"] / scale], [seg["objective_from"], seg["objective_to"]],
-                color=colours[lead], linewidth=2.2, solid_capstyle="round")
+                color=colours.get(lead, NEUTRAL), linewidth=2.2, solid_capstyle="round")
     dots = ax.scatter(points["budget"] / scale, points["objective"], s=14, color="black", zorder=3, label="breakpoint")
-    handles: list[Any] = [Patch(color=colours[lead], label=lead) for lead in sorted(set(leads))]
+    shown = [lever for lever in colours if lever in leads] + [lead for lead in dict.fromkeys(leads) if lead not in colours]
+    handles: list[Any] = [Patch(color=colours.get(lead, NEUTRAL), label=lead) for lead in shown]
     handles.append(dots)
     ax.legend(handles=handles, title="bought at the margin", fontsize="small", title_fontsize="small", loc="lower right")
     over = getattr(frontier, "over", "budget")
@@ -97,9 +95,12 @@ def plot_frontier(frontier: Any, ax: Axes | None = None) -> Axes:
     return ax
 
 
+SATURATED = "nothing (saturated)"
+
+
 def _lead(levers: Any) -> str:
     text = str(levers or "").strip()
-    return text.split(",")[0].strip() if text else "nothing (saturated)"
+    return text.split(",")[0].strip() if text else SATURATED
 
 
 def _per(frontier: Any) -> str:
@@ -124,7 +125,8 @@ def plot_allocation(result: Any, ax: Axes | None = None) -> Axes:
     --------
     >>> plot_allocation(solve(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
     """
-    return _stacked(result.funding, "lever", ax, "Spending by lever", _lever_order(result))[0]
+    colours = colours_of(result, "lever")
+    return _stacked(result.funding, "lever", ax, "Spending by lever", colours)[0]
 
 
 def plot_funding(result: Any, ax: Axes | None = None) -> Axes:
@@ -135,8 +137,7 @@ def plot_funding(result: Any, ax: Axes | None = None) -> Axes:
     >>> plot_funding(solve(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
     """
     config = getattr(result, "config", None)
-    order = list(config.funding) if config is not None else sorted(result.funding["source"].unique())
-    ax, scale = _stacked(result.funding, "source", ax, "Funding by source", order)
+    ax, scale = _stacked(result.funding, "source", ax, "Funding by source", colours_of(result, "source"))
     if config is not None and config.funding:
         years = list(config.years)
         available = [sum(src.per_year.at(t) for src in config.funding.values()) / scale for t in years]
@@ -145,20 +146,14 @@ def plot_funding(result: Any, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def _lever_order(result: Any) -> list[str]:
-    config = getattr(result, "config", None)
-    if config is not None:
-        return list(config.levers)
-    return sorted(result.funding["lever"].unique())
-
-
-def _stacked(funding: pd.DataFrame, by: str, ax: Axes | None, title: str, order: list[str]) -> tuple[Axes, float]:
-    """Bars of ``amount`` by year stacked by ``by``; returns the Axes and the money unit (yuan per bar unit)."""
+def _stacked(
+    funding: pd.DataFrame, by: str, ax: Axes | None, title: str, colours: dict[str, str]
+) -> tuple[Axes, float]:
+    """Bars of ``amount`` by year stacked by ``by`` (in the order of ``colours``); returns the Axes and the money unit."""
     ax = _axes(ax)
     table = funding.pivot_table(index="year", columns=by, values="amount", aggfunc="sum", fill_value=0.0)
-    table = table.reindex(columns=[name for name in order if name in table.columns])
+    table = table.reindex(columns=[name for name in colours if name in table.columns])
     scale, unit = _money_scale(float(table.to_numpy().sum(axis=1).max()) if table.size else 0.0)
-    colours = _colours(order)
     bottom = np.zeros(len(table))
     years = [int(y) for y in table.index]
     for name in table.columns:
@@ -214,69 +209,63 @@ def plot_bottlenecks(result: Any, ax: Axes | None = None) -> Axes:
 
 # -- sensitivities --------------------------------------------------------------------
 
-def plot_tornado(report_or_result: Any, ax: Axes | None = None, n: int = 10) -> Axes:
-    """The ``n`` limits whose ±10% change moves the objective most.
+def plot_tornado(source: Any, ax: Axes | None = None, n: int = 10, **options: Any) -> Axes:
+    """The ``n`` inputs whose range moves the optimum most, each re-solved at both ends.
 
-    From a :class:`~optimiser.Result`: each limit's shadow price × 10% of
-    the limit, either way (linear, as the shadow price says). From a
-    sensitivity report (:func:`optimiser.sensitivity.sensitivity`): the same,
-    but each side stops where the shadow price stops holding (the allowable
-    increase or decrease), so bars may be lopsided.
+    Parameters
+    ----------
+    source
+        A :class:`~optimiser.analysis.tornado.Tornado`, or a
+        :class:`~optimiser.Config` or :class:`~optimiser.Result` whose
+        config is analysed here with :func:`~optimiser.analysis.tornado.tornado`
+        (``options`` go to it: ``inputs``, ``change``, ``solver``, ``jobs``).
+    ax
+        Where to draw; a new figure when None.
+    n
+        How many inputs, the largest swing first.
+
+    Each bar is the optimum at one end of the input's range less the optimum
+    as written: two solves, no shadow price projected past where it holds.
+    An end without an optimum has no bar but its status written beside the
+    axis (``Tornado.table`` holds its diagnosis).
 
     Examples
     --------
-    >>> plot_tornado(solve(load_config("configs/zhejiang.yaml")), n=8)  # doctest: +SKIP
+    >>> plot_tornado(tornado(load_config("configs/zhejiang.yaml")), n=8)  # doctest: +SKIP
     """
-    ax = _axes(ax, (8.0, 0.45 * n + 1.5))
-    table, mode = _tornado_table(report_or_result, n)
+    from .analysis.tornado import Tornado, tornado, value_text
+    from .config.types import Config
+    from .solve.status import Status
+
+    if isinstance(source, Config):
+        source = tornado(source, **options)
+    elif isinstance(getattr(source, "config", None), Config):
+        source = tornado(source.config, **options)
+    if not isinstance(source, Tornado):
+        raise TypeError(
+            f"plot_tornado takes a Tornado (optimiser.analysis.tornado), a Config or a Result, got {type(source).__name__}"
+        )
+    table = source.table.head(n)
+    ax = _axes(ax, (8.0, 0.45 * max(len(table), 1) + 1.5))
     positions = np.arange(len(table))[::-1]
-    ax.barh(positions, table["up"], color=PALETTE[0], label="limit +10%")
-    ax.barh(positions, table["down"], color=PALETTE[1], label="limit -10%")
+    high = np.nan_to_num(table["high_change"].to_numpy(dtype=float))
+    low = np.nan_to_num(table["low_change"].to_numpy(dtype=float))
+    ax.barh(positions, high, color=PALETTE[0], label="input at the high end")
+    ax.barh(positions, low, color=PALETTE[1], label="input at the low end")
     ax.axvline(0.0, color="black", linewidth=0.8)
-    ax.set_yticks(positions, list(table["label"]), fontsize="small")
-    ax.set_xlabel(f"change in {_objective_label(mode)}")
-    ax.set_title(f"Largest sensitivities: each limit moved by ±10% (top {len(table)})")
+    for y, row in zip(positions, table.to_dict(orient="records")):
+        failed = [f"{end} end: {row[f'{end}_status']}" for end in ("low", "high") if not Status(row[f"{end}_status"]).ok]
+        if failed:
+            ax.annotate("; ".join(failed), (0.0, y), xytext=(4, 0), textcoords="offset points", va="center",
+                        fontsize="x-small", color=PALETTE[1])
+    labels = [f"{row['input']} ({value_text(row['low_value'])} to {value_text(row['high_value'])})"
+              for row in table.to_dict(orient="records")]
+    ax.set_yticks(positions, labels, fontsize="small")
+    ax.set_xlabel(f"change in the optimum, {_objective_label(source.mode)}")
+    ax.set_title(f"Largest effects of uncertain inputs, each re-solved at both ends (±{source.change:.0%} unless given)")
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(axis="x", alpha=0.3)
     return ax
-
-
-def _tornado_table(source: Any, n: int) -> tuple[pd.DataFrame, str]:
-    if hasattr(source, "constraints") and "allowable_increase" in getattr(source, "constraints", pd.DataFrame()).columns:
-        frame = source.constraints
-        mode = str(getattr(source, "mode", "max_output"))
-        limit = frame["rhs"].to_numpy(dtype=float)
-        price = frame["shadow_price"].to_numpy(dtype=float)
-        step = 0.1 * np.abs(limit)
-        up = price * np.minimum(step, frame["allowable_increase"].to_numpy(dtype=float))
-        down = -price * np.minimum(step, frame["allowable_decrease"].to_numpy(dtype=float))
-    elif hasattr(source, "constraints") and "shadow_price" in source.constraints.columns:
-        frame = source.constraints
-        mode = str(source.summary.get("mode", "max_output")) if hasattr(source, "summary") else "max_output"
-        limit = frame["limit"].to_numpy(dtype=float)
-        price = frame["shadow_price"].to_numpy(dtype=float)
-        up = price * 0.1 * np.abs(limit)
-        down = -up
-    else:
-        raise TypeError(
-            f"plot_tornado takes a Result or a sensitivity report, got {type(source).__name__}"
-        )
-    labels = [_row_label(row) for row in frame.to_dict(orient="records")]
-    table = pd.DataFrame({"label": labels, "up": np.nan_to_num(up), "down": np.nan_to_num(down)})
-    table["size"] = np.maximum(np.abs(table["up"]), np.abs(table["down"]))
-    table = table[table["size"] > 0].sort_values("size", ascending=False, kind="stable").head(n)
-    return table.reset_index(drop=True), mode
-
-
-def _row_label(row: dict[str, Any]) -> str:
-    parts = [str(row.get("name", ""))]
-    inst = row.get("institution")
-    if isinstance(inst, str) and inst:
-        parts.append(inst)
-    year = row.get("year")
-    if year is not None and not (isinstance(year, float) and math.isnan(year)) and year is not pd.NA:
-        parts.append(str(int(year)))
-    return ", ".join(parts)
 
 
 # -- uncertainty and trade-offs ---------------------------------------------------------
@@ -286,6 +275,9 @@ def plot_fan(mc_result: Any, ax: Axes | None = None) -> Axes:
 
     ``mc_result`` is a :class:`~optimiser.analysis.montecarlo.MonteCarloResult`
     (or a table indexed by year with columns p5, p25, p50, p75, p95, like its ``fan()``).
+    With a fixed plan the title says in how many of the worlds the plan is
+    over budget (:meth:`~optimiser.analysis.montecarlo.MonteCarloResult.over_budget`):
+    the bands show what the plan delivers, not whether it can be paid for.
 
     Examples
     --------
@@ -302,7 +294,11 @@ def plot_fan(mc_result: Any, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("compound graduates per year")
     what = "fixed plan" if getattr(mc_result, "fixed_plan", False) else "re-optimised plan"
     draws = len(mc_result.draws) if hasattr(mc_result, "draws") else None
-    ax.set_title(f"Compound output under uncertainty ({what}" + (f", {draws} draws)" if draws else ")"))
+    title = f"Compound output under uncertainty ({what}" + (f", {draws} draws)" if draws else ")")
+    over, judged = mc_result.over_budget() if hasattr(mc_result, "over_budget") else (0, 0)
+    if judged:
+        title += f"\nover budget in {over:,} of {judged:,} worlds ({over / judged:.0%})"
+    ax.set_title(title)
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(alpha=0.3)
     return ax
@@ -347,7 +343,8 @@ def plot_alternatives(room: Any, ax: Axes | None = None) -> Axes:
     ax = _axes(ax, (7.5, max(2.5, 0.38 * len(table) + 1.2)))
     yuan = room.summary.get("measure", "yuan") == "yuan"
     factor, unit = _money_scale(float(table["high"].max()) if len(table) else 1.0) if yuan else (1.0, "units")
-    colours = _colours(list(dict.fromkeys(room.ranges["lever"])))
+    config = getattr(room, "config", None)
+    colours = lever_colours(config.levers if config is not None else dict.fromkeys(room.ranges["lever"]))
     labels = [f"{row.lever} @ {row.institution}" for row in table.itertuples()]
     for y, row in enumerate(table.itertuples()):
         colour = colours[row.lever]

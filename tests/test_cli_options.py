@@ -86,6 +86,8 @@ def test_shared_options_have_one_help_text_unless_the_command_says_what_it_write
         ("sensitivity", ["--scenario", "--solver", "--integer", "--json", "--out", "--debug", "--lang", "--csv-encoding"]),
         ("sweep", ["--param", "--scenario", "--jobs", "--scheduler", "--solver", "--out", "--json", "--no-progress",
                    "--debug", "--lang", "--csv-encoding"]),
+        ("tornado", ["--change", "--input", "--scenario", "--jobs", "--solver", "--out", "--json", "--no-progress",
+                     "--debug", "--lang", "--csv-encoding"]),
     ],
 )
 def test_each_command_keeps_its_options_in_order(command: str, options: list[str]) -> None:

@@ -15,6 +15,7 @@ import pytest
 from nbclient import NotebookClient
 
 from optimiser import frontier, load_config, monte_carlo, solve
+from optimiser.analysis.tornado import uncertain_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -87,6 +88,7 @@ def test_walkthrough_notebook(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     # a whole million runs past that range and buys at most the quoted rate (the frontier is concave).
     assert numbers["step_gain"] == pytest.approx(numbers["step_effect"], rel=1e-6)
     assert 0 < numbers["next_million_gain"] <= numbers["next_million_rate"] * (1 + 1e-9)
+    assert numbers["tornado_inputs"] == len(uncertain_inputs(config))
     assert {p.name for p in tmp_path.iterdir()} == {
         "01_allocation_and_funding.png", "01_bottlenecks.png", "01_tornado.png",
     }
@@ -99,8 +101,9 @@ def test_tradeoffs_notebook(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     config = load_config(ROOT / "configs" / "zhejiang.yaml")
     front = frontier(config, over="total_budget")
     assert numbers["frontier_breakpoints"] == len(front.breakpoints)
-    # Past the last breakpoint money buys nothing: the frontier ends at the unconstrained optimum.
+    # The frontier ends at the config's own optimum, where every source's yearly cap binds.
     assert numbers["frontier_top"] == pytest.approx(solve(config).objective, rel=1e-7)
+    assert numbers["frontier_caps"] == [f"funding.{source}.per_year" for source in config.funding]
     assert numbers["senior_points"] == 1
     uncertain = load_config(ROOT / "configs" / "zhejiang_uncertain.yaml")
     best = solve(uncertain)

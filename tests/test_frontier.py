@@ -79,7 +79,58 @@ def test_hand_derived_breakpoints_slopes_and_marginal_levers(write_config: Calla
     assert front.value_at(60_000.0) == pytest.approx(30.0)
     assert front.value_at(110_000.0) == pytest.approx(52.5)
     assert front.value_at(1e9) == pytest.approx(55.0)
-    assert "120,000: 55.0 (more money buys nothing)" in str(front)
+    # Past 120,000 the external ratio, not money, caps the output: no other money limit binds.
+    assert "120,000: 55.0 (more money buys nothing: limits other than money cap the output)" in str(front)
+    assert front.caps.empty
+
+
+# The same college, but the government pays only for secondments and the
+# enterprises' 12,000 yuan a year for one enterprise lecturer. At zero
+# government money the lecturer's 120 practice hours train 4 students; each
+# secondment (20,000 yuan, 300 practice-capable hours) adds 10, until the
+# whole pool of 3,000 + 120 hours is used at 60 h per student: 52 students at
+# 4.8 secondments = 96,000 yuan. Past that more government money buys
+# nothing, but the enterprises' cap binds: a yuan more buys 1/12,000 of a
+# lecturer, 120/12,000 hours of the pool, 2/12,000 students: 166.67 per
+# million. Lifted, lecturers grow to the external ratio's 2.5: 55 students, 3 more.
+TWO_SOURCES = """
+funding:
+  government: {per_year: 200000, funds: [secondments]}
+  enterprises: {per_year: 12000, funds: [enterprise_lecturers]}
+"""
+
+
+def test_last_breakpoint_names_the_other_source_whose_cap_binds(write_config: Callable[[str, str], Path]) -> None:
+    text = TINY.replace("funding:\n  government: {per_year: 200000, funds: all}\n", TWO_SOURCES.lstrip("\n"))
+    assert text != TINY
+    path = write_config(text % {"secondments": "", "policies": ""}, "two_sources.yaml")
+    front = frontier(load_config(path), over="funding.government.per_year")
+    assert front.breakpoints["budget"].tolist() == pytest.approx([0.0, 96_000.0], abs=1e-6)
+    assert front.breakpoints["objective"].tolist() == pytest.approx([4.0, 52.0], abs=1e-9)
+    assert front.saturated
+    cap = front.caps.to_dict(orient="records")
+    assert [c["limit"] for c in cap] == ["funding.enterprises.per_year"]
+    assert cap[0]["cap"] == pytest.approx(12_000.0) and cap[0]["year"] == 2025
+    assert cap[0]["output_per_million"] == pytest.approx(1e6 / 6000, rel=1e-7)
+    assert cap[0]["output_if_unlimited"] == pytest.approx(3.0, rel=1e-7)
+    text = str(front)
+    assert ("at 96,000: 52.0 (more funding.government.per_year alone buys nothing here: "
+            "the cap of funding.enterprises.per_year binds)") in text
+    assert ("funding.enterprises.per_year (12,000 yuan in 2025) binds: at the margin its money in 2025 buys "
+            "166.7 weighted graduates per million yuan; lifting it adds 3.0") in text
+    assert "more money buys nothing" not in text
+
+
+def test_zhejiang_total_budget_ends_where_the_sources_caps_bind(zhejiang: Path) -> None:
+    config = load_config(zhejiang)
+    front = frontier(config, over="total_budget")
+    caps = front.caps.set_index("limit")
+    assert list(caps.index) == [f"funding.{source}.per_year" for source in config.funding]
+    # Lifting the government's cap (the total budget unlimited) gains what a direct solve gains.
+    lifted = solve(config.with_changes({"funding.government.per_year": 1e12}), diagnose=False).objective
+    assert caps.loc["funding.government.per_year", "output_if_unlimited"] == pytest.approx(
+        lifted - solve(config).objective, rel=1e-6)
+    assert "more money buys nothing" not in str(front)
 
 
 def test_total_budget_without_one_in_the_config_starts_from_zero(write_config: Callable[[str, str], Path]) -> None:

@@ -262,6 +262,8 @@ def test_cli_fixed_plan_json_and_files(tmp_path: Path, capsys: pytest.CaptureFix
     assert len(data["rows"]) == 20 and data["fixed_plan"] is True
     assert data["percentiles"]["objective"]["p50"] == pytest.approx(8.0)
     assert np.allclose(draws["overspend"], np.maximum(2 * draws[COST] - 24000, 0), atol=1e-3)
+    # Two lecturers fit the 24,000 yuan only while one costs at most 12,000.
+    assert 0 < over < 20 and data["over_budget"] == {"worlds": over, "of": 20}
     percentiles = pd.read_csv(tmp_path / "out" / "draws_percentiles.csv", index_col="figure")
     assert percentiles.loc["total_cost", "p50"] == pytest.approx(2 * np.percentile(draws[COST], 50))
 

@@ -17,12 +17,15 @@ import numpy as np
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from optimiser import load_config, plots, solve
-from optimiser.analysis import frontier, pareto
+from optimiser.analysis import frontier, pareto, tornado
 from optimiser.analysis.montecarlo import monte_carlo
-from optimiser.sensitivity import sensitivity
+from optimiser.report import charts
+
+from .tiny import tiny_config, write_tiny
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,6 +40,7 @@ def inputs() -> dict[str, Any]:
         "frontier": frontier(config),
         "pareto": pareto(config, x="basic", y="professional", points=6),
         "mc": monte_carlo(config, draws=30, seed=1, plan=result),
+        "tornado": tornado(config, inputs=["levers.secondments.cost", "tiers.basic.completion_rate"]),
     }
 
 
@@ -94,33 +98,6 @@ def test_bottleneck_map_marks_every_binding_no(inputs: dict[str, Any], ax: Axes)
     assert "weighted graduates per hour of teaching" in colorbar.get_ylabel()
 
 
-def test_tornado_from_a_result_ranks_price_times_limit(inputs: dict[str, Any], ax: Axes) -> None:
-    result = inputs["result"]
-    plots.plot_tornado(result, ax=ax, n=5)
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert len(labels) == 5
-    effect = (result.constraints["shadow_price"] * result.constraints["limit"]).abs() * 0.1
-    widths = sorted((p.get_width() for p in ax.containers[0]), reverse=True)
-    assert widths[0] == pytest.approx(effect.max(), rel=1e-9)
-    assert widths == pytest.approx(sorted(effect.nlargest(5), reverse=True), rel=1e-9)
-    top = result.constraints.loc[effect.idxmax()]
-    assert labels[0] == f"{top['name']}, {top['institution']}, {int(top['year'])}"
-    assert ax.get_xlabel() == "change in weighted compound graduates"
-
-
-def test_tornado_from_a_report_stops_at_the_allowable_range(inputs: dict[str, Any], ax: Axes) -> None:
-    report = sensitivity(inputs["result"])
-    plots.plot_tornado(report, ax=ax, n=6)
-    up = np.array([p.get_width() for p in ax.containers[0]])
-    down = np.array([p.get_width() for p in ax.containers[1]])
-    table = report.constraints
-    limit = (table["shadow_price"] * table["rhs"]).abs() * 0.1
-    assert len(up) == 6 and np.all(np.abs(up) <= limit.max() * (1 + 1e-9))
-    assert np.any(np.abs(up + down) > 1e-6)  # cut at the allowable increase/decrease: lopsided bars
-    with pytest.raises(TypeError, match="plot_tornado takes a Result or a sensitivity report, got int"):
-        plots.plot_tornado(3)
-
-
 def test_fan_draws_the_monte_carlo_percentiles(inputs: dict[str, Any], ax: Axes) -> None:
     mc = inputs["mc"]
     plots.plot_fan(mc, ax=ax)
@@ -130,6 +107,21 @@ def test_fan_draws_the_monte_carlo_percentiles(inputs: dict[str, Any], ax: Axes)
     assert np.allclose(median.get_ydata(), mc.percentiles.loc[[f"compound_{y}" for y in range(2025, 2031)], "p50"])
     assert ax.get_ylabel() == "compound graduates per year"
     assert "30 draws" in ax.get_title()
+
+
+def test_fan_of_a_fixed_plan_says_how_often_it_is_over_budget(tmp_path: Path, ax: Axes) -> None:
+    # Two lecturers are paid from 24,000 yuan a year: over budget exactly when one costs more than 12,000.
+    cost = "levers.enterprise_lecturers.cost"
+    raw = tiny_config(uncertainty={cost: {"dist": "uniform", "low": 10000, "high": 16000}})
+    config = load_config(write_tiny(tmp_path, raw))
+    mc = monte_carlo(config, draws=40, seed=3, plan={("enterprise_lecturers", "College", "", 2025): 2})
+    over = int((mc.draws[cost] > 12000).sum())
+    assert 0 < over < 40
+    plots.plot_fan(mc, ax=ax)
+    assert f"over budget in {over} of 40 worlds ({over / 40:.0%})" in ax.get_title()
+    assert f"over budget in {over:,} of 40 worlds" in str(mc)
+    plots.plot_fan(monte_carlo(config, draws=5, seed=3), ax=ax)  # re-optimised: every world is within budget
+    assert "over budget" not in ax.get_title()
 
 
 def test_pareto_line_follows_the_table(inputs: dict[str, Any], ax: Axes) -> None:
@@ -155,12 +147,40 @@ def test_frontier_one_line_per_segment(inputs: dict[str, Any], ax: Axes) -> None
     assert leads <= legend and "breakpoint" in legend
 
 
+def _bar_colours(ax: Axes) -> dict[str, str]:
+    return {str(c.get_label()): to_hex(c.patches[0].get_facecolor()) for c in ax.containers}
+
+
+def test_each_lever_and_source_has_one_colour_in_every_chart(inputs: dict[str, Any]) -> None:
+    config, result = inputs["config"], inputs["result"]
+    allocation = _bar_colours(plots.plot_allocation(result))
+    assert list(allocation) == list(config.levers) and len(set(allocation.values())) == len(config.levers)
+    assert _bar_colours(charts.plot_spend_by_lever(result)) == allocation
+    # The frontier colours each segment by the lever bought at its margin: the same colours.
+    front = inputs["frontier"]
+    lines = plots.plot_frontier(front).get_lines()
+    leads = [str(levers).split(",")[0] for levers in front.segments["marginal_levers"]]
+    assert {lead for lead in leads if lead} >= {"secondments", "training_bases"}
+    for line, lead in zip(lines, leads):
+        if lead:
+            assert to_hex(line.get_color()) == allocation[lead], lead
+    sources = _bar_colours(plots.plot_funding(result))
+    assert list(sources) == list(config.funding)
+    assert _bar_colours(charts.plot_funding_by_source(result)) == sources
+    # A plan that uses only some levers and sources keeps each one's colour.
+    poor = solve(config.with_changes({"funding.government.per_year": 0, "funding.universities.per_year": 0}))
+    some = _bar_colours(charts.plot_spend_by_lever(poor))
+    assert 0 < len(some) < len(config.levers) and some == {lever: allocation[lever] for lever in some}
+    paid = _bar_colours(charts.plot_funding_by_source(poor))
+    assert list(paid) == ["enterprises"] and paid["enterprises"] == sources["enterprises"]
+
+
 PLOTTERS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
     ("plot_frontier", lambda i: i["frontier"]),
     ("plot_allocation", lambda i: i["result"]),
     ("plot_funding", lambda i: i["result"]),
     ("plot_bottlenecks", lambda i: i["result"]),
-    ("plot_tornado", lambda i: i["result"]),
+    ("plot_tornado", lambda i: i["tornado"]),
     ("plot_fan", lambda i: i["mc"]),
     ("plot_pareto", lambda i: i["pareto"]),
 ]

@@ -60,6 +60,7 @@ def test_hand_derived_budget_sweep(write_config: Callable[[str, str], Path]) -> 
     table = sweep(load_config(tiny(write_config)), {GOV: [0, 50_000, 110_000, 200_000]}, progress=False)
     assert list(table.columns) == [
         GOV, "status", "objective", "total_cost", "compound_basic", "spend_secondments", "spend_enterprise_lecturers",
+        "diagnosis",
     ]
     assert table["status"].tolist() == ["optimal"] * 4
     assert table["objective"].tolist() == pytest.approx([0.0, 25.0, 52.5, 55.0], abs=1e-9)
@@ -123,10 +124,17 @@ def test_infeasible_points_keep_their_row(write_config: Callable[[str, str], Pat
     assert table["status"].tolist() == ["infeasible", "infeasible", "optimal"]
     assert table.loc[:1, ["objective", "total_cost", "compound_basic", "spend_secondments"]].isna().all().all()
     assert table["objective"].iloc[2] == pytest.approx(30.0)
-    # The same when each point is rebuilt (a cost enters the coefficients).
+    # Each row without an optimum says why: 20,000 yuan buys one of the two compulsory secondments.
+    assert table["diagnosis"].iloc[1] == (
+        "levers.secondments.min_per_year at College in 2025: at most 1 reachable, asked 2 secondments units")
+    assert table["diagnosis"].iloc[0].startswith("levers.secondments.min_per_year at College in 2025: at most ")
+    assert table["diagnosis"].iloc[2] == ""
+    # The same when each point is rebuilt (a cost enters the coefficients): 60,000 / 40,000 = 1.5 secondments.
     rebuilt = sweep(config.with_changes({GOV: 60_000}), {"levers.secondments.cost": [20_000, 40_000]}, progress=False)
     assert rebuilt["status"].tolist() == ["optimal", "infeasible"]
     assert math.isnan(rebuilt["objective"].iloc[1])
+    assert rebuilt["diagnosis"].tolist() == [
+        "", "levers.secondments.min_per_year at College in 2025: at most 1.5 reachable, asked 2 secondments units"]
 
 
 def test_jobs_do_not_change_the_table(zhejiang: Path) -> None:
@@ -200,6 +208,8 @@ def test_cli_json_grid_and_infeasible_points(write_config: Callable[[str, str], 
     data = json.loads(capsys.readouterr().out)
     assert data["points"] == 2 and data["status_counts"] == {"infeasible": 1, "optimal": 1}
     assert data["rows"][0]["status"] == "infeasible" and data["rows"][0]["objective"] is None
+    assert "levers.secondments.min_per_year at College in 2025" in data["rows"][0]["diagnosis"]
+    assert data["rows"][1]["diagnosis"] == ""
     assert data["rows"][1]["objective"] == pytest.approx(30.0)
 
 

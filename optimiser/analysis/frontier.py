@@ -37,6 +37,7 @@ SEGMENT_COLUMNS = [
     "budget_from", "budget_to", "objective_from", "objective_to", "marginal_output_per_yuan",
     "yuan_per_extra_output", "marginal_levers",
 ]
+CAP_COLUMNS = ["limit", "cap", "unit", "year", "output_per_million", "output_if_unlimited"]
 #: A crossing point counts as on the frontier within this share of the objective.
 EXACTNESS = 1e-9
 #: Solves allowed before the search gives up (a safeguard; a search takes ~2 per breakpoint).
@@ -79,6 +80,16 @@ class Frontier:
     notes
         Anything the reader should know (e.g. a ``min_cost`` config analysed
         in ``max_output`` mode).
+    caps
+        Past saturation, why more of this budget buys nothing: one row per
+        other money limit that still binds there (another funding source,
+        other years of the same source, the total budget), with ``limit``
+        (its key path), ``cap`` (yuan, in ``year``), ``unit``, ``year`` (the
+        year its next yuan is worth most), ``output_per_million`` (what the
+        next million yuan of it buys there, from its shadow price) and
+        ``output_if_unlimited`` (the output gained were it lifted, re-solved).
+        Empty when no money limit binds: then nothing more money could buy
+        raises the output (teachers, seats, intake or policies cap it).
     """
 
     over: str
@@ -89,6 +100,7 @@ class Frontier:
     saturated: bool = True
     notes: list[str] = field(default_factory=list)
     solves: int = 0
+    caps: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CAP_COLUMNS))
 
     def value_at(self, budget: Any) -> Any:
         """The optimum at ``budget`` by linear interpolation between breakpoints.
@@ -124,10 +136,20 @@ class Frontier:
             )
         budget = float(self.breakpoints["budget"].iloc[-1])
         objective = float(self.breakpoints["objective"].iloc[-1])
-        tail = "more money buys nothing" if self.saturated else "search stopped at the requested upper budget"
-        lines.append(f"at {budget:,.0f}: {objective:,.1f} ({tail})")
+        lines.append(f"at {budget:,.0f}: {objective:,.1f} ({self.last_breakpoint_says()})")
+        lines.extend(f"  {_cap_text(cap)}" for cap in self.caps.to_dict(orient="records"))
         lines.extend(f"note: {note}" for note in self.notes)
         return "\n".join(lines)
+
+    def last_breakpoint_says(self) -> str:
+        """What lies past the last breakpoint: nothing to buy, another cap that binds, or an unsearched rest."""
+        if not self.saturated:
+            return "search stopped at the requested upper budget"
+        if self.caps.empty:
+            return "more money buys nothing: limits other than money cap the output"
+        names = [str(limit) for limit in self.caps["limit"]]
+        caps = f"the cap of {names[0]} binds" if len(names) == 1 else f"the caps of {', '.join(names)} bind"
+        return f"more {self.over} alone buys nothing here: {caps}"
 
     def _repr_html_(self) -> str:
         head = f"<p><b>Budget frontier over <code>{self.over}</code></b> ({self.unit})</p>"
@@ -304,8 +326,48 @@ class _Search:
         table = self.breakpoint_table(kinks)
         result = Frontier(over, self.budget.unit, table, _segments(table, self.lean.config),
                           saturated=saturated, notes=notes)
+        if saturated:
+            result.caps = self.binding_caps()
         result.solves = self.solves
         return result
+
+    def binding_caps(self) -> pd.DataFrame:
+        """The other money limits that bind once this budget no longer does (see :attr:`Frontier.caps`).
+
+        A limit binds when lifting it (with this budget unlimited too) raises
+        the optimum: a re-solve decides, not the shadow price alone, which can
+        be positive on a degenerate optimum where more money buys nothing.
+        """
+        unlimited = np.full(len(self.rows), math.inf)
+        relaxed = self.lean.solve(self.rows, upper=unlimited, tie_break=False, keep_duals=True)
+        if relaxed.status is not Status.OPTIMAL or relaxed.duals is None:
+            return pd.DataFrame(columns=CAP_COLUMNS)
+        varied = set(self.rows.tolist())
+        groups: dict[str, list[int]] = {}
+        for index, info in enumerate(self.lean.model.book.rows):
+            if info.kind in ("funding_cap", "total_budget") and index not in varied:
+                groups.setdefault(info.config_path, []).append(index)
+        records = []
+        for limit, indices in groups.items():
+            prices = relaxed.duals[indices] * MONEY_SCALE
+            best = int(np.argmax(prices))
+            if prices[best] <= 0:
+                continue
+            lifted = np.concatenate([self.rows, np.asarray(indices, dtype=self.rows.dtype)])
+            self.solves += 1
+            wider = self.lean.solve(lifted, upper=np.full(len(lifted), math.inf), tie_break=False)
+            gain = math.inf if wider.status is Status.UNBOUNDED else wider.objective - relaxed.objective
+            if not gain > 1e-7 * max(1.0, abs(relaxed.objective)):
+                continue
+            info = self.lean.model.book.rows[indices[best]]
+            if info.detail == self.budget.source:
+                limit += " (other years)"
+            records.append({
+                "limit": limit, "cap": info.limit, "year": info.year,
+                "unit": "yuan over the horizon" if info.kind == "total_budget" else "yuan a year",
+                "output_per_million": float(prices[best]) * 1e6, "output_if_unlimited": gain,
+            })
+        return pd.DataFrame(records, columns=CAP_COLUMNS)
 
     def smallest_budget(self) -> float | None:
         """0 if a plan with no money from this budget is feasible, else the least budget that allows one."""
@@ -381,6 +443,14 @@ class _Search:
                 **{f"spend_{lever}": plan.measures[f"spend_{lever}"] for lever in levers},
             })
         return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"spend_{lever}" for lever in levers)])
+
+
+def _cap_text(cap: dict[str, Any]) -> str:
+    year = cap["year"]
+    when = "" if year is None or year != year else f" in {int(year)}"
+    return (f"{cap['limit']} ({cap['cap']:,.0f} yuan{when}) binds: at the margin its money{when} buys "
+            f"{cap['output_per_million']:,.1f} weighted graduates per million yuan; lifting it adds "
+            f"{cap['output_if_unlimited']:,.1f}")
 
 
 def _merge(points: list[_Point]) -> list[_Point]:

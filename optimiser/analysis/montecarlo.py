@@ -82,6 +82,19 @@ class MonteCarloResult:
         """How many draws ended in each status."""
         return {str(k): int(v) for k, v in self.draws["status"].value_counts().sort_index().items()}
 
+    def over_budget(self) -> tuple[int, int]:
+        """With a fixed plan: in how many of the judged worlds it needs more money than there is, and of how many.
+
+        A world is over budget when its ``overspend`` is positive (status
+        ``over_budget``, or ``violates`` with money among the limits broken);
+        judged worlds are those with numbers (:data:`USABLE`). ``(0, 0)``
+        when the plan is re-optimised in each world.
+        """
+        if not self.fixed_plan or "overspend" not in self.draws.columns:
+            return 0, 0
+        judged = self.draws[self.draws["status"].isin(USABLE)]
+        return int((judged["overspend"] > 0).sum()), len(judged)
+
     def fan(self) -> pd.DataFrame:
         """Percentiles of the yearly compound output: index year, columns ``p5 ... p95, mean``."""
         table = self.percentiles.loc[[f"compound_{year}" for year in self.years]]
@@ -93,9 +106,11 @@ class MonteCarloResult:
         def clean(value: Any) -> Any:
             return None if isinstance(value, float) and not math.isfinite(value) else value
 
+        over, judged = self.over_budget()
         return {
             **self.summary,
             "statuses": self.status_counts(),
+            **({"over_budget": {"worlds": over, "of": judged}} if self.fixed_plan else {}),
             "keys": {spec.path: spec.describe() for spec in self.keys},
             "percentiles": {
                 str(metric): {str(col): clean(float(val)) for col, val in row.items()}
@@ -107,6 +122,9 @@ class MonteCarloResult:
         head = (f"{self.summary.get('name', '')}: {len(self.draws)} draws (seed {self.summary.get('seed')}), "
                 f"{'fixed plan' if self.fixed_plan else 're-optimised per draw'}")
         statuses = ", ".join(f"{k} {v}" for k, v in self.status_counts().items())
+        over, judged = self.over_budget()
+        if judged:
+            statuses += f"\nover budget in {over:,} of {judged:,} worlds ({over / judged:.0%})"
         table = self.percentiles.to_string(float_format=lambda v: f"{v:,.1f}")
         return f"{head}\nstatuses: {statuses}\n\n{table}"
 

@@ -64,7 +64,9 @@ def sweep(
         (yuan), ``compound_<tier>`` (compound graduates summed over the
         horizon and institutions) and ``spend_<lever>`` (yuan over the
         horizon). Points without an optimum keep their row, with their
-        status and NaN numbers.
+        status, NaN numbers and, last, ``diagnosis``: why there is none (the
+        limits to relax and by how much, as :func:`optimiser.solve` explains
+        an infeasible or unbounded config); empty for solved points.
 
     Raises
     ------
@@ -109,7 +111,7 @@ def sweep(
                           desc="sweep")
     finally:
         _LEAN_CACHE.pop(task.token, None)
-    columns = [*paths, "status", "objective", *measure_names(config)]
+    columns = [*paths, "status", "objective", *measure_names(config), "diagnosis"]
     return pd.DataFrame([dict(zip(paths, point)) | row for point, row in zip(points, rows)], columns=columns)
 
 
@@ -125,16 +127,29 @@ class SweepTask:
 
 
 def solve_point(task: SweepTask, point: Sequence[Any]) -> dict[str, Any]:
-    """Status, objective and measures of one sweep point."""
+    """Status, objective, measures and (without an optimum) the diagnosis of one sweep point."""
     if task.shifts is not None:
         lean = _lean_model(task)
         lower, upper = task.shifts.bounds_at([float(value) for value in point])
         solution = lean.solve(task.shifts.rows, lower, upper)
-        return {"status": solution.status.value, "objective": solution.objective, **solution.measures}
+        row = {"status": solution.status.value, "objective": solution.objective, **solution.measures}
+        return row | {"diagnosis": "" if solution.status.ok else diagnosis_at(task, point)}
     from ..api import solve
 
-    result = solve(apply_point(task.config, dict(zip(task.paths, point))), solver=task.solver, diagnose=False)
-    return {"status": result.status.value, "objective": result.objective, **measures_of_result(result)}
+    result = solve(apply_point(task.config, dict(zip(task.paths, point))), solver=task.solver)
+    return {"status": result.status.value, "objective": result.objective, **measures_of_result(result),
+            "diagnosis": _diagnosis_text(result.diagnosis)}
+
+
+def diagnosis_at(task: SweepTask, point: Sequence[Any]) -> str:
+    """Why a sweep point has no optimum, from :func:`optimiser.solve`'s diagnosis (empty if it has one)."""
+    from ..api import solve
+
+    return _diagnosis_text(solve(apply_point(task.config, dict(zip(task.paths, point))), solver=task.solver).diagnosis)
+
+
+def _diagnosis_text(diagnosis: Sequence[Any]) -> str:
+    return "; ".join(str(item) for item in diagnosis)
 
 
 def _lean_model(task: SweepTask) -> LeanModel:

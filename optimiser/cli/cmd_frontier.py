@@ -50,6 +50,8 @@ def run_frontier(args: argparse.Namespace) -> int:
             "over": front.over, "unit": front.unit, "status": front.status.value, "saturated": front.saturated,
             "saturation": None if front.saturation != front.saturation else front.saturation,
             "breakpoints": records(front.breakpoints), "segments": records(front.segments), "notes": front.notes,
+            "last_breakpoint": front.last_breakpoint_says() if len(front.breakpoints) else None,
+            "caps": records(front.caps),
         }))
     else:
         print(str(front))

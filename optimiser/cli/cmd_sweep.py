@@ -16,8 +16,8 @@ def register(sub: Any) -> None:
     parser = sub.add_parser(
         "sweep", help="solve a config over a grid of parameter values (one row per point)",
         description="Solve CONFIG at every combination of the --param values and write one row per point: "
-        "the values, status, objective, total_cost, compound_<tier> and spend_<lever>. Points without an "
-        "optimum keep their row with their status. Exit 0 when the sweep ran (whatever the points' status), "
+        "the values, status, objective, total_cost, compound_<tier>, spend_<lever> and diagnosis. Points without "
+        "an optimum keep their row with their status and, in diagnosis, the limits to relax. Exit 0 when the sweep ran (whatever the points' status), "
         "2 for a bad --param or config, 4 for a solver or output failure.",
     )
     parser.add_argument("config", type=Path, help="the YAML config file")

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from .colours import NEUTRAL, colours_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -26,8 +29,6 @@ if TYPE_CHECKING:
 
 FIGURE_SIZE = (6.0, 3.3)
 """Inches; the HTML page scales the SVG to the column width."""
-
-COLOURS = ["#1f5f8b", "#e07b39", "#3a9d5d", "#c23b4e", "#7d5ba6", "#8c6d31", "#d4a017", "#4f7f9e"]
 
 
 def _new_axes(ax: Axes | None) -> Axes:
@@ -44,8 +45,10 @@ def label(text: Any) -> str:
     return str(text).replace("\\", "\\\\").replace("$", r"\$")
 
 
-def _stacked_bars(ax: Axes, table: pd.DataFrame, ylabel: str, title: str, empty: str = "zero in every year") -> Axes:
-    """Bars per year (the index), one stacked segment per column; ``empty`` is said when there are none."""
+def _stacked_bars(
+    ax: Axes, table: pd.DataFrame, ylabel: str, title: str, colours: Mapping[str, str], empty: str = "zero in every year"
+) -> Axes:
+    """Bars per year (the index), one stacked segment per column in its own colour; ``empty`` is said when there are none."""
     if table.empty or not len(table.columns):
         ax.set_title(title)
         ax.set_xticks([])
@@ -54,9 +57,9 @@ def _stacked_bars(ax: Axes, table: pd.DataFrame, ylabel: str, title: str, empty:
         return ax
     years = [str(y) for y in table.index]
     bottom = [0.0] * len(years)
-    for n, column in enumerate(table.columns):
+    for column in table.columns:
         values = [float(v) for v in table[column]]
-        ax.bar(years, values, bottom=bottom, label=label(column), color=COLOURS[n % len(COLOURS)], width=0.7)
+        ax.bar(years, values, bottom=bottom, label=label(column), color=colours.get(str(column), NEUTRAL), width=0.7)
         bottom = [b + v for b, v in zip(bottom, values)]
     ax.set_ylabel(ylabel)
     ax.set_xlabel("year")
@@ -79,13 +82,15 @@ def _by_year(frame: pd.DataFrame, column: str, value: str, scale: float = 1.0) -
 def plot_spend_by_lever(result: Result, ax: Axes | None = None) -> Axes:
     """Stacked bars: money spent on each lever in each year (million yuan)."""
     table = _by_year(result.funding, "lever", "amount", 1e-6)
-    return _stacked_bars(_new_axes(ax), table, "spend (million yuan)", "Spend by lever and year")
+    colours = colours_of(result, "lever")
+    return _stacked_bars(_new_axes(ax), table, "spend (million yuan)", "Spend by lever and year", colours)
 
 
 def plot_funding_by_source(result: Result, ax: Axes | None = None) -> Axes:
     """Stacked bars: money each funding source pays in each year (million yuan)."""
     table = _by_year(result.funding, "source", "amount", 1e-6)
-    return _stacked_bars(_new_axes(ax), table, "funding (million yuan)", "Funding by source and year")
+    colours = colours_of(result, "source")
+    return _stacked_bars(_new_axes(ax), table, "funding (million yuan)", "Funding by source and year", colours)
 
 
 def plot_output_by_tier(result: Result, ax: Axes | None = None, kind: str = "compound") -> Axes:
@@ -95,7 +100,8 @@ def plot_output_by_tier(result: Result, ax: Axes | None = None, kind: str = "com
     words = "Compound" if kind == "compound" else "Single-skill"
     table = _by_year(result.outputs, "tier", kind)
     empty = "none: every enrolled student is fully trained" if kind == "single_skill" else "no compound graduates"
-    return _stacked_bars(_new_axes(ax), table, "graduates per year", f"{words} graduates by tier and year", empty)
+    colours = colours_of(result, "tier")
+    return _stacked_bars(_new_axes(ax), table, "graduates per year", f"{words} graduates by tier and year", colours, empty)
 
 
 _ID = re.compile(r'\bid="([^"]+)"')

@@ -1,0 +1,99 @@
+"""``optimiser tornado``: the optimum re-solved at both ends of each uncertain input's range."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..report.inert import json_text
+from .args import finite_number
+from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .options import add_options
+
+INPUT_FORM = "PATH or PATH=LOW,HIGH (e.g. levers.secondments.cost=8000,15000)"
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "tornado", help="which uncertain inputs move the optimum most: each re-solved at both ends of its range",
+        description="Set each input a planner is unsure of (by default every lever's costs and induced intake, "
+        "every tier's completion rate and every teacher group's teaching hours) to the low and the high end of "
+        "its range, one at a time, and solve the plan again at each end. Prints the change in the optimum at "
+        "each end, the largest first; an end without an optimum says why. Exit 0 ok, 2 bad config or --input, "
+        "3 the config as written has no optimum, 4 solver or output failure.",
+    )
+    parser.add_argument("config", type=Path, help="the YAML config file")
+    parser.add_argument("--change", type=finite_number, default=0.2, metavar="SHARE",
+                        help="how far each input moves either way unless its range is given (default 0.2: ±20%%)")
+    parser.add_argument("--input", action="append", metavar="PATH[=LOW,HIGH]",
+                        help="an input to vary instead of the default ones, moved by --change or to LOW and HIGH; "
+                        "repeat for more")
+    add_options(parser, "scenario", "jobs", "solver", "out", "json", "no-progress", "debug", help_for={
+        "out": "write the table to this CSV file",
+    })
+    parser.set_defaults(run=run_tornado)
+
+
+def parse_input(text: str, change: float) -> tuple[str, float | tuple[float, float]]:
+    """``PATH`` (moved by ``change``) or ``PATH=LOW,HIGH``.
+
+    >>> parse_input("levers.secondments.cost=8000,15000", 0.2)
+    ('levers.secondments.cost', (8000.0, 15000.0))
+    >>> parse_input("tiers.basic.completion_rate", 0.2)
+    ('tiers.basic.completion_rate', 0.2)
+    """
+    path, sep, spec = (part.strip() for part in text.partition("="))
+    if not path:
+        raise ValueError(f"--input {text!r}: expected {INPUT_FORM}")
+    if not sep:
+        return path, change
+    parts = spec.split(",")
+    try:
+        values = [float(part) for part in parts]
+    except ValueError:
+        values = []
+    if len(values) != 2 or not all(math.isfinite(v) for v in values):
+        raise ValueError(f"--input {text!r}: give two numbers LOW,HIGH after '='; expected {INPUT_FORM}")
+    return path, (values[0], values[1])
+
+
+def run_tornado(args: argparse.Namespace) -> int:
+    from .. import load_config
+    from ..analysis import tornado
+    from ..analysis.output import records, write_csv
+
+    if not 0 < args.change < 1:
+        print(f"optimiser tornado: error: --change must be a share between 0 and 1 (0.2 for ±20%), got {args.change:g}",
+              file=sys.stderr)
+        return EXIT_INVALID
+    inputs: dict[str, float | tuple[float, float]] | None = None
+    if args.input:
+        inputs = {}
+        try:
+            for text in args.input:
+                path, spec = parse_input(text, args.change)
+                if path in inputs:
+                    raise ValueError(f"--input {path} is given twice; give each input once")
+                inputs[path] = spec
+        except ValueError as err:
+            print(f"optimiser tornado: error: {err}", file=sys.stderr)
+            return EXIT_INVALID
+    if args.jobs is not None and args.jobs < 1:
+        print(f"optimiser tornado: error: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
+        return EXIT_INVALID
+    config = load_config(args.config, scenario=args.scenario)
+    bars = tornado(config, inputs=inputs, change=args.change, solver=args.solver, jobs=args.jobs,
+                   progress=not (args.no_progress or args.json))
+    if args.out:
+        write_csv(args.out, bars.table)
+    if args.json:
+        print(json_text({"base_objective": bars.base_objective, "mode": bars.mode, "change": bars.change,
+                         "notes": bars.notes, "rows": records(bars.table)}))
+    else:
+        print(str(bars))
+        if args.out:
+            print(f"\nwrote {args.out}")
+    return EXIT_OK if math.isfinite(bars.base_objective) else EXIT_NO_OPTIMUM
