@@ -42,6 +42,7 @@ class Backend(Protocol):
     def add_row(self, terms: Terms, lower: float, upper: float) -> None: ...
     def add_columns(self, variables: list[pulp.LpVariable]) -> None: ...
     def add_rows(self, rows: list[tuple[Terms, float, float]]) -> int: ...
+    def seed_basis(self, basic_columns: list[int], nonbasic_rows: list[int]) -> None: ...
     def drop_floor(self) -> None: ...
     def relax_stage_rows(self) -> None: ...
     def fix_integers(self, values: np.ndarray) -> None: ...
@@ -172,6 +173,14 @@ class HighsBackend:
         # institutions).
         self.session.set_option("simplex_strategy", PRIMAL_SIMPLEX)
         return first
+
+    def seed_basis(self, basic_columns: list[int], nonbasic_rows: list[int]) -> None:
+        """Make a primal feasible basis for new stage rows: the given columns basic, those rows at their bound.
+
+        Primal simplex then continues from the plan already found instead of
+        searching for a feasible point again.
+        """
+        self.session.seed_basis(basic_columns, nonbasic_rows)
 
     def add_columns(self, variables: list[pulp.LpVariable]) -> None:
         """Add non-negative stage columns (zero cost, no rows yet); each variable gets its ``col``."""
@@ -360,6 +369,9 @@ class CbcBackend:
         for terms, lower, upper in rows:
             self.add_row(terms, lower, upper)
         return first
+
+    def seed_basis(self, basic_columns: list[int], nonbasic_rows: list[int]) -> None:
+        """CBC starts each solve afresh."""
 
     def add_columns(self, variables: list[pulp.LpVariable]) -> None:
         """Stage columns enter the problem with the rows that use them."""

@@ -11,7 +11,7 @@ for an outcome).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import highspy
@@ -294,6 +294,27 @@ class Session:
 
     def set_basis(self, basis: Any) -> None:
         self.raw.setBasis(basis)
+
+    def seed_basis(self, basic_cols: Sequence[int], nonbasic_rows: Sequence[int]) -> bool:
+        """Make ``basic_cols`` basic and ``nonbasic_rows`` non-basic at their lower bound in the current basis.
+
+        Returns False (and changes nothing) without a valid basis of the programme's present shape.
+        """
+        basis = self.raw.getBasis()
+        if not basis.valid:
+            return False
+        cols = list(basis.col_status)
+        rows = list(basis.row_status)
+        if len(cols) != self.n_cols or len(rows) != self.n_rows:
+            return False
+        for c in basic_cols:
+            cols[c] = highspy.HighsBasisStatus.kBasic
+        for r in nonbasic_rows:
+            rows[r] = highspy.HighsBasisStatus.kLower
+        basis.col_status = cols
+        basis.row_status = rows
+        self.raw.setBasis(basis)
+        return True
 
     def set_start(self, values: Any) -> None:
         """A plan to start from (an integer search's incumbent); set after the objective changes."""
