@@ -282,7 +282,7 @@ def measure(
     if not full_ipm:
         best["duals"] = alone["simplex"]["duals"]
     return dict(
-        size=size, full_ipm=full_ipm, status=written["status"], cols=written["cols"], rows=written["rows"],
+        size=size, years=years, full_ipm=full_ipm, status=written["status"], cols=written["cols"], rows=written["rows"],
         nonzeros=written["nonzeros"], threads=threads, solves=written["solves"], shapes=written["shapes"],
         stages=stages, inside=inside, alone=alone, best=best, limit=sum(best.values()), options=options_main,
         end_to_end=med(lambda r: r["end_to_end"]), cpu=med(lambda r: r["cpu"]), peak_mb=med(lambda r: r["peak_mb"]), problems=problems,
@@ -291,7 +291,7 @@ def measure(
 
 def report(m: dict[str, Any]) -> None:
     s = m["stages"]
-    print(f"\n== {m['size']} institutions x 10 years: {m['cols']:,} columns, {m['rows']:,} rows, "
+    print(f"\n== {m['size']} institutions x {m['years']} years: {m['cols']:,} columns, {m['rows']:,} rows, "
           f"{m['nonzeros']:,} nonzeros (status {m['status']}, HiGHS threads={m['threads']})")
     print(f"{'stage':>10} {'solves':>6} {'optimiser s':>11} {'in HiGHS s':>10} {'simplex s':>9} {'ipm s':>7} {'limit s':>7}")
     print(f"{'build':>10} {'':>6} {s['build']:>11.2f}")
@@ -345,6 +345,8 @@ def main() -> None:
                         help="time interior point on every re-solve of the shadow-price stage, not only the first")
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
     args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error(f"--repeats {args.repeats}: at least 1 timed run is needed")
     sizes = [10, 100] if args.quick else [int(s) for s in args.sizes.split(",")]
     extra = parse_options(args.options)
     rows = []
