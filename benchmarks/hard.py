@@ -251,6 +251,9 @@ def measure(
     def once() -> None:
         # The warm-up writes the programmes out (its times are not counted); the repeats only solve.
         runs.append(child(path, None if runs else dump))
+        times = " ".join(f"{name} {seconds:.2f}" for name, seconds in runs[-1]["stages"].items())
+        print(f"  {size} institutions, run {len(runs) - 1 or 'warm-up'}: {times}; end to end "
+              f"{runs[-1]['end_to_end']:.2f} s", file=sys.stderr, flush=True)
 
     median_seconds(once, repeats)
     written, counted = runs[0], runs[1:]
