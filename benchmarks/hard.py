@@ -5,7 +5,8 @@
 Configs come from ``generate.heterogeneous_config`` (unlike institutions,
 lever costs that differ by institution, year-by-year series, a senior demand
 cap), ten years each. For every size, each run of ``optimiser.solve`` is a
-fresh process (so its peak memory is its own), timed stage by stage: build,
+fresh process (so its peak memory is its own), timed stage by stage (wall
+and CPU seconds: on a busy machine the CPU figure is the steadier one): build,
 main solve, tie-break, smoothing, shadow prices (duals), do-nothing baseline,
 and the rest (result tables). The first run (a warm-up, not counted) writes
 every linear programme HiGHS is given to an MPS file just before it is
