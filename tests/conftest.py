@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -13,6 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"
 CASES = ROOT / "tests" / "cases"
 SOLVERS = ("highs", "cbc")
+
+
+def benchmark_generator() -> ModuleType:
+    """``benchmarks/generate.py``, the generator of national-scale configs (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    return generate
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ lever unit of ``h`` practice hours yields ``h / 30`` graduates.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from optimiser.model import build_model
 from optimiser.solve.matrix import matrix_form
 from optimiser.solve.rounding import FixedLP, unit_repair
 
-from .conftest import ROOT
+from .conftest import benchmark_generator
 from .tiny import tiny_config, write_tiny
 
 SENIOR = {"qualified": ["practice", "training"], "hours": 108, "external": True}
@@ -119,14 +118,10 @@ def test_no_whole_unit_plan_names_the_limits(tmp_path: Path) -> None:
 
 
 def national(tmp_path: Path, institutions: int, years: int) -> Path:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
     import yaml
 
     path = tmp_path / "national.yaml"
-    path.write_text(yaml.safe_dump(generate.national_config(institutions, years)), encoding="utf-8")
+    path.write_text(yaml.safe_dump(benchmark_generator().national_config(institutions, years)), encoding="utf-8")
     return path
 
 
