@@ -49,9 +49,6 @@ def run_sweep(args: argparse.Namespace) -> int:
     except ParamError as err:
         print(f"optimiser sweep: error: {err}", file=sys.stderr)
         return EXIT_INVALID
-    if args.jobs is not None and args.jobs < 1:
-        print(f"optimiser sweep: error: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
-        return EXIT_INVALID
     config = load_config(args.config, scenario=args.scenario)
     client = executor_from_address(args.scheduler) if args.scheduler else None
     try:

@@ -81,9 +81,6 @@ def run_tornado(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"optimiser tornado: error: {err}", file=sys.stderr)
             return EXIT_INVALID
-    if args.jobs is not None and args.jobs < 1:
-        print(f"optimiser tornado: error: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
-        return EXIT_INVALID
     config = load_config(args.config, scenario=args.scenario)
     bars = tornado(config, inputs=inputs, change=args.change, solver=args.solver, jobs=args.jobs,
                    progress=not (args.no_progress or args.json))
