@@ -11,7 +11,7 @@ under ``--json``, or a raw control or bidirectional character in the output.
 
     .venv/bin/python scripts/fuzz.py --configs 10000 --plans 2000 --cli 300 --seed 1
 
-The test suite runs a small seeded round of the same (tests/test_cli_fuzz.py).
+The test suite runs a small seeded round of the same (tests/cli/test_cli_fuzz.py).
 """
 
 from __future__ import annotations

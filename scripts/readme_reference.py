@@ -3,7 +3,7 @@
     .venv/bin/python scripts/readme_reference.py          # rewrite README.md between the markers
     .venv/bin/python scripts/readme_reference.py --check  # exit 1 when README.md is stale
 
-tests/test_schema.py fails while the README differs from what this writes.
+tests/config/test_schema.py fails while the README differs from what this writes.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/translations.py          # update optimiser.pot, zh optimiser.po and optimiser.mo
 
-New messages appear in the .po with an empty translation (tests/test_i18n.py
+New messages appear in the .po with an empty translation (tests/i18n/test_i18n.py
 then fails until one is written); messages no longer in the code are dropped.
 """
 

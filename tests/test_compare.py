@@ -154,6 +154,7 @@ def test_by_year_rows(one: Path) -> None:
     assert comparison.row("compound_output.basic.2025")["base"] == pytest.approx(8.0, rel=TIE_BREAK)
 
 
+@pytest.mark.slow
 def test_known_answer_scenario(solver: str) -> None:
     comparison = compare(plans_from_args([CASES / "medium.yaml"], "base,lean"), solver=solver)
     assert comparison.row("objective").tolist() == pytest.approx([75666.399164, 72220.27425], rel=1e-6)

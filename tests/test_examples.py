@@ -68,6 +68,7 @@ def test_notebooks_are_committed_without_outputs() -> None:
         assert code and all(cell.outputs == [] and cell.execution_count is None for cell in code), name
 
 
+@pytest.mark.slow
 def test_walkthrough_notebook(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     kernel_environment(monkeypatch, tmp_path)
     notebook = run_notebook(NOTEBOOKS[0])
@@ -94,6 +95,7 @@ def test_walkthrough_notebook(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     }
 
 
+@pytest.mark.slow
 def test_tradeoffs_notebook(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     kernel_environment(monkeypatch, tmp_path)
     notebook = run_notebook(NOTEBOOKS[1])
@@ -119,6 +121,7 @@ def test_tradeoffs_notebook(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["02_fan.png", "02_frontier.png", "02_pareto.png"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", ["01_zhejiang_walkthrough.py", "02_tradeoffs_and_uncertainty.py"])
 def test_scripts_run_from_the_repository_root(script: str, tmp_path: Path) -> None:
     env = {**os.environ, "OPTIMISER_EXAMPLES_OUT": str(tmp_path), "OPTIMISER_EXAMPLES_DRAWS": "8", "MPLBACKEND": "Agg"}

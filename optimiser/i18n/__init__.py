@@ -11,7 +11,7 @@ A message is marked in the code with :func:`_` (translated where it is used)
 or :func:`N_` (a literal kept for later lookup); ``scripts/translations.py``
 extracts the marked messages into ``locale/optimiser.pot``, merges them into
 ``locale/zh/LC_MESSAGES/optimiser.po`` and compiles ``optimiser.mo`` with
-Babel. ``tests/test_i18n.py`` fails when a marked message has no Chinese
+Babel. ``tests/i18n/test_i18n.py`` fails when a marked message has no Chinese
 translation, when a translation drops or adds a ``{placeholder}``, or when the
 shipped ``.mo`` is older than its ``.po``.
 """

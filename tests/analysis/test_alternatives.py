@@ -1,0 +1,104 @@
+"""The room around the optimum: lever ranges, forced and chosen levers, differing plans, CLI and plot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from optimiser import SolverError, load_config
+from optimiser.analysis.alternatives import alternatives
+from optimiser.cli import main
+
+from ..tiny import tiny_config, write_tiny
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def twins(tmp_path: Path) -> Path:
+    """The tiny config with a second kind of lecturer identical to the first: two interchangeable levers.
+
+    Each lecturer (12,000 yuan, 120 practice hours) trains 120 / 30 = 4 students; 24,000 yuan
+    buy two in all, 8 graduates. Within 1% of 8 at no more than 24,000 yuan: uA + uB >= 1.98
+    and 12,000 (uA + uB) <= 24,000, so either lever ranges from 0 to 24,000 yuan (2 units).
+    """
+    raw = tiny_config()
+    raw["teacher_groups"]["twin_lecturer"] = {"qualified": ["practice", "training"], "hours": 120, "external": True}
+    raw["levers"]["twin_lecturers"] = {"kind": "hire", "group": "twin_lecturer", "cost": 12000}
+    return write_tiny(tmp_path, raw, "twins.yaml")
+
+
+def test_interchangeable_levers_each_range_from_zero_to_all(tmp_path: Path) -> None:
+    room = alternatives(load_config(twins(tmp_path)), within=0.01, plans=2)
+    ranges = room.ranges.set_index(["lever", "institution"])
+    for lever in ("enterprise_lecturers", "twin_lecturers"):
+        for inst in ("all", "College"):
+            assert ranges.loc[(lever, inst), "low"] == pytest.approx(0.0, abs=1e-3)
+            assert ranges.loc[(lever, inst), "high"] == pytest.approx(24000.0, rel=1e-6)
+            assert ranges.loc[(lever, inst), "verdict"] == "choice"
+    assert room.summary["objective"] == pytest.approx(8.0, rel=1e-6)
+    # The alternatives lean away from what the optimal plan used: the other lever, all of it.
+    table = room.plans
+    optimal, first = table["optimal"], table["alternative 1"]
+    used = optimal.idxmax()
+    assert optimal[used] == pytest.approx(24000.0, rel=1e-6)
+    assert first[used] == pytest.approx(0.0, abs=1e-3)
+    assert first.sum() >= 0.99 * 24000 - 1e-3
+    assert room.plan_summary.loc["alternative 1", "distance"] == pytest.approx(1.0, rel=1e-6)
+    assert (room.plan_summary["output"] >= 8.0 * 0.99 - 1e-9).all()
+    assert (room.plan_summary["total_cost"] <= 24000 * (1 + 1e-6) + 1).all()
+
+
+def test_units_and_zero_slack(tmp_path: Path) -> None:
+    config = load_config(twins(tmp_path))
+    units = alternatives(config, within=0.01, plans=0, measure="units").ranges.set_index(["lever", "institution"])
+    assert units.loc[("twin_lecturers", "all"), "high"] == pytest.approx(2.0, rel=1e-6)
+    # With no slack the total is forced at 2 units, but still shared freely between the twins.
+    exact = alternatives(config, within=0.0, plans=0, measure="units").ranges.set_index(["lever", "institution"])
+    assert exact.loc[("twin_lecturers", "all"), "low"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_lever_with_no_substitute_is_forced(tmp_path: Path) -> None:
+    # One kind of lecturer only: within 1%, u >= 1.98 and u <= 2: forced (width 1% of the top).
+    room = alternatives(load_config(write_tiny(tmp_path, tiny_config())), within=0.01, plans=1)
+    row = room.ranges.set_index(["lever", "institution"]).loc[("enterprise_lecturers", "all")]
+    assert row["low"] == pytest.approx(0.99 * 24000, rel=1e-6)
+    assert row["high"] == pytest.approx(24000, rel=1e-6)
+    assert row["verdict"] == "forced"
+    assert len(room.forced()) == 2 and room.choices().empty
+
+
+def test_zhejiang_ranges_hold_the_optimal_plan() -> None:
+    room = alternatives(load_config(ROOT / "configs" / "zhejiang.yaml"), within=0.01, plans=2)
+    ranges = room.ranges
+    assert ((ranges["low"] <= ranges["optimal"] + 1.0) & (ranges["optimal"] <= ranges["high"] + 1.0)).all()
+    config = load_config(ROOT / "configs" / "zhejiang.yaml")
+    pairs = sum(1 for lever in config.levers.values() for inst in config.institutions if lever.applies_to(inst.name))
+    assert len(ranges) == len(config.levers) + pairs  # one row per lever, then per lever and institution
+    assert (room.plan_summary["output"] >= room.summary["objective"] * 0.99 * (1 - 1e-7)).all()
+
+
+def test_errors(tmp_path: Path) -> None:
+    config = load_config(write_tiny(tmp_path, tiny_config()))
+    with pytest.raises(ValueError, match="within"):
+        alternatives(config, within=1.5)
+    with pytest.raises(ValueError, match="measure"):
+        alternatives(config, measure="heads")
+    impossible = tiny_config(**{"objective__mode": "min_cost", "objective__targets": {"basic": 1000}})
+    with pytest.raises(SolverError, match="no optimal plan"):
+        alternatives(load_config(write_tiny(tmp_path, impossible, "bad.yaml")))
+
+
+def test_cli_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = twins(tmp_path)
+    out = tmp_path / "ranges.csv"
+    assert main(["alternatives", str(path), "--within", "1%", "--plans", "1", "--json", "--out", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["within"] == 0.01 and len(data["ranges"]) == 4
+    assert out.exists() and (tmp_path / "ranges_plans.csv").exists()
+    assert main(["alternatives", str(path), "--within", "150%"]) == 2
+    from optimiser import plots
+
+    ax = plots.plot_alternatives(alternatives(load_config(path), plans=0))
+    assert len(ax.patches) == 2 and "forced" in ax.get_title()

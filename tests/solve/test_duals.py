@@ -1,0 +1,104 @@
+"""Shadow prices: one sign convention, the same for both solvers, and true rates.
+
+A shadow price is the change in the reported objective per unit increase of
+a limit (the right-hand derivative of the optimum), so re-solving with the
+limit raised a little must move the objective by exactly that rate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from optimiser import load_config, solve
+
+from ..conftest import CASES, CONFIGS
+
+SHIPPED = [
+    (CONFIGS / "zhejiang.yaml", None),
+    (CONFIGS / "zhejiang.yaml", "austerity"),
+    (CONFIGS / "zhejiang.yaml", "dq_target_2028"),
+    (CONFIGS / "zhejiang_min_cost.yaml", None),
+    (CONFIGS / "institutions_csv.yaml", None),
+    (CASES / "small.yaml", None),
+    (CASES / "medium.yaml", None),
+    (CASES / "medium_min_cost.yaml", None),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("path", "scenario"), SHIPPED, ids=lambda v: getattr(v, "name", str(v)))
+def test_solvers_agree_on_optimum_and_every_shadow_price(path: Path, scenario: str | None) -> None:
+    config = load_config(path, scenario=scenario)
+    highs, cbc = solve(config, "highs"), solve(config, "cbc")
+    assert highs.objective == pytest.approx(cbc.objective, rel=1e-6)
+    assert highs.total_cost == pytest.approx(cbc.total_cost, rel=1e-4)
+    a = highs.constraints["shadow_price"].to_numpy()
+    b = cbc.constraints["shadow_price"].to_numpy()
+    # Relative to the price, with an absolute floor for prices in yuan.
+    floor = 1e-6 * max(1.0, float(np.abs(a).max()))
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=floor)
+    assert list(highs.constraints["name"]) == list(cbc.constraints["name"])
+    assert list(highs.bottlenecks["binding"]) == list(cbc.bottlenecks["binding"])
+
+
+def funding_series(config, source: str, year: int, delta: float) -> dict[int, float]:  # type: ignore[no-untyped-def]
+    values = {t: config.funding[source].per_year.at(t) for t in config.years}
+    values[year] += delta
+    return values
+
+
+@pytest.mark.slow
+def test_funding_shadow_prices_match_finite_differences() -> None:
+    # HiGHS reports the objective to full precision; CBC's solution file
+    # rounds it, too coarse for a 1,000-yuan step (its prices are compared
+    # with HiGHS's above).
+    solver = "highs"
+    config = load_config(CONFIGS / "zhejiang.yaml")
+    base = solve(config, solver)
+    caps = base.constraints[base.constraints["kind"] == "funding_cap"]
+    assert (caps["shadow_price"] > 0).all(), "every source is spent in full in the shipped config"
+    for row in caps.iloc[::4].itertuples():
+        for delta in (1000.0, -1000.0):
+            changed = config.with_changes({f"funding.{row.detail}.per_year": funding_series(config, row.detail, int(row.year), delta)})
+            rate = (solve(changed, solver).objective - base.objective) / delta
+            assert rate == pytest.approx(row.shadow_price, rel=1e-5), (row.detail, row.year, delta)
+
+
+@pytest.mark.slow
+def test_shadow_price_is_the_rate_for_an_increase_at_a_degenerate_optimum() -> None:
+    # The medium case is degenerate: several dual solutions are optimal. The
+    # reported price is the one that holds for an increase of the limit.
+    config = load_config(CASES / "medium.yaml")
+    base = solve(config)
+    caps = base.constraints[base.constraints["kind"] == "funding_cap"]
+    for row in caps.itertuples():
+        changed = config.with_changes({f"funding.{row.detail}.per_year": funding_series(config, row.detail, int(row.year), 100.0)})
+        rate = (solve(changed).objective - base.objective) / 100.0
+        assert rate == pytest.approx(row.shadow_price, rel=1e-4, abs=1e-9), (row.detail, row.year)
+
+
+def test_target_shadow_price_in_yuan_per_graduate() -> None:
+    config = load_config(CONFIGS / "zhejiang_min_cost.yaml")
+    base = solve(config)
+    targets = base.constraints[(base.constraints["kind"] == "target") & base.constraints["binding"]]
+    assert not targets.empty
+    row = targets.iloc[0]
+    tier = row["detail"]
+    series = {t: config.objective.targets[tier].at(t) for t in config.years}
+    series[int(row["year"])] += 1.0
+    raised = solve(config.with_changes({f"objective.targets.{tier}": series}))
+    assert raised.objective - base.objective == pytest.approx(row["shadow_price"], rel=1e-4)
+    assert row["shadow_price"] > 0  # a higher target costs more
+
+
+def test_reduced_costs_price_the_unused_levers() -> None:
+    # A lever left at zero has a reduced cost <= 0 in a maximisation: forcing
+    # one unit in cannot raise output.
+    result = solve(load_config(CASES / "small.yaml"))
+    model, solution = result.model, result.solution
+    for var in model.form.vars.u.values():
+        if solution.values[var.col] < 1e-9:
+            assert solution.reduced_costs[var.col] <= 1e-9

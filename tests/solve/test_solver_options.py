@@ -1,0 +1,73 @@
+"""Solver options passed through for experts: ``solve(solver_options=...)`` and ``--solver-options KEY=VALUE``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from optimiser import load_config, solve
+from optimiser.cli import main
+from optimiser.errors import SolverError
+from optimiser.solve.backends import checked_options
+
+from ..tiny import tiny_config, write_tiny
+
+# The tiny config's optimum by hand: 24,000 yuan buy 2 lecturers, whose 240
+# practice hours back 8 students of 30 practice hours each.
+TINY_OPTIMUM = 8.0
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    return write_tiny(tmp_path, tiny_config())
+
+
+def test_highs_options_reach_every_solve(tiny: Path) -> None:
+    config = load_config(tiny)
+    assert solve(config).objective == pytest.approx(TINY_OPTIMUM)
+    # No presolve and no simplex iteration allowed: HiGHS cannot reach the optimum.
+    stopped = solve(config, solver_options={"presolve": "off", "simplex_iteration_limit": "0"})
+    assert stopped.status.value == "not_solved"
+    ipm = solve(config, solver_options={"solver": "ipm", "run_crossover": "on"})
+    assert ipm.status.value == "optimal"
+    assert ipm.objective == pytest.approx(TINY_OPTIMUM)
+
+
+def test_cbc_options_reach_cbc(tiny: Path) -> None:
+    config = load_config(tiny)
+    assert solve(config, solver="cbc", solver_options={"primalTolerance": "1e-9"}).objective == pytest.approx(TINY_OPTIMUM)
+    # No iteration allowed: CBC stops before proving the optimum.
+    assert solve(config, solver="cbc", solver_options={"maxIterations": 0}).status.value != "optimal"
+
+
+def test_highs_option_values_take_the_option_type() -> None:
+    assert checked_options("highs", {"threads": "2", "mip_rel_gap": "1e-4", "presolve": "off", "output_flag": "false"}) == {
+        "threads": 2, "mip_rel_gap": 1e-4, "presolve": "off", "output_flag": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("solver", "options", "message"),
+    [
+        ("highs", {"solvr": "ipm"}, "HiGHS has no option 'solvr'; close names: solver"),
+        ("highs", {"mip_rel_gap": "abc"}, "HiGHS option mip_rel_gap takes a number, not 'abc'"),
+        ("highs", {"threads": "1.5"}, "HiGHS option threads takes a whole number, not '1.5'"),
+        ("highs", {"presolve": "maybe"}, "HiGHS refused option presolve='maybe'"),
+        ("cbc", {"ratio-gap": "0.1"}, "CBC option 'ratio-gap': a name is letters and digits"),
+        ("cbc", {"ratioGap": "0.1; rm"}, "CBC option ratioGap='0.1; rm': a value is one word or number"),
+    ],
+)
+def test_bad_options_are_named(solver: str, options: dict[str, str], message: str) -> None:
+    with pytest.raises(SolverError, match=message.replace("(", r"\(").replace("?", r"\?")):
+        checked_options(solver, options)
+
+
+def test_command_line_passes_options_and_refuses_bad_ones(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["solve", str(tiny), "--solver-options", "solver=ipm", "--solver-options", "run_crossover=on"]) == 0
+    assert "8.0" in capsys.readouterr().out
+    assert main(["solve", str(tiny), "--solver-options", "solvr=ipm"]) == 2
+    err = capsys.readouterr().err
+    assert "argument --solver-options: HiGHS has no option 'solvr'; close names: solver" in err
+    assert main(["solve", str(tiny), "--solver-options", "threads"]) == 2
+    assert "'threads': write KEY=VALUE" in capsys.readouterr().err
