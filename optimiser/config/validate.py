@@ -251,12 +251,18 @@ def _group(name: str, item: Any, check: Checker, names: list[str]) -> TeacherGro
     external = check.flag(data["external"], path + ("external",)) if "external" in data else GROUP.default("external")
     attrition = _number(check, data, path, GROUP["attrition"]) if "attrition" in data else GROUP.default("attrition")
     replaced_by, known = _replaced_by(data, path, check, names)
-    if known and "replaced_by" in data and attrition == 0 and replaced_by != name:
-        check.warn(path + ("replaced_by",), _("has no effect while attrition is 0 (nobody leaves); set {name}'s attrition "
-                                              "or remove replaced_by").format(name=name))
+    if known and "replaced_by" in data:
+        _inert_replacement(check, path, name, attrition, replaced_by)
     if qualified is not None and hours is not None and external is not None and attrition is not None and known:
         return TeacherGroup(name, frozenset(qualified), hours, external, attrition, replaced_by)
     return None
+
+
+def _inert_replacement(check: Checker, path: KeyPath, name: str, attrition: float | None, replaced_by: str | None) -> None:
+    """Warn that ``replaced_by`` (another group) does nothing while nobody leaves the group ``name``."""
+    if attrition == 0 and replaced_by != name:
+        check.warn(path + ("replaced_by",), _("has no effect while attrition is 0 (nobody leaves); set {name}'s attrition "
+                                              "or remove replaced_by").format(name=name))
 
 
 def _replaced_by(data: dict[str, Any], path: KeyPath, check: Checker, names: list[str]) -> tuple[str | None, bool]:
