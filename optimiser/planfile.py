@@ -164,6 +164,33 @@ def plan_from_frame(
     >>> plan_from_frame(frame, load_config("configs/zhejiang.yaml"))  # doctest: +SKIP
     {('secondments', 'Higher vocational colleges', '', 2026): 12.0}
     """
+    positions = _column_positions(frame, source)
+    checker = _RowChecker(config, source)
+    plan: dict[PlanKey, float] = {}
+    seen: dict[PlanKey, int] = {}
+    stopped = False
+    for offset, record in enumerate(frame.itertuples(index=False, name=None)):
+        if len(checker.problems) >= PROBLEMS_LIMIT:
+            stopped = True
+            break
+        row = first_row + offset
+        cells = _cells(record, positions, checker)
+        if not any(cells.values()):
+            continue
+        total = next((cells[name] for name in ("lever", "institution") if is_total_label(cells[name])), None)
+        if total is not None:
+            note = _("{source}, row {row}: the row marked {total!r} is read as a total and left out").format(
+                source=source, row=row, total=total)
+            warnings.warn(PlanNote(note), stacklevel=2)
+            continue
+        _take_row(checker, row, cells, plan, seen)
+    if checker.problems:
+        raise PlanError(_message(source, checker.problems, stopped))
+    return plan
+
+
+def _column_positions(frame: pd.DataFrame, source: str) -> dict[str, int]:
+    """Where each plan column is in ``frame`` (header names compared trimmed and in lower case); all required ones must be."""
     columns = {str(c).strip().lower(): c for c in frame.columns}
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
@@ -175,43 +202,33 @@ def plan_from_frame(
                      "(tier only where a subsidy row needs it)", len(missing)).format(
                 source=source, missing=", ".join(missing), found=found, columns=", ".join(COLUMNS))
         )
-    checker = _RowChecker(config, source)
-    plan: dict[PlanKey, float] = {}
-    seen: dict[PlanKey, int] = {}
-    positions = {name: list(frame.columns).index(columns[name]) for name in COLUMNS if name in columns}
-    stopped = False
-    for offset, record in enumerate(frame.itertuples(index=False, name=None)):
-        if len(checker.problems) >= PROBLEMS_LIMIT:
-            stopped = True
-            break
-        row = first_row + offset
-        cells = {name: _text(record[positions[name]]) if name in positions else "" for name in COLUMNS}
-        for name in ("lever", "institution", "tier"):
-            if name in positions:
-                cells[name] = _name(record[positions[name]], cells[name], checker.names[name])
-        if not any(cells.values()):
-            continue
-        total = next((cells[name] for name in ("lever", "institution") if is_total_label(cells[name])), None)
-        if total is not None:
-            note = _("{source}, row {row}: the row marked {total!r} is read as a total and left out").format(
-                source=source, row=row, total=total)
-            warnings.warn(PlanNote(note), stacklevel=2)
-            continue
-        checked = checker.row(row, cells)
-        if checked is None:
-            continue
-        key, units = checked
-        if key in seen:
-            checker.problem(
-                row, None, _("repeats row {row} ({key})").format(row=seen[key], key=_describe(key)),
-                _("merge the two rows into one (units are not added up)"),
-            )
-            continue
-        seen[key] = row
-        plan[key] = units
-    if checker.problems:
-        raise PlanError(_message(source, checker.problems, stopped))
-    return plan
+    return {name: list(frame.columns).index(columns[name]) for name in COLUMNS if name in columns}
+
+
+def _cells(record: tuple[Any, ...], positions: dict[str, int], checker: _RowChecker) -> dict[str, str]:
+    """A row's cells by column name, as text ("" for a column the table lacks); names as written when known."""
+    cells = {name: _text(record[positions[name]]) if name in positions else "" for name in COLUMNS}
+    for name in ("lever", "institution", "tier"):
+        if name in positions:
+            cells[name] = _name(record[positions[name]], cells[name], checker.names[name])
+    return cells
+
+
+def _take_row(checker: _RowChecker, row: int, cells: dict[str, str], plan: dict[PlanKey, float],
+              seen: dict[PlanKey, int]) -> None:
+    """Add a checked row to ``plan``; a row that repeats an earlier one's key is a problem."""
+    checked = checker.row(row, cells)
+    if checked is None:
+        return
+    key, units = checked
+    if key in seen:
+        checker.problem(
+            row, None, _("repeats row {row} ({key})").format(row=seen[key], key=_describe(key)),
+            _("merge the two rows into one (units are not added up)"),
+        )
+        return
+    seen[key] = row
+    plan[key] = units
 
 
 def plan_from_mapping(plan: Mapping[PlanKey, float], config: Config, source: str = "plan") -> dict[PlanKey, float]:

@@ -125,11 +125,21 @@ def scheduler_address(text: str) -> str:
     if separator:
         if scheme.lower() not in SCHEDULER_SCHEMES:
             raise argparse.ArgumentTypeError(f"{text!r}: {scheme!r} is not a Dask scheduler scheme; {fix}")
-        if not rest.strip("/") or any(c.isspace() or not c.isprintable() for c in rest):
+        if not rest.strip("/") or not _plain(rest):
             raise argparse.ArgumentTypeError(f"{text!r} names no host; {fix}")
         return address
-    host, colon, port = address.rpartition(":")
-    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536 or "/" in address \
-            or any(c.isspace() or not c.isprintable() for c in address):
+    if not _is_host_and_port(address):
         raise argparse.ArgumentTypeError(f"{text!r} is not a scheduler address (host:port); {fix}")
     return address
+
+
+def _is_host_and_port(address: str) -> bool:
+    """``host:port`` with a port from 1 to 65535, no ``/`` and nothing unprintable."""
+    host, colon, port = address.rpartition(":")
+    return (bool(colon) and bool(host) and port.isdigit() and 0 < int(port) < 65536 and "/" not in address
+            and _plain(address))
+
+
+def _plain(text: str) -> bool:
+    """No spaces and nothing unprintable in ``text``."""
+    return not any(c.isspace() or not c.isprintable() for c in text)

@@ -133,29 +133,43 @@ def commented_yaml(data: dict[str, Any], section: Any, indent: int = 0) -> list[
     lines: list[str] = []
     for name, value in data.items():
         key = section[name] if section is not None and name in section.names else None
-        if key is not None and (key.meaning or key.what):
-            width = max(40, 100 - len(pad)) // (2 if chinese() else 1)
-            for line in textwrap.wrap(_plain(_(key.meaning)), width=width):
-                lines.append(f"{pad}# {line}")
-        if name == "institutions" and indent == 0:
-            lines.extend(f"{pad}# {line}" for line in csv_columns_comment())
+        lines.extend(_key_comment(name, key, indent))
         if isinstance(value, dict) and value:
             lines.append(f"{pad}{name}:")
-            if key is not None and key.type == "named":
-                for item, body in value.items():
-                    lines.append(f"{pad}  {item}:")
-                    lines.extend(commented_yaml(body, key.of, indent + 2))
-            elif key is not None and key.type == "section":
-                lines.extend(commented_yaml(value, key.of, indent + 1))
-            elif name == "institutions":
-                lines.extend(commented_yaml(value, None, indent + 1))
-            else:
-                lines.extend(f"{pad}  {_scalar(k)}: {_scalar(v)}" for k, v in value.items())
+            lines.extend(_mapping_body(name, value, key, indent))
         else:
             lines.append(f"{pad}{name}: {_scalar(value)}")
         if indent == 0:
             lines.append("")
     return lines
+
+
+def _key_comment(name: str, key: Any, indent: int) -> list[str]:
+    """The comment above a key: its meaning (wrapped), and for the institutions the CSV's columns."""
+    pad = "  " * indent
+    lines: list[str] = []
+    if key is not None and (key.meaning or key.what):
+        width = max(40, 100 - len(pad)) // (2 if chinese() else 1)
+        lines.extend(f"{pad}# {line}" for line in textwrap.wrap(_plain(_(key.meaning)), width=width))
+    if name == "institutions" and indent == 0:
+        lines.extend(f"{pad}# {line}" for line in csv_columns_comment())
+    return lines
+
+
+def _mapping_body(name: str, value: dict[Any, Any], key: Any, indent: int) -> list[str]:
+    """The lines under a key that holds a mapping: named entries, a section, or plain ``key: value`` pairs."""
+    pad = "  " * indent
+    if key is not None and key.type == "named":
+        lines: list[str] = []
+        for item, body in value.items():
+            lines.append(f"{pad}  {item}:")
+            lines.extend(commented_yaml(body, key.of, indent + 2))
+        return lines
+    if key is not None and key.type == "section":
+        return commented_yaml(value, key.of, indent + 1)
+    if name == "institutions":
+        return commented_yaml(value, None, indent + 1)
+    return [f"{pad}  {_scalar(k)}: {_scalar(v)}" for k, v in value.items()]
 
 
 def config_text(start: int, institutions: int) -> str:

@@ -71,13 +71,8 @@ def _file_in_the_way(path: Path) -> Path | None:
 
 def explain_os_error(err: OSError, args: argparse.Namespace | None = None) -> str:
     """One line for the user: what could not be written, why, and what to do."""
-    outputs = outputs_of(args)
-    raw = err.filename2 if err.errno == errno.EISDIR and err.filename2 else err.filename
-    refused = isinstance(err, OutputError)
-    if refused and raw is None:
-        raw = getattr(err, "path", None)
-    path = Path(os.fsdecode(raw)) if raw is not None else None
-    found = _option_for(path, outputs)
+    path = _failed_path(err)
+    found = _option_for(path, outputs_of(args))
     if found is not None:
         option, given = found
     elif path is not None:
@@ -86,39 +81,63 @@ def explain_os_error(err: OSError, args: argparse.Namespace | None = None) -> st
         # No path and no output option: not a file the command was writing (a
         # worker process or a socket, say), so do not claim it was the output.
         return f"system error: {err.strerror or err}; run again with --debug to see where it happened"
-    failed = path or given
+    return f"could not write output: {option} {given}: {_reason(err, option, given, path or given)}"
 
-    def name(place: Path) -> str:
-        return "this path" if place == given else str(place)
 
-    head = f"could not write output: {option} {given}"
+def _failed_path(err: OSError) -> Path | None:
+    """The path the error is about (for a folder where a file was meant, the second one named)."""
+    raw = err.filename2 if err.errno == errno.EISDIR and err.filename2 else err.filename
+    if isinstance(err, OutputError) and raw is None:
+        raw = getattr(err, "path", None)
+    return Path(os.fsdecode(raw)) if raw is not None else None
+
+
+def _name(place: Path, given: Path) -> str:
+    return "this path" if place == given else str(place)
+
+
+_ANCESTOR_REASONS = {
+    errno.EACCES: "permission denied on {place}; choose a folder you can write to, or ask for write permission there",
+    errno.EPERM: "permission denied on {place}; choose a folder you can write to, or ask for write permission there",
+    errno.EROFS: "{place} is on a read-only file system; choose a folder on a writable disk",
+    errno.ENOSPC: "no space left on the disk holding {place} (or the quota there is used up); "
+                  "free some space or choose another disk",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "no space left on the disk holding {place} (or the quota there is used up); "
+                                            "free some space or choose another disk",
+}
+"""Errors decided by the nearest existing folder of the path (its permissions, its disk), which ``{place}`` names."""
+
+
+def _reason(err: OSError, option: str, given: Path, failed: Path) -> str:
+    """Why ``failed`` (``given`` for ``option``, or a path under it) could not be written, and what to do."""
     code = err.errno
+    shape = _shape_reason(code, option, given, failed)
+    if shape is not None:
+        return shape
+    if code in _ANCESTOR_REASONS:
+        return _ANCESTOR_REASONS[code].format(place=_name(_existing_ancestor(failed), given))
+    if code == errno.ENAMETOOLONG:
+        return "the path or one of its names is too long; choose a shorter path"
+    if isinstance(err, OutputError):
+        # Refused on purpose by the writer (a block device, a socket): its message says what and why.
+        return str(err)
+    if code == errno.ENOENT:
+        return (f"{_name(failed, given)} cannot be created in {_existing_ancestor(failed)} ({err.strerror}); "
+                "choose a path in a folder that can hold new files")
+    return f"{err.strerror or err}; choose another path"
+
+
+def _shape_reason(code: int | None, option: str, given: Path, failed: Path) -> str | None:
+    """A file where a folder is needed or the other way round, when that is the cause; else None."""
     if code == errno.EEXIST and given.exists() and not given.is_dir():
-        return (f"{head}: this path exists and is a file, but {option} takes a folder to write the result "
+        return (f"this path exists and is a file, but {option} takes a folder to write the result "
                 "files into; choose another path or remove the file")
     if code == errno.EISDIR:
-        return (f"{head}: {name(failed)} is a folder, but {option} takes a file name here; "
+        return (f"{_name(failed, given)} is a folder, but {option} takes a file name here; "
                 "give a file path (inside that folder if you like), or choose another path")
     if code in (errno.ENOTDIR, errno.EEXIST):
         blocker = _file_in_the_way(failed) or _file_in_the_way(given)
         if blocker is not None:
-            return (f"{head}: {name(blocker)} is a file, so no folder can be made there; "
+            return (f"{_name(blocker, given)} is a file, so no folder can be made there; "
                     "choose another path or move the file away")
-    if code in (errno.EACCES, errno.EPERM):
-        return (f"{head}: permission denied on {name(_existing_ancestor(failed))}; choose a folder you can "
-                "write to, or ask for write permission there")
-    if code == errno.EROFS:
-        return (f"{head}: {name(_existing_ancestor(failed))} is on a read-only file system; "
-                "choose a folder on a writable disk")
-    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return (f"{head}: no space left on the disk holding {name(_existing_ancestor(failed))} (or the quota "
-                "there is used up); free some space or choose another disk")
-    if code == errno.ENAMETOOLONG:
-        return f"{head}: the path or one of its names is too long; choose a shorter path"
-    if refused:
-        # Refused on purpose by the writer (a block device, a socket): its message says what and why.
-        return f"{head}: {err}"
-    if code == errno.ENOENT:
-        return (f"{head}: {name(failed)} cannot be created in {_existing_ancestor(failed)} ({err.strerror}); "
-                "choose a path in a folder that can hold new files")
-    return f"{head}: {err.strerror or err}; choose another path"
+    return None

@@ -174,31 +174,11 @@ class Checker:
         message says what is expected and why.
         """
         expected = _("expected {what}, got {value}").format(what=_(what), value=show(value))
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            hint = ""
-            if isinstance(value, str) and _looks_numeric(value):
-                hint = _(" (YAML reads {value} as text; write it with a decimal point, such as 1.0e9, or in full)").format(
-                    value=value)
-            self.error(path, f"{expected}{hint}")
-            return None
-        if not math.isfinite(value):
-            self.error(path, expected + _(" (not a finite number)"))
-            return None
-        if abs(value) > LARGEST:
-            self.error(path, expected + _(", which is beyond any plan (more than 1e15); check the units"))
-            return None
-        if integer and float(value) != int(value):
-            self.error(path, expected + _(" (not a whole number)"))
-            return None
-        if low is not None and (value < low or (low_open and value == low)):
-            self.error(path, expected)
-            return None
-        if high is not None and (value > high or (high_open and value == high)):
-            self.error(path, expected)
-            return None
-        if within is not None and within.refuses(value):
-            self.error(path, _("expected {what}, got {value}; {why}").format(
-                what=_(within.what), value=show(value), why=_(within.why)))
+        problem = _number_problem(value, expected, low, high, low_open=low_open, high_open=high_open, integer=integer)
+        if problem is None and within is not None and within.refuses(value):
+            problem = _("expected {what}, got {value}; {why}").format(what=_(within.what), value=show(value), why=_(within.why))
+        if problem is not None:
+            self.error(path, problem)
             return None
         return int(value) if integer else float(value)
 
@@ -257,6 +237,38 @@ class Checker:
 LARGEST = 1e15
 """No yuan amount, head count or hour total in a plan comes near this; larger
 values are typing mistakes and would only upset the solver's arithmetic."""
+
+
+def _number_problem(
+    value: Any, expected: str, low: float | None, high: float | None, *, low_open: bool, high_open: bool, integer: bool
+) -> str | None:
+    """Why ``value`` is not a finite number within ``[low, high]`` (``expected`` and a reason), or None when it is."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return expected + _text_hint(value)
+    if not math.isfinite(value):
+        return expected + _(" (not a finite number)")
+    if abs(value) > LARGEST:
+        return expected + _(", which is beyond any plan (more than 1e15); check the units")
+    if integer and float(value) != int(value):
+        return expected + _(" (not a whole number)")
+    if _below(value, low, low_open) or _above(value, high, high_open):
+        return expected
+    return None
+
+
+def _text_hint(value: Any) -> str:
+    """For a number YAML read as text (``1e9``), how to write it so it reads as a number."""
+    if isinstance(value, str) and _looks_numeric(value):
+        return _(" (YAML reads {value} as text; write it with a decimal point, such as 1.0e9, or in full)").format(value=value)
+    return ""
+
+
+def _below(value: float, low: float | None, open_end: bool) -> bool:
+    return low is not None and (value < low or (open_end and value == low))
+
+
+def _above(value: float, high: float | None, open_end: bool) -> bool:
+    return high is not None and (value > high or (open_end and value == high))
 
 
 def _looks_numeric(text: str) -> bool:

@@ -53,6 +53,20 @@ def locations_of(config: Config) -> Locations:
 
 def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: Locations, notes: list[str]) -> Any:
     where = locations.get(("institutions",), (str(config_path), 0))
+    csv_path = _csv_path(spec, config_path, where)
+    rows, header = _read_csv(csv_path, where)
+    _check_header(header, str(csv_path))
+    rows = _without_totals(rows, str(csv_path), notes)
+    _refuse_junk(rows, str(csv_path))
+    institutions: list[dict[str, Any]] = []
+    for index, (line, row) in enumerate(rows):
+        locations[("institutions", index)] = (str(csv_path), line)
+        institutions.append(_institution_record(row, index, (str(csv_path), line), locations))
+    return institutions
+
+
+def _csv_path(spec: dict[str, Any], config_path: Path, where: tuple[str, int]) -> Path:
+    """The institutions CSV that ``{file: ...}`` names, relative to the config file; it must exist."""
     extra = set(spec) - {"file"}
     if "file" not in spec or extra or not isinstance(spec.get("file"), str):
         raise ConfigError(
@@ -64,6 +78,11 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
             [Problem("institutions.file", _("CSV file not found: {path}; the path is relative to the config file").format(
                 path=csv_path), *where)]
         )
+    return csv_path
+
+
+def _read_csv(csv_path: Path, where: tuple[str, int]) -> tuple[list[tuple[int, dict[str | None, Any]]], list[str]]:
+    """The rows of ``csv_path`` (each with its line number) and its header."""
     try:
         text, _encoding = decode_input(read_input(csv_path, MAX_CSV_BYTES, N_("institutions CSV")), N_("institutions CSV"))
         reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -78,45 +97,55 @@ def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: 
     except (UnicodeDecodeError, csv.Error) as err:
         raise ConfigError([Problem("institutions.file", _("cannot read {path}: {error}").format(path=csv_path, error=err),
                                    *where)]) from err
-    del text
+    return rows, list(header)
+
+
+def _check_header(header: list[str], file: str) -> None:
+    """Refuse a header that names a column twice or has no ``name`` column."""
     seen: set[str] = set()
     for column in header:
         if column.strip() in seen:
             raise ConfigError([Problem("", _("column {column!r} is given twice in the header; keep one").format(
-                column=column.strip()), str(csv_path), 1)])
+                column=column.strip()), file, 1)])
         seen.add(column.strip())
     if "name" not in header:
         raise ConfigError([Problem("", _("the header has no 'name' column (columns: {columns})").format(
-            columns=", ".join(header)), str(csv_path), 1)])
-    rows = _without_totals(rows, str(csv_path), notes)
-    _refuse_junk(rows, str(csv_path))
-    institutions: list[dict[str, Any]] = []
-    for index, (line, row) in enumerate(rows):
-        record: dict[str, Any] = {}
-        locations[("institutions", index)] = (str(csv_path), line)
-        for column, cell in row.items():
-            if column is None:
-                raise ConfigError([Problem("", _("this row has more cells than the header has columns"), str(csv_path), line)])
-            cell = (cell or "").strip()
-            if cell == "":
-                continue
-            parts = column.strip().split(".")
-            target = record
-            for part in parts[:-1]:
-                target = target.setdefault(part, {})
-                if not isinstance(target, dict):
-                    raise ConfigError([Problem("", _("column {column!r} clashes with another column").format(column=column),
-                                               str(csv_path), 1)])
-            key = parts[-1]
-            if parts == ["tiers"]:
-                target[key] = [t.strip() for t in cell.split(";") if t.strip()]
-            elif parts == ["name"]:
-                target[key] = cell
-            else:
-                target[key] = _cell_value(cell, share=_is_share(parts))
-            locations[("institutions", index, *parts)] = (str(csv_path), line)
-        institutions.append(record)
-    return institutions
+            columns=", ".join(header)), file, 1)])
+
+
+def _institution_record(row: dict[str | None, Any], index: int, where: tuple[str, int], locations: Locations) -> dict[str, Any]:
+    """One CSV row as an institution entry; a dotted column (``policies.x``) fills a nested section."""
+    record: dict[str, Any] = {}
+    for column, cell in row.items():
+        if column is None:
+            raise ConfigError([Problem("", _("this row has more cells than the header has columns"), *where)])
+        cell = (cell or "").strip()
+        if cell == "":
+            continue
+        parts = column.strip().split(".")
+        _section_for(record, parts, column, where[0])[parts[-1]] = _column_value(parts, cell)
+        locations[("institutions", index, *parts)] = where
+    return record
+
+
+def _section_for(record: dict[str, Any], parts: list[str], column: str, file: str) -> dict[str, Any]:
+    """The (created) section of ``record`` that holds the column ``parts``."""
+    target = record
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+        if not isinstance(target, dict):
+            raise ConfigError([Problem("", _("column {column!r} clashes with another column").format(column=column),
+                                       file, 1)])
+    return target
+
+
+def _column_value(parts: list[str], cell: str) -> Any:
+    """A cell's value: ``tiers`` as a ``;``-separated list, ``name`` as text, any other column as a number."""
+    if parts == ["tiers"]:
+        return [t.strip() for t in cell.split(";") if t.strip()]
+    if parts == ["name"]:
+        return cell
+    return _cell_value(cell, share=_is_share(parts))
 
 
 def _refuse_junk(rows: list[tuple[int, dict[str | None, Any]]], file: str) -> None:
@@ -250,29 +279,10 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
         return _("no key {key!r} under {here}; {fix}").format(key=parts[0], here=_("the top level"),
                                                               fix=choices(parts[0], TOP_KEYS, N_("key")))
     node: Any = raw
-    for depth, part in enumerate(parts[:-1]):
-        if not _is_section(node):
-            return _through_value(parts, depth, node)
-        missing = isinstance(node, dict) and part not in node and not (_is_index(part) and int(part) in node)
-        if missing and (depth == 0 or part in OPTIONAL_SECTIONS):
-            node[part] = {}
-        elif missing:
-            here = ".".join(parts[:depth]) or _("the top level")
-            return _("no key {key!r} under {here}; {fix}").format(key=part, here=here,
-                                                                  fix=choices(part, [str(k) for k in node], N_("key")))
-        key: Any = part
-        if isinstance(node, list):
-            key, error = _list_index(node, part, ".".join(parts[:depth]) or _("the top level"))
-            if error:
-                return error
-        elif part not in node:
-            key = int(part)
-        child = node[key]
-        if depth == len(parts) - 2 and _is_year(parts[-1]) and _is_number(child):
-            start = raw.get("horizon", {}).get("start") if isinstance(raw.get("horizon"), dict) else None
-            child = {start: child} if isinstance(start, int) and start < int(parts[-1]) else {}
-            node[key] = child
-        node = child
+    for depth in range(len(parts) - 1):
+        node, error = _step_into(raw, node, parts, depth)
+        if error:
+            return error
     if not _is_section(node):
         return _through_value(parts, len(parts) - 1, node)
     parent, key, error = _resolve_parent(raw, parts)
@@ -282,6 +292,52 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
         key = int(key)
     parent[key] = copy.deepcopy(value)
     return None
+
+
+def _step_into(raw: dict[str, Any], node: Any, parts: list[str], depth: int) -> tuple[Any, str | None]:
+    """The child ``parts[depth]`` of ``node`` on the way to set ``parts``, created when it may be; else an error."""
+    if not _is_section(node):
+        return None, _through_value(parts, depth, node)
+    error = _add_missing_section(node, parts, depth)
+    if error:
+        return None, error
+    key, error = _key_in(node, parts, depth)
+    if error:
+        return None, error
+    child = node[key]
+    if depth == len(parts) - 2 and _is_year(parts[-1]) and _is_number(child):
+        child = _as_series(raw, child, int(parts[-1]))
+        node[key] = child
+    return child, None
+
+
+def _add_missing_section(node: Any, parts: list[str], depth: int) -> str | None:
+    """Create the section ``parts[depth]`` when a config may leave it out; an error when it may not."""
+    part = parts[depth]
+    missing = isinstance(node, dict) and part not in node and not (_is_index(part) and int(part) in node)
+    if not missing:
+        return None
+    if depth == 0 or part in OPTIONAL_SECTIONS:
+        node[part] = {}
+        return None
+    here = ".".join(parts[:depth]) or _("the top level")
+    return _("no key {key!r} under {here}; {fix}").format(key=part, here=here,
+                                                          fix=choices(part, [str(k) for k in node], N_("key")))
+
+
+def _key_in(node: Any, parts: list[str], depth: int) -> tuple[Any, str | None]:
+    """The key or list index under which ``node`` holds ``parts[depth]`` (a year written as digits is an int key)."""
+    part = parts[depth]
+    if isinstance(node, list):
+        return _list_index(node, part, ".".join(parts[:depth]) or _("the top level"))
+    return (part if part in node else int(part)), None
+
+
+def _as_series(raw: dict[str, Any], value: Any, year: int) -> dict[Any, Any]:
+    """A single-number series as a step function: ``value`` from the horizon's start, until ``year`` is set."""
+    horizon = raw.get("horizon")
+    start = horizon.get("start") if isinstance(horizon, dict) else None
+    return {start: value} if isinstance(start, int) and start < year else {}
 
 
 def _through_value(parts: list[str], depth: int, value: Any) -> str:

@@ -497,13 +497,11 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def _bounds(key: Key) -> dict[str, Any]:
     """The number's limits, with the further range ``within`` folded in."""
-    low, high, low_open, high_open = key.low, key.high, key.low_open, key.high_open
-    within = key.within
-    if within is not None and within.high is not None and (high is None or within.high <= high):
-        high, high_open = within.high, within.high_open or (high_open and within.high == high)
+    high, high_open = _upper_bound(key)
     out: dict[str, Any] = {"type": "integer" if key.integer else "number"}
     if high is not None:
         out["exclusiveMaximum" if high_open else "maximum"] = high
+    low, low_open, within = key.low, key.low_open, key.within
     if within is not None and within.low is not None:
         if low == 0 and not low_open:  # 0 stays allowed, positive values below within.low are refused
             return {**out, "anyOf": [{"const": 0}, {"minimum": within.low}]}
@@ -511,6 +509,14 @@ def _bounds(key: Key) -> dict[str, Any]:
     if low is not None:
         out["exclusiveMinimum" if low_open else "minimum"] = low
     return out
+
+
+def _upper_bound(key: Key) -> tuple[float | None, bool]:
+    """The key's upper limit and whether it is open, lowered to ``within``'s when that is tighter."""
+    high, high_open, within = key.high, key.high_open, key.within
+    if within is not None and within.high is not None and (high is None or within.high <= high):
+        return within.high, within.high_open or (high_open and within.high == high)
+    return high, high_open
 
 
 def _series_schema(key: Key, refs: dict[str, str]) -> dict[str, Any]:

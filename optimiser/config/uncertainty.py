@@ -181,6 +181,20 @@ def check_uncertainty(value: Any, raw: Any, check: Checker) -> list[Uncertain]:
 
 def _entry(key: Any, item: Any, raw: Any, check: Checker) -> Uncertain | None:
     path: KeyPath = ("uncertainty", key)
+    dist = _distribution(key, item, raw, check, path)
+    if dist is None:
+        return None
+    before = len(check.problems)
+    params = _parameters(item, dist, path, check)
+    if len(check.problems) > before:
+        return None
+    if not _consistent(dist, params, path, check):
+        return None
+    return Uncertain(key, dist, params)
+
+
+def _distribution(key: Any, item: Any, raw: Any, check: Checker, path: KeyPath) -> str | None:
+    """The distribution an entry names, once its key points at a number; None (with a problem) otherwise."""
     if not isinstance(key, str) or not key.strip():
         check.error(path, f"a key must be a dotted key path such as levers.secondments.cost, got {key!r}")
         return None
@@ -196,8 +210,12 @@ def _entry(key: Any, item: Any, raw: Any, check: Checker) -> Uncertain | None:
     if dist not in DISTRIBUTIONS:
         check.error(path + ("dist",), f"unknown distribution {dist!r}; {choices(dist, DISTRIBUTIONS, 'distribution')}")
         return None
+    return str(dist)
+
+
+def _parameters(item: dict[str, Any], dist: str, path: KeyPath, check: Checker) -> dict[str, float]:
+    """The parameters of a ``dist`` entry that are valid numbers (spreads, and a lognormal's centre, positive)."""
     required, optional = DISTRIBUTIONS[dist]
-    before = len(check.problems)
     data = check.mapping(item, path, ("dist",) + required + optional, required)
     params: dict[str, float] = {}
     for name, number in (data or {}).items():
@@ -209,11 +227,7 @@ def _entry(key: Any, item: Any, raw: Any, check: Checker) -> Uncertain | None:
         checked = check.number(number, path + (name,), what=what, low=0.0 if positive else None, low_open=positive)
         if checked is not None:
             params[name] = checked
-    if len(check.problems) > before:
-        return None
-    if not _consistent(dist, params, path, check):
-        return None
-    return Uncertain(key, dist, params)
+    return params
 
 
 def _points_at_number(key: str, raw: Any, check: Checker, path: KeyPath) -> bool:

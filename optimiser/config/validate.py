@@ -91,9 +91,7 @@ def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None)
         return None
     name = check.text(top.get("name"), ("name",), TOP["name"].what) if "name" in top else None
     horizon = _horizon(top.get("horizon"), check) if "horizon" in top else None
-    discount = TOP.default("discount_rate")
-    if "discount_rate" in top:
-        discount = _number(check, top, (), TOP["discount_rate"]) or 0.0
+    discount = _discount_rate(top, check)
     courses = _courses(top.get("courses"), check) if "courses" in top else {}
     tiers = _tiers(top.get("tiers"), check) if "tiers" in top else {}
     groups = _groups(top.get("teacher_groups"), check) if "teacher_groups" in top else {}
@@ -105,16 +103,11 @@ def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None)
     levers = _levers(top.get("levers"), check, tier_names, group_names, groups)
     policies = _policies(top.get("policies"), ("policies",), check)
     funding = _funding(top.get("funding"), check, lever_names)
-    total_budget = None
-    if top.get("total_budget") is not None:
-        total_budget = _number(check, top, (), TOP["total_budget"])
+    total_budget = _number(check, top, (), TOP["total_budget"]) if top.get("total_budget") is not None else None
     institutions = _institutions(top.get("institutions"), check, tier_names, group_names) if "institutions" in top else ()
     objective = _objective(top.get("objective"), check, tier_names)
     scenarios = _scenarios(top.get("scenarios"), check)
-    if "uncertainty" in top:
-        from .uncertainty import check_uncertainty
-
-        check_uncertainty(top["uncertainty"], raw, check)
+    _uncertainty(top, raw, check)
     _cross_checks(check, levers, funding, institutions, groups, horizon)
     if horizon is not None:
         _series_years(check, horizon)
@@ -140,6 +133,21 @@ def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None)
         raw=raw,
         warnings=tuple(check.warnings),
     )
+
+
+def _uncertainty(top: dict[str, Any], raw: Any, check: Checker) -> None:
+    """Check the ``uncertainty`` section, when there is one, against the rest of the config."""
+    if "uncertainty" in top:
+        from .uncertainty import check_uncertainty
+
+        check_uncertainty(top["uncertainty"], raw, check)
+
+
+def _discount_rate(top: dict[str, Any], check: Checker) -> float:
+    """The discount rate (0 when the value given is not usable, so checking goes on)."""
+    if "discount_rate" not in top:
+        return TOP.default("discount_rate")
+    return _number(check, top, (), TOP["discount_rate"]) or 0.0
 
 
 def _declared(value: Any) -> dict[str, Any]:
@@ -183,28 +191,41 @@ def _tiers(value: Any, check: Checker) -> dict[str, Tier]:
     if not raw:
         check.error(("tiers",), _("define at least one talent tier (for example basic, professional, senior)"))
     for name, item in raw.items():
-        path: KeyPath = ("tiers", name)
-        data = check.mapping(item, path, TIER.names, TIER.required)
-        if data is None:
-            continue
-        duration = _number(check, data, path, TIER["duration"]) if "duration" in data else None
-        completion = _number(check, data, path, TIER["completion_rate"]) if "completion_rate" in data else TIER.default("completion_rate")
-        weight = _number(check, data, path, TIER["weight"]) if "weight" in data else TIER.default("weight")
-        hours: dict[str, float] = {}
-        if "hours" in data:
-            hours_data = check.mapping(data["hours"], path + ("hours",), TIER_HOURS.names, TIER_HOURS.required,
-                                       what=N_("a mapping of hours per course type"))
-            for course in TIER_HOURS.keys:
-                if hours_data and course.name in hours_data:
-                    number = _number(check, hours_data, path + ("hours",), course)
-                    if number is not None:
-                        hours[course.name] = number
-        demand = None
-        if data.get("demand") is not None:
-            demand = check.series(data["demand"], path + ("demand",), **TIER["demand"].limits())
-        if duration is not None and completion is not None and weight is not None and len(hours) == len(TIER_HOURS.keys):
-            tiers[name] = Tier(name, int(duration), hours, completion, weight, demand)
+        tier = _tier(name, item, check)
+        if tier is not None:
+            tiers[name] = tier
     return tiers
+
+
+def _tier(name: str, item: Any, check: Checker) -> Tier | None:
+    """One talent tier, or None when it has problems."""
+    path: KeyPath = ("tiers", name)
+    data = check.mapping(item, path, TIER.names, TIER.required)
+    if data is None:
+        return None
+    duration = _number(check, data, path, TIER["duration"]) if "duration" in data else None
+    completion = _number(check, data, path, TIER["completion_rate"]) if "completion_rate" in data else TIER.default("completion_rate")
+    weight = _number(check, data, path, TIER["weight"]) if "weight" in data else TIER.default("weight")
+    hours = _tier_hours(data["hours"], path + ("hours",), check) if "hours" in data else {}
+    demand = None
+    if data.get("demand") is not None:
+        demand = check.series(data["demand"], path + ("demand",), **TIER["demand"].limits())
+    if duration is not None and completion is not None and weight is not None and len(hours) == len(TIER_HOURS.keys):
+        return Tier(name, int(duration), hours, completion, weight, demand)
+    return None
+
+
+def _tier_hours(value: Any, path: KeyPath, check: Checker) -> dict[str, float]:
+    """A tier's hours per course type (only those that are valid numbers)."""
+    hours: dict[str, float] = {}
+    hours_data = check.mapping(value, path, TIER_HOURS.names, TIER_HOURS.required,
+                               what=N_("a mapping of hours per course type"))
+    for course in TIER_HOURS.keys:
+        if hours_data and course.name in hours_data:
+            number = _number(check, hours_data, path, course)
+            if number is not None:
+                hours[course.name] = number
+    return hours
 
 
 def _groups(value: Any, check: Checker) -> dict[str, TeacherGroup]:
@@ -213,21 +234,35 @@ def _groups(value: Any, check: Checker) -> dict[str, TeacherGroup]:
     if not raw:
         check.error(("teacher_groups",), _("define at least one teacher group"))
     for name, item in raw.items():
-        path: KeyPath = ("teacher_groups", name)
-        data = check.mapping(item, path, GROUP.names, GROUP.required)
-        if data is None or "qualified" not in data or "hours" not in data:
-            continue
-        qualified = check.name_list(data["qualified"], path + ("qualified",), GROUP["qualified"].choices, N_("course type"))
-        hours = _number(check, data, path, GROUP["hours"])
-        external = check.flag(data["external"], path + ("external",)) if "external" in data else GROUP.default("external")
-        attrition = _number(check, data, path, GROUP["attrition"]) if "attrition" in data else GROUP.default("attrition")
-        replaced_by, known = _replaced_by(data, path, check, list(raw))
-        if known and "replaced_by" in data and attrition == 0 and replaced_by != name:
-            check.warn(path + ("replaced_by",), _("has no effect while attrition is 0 (nobody leaves); set {name}'s attrition "
-                                                  "or remove replaced_by").format(name=name))
-        if qualified is not None and hours is not None and external is not None and attrition is not None and known:
-            groups[name] = TeacherGroup(name, frozenset(qualified), hours, external, attrition, replaced_by)
+        group = _group(name, item, check, list(raw))
+        if group is not None:
+            groups[name] = group
     return groups
+
+
+def _group(name: str, item: Any, check: Checker, names: list[str]) -> TeacherGroup | None:
+    """One teacher group, or None when it has problems; ``names`` are all the groups declared."""
+    path: KeyPath = ("teacher_groups", name)
+    data = check.mapping(item, path, GROUP.names, GROUP.required)
+    if data is None or "qualified" not in data or "hours" not in data:
+        return None
+    qualified = check.name_list(data["qualified"], path + ("qualified",), GROUP["qualified"].choices, N_("course type"))
+    hours = _number(check, data, path, GROUP["hours"])
+    external = check.flag(data["external"], path + ("external",)) if "external" in data else GROUP.default("external")
+    attrition = _number(check, data, path, GROUP["attrition"]) if "attrition" in data else GROUP.default("attrition")
+    replaced_by, known = _replaced_by(data, path, check, names)
+    if known and "replaced_by" in data:
+        _inert_replacement(check, path, name, attrition, replaced_by)
+    if qualified is not None and hours is not None and external is not None and attrition is not None and known:
+        return TeacherGroup(name, frozenset(qualified), hours, external, attrition, replaced_by)
+    return None
+
+
+def _inert_replacement(check: Checker, path: KeyPath, name: str, attrition: float | None, replaced_by: str | None) -> None:
+    """Warn that ``replaced_by`` (another group) does nothing while nobody leaves the group ``name``."""
+    if attrition == 0 and replaced_by != name:
+        check.warn(path + ("replaced_by",), _("has no effect while attrition is 0 (nobody leaves); set {name}'s attrition "
+                                              "or remove replaced_by").format(name=name))
 
 
 def _replaced_by(data: dict[str, Any], path: KeyPath, check: Checker, names: list[str]) -> tuple[str | None, bool]:
@@ -399,38 +434,60 @@ def _institutions(value: Any, check: Checker, tiers: list[str], groups: list[str
     result: list[Institution] = []
     seen: set[str] = set()
     for index, item in enumerate(value):
-        path: KeyPath = ("institutions", index)
-        data = check.mapping(item, path, INSTITUTION_KEYS, INSTITUTION.required)
-        if data is None:
-            continue
-        before = len(check.problems)
-        name = check.text(data.get("name"), path + ("name",), INSTITUTION["name"].what) if "name" in data else None
-        if name is not None and name in seen:
-            check.error(path + ("name",), _("institution name {name!r} is used twice; names must be unique").format(name=name))
-        seen.add(str(name))
-        offered = tuple(tiers)
-        if data.get("tiers") is not None:
-            offered = check.name_list(data["tiers"], path + ("tiers",), tiers, N_("tier")) or ()
-        teachers = _amounts(data.get("teachers"), path + ("teachers",), check, groups, N_("teacher group"))
-        intake = _amounts(data.get("intake"), path + ("intake",), check, offered, N_("tier"))
-        max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, offered, N_("tier"))
-        for tier in offered:
-            if "intake" in data and tier not in intake and isinstance(data.get("intake"), dict) and tier not in data["intake"]:
-                check.error(path + ("intake",), _("no baseline intake for tier {tier!r}, which this institution offers; "
-                                                  "add intake.{tier} (0 if none)").format(tier=tier))
-            if tier in intake and tier in max_intake and intake[tier] > max_intake[tier]:
-                check.error(
-                    path + ("max_intake", tier),
-                    _("max_intake ({cap}) is below the baseline intake ({intake}); raise max_intake or lower intake").format(
-                        cap=f"{max_intake[tier]:g}", intake=f"{intake[tier]:g}"),
-                )
-        seats = INSTITUTION.default("training_seats")
-        if "training_seats" in data:
-            seats = _number(check, data, path, INSTITUTION["training_seats"]) or 0.0
-        policies = _policies(data.get("policies"), path + ("policies",), check)
-        if len(check.problems) == before and name is not None:
-            result.append(Institution(name, offered, teachers, intake, max_intake, seats, policies))
+        institution = _institution(item, ("institutions", index), check, tiers, groups, seen)
+        if institution is not None:
+            result.append(institution)
     return tuple(result)
+
+
+def _institution(
+    item: Any, path: KeyPath, check: Checker, tiers: list[str], groups: list[str], seen: set[str]
+) -> Institution | None:
+    """One entry of ``institutions`` (its name added to ``seen``), or None when it has problems."""
+    data = check.mapping(item, path, INSTITUTION_KEYS, INSTITUTION.required)
+    if data is None:
+        return None
+    before = len(check.problems)
+    name = _institution_name(data, path, check, seen)
+    offered = tuple(tiers)
+    if data.get("tiers") is not None:
+        offered = check.name_list(data["tiers"], path + ("tiers",), tiers, N_("tier")) or ()
+    teachers = _amounts(data.get("teachers"), path + ("teachers",), check, groups, N_("teacher group"))
+    intake = _amounts(data.get("intake"), path + ("intake",), check, offered, N_("tier"))
+    max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, offered, N_("tier"))
+    for tier in offered:
+        _tier_intake(data, path, check, tier, intake, max_intake)
+    seats = INSTITUTION.default("training_seats")
+    if "training_seats" in data:
+        seats = _number(check, data, path, INSTITUTION["training_seats"]) or 0.0
+    policies = _policies(data.get("policies"), path + ("policies",), check)
+    if len(check.problems) == before and name is not None:
+        return Institution(name, offered, teachers, intake, max_intake, seats, policies)
+    return None
+
+
+def _institution_name(data: dict[str, Any], path: KeyPath, check: Checker, seen: set[str]) -> str | None:
+    """An institution's name, which no earlier institution may have used."""
+    name = check.text(data.get("name"), path + ("name",), INSTITUTION["name"].what) if "name" in data else None
+    if name is not None and name in seen:
+        check.error(path + ("name",), _("institution name {name!r} is used twice; names must be unique").format(name=name))
+    seen.add(str(name))
+    return name
+
+
+def _tier_intake(
+    data: dict[str, Any], path: KeyPath, check: Checker, tier: str, intake: dict[str, float], max_intake: dict[str, float]
+) -> None:
+    """An offered tier needs a baseline intake (when intake is given) no higher than its max_intake."""
+    if "intake" in data and tier not in intake and isinstance(data.get("intake"), dict) and tier not in data["intake"]:
+        check.error(path + ("intake",), _("no baseline intake for tier {tier!r}, which this institution offers; "
+                                          "add intake.{tier} (0 if none)").format(tier=tier))
+    if tier in intake and tier in max_intake and intake[tier] > max_intake[tier]:
+        check.error(
+            path + ("max_intake", tier),
+            _("max_intake ({cap}) is below the baseline intake ({intake}); raise max_intake or lower intake").format(
+                cap=f"{max_intake[tier]:g}", intake=f"{intake[tier]:g}"),
+        )
 
 
 def _amounts(value: Any, path: KeyPath, check: Checker, valid: Any, what: str) -> dict[str, float]:
@@ -525,43 +582,60 @@ def _cross_checks(
     for lever in levers.values():
         path: KeyPath = ("levers", lever.name)
         if lever.institutions is not None and institutions:
-            if not isinstance(lever.institutions, tuple):
-                check.error(path + ("institutions",), _("expected a list of institution names, got {value!r}").format(
-                    value=lever.institutions))
-            else:
-                check.name_list(list(lever.institutions), path + ("institutions",), names, N_("institution"))
-                if not lever.institutions:
-                    check.warn(path + ("institutions",), _("an empty list: the lever applies to no institution"))
+            _lever_institutions(check, lever, path, names)
         if horizon and lever.min_per_year is not None and lever.max_per_year is not None:
-            for year in horizon.range:
-                low, high = lever.min_per_year.at(year), lever.max_per_year.at(year)
-                if low > high:
-                    check.error(
-                        path + ("min_per_year",),
-                        _("min_per_year ({low}) is above max_per_year ({high}) in {year}; no plan can meet both").format(
-                            low=f"{low:g}", high=f"{high:g}", year=year),
-                    )
-                    break
+            _lever_range(check, lever, path, horizon)
         if not any(lever.name in source.funds for source in funding.values()):
             check.warn(
                 path,
                 _("no funding source may pay for lever {lever!r}, so it stays at zero; "
                   "add it to some source's funds (sources: {sources})").format(lever=lever.name, sources=listing(funding)),
             )
-        if horizon and lever.available_from is not None and lever.available_from >= horizon.start + horizon.years:
-            check.warn(path + ("available_from",), _("{year} is after the horizon ends, so the lever is never used").format(
-                year=lever.available_from))
-        elif horizon and lever.delay:
-            first = max(horizon.start, lever.available_from or horizon.start)
-            last = horizon.start + horizon.years - 1
-            if first + lever.delay > last:
-                check.warn(
-                    path + ("delay",),
-                    _("a unit started in {first} is first active in {active}, after the horizon's last year {last}; "
-                      "this lever adds nothing within the horizon").format(first=first, active=first + lever.delay, last=last),
-                )
+        if horizon:
+            _lever_timing(check, lever, path, horizon)
     if groups and not any(not g.external for g in groups.values()):
         check.error(("teacher_groups",), _("at least one teacher group must be in-house (external: false)"))
+
+
+def _lever_institutions(check: Checker, lever: Lever, path: KeyPath, names: list[str]) -> None:
+    """A lever's ``institutions`` must name declared institutions; an empty list is allowed but warned about."""
+    if not isinstance(lever.institutions, tuple):
+        check.error(path + ("institutions",), _("expected a list of institution names, got {value!r}").format(
+            value=lever.institutions))
+        return
+    check.name_list(list(lever.institutions), path + ("institutions",), names, N_("institution"))
+    if not lever.institutions:
+        check.warn(path + ("institutions",), _("an empty list: the lever applies to no institution"))
+
+
+def _lever_range(check: Checker, lever: Lever, path: KeyPath, horizon: Horizon) -> None:
+    """A lever's ``min_per_year`` may not exceed its ``max_per_year`` in any year (reported once, at the first)."""
+    assert lever.min_per_year is not None and lever.max_per_year is not None
+    for year in horizon.range:
+        low, high = lever.min_per_year.at(year), lever.max_per_year.at(year)
+        if low > high:
+            check.error(
+                path + ("min_per_year",),
+                _("min_per_year ({low}) is above max_per_year ({high}) in {year}; no plan can meet both").format(
+                    low=f"{low:g}", high=f"{high:g}", year=year),
+            )
+            return
+
+
+def _lever_timing(check: Checker, lever: Lever, path: KeyPath, horizon: Horizon) -> None:
+    """Warn about a lever that becomes available, or first takes effect, only after the horizon."""
+    if lever.available_from is not None and lever.available_from >= horizon.start + horizon.years:
+        check.warn(path + ("available_from",), _("{year} is after the horizon ends, so the lever is never used").format(
+            year=lever.available_from))
+    elif lever.delay:
+        first = max(horizon.start, lever.available_from or horizon.start)
+        last = horizon.start + horizon.years - 1
+        if first + lever.delay > last:
+            check.warn(
+                path + ("delay",),
+                _("a unit started in {first} is first active in {active}, after the horizon's last year {last}; "
+                  "this lever adds nothing within the horizon").format(first=first, active=first + lever.delay, last=last),
+            )
 
 
 def _series_years(check: Checker, horizon: Horizon) -> None:

@@ -10,7 +10,7 @@ with the planner-facing description of the limit.
 
 from __future__ import annotations
 
-from ..config.types import COURSES, Config, Institution
+from ..config.types import COURSES, Config, Institution, Lever
 from .formulation import MONEY_SCALE, Formulation, Terms, add_terms
 from .rows import RowBook
 
@@ -160,50 +160,67 @@ def lever_limits(m: Formulation, book: RowBook) -> None:
     cfg = m.config
     in_house = [g for g, spec in cfg.groups.items() if not spec.external]
     for lever in cfg.levers.values():
-        path = f"levers.{lever.name}"
         insts = [inst for inst in cfg.institutions if lever.applies_to(inst.name)]
         years = m.lever_years(lever)
         for inst in insts:
             for t in years:
-                units = m.units(lever, inst.name, t)
-                if lever.min_per_year is not None:
-                    book.add(
-                        "min_per_year", units, ">=", lever.min_per_year.at(t),
-                        label=f"minimum {lever.name} per year", config_path=f"{path}.min_per_year",
-                        institution=inst.name, year=t, detail=lever.name,
-                    )
-                if lever.max_per_year is not None:
-                    book.add(
-                        "max_per_year", units, "<=", lever.max_per_year.at(t),
-                        label=f"maximum {lever.name} per year", config_path=f"{path}.max_per_year",
-                        institution=inst.name, year=t, detail=lever.name,
-                    )
-                if lever.kind == "convert" and lever.max_share_per_year is not None:
-                    staff = sum(inst.teachers.get(g, 0.0) for g in in_house)
-                    book.add(
-                        "conversion_share", units, "<=", lever.max_share_per_year * staff,
-                        label=f"{lever.name} per year (share of in-house teachers)",
-                        config_path=f"{path}.max_share_per_year", institution=inst.name, year=t, detail=lever.name,
-                    )
-        for t in years:
-            if lever.region_max_per_year is not None:
-                row: Terms = {}
-                for inst in insts:
-                    add_terms(row, m.units(lever, inst.name, t))
-                book.add(
-                    "region_max_per_year", row, "<=", lever.region_max_per_year.at(t),
-                    label=f"regional maximum of {lever.name} per year", config_path=f"{path}.region_max_per_year",
-                    year=t, detail=lever.name,
-                )
+                _yearly_unit_limits(m, book, lever, inst, t, in_house)
+        if lever.region_max_per_year is not None:
+            _regional_limits(m, book, lever, insts, years)
         if lever.max_total is not None:
-            row = {}
-            for inst in insts:
-                for t in years:
-                    add_terms(row, m.units(lever, inst.name, t))
-            book.add(
-                "max_total", row, "<=", lever.max_total,
-                label=f"total {lever.name} over the horizon", config_path=f"{path}.max_total", detail=lever.name,
-            )
+            _total_limit(m, book, lever, insts, years)
+
+
+def _yearly_unit_limits(m: Formulation, book: RowBook, lever: Lever, inst: Institution, t: int, in_house: list[str]) -> None:
+    """A lever's minimum, maximum and (conversion) share of in-house teachers at one institution in one year."""
+    path = f"levers.{lever.name}"
+    units = m.units(lever, inst.name, t)
+    if lever.min_per_year is not None:
+        book.add(
+            "min_per_year", units, ">=", lever.min_per_year.at(t),
+            label=f"minimum {lever.name} per year", config_path=f"{path}.min_per_year",
+            institution=inst.name, year=t, detail=lever.name,
+        )
+    if lever.max_per_year is not None:
+        book.add(
+            "max_per_year", units, "<=", lever.max_per_year.at(t),
+            label=f"maximum {lever.name} per year", config_path=f"{path}.max_per_year",
+            institution=inst.name, year=t, detail=lever.name,
+        )
+    if lever.kind == "convert" and lever.max_share_per_year is not None:
+        staff = sum(inst.teachers.get(g, 0.0) for g in in_house)
+        book.add(
+            "conversion_share", units, "<=", lever.max_share_per_year * staff,
+            label=f"{lever.name} per year (share of in-house teachers)",
+            config_path=f"{path}.max_share_per_year", institution=inst.name, year=t, detail=lever.name,
+        )
+
+
+def _regional_limits(m: Formulation, book: RowBook, lever: Lever, insts: list[Institution], years: list[int]) -> None:
+    """A lever's units summed over the institutions it applies to, each year, at most its regional maximum."""
+    assert lever.region_max_per_year is not None
+    for t in years:
+        row: Terms = {}
+        for inst in insts:
+            add_terms(row, m.units(lever, inst.name, t))
+        book.add(
+            "region_max_per_year", row, "<=", lever.region_max_per_year.at(t),
+            label=f"regional maximum of {lever.name} per year", config_path=f"levers.{lever.name}.region_max_per_year",
+            year=t, detail=lever.name,
+        )
+
+
+def _total_limit(m: Formulation, book: RowBook, lever: Lever, insts: list[Institution], years: list[int]) -> None:
+    """A lever's units summed over institutions and years at most its total for the horizon."""
+    assert lever.max_total is not None
+    row: Terms = {}
+    for inst in insts:
+        for t in years:
+            add_terms(row, m.units(lever, inst.name, t))
+    book.add(
+        "max_total", row, "<=", lever.max_total,
+        label=f"total {lever.name} over the horizon", config_path=f"levers.{lever.name}.max_total", detail=lever.name,
+    )
 
 
 def double_qualified_share(m: Formulation, book: RowBook) -> None:

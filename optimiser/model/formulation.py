@@ -68,31 +68,48 @@ class Formulation:
         return [t for t in self.years if lever.available_from is None or t >= lever.available_from]
 
     def _make_variables(self) -> None:
+        """Every variable, in a fixed order (which numbers their names): per institution its levers' units,
+        then its trained students and teaching hours; then the funding paid to each lever."""
+        for inst in self.config.institutions:
+            if self.with_levers:
+                self._make_lever_variables(inst)
+            self._make_teaching_variables(inst)
+        if self.with_levers:
+            self._make_funding_variables()
+
+    def _make_lever_variables(self, inst: Institution) -> None:
+        """Units of each lever that applies to ``inst``, per year it is available (subsidies per tier offered)."""
+        v = self.vars
+        for lever in self.config.levers.values():
+            if not lever.applies_to(inst.name):
+                continue
+            integer = self.lever_is_integer(lever)
+            for t in self.lever_years(lever):
+                if lever.kind == "subsidise":
+                    for k in lever.tiers:
+                        if k in inst.tiers:
+                            v.us[lever.name, inst.name, k, t] = self._var("us", integer)
+                else:
+                    v.u[lever.name, inst.name, t] = self._var("u", integer)
+
+    def _make_teaching_variables(self, inst: Institution) -> None:
+        """Trained students per tier and teaching hours per group and course type it is qualified for, per year."""
         cfg, v = self.config, self.vars
-        for inst in cfg.institutions:
-            for lever in cfg.levers.values() if self.with_levers else ():
-                if not lever.applies_to(inst.name):
-                    continue
-                integer = self.lever_is_integer(lever)
-                for t in self.lever_years(lever):
-                    if lever.kind == "subsidise":
-                        for k in lever.tiers:
-                            if k in inst.tiers:
-                                v.us[lever.name, inst.name, k, t] = self._var("us", integer)
-                    else:
-                        v.u[lever.name, inst.name, t] = self._var("u", integer)
-            present = self.groups_present(inst)
-            for t in self.years:
-                for k in inst.tiers:
-                    v.f[inst.name, k, t] = self._var("f")
-                for g in present:
-                    for q in COURSES:
-                        if q in cfg.groups[g].qualified:
-                            v.a[inst.name, g, q, t] = self._var("a")
-        for source in cfg.funding.values() if self.with_levers else ():
+        present = self.groups_present(inst)
+        for t in self.years:
+            for k in inst.tiers:
+                v.f[inst.name, k, t] = self._var("f")
+            for g in present:
+                for q in COURSES:
+                    if q in cfg.groups[g].qualified:
+                        v.a[inst.name, g, q, t] = self._var("a")
+
+    def _make_funding_variables(self) -> None:
+        """Money each funding source pays to each lever it funds, per year."""
+        for source in self.config.funding.values():
             for lever_name in source.funds:
                 for t in self.years:
-                    v.p[source.name, lever_name, t] = self._var("p")
+                    self.vars.p[source.name, lever_name, t] = self._var("p")
 
     def groups_present(self, inst: Institution) -> list[str]:
         """Teacher groups that can have members at ``inst`` in some year.

@@ -209,24 +209,10 @@ class RowBook:
         )
         terms = {var: coef for var, coef in terms.items() if coef != 0.0}
         if self.elastic and kind in self.elastic_kinds:
-            fixed = sum(
-                coef * var.lowBound for var, coef in terms.items()
-                if var.lowBound is not None and var.lowBound == var.upBound
-            )
-            weight = float(breach_weights([kind], [rhs])[0])
-            bound = float(slack_bounds([kind], [rhs], [fixed])[0])
-            slack = pulp.LpVariable(f"slack_{info.id}", lowBound=0, upBound=None if np.isinf(bound) else bound)
-            terms[slack] = SLACK_SIGN[sense]
-            self.slacks.append((info, slack, weight))
-            if kind == "total_budget":
-                # Money no source may pay is still spent: it counts against the total budget.
-                for other, unfunded, _ in self.slacks:
-                    if other.kind == "funding_balance":
-                        terms[unfunded] = 1.0
+            self._add_slack(info, terms, rhs)
         if not terms:
             # A limit no decision can move: either always met or never.
-            ok = (rhs >= -1e-9) if sense == "<=" else (rhs <= 1e-9) if sense == ">=" else abs(rhs) <= 1e-9
-            if not ok:
+            if not _always_met(sense, rhs):
                 info.static = True
                 self.violated.append(info)
             return None
@@ -235,3 +221,31 @@ class RowBook:
         self.rows.append(info)
         self.constraints.append(constraint)
         return info
+
+    def _add_slack(self, info: RowInfo, terms: dict[pulp.LpVariable, float], rhs: float) -> None:
+        """Give the row ``info`` (its ``terms``, amended in place; ``rhs`` in solver units) a slack column
+        that lets it be breached."""
+        kind, sense = info.kind, info.sense
+        fixed = sum(
+            coef * var.lowBound for var, coef in terms.items()
+            if var.lowBound is not None and var.lowBound == var.upBound
+        )
+        weight = float(breach_weights([kind], [rhs])[0])
+        bound = float(slack_bounds([kind], [rhs], [fixed])[0])
+        slack = pulp.LpVariable(f"slack_{info.id}", lowBound=0, upBound=None if np.isinf(bound) else bound)
+        terms[slack] = SLACK_SIGN[sense]
+        self.slacks.append((info, slack, weight))
+        if kind == "total_budget":
+            # Money no source may pay is still spent: it counts against the total budget.
+            for other, unfunded, _ in self.slacks:
+                if other.kind == "funding_balance":
+                    terms[unfunded] = 1.0
+
+
+def _always_met(sense: Sense, rhs: float) -> bool:
+    """Whether ``0 sense rhs`` holds (to round-off): a row with no terms left is then no limit at all."""
+    if sense == "<=":
+        return rhs >= -1e-9
+    if sense == ">=":
+        return rhs <= 1e-9
+    return abs(rhs) <= 1e-9

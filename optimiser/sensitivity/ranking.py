@@ -14,6 +14,7 @@ group the largest rate first.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,77 +155,131 @@ UNITS = (N_("unit"), N_("units"))
 
 def step_for(model: Model, lp: CanonicalLP, info: RowInfo) -> Step:
     """The planner's step for one row."""
-    cfg = model.config
-    kind, where, detail = info.kind, _where(info), info.detail or ""
-    if kind == "funding_cap":
-        thing = _at(_("{source} funding").format(source=detail), where)
-        return noun_step(MILLION, _("one more million yuan of {thing}").format(thing=thing), thing, "yuan",
-                         "million yuan", (N_("yuan"), N_("yuan")), thing)
-    if kind == "total_budget":
-        return noun_step(MILLION, _("one more million yuan of total budget"), _("total budget"), "yuan", "million yuan",
-                         (N_("yuan"), N_("yuan")), _("the total budget"))
-    if kind == "target":
-        thing = _at(_("the {tier} target").format(tier=detail), where)
-        return noun_step(1.0, _("one more compound graduate of {thing}").format(thing=thing), thing, N_("graduates"),
-                         "graduate", (N_("compound graduate"), N_("compound graduates")), thing)
-    if kind == "demand":
-        demand = _at(_("{tier} demand").format(tier=detail), where)
-        return noun_step(1.0, _at(_("one more {tier} graduate of demand").format(tier=detail), where), demand,
-                         N_("graduates"), "graduate", (N_("graduate"), N_("graduates")), demand)
-    if kind in ("double_qualified_share", "external_ratio"):
-        teachers, variable = in_house_teachers(model, lp, info.institution or "", info.year or cfg.horizon.start)
-        what = _("the double-qualified floor") if kind == "double_qualified_share" else _("the external-teacher ceiling")
-        step = verb_step(SHARE_STEP * teachers, _at(what, where), f"{SHARE_STEP:g}", "share",
-                         f"{SHARE_STEP:g} of share", ("", ""), _(" (now {value})").format(value=detail))
-        step.scale = 1.0 / teachers if teachers else math.nan
-        step.approximate = variable
-        step.current = float(detail) if detail else None
-        step.nominal = SHARE_STEP
-        return step
-    if kind == "max_per_year":
-        of = _at(_("{lever} allowed per year").format(lever=detail), where)
-        return noun_step(1.0, _("one more unit of {of}").format(of=of), of, N_("units"), "unit", UNITS,
-                         _at(_("the yearly maximum of {lever}").format(lever=detail), where))
-    if kind == "min_per_year":
-        return verb_step(1.0, _at(_("the minimum of {lever}").format(lever=detail), where), _("one unit"), N_("units"),
-                         "unit", UNITS)
-    if kind == "region_max_per_year":
-        of = _at(_("{lever} in the regional maximum").format(lever=detail), where)
-        return noun_step(1.0, _("one more unit of {of}").format(of=of), of, N_("units"), "unit", UNITS,
-                         _at(_("the regional maximum of {lever}").format(lever=detail), where))
-    if kind == "max_total":
-        of = _("{lever} in the total allowed over the horizon").format(lever=detail)
-        return noun_step(1.0, _("one more unit of {of}").format(of=of), of, N_("units"), "unit", UNITS,
-                         _("the total of {lever} allowed over the horizon").format(lever=detail))
-    if kind == "conversion_share":
-        of = _at(_("{lever} allowed per year").format(lever=detail), where) + " (max_share_per_year)"
-        return noun_step(1.0, _("one more teacher of {of}").format(of=of), of, N_("teachers"), "teacher",
-                         (N_("teacher"), N_("teachers")),
-                         _at(_("the yearly {lever} allowance").format(lever=detail), where) + " (max_share_per_year)")
-    if kind == "intake_cap":
-        of = _at(_("{tier} intake").format(tier=detail), where) + " (max_intake)"
-        return noun_step(1.0, _("one more place of {of}").format(of=of), of, N_("extra students"), "student",
-                         (N_("place"), N_("places")),
-                         _at(_("the {tier} intake cap").format(tier=detail), where) + " (max_intake)")
-    if kind == "teacher_hours":
-        hours = cfg.groups[detail].hours
-        thing = _at(_("{group} teachers' time").format(group=detail), where)
-        more = _at(_("one more {group} teacher's hours").format(group=detail), where) + _(" ({hours} h)").format(
-            hours=f"{hours:g}")
-        return noun_step(hours, more, thing, N_("hours"), "teacher", (N_("hour"), N_("hours")), thing)
-    if kind == "training_seats":
-        builds = [lever for lever in cfg.levers.values() if lever.kind == "build"]
-        seat = builds[0].seat_hours if builds else 1200.0
-        thing = _at(_("baseline training seats"), where)
-        more = _at(_("one more baseline training seat"), where) + _(" ({hours} seat hours)").format(hours=f"{seat:g}")
-        return noun_step(seat, more, thing, N_("seat hours"), "seat", (N_("seat hour"), N_("seat hours")), thing)
-    if kind == "enrolment":
-        thing = _at(_("{tier} enrolment").format(tier=detail), where)
-        return noun_step(1.0, _at(_("one more enrolled {tier} student").format(tier=detail), where), thing,
-                         N_("student-years"), "student", (N_("student"), N_("students")), thing)
+    make = _STEPS.get(info.kind, _convertible_step)
+    return make(model, lp, info, _where(info), info.detail or "")
+
+
+def _funding_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    thing = _at(_("{source} funding").format(source=detail), where)
+    return noun_step(MILLION, _("one more million yuan of {thing}").format(thing=thing), thing, "yuan",
+                     "million yuan", (N_("yuan"), N_("yuan")), thing)
+
+
+def _budget_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    return noun_step(MILLION, _("one more million yuan of total budget"), _("total budget"), "yuan", "million yuan",
+                     (N_("yuan"), N_("yuan")), _("the total budget"))
+
+
+def _target_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    thing = _at(_("the {tier} target").format(tier=detail), where)
+    return noun_step(1.0, _("one more compound graduate of {thing}").format(thing=thing), thing, N_("graduates"),
+                     "graduate", (N_("compound graduate"), N_("compound graduates")), thing)
+
+
+def _demand_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    demand = _at(_("{tier} demand").format(tier=detail), where)
+    return noun_step(1.0, _at(_("one more {tier} graduate of demand").format(tier=detail), where), demand,
+                     N_("graduates"), "graduate", (N_("graduate"), N_("graduates")), demand)
+
+
+def _share_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    """A policy share moves by :data:`SHARE_STEP`; the row counts it in teachers, so the step is scaled by them."""
+    teachers, variable = in_house_teachers(model, lp, info.institution or "", info.year or model.config.horizon.start)
+    what = _("the double-qualified floor") if info.kind == "double_qualified_share" else _("the external-teacher ceiling")
+    step = verb_step(SHARE_STEP * teachers, _at(what, where), f"{SHARE_STEP:g}", "share",
+                     f"{SHARE_STEP:g} of share", ("", ""), _(" (now {value})").format(value=detail))
+    step.scale = 1.0 / teachers if teachers else math.nan
+    step.approximate = variable
+    step.current = float(detail) if detail else None
+    step.nominal = SHARE_STEP
+    return step
+
+
+def _max_per_year_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    of = _at(_("{lever} allowed per year").format(lever=detail), where)
+    return noun_step(1.0, _("one more unit of {of}").format(of=of), of, N_("units"), "unit", UNITS,
+                     _at(_("the yearly maximum of {lever}").format(lever=detail), where))
+
+
+def _min_per_year_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    return verb_step(1.0, _at(_("the minimum of {lever}").format(lever=detail), where), _("one unit"), N_("units"),
+                     "unit", UNITS)
+
+
+def _region_max_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    of = _at(_("{lever} in the regional maximum").format(lever=detail), where)
+    return noun_step(1.0, _("one more unit of {of}").format(of=of), of, N_("units"), "unit", UNITS,
+                     _at(_("the regional maximum of {lever}").format(lever=detail), where))
+
+
+def _max_total_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    of = _("{lever} in the total allowed over the horizon").format(lever=detail)
+    return noun_step(1.0, _("one more unit of {of}").format(of=of), of, N_("units"), "unit", UNITS,
+                     _("the total of {lever} allowed over the horizon").format(lever=detail))
+
+
+def _conversion_share_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    of = _at(_("{lever} allowed per year").format(lever=detail), where) + " (max_share_per_year)"
+    return noun_step(1.0, _("one more teacher of {of}").format(of=of), of, N_("teachers"), "teacher",
+                     (N_("teacher"), N_("teachers")),
+                     _at(_("the yearly {lever} allowance").format(lever=detail), where) + " (max_share_per_year)")
+
+
+def _intake_cap_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    of = _at(_("{tier} intake").format(tier=detail), where) + " (max_intake)"
+    return noun_step(1.0, _("one more place of {of}").format(of=of), of, N_("extra students"), "student",
+                     (N_("place"), N_("places")),
+                     _at(_("the {tier} intake cap").format(tier=detail), where) + " (max_intake)")
+
+
+def _teacher_hours_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    """One more teacher of the group: their yearly hours."""
+    hours = model.config.groups[detail].hours
+    thing = _at(_("{group} teachers' time").format(group=detail), where)
+    more = _at(_("one more {group} teacher's hours").format(group=detail), where) + _(" ({hours} h)").format(
+        hours=f"{hours:g}")
+    return noun_step(hours, more, thing, N_("hours"), "teacher", (N_("hour"), N_("hours")), thing)
+
+
+def _training_seats_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    """One more baseline seat: the seat hours of the first training-base lever (1,200 without one)."""
+    builds = [lever for lever in model.config.levers.values() if lever.kind == "build"]
+    seat = builds[0].seat_hours if builds else 1200.0
+    thing = _at(_("baseline training seats"), where)
+    more = _at(_("one more baseline training seat"), where) + _(" ({hours} seat hours)").format(hours=f"{seat:g}")
+    return noun_step(seat, more, thing, N_("seat hours"), "seat", (N_("seat hour"), N_("seat hours")), thing)
+
+
+def _enrolment_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
+    thing = _at(_("{tier} enrolment").format(tier=detail), where)
+    return noun_step(1.0, _at(_("one more enrolled {tier} student").format(tier=detail), where), thing,
+                     N_("student-years"), "student", (N_("student"), N_("students")), thing)
+
+
+def _convertible_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
     thing = _at(_("{group} teachers available to convert").format(group=detail), where)
     return noun_step(1.0, _at(_("one more {group} teacher available to convert").format(group=detail), where), thing,
                      N_("teachers"), "teacher", (N_("teacher"), N_("teachers")), thing)
+
+
+_STEPS: dict[str, Callable[[Model, CanonicalLP, RowInfo, str, str], Step]] = {
+    "funding_cap": _funding_step,
+    "total_budget": _budget_step,
+    "target": _target_step,
+    "demand": _demand_step,
+    "double_qualified_share": _share_step,
+    "external_ratio": _share_step,
+    "max_per_year": _max_per_year_step,
+    "min_per_year": _min_per_year_step,
+    "region_max_per_year": _region_max_step,
+    "max_total": _max_total_step,
+    "conversion_share": _conversion_share_step,
+    "intake_cap": _intake_cap_step,
+    "teacher_hours": _teacher_hours_step,
+    "training_seats": _training_seats_step,
+    "enrolment": _enrolment_step,
+}
+"""The step for each kind of row; any other (teachers available to convert) takes :func:`_convertible_step`."""
 
 
 def quoted_step(nominal: float, reach: float) -> float:
@@ -269,44 +324,101 @@ def ranking_table(model: Model, lp: CanonicalLP, ranges: RowRanges, prices: np.n
             continue
         step = step_for(model, lp, info)
         value = prices[i] * step.size
-        scale = step.scale if step.current is not None else 1.0
-        limit = step.current if step.current is not None else info.limit
-        increase = ranges.increase[i] / info.unit_scale * scale
-        decrease = ranges.decrease[i] / info.unit_scale * scale
-        tiny = ROUND_OFF * max(1.0, abs(limit))
-        # Every limit ranked here is a non-negative amount (a share at most 1): its range stops there,
-        # and so does the statement, with no "then" beyond it.
-        low, high = limit - decrease, limit + increase
-        floor = low <= tiny
-        ceiling = step.current is not None and high >= 1.0 - tiny
-        low = 0.0 if floor else low
-        high = min(high, 1.0) if step.current is not None else high
-        up, down = high - limit, limit - low
-        if up > tiny:
-            quoted, edge = quoted_step(step.nominal, up), ceiling
-        elif down > tiny:
-            quoted, edge = -quoted_step(step.nominal, down), floor
-        else:
+        span = _span(step, info, ranges.increase[i], ranges.decrease[i])
+        quoted_edge = _quoted(step, span)
+        if quoted_edge is None:
             continue  # the limit can move neither way at this rate: nothing true to say per step
+        quoted, edge = quoted_edge
         effect = value * quoted / step.nominal
-        statement = _("{step} {effect}").format(step=_phrase(step, quoted), effect=_effect(effect, noun, min_cost))
-        if info.kind in ("funding_cap", "total_budget"):
-            if not min_cost and effect != 0:
-                statement += _(" ({amount} each)").format(amount=money(abs(quoted / effect)))
-        elif best is not None:
-            statement += _(" (worth about {amount} at {rate} per marginal graduate)").format(
-                amount=money(abs(effect) * best), rate=money(best))
-        then = "" if edge else _worse(effect, min_cost)
-        statement = _("{statement}; {validity}").format(
-            statement=statement + _reach(quoted, up, down, step, then), validity=_validity(low, high, step))
+        statement = _statement(step, info.kind, quoted, effect, span, edge, _Wording(noun, min_cost, best))
         unit = f"{noun} per {step.per}"
         entries.append((GROUPS[info.kind], -float(f"{abs(value):.9g}"), i, info.config_path, info.institution or "",
-                        info.year, statement, value, unit, quoted, effect, low, high))
+                        info.year, statement, value, unit, quoted, effect, span.low, span.high))
     # Equal effects (to nine digits) keep the model's row order, whatever the round-off of the solve.
     entries.sort(key=lambda e: (e[0], e[1], e[2]))
     frame = pd.DataFrame([e[3:] for e in entries], columns=RANKING_COLUMNS)
     frame["year"] = pd.array(list(frame["year"]), dtype="Int64")
     return frame
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The range of a limit over which its shadow price holds, in the limit's units."""
+
+    limit: float
+    low: float
+    high: float
+    floor: bool
+    """The range stops at 0 (every limit ranked is a non-negative amount)."""
+    ceiling: bool
+    """The range stops at 1 (a share)."""
+    tiny: float
+    """A move of the limit smaller than this is round-off."""
+
+    @property
+    def up(self) -> float:
+        return self.high - self.limit
+
+    @property
+    def down(self) -> float:
+        return self.limit - self.low
+
+
+def _span(step: Step, info: RowInfo, increase: float, decrease: float) -> _Span:
+    """The row's allowable increase and decrease as a range of the limit the planner sets."""
+    scale = step.scale if step.current is not None else 1.0
+    limit = step.current if step.current is not None else info.limit
+    increase = increase / info.unit_scale * scale
+    decrease = decrease / info.unit_scale * scale
+    tiny = ROUND_OFF * max(1.0, abs(limit))
+    # Every limit ranked here is a non-negative amount (a share at most 1): its range stops there,
+    # and so does the statement, with no "then" beyond it.
+    low, high = limit - decrease, limit + increase
+    floor = low <= tiny
+    ceiling = step.current is not None and high >= 1.0 - tiny
+    low = 0.0 if floor else low
+    high = min(high, 1.0) if step.current is not None else high
+    return _Span(limit, low, high, floor, ceiling, tiny)
+
+
+def _quoted(step: Step, span: _Span) -> tuple[float, bool] | None:
+    """The step to quote (negative for a cut) and whether the range ends at 0 or 1 there; None when it cannot move."""
+    up, down = span.up, span.down
+    if up > span.tiny:
+        return quoted_step(step.nominal, up), span.ceiling
+    if down > span.tiny:
+        return -quoted_step(step.nominal, down), span.floor
+    return None
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """What the statements count the objective in, and the money a marginal graduate costs (None: not said)."""
+
+    noun: str
+    min_cost: bool
+    best: float | None
+
+
+def _statement(step: Step, kind: str, quoted: float, effect: float, span: _Span, edge: bool, wording: _Wording) -> str:
+    """The sentence for one limit: the step, what it buys, how far the rate holds, and over which range."""
+    statement = _("{step} {effect}").format(step=_phrase(step, quoted), effect=_effect(effect, wording.noun, wording.min_cost))
+    statement += _money_note(kind, quoted, effect, wording)
+    then = "" if edge else _worse(effect, wording.min_cost)
+    return _("{statement}; {validity}").format(
+        statement=statement + _reach(quoted, span.up, span.down, step, then), validity=_validity(span.low, span.high, step))
+
+
+def _money_note(kind: str, quoted: float, effect: float, wording: _Wording) -> str:
+    """Money limits: the yuan per added graduate; other limits: what the effect is worth in money."""
+    if kind in ("funding_cap", "total_budget"):
+        if not wording.min_cost and effect != 0:
+            return _(" ({amount} each)").format(amount=money(abs(quoted / effect)))
+        return ""
+    if wording.best is not None:
+        return _(" (worth about {amount} at {rate} per marginal graduate)").format(
+            amount=money(abs(effect) * wording.best), rate=money(wording.best))
+    return ""
 
 
 def _phrase(step: Step, quoted: float) -> str:

@@ -124,6 +124,11 @@ def fmt(value: Any, digits: int = 6) -> str:
 
 def report_text(report: SensitivityReport) -> str:
     """The terminal text: ranking first, then the binding constraints."""
+    return "\n".join([*_heading_lines(report), *_ranking_lines(report), *_binding_lines(report)])
+
+
+def _heading_lines(report: SensitivityReport) -> list[str]:
+    """The report's title, its objective and its notes."""
     objective = (
         _("total cost (minimised): {amount} yuan").format(amount=f"{report.objective:,.0f}") if report.mode == "min_cost"
         else _("weighted compound graduates (maximised): {value}").format(value=f"{report.objective:,.1f}")
@@ -134,8 +139,13 @@ def report_text(report: SensitivityReport) -> str:
         _("objective, {objective}").format(objective=objective),
     ]
     lines.extend(_("note: {text}").format(text=n) for n in report.notes)
-    lines.append("\n" + _("What each binding limit is worth, per step within the range where its rate holds (money first, "
-                          "then by size):"))
+    return lines
+
+
+def _ranking_lines(report: SensitivityReport) -> list[str]:
+    """The first :data:`RANKED_SHOWN` ranked statements, numbered."""
+    lines = ["\n" + _("What each binding limit is worth, per step within the range where its rate holds (money first, "
+                      "then by size):")]
     if report.ranking.empty:
         lines.append("  " + _("no limit a planner sets is binding"))
     for number, statement in enumerate(report.ranking["statement"].head(RANKED_SHOWN), start=1):
@@ -143,9 +153,14 @@ def report_text(report: SensitivityReport) -> str:
     if len(report.ranking) > RANKED_SHOWN:
         lines.append("  " + _("... {count} more (all of them: --out DIR or --json)").format(
             count=len(report.ranking) - RANKED_SHOWN))
+    return lines
+
+
+def _binding_lines(report: SensitivityReport) -> list[str]:
+    """The first :data:`TEXT_ROWS` binding constraints as a table, with their shadow prices and ranges."""
     binding = report.binding()
-    lines.append("\n" + _("Binding constraints ({count}; shadow price = change in the objective per unit increase of the "
-                          "limit):").format(count=len(binding)))
+    lines = ["\n" + _("Binding constraints ({count}; shadow price = change in the objective per unit increase of the "
+                      "limit):").format(count=len(binding))]
     table = pd.DataFrame(
         {
             _("constraint"): binding["name"],
@@ -163,7 +178,7 @@ def report_text(report: SensitivityReport) -> str:
     if len(table) > TEXT_ROWS:
         lines.append("  " + _("... {count} more (all constraints and variables: --out DIR or --json)").format(
             count=len(table) - TEXT_ROWS))
-    return "\n".join(lines)
+    return lines
 
 
 def write_report(report: SensitivityReport, directory: Path) -> list[Path]:
