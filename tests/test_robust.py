@@ -186,3 +186,61 @@ def test_cli_prints_json_and_writes_the_plan(tmp_path: Path, capsys: pytest.Capt
     assert read_plan(out, written)[A] == pytest.approx(data["plan"][0]["units"], rel=1e-9)
     code = main(["robust", str(config.source), "--draws", "0"])
     assert code == 2
+
+
+def test_out_of_sample_shares_match_the_fixed_plan_monte_carlo_and_tell_the_analyst_story() -> None:
+    # The mean-world plan of the Zhejiang config is short of money in most fresh worlds, often while
+    # breaking a capacity limit too (status "violates"): those worlds count as over budget, as
+    # MonteCarloResult.over_budget counts them for the same plan on the same draws.
+    from optimiser import monte_carlo
+    from optimiser.analysis.robust import mean_world
+    from optimiser.config.uncertainty import without_uncertainty
+
+    config = load_config(UNCERTAIN)
+    plan = robust(config, draws=5, seed=0, test_draws=24, test_seed=3)
+    table = plan.out_of_sample
+    deterministic = solve(without_uncertainty(config).with_changes(mean_world(config)), diagnose=False)
+    for name, fixed in (("mean world", deterministic), ("robust", plan.units)):
+        mc = monte_carlo(config, draws=24, seed=3, plan=fixed)
+        over, judged = mc.over_budget()
+        assert judged == 24
+        assert table.loc[name, "over_budget"] == pytest.approx(over / 24), name
+        statuses = mc.draws["status"]
+        assert table.loc[name, "holds"] == pytest.approx(float((statuses == "optimal").mean())), name
+        assert table.loc[name, "breaks_limit"] == pytest.approx(float((statuses == "violates").mean())), name
+    mean_draws = monte_carlo(config, draws=24, seed=3, plan=deterministic).draws
+    assert ((mean_draws["status"] == "violates") & (mean_draws["overspend"] > 0)).any()  # the case that was miscounted
+    # "This plan holds in x% of the worlds and gives up y% of expected output against the mean-world plan."
+    s = plan.summary
+    assert s["holds"] == table.loc["robust", "holds"] and s["mean_world_holds"] == table.loc["mean world", "holds"]
+    assert s["holds"] > s["mean_world_holds"]
+    assert s["vss_share"] == pytest.approx(s["vss"] / table.loc["mean world", "expected"], rel=1e-12)
+    assert f"holds in {s['holds']:.0%} of the fresh worlds" in str(plan)
+    assert json.loads(json.dumps(plan.to_dict()))["vss_share"] == pytest.approx(s["vss_share"])
+
+
+def test_story_shares_in_the_hand_derived_case(tmp_path: Path) -> None:
+    # The tiny config, lecturer cost uniform on 10,000-14,000: the mean-world plan (2 lecturers, 24,000
+    # yuan at 12,000) holds exactly where c <= 12,000; the robust plan (24,000 / c_max) wherever c <= c_max.
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 14000}})
+    plan = robust(config, draws=10, seed=2, test_draws=30, test_seed=9)
+    fresh = draw_values(parse_uncertainty(config), 30, 9)[:, 0]
+    dearest = plan.worlds[COST].max()
+    assert plan.summary["holds"] == pytest.approx(np.mean(fresh <= dearest * (1 + 1e-6)))
+    assert plan.summary["mean_world_holds"] == pytest.approx(np.mean(fresh <= 12000 * (1 + 1e-6)))
+    # Output 4 · 24,000 / c_max against 8: the robust plan gives up 1 - 12,000 / c_max of it.
+    assert plan.summary["vss_share"] == pytest.approx(12000 / dearest - 1, rel=1e-6)
+
+
+def test_convergence_table_names_its_mode(tmp_path: Path) -> None:
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 14000}})
+    table = robust_convergence(config, sizes=(2, 4))
+    assert table.attrs["mode"] == "max_output"
+    assert (table["worst_cost"] >= table["mean_cost"] - 1e-9).all()
+    from optimiser import plots
+
+    assert plots.plot_convergence(table).get_ylabel() == "weighted graduates"
+    table.attrs["mode"] = "min_cost"  # an objective in yuan is not drawn beside the worst world's output
+    ax = plots.plot_convergence(table)
+    assert ax.get_ylabel() == "yuan"
+    assert list(ax.lines[1].get_ydata()) == list(table["worst_cost"])

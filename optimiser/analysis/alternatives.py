@@ -70,14 +70,30 @@ class Alternatives:
     plans: pd.DataFrame
     plan_summary: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    config: Config | None = field(default=None, repr=False)
+    """The config looked at (its levers give the plot's colours)."""
 
-    def forced(self) -> pd.DataFrame:
-        """The rows whose range is narrow (what every near-optimal plan must do)."""
-        return self.ranges[self.ranges["verdict"] == "forced"]
+    def forced(self, institutions: bool = True) -> pd.DataFrame:
+        """The rows whose range is narrow (what every near-optimal plan must do).
 
-    def choices(self) -> pd.DataFrame:
-        """The rows whose range is wide (where the planner may choose)."""
-        return self.ranges[self.ranges["verdict"] == "choice"]
+        ``institutions=False`` keeps the rows of whole levers (institution ``all``) only.
+        """
+        return self._verdict("forced", institutions)
+
+    def choices(self, institutions: bool = True) -> pd.DataFrame:
+        """The rows whose range is wide (where the planner may choose); ``institutions`` as in :meth:`forced`."""
+        return self._verdict("choice", institutions)
+
+    def verdicts(self) -> dict[str, str]:
+        """``{lever: verdict}`` of each whole lever: ``forced``, ``choice`` or ``unused``."""
+        levers = self.ranges[self.ranges["institution"] == "all"]
+        return dict(zip(levers["lever"], levers["verdict"]))
+
+    def _verdict(self, verdict: str, institutions: bool) -> pd.DataFrame:
+        rows = self.ranges["verdict"] == verdict
+        if not institutions:
+            rows &= self.ranges["institution"] == "all"
+        return self.ranges[rows]
 
     def to_dict(self) -> dict[str, Any]:
         def clean(value: Any) -> Any:
@@ -179,7 +195,9 @@ def alternatives(
         _check(status.value)
         best_cost = backend.objective_value()
         best = backend.values()[:n]
-        backend.session.set_row_bounds(floor_row, -inf, -(optimum - float(within) * abs(optimum)))
+        # Never tighter than the tie-break's floor: at within=0 the optimum itself, as the solver reached it.
+        slack = max(float(within), TIE_BREAK_TOLERANCE)
+        backend.session.set_row_bounds(floor_row, -inf, -(optimum - slack * abs(optimum)))
         backend.cap_row(cost, best_cost * (1.0 + TIE_BREAK_TOLERANCE) + MONEY_SCALE)
     first = time.perf_counter()
     scale = MONEY_SCALE if measure == "yuan" else 1.0
@@ -214,7 +232,8 @@ def alternatives(
         "range_seconds": ranged - first, "plan_seconds": time.perf_counter() - ranged,
         "seconds": time.perf_counter() - started,
     }
-    return Alternatives(ranges.drop(columns="kind"), table, pd.DataFrame(summary_rows).set_index("plan"), summary)
+    return Alternatives(ranges.drop(columns="kind"), table, pd.DataFrame(summary_rows).set_index("plan"), summary,
+                        config)
 
 
 def _check(status: str) -> None:

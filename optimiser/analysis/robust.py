@@ -96,13 +96,21 @@ class RobustResult:
         (the kinds of limit the world breaks).
     out_of_sample
         Index ``robust``, ``mean world``; columns ``expected``, ``tail``
-        (10th percentile of output, 90th of cost), ``over_budget``,
-        ``breaks_limit``, ``no_numbers`` (shares of the fresh draws) and
-        ``draws``. Empty when not asked for (``test_draws=0``).
+        (10th percentile of output, 90th of cost), and as shares of the
+        fresh draws ``holds`` (the plan keeps every limit and its funding),
+        ``over_budget`` (it needs more money than there is, whatever else it
+        breaks), ``breaks_limit`` (it breaks a limit other than money),
+        ``no_numbers``; and ``draws``. Empty when not asked for
+        (``test_draws=0``).
     summary
-        Settings, timings, the value of the stochastic solution ``vss`` and
-        its standard error ``vss_se`` (positive: the robust plan does better
-        than the mean-world plan on the fresh draws), notes.
+        Settings, timings, notes and, after the out-of-sample test: ``holds``
+        and ``mean_world_holds`` (the share of fresh worlds each plan holds
+        in), the value of the stochastic solution ``vss`` with its standard
+        error ``vss_se`` (positive: the robust plan does better than the
+        mean-world plan on the fresh draws) and ``vss_share``, ``vss`` as a
+        share of the mean-world plan's expected objective (``-0.02``: the
+        robust plan gives up 2% of expected output for holding in more worlds;
+        in ``min_cost`` mode a positive share is cost saved).
     """
 
     status: str
@@ -171,6 +179,12 @@ class RobustResult:
             if s.get("vss") is not None:
                 lines.append(f"value of the stochastic solution: {s['vss']:,.1f} ± {s['vss_se']:,.1f} (standard error) "
                              f"{unit} per world, robust against mean-world plan")
+            if s.get("mean_world_holds") is not None and s.get("vss_share") is not None:
+                measure = "cost" if s.get("mode") == "min_cost" else "output"
+                change = s["vss_share"] if measure == "output" else -s["vss_share"]
+                lines.append(f"the robust plan holds in {s['holds']:.0%} of the fresh worlds (the mean-world plan in "
+                             f"{s['mean_world_holds']:.0%}) for {abs(change):.1%} {'more' if change > 0 else 'less'} "
+                             f"expected {measure}")
         for note in s.get("notes", []):
             lines.append(f"note: {note}")
         return "\n".join(lines)
@@ -680,6 +694,7 @@ def _test_out_of_sample(
     mc = monte_carlo(config, draws=test_draws, seed=test_seed, plan=result.units, jobs=jobs, executor=executor,
                      progress=progress)
     rows["robust"], objectives["robust"] = _oos_row(mc.draws, mode)
+    result.summary["holds"] = rows["robust"]["holds"]
     means = mean_world(config)
     try:
         deterministic = solve(base.with_changes(means), diagnose=False)
@@ -695,9 +710,12 @@ def _test_out_of_sample(
         gain = objectives["robust"][both] - objectives["mean world"][both]
         if mode == "min_cost":
             gain = -gain
+        result.summary["mean_world_holds"] = rows["mean world"]["holds"]
         if len(gain) > 1:
             result.summary["vss"] = float(gain.mean())
             result.summary["vss_se"] = float(gain.std(ddof=1) / math.sqrt(len(gain)))
+            reference = abs(rows["mean world"]["expected"])
+            result.summary["vss_share"] = result.summary["vss"] / reference if reference > 0 else math.nan
     elif deterministic is not None:
         notes.append(f"the mean world has no optimal plan ({deterministic.status.value}); no value of the stochastic solution")
     result.summary.update(test_draws=test_draws, test_seed=test_seed)
@@ -712,10 +730,13 @@ def _oos_row(draws: pd.DataFrame, mode: str) -> tuple[dict[str, float], pd.Serie
     values = objective.dropna().to_numpy(dtype=float)
     tail = 100 - TAIL if mode == "min_cost" else TAIL
     n = len(draws)
+    # Over budget as MonteCarloResult.over_budget counts it: money short, whether or not another limit breaks too.
+    overspent = draws["overspend"].fillna(0.0) > 0 if "overspend" in draws else draws["status"] == "over_budget"
     row = {
         "expected": float(values.mean()) if len(values) else math.nan,
         "tail": float(np.percentile(values, tail)) if len(values) else math.nan,
-        "over_budget": float((draws["status"] == "over_budget").sum() / n),
+        "holds": float((draws["status"] == "optimal").sum() / n),
+        "over_budget": float(overspent.sum() / n),
         "breaks_limit": float((draws["status"] == "violates").sum() / n),
         "no_numbers": float((~usable).sum() / n),
         "draws": float(n),
@@ -736,7 +757,8 @@ def robust_convergence(
     The worlds of each size are the first ``n`` of one sample of
     ``max(sizes)`` draws, so each set contains the one before. Columns:
     ``draws``, ``objective``, ``change`` (against the size before, as a share
-    of it), ``mean_output``, ``worst_output``, ``mean_cost`` and ``seconds``.
+    of it), ``mean_output``, ``worst_output``, ``mean_cost``, ``worst_cost`` and ``seconds``;
+    ``attrs["mode"]`` names the objective's mode.
     When ``change`` stays within the spread an analyst accepts, N is enough.
 
     >>> from optimiser import load_config
@@ -769,10 +791,13 @@ def robust_convergence(
             "draws": n, "status": status, "objective": objective,
             "change": (objective - previous) / abs(previous) if previous and math.isfinite(previous) else math.nan,
             "mean_output": float(table["output"].mean()), "worst_output": float(table["output"].min()),
-            "mean_cost": float(table["total_cost"].mean()), "seconds": time.perf_counter() - started,
+            "mean_cost": float(table["total_cost"].mean()), "worst_cost": float(table["total_cost"].max()),
+            "seconds": time.perf_counter() - started,
         })
         previous = objective
-    return pd.DataFrame(records)
+    table = pd.DataFrame(records)
+    table.attrs["mode"] = base.objective.mode
+    return table
 
 
 __all__ = [
