@@ -244,3 +244,22 @@ def test_convergence_table_names_its_mode(tmp_path: Path) -> None:
     ax = plots.plot_convergence(table)
     assert ax.get_ylabel() == "yuan"
     assert list(ax.lines[1].get_ydata()) == list(table["worst_cost"])
+
+
+def test_worlds_without_a_plan_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # min_cost, 7.5 graduates from 24,000 yuan: 7.5 / 4 lecturers cost 1.875 · c <= 24,000 only for
+    # c <= 12,800, so every world dearer than that has no plan, and no plan holds in every world.
+    raw = tiny_config(**{"objective__mode": "min_cost", "objective__targets": {"basic": 7.5}})
+    raw["uncertainty"] = {COST: {"dist": "uniform", "low": 10000, "high": 14000}}
+    path = write_tiny(tmp_path, raw, "tight.yaml")
+    plan = robust(load_config(path), draws=10, seed=0, test_draws=0)
+    assert plan.status == "infeasible"
+    dear = int((draw_values(parse_uncertainty(load_config(path)), 10, 0)[:, 0] > 12800).sum())
+    assert 0 < dear < 10
+    assert plan.summary["notes"][-1].startswith(f"{dear} of 10 drawn worlds have no plan even on their own")
+    assert main(["robust", str(path), "--draws", "10", "--test-draws", "0"]) == 3
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    assert f"note: {dear} of 10 drawn worlds have no plan" in out.out
+    # On average the limits hold: a plan, with the dear worlds' overruns reported.
+    assert robust(load_config(path), draws=10, seed=0, budget="expected", test_draws=0).ok

@@ -162,7 +162,7 @@ class RobustResult:
             f"status: {self.status}",
         ]
         if not self.ok:
-            return "\n".join(lines)
+            return "\n".join(lines + [f"note: {note}" for note in s.get("notes", [])])
         lines.append(f"objective: {self.objective:,.1f} {unit}")
         lines.append(f"in sample: mean output {s['mean_output']:,.1f}, worst world {s['worst_output']:,.1f}, "
                      f"mean cost {s['mean_cost']:,.0f} yuan")
@@ -182,9 +182,9 @@ class RobustResult:
             if s.get("mean_world_holds") is not None and s.get("vss_share") is not None:
                 measure = "cost" if s.get("mode") == "min_cost" else "output"
                 change = s["vss_share"] if measure == "output" else -s["vss_share"]
+                how = f"{abs(change):.1%} {'more' if change > 0 else 'less'}" if round(change, 3) else "the same"
                 lines.append(f"the robust plan holds in {s['holds']:.0%} of the fresh worlds (the mean-world plan in "
-                             f"{s['mean_world_holds']:.0%}) for {abs(change):.1%} {'more' if change > 0 else 'less'} "
-                             f"expected {measure}")
+                             f"{s['mean_world_holds']:.0%}) for {how} expected {measure}")
         for note in s.get("notes", []):
             lines.append(f"note: {note}")
         return "\n".join(lines)
@@ -567,6 +567,7 @@ def robust(
         "build_seconds": built - started, "solve_seconds": solved - built,
     }
     if status != "optimal":
+        notes.append(_why_no_optimum(sampled, mode, budget, status))
         summary.update(notes=notes, seconds=time.perf_counter() - started)
         empty = pd.DataFrame(columns=["lever", "kind", "institution", "tier", "year", "units"])
         return RobustResult(status, math.nan, empty, pd.DataFrame(), summary=summary)
@@ -593,6 +594,26 @@ def robust(
         _test_out_of_sample(result, config, base, keys, test_draws, test_seed, jobs, executor, progress, notes)
     summary.update(notes=notes, seconds=time.perf_counter() - started)
     return result
+
+
+def _why_no_optimum(worlds: Worlds, mode: str, budget: str, status: str) -> str:
+    """What to do when the programme over the worlds has no optimum: which worlds have none on their own."""
+    if status != "infeasible":
+        return f"the programme over the worlds ended {status}; `optimiser solve` on the config explains its own plan"
+    alone = []
+    for w in range(len(worlds.programs)):
+        one = Worlds(worlds.programs[w:w + 1], worlds.values[w:w + 1], worlds.keys, worlds.plan_keys,
+                     worlds.plan_kinds, worlds.n_levers, worlds.method)
+        if solve_block(block_programme(one, mode, "expected", 1.0, "every"), mode, False)[0] != "optimal":
+            alone.append(w)
+    keep = "meets the targets" if mode == "min_cost" else "keeps the limits"
+    if alone:
+        first = ", ".join(f"{spec.path} = {value:,.6g}" for spec, value in zip(worlds.keys, worlds.values[alone[0]]))
+        return (f"{len(alone)} of {len(worlds.programs)} drawn worlds have no plan even on their own (the first, "
+                f"world {alone[0]}: {first}); narrow the distributions, or ask less of every world"
+                + ("" if budget == "expected" else " (budget \"expected\" holds the limits on average)"))
+    return (f"each drawn world has a plan on its own, but no one lever plan {keep} in all of them"
+            + ("" if budget == "expected" else "; budget \"expected\" holds the limits on average"))
 
 
 def _check_arguments(draws: int, risk: str, alpha: float, budget: str, test_draws: int) -> None:
