@@ -263,3 +263,35 @@ def test_worlds_without_a_plan_are_named(tmp_path: Path, capsys: pytest.CaptureF
     assert f"note: {dear} of 10 drawn worlds have no plan" in out.out
     # On average the limits hold: a plan, with the dear worlds' overruns reported.
     assert robust(load_config(path), draws=10, seed=0, budget="expected", test_draws=0).ok
+
+
+def test_out_of_sample_is_the_same_in_worker_processes_and_on_dask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # jobs=2 on so little work stays in this process (the executor times it first); make the pool
+    # look free so the fresh draws really go to worker processes, then to a Dask cluster.
+    import dask.distributed as distributed  # in the test extra
+
+    from optimiser.analysis import executor as executor_module
+
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 14000}})
+    here = robust(config, draws=6, seed=5, test_draws=12, test_seed=11)
+    started: list[int] = []
+    pool = executor_module.ProcessPoolExecutor
+
+    class Counted(pool):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            started.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(executor_module, "_pool_start", lambda: -1e9)
+    monkeypatch.setattr(executor_module, "ProcessPoolExecutor", Counted)
+    pooled = robust(config, draws=6, seed=5, test_draws=12, test_seed=11, jobs=2)
+    assert started  # the worker processes did run
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        remote = robust(config, draws=6, seed=5, test_draws=12, test_seed=11, executor=client)
+    for other in (pooled, remote):
+        assert other.out_of_sample.equals(here.out_of_sample)
+        assert (other.summary["vss"], other.summary["vss_se"], other.summary["holds"]) == (
+            here.summary["vss"], here.summary["vss_se"], here.summary["holds"])
