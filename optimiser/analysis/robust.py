@@ -39,6 +39,7 @@ a limit, and the value of the stochastic solution with its standard error.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -601,19 +602,25 @@ def _why_no_optimum(worlds: Worlds, mode: str, budget: str, status: str) -> str:
     if status != "infeasible":
         return f"the programme over the worlds ended {status}; `optimiser solve` on the config explains its own plan"
     alone = []
-    for w in range(len(worlds.programs)):
-        one = Worlds(worlds.programs[w:w + 1], worlds.values[w:w + 1], worlds.keys, worlds.plan_keys,
+    for w, program in enumerate(worlds.programs):
+        if budget == "expected":  # the limits held on average may be broken by a world alone: leave them out
+            free = np.array([kind in AVERAGED_KINDS for kind in program.kinds], dtype=bool)
+            program = dataclasses.replace(program, row_lower=np.where(free, -math.inf, program.row_lower),
+                                          row_upper=np.where(free, math.inf, program.row_upper))
+        one = Worlds([program], worlds.values[w:w + 1], worlds.keys, worlds.plan_keys,
                      worlds.plan_kinds, worlds.n_levers, worlds.method)
         if solve_block(block_programme(one, mode, "expected", 1.0, "every"), mode, False)[0] != "optimal":
             alone.append(w)
     keep = "meets the targets" if mode == "min_cost" else "keeps the limits"
     if alone:
         first = ", ".join(f"{spec.path} = {value:,.6g}" for spec, value in zip(worlds.keys, worlds.values[alone[0]]))
-        return (f"{len(alone)} of {len(worlds.programs)} drawn worlds have no plan even on their own (the first, "
+        limits = " with only the limits that hold in every world" if budget == "expected" else ""
+        return (f"{len(alone)} of {len(worlds.programs)} drawn worlds have no plan even on their own{limits} (the first, "
                 f"world {alone[0]}: {first}); narrow the distributions, or ask less of every world"
                 + ("" if budget == "expected" else " (budget \"expected\" holds the limits on average)"))
     return (f"each drawn world has a plan on its own, but no one lever plan {keep} in all of them"
-            + ("" if budget == "expected" else "; budget \"expected\" holds the limits on average"))
+            + (" within the limits held on average" if budget == "expected"
+               else "; budget \"expected\" holds the limits on average"))
 
 
 def _check_arguments(draws: int, risk: str, alpha: float, budget: str, test_draws: int) -> None:
