@@ -139,3 +139,11 @@ def test_plot_colours_are_the_configs_lever_colours(tmp_path: Path) -> None:
     labels = [label.get_text().split(" @ ")[0] for label in ax.get_yticklabels()]
     assert [to_hex(bar.get_facecolor(), keep_alpha=False) for bar in ax.patches] == [
         to_hex(expected[lever]) for lever in labels]
+
+
+def test_integer_levers_are_said_to_be_relaxed(tmp_path: Path) -> None:
+    raw = tiny_config()
+    raw["levers"]["enterprise_lecturers"]["integer"] = True
+    room = alternatives(load_config(write_tiny(tmp_path, raw, "whole.yaml")), within=0.01, plans=0)
+    assert room.summary["relaxed"] is True and "integer levers relaxed" in str(room)
+    assert alternatives(load_config(twins(tmp_path)), plans=0).summary["relaxed"] is False

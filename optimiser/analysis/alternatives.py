@@ -114,7 +114,8 @@ class Alternatives:
         unit = s.get("measure", "yuan")
         fmt = (lambda v: f"{v:,.0f}") if unit == "yuan" else (lambda v: f"{v:,.2f}")
         head = (f"{s.get('name', '')}: plans within {s.get('within', 0) * 100:g}% of the optimum "
-                f"({s.get('objective', math.nan):,.1f}) at no more cost; ranges in {unit}")
+                f"({s.get('objective', math.nan):,.1f}) at no more cost; ranges in {unit}"
+                + ("; integer levers relaxed to fractional units" if s.get("relaxed") else ""))
         table = self.ranges.to_string(index=False, float_format=fmt)
         plans = self.plan_summary.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}")
         return f"{head}\n\n{table}\n\n{len(self.plan_summary) - 1} alternative plans:\n{plans}"
@@ -133,6 +134,8 @@ def alternatives(
     ----------
     config
         The config (its ``uncertainty:`` section, if any, is ignored: the values as written).
+        Levers marked ``integer`` are relaxed to fractional units (the ranges are
+        those of the linear programme; ``summary["relaxed"]`` says so).
     within
         The share of the optimal output that may be given up (``0.01``: 1%);
         in ``min_cost`` mode, the share of extra cost allowed.
@@ -228,7 +231,8 @@ def alternatives(
     summary = {
         "name": config.name, "scenario": config.scenario_name or "base", "mode": config.objective.mode,
         "objective": objective, "within": float(within), "measure": measure, "plans": plans,
-        "forced_share": forced_share, "solves": solves, "first_seconds": first - started,
+        "forced_share": forced_share, "relaxed": any(lever.integer for lever in config.levers.values()),
+        "solves": solves, "first_seconds": first - started,
         "range_seconds": ranged - first, "plan_seconds": time.perf_counter() - ranged,
         "seconds": time.perf_counter() - started,
     }
