@@ -147,3 +147,10 @@ def test_integer_levers_are_said_to_be_relaxed(tmp_path: Path) -> None:
     room = alternatives(load_config(write_tiny(tmp_path, raw, "whole.yaml")), within=0.01, plans=0)
     assert room.summary["relaxed"] is True and "integer levers relaxed" in str(room)
     assert alternatives(load_config(twins(tmp_path)), plans=0).summary["relaxed"] is False
+
+
+def test_numpy_whole_numbers_are_plan_counts(tmp_path: Path) -> None:
+    import numpy as np
+
+    room = alternatives(load_config(twins(tmp_path)), plans=np.int64(1))
+    assert list(room.plan_summary.index) == ["optimal", "alternative 1"]

@@ -295,3 +295,11 @@ def test_out_of_sample_is_the_same_in_worker_processes_and_on_dask(
         assert other.out_of_sample.equals(here.out_of_sample)
         assert (other.summary["vss"], other.summary["vss_se"], other.summary["holds"]) == (
             here.summary["vss"], here.summary["vss_se"], here.summary["holds"])
+
+
+def test_numpy_whole_numbers_are_draw_counts(tmp_path: Path) -> None:
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 14000}})
+    plan = robust(config, draws=np.int64(3), seed=1, test_draws=np.int64(0))
+    assert plan.ok and plan.summary["draws"] == 3
+    with pytest.raises(ValueError, match="draws"):
+        robust(config, draws=2.5)

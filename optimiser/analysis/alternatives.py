@@ -20,6 +20,7 @@ objective changes, so each starts from the basis the one before ended with.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -163,6 +164,8 @@ def alternatives(
     started = time.perf_counter()
     if not (isinstance(within, (int, float)) and 0.0 <= float(within) < 1.0):
         raise ValueError(f"within is a share of the optimum in [0, 1), e.g. 0.01 for 1%; got {within!r}")
+    if isinstance(plans, numbers.Integral) and not isinstance(plans, bool):
+        plans = int(plans)  # numpy integers too
     if not isinstance(plans, int) or isinstance(plans, bool) or plans < 0:
         raise ValueError(f"plans must be a whole number from 0 up, got {plans!r}")
     if measure not in MEASURES:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -531,6 +532,7 @@ def robust(
     ('optimal', True)
     """
     started = time.perf_counter()
+    draws, test_draws = _whole(draws), _whole(test_draws)  # numpy integers too
     _check_arguments(draws, risk, alpha, budget, test_draws)
     keys = parse_uncertainty(config)
     base = without_uncertainty(config)
@@ -621,6 +623,11 @@ def _why_no_optimum(worlds: Worlds, mode: str, budget: str, status: str) -> str:
     return (f"each drawn world has a plan on its own, but no one lever plan {keep} in all of them"
             + (" within the limits held on average" if budget == "expected"
                else "; budget \"expected\" holds the limits on average"))
+
+
+def _whole(value: Any) -> Any:
+    """``value`` as an ``int`` when it is a whole number of any integer type (not a bool); else unchanged."""
+    return int(value) if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
 
 
 def _check_arguments(draws: int, risk: str, alpha: float, budget: str, test_draws: int) -> None:
