@@ -303,3 +303,10 @@ def test_numpy_whole_numbers_are_draw_counts(tmp_path: Path) -> None:
     assert plan.ok and plan.summary["draws"] == 3
     with pytest.raises(ValueError, match="draws"):
         robust(config, draws=2.5)
+
+
+def test_a_test_seed_equal_to_the_planning_seed_is_flagged(tmp_path: Path) -> None:
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 14000}})
+    same = robust(config, draws=3, seed=4, test_draws=5, test_seed=4)
+    assert any("not out of sample" in note for note in same.summary["notes"])
+    assert not any("not out of sample" in note for note in robust(config, draws=3, seed=4, test_draws=5).summary["notes"])
