@@ -595,8 +595,9 @@ def robust(
     if test_draws and keys:
         test_seed = (0 if seed is None else seed) + 1 if test_seed is None else test_seed
         if worlds is None and seed is not None and test_seed == seed:
-            notes.append(f"the test seed is the planning seed ({seed}): the test draws begin with the worlds planned "
-                         "for, so the test is not out of sample; give another test seed")
+            notes.append(f"the test seed is the planning seed ({seed}): the test draws reuse the random numbers of "
+                         "the worlds planned for (the same worlds when as many), so the test is not out of sample; "
+                         "give another test seed")
         _test_out_of_sample(result, config, base, keys, test_draws, test_seed, jobs, executor, progress, notes)
     summary.update(notes=notes, seconds=time.perf_counter() - started)
     return result
