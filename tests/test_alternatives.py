@@ -122,6 +122,8 @@ def test_forced_and_chosen_levers_for_the_analyst(tmp_path: Path) -> None:
     assert len(room.choices()) == 4 and room.forced(institutions=False).empty
     alone = alternatives(load_config(write_tiny(tmp_path, tiny_config())), within=0.01, plans=0)
     assert alone.verdicts() == {"enterprise_lecturers": "forced"}
+    assert "levers forced: enterprise_lecturers\n" in str(alone)
+    assert "levers choice: enterprise_lecturers, twin_lecturers\n" in str(room)
     assert list(alone.forced(institutions=False)["lever"]) == ["enterprise_lecturers"]
 
 

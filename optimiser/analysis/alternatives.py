@@ -119,7 +119,11 @@ class Alternatives:
                 + ("; integer levers relaxed to fractional units" if s.get("relaxed") else ""))
         table = self.ranges.to_string(index=False, float_format=fmt)
         plans = self.plan_summary.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}")
-        return f"{head}\n\n{table}\n\n{len(self.plan_summary) - 1} alternative plans:\n{plans}"
+        verdicts = self.verdicts()
+        said = "; ".join(f"{verdict}: " + ", ".join(lever for lever, v in verdicts.items() if v == verdict)
+                         for verdict in ("forced", "choice", "unused") if verdict in verdicts.values())
+        return (f"{head}\nlevers {said}\n\n{table}\n\n{len(self.plan_summary) - 1} alternative plans:\n"
+                f"{plans}")
 
 
 def alternatives(
