@@ -360,14 +360,21 @@ def plot_alternatives(room: Any, ax: Axes | None = None) -> Axes:
 
 
 def plot_convergence(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """The robust objective as the draws grow (:func:`optimiser.analysis.robust.robust_convergence`)."""
+    """The robust objective as the draws grow (:func:`optimiser.analysis.robust.robust_convergence`).
+
+    In ``min_cost`` mode (``table.attrs["mode"]``) the objective is a cost:
+    yuan on the axis, beside the costliest world of the sample.
+    """
     ax = _axes(ax)
+    min_cost = table.attrs.get("mode") == "min_cost"
+    worst, unit = ("worst_cost", "yuan") if min_cost else ("worst_output", "weighted graduates")
     ax.plot(table["draws"], table["objective"], "o-", color=PALETTE[0], label="robust objective")
-    if "worst_output" in table:
-        ax.plot(table["draws"], table["worst_output"], "s--", color=PALETTE[3], label="worst world in the sample")
+    if worst in table:
+        label = "costliest world in the sample" if min_cost else "worst world in the sample"
+        ax.plot(table["draws"], table[worst], "s--", color=PALETTE[3], label=label)
     ax.set_xscale("log")
     ax.set_xlabel("drawn worlds (N)")
-    ax.set_ylabel("weighted graduates")
+    ax.set_ylabel(unit)
     ax.set_title("Robust plan: when is N enough?")
     ax.legend(loc="best", fontsize=8)
     return ax

@@ -20,6 +20,7 @@ objective changes, so each starts from the basis the one before ended with.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,14 +71,30 @@ class Alternatives:
     plans: pd.DataFrame
     plan_summary: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    config: Config | None = field(default=None, repr=False)
+    """The config looked at (its levers give the plot's colours)."""
 
-    def forced(self) -> pd.DataFrame:
-        """The rows whose range is narrow (what every near-optimal plan must do)."""
-        return self.ranges[self.ranges["verdict"] == "forced"]
+    def forced(self, institutions: bool = True) -> pd.DataFrame:
+        """The rows whose range is narrow (what every near-optimal plan must do).
 
-    def choices(self) -> pd.DataFrame:
-        """The rows whose range is wide (where the planner may choose)."""
-        return self.ranges[self.ranges["verdict"] == "choice"]
+        ``institutions=False`` keeps the rows of whole levers (institution ``all``) only.
+        """
+        return self._verdict("forced", institutions)
+
+    def choices(self, institutions: bool = True) -> pd.DataFrame:
+        """The rows whose range is wide (where the planner may choose); ``institutions`` as in :meth:`forced`."""
+        return self._verdict("choice", institutions)
+
+    def verdicts(self) -> dict[str, str]:
+        """``{lever: verdict}`` of each whole lever: ``forced``, ``choice`` or ``unused``."""
+        levers = self.ranges[self.ranges["institution"] == "all"]
+        return dict(zip(levers["lever"], levers["verdict"]))
+
+    def _verdict(self, verdict: str, institutions: bool) -> pd.DataFrame:
+        rows = self.ranges["verdict"] == verdict
+        if not institutions:
+            rows &= self.ranges["institution"] == "all"
+        return self.ranges[rows]
 
     def to_dict(self) -> dict[str, Any]:
         def clean(value: Any) -> Any:
@@ -98,10 +115,15 @@ class Alternatives:
         unit = s.get("measure", "yuan")
         fmt = (lambda v: f"{v:,.0f}") if unit == "yuan" else (lambda v: f"{v:,.2f}")
         head = (f"{s.get('name', '')}: plans within {s.get('within', 0) * 100:g}% of the optimum "
-                f"({s.get('objective', math.nan):,.1f}) at no more cost; ranges in {unit}")
+                f"({s.get('objective', math.nan):,.1f}) at no more cost; ranges in {unit}"
+                + ("; integer levers relaxed to fractional units" if s.get("relaxed") else ""))
         table = self.ranges.to_string(index=False, float_format=fmt)
         plans = self.plan_summary.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}")
-        return f"{head}\n\n{table}\n\n{len(self.plan_summary) - 1} alternative plans:\n{plans}"
+        verdicts = self.verdicts()
+        said = "; ".join(f"{verdict}: " + ", ".join(lever for lever, v in verdicts.items() if v == verdict)
+                         for verdict in ("forced", "choice", "unused") if verdict in verdicts.values())
+        return (f"{head}\nlevers {said}\n\n{table}\n\n{len(self.plan_summary) - 1} alternative plans:\n"
+                f"{plans}")
 
 
 def alternatives(
@@ -117,6 +139,8 @@ def alternatives(
     ----------
     config
         The config (its ``uncertainty:`` section, if any, is ignored: the values as written).
+        Levers marked ``integer`` are relaxed to fractional units (the ranges are
+        those of the linear programme; ``summary["relaxed"]`` says so).
     within
         The share of the optimal output that may be given up (``0.01``: 1%);
         in ``min_cost`` mode, the share of extra cost allowed.
@@ -144,6 +168,8 @@ def alternatives(
     started = time.perf_counter()
     if not (isinstance(within, (int, float)) and 0.0 <= float(within) < 1.0):
         raise ValueError(f"within is a share of the optimum in [0, 1), e.g. 0.01 for 1%; got {within!r}")
+    if isinstance(plans, numbers.Integral) and not isinstance(plans, bool):
+        plans = int(plans)  # numpy integers too
     if not isinstance(plans, int) or isinstance(plans, bool) or plans < 0:
         raise ValueError(f"plans must be a whole number from 0 up, got {plans!r}")
     if measure not in MEASURES:
@@ -179,7 +205,9 @@ def alternatives(
         _check(status.value)
         best_cost = backend.objective_value()
         best = backend.values()[:n]
-        backend.session.set_row_bounds(floor_row, -inf, -(optimum - float(within) * abs(optimum)))
+        # Never tighter than the tie-break's floor: at within=0 the optimum itself, as the solver reached it.
+        slack = max(float(within), TIE_BREAK_TOLERANCE)
+        backend.session.set_row_bounds(floor_row, -inf, -(optimum - slack * abs(optimum)))
         backend.cap_row(cost, best_cost * (1.0 + TIE_BREAK_TOLERANCE) + MONEY_SCALE)
     first = time.perf_counter()
     scale = MONEY_SCALE if measure == "yuan" else 1.0
@@ -210,11 +238,13 @@ def alternatives(
     summary = {
         "name": config.name, "scenario": config.scenario_name or "base", "mode": config.objective.mode,
         "objective": objective, "within": float(within), "measure": measure, "plans": plans,
-        "forced_share": forced_share, "solves": solves, "first_seconds": first - started,
+        "forced_share": forced_share, "relaxed": any(lever.integer for lever in config.levers.values()),
+        "solves": solves, "first_seconds": first - started,
         "range_seconds": ranged - first, "plan_seconds": time.perf_counter() - ranged,
         "seconds": time.perf_counter() - started,
     }
-    return Alternatives(ranges.drop(columns="kind"), table, pd.DataFrame(summary_rows).set_index("plan"), summary)
+    return Alternatives(ranges.drop(columns="kind"), table, pd.DataFrame(summary_rows).set_index("plan"), summary,
+                        config)
 
 
 def _check(status: str) -> None:

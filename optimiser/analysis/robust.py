@@ -39,7 +39,9 @@ a limit, and the value of the stochastic solution with its standard error.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import numbers
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -96,13 +98,21 @@ class RobustResult:
         (the kinds of limit the world breaks).
     out_of_sample
         Index ``robust``, ``mean world``; columns ``expected``, ``tail``
-        (10th percentile of output, 90th of cost), ``over_budget``,
-        ``breaks_limit``, ``no_numbers`` (shares of the fresh draws) and
-        ``draws``. Empty when not asked for (``test_draws=0``).
+        (10th percentile of output, 90th of cost), and as shares of the
+        fresh draws ``holds`` (the plan keeps every limit and its funding),
+        ``over_budget`` (it needs more money than there is, whatever else it
+        breaks), ``breaks_limit`` (it breaks a limit other than money),
+        ``no_numbers``; and ``draws``. Empty when not asked for
+        (``test_draws=0``).
     summary
-        Settings, timings, the value of the stochastic solution ``vss`` and
-        its standard error ``vss_se`` (positive: the robust plan does better
-        than the mean-world plan on the fresh draws), notes.
+        Settings, timings, notes and, after the out-of-sample test: ``holds``
+        and ``mean_world_holds`` (the share of fresh worlds each plan holds
+        in), the value of the stochastic solution ``vss`` with its standard
+        error ``vss_se`` (positive: the robust plan does better than the
+        mean-world plan on the fresh draws) and ``vss_share``, ``vss`` as a
+        share of the mean-world plan's expected objective (``-0.02``: the
+        robust plan gives up 2% of expected output for holding in more worlds;
+        in ``min_cost`` mode a positive share is cost saved).
     """
 
     status: str
@@ -154,7 +164,7 @@ class RobustResult:
             f"status: {self.status}",
         ]
         if not self.ok:
-            return "\n".join(lines)
+            return "\n".join(lines + [f"note: {note}" for note in s.get("notes", [])])
         lines.append(f"objective: {self.objective:,.1f} {unit}")
         lines.append(f"in sample: mean output {s['mean_output']:,.1f}, worst world {s['worst_output']:,.1f}, "
                      f"mean cost {s['mean_cost']:,.0f} yuan")
@@ -171,6 +181,12 @@ class RobustResult:
             if s.get("vss") is not None:
                 lines.append(f"value of the stochastic solution: {s['vss']:,.1f} ± {s['vss_se']:,.1f} (standard error) "
                              f"{unit} per world, robust against mean-world plan")
+            if s.get("mean_world_holds") is not None and s.get("vss_share") is not None:
+                measure = "cost" if s.get("mode") == "min_cost" else "output"
+                change = s["vss_share"] if measure == "output" else -s["vss_share"]
+                how = f"{abs(change):.1%} {'more' if change > 0 else 'less'}" if round(change, 3) else "the same"
+                lines.append(f"the robust plan holds in {s['holds']:.0%} of the fresh worlds (the mean-world plan in "
+                             f"{s['mean_world_holds']:.0%}) for {how} expected {measure}")
         for note in s.get("notes", []):
             lines.append(f"note: {note}")
         return "\n".join(lines)
@@ -516,6 +532,7 @@ def robust(
     ('optimal', True)
     """
     started = time.perf_counter()
+    draws, test_draws = _whole(draws), _whole(test_draws)  # numpy integers too
     _check_arguments(draws, risk, alpha, budget, test_draws)
     keys = parse_uncertainty(config)
     base = without_uncertainty(config)
@@ -553,6 +570,7 @@ def robust(
         "build_seconds": built - started, "solve_seconds": solved - built,
     }
     if status != "optimal":
+        notes.append(_why_no_optimum(sampled, mode, budget, status))
         summary.update(notes=notes, seconds=time.perf_counter() - started)
         empty = pd.DataFrame(columns=["lever", "kind", "institution", "tier", "year", "units"])
         return RobustResult(status, math.nan, empty, pd.DataFrame(), summary=summary)
@@ -576,9 +594,44 @@ def robust(
     result = RobustResult("optimal", objective, plan, table, summary=summary, units=units)
     if test_draws and keys:
         test_seed = (0 if seed is None else seed) + 1 if test_seed is None else test_seed
+        if worlds is None and seed is not None and test_seed == seed:
+            notes.append(f"the test seed is the planning seed ({seed}): the test draws reuse the random numbers of "
+                         "the worlds planned for (the same worlds when as many), so the test is not out of sample; "
+                         "give another test seed")
         _test_out_of_sample(result, config, base, keys, test_draws, test_seed, jobs, executor, progress, notes)
     summary.update(notes=notes, seconds=time.perf_counter() - started)
     return result
+
+
+def _why_no_optimum(worlds: Worlds, mode: str, budget: str, status: str) -> str:
+    """What to do when the programme over the worlds has no optimum: which worlds have none on their own."""
+    if status != "infeasible":
+        return f"the programme over the worlds ended {status}; `optimiser solve` on the config explains its own plan"
+    alone = []
+    for w, program in enumerate(worlds.programs):
+        if budget == "expected":  # the limits held on average may be broken by a world alone: leave them out
+            free = np.array([kind in AVERAGED_KINDS for kind in program.kinds], dtype=bool)
+            program = dataclasses.replace(program, row_lower=np.where(free, -math.inf, program.row_lower),
+                                          row_upper=np.where(free, math.inf, program.row_upper))
+        one = Worlds([program], worlds.values[w:w + 1], worlds.keys, worlds.plan_keys,
+                     worlds.plan_kinds, worlds.n_levers, worlds.method)
+        if solve_block(block_programme(one, mode, "expected", 1.0, "every"), mode, False)[0] != "optimal":
+            alone.append(w)
+    keep = "meets the targets" if mode == "min_cost" else "keeps the limits"
+    if alone:
+        first = ", ".join(f"{spec.path} = {value:,.6g}" for spec, value in zip(worlds.keys, worlds.values[alone[0]]))
+        limits = " with only the limits that hold in every world" if budget == "expected" else ""
+        return (f"{len(alone)} of {len(worlds.programs)} drawn worlds have no plan even on their own{limits} (the first, "
+                f"world {alone[0]}: {first}); narrow the distributions, or ask less of every world"
+                + ("" if budget == "expected" else " (budget \"expected\" holds the limits on average)"))
+    return (f"each drawn world has a plan on its own, but no one lever plan {keep} in all of them"
+            + (" within the limits held on average" if budget == "expected"
+               else "; budget \"expected\" holds the limits on average"))
+
+
+def _whole(value: Any) -> Any:
+    """``value`` as an ``int`` when it is a whole number of any integer type (not a bool); else unchanged."""
+    return int(value) if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
 
 
 def _check_arguments(draws: int, risk: str, alpha: float, budget: str, test_draws: int) -> None:
@@ -680,6 +733,7 @@ def _test_out_of_sample(
     mc = monte_carlo(config, draws=test_draws, seed=test_seed, plan=result.units, jobs=jobs, executor=executor,
                      progress=progress)
     rows["robust"], objectives["robust"] = _oos_row(mc.draws, mode)
+    result.summary["holds"] = rows["robust"]["holds"]
     means = mean_world(config)
     try:
         deterministic = solve(base.with_changes(means), diagnose=False)
@@ -695,9 +749,12 @@ def _test_out_of_sample(
         gain = objectives["robust"][both] - objectives["mean world"][both]
         if mode == "min_cost":
             gain = -gain
+        result.summary["mean_world_holds"] = rows["mean world"]["holds"]
         if len(gain) > 1:
             result.summary["vss"] = float(gain.mean())
             result.summary["vss_se"] = float(gain.std(ddof=1) / math.sqrt(len(gain)))
+            reference = abs(rows["mean world"]["expected"])
+            result.summary["vss_share"] = result.summary["vss"] / reference if reference > 0 else math.nan
     elif deterministic is not None:
         notes.append(f"the mean world has no optimal plan ({deterministic.status.value}); no value of the stochastic solution")
     result.summary.update(test_draws=test_draws, test_seed=test_seed)
@@ -712,10 +769,13 @@ def _oos_row(draws: pd.DataFrame, mode: str) -> tuple[dict[str, float], pd.Serie
     values = objective.dropna().to_numpy(dtype=float)
     tail = 100 - TAIL if mode == "min_cost" else TAIL
     n = len(draws)
+    # Over budget as MonteCarloResult.over_budget counts it: money short, whether or not another limit breaks too.
+    overspent = draws["overspend"].fillna(0.0) > 0 if "overspend" in draws else draws["status"] == "over_budget"
     row = {
         "expected": float(values.mean()) if len(values) else math.nan,
         "tail": float(np.percentile(values, tail)) if len(values) else math.nan,
-        "over_budget": float((draws["status"] == "over_budget").sum() / n),
+        "holds": float((draws["status"] == "optimal").sum() / n),
+        "over_budget": float(overspent.sum() / n),
         "breaks_limit": float((draws["status"] == "violates").sum() / n),
         "no_numbers": float((~usable).sum() / n),
         "draws": float(n),
@@ -736,7 +796,8 @@ def robust_convergence(
     The worlds of each size are the first ``n`` of one sample of
     ``max(sizes)`` draws, so each set contains the one before. Columns:
     ``draws``, ``objective``, ``change`` (against the size before, as a share
-    of it), ``mean_output``, ``worst_output``, ``mean_cost`` and ``seconds``.
+    of it), ``mean_output``, ``worst_output``, ``mean_cost``, ``worst_cost`` and ``seconds``;
+    ``attrs["mode"]`` names the objective's mode.
     When ``change`` stays within the spread an analyst accepts, N is enough.
 
     >>> from optimiser import load_config
@@ -769,10 +830,13 @@ def robust_convergence(
             "draws": n, "status": status, "objective": objective,
             "change": (objective - previous) / abs(previous) if previous and math.isfinite(previous) else math.nan,
             "mean_output": float(table["output"].mean()), "worst_output": float(table["output"].min()),
-            "mean_cost": float(table["total_cost"].mean()), "seconds": time.perf_counter() - started,
+            "mean_cost": float(table["total_cost"].mean()), "worst_cost": float(table["total_cost"].max()),
+            "seconds": time.perf_counter() - started,
         })
         previous = objective
-    return pd.DataFrame(records)
+    table = pd.DataFrame(records)
+    table.attrs["mode"] = base.objective.mode
+    return table
 
 
 __all__ = [

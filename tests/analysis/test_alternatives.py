@@ -102,3 +102,57 @@ def test_cli_and_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
     ax = plots.plot_alternatives(alternatives(load_config(path), plans=0))
     assert len(ax.patches) == 2 and "forced" in ax.get_title()
+
+
+def test_no_slack_on_zhejiang_forces_every_lever_instead_of_failing() -> None:
+    # within=0 asks for the optimum itself; the floor must not be tighter than the optimum the solver
+    # reached (it was: "no optimal plan to look around (infeasible)").
+    room = alternatives(load_config(ROOT / "configs" / "zhejiang.yaml"), within=0.0, plans=0)
+    used = room.ranges[room.ranges["high"] > 1000.0]  # below: the solver's tolerance on 96 M yuan, not a choice
+    assert len(used) > 15 and (used["verdict"] == "forced").all()
+    assert (used["width"] <= 0.05 * used["high"]).all()
+
+
+def test_forced_and_chosen_levers_for_the_analyst(tmp_path: Path) -> None:
+    # Twins plus a third lever with no substitute: secondments-like double-qualified teachers are not
+    # needed, so: the twins are each a choice, and the whole-lever rows say so in one line each.
+    room = alternatives(load_config(twins(tmp_path)), within=0.01, plans=0)
+    assert room.verdicts() == {"enterprise_lecturers": "choice", "twin_lecturers": "choice"}
+    assert list(room.choices(institutions=False)["institution"]) == ["all", "all"]
+    assert len(room.choices()) == 4 and room.forced(institutions=False).empty
+    alone = alternatives(load_config(write_tiny(tmp_path, tiny_config())), within=0.01, plans=0)
+    assert alone.verdicts() == {"enterprise_lecturers": "forced"}
+    assert "levers forced: enterprise_lecturers\n" in str(alone)
+    assert "levers choice: enterprise_lecturers, twin_lecturers\n" in str(room)
+    assert list(alone.forced(institutions=False)["lever"]) == ["enterprise_lecturers"]
+
+
+def test_plot_colours_are_the_configs_lever_colours(tmp_path: Path) -> None:
+    from matplotlib.colors import to_hex
+
+    from optimiser import plots
+    from optimiser.report.colours import lever_colours
+
+    config = load_config(twins(tmp_path))
+    room = alternatives(config, plans=0)
+    assert room.config is not None and list(room.config.levers) == list(config.levers)
+    ax = plots.plot_alternatives(room)
+    expected = lever_colours(config.levers)
+    labels = [label.get_text().split(" @ ")[0] for label in ax.get_yticklabels()]
+    assert [to_hex(bar.get_facecolor(), keep_alpha=False) for bar in ax.patches] == [
+        to_hex(expected[lever]) for lever in labels]
+
+
+def test_integer_levers_are_said_to_be_relaxed(tmp_path: Path) -> None:
+    raw = tiny_config()
+    raw["levers"]["enterprise_lecturers"]["integer"] = True
+    room = alternatives(load_config(write_tiny(tmp_path, raw, "whole.yaml")), within=0.01, plans=0)
+    assert room.summary["relaxed"] is True and "integer levers relaxed" in str(room)
+    assert alternatives(load_config(twins(tmp_path)), plans=0).summary["relaxed"] is False
+
+
+def test_numpy_whole_numbers_are_plan_counts(tmp_path: Path) -> None:
+    import numpy as np
+
+    room = alternatives(load_config(twins(tmp_path)), plans=np.int64(1))
+    assert list(room.plan_summary.index) == ["optimal", "alternative 1"]

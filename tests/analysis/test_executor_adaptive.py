@@ -27,10 +27,8 @@ def _slow_pid(_: int) -> int:
 
 def test_small_work_stays_in_process() -> None:
     # 40 items of microseconds: starting workers could only be slower.
-    started = time.perf_counter()
     pids = run_points(_pid_of, list(range(40)), jobs=2)
     assert set(pids) == {os.getpid()}
-    assert time.perf_counter() - started < 0.5
 
 
 @pytest.mark.slow
@@ -94,3 +92,30 @@ def test_a_guarded_script_uses_workers(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "workers 1" in done.stdout or "workers 2" in done.stdout
     assert "RuntimeWarning" not in done.stderr
+
+
+ANALYSES = """
+import sys
+sys.path.insert(0, {root!r})
+from optimiser import load_config, monte_carlo, robust, sweep
+from optimiser.analysis import executor
+from tests.tiny import tiny_config, write_tiny
+from pathlib import Path
+
+executor._pool_start = lambda: -1e9   # as if the work were long: workers would start
+raw = tiny_config()
+raw["uncertainty"] = {{"levers.enterprise_lecturers.cost": {{"dist": "uniform", "low": 10000, "high": 14000}}}}
+config = load_config(write_tiny(Path("."), raw, "uncertain.yaml"))
+print("montecarlo", monte_carlo(config, draws=8, seed=1, jobs=2).status_counts())
+print("sweep", len(sweep(config, {{"levers.enterprise_lecturers.cost": [10000, 12000, 14000]}}, jobs=2, progress=False)))
+print("robust", robust(config, draws=4, seed=1, test_draws=8, jobs=2).status)
+"""
+
+
+def test_analyses_in_a_script_without_a_main_guard_run_in_one_process(tmp_path: Path) -> None:
+    done = run_script(tmp_path, ANALYSES.format(root=str(ROOT)))
+    assert done.returncode == 0, done.stderr
+    assert "montecarlo {'optimal': 8}" in done.stdout and "sweep 3" in done.stdout and "robust optimal" in done.stdout
+    assert "BrokenProcessPool" not in done.stderr and "bootstrapping" not in done.stderr
+    # One warning per analysis that asked for processes (the robust plan's test runs two Monte Carlos).
+    assert done.stderr.count('without `if __name__ == "__main__":`') >= 3

@@ -186,3 +186,127 @@ def test_cli_prints_json_and_writes_the_plan(tmp_path: Path, capsys: pytest.Capt
     assert read_plan(out, written)[A] == pytest.approx(data["plan"][0]["units"], rel=1e-9)
     code = main(["robust", str(config.source), "--draws", "0"])
     assert code == 2
+
+
+def test_out_of_sample_shares_match_the_fixed_plan_monte_carlo_and_tell_the_analyst_story() -> None:
+    # The mean-world plan of the Zhejiang config is short of money in most fresh worlds, often while
+    # breaking a capacity limit too (status "violates"): those worlds count as over budget, as
+    # MonteCarloResult.over_budget counts them for the same plan on the same draws.
+    from optimiser import monte_carlo
+    from optimiser.analysis.robust import mean_world
+    from optimiser.config.uncertainty import without_uncertainty
+
+    config = load_config(UNCERTAIN)
+    plan = robust(config, draws=5, seed=0, test_draws=24, test_seed=3)
+    table = plan.out_of_sample
+    deterministic = solve(without_uncertainty(config).with_changes(mean_world(config)), diagnose=False)
+    for name, fixed in (("mean world", deterministic), ("robust", plan.units)):
+        mc = monte_carlo(config, draws=24, seed=3, plan=fixed)
+        over, judged = mc.over_budget()
+        assert judged == 24
+        assert table.loc[name, "over_budget"] == pytest.approx(over / 24), name
+        statuses = mc.draws["status"]
+        assert table.loc[name, "holds"] == pytest.approx(float((statuses == "optimal").mean())), name
+        assert table.loc[name, "breaks_limit"] == pytest.approx(float((statuses == "violates").mean())), name
+    mean_draws = monte_carlo(config, draws=24, seed=3, plan=deterministic).draws
+    assert ((mean_draws["status"] == "violates") & (mean_draws["overspend"] > 0)).any()  # the case that was miscounted
+    # "This plan holds in x% of the worlds and gives up y% of expected output against the mean-world plan."
+    s = plan.summary
+    assert s["holds"] == table.loc["robust", "holds"] and s["mean_world_holds"] == table.loc["mean world", "holds"]
+    assert s["holds"] > s["mean_world_holds"]
+    assert s["vss_share"] == pytest.approx(s["vss"] / table.loc["mean world", "expected"], rel=1e-12)
+    assert f"holds in {s['holds']:.0%} of the fresh worlds" in str(plan)
+    assert json.loads(json.dumps(plan.to_dict()))["vss_share"] == pytest.approx(s["vss_share"])
+
+
+def test_story_shares_in_the_hand_derived_case(tmp_path: Path) -> None:
+    # The tiny config, lecturer cost uniform on 10,000-14,000: the mean-world plan (2 lecturers, 24,000
+    # yuan at 12,000) holds exactly where c <= 12,000; the robust plan (24,000 / c_max) wherever c <= c_max.
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 14000}})
+    plan = robust(config, draws=10, seed=2, test_draws=30, test_seed=9)
+    fresh = draw_values(parse_uncertainty(config), 30, 9)[:, 0]
+    dearest = plan.worlds[COST].max()
+    assert plan.summary["holds"] == pytest.approx(np.mean(fresh <= dearest * (1 + 1e-6)))
+    assert plan.summary["mean_world_holds"] == pytest.approx(np.mean(fresh <= 12000 * (1 + 1e-6)))
+    # Output 4 · 24,000 / c_max against 8: the robust plan gives up 1 - 12,000 / c_max of it.
+    assert plan.summary["vss_share"] == pytest.approx(12000 / dearest - 1, rel=1e-6)
+
+
+def test_convergence_table_names_its_mode(tmp_path: Path) -> None:
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 14000}})
+    table = robust_convergence(config, sizes=(2, 4))
+    assert table.attrs["mode"] == "max_output"
+    assert (table["worst_cost"] >= table["mean_cost"] - 1e-9).all()
+    from optimiser import plots
+
+    assert plots.plot_convergence(table).get_ylabel() == "weighted graduates"
+    table.attrs["mode"] = "min_cost"  # an objective in yuan is not drawn beside the worst world's output
+    ax = plots.plot_convergence(table)
+    assert ax.get_ylabel() == "yuan"
+    assert list(ax.lines[1].get_ydata()) == list(table["worst_cost"])
+
+
+def test_worlds_without_a_plan_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # min_cost, 7.5 graduates from 24,000 yuan: 7.5 / 4 lecturers cost 1.875 · c <= 24,000 only for
+    # c <= 12,800, so every world dearer than that has no plan, and no plan holds in every world.
+    raw = tiny_config(**{"objective__mode": "min_cost", "objective__targets": {"basic": 7.5}})
+    raw["uncertainty"] = {COST: {"dist": "uniform", "low": 10000, "high": 14000}}
+    path = write_tiny(tmp_path, raw, "tight.yaml")
+    plan = robust(load_config(path), draws=10, seed=0, test_draws=0)
+    assert plan.status == "infeasible"
+    dear = int((draw_values(parse_uncertainty(load_config(path)), 10, 0)[:, 0] > 12800).sum())
+    assert 0 < dear < 10
+    assert plan.summary["notes"][-1].startswith(f"{dear} of 10 drawn worlds have no plan even on their own")
+    assert main(["robust", str(path), "--draws", "10", "--test-draws", "0"]) == 3
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    assert f"note: {dear} of 10 drawn worlds have no plan" in out.out
+    # On average the limits hold: a plan, with the dear worlds' overruns reported.
+    assert robust(load_config(path), draws=10, seed=0, budget="expected", test_draws=0).ok
+
+
+def test_out_of_sample_is_the_same_in_worker_processes_and_on_dask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # jobs=2 on so little work stays in this process (the executor times it first); make the pool
+    # look free so the fresh draws really go to worker processes, then to a Dask cluster.
+    import dask.distributed as distributed  # in the test extra
+
+    from optimiser.analysis import executor as executor_module
+
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 14000}})
+    here = robust(config, draws=6, seed=5, test_draws=12, test_seed=11)
+    started: list[int] = []
+    pool = executor_module.ProcessPoolExecutor
+
+    class Counted(pool):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            started.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(executor_module, "_pool_start", lambda: -1e9)
+    monkeypatch.setattr(executor_module, "ProcessPoolExecutor", Counted)
+    pooled = robust(config, draws=6, seed=5, test_draws=12, test_seed=11, jobs=2)
+    assert started  # the worker processes did run
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        remote = robust(config, draws=6, seed=5, test_draws=12, test_seed=11, executor=client)
+    for other in (pooled, remote):
+        assert other.out_of_sample.equals(here.out_of_sample)
+        assert (other.summary["vss"], other.summary["vss_se"], other.summary["holds"]) == (
+            here.summary["vss"], here.summary["vss_se"], here.summary["holds"])
+
+
+def test_numpy_whole_numbers_are_draw_counts(tmp_path: Path) -> None:
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 14000}})
+    plan = robust(config, draws=np.int64(3), seed=1, test_draws=np.int64(0))
+    assert plan.ok and plan.summary["draws"] == 3
+    with pytest.raises(ValueError, match="draws"):
+        robust(config, draws=2.5)
+
+
+def test_a_test_seed_equal_to_the_planning_seed_is_flagged(tmp_path: Path) -> None:
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 14000}})
+    same = robust(config, draws=3, seed=4, test_draws=5, test_seed=4)
+    assert any("not out of sample" in note for note in same.summary["notes"])
+    assert not any("not out of sample" in note for note in robust(config, draws=3, seed=4, test_draws=5).summary["notes"])
