@@ -143,6 +143,8 @@ class WarmEngine:
         self.floor_row = self.n_rows
         self._changed: np.ndarray | None = None
         self._numbers = self.form
+        self._smooth_basis: Any = None
+        self._keep_smooth_basis = False
         # The row of the primary objective (the tie-break's floor or cap) is
         # permanent, inactive (free) unless needed, so the basis keeps one
         # shape across points.
@@ -242,6 +244,8 @@ class WarmEngine:
         only those are sent to HiGHS. Row limits set here stay until the next
         call (:meth:`solve` starts from them).
         """
+        if self._smooth_basis is None and self._numbers is self.form:
+            self._remember_smoothing()
         self._reset_bounds()
         session = self.session
         index = parts.get("a_values")
@@ -269,6 +273,17 @@ class WarmEngine:
         if "measure" in parts:
             self.measure = with_compound(self.measure.copy(), numbers, measure_names(self.config))
         self._numbers = numbers
+
+    def _remember_smoothing(self) -> None:
+        """Solve the stages of the programme as built and keep the smoothing stage's optimal basis."""
+        form = self.form
+        if form.smooth is None or form.changes is None or not form.changes.shape[0]:
+            return
+        self._keep_smooth_basis = True
+        try:
+            self.solve_stages()
+        finally:
+            self._keep_smooth_basis = False
 
     def solve_stages(self) -> PointSolution:
         """The stages :func:`optimiser.solve` runs on a linear programme, on the numbers loaded now.
@@ -336,6 +351,15 @@ class WarmEngine:
         rows = sp.hstack([form.changes, -eye, eye], format="csr")
         first = session.add_rows(np.zeros(m), np.zeros(m), rows.indptr[:-1], rows.indices, rows.data)
         session.add_row(lower, upper, other)
+        costs = np.concatenate([form.tie, form.change_price, form.change_price])
+        if self._smooth_basis is not None:
+            # The steadiest plan of the programme as built: every point starts
+            # its smoothing stage there (measured: half the time of starting
+            # from the point's own plan), whatever the points solved before.
+            session.set_basis(self._smooth_basis)
+            session.set_option("simplex_strategy", DUAL_SIMPLEX)
+            if self.run(costs, "min") is Status.OPTIMAL:
+                return session.values()[: self.n_cols]
         change = form.changes @ x
         basic = np.where(change >= 0, n + np.arange(m), n + m + np.arange(m))
         if n < WARM_SMOOTHING_COLUMNS:
@@ -343,8 +367,10 @@ class WarmEngine:
         else:
             session.clear()
             session.set_option("simplex_strategy", DUAL_SIMPLEX)
-        costs = np.concatenate([form.tie, form.change_price, form.change_price])
-        return self._stage(costs, "min")
+        found = self._stage(costs, "min")
+        if found is not None and self._keep_smooth_basis:
+            self._smooth_basis = session.basis()
+        return found
 
     def _drop_stages(self) -> None:
         """Remove the smoothing stage's rows and columns and free the objective row."""

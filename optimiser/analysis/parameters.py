@@ -140,7 +140,7 @@ def fit_parameters(
             point[index] = value
             programs.append((point, build(point)))
         spans.append((first, len(programs)))
-    if joint is not None:
+    if joint is not None and not any(np.array_equal(joint, point) for point, _ in programs):
         point = np.asarray(joint, dtype=float)
         programs.append((point, build(point)))
     if any(program is None or program.shape_key() != base.shape_key() for _, program in programs):

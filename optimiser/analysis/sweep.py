@@ -108,9 +108,10 @@ def sweep(
     if size > MAX_POINTS:
         raise ConfigError([Problem("", f"the grid has {size:,} points, more than a sweep can hold ({MAX_POINTS:,}); use fewer values")])
     points = list(itertools.product(*grid))
-    for point in points:
-        _check_point(config, paths, point)
     numeric = all(_is_number(value) for values in grid for value in values)
+    if not (numeric and _corners_valid(config, paths, grid, len(points))):
+        for point in points:
+            _check_point(config, paths, point)
     effect = fit_grid(config, paths, grid, apply_point) if solver == "highs" and numeric and points else None
     task = sweep_task(config, paths, solver, effect)
     try:
@@ -220,6 +221,23 @@ def _grid(params: Mapping[str, Sequence[Any]]) -> tuple[list[str], list[list[Any
         paths.append(str(path))
         grid.append([_plain(value) for value in values])
     return paths, grid
+
+
+def _corners_valid(config: Config, paths: Sequence[str], grid: Sequence[Sequence[Any]], size: int) -> bool:
+    """Whether every corner of the grid's box is a valid config (then so is every point inside).
+
+    Config rules on numbers are bounds and linear inequalities between
+    values, so a box whose corners pass passes everywhere inside. Only
+    worth it when the corners are fewer than the points.
+    """
+    if 2 ** len(paths) >= size:
+        return False
+    for corner in itertools.product(*[(min(values), max(values)) for values in grid]):
+        try:
+            apply_point(config, dict(zip(paths, corner)))
+        except ConfigError:
+            return False
+    return True
 
 
 def _check_point(config: Config, paths: Sequence[str], point: Sequence[Any]) -> None:
