@@ -259,9 +259,12 @@ class _Layout:
         Worlds of one fitted programme share the matrix pattern (the same index arrays), so it is
         worked out once.
         """
-        pattern = arrays.a.indices
-        if self._pattern is not None and self._pattern[0] is pattern:
-            return self._pattern[1:]  # type: ignore[return-value]
+        pattern = (arrays.a.indices, arrays.a.indptr)
+        cached = self._pattern
+        if cached is not None and all(
+            mine is theirs or np.array_equal(mine, theirs) for mine, theirs in zip(cached[0], pattern)
+        ):
+            return cached[1:]  # type: ignore[return-value]
         matrix_cols, matrix_rows = np.divmod(arrays.a_keys, self._n_rows)
         rows = np.concatenate([matrix_rows, np.full(len(self.extra_cols), self._n_rows)])
         cols = np.concatenate([matrix_cols, self.extra_cols])
