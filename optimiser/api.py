@@ -80,7 +80,7 @@ def _baseline_from(model: Model, backend_class: Any, form: Any = None) -> float 
     free = dataclasses.replace(
         form,
         row_lower=np.where(keep, form.row_lower, -np.inf), row_upper=np.where(keep, form.row_upper, np.inf),
-        col_lower=col_lower, col_upper=col_upper, integer=np.zeros(len(form.columns), dtype=bool),
+        col_lower=col_lower, col_upper=col_upper, integer=np.zeros(form.n_cols, dtype=bool),
     )
     backend = backend_class(None, form=free)
     status = backend.solve(model.output, "max")

@@ -181,7 +181,7 @@ def alternatives(
     model = build_model(config, integer=False)
     form = matrix_form(model)
     backend = HighsBackend(None, form=form)
-    n = len(form.columns)
+    n = form.n_cols
     output = form.costs(model.output)
     cost = form.costs(model.cost)
     items = _items(model, measure)

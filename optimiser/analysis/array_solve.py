@@ -1,4 +1,4 @@
-"""Solve a :class:`~optimiser.analysis.program_arrays.ProgramArrays` with HiGHS, as a plan or a fixed plan.
+"""Solve a :class:`~optimiser.solve.matrix.MatrixForm` (a drawn world) with HiGHS, as a plan or a fixed plan.
 
 Two questions are asked of one drawn world:
 
@@ -180,7 +180,7 @@ class ArraySolver:
 
     # -- HiGHS -----------------------------------------------------------
     def _load(self, arrays: ProgramArrays, layout: _Layout) -> None:
-        starts, index, order = layout.matrix_pattern(arrays.a_keys)
+        starts, index, order = layout.matrix_pattern(arrays)
         values = np.concatenate([arrays.a_values, layout.extra_values(arrays)])[order]
         col_upper = arrays.col_upper.copy()
         col_upper[layout.slack_cols] = layout.slack_upper
@@ -241,7 +241,7 @@ class _Layout:
         if len(self.hours):
             n = arrays.n_cols
             fixed = (arrays.col_lower == arrays.col_upper) & (np.arange(n) < n - self.n_slack)
-            rows, cols = arrays.a_keys // n, arrays.a_keys % n
+            cols, rows = np.divmod(arrays.a_keys, arrays.n_rows)
             use = fixed[cols]
             activity = np.bincount(rows[use], weights=arrays.a_values[use] * arrays.col_lower[cols[use]],
                                    minlength=arrays.n_rows)
@@ -253,17 +253,26 @@ class _Layout:
             return self.weights
         return arrays.cost if arrays.mode == "min_cost" else arrays.output
 
-    def matrix_pattern(self, a_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Column starts, row indices and the order that puts [matrix, extra row] values column by column."""
-        if self._pattern is not None and self._pattern[0] is a_keys:
-            return self._pattern[1:]  # type: ignore[return-value]
-        rows = np.concatenate([a_keys // self.n_cols, np.full(len(self.extra_cols), self._n_rows)])
-        cols = np.concatenate([a_keys % self.n_cols, self.extra_cols])
+    def matrix_pattern(self, arrays: ProgramArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Column starts, row indices and the order that puts [matrix, extra row] values column by column.
+
+        Worlds of one fitted programme share the matrix pattern (the same index arrays), so it is
+        worked out once.
+        """
+        pattern = (arrays.a.indices, arrays.a.indptr)
+        cached = self._pattern
+        if cached is not None and all(
+            mine is theirs or np.array_equal(mine, theirs) for mine, theirs in zip(cached[0], pattern)
+        ):
+            return cached[1:]  # type: ignore[return-value]
+        matrix_cols, matrix_rows = np.divmod(arrays.a_keys, self._n_rows)
+        rows = np.concatenate([matrix_rows, np.full(len(self.extra_cols), self._n_rows)])
+        cols = np.concatenate([matrix_cols, self.extra_cols])
         order = np.lexsort((rows, cols))
         counts = np.zeros(self.n_cols + 1, dtype=np.int64)
         np.add.at(counts, cols + 1, 1)
         starts = np.cumsum(counts).astype(np.int32)
-        self._pattern = (a_keys, starts, rows[order].astype(np.int32), order)
+        self._pattern = (pattern, starts, rows[order].astype(np.int32), order)
         return starts, rows[order].astype(np.int32), order
 
 

@@ -1,44 +1,52 @@
-"""Re-solve one built model many times, changing only right-hand sides.
+"""The warm engine: one built programme kept loaded in HiGHS and re-solved point by point.
 
-Most questions an analyst sweeps over (a funding source's yearly money, the
-total budget, a demand cap, an intake ceiling, a teacher headcount) change
-only the limits of some rows of the programme, not its coefficients. For
-those, building the PuLP model and loading it into the solver for every point
-is wasted work: :class:`LeanModel` builds it once, keeps it loaded in HiGHS,
-and for each point changes the row bounds and re-solves from a fixed starting
-basis (warm start), including the cheapest-plan tie-break of
-:func:`optimiser.solve`.
+Most questions an analyst sweeps over change numbers of the programme, not
+its shape: a funding source's yearly money, the total budget, a demand cap
+or a headcount move row limits; a lever's cost, an induced intake or a
+completion rate move coefficients and costs. Building the PuLP model and
+loading it into the solver for every point is then wasted work:
+:class:`WarmEngine` builds the programme once (its
+:class:`~optimiser.solve.matrix.MatrixForm`), keeps it loaded in one
+:class:`~optimiser.solve.highs.Session`, and for each point changes only what
+the point changes (row bounds, column bounds, matrix coefficients, costs)
+before solving again from a fixed starting basis.
 
-Which parameters qualify is not written down by hand: :func:`bound_shifts`
-builds the model at the lowest and highest value of each parameter (and a
-middle one), checks that the coefficients, variable bounds and objective are
-identical and that every row limit moves in proportion to the parameter, and
-only then hands back the row-bound map. Anything else (a lever's cost, an
-induced intake, a policy share, which enter the coefficients) is solved point
+What a parameter changes is not written down by hand:
+:func:`~optimiser.analysis.parameters.fit_parameters` builds the programme at
+a few values of each parameter and checks that its numbers move in
+proportion. Parameters that change the programme's shape are solved point
 by point with :func:`optimiser.solve` on ``config.with_changes(...)``:
 correct first, fast where possible.
+
+Two ways to solve a point:
+
+:meth:`WarmEngine.solve`
+    new limits on some rows; the config's objective, then (``max_output``
+    with ``tie_break``) the cheapest plan with that output. Sweeps over row
+    limits, the frontier and Pareto use it.
+:meth:`WarmEngine.solve_stages`
+    the numbers of a point (:meth:`WarmEngine.set_numbers`), then the stages
+    :func:`optimiser.solve` runs on a linear programme: the objective, the
+    tie-break of either mode, and the smoothing stage when the config asks
+    for it. Sweeps and tornados over coefficients use it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..config.types import Config
 from ..model import Model, build_model
-from ..model.formulation import MONEY_SCALE, Terms
-from ..solve.backends import HighsBackend
-from ..solve.engine import floor_value
-from ..solve.matrix import columns_of
+from ..model.formulation import MONEY_SCALE
+from ..solve.engine import WARM_SMOOTHING_COLUMNS, cost_cap, floor_value
+from ..solve.highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session
+from ..solve.matrix import MatrixForm, matrix_form
 from ..solve.status import Status
-
-#: Relative tolerance when checking that a row limit is proportional to a parameter.
-AFFINE_TOLERANCE = 1e-9
-
 
 # -- what a point reports ---------------------------------------------------
 
@@ -56,25 +64,30 @@ def measure_names(config: Config) -> list[str]:
     )
 
 
-def measure_matrix(model: Model) -> np.ndarray:
+def measure_matrix(model: Model, form: MatrixForm | None = None) -> np.ndarray:
     """A matrix that turns a solution vector into the :func:`measure_names` values.
 
-    The model's variables must carry column indices (see
-    :func:`~optimiser.solve.backends.columns_of`).
+    ``form`` is the model's :class:`~optimiser.solve.matrix.MatrixForm`, or
+    one of its shape with other numbers (a point of a sweep): its compound
+    output per (tier, year) gives the ``compound_<tier>`` rows.
     """
-    cfg, form = model.config, model.form
+    cfg = model.config
+    form = form if form is not None else matrix_form(model)
     names = measure_names(cfg)
-    n_cols = len(form.vars.u) + len(form.vars.us) + len(form.vars.a) + len(form.vars.f) + len(form.vars.p)
-    n_cols += len(model.book.slacks)
-    matrix = np.zeros((len(names), n_cols))
-    row = {name: index for index, name in enumerate(names)}
-    for var in form.vars.p.values():
-        matrix[row["total_cost"], var.col] = 1.0 / MONEY_SCALE
-    for (_, lever, _), var in form.vars.p.items():
-        matrix[row[f"spend_{lever}"], var.col] += 1.0 / MONEY_SCALE
-    for (inst_name, tier, _), var in form.vars.f.items():
-        spec = cfg.tiers[tier]
-        matrix[row[f"compound_{tier}"], var.col] += spec.completion_rate / spec.duration
+    matrix = np.zeros((len(names), form.n_cols))
+    column = form.column
+    for (_, lever, _), var in model.form.vars.p.items():
+        matrix[0, column[var.name]] = 1.0 / MONEY_SCALE
+        matrix[names.index(f"spend_{lever}"), column[var.name]] += 1.0 / MONEY_SCALE
+    return with_compound(matrix, form, names)
+
+
+def with_compound(matrix: np.ndarray, form: MatrixForm, names: list[str]) -> np.ndarray:
+    """``matrix`` with its ``compound_<tier>`` rows from ``form``'s compound output (summed over years)."""
+    for index, (tier, _) in enumerate(form.measures):
+        matrix[names.index(f"compound_{tier}")] = 0.0
+    for index, (tier, _) in enumerate(form.measures):
+        matrix[names.index(f"compound_{tier}")] += form.measure[index]
     return matrix
 
 
@@ -82,138 +95,7 @@ def empty_measures(config: Config) -> dict[str, float]:
     return {name: math.nan for name in measure_names(config)}
 
 
-# -- which parameters only move row limits ---------------------------------
-
-@dataclass(frozen=True)
-class BoundShifts:
-    """Row limits as an affine function of the swept parameters.
-
-    For a point ``v`` (one value per path, in ``paths`` order) the solver
-    bounds are ``lower + (v - origin) @ lower_slope`` and the same for upper,
-    on the rows ``rows`` (solver row indices); every other row keeps the
-    limits of ``config``, the config at ``origin``.
-    """
-
-    config: Config
-    paths: tuple[str, ...]
-    origin: np.ndarray
-    rows: np.ndarray
-    lower: np.ndarray
-    upper: np.ndarray
-    lower_slope: np.ndarray
-    upper_slope: np.ndarray
-
-    def bounds_at(self, values: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-        step = np.asarray(values, dtype=float) - self.origin
-        return self.lower + step @ self.lower_slope, self.upper + step @ self.upper_slope
-
-
-def _structure(model: Model) -> tuple[Any, np.ndarray, np.ndarray]:
-    """Everything of a model but its row limits, and the limits (solver units)."""
-    cols = columns_of(model)
-    columns = tuple((var.name, var.lowBound, var.upBound, var.cat) for var in cols)
-    rows = tuple(
-        (info.kind, con.sense, tuple(sorted((var.name, coef) for var, coef in con.items())))
-        for info, con in zip(model.book.rows, model.book.constraints)
-    )
-    objective = (
-        tuple(sorted((var.name, coef) for var, coef in model.output.items())),
-        tuple(sorted((var.name, coef) for var, coef in model.cost.items())),
-    )
-    lower = np.array([-con.constant if con.sense >= 0 else -math.inf for con in model.book.constraints])
-    upper = np.array([-con.constant if con.sense <= 0 else math.inf for con in model.book.constraints])
-    return (columns, rows, objective, model.mode, model.config.objective.tie_break), lower, upper
-
-
-def bound_shifts(
-    config: Config, paths: Sequence[str], values: Sequence[Sequence[float]], changes_at: Any
-) -> BoundShifts | None:
-    """The row-bound map of :class:`BoundShifts`, or ``None`` if a parameter changes more than limits.
-
-    Parameters
-    ----------
-    config
-        The config being analysed.
-    paths
-        The swept key paths.
-    values
-        For each path, the values it takes.
-    changes_at
-        ``changes_at(config, {path: value})`` returns the validated config at
-        those values (so year keys are interpreted as the analysis does).
-    """
-    lows = np.array([min(v) for v in values], dtype=float)
-    highs = np.array([max(v) for v in values], dtype=float)
-
-    def model_at(point: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray] | None:
-        model = build_model(changes_at(config, dict(zip(paths, point.tolist()))))
-        if model.book.violated or model.is_mip or model.book.slacks:
-            return None
-        return _structure(model)
-
-    base = model_at(lows)
-    if base is None:
-        return None
-    structure, lower0, upper0 = base
-    n = len(paths)
-    lower_slope = np.zeros((n, len(lower0)))
-    upper_slope = np.zeros((n, len(upper0)))
-    for index in range(n):
-        span = highs[index] - lows[index]
-        if span == 0:
-            continue
-        for fraction in (1.0, 0.5):
-            point = lows.copy()
-            point[index] = lows[index] + fraction * span
-            probe = model_at(point)
-            if probe is None or probe[0] != structure:
-                return None
-            _, lower, upper = probe
-            if fraction == 1.0:
-                lower_slope[index] = _slope(lower, lower0, span)
-                upper_slope[index] = _slope(upper, upper0, span)
-            elif not (_affine(lower, lower0, lower_slope[index], fraction * span)
-                      and _affine(upper, upper0, upper_slope[index], fraction * span)):
-                return None
-    if n > 1 and np.count_nonzero(highs - lows) > 1:
-        # Parameters acting on the same row must add up (no products).
-        probe = model_at(highs)
-        if probe is None or probe[0] != structure:
-            return None
-        step = highs - lows
-        if not (_close(probe[1], lower0 + step @ lower_slope) and _close(probe[2], upper0 + step @ upper_slope)):
-            return None
-    moving = np.flatnonzero(np.any(lower_slope != 0, axis=0) | np.any(upper_slope != 0, axis=0))
-    return BoundShifts(
-        config=changes_at(config, dict(zip(paths, lows.tolist()))),
-        paths=tuple(paths),
-        origin=lows,
-        rows=moving.astype(np.int32),
-        lower=lower0[moving],
-        upper=upper0[moving],
-        lower_slope=lower_slope[:, moving],
-        upper_slope=upper_slope[:, moving],
-    )
-
-
-def _slope(at_high: np.ndarray, at_low: np.ndarray, span: float) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        slope = (at_high - at_low) / span
-    return np.where(np.isfinite(at_high) & np.isfinite(at_low), slope, 0.0)
-
-
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    finite = np.isfinite(a)
-    if not np.array_equal(finite, np.isfinite(b)):
-        return False
-    return bool(np.all(np.abs(a[finite] - b[finite]) <= AFFINE_TOLERANCE * np.maximum(1.0, np.abs(a[finite]))))
-
-
-def _affine(at: np.ndarray, at_low: np.ndarray, slope: np.ndarray, step: float) -> bool:
-    return _close(at, np.where(np.isfinite(at_low), at_low + slope * step, at_low))
-
-
-# -- the lean re-solve ---------------------------------------------------------
+# -- the warm engine -----------------------------------------------------------
 
 @dataclass
 class PointSolution:
@@ -227,17 +109,17 @@ class PointSolution:
     activity: np.ndarray | None = None
 
 
-class LeanModel:
-    """A model loaded once into HiGHS and re-solved for new row limits.
+class WarmEngine:
+    """A programme loaded once into HiGHS and re-solved for new limits or new numbers.
 
-    Each :meth:`solve` starts from the optimal basis of the model as built,
-    so the answer for a point does not depend on which points were solved
+    Each solve starts from the optimal basis of the programme as built, so
+    the answer for a point does not depend on which points were solved
     before it (the same table whatever the order or the number of processes).
 
     Examples
     --------
     >>> from optimiser import load_config
-    >>> lean = LeanModel(load_config("configs/zhejiang.yaml"))
+    >>> lean = WarmEngine(load_config("configs/zhejiang.yaml"))
     >>> rows = lean.rows_where("funding_cap", detail="government")  # one row a year, thousands of yuan
     >>> more = lean.solve(rows, upper=np.full(len(rows), 9e3))
     >>> less = lean.solve(rows, upper=np.full(len(rows), 3e3))
@@ -248,18 +130,24 @@ class LeanModel:
     def __init__(self, config: Config, integer: bool | None = None) -> None:
         self.config = config
         self.model = build_model(config, integer=integer)
-        self.backend = HighsBackend(self.model)
-        self.session = self.backend.session
-        self.n_rows = self.backend.n_rows
-        n = len(self.backend.columns)
-        self.primary = _cost_vector(self.model.cost if self.min_cost else self.model.output, n)
-        self.cost = _cost_vector(self.model.cost, n)
-        self.measure = measure_matrix(self.model)
+        self.form = matrix_form(self.model)
+        self.session = Session()
+        self.session.load_form(self.form)
+        self.n_rows = self.form.n_rows
+        self.n_cols = self.form.n_cols
+        self.primary = (self.form.cost if self.min_cost else self.form.output).copy()
+        self.cost = self.form.cost.copy()
+        self.output = self.form.output.copy()
+        self.measure = measure_matrix(self.model, self.form)
         self.tie_break = not self.min_cost and config.objective.tie_break
         self.floor_row = self.n_rows
         self._changed: np.ndarray | None = None
-        # The tie-break floor is a permanent row, inactive (free) unless needed,
-        # so the basis keeps one shape across points.
+        self._numbers = self.form
+        self._smooth_basis: Any = None
+        self._keep_smooth_basis = False
+        # The row of the primary objective (the tie-break's floor or cap) is
+        # permanent, inactive (free) unless needed, so the basis keeps one
+        # shape across points.
         self.session.add_row(-math.inf, math.inf, self.primary)
         row_lower, row_upper = self.session.row_bounds()
         self.base_lower, self.base_upper = row_lower[: self.n_rows], row_upper[: self.n_rows]
@@ -273,14 +161,9 @@ class LeanModel:
 
     def rows_where(self, kind: str, detail: str | None = None, year: int | None = None) -> np.ndarray:
         """Solver indices of the rows of ``kind`` (and ``detail``, ``year`` when given)."""
-        return np.array(
-            [
-                index for index, info in enumerate(self.model.book.rows)
-                if info.kind == kind and (detail is None or info.detail == detail) and (year is None or info.year == year)
-            ],
-            dtype=np.int32,
-        )
+        return self.form.rows_where(kind, detail, year)
 
+    # -- new limits --------------------------------------------------------------
     def solve(
         self,
         rows: np.ndarray | None = None,
@@ -309,11 +192,7 @@ class LeanModel:
             self.session.set_row_bounds(rows, low, high)
             self._changed = rows
         if from_start:
-            # Forget what earlier solves left (edge weights, factors) so a
-            # point's answer is bit-for-bit the same whatever came before it.
-            self.session.clear()
-            if self.start_basis is not None:
-                self.session.set_basis(self.start_basis)
+            self._from_start()
         sense = "min" if self.min_cost else "max"
         status = self.run(self.primary, sense)
         if status is not Status.OPTIMAL:
@@ -342,18 +221,165 @@ class LeanModel:
         if changed is not None and len(changed):
             self.session.set_row_bounds(changed, self.base_lower[changed], self.base_upper[changed])
         self._changed = None
-        self.floor(None)
+        self.session.set_row_bounds(self.floor_row, -math.inf, math.inf)
+
+    def _from_start(self) -> None:
+        # Forget what earlier solves left (edge weights, factors) so a
+        # point's answer is bit-for-bit the same whatever came before it.
+        self.session.clear()
+        if self.start_basis is not None:
+            self.session.set_basis(self.start_basis)
 
     def run(self, costs: np.ndarray, sense: str) -> Status:
         """Set the objective (a cost per column) and its sense, solve, and return the status."""
         return self.session.run(costs, sense)
 
+    # -- new numbers -----------------------------------------------------------------
+    def set_numbers(self, numbers: MatrixForm, parts: dict[str, np.ndarray]) -> None:
+        """Load the numbers of a point: ``numbers`` (this programme's shape) at the positions ``parts`` moves.
 
-def _cost_vector(terms: Terms, n: int) -> np.ndarray:
-    costs = np.zeros(n)
-    for var, coef in terms.items():
-        costs[var.col] += coef
-    return costs
+        ``parts`` maps a section of :meth:`~optimiser.solve.matrix.MatrixForm.layout`
+        to the positions in it that may move (see
+        :meth:`~optimiser.analysis.parameters.ParameterEffect.moving_parts`);
+        only those are sent to HiGHS. Row limits set here stay until the next
+        call (:meth:`solve` starts from them).
+        """
+        if self._smooth_basis is None and self._numbers is self.form:
+            self._remember_smoothing()
+        self._reset_bounds()
+        session = self.session
+        index = parts.get("a_values")
+        if index is not None and len(index):
+            cols, rows = np.divmod(numbers.a_keys[index], numbers.n_rows)
+            values = numbers.a_values[index]
+            for row, col, value in zip(rows.tolist(), cols.tolist(), values.tolist()):
+                session.set_coefficient(row, col, value)
+        rows_moved = np.union1d(parts.get("row_lower", []), parts.get("row_upper", [])).astype(np.int32)
+        if len(rows_moved):
+            session.set_row_bounds(rows_moved, numbers.row_lower[rows_moved], numbers.row_upper[rows_moved])
+            self.base_lower = self.base_lower.copy()
+            self.base_upper = self.base_upper.copy()
+            self.base_lower[rows_moved] = numbers.row_lower[rows_moved]
+            self.base_upper[rows_moved] = numbers.row_upper[rows_moved]
+        cols_moved = np.union1d(parts.get("col_lower", []), parts.get("col_upper", [])).astype(np.int32)
+        if len(cols_moved):
+            session.set_col_bounds(cols_moved, numbers.col_lower[cols_moved], numbers.col_upper[cols_moved])
+        self.output, self.cost = numbers.output, numbers.cost
+        primary = self.cost if self.min_cost else self.output
+        moved = np.flatnonzero(primary != self.primary)
+        for col in moved.tolist():
+            session.set_coefficient(self.floor_row, col, float(primary[col]))
+        self.primary = primary.copy()
+        if "measure" in parts:
+            self.measure = with_compound(self.measure.copy(), numbers, measure_names(self.config))
+        self._numbers = numbers
+
+    def _remember_smoothing(self) -> None:
+        """Solve the stages of the programme as built and keep the smoothing stage's optimal basis."""
+        form = self.form
+        if form.smooth is None or form.changes is None or not form.changes.shape[0]:
+            return
+        self._keep_smooth_basis = True
+        try:
+            self.solve_stages()
+        finally:
+            self._keep_smooth_basis = False
+
+    def solve_stages(self) -> PointSolution:
+        """The stages :func:`optimiser.solve` runs on a linear programme, on the numbers loaded now.
+
+        The config's objective; with ``tie_break`` the cheapest plan keeping
+        the output (``max_output``) or the most output at the least cost
+        (``min_cost``); with ``smooth`` the steadiest plan within the
+        engine's limits. Rows and columns the stages add are removed after.
+        """
+        form = self._numbers
+        sense = "min" if self.min_cost else "max"
+        self._from_start()
+        self.session.set_option("simplex_strategy", DUAL_SIMPLEX)
+        try:
+            status = self.run(self.primary, sense)
+            if status is not Status.OPTIMAL:
+                return PointSolution(status, math.nan, empty_measures(self.config))
+            objective = self.objective_value()
+            values = self.session.values()
+            if self.config.objective.tie_break:
+                if self.min_cost:
+                    self.session.set_row_bounds(self.floor_row, -math.inf, cost_cap(objective))
+                    found = self._stage(self.output, "max")
+                else:
+                    self.session.set_row_bounds(self.floor_row, floor_value(objective), math.inf)
+                    found = self._stage(self.cost, "min")
+                if found is not None:
+                    values = found
+                else:
+                    self.session.set_row_bounds(self.floor_row, -math.inf, math.inf)
+            smooth = form.smooth
+            if smooth is not None and form.changes is not None and form.changes.shape[0]:
+                found = self._smooth(form, values, objective, smooth)
+                if found is not None:
+                    values = found
+            measures = dict(zip(measure_names(self.config), (self.measure @ values).tolist()))
+            return PointSolution(status, objective * self.model.objective_scale, measures, values)
+        finally:
+            self._drop_stages()
+
+    def _stage(self, costs: np.ndarray, sense: str) -> np.ndarray | None:
+        """One later stage from the plan found so far; its plan, or None where it found none."""
+        self.session.set_option("simplex_strategy", PRIMAL_SIMPLEX)
+        status = self.run(costs, sense)
+        if status in (Status.UNBOUNDED, Status.INFEASIBLE, Status.NOT_SOLVED):
+            self.session.clear()
+            self.session.set_option("simplex_strategy", DUAL_SIMPLEX)
+            status = self.run(costs, sense)
+        return self.session.values()[: self.n_cols] if status is Status.OPTIMAL else None
+
+    def _smooth(self, form: MatrixForm, x: np.ndarray, objective: float, smooth: float) -> np.ndarray | None:
+        """The smoothing stage: the least priced year-to-year change, as :func:`optimiser.solve` runs it."""
+        assert form.changes is not None
+        session = self.session
+        n, m = self.n_cols, form.changes.shape[0]
+        output_before, cost_before = float(self.output @ x), float(self.cost @ x)
+        if self.min_cost:
+            session.set_row_bounds(self.floor_row, -math.inf, cost_cap(objective))
+            other, lower, upper = self.output, floor_value(output_before, smooth), math.inf
+        else:
+            session.set_row_bounds(self.floor_row, floor_value(objective, smooth), math.inf)
+            other, lower, upper = self.cost, -math.inf, cost_cap(cost_before)
+        session.add_columns(2 * m)
+        eye = sp.identity(m, format="csr")
+        rows = sp.hstack([form.changes, -eye, eye], format="csr")
+        first = session.add_rows(np.zeros(m), np.zeros(m), rows.indptr[:-1], rows.indices, rows.data)
+        session.add_row(lower, upper, other)
+        costs = np.concatenate([form.tie, form.change_price, form.change_price])
+        if self._smooth_basis is not None:
+            # The steadiest plan of the programme as built: every point starts
+            # its smoothing stage there (measured: half the time of starting
+            # from the point's own plan), whatever the points solved before.
+            session.set_basis(self._smooth_basis)
+            session.set_option("simplex_strategy", DUAL_SIMPLEX)
+            if self.run(costs, "min") is Status.OPTIMAL:
+                return session.values()[: self.n_cols]
+        change = form.changes @ x
+        basic = np.where(change >= 0, n + np.arange(m), n + m + np.arange(m))
+        if n < WARM_SMOOTHING_COLUMNS:
+            session.seed_basis(basic.tolist(), list(range(first, first + m)))
+        else:
+            session.clear()
+            session.set_option("simplex_strategy", DUAL_SIMPLEX)
+        found = self._stage(costs, "min")
+        if found is not None and self._keep_smooth_basis:
+            self._smooth_basis = session.basis()
+        return found
+
+    def _drop_stages(self) -> None:
+        """Remove the smoothing stage's rows and columns and free the objective row."""
+        session = self.session
+        session.delete_rows(np.arange(self.n_rows + 1, session.n_rows))
+        session.delete_cols(np.arange(self.n_cols, session.n_cols))
+        session.set_row_bounds(self.floor_row, -math.inf, math.inf)
+        session.set_option("simplex_strategy", DUAL_SIMPLEX)
+
 
 
 def measures_of_result(result: Any) -> dict[str, float]:

@@ -29,7 +29,7 @@ from ..errors import ConfigError, Problem, SolverError
 from ..model.formulation import MONEY_SCALE
 from ..solve.backends import SOLVERS
 from ..solve.status import Status
-from .fast import LeanModel, PointSolution
+from .fast import PointSolution, WarmEngine
 from .points import as_config
 
 BREAKPOINT_COLUMNS = ["budget", "objective", "spent", "spent_total", "total_cost"]
@@ -224,7 +224,7 @@ def frontier(
     config, budget = _budget_rows(config, over)
     if any(lever.integer for lever in config.levers.values()):
         notes.append("levers marked integer are taken as continuous: this is the frontier of the linear relaxation")
-    lean = LeanModel(config, integer=False)
+    lean = WarmEngine(config, integer=False)
     rows = budget.rows_in(lean)
     if len(rows) == 0:
         raise ConfigError([Problem(over, f"funding source {budget.source!r} pays for no lever, so its budget changes nothing",
@@ -240,7 +240,7 @@ class _Budget:
     year: int | None
     unit: str
 
-    def rows_in(self, lean: LeanModel) -> np.ndarray:
+    def rows_in(self, lean: WarmEngine) -> np.ndarray:
         if self.kind == "total_budget":
             return lean.rows_where("total_budget")
         return lean.rows_where("funding_cap", detail=self.source, year=self.year)
@@ -283,7 +283,7 @@ class _Point:
 class _Search:
     """The breakpoint search along one budget direction."""
 
-    def __init__(self, lean: LeanModel, rows: np.ndarray, budget: _Budget) -> None:
+    def __init__(self, lean: WarmEngine, rows: np.ndarray, budget: _Budget) -> None:
         self.lean = lean
         self.rows = rows
         self.budget = budget

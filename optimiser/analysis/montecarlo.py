@@ -42,7 +42,8 @@ from ..results import Result
 from ..solve.status import Status
 from .array_solve import ArraySolver, DrawOutcome, plan_outcome
 from .executor import run_points
-from .program_arrays import AffineProgram, ProgramArrays, arrays_of, fit_affine
+from .parameters import ParameterEffect, fit_parameters
+from .program_arrays import ProgramArrays, arrays_of
 
 PERCENTILES = (5, 25, 50, 75, 95)
 """The percentiles reported, as columns p5 ... p95."""
@@ -278,7 +279,7 @@ class _Job:
     paths: tuple[str, ...]
     plan: dict[PlanKey, float] | None
     solver: str
-    affine: AffineProgram | None = None
+    affine: ParameterEffect | None = None
     start: ProgramArrays | None = None
     valid_box: tuple[np.ndarray, np.ndarray] | None = None
     """Draws inside this box are known to give valid configs (its corners were validated)."""
@@ -308,7 +309,7 @@ def _prepare(
 
     probes = [probe_values(spec)[:2] for spec in keys]
     joint = np.array([_away_from(spec, value) for spec, value in zip(keys, origin)])
-    affine = fit_affine(build, origin, probes, joint)
+    affine = fit_parameters(build, origin, probes, joint)
     if affine is not None:
         box = _valid_box(base, paths, probes, draws)
         return _Job(token, "affine", base, paths, plan, solver, affine=affine, start=affine.base, valid_box=box)

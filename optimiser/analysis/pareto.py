@@ -12,7 +12,7 @@ from ..config.checker import choices
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
 from ..solve.status import Status
-from .fast import LeanModel
+from .fast import WarmEngine
 from .points import MAX_POINTS, as_config
 
 PARETO_COLUMNS = ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status", "total_cost", "objective"]
@@ -80,7 +80,7 @@ def pareto(
         raise SolverError(f"pareto needs the HiGHS solver; got {solver!r}; use solver='highs'")
     config = as_config(config)
     _check(config, x, y, points)
-    lean = LeanModel(config, integer=False)
+    lean = WarmEngine(config, integer=False)
     tier_x = _tier_vector(lean, x)
     tier_y = _tier_vector(lean, y)
     weighted = _objective_vector(lean)
@@ -137,7 +137,7 @@ def pareto(
 class _LevelRows:
     """Two extra rows: x output at least a level, y output at least a level."""
 
-    def __init__(self, lean: LeanModel, tier_x: np.ndarray, tier_y: np.ndarray) -> None:
+    def __init__(self, lean: WarmEngine, tier_x: np.ndarray, tier_y: np.ndarray) -> None:
         self.session = lean.session
         self.x_row = self.session.add_row(-math.inf, math.inf, tier_x)
         self.y_row = self.session.add_row(-math.inf, math.inf, tier_y)
@@ -154,20 +154,14 @@ def _below(value: float) -> float:
     return value - SLACK * max(1.0, abs(value))
 
 
-def _tier_vector(lean: LeanModel, tier: str) -> np.ndarray:
-    vector = np.zeros(len(lean.primary))
-    spec = lean.config.tiers[tier]
-    for (_, k, _), var in lean.model.form.vars.f.items():
-        if k == tier:
-            vector[var.col] += spec.completion_rate / spec.duration
-    return vector
+def _tier_vector(lean: WarmEngine, tier: str) -> np.ndarray:
+    """Compound graduates of ``tier`` over the horizon, per column."""
+    form = lean.form
+    return np.sum([form.measure[i] for i, (k, _) in enumerate(form.measures) if k == tier], axis=0)
 
 
-def _objective_vector(lean: LeanModel) -> np.ndarray:
-    vector = np.zeros(len(lean.primary))
-    for var, coef in lean.model.output.items():
-        vector[var.col] += coef
-    return vector
+def _objective_vector(lean: WarmEngine) -> np.ndarray:
+    return lean.form.output.copy()
 
 
 def _check(config: Config, x: str, y: str, points: int) -> None:

@@ -58,7 +58,8 @@ from ..model import PlanKey, build_model
 from ..model.formulation import MONEY_SCALE
 from ..solve.engine import TIE_BREAK_TOLERANCE
 from ..solve.status import Status
-from .program_arrays import ProgramArrays, arrays_of, fit_affine
+from .parameters import fit_parameters
+from .program_arrays import ProgramArrays, arrays_of
 
 RISKS = ("expected", "cvar", "worst")
 BUDGETS = ("every", "expected")
@@ -215,7 +216,7 @@ def build_worlds(base: Config, keys: Sequence[Uncertain], values: np.ndarray) ->
 
     When every number moves in proportion to the drawn values (checked, as
     :func:`optimiser.monte_carlo` checks it) the worlds come from one fitted
-    :class:`~optimiser.analysis.program_arrays.AffineProgram`; otherwise
+    :class:`~optimiser.analysis.parameters.ParameterEffect`; otherwise
     each world is built with :func:`~optimiser.model.build_model`. Worlds
     whose values make no valid config are left out (``dropped``).
     """
@@ -238,7 +239,7 @@ def build_worlds(base: Config, keys: Sequence[Uncertain], values: np.ndarray) ->
     origin = np.array([float(get_path(base.raw, path)) for path in paths])
     probes = [probe_values(spec)[:2] for spec in keys]
     joint = np.array([_away_from(spec, value) for spec, value in zip(keys, origin)])
-    affine = fit_affine(build, origin, probes, joint) if len(keys) else None
+    affine = fit_parameters(build, origin, probes, joint) if len(keys) else None
     box = _valid_box(base, paths, probes, len(values)) if affine is not None else None
     programs: list[ProgramArrays] = []
     kept: list[int] = []
@@ -260,9 +261,9 @@ def build_worlds(base: Config, keys: Sequence[Uncertain], values: np.ndarray) ->
     if not programs:
         raise ConfigError([Problem("uncertainty", "no drawn world makes a valid config; narrow the distributions",
                                    str(base.source) if base.source else None, None)])
-    head = programs[0].columns[:n_levers]
+    head = programs[0].names[:n_levers]
     for program in programs:
-        if program.columns[:n_levers] != head:
+        if program.names[:n_levers] != head:
             raise ConfigError([Problem("uncertainty", "the drawn values change which lever units exist; a robust "
                                        "plan needs the same levers in every world", None, None)])
     return Worlds(programs, values[kept], tuple(keys), plan_keys, kinds, n_levers,
@@ -338,8 +339,7 @@ def block_programme(
         row_index = np.full(program.n_rows, -1)
         row_index[keep] = next_row + np.arange(int(keep.sum()))
         next_row += int(keep.sum())
-        r_of = program.a_keys // program.n_cols
-        c_of = program.a_keys % program.n_cols
+        c_of, r_of = np.divmod(program.a_keys, program.n_rows)
         use = keep[r_of]
         rows.append(row_index[r_of[use]])
         cols.append(gcols[c_of[use]])
@@ -347,15 +347,17 @@ def block_programme(
         lower.append(program.row_lower[keep])
         upper.append(program.row_upper[keep])
     # Averaged rows: (1/N) Σ_w A_w[r] x_w within the mean of the worlds' limits.
+    by_rows: dict[int, Any] = {}
     for entries in averaged.values():
         share = 1.0 / len(entries)
         lo = hi = 0.0
         for w, r in entries:
             program = worlds.programs[w]
-            start, stop = np.searchsorted(program.a_keys, [r * program.n_cols, (r + 1) * program.n_cols])
+            by_row = by_rows.setdefault(w, program.a.tocsr())
+            start, stop = by_row.indptr[r], by_row.indptr[r + 1]
             rows.append(np.full(stop - start, next_row))
-            cols.append(world_cols[w][program.a_keys[start:stop] % program.n_cols])
-            vals.append(share * program.a_values[start:stop])
+            cols.append(world_cols[w][by_row.indices[start:stop]])
+            vals.append(share * by_row.data[start:stop])
             lo += share * program.row_lower[r]
             hi += share * program.row_upper[r]
         lower.append(np.array([lo]))
@@ -655,8 +657,8 @@ def _given_worlds(base: Config, specs: tuple[Uncertain, ...], values: np.ndarray
     plan_keys += list(model.form.vars.us)
     kinds: list[str] = [base.levers[key[0]].kind for key in plan_keys]
     programs = [arrays_of(build_model(base.with_changes(dict(zip(paths, row.tolist()))))) for row in values]
-    head = programs[0].columns[:len(plan_keys)]
-    if any(p.columns[:len(plan_keys)] != head for p in programs):
+    head = programs[0].names[:len(plan_keys)]
+    if any(p.names[:len(plan_keys)] != head for p in programs):
         raise ConfigError([Problem("worlds", "the worlds differ in which lever units exist", None, None)])
     return Worlds(programs, values, specs, plan_keys, kinds, len(plan_keys), "rebuild", [], list(range(len(values))))
 

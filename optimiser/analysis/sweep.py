@@ -18,11 +18,12 @@ from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
 from ..solve.backends import SOLVERS
 from .executor import run_points
-from .fast import BoundShifts, LeanModel, bound_shifts, measure_names, measures_of_result
+from .fast import WarmEngine, measure_names, measures_of_result
+from .parameters import BoundShifts, ParameterEffect, fit_grid, row_shifts
 from .points import MAX_POINTS, apply_point, as_config
 
 #: Built models kept per worker process (one per recent sweep).
-_LEAN_CACHE: OrderedDict[str, LeanModel] = OrderedDict()
+_LEAN_CACHE: OrderedDict[str, tuple[WarmEngine, dict[str, Any]]] = OrderedDict()
 _LEAN_CACHE_SIZE = 2
 
 
@@ -78,9 +79,15 @@ def sweep(
     -----
     When every swept path only moves the limits of some rows (funding,
     total budget, demand, intake ceilings, headcounts, ...), the model is
-    built once per process and re-solved in HiGHS with new row bounds. Other
-    paths (costs, induced intake, policy shares) rebuild and solve the model
-    at each point. Both give the numbers :func:`optimiser.solve` gives.
+    built once per process and re-solved in HiGHS with new row bounds (the
+    objective and its tie-break). When the paths move other numbers in
+    proportion (a lever's cost, an induced intake, a completion rate), the
+    model is built once too and each point changes those coefficients in
+    HiGHS and runs every stage :func:`optimiser.solve` runs, smoothing
+    included. Paths that change the programme's shape (integer levers, the
+    horizon, class sizes) rebuild and solve the model at each point. All give
+    the numbers :func:`optimiser.solve` gives (see
+    :func:`~optimiser.analysis.parameters.fit_parameters`).
 
     Examples
     --------
@@ -101,11 +108,12 @@ def sweep(
     if size > MAX_POINTS:
         raise ConfigError([Problem("", f"the grid has {size:,} points, more than a sweep can hold ({MAX_POINTS:,}); use fewer values")])
     points = list(itertools.product(*grid))
-    for point in points:
-        _check_point(config, paths, point)
     numeric = all(_is_number(value) for values in grid for value in values)
-    shifts = bound_shifts(config, paths, grid, apply_point) if solver == "highs" and numeric and points else None
-    task = SweepTask(config=config, paths=tuple(paths), solver=solver, shifts=shifts, token=uuid.uuid4().hex)
+    if not (numeric and _corners_valid(config, paths, grid, len(points))):
+        for point in points:
+            _check_point(config, paths, point)
+    effect = fit_grid(config, paths, grid, apply_point) if solver == "highs" and numeric and points else None
+    task = sweep_task(config, paths, solver, effect)
     try:
         rows = run_points(partial(solve_point, task), points, jobs=jobs, executor=executor, progress=progress,
                           desc="sweep")
@@ -117,13 +125,35 @@ def sweep(
 
 @dataclass(frozen=True)
 class SweepTask:
-    """What a worker needs to solve sweep points (pickled once per batch)."""
+    """What a worker needs to solve sweep points (pickled once per batch).
+
+    ``shifts``: the points move row limits only (re-solved by
+    :meth:`~optimiser.analysis.fast.WarmEngine.solve`); ``effect``: they move
+    other numbers too (coefficients, costs, column bounds), loaded into the
+    warm engine and re-solved by its stages. Neither: each point is solved
+    in full.
+    """
 
     config: Config
     paths: tuple[str, ...]
     solver: str
     shifts: BoundShifts | None
     token: str
+    effect: ParameterEffect | None = None
+    origin: Config | None = None
+
+
+def sweep_task(config: Config, paths: Sequence[str], solver: str, effect: ParameterEffect | None) -> SweepTask:
+    """The task of a sweep (or tornado) whose parameters act on the programme as ``effect`` says."""
+    token = uuid.uuid4().hex
+    if effect is None:
+        return SweepTask(config=config, paths=tuple(paths), solver=solver, shifts=None, token=token)
+    if effect.bounds_only:
+        shifts = row_shifts(effect, config, paths, apply_point)
+        return SweepTask(config=config, paths=tuple(paths), solver=solver, shifts=shifts, token=token)
+    origin = apply_point(config, dict(zip(paths, effect.origin.tolist())))
+    return SweepTask(config=config, paths=tuple(paths), solver=solver, shifts=None, token=token, effect=effect,
+                     origin=origin)
 
 
 def solve_point(task: SweepTask, point: Sequence[Any]) -> dict[str, Any]:
@@ -132,6 +162,12 @@ def solve_point(task: SweepTask, point: Sequence[Any]) -> dict[str, Any]:
         lean = _lean_model(task)
         lower, upper = task.shifts.bounds_at([float(value) for value in point])
         solution = lean.solve(task.shifts.rows, lower, upper)
+        row = {"status": solution.status.value, "objective": solution.objective, **solution.measures}
+        return row | {"diagnosis": "" if solution.status.ok else diagnosis_at(task, point)}
+    if task.effect is not None:
+        engine, parts = _warm_engine(task)
+        engine.set_numbers(task.effect.at([float(value) for value in point]), parts)
+        solution = engine.solve_stages()
         row = {"status": solution.status.value, "objective": solution.objective, **solution.measures}
         return row | {"diagnosis": "" if solution.status.ok else diagnosis_at(task, point)}
     from ..api import solve
@@ -152,15 +188,24 @@ def _diagnosis_text(diagnosis: Sequence[Any]) -> str:
     return "; ".join(str(item) for item in diagnosis)
 
 
-def _lean_model(task: SweepTask) -> LeanModel:
-    lean = _LEAN_CACHE.get(task.token)
-    if lean is None:
-        assert task.shifts is not None
-        lean = LeanModel(task.shifts.config)
-        _LEAN_CACHE[task.token] = lean
+def _lean_model(task: SweepTask) -> WarmEngine:
+    assert task.shifts is not None
+    return _cached(task, task.shifts.config)[0]
+
+
+def _warm_engine(task: SweepTask) -> tuple[WarmEngine, dict[str, Any]]:
+    assert task.effect is not None and task.origin is not None
+    return _cached(task, task.origin)
+
+
+def _cached(task: SweepTask, config: Config) -> tuple[WarmEngine, dict[str, Any]]:
+    cached = _LEAN_CACHE.get(task.token)
+    if cached is None:
+        parts = task.effect.moving_parts() if task.effect is not None else {}
+        cached = _LEAN_CACHE[task.token] = (WarmEngine(config), parts)
         while len(_LEAN_CACHE) > _LEAN_CACHE_SIZE:
             _LEAN_CACHE.popitem(last=False)
-    return lean
+    return cached
 
 
 def _grid(params: Mapping[str, Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
@@ -176,6 +221,23 @@ def _grid(params: Mapping[str, Sequence[Any]]) -> tuple[list[str], list[list[Any
         paths.append(str(path))
         grid.append([_plain(value) for value in values])
     return paths, grid
+
+
+def _corners_valid(config: Config, paths: Sequence[str], grid: Sequence[Sequence[Any]], size: int) -> bool:
+    """Whether every corner of the grid's box is a valid config (then so is every point inside).
+
+    Config rules on numbers are bounds and linear inequalities between
+    values, so a box whose corners pass passes everywhere inside. Only
+    worth it when the corners are fewer than the points.
+    """
+    if 2 ** len(paths) >= size:
+        return False
+    for corner in itertools.product(*[(min(values), max(values)) for values in grid]):
+        try:
+            apply_point(config, dict(zip(paths, corner)))
+        except ConfigError:
+            return False
+    return True
 
 
 def _check_point(config: Config, paths: Sequence[str], point: Sequence[Any]) -> None:

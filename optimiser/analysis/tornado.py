@@ -18,13 +18,13 @@ group's teaching hours.
 from __future__ import annotations
 
 import math
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..config.load import get_path
@@ -33,8 +33,9 @@ from ..errors import ConfigError, Problem, SolverError
 from ..solve.backends import SOLVERS
 from ..solve.status import Status
 from .executor import run_points
+from .parameters import fit_points
 from .points import apply_point, as_config, split_year
-from .sweep import SweepTask, solve_point
+from .sweep import solve_point, sweep_task
 
 DEFAULT_CHANGE = 0.2
 """Each input's range by default: its value ±20%."""
@@ -181,7 +182,11 @@ def tornado(
             point = base[:index] + (value,) + base[index + 1:]
             _check(config, paths[index], value, dict(zip(paths, point)), file)
             points.append(point)
-    task = SweepTask(config=config, paths=paths, solver=solver, shifts=None, token=uuid.uuid4().hex)
+    effect = None
+    if solver == "highs":
+        probes = [(high, low) for low, high in ranges.values()]
+        effect = fit_points(config, paths, np.array(base, dtype=float), probes, None, apply_point)
+    task = sweep_task(config, paths, solver, effect)
     rows = run_points(partial(solve_point, task), points, jobs=jobs, executor=executor, progress=progress,
                       desc="tornado")
     return _tornado(config, paths, base, ranges, rows, change)

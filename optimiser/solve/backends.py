@@ -90,7 +90,7 @@ class HighsBackend:
         self.integer = form.integer
         self.session.load_form(form)
         self.columns = self.form.columns
-        self.n_cols = len(self.columns)
+        self.n_cols = form.n_cols
         self._extra_rows = 0
         self._extra_cols = 0
         self._start: np.ndarray | None = None

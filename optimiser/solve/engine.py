@@ -43,7 +43,7 @@ from ..model.formulation import MONEY_SCALE, Terms
 from ..model.rows import ELASTIC_KINDS
 from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
-from .matrix import matrix_form
+from .matrix import SMOOTH_TIE, matrix_form
 from .progress import Progress, relative_gap
 from .rounding import FixedLP, Rounded, whole_unit_plan
 from .status import Status
@@ -484,8 +484,6 @@ def _smooth(
 WARM_SMOOTHING_COLUMNS = 1_000
 """Programmes with fewer columns continue the smoothing stage from the plan found so far; larger ones start afresh."""
 
-SMOOTH_TIE = 1e-6
-"""Weight, relative to a lever's price, of the term that settles ties in the smoothing stage."""
 
 
 def _break_ties(model: Model, objective: Terms) -> None:

@@ -1,34 +1,182 @@
-"""The built programme as sparse arrays: A, row bounds, column bounds."""
+"""The built programme as arrays: the one array form every solve and analysis uses.
+
+:class:`MatrixForm` holds ``row_lower <= A x <= row_upper``,
+``col_lower <= x <= col_upper`` with its row and column index (each row's
+kind, institution, year, detail and sense; each column's name), the
+objective vectors (weighted compound output, total cost), the compound
+output of each (tier, year), and what the smoothing stage prices (the
+year-to-year changes in what each lever starts). The solve back end loads
+it into HiGHS; Monte Carlo, the robust plan, sweeps, the frontier, Pareto
+and the tornado re-solve it with new numbers
+(:func:`~optimiser.analysis.parameters.fit_parameters` says which).
+
+The matrix is column-wise (``scipy.sparse.csc_matrix`` with sorted
+indices); its entries, in storage order, have the keys
+``col * n_rows + row`` (:attr:`MatrixForm.a_keys`), which is how two
+programmes of one shape are compared number by number (:meth:`flat`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pulp
 import scipy.sparse as sp
 
 from ..model import Model
-from ..model.formulation import Terms
+from ..model.formulation import MONEY_SCALE, Terms
+
+SMOOTH_TIE = 1e-6
+"""Weight, relative to a lever's price, of the term that settles ties in the smoothing stage."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class MatrixForm:
-    """``row_lower <= A x <= row_upper``, ``col_lower <= x <= col_upper`` (inf where unbounded)."""
+    """One built programme in solver units (inf where a bound is absent).
 
-    columns: list[pulp.LpVariable]
+    ``names`` and ``rows`` index the columns and rows (``rows[r]`` is
+    ``(kind, institution, year, detail, sense)``); ``column`` maps a
+    column's name to its index. ``output`` is the weighted compound output
+    (the ``max_output`` objective), ``cost`` the total cost in thousands of
+    yuan; each row of ``measure`` turns a solution into compound graduates
+    of one (tier, year) of ``measures``. ``static_violations`` lists the
+    kinds of rows no decision can satisfy. In an elastic model (a fixed
+    plan) the last ``len(slack_rows)`` columns are breach slacks,
+    ``slack_rows`` the row of each. ``changes`` (one row per year-to-year
+    change in what a lever starts), ``change_price`` and ``tie`` are the
+    smoothing stage's rows and objective (see :func:`optimiser.solve`).
+    ``variables`` are the PuLP variables of the columns where the form was
+    read from a model in this process (not pickled).
+    """
+
     a: sp.csc_matrix
     row_lower: np.ndarray
     row_upper: np.ndarray
     col_lower: np.ndarray
     col_upper: np.ndarray
     integer: np.ndarray
+    names: tuple[str, ...] = ()
+    rows: tuple[tuple[Any, ...], ...] = ()
+    output: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    measure: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    measures: tuple[tuple[str, int], ...] = ()
+    mode: str = "max_output"
+    tie_break: bool = False
+    smooth: float | None = None
+    objective_scale: float = 1.0
+    static_violations: tuple[str, ...] = ()
+    slack_rows: tuple[int, ...] = ()
+    changes: sp.csr_matrix | None = None
+    change_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    tie: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    variables: list[pulp.LpVariable] = field(default_factory=list, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["variables"] = []  # PuLP variables stay in the process that built them
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    # -- the index -------------------------------------------------------------
+    @property
+    def columns(self) -> list[pulp.LpVariable]:
+        """The PuLP variables of the columns, in order (a form read from a model in this process)."""
+        return self.variables
+
+    @property
+    def n_cols(self) -> int:
+        return int(self.a.shape[1])
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.a.shape[0])
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(row[0] for row in self.rows)
+
+    @property
+    def senses(self) -> tuple[str, ...]:
+        return tuple(row[4] for row in self.rows)
+
+    @property
+    def column(self) -> dict[str, int]:
+        """Column index by variable name."""
+        return {name: index for index, name in enumerate(self.names)}
+
+    def rows_where(self, kind: str, detail: str | None = None, year: int | None = None) -> np.ndarray:
+        """Indices of the rows of ``kind`` (and ``detail``, ``year`` when given)."""
+        return np.array(
+            [index for index, row in enumerate(self.rows)
+             if row[0] == kind and (detail is None or row[3] == detail) and (year is None or row[2] == year)],
+            dtype=np.int32,
+        )
 
     def costs(self, objective: Terms) -> np.ndarray:
-        c = np.zeros(len(self.columns))
+        """A cost per column from PuLP terms."""
+        c = np.zeros(self.n_cols)
         for var, coef in objective.items():
             c[var.col] += coef
         return c
+
+    # -- numbers of one shape --------------------------------------------------------
+    @property
+    def a_keys(self) -> np.ndarray:
+        """The key ``col * n_rows + row`` of each stored matrix entry (ascending)."""
+        counts = np.diff(self.a.indptr)
+        cols = np.repeat(np.arange(self.n_cols, dtype=np.int64), counts)
+        return cols * self.n_rows + self.a.indices.astype(np.int64)
+
+    @property
+    def a_values(self) -> np.ndarray:
+        return np.asarray(self.a.data, dtype=float)
+
+    def shape_key(self) -> tuple[Any, ...]:
+        """Everything that must agree for two programmes to differ only in numbers."""
+        changes = b"" if self.changes is None else self.changes.indices.tobytes() + self.changes.indptr.tobytes()
+        return (self.names, self.rows, self.measures, self.mode, self.tie_break, self.smooth, self.objective_scale,
+                self.static_violations, self.slack_rows, self.integer.tobytes(), changes)
+
+    def layout(self) -> list[tuple[str, int]]:
+        """The sections of :meth:`flat`, in order, with their lengths."""
+        return [
+            ("a_values", self.a.nnz), ("row_lower", self.n_rows), ("row_upper", self.n_rows),
+            ("col_lower", self.n_cols), ("col_upper", self.n_cols), ("output", len(self.output)),
+            ("cost", len(self.cost)), ("measure", self.measure.size), ("change_price", len(self.change_price)),
+            ("tie", len(self.tie)),
+        ]
+
+    def flat(self) -> np.ndarray:
+        """Every number of the programme in one vector (see :meth:`layout`)."""
+        parts = [self.a_values, self.row_lower, self.row_upper, self.col_lower, self.col_upper, self.output,
+                 self.cost, np.ravel(self.measure), self.change_price, self.tie]
+        return np.concatenate([np.asarray(part, dtype=float) for part in parts])
+
+    def with_flat(self, data: np.ndarray) -> MatrixForm:
+        """A copy whose numbers are ``data`` (same layout, same shape)."""
+        parts: dict[str, Any] = {}
+        start = 0
+        for name, length in self.layout():
+            parts[name] = data[start:start + length]
+            start += length
+        a = sp.csc_matrix((parts.pop("a_values"), self.a.indices, self.a.indptr), shape=self.a.shape)
+        parts["measure"] = parts["measure"].reshape(self.measure.shape)
+        return replace(self, a=a, **parts)
+
+    def on_keys(self, keys: np.ndarray) -> MatrixForm:
+        """The same programme with its matrix spread over ``keys`` (a superset; missing entries 0)."""
+        values = np.zeros(len(keys))
+        values[np.searchsorted(keys, self.a_keys)] = self.a_values
+        cols, rows = np.divmod(keys, self.n_rows)
+        indptr = np.searchsorted(cols, np.arange(self.n_cols + 1)).astype(np.int32)
+        a = sp.csc_matrix((values, rows.astype(np.int32), indptr), shape=self.a.shape)
+        return replace(self, a=a)
 
 
 def columns_of(model: Model) -> list[pulp.LpVariable]:
@@ -41,8 +189,17 @@ def columns_of(model: Model) -> list[pulp.LpVariable]:
     return cols
 
 
+def _dense(terms: Terms, n: int) -> np.ndarray:
+    vector = np.zeros(n)
+    for var, coef in terms.items():
+        vector[var.col] += coef
+    return vector
+
+
 def matrix_form(model: Model) -> MatrixForm:
+    """Read a built model into :class:`MatrixForm`."""
     columns = columns_of(model)
+    n = len(columns)
     constraints = model.book.constraints
     n_rows = len(constraints)
     rows: list[int] = []
@@ -60,15 +217,89 @@ def matrix_form(model: Model) -> MatrixForm:
             upper[r] = rhs
         if con.sense >= 0:
             lower[r] = rhs
-    a = sp.csc_matrix((values, (rows, cols)), shape=(n_rows, len(columns)))
+    a = sp.csc_matrix((values, (rows, cols)), shape=(n_rows, n))
     a.sum_duplicates()
     a.sort_indices()
+    form, cfg = model.form, model.config
+    measures = tuple((k, t) for k in cfg.tiers for t in form.years)
+    where = {key: i for i, key in enumerate(measures)}
+    measure = np.zeros((len(measures), n))
+    for (_, tier, year), var in form.vars.f.items():
+        spec = cfg.tiers[tier]
+        measure[where[tier, year], var.col] += spec.completion_rate / spec.duration
+    infos = model.book.rows
+    row_of = {info.id: r for r, info in enumerate(infos)}
+    changes, price, tie = _smoothing(model, n)
     return MatrixForm(
-        columns=columns,
         a=a,
         row_lower=lower,
         row_upper=upper,
         col_lower=np.array([v.lowBound if v.lowBound is not None else -np.inf for v in columns], dtype=float),
         col_upper=np.array([v.upBound if v.upBound is not None else np.inf for v in columns], dtype=float),
         integer=np.array([v.cat == pulp.LpInteger for v in columns], dtype=bool),
+        names=tuple(var.name for var in columns),
+        rows=tuple((info.kind, info.institution, info.year, info.detail, info.sense) for info in infos),
+        output=_dense(model.output, n),
+        cost=_dense(model.cost, n),
+        measure=measure,
+        measures=measures,
+        mode=model.mode,
+        tie_break=cfg.objective.tie_break,
+        smooth=cfg.objective.smooth,
+        objective_scale=model.objective_scale,
+        static_violations=tuple(sorted({info.kind for info in model.book.violated})),
+        slack_rows=tuple(row_of[info.id] for info, _, _ in model.book.slacks),
+        changes=changes,
+        change_price=price,
+        tie=tie,
+        variables=columns,
     )
+
+
+def _smoothing(model: Model, n: int) -> tuple[sp.csr_matrix | None, np.ndarray, np.ndarray]:
+    """The smoothing stage's change rows, their prices (solver units) and its tie-settling term per column.
+
+    The same terms as the stage :func:`optimiser.solve` runs: changes between
+    units fixed in advance are left out; the tie term is a millionth of each
+    lever's price per unit, growing slightly with the unit's place.
+    """
+    if model.config.objective.smooth is None:
+        return None, np.zeros(0), np.zeros(0)
+    changes = [(terms, price) for terms, price in model.form.plan_changes()
+               if any(var.lowBound != var.upBound for var in terms)]
+    starts: list[int] = [0]
+    index: list[int] = []
+    values: list[float] = []
+    for terms, _ in changes:
+        index.extend(var.col for var in terms)
+        values.extend(terms.values())
+        starts.append(len(index))
+    matrix = sp.csr_matrix((values, index, starts), shape=(len(changes), n))
+    price = np.array([p * MONEY_SCALE for _, p in changes], dtype=float)
+    tie = np.zeros(n)
+    levers = model.config.levers
+    units = [*model.form.vars.u.items(), *model.form.vars.us.items()]
+    for rank, (key, var) in enumerate(units):
+        lever = levers[str(key[0])]
+        unit_price = lever.capex if lever.kind == "build" else lever.cost
+        if unit_price and var.lowBound != var.upBound:
+            tie[var.col] += unit_price * MONEY_SCALE * SMOOTH_TIE * (1.0 + rank / len(units))
+    return matrix, price, tie
+
+
+def analysis_form(model: Model) -> MatrixForm:
+    """:func:`matrix_form` with the breach slacks' upper bounds left open.
+
+    Those bounds follow the world's limits by a rule that is not linear
+    (:func:`~optimiser.model.rows.slack_bounds`); a solver of drawn worlds
+    sets them per world, as the PuLP model has them.
+    """
+    form = matrix_form(model)
+    if not form.slack_rows:
+        return form
+    col_upper = form.col_upper.copy()
+    col_upper[form.n_cols - len(form.slack_rows):] = math.inf
+    return replace(form, col_upper=col_upper)
+
+
+__all__ = ["MatrixForm", "analysis_form", "columns_of", "matrix_form"]

@@ -57,7 +57,7 @@ class FixedLP:
     def __init__(self, form: MatrixForm, threads: int | None = None) -> None:
         from .backends import HighsBackend
 
-        relaxed = dataclasses.replace(form, integer=np.zeros(len(form.columns), dtype=bool))
+        relaxed = dataclasses.replace(form, integer=np.zeros(form.n_cols, dtype=bool))
         self.backend = HighsBackend(None, form=relaxed, threads=threads)
         self.session = self.backend.session
         self.form = form
@@ -95,7 +95,7 @@ def unit_repair(lp: FixedLP) -> tuple[_Repair, np.ndarray]:
     lo = np.ceil(np.where(np.isinf(lp.lower), -1e15, lp.lower) - FEASIBILITY)
     hi = np.floor(np.where(np.isinf(lp.upper), 1e15, lp.upper) + FEASIBILITY)
     a_int = form.a[:, index].tocsr()
-    only_units = np.diff(form.a.tocsr()[:, np.setdiff1d(np.arange(len(form.columns)), index)].indptr) == 0
+    only_units = np.diff(form.a.tocsr()[:, np.setdiff1d(np.arange(form.n_cols), index)].indptr) == 0
     only_units &= np.diff(a_int.indptr) > 0
     repair = _Repair(a_int[only_units].tocsc(), form.row_lower[only_units], form.row_upper[only_units], lo, hi)
     return repair, only_units

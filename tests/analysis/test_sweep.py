@@ -13,7 +13,7 @@ import pytest
 
 from optimiser import ConfigError, load_config, solve
 from optimiser.analysis import sweep
-from optimiser.analysis.fast import bound_shifts
+from optimiser.analysis.parameters import bound_shifts
 from optimiser.analysis.points import ParamError, apply_point, parse_param
 from optimiser.cli import main
 

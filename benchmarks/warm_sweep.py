@@ -1,0 +1,123 @@
+"""Speed of the warm engine: re-solving one loaded programme for new limits or new coefficients.
+
+Run from the repository root:
+
+    python benchmarks/warm_sweep.py [--config configs/zhejiang.yaml] [--points 200] [--repeat 5]
+
+Each figure is the median wall time of several runs (after one untimed
+warm-up), printed beside its goal and a reference with the ratio:
+
+- a sweep of ``total_budget`` (``--points`` values) against a raw loop that
+  loads the same programme once into one HiGHS session and, per point,
+  changes only the budget row and re-solves the same stages (the objective,
+  then the cheapest plan keeping it). Goal: ≤ 3 × the raw loop.
+- a sweep of a lever's cost (40 values; every stage of ``optimiser.solve``,
+  smoothing included) against ``optimiser.solve`` on
+  ``config.with_changes(...)`` at every point. Goal: ≥ 5 × faster.
+- Monte Carlo with the optimal plan fixed, 1,000 draws of
+  configs/zhejiang_uncertain.yaml, one process. Goal: ≤ 1 s.
+- the exact frontier over the government's yearly money. Goal: ≤ 0.1 s.
+
+The sweeps' objectives are checked against their reference before a figure
+is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from timing import median_seconds  # benchmarks/ is on the path when a script here runs
+
+from optimiser import Config, load_config, solve
+from optimiser.analysis import frontier, sweep
+from optimiser.analysis.montecarlo import monte_carlo
+from optimiser.model import build_model
+from optimiser.model.formulation import MONEY_SCALE
+from optimiser.solve.engine import floor_value
+from optimiser.solve.highs import Session
+from optimiser.solve.matrix import matrix_form
+
+ROOT = Path(__file__).resolve().parents[1]
+COST = "levers.secondments.cost"
+GOV = "funding.government.per_year"
+
+
+def raw_budget_loop(config: Config, budgets: list[float]) -> list[float]:
+    """One HiGHS session; per point only the budget row's limit changes, then the objective and the tie-break."""
+    form = matrix_form(build_model(config.with_changes({"total_budget": budgets[0]})))
+    session = Session()
+    session.load_form(form)
+    floor_row = session.add_row(-math.inf, math.inf, form.output)
+    budget_row = form.rows_where("total_budget")
+    objectives = []
+    for budget in budgets:
+        session.set_row_bounds(floor_row, -math.inf, math.inf)
+        session.set_row_bounds(budget_row, -math.inf, budget * MONEY_SCALE)
+        session.run(form.output, "max")
+        objective = session.objective()
+        session.set_row_bounds(floor_row, floor_value(objective), math.inf)
+        session.run(form.cost, "min")
+        session.values()
+        objectives.append(objective)
+    return objectives
+
+
+def naive_sweep(config: Config, path: str, values: list[float]) -> list[float]:
+    return [solve(config.with_changes({path: value}), diagnose=False).objective for value in values]
+
+
+def row(name: str, seconds: float, goal: str, reference: str = "-", reference_seconds: float | None = None) -> str:
+    ratio = "-" if reference_seconds is None else f"{seconds / reference_seconds:6.2f}"
+    ref = "-" if reference_seconds is None else f"{reference_seconds:8.3f}"
+    return f"{name:<44} {seconds:8.3f}   {reference:<28} {ref:>8} {ratio:>7}   {goal}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", type=Path, default=ROOT / "configs" / "zhejiang.yaml")
+    parser.add_argument("--uncertain", type=Path, default=ROOT / "configs" / "zhejiang_uncertain.yaml")
+    parser.add_argument("--points", type=int, default=200, help="points of the budget sweep")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each fast figure (median reported)")
+    parser.add_argument("--naive-repeat", type=int, default=1, help="timed runs of the per-point solve loop")
+    args = parser.parse_args()
+    config = load_config(args.config)
+    lines: list[str] = []
+
+    money = sum(s.per_year.at(t) for s in config.funding.values() for t in config.years)
+    budgets = [float(b) for b in np.linspace(0.05 * money, money, args.points)]
+    fast, table = median_seconds(lambda: sweep(config, {"total_budget": budgets}, progress=False), args.repeat)
+    raw, objectives = median_seconds(lambda: raw_budget_loop(config, budgets), args.repeat)
+    assert np.allclose(table["objective"], objectives, rtol=1e-7), "the sweep and the raw loop disagree"
+    lines.append(row(f"{args.points}-point total_budget sweep", fast, "ratio <= 3 (x raw loop)",
+                     "raw HiGHS loop, same stages", raw))
+
+    costs = [float(c) for c in np.linspace(5_000.0, 20_000.0, 40)]
+    warm, cost_table = median_seconds(lambda: sweep(config, {COST: costs}, progress=False), args.repeat)
+    naive, naive_objectives = median_seconds(lambda: naive_sweep(config, COST, costs), args.naive_repeat)
+    assert np.allclose(cost_table["objective"], naive_objectives, rtol=1e-9), "the cost sweep and solve() disagree"
+    lines.append(row("40-point lever-cost sweep (all stages)", warm, "ratio <= 0.2 (>= 5x faster)",
+                     "40 x solve()", naive))
+
+    uncertain = load_config(args.uncertain)
+    best = solve(uncertain)
+    plan: dict[Any, float] = {(r.lever, r.institution, r.tier, int(r.year)): float(r.units)
+                              for r in best.plan.itertuples()}
+    draws, _ = median_seconds(lambda: monte_carlo(uncertain, draws=1000, seed=0, plan=plan, progress=False),
+                              args.repeat)
+    lines.append(row("Monte Carlo, fixed plan, 1,000 draws", draws, "<= 1 s"))
+
+    front_seconds, front = median_seconds(lambda: frontier(config, over=GOV), args.repeat)
+    lines.append(row(f"exact frontier, government money ({len(front.breakpoints)} kinks)", front_seconds, "<= 0.1 s"))
+
+    print(f"config: {args.config}  (median of {args.repeat} runs; per-point solve loop: {args.naive_repeat})")
+    print(f"{'figure':<44} {'seconds':>8}   {'reference':<28} {'seconds':>8} {'ratio':>7}   goal")
+    for line in lines:
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
