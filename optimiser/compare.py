@@ -27,6 +27,7 @@ import pandas as pd
 from .api import solve
 from .config import Config, load_config
 from .errors import ConfigError, Problem
+from .jsonrule import jsonable
 from .results import Result
 
 NO_ROWS = {
@@ -75,10 +76,10 @@ class Comparison:
         numeric = [key for key in self.keys if is_numeric_key(key)]
         plans = []
         for name, result in self.results:
-            delta = {key: _num(self.delta(key)[name]) for key in numeric}
+            delta = {key: jsonable(self.delta(key)[name]) for key in numeric}
             plans.append({**plan_dict(name, result), "delta": delta})
         inputs = [
-            {"key": row["key"], "values": {name: _plain(row[name]) for name in self.names}}
+            {"key": row["key"], "values": {name: jsonable(row[name]) for name in self.names}}
             for _, row in self.inputs.iterrows()
         ]
         return {"plans": plans, "inputs_that_differ": inputs}
@@ -398,25 +399,6 @@ def _same(a: Any, b: Any) -> bool:
 
 # -- JSON ------------------------------------------------------------------------
 
-def _num(value: Any) -> Any:
-    """JSON has no NaN: a missing number becomes null."""
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return value
-    return number if math.isfinite(number) else None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def plan_dict(name: str, result: Result) -> dict[str, Any]:
     """One plan of ``compare --json``."""
     def totals(values: dict[str, dict[int, float]]) -> dict[str, float]:
@@ -430,10 +412,10 @@ def plan_dict(name: str, result: Result) -> dict[str, Any]:
         "config": str(result.config.source) if result.config is not None and result.config.source else None,
         "mode": result.summary.get("mode"),
         "status": result.status.value,
-        "objective": _num(result.objective),
-        "total_cost": _num(result.total_cost),
-        "cost_per_compound_graduate": _num(result.summary.get("cost_per_compound_graduate")) if result.ok else None,
-        "compound_graduates": _num(result.summary.get("compound_graduates")) if result.ok else None,
+        "objective": jsonable(result.objective),
+        "total_cost": jsonable(result.total_cost),
+        "cost_per_compound_graduate": jsonable(result.summary.get("cost_per_compound_graduate")) if result.ok else None,
+        "compound_graduates": jsonable(result.summary.get("compound_graduates")) if result.ok else None,
         "compound_output": totals(compound),
         "compound_output_by_year": {tier: {str(y): v for y, v in years.items()} for tier, years in compound.items()},
         "single_skill_output": totals(single),

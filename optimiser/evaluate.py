@@ -37,6 +37,7 @@ import pandas as pd
 from .api import solve
 from .config.types import Config
 from .errors import SolverError
+from .jsonrule import jsonable
 from .model import Model, PlanKey, build_model
 from .model.formulation import Terms
 from .model.rows import BREACH_TOLERANCE, PLAN_BREACH_KINDS, Breaches, RowInfo, judge_breaches
@@ -125,19 +126,19 @@ class Evaluation:
             "mode": self.mode,
             "feasible": self.feasible,
             "status": self.status,
-            "objective": _num(self.objective),
-            "weighted_output": _num(self.weighted_output),
-            "total_cost": _num(self.total_cost),
-            "cost_per_compound_graduate": _num(self.cost_per_compound_graduate),
+            "objective": jsonable(self.objective),
+            "weighted_output": jsonable(self.weighted_output),
+            "total_cost": jsonable(self.total_cost),
+            "cost_per_compound_graduate": jsonable(self.cost_per_compound_graduate),
             "violations": [
-                {key: _num(v) if key in ("amount", "limit", "value") else _plain(v) for key, v in row.items()}
+                {key: jsonable(v) if key in ("amount", "limit", "value") else jsonable(v) for key, v in row.items()}
                 for row in self.violations.to_dict("records")
             ],
             "optimum_status": self.optimum.status.value if self.optimum is not None else None,
-            "optimum_objective": _num(self.optimum_objective),
-            "optimum_total_cost": _num(self.optimum_total_cost),
-            "gap_objective": _num(self.gap_objective),
-            "gap_cost": _num(self.gap_cost),
+            "optimum_objective": jsonable(self.optimum_objective),
+            "optimum_total_cost": jsonable(self.optimum_total_cost),
+            "gap_objective": jsonable(self.gap_objective),
+            "gap_cost": jsonable(self.gap_cost),
             "compound_output": _by_tier_year(self.compound_output()),
             "single_skill_output": _by_tier_year(self.single_skill_output()),
             "spend_by_lever": self.spend_by_lever(),
@@ -468,20 +469,3 @@ def _sums(frame: pd.DataFrame, column: str) -> dict[Any, float]:
     if frame.empty:
         return {}
     return {k: float(v) for k, v in frame.groupby(column)["amount"].sum().items()}
-
-
-def _num(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    return value
-
-
-def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value

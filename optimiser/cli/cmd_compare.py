@@ -57,7 +57,7 @@ def run_compare(args: argparse.Namespace) -> int:
         write_comparison_xlsx(args.xlsx, comparison)
         written.append(str(args.xlsx))
     if args.json:
-        print(json_text(comparison.to_dict(), default=str))
+        print(json_text(comparison.to_dict()))
     else:
         print(str(comparison))
         for line in written:

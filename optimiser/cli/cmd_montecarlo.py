@@ -70,7 +70,7 @@ def run_montecarlo(args: argparse.Namespace) -> int:
         written = [write_csv(args.out, result.draws),
                    write_csv(percentiles_path, result.percentiles.rename_axis("figure").reset_index())]
     if args.json:
-        print(json_text({**result.to_dict(), "rows": records(result.draws)}, default=str))
+        print(json_text({**result.to_dict(), "rows": records(result.draws)}))
     else:
         print(str(result))
         if written:

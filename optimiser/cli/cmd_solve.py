@@ -68,7 +68,7 @@ def run_solve(args: argparse.Namespace) -> int:
     if args.out:
         write_all(args.out, result_files(result))
     if args.json:
-        print(json_text(result.to_dict(), default=str))
+        print(json_text(result.to_dict()))
     else:
         print(str(result))
         if args.out:

@@ -10,9 +10,11 @@ from typing import Any
 import pandas as pd
 
 from ..i18n import _
+from ..jsonrule import UNLIMITED as JSON_UNLIMITED
+from ..jsonrule import jsonable
 from ..report.files import Writer, csv_writer
 
-UNLIMITED = "unlimited"
+UNLIMITED = JSON_UNLIMITED
 """How an unlimited allowable increase or decrease is written in text, CSV and JSON."""
 RANGE_COLUMNS = ("allowable_increase", "allowable_decrease", "valid_from", "valid_to")
 TEXT_ROWS = 25
@@ -89,23 +91,10 @@ def _is_inf(value: Any) -> bool:
     return isinstance(value, float) and math.isinf(value)
 
 
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float):
-        if math.isinf(value):
-            return UNLIMITED
-        if math.isnan(value):
-            return None
-    return value
-
-
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts of plain Python values; unlimited ranges as ``"unlimited"``."""
     columns = list(frame.columns)
-    return [{c: _plain(v) for c, v in zip(columns, row)} for row in frame.itertuples(index=False, name=None)]
+    return [{c: jsonable(v) for c, v in zip(columns, row)} for row in frame.itertuples(index=False, name=None)]
 
 
 def fmt(value: Any, digits: int = 6) -> str:
