@@ -18,7 +18,6 @@ quick; nothing imported with the package loads matplotlib.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from .api import solve
@@ -30,11 +29,7 @@ from .i18n import get_language, set_language
 from .results import Diagnosis, Result
 from .sensitivity import SensitivityReport, sensitivity
 from .solve.status import Status
-
-try:
-    __version__ = version("optimiser")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
+from .version import __version__
 
 # Imported on first use. (compare, evaluate and sensitivity share their
 # names with their modules, so they are bound above instead: a later import of

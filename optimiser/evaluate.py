@@ -37,7 +37,6 @@ import pandas as pd
 from .api import solve
 from .config.types import Config
 from .errors import SolverError
-from .jsonrule import jsonable
 from .model import Model, PlanKey, build_model
 from .model.formulation import Terms
 from .model.rows import BREACH_TOLERANCE, PLAN_BREACH_KINDS, Breaches, RowInfo, judge_breaches
@@ -46,6 +45,7 @@ from .results import Result, build_result
 from .solve.backends import SOLVERS, Backend, elastic_vectors, least_breach_then_best_output, make_backend
 from .solve.engine import Solution
 from .solve.status import Status
+from .views import show
 
 VIOLATION_COLUMNS = [
     "constraint", "kind", "config_path", "institution", "year", "amount", "unit", "limit", "value", "message",
@@ -118,39 +118,10 @@ class Evaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``evaluate --json``."""
-        summary = self.result.summary if self.result is not None else {}
-        return {
-            "name": summary.get("name"),
-            "scenario": summary.get("scenario"),
-            "plan": self.source,
-            "mode": self.mode,
-            "feasible": self.feasible,
-            "status": self.status,
-            "objective": jsonable(self.objective),
-            "weighted_output": jsonable(self.weighted_output),
-            "total_cost": jsonable(self.total_cost),
-            "cost_per_compound_graduate": jsonable(self.cost_per_compound_graduate),
-            "violations": [
-                {key: jsonable(v) if key in ("amount", "limit", "value") else jsonable(v) for key, v in row.items()}
-                for row in self.violations.to_dict("records")
-            ],
-            "optimum_status": self.optimum.status.value if self.optimum is not None else None,
-            "optimum_objective": jsonable(self.optimum_objective),
-            "optimum_total_cost": jsonable(self.optimum_total_cost),
-            "gap_objective": jsonable(self.gap_objective),
-            "gap_cost": jsonable(self.gap_cost),
-            "compound_output": _by_tier_year(self.compound_output()),
-            "single_skill_output": _by_tier_year(self.single_skill_output()),
-            "spend_by_lever": self.spend_by_lever(),
-            "spend_by_source": self.spend_by_source(),
-            "spend_by_year": {str(y): v for y, v in self.spend_by_year().items()},
-            "solver": summary.get("solver"),
-        }
+        return show(self, "dict")
 
     def __str__(self) -> str:
-        from .report.evaluation_text import evaluation_text
-
-        return evaluation_text(self)
+        return show(self, "text")
 
 
 def evaluate(
@@ -460,10 +431,6 @@ def _fractional_units(config: Config, plan: dict[PlanKey, float]) -> list[dict[s
 
 
 # -- small helpers ------------------------------------------------------------------------------
-
-def _by_tier_year(values: dict[str, dict[int, float]]) -> dict[str, dict[str, float]]:
-    return {tier: {str(year): v for year, v in years.items()} for tier, years in values.items()}
-
 
 def _sums(frame: pd.DataFrame, column: str) -> dict[Any, float]:
     if frame.empty:

@@ -52,6 +52,7 @@ from ..config.load import get_path
 from ..config.types import Config
 from ..config.uncertainty import Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
 from ..errors import ConfigError, Problem
+from ..i18n.words import MONEY_LIMITS
 from ..jsonrule import jsonable
 from ..model import PlanKey, build_model
 from ..model.formulation import MONEY_SCALE
@@ -68,7 +69,7 @@ AVERAGED_KINDS = (
 )
 """Rows that hold on average over the worlds with ``budget="expected"``: funding and policy limits."""
 
-MONEY_KINDS = ("funding_cap", "total_budget")
+MONEY_KINDS = MONEY_LIMITS
 """Of those, the rows in money (their overrun is reported in yuan)."""
 
 TAIL = 10

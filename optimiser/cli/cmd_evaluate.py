@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .main import EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
 

@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from ..report.inert import json_text
-from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
 
 DEFAULT_MIP_GAP = 1e-3
 

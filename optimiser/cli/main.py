@@ -18,15 +18,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..errors import ConfigError, PlanError, SolverError
+from .exits import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 
-EXIT_OK = 0
-EXIT_INVALID = 2
-EXIT_NO_OPTIMUM = 3
-EXIT_FAILED = 4
+__all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_NO_OPTIMUM", "EXIT_OK", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .. import __version__
+    from ..version import __version__
     from . import commands
     from .options import add_options
 
