@@ -1,10 +1,7 @@
-"""The installed package's version (``optimiser.__version__``, ``optimiser --version``, ``version`` in summaries)."""
+"""The package's version: ``optimiser.__version__``, ``optimiser --version`` and ``version`` in summaries.
 
-from __future__ import annotations
+Declared here once; ``pyproject.toml`` reads it (``[tool.setuptools.dynamic]``), so the
+installed metadata says the same and reading it costs no ``importlib.metadata``.
+"""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("optimiser")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
+__version__ = "0.1.0"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
-from ..solve.backends import SOLVERS
+from ..solve.names import SOLVERS
 from .executor import run_points
 from .fast import BoundShifts, LeanModel, bound_shifts, measure_names, measures_of_result
 from .points import MAX_POINTS, apply_point, as_config
