@@ -10,36 +10,54 @@ constraints, or to reach output targets at least cost.
 >>> result.status.value
 'optimal'
 
-The analysis functions :func:`sweep`, :func:`frontier`, :func:`pareto`, :func:`tornado`,
-:func:`monte_carlo`, :func:`robust` and :func:`alternatives` are imported on first use, so ``import optimiser`` stays
-quick; nothing imported with the package loads matplotlib.
+Every function and class here is imported on first use (``optimiser.solve`` loads the
+solver, ``optimiser.sweep`` the analyses), so ``import optimiser`` stays quick; nothing
+imported with the package loads matplotlib.
 """
 
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+import importlib.util
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
-from .api import solve
-from .compare import Comparison, compare
-from .config import Config, load_config
 from .errors import ConfigError, OptimiserError, PlanError, Problem, SolverError
-from .evaluate import Evaluation, evaluate
-from .i18n import get_language, set_language
-from .results import Diagnosis, Result
-from .sensitivity import SensitivityReport, sensitivity
-from .solve.status import Status
+from .version import __version__
 
-try:
-    __version__ = version("optimiser")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
+if TYPE_CHECKING:  # what the names below resolve to on first use
+    from .analysis import Frontier, Tornado, frontier, pareto, sweep, tornado
+    from .analysis.alternatives import Alternatives, alternatives
+    from .analysis.montecarlo import MonteCarloResult, monte_carlo
+    from .analysis.robust import RobustResult, robust
+    from .api import solve
+    from .compare import Comparison, compare
+    from .config import Config, load_config
+    from .evaluate import Evaluation, evaluate
+    from .i18n import get_language, set_language
+    from .results import Diagnosis, Result
+    from .sensitivity import SensitivityReport, sensitivity
+    from .solve.status import Status
 
-# Imported on first use. (compare, evaluate and sensitivity share their
-# names with their modules, so they are bound above instead: a later import of
-# the module must not replace the function on the package.)
+# Everything else is imported on first use, so that ``import optimiser`` (which every
+# ``import optimiser.<module>`` and every command runs first) loads no more than a
+# command needs: ``optimiser --version`` loads neither numpy nor pandas.
 _LAZY = {
+    "solve": "optimiser.api",
+    "compare": "optimiser.compare",
+    "Comparison": "optimiser.compare",
+    "Config": "optimiser.config",
+    "load_config": "optimiser.config",
+    "evaluate": "optimiser.evaluate",
+    "Evaluation": "optimiser.evaluate",
+    "get_language": "optimiser.i18n",
+    "set_language": "optimiser.i18n",
+    "Diagnosis": "optimiser.results",
+    "Result": "optimiser.results",
+    "sensitivity": "optimiser.sensitivity",
+    "SensitivityReport": "optimiser.sensitivity",
+    "Status": "optimiser.solve.status",
     "sweep": "optimiser.analysis",
     "frontier": "optimiser.analysis",
     "Frontier": "optimiser.analysis",
@@ -54,12 +72,34 @@ _LAZY = {
     "Alternatives": "optimiser.analysis.alternatives",
 }
 
+_FUNCTION_NAMED_AS_MODULE = ("solve", "compare", "evaluate", "sensitivity")
+"""Functions that share their name with a module or package: ``optimiser.solve`` is the function."""
+
+
+class _Package(types.ModuleType):
+    """The package, whose ``solve``, ``compare``, ``evaluate`` and ``sensitivity`` stay the functions.
+
+    Importing a submodule binds it on its package (``optimiser.compare = <module>``);
+    for these four the binding is skipped, so the name still finds the function
+    (through :func:`__getattr__`), as it did when the package imported them itself.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _FUNCTION_NAMED_AS_MODULE and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")  # a submodule, as when the package imported it
     raise AttributeError(f"module 'optimiser' has no attribute {name!r}")
 
 

@@ -14,6 +14,7 @@ from .results import Result, build_result
 from .solve.backends import SOLVERS, checked_options
 from .solve.engine import Solution, run
 from .solve.status import Status
+from .version import __version__
 
 
 def config_hash(config: Config) -> str:
@@ -23,8 +24,6 @@ def config_hash(config: Config) -> str:
 
 
 def package_version() -> str:
-    from . import __version__
-
     return __version__
 
 

@@ -27,14 +27,9 @@ import pandas as pd
 from .api import solve
 from .config import Config, load_config
 from .errors import ConfigError, Problem
+from .i18n.words import BOTTLENECK_COLUMNS, BOTTLENECK_WORDS
 from .results import Result
-
-NO_ROWS = {
-    "knowledge": "no systematic knowledge",
-    "practice": "no practical experience",
-    "training": "no practical-training skill",
-}
-"""The three "no" bottlenecks, keyed by course type."""
+from .views import show
 
 TEXT_KEYS = ("status", "mode", "bottleneck.", "diagnosis")
 """Row keys (or key prefixes) that hold text rather than numbers."""
@@ -72,21 +67,10 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``compare --json``: plans in order, then the inputs that differ."""
-        numeric = [key for key in self.keys if is_numeric_key(key)]
-        plans = []
-        for name, result in self.results:
-            delta = {key: _num(self.delta(key)[name]) for key in numeric}
-            plans.append({**plan_dict(name, result), "delta": delta})
-        inputs = [
-            {"key": row["key"], "values": {name: _plain(row[name]) for name in self.names}}
-            for _, row in self.inputs.iterrows()
-        ]
-        return {"plans": plans, "inputs_that_differ": inputs}
+        return show(self, "dict")
 
     def __str__(self) -> str:
-        from .report.compare_files import comparison_text
-
-        return comparison_text(self)
+        return show(self, "text")
 
 
 def plans_from_args(
@@ -287,16 +271,6 @@ def _union(lists: Iterable[list[str]]) -> list[str]:
     return out
 
 
-BOTTLENECK_WORDS = {
-    "knowledge": "knowledge (no systematic knowledge)",
-    "practice": "practice (no practical experience)",
-    "training": "training (no practical-training skill)",
-    "training_seats": "training-base seats",
-    "students": "students enrolled (every enrolled student fully trained)",
-}
-"""What each bottleneck row of the table says binds."""
-
-
 def bottleneck_summary(result: Result) -> dict[str, str]:
     """Where each "no", the training seats and enrolment bind, in planner words.
 
@@ -307,10 +281,8 @@ def bottleneck_summary(result: Result) -> dict[str, str]:
     if not result.ok:
         return {kind: "" for kind in BOTTLENECK_WORDS}
     table = result.bottlenecks
-    columns = {"knowledge": "knowledge", "practice": "practice", "training": "training",
-               "training_seats": "seats_binding", "students": "enrolment_binding"}
     out = {}
-    for kind, column in columns.items():
+    for kind, column in BOTTLENECK_COLUMNS.items():
         hits = table[table[column].astype(bool)] if not table.empty else table
         parts = []
         for inst in dict.fromkeys(hits["institution"].tolist()):
@@ -394,55 +366,3 @@ def _same(a: Any, b: Any) -> bool:
     if number(a) and number(b):
         return float(a) == float(b)
     return bool(a == b) and type(a) is type(b)
-
-
-# -- JSON ------------------------------------------------------------------------
-
-def _num(value: Any) -> Any:
-    """JSON has no NaN: a missing number becomes null."""
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return value
-    return number if math.isfinite(number) else None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def plan_dict(name: str, result: Result) -> dict[str, Any]:
-    """One plan of ``compare --json``."""
-    def totals(values: dict[str, dict[int, float]]) -> dict[str, float]:
-        return {tier: float(sum(years.values())) for tier, years in values.items()}
-
-    compound = result.compound_output()
-    single = result.single_skill_output()
-    return {
-        "name": name,
-        "scenario": result.summary.get("scenario"),
-        "config": str(result.config.source) if result.config is not None and result.config.source else None,
-        "mode": result.summary.get("mode"),
-        "status": result.status.value,
-        "objective": _num(result.objective),
-        "total_cost": _num(result.total_cost),
-        "cost_per_compound_graduate": _num(result.summary.get("cost_per_compound_graduate")) if result.ok else None,
-        "compound_graduates": _num(result.summary.get("compound_graduates")) if result.ok else None,
-        "compound_output": totals(compound),
-        "compound_output_by_year": {tier: {str(y): v for y, v in years.items()} for tier, years in compound.items()},
-        "single_skill_output": totals(single),
-        "single_skill_output_by_year": {tier: {str(y): v for y, v in years.items()} for tier, years in single.items()},
-        "spend_by_lever": result.spend_by_lever(),
-        "spend_by_source": result.spend_by_source(),
-        "bottlenecks": bottleneck_summary(result),
-        "diagnosis": [
-            {"config_path": d.config_path, "message": d.message, "institution": d.institution, "year": d.year}
-            for d in result.diagnosis
-        ],
-    }

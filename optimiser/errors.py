@@ -69,3 +69,7 @@ class SolverError(OptimiserError):
 
 class OutputError(OptimiserError, OSError):
     """An output path that is never written to or replaced (say a folder or a block device)."""
+
+
+class PlanNote(UserWarning):
+    """Something read from a plan file and set aside on purpose (a total row); the command line prints it as a note."""

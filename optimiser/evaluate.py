@@ -45,6 +45,7 @@ from .results import Result, build_result
 from .solve.backends import SOLVERS, Backend, elastic_vectors, least_breach_then_best_output, make_backend
 from .solve.engine import Solution
 from .solve.status import Status
+from .views import show
 
 VIOLATION_COLUMNS = [
     "constraint", "kind", "config_path", "institution", "year", "amount", "unit", "limit", "value", "message",
@@ -117,39 +118,10 @@ class Evaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``evaluate --json``."""
-        summary = self.result.summary if self.result is not None else {}
-        return {
-            "name": summary.get("name"),
-            "scenario": summary.get("scenario"),
-            "plan": self.source,
-            "mode": self.mode,
-            "feasible": self.feasible,
-            "status": self.status,
-            "objective": _num(self.objective),
-            "weighted_output": _num(self.weighted_output),
-            "total_cost": _num(self.total_cost),
-            "cost_per_compound_graduate": _num(self.cost_per_compound_graduate),
-            "violations": [
-                {key: _num(v) if key in ("amount", "limit", "value") else _plain(v) for key, v in row.items()}
-                for row in self.violations.to_dict("records")
-            ],
-            "optimum_status": self.optimum.status.value if self.optimum is not None else None,
-            "optimum_objective": _num(self.optimum_objective),
-            "optimum_total_cost": _num(self.optimum_total_cost),
-            "gap_objective": _num(self.gap_objective),
-            "gap_cost": _num(self.gap_cost),
-            "compound_output": _by_tier_year(self.compound_output()),
-            "single_skill_output": _by_tier_year(self.single_skill_output()),
-            "spend_by_lever": self.spend_by_lever(),
-            "spend_by_source": self.spend_by_source(),
-            "spend_by_year": {str(y): v for y, v in self.spend_by_year().items()},
-            "solver": summary.get("solver"),
-        }
+        return show(self, "dict")
 
     def __str__(self) -> str:
-        from .report.evaluation_text import evaluation_text
-
-        return evaluation_text(self)
+        return show(self, "text")
 
 
 def evaluate(
@@ -460,28 +432,7 @@ def _fractional_units(config: Config, plan: dict[PlanKey, float]) -> list[dict[s
 
 # -- small helpers ------------------------------------------------------------------------------
 
-def _by_tier_year(values: dict[str, dict[int, float]]) -> dict[str, dict[str, float]]:
-    return {tier: {str(year): v for year, v in years.items()} for tier, years in values.items()}
-
-
 def _sums(frame: pd.DataFrame, column: str) -> dict[Any, float]:
     if frame.empty:
         return {}
     return {k: float(v) for k, v in frame.groupby(column)["amount"].sum().items()}
-
-
-def _num(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    return value
-
-
-def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value

@@ -24,7 +24,7 @@ import pandas as pd
 from .config.checker import choices
 from .config.types import Config
 from .config.yamlsource import InputRefused, read_input
-from .errors import PlanError
+from .errors import PlanError, PlanNote  # noqa: F401  (PlanNote: importable from here too)
 from .i18n import N_, _, ngettext
 from .i18n.inputs import UndecodableInput, decode_input, is_total_label, parse_number
 from .model import PlanKey
@@ -43,10 +43,6 @@ MAX_WORKBOOK_UNPACKED = 200 * 1024 * 1024
 """A workbook whose parts unpack to more than this is refused unopened."""
 MAX_UNITS = 1e9
 """More units than this in one row is not a plan (lecturers, secondments, seats, places)."""
-
-
-class PlanNote(UserWarning):
-    """Something read from a plan file and set aside on purpose (a total row); the command line prints it as a note."""
 
 
 def read_plan(path: str | Path, config: Config) -> dict[PlanKey, float]:

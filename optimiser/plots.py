@@ -23,16 +23,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from .i18n.words import COURSE_NO
 from .report.colours import NEUTRAL, PLAIN, colours_of, lever_colours
 
 PALETTE = PLAIN
 """Colours of lines that are no lever, source or tier (a median, a trade-off curve): none of theirs."""
 
-COURSE_NO = {
-    "knowledge": "no systematic knowledge",
-    "practice": "no practical experience",
-    "training": "no practical-training skill",
-}
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> Axes:

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from .i18n.words import COURSE_NO, ENROLMENT, NO_QUALIFICATION, SEATS
 from .model import Model
-from .model.constraints import COURSE_NO
 from .model.formulation import MONEY_SCALE, Terms
 from .solve.engine import Solution
 from .solve.status import Status
+from .views import show
 
 PLAN_COLUMNS = ["lever", "kind", "institution", "tier", "year", "units", "cost"]
 FUNDING_COLUMNS = ["source", "lever", "year", "amount"]
@@ -124,14 +125,10 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON summary object (``--json`` and ``summary.json``)."""
-        from .report.summary import result_dict
-
-        return result_dict(self)
+        return show(self, "dict")
 
     def __str__(self) -> str:
-        from .report.text import summary_text
-
-        return summary_text(self)
+        return show(self, "text")
 
     def __repr__(self) -> str:
         head = f"<Result {self.status.value}"
@@ -145,9 +142,7 @@ class Result:
         return head + "; print() it for the full summary>"
 
     def _repr_html_(self) -> str:
-        from .report.text import summary_html
-
-        return summary_html(self)
+        return show(self, "html")
 
 
 def _value(terms: Terms, x: np.ndarray) -> float:
@@ -407,12 +402,12 @@ def lever_relieves(model: Model) -> dict[str, str]:
             gained = cfg.groups[lever.target_group].qualified - cfg.groups[lever.source_group].qualified
             courses = sorted(gained, key=list(COURSE_NO).index)
         elif lever.kind == "build":
-            relieves[lever.name] = "training seats"
+            relieves[lever.name] = SEATS
             continue
         else:
-            relieves[lever.name] = "enrolment (adds students, not teaching)"
+            relieves[lever.name] = ENROLMENT
             continue
-        relieves[lever.name] = "; ".join(COURSE_NO[q] for q in courses) or "none of the three (no new qualification)"
+        relieves[lever.name] = "; ".join(COURSE_NO[q] for q in courses) or NO_QUALIFICATION
     return relieves
 
 

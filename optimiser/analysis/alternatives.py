@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..config.types import Config
 from ..errors import SolverError
+from ..jsonrule import jsonable
 from ..model import build_model
 from ..model.formulation import MONEY_SCALE, Terms, add_terms
 from ..solve.engine import TIE_BREAK_TOLERANCE
@@ -97,18 +98,13 @@ class Alternatives:
         return self.ranges[rows]
 
     def to_dict(self) -> dict[str, Any]:
-        def clean(value: Any) -> Any:
-            if isinstance(value, (float, np.floating)):
-                return None if not math.isfinite(float(value)) else float(value)
-            return value
-
-        return {
+        """A JSON-ready summary (``optimiser alternatives --json``), by :mod:`optimiser.jsonrule`."""
+        return jsonable({
             **self.summary,
-            "ranges": [{k: clean(v) for k, v in row.items()} for row in self.ranges.to_dict("records")],
-            "plans": [{k: clean(v) for k, v in row.items()} for row in self.plans.reset_index().to_dict("records")],
-            "plan_summary": [{k: clean(v) for k, v in row.items()}
-                             for row in self.plan_summary.reset_index().to_dict("records")],
-        }
+            "ranges": self.ranges,
+            "plans": self.plans.reset_index(),
+            "plan_summary": self.plan_summary.reset_index(),
+        })
 
     def __str__(self) -> str:
         s = self.summary

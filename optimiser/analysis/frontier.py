@@ -27,7 +27,7 @@ from ..config.checker import choices
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
 from ..model.formulation import MONEY_SCALE
-from ..solve.backends import SOLVERS
+from ..solve.names import SOLVERS
 from ..solve.status import Status
 from .fast import PointSolution, WarmEngine
 from .points import as_config

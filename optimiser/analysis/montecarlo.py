@@ -37,6 +37,7 @@ from ..config.load import get_path
 from ..config.types import Config
 from ..config.uncertainty import INTERIOR, Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
 from ..errors import ConfigError, PlanError, Problem, SolverError
+from ..jsonrule import jsonable
 from ..model import PlanKey, build_model
 from ..results import Result
 from ..solve.status import Status
@@ -104,20 +105,17 @@ class MonteCarloResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (``optimiser montecarlo --json``)."""
-        def clean(value: Any) -> Any:
-            return None if isinstance(value, float) and not math.isfinite(value) else value
-
         over, judged = self.over_budget()
-        return {
+        return jsonable({
             **self.summary,
             "statuses": self.status_counts(),
             **({"over_budget": {"worlds": over, "of": judged}} if self.fixed_plan else {}),
             "keys": {spec.path: spec.describe() for spec in self.keys},
             "percentiles": {
-                str(metric): {str(col): clean(float(val)) for col, val in row.items()}
+                str(metric): {str(col): float(val) for col, val in row.items()}
                 for metric, row in self.percentiles.iterrows()
             },
-        }
+        })
 
     def __str__(self) -> str:
         head = (f"{self.summary.get('name', '')}: {len(self.draws)} draws (seed {self.summary.get('seed')}), "

@@ -54,6 +54,8 @@ from ..config.load import get_path
 from ..config.types import Config
 from ..config.uncertainty import Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
 from ..errors import ConfigError, Problem
+from ..i18n.words import MONEY_LIMITS
+from ..jsonrule import jsonable
 from ..model import PlanKey, build_model
 from ..model.formulation import MONEY_SCALE
 from ..solve.engine import TIE_BREAK_TOLERANCE
@@ -70,7 +72,7 @@ AVERAGED_KINDS = (
 )
 """Rows that hold on average over the worlds with ``budget="expected"``: funding and policy limits."""
 
-MONEY_KINDS = ("funding_cap", "total_budget")
+MONEY_KINDS = MONEY_LIMITS
 """Of those, the rows in money (their overrun is reported in yuan)."""
 
 TAIL = 10
@@ -133,25 +135,14 @@ class RobustResult:
         return dict(self.units)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary (``optimiser robust --json``)."""
-        def clean(value: Any) -> Any:
-            if isinstance(value, (float, np.floating)):
-                return None if not math.isfinite(float(value)) else float(value)
-            if isinstance(value, np.integer):
-                return int(value)
-            return value
-
-        oos = {
-            str(name): {str(col): clean(val) for col, val in row.items()}
-            for name, row in self.out_of_sample.iterrows()
-        }
-        return {
-            **{key: clean(val) for key, val in self.summary.items()},
+        """A JSON-ready summary (``optimiser robust --json``), by :mod:`optimiser.jsonrule`."""
+        return jsonable({
+            **self.summary,
             "status": self.status,
-            "objective": clean(self.objective),
-            "out_of_sample": oos,
-            "plan": [{key: clean(val) for key, val in row.items()} for row in self.plan.to_dict("records")],
-        }
+            "objective": self.objective,
+            "out_of_sample": {str(name): dict(row.items()) for name, row in self.out_of_sample.iterrows()},
+            "plan": self.plan,
+        })
 
     def __str__(self) -> str:
         s = self.summary

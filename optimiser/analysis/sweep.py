@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
-from ..solve.backends import SOLVERS
+from ..solve.names import SOLVERS
 from .executor import run_points
 from .fast import WarmEngine, measure_names, measures_of_result
 from .parameters import BoundShifts, ParameterEffect, fit_grid, row_shifts

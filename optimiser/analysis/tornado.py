@@ -30,7 +30,7 @@ import pandas as pd
 from ..config.load import get_path
 from ..config.types import Config, Series
 from ..errors import ConfigError, Problem, SolverError
-from ..solve.backends import SOLVERS
+from ..solve.names import SOLVERS
 from ..solve.status import Status
 from .executor import run_points
 from .parameters import fit_points

@@ -7,12 +7,12 @@ invalid config or option, 4 for a file that cannot be written.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from .main import EXIT_NO_OPTIMUM, EXIT_OK
+from ..report.inert import json_text
+from .exits import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
 
@@ -66,7 +66,7 @@ def run_alternatives(args: argparse.Namespace) -> int:
         written = [write_csv(args.out, room.ranges),
                    write_csv(args.out.with_name(f"{args.out.stem}_plans.csv"), room.plans.reset_index())]
     if args.json:
-        print(json.dumps(room.to_dict(), ensure_ascii=False, default=str))
+        print(json_text(room.to_dict()))
     else:
         print(str(room))
         if written:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .main import EXIT_OK
+from .exits import EXIT_OK
 from .options import add_options
 
 
@@ -57,7 +57,7 @@ def run_compare(args: argparse.Namespace) -> int:
         write_comparison_xlsx(args.xlsx, comparison)
         written.append(str(args.xlsx))
     if args.json:
-        print(json_text(comparison.to_dict(), default=str))
+        print(json_text(comparison.to_dict()))
     else:
         print(str(comparison))
         for line in written:

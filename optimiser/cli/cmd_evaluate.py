@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .main import EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
 
@@ -46,7 +46,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.out:
         write_all(args.out, evaluation_files(evaluation))
     if args.json:
-        print(json_text(evaluation.to_dict(), default=str))
+        print(json_text(evaluation.to_dict()))
     else:
         print(str(evaluation))
         if args.out:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..report.inert import json_text
 from .args import finite_number, name
-from .main import EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from ..i18n import _, chinese
-from .main import EXIT_INVALID, EXIT_OK
+from .exits import EXIT_INVALID, EXIT_OK
 
 CONFIG_NAME = "config.yaml"
 CSV_NAME = "institutions.csv"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
 
@@ -70,7 +70,7 @@ def run_montecarlo(args: argparse.Namespace) -> int:
         written = [write_csv(args.out, result.draws),
                    write_csv(percentiles_path, result.percentiles.rename_axis("figure").reset_index())]
     if args.json:
-        print(json_text({**result.to_dict(), "rows": records(result.draws)}, default=str))
+        print(json_text({**result.to_dict(), "rows": records(result.draws)}))
     else:
         print(str(result))
         if written:

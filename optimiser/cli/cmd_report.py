@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .main import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
 

@@ -8,13 +8,13 @@ failure or a file that cannot be written.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from ..report.inert import json_text
 from .args import seed
-from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
 
@@ -87,8 +87,8 @@ def run_robust(args: argparse.Namespace) -> int:
     if args.json:
         data = result.to_dict()
         if convergence is not None:
-            data["convergence"] = json.loads(convergence.to_json(orient="records"))
-        print(json.dumps(data, ensure_ascii=False, default=str))
+            data["convergence"] = convergence
+        print(json_text(data))
     else:
         print(str(result))
         if convergence is not None:

@@ -12,7 +12,7 @@ import argparse
 import json
 from typing import Any
 
-from .main import EXIT_OK
+from .exits import EXIT_OK
 
 
 def register(sub: Any) -> None:

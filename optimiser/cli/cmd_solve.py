@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from ..report.inert import json_text
-from .main import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
 
 DEFAULT_MIP_GAP = 1e-3
 
@@ -68,7 +68,7 @@ def run_solve(args: argparse.Namespace) -> int:
     if args.out:
         write_all(args.out, result_files(result))
     if args.json:
-        print(json_text(result.to_dict(), default=str))
+        print(json_text(result.to_dict()))
     else:
         print(str(result))
         if args.out:

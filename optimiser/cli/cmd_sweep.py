@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .main import EXIT_INVALID, EXIT_OK
+from .exits import EXIT_INVALID, EXIT_OK
 from .options import add_options
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..report.inert import json_text
 from .args import finite_number
-from .main import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
 INPUT_FORM = "PATH or PATH=LOW,HIGH (e.g. levers.secondments.cost=8000,15000)"

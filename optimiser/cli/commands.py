@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import inert
-from .main import EXIT_OK
+from .exits import EXIT_OK
 from .options import add_options
 
 
@@ -21,11 +21,9 @@ def register(sub: Any) -> None:
     import importlib
     import pkgutil
 
-    from .. import cli
-
-    for info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
         if info.name.startswith("cmd_"):
-            importlib.import_module(f"{cli.__name__}.{info.name}").register(sub)
+            importlib.import_module(f"{__package__}.{info.name}").register(sub)
 
 
 def register_core(sub: Any) -> None:

@@ -17,16 +17,14 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..errors import ConfigError, PlanError, SolverError
+from ..errors import ConfigError, PlanError, PlanNote, SolverError
+from .exits import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 
-EXIT_OK = 0
-EXIT_INVALID = 2
-EXIT_NO_OPTIMUM = 3
-EXIT_FAILED = 4
+__all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_NO_OPTIMUM", "EXIT_OK", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .. import __version__
+    from ..version import __version__
     from . import commands
     from .options import add_options
 
@@ -100,6 +98,9 @@ def _run(argv: list[str]) -> int:
 
 @contextlib.contextmanager
 def _csv_encoding(args: argparse.Namespace) -> Iterator[None]:
+    if not hasattr(args, "csv_encoding"):  # a command that writes no files (validate, schema)
+        yield
+        return
     from ..report.files import set_csv_encoding
 
     before = set_csv_encoding(getattr(args, "csv_encoding", None) or "utf-8-sig")
@@ -112,7 +113,6 @@ def _csv_encoding(args: argparse.Namespace) -> Iterator[None]:
 @contextlib.contextmanager
 def _plan_notes() -> Iterator[None]:
     """Rows a plan file holds that are left out on purpose (a total row) are printed as notes on stderr."""
-    from ..planfile import PlanNote
     from ..report.inert import inert
 
     with warnings.catch_warnings():

@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..solve.backends import SOLVERS
+from ..solve.names import SOLVERS
 from .args import (
     draw_count,
     job_count,

@@ -11,15 +11,9 @@ with the planner-facing description of the limit.
 from __future__ import annotations
 
 from ..config.types import COURSES, Config, Institution, Lever
+from ..i18n.words import COURSE_NO
 from .formulation import MONEY_SCALE, Formulation, Terms, add_terms
 from .rows import RowBook
-
-COURSE_NO = {
-    "knowledge": "no systematic knowledge",
-    "practice": "no practical experience",
-    "training": "no practical-training skill",
-}
-"""The "three no" each course-type bottleneck stands for."""
 
 
 def inst_path(inst: Institution, key: str) -> str:

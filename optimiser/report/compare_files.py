@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..compare import NO_CHANGE, bottleneck_summary, is_numeric_key
 from ..i18n import _, ngettext
+from ..jsonrule import jsonable
 from .files import Writer, formula_like, neutralise, write_all, write_atomic, write_csv
 from .findings import plan_verdict
 from .inert import xlsx_text
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
     from ..compare import Comparison
+    from ..results import Result
 
 YUAN_FORMAT = "#,##0"
 COUNT_FORMAT = "#,##0.0"
@@ -174,7 +177,6 @@ def put(sheet: Worksheet, row: int, col: int, value: Any) -> Any:
 
 def _no_change(value: float, unit: str) -> bool:
     """A change below half a yuan, or a millionth of a graduate, is tie-break noise."""
-    from ..compare import NO_CHANGE
 
     return abs(value) < NO_CHANGE.get(unit, 1e-9)
 
@@ -224,8 +226,6 @@ def grid(header: list[str], rows: list[list[str]]) -> str:
 
 def comparison_text(comparison: Comparison) -> str:
     """The terminal view of ``compare``: values, changes, inputs that differ, bottlenecks, diagnoses."""
-    from ..compare import is_numeric_key
-
     names = comparison.names
     table = comparison.table
     keys = comparison.keys
@@ -278,3 +278,50 @@ def comparison_text(comparison: Comparison) -> str:
             lines.append(f"\n{name}: {result.status.value}")
             lines.extend(f"  - {d.message}" for d in result.diagnosis)
     return "\n".join(lines)
+
+
+# -- JSON ------------------------------------------------------------------------
+
+def comparison_dict(comparison: Comparison) -> dict[str, Any]:
+    """The JSON object of ``compare --json``: plans in order, then the inputs that differ."""
+    numeric = [key for key in comparison.keys if is_numeric_key(key)]
+    plans = []
+    for name, result in comparison.results:
+        delta = {key: jsonable(comparison.delta(key)[name]) for key in numeric}
+        plans.append({**plan_dict(name, result), "delta": delta})
+    inputs = [
+        {"key": row["key"], "values": {name: jsonable(row[name]) for name in comparison.names}}
+        for _, row in comparison.inputs.iterrows()
+    ]
+    return {"plans": plans, "inputs_that_differ": inputs}
+
+
+def plan_dict(name: str, result: Result) -> dict[str, Any]:
+    """One plan of ``compare --json``."""
+    def totals(values: dict[str, dict[int, float]]) -> dict[str, float]:
+        return {tier: float(sum(years.values())) for tier, years in values.items()}
+
+    compound = result.compound_output()
+    single = result.single_skill_output()
+    return {
+        "name": name,
+        "scenario": result.summary.get("scenario"),
+        "config": str(result.config.source) if result.config is not None and result.config.source else None,
+        "mode": result.summary.get("mode"),
+        "status": result.status.value,
+        "objective": jsonable(result.objective),
+        "total_cost": jsonable(result.total_cost),
+        "cost_per_compound_graduate": jsonable(result.summary.get("cost_per_compound_graduate")) if result.ok else None,
+        "compound_graduates": jsonable(result.summary.get("compound_graduates")) if result.ok else None,
+        "compound_output": totals(compound),
+        "compound_output_by_year": {tier: {str(y): v for y, v in years.items()} for tier, years in compound.items()},
+        "single_skill_output": totals(single),
+        "single_skill_output_by_year": {tier: {str(y): v for y, v in years.items()} for tier, years in single.items()},
+        "spend_by_lever": result.spend_by_lever(),
+        "spend_by_source": result.spend_by_source(),
+        "bottlenecks": bottleneck_summary(result),
+        "diagnosis": [
+            {"config_path": d.config_path, "message": d.message, "institution": d.institution, "year": d.year}
+            for d in result.diagnosis
+        ],
+    }

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..jsonrule import jsonable
 from .files import Writer, csv_writer, json_writer
 
 if TYPE_CHECKING:
@@ -96,3 +97,39 @@ def evaluation_files(evaluation: Evaluation) -> dict[str, Writer]:
         "funding.csv": csv_writer(evaluation.funding),
         "outputs.csv": csv_writer(evaluation.outputs),
     }
+
+
+def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
+    """The JSON object of ``evaluate --json``."""
+    summary = evaluation.result.summary if evaluation.result is not None else {}
+    return {
+        "name": summary.get("name"),
+        "scenario": summary.get("scenario"),
+        "plan": evaluation.source,
+        "mode": evaluation.mode,
+        "feasible": evaluation.feasible,
+        "status": evaluation.status,
+        "objective": jsonable(evaluation.objective),
+        "weighted_output": jsonable(evaluation.weighted_output),
+        "total_cost": jsonable(evaluation.total_cost),
+        "cost_per_compound_graduate": jsonable(evaluation.cost_per_compound_graduate),
+        "violations": [
+            {key: jsonable(v) for key, v in row.items()}
+            for row in evaluation.violations.to_dict("records")
+        ],
+        "optimum_status": evaluation.optimum.status.value if evaluation.optimum is not None else None,
+        "optimum_objective": jsonable(evaluation.optimum_objective),
+        "optimum_total_cost": jsonable(evaluation.optimum_total_cost),
+        "gap_objective": jsonable(evaluation.gap_objective),
+        "gap_cost": jsonable(evaluation.gap_cost),
+        "compound_output": _by_tier_year(evaluation.compound_output()),
+        "single_skill_output": _by_tier_year(evaluation.single_skill_output()),
+        "spend_by_lever": evaluation.spend_by_lever(),
+        "spend_by_source": evaluation.spend_by_source(),
+        "spend_by_year": {str(y): v for y, v in evaluation.spend_by_year().items()},
+        "solver": summary.get("solver"),
+    }
+
+
+def _by_tier_year(values: dict[str, dict[int, float]]) -> dict[str, dict[str, float]]:
+    return {tier: {str(year): v for year, v in years.items()} for tier, years in values.items()}

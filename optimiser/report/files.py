@@ -31,6 +31,7 @@ import yaml
 
 from ..config.yamlsource import file_kind
 from ..errors import OutputError
+from ..jsonrule import jsonable
 
 if TYPE_CHECKING:
     from ..results import Result
@@ -350,7 +351,7 @@ def csv_writer(frame: pd.DataFrame) -> Writer:
 
 def json_writer(data: Any) -> Writer:
     def write(path: Path) -> None:
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
 
     return write
 

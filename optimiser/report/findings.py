@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 import pandas as pd
 
 from ..i18n import _
+from ..i18n.words import COURSE_NO
 
 if TYPE_CHECKING:
     from ..results import Result
@@ -265,8 +266,6 @@ def bottleneck_lines(result: Result) -> list[str]:
     if table.empty:
         return []
     lines = []
-    from ..model.constraints import COURSE_NO
-
     for institution, rows in table.groupby("institution", sort=False):
         years = len(rows)
         parts = [

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..i18n import _, get_language, language
-from ..model.constraints import COURSE_NO
+from ..i18n.words import COURSE_NO
 from .files import write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
 

@@ -15,6 +15,8 @@ import json
 import re
 from typing import Any
 
+from ..jsonrule import jsonable
+
 _BIDI_AND_SEPARATORS = "\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_SEPARATORS}]")
 """Control characters (C0, DEL, C1), bidirectional marks, overrides and isolates, line and paragraph separators."""
@@ -54,12 +56,13 @@ def inert_lines(text: Any) -> str:
 
 
 def json_text(data: Any, **keywords: Any) -> str:
-    """``json.dumps(data, ensure_ascii=False)`` with unsafe characters in strings written as ``\\u`` escapes (``\\u202e``).
+    """``json.dumps(jsonable(data), ensure_ascii=False)`` (:mod:`optimiser.jsonrule`) with unsafe characters in strings written as ``\\u`` escapes (``\\u202e``).
 
     JSON already escapes C0 control characters; DEL, C1 and the bidirectional
     characters it leaves raw. Outside strings the encoder writes none of them.
     """
-    text = json.dumps(data, ensure_ascii=False, **keywords)
+    keywords.pop("default", None)  # every value is already plain: see optimiser.jsonrule
+    text = json.dumps(jsonable(data), ensure_ascii=False, allow_nan=False, **keywords)
     return UNSAFE_IN_LINES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

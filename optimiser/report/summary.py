@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from ..jsonrule import jsonable
 
 if TYPE_CHECKING:
     from ..results import Result
@@ -43,13 +44,6 @@ def binding_rows(result: Result) -> pd.DataFrame:
     return pd.concat([planner, others])
 
 
-def _num(value: Any) -> Any:
-    """JSON has no NaN: missing numbers become null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _teachers_by_group(result: Result) -> dict[str, dict[int, float]]:
     """Teachers of each group in the province by year."""
     if result.teachers.empty:
@@ -80,9 +74,9 @@ def result_dict(result: Result) -> dict[str, Any]:
         "scenario": summary.get("scenario"),
         "mode": summary.get("mode"),
         "status": result.status.value,
-        "objective": _num(result.objective),
-        "total_cost": _num(result.total_cost),
-        **{key: _num(summary.get(key)) for key in PLAN_FIGURES},
+        "objective": jsonable(result.objective),
+        "total_cost": jsonable(result.total_cost),
+        **{key: jsonable(summary.get(key)) for key in PLAN_FIGURES},
         "teachers": _teachers_by_group(result),
         "compound_output": result.compound_output(),
         "single_skill_output": result.single_skill_output(),
@@ -111,12 +105,12 @@ def result_dict(result: Result) -> dict[str, Any]:
         ],
         "diagnosis": [
             {"config_path": d.config_path, "message": d.message, "institution": d.institution, "year": d.year,
-             "asked": _num(d.asked), "reachable": _num(d.reachable)}
+             "asked": jsonable(d.asked), "reachable": jsonable(d.reachable)}
             for d in result.diagnosis
         ],
         "solver": summary.get("solver"),
         "mip": summary.get("mip"),
-        **{key: _num(summary.get(key)) for key in SOLVE_FIGURES},
+        **{key: jsonable(summary.get(key)) for key in SOLVE_FIGURES},
         "notes": summary.get("notes", []),
         "warnings": summary.get("warnings", []),
         "solve_seconds": summary.get("solve_seconds"),

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..i18n import N_, _, language, money
+from ..i18n.words import COURSE_NO, MONEY_LIMITS, PER_UNIT, PRICE_UNITS, RELIEF_WORDS
 from .layout import display_width, grid, pad
 from .summary import PLANNER_LIMITS, ordered_binding
 
@@ -305,16 +306,6 @@ def _teacher_lines(result: Result) -> list[str]:
 # --- binding limits -----------------------------------------------------------------------------------------------
 
 MILLION = 1e6
-UNITS = {
-    "funding_cap": N_("per M yuan"), "total_budget": N_("per M yuan"), "target": N_("per graduate"),
-    "demand": N_("per graduate"), "double_qualified_share": N_("per teacher"), "external_ratio": N_("per teacher"),
-    "intake_cap": N_("per student"), "enrolment": N_("per student"), "teacher_hours": N_("per teaching hour"),
-    "training_seats": N_("per seat hour"), "no_knowledge": N_("per teaching hour"),
-    "no_practice": N_("per teaching hour"), "no_training": N_("per teaching hour"),
-    "conversion_stock": N_("per teacher"),
-}
-PER_UNIT = N_("per unit")
-MONEY_LIMITS = ("funding_cap", "total_budget")
 
 
 def next_million_lines(binding: pd.DataFrame, min_cost: bool) -> list[str]:
@@ -370,7 +361,7 @@ def _binding_lines(result: Result) -> list[str]:
         others = limits[~limits["kind"].isin(MONEY_LIMITS)]
         for row in others.head(BINDING_SHOWN).itertuples(index=False):
             where = ", ".join(str(x) for x in (row.institution, _year(row.year)) if x)
-            per = _(UNITS.get(row.kind, PER_UNIT))
+            per = _(PRICE_UNITS.get(row.kind, PER_UNIT))
             lines.append(f"  {_price(row.shadow_price):>12} {pad(per, 12)} {row.name} [{row.config_path}]"
                          + (f" ({where})" if where else ""))
         if len(others) > BINDING_SHOWN:
@@ -392,12 +383,6 @@ def _price(value: float) -> str:
 # --- bottlenecks --------------------------------------------------------------------------------------------------
 
 BOTTLENECK_CODES = (("knowledge", "K"), ("practice", "P"), ("training", "T"), ("seats_binding", "S"), ("enrolment_binding", "E"))
-NO_WORDS = {
-    "no systematic knowledge": N_("no systematic knowledge"), "no practical experience": N_("no practical experience"),
-    "no practical-training skill": N_("no practical-training skill"), "training seats": N_("training seats"),
-    "enrolment (adds students, not teaching)": N_("enrolment (adds students, not teaching)"),
-    "none of the three (no new qualification)": N_("none of the three (no new qualification)"),
-}
 
 
 def _codes(row: Any) -> str:
@@ -417,7 +402,8 @@ def _bottleneck_lines(result: Result) -> list[str]:
     rows = [[str(inst), *[str(v) for v in row]] for inst, row in zip(codes.index, codes.to_numpy())]
     lines = [
         "\n" + _('bottlenecks: which "no" binds where'),
-        "  " + _('the three "no": K no systematic knowledge, P no practical experience, T no practical-training skill'),
+        "  " + _('the three "no": {legend}').format(legend=_(", ").join(
+            f"{code} {_(COURSE_NO[course])}" for course, code in BOTTLENECK_CODES[:3])),
         "  " + _("capacities (after a space): S training seats, E enrolment; - nothing binds"),
         *grid(header, rows, align="<" + "<" * (len(header) - 1)),
     ]
@@ -436,7 +422,7 @@ def _bottleneck_lines(result: Result) -> list[str]:
 
 
 def _relief(what: str) -> str:
-    return "; ".join(_(NO_WORDS[part]) if part in NO_WORDS else part for part in what.split("; "))
+    return "; ".join(_(part) if part in RELIEF_WORDS else part for part in what.split("; "))
 
 
 def _year(value: object) -> str:

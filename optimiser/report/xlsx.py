@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import N_, _, chinese
+from ..model.rows import MONEY_KINDS
 from .files import formula_like, write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
 from .inert import xlsx_text
@@ -58,7 +59,6 @@ LINE_HEIGHT = 15.0
 GENERAL = "General"
 UNLIMITED = N_("unlimited")
 
-MONEY_KINDS = frozenset({"funding_balance", "funding_cap", "total_budget"})
 """Constraint kinds whose limit, activity and slack are yuan."""
 
 SHEETS = (

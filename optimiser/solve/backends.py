@@ -23,12 +23,12 @@ from ..model import Model
 from ..model.formulation import Terms
 from .highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session, check_options
 from .matrix import MatrixForm, columns_of, matrix_form
+from .names import SOLVERS as SOLVERS  # re-exported: the solvers offered
 from .progress import Progress
 from .quiet import quiet_stdout
 from .status import Status
 
 Sense = Literal["max", "min"]
-SOLVERS = ("highs", "cbc")
 
 
 class Backend(Protocol):

@@ -1,0 +1,59 @@
+"""The planner's words for the model's parts, in one place.
+
+The "three no" of cross-border e-commerce teaching (teachers with no systematic
+knowledge, no practical experience, no practical-training skill), the capacities
+that bind beside them, what each lever relieves, and the unit a limit's shadow
+price is quoted in. Results store these words in English (they are data, and JSON
+and CSV stay English); the terminal text, the workbook and the HTML report translate
+them with :func:`optimiser.i18n._` when they show them, through the gettext catalog
+like every other message. Every module that names a "no" takes the words from here.
+"""
+
+from __future__ import annotations
+
+from . import N_
+
+COURSE_NO: dict[str, str] = {
+    "knowledge": N_("no systematic knowledge"),
+    "practice": N_("no practical experience"),
+    "training": N_("no practical-training skill"),
+}
+"""The "no" each course type's teaching-hours bottleneck stands for, keyed by course type."""
+
+SEATS = N_("training seats")
+"""What a training-base lever relieves."""
+ENROLMENT = N_("enrolment (adds students, not teaching)")
+"""What a tuition subsidy relieves."""
+NO_QUALIFICATION = N_("none of the three (no new qualification)")
+"""What a lever relieves that qualifies no teacher for any course type."""
+
+RELIEF_WORDS: tuple[str, ...] = (*COURSE_NO.values(), SEATS, ENROLMENT, NO_QUALIFICATION)
+"""Every phrase a result's ``relieves`` can hold (several "no" are joined with ``"; "``)."""
+
+BOTTLENECK_WORDS: dict[str, str] = {
+    **{course: f"{course} ({words})" for course, words in COURSE_NO.items()},
+    "training_seats": "training-base seats",
+    "students": "students enrolled (every enrolled student fully trained)",
+}
+"""What each bottleneck row of a comparison says binds, keyed by bottleneck."""
+
+BOTTLENECK_COLUMNS: dict[str, str] = {
+    "knowledge": "knowledge", "practice": "practice", "training": "training",
+    "training_seats": "seats_binding", "students": "enrolment_binding",
+}
+"""The column of ``Result.bottlenecks`` that says where each bottleneck binds."""
+
+PRICE_UNITS: dict[str, str] = {
+    "funding_cap": N_("per M yuan"), "total_budget": N_("per M yuan"), "target": N_("per graduate"),
+    "demand": N_("per graduate"), "double_qualified_share": N_("per teacher"), "external_ratio": N_("per teacher"),
+    "intake_cap": N_("per student"), "enrolment": N_("per student"), "teacher_hours": N_("per teaching hour"),
+    "training_seats": N_("per seat hour"), "no_knowledge": N_("per teaching hour"),
+    "no_practice": N_("per teaching hour"), "no_training": N_("per teaching hour"),
+    "conversion_stock": N_("per teacher"),
+}
+"""The unit a binding limit's shadow price is quoted in, keyed by row kind."""
+PER_UNIT = N_("per unit")
+"""The unit of a row kind :data:`PRICE_UNITS` does not name."""
+
+MONEY_LIMITS: tuple[str, ...] = ("funding_cap", "total_budget")
+"""Row kinds whose shadow price is money: what the next million yuan buys."""

@@ -1,0 +1,71 @@
+"""The command line loads only what the command uses (the speed itself is benchmarks/cli_speed.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("numpy", "pandas", "pulp", "highspy", "scipy", "openpyxl", "matplotlib", "tqdm", "babel", "dask")
+
+PROBE = f"""
+import contextlib, io, json, sys
+from optimiser.cli.main import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+    try:
+        code = main(sys.argv[1:])
+    except SystemExit as stop:
+        code = stop.code
+heavy = {HEAVY!r}
+print(json.dumps({{"code": code, "out": out.getvalue(), "loaded": [m for m in heavy if m in sys.modules]}}))
+"""
+
+
+def loaded_by(*argv: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_import_optimiser_loads_no_library():
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys, optimiser; print([m for m in {HEAVY!r} if m in sys.modules])"],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_version_loads_no_library():
+    found = loaded_by("--version")
+    assert found["code"] == 0 and found["out"].startswith("optimiser ")
+    assert found["loaded"] == []
+
+
+@pytest.mark.parametrize("config", ["configs/zhejiang.yaml", "tests/cases/small.yaml"])
+def test_validate_loads_no_numeric_library(config):
+    found = loaded_by("validate", config)
+    assert found["code"] == 0 and found["out"].startswith("ok")
+    assert found["loaded"] == []
+
+
+def test_solve_loads_no_workbook_plot_or_cluster_library():
+    found = loaded_by("solve", "configs/zhejiang.yaml")
+    assert found["code"] == 0 and "status: optimal" in found["out"]
+    assert {"numpy", "pandas", "pulp", "highspy"} <= set(found["loaded"])  # the probe sees what solve does load
+    assert not {"openpyxl", "matplotlib", "tqdm", "babel", "dask"} & set(found["loaded"])
+
+
+def test_package_api_still_works_lazily():
+    code = (
+        "import optimiser, sys; assert 'pandas' not in sys.modules; "
+        "r = optimiser.solve(optimiser.load_config('tests/cases/small.yaml')); "
+        "import optimiser.compare, optimiser.evaluate, optimiser.sensitivity; "
+        "assert callable(optimiser.compare) and callable(optimiser.evaluate) and callable(optimiser.sensitivity); "
+        "assert optimiser.Status.OPTIMAL is r.status; print([n for n in optimiser.__all__ if getattr(optimiser, n, None) is None])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,75 @@
+"""Results hold data; optimiser.report shows them; the planner's words live in one module."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "optimiser"
+
+
+def _import_cycles():
+    spec = importlib.util.spec_from_file_location("import_cycles", ROOT / "scripts" / "import_cycles.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+DATA_MODULES = ("optimiser.results", "optimiser.compare", "optimiser.evaluate", "optimiser.api",
+                "optimiser.sensitivity.report", "optimiser.sensitivity.build")
+DATA_PACKAGES = ("optimiser.model", "optimiser.solve", "optimiser.config")
+
+
+def test_results_never_import_presentation():
+    """Not at module level and not inside a function: their text, HTML and JSON come from optimiser.views."""
+    graph = _import_cycles().import_graph()
+    data = [m for m in graph if m in DATA_MODULES or m.startswith(DATA_PACKAGES)]
+    assert len(data) > 20
+    offenders = {m: sorted(t for t in graph[m] if t.startswith("optimiser.report")) for m in data}
+    assert {m: t for m, t in offenders.items() if t} == {}
+
+
+def test_only_the_config_group_still_imports_itself_round_about():
+    """results, comparisons, evaluations, reports, the package and the command line are free of import cycles."""
+    tool = _import_cycles()
+    groups = tool.strongly_connected(tool.import_graph())
+    for group in groups:
+        assert all(m.startswith(("optimiser.config", "optimiser.i18n", "optimiser.errors")) for m in group), group
+
+
+def test_views_show_every_result():
+    from optimiser import compare, evaluate, load_config, sensitivity, solve
+
+    small_config = load_config(ROOT / "tests" / "cases" / "small.yaml")
+    from optimiser.views import VIEWS, renderer
+
+    result = solve(small_config)
+    assert small_config.name in str(result) and "<" in result._repr_html_()
+    assert json.loads(json.dumps(result.to_dict()))["status"] == "optimal"
+    report = sensitivity(result)
+    assert "Sensitivity report" in str(report) and set(report.to_dict()) == {"constraints", "variables", "ranking", "note"}
+    comparison = compare([("a", small_config), ("b", small_config)])
+    assert [p["name"] for p in comparison.to_dict()["plans"]] == ["a", "b"] and "a" in str(comparison)
+    evaluation = evaluate(small_config, result.plan)
+    assert evaluation.to_dict()["feasible"] is True and str(evaluation)
+    for (kind, form), target in VIEWS.items():  # every entry names a function that exists
+        module, _, function = target.partition(":")
+        assert callable(getattr(importlib.import_module(module), function)), (kind, form)
+    with pytest.raises(LookupError, match="no 'markdown' view of Result"):
+        renderer(type(result), "markdown")
+
+
+def test_the_three_no_are_worded_once():
+    from optimiser.i18n import _, language
+    from optimiser.i18n.words import COURSE_NO
+
+    places = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+              if "no systematic knowledge" in p.read_text(encoding="utf-8")]
+    assert places == ["i18n/words.py"]
+    with language("zh"):
+        assert all(_(words) != words for words in COURSE_NO.values())
