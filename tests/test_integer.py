@@ -18,7 +18,7 @@ from optimiser import Status, load_config, solve
 from optimiser.cli.main import main
 from optimiser.model import build_model
 from optimiser.solve.matrix import matrix_form
-from optimiser.solve.rounding import FixedLP, unit_repair
+from optimiser.solve.rounding import FixedLP, elastic_repair, unit_repair
 
 from .conftest import benchmark_generator
 from .tiny import tiny_config, write_tiny
@@ -89,6 +89,63 @@ def test_a_floor_rounding_down_misses_is_restored_with_a_whole_unit(tmp_path: Pa
     assert result.summary["rounded_objective"] == pytest.approx(8.0)
     assert result.objective == pytest.approx(8.0)
     assert units(result, "senior_lecturers") == 2
+
+
+def test_min_cost_rounds_up_and_repairs_a_missed_target(tmp_path: Path, solver: str) -> None:
+    # min_cost, target 11 graduates. A (120 h, 12,000 yuan: 4 graduates) at most 2.5 a year;
+    # B (60 h, 6,500 yuan: 2 graduates).
+    #   LP: A = 2.5 (10 graduates, 30,000) and B = 0.5 (1 graduate, 3,250): 33,250 yuan.
+    #   Rounded up: A = 3 breaks its ceiling of 2.5, so A = 2; B = 1: 8 + 2 = 10 graduates,
+    #   one short of the target, so the LP with these units has no plan. The repair adds the
+    #   unit that reduces the shortfall: B = 2, 12 graduates, 24,000 + 13,000 = 37,000 yuan.
+    #   Whole-unit optimum: A = 2, B = 2 (37,000); A = 1, B = 4 (38,000); A = 0, B = 6 (39,000).
+    config = tiny_config(
+        objective={"mode": "min_cost", "targets": {"basic": 11}},
+        teacher_groups__senior_lecturer={**SENIOR, "hours": 60},
+        levers__enterprise_lecturers__max_per_year=2.5,
+        levers__senior_lecturers={"kind": "hire", "group": "senior_lecturer", "cost": 6500},
+        funding={"universities": {"per_year": 100000, "funds": "all"}},
+    )
+    path = write_tiny(tmp_path, config)
+    model = build_model(load_config(path), integer=True)
+    form = matrix_form(model)
+    lp = FixedLP(form)
+    costs = form.costs(model.cost)
+    assert lp.solve(costs, "min")
+    names = [form.columns[j].name for j in lp.index]
+    a = names.index(model.form.vars.u[("enterprise_lecturers", "College", 2025)].name)
+    b = names.index(model.form.vars.u[("senior_lecturers", "College", 2025)].name)
+    x = lp.values()[lp.index]
+    assert (x[a], x[b]) == (pytest.approx(2.5), pytest.approx(0.5))
+    repair, _ = unit_repair(lp)
+    z, left = repair.restore(np.clip(np.ceil(x), repair.lo, repair.hi), x)
+    assert left == [] and (z[a], z[b]) == (2, 1)
+    lp.fix(z)
+    assert not lp.solve(costs, "min")
+    repaired = elastic_repair(lp, repair, z, float("inf"))
+    assert repaired is not None and (repaired[a], repaired[b]) == (2, 2)
+    result = solve(load_config(path), solver=solver, integer=True)
+    assert result.summary["lp_bound"] == pytest.approx(33250)
+    assert result.summary["rounded_objective"] == pytest.approx(37000)
+    assert result.objective == pytest.approx(37000)
+    assert (units(result, "enterprise_lecturers"), units(result, "senior_lecturers")) == (2, 2)
+    assert result.summary["integrality_cost"] == pytest.approx(3750)
+
+
+def test_rounding_finds_a_plan_for_the_shipped_min_cost_config() -> None:
+    # Targets mix units with trained students: rounding alone misses some, the repair meets them.
+    model = build_model(load_config(Path(__file__).resolve().parents[1] / "configs" / "zhejiang_min_cost.yaml"),
+                        integer=True)
+    form = matrix_form(model)
+    lp = FixedLP(form)
+    costs = form.costs(model.cost)
+    assert lp.solve(costs, "min")
+    from optimiser.solve.rounding import whole_unit_plan
+
+    found = whole_unit_plan(lp, costs, "min", costs, float("inf"), 5e-4, float("inf"))
+    assert found.values is not None
+    assert np.allclose(found.values[lp.index], np.round(found.values[lp.index]))
+    assert found.objective >= found.lp_objective
 
 
 def test_the_search_beats_rounding_when_the_optimum_is_not_near_the_lp(tmp_path: Path, solver: str) -> None:

@@ -121,21 +121,50 @@ def whole_unit_plan(
     repair, only_units = unit_repair(lp)
     lo, hi = repair.lo, repair.hi
     wanted = x[index]
-    z = np.clip(np.floor(wanted + FEASIBILITY), lo, hi)
-    z, left = repair.restore(z, wanted)
-    if left:
-        rows = np.flatnonzero(only_units)[left]
+    # Maximising, units rounded down keep every cap and lose a little output; minimising
+    # cost, units rounded up go most of the way to every target. Limits that mix units
+    # with other decisions (a target, a funding cap) and still fail are then repaired by
+    # whole-unit moves; the dive is the last resort.
+    directions = [np.floor, np.ceil] if sense == "max" else [np.ceil, np.floor]
+    unrestored: list[list[int]] = []
+    found = False
+    for direction in directions:
+        shift = FEASIBILITY if direction is np.floor else -FEASIBILITY
+        z, left = repair.restore(np.clip(direction(wanted + shift), lo, hi), wanted)
+        if left:
+            unrestored.append(left)
+            continue
+        lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
+        lp.fix(z)
+        if lp.solve(costs, sense):
+            found = True
+            break
+        repaired = elastic_repair(lp, repair, z, hard)
+        if repaired is not None:
+            z = repaired
+            lp.fix(z)
+            found = lp.solve(costs, sense)
+            if found:
+                break
+        if time.perf_counter() >= hard:
+            break
+    if not found and len(unrestored) == len(directions):
+        # Whole units break a limit on units alone whichever way they are rounded.
+        rows = np.flatnonzero(only_units)[unrestored[0]]
         lp.free()
         return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started,
                        unrestored_rows=[int(r) for r in rows])
-    lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
-    lp.fix(z)
-    if not lp.solve(costs, sense):
+    if not found:
+        lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
         dived = _dive(lp, costs, sense, wanted, lo, hi, hard)
         if dived is None:
             lp.free()
             return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started)
         z = dived
+        lp.fix(z)
+        if not lp.solve(costs, sense):
+            lp.free()
+            return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started)
     first = time.perf_counter() - started
     best = lp.objective()
     better = 1.0 if sense == "max" else -1.0
@@ -179,34 +208,96 @@ def whole_unit_plan(
                    seconds=time.perf_counter() - started, seconds_to_first=first)
 
 
+def elastic_repair(lp: FixedLP, repair: _Repair, z: np.ndarray, deadline: float) -> np.ndarray | None:
+    """Whole-unit moves from ``z`` until the LP with the units fixed has a plan; None if they stall.
+
+    The breach is the least total violation of the programme's rows with the
+    units fixed (an LP with a surplus and a shortfall column on every row).
+    Its reduced costs say which unit, one more or one fewer, reduces it most;
+    moves are tried in batches, the largest reduction first, a failed batch
+    halved, and kept only when the limits on units alone still hold and the
+    breach falls.
+    """
+    session = lp.session.copy(time_limit=max(deadline - time.perf_counter(), 0.01))
+    n, m = session.n_cols, session.n_rows
+    rows = np.arange(m, dtype=np.int32)
+    session.raw.addCols(
+        2 * m, np.ones(2 * m), np.zeros(2 * m), np.full(2 * m, np.inf), 2 * m,
+        np.arange(2 * m, dtype=np.int32), np.concatenate([rows, rows]), np.concatenate([np.ones(m), -np.ones(m)]),
+    )
+    costs = np.concatenate([np.zeros(n), np.ones(2 * m)])
+    index = lp.index
+    tolerance = FEASIBILITY
+
+    def breach(trial: np.ndarray) -> float | None:
+        session.set_col_bounds(index, trial, trial)
+        return session.objective() if session.run(costs, "min") is _optimal() else None
+
+    now = breach(z)
+    tried: set[tuple[int, int]] = set()
+    while now is not None and now > tolerance and time.perf_counter() < deadline:
+        d = session.col_duals()[index]
+        step = -np.sign(d).astype(int)
+        can = (np.abs(d) > 1e-9) & (z + step >= repair.lo) & (z + step <= repair.hi)
+        candidates = [int(j) for j in np.flatnonzero(can)[np.argsort(-np.abs(d[can]), kind="stable")]
+                      if (int(j), int(step[j])) not in tried]
+        if not candidates:
+            return None
+        batch = max(1, len(candidates) // 4)
+        moved = False
+        while candidates and time.perf_counter() < deadline:
+            moves = candidates[:batch]
+            trial = z.copy()
+            trial[moves] += step[moves]
+            after = breach(trial) if repair.holds(trial) else None
+            if after is not None and after < now - 1e-9 * max(1.0, now):
+                z, now, moved = trial, after, True
+                break
+            if batch == 1:
+                tried.add((moves[0], int(step[moves[0]])))
+                candidates = candidates[1:]
+                continue
+            batch //= 2
+        if not moved:
+            return None
+    return z if now is not None and now <= tolerance else None
+
+
+def _optimal() -> object:
+    from .status import Status
+
+    return Status.OPTIMAL
+
+
 def _dive(
     lp: FixedLP, costs: np.ndarray, sense: str, wanted: np.ndarray, lo: np.ndarray, hi: np.ndarray, deadline: float,
 ) -> np.ndarray | None:
-    """Fix whole units a batch at a time (nearest first), re-solving the LP between batches."""
-    fixed_lo, fixed_hi = lo.copy(), hi.copy()
+    """Round fractional units a batch at a time (nearest first) by tightening their bounds, re-solving between batches.
+
+    A unit at 2.3 gets an upper bound of 2, one at 2.7 a lower bound of 3 (the
+    other side when the nearest has no plan); the LP then moves every other
+    decision to suit, so a target that rounding alone misses is met by more of
+    something else. Ends when the LP optimum has whole units.
+    """
+    bound_lo = np.where(lo < -1e14, -np.inf, lo)
+    bound_hi = np.where(hi > 1e14, np.inf, hi)
     x = wanted.copy()
     while time.perf_counter() < deadline:
         fraction = np.abs(x - np.round(x))
-        loose = fixed_lo < fixed_hi
-        if not loose.any():
-            break
-        whole = loose & (fraction <= FEASIBILITY)
-        order = np.flatnonzero(loose & ~whole)[np.argsort(fraction[loose & ~whole], kind="stable")]
-        batch = list(np.flatnonzero(whole)) + list(order[: max(1, len(order) // 4)])
+        fractional = np.flatnonzero(fraction > FEASIBILITY)
+        if not len(fractional):
+            return np.clip(np.round(x), lo, hi)
+        order = fractional[np.argsort(fraction[fractional], kind="stable")]
+        batch = order[: max(1, len(order) // 4)]
         other = False
         while True:
-            trial_lo, trial_hi = fixed_lo.copy(), fixed_hi.copy()
-            nearest = np.round(x[batch])
-            if other:
-                # The nearest whole number failed alone: the one on the other side.
-                nearest = np.where(nearest > x[batch], np.floor(x[batch]), np.ceil(x[batch]))
-            values = np.clip(nearest, lo[batch], hi[batch])
-            trial_lo[batch] = trial_hi[batch] = values
-            lp.session.set_col_bounds(
-                lp.index, np.where(trial_lo < -1e14, -np.inf, trial_lo), np.where(trial_hi > 1e14, np.inf, trial_hi)
-            )
+            up = (x[batch] > np.round(x[batch])) != other
+            trial_lo, trial_hi = bound_lo.copy(), bound_hi.copy()
+            trial_lo[batch] = np.where(up, np.ceil(x[batch]), trial_lo[batch])
+            trial_hi[batch] = np.where(up, trial_hi[batch], np.floor(x[batch]))
+            lp.session.set_col_bounds(lp.index, trial_lo, trial_hi)
             if lp.solve(costs, sense):
-                fixed_lo, fixed_hi = trial_lo, trial_hi
+                bound_lo, bound_hi = trial_lo, trial_hi
                 x = lp.values()[lp.index]
                 break
             if len(batch) == 1:
@@ -215,9 +306,7 @@ def _dive(
                 other = True
                 continue
             batch = batch[: len(batch) // 2]
-    if (fixed_lo < fixed_hi).any():
-        return None
-    return fixed_lo
+    return None
 
 
 class _Repair:
