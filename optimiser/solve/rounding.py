@@ -35,6 +35,8 @@ from .matrix import MatrixForm
 
 FEASIBILITY = 1e-6
 """Absolute breach of a row the repair tolerates (the solvers' own feasibility tolerance)."""
+EXCHANGE_SOLVES = 12
+"""LP solves one exchange's repair may take before the exchange is given up."""
 
 
 @dataclass
@@ -166,15 +168,42 @@ def whole_unit_plan(
             lp.free()
             return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started)
     first = time.perf_counter() - started
+    per_yuan = np.where(unit_cost[index] > 0, unit_cost[index], 1.0)
+    z, best, _ = improve(lp, repair, z, costs, sense, per_yuan, deadline, lp_objective, enough)
+    values = lp.values()
+    values[index] = z
+    lp.free()
+    return Rounded(values, objective=best, lp_objective=lp_objective,
+                   seconds=time.perf_counter() - started, seconds_to_first=first)
+
+
+def improve(
+    lp: FixedLP, repair: _Repair, z: np.ndarray, costs: np.ndarray, sense: str, per_yuan: np.ndarray,
+    deadline: float, bound: float | None = None, enough: float = 0.0, exchange: bool = False,
+) -> tuple[np.ndarray, float, bool]:
+    """Whole-unit moves from ``z`` (fixed in ``lp`` and solved) while the objective improves.
+
+    Each unit moves one up or down as the fixed LP's reduced cost says pays,
+    the best value per yuan (``per_yuan``) first; moves are tried in batches,
+    a failed batch halved, and kept only when the limits on units alone hold,
+    the LP has a plan and the objective improves. Stops at ``deadline``, once
+    within relative gap ``enough`` of ``bound``, or when no single move pays.
+    With ``exchange``, when no single move pays, a move that pays but leaves
+    the LP without a plan is tried with other units moved to repair it
+    (:func:`elastic_repair`). Returns the units, their objective, and whether
+    the search ran to its end rather than stopping at the deadline.
+    """
+    index = lp.index
     best = lp.objective()
     better = 1.0 if sense == "max" else -1.0
-    per_yuan = np.where(unit_cost[index] > 0, unit_cost[index], 1.0)
     tried: set[tuple[int, int]] = set()
-    while time.perf_counter() < deadline and abs(lp_objective - best) > enough * max(abs(best), 1e-9):
+    while bound is None or abs(bound - best) > enough * max(abs(best), 1e-9):
+        if time.perf_counter() >= deadline:
+            return z, best, False
         d = lp.reduced_costs()[index] * better
         step = np.sign(d).astype(int)
         gain = np.abs(d) / per_yuan
-        can = (np.abs(d) > 1e-9) & (z + step >= lo) & (z + step <= hi)
+        can = (np.abs(d) > 1e-9) & (z + step >= repair.lo) & (z + step <= repair.hi)
         candidates = [int(j) for j in np.flatnonzero(can)[np.argsort(-gain[can], kind="stable")]
                       if (int(j), int(step[j])) not in tried]
         if not candidates:
@@ -197,18 +226,114 @@ def whole_unit_plan(
                     break
                 continue
             batch //= 2
-        lp.fix(z)
-        lp.solve(costs, sense)
-        if not accepted and not candidates:
+        if not accepted:
+            lp.fix(z)
+            lp.solve(costs, sense)
+            if exchange and time.perf_counter() < deadline:
+                swapped = _exchange(lp, repair, z, costs, sense, best, step, gain, deadline)
+                if swapped is not None:
+                    z, best = swapped
+                    tried.clear()
+                    continue
+            if time.perf_counter() >= deadline:
+                return z, best, False
+            if not candidates:
+                break
+    return z, best, True
+
+
+def _exchange(
+    lp: FixedLP, repair: _Repair, z: np.ndarray, costs: np.ndarray, sense: str, best: float, step: np.ndarray,
+    gain: np.ndarray, deadline: float,
+) -> tuple[np.ndarray, float] | None:
+    """One unit moved the way that pays though the LP then has no plan, and other units moved to repair it.
+
+    Tried in order of value per yuan; the first exchange that improves the
+    objective is returned (the LP holds it), None if none does.
+    """
+    better = 1.0 if sense == "max" else -1.0
+    order = np.flatnonzero(step != 0)
+    for j in order[np.argsort(-gain[order], kind="stable")]:
+        if time.perf_counter() >= deadline:
             break
-    values = lp.values()
-    values[index] = z
-    lp.free()
-    return Rounded(values, objective=best, lp_objective=lp_objective,
-                   seconds=time.perf_counter() - started, seconds_to_first=first)
+        trial = z.copy()
+        trial[j] += step[j]
+        if not (repair.lo[j] <= trial[j] <= repair.hi[j]) or not repair.holds(trial):
+            continue
+        lp.fix(trial)
+        if lp.solve(costs, sense):
+            continue  # a single move, already tried
+        repaired = elastic_repair(lp, repair, trial, deadline, EXCHANGE_SOLVES)
+        if repaired is None or np.array_equal(repaired, z):
+            continue
+        lp.fix(repaired)
+        if lp.solve(costs, sense) and better * (lp.objective() - best) > 1e-9 * max(1.0, abs(best)):
+            return repaired, lp.objective()
+    lp.fix(z)
+    lp.solve(costs, sense)
+    return None
 
 
-def elastic_repair(lp: FixedLP, repair: _Repair, z: np.ndarray, deadline: float) -> np.ndarray | None:
+@dataclass
+class StageSearch:
+    """What a later stage of an integer plan did: whole-unit moves from the plan found."""
+
+    values: np.ndarray | None
+    """The plan (the programme's columns), None when the stage's LP had no plan."""
+    before: float = float("nan")
+    after: float = float("nan")
+    """The stage's objective at the plan found and at the plan returned (solver units)."""
+    moved: int = 0
+    """Units moved (the sum of the changes)."""
+    finished: bool = True
+    """False when the time ran out before no single move paid."""
+
+
+def stage_search(
+    lp: FixedLP, x: np.ndarray, costs: np.ndarray, sense: str, rows: list[tuple[np.ndarray, np.ndarray, float, float]],
+    extra_columns: int, deadline: float,
+) -> StageSearch:
+    """A later stage (tie-break, smoothing) of an integer plan as whole-unit moves from the plan ``x``.
+
+    ``rows`` are the stage's rows (column index, coefficient, lower, upper)
+    over the programme's columns and ``extra_columns`` non-negative ones
+    added after them; ``costs`` covers both. The continuous decisions are
+    re-optimised with the units fixed (an LP), then units move one at a time
+    as in :func:`improve`; every row holds throughout, so the plan returned
+    keeps what the stage's rows protect (the optimum, within the stage's
+    tolerance). Rows and columns added are removed again.
+    """
+    session = lp.session
+    n, m = session.n_cols, session.n_rows
+    if extra_columns:
+        session.add_columns(extra_columns)
+    if rows:
+        starts = np.cumsum([0] + [len(cols) for cols, _, _, _ in rows[:-1]])
+        session.add_rows([lo for _, _, lo, _ in rows], [hi for _, _, _, hi in rows], starts,
+                         np.concatenate([cols for cols, _, _, _ in rows]),
+                         np.concatenate([vals for _, vals, _, _ in rows]))
+    try:
+        lp.set_time_limit(max(deadline - time.perf_counter(), 0.01))
+        repair, _ = unit_repair(lp)
+        z = np.clip(np.round(x[lp.index]), repair.lo, repair.hi)
+        lp.fix(z)
+        if not lp.solve(costs, sense):
+            return StageSearch(None)
+        before = lp.objective()
+        per_yuan = np.ones(len(lp.index))
+        found, after, finished = improve(lp, repair, z, costs, sense, per_yuan, deadline, exchange=True)
+        values = lp.values()[:n]
+        values[lp.index] = found
+        return StageSearch(values, before, after, int(np.abs(found - z).sum()), finished)
+    finally:
+        session.delete_rows(np.arange(m, session.n_rows))
+        session.delete_cols(np.arange(n, session.n_cols))
+        lp.free()
+
+
+def elastic_repair(
+    lp: FixedLP, repair: _Repair, z: np.ndarray, deadline: float, max_solves: int | None = None,
+) -> np.ndarray | None:
     """Whole-unit moves from ``z`` until the LP with the units fixed has a plan; None if they stall.
 
     The breach is the least total violation of the programme's rows with the
@@ -216,7 +341,7 @@ def elastic_repair(lp: FixedLP, repair: _Repair, z: np.ndarray, deadline: float)
     Its reduced costs say which unit, one more or one fewer, reduces it most;
     moves are tried in batches, the largest reduction first, a failed batch
     halved, and kept only when the limits on units alone still hold and the
-    breach falls.
+    breach falls. Gives up after ``max_solves`` LP solves, if given.
     """
     session = lp.session.copy(time_limit=max(deadline - time.perf_counter(), 0.01))
     n, m = session.n_cols, session.n_rows
@@ -229,13 +354,19 @@ def elastic_repair(lp: FixedLP, repair: _Repair, z: np.ndarray, deadline: float)
     index = lp.index
     tolerance = FEASIBILITY
 
+    solves = 0
+
     def breach(trial: np.ndarray) -> float | None:
+        nonlocal solves
+        solves += 1
         session.set_col_bounds(index, trial, trial)
         return session.objective() if session.run(costs, "min") is _optimal() else None
 
     now = breach(z)
     tried: set[tuple[int, int]] = set()
     while now is not None and now > tolerance and time.perf_counter() < deadline:
+        if max_solves is not None and solves >= max_solves:
+            return None
         d = session.col_duals()[index]
         step = -np.sign(d).astype(int)
         can = (np.abs(d) > 1e-9) & (z + step >= repair.lo) & (z + step <= repair.hi)
@@ -245,7 +376,7 @@ def elastic_repair(lp: FixedLP, repair: _Repair, z: np.ndarray, deadline: float)
             return None
         batch = max(1, len(candidates) // 4)
         moved = False
-        while candidates and time.perf_counter() < deadline:
+        while candidates and time.perf_counter() < deadline and (max_solves is None or solves < max_solves):
             moves = candidates[:batch]
             trial = z.copy()
             trial[moves] += step[moves]
