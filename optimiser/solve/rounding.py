@@ -2,21 +2,28 @@
 
 The steps (docs/model.md, integer plans):
 
-1. Round every integer lever of the LP optimum down.
+1. Round every integer lever of the LP optimum down when maximising, up when
+   minimising cost (a target is then met by more of everything); the other
+   way when that fails.
 2. Restore the limits rounding broke that involve lever units only (a
    double-qualified share that rounding down misses, a per-year share or
    ceiling that a unit too many exceeds): add or remove whole units, one at a
    time, always the move that reduces the total breach most, preferring the
    units the LP wanted.
 3. Re-optimise the continuous decisions (hours, trained students, money) in
-   the LP with the integer columns fixed. Should that LP have no solution
-   (a limit that mixes units and money), dive instead: fix the units the LP
-   optimum already has whole, round the rest to nearest a batch at a time,
-   re-solving between batches.
+   the LP with the integer columns fixed. Should that LP have no solution (a
+   target or a funding cap that mixes units with other decisions), move whole
+   units one at a time by the reduced costs of the least total breach
+   (:func:`elastic_repair`). Failing that, dive: bound fractional units to a
+   whole number a batch at a time, nearest first, re-solving between batches.
 4. Improve: change units one at a time in the direction the fixed LP's
    reduced cost says pays, the best value per yuan first, keeping a change
-   only when every limit still holds and the objective improves. Changes are
-   tried in batches; a batch that fails is halved.
+   only when every limit still holds and the objective improves (in min_cost
+   mode: units dropped while the targets hold). Changes are tried in batches;
+   a batch that fails is halved.
+
+The later stages of an integer plan (tie-break, smoothing) use the same moves
+from the plan found, with exchanges (:func:`stage_search`).
 
 All LPs are solved with HiGHS on the programme's arrays (:mod:`.matrix`),
 warm-started from the basis before. The plan found is handed to the MILP
