@@ -252,7 +252,8 @@ def _integer_stages(
             solution.notes.append(f"the {name} was skipped: the time limit was spent before it")
             return None
         if reporter is not None:
-            reporter.note(f"{name}: whole-unit changes from the plan found")
+            reporter.start_stage(name)
+            reporter.note("whole-unit changes from the plan found")
         return time.perf_counter() + (allowed if left is None else min(allowed, left))
 
     if objective_cfg.tie_break:
@@ -274,13 +275,14 @@ def _integer_stages(
                 what = "weighted output" if min_cost else "yuan"
                 scale = 1.0 if min_cost else 1.0 / MONEY_SCALE
                 change = abs(found.after - found.before) * scale
-                did = (f"moved {found.moved} whole units from the integer plan found ({change:,.2f} {what} "
-                       f"{'more' if min_cost else 'saved'})" if found.moved else
-                       "found no whole-unit change that improves the integer plan found")
-                solution.notes.append(
-                    f"the {name} {did}; the rows of the stage keep the optimum"
-                    + ("" if found.finished else "; it stopped at its time limit, a better plan by that measure may exist")
-                )
+                if found.moved:
+                    did = (f"moved {found.moved} whole units from the integer plan found ({change:,.2f} {what} "
+                           f"{'more' if min_cost else 'saved'}); the stage's rows keep the optimum")
+                else:
+                    did = "found no whole-unit change that improves the integer plan found"
+                if not found.finished:
+                    did += "; it stopped at its time limit, a better plan by that measure may exist"
+                solution.notes.append(f"the {name} {did}")
     smooth = objective_cfg.smooth
     changes = _changes(model)
     if smooth is not None and changes:
@@ -311,14 +313,14 @@ def _integer_stages(
             else:
                 x = found.values
                 solution.smoothing_applied = True
-                did = (f"moved {found.moved} whole units from the integer plan "
-                       f"(priced year-to-year change {found.before / MONEY_SCALE:,.0f} -> "
-                       f"{found.after / MONEY_SCALE:,.0f} yuan)" if found.moved else
-                       "found no whole-unit change that makes the integer plan steadier")
-                solution.notes.append(
-                    f"the smoothing stage {did}"
-                    + ("" if found.finished else "; it stopped at its time limit, a steadier plan may exist")
-                )
+                if found.moved:
+                    did = (f"moved {found.moved} whole units from the integer plan (priced year-to-year change "
+                           f"{found.before / MONEY_SCALE:,.0f} -> {found.after / MONEY_SCALE:,.0f} yuan)")
+                else:
+                    did = "found no whole-unit change that makes the integer plan steadier"
+                if not found.finished:
+                    did += "; it stopped at its time limit, a steadier plan may exist"
+                solution.notes.append(f"the smoothing stage {did}")
             solution.smoothing_share = smooth
             reference = output_before if min_cost else objective
             solution.output_given_up = max(reference - _value(model.output, x), 0.0)

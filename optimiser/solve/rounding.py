@@ -44,6 +44,8 @@ FEASIBILITY = 1e-6
 """Absolute breach of a row the repair tolerates (the solvers' own feasibility tolerance)."""
 EXCHANGE_SOLVES = 12
 """LP solves one exchange's repair may take before the exchange is given up."""
+EXCHANGE_TRIES = 20
+"""Units whose move is tried as an exchange, the best value per yuan first, before the search ends."""
 
 
 @dataclass
@@ -255,12 +257,13 @@ def _exchange(
 ) -> tuple[np.ndarray, float] | None:
     """One unit moved the way that pays though the LP then has no plan, and other units moved to repair it.
 
-    Tried in order of value per yuan; the first exchange that improves the
-    objective is returned (the LP holds it), None if none does.
+    Tried in order of value per yuan, for the first :data:`EXCHANGE_TRIES`
+    units; the first exchange that improves the objective is returned (the
+    LP holds it), None if none does.
     """
     better = 1.0 if sense == "max" else -1.0
     order = np.flatnonzero(step != 0)
-    for j in order[np.argsort(-gain[order], kind="stable")]:
+    for j in order[np.argsort(-gain[order], kind="stable")][:EXCHANGE_TRIES]:
         if time.perf_counter() >= deadline:
             break
         trial = z.copy()
