@@ -481,7 +481,7 @@ class _Repair:
             worst = int(broken[np.argmax(breach[broken])])
             up = activity[worst] < self.lower[worst]
             start, end = self.rows.indptr[worst], self.rows.indptr[worst + 1]
-            best: tuple[float, float, int, int] | None = None
+            best: tuple[float, float, float, int, int] | None = None
             for j, coef in zip(self.rows.indices[start:end], self.rows.data[start:end], strict=True):
                 step = 1 if (coef > 0) == up else -1
                 if not self.lo[j] <= z[j] + step <= self.hi[j]:
@@ -490,14 +490,17 @@ class _Repair:
                 rows = self.a.indices[col]
                 after = self.breach(activity[rows] + step * self.a.data[col], rows)
                 change = float(after.sum() - breach[rows].sum())
+                # A move that breaks a row which holds now is a last resort: trading one
+                # breach for a smaller one elsewhere can leave both unrepairable.
+                breaks = bool(((after > FEASIBILITY) & (breach[rows] <= FEASIBILITY)).any())
                 # Prefer the units the LP wanted most (or least, when removing).
                 preference = -step * (wanted[j] - z[j])
-                key = (change, preference, int(j), step)
+                key = (float(breaks), change, preference, int(j), step)
                 if best is None or key < best:
                     best = key
-            if best is None or best[0] >= -FEASIBILITY:
+            if best is None or best[1] >= -FEASIBILITY:
                 return z, [int(r) for r in broken]
-            _, _, j, step = best
+            _, _, _, j, step = best
             z[j] += step
             col = slice(self.a.indptr[j], self.a.indptr[j + 1])
             activity[self.a.indices[col]] += step * self.a.data[col]
