@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--mip-gap", type=float, default=None)
     parser.add_argument("--repeat", type=int, default=1, help="runs per case; medians are printed")
+    parser.add_argument("--only", default="", help="run only the cases whose name contains this text")
     args = parser.parse_args()
     from optimiser import load_config, solve
 
@@ -79,6 +80,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         for name, path, scenario in cases(sizes, Path(tmp)):
+            if args.only not in name:
+                continue
             config = load_config(path, scenario=scenario)
             lp_runs: list[float | None] = []
             runs: list[dict[str, object]] = []
