@@ -46,7 +46,7 @@ from ..model.formulation import MONEY_SCALE, Terms
 from ..model.rows import ELASTIC_KINDS
 from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
-from .matrix import matrix_form
+from .matrix import MatrixForm, matrix_form
 from .progress import Progress, relative_gap
 from .rounding import FixedLP, Rounded, stage_search, whole_unit_plan
 from .status import Status
@@ -211,12 +211,21 @@ def run(
     return solution
 
 
-def _changes(model: Model) -> list[tuple[Terms, float]]:
-    """The plan changes the smoothing stage prices (changes between units fixed in advance cannot be smoothed)."""
+def _changes(model: Model, form: MatrixForm | None = None) -> list[tuple[Terms, float]]:
+    """The plan changes the smoothing stage prices (changes between units fixed in advance cannot be smoothed).
+
+    ``form`` gives the bounds as the config set them (a back end may have fixed the model's integer decisions since).
+    """
     if model.config.objective.smooth is None:
         return []
-    return [(terms, price) for terms, price in model.form.plan_changes()
-            if any(var.lowBound != var.upBound for var in terms)]
+    return [(terms, price) for terms, price in model.form.plan_changes() if any(_free(var, form) for var in terms)]
+
+
+def _free(var: Any, form: MatrixForm | None) -> bool:
+    """Whether a decision may move (its bounds as the config set them, when ``form`` is given)."""
+    if form is not None:
+        return bool(form.col_lower[var.col] != form.col_upper[var.col])
+    return bool(var.lowBound != var.upBound)
 
 
 def _integer_stages(
@@ -284,7 +293,7 @@ def _integer_stages(
                     did += "; it stopped at its time limit, a better plan by that measure may exist"
                 solution.notes.append(f"the {name} {did}")
     smooth = objective_cfg.smooth
-    changes = _changes(model)
+    changes = _changes(model, form)
     if smooth is not None and changes:
         output_before, cost_before = _value(model.output, x), _value(model.cost, x)
         until = budget("smoothing stage")
@@ -298,7 +307,7 @@ def _integer_stages(
             n = len(form.columns)
             rows = [(*dense(terms), lower, upper) for terms, lower, upper in limits]
             price: Terms = {}
-            _break_ties(model, price)
+            _break_ties(model, price, form)
             costs = np.zeros(n + 2 * len(changes))
             costs[:n] = form.costs(price)
             for k, (terms, cost) in enumerate(changes):
@@ -575,7 +584,7 @@ SMOOTH_TIE = 1e-6
 """Weight, relative to a lever's price, of the term that settles ties in the smoothing stage."""
 
 
-def _break_ties(model: Model, objective: Terms) -> None:
+def _break_ties(model: Model, objective: Terms, form: MatrixForm | None = None) -> None:
     """Make the steadiest plan unique, so every solver returns the same one.
 
     Plans with the same year-to-year change can still differ (the same seats
@@ -590,7 +599,7 @@ def _break_ties(model: Model, objective: Terms) -> None:
     for rank, (key, var) in enumerate(units):
         lever = levers[str(key[0])]
         price = lever.capex if lever.kind == "build" else lever.cost
-        if price and var.lowBound != var.upBound:
+        if price and _free(var, form):
             objective[var] = objective.get(var, 0.0) + price * MONEY_SCALE * SMOOTH_TIE * (1.0 + rank / len(units))
 
 
