@@ -16,7 +16,10 @@ The sequence, whatever the solver:
    of several optimal plans is returned; s > 0 buys a steadier plan and the
    result reports the output given up.
 4. For an integer plan, fix the integer decisions and solve the LP again, so
-   shadow prices exist; the result says so. Steps 2 and 3 get a bounded time.
+   shadow prices exist; the result says so. Steps 2 and 3 of an integer plan
+   start from the plan found and move whole units one at a time while the
+   stage's objective improves and its rows hold, for a bounded time
+   (:func:`_integer_stages`).
 
 An integer plan (some lever ``integer``) first solves the LP, rounds it to a
 whole-unit plan (:mod:`.rounding`) and hands that plan to the MILP solver as
@@ -43,9 +46,9 @@ from ..model.formulation import MONEY_SCALE, Terms
 from ..model.rows import ELASTIC_KINDS
 from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
-from .matrix import SMOOTH_TIE, matrix_form
+from .matrix import SMOOTH_TIE, MatrixForm, matrix_form
 from .progress import Progress, relative_gap
-from .rounding import FixedLP, Rounded, whole_unit_plan
+from .rounding import FixedLP, Rounded, stage_search, whole_unit_plan
 from .status import Status
 
 PLANNER_LIMITS = ELASTIC_KINDS | {"funding_balance"}
@@ -54,8 +57,10 @@ budget, targets, demand, regional lever limits; one row per year at most)
 get the exact rate for an increase even at a degenerate optimum."""
 
 TIE_BREAK_TOLERANCE = 1e-7
-MIP_TIE_BREAK_SECONDS = 3.0
-MIP_TIE_BREAK_FACTOR = 3.0
+MIP_STAGE_SECONDS = 0.5
+MIP_STAGE_FACTOR = 0.25
+"""Each later stage of an integer plan moves units for at most a quarter of the LP-and-search time (at least
+half a second): finding the plan is the run's work, the later stages only settle which plan is returned."""
 DEFAULT_MIP_SECONDS = 60.0
 """Time limit of an integer solve when none is given: the whole run (LP, rounding, search, later stages)."""
 DEFAULT_MIP_GAP = 1e-3
@@ -136,10 +141,13 @@ def run(
     solution = Solution(status=Status.NOT_SOLVED, solver=backend.name, mip=mip, backend=backend)
     reporter = Progress(scale=model.objective_scale, started=started) if progress and mip else None
     rounded: Rounded | None = None
+    stage_lp: FixedLP | None = None
     if mip:
         solution.mip_gap, solution.time_limit = mip_gap, time_limit
         backend.set_mip(mip_gap, reporter)
-        status, rounded = _start_plan(backend, model, solution, primary, sense, started, deadline, threads, reporter)
+        status, rounded, stage_lp = _start_plan(
+            backend, model, solution, primary, sense, started, deadline, threads, reporter
+        )
         if status is not None:
             solution.status = status
             solution.solve_seconds = time.perf_counter() - started
@@ -167,96 +175,183 @@ def run(
         solution.objective = objective * model.objective_scale
     if not mip:
         _record_duals(solution, model, backend, primary, sense)
-    fixed_already = mip and not backend.is_mip()
     if mip:
-        # Proving an integer plan the cheapest or the steadiest can take far
-        # longer than finding it; each later stage gets a bounded time, and
-        # all of them share the run's time limit.
-        backend.set_start(None)
-        searched = (solution.lp_seconds or 0.0) + (solution.search_seconds or 0.0)
-        allowed = max(MIP_TIE_BREAK_SECONDS, MIP_TIE_BREAK_FACTOR * searched)
-        stage_limit: float | None = min(allowed, time_limit) if time_limit else allowed
-    else:
-        stage_limit = time_limit
+        _integer_stages(backend, model, solution, stage_lp, primary, sense, objective, deadline, time_limit, reporter)
+        solution.solve_seconds = time.perf_counter() - started
+        return solution
     objective_cfg = model.config.objective
     x, activity = backend.values(), backend.row_activity()
-    if objective_cfg.tie_break and not fixed_already:
+    if objective_cfg.tie_break:
         name = "most-output" if min_cost else "cheapest-plan"
-        runs, limit = _stage_time(stage_limit, deadline, mip)
-        if not runs:
-            solution.notes.append(f"the {name} tie-break was skipped: the time limit was spent finding the plan")
+        if min_cost:
+            done = _stage(backend, model, solution, name, [(model.cost, -np.inf, cost_cap(objective))],
+                          model.output, "max", time_limit)
         else:
-            if reporter is not None:
-                reporter.start_stage(f"{name} tie-break", 1.0 if min_cost else 1.0 / MONEY_SCALE, "yuan" if not min_cost else "")
-            if min_cost:
-                done = _stage(backend, model, solution, name, [(model.cost, -np.inf, cost_cap(objective))],
-                              model.output, "max", limit)
-            else:
-                done = _stage(backend, model, solution, name, [(model.output, floor_value(objective), np.inf)],
-                              model.cost, "min", limit)
-            if done:
-                x, activity = backend.values(), backend.row_activity()
+            done = _stage(backend, model, solution, name, [(model.output, floor_value(objective), np.inf)],
+                          model.cost, "min", time_limit)
+        if done:
+            x, activity = backend.values(), backend.row_activity()
     solution.values, solution.activity = x, activity
     smooth = objective_cfg.smooth
-    # Changes between units fixed in advance (a given plan) cannot be smoothed.
-    changes = [
-        (terms, price) for terms, price in (model.form.plan_changes() if smooth is not None else [])
-        if any(var.lowBound != var.upBound for var in terms)
-    ]
+    changes = _changes(model)
     if smooth is not None and changes:
         output_before = _value(model.output, x)
         cost_before = _value(model.cost, x)
-        runs, limit = _stage_time(stage_limit, deadline, mip)
-        if fixed_already:
-            pass
-        elif not runs:
-            solution.notes.append("the smoothing stage was skipped: the time limit was spent before it")
+        if min_cost:
+            limits = [(model.cost, -np.inf, cost_cap(objective)), (model.output, floor_value(output_before, smooth), np.inf)]
         else:
-            if reporter is not None:
-                reporter.start_stage("smoothing", 1.0 / MONEY_SCALE, "yuan of change")
-            if min_cost:
-                limits = [(model.cost, -np.inf, cost_cap(objective)), (model.output, floor_value(output_before, smooth), np.inf)]
-            else:
-                limits = [(model.output, floor_value(objective, smooth), np.inf), (model.cost, -np.inf, cost_cap(cost_before))]
-            if _smooth(backend, model, solution, changes, limits, limit):
-                solution.values = backend.values()
-                solution.activity = backend.row_activity()
-            solution.smoothing_share = smooth
-            reference = output_before if min_cost else objective
-            solution.output_given_up = max(reference - _value(model.output, solution.values), 0.0)
-    if mip:
-        # The LP with the integer decisions fixed: a few tenths of a second
-        # even at national scale; it may run a little past the limit.
-        left = _left(deadline)
-        backend.set_time_limit(max(left, 0.1 * time_limit, 1.0) if left is not None and time_limit else None)
-        if not fixed_already:
-            backend.drop_floor()
-            backend.fix_integers(solution.values)
-        if fixed_already or backend.solve(primary, sense) is Status.OPTIMAL:
-            # The canonical choice among degenerate shadow prices takes further solves: not past the limit.
-            left = _left(deadline)
-            _record_duals(solution, model, backend, primary, sense, canonical=left is None or left > 0)
-            solution.values, solution.activity = backend.values(), backend.row_activity()
-            solution.notes.append(
-                "integer plan: shadow prices and reduced costs are those of the LP with the integer decisions fixed"
-            )
-        _whole(model, solution)
+            limits = [(model.output, floor_value(objective, smooth), np.inf), (model.cost, -np.inf, cost_cap(cost_before))]
+        if _smooth(backend, model, solution, changes, limits, time_limit):
+            solution.values = backend.values()
+            solution.activity = backend.row_activity()
+        solution.smoothing_share = smooth
+        reference = output_before if min_cost else objective
+        solution.output_given_up = max(reference - _value(model.output, solution.values), 0.0)
     solution.solve_seconds = time.perf_counter() - started
     return solution
 
 
+def _changes(model: Model, form: MatrixForm | None = None) -> list[tuple[Terms, float]]:
+    """The plan changes the smoothing stage prices (changes between units fixed in advance cannot be smoothed).
+
+    ``form`` gives the bounds as the config set them (a back end may have fixed the model's integer decisions since).
+    """
+    if model.config.objective.smooth is None:
+        return []
+    return [(terms, price) for terms, price in model.form.plan_changes() if any(_free(var, form) for var in terms)]
+
+
+def _free(var: Any, form: MatrixForm | None) -> bool:
+    """Whether a decision may move (its bounds as the config set them, when ``form`` is given)."""
+    if form is not None:
+        return bool(form.col_lower[var.col] != form.col_upper[var.col])
+    return bool(var.lowBound != var.upBound)
+
+
+def _integer_stages(
+    backend: Backend, model: Model, solution: Solution, lp: FixedLP | None, primary: Terms, sense: Sense,
+    objective: float, deadline: float | None, time_limit: float | None, reporter: Progress | None,
+) -> None:
+    """Tie-break and smoothing of an integer plan, then the LP with its units fixed for shadow prices.
+
+    Proving an integer plan the cheapest or the steadiest can take far longer
+    than finding it. So each later stage starts from the plan found, keeps its
+    rows (the optimum within the stage's tolerance) and moves whole units one
+    at a time while its own objective improves (:func:`.rounding.stage_search`),
+    for at most the time the LP and the search took (at least
+    :data:`MIP_STAGE_SECONDS`) and never past the run's limit. The notes say
+    what each stage did and whether it stopped early.
+    """
+    min_cost = model.mode == "min_cost"
+    objective_cfg = model.config.objective
+    x = backend.values()
+    searched = (solution.lp_seconds or 0.0) + (solution.search_seconds or 0.0)
+    allowed = max(MIP_STAGE_SECONDS, MIP_STAGE_FACTOR * searched)
+    if lp is None:
+        lp = FixedLP(getattr(backend, "form", None) or matrix_form(model))
+    form = lp.form
+
+    def dense(terms: Terms) -> tuple[np.ndarray, np.ndarray]:
+        cols = np.array([var.col for var in terms], dtype=np.int32)  # type: ignore[attr-defined]
+        return cols, np.array(list(terms.values()), dtype=float)
+
+    def budget(name: str) -> float | None:
+        left = _left(deadline)
+        if left is not None and left < 0.05:
+            solution.notes.append(f"the {name} was skipped: the time limit was spent before it")
+            return None
+        if reporter is not None:
+            reporter.start_stage(name)
+            reporter.note("whole-unit changes from the plan found")
+        return time.perf_counter() + (allowed if left is None else min(allowed, left))
+
+    if objective_cfg.tie_break:
+        name = "most-output tie-break" if min_cost else "cheapest-plan tie-break"
+        until = budget(name)
+        if until is not None:
+            if min_cost:
+                rows = [(*dense(model.cost), -np.inf, cost_cap(objective))]
+                costs, stage_sense = form.costs(model.output), "max"
+            else:
+                rows = [(*dense(model.output), floor_value(objective), np.inf)]
+                costs, stage_sense = form.costs(model.cost), "min"
+            found = stage_search(lp, x, costs, stage_sense, rows, 0, until)
+            if found.values is None:
+                solution.notes.append(f"the {name} did not solve; the plan is the one found before it")
+            else:
+                x = found.values
+                solution.tie_break_applied = True
+                what = "weighted output" if min_cost else "yuan"
+                scale = 1.0 if min_cost else 1.0 / MONEY_SCALE
+                change = abs(found.after - found.before) * scale
+                if found.moved:
+                    did = (f"moved {found.moved} whole units from the integer plan found ({change:,.2f} {what} "
+                           f"{'more' if min_cost else 'saved'}); the stage's rows keep the optimum")
+                else:
+                    did = "found no whole-unit change that improves the integer plan found"
+                if not found.finished:
+                    did += "; it stopped at its time limit, a better plan by that measure may exist"
+                solution.notes.append(f"the {name} {did}")
+    smooth = objective_cfg.smooth
+    changes = _changes(model, form)
+    if smooth is not None and changes:
+        output_before, cost_before = _value(model.output, x), _value(model.cost, x)
+        until = budget("smoothing stage")
+        if until is not None:
+            if min_cost:
+                limits = [(model.cost, -np.inf, cost_cap(objective)),
+                          (model.output, floor_value(output_before, smooth), np.inf)]
+            else:
+                limits = [(model.output, floor_value(objective, smooth), np.inf),
+                          (model.cost, -np.inf, cost_cap(cost_before))]
+            n = len(form.columns)
+            rows = [(*dense(terms), lower, upper) for terms, lower, upper in limits]
+            price: Terms = {}
+            _break_ties(model, price, form)
+            costs = np.zeros(n + 2 * len(changes))
+            costs[:n] = form.costs(price)
+            for k, (terms, cost) in enumerate(changes):
+                cols, vals = dense(terms)
+                rise, fall = n + k, n + len(changes) + k
+                rows.append((np.concatenate([cols, [rise, fall]]).astype(np.int32),
+                             np.concatenate([vals, [-1.0, 1.0]]), 0.0, 0.0))
+                costs[rise] = costs[fall] = cost * MONEY_SCALE
+            found = stage_search(lp, x, costs, "min", rows, 2 * len(changes), until)
+            if found.values is None:
+                solution.notes.append("the smoothing stage did not solve; the plan is the one found before it")
+            else:
+                x = found.values
+                solution.smoothing_applied = True
+                if found.moved:
+                    did = (f"moved {found.moved} whole units from the integer plan (priced year-to-year change "
+                           f"{found.before / MONEY_SCALE:,.0f} -> {found.after / MONEY_SCALE:,.0f} yuan)")
+                else:
+                    did = "found no whole-unit change that makes the integer plan steadier"
+                if not found.finished:
+                    did += "; it stopped at its time limit, a steadier plan may exist"
+                solution.notes.append(f"the smoothing stage {did}")
+            solution.smoothing_share = smooth
+            reference = output_before if min_cost else objective
+            solution.output_given_up = max(reference - _value(model.output, x), 0.0)
+    # The LP with the integer decisions fixed, for shadow prices: a few tenths
+    # of a second even at national scale; it may run a little past the limit.
+    left = _left(deadline)
+    backend.set_time_limit(max(left, 0.1 * time_limit, 1.0) if left is not None and time_limit else None)
+    backend.drop_floor()
+    backend.fix_integers(x)
+    solution.values, solution.activity = x, form.a @ x
+    if backend.solve(primary, sense) is Status.OPTIMAL:
+        # The canonical choice among degenerate shadow prices takes further solves: not past the limit.
+        left = _left(deadline)
+        _record_duals(solution, model, backend, primary, sense, canonical=left is None or left > 0)
+        solution.notes.append(
+            "integer plan: shadow prices and reduced costs are those of the LP with the integer decisions fixed"
+        )
+    _whole(model, solution)
+
+
 def _left(deadline: float | None) -> float | None:
     return None if deadline is None else max(deadline - time.perf_counter(), 0.0)
-
-
-def _stage_time(stage_limit: float | None, deadline: float | None, mip: bool) -> tuple[bool, float | None]:
-    """Whether a later stage runs, and the time it may take (an integer run's time may be spent)."""
-    left = _left(deadline)
-    if not mip or left is None:
-        return True, stage_limit
-    if left < 0.05:
-        return False, None
-    return True, (min(stage_limit, left) if stage_limit is not None else left)
 
 
 def _whole(model: Model, solution: Solution) -> None:
@@ -275,11 +370,12 @@ def _whole(model: Model, solution: Solution) -> None:
 def _start_plan(
     backend: Backend, model: Model, solution: Solution, primary: Terms, sense: Sense, started: float,
     deadline: float | None, threads: int | None, reporter: Progress | None,
-) -> tuple[Status | None, Rounded | None]:
+) -> tuple[Status | None, Rounded | None, FixedLP]:
     """Solve the LP, round it to a whole-unit plan and hand that to the back end as its start.
 
     Returns a final status when the run ends here (the LP has no optimum, or
-    no whole-unit plan exists) and the rounded plan (None if none was found).
+    no whole-unit plan exists), the rounded plan (None if none was found) and
+    the LP, which the later stages use again.
     """
     form = getattr(backend, "form", None) or matrix_form(model)
     lp = FixedLP(form, threads)
@@ -290,7 +386,7 @@ def _start_plan(
     solution.lp_seconds = time.perf_counter() - started
     if status is not Status.OPTIMAL:
         # No LP optimum: the integer programme has none either.
-        return (status if status is not Status.TIME_LIMIT else Status.TIME_LIMIT), None
+        return (status if status is not Status.TIME_LIMIT else Status.TIME_LIMIT), None, lp
     solution.lp_bound = lp.objective() * model.objective_scale
     if reporter is not None:
         reporter.start_stage("rounding")
@@ -304,14 +400,14 @@ def _start_plan(
     if rounded.values is None:
         if rounded.unrestored_rows:
             solution.unit_rows = rounded.unrestored_rows
-        return None, None
+        return None, None, lp
     solution.first_plan_seconds = solution.lp_seconds + rounded.seconds_to_first
     solution.rounded_objective = rounded.objective * model.objective_scale
     if reporter is not None:
         reporter.note(f"rounded plan {solution.rounded_objective:,.2f}, LP bound {solution.lp_bound:,.2f}")
         reporter.start_stage("integer search")
     backend.set_start(rounded.values)
-    return None, rounded
+    return None, rounded, lp
 
 
 def _settle_search(
@@ -486,7 +582,7 @@ WARM_SMOOTHING_COLUMNS = 1_000
 
 
 
-def _break_ties(model: Model, objective: Terms) -> None:
+def _break_ties(model: Model, objective: Terms, form: MatrixForm | None = None) -> None:
     """Make the steadiest plan unique, so every solver returns the same one.
 
     Plans with the same year-to-year change can still differ (the same seats
@@ -501,7 +597,7 @@ def _break_ties(model: Model, objective: Terms) -> None:
     for rank, (key, var) in enumerate(units):
         lever = levers[str(key[0])]
         price = lever.capex if lever.kind == "build" else lever.cost
-        if price and var.lowBound != var.upBound:
+        if price and _free(var, form):
             objective[var] = objective.get(var, 0.0) + price * MONEY_SCALE * SMOOTH_TIE * (1.0 + rank / len(units))
 
 

@@ -134,7 +134,8 @@ class Session:
         return value[-1] if isinstance(value, tuple) else value  # highspy 1.16 gives (status, value)
 
     def set_time_limit(self, seconds: float | None) -> None:
-        self.set_option("time_limit", float(seconds) if seconds is not None else INF)
+        """At most ``seconds`` for the next solves (HiGHS counts its time limit on a clock that adds up every run)."""
+        self.set_option("time_limit", float(seconds) + float(self.raw.getRunTime()) if seconds is not None else INF)
 
     # -- the programme -------------------------------------------------------
     def load(

@@ -2,21 +2,28 @@
 
 The steps (docs/model.md, integer plans):
 
-1. Round every integer lever of the LP optimum down.
+1. Round every integer lever of the LP optimum down when maximising, up when
+   minimising cost (a target is then met by more of everything); the other
+   way when that fails.
 2. Restore the limits rounding broke that involve lever units only (a
    double-qualified share that rounding down misses, a per-year share or
    ceiling that a unit too many exceeds): add or remove whole units, one at a
    time, always the move that reduces the total breach most, preferring the
    units the LP wanted.
 3. Re-optimise the continuous decisions (hours, trained students, money) in
-   the LP with the integer columns fixed. Should that LP have no solution
-   (a limit that mixes units and money), dive instead: fix the units the LP
-   optimum already has whole, round the rest to nearest a batch at a time,
-   re-solving between batches.
+   the LP with the integer columns fixed. Should that LP have no solution (a
+   target or a funding cap that mixes units with other decisions), move whole
+   units one at a time by the reduced costs of the least total breach
+   (:func:`elastic_repair`). Failing that, dive: bound fractional units to a
+   whole number a batch at a time, nearest first, re-solving between batches.
 4. Improve: change units one at a time in the direction the fixed LP's
    reduced cost says pays, the best value per yuan first, keeping a change
-   only when every limit still holds and the objective improves. Changes are
-   tried in batches; a batch that fails is halved.
+   only when every limit still holds and the objective improves (in min_cost
+   mode: units dropped while the targets hold). Changes are tried in batches;
+   a batch that fails is halved.
+
+The later stages of an integer plan (tie-break, smoothing) use the same moves
+from the plan found, with exchanges (:func:`stage_search`).
 
 All LPs are solved with HiGHS on the programme's arrays (:mod:`.matrix`),
 warm-started from the basis before. The plan found is handed to the MILP
@@ -35,6 +42,10 @@ from .matrix import MatrixForm
 
 FEASIBILITY = 1e-6
 """Absolute breach of a row the repair tolerates (the solvers' own feasibility tolerance)."""
+EXCHANGE_SOLVES = 12
+"""LP solves one exchange's repair may take before the exchange is given up."""
+EXCHANGE_TRIES = 20
+"""Units whose move is tried as an exchange, the best value per yuan first, before the search ends."""
 
 
 @dataclass
@@ -121,31 +132,87 @@ def whole_unit_plan(
     repair, only_units = unit_repair(lp)
     lo, hi = repair.lo, repair.hi
     wanted = x[index]
-    z = np.clip(np.floor(wanted + FEASIBILITY), lo, hi)
-    z, left = repair.restore(z, wanted)
-    if left:
-        rows = np.flatnonzero(only_units)[left]
+    # Maximising, units rounded down keep every cap and lose a little output; minimising
+    # cost, units rounded up go most of the way to every target. Limits that mix units
+    # with other decisions (a target, a funding cap) and still fail are then repaired by
+    # whole-unit moves; the dive is the last resort.
+    directions = [np.floor, np.ceil] if sense == "max" else [np.ceil, np.floor]
+    unrestored: list[list[int]] = []
+    found = False
+    for direction in directions:
+        shift = FEASIBILITY if direction is np.floor else -FEASIBILITY
+        z, left = repair.restore(np.clip(direction(wanted + shift), lo, hi), wanted)
+        if left:
+            unrestored.append(left)
+            continue
+        lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
+        lp.fix(z)
+        if lp.solve(costs, sense):
+            found = True
+            break
+        repaired = elastic_repair(lp, repair, z, hard)
+        if repaired is not None:
+            z = repaired
+            lp.fix(z)
+            found = lp.solve(costs, sense)
+            if found:
+                break
+        if time.perf_counter() >= hard:
+            break
+    if not found and len(unrestored) == len(directions):
+        # Whole units break a limit on units alone whichever way they are rounded.
+        rows = np.flatnonzero(only_units)[unrestored[0]]
         lp.free()
         return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started,
                        unrestored_rows=[int(r) for r in rows])
-    lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
-    lp.fix(z)
-    if not lp.solve(costs, sense):
+    if not found:
+        lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
         dived = _dive(lp, costs, sense, wanted, lo, hi, hard)
         if dived is None:
             lp.free()
             return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started)
         z = dived
+        lp.fix(z)
+        if not lp.solve(costs, sense):
+            lp.free()
+            return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started)
     first = time.perf_counter() - started
+    per_yuan = np.where(unit_cost[index] > 0, unit_cost[index], 1.0)
+    z, best, _ = improve(lp, repair, z, costs, sense, per_yuan, deadline, lp_objective, enough)
+    values = lp.values()
+    values[index] = z
+    lp.free()
+    return Rounded(values, objective=best, lp_objective=lp_objective,
+                   seconds=time.perf_counter() - started, seconds_to_first=first)
+
+
+def improve(
+    lp: FixedLP, repair: _Repair, z: np.ndarray, costs: np.ndarray, sense: str, per_yuan: np.ndarray,
+    deadline: float, bound: float | None = None, enough: float = 0.0, exchange: bool = False,
+) -> tuple[np.ndarray, float, bool]:
+    """Whole-unit moves from ``z`` (fixed in ``lp`` and solved) while the objective improves.
+
+    Each unit moves one up or down as the fixed LP's reduced cost says pays,
+    the best value per yuan (``per_yuan``) first; moves are tried in batches,
+    a failed batch halved, and kept only when the limits on units alone hold,
+    the LP has a plan and the objective improves. Stops at ``deadline``, once
+    within relative gap ``enough`` of ``bound``, or when no single move pays.
+    With ``exchange``, when no single move pays, a move that pays but leaves
+    the LP without a plan is tried with other units moved to repair it
+    (:func:`elastic_repair`). Returns the units, their objective, and whether
+    the search ran to its end rather than stopping at the deadline.
+    """
+    index = lp.index
     best = lp.objective()
     better = 1.0 if sense == "max" else -1.0
-    per_yuan = np.where(unit_cost[index] > 0, unit_cost[index], 1.0)
     tried: set[tuple[int, int]] = set()
-    while time.perf_counter() < deadline and abs(lp_objective - best) > enough * max(abs(best), 1e-9):
+    while bound is None or abs(bound - best) > enough * max(abs(best), 1e-9):
+        if time.perf_counter() >= deadline:
+            return z, best, False
         d = lp.reduced_costs()[index] * better
         step = np.sign(d).astype(int)
         gain = np.abs(d) / per_yuan
-        can = (np.abs(d) > 1e-9) & (z + step >= lo) & (z + step <= hi)
+        can = (np.abs(d) > 1e-9) & (z + step >= repair.lo) & (z + step <= repair.hi)
         candidates = [int(j) for j in np.flatnonzero(can)[np.argsort(-gain[can], kind="stable")]
                       if (int(j), int(step[j])) not in tried]
         if not candidates:
@@ -168,45 +235,210 @@ def whole_unit_plan(
                     break
                 continue
             batch //= 2
-        lp.fix(z)
-        lp.solve(costs, sense)
-        if not accepted and not candidates:
+        if not accepted:
+            lp.fix(z)
+            lp.solve(costs, sense)
+            if exchange and time.perf_counter() < deadline:
+                swapped = _exchange(lp, repair, z, costs, sense, best, step, gain, deadline)
+                if swapped is not None:
+                    z, best = swapped
+                    tried.clear()
+                    continue
+            if time.perf_counter() >= deadline:
+                return z, best, False
+            if not candidates:
+                break
+    return z, best, True
+
+
+def _exchange(
+    lp: FixedLP, repair: _Repair, z: np.ndarray, costs: np.ndarray, sense: str, best: float, step: np.ndarray,
+    gain: np.ndarray, deadline: float,
+) -> tuple[np.ndarray, float] | None:
+    """One unit moved the way that pays though the LP then has no plan, and other units moved to repair it.
+
+    Tried in order of value per yuan, for the first :data:`EXCHANGE_TRIES`
+    units; the first exchange that improves the objective is returned (the
+    LP holds it), None if none does.
+    """
+    better = 1.0 if sense == "max" else -1.0
+    order = np.flatnonzero(step != 0)
+    for j in order[np.argsort(-gain[order], kind="stable")][:EXCHANGE_TRIES]:
+        if time.perf_counter() >= deadline:
             break
-    values = lp.values()
-    values[index] = z
-    lp.free()
-    return Rounded(values, objective=best, lp_objective=lp_objective,
-                   seconds=time.perf_counter() - started, seconds_to_first=first)
+        trial = z.copy()
+        trial[j] += step[j]
+        if not (repair.lo[j] <= trial[j] <= repair.hi[j]) or not repair.holds(trial):
+            continue
+        lp.fix(trial)
+        if lp.solve(costs, sense):
+            continue  # a single move, already tried
+        repaired = elastic_repair(lp, repair, trial, deadline, EXCHANGE_SOLVES)
+        if repaired is None or np.array_equal(repaired, z):
+            continue
+        lp.fix(repaired)
+        if lp.solve(costs, sense) and better * (lp.objective() - best) > 1e-9 * max(1.0, abs(best)):
+            return repaired, lp.objective()
+    lp.fix(z)
+    lp.solve(costs, sense)
+    return None
+
+
+@dataclass
+class StageSearch:
+    """What a later stage of an integer plan did: whole-unit moves from the plan found."""
+
+    values: np.ndarray | None
+    """The plan (the programme's columns), None when the stage's LP had no plan."""
+    before: float = float("nan")
+    after: float = float("nan")
+    """The stage's objective at the plan found and at the plan returned (solver units)."""
+    moved: int = 0
+    """Units moved (the sum of the changes)."""
+    finished: bool = True
+    """False when the time ran out before no single move paid."""
+
+
+def stage_search(
+    lp: FixedLP, x: np.ndarray, costs: np.ndarray, sense: str, rows: list[tuple[np.ndarray, np.ndarray, float, float]],
+    extra_columns: int, deadline: float,
+) -> StageSearch:
+    """A later stage (tie-break, smoothing) of an integer plan as whole-unit moves from the plan ``x``.
+
+    ``rows`` are the stage's rows (column index, coefficient, lower, upper)
+    over the programme's columns and ``extra_columns`` non-negative ones
+    added after them; ``costs`` covers both. The continuous decisions are
+    re-optimised with the units fixed (an LP), then units move one at a time
+    as in :func:`improve`; every row holds throughout, so the plan returned
+    keeps what the stage's rows protect (the optimum, within the stage's
+    tolerance). Rows and columns added are removed again.
+    """
+    session = lp.session
+    n, m = session.n_cols, session.n_rows
+    if extra_columns:
+        session.add_columns(extra_columns)
+    if rows:
+        starts = np.cumsum([0] + [len(cols) for cols, _, _, _ in rows[:-1]])
+        session.add_rows([lo for _, _, lo, _ in rows], [hi for _, _, _, hi in rows], starts,
+                         np.concatenate([cols for cols, _, _, _ in rows]),
+                         np.concatenate([vals for _, vals, _, _ in rows]))
+    try:
+        lp.set_time_limit(max(deadline - time.perf_counter(), 0.01))
+        repair, _ = unit_repair(lp)
+        z = np.clip(np.round(x[lp.index]), repair.lo, repair.hi)
+        lp.fix(z)
+        if not lp.solve(costs, sense):
+            return StageSearch(None)
+        before = lp.objective()
+        per_yuan = np.ones(len(lp.index))
+        found, after, finished = improve(lp, repair, z, costs, sense, per_yuan, deadline, exchange=True)
+        values = lp.values()[:n]
+        values[lp.index] = found
+        return StageSearch(values, before, after, int(np.abs(found - z).sum()), finished)
+    finally:
+        session.delete_rows(np.arange(m, session.n_rows))
+        session.delete_cols(np.arange(n, session.n_cols))
+        lp.free()
+
+
+def elastic_repair(
+    lp: FixedLP, repair: _Repair, z: np.ndarray, deadline: float, max_solves: int | None = None,
+) -> np.ndarray | None:
+    """Whole-unit moves from ``z`` until the LP with the units fixed has a plan; None if they stall.
+
+    The breach is the least total violation of the programme's rows with the
+    units fixed (an LP with a surplus and a shortfall column on every row).
+    Its reduced costs say which unit, one more or one fewer, reduces it most;
+    moves are tried in batches, the largest reduction first, a failed batch
+    halved, and kept only when the limits on units alone still hold and the
+    breach falls. Gives up after ``max_solves`` LP solves, if given.
+    """
+    session = lp.session.copy(time_limit=max(deadline - time.perf_counter(), 0.01))
+    n, m = session.n_cols, session.n_rows
+    rows = np.arange(m, dtype=np.int32)
+    session.raw.addCols(
+        2 * m, np.ones(2 * m), np.zeros(2 * m), np.full(2 * m, np.inf), 2 * m,
+        np.arange(2 * m, dtype=np.int32), np.concatenate([rows, rows]), np.concatenate([np.ones(m), -np.ones(m)]),
+    )
+    costs = np.concatenate([np.zeros(n), np.ones(2 * m)])
+    index = lp.index
+    tolerance = FEASIBILITY
+
+    solves = 0
+
+    def breach(trial: np.ndarray) -> float | None:
+        nonlocal solves
+        solves += 1
+        session.set_col_bounds(index, trial, trial)
+        return session.objective() if session.run(costs, "min") is _optimal() else None
+
+    now = breach(z)
+    tried: set[tuple[int, int]] = set()
+    while now is not None and now > tolerance and time.perf_counter() < deadline:
+        if max_solves is not None and solves >= max_solves:
+            return None
+        d = session.col_duals()[index]
+        step = -np.sign(d).astype(int)
+        can = (np.abs(d) > 1e-9) & (z + step >= repair.lo) & (z + step <= repair.hi)
+        candidates = [int(j) for j in np.flatnonzero(can)[np.argsort(-np.abs(d[can]), kind="stable")]
+                      if (int(j), int(step[j])) not in tried]
+        if not candidates:
+            return None
+        batch = max(1, len(candidates) // 4)
+        moved = False
+        while candidates and time.perf_counter() < deadline and (max_solves is None or solves < max_solves):
+            moves = candidates[:batch]
+            trial = z.copy()
+            trial[moves] += step[moves]
+            after = breach(trial) if repair.holds(trial) else None
+            if after is not None and after < now - 1e-9 * max(1.0, now):
+                z, now, moved = trial, after, True
+                break
+            if batch == 1:
+                tried.add((moves[0], int(step[moves[0]])))
+                candidates = candidates[1:]
+                continue
+            batch //= 2
+        if not moved:
+            return None
+    return z if now is not None and now <= tolerance else None
+
+
+def _optimal() -> object:
+    from .status import Status
+
+    return Status.OPTIMAL
 
 
 def _dive(
     lp: FixedLP, costs: np.ndarray, sense: str, wanted: np.ndarray, lo: np.ndarray, hi: np.ndarray, deadline: float,
 ) -> np.ndarray | None:
-    """Fix whole units a batch at a time (nearest first), re-solving the LP between batches."""
-    fixed_lo, fixed_hi = lo.copy(), hi.copy()
+    """Round fractional units a batch at a time (nearest first) by tightening their bounds, re-solving between batches.
+
+    A unit at 2.3 gets an upper bound of 2, one at 2.7 a lower bound of 3 (the
+    other side when the nearest has no plan); the LP then moves every other
+    decision to suit, so a target that rounding alone misses is met by more of
+    something else. Ends when the LP optimum has whole units.
+    """
+    bound_lo = np.where(lo < -1e14, -np.inf, lo)
+    bound_hi = np.where(hi > 1e14, np.inf, hi)
     x = wanted.copy()
     while time.perf_counter() < deadline:
         fraction = np.abs(x - np.round(x))
-        loose = fixed_lo < fixed_hi
-        if not loose.any():
-            break
-        whole = loose & (fraction <= FEASIBILITY)
-        order = np.flatnonzero(loose & ~whole)[np.argsort(fraction[loose & ~whole], kind="stable")]
-        batch = list(np.flatnonzero(whole)) + list(order[: max(1, len(order) // 4)])
+        fractional = np.flatnonzero(fraction > FEASIBILITY)
+        if not len(fractional):
+            return np.clip(np.round(x), lo, hi)
+        order = fractional[np.argsort(fraction[fractional], kind="stable")]
+        batch = order[: max(1, len(order) // 4)]
         other = False
         while True:
-            trial_lo, trial_hi = fixed_lo.copy(), fixed_hi.copy()
-            nearest = np.round(x[batch])
-            if other:
-                # The nearest whole number failed alone: the one on the other side.
-                nearest = np.where(nearest > x[batch], np.floor(x[batch]), np.ceil(x[batch]))
-            values = np.clip(nearest, lo[batch], hi[batch])
-            trial_lo[batch] = trial_hi[batch] = values
-            lp.session.set_col_bounds(
-                lp.index, np.where(trial_lo < -1e14, -np.inf, trial_lo), np.where(trial_hi > 1e14, np.inf, trial_hi)
-            )
+            up = (x[batch] > np.round(x[batch])) != other
+            trial_lo, trial_hi = bound_lo.copy(), bound_hi.copy()
+            trial_lo[batch] = np.where(up, np.ceil(x[batch]), trial_lo[batch])
+            trial_hi[batch] = np.where(up, trial_hi[batch], np.floor(x[batch]))
+            lp.session.set_col_bounds(lp.index, trial_lo, trial_hi)
             if lp.solve(costs, sense):
-                fixed_lo, fixed_hi = trial_lo, trial_hi
+                bound_lo, bound_hi = trial_lo, trial_hi
                 x = lp.values()[lp.index]
                 break
             if len(batch) == 1:
@@ -215,9 +447,7 @@ def _dive(
                 other = True
                 continue
             batch = batch[: len(batch) // 2]
-    if (fixed_lo < fixed_hi).any():
-        return None
-    return fixed_lo
+    return None
 
 
 class _Repair:
@@ -251,7 +481,7 @@ class _Repair:
             worst = int(broken[np.argmax(breach[broken])])
             up = activity[worst] < self.lower[worst]
             start, end = self.rows.indptr[worst], self.rows.indptr[worst + 1]
-            best: tuple[float, float, int, int] | None = None
+            best: tuple[float, float, float, int, int] | None = None
             for j, coef in zip(self.rows.indices[start:end], self.rows.data[start:end], strict=True):
                 step = 1 if (coef > 0) == up else -1
                 if not self.lo[j] <= z[j] + step <= self.hi[j]:
@@ -260,14 +490,17 @@ class _Repair:
                 rows = self.a.indices[col]
                 after = self.breach(activity[rows] + step * self.a.data[col], rows)
                 change = float(after.sum() - breach[rows].sum())
+                # A move that breaks a row which holds now is a last resort: trading one
+                # breach for a smaller one elsewhere can leave both unrepairable.
+                breaks = bool(((after > FEASIBILITY) & (breach[rows] <= FEASIBILITY)).any())
                 # Prefer the units the LP wanted most (or least, when removing).
                 preference = -step * (wanted[j] - z[j])
-                key = (change, preference, int(j), step)
+                key = (float(breaks), change, preference, int(j), step)
                 if best is None or key < best:
                     best = key
-            if best is None or best[0] >= -FEASIBILITY:
+            if best is None or best[1] >= -FEASIBILITY:
                 return z, [int(r) for r in broken]
-            _, _, j, step = best
+            _, _, _, j, step = best
             z[j] += step
             col = slice(self.a.indptr[j], self.a.indptr[j + 1])
             activity[self.a.indices[col]] += step * self.a.data[col]
