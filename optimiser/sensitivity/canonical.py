@@ -20,16 +20,16 @@ Everything else in :mod:`optimiser.sensitivity` reads the arrays kept here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
 
 from ..errors import SolverError
 from ..model import Model
-from ..model.formulation import Terms
 from ..solve.backends import HighsBackend
 from ..solve.highs import Session
+from ..solve.matrix import MatrixForm
 from ..solve.status import Status
 
 ZERO_DUAL = 1e-9
@@ -42,19 +42,17 @@ AT_BOUND = 1e-7
 class CanonicalLP:
     """The primary LP in max form and its canonical optimum.
 
-    ``cost`` is the max-form objective (``sign`` times the planner objective,
-    solver units); ``plan`` the canonical optimal column values and
-    ``activity`` the row activities there; ``duals`` one optimal dual vector
-    (HiGHS's), used only to find the optimal face.
+    ``form`` is the programme as the solver holds it (:class:`~optimiser.solve.matrix.MatrixForm`,
+    with the integer decisions of an integer plan fixed); ``cost`` is the
+    max-form objective (``sign`` times the planner objective, solver units);
+    ``plan`` the canonical optimal column values and ``activity`` the row
+    activities there; ``duals`` one optimal dual vector (HiGHS's), used only
+    to find the optimal face.
     """
 
-    matrix: sparse.csc_matrix
+    form: MatrixForm
     cost: np.ndarray
     sign: float
-    col_lower: np.ndarray
-    col_upper: np.ndarray
-    row_lower: np.ndarray
-    row_upper: np.ndarray
     objective: float
     plan: np.ndarray
     activity: np.ndarray
@@ -62,12 +60,32 @@ class CanonicalLP:
     mip: bool
 
     @property
+    def matrix(self) -> sparse.csc_matrix:
+        return self.form.a
+
+    @property
+    def col_lower(self) -> np.ndarray:
+        return self.form.col_lower
+
+    @property
+    def col_upper(self) -> np.ndarray:
+        return self.form.col_upper
+
+    @property
+    def row_lower(self) -> np.ndarray:
+        return self.form.row_lower
+
+    @property
+    def row_upper(self) -> np.ndarray:
+        return self.form.row_upper
+
+    @property
     def n_rows(self) -> int:
-        return int(self.matrix.shape[0])
+        return self.form.n_rows
 
     @property
     def n_cols(self) -> int:
-        return int(self.matrix.shape[1])
+        return self.form.n_cols
 
     def column_state(self) -> np.ndarray:
         """Per column: 'L' at its lower bound, 'U' at its upper, 'B' between, 'F' fixed."""
@@ -92,13 +110,6 @@ class CanonicalLP:
         return state
 
 
-def terms_vector(terms: Terms, n: int) -> np.ndarray:
-    vector = np.zeros(n)
-    for var, coef in terms.items():
-        vector[var.col] += coef
-    return vector
-
-
 def canonical_lp(model: Model, plan_values: np.ndarray | None = None) -> CanonicalLP:
     """Solve the primary LP of ``model`` with HiGHS and return its canonical optimum.
 
@@ -107,41 +118,36 @@ def canonical_lp(model: Model, plan_values: np.ndarray | None = None) -> Canonic
     """
     backend = HighsBackend(model, options={"presolve": "off"})
     session = backend.session
-    n = len(backend.columns)
+    form = backend.form
     mip = bool(backend.integer.any())
     if mip:
-        if plan_values is None or len(plan_values) != n:
+        if plan_values is None or len(plan_values) != form.n_cols:
             raise SolverError("an integer plan needs its solved values to fix the integer decisions")
         idx = np.flatnonzero(backend.integer)
         fixed = np.round(plan_values[idx])
         session.make_continuous(idx)
         session.set_col_bounds(idx, fixed, fixed)
+        col_lower, col_upper = session.column_bounds()
+        form = replace(form, col_lower=col_lower, col_upper=col_upper)
     min_cost = model.mode == "min_cost"
     sign = -1.0 if min_cost else 1.0
-    cost = sign * terms_vector(model.cost if min_cost else model.output, n)
+    cost = sign * form.costs(model.cost if min_cost else model.output)
     session.set_costs(cost, "max")
     _run(session, "the plan's linear programme")
-    matrix, col_lower, col_upper, row_lower, row_upper = session.arrays()
     objective = session.objective()
     plan = session.values()
     duals = session.row_duals()
     reduced = session.col_duals()
     if not min_cost and model.config.objective.tie_break:
-        plan = _cheapest_on_face(session, model, plan, duals, reduced, (row_lower, row_upper))
+        plan = _cheapest_on_face(session, form, model, plan, duals, reduced)
     return CanonicalLP(
-        matrix=matrix, cost=cost, sign=sign, col_lower=col_lower, col_upper=col_upper,
-        row_lower=row_lower, row_upper=row_upper, objective=objective, plan=plan,
-        activity=matrix @ plan, duals=duals, mip=mip,
+        form=form, cost=cost, sign=sign, objective=objective, plan=plan,
+        activity=form.a @ plan, duals=duals, mip=mip,
     )
 
 
 def _cheapest_on_face(
-    session: Session,
-    model: Model,
-    plan: np.ndarray,
-    duals: np.ndarray,
-    reduced: np.ndarray,
-    row_limits: tuple[np.ndarray, np.ndarray],
+    session: Session, form: MatrixForm, model: Model, plan: np.ndarray, duals: np.ndarray, reduced: np.ndarray,
 ) -> np.ndarray:
     """The cheapest plan among those with the optimal output, found exactly.
 
@@ -149,7 +155,7 @@ def _cheapest_on_face(
     with a non-zero reduced cost stays at its bound and every row with a
     non-zero dual stays at its limit; within that face, minimise cost.
     """
-    row_lower, row_upper = row_limits
+    row_lower, row_upper = form.row_lower, form.row_upper
     hold_cols = np.flatnonzero(np.abs(reduced) > ZERO_DUAL)
     if len(hold_cols):
         session.set_col_bounds(hold_cols, plan[hold_cols], plan[hold_cols])
@@ -157,8 +163,7 @@ def _cheapest_on_face(
     if len(held):
         limits = np.where(duals[held] > 0, row_upper[held], row_lower[held])
         session.set_row_bounds(held, limits, limits)
-    n = len(plan)
-    session.set_costs(-terms_vector(model.cost, n), "max")
+    session.set_costs(-form.costs(model.cost), "max")
     _run(session, "the cheapest-plan step")
     return session.values()
 

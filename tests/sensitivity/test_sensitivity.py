@@ -472,13 +472,11 @@ def test_prices_are_the_solvers_own_where_unique(solver: str) -> None:
 
 def test_ranges_contain_highs_basis_ranging(zhejiang_reports: dict[str, SensitivityReport]) -> None:
     # HiGHS's own ranging is for its optimal basis; the true range of a price can only be wider.
-    from optimiser.sensitivity.canonical import terms_vector
     from optimiser.solve.backends import HighsBackend
 
     result = solve(load_config(CONFIGS / "zhejiang.yaml"))
     backend = HighsBackend(result.model)
-    n = len(backend.columns)
-    backend.session.run(terms_vector(result.model.output, n), "max")
+    backend.session.run(backend.form.costs(result.model.output), "max")
     _, ranging = backend.session.raw.getRanging()
     dual = backend.session.row_duals()
     scale = np.array([info.unit_scale for info in result.model.book.rows])
