@@ -60,6 +60,7 @@ from ..model import PlanKey, build_model
 from ..model.formulation import MONEY_SCALE
 from ..solve.engine import TIE_BREAK_TOLERANCE
 from ..solve.status import Status
+from ..views import show
 from .parameters import fit_parameters
 from .program_arrays import ProgramArrays, arrays_of
 
@@ -145,43 +146,7 @@ class RobustResult:
         })
 
     def __str__(self) -> str:
-        s = self.summary
-        unit = "yuan" if s.get("mode") == "min_cost" else "weighted graduates"
-        risk = s.get("risk", "")
-        if risk == "cvar":
-            risk = f"cvar (alpha {s.get('alpha'):g})"
-        lines = [
-            f"{s.get('name', '')}: robust plan over {s.get('draws')} drawn worlds (seed {s.get('seed')}), "
-            f"risk {risk}, budget {s.get('budget')}",
-            f"status: {self.status}",
-        ]
-        if not self.ok:
-            return "\n".join(lines + [f"note: {note}" for note in s.get("notes", [])])
-        lines.append(f"objective: {self.objective:,.1f} {unit}")
-        lines.append(f"in sample: mean output {s['mean_output']:,.1f}, worst world {s['worst_output']:,.1f}, "
-                     f"mean cost {s['mean_cost']:,.0f} yuan")
-        if s.get("budget") == "expected":
-            lines.append(f"worlds over their funding: {s['worlds_over_budget']} of {s['draws']} "
-                         f"(largest overrun {s['largest_overrun']:,.0f} yuan)")
-        spend = self.plan.groupby("lever", sort=False)["units"].sum()
-        lines.append("units by lever (summed over institutions and years): "
-                     + ", ".join(f"{lever} {units:,.1f}" for lever, units in spend.items()))
-        if not self.out_of_sample.empty:
-            lines.append("")
-            lines.append(f"out of sample ({s.get('test_draws')} fresh draws, seed {s.get('test_seed')}):")
-            lines.append(self.out_of_sample.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}"))
-            if s.get("vss") is not None:
-                lines.append(f"value of the stochastic solution: {s['vss']:,.1f} ± {s['vss_se']:,.1f} (standard error) "
-                             f"{unit} per world, robust against mean-world plan")
-            if s.get("mean_world_holds") is not None and s.get("vss_share") is not None:
-                measure = "cost" if s.get("mode") == "min_cost" else "output"
-                change = s["vss_share"] if measure == "output" else -s["vss_share"]
-                how = f"{abs(change):.1%} {'more' if change > 0 else 'less'}" if round(change, 3) else "the same"
-                lines.append(f"the robust plan holds in {s['holds']:.0%} of the fresh worlds (the mean-world plan in "
-                             f"{s['mean_world_holds']:.0%}) for {how} expected {measure}")
-        for note in s.get("notes", []):
-            lines.append(f"note: {note}")
-        return "\n".join(lines)
+        return show(self, "text")
 
 
 # -- the programme over many worlds --------------------------------------------
