@@ -210,51 +210,93 @@ Row = tuple[str, str, str, list[Any]]
 
 def _rows(results: list[tuple[str, Result]], by_year: bool) -> list[Row]:
     res = [r for _, r in results]
-    modes = {str(r.summary.get("mode")) for r in res}
-    rows: list[Row] = [
+    return [
         ("status", "status", "", [r.status.value for r in res]),
         ("mode", "objective mode", "", [r.summary.get("mode") for r in res]),
+        _objective_row(res),
+        *_headline_rows(res),
+        *_output_rows(res, by_year),
+        *_spend_rows(res),
+        *_bottleneck_rows(res),
+        ("diagnosis", "diagnosis", "", ["; ".join(d.message for d in r.diagnosis) for r in res]),
     ]
-    if modes == {"min_cost"}:
-        rows.append(("objective", "objective: total cost, minimised (yuan)", "yuan",
-                     [_solved(r, r.objective) for r in res]))
-    elif modes == {"max_output"}:
-        rows.append(("objective", "objective: weighted compound graduates, maximised", "weighted graduates",
-                     [_solved(r, r.objective) for r in res]))
-    else:
-        # Plans that minimise cost and plans that maximise output have objectives in different units:
-        # they are compared by output and by cost, each in its own row, never by one objective row.
-        rows.append(("weighted_output", "weighted compound graduates", "weighted graduates",
-                     [_solved(r, r.summary.get("weighted_output")) for r in res]))
-    rows += [
+
+
+OBJECTIVE_ROWS: dict[str, tuple[str, str]] = {
+    "min_cost": ("objective: total cost, minimised (yuan)", "yuan"),
+    "max_output": ("objective: weighted compound graduates, maximised", "weighted graduates"),
+}
+"""The objective row's label and unit when every plan has the same objective mode."""
+
+
+def _objective_row(res: list[Result]) -> Row:
+    modes = {str(r.summary.get("mode")) for r in res}
+    if len(modes) == 1 and (mode := modes.pop()) in OBJECTIVE_ROWS:
+        label, unit = OBJECTIVE_ROWS[mode]
+        return ("objective", label, unit, [_solved(r, r.objective) for r in res])
+    # Plans that minimise cost and plans that maximise output have objectives in different units:
+    # they are compared by output and by cost, each in its own row, never by one objective row.
+    return ("weighted_output", "weighted compound graduates", "weighted graduates",
+            [_solved(r, r.summary.get("weighted_output")) for r in res])
+
+
+def _headline_rows(res: list[Result]) -> list[Row]:
+    return [
         ("total_cost", "total cost (yuan)", "yuan", [_solved(r, r.total_cost) for r in res]),
         ("cost_per_compound_graduate", "cost per compound graduate (yuan)", "yuan",
          [_solved(r, r.summary.get("cost_per_compound_graduate")) for r in res]),
         ("compound_graduates", "compound graduates, all tiers", "graduates",
          [_solved(r, r.summary.get("compound_graduates")) for r in res]),
     ]
+
+
+def _output_rows(res: list[Result], by_year: bool) -> list[Row]:
+    """Compound, then single-skill, graduates by tier (and by tier and year when ``by_year``)."""
     tiers = _union(list(r.compound_output()) for r in res if r.ok)
+    rows: list[Row] = []
     for key, words in (("compound_output", "compound graduates"), ("single_skill_output", "single-skill graduates")):
         by_tier = [getattr(r, key)() for r in res]
-        for tier in tiers:
-            rows.append((f"{key}.{tier}", f"{words}: {tier}", "graduates",
-                         [_solved(r, sum(o.get(tier, {}).values())) for r, o in zip(res, by_tier)]))
+        rows += _tier_rows(res, by_tier, key, words, tiers)
         if by_year:
-            years = sorted({year for o in by_tier for tier_years in o.values() for year in tier_years})
-            for tier in tiers:
-                for year in years:
-                    rows.append((f"{key}.{tier}.{year}", f"{words}: {tier} {year}", "graduates",
-                                 [_solved(r, o.get(tier, {}).get(year, 0.0)) for r, o in zip(res, by_tier)]))
+            rows += _tier_year_rows(res, by_tier, key, words, tiers)
+    return rows
+
+
+def _tier_rows(res: list[Result], by_tier: list[Any], key: str, words: str, tiers: list[str]) -> list[Row]:
+    return [
+        (f"{key}.{tier}", f"{words}: {tier}", "graduates",
+         [_solved(r, sum(o.get(tier, {}).values())) for r, o in zip(res, by_tier)])
+        for tier in tiers
+    ]
+
+
+def _tier_year_rows(res: list[Result], by_tier: list[Any], key: str, words: str, tiers: list[str]) -> list[Row]:
+    years = sorted({year for o in by_tier for tier_years in o.values() for year in tier_years})
+    return [
+        (f"{key}.{tier}.{year}", f"{words}: {tier} {year}", "graduates",
+         [_solved(r, o.get(tier, {}).get(year, 0.0)) for r, o in zip(res, by_tier)])
+        for tier in tiers
+        for year in years
+    ]
+
+
+def _spend_rows(res: list[Result]) -> list[Row]:
+    rows: list[Row] = []
     for key, words in (("spend_by_lever", "spend on"), ("spend_by_source", "spend from")):
         spends = [getattr(r, key)() for r in res]
-        for name in _union(list(s) for s in spends):
-            rows.append((f"{key}.{name}", f"{words} {name} (yuan)", "yuan",
-                         [_solved(r, s.get(name, 0.0)) for r, s in zip(res, spends)]))
-    summaries = [bottleneck_summary(r) for r in res]
-    for kind, words in BOTTLENECK_WORDS.items():
-        rows.append((f"bottleneck.{kind}", f"binds: {words}", "", [s[kind] for s in summaries]))
-    rows.append(("diagnosis", "diagnosis", "", ["; ".join(d.message for d in r.diagnosis) for r in res]))
+        rows += [
+            (f"{key}.{name}", f"{words} {name} (yuan)", "yuan", [_solved(r, s.get(name, 0.0)) for r, s in zip(res, spends)])
+            for name in _union(list(s) for s in spends)
+        ]
     return rows
+
+
+def _bottleneck_rows(res: list[Result]) -> list[Row]:
+    summaries = [bottleneck_summary(r) for r in res]
+    return [
+        (f"bottleneck.{kind}", f"binds: {words}", "", [s[kind] for s in summaries])
+        for kind, words in BOTTLENECK_WORDS.items()
+    ]
 
 
 def _solved(result: Result, value: Any) -> float:

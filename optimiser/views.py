@@ -1,12 +1,13 @@
 """How results are shown, without the results knowing the code that shows them.
 
 Result types (:class:`~optimiser.results.Result`, :class:`~optimiser.compare.Comparison`,
-:class:`~optimiser.evaluate.Evaluation`, :class:`~optimiser.sensitivity.SensitivityReport`)
-hold data only. Their text (``str()``), notebook HTML (``_repr_html_``) and JSON object
-(``to_dict()``) are written by functions in :mod:`optimiser.report`; a result's method
-calls :func:`show`, which finds the function in the table :data:`VIEWS` below and loads
-its module the first time it is needed. So no data module imports :mod:`optimiser.report`,
-and a program that never prints a comparison never loads the code that prints one.
+:class:`~optimiser.evaluate.Evaluation`, :class:`~optimiser.sensitivity.SensitivityReport`,
+:class:`~optimiser.analysis.robust.RobustResult`) hold data only. Their text (``str()``),
+notebook HTML (``_repr_html_``) and JSON object (``to_dict()``) are written by functions in
+:mod:`optimiser.report`; a result's method calls :func:`show`, which finds the function in
+the table :data:`VIEWS` below and loads its module the first time it is needed. So no data
+module imports :mod:`optimiser.report`, and a program that never prints a comparison never
+loads the code that prints one.
 
 :data:`VIEWS` is the one place that ties a result type to the functions that show it.
 A new form or a replacement is one call::
@@ -36,6 +37,7 @@ VIEWS: dict[tuple[str, str], str] = {
     ("optimiser.sensitivity.report.SensitivityReport", "dict"): "optimiser.report.sensitivity_text:report_dict",
     ("optimiser.sensitivity.report.SensitivityReport", "files"): "optimiser.report.sensitivity_text:report_files",
     ("optimiser.sensitivity.report.SensitivityReport", "write"): "optimiser.report.sensitivity_text:write_report",
+    ("optimiser.analysis.robust.RobustResult", "text"): "optimiser.report.robust_text:robust_text",
 }
 """``(result type, form): "module:function"`` of every built-in view; forms are ``text`` (``str()``),
 ``html`` (``_repr_html_``), ``dict`` (``to_dict()``, by :mod:`optimiser.jsonrule`), and for the

@@ -45,6 +45,10 @@ UNUSED = 1.0
 """Yuan (or 1e-6 units) below which a lever counts as unused."""
 
 
+Item = tuple[str, str, str, np.ndarray]
+"""(lever, institution or ``all``, lever kind, coefficient of each column): one thing whose range is found."""
+
+
 @dataclass
 class Alternatives:
     """Ranges of each lever (and lever at each institution) among near-optimal plans, and differing plans.
@@ -162,14 +166,7 @@ def alternatives(
     True
     """
     started = time.perf_counter()
-    if not (isinstance(within, (int, float)) and 0.0 <= float(within) < 1.0):
-        raise ValueError(f"within is a share of the optimum in [0, 1), e.g. 0.01 for 1%; got {within!r}")
-    if isinstance(plans, numbers.Integral) and not isinstance(plans, bool):
-        plans = int(plans)  # numpy integers too
-    if not isinstance(plans, int) or isinstance(plans, bool) or plans < 0:
-        raise ValueError(f"plans must be a whole number from 0 up, got {plans!r}")
-    if measure not in MEASURES:
-        raise ValueError(f"unknown measure {measure!r}; choose one of: {', '.join(MEASURES)}")
+    plans = _checked_arguments(within, plans, measure)
     from ..config.uncertainty import without_uncertainty
     from ..solve.backends import HighsBackend
 
@@ -181,48 +178,13 @@ def alternatives(
     output = form.costs(model.output)
     cost = form.costs(model.cost)
     items = _items(model, measure)
-    inf = float("inf")
-    min_cost = config.objective.mode == "min_cost"
-    if min_cost:
-        status = backend.solve_costs(cost, "min")
-        _check(status.value)
-        best_cost = backend.objective_value()
-        objective = best_cost / MONEY_SCALE
-        best = backend.values()[:n]
-        backend.cap_row(cost, best_cost * (1.0 + within) + MONEY_SCALE)
+    if config.objective.mode == "min_cost":
+        objective, best = _hold_near_least_cost(backend, cost, n, within)
     else:
-        status = backend.solve_costs(output, "max")
-        _check(status.value)
-        optimum = backend.objective_value()
-        objective = optimum
-        floor_row = backend.n_rows
-        backend.cap_row(-output, -(optimum - TIE_BREAK_TOLERANCE * abs(optimum)))
-        status = backend.solve_costs(cost, "min")
-        _check(status.value)
-        best_cost = backend.objective_value()
-        best = backend.values()[:n]
-        # Never tighter than the tie-break's floor: at within=0 the optimum itself, as the solver reached it.
-        slack = max(float(within), TIE_BREAK_TOLERANCE)
-        backend.session.set_row_bounds(floor_row, -inf, -(optimum - slack * abs(optimum)))
-        backend.cap_row(cost, best_cost * (1.0 + TIE_BREAK_TOLERANCE) + MONEY_SCALE)
+        objective, best = _hold_near_most_output(backend, output, cost, n, within)
     first = time.perf_counter()
     scale = MONEY_SCALE if measure == "yuan" else 1.0
-    records = []
-    solves = 0
-    seen: dict[int, list[float]] = {}
-    for lever, inst, kind, coefs in items:
-        bounds = seen.get(id(coefs), [])
-        for sense in ("min", "max") if not bounds else ():
-            status = backend.solve_costs(coefs * scale, sense)
-            solves += 1
-            _check(status.value)
-            bounds.append(float(coefs @ backend.values()[:n]))
-        seen[id(coefs)] = bounds
-        low, high = min(bounds), max(bounds)
-        at_best = float(coefs @ best)
-        records.append((lever, inst, kind, max(low, 0.0), max(high, 0.0), max(at_best, 0.0)))
-    ranges = pd.DataFrame(records, columns=["lever", "institution", "kind", "low", "high", "optimal"])
-    ranges["width"] = ranges["high"] - ranges["low"]
+    ranges, solves = _ranges(backend, n, items, best, scale)
     unused = UNUSED if measure == "yuan" else 1e-6
     ranges["verdict"] = np.where(
         ranges["high"] <= unused, "unused",
@@ -243,12 +205,83 @@ def alternatives(
                         config)
 
 
+def _checked_arguments(within: float, plans: int, measure: str) -> int:
+    """``plans`` as an ``int`` (numpy integers too), once every argument is checked."""
+    if not (isinstance(within, (int, float)) and 0.0 <= float(within) < 1.0):
+        raise ValueError(f"within is a share of the optimum in [0, 1), e.g. 0.01 for 1%; got {within!r}")
+    if isinstance(plans, numbers.Integral) and not isinstance(plans, bool):
+        plans = int(plans)
+    if not isinstance(plans, int) or isinstance(plans, bool) or plans < 0:
+        raise ValueError(f"plans must be a whole number from 0 up, got {plans!r}")
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; choose one of: {', '.join(MEASURES)}")
+    return plans
+
+
+def _hold_near_least_cost(backend: Any, cost: np.ndarray, n: int, within: float) -> tuple[float, np.ndarray]:
+    """Solve for the least cost, then allow up to ``within`` more; returns the objective (yuan) and the plan."""
+    status = backend.solve_costs(cost, "min")
+    _check(status.value)
+    best_cost = backend.objective_value()
+    best = backend.values()[:n]
+    backend.cap_row(cost, best_cost * (1.0 + within) + MONEY_SCALE)
+    return best_cost / MONEY_SCALE, best
+
+
+def _hold_near_most_output(
+    backend: Any, output: np.ndarray, cost: np.ndarray, n: int, within: float
+) -> tuple[float, np.ndarray]:
+    """Solve for the most output and the least cost of it, then allow up to ``within`` less output at no more
+    cost; returns the optimum and the cheapest optimal plan."""
+    inf = float("inf")
+    status = backend.solve_costs(output, "max")
+    _check(status.value)
+    optimum = backend.objective_value()
+    floor_row = backend.n_rows
+    backend.cap_row(-output, -(optimum - TIE_BREAK_TOLERANCE * abs(optimum)))
+    status = backend.solve_costs(cost, "min")
+    _check(status.value)
+    best_cost = backend.objective_value()
+    best = backend.values()[:n]
+    # Never tighter than the tie-break's floor: at within=0 the optimum itself, as the solver reached it.
+    slack = max(float(within), TIE_BREAK_TOLERANCE)
+    backend.session.set_row_bounds(floor_row, -inf, -(optimum - slack * abs(optimum)))
+    backend.cap_row(cost, best_cost * (1.0 + TIE_BREAK_TOLERANCE) + MONEY_SCALE)
+    return optimum, best
+
+
+def _ranges(
+    backend: Any, n: int, items: list[Item], best: np.ndarray, scale: float
+) -> tuple[pd.DataFrame, int]:
+    """The least and most of each item among the plans allowed, and its use in the best plan; and the solves made.
+
+    Items with the same coefficients (a lever at its only institution and in all) share their two solves.
+    """
+    records = []
+    solves = 0
+    seen: dict[int, list[float]] = {}
+    for lever, inst, kind, coefs in items:
+        bounds = seen.get(id(coefs), [])
+        for sense in ("min", "max") if not bounds else ():
+            status = backend.solve_costs(coefs * scale, sense)
+            solves += 1
+            _check(status.value)
+            bounds.append(float(coefs @ backend.values()[:n]))
+        seen[id(coefs)] = bounds
+        low, high = min(bounds), max(bounds)
+        at_best = float(coefs @ best)
+        records.append((lever, inst, kind, max(low, 0.0), max(high, 0.0), max(at_best, 0.0)))
+    ranges = pd.DataFrame(records, columns=["lever", "institution", "kind", "low", "high", "optimal"])
+    ranges["width"] = ranges["high"] - ranges["low"]
+    return ranges, solves
+
+
 def _check(status: str) -> None:
     if status != "optimal":
         raise SolverError(f"no optimal plan to look around ({status}); `optimiser solve` explains why")
 
 
-def _items(model: Any, measure: str) -> list[tuple[str, str, str, np.ndarray]]:
+def _items(model: Any, measure: str) -> list[Item]:
     """Each lever in all (institution ``all``), then at each institution: its coefficients per column."""
     form = model.form
     cfg = model.config
@@ -268,7 +301,7 @@ def _items(model: Any, measure: str) -> list[tuple[str, str, str, np.ndarray]]:
                 per_inst[lever.name, inst.name] = terms
     n = len(model.form.vars.u) + len(model.form.vars.us) + len(model.form.vars.a) + len(model.form.vars.f)
     n += len(model.form.vars.p) + len(model.book.slacks)
-    items: list[tuple[str, str, str, np.ndarray]] = []
+    items: list[Item] = []
     for lever in cfg.levers.values():
         parts = [(inst, terms) for (name, inst), terms in per_inst.items() if name == lever.name]
         if not parts:
@@ -284,7 +317,7 @@ def _items(model: Any, measure: str) -> list[tuple[str, str, str, np.ndarray]]:
     return items
 
 
-def _use(detail: list[tuple[int, tuple[str, str, str, np.ndarray]]], x: np.ndarray) -> np.ndarray:
+def _use(detail: list[tuple[int, Item]], x: np.ndarray) -> np.ndarray:
     return np.array([max(float(item[3] @ x), 0.0) for _, item in detail])
 
 
@@ -296,7 +329,7 @@ def _dense(terms: Terms, n: int) -> np.ndarray:
 
 
 def _generate(
-    backend: Any, n: int, items: list[tuple[str, str, str, np.ndarray]], ranges: pd.DataFrame, best: np.ndarray,
+    backend: Any, n: int, items: list[Item], ranges: pd.DataFrame, best: np.ndarray,
     output: np.ndarray, cost: np.ndarray, count: int, scale: float,
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """SPORES-style plans: each minimises its use of what the plans before relied on, weighted by share of range."""
@@ -305,33 +338,51 @@ def _generate(
     found = [best]
     weights = np.zeros(len(detail))
     for _ in range(count):
-        last = found[-1]
-        for position, (k, item) in enumerate(detail):
-            top = highs_of[k]
-            if top > 0:
-                weights[position] += max(float(item[3] @ last), 0.0) / top
+        _weigh_use(weights, detail, highs_of, found[-1])
         if not weights.any():
             break
-        plan = None
-        for _ in range(4):  # a plan found before: lean harder on what it uses, and try again
-            objective = np.zeros(n)
-            for weight, (_, item) in zip(weights, detail):
-                objective += weight * item[3] * scale
-            if backend.solve_costs(objective, "min").value != "optimal":
-                break
-            x = backend.values()[:n]
-            use = np.array([max(float(item[3] @ x), 0.0) for _, item in detail])
-            if not any(np.allclose(use, _use(detail, y), rtol=1e-4, atol=1.0) for y in found):
-                plan = x
-                break
-            weights = weights + (use > 1e-6 * np.maximum(highs_of[[k for k, _ in detail]], 1.0)) * weights.max()
+        plan, weights = _new_plan(backend, n, detail, weights, highs_of, found, scale)
         if plan is None:
             break
         found.append(plan)
+    return _plan_tables(detail, found, output, cost)
+
+
+def _weigh_use(weights: np.ndarray, detail: list[tuple[int, Item]], highs_of: np.ndarray, last: np.ndarray) -> None:
+    """Add to each item's weight its use in the ``last`` plan, as a share of the top of its range."""
+    for position, (k, item) in enumerate(detail):
+        top = highs_of[k]
+        if top > 0:
+            weights[position] += max(float(item[3] @ last), 0.0) / top
+
+
+def _new_plan(
+    backend: Any, n: int, detail: list[tuple[int, Item]], weights: np.ndarray, highs_of: np.ndarray,
+    found: list[np.ndarray], scale: float,
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """A plan that uses the items differently from every plan found, and the weights that led to it;
+    ``None`` when the solve fails or four tries find only plans found before."""
+    for _ in range(4):  # a plan found before: lean harder on what it uses, and try again
+        objective = np.zeros(n)
+        for weight, (_, item) in zip(weights, detail):
+            objective += weight * item[3] * scale
+        if backend.solve_costs(objective, "min").value != "optimal":
+            break
+        x = backend.values()[:n]
+        use = _use(detail, x)
+        if not any(np.allclose(use, _use(detail, y), rtol=1e-4, atol=1.0) for y in found):
+            return x, weights
+        weights = weights + (use > 1e-6 * np.maximum(highs_of[[k for k, _ in detail]], 1.0)) * weights.max()
+    return None, weights
+
+
+def _plan_tables(
+    detail: list[tuple[int, Item]], found: list[np.ndarray], output: np.ndarray, cost: np.ndarray
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Each plan's use of each item, and per plan its output, cost and distance from the optimal plan."""
     names = ["optimal"] + [f"alternative {k}" for k in range(1, len(found))]
     index = pd.MultiIndex.from_tuples([(item[0], item[1]) for _, item in detail], names=["lever", "institution"])
-    table = pd.DataFrame({name: [max(float(item[3] @ x), 0.0) for _, item in detail] for name, x in zip(names, found)},
-                         index=index)
+    table = pd.DataFrame({name: _use(detail, x) for name, x in zip(names, found)}, index=index)
     base_total = float(table["optimal"].sum()) or 1.0
     summary = [
         {"plan": name, "output": float(output @ x), "total_cost": float(cost @ x) / MONEY_SCALE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -81,57 +82,87 @@ def pareto(
     config = as_config(config)
     _check(config, x, y, points)
     lean = WarmEngine(config, integer=False)
-    tier_x = _tier_vector(lean, x)
-    tier_y = _tier_vector(lean, y)
-    weighted = _objective_vector(lean)
-    tiers = {tier: _tier_vector(lean, tier) for tier in config.tiers}
+    axes = _Axes(x, y, _tier_vector(lean, x), _tier_vector(lean, y), _objective_vector(lean),
+                 {tier: _tier_vector(lean, tier) for tier in config.tiers})
     columns = PARETO_COLUMNS + [f"output_{tier}" for tier in config.tiers]
-    if hold_others:
-        if lean.run(weighted, "max") is not Status.OPTIMAL:
-            return pd.DataFrame([_row(x, y, math.nan, Status.INFEASIBLE) for _ in range(points)], columns=columns)
-        best = lean.session.values()
-        for tier, vector in tiers.items():
-            if tier not in (x, y):
-                lean.session.add_row(_below(float(vector @ best)), math.inf, vector)
-    rows = _LevelRows(lean, tier_x, tier_y)
-    first = lean.run(tier_y, "max")
+    if hold_others and not _hold_other_tiers(lean, axes):
+        return pd.DataFrame([_row(x, y, math.nan, Status.INFEASIBLE) for _ in range(points)], columns=columns)
+    rows = _LevelRows(lean, axes.tier_x, axes.tier_y)
+    first = lean.run(axes.tier_y, "max")
     if first is not Status.OPTIMAL:
         return pd.DataFrame([_row(x, y, math.nan, first) for _ in range(points)], columns=columns)
+    x_low, x_best = _x_span(lean, rows, axes.tier_x)
+    records = [_level_record(lean, rows, axes, float(level)) for level in np.linspace(x_low, x_best, points)]
+    table = pd.DataFrame(records, columns=columns)
+    notes = _notes(config, hold_others)
+    if notes:
+        table.attrs["notes"] = notes
+    return table
+
+
+def _notes(config: Config, hold_others: bool) -> list[str]:
+    """What the front holds besides the config's limits, and what it relaxes."""
+    notes = []
+    if hold_others:
+        notes.append("the other tiers are held at least at their output in the config's optimum")
+    if any(lever.integer for lever in config.levers.values()):
+        notes.append("levers marked integer are taken as continuous (the linear relaxation)")
+    return notes
+
+
+@dataclass
+class _Axes:
+    """The two tiers traded off, and per column the outputs a row of the front reports."""
+
+    x: str
+    y: str
+    tier_x: np.ndarray
+    tier_y: np.ndarray
+    weighted: np.ndarray
+    tiers: dict[str, np.ndarray]
+
+
+def _hold_other_tiers(lean: WarmEngine, axes: _Axes) -> bool:
+    """Hold every tier but x and y at least at its output in the config's optimum; False when it has none."""
+    if lean.run(axes.weighted, "max") is not Status.OPTIMAL:
+        return False
+    best = lean.session.values()
+    for tier, vector in axes.tiers.items():
+        if tier not in (axes.x, axes.y):
+            lean.session.add_row(_below(float(vector @ best)), math.inf, vector)
+    return True
+
+
+def _x_span(lean: WarmEngine, rows: _LevelRows, tier_x: np.ndarray) -> tuple[float, float]:
+    """The x output of the plan with the most y (y held there), and the most x output possible."""
     rows.set(y_floor=_below(lean.objective_value()))
     lean.run(tier_x, "max")
     x_low = lean.objective_value()
     rows.set()
     lean.run(tier_x, "max")
-    x_best = max(lean.objective_value(), x_low)
-    records = []
-    for level in np.linspace(x_low, x_best, points):
-        rows.set(x_floor=_below(level))
-        status = lean.run(tier_y, "max")
-        if status is not Status.OPTIMAL:
-            records.append(_row(x, y, float(level), status))
-            continue
-        y_floor = _below(lean.objective_value())
-        rows.set(x_floor=_below(level), y_floor=y_floor)
-        lean.run(tier_x, "max")
-        rows.set(x_floor=_below(lean.objective_value()), y_floor=y_floor)
-        lean.run(lean.cost, "min")
-        values = lean.session.values()
-        records.append({
-            "x_tier": x, "y_tier": y, "epsilon": float(level),
-            "x_output": float(tier_x @ values), "y_output": float(tier_y @ values),
-            "status": Status.OPTIMAL.value,
-            "total_cost": float(lean.measure[0] @ values),
-            "objective": float(weighted @ values),
-            **{f"output_{tier}": float(vector @ values) for tier, vector in tiers.items()},
-        })
-    table = pd.DataFrame(records, columns=columns)
-    if hold_others:
-        table.attrs.setdefault("notes", []).append(
-            "the other tiers are held at least at their output in the config's optimum"
-        )
-    if any(lever.integer for lever in config.levers.values()):
-        table.attrs.setdefault("notes", []).append("levers marked integer are taken as continuous (the linear relaxation)")
-    return table
+    return x_low, max(lean.objective_value(), x_low)
+
+
+def _level_record(lean: WarmEngine, rows: _LevelRows, axes: _Axes, level: float) -> dict[str, object]:
+    """The most y with x at least ``level``, then the most x with that y, then the cheapest plan with both."""
+    rows.set(x_floor=_below(level))
+    status = lean.run(axes.tier_y, "max")
+    if status is not Status.OPTIMAL:
+        return _row(axes.x, axes.y, level, status)
+    y_floor = _below(lean.objective_value())
+    rows.set(x_floor=_below(level), y_floor=y_floor)
+    lean.run(axes.tier_x, "max")
+    rows.set(x_floor=_below(lean.objective_value()), y_floor=y_floor)
+    lean.run(lean.cost, "min")
+    values = lean.session.values()
+    return {
+        "x_tier": axes.x, "y_tier": axes.y, "epsilon": level,
+        "x_output": float(axes.tier_x @ values), "y_output": float(axes.tier_y @ values),
+        "status": Status.OPTIMAL.value,
+        "total_cost": float(lean.measure[0] @ values),
+        "objective": float(axes.weighted @ values),
+        **{f"output_{tier}": float(vector @ values) for tier, vector in axes.tiers.items()},
+    }
 
 
 class _LevelRows:

@@ -60,7 +60,8 @@ from ..model import PlanKey, build_model
 from ..model.formulation import MONEY_SCALE
 from ..solve.engine import TIE_BREAK_TOLERANCE
 from ..solve.status import Status
-from .parameters import fit_parameters
+from ..views import show
+from .parameters import ParameterEffect, fit_parameters
 from .program_arrays import ProgramArrays, arrays_of
 
 RISKS = ("expected", "cvar", "worst")
@@ -145,43 +146,7 @@ class RobustResult:
         })
 
     def __str__(self) -> str:
-        s = self.summary
-        unit = "yuan" if s.get("mode") == "min_cost" else "weighted graduates"
-        risk = s.get("risk", "")
-        if risk == "cvar":
-            risk = f"cvar (alpha {s.get('alpha'):g})"
-        lines = [
-            f"{s.get('name', '')}: robust plan over {s.get('draws')} drawn worlds (seed {s.get('seed')}), "
-            f"risk {risk}, budget {s.get('budget')}",
-            f"status: {self.status}",
-        ]
-        if not self.ok:
-            return "\n".join(lines + [f"note: {note}" for note in s.get("notes", [])])
-        lines.append(f"objective: {self.objective:,.1f} {unit}")
-        lines.append(f"in sample: mean output {s['mean_output']:,.1f}, worst world {s['worst_output']:,.1f}, "
-                     f"mean cost {s['mean_cost']:,.0f} yuan")
-        if s.get("budget") == "expected":
-            lines.append(f"worlds over their funding: {s['worlds_over_budget']} of {s['draws']} "
-                         f"(largest overrun {s['largest_overrun']:,.0f} yuan)")
-        spend = self.plan.groupby("lever", sort=False)["units"].sum()
-        lines.append("units by lever (summed over institutions and years): "
-                     + ", ".join(f"{lever} {units:,.1f}" for lever, units in spend.items()))
-        if not self.out_of_sample.empty:
-            lines.append("")
-            lines.append(f"out of sample ({s.get('test_draws')} fresh draws, seed {s.get('test_seed')}):")
-            lines.append(self.out_of_sample.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 1 else f"{v:,.1f}"))
-            if s.get("vss") is not None:
-                lines.append(f"value of the stochastic solution: {s['vss']:,.1f} ± {s['vss_se']:,.1f} (standard error) "
-                             f"{unit} per world, robust against mean-world plan")
-            if s.get("mean_world_holds") is not None and s.get("vss_share") is not None:
-                measure = "cost" if s.get("mode") == "min_cost" else "output"
-                change = s["vss_share"] if measure == "output" else -s["vss_share"]
-                how = f"{abs(change):.1%} {'more' if change > 0 else 'less'}" if round(change, 3) else "the same"
-                lines.append(f"the robust plan holds in {s['holds']:.0%} of the fresh worlds (the mean-world plan in "
-                             f"{s['mean_world_holds']:.0%}) for {how} expected {measure}")
-        for note in s.get("notes", []):
-            lines.append(f"note: {note}")
-        return "\n".join(lines)
+        return show(self, "text")
 
 
 # -- the programme over many worlds --------------------------------------------
@@ -211,14 +176,49 @@ def build_worlds(base: Config, keys: Sequence[Uncertain], values: np.ndarray) ->
     each world is built with :func:`~optimiser.model.build_model`. Worlds
     whose values make no valid config are left out (``dropped``).
     """
-    from .montecarlo import _away_from, _valid_box
-
     paths = tuple(spec.path for spec in keys)
+    plan_keys, kinds = _lever_columns(base)
+    n_levers = len(plan_keys)
+    affine, box = _fit_worlds(base, keys, paths, len(values))
+    programs: list[ProgramArrays] = []
+    kept: list[int] = []
+    dropped: list[int] = []
+    for index, row in enumerate(values):
+        program = _world_program(base, paths, np.asarray(row, dtype=float), affine, box)
+        if program is None:
+            dropped.append(index)
+            continue
+        programs.append(program)
+        kept.append(index)
+    if not programs:
+        raise ConfigError([Problem("uncertainty", "no drawn world makes a valid config; narrow the distributions",
+                                   str(base.source) if base.source else None, None)])
+    head = programs[0].names[:n_levers]
+    if any(program.names[:n_levers] != head for program in programs):
+        raise ConfigError([Problem("uncertainty", "the drawn values change which lever units exist; a robust "
+                                   "plan needs the same levers in every world", None, None)])
+    return Worlds(programs, values[kept], tuple(keys), plan_keys, kinds, n_levers,
+                  "affine" if affine is not None else "rebuild", dropped, kept)
+
+
+def _lever_columns(base: Config) -> tuple[list[PlanKey], list[str]]:
+    """The lever units every world shares (the first columns of each world's programme), and each one's kind."""
     model = build_model(base)
     plan_keys: list[PlanKey] = [(lever, inst, "", t) for (lever, inst, t) in model.form.vars.u]
     plan_keys += list(model.form.vars.us)
-    kinds: list[str] = [base.levers[key[0]].kind for key in plan_keys]
-    n_levers = len(plan_keys)
+    return plan_keys, [base.levers[key[0]].kind for key in plan_keys]
+
+
+Box = tuple[np.ndarray, np.ndarray]
+"""The lowest and highest drawn value of each key within which every corner is a valid config."""
+
+
+def _fit_worlds(
+    base: Config, keys: Sequence[Uncertain], paths: tuple[str, ...], draws: int
+) -> tuple[ParameterEffect | None, Box | None]:
+    """The worlds' programmes as one fitted effect of the drawn values, and the box where it holds;
+    ``(None, None)`` when a key does more than move numbers in proportion."""
+    from .montecarlo import _away_from, _valid_box
 
     def build(point: np.ndarray) -> ProgramArrays | None:
         try:
@@ -231,34 +231,22 @@ def build_worlds(base: Config, keys: Sequence[Uncertain], values: np.ndarray) ->
     probes = [probe_values(spec)[:2] for spec in keys]
     joint = np.array([_away_from(spec, value) for spec, value in zip(keys, origin)])
     affine = fit_parameters(build, origin, probes, joint) if len(keys) else None
-    box = _valid_box(base, paths, probes, len(values)) if affine is not None else None
-    programs: list[ProgramArrays] = []
-    kept: list[int] = []
-    dropped: list[int] = []
-    for index, row in enumerate(values):
-        point = np.asarray(row, dtype=float)
-        inside = box is not None and bool(np.all(point >= box[0]) and np.all(point <= box[1]))
-        if affine is not None and inside:
-            programs.append(affine.at(point.tolist()))
-            kept.append(index)
-            continue
-        try:
-            world = base.with_changes(dict(zip(paths, point.tolist())))
-        except ConfigError:
-            dropped.append(index)
-            continue
-        programs.append(affine.at(point.tolist()) if affine is not None else arrays_of(build_model(world)))
-        kept.append(index)
-    if not programs:
-        raise ConfigError([Problem("uncertainty", "no drawn world makes a valid config; narrow the distributions",
-                                   str(base.source) if base.source else None, None)])
-    head = programs[0].names[:n_levers]
-    for program in programs:
-        if program.names[:n_levers] != head:
-            raise ConfigError([Problem("uncertainty", "the drawn values change which lever units exist; a robust "
-                                       "plan needs the same levers in every world", None, None)])
-    return Worlds(programs, values[kept], tuple(keys), plan_keys, kinds, n_levers,
-                  "affine" if affine is not None else "rebuild", dropped, kept)
+    box = _valid_box(base, paths, probes, draws) if affine is not None else None
+    return affine, box
+
+
+def _world_program(
+    base: Config, paths: tuple[str, ...], point: np.ndarray, affine: ParameterEffect | None, box: Box | None
+) -> ProgramArrays | None:
+    """The programme of the world at ``point``; ``None`` when its values make no valid config."""
+    inside = box is not None and bool(np.all(point >= box[0]) and np.all(point <= box[1]))
+    if affine is not None and inside:
+        return affine.at(point.tolist())
+    try:
+        world = base.with_changes(dict(zip(paths, point.tolist())))
+    except ConfigError:
+        return None
+    return affine.at(point.tolist()) if affine is not None else arrays_of(build_model(world))
 
 
 @dataclass
@@ -529,36 +517,19 @@ def robust(
     _check_arguments(draws, risk, alpha, budget, test_draws)
     keys = parse_uncertainty(config)
     base = without_uncertainty(config)
-    if worlds is not None:
-        if not worlds:
-            raise ValueError("worlds must list at least one world")
-        paths = list(worlds[0])
-        if any(list(world) != paths for world in worlds):
-            raise ValueError("every world must give the same key paths, in the same order")
-        specs: tuple[Uncertain, ...] = tuple(Uncertain(path, "uniform", {"low": 0.0, "high": 1.0}) for path in paths)
-        values = np.array([[float(world[path]) for path in paths] for world in worlds], dtype=float).reshape(
-            len(worlds), len(paths))
-        given = tuple(specs)
-    else:
-        if not keys:
-            raise ConfigError([Problem("uncertainty", "this config has no uncertainty: section; add one, e.g. "
-                                       "levers.secondments.cost: {dist: uniform, low: 25000, high: 40000}",
-                                       str(config.source) if config.source else None, None)])
-        values = draw_values(keys, draws, seed)
-        given = keys
-    sampled = build_worlds(base, given, values) if worlds is None else _given_worlds(base, given, values)
+    sampled = _worlds_to_plan_for(config, base, keys, draws, seed, worlds)
     mode = base.objective.mode
     block = block_programme(sampled, mode, risk, alpha, budget, output_estimate(sampled, mode))
     built = time.perf_counter()
     status, value, x = solve_block(block, mode, base.objective.tie_break, cost_bound(sampled))
     solved = time.perf_counter()
-    n_worlds = len(sampled.programs)
     notes: list[str] = []
     if sampled.dropped:
         notes.append(f"{len(sampled.dropped)} drawn worlds make no valid config and were left out")
     summary: dict[str, Any] = {
         "name": config.name, "scenario": config.scenario_name or "base", "mode": mode, "risk": risk,
-        "alpha": alpha if risk == "cvar" else None, "budget": budget, "draws": n_worlds, "seed": seed if worlds is None else None,
+        "alpha": alpha if risk == "cvar" else None, "budget": budget, "draws": len(sampled.programs),
+        "seed": seed if worlds is None else None,
         "method": sampled.method, "rows": len(block.row_lower), "columns": block.n_cols,
         "build_seconds": built - started, "solve_seconds": solved - built,
     }
@@ -567,24 +538,7 @@ def robust(
         summary.update(notes=notes, seconds=time.perf_counter() - started)
         empty = pd.DataFrame(columns=["lever", "kind", "institution", "tier", "year", "units"])
         return RobustResult(status, math.nan, empty, pd.DataFrame(), summary=summary)
-    objective = -value / MONEY_SCALE if mode == "min_cost" else value
-    units = {key: float(max(x[c], 0.0)) for c, key in enumerate(sampled.plan_keys)}
-    plan = pd.DataFrame(
-        [(key[0], kind, key[1], key[2], key[3], units[key]) for key, kind in zip(sampled.plan_keys, sampled.plan_kinds)],
-        columns=["lever", "kind", "institution", "tier", "year", "units"],
-    )
-    table = _worlds_table(sampled, block, x, budget)
-    if budget == "expected":
-        table["overrun"], table["broken"] = _overruns(base, sampled, units, worlds is None)
-    summary.update(
-        mean_output=float(table["output"].mean()), worst_output=float(table["output"].min()),
-        mean_cost=float(table["total_cost"].mean()), worst_cost=float(table["total_cost"].max()),
-    )
-    if budget == "expected":
-        over = table["overrun"].fillna(0.0) > 1.0
-        summary.update(worlds_over_budget=int(over.sum()), largest_overrun=float(table["overrun"].max()),
-                       worlds_breaking_a_limit=int((table["broken"] != "").sum()))
-    result = RobustResult("optimal", objective, plan, table, summary=summary, units=units)
+    result = _optimal_result(base, sampled, block, value, x, budget, summary, drawn=worlds is None)
     if test_draws and keys:
         test_seed = (0 if seed is None else seed) + 1 if test_seed is None else test_seed
         if worlds is None and seed is not None and test_seed == seed:
@@ -594,6 +548,60 @@ def robust(
         _test_out_of_sample(result, config, base, keys, test_draws, test_seed, jobs, executor, progress, notes)
     summary.update(notes=notes, seconds=time.perf_counter() - started)
     return result
+
+
+def _worlds_to_plan_for(
+    config: Config, base: Config, keys: tuple[Uncertain, ...], draws: int, seed: int | None,
+    worlds: Sequence[Mapping[str, float]] | None,
+) -> Worlds:
+    """The worlds given, or ``draws`` worlds drawn from the config's ``uncertainty:`` section."""
+    if worlds is not None:
+        specs, values = _given_values(worlds)
+        return _given_worlds(base, specs, values)
+    if not keys:
+        raise ConfigError([Problem("uncertainty", "this config has no uncertainty: section; add one, e.g. "
+                                   "levers.secondments.cost: {dist: uniform, low: 25000, high: 40000}",
+                                   str(config.source) if config.source else None, None)])
+    return build_worlds(base, keys, draw_values(keys, draws, seed))
+
+
+def _given_values(worlds: Sequence[Mapping[str, float]]) -> tuple[tuple[Uncertain, ...], np.ndarray]:
+    """The key paths of worlds given as ``{key path: value}``, and their values (one row per world)."""
+    if not worlds:
+        raise ValueError("worlds must list at least one world")
+    paths = list(worlds[0])
+    if any(list(world) != paths for world in worlds):
+        raise ValueError("every world must give the same key paths, in the same order")
+    specs = tuple(Uncertain(path, "uniform", {"low": 0.0, "high": 1.0}) for path in paths)
+    values = np.array([[float(world[path]) for path in paths] for world in worlds], dtype=float).reshape(
+        len(worlds), len(paths))
+    return specs, values
+
+
+def _optimal_result(
+    base: Config, sampled: Worlds, block: BlockProgramme, value: float, x: np.ndarray, budget: str,
+    summary: dict[str, Any], drawn: bool,
+) -> RobustResult:
+    """The plan of an optimal block programme, with what each world gives (and, budget ``expected``, overruns)."""
+    mode = base.objective.mode
+    objective = -value / MONEY_SCALE if mode == "min_cost" else value
+    units = {key: float(max(x[c], 0.0)) for c, key in enumerate(sampled.plan_keys)}
+    plan = pd.DataFrame(
+        [(key[0], kind, key[1], key[2], key[3], units[key]) for key, kind in zip(sampled.plan_keys, sampled.plan_kinds)],
+        columns=["lever", "kind", "institution", "tier", "year", "units"],
+    )
+    table = _worlds_table(sampled, block, x, budget)
+    if budget == "expected":
+        table["overrun"], table["broken"] = _overruns(base, sampled, units, drawn)
+    summary.update(
+        mean_output=float(table["output"].mean()), worst_output=float(table["output"].min()),
+        mean_cost=float(table["total_cost"].mean()), worst_cost=float(table["total_cost"].max()),
+    )
+    if budget == "expected":
+        over = table["overrun"].fillna(0.0) > 1.0
+        summary.update(worlds_over_budget=int(over.sum()), largest_overrun=float(table["overrun"].max()),
+                       worlds_breaking_a_limit=int((table["broken"] != "").sum()))
+    return RobustResult("optimal", objective, plan, table, summary=summary, units=units)
 
 
 def _why_no_optimum(worlds: Worlds, mode: str, budget: str, status: str) -> str:
@@ -643,10 +651,7 @@ def _check_arguments(draws: int, risk: str, alpha: float, budget: str, test_draw
 def _given_worlds(base: Config, specs: tuple[Uncertain, ...], values: np.ndarray) -> Worlds:
     """Worlds given explicitly: each built with build_model (no affine shortcut needed for a few)."""
     paths = [spec.path for spec in specs]
-    model = build_model(base)
-    plan_keys: list[PlanKey] = [(lever, inst, "", t) for (lever, inst, t) in model.form.vars.u]
-    plan_keys += list(model.form.vars.us)
-    kinds: list[str] = [base.levers[key[0]].kind for key in plan_keys]
+    plan_keys, kinds = _lever_columns(base)
     programs = [arrays_of(build_model(base.with_changes(dict(zip(paths, row.tolist()))))) for row in values]
     head = programs[0].names[:len(plan_keys)]
     if any(p.names[:len(plan_keys)] != head for p in programs):

@@ -11,10 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .exits import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
+
+if TYPE_CHECKING:
+    from ..compare import Comparison
+    from ..results import Result
 
 
 def register(sub: Any) -> None:
@@ -50,10 +54,7 @@ def scenario_names(text: str) -> list[str]:
 
 def run_report(args: argparse.Namespace) -> int:
     from ..compare import compare, plans_from_args
-    from ..report.findings import next_million_lines, plan_verdict
     from ..report.handmade import with_hand_made_plans
-    from ..report.html import write_html
-    from ..report.xlsx import write_xlsx
     from ..sensitivity import sensitivity
 
     if args.html is None and args.xlsx is None:
@@ -71,12 +72,31 @@ def run_report(args: argparse.Namespace) -> int:
         optimum = main if main.ok else None
         comparison = with_hand_made_plans(comparison, items[0][1], args.plan, args.solver, optimum)
     report = sensitivity(main) if main.ok else None
+    _write_files(args, main, report, comparison)
+    _print_findings(comparison, report)
+    if main.ok:
+        return EXIT_OK
+    print(f"the main plan ({main_name}) is {main.status.value}; the report says why", file=sys.stderr)
+    return EXIT_NO_OPTIMUM if main.status.value in ("infeasible", "unbounded") else EXIT_FAILED
+
+
+def _write_files(args: argparse.Namespace, main: Result, report: Any, comparison: Comparison) -> None:
+    """The workbook and the HTML page asked for, each named as it is written."""
+    from ..report.html import write_html
+    from ..report.xlsx import write_xlsx
+
     if args.xlsx is not None:
         write_xlsx(args.xlsx, main, report, comparison)
         print(f"wrote {args.xlsx}")
     if args.html is not None:
         write_html(args.html, main, report, comparison)
         print(f"wrote {args.html}")
+
+
+def _print_findings(comparison: Comparison, report: Any) -> None:
+    """The verdict on the plans compared and what the next unit buys, as the report opens with them."""
+    from ..report.findings import next_million_lines, plan_verdict
+
     verdict = plan_verdict(comparison.results)
     if verdict:
         print("plans compared:")
@@ -85,8 +105,3 @@ def run_report(args: argparse.Namespace) -> int:
     if million:
         print("what the next unit buys:")
         print("\n".join(f"  {line}" for line in million))
-    if main.ok:
-        return EXIT_OK
-    print(f"the main plan ({main_name}) is {main.status.value}; the report says why", file=sys.stderr)
-    return EXIT_NO_OPTIMUM if main.status.value in ("infeasible", "unbounded") else EXIT_FAILED
-

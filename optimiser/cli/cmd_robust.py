@@ -10,12 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..report.inert import json_text
 from .args import seed
 from .exits import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..analysis.robust import RobustResult
 
 
 def sizes(text: str) -> tuple[int, ...]:
@@ -62,15 +67,11 @@ def register(sub: Any) -> None:
 
 def run_robust(args: argparse.Namespace) -> int:
     from .. import load_config
-    from ..analysis.output import write_csv
     from ..analysis.robust import robust, robust_convergence
 
-    for name, value, least in (("--draws", args.draws, 1), ("--jobs", args.jobs, 1), ("--test-draws", args.test_draws, 0)):
-        if value is not None and value < least:
-            print(f"optimiser robust: error: {name} must be at least {least}, got {value}", file=sys.stderr)
-            return EXIT_INVALID
-    if not 0.0 < args.alpha <= 1.0:
-        print(f"optimiser robust: error: --alpha is a share in (0, 1], got {args.alpha:g}", file=sys.stderr)
+    problem = _bad_option(args)
+    if problem:
+        print(f"optimiser robust: error: {problem}", file=sys.stderr)
         return EXIT_INVALID
     config = load_config(args.config, scenario=args.scenario)
     result = robust(config, draws=args.draws, seed=args.seed, risk=args.risk, alpha=args.alpha, budget=args.budget,
@@ -80,20 +81,42 @@ def run_robust(args: argparse.Namespace) -> int:
     if args.convergence:
         convergence = robust_convergence(config, sizes=args.convergence, seed=args.seed, risk=args.risk,
                                          alpha=args.alpha, budget=args.budget)
-    written = []
-    if args.out and result.ok:
-        written = [write_csv(args.out, result.plan),
-                   write_csv(args.out.with_name(f"{args.out.stem}_worlds.csv"), result.worlds)]
+    written = _write_plan(args.out, result) if args.out and result.ok else []
     if args.json:
-        data = result.to_dict()
-        if convergence is not None:
-            data["convergence"] = convergence
-        print(json_text(data))
+        _print_json(result, convergence)
     else:
-        print(str(result))
-        if convergence is not None:
-            print("\nconvergence (the first N of one sample):")
-            print(convergence.to_string(index=False, float_format=lambda v: f"{v:,.4f}" if abs(v) < 1 else f"{v:,.1f}"))
-        if written:
-            print("\nwrote " + " and ".join(str(path) for path in written))
+        _print_text(result, convergence, written)
     return EXIT_OK if result.ok else EXIT_NO_OPTIMUM
+
+
+def _bad_option(args: argparse.Namespace) -> str | None:
+    """What is wrong with a number option, or ``None``."""
+    for name, value, least in (("--draws", args.draws, 1), ("--jobs", args.jobs, 1), ("--test-draws", args.test_draws, 0)):
+        if value is not None and value < least:
+            return f"{name} must be at least {least}, got {value}"
+    if not 0.0 < args.alpha <= 1.0:
+        return f"--alpha is a share in (0, 1], got {args.alpha:g}"
+    return None
+
+
+def _write_plan(out: Path, result: RobustResult) -> list[Path]:
+    """The plan to ``out`` and the worlds beside it (``PLAN_worlds.csv``)."""
+    from ..analysis.output import write_csv
+
+    return [write_csv(out, result.plan), write_csv(out.with_name(f"{out.stem}_worlds.csv"), result.worlds)]
+
+
+def _print_json(result: RobustResult, convergence: pd.DataFrame | None) -> None:
+    data = result.to_dict()
+    if convergence is not None:
+        data["convergence"] = convergence
+    print(json_text(data))
+
+
+def _print_text(result: RobustResult, convergence: pd.DataFrame | None, written: list[Path]) -> None:
+    print(str(result))
+    if convergence is not None:
+        print("\nconvergence (the first N of one sample):")
+        print(convergence.to_string(index=False, float_format=lambda v: f"{v:,.4f}" if abs(v) < 1 else f"{v:,.1f}"))
+    if written:
+        print("\nwrote " + " and ".join(str(path) for path in written))

@@ -227,57 +227,88 @@ def grid(header: list[str], rows: list[list[str]]) -> str:
 def comparison_text(comparison: Comparison) -> str:
     """The terminal view of ``compare``: values, changes, inputs that differ, bottlenecks, diagnoses."""
     names = comparison.names
-    table = comparison.table
-    keys = comparison.keys
-    first = names[0]
     lines = [ngettext("Comparison of {count} plan (changes are against {first})",
                       "Comparison of {count} plans (changes are against {first})", len(names)).format(
-        count=len(names), first=first), ""]
+        count=len(names), first=names[0]), ""]
     lines.extend(_description_lines(comparison))
-    verdict = plan_verdict(comparison.results)
-    if verdict:
-        lines.append(_("verdict:"))
-        lines.extend(f"  {line}" for line in verdict)
-        lines.append("")
-    rows = []
-    for label, key in zip(table.index, keys):
-        if key.startswith("bottleneck.") or key == "diagnosis":
-            continue
-        unit = comparison.units.get(key, "")
-        rows.append([str(label), *[_cell(v, unit) for v in table.loc[label].tolist()]])
-    lines.append(grid(["", *names], rows))
+    lines.extend(_verdict_lines(comparison))
+    lines.append(_values_grid(comparison))
     if len(names) > 1:
-        changed = []
-        for label, key in zip(table.index, keys):
-            if not is_numeric_key(key):
-                continue
-            values = comparison.deltas.loc[label].tolist()
-            unit = comparison.units.get(key, "")
-            if any(isinstance(v, float) and not math.isnan(v) and not _no_change(v, unit) for v in values[1:]):
-                changed.append([str(label), *[_cell(v, unit, delta=True) for v in values[1:]]])
-        lines.append("\n" + _("change from {first}:").format(first=first))
-        lines.append(grid(["", *names[1:]], changed) if changed else "  " + _("no number differs"))
-        lines.append("\n" + _("inputs that differ:"))
-        if comparison.inputs.empty:
-            lines.append("  " + _("none (the configs give the same inputs)"))
-        else:
-            rows = [[str(r["key"]), *[_input(r[n]) for n in names]] for _, r in comparison.inputs.iterrows()]
-            lines.append(grid(["key", *names], rows))
+        lines.extend(_change_lines(comparison))
+        lines.extend(_differing_input_lines(comparison))
     lines.append("\n" + _('which "no" binds where:'))
+    lines.extend(_binding_lines(comparison) or ["  " + _("nowhere")])
+    lines.extend(_no_optimum_lines(comparison))
+    return "\n".join(lines)
+
+
+def _verdict_lines(comparison: Comparison) -> list[str]:
+    verdict = plan_verdict(comparison.results)
+    if not verdict:
+        return []
+    return [_("verdict:"), *(f"  {line}" for line in verdict), ""]
+
+
+def _values_grid(comparison: Comparison) -> str:
+    """Every measure of every plan, leaving bottlenecks and diagnoses to their own sections."""
+    table = comparison.table
+    rows = [
+        [str(label), *[_cell(v, comparison.units.get(key, "")) for v in table.loc[label].tolist()]]
+        for label, key in zip(table.index, comparison.keys)
+        if not (key.startswith("bottleneck.") or key == "diagnosis")
+    ]
+    return grid(["", *comparison.names], rows)
+
+
+def _change_lines(comparison: Comparison) -> list[str]:
+    """The numbers that change against the first plan, beyond tie-break noise."""
+    names = comparison.names
+    changed = []
+    for label, key in zip(comparison.table.index, comparison.keys):
+        if not is_numeric_key(key):
+            continue
+        values = comparison.deltas.loc[label].tolist()
+        unit = comparison.units.get(key, "")
+        if any(isinstance(v, float) and not math.isnan(v) and not _no_change(v, unit) for v in values[1:]):
+            changed.append([str(label), *[_cell(v, unit, delta=True) for v in values[1:]]])
+    return [
+        "\n" + _("change from {first}:").format(first=names[0]),
+        grid(["", *names[1:]], changed) if changed else "  " + _("no number differs"),
+    ]
+
+
+def _differing_input_lines(comparison: Comparison) -> list[str]:
+    names = comparison.names
+    heading = "\n" + _("inputs that differ:")
+    if comparison.inputs.empty:
+        return [heading, "  " + _("none (the configs give the same inputs)")]
+    rows = [[str(r["key"]), *[_input(r[n]) for n in names]] for _, r in comparison.inputs.iterrows()]
+    return [heading, grid(["key", *names], rows)]
+
+
+def _binding_lines(comparison: Comparison) -> list[str]:
+    """Each plan's bottlenecks that bind somewhere, one line per kind and plan."""
+    table = comparison.table
     binds: list[str] = []
-    for label, key in zip(table.index, keys):
-        if key.startswith("bottleneck."):
-            kind = key.split(".", 1)[1]
-            binds.extend(
-                f"  {name}: {kind}: {table.loc[label, name]}" for name in names
-                if table.loc[label, name] not in ("", "none")
-            )
-    lines.extend(binds or ["  " + _("nowhere")])
+    for label, key in zip(table.index, comparison.keys):
+        if not key.startswith("bottleneck."):
+            continue
+        kind = key.split(".", 1)[1]
+        binds.extend(
+            f"  {name}: {kind}: {table.loc[label, name]}" for name in comparison.names
+            if table.loc[label, name] not in ("", "none")
+        )
+    return binds
+
+
+def _no_optimum_lines(comparison: Comparison) -> list[str]:
+    """Each plan without an optimum, with its diagnosis."""
+    lines: list[str] = []
     for name, result in comparison.results:
         if not result.ok:
             lines.append(f"\n{name}: {result.status.value}")
             lines.extend(f"  - {d.message}" for d in result.diagnosis)
-    return "\n".join(lines)
+    return lines
 
 
 # -- JSON ------------------------------------------------------------------------

@@ -66,60 +66,98 @@ def plan_verdict(results: Sequence[tuple[str, Result]]) -> list[str]:
     """
     if not results:
         return []
-    broken = {name: list(r.summary.get("violations") or []) for name, r in results}
-    solved = [(name, r) for name, r in results if r.ok and _finite(r.objective) and not broken[name]]
-    lines: list[str] = []
+    broken, solved = _broken_and_solved(results)
     if not solved:
-        reasons = [
-            _("{name} breaks {count} limits").format(name=name, count=len(broken[name])) if broken[name]
-            else _("{name} is {status}").format(name=name, status=r.status.value)
-            for name, r in results
-        ]
-        return [_("No plan can be carried out: {reasons}.").format(reasons=", ".join(reasons))]
+        return [_nothing_to_carry_out(results, broken)]
     if len({r.summary.get("mode") for _, r in solved}) > 1:
         return _mixed_verdict(results, solved, broken)
-    min_cost = solved[0][1].summary.get("mode") == "min_cost"
-    if min_cost:
-        best_name, best = min(solved, key=lambda item: item[1].objective)
-    else:
-        best_name, best = max(solved, key=lambda item: (item[1].objective, -item[1].total_cost))
     if len(results) == 1:
         return []
+    min_cost = solved[0][1].summary.get("mode") == "min_cost"
+    best_name, best = _best_by_objective(solved, min_cost)
+    lines = [_best_line(best_name, best, min_cost)]
+    if not min_cost:
+        lines += _lowest_cost_per_graduate_line(solved, best_name, best)
+    lines += [
+        _verdict_line(name, result, broken[name], best, best_name, min_cost)
+        for name, result in results
+        if not (name == best_name and result is best)
+    ]
+    return lines
+
+
+def _broken_and_solved(
+    results: Sequence[tuple[str, Result]],
+) -> tuple[dict[str, list[str]], list[tuple[str, Result]]]:
+    """The limits each plan breaks, and the plans with an optimum that break none."""
+    broken = {name: list(r.summary.get("violations") or []) for name, r in results}
+    solved = [(name, r) for name, r in results if r.ok and _finite(r.objective) and not broken[name]]
+    return broken, solved
+
+
+def _nothing_to_carry_out(results: Sequence[tuple[str, Result]], broken: dict[str, list[str]]) -> str:
+    reasons = [
+        _("{name} breaks {count} limits").format(name=name, count=len(broken[name])) if broken[name]
+        else _("{name} is {status}").format(name=name, status=r.status.value)
+        for name, r in results
+    ]
+    return _("No plan can be carried out: {reasons}.").format(reasons=", ".join(reasons))
+
+
+def _best_by_objective(solved: list[tuple[str, Result]], min_cost: bool) -> tuple[str, Result]:
+    """The cheapest plan in ``min_cost`` mode; else the most output, ties to the cheaper."""
     if min_cost:
-        lines.append(_("Best plan by the objective: {name} (the cheapest, {cost}).").format(
-            name=best_name, cost=_million(best.total_cost)))
-    else:
-        lines.append(_("Best plan by the objective: {name} ({value} {words}, {cost}).").format(
-            name=best_name, value=_objective_value(best), words=objective_words(best), cost=_million(best.total_cost)))
+        return min(solved, key=lambda item: item[1].objective)
+    return max(solved, key=lambda item: (item[1].objective, -item[1].total_cost))
+
+
+def _best_line(best_name: str, best: Result, min_cost: bool) -> str:
+    if min_cost:
+        return _("Best plan by the objective: {name} (the cheapest, {cost}).").format(
+            name=best_name, cost=_million(best.total_cost))
+    return _("Best plan by the objective: {name} ({value} {words}, {cost}).").format(
+        name=best_name, value=_objective_value(best), words=objective_words(best), cost=_million(best.total_cost))
+
+
+def _lowest_cost_per_graduate_line(solved: list[tuple[str, Result]], best_name: str, best: Result) -> list[str]:
+    """The plan with the lowest cost per compound graduate, when it is not the best plan."""
     cheapest = min(
         ((name, r) for name, r in solved if _finite(r.summary.get("cost_per_compound_graduate"))),
         key=lambda item: item[1].summary["cost_per_compound_graduate"], default=None,
     )
-    if cheapest is not None and not min_cost and cheapest[0] != best_name:
-        lines.append(_("Lowest cost per compound graduate: {name} ({cost} yuan, against {best_cost} yuan in "
-                       "{best}).").format(
-            name=cheapest[0], cost=f"{cheapest[1].summary['cost_per_compound_graduate']:,.0f}",
-            best_cost=f"{best.summary.get('cost_per_compound_graduate') or math.nan:,.0f}", best=best_name))
-    for name, result in results:
-        if name == best_name and result is best:
-            continue
-        if broken[name]:
-            count = len(broken[name])
-            shown = "; ".join(broken[name][:VIOLATIONS_SHOWN])
-            more = _("; and {count} more").format(count=count - VIOLATIONS_SHOWN) if count > VIOLATIONS_SHOWN else ""
-            gap = ""
-            if _finite(result.objective):
-                gap = _("; even with those breaches: {gap}").format(gap=_gap(result, best, best_name, min_cost))
-            text = _("{name}: breaks {count} limit ({shown}{more}), so it cannot be carried out as drawn{gap}.") \
-                if count == 1 else \
-                _("{name}: breaks {count} limits ({shown}{more}), so it cannot be carried out as drawn{gap}.")
-            lines.append(text.format(name=name, count=count, shown=shown, more=more, gap=gap))
-            continue
-        if not (result.ok and _finite(result.objective)):
-            lines.append(_("{name}: {status}, no plan to compare.").format(name=name, status=result.status.value))
-            continue
-        lines.append(_("{name}: {gap}.").format(name=name, gap=_gap(result, best, best_name, min_cost)))
-    return lines
+    if cheapest is None or cheapest[0] == best_name:
+        return []
+    return [_("Lowest cost per compound graduate: {name} ({cost} yuan, against {best_cost} yuan in "
+              "{best}).").format(
+        name=cheapest[0], cost=f"{cheapest[1].summary['cost_per_compound_graduate']:,.0f}",
+        best_cost=f"{best.summary.get('cost_per_compound_graduate') or math.nan:,.0f}", best=best_name)]
+
+
+def _verdict_line(
+    name: str, result: Result, broken: list[str], best: Result, best_name: str, min_cost: bool
+) -> str:
+    """How far one plan is from the best: its breaches, its status, or its gap."""
+    if broken:
+        return _breaches_line(name, result, broken, best, best_name, min_cost)
+    if not (result.ok and _finite(result.objective)):
+        return _("{name}: {status}, no plan to compare.").format(name=name, status=result.status.value)
+    return _("{name}: {gap}.").format(name=name, gap=_gap(result, best, best_name, min_cost))
+
+
+def _breaches_line(
+    name: str, result: Result, broken: list[str], best: Result, best_name: str, min_cost: bool
+) -> str:
+    """A hand-made plan that breaks limits: the first few, and its gap were they allowed."""
+    count = len(broken)
+    shown = "; ".join(broken[:VIOLATIONS_SHOWN])
+    more = _("; and {count} more").format(count=count - VIOLATIONS_SHOWN) if count > VIOLATIONS_SHOWN else ""
+    gap = ""
+    if _finite(result.objective):
+        gap = _("; even with those breaches: {gap}").format(gap=_gap(result, best, best_name, min_cost))
+    text = _("{name}: breaks {count} limit ({shown}{more}), so it cannot be carried out as drawn{gap}.") \
+        if count == 1 else \
+        _("{name}: breaks {count} limits ({shown}{more}), so it cannot be carried out as drawn{gap}.")
+    return text.format(name=name, count=count, shown=shown, more=more, gap=gap)
 
 
 def _output(result: Result) -> float:
@@ -205,10 +243,14 @@ def _cost_words(cost_gap: float) -> str:
     return _("{amount} cheaper").format(amount=_million(abs(cost_gap)))
 
 
+Figure = tuple[str, Any, str]
+"""(item, value, unit): one row of :func:`key_figures`."""
+
+
 def key_figures(result: Result) -> list[tuple[str, Any, str]]:
     """The summary numbers of one plan as ``(item, value, unit)`` rows."""
     s = result.summary
-    rows: list[tuple[str, Any, str]] = [
+    rows: list[Figure] = [
         (_("plan"), s.get("name"), ""),
         (_("scenario"), s.get("scenario"), ""),
         (_("objective mode"), s.get("mode"), ""),
@@ -217,47 +259,80 @@ def key_figures(result: Result) -> list[tuple[str, Any, str]]:
     ]
     if not result.ok:
         return rows
-    unit = "yuan" if s.get("mode") == "min_cost" else "weighted graduates"
-    rows.append((_("objective: {words}").format(words=objective_words(result)), float(result.objective), unit))
-    bound = s.get("lp_bound")
-    if isinstance(bound, (int, float)) and math.isfinite(bound):
-        rows.append((_("LP bound (the same plan in fractional units)"), float(bound), unit))
-        gap = s.get("integrality_gap")
-        if isinstance(gap, (int, float)) and math.isfinite(gap):
-            rows.append((_("integrality gap (whole units against the LP bound)"), float(gap), "share"))
-    rows.append((_("total cost"), float(result.total_cost), "yuan"))
     compound = float(result.outputs["compound"].sum()) if not result.outputs.empty else 0.0
     single = float(result.outputs["single_skill"].sum()) if not result.outputs.empty else 0.0
-    rows.append((_("compound graduates over the horizon"), compound, "graduates"))
-    rows.append((_("single-skill graduates over the horizon"), single, "graduates"))
+    return [
+        *rows,
+        *_objective_figures(result),
+        (_("total cost"), float(result.total_cost), "yuan"),
+        (_("compound graduates over the horizon"), compound, "graduates"),
+        (_("single-skill graduates over the horizon"), single, "graduates"),
+        *_per_graduate_figures(s),
+        *_baseline_figures(s),
+        *_commitment_figures(s),
+        *_smoothing_figures(s),
+        *([(_("compound share of all graduates"), compound / (compound + single), "share")]
+          if compound + single > 0 else []),
+        *[(_("spend on {lever}").format(lever=lever), amount, "yuan")
+          for lever, amount in sorted(result.spend_by_lever().items())],
+        *[(_("paid by {source}").format(source=source), amount, "yuan")
+          for source, amount in sorted(result.spend_by_source().items())],
+    ]
+
+
+def _objective_figures(result: Result) -> list[Figure]:
+    """The objective, and for a whole-unit plan its LP bound and integrality gap."""
+    s = result.summary
+    unit = "yuan" if s.get("mode") == "min_cost" else "weighted graduates"
+    rows: list[Figure] = [(_("objective: {words}").format(words=objective_words(result)), float(result.objective), unit)]
+    bound = s.get("lp_bound")
+    if not _finite(bound):
+        return rows
+    rows.append((_("LP bound (the same plan in fractional units)"), float(bound), unit))
+    gap = s.get("integrality_gap")
+    if _finite(gap):
+        rows.append((_("integrality gap (whole units against the LP bound)"), float(gap), "share"))
+    return rows
+
+
+def _per_graduate_figures(s: dict[str, Any]) -> list[Figure]:
     per = s.get("cost_per_compound_graduate")
-    if isinstance(per, (int, float)) and math.isfinite(per):
-        rows.append((_("average cost per compound graduate (total cost / every compound graduate)"), float(per), "yuan"))
+    if not _finite(per):
+        return []
+    return [(_("average cost per compound graduate (total cost / every compound graduate)"), float(per), "yuan")]
+
+
+def _baseline_figures(s: dict[str, Any]) -> list[Figure]:
+    """What the plan adds over doing nothing, and at what cost per added graduate."""
     baseline = s.get("baseline_output")
-    if isinstance(baseline, (int, float)) and math.isfinite(baseline):
-        rows.append((_("do-nothing baseline (weighted graduates with no plan)"), float(baseline), "weighted graduates"))
-        rows.append((_("added by the plan over the baseline"), float(s.get("added_output") or 0.0), "weighted graduates"))
-        added_cost = s.get("cost_per_added_graduate")
-        rows.append((_("cost per added weighted graduate (total cost / added over the baseline)"),
-            float(added_cost) if isinstance(added_cost, (int, float)) and math.isfinite(added_cost)
-            else _("none: the plan adds nothing"), "yuan",
-        ))
-    rows.append((_("committed after the horizon (subsidies still due, contracts and bases still running)"),
-                 float(s.get("commitments_after_horizon") or 0.0), "yuan"))
+    if not _finite(baseline):
+        return []
+    added_cost = s.get("cost_per_added_graduate")
+    return [
+        (_("do-nothing baseline (weighted graduates with no plan)"), float(baseline), "weighted graduates"),
+        (_("added by the plan over the baseline"), float(s.get("added_output") or 0.0), "weighted graduates"),
+        (_("cost per added weighted graduate (total cost / added over the baseline)"),
+         float(added_cost) if _finite(added_cost) else _("none: the plan adds nothing"), "yuan"),
+    ]
+
+
+def _commitment_figures(s: dict[str, Any]) -> list[Figure]:
+    rows: list[Figure] = [
+        (_("committed after the horizon (subsidies still due, contracts and bases still running)"),
+         float(s.get("commitments_after_horizon") or 0.0), "yuan"),
+    ]
     if s.get("commitments_per_year_after_horizon"):
         rows.append((_("running cost of built units with no end, every year after the horizon"),
                      float(s["commitments_per_year_after_horizon"]), "yuan"))
-    share = s.get("smoothing")
-    if isinstance(share, float) and share > 1e-6:
-        rows.append((_("output given up for a steadier plan (smooth: {share})").format(share=f"{share:g}"), float(s.get("output_given_up") or 0.0),
-                     "weighted graduates"))
-    if compound + single > 0:
-        rows.append((_("compound share of all graduates"), compound / (compound + single), "share"))
-    for lever, amount in sorted(result.spend_by_lever().items()):
-        rows.append((_("spend on {lever}").format(lever=lever), amount, "yuan"))
-    for source, amount in sorted(result.spend_by_source().items()):
-        rows.append((_("paid by {source}").format(source=source), amount, "yuan"))
     return rows
+
+
+def _smoothing_figures(s: dict[str, Any]) -> list[Figure]:
+    share = s.get("smoothing")
+    if not (isinstance(share, float) and share > 1e-6):
+        return []
+    return [(_("output given up for a steadier plan (smooth: {share})").format(share=f"{share:g}"),
+             float(s.get("output_given_up") or 0.0), "weighted graduates")]
 
 
 def bottleneck_lines(result: Result) -> list[str]:
@@ -312,33 +387,44 @@ def comparison_frame(comparison: Any) -> tuple[pd.DataFrame, list[str]]:
     deltas = getattr(comparison, "deltas", None)
     if not isinstance(deltas, pd.DataFrame):
         deltas = pd.DataFrame()
-    rows: list[list[Any]] = []
-    row_units: list[str] = []
-    inputs = getattr(comparison, "inputs", None)
-    if isinstance(inputs, pd.DataFrame) and not inputs.empty:
-        for record in inputs.itertuples(index=False):
-            values = list(record)[1:]
-            rows.append([f"input: {record[0]}", "config value", *values] + [None] * (2 * len(others)))
-            row_units.append("config value")
+    rows = _input_rows(getattr(comparison, "inputs", None), len(others))
+    row_units = ["config value"] * len(rows)
     for n, label in enumerate(table.index):
         key = keys[n] if n < len(keys) else str(label)
         unit = units.get(key, "")
         values = table.iloc[n].tolist()
-        changes: list[Any] = [None] * len(others)
-        shares: list[Any] = [None] * len(others)
-        if label in deltas.index:
-            delta = deltas.loc[label]
-            first = _float(values[0])
-            for j, plan in enumerate(others, start=1):
-                change = _float(delta.iloc[j]) if j < len(delta) else math.nan
-                if math.isfinite(change):
-                    changes[j - 1] = change
-                    if math.isfinite(first) and abs(first) > 1e-12:
-                        shares[j - 1] = change / abs(first)
+        changes, shares = _changes(deltas.loc[label] if label in deltas.index else None, values[0], len(others))
         rows.append([str(label), unit, *values, *changes, *shares])
         row_units.append(unit)
     columns = ["measure", "unit", *plans, *[f"change: {p}" for p in others], *[f"change %: {p}" for p in others]]
     return pd.DataFrame(rows, columns=columns, dtype=object), row_units
+
+
+def _input_rows(inputs: Any, others: int) -> list[list[Any]]:
+    """One row per config input that differs, with blank change columns."""
+    if not isinstance(inputs, pd.DataFrame) or inputs.empty:
+        return []
+    return [
+        [f"input: {record[0]}", "config value", *list(record)[1:]] + [None] * (2 * others)
+        for record in inputs.itertuples(index=False)
+    ]
+
+
+def _changes(delta: pd.Series | None, first_value: Any, others: int) -> tuple[list[Any], list[Any]]:
+    """Each later plan's change against the first, and that change as a share of the first plan's value."""
+    changes: list[Any] = [None] * others
+    shares: list[Any] = [None] * others
+    if delta is None:
+        return changes, shares
+    first = _float(first_value)
+    for j in range(1, others + 1):
+        change = _float(delta.iloc[j]) if j < len(delta) else math.nan
+        if not math.isfinite(change):
+            continue
+        changes[j - 1] = change
+        if math.isfinite(first) and abs(first) > 1e-12:
+            shares[j - 1] = change / abs(first)
+    return changes, shares
 
 
 def _float(value: Any) -> float:

@@ -270,23 +270,8 @@ def _bottleneck_map(result: Result) -> str:
     rows = []
     for institution, group in table.groupby("institution", sort=False):
         by_year = {int(r.year): r for r in group.itertuples(index=False)}
-        cells = []
-        for year in years:
-            row = by_year.get(year)
-            if row is None:
-                cells.append("<td></td>")
-                continue
-            binding = [q for q in COURSE_NO if bool(getattr(row, q))]
-            tags = "".join(f'<span class="tag">{SHORT_NO[q]}</span>' for q in binding) or "none"
-            extra = []
-            if bool(row.seats_binding):
-                extra.append("seats full")
-            if bool(row.enrolment_binding):
-                extra.append("all enrolled trained")
-            hint = "; ".join([COURSE_NO[q] for q in binding] + extra) or "no \"no\" binds"
-            more = f'<br><small>{esc(", ".join(extra))}</small>' if extra else ""
-            cells.append(f'<td class="b{len(binding)}" title="{esc(hint)}">{tags}{more}</td>')
-        rows.append(f"<tr><th>{esc(institution)}</th>{''.join(cells)}</tr>")
+        cells = "".join(_bottleneck_cell(by_year.get(year)) for year in years)
+        rows.append(f"<tr><th>{esc(institution)}</th>{cells}</tr>")
     legend = (
         '<p class="legend"><span class="b0">none binds</span><span class="b1">one binds</span>'
         '<span class="b2">two bind</span><span class="b3">all three bind</span></p>'
@@ -301,6 +286,22 @@ def _bottleneck_map(result: Result) -> str:
         f"{legend}<table class=\"map\"><tr><th>institution</th>{head}</tr>{''.join(rows)}</table>"
         f"{_list(bottleneck_lines(result), 'notes')}</section>"
     )
+
+
+OTHER_LIMITS = (("seats_binding", "seats full"), ("enrolment_binding", "all enrolled trained"))
+"""Limits besides the three "no"s that the map notes under a cell: (bottleneck column, words)."""
+
+
+def _bottleneck_cell(row: Any) -> str:
+    """One institution and year of the map: the "no"s that bind, shaded by how many, and the other limits."""
+    if row is None:
+        return "<td></td>"
+    binding = [q for q in COURSE_NO if bool(getattr(row, q))]
+    tags = "".join(f'<span class="tag">{SHORT_NO[q]}</span>' for q in binding) or "none"
+    extra = [words for column, words in OTHER_LIMITS if bool(getattr(row, column))]
+    hint = "; ".join([COURSE_NO[q] for q in binding] + extra) or "no \"no\" binds"
+    more = f'<br><small>{esc(", ".join(extra))}</small>' if extra else ""
+    return f'<td class="b{len(binding)}" title="{esc(hint)}">{tags}{more}</td>'
 
 
 RANKING_COLUMNS = (

@@ -213,23 +213,47 @@ def _group_noun(group: str, count: float) -> str:
 
 def lever_noun(lever: Lever, tier: str, count: float) -> str:
     """What ``count`` units of ``lever`` are: lecturers, teachers, seats, places."""
+    noun_of = KIND_NOUNS.get(lever.kind)
+    noun = noun_of(lever, tier, count) if noun_of is not None else None
+    return lever.name if noun is None else noun
+
+
+def _hire_noun(lever: Lever, tier: str, count: float) -> str | None:
+    return _group_noun(lever.group, count) if lever.group else None
+
+
+def _convert_noun(lever: Lever, tier: str, count: float) -> str | None:
+    if not lever.source_group:
+        return None
+    noun = _group_noun(lever.source_group, count)
+    if not lever.target_group:
+        return noun
+    target = _(GROUP_NOUNS[lever.target_group][1]) if lever.target_group in GROUP_NOUNS else lever.target_group
+    return _("{noun} (to {target})").format(noun=noun, target=target)
+
+
+def _build_noun(lever: Lever, tier: str, count: float) -> str:
     one = abs(count - 1) < 0.5
-    if lever.kind == "hire" and lever.group:
-        return _group_noun(lever.group, count)
-    if lever.kind == "convert" and lever.source_group:
-        noun = _group_noun(lever.source_group, count)
-        if lever.target_group and lever.target_group in GROUP_NOUNS:
-            return _("{noun} (to {target})").format(noun=noun, target=_(GROUP_NOUNS[lever.target_group][1]))
-        return _("{noun} (to {target})").format(noun=noun, target=lever.target_group) if lever.target_group else noun
-    if lever.kind == "build":
-        if lever.seats_per_unit == 1:
-            return _("training seat") if one else _("training seats")
-        return (_("training base of {seats} seats") if one else _("training bases of {seats} seats")).format(
-            seats=f"{lever.seats_per_unit:g}")
-    if lever.kind == "subsidise":
-        return (_("{tier} place") if one else _("{tier} places")).format(tier=tier) if tier else (
-            _("place") if one else _("places"))
-    return lever.name
+    if lever.seats_per_unit == 1:
+        return _("training seat") if one else _("training seats")
+    return (_("training base of {seats} seats") if one else _("training bases of {seats} seats")).format(
+        seats=f"{lever.seats_per_unit:g}")
+
+
+def _subsidise_noun(lever: Lever, tier: str, count: float) -> str:
+    one = abs(count - 1) < 0.5
+    if not tier:
+        return _("place") if one else _("places")
+    return (_("{tier} place") if one else _("{tier} places")).format(tier=tier)
+
+
+KIND_NOUNS: dict[str, Callable[[Lever, str, float], str | None]] = {
+    "hire": _hire_noun,
+    "convert": _convert_noun,
+    "build": _build_noun,
+    "subsidise": _subsidise_noun,
+}
+"""The noun of each lever kind's units; ``None`` (or a kind not listed) means the lever's own name."""
 
 
 def whole(units: float) -> str:

@@ -257,46 +257,67 @@ def put_table(ws: Worksheet, table: Table) -> None:
     ``optimiser evaluate --plan`` read a sheet as it is; what each sheet
     holds is said on the Summary sheet.
     """
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    frame = table.frame
+    columns = [str(c) for c in frame.columns] or ["(empty)"]
+    widths = _put_header(ws, frame)
+    for j, column in enumerate(frame.columns, start=1):
+        width = _put_column(ws, table, j, column)
+        widths[j - 1] = max(widths[j - 1], width)
+    final = [max(MIN_WIDTH, min(WRAP_WIDTH if str(column) in table.wrap else MAX_WIDTH, width))
+             for column, width in zip(columns, widths)]
+    for j, width in enumerate(final, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    _fit_wrapped_rows(ws, table, final)
+    last_row = max(1, len(frame) + 1)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
+    ws.freeze_panes = "A2"
+    page_setup(ws)
+
+
+def _put_header(ws: Worksheet, frame: pd.DataFrame) -> list[int]:
+    """The bold, shaded header row; returns the width each header needs."""
+    from openpyxl.styles import Font, PatternFill
 
     from .layout import display_width
 
-    frame = table.frame
     header_fill = PatternFill("solid", fgColor="DDE6EE")
-    columns = [str(c) for c in frame.columns] or ["(empty)"]
-    headers = [header(c) for c in columns] if len(frame.columns) else [_("(empty)")]
-    widths = [display_width(h) + 3 for h in headers]
+    headers = [header(str(c)) for c in frame.columns] if len(frame.columns) else [_("(empty)")]
     for j, name in enumerate(headers, start=1):
         put(ws, 1, j, name)
         cell = ws.cell(row=1, column=j)
         cell.font = Font(bold=True)
         cell.fill = header_fill
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")  # a row's other cells beside a wrapped one start on its first line
-    for j, column in enumerate(frame.columns, start=1):
-        fmt = table.formats.get(str(column))
-        for i, value in enumerate(frame.iloc[:, j - 1].tolist()):
-            number_format = fmt(i) if callable(fmt) else fmt
-            put(ws, i + 2, j, value, number_format)
-            if str(column) in table.wrap:
-                ws.cell(row=i + 2, column=j).alignment = wrap
-            elif table.wrap:
-                ws.cell(row=i + 2, column=j).alignment = top
-            widths[j - 1] = max(widths[j - 1], _display_width(cell_value(value), number_format) + 2)
-    final = [max(MIN_WIDTH, min(WRAP_WIDTH if str(column) in table.wrap else MAX_WIDTH, width))
-             for column, width in zip(columns, widths)]
-    for j, width in enumerate(final, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
+    return [display_width(h) + 3 for h in headers]
+
+
+def _put_column(ws: Worksheet, table: Table, j: int, column: Any) -> int:
+    """The data of column ``j`` below the header; returns the width its widest value needs."""
+    from openpyxl.styles import Alignment
+
+    # A row's other cells beside a wrapped one start on its first line.
+    alignment = Alignment(wrap_text=True, vertical="top") if str(column) in table.wrap else \
+        Alignment(vertical="top") if table.wrap else None
+    fmt = table.formats.get(str(column))
+    width = 0
+    for i, value in enumerate(table.frame.iloc[:, j - 1].tolist()):
+        number_format = fmt(i) if callable(fmt) else fmt
+        put(ws, i + 2, j, value, number_format)
+        if alignment is not None:
+            ws.cell(row=i + 2, column=j).alignment = alignment
+        width = max(width, _display_width(cell_value(value), number_format) + 2)
+    return width
+
+
+def _fit_wrapped_rows(ws: Worksheet, table: Table, widths: list[int]) -> None:
+    """Rows tall enough that their wrapped text shows whole in print."""
+    frame = table.frame
     wrapped = [j for j, column in enumerate(frame.columns) if str(column) in table.wrap]
     for i in range(len(frame)):
-        lines = max((_wrapped_lines(frame.iat[i, j], final[j]) for j in wrapped), default=1)
+        lines = max((_wrapped_lines(frame.iat[i, j], widths[j]) for j in wrapped), default=1)
         if lines > 1:
             ws.row_dimensions[i + 2].height = LINE_HEIGHT * lines
-    last_row = max(1, len(frame) + 1)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
-    ws.freeze_panes = "A2"
-    page_setup(ws)
 
 
 def page_setup(ws: Worksheet) -> None:
