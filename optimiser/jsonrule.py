@@ -35,40 +35,63 @@ UNLIMITED = "unlimited"
 
 def jsonable(value: Any) -> Any:
     """``value`` as plain JSON data (dict, list, str, int, float, bool, None), by the rule above."""
-    if value is None or isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, int):
+    for convert in (_scalar, _container, _described, _array_like):
+        plain = convert(value)
+        if plain is not _UNHANDLED:
+            return plain
+    return str(value)
+
+
+_UNHANDLED = object()
+"""What a converter below returns for a value it does not handle."""
+
+
+def _scalar(value: Any) -> Any:
+    """None, text, booleans, whole numbers, floats and pandas' missing values."""
+    if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
         return _float(value)
     if type(value).__name__ in ("NAType", "NaTType"):  # pandas.NA, pandas.NaT (a datetime subclass)
         return None
+    return _UNHANDLED
+
+
+def _container(value: Any) -> Any:
+    """Mappings, sequences and sets, converted item by item (sets in sorted order)."""
     if isinstance(value, Mapping):
         return {_key(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, (set, frozenset)):
         return [jsonable(v) for v in sorted(value, key=str)]
+    return _UNHANDLED
+
+
+def _described(value: Any) -> Any:
+    """Enums by value, paths as text, dates and times in ISO form, dataclasses field by field."""
     if isinstance(value, enum.Enum):
         return jsonable(value.value)
     if isinstance(value, PurePath):
         return str(value)
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)) or type(value).__name__ == "Timestamp":
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    kind = type(value).__name__
-    if kind == "Timestamp":
-        return value.isoformat()
-    if kind == "DataFrame":
+    return _UNHANDLED
+
+
+def _array_like(value: Any) -> Any:
+    """pandas frames as records, numpy arrays and scalars and pandas series as lists or numbers, bytes as text."""
+    if type(value).__name__ == "DataFrame":
         return [jsonable(row) for row in value.to_dict(orient="records")]
-    if hasattr(value, "tolist") and callable(value.tolist):  # numpy arrays and scalars, pandas Series
+    if hasattr(value, "tolist") and callable(value.tolist):
         return jsonable(value.tolist())
     if hasattr(value, "item") and callable(value.item):
         return jsonable(value.item())
     if isinstance(value, (bytes, bytearray)):
         return value.decode("utf-8", errors="replace")
-    return str(value)
+    return _UNHANDLED
 
 
 def _float(value: float) -> float | str | None:
