@@ -65,6 +65,9 @@ from .parameters import ParameterEffect, fit_parameters
 from .program_arrays import ProgramArrays, arrays_of
 
 RISKS = ("expected", "cvar", "worst")
+MAX_DRAWS = 2_000
+"""Most worlds one robust plan is found for: the programme holds a copy of the province per world
+(200 draws of the Zhejiang config make 75,600 rows and 43,308 columns), so memory grows with draws."""
 BUDGETS = ("every", "expected")
 
 AVERAGED_KINDS = (
@@ -638,6 +641,11 @@ def _whole(value: Any) -> Any:
 def _check_arguments(draws: int, risk: str, alpha: float, budget: str, test_draws: int) -> None:
     if not isinstance(draws, int) or isinstance(draws, bool) or draws < 1:
         raise ValueError(f"draws must be a positive whole number, got {draws!r}")
+    if draws > MAX_DRAWS:
+        raise ValueError(
+            f"draws must be at most {MAX_DRAWS:,} for a robust plan, got {draws:,}: the plan is one linear programme "
+            "with a copy of the province per world; test a plan on more worlds with monte_carlo"
+        )
     if risk not in RISKS:
         raise ValueError(f"unknown risk {risk!r}; choose one of: {', '.join(RISKS)}")
     if not (isinstance(alpha, (int, float)) and 0.0 < float(alpha) <= 1.0):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..report.inert import json_text
-from .args import seed
+from .args import draw_count, seed
 from .exits import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -30,7 +30,22 @@ def sizes(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(f"{text!r}: give draw counts separated by commas, e.g. 25,50,100,200") from err
     if not values or min(values) < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: give positive draw counts, e.g. 25,50,100,200")
+    for value in values:
+        robust_draws(str(value))
     return values
+
+
+def robust_draws(text: str) -> int:
+    """How many worlds a robust plan is found for: 1 to :data:`~optimiser.analysis.robust.MAX_DRAWS`."""
+    from ..analysis.robust import MAX_DRAWS
+
+    value = draw_count(text)
+    if value > MAX_DRAWS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give from 1 to {MAX_DRAWS:,} draws (the robust plan is one linear programme with a copy of "
+            "the province per world; test a plan on more worlds with: optimiser montecarlo CONFIG --plan PLAN)"
+        )
+    return value
 
 
 def register(sub: Any) -> None:
@@ -56,7 +71,7 @@ def register(sub: Any) -> None:
                         help="also show the robust objective at these draw counts, e.g. 25,50,100,200")
     add_options(
         parser, "draws", "seed", "scenario", "jobs", "out", "json", "no-progress", "debug",
-        draws={"default": 100}, out={"metavar": "PLAN.csv"}, help_for={
+        draws={"default": 100, "type": robust_draws}, out={"metavar": "PLAN.csv"}, help_for={
             "draws": "worlds to plan for (default: 100)",
             "out": "write the plan to PLAN.csv (lever, kind, institution, tier, year, units) and the worlds to "
             "PLAN_worlds.csv",

@@ -310,3 +310,16 @@ def test_a_test_seed_equal_to_the_planning_seed_is_flagged(tmp_path: Path) -> No
     same = robust(config, draws=3, seed=4, test_draws=5, test_seed=4)
     assert any("not out of sample" in note for note in same.summary["notes"])
     assert not any("not out of sample" in note for note in robust(config, draws=3, seed=4, test_draws=5).summary["notes"])
+
+
+def test_draws_beyond_the_cap_are_refused_before_building(capsys: pytest.CaptureFixture[str]) -> None:
+    from optimiser.analysis.robust import MAX_DRAWS
+
+    config = load_config(ROOT / "configs" / "zhejiang_uncertain.yaml")
+    with pytest.raises(ValueError, match=f"at most {MAX_DRAWS:,} for a robust plan, got {MAX_DRAWS + 1:,}"):
+        robust(config, draws=MAX_DRAWS + 1)
+    with pytest.raises(ValueError, match="at most"):
+        robust_convergence(config, sizes=(25, MAX_DRAWS + 1))
+    for option in (["--draws", str(MAX_DRAWS + 1)], ["--convergence", f"25,{MAX_DRAWS + 1}"]):
+        assert main(["robust", str(ROOT / "configs" / "zhejiang_uncertain.yaml"), *option]) == 2
+        assert f"give from 1 to {MAX_DRAWS:,} draws" in capsys.readouterr().err
