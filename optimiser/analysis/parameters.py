@@ -131,6 +131,35 @@ def fit_parameters(
     base = build(origin)
     if base is None:
         return None
+    programs, spans = _probe_programs(build, origin, probes, joint)
+    if any(program is None or program.shape_key() != base.shape_key() for _, program in programs):
+        return None
+    built = [(point, program) for point, program in programs if program is not None]
+    keys = base.a_keys
+    for _, program in built:
+        keys = np.union1d(keys, program.a_keys)
+    base = base.on_keys(keys)
+    data0 = base.flat()
+    flats = [(point, program.on_keys(keys).flat()) for point, program in built]
+    finite = np.isfinite(data0)
+    if not _same_infinities(data0, finite, flats):
+        return None
+    slopes = _slopes(origin, data0, finite, flats, spans)
+    for point, data in flats:
+        predicted = data0 + (point - origin) @ slopes
+        if not _close(data[finite], predicted[finite]):
+            return None
+    moving = np.flatnonzero(np.any(slopes != 0.0, axis=0))
+    return ParameterEffect(base, origin, moving, slopes[:, moving])
+
+
+def _probe_programs(
+    build: Callable[[np.ndarray], ProgramArrays | None],
+    origin: np.ndarray,
+    probes: Sequence[Sequence[float]],
+    joint: np.ndarray | None,
+) -> tuple[list[tuple[np.ndarray, ProgramArrays | None]], list[tuple[int, int]]]:
+    """The programme at each probe (one key moved) and at ``joint``; for each key, the span of its probes."""
     programs: list[tuple[np.ndarray, ProgramArrays | None]] = []
     spans: list[tuple[int, int]] = []
     for index, values in enumerate(probes):
@@ -143,19 +172,22 @@ def fit_parameters(
     if joint is not None and not any(np.array_equal(joint, point) for point, _ in programs):
         point = np.asarray(joint, dtype=float)
         programs.append((point, build(point)))
-    if any(program is None or program.shape_key() != base.shape_key() for _, program in programs):
-        return None
-    keys = base.a_keys
-    for _, program in programs:
-        assert program is not None
-        keys = np.union1d(keys, program.a_keys)
-    base = base.on_keys(keys)
-    data0 = base.flat()
-    flats = [(point, program.on_keys(keys).flat()) for point, program in programs if program is not None]
-    finite = np.isfinite(data0)
-    for _, data in flats:
-        if not np.array_equal(np.isfinite(data), finite) or not np.array_equal(data[~finite], data0[~finite]):
-            return None
+    return programs, spans
+
+
+def _same_infinities(data0: np.ndarray, finite: np.ndarray, flats: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+    """Whether every probe has its infinite numbers (absent bounds) where the origin has them, with the same sign."""
+    return all(
+        np.array_equal(np.isfinite(data), finite) and np.array_equal(data[~finite], data0[~finite])
+        for _, data in flats
+    )
+
+
+def _slopes(
+    origin: np.ndarray, data0: np.ndarray, finite: np.ndarray, flats: list[tuple[np.ndarray, np.ndarray]],
+    spans: list[tuple[int, int]],
+) -> np.ndarray:
+    """Each key's slope per number, from the first of its probes that moves it."""
     slopes = np.zeros((len(origin), len(data0)))
     for index, (first, stop) in enumerate(spans):
         for point, data in flats[first:stop]:
@@ -163,12 +195,7 @@ def fit_parameters(
             if step != 0:
                 slopes[index, finite] = (data[finite] - data0[finite]) / step
                 break
-    for point, data in flats:
-        predicted = data0 + (point - origin) @ slopes
-        if not _close(data[finite], predicted[finite]):
-            return None
-    moving = np.flatnonzero(np.any(slopes != 0.0, axis=0))
-    return ParameterEffect(base, origin, moving, slopes[:, moving])
+    return slopes
 
 
 def _close(actual: np.ndarray, predicted: np.ndarray) -> bool:
