@@ -79,9 +79,12 @@ def slack_limits(arrays: ProgramArrays) -> np.ndarray:
 def plan_outcome(arrays: ProgramArrays, x: np.ndarray, basis: Any = None) -> DrawOutcome:
     """A fixed plan's outcome from the elastic solution ``x`` of ``arrays`` (whichever solver found it)."""
     n_slack = len(arrays.slack_rows)
+    amounts = x[arrays.n_cols - n_slack:]
+    # Only slacks above zero can breach or add to a total: judge those (the same verdict, far fewer rows).
+    positive = np.flatnonzero(amounts > 0.0)
     breaches = judge_breaches(
-        [arrays.rows[r] for r in arrays.slack_rows], x[arrays.n_cols - n_slack:], slack_limits(arrays),
-        arrays.static_violations,
+        [arrays.rows[arrays.slack_rows[i]] for i in positive.tolist()], amounts[positive],
+        slack_limits(arrays)[positive], arrays.static_violations,
     )
     total_cost = float(arrays.cost @ x) / MONEY_SCALE + breaches.unfunded
     output = float(arrays.output @ x)
@@ -283,25 +286,50 @@ class _Layout:
         self.slack_upper = np.full(self.n_slack, math.inf)
         self._pattern: tuple[Any, ...] | None = None
         self._n_rows = arrays.n_rows
+        self._limits: tuple[np.ndarray, np.ndarray] | None = None
+        self._entries: tuple[Any, ...] | None = None
 
     def set_limits(self, arrays: ProgramArrays) -> None:
         """Breach weights and slack bounds from this programme's limits (the rules of the PuLP model)."""
         if not self.n_slack:
             return
         limits = slack_limits(arrays)
+        fixed_activity = self._fixed_activity(arrays)
+        known = self._limits
+        if known is not None and np.array_equal(known[0], limits) and np.array_equal(known[1], fixed_activity):
+            return
+        self._limits = (limits, fixed_activity)
         self.weights = breach_weights(self.kinds, limits)
         self.weights_full = np.zeros(self.n_cols)
         self.weights_full[self.slack_cols] = self.weights
-        fixed_activity: np.ndarray = np.zeros(self.n_slack)
-        if len(self.hours):
-            n = arrays.n_cols
-            fixed = (arrays.col_lower == arrays.col_upper) & (np.arange(n) < n - self.n_slack)
-            cols, rows = np.divmod(arrays.a_keys, arrays.n_rows)
-            use = fixed[cols]
-            activity = np.bincount(rows[use], weights=arrays.a_values[use] * arrays.col_lower[cols[use]],
-                                   minlength=arrays.n_rows)
-            fixed_activity = activity[self.slack_rows]
         self.slack_upper = slack_bounds(self.kinds, limits, fixed_activity)
+
+    def _fixed_activity(self, arrays: ProgramArrays) -> np.ndarray:
+        """Each teaching-hours slack row's activity from fixed columns (the plan's units); 0 for other slacks."""
+        activity: np.ndarray = np.zeros(self.n_slack)
+        if not len(self.hours):
+            return activity
+        cols, rows, inside = self._hours_entries(arrays)
+        n = arrays.n_cols
+        fixed = (arrays.col_lower == arrays.col_upper) & (np.arange(n) < n - self.n_slack)
+        use = inside[fixed[cols[inside]]]
+        sums = np.bincount(rows[use], weights=arrays.a_values[use] * arrays.col_lower[cols[use]],
+                           minlength=arrays.n_rows)
+        activity[self.hours] = sums[self.slack_rows[self.hours]]
+        return activity
+
+    def _hours_entries(self, arrays: ProgramArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Column and row of every matrix entry, and which entries lie in teaching-hours slack rows (per pattern)."""
+        pattern = (arrays.a.indices, arrays.a.indptr)
+        cached = self._entries
+        if cached is not None and all(
+            mine is theirs or np.array_equal(mine, theirs) for mine, theirs in zip(cached[0], pattern)
+        ):
+            return cached[1], cached[2], cached[3]
+        cols, rows = np.divmod(arrays.a_keys, arrays.n_rows)
+        inside = np.flatnonzero(np.isin(rows, self.slack_rows[self.hours]))
+        self._entries = (pattern, cols, rows, inside)
+        return cols, rows, inside
 
     def extra_values(self, arrays: ProgramArrays) -> np.ndarray:
         if self.fixed_plan:

@@ -25,10 +25,12 @@ rows) gets ``None`` and is rebuilt point by point.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..config.types import Config
 from ..model import build_model
@@ -56,11 +58,40 @@ class ParameterEffect:
     slopes: np.ndarray
 
     def at(self, values: Sequence[float]) -> ProgramArrays:
-        """The programme for one vector of key values."""
-        data = self.base.flat()
+        """The programme for one vector of key values.
+
+        Sections that do not move are ``base``'s own arrays (shared, not
+        copied): treat the programme as read-only.
+        """
         step = np.asarray(values, dtype=float) - self.origin
-        data[self.moving] = data[self.moving] + step @ self.slopes
-        return self.base.with_flat(data)
+        moved = self._moving_values + step @ self.slopes
+        changes: dict[str, Any] = {}
+        for name, index, select in self._sections:
+            if name == "a_values":
+                data = self.base.a_values.copy()
+                data[index] = moved[select]
+                changes["a"] = sp.csc_matrix((data, self.base.a.indices, self.base.a.indptr), shape=self.base.a.shape)
+                continue
+            array = np.array(getattr(self.base, name), dtype=float)
+            array.reshape(-1)[index] = moved[select]
+            changes[name] = array
+        return replace(self.base, **changes)
+
+    @cached_property
+    def _moving_values(self) -> np.ndarray:
+        return self.base.flat()[self.moving]
+
+    @cached_property
+    def _sections(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """Each section that moves: its name, the positions in it that move, and where they are in ``moving``."""
+        sections = []
+        start = 0
+        for name, length in self.base.layout():
+            select = np.flatnonzero((self.moving >= start) & (self.moving < start + length))
+            if len(select):
+                sections.append((name, self.moving[select] - start, select))
+            start += length
+        return sections
 
     def parts(self) -> frozenset[str]:
         """Which sections of the programme move (names of :meth:`ProgramArrays.layout`)."""
