@@ -47,7 +47,7 @@ from ..model.formulation import MONEY_SCALE
 from ..model.rows import breach_weights, judge_breaches, slack_bounds
 from ..solve.backends import least_breach_then_best_output
 from ..solve.engine import floor_value
-from ..solve.highs import Session
+from ..solve.highs import PRIMAL_SIMPLEX, Session
 from ..solve.status import Status
 from .program_arrays import ProgramArrays
 
@@ -101,6 +101,9 @@ class ArraySolver:
     def __init__(self, fixed_plan: bool) -> None:
         self.fixed_plan = fixed_plan
         self.session = Session()
+        if not fixed_plan:
+            # Measured on the Zhejiang draws: a quarter fewer iterations than HiGHS's own choice.
+            self.session.set_option("simplex_strategy", PRIMAL_SIMPLEX)
         self._starts: dict[Any, Any] = {}
         self._layouts: dict[Any, _Layout] = {}
         self._second_starts: dict[Any, Any] = {}
@@ -147,10 +150,8 @@ class ArraySolver:
         outcome = self._solve(arrays)
         if outcome.basis is None:
             return
-        if self.fixed_plan:
+        if not arrays.integer.any() or self.fixed_plan:
             self._starts[shape], self._second_starts[shape] = outcome.basis
-        elif not arrays.integer.any():
-            self._starts[shape] = outcome.basis
 
     # -- the two questions ----------------------------------------------
     def _reoptimise(self, arrays: ProgramArrays, layout: _Layout) -> DrawOutcome:
@@ -164,13 +165,18 @@ class ArraySolver:
         value = self._objective()
         if not min_cost and arrays.tie_break:
             self._floor(layout, value)
+            second = self._second_starts.get(arrays.shape_key())
+            if second is not None:
+                # The cheapest plan of the programme as written: the tie-break starts there (a few dual
+                # simplex steps) rather than at this draw's first optimum (hundreds of primal ones).
+                self.session.set_basis(second)
             if self._run(arrays.cost, "min") != "optimal":
                 self._floor(layout, None)
                 self._run(primary, sense)
         x = self._values()[: arrays.n_cols]
         return DrawOutcome(
             "optimal", value * arrays.objective_scale, float(arrays.cost @ x) / MONEY_SCALE,
-            arrays.measure @ x, basis=basis,
+            arrays.measure @ x, basis=(basis, self.session.basis()),
         )
 
     def _evaluate(self, arrays: ProgramArrays, layout: _Layout) -> DrawOutcome:
