@@ -102,7 +102,7 @@ class ArraySolver:
         self.fixed_plan = fixed_plan
         self.session = Session()
         if not fixed_plan:
-            # Measured on the Zhejiang draws: a quarter fewer iterations than HiGHS's own choice.
+            # Measured on the Zhejiang draws: about a quarter less time than HiGHS's own choice.
             self.session.set_option("simplex_strategy", PRIMAL_SIMPLEX)
         self._starts: dict[Any, Any] = {}
         self._layouts: dict[Any, _Layout] = {}
@@ -167,8 +167,8 @@ class ArraySolver:
             self._floor(layout, value)
             second = self._second_starts.get(arrays.shape_key())
             if second is not None:
-                # The cheapest plan of the programme as written: the tie-break starts there (a few dual
-                # simplex steps) rather than at this draw's first optimum (hundreds of primal ones).
+                # The cheapest plan of the programme as written: the tie-break starts there rather than
+                # at this draw's first optimum (measured on the Zhejiang draws: less than half the iterations).
                 self.session.set_basis(second)
             if self._run(arrays.cost, "min") != "optimal":
                 self._floor(layout, None)
