@@ -15,7 +15,11 @@ Speed: when the drawn values only move numbers of the programme in
 proportion (costs, intake effects, completion rates, funding limits; checked,
 not assumed), the programme is built once and each world is a re-solve from
 arrays. Otherwise every world is rebuilt. Either way a world's numbers equal
-those of :func:`optimiser.solve` on ``config.with_changes(draw)``.
+those of :func:`optimiser.solve` on ``config.with_changes(draw)``. Each
+worker keeps the programme loaded in one HiGHS session and per world
+changes only the numbers that world moves (see
+:mod:`optimiser.analysis.array_solve`); every solve starts from the same
+basis, so the table is the same whatever the order, ``jobs`` or cluster.
 """
 
 from __future__ import annotations

@@ -25,10 +25,12 @@ rows) gets ``None`` and is rebuilt point by point.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..config.types import Config
 from ..model import build_model
@@ -56,11 +58,40 @@ class ParameterEffect:
     slopes: np.ndarray
 
     def at(self, values: Sequence[float]) -> ProgramArrays:
-        """The programme for one vector of key values."""
-        data = self.base.flat()
+        """The programme for one vector of key values.
+
+        Sections that do not move are ``base``'s own arrays (shared, not
+        copied): treat the programme as read-only.
+        """
         step = np.asarray(values, dtype=float) - self.origin
-        data[self.moving] = data[self.moving] + step @ self.slopes
-        return self.base.with_flat(data)
+        moved = self._moving_values + step @ self.slopes
+        changes: dict[str, Any] = {}
+        for name, index, select in self._sections:
+            if name == "a_values":
+                data = self.base.a_values.copy()
+                data[index] = moved[select]
+                changes["a"] = sp.csc_matrix((data, self.base.a.indices, self.base.a.indptr), shape=self.base.a.shape)
+                continue
+            array = np.array(getattr(self.base, name), dtype=float)
+            array.reshape(-1)[index] = moved[select]
+            changes[name] = array
+        return replace(self.base, **changes)
+
+    @cached_property
+    def _moving_values(self) -> np.ndarray:
+        return self.base.flat()[self.moving]
+
+    @cached_property
+    def _sections(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """Each section that moves: its name, the positions in it that move, and where they are in ``moving``."""
+        sections = []
+        start = 0
+        for name, length in self.base.layout():
+            select = np.flatnonzero((self.moving >= start) & (self.moving < start + length))
+            if len(select):
+                sections.append((name, self.moving[select] - start, select))
+            start += length
+        return sections
 
     def parts(self) -> frozenset[str]:
         """Which sections of the programme move (names of :meth:`ProgramArrays.layout`)."""
@@ -131,6 +162,35 @@ def fit_parameters(
     base = build(origin)
     if base is None:
         return None
+    programs, spans = _probe_programs(build, origin, probes, joint)
+    if any(program is None or program.shape_key() != base.shape_key() for _, program in programs):
+        return None
+    built = [(point, program) for point, program in programs if program is not None]
+    keys = base.a_keys
+    for _, program in built:
+        keys = np.union1d(keys, program.a_keys)
+    base = base.on_keys(keys)
+    data0 = base.flat()
+    flats = [(point, program.on_keys(keys).flat()) for point, program in built]
+    finite = np.isfinite(data0)
+    if not _same_infinities(data0, finite, flats):
+        return None
+    slopes = _slopes(origin, data0, finite, flats, spans)
+    for point, data in flats:
+        predicted = data0 + (point - origin) @ slopes
+        if not _close(data[finite], predicted[finite]):
+            return None
+    moving = np.flatnonzero(np.any(slopes != 0.0, axis=0))
+    return ParameterEffect(base, origin, moving, slopes[:, moving])
+
+
+def _probe_programs(
+    build: Callable[[np.ndarray], ProgramArrays | None],
+    origin: np.ndarray,
+    probes: Sequence[Sequence[float]],
+    joint: np.ndarray | None,
+) -> tuple[list[tuple[np.ndarray, ProgramArrays | None]], list[tuple[int, int]]]:
+    """The programme at each probe (one key moved) and at ``joint``; for each key, the span of its probes."""
     programs: list[tuple[np.ndarray, ProgramArrays | None]] = []
     spans: list[tuple[int, int]] = []
     for index, values in enumerate(probes):
@@ -143,19 +203,22 @@ def fit_parameters(
     if joint is not None and not any(np.array_equal(joint, point) for point, _ in programs):
         point = np.asarray(joint, dtype=float)
         programs.append((point, build(point)))
-    if any(program is None or program.shape_key() != base.shape_key() for _, program in programs):
-        return None
-    keys = base.a_keys
-    for _, program in programs:
-        assert program is not None
-        keys = np.union1d(keys, program.a_keys)
-    base = base.on_keys(keys)
-    data0 = base.flat()
-    flats = [(point, program.on_keys(keys).flat()) for point, program in programs if program is not None]
-    finite = np.isfinite(data0)
-    for _, data in flats:
-        if not np.array_equal(np.isfinite(data), finite) or not np.array_equal(data[~finite], data0[~finite]):
-            return None
+    return programs, spans
+
+
+def _same_infinities(data0: np.ndarray, finite: np.ndarray, flats: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+    """Whether every probe has its infinite numbers (absent bounds) where the origin has them, with the same sign."""
+    return all(
+        np.array_equal(np.isfinite(data), finite) and np.array_equal(data[~finite], data0[~finite])
+        for _, data in flats
+    )
+
+
+def _slopes(
+    origin: np.ndarray, data0: np.ndarray, finite: np.ndarray, flats: list[tuple[np.ndarray, np.ndarray]],
+    spans: list[tuple[int, int]],
+) -> np.ndarray:
+    """Each key's slope per number, from the first of its probes that moves it."""
     slopes = np.zeros((len(origin), len(data0)))
     for index, (first, stop) in enumerate(spans):
         for point, data in flats[first:stop]:
@@ -163,12 +226,7 @@ def fit_parameters(
             if step != 0:
                 slopes[index, finite] = (data[finite] - data0[finite]) / step
                 break
-    for point, data in flats:
-        predicted = data0 + (point - origin) @ slopes
-        if not _close(data[finite], predicted[finite]):
-            return None
-    moving = np.flatnonzero(np.any(slopes != 0.0, axis=0))
-    return ParameterEffect(base, origin, moving, slopes[:, moving])
+    return slopes
 
 
 def _close(actual: np.ndarray, predicted: np.ndarray) -> bool:

@@ -235,6 +235,13 @@ class Session:
     def set_coefficient(self, row: int, col: int, value: float) -> None:
         self.raw.changeCoeff(row, col, value)
 
+    def set_coefficients(self, rows: Any, cols: Any, values: Any) -> None:
+        """Set many matrix entries: ``A[rows[i], cols[i]] = values[i]`` (HiGHS has no bulk call; one loop here)."""
+        change = self.raw.changeCoeff
+        for row, col, value in zip(np.asarray(rows).tolist(), np.asarray(cols).tolist(),
+                                   np.asarray(values, dtype=float).tolist()):
+            change(row, col, value)
+
     def make_continuous(self, cols: Any) -> None:
         cols = np.asarray(cols, dtype=np.int32)
         self.raw.changeColsIntegrality(len(cols), cols, np.array([highspy.HighsVarType.kContinuous] * len(cols)))

@@ -200,33 +200,9 @@ def matrix_form(model: Model) -> MatrixForm:
     """Read a built model into :class:`MatrixForm`."""
     columns = columns_of(model)
     n = len(columns)
-    constraints = model.book.constraints
-    n_rows = len(constraints)
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    lower = np.full(n_rows, -np.inf)
-    upper = np.full(n_rows, np.inf)
-    for r, con in enumerate(constraints):
-        for var, coef in con.items():
-            rows.append(r)
-            cols.append(var.col)
-            values.append(coef)
-        rhs = -con.constant
-        if con.sense <= 0:
-            upper[r] = rhs
-        if con.sense >= 0:
-            lower[r] = rhs
-    a = sp.csc_matrix((values, (rows, cols)), shape=(n_rows, n))
-    a.sum_duplicates()
-    a.sort_indices()
-    form, cfg = model.form, model.config
-    measures = tuple((k, t) for k in cfg.tiers for t in form.years)
-    where = {key: i for i, key in enumerate(measures)}
-    measure = np.zeros((len(measures), n))
-    for (_, tier, year), var in form.vars.f.items():
-        spec = cfg.tiers[tier]
-        measure[where[tier, year], var.col] += spec.completion_rate / spec.duration
+    a, lower, upper = _constraint_matrix(model, n)
+    cfg = model.config
+    measures, measure = _measures(model, n)
     infos = model.book.rows
     row_of = {info.id: r for r, info in enumerate(infos)}
     changes, price, tie = _smoothing(model, n)
@@ -254,6 +230,43 @@ def matrix_form(model: Model) -> MatrixForm:
         tie=tie,
         variables=columns,
     )
+
+
+def _constraint_matrix(model: Model, n: int) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray]:
+    """The model's constraints as a column-wise matrix (sorted, duplicates summed) and row limits."""
+    constraints = model.book.constraints
+    n_rows = len(constraints)
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    lower = np.full(n_rows, -np.inf)
+    upper = np.full(n_rows, np.inf)
+    for r, con in enumerate(constraints):
+        for var, coef in con.items():
+            rows.append(r)
+            cols.append(var.col)
+            values.append(coef)
+        rhs = -con.constant
+        if con.sense <= 0:
+            upper[r] = rhs
+        if con.sense >= 0:
+            lower[r] = rhs
+    a = sp.csc_matrix((values, (rows, cols)), shape=(n_rows, n))
+    a.sum_duplicates()
+    a.sort_indices()
+    return a, lower, upper
+
+
+def _measures(model: Model, n: int) -> tuple[tuple[tuple[str, int], ...], np.ndarray]:
+    """The (tier, year) pairs measured and the matrix turning a solution into compound graduates of each."""
+    form, cfg = model.form, model.config
+    measures = tuple((k, t) for k in cfg.tiers for t in form.years)
+    where = {key: i for i, key in enumerate(measures)}
+    measure = np.zeros((len(measures), n))
+    for (_, tier, year), var in form.vars.f.items():
+        spec = cfg.tiers[tier]
+        measure[where[tier, year], var.col] += spec.completion_rate / spec.duration
+    return measures, measure
 
 
 def _smoothing(model: Model, n: int) -> tuple[sp.csr_matrix | None, np.ndarray, np.ndarray]:
