@@ -280,21 +280,31 @@ class CbcBackend:
         return not self._relaxed and any(var.cat == pulp.LpInteger for var in self.columns)
 
     def solve(self, objective: Terms, sense: Sense) -> Status:
-        import tempfile
-
         self.problem.sense = pulp.LpMaximize if sense == "max" else pulp.LpMinimize
         self.problem.setObjective(pulp.LpAffineExpression(objective))
         self._sense = sense
         mip = self.is_mip()
         if mip and self._start is not None:
-            for var, value in zip(self.columns, self._start, strict=False):
-                start = round(float(value)) if var.cat == pulp.LpInteger else float(value)
-                # Round-off below a bound (-2e-12 under 0) would make PuLP refuse the start.
-                if var.lowBound is not None:
-                    start = max(start, var.lowBound)
-                if var.upBound is not None:
-                    start = min(start, var.upBound)
-                var.setInitialValue(start)
+            self._set_initial_values(self._start)
+        code = self._run_cbc(sense, mip)
+        self._objective = float(pulp.value(self.problem.objective) or 0.0)
+        return self._status(code, mip)
+
+    def _set_initial_values(self, start: np.ndarray) -> None:
+        """Hand ``start`` to PuLP as the columns' initial values (integers rounded, within bounds)."""
+        for var, value in zip(self.columns, start, strict=False):
+            initial = round(float(value)) if var.cat == pulp.LpInteger else float(value)
+            # Round-off below a bound (-2e-12 under 0) would make PuLP refuse the start.
+            if var.lowBound is not None:
+                initial = max(initial, var.lowBound)
+            if var.upBound is not None:
+                initial = min(initial, var.upBound)
+            var.setInitialValue(initial)
+
+    def _run_cbc(self, sense: Sense, mip: bool) -> int:
+        """Run CBC on the problem as it stands; PuLP's status code (a MILP's bound read from CBC's log)."""
+        import tempfile
+
         warm = mip and (bool(self._stage_rows) or self._start is not None)
         self._bound = None
         with tempfile.TemporaryDirectory(prefix="optimiser-cbc-") as folder:
@@ -310,7 +320,7 @@ class CbcBackend:
                 with quiet_stdout():
                     if watcher is not None:
                         watcher.start()
-                    code = self.problem.solve(solver)
+                    code = int(self.problem.solve(solver))
             except pulp.PulpSolverError as err:
                 raise SolverError(f"CBC failed: {err}") from err
             finally:
@@ -318,7 +328,10 @@ class CbcBackend:
                     watcher.stop()
             if mip:
                 self._bound = _cbc_bound(log, sense)
-        self._objective = float(pulp.value(self.problem.objective) or 0.0)
+        return code
+
+    def _status(self, code: int, mip: bool) -> Status:
+        """PuLP's status code as a :class:`Status` (a MILP stopped with a plan is ``FEASIBLE``)."""
         if code == pulp.LpStatusOptimal and self.problem.sol_status == pulp.LpSolutionIntegerFeasible:
             return Status.FEASIBLE
         if code == pulp.LpStatusNotSolved and mip and self.time_limit is not None:
