@@ -30,11 +30,34 @@ from .status import Status
 
 Sense = Literal["max", "min"]
 
+IPM_COLUMNS = 80_000
+"""An LP with at least this many columns has its main solve by interior point with crossover.
+
+Below it simplex is faster, above it far slower. Measured on generated national
+configs (``benchmarks/hard.py``, CPU seconds of the main stage): 14,950 columns
+(100 institutions) simplex 0.71 s, interior point 2.1 s; 43,170 columns (300)
+simplex 4.9 s, interior point 12.4 s; 117,930 columns (1,000) simplex 141 s,
+interior point with crossover 28.5 s. Simplex with ``parallel=on threads=2``
+did not help. Crossover leaves a basis, so the tie-break, smoothing and
+shadow-price stages still continue from it by simplex.
+"""
+SIMPLEX = "simplex"
+INTERIOR_POINT = "interior point"
+BRANCH_AND_CUT = "branch and cut"
+_HIGHS_METHODS = {
+    "simplex": SIMPLEX, "choose": SIMPLEX, "ipm": INTERIOR_POINT, "ipx": INTERIOR_POINT, "hipo": INTERIOR_POINT,
+    "pdlp": "first-order (PDLP)",
+}
+"""The method each value of HiGHS's ``solver`` option uses for an LP (``choose`` takes simplex)."""
+
 
 class Backend(Protocol):
     name: str
+    main_method: str
+    main_by_size: bool
 
     def solve(self, objective: Terms, sense: Sense) -> Status: ...
+    def solve_main(self, objective: Terms, sense: Sense) -> Status: ...
     def solve_costs(self, costs: np.ndarray, sense: Sense) -> Status: ...
     def cap_row(self, coefs: np.ndarray, upper: float) -> None: ...
     def objective_value(self) -> float: ...
@@ -96,6 +119,49 @@ class HighsBackend:
         self._start: np.ndarray | None = None
         self._progress: Progress | None = None
         self._subscribed = False
+        self._options = dict(options or {})
+        self.main_method = SIMPLEX
+        """The method of the last :meth:`solve_main`."""
+        self.main_by_size = False
+        """Whether :meth:`solve_main` chose interior point by the size of the programme (no ``solver`` option)."""
+
+    def solve_main(self, objective: Terms, sense: Sense) -> Status:
+        """The main solve: an LP of at least :data:`IPM_COLUMNS` columns by interior point with crossover.
+
+        Smaller LPs, and every later solve, use simplex; a ``solver`` option
+        given by the user decides instead, and a MILP is searched by branch
+        and cut. Should interior point end without a verdict, the solve is
+        repeated by simplex from scratch. :attr:`main_method` says which
+        method found the result.
+        """
+        chosen = self._options.get("solver")
+        if self.is_mip():
+            self.main_method = BRANCH_AND_CUT
+        elif chosen is not None:
+            self.main_method = _HIGHS_METHODS.get(str(chosen), str(chosen))
+        else:
+            self.main_by_size = self.n_cols + self._extra_cols >= IPM_COLUMNS
+            self.main_method = INTERIOR_POINT if self.main_by_size else SIMPLEX
+        if not self.main_by_size:
+            return self.solve(objective, sense)
+        return self._solve_interior_point(objective, sense)
+
+    def _solve_interior_point(self, objective: Terms, sense: Sense) -> Status:
+        """One solve by interior point with crossover (unless the user turned it off); then simplex again."""
+        saved = {name: self.session.option(name) for name in ("solver", "run_crossover")}
+        self.session.set_option("solver", "ipm")
+        if "run_crossover" not in self._options:
+            self.session.set_option("run_crossover", "on")
+        try:
+            status = self.solve(objective, sense)
+        finally:
+            for name, value in saved.items():
+                self.session.set_option(name, value)
+        if status is Status.NOT_SOLVED:
+            self.restart()
+            self.main_method, self.main_by_size = SIMPLEX, False
+            status = self.solve(objective, sense)
+        return status
 
     def solve(self, objective: Terms, sense: Sense) -> Status:
         costs = np.zeros(self.n_cols + self._extra_cols)
@@ -272,6 +338,8 @@ class CbcBackend:
         self._start: np.ndarray | None = None
         self._bound: float | None = None
         self._sense: Sense = "max"
+        self.main_method = SIMPLEX
+        self.main_by_size = False
         solver = pulp.PULP_CBC_CMD(msg=False)
         if not solver.available():
             raise SolverError("CBC is not available: PuLP's bundled CBC binary is missing; reinstall pulp")
@@ -289,6 +357,11 @@ class CbcBackend:
         code = self._run_cbc(sense, mip)
         self._objective = float(pulp.value(self.problem.objective) or 0.0)
         return self._status(code, mip)
+
+    def solve_main(self, objective: Terms, sense: Sense) -> Status:
+        """The main solve: CBC's simplex for an LP, its branch and cut for a MILP."""
+        self.main_method = BRANCH_AND_CUT if self.is_mip() else SIMPLEX
+        return self.solve(objective, sense)
 
     def _set_initial_values(self, start: np.ndarray) -> None:
         """Hand ``start`` to PuLP as the columns' initial values (integers rounded, within bounds)."""

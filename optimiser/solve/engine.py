@@ -115,6 +115,10 @@ class Solution:
     """The objective of the rounded plan handed to the search (planner units)."""
     unit_rows: list[int] = field(default_factory=list)
     """Rows of lever units alone that rule whole units out (no whole-unit plan was found)."""
+    main_method: str | None = None
+    """How step 1 was solved: "simplex", "interior point" (large LPs, see
+    :data:`~optimiser.solve.backends.IPM_COLUMNS`), "branch and cut" (integer plans) or the method the
+    solver options named."""
 
 
 @dataclass
@@ -215,8 +219,15 @@ def _main_solve(job: _Run, rounded: Rounded | None) -> Status:
     """Step 1, the config's objective; for an integer plan the search, settled against the rounded plan."""
     solution = job.solution
     search_started = time.perf_counter()
-    status = job.backend.solve(job.primary, job.sense)
+    status = job.backend.solve_main(job.primary, job.sense)
     primary_seconds = time.perf_counter() - job.started
+    solution.main_method = job.backend.main_method
+    if job.backend.main_by_size:
+        columns = len(job.backend.column_bounds()[0])
+        solution.notes.append(
+            f"the main solve used the interior point method with crossover, faster than simplex for an LP of "
+            f"{columns:,} decisions; the later stages continue by simplex from its basis"
+        )
     if not solution.mip:
         return status
     solution.search_seconds = time.perf_counter() - search_started
