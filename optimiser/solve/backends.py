@@ -135,6 +135,7 @@ class HighsBackend:
         method found the result.
         """
         chosen = self._options.get("solver")
+        self.main_by_size = False
         if self.is_mip():
             self.main_method = BRANCH_AND_CUT
         elif chosen is not None:
