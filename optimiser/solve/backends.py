@@ -30,16 +30,21 @@ from .status import Status
 
 Sense = Literal["max", "min"]
 
-IPM_COLUMNS = 80_000
-"""An LP with at least this many columns has its main solve by interior point with crossover.
+IPM_COLUMNS: int | None = None
+"""An LP with at least this many columns has its main solve by interior point with crossover; None: never.
 
-Below it simplex is faster, above it far slower. Measured on generated national
-configs (``benchmarks/hard.py``, CPU seconds of the main stage): 14,950 columns
-(100 institutions) simplex 0.71 s, interior point 2.1 s; 43,170 columns (300)
-simplex 4.9 s, interior point 12.4 s; 117,930 columns (1,000) simplex 141 s,
-interior point with crossover 28.5 s. Simplex with ``parallel=on threads=2``
-did not help. Crossover leaves a basis, so the tie-break, smoothing and
-shadow-price stages still continue from it by simplex.
+HiGHS alone, on main-stage programmes of generated national configs written
+out and solved from scratch (``benchmarks/hard.py``, CPU seconds), favoured
+interior point only at the largest size: 14,950 columns (100 institutions)
+simplex 0.71 s, interior point 2.1 s; 43,170 (300) 4.9 s against 12.4 s;
+117,930 (1,000) 141 s against 28.5 s with crossover (simplex with
+``parallel=on threads=2`` did not help). Inside the optimiser, with the
+programme as it is built now, the main stage at 1,000 institutions (143,530
+columns) took simplex 32.7 s and interior point with crossover 95.3 s and
+97.8 s (CPU seconds, one machine, same objective). No size measured in the
+optimiser favours interior point, so the choice by size is off; a column count
+here turns it on once a measurement supports one. Crossover leaves a basis, so
+the tie-break, smoothing and shadow-price stages continue from it by simplex.
 """
 SIMPLEX = "simplex"
 INTERIOR_POINT = "interior point"
@@ -126,9 +131,9 @@ class HighsBackend:
         """Whether :meth:`solve_main` chose interior point by the size of the programme (no ``solver`` option)."""
 
     def solve_main(self, objective: Terms, sense: Sense) -> Status:
-        """The main solve: an LP of at least :data:`IPM_COLUMNS` columns by interior point with crossover.
+        """The main solve: an LP of at least :data:`IPM_COLUMNS` columns (if set) by interior point with crossover.
 
-        Smaller LPs, and every later solve, use simplex; a ``solver`` option
+        Other LPs, and every later solve, use simplex; a ``solver`` option
         given by the user decides instead, and a MILP is searched by branch
         and cut. Should interior point end without a verdict, the solve is
         repeated by simplex from scratch. :attr:`main_method` says which
@@ -141,7 +146,7 @@ class HighsBackend:
         elif chosen is not None:
             self.main_method = _HIGHS_METHODS.get(str(chosen), str(chosen))
         else:
-            self.main_by_size = self.n_cols + self._extra_cols >= IPM_COLUMNS
+            self.main_by_size = IPM_COLUMNS is not None and self.n_cols + self._extra_cols >= IPM_COLUMNS
             self.main_method = INTERIOR_POINT if self.main_by_size else SIMPLEX
         if not self.main_by_size:
             return self.solve(objective, sense)

@@ -4,9 +4,9 @@ The sequence, whatever the solver:
 
 1. Solve the config's objective (maximise weighted output, or minimise cost);
    its shadow prices are recorded (for an LP) before anything else changes.
-   A large LP is solved here by interior point with crossover, the later
-   steps by simplex from the basis it leaves
-   (:data:`~optimiser.solve.backends.IPM_COLUMNS`).
+   An LP of at least :data:`~optimiser.solve.backends.IPM_COLUMNS` columns
+   (when set) is solved here by interior point with crossover, the later
+   steps by simplex from the basis it leaves.
 2. With ``tie_break``: in ``max_output`` mode the cheapest plan keeping output
    within 1e-7 of the optimum (no money is spent that buys nothing); in
    ``min_cost`` mode the plan with the most weighted output costing at most
