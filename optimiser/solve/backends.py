@@ -30,11 +30,39 @@ from .status import Status
 
 Sense = Literal["max", "min"]
 
+IPM_COLUMNS: int | None = None
+"""An LP with at least this many columns has its main solve by interior point with crossover; None: never.
+
+HiGHS alone, on main-stage programmes of generated national configs written
+out and solved from scratch (``benchmarks/hard.py``, CPU seconds), favoured
+interior point only at the largest size: 14,950 columns (100 institutions)
+simplex 0.71 s, interior point 2.1 s; 43,170 (300) 4.9 s against 12.4 s;
+117,930 (1,000) 141 s against 28.5 s with crossover (simplex with
+``parallel=on threads=2`` did not help). Inside the optimiser, with the
+programme as it is built now, the main stage at 1,000 institutions (143,530
+columns) took simplex 32.7 s and interior point with crossover 95.3 s and
+97.8 s (CPU seconds, one machine, same objective). No size measured in the
+optimiser favours interior point, so the choice by size is off; a column count
+here turns it on once a measurement supports one. Crossover leaves a basis, so
+the tie-break, smoothing and shadow-price stages continue from it by simplex.
+"""
+SIMPLEX = "simplex"
+INTERIOR_POINT = "interior point"
+BRANCH_AND_CUT = "branch and cut"
+_HIGHS_METHODS = {
+    "simplex": SIMPLEX, "choose": SIMPLEX, "ipm": INTERIOR_POINT, "ipx": INTERIOR_POINT, "hipo": INTERIOR_POINT,
+    "pdlp": "first-order (PDLP)",
+}
+"""The method each value of HiGHS's ``solver`` option uses for an LP (``choose`` takes simplex)."""
+
 
 class Backend(Protocol):
     name: str
+    main_method: str
+    main_by_size: bool
 
     def solve(self, objective: Terms, sense: Sense) -> Status: ...
+    def solve_main(self, objective: Terms, sense: Sense) -> Status: ...
     def solve_costs(self, costs: np.ndarray, sense: Sense) -> Status: ...
     def cap_row(self, coefs: np.ndarray, upper: float) -> None: ...
     def objective_value(self) -> float: ...
@@ -96,6 +124,50 @@ class HighsBackend:
         self._start: np.ndarray | None = None
         self._progress: Progress | None = None
         self._subscribed = False
+        self._options = dict(options or {})
+        self.main_method = SIMPLEX
+        """The method of the last :meth:`solve_main`."""
+        self.main_by_size = False
+        """Whether :meth:`solve_main` chose interior point by the size of the programme (no ``solver`` option)."""
+
+    def solve_main(self, objective: Terms, sense: Sense) -> Status:
+        """The main solve: an LP of at least :data:`IPM_COLUMNS` columns (if set) by interior point with crossover.
+
+        Other LPs, and every later solve, use simplex; a ``solver`` option
+        given by the user decides instead, and a MILP is searched by branch
+        and cut. Should interior point end without a verdict, the solve is
+        repeated by simplex from scratch. :attr:`main_method` says which
+        method found the result.
+        """
+        chosen = self._options.get("solver")
+        self.main_by_size = False
+        if self.is_mip():
+            self.main_method = BRANCH_AND_CUT
+        elif chosen is not None:
+            self.main_method = _HIGHS_METHODS.get(str(chosen), str(chosen))
+        else:
+            self.main_by_size = IPM_COLUMNS is not None and self.n_cols + self._extra_cols >= IPM_COLUMNS
+            self.main_method = INTERIOR_POINT if self.main_by_size else SIMPLEX
+        if not self.main_by_size:
+            return self.solve(objective, sense)
+        return self._solve_interior_point(objective, sense)
+
+    def _solve_interior_point(self, objective: Terms, sense: Sense) -> Status:
+        """One solve by interior point with crossover (unless the user turned it off); then simplex again."""
+        saved = {name: self.session.option(name) for name in ("solver", "run_crossover")}
+        self.session.set_option("solver", "ipm")
+        if "run_crossover" not in self._options:
+            self.session.set_option("run_crossover", "on")
+        try:
+            status = self.solve(objective, sense)
+        finally:
+            for name, value in saved.items():
+                self.session.set_option(name, value)
+        if status is Status.NOT_SOLVED:
+            self.restart()
+            self.main_method, self.main_by_size = SIMPLEX, False
+            status = self.solve(objective, sense)
+        return status
 
     def solve(self, objective: Terms, sense: Sense) -> Status:
         costs = np.zeros(self.n_cols + self._extra_cols)
@@ -272,6 +344,8 @@ class CbcBackend:
         self._start: np.ndarray | None = None
         self._bound: float | None = None
         self._sense: Sense = "max"
+        self.main_method = SIMPLEX
+        self.main_by_size = False
         solver = pulp.PULP_CBC_CMD(msg=False)
         if not solver.available():
             raise SolverError("CBC is not available: PuLP's bundled CBC binary is missing; reinstall pulp")
@@ -280,21 +354,36 @@ class CbcBackend:
         return not self._relaxed and any(var.cat == pulp.LpInteger for var in self.columns)
 
     def solve(self, objective: Terms, sense: Sense) -> Status:
-        import tempfile
-
         self.problem.sense = pulp.LpMaximize if sense == "max" else pulp.LpMinimize
         self.problem.setObjective(pulp.LpAffineExpression(objective))
         self._sense = sense
         mip = self.is_mip()
         if mip and self._start is not None:
-            for var, value in zip(self.columns, self._start, strict=False):
-                start = round(float(value)) if var.cat == pulp.LpInteger else float(value)
-                # Round-off below a bound (-2e-12 under 0) would make PuLP refuse the start.
-                if var.lowBound is not None:
-                    start = max(start, var.lowBound)
-                if var.upBound is not None:
-                    start = min(start, var.upBound)
-                var.setInitialValue(start)
+            self._set_initial_values(self._start)
+        code = self._run_cbc(sense, mip)
+        self._objective = float(pulp.value(self.problem.objective) or 0.0)
+        return self._status(code, mip)
+
+    def solve_main(self, objective: Terms, sense: Sense) -> Status:
+        """The main solve: CBC's simplex for an LP, its branch and cut for a MILP."""
+        self.main_method = BRANCH_AND_CUT if self.is_mip() else SIMPLEX
+        return self.solve(objective, sense)
+
+    def _set_initial_values(self, start: np.ndarray) -> None:
+        """Hand ``start`` to PuLP as the columns' initial values (integers rounded, within bounds)."""
+        for var, value in zip(self.columns, start, strict=False):
+            initial = round(float(value)) if var.cat == pulp.LpInteger else float(value)
+            # Round-off below a bound (-2e-12 under 0) would make PuLP refuse the start.
+            if var.lowBound is not None:
+                initial = max(initial, var.lowBound)
+            if var.upBound is not None:
+                initial = min(initial, var.upBound)
+            var.setInitialValue(initial)
+
+    def _run_cbc(self, sense: Sense, mip: bool) -> int:
+        """Run CBC on the problem as it stands; PuLP's status code (a MILP's bound read from CBC's log)."""
+        import tempfile
+
         warm = mip and (bool(self._stage_rows) or self._start is not None)
         self._bound = None
         with tempfile.TemporaryDirectory(prefix="optimiser-cbc-") as folder:
@@ -310,7 +399,7 @@ class CbcBackend:
                 with quiet_stdout():
                     if watcher is not None:
                         watcher.start()
-                    code = self.problem.solve(solver)
+                    code = int(self.problem.solve(solver))
             except pulp.PulpSolverError as err:
                 raise SolverError(f"CBC failed: {err}") from err
             finally:
@@ -318,7 +407,10 @@ class CbcBackend:
                     watcher.stop()
             if mip:
                 self._bound = _cbc_bound(log, sense)
-        self._objective = float(pulp.value(self.problem.objective) or 0.0)
+        return code
+
+    def _status(self, code: int, mip: bool) -> Status:
+        """PuLP's status code as a :class:`Status` (a MILP stopped with a plan is ``FEASIBLE``)."""
         if code == pulp.LpStatusOptimal and self.problem.sol_status == pulp.LpSolutionIntegerFeasible:
             return Status.FEASIBLE
         if code == pulp.LpStatusNotSolved and mip and self.time_limit is not None:

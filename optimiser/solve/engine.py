@@ -4,6 +4,9 @@ The sequence, whatever the solver:
 
 1. Solve the config's objective (maximise weighted output, or minimise cost);
    its shadow prices are recorded (for an LP) before anything else changes.
+   An LP of at least :data:`~optimiser.solve.backends.IPM_COLUMNS` columns
+   (when set) is solved here by interior point with crossover, the later
+   steps by simplex from the basis it leaves.
 2. With ``tie_break``: in ``max_output`` mode the cheapest plan keeping output
    within 1e-7 of the optimum (no money is spent that buys nothing); in
    ``min_cost`` mode the plan with the most weighted output costing at most
@@ -48,7 +51,7 @@ from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
 from .matrix import SMOOTH_TIE, MatrixForm, matrix_form
 from .progress import Progress, relative_gap
-from .rounding import FixedLP, Rounded, stage_search, whole_unit_plan
+from .rounding import FixedLP, Rounded, StageSearch, stage_search, whole_unit_plan
 from .status import Status
 
 PLANNER_LIMITS = ELASTIC_KINDS | {"funding_balance"}
@@ -115,6 +118,37 @@ class Solution:
     """The objective of the rounded plan handed to the search (planner units)."""
     unit_rows: list[int] = field(default_factory=list)
     """Rows of lever units alone that rule whole units out (no whole-unit plan was found)."""
+    main_method: str | None = None
+    """How step 1 was solved: "simplex", "interior point" (large LPs, see
+    :data:`~optimiser.solve.backends.IPM_COLUMNS`), "branch and cut" (integer plans) or the method the
+    solver options named."""
+
+
+@dataclass
+class _Run:
+    """What the stages of one run share: the model, its back end, the objective solved first and the clock."""
+
+    model: Model
+    backend: Backend
+    solution: Solution
+    primary: Terms
+    sense: Sense
+    started: float
+    time_limit: float | None
+    deadline: float | None
+    threads: int | None
+    reporter: Progress | None
+
+    @property
+    def min_cost(self) -> bool:
+        return self.model.mode == "min_cost"
+
+    def finish(self, status: Status | None = None) -> Solution:
+        """The solution with its status (when given) and the run's seconds."""
+        if status is not None:
+            self.solution.status = status
+        self.solution.solve_seconds = time.perf_counter() - self.started
+        return self.solution
 
 
 def run(
@@ -127,6 +161,32 @@ def run(
     search that runs longer than a few seconds on stderr. ``options`` go to
     the solver (see :func:`~optimiser.solve.backends.checked_options`).
     """
+    job = _begin(model, solver, time_limit, threads, mip_gap, progress, options)
+    rounded: Rounded | None = None
+    stage_lp: FixedLP | None = None
+    if job.solution.mip:
+        status, rounded, stage_lp = _integer_start(job)
+        if status is not None:
+            return job.finish(status)
+    status = _main_solve(job, rounded)
+    job.solution.status = status
+    if not status.ok:
+        return job.finish()
+    objective = _main_objective(job)
+    if job.solution.mip:
+        _integer_stages(job, stage_lp, objective)
+        return job.finish()
+    _record_duals(job.solution, model, job.backend, job.primary, job.sense)
+    _tie_break(job, objective)
+    _smoothing(job, objective)
+    return job.finish()
+
+
+def _begin(
+    model: Model, solver: str, time_limit: float | None, threads: int | None, mip_gap: float | None,
+    progress: bool, options: dict[str, Any] | None,
+) -> _Run:
+    """The back end loaded with ``model``, an empty solution and the run's limits (an integer plan's defaults)."""
     started = time.perf_counter()
     mip = model.is_mip
     if mip and time_limit is None:
@@ -136,79 +196,104 @@ def run(
     deadline = started + time_limit if time_limit is not None else None
     backend = make_backend(solver, model, time_limit, threads, options)
     min_cost = model.mode == "min_cost"
-    primary = model.cost if min_cost else model.output
-    sense: Sense = "min" if min_cost else "max"
     solution = Solution(status=Status.NOT_SOLVED, solver=backend.name, mip=mip, backend=backend)
-    reporter = Progress(scale=model.objective_scale, started=started) if progress and mip else None
-    rounded: Rounded | None = None
-    stage_lp: FixedLP | None = None
     if mip:
         solution.mip_gap, solution.time_limit = mip_gap, time_limit
-        backend.set_mip(mip_gap, reporter)
-        status, rounded, stage_lp = _start_plan(
-            backend, model, solution, primary, sense, started, deadline, threads, reporter
-        )
-        if status is not None:
-            solution.status = status
-            solution.solve_seconds = time.perf_counter() - started
-            return solution
-        backend.set_time_limit(_left(deadline))
+    reporter = Progress(scale=model.objective_scale, started=started) if progress and mip else None
+    return _Run(
+        model, backend, solution, model.cost if min_cost else model.output, "min" if min_cost else "max",
+        started, time_limit, deadline, threads, reporter,
+    )
+
+
+def _integer_start(job: _Run) -> tuple[Status | None, Rounded | None, FixedLP]:
+    """An integer plan's start: the LP, rounded to a whole-unit plan the search begins from (:func:`_start_plan`)."""
+    job.backend.set_mip(job.solution.mip_gap, job.reporter)
+    status, rounded, stage_lp = _start_plan(
+        job.backend, job.model, job.solution, job.primary, job.sense, job.started, job.deadline, job.threads,
+        job.reporter,
+    )
+    if status is None:
+        job.backend.set_time_limit(_left(job.deadline))
+    return status, rounded, stage_lp
+
+
+def _main_solve(job: _Run, rounded: Rounded | None) -> Status:
+    """Step 1, the config's objective; for an integer plan the search, settled against the rounded plan."""
+    solution = job.solution
     search_started = time.perf_counter()
-    status = backend.solve(primary, sense)
-    primary_seconds = time.perf_counter() - started
-    if mip:
-        solution.search_seconds = time.perf_counter() - search_started
-        status = _settle_search(backend, model, solution, status, rounded, primary, sense)
-        if status is Status.OPTIMAL:
-            solution.target_seconds = primary_seconds
-            if solution.lp_bound is not None and solution.rounded_objective is not None and solution.mip_gap is not None:
-                if relative_gap(solution.rounded_objective, solution.lp_bound) <= solution.mip_gap:
-                    solution.target_seconds = solution.first_plan_seconds
-    solution.status = status
-    if not status.ok:
-        solution.solve_seconds = time.perf_counter() - started
-        return solution
-    if mip and solution.objective == solution.objective:
-        objective = solution.objective / model.objective_scale
-    else:
-        objective = backend.objective_value()
-        solution.objective = objective * model.objective_scale
-    if not mip:
-        _record_duals(solution, model, backend, primary, sense)
-    if mip:
-        _integer_stages(backend, model, solution, stage_lp, primary, sense, objective, deadline, time_limit, reporter)
-        solution.solve_seconds = time.perf_counter() - started
-        return solution
-    objective_cfg = model.config.objective
+    status = job.backend.solve_main(job.primary, job.sense)
+    primary_seconds = time.perf_counter() - job.started
+    solution.main_method = job.backend.main_method
+    if job.backend.main_by_size:
+        columns = len(job.backend.column_bounds()[0])
+        solution.notes.append(
+            f"the main solve used the interior point method with crossover, faster than simplex for an LP of "
+            f"{columns:,} decisions; the later stages continue by simplex from its basis"
+        )
+    if not solution.mip:
+        return status
+    solution.search_seconds = time.perf_counter() - search_started
+    status = _settle_search(job.backend, job.model, solution, status, rounded, job.primary, job.sense)
+    if status is Status.OPTIMAL:
+        solution.target_seconds = _target_seconds(solution, primary_seconds)
+    return status
+
+
+def _target_seconds(solution: Solution, primary_seconds: float) -> float | None:
+    """When a proven plan was reached: at the rounding, when the rounded plan was already within the gap."""
+    if solution.lp_bound is not None and solution.rounded_objective is not None and solution.mip_gap is not None:
+        if relative_gap(solution.rounded_objective, solution.lp_bound) <= solution.mip_gap:
+            return solution.first_plan_seconds
+    return primary_seconds
+
+
+def _main_objective(job: _Run) -> float:
+    """The optimum of step 1 in solver units (also stored, in planner units, on the solution)."""
+    solution, scale = job.solution, job.model.objective_scale
+    if solution.mip and solution.objective == solution.objective:
+        return solution.objective / scale
+    objective = job.backend.objective_value()
+    solution.objective = objective * scale
+    return objective
+
+
+def _tie_break(job: _Run, objective: float) -> None:
+    """Step 2 of an LP: the cheapest plan at the optimum (most output at the least cost, ``min_cost``)."""
+    model, backend, solution = job.model, job.backend, job.solution
     x, activity = backend.values(), backend.row_activity()
-    if objective_cfg.tie_break:
-        name = "most-output" if min_cost else "cheapest-plan"
-        if min_cost:
-            done = _stage(backend, model, solution, name, [(model.cost, -np.inf, cost_cap(objective))],
-                          model.output, "max", time_limit)
+    if model.config.objective.tie_break:
+        if job.min_cost:
+            done = _stage(backend, model, solution, "most-output", [(model.cost, -np.inf, cost_cap(objective))],
+                          model.output, "max", job.time_limit)
         else:
-            done = _stage(backend, model, solution, name, [(model.output, floor_value(objective), np.inf)],
-                          model.cost, "min", time_limit)
+            done = _stage(backend, model, solution, "cheapest-plan",
+                          [(model.output, floor_value(objective), np.inf)], model.cost, "min", job.time_limit)
         if done:
             x, activity = backend.values(), backend.row_activity()
     solution.values, solution.activity = x, activity
-    smooth = objective_cfg.smooth
+
+
+def _smoothing(job: _Run, objective: float) -> None:
+    """Step 3 of an LP: the steadiest plan within the smoothing share; records the output given up."""
+    model, backend, solution = job.model, job.backend, job.solution
+    smooth = model.config.objective.smooth
     changes = _changes(model)
-    if smooth is not None and changes:
-        output_before = _value(model.output, x)
-        cost_before = _value(model.cost, x)
-        if min_cost:
-            limits = [(model.cost, -np.inf, cost_cap(objective)), (model.output, floor_value(output_before, smooth), np.inf)]
-        else:
-            limits = [(model.output, floor_value(objective, smooth), np.inf), (model.cost, -np.inf, cost_cap(cost_before))]
-        if _smooth(backend, model, solution, changes, limits, time_limit):
-            solution.values = backend.values()
-            solution.activity = backend.row_activity()
-        solution.smoothing_share = smooth
-        reference = output_before if min_cost else objective
-        solution.output_given_up = max(reference - _value(model.output, solution.values), 0.0)
-    solution.solve_seconds = time.perf_counter() - started
-    return solution
+    if smooth is None or not changes:
+        return
+    x = solution.values
+    output_before = _value(model.output, x)
+    cost_before = _value(model.cost, x)
+    if job.min_cost:
+        limits = [(model.cost, -np.inf, cost_cap(objective)), (model.output, floor_value(output_before, smooth), np.inf)]
+    else:
+        limits = [(model.output, floor_value(objective, smooth), np.inf), (model.cost, -np.inf, cost_cap(cost_before))]
+    if _smooth(backend, model, solution, changes, limits, job.time_limit):
+        solution.values = backend.values()
+        solution.activity = backend.row_activity()
+    solution.smoothing_share = smooth
+    reference = output_before if job.min_cost else objective
+    solution.output_given_up = max(reference - _value(model.output, solution.values), 0.0)
 
 
 def _changes(model: Model, form: MatrixForm | None = None) -> list[tuple[Terms, float]]:
@@ -228,10 +313,7 @@ def _free(var: Any, form: MatrixForm | None) -> bool:
     return bool(var.lowBound != var.upBound)
 
 
-def _integer_stages(
-    backend: Backend, model: Model, solution: Solution, lp: FixedLP | None, primary: Terms, sense: Sense,
-    objective: float, deadline: float | None, time_limit: float | None, reporter: Progress | None,
-) -> None:
+def _integer_stages(job: _Run, lp: FixedLP | None, objective: float) -> None:
     """Tie-break and smoothing of an integer plan, then the LP with its units fixed for shadow prices.
 
     Proving an integer plan the cheapest or the steadiest can take far longer
@@ -242,112 +324,155 @@ def _integer_stages(
     :data:`MIP_STAGE_SECONDS`) and never past the run's limit. The notes say
     what each stage did and whether it stopped early.
     """
-    min_cost = model.mode == "min_cost"
-    objective_cfg = model.config.objective
-    x = backend.values()
+    solution = job.solution
+    x = job.backend.values()
     searched = (solution.lp_seconds or 0.0) + (solution.search_seconds or 0.0)
     allowed = max(MIP_STAGE_SECONDS, MIP_STAGE_FACTOR * searched)
     if lp is None:
-        lp = FixedLP(getattr(backend, "form", None) or matrix_form(model))
-    form = lp.form
+        lp = FixedLP(getattr(job.backend, "form", None) or matrix_form(job.model))
+    if job.model.config.objective.tie_break:
+        x = _integer_tie_break(job, lp, x, objective, allowed)
+    x = _integer_smoothing(job, lp, x, objective, allowed)
+    _fixed_unit_duals(job, lp.form, x)
 
-    def dense(terms: Terms) -> tuple[np.ndarray, np.ndarray]:
-        cols = np.array([var.col for var in terms], dtype=np.int32)  # type: ignore[attr-defined]
-        return cols, np.array(list(terms.values()), dtype=float)
 
-    def budget(name: str) -> float | None:
-        left = _left(deadline)
-        if left is not None and left < 0.05:
-            solution.notes.append(f"the {name} was skipped: the time limit was spent before it")
-            return None
-        if reporter is not None:
-            reporter.start_stage(name)
-            reporter.note("whole-unit changes from the plan found")
-        return time.perf_counter() + (allowed if left is None else min(allowed, left))
+def _dense(terms: Terms) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and coefficients of ``terms`` as arrays."""
+    cols = np.array([var.col for var in terms], dtype=np.int32)  # type: ignore[attr-defined]
+    return cols, np.array(list(terms.values()), dtype=float)
 
-    if objective_cfg.tie_break:
-        name = "most-output tie-break" if min_cost else "cheapest-plan tie-break"
-        until = budget(name)
-        if until is not None:
-            if min_cost:
-                rows = [(*dense(model.cost), -np.inf, cost_cap(objective))]
-                costs, stage_sense = form.costs(model.output), "max"
-            else:
-                rows = [(*dense(model.output), floor_value(objective), np.inf)]
-                costs, stage_sense = form.costs(model.cost), "min"
-            found = stage_search(lp, x, costs, stage_sense, rows, 0, until)
-            if found.values is None:
-                solution.notes.append(f"the {name} did not solve; the plan is the one found before it")
-            else:
-                x = found.values
-                solution.tie_break_applied = True
-                what = "weighted output" if min_cost else "yuan"
-                scale = 1.0 if min_cost else 1.0 / MONEY_SCALE
-                change = abs(found.after - found.before) * scale
-                if found.moved:
-                    did = (f"moved {found.moved} whole units from the integer plan found ({change:,.2f} {what} "
-                           f"{'more' if min_cost else 'saved'}); the stage's rows keep the optimum")
-                else:
-                    did = "found no whole-unit change that improves the integer plan found"
-                if not found.finished:
-                    did += "; it stopped at its time limit, a better plan by that measure may exist"
-                solution.notes.append(f"the {name} {did}")
-    smooth = objective_cfg.smooth
+
+def _unit_stage_until(job: _Run, name: str, allowed: float) -> float | None:
+    """When a later stage of an integer plan must stop (``time.perf_counter()``); None: skipped, no time left."""
+    left = _left(job.deadline)
+    if left is not None and left < 0.05:
+        job.solution.notes.append(f"the {name} was skipped: the time limit was spent before it")
+        return None
+    if job.reporter is not None:
+        job.reporter.start_stage(name)
+        job.reporter.note("whole-unit changes from the plan found")
+    return time.perf_counter() + (allowed if left is None else min(allowed, left))
+
+
+def _integer_tie_break(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, allowed: float) -> np.ndarray:
+    """Step 2 of an integer plan by whole-unit moves from ``x``; returns the plan it ends with."""
+    model, solution, form, min_cost = job.model, job.solution, lp.form, job.min_cost
+    name = "most-output tie-break" if min_cost else "cheapest-plan tie-break"
+    until = _unit_stage_until(job, name, allowed)
+    if until is None:
+        return x
+    if min_cost:
+        rows = [(*_dense(model.cost), -np.inf, cost_cap(objective))]
+        costs, stage_sense = form.costs(model.output), "max"
+    else:
+        rows = [(*_dense(model.output), floor_value(objective), np.inf)]
+        costs, stage_sense = form.costs(model.cost), "min"
+    found = stage_search(lp, x, costs, stage_sense, rows, 0, until)
+    if found.values is None:
+        solution.notes.append(f"the {name} did not solve; the plan is the one found before it")
+        return x
+    solution.tie_break_applied = True
+    solution.notes.append(f"the {name} {_tie_break_did(found, min_cost)}")
+    return found.values
+
+
+def _tie_break_did(found: StageSearch, min_cost: bool) -> str:
+    """What the whole-unit tie-break did, in a note's words."""
+    what = "weighted output" if min_cost else "yuan"
+    scale = 1.0 if min_cost else 1.0 / MONEY_SCALE
+    change = abs(found.after - found.before) * scale
+    if found.moved:
+        did = (f"moved {found.moved} whole units from the integer plan found ({change:,.2f} {what} "
+               f"{'more' if min_cost else 'saved'}); the stage's rows keep the optimum")
+    else:
+        did = "found no whole-unit change that improves the integer plan found"
+    if not found.finished:
+        did += "; it stopped at its time limit, a better plan by that measure may exist"
+    return did
+
+
+def _integer_smoothing(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, allowed: float) -> np.ndarray:
+    """Step 3 of an integer plan by whole-unit moves from ``x``; returns the plan it ends with."""
+    model, solution, form = job.model, job.solution, lp.form
+    smooth = model.config.objective.smooth
     changes = _changes(model, form)
-    if smooth is not None and changes:
-        output_before, cost_before = _value(model.output, x), _value(model.cost, x)
-        until = budget("smoothing stage")
-        if until is not None:
-            if min_cost:
-                limits = [(model.cost, -np.inf, cost_cap(objective)),
-                          (model.output, floor_value(output_before, smooth), np.inf)]
-            else:
-                limits = [(model.output, floor_value(objective, smooth), np.inf),
-                          (model.cost, -np.inf, cost_cap(cost_before))]
-            n = len(form.columns)
-            rows = [(*dense(terms), lower, upper) for terms, lower, upper in limits]
-            price: Terms = {}
-            _break_ties(model, price, form)
-            costs = np.zeros(n + 2 * len(changes))
-            costs[:n] = form.costs(price)
-            for k, (terms, cost) in enumerate(changes):
-                cols, vals = dense(terms)
-                rise, fall = n + k, n + len(changes) + k
-                rows.append((np.concatenate([cols, [rise, fall]]).astype(np.int32),
-                             np.concatenate([vals, [-1.0, 1.0]]), 0.0, 0.0))
-                costs[rise] = costs[fall] = cost * MONEY_SCALE
-            found = stage_search(lp, x, costs, "min", rows, 2 * len(changes), until)
-            if found.values is None:
-                solution.notes.append("the smoothing stage did not solve; the plan is the one found before it")
-            else:
-                x = found.values
-                solution.smoothing_applied = True
-                if found.moved:
-                    did = (f"moved {found.moved} whole units from the integer plan (priced year-to-year change "
-                           f"{found.before / MONEY_SCALE:,.0f} -> {found.after / MONEY_SCALE:,.0f} yuan)")
-                else:
-                    did = "found no whole-unit change that makes the integer plan steadier"
-                if not found.finished:
-                    did += "; it stopped at its time limit, a steadier plan may exist"
-                solution.notes.append(f"the smoothing stage {did}")
-            solution.smoothing_share = smooth
-            reference = output_before if min_cost else objective
-            solution.output_given_up = max(reference - _value(model.output, x), 0.0)
+    if smooth is None or not changes:
+        return x
+    output_before, cost_before = _value(model.output, x), _value(model.cost, x)
+    until = _unit_stage_until(job, "smoothing stage", allowed)
+    if until is None:
+        return x
+    if job.min_cost:
+        limits = [(model.cost, -np.inf, cost_cap(objective)),
+                  (model.output, floor_value(output_before, smooth), np.inf)]
+    else:
+        limits = [(model.output, floor_value(objective, smooth), np.inf),
+                  (model.cost, -np.inf, cost_cap(cost_before))]
+    rows, costs = _smoothing_rows(model, form, changes, limits)
+    found = stage_search(lp, x, costs, "min", rows, 2 * len(changes), until)
+    if found.values is None:
+        solution.notes.append("the smoothing stage did not solve; the plan is the one found before it")
+    else:
+        x = found.values
+        solution.smoothing_applied = True
+        solution.notes.append(f"the smoothing stage {_smoothing_did(found)}")
+    solution.smoothing_share = smooth
+    reference = output_before if job.min_cost else objective
+    solution.output_given_up = max(reference - _value(model.output, x), 0.0)
+    return x
+
+
+def _smoothing_rows(
+    model: Model, form: MatrixForm, changes: list[tuple[Terms, float]], limits: list[tuple[Terms, float, float]],
+) -> tuple[list[tuple[np.ndarray, np.ndarray, float, float]], np.ndarray]:
+    """The smoothing stage's rows (its limits, then one per priced change) and costs over the columns and
+    a rise and a fall column per change."""
+    n = len(form.columns)
+    rows = [(*_dense(terms), lower, upper) for terms, lower, upper in limits]
+    price: Terms = {}
+    _break_ties(model, price, form)
+    costs = np.zeros(n + 2 * len(changes))
+    costs[:n] = form.costs(price)
+    for k, (terms, cost) in enumerate(changes):
+        cols, vals = _dense(terms)
+        rise, fall = n + k, n + len(changes) + k
+        rows.append((np.concatenate([cols, [rise, fall]]).astype(np.int32),
+                     np.concatenate([vals, [-1.0, 1.0]]), 0.0, 0.0))
+        costs[rise] = costs[fall] = cost * MONEY_SCALE
+    return rows, costs
+
+
+def _smoothing_did(found: StageSearch) -> str:
+    """What the whole-unit smoothing stage did, in a note's words."""
+    if found.moved:
+        did = (f"moved {found.moved} whole units from the integer plan (priced year-to-year change "
+               f"{found.before / MONEY_SCALE:,.0f} -> {found.after / MONEY_SCALE:,.0f} yuan)")
+    else:
+        did = "found no whole-unit change that makes the integer plan steadier"
+    if not found.finished:
+        did += "; it stopped at its time limit, a steadier plan may exist"
+    return did
+
+
+def _fixed_unit_duals(job: _Run, form: MatrixForm, x: np.ndarray) -> None:
+    """Step 4: the plan ``x`` with the LP of its integer decisions fixed solved again, for shadow prices."""
+    backend, solution = job.backend, job.solution
     # The LP with the integer decisions fixed, for shadow prices: a few tenths
     # of a second even at national scale; it may run a little past the limit.
-    left = _left(deadline)
+    left = _left(job.deadline)
+    time_limit = job.time_limit
     backend.set_time_limit(max(left, 0.1 * time_limit, 1.0) if left is not None and time_limit else None)
     backend.drop_floor()
     backend.fix_integers(x)
     solution.values, solution.activity = x, form.a @ x
-    if backend.solve(primary, sense) is Status.OPTIMAL:
+    if backend.solve(job.primary, job.sense) is Status.OPTIMAL:
         # The canonical choice among degenerate shadow prices takes further solves: not past the limit.
-        left = _left(deadline)
-        _record_duals(solution, model, backend, primary, sense, canonical=left is None or left > 0)
+        left = _left(job.deadline)
+        _record_duals(solution, job.model, backend, job.primary, job.sense, canonical=left is None or left > 0)
         solution.notes.append(
             "integer plan: shadow prices and reduced costs are those of the LP with the integer decisions fixed"
         )
-    _whole(model, solution)
+    _whole(job.model, solution)
 
 
 def _left(deadline: float | None) -> float | None:
@@ -416,12 +541,9 @@ def _settle_search(
 ) -> Status:
     """Status, objective, bound and gap of the integer search; the rounded plan if the search has none better."""
     scale = model.objective_scale
-    better = 1.0 if sense == "max" else -1.0
     has_plan = status in (Status.OPTIMAL, Status.FEASIBLE)
     objective = backend.objective_value() if has_plan else float("nan")
-    if rounded is not None and rounded.values is not None and (
-        not has_plan or better * (rounded.objective - objective) > 1e-9 * max(1.0, abs(objective))
-    ):
+    if rounded is not None and rounded.values is not None and _beats(rounded.objective, objective, has_plan, sense):
         # The search ended without a plan as good as the rounded one: report that one.
         if status is Status.INFEASIBLE:
             solution.notes.append("the integer search reported no plan; the rounded plan is reported")
@@ -437,6 +559,24 @@ def _settle_search(
         if status is Status.INFEASIBLE and solution.lp_bound is not None:
             solution.notes.append("the LP has a plan but no plan in whole units meets every limit")
         return status
+    bound = _search_bound(backend, solution, status, objective, sense, scale)
+    solution.objective = objective * scale
+    solution.bound = bound * scale
+    solution.gap = relative_gap(objective, bound)
+    return _proven_status(solution, status)
+
+
+def _beats(rounded: float, objective: float, has_plan: bool, sense: Sense) -> bool:
+    """Whether the rounded plan's objective is better than the search's (or the search has no plan)."""
+    better = 1.0 if sense == "max" else -1.0
+    return not has_plan or better * (rounded - objective) > 1e-9 * max(1.0, abs(objective))
+
+
+def _search_bound(
+    backend: Backend, solution: Solution, status: Status, objective: float, sense: Sense, scale: float,
+) -> float:
+    """The tightest bound proven on any whole-unit plan (solver units), never better than the plan itself."""
+    better = 1.0 if sense == "max" else -1.0
     bounds = [b for b in (backend.mip_bound() if backend.is_mip() else None,) if b is not None]
     if status is Status.OPTIMAL and not bounds and backend.is_mip():
         # The search ended proven within the gap asked for, without saying its bound (CBC's log,
@@ -449,11 +589,13 @@ def _settle_search(
         bound = objective
     else:
         bound = min(bounds) if sense == "max" else max(bounds)
-    bound = max(bound, objective) if sense == "max" else min(bound, objective)
-    solution.objective = objective * scale
-    solution.bound = bound * scale
-    solution.gap = relative_gap(objective, bound)
+    return max(bound, objective) if sense == "max" else min(bound, objective)
+
+
+def _proven_status(solution: Solution, status: Status) -> Status:
+    """OPTIMAL once the gap is within the one asked for; a note when the time limit left it wider."""
     target = solution.mip_gap or 0.0
+    assert solution.gap is not None
     if solution.gap <= target * (1.0 + 1e-9) + 1e-12:
         # Proven within the gap asked for, whether or not the search ran to its end.
         status = Status.OPTIMAL

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -130,50 +131,17 @@ def whole_unit_plan(
     x = lp.values()
     lp_objective = lp.objective()
     repair, only_units = unit_repair(lp)
-    lo, hi = repair.lo, repair.hi
     wanted = x[index]
-    # Maximising, units rounded down keep every cap and lose a little output; minimising
-    # cost, units rounded up go most of the way to every target. Limits that mix units
-    # with other decisions (a target, a funding cap) and still fail are then repaired by
-    # whole-unit moves; the dive is the last resort.
-    directions = [np.floor, np.ceil] if sense == "max" else [np.ceil, np.floor]
-    unrestored: list[list[int]] = []
-    found = False
-    for direction in directions:
-        shift = FEASIBILITY if direction is np.floor else -FEASIBILITY
-        z, left = repair.restore(np.clip(direction(wanted + shift), lo, hi), wanted)
-        if left:
-            unrestored.append(left)
-            continue
-        lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
-        lp.fix(z)
-        if lp.solve(costs, sense):
-            found = True
-            break
-        repaired = elastic_repair(lp, repair, z, hard)
-        if repaired is not None:
-            z = repaired
-            lp.fix(z)
-            found = lp.solve(costs, sense)
-            if found:
-                break
-        if time.perf_counter() >= hard:
-            break
-    if not found and len(unrestored) == len(directions):
+    z, unrestored = _rounded_start(lp, repair, wanted, costs, sense, hard)
+    if z is None and len(unrestored) == ROUNDING_DIRECTIONS:
         # Whole units break a limit on units alone whichever way they are rounded.
         rows = np.flatnonzero(only_units)[unrestored[0]]
         lp.free()
         return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started,
                        unrestored_rows=[int(r) for r in rows])
-    if not found:
-        lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
-        dived = _dive(lp, costs, sense, wanted, lo, hi, hard)
-        if dived is None:
-            lp.free()
-            return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started)
-        z = dived
-        lp.fix(z)
-        if not lp.solve(costs, sense):
+    if z is None:
+        z = _dived_start(lp, repair, wanted, costs, sense, hard)
+        if z is None:
             lp.free()
             return Rounded(None, lp_objective=lp_objective, seconds=time.perf_counter() - started)
     first = time.perf_counter() - started
@@ -184,6 +152,55 @@ def whole_unit_plan(
     lp.free()
     return Rounded(values, objective=best, lp_objective=lp_objective,
                    seconds=time.perf_counter() - started, seconds_to_first=first)
+
+
+ROUNDING_DIRECTIONS = 2
+"""Units are rounded down and up (the likelier way first) before the dive is tried."""
+
+
+def _rounded_start(
+    lp: FixedLP, repair: _Repair, wanted: np.ndarray, costs: np.ndarray, sense: str, hard: float,
+) -> tuple[np.ndarray | None, list[list[int]]]:
+    """Whole units rounded one way, then the other, repaired until the LP with them fixed has a plan.
+
+    Maximising, units rounded down keep every cap and lose a little output; minimising
+    cost, units rounded up go most of the way to every target. Limits that mix units
+    with other decisions (a target, a funding cap) and still fail are then repaired by
+    whole-unit moves; the dive is the last resort. Returns the units (fixed in ``lp``
+    and solved) or None, and the limits on units alone each rounding left broken.
+    """
+    directions = [np.floor, np.ceil] if sense == "max" else [np.ceil, np.floor]
+    unrestored: list[list[int]] = []
+    for direction in directions:
+        shift = FEASIBILITY if direction is np.floor else -FEASIBILITY
+        z, left = repair.restore(np.clip(direction(wanted + shift), repair.lo, repair.hi), wanted)
+        if left:
+            unrestored.append(left)
+            continue
+        lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
+        lp.fix(z)
+        if lp.solve(costs, sense):
+            return z, unrestored
+        repaired = elastic_repair(lp, repair, z, hard)
+        if repaired is not None:
+            lp.fix(repaired)
+            if lp.solve(costs, sense):
+                return repaired, unrestored
+        if time.perf_counter() >= hard:
+            break
+    return None, unrestored
+
+
+def _dived_start(
+    lp: FixedLP, repair: _Repair, wanted: np.ndarray, costs: np.ndarray, sense: str, hard: float,
+) -> np.ndarray | None:
+    """Whole units by the dive (:func:`_dive`), fixed in ``lp`` and solved; None when it finds no plan."""
+    lp.set_time_limit(max(hard - time.perf_counter(), 0.01))
+    dived = _dive(lp, costs, sense, wanted, repair.lo, repair.hi, hard)
+    if dived is None:
+        return None
+    lp.fix(dived)
+    return dived if lp.solve(costs, sense) else None
 
 
 def improve(
@@ -212,43 +229,67 @@ def improve(
         d = lp.reduced_costs()[index] * better
         step = np.sign(d).astype(int)
         gain = np.abs(d) / per_yuan
-        can = (np.abs(d) > 1e-9) & (z + step >= repair.lo) & (z + step <= repair.hi)
-        candidates = [int(j) for j in np.flatnonzero(can)[np.argsort(-gain[can], kind="stable")]
-                      if (int(j), int(step[j])) not in tried]
+        candidates = _ranked_moves(d, step, gain, z, repair, tried)
         if not candidates:
             break
-        batch = len(candidates)
-        accepted = False
-        while batch >= 1 and time.perf_counter() < deadline:
-            moves = candidates[:batch]
-            trial = z.copy()
-            trial[moves] += step[moves]
-            if repair.holds(trial):
-                lp.fix(trial)
-                if lp.solve(costs, sense) and better * (lp.objective() - best) > 1e-9 * max(1.0, abs(best)):
-                    z, best, accepted = trial, lp.objective(), True
-                    break
-            if batch == 1:
-                tried.add((moves[0], int(step[moves[0]])))
-                candidates = candidates[1:]
-                if not candidates:
-                    break
+        found = _paying_batch(lp, repair, z, candidates, step, costs, sense, best, deadline, tried)
+        if found is not None:
+            z, best = found
+            continue
+        lp.fix(z)
+        lp.solve(costs, sense)
+        if exchange and time.perf_counter() < deadline:
+            swapped = _exchange(lp, repair, z, costs, sense, best, step, gain, deadline)
+            if swapped is not None:
+                z, best = swapped
+                tried.clear()
                 continue
-            batch //= 2
-        if not accepted:
-            lp.fix(z)
-            lp.solve(costs, sense)
-            if exchange and time.perf_counter() < deadline:
-                swapped = _exchange(lp, repair, z, costs, sense, best, step, gain, deadline)
-                if swapped is not None:
-                    z, best = swapped
-                    tried.clear()
-                    continue
-            if time.perf_counter() >= deadline:
-                return z, best, False
+        if time.perf_counter() >= deadline:
+            return z, best, False
+        if not candidates:
+            break
+    return z, best, True
+
+
+def _ranked_moves(
+    d: np.ndarray, step: np.ndarray, rank: np.ndarray, z: np.ndarray, repair: _Repair, tried: set[tuple[int, int]],
+) -> list[int]:
+    """Units whose move by ``step`` stays within their bounds and has a reduced cost ``d``, highest ``rank`` first.
+
+    Moves already tried alone (in ``tried``) are left out.
+    """
+    can = (np.abs(d) > 1e-9) & (z + step >= repair.lo) & (z + step <= repair.hi)
+    return [int(j) for j in np.flatnonzero(can)[np.argsort(-rank[can], kind="stable")]
+            if (int(j), int(step[j])) not in tried]
+
+
+def _paying_batch(
+    lp: FixedLP, repair: _Repair, z: np.ndarray, candidates: list[int], step: np.ndarray, costs: np.ndarray,
+    sense: str, best: float, deadline: float, tried: set[tuple[int, int]],
+) -> tuple[np.ndarray, float] | None:
+    """The first batch of ``candidates`` moved together that improves the objective: the units and objective.
+
+    Batches start with every candidate and halve when they fail; a single move
+    that fails is added to ``tried`` and removed from ``candidates`` (in place).
+    """
+    better = 1.0 if sense == "max" else -1.0
+    batch = len(candidates)
+    while batch >= 1 and time.perf_counter() < deadline:
+        moves = candidates[:batch]
+        trial = z.copy()
+        trial[moves] += step[moves]
+        if repair.holds(trial):
+            lp.fix(trial)
+            if lp.solve(costs, sense) and better * (lp.objective() - best) > 1e-9 * max(1.0, abs(best)):
+                return trial, lp.objective()
+        if batch == 1:
+            tried.add((moves[0], int(step[moves[0]])))
+            del candidates[0]
             if not candidates:
                 break
-    return z, best, True
+            continue
+        batch //= 2
+    return None
 
 
 def _exchange(
@@ -372,36 +413,49 @@ def elastic_repair(
         session.set_col_bounds(index, trial, trial)
         return session.objective() if session.run(costs, "min") is _optimal() else None
 
+    def spent() -> bool:
+        return max_solves is not None and solves >= max_solves
+
     now = breach(z)
     tried: set[tuple[int, int]] = set()
     while now is not None and now > tolerance and time.perf_counter() < deadline:
-        if max_solves is not None and solves >= max_solves:
+        if spent():
             return None
         d = session.col_duals()[index]
         step = -np.sign(d).astype(int)
-        can = (np.abs(d) > 1e-9) & (z + step >= repair.lo) & (z + step <= repair.hi)
-        candidates = [int(j) for j in np.flatnonzero(can)[np.argsort(-np.abs(d[can]), kind="stable")]
-                      if (int(j), int(step[j])) not in tried]
+        candidates = _ranked_moves(d, step, np.abs(d), z, repair, tried)
         if not candidates:
             return None
-        batch = max(1, len(candidates) // 4)
-        moved = False
-        while candidates and time.perf_counter() < deadline and (max_solves is None or solves < max_solves):
-            moves = candidates[:batch]
-            trial = z.copy()
-            trial[moves] += step[moves]
-            after = breach(trial) if repair.holds(trial) else None
-            if after is not None and after < now - 1e-9 * max(1.0, now):
-                z, now, moved = trial, after, True
-                break
-            if batch == 1:
-                tried.add((moves[0], int(step[moves[0]])))
-                candidates = candidates[1:]
-                continue
-            batch //= 2
-        if not moved:
+        found = _smaller_breach(z, candidates, step, now, breach, repair, tried, deadline, spent)
+        if found is None:
             return None
+        z, now = found
     return z if now is not None and now <= tolerance else None
+
+
+def _smaller_breach(
+    z: np.ndarray, candidates: list[int], step: np.ndarray, now: float, breach: Callable[[np.ndarray], float | None],
+    repair: _Repair, tried: set[tuple[int, int]], deadline: float, spent: Callable[[], bool],
+) -> tuple[np.ndarray, float] | None:
+    """The first batch of ``candidates`` moved together that reduces the breach below ``now``: units and breach.
+
+    Batches start at a quarter of the candidates and halve when they fail; a
+    single move that fails is added to ``tried``.
+    """
+    batch = max(1, len(candidates) // 4)
+    while candidates and time.perf_counter() < deadline and not spent():
+        moves = candidates[:batch]
+        trial = z.copy()
+        trial[moves] += step[moves]
+        after = breach(trial) if repair.holds(trial) else None
+        if after is not None and after < now - 1e-9 * max(1.0, now):
+            return trial, after
+        if batch == 1:
+            tried.add((moves[0], int(step[moves[0]])))
+            candidates = candidates[1:]
+            continue
+        batch //= 2
+    return None
 
 
 def _optimal() -> object:

@@ -1,0 +1,73 @@
+"""The main solve's method chosen by size: interior point with crossover for a large LP, simplex otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from optimiser import load_config, solve
+from optimiser.results import Result
+from optimiser.solve import backends, highs
+
+ZHEJIANG = Path(__file__).resolve().parents[2] / "configs" / "zhejiang.yaml"
+
+
+@pytest.fixture(scope="module")
+def by_simplex() -> Result:
+    return solve(load_config(ZHEJIANG))
+
+
+def test_a_small_lp_is_solved_by_simplex(by_simplex: Result) -> None:
+    assert by_simplex.solution.main_method == "simplex"
+    assert not any("interior point" in note for note in by_simplex.summary["notes"])
+
+
+def _methods_run(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """HiGHS's ``solver`` option at each solve of the session from now on."""
+    methods: list[str] = []
+    run = highs.Session.run
+
+    def spy(self: highs.Session, *args: object, **kwargs: object) -> object:
+        methods.append(str(self.option("solver")))
+        return run(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(highs.Session, "run", spy)
+    return methods
+
+
+def test_interior_point_over_the_threshold_gives_the_simplex_plan(
+    by_simplex: Result, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backends, "IPM_COLUMNS", 0)
+    methods = _methods_run(monkeypatch)
+    result = solve(load_config(ZHEJIANG))
+    # The main solve by interior point, every later one (tie-break, smoothing, shadow prices) by simplex.
+    assert methods[0] == "ipm"
+    assert len(methods) > 1 and "ipm" not in methods[1:]
+    assert result.status.value == "optimal"
+    assert result.solution.main_method == "interior point"
+    assert any("interior point method with crossover" in note for note in result.summary["notes"])
+    assert result.objective == pytest.approx(by_simplex.objective, rel=1e-7)
+    assert result.total_cost == pytest.approx(by_simplex.total_cost, rel=1e-7)
+    # The later stages ran from the crossover basis, as after simplex.
+    assert result.summary["tie_break"] == by_simplex.summary["tie_break"]
+
+
+def test_a_solver_option_wins_over_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backends, "IPM_COLUMNS", 0)
+    methods = _methods_run(monkeypatch)
+    result = solve(load_config(ZHEJIANG), solver_options={"solver": "simplex"})
+    assert "ipm" not in methods
+    assert result.solution.main_method == "simplex"
+    assert not any("interior point" in note for note in result.summary["notes"])
+    chosen = solve(load_config(ZHEJIANG), solver_options={"solver": "ipm"})
+    assert chosen.solution.main_method == "interior point"
+    # The user asked for it: no note explains a choice the optimiser did not make.
+    assert not any("interior point method with crossover" in note for note in chosen.summary["notes"])
+
+
+def test_an_integer_plan_is_searched_by_branch_and_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backends, "IPM_COLUMNS", 0)
+    result = solve(load_config(ZHEJIANG), integer=True, time_limit=20)
+    assert result.solution.main_method == "branch and cut"
