@@ -150,6 +150,7 @@ def solve(
         "smoothing_applied": solution.smoothing_applied,
         "build_seconds": built - started,
         "solve_seconds": solution.solve_seconds,
+        "main_method": solution.main_method,
         "variables": len(model.form.vars.u) + len(model.form.vars.us) + len(model.form.vars.a)
         + len(model.form.vars.f) + len(model.form.vars.p),
         "constraints": len(model.book.rows),

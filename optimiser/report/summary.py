@@ -114,6 +114,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "notes": summary.get("notes", []),
         "warnings": summary.get("warnings", []),
         "solve_seconds": summary.get("solve_seconds"),
+        "main_method": summary.get("main_method"),
         "config_hash": summary.get("config_hash"),
         "version": summary.get("version"),
     }

@@ -20,6 +20,8 @@ def by_simplex() -> Result:
 
 def test_a_small_lp_is_solved_by_simplex(by_simplex: Result) -> None:
     assert by_simplex.solution.main_method == "simplex"
+    assert by_simplex.summary["main_method"] == "simplex"
+    assert by_simplex.to_dict()["main_method"] == "simplex"
     assert not any("interior point" in note for note in by_simplex.summary["notes"])
 
 
@@ -47,6 +49,7 @@ def test_interior_point_over_the_threshold_gives_the_simplex_plan(
     assert len(methods) > 1 and "ipm" not in methods[1:]
     assert result.status.value == "optimal"
     assert result.solution.main_method == "interior point"
+    assert result.summary["main_method"] == "interior point"
     assert any("interior point method with crossover" in note for note in result.summary["notes"])
     assert result.objective == pytest.approx(by_simplex.objective, rel=1e-7)
     assert result.total_cost == pytest.approx(by_simplex.total_cost, rel=1e-7)
