@@ -49,7 +49,7 @@ from ..model.formulation import MONEY_SCALE, Terms
 from ..model.rows import ELASTIC_KINDS
 from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
-from .matrix import SMOOTH_TIE, MatrixForm, matrix_form
+from .matrix import MatrixForm, matrix_form, smoothing_ties
 from .progress import Progress, relative_gap
 from .rounding import FixedLP, Rounded, StageSearch, stage_search, whole_unit_plan
 from .status import Status
@@ -734,13 +734,8 @@ def _break_ties(model: Model, objective: Terms, form: MatrixForm | None = None) 
     few yuan at most, where the stage may move up to one yuan and 1e-7 of the
     cost. Without it the split would be whichever vertex the solver reached.
     """
-    levers = model.config.levers
-    units = [*model.form.vars.u.items(), *model.form.vars.us.items()]
-    for rank, (key, var) in enumerate(units):
-        lever = levers[str(key[0])]
-        price = lever.capex if lever.kind == "build" else lever.cost
-        if price and _free(var, form):
-            objective[var] = objective.get(var, 0.0) + price * MONEY_SCALE * SMOOTH_TIE * (1.0 + rank / len(units))
+    for var, weight in smoothing_ties(model, lambda var: _free(var, form)):
+        objective[var] = objective.get(var, 0.0) + weight
 
 
 def _record_duals(

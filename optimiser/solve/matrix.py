@@ -19,6 +19,7 @@ programmes of one shape are compared number by number (:meth:`flat`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -290,14 +291,30 @@ def _smoothing(model: Model, n: int) -> tuple[sp.csr_matrix | None, np.ndarray, 
     matrix = sp.csr_matrix((values, index, starts), shape=(len(changes), n))
     price = np.array([p * MONEY_SCALE for _, p in changes], dtype=float)
     tie = np.zeros(n)
+    for var, weight in smoothing_ties(model):
+        tie[var.col] += weight
+    return matrix, price, tie
+
+
+def smoothing_ties(
+    model: Model, free: Callable[[pulp.LpVariable], bool] | None = None,
+) -> list[tuple[pulp.LpVariable, float]]:
+    """The smoothing stage's tie-settling weight of each unit column (solver units), for units ``free`` to move.
+
+    A millionth (:data:`SMOOTH_TIE`) of the lever's price per unit, growing
+    slightly with the unit's place in the programme (institutions and years in
+    config order); by default a unit is free when its bounds differ.
+    """
+    movable = free or (lambda var: var.lowBound != var.upBound)
     levers = model.config.levers
     units = [*model.form.vars.u.items(), *model.form.vars.us.items()]
+    ties = []
     for rank, (key, var) in enumerate(units):
         lever = levers[str(key[0])]
         unit_price = lever.capex if lever.kind == "build" else lever.cost
-        if unit_price and var.lowBound != var.upBound:
-            tie[var.col] += unit_price * MONEY_SCALE * SMOOTH_TIE * (1.0 + rank / len(units))
-    return matrix, price, tie
+        if unit_price and movable(var):
+            ties.append((var, unit_price * MONEY_SCALE * SMOOTH_TIE * (1.0 + rank / len(units))))
+    return ties
 
 
 def analysis_form(model: Model) -> MatrixForm:
