@@ -38,12 +38,12 @@ from .api import solve
 from .config.types import Config
 from .errors import SolverError
 from .model import Model, PlanKey, build_model
-from .model.formulation import Terms
 from .model.rows import BREACH_TOLERANCE, PLAN_BREACH_KINDS, Breaches, RowInfo, judge_breaches
 from .planfile import plan_from_frame, plan_from_mapping, read_plan
 from .results import Result, build_result
 from .solve.backends import SOLVERS, Backend, elastic_vectors, least_breach_then_best_output, make_backend
 from .solve.engine import Solution
+from .solve.matrix import value_of
 from .solve.status import Status
 from .views import show
 
@@ -179,7 +179,7 @@ def evaluate(
         gap_objective=(objective - opt_objective) if min_cost else (opt_objective - objective),
         gap_cost=total_cost - opt_cost,
         mode=config.objective.mode,
-        weighted_output=_value(model.output, x),
+        weighted_output=value_of(model.output, x),
         result=result,
         optimum=optimum,
         source=source,
@@ -198,8 +198,6 @@ def _plan_units(plan: PlanInput, config: Config) -> tuple[dict[PlanKey, float], 
 
 # -- the two solves -------------------------------------------------------------------
 
-def _value(terms: Terms, x: np.ndarray) -> float:
-    return float(sum(coef * x[var.col] for var, coef in terms.items()))
 
 
 def plan_model(config: Config, units: dict[PlanKey, float]) -> Model:
@@ -236,8 +234,8 @@ def _result(model: Model, solver: str, x: np.ndarray, activity: np.ndarray, dual
             coef = dict(model.book.constraints[r].items()).get(slack, 0.0)
             activity[r] -= coef * x[slack.col]
     cfg = model.config
-    output = _value(model.output, x)
-    cost = _value(model.cost, x) / 1e-3
+    output = value_of(model.output, x)
+    cost = value_of(model.cost, x) / 1e-3
     objective = cost if cfg.objective.mode == "min_cost" else output
     solution = Solution(
         status=Status.OPTIMAL, solver=solver, objective=objective, values=x, activity=activity,
@@ -403,7 +401,7 @@ def _share(model: Model, info: RowInfo, x: np.ndarray, practice: bool) -> float:
     in_house = qualified = external = 0.0
     for g, spec in cfg.groups.items():
         base, terms = model.form.teachers(inst, g, year)
-        count = base + _value(terms, x)
+        count = base + value_of(terms, x)
         if spec.external:
             external += count
         else:

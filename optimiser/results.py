@@ -19,8 +19,9 @@ import pulp
 
 from .i18n.words import COURSE_NO, ENROLMENT, NO_QUALIFICATION, SEATS
 from .model import Model
-from .model.formulation import MONEY_SCALE, Terms
+from .model.formulation import MONEY_SCALE
 from .solve.engine import Solution
+from .solve.matrix import value_of
 from .solve.status import Status
 from .views import show
 
@@ -145,8 +146,6 @@ class Result:
         return show(self, "html")
 
 
-def _value(terms: Terms, x: np.ndarray) -> float:
-    return float(sum(coef * x[var.col] for var, coef in terms.items()))
 
 
 def build_result(model: Model, solution: Solution, summary: dict[str, Any], diagnosis: list[Diagnosis]) -> Result:
@@ -173,7 +172,7 @@ def build_result(model: Model, solution: Solution, summary: dict[str, Any], diag
     commitments = _commitments(model, x)
     total_cost = float(funding["amount"].sum()) if not funding.empty else 0.0
     compound = float(outputs["compound"].sum()) if not outputs.empty else 0.0
-    weighted = _value(model.output, x)
+    weighted = value_of(model.output, x)
     baseline = summary.get("baseline_output")
     added = weighted - baseline if baseline is not None else None
     summary.update(
@@ -207,7 +206,7 @@ def _teachers(model: Model, x: np.ndarray) -> pd.DataFrame:
         for g in form.groups_present(inst):
             for t in form.years:
                 base, terms = form.teachers(inst, g, t)
-                rows.append((inst.name, g, t, base + _value(terms, x), base))
+                rows.append((inst.name, g, t, base + value_of(terms, x), base))
     table = pd.DataFrame(rows, columns=TEACHER_COLUMNS)
     for column in ("teachers", "baseline"):
         table[column] = _clean(table[column].to_numpy(dtype=float))
@@ -302,7 +301,7 @@ def _outputs(model: Model, x: np.ndarray) -> pd.DataFrame:
             spec = cfg.tiers[k]
             for t in form.years:
                 base, terms = form.enrolled(inst, k, t)
-                enrolled = base + _value(terms, x)
+                enrolled = base + value_of(terms, x)
                 trained = x[form.vars.f[inst.name, k, t].col]
                 per_year = spec.completion_rate / spec.duration
                 rows.append((inst.name, k, t, enrolled, per_year * trained, per_year * max(enrolled - trained, 0.0)))

@@ -34,7 +34,7 @@ from ..jsonrule import jsonable
 from ..model import build_model
 from ..model.formulation import MONEY_SCALE, Terms, add_terms
 from ..solve.engine import TIE_BREAK_TOLERANCE
-from ..solve.matrix import matrix_form
+from ..solve.matrix import dense, matrix_form
 
 MEASURES = ("yuan", "units")
 
@@ -308,10 +308,10 @@ def _items(model: Any, measure: str) -> list[Item]:
             continue
         total = np.zeros(n)
         for _, terms in parts:
-            total += _dense(terms, n)
+            total += dense(terms, n)
         items.append((lever.name, "all", lever.kind, total))
         if len(parts) > 1:
-            items.extend((lever.name, inst, lever.kind, _dense(terms, n)) for inst, terms in parts)
+            items.extend((lever.name, inst, lever.kind, dense(terms, n)) for inst, terms in parts)
         else:
             items.append((lever.name, parts[0][0], lever.kind, total))
     return items
@@ -319,13 +319,6 @@ def _items(model: Any, measure: str) -> list[Item]:
 
 def _use(detail: list[tuple[int, Item]], x: np.ndarray) -> np.ndarray:
     return np.array([max(float(item[3] @ x), 0.0) for _, item in detail])
-
-
-def _dense(terms: Terms, n: int) -> np.ndarray:
-    vector = np.zeros(n)
-    for var, coef in terms.items():
-        vector[var.col] += coef
-    return vector
 
 
 def _generate(

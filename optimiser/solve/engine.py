@@ -49,7 +49,7 @@ from ..model.formulation import MONEY_SCALE, Terms
 from ..model.rows import ELASTIC_KINDS
 from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
-from .matrix import MatrixForm, matrix_form, smoothing_ties
+from .matrix import MatrixForm, matrix_form, smoothing_ties, value_of
 from .progress import Progress, relative_gap
 from .rounding import FixedLP, Rounded, StageSearch, stage_search, whole_unit_plan
 from .status import Status
@@ -282,8 +282,8 @@ def _smoothing(job: _Run, objective: float) -> None:
     if smooth is None or not changes:
         return
     x = solution.values
-    output_before = _value(model.output, x)
-    cost_before = _value(model.cost, x)
+    output_before = value_of(model.output, x)
+    cost_before = value_of(model.cost, x)
     if job.min_cost:
         limits = [(model.cost, -np.inf, cost_cap(objective)), (model.output, floor_value(output_before, smooth), np.inf)]
     else:
@@ -293,7 +293,7 @@ def _smoothing(job: _Run, objective: float) -> None:
         solution.activity = backend.row_activity()
     solution.smoothing_share = smooth
     reference = output_before if job.min_cost else objective
-    solution.output_given_up = max(reference - _value(model.output, solution.values), 0.0)
+    solution.output_given_up = max(reference - value_of(model.output, solution.values), 0.0)
 
 
 def _changes(model: Model, form: MatrixForm | None = None) -> list[tuple[Terms, float]]:
@@ -398,7 +398,7 @@ def _integer_smoothing(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, 
     changes = _changes(model, form)
     if smooth is None or not changes:
         return x
-    output_before, cost_before = _value(model.output, x), _value(model.cost, x)
+    output_before, cost_before = value_of(model.output, x), value_of(model.cost, x)
     until = _unit_stage_until(job, "smoothing stage", allowed)
     if until is None:
         return x
@@ -418,7 +418,7 @@ def _integer_smoothing(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, 
         solution.notes.append(f"the smoothing stage {_smoothing_did(found)}")
     solution.smoothing_share = smooth
     reference = output_before if job.min_cost else objective
-    solution.output_given_up = max(reference - _value(model.output, x), 0.0)
+    solution.output_given_up = max(reference - value_of(model.output, x), 0.0)
     return x
 
 
@@ -607,8 +607,6 @@ def _proven_status(solution: Solution, status: Status) -> Status:
     return status
 
 
-def _value(terms: Terms, x: np.ndarray) -> float:
-    return float(sum(coef * x[var.col] for var, coef in terms.items()))
 
 
 def cost_cap(cheapest: float) -> float:
@@ -681,7 +679,7 @@ def _smooth(
         rows.append(({**terms, rise: -1.0, fall: 1.0}, 0.0, 0.0))
         objective[rise] = objective[fall] = price * MONEY_SCALE
         # The plan found so far meets each row with the change on one side.
-        change = _value(terms, x)
+        change = value_of(terms, x)
         basic.append(rise.col if change >= 0 else fall.col)  # type: ignore[attr-defined]
         start[0][n], start[1][n] = max(change, 0.0), max(-change, 0.0)
         rise.setInitialValue(start[0][n])

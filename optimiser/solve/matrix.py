@@ -190,11 +190,17 @@ def columns_of(model: Model) -> list[pulp.LpVariable]:
     return cols
 
 
-def _dense(terms: Terms, n: int) -> np.ndarray:
+def dense(terms: Terms, n: int) -> np.ndarray:
+    """PuLP terms as a vector over the ``n`` columns of the programme."""
     vector = np.zeros(n)
     for var, coef in terms.items():
         vector[var.col] += coef
     return vector
+
+
+def value_of(terms: Terms, x: np.ndarray) -> float:
+    """The value of PuLP terms at the column values ``x``."""
+    return float(sum(coef * x[var.col] for var, coef in terms.items()))
 
 
 def matrix_form(model: Model) -> MatrixForm:
@@ -216,8 +222,8 @@ def matrix_form(model: Model) -> MatrixForm:
         integer=np.array([v.cat == pulp.LpInteger for v in columns], dtype=bool),
         names=tuple(var.name for var in columns),
         rows=tuple((info.kind, info.institution, info.year, info.detail, info.sense) for info in infos),
-        output=_dense(model.output, n),
-        cost=_dense(model.cost, n),
+        output=dense(model.output, n),
+        cost=dense(model.cost, n),
         measure=measure,
         measures=measures,
         mode=model.mode,
@@ -332,4 +338,4 @@ def analysis_form(model: Model) -> MatrixForm:
     return replace(form, col_upper=col_upper)
 
 
-__all__ = ["MatrixForm", "analysis_form", "columns_of", "matrix_form"]
+__all__ = ["MatrixForm", "analysis_form", "columns_of", "dense", "matrix_form", "value_of"]
