@@ -6,15 +6,18 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 
 from optimiser import ConfigError, load_config
 from optimiser.cli import main
 from optimiser.compare import compare, flatten, plans_from_args, year_ranges
 
 from .conftest import CASES
+from .tiny import tiny_config
 
 # One institution "=cmd" (a name that must never become a formula), one year,
 # class sizes 1, 30 knowledge and 30 practice hours per student, ten academic
@@ -23,45 +26,27 @@ from .conftest import CASES
 # compound graduates. 24,000 yuan buys 2 lecturers (8 graduates); the "rich"
 # scenario's 48,000 buys 4 (16 graduates). "strict" asks a double-qualified
 # share of 0.5 that no lever can reach: infeasible.
-ONE = """
-name: one institution
-horizon: {start: 2025, years: 1}
-courses:
-  knowledge: {class_size: 1}
-  practice: {class_size: 1}
-  training: {class_size: 1}
-tiers:
-  basic:
-    duration: 1
-    hours: {knowledge: 30, practice: 30, training: 0}
-teacher_groups:
-  academic: {qualified: [knowledge], hours: 300}
-  double_qualified: {qualified: [knowledge, practice, training], hours: 300}
-  enterprise_lecturer: {qualified: [practice, training], hours: 120, external: true}
-levers:
-  enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
-policies: {max_external_ratio: 10}
-funding:
-  universities: {per_year: 24000, funds: all}
-institutions:
-  - name: "=cmd"
-    teachers: {academic: 10}
-    intake: {basic: 1000}
-scenarios:
-  rich:
-    description: funding doubled
-    set: {funding.universities.per_year: 48000}
-  strict:
-    description: a double-qualified floor no lever can reach
-    set: {policies.min_double_qualified_share: 0.5}
-"""
+
+def one_config(per_year: int = 24000) -> dict[str, Any]:
+    return tiny_config(
+        name="one institution",
+        policies={"max_external_ratio": 10},
+        funding__universities__per_year=per_year,
+        institutions__0__name="=cmd",
+        institutions__0__intake={"basic": 1000},
+        scenarios={
+            "rich": {"description": "funding doubled", "set": {"funding.universities.per_year": 48000}},
+            "strict": {"description": "a double-qualified floor no lever can reach",
+                       "set": {"policies.min_double_qualified_share": 0.5}},
+        },
+    )
 
 TIE_BREAK = 1e-6  # the tie-break keeps output within 1e-7 of the optimum
 
 
 @pytest.fixture
 def one(write_config: Callable[[str, str], Path]) -> Path:
-    return write_config(ONE, "one.yaml")
+    return write_config(yaml.safe_dump(one_config(), sort_keys=False), "one.yaml")
 
 
 def test_scenarios_side_by_side_with_hand_derived_numbers(one: Path) -> None:
@@ -126,7 +111,7 @@ def test_flatten_addresses_institutions_by_name_and_keeps_series_whole() -> None
 
 
 def test_several_files_and_scenarios_of_each(one: Path, write_config: Callable[[str, str], Path]) -> None:
-    other = write_config(ONE.replace("per_year: 24000", "per_year: 36000"), "other.yaml")
+    other = write_config(yaml.safe_dump(one_config(per_year=36000), sort_keys=False), "other.yaml")
     assert [name for name, _ in plans_from_args([one, other])] == ["one", "other"]
     items = plans_from_args([one, other], "base,rich")
     assert [name for name, _ in items] == ["one:base", "one:rich", "other:base", "other:rich"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 
 from optimiser import PlanError, load_config, solve
 from optimiser.cli import main
@@ -15,6 +17,8 @@ from optimiser.evaluate import evaluate
 from optimiser.planfile import read_plan
 
 from .conftest import CASES
+from .tiny import tiny_config
+
 
 # One institution, two years, class sizes 1, one tier of duration 1 with 30
 # knowledge and 30 practice hours per student: a student-year needs 30 hours
@@ -23,36 +27,23 @@ from .conftest import CASES
 # a secondment turns an academic teacher double-qualified for 10,000 yuan and
 # costs half a year's hours while away; at most 10% of the 11 in-house
 # teachers (1.1) may be seconded a year. 24,000 yuan a year from one source.
-HAND = """
-name: hand
-horizon: {start: 2025, years: 2}
-courses:
-  knowledge: {class_size: 1}
-  practice: {class_size: 1}
-  training: {class_size: 1}
-tiers:
-  basic:
-    duration: 1
-    hours: {knowledge: 30, practice: 30, training: 0}
-teacher_groups:
-  academic: {qualified: [knowledge], hours: 300}
-  double_qualified: {qualified: [knowledge, practice, training], hours: 300}
-  enterprise_lecturer: {qualified: [practice, training], hours: 120, external: true}
-levers:
-  enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
-  secondments: {kind: convert, from: academic, to: double_qualified, cost: 10000, away: 0.5, max_share_per_year: 0.1}
-  tuition_subsidies: {kind: subsidise, tiers: [basic], cost: 1000, induced_intake: 0.5, available_from: 2026}
-policies:
-  min_double_qualified_share: {2025: 0.05}
-  max_external_ratio: 1.0
-funding:
-  universities: {per_year: 24000, funds: all}
-institutions:
-  - name: "=cmd"
-    teachers: {academic: 10, double_qualified: 1}
-    intake: {basic: 1000}
-    max_intake: {basic: 1010}
-"""
+def hand_config(funds: Any = "all", objective: dict[str, Any] | None = None) -> dict[str, Any]:
+    return tiny_config(
+        name="hand",
+        horizon__years=2,
+        levers={
+            "enterprise_lecturers": {"kind": "hire", "group": "enterprise_lecturer", "cost": 12000},
+            "secondments": {"kind": "convert", "from": "academic", "to": "double_qualified", "cost": 10000,
+                            "away": 0.5, "max_share_per_year": 0.1},
+            "tuition_subsidies": {"kind": "subsidise", "tiers": ["basic"], "cost": 1000, "induced_intake": 0.5,
+                                  "available_from": 2026},
+        },
+        policies={"min_double_qualified_share": {2025: 0.05}, "max_external_ratio": 1.0},
+        institutions=[{"name": "=cmd", "teachers": {"academic": 10, "double_qualified": 1},
+                       "intake": {"basic": 1000}, "max_intake": {"basic": 1010}}],
+        funding__universities__funds=funds,
+        objective=objective,
+    )
 
 
 def plan_frame(*rows: tuple[str, str, str, int, float]) -> pd.DataFrame:
@@ -61,7 +52,7 @@ def plan_frame(*rows: tuple[str, str, str, int, float]) -> pd.DataFrame:
 
 @pytest.fixture
 def hand(write_config: Callable[[str, str], Path]) -> Path:
-    return write_config(HAND, "hand.yaml")
+    return write_config(yaml.safe_dump(hand_config(), sort_keys=False), "hand.yaml")
 
 
 def test_lecturers_give_four_graduates_each(hand: Path) -> None:
@@ -146,8 +137,8 @@ def test_seconding_more_teachers_than_exist(hand: Path) -> None:
 
 
 def test_money_no_source_may_pay(write_config: Callable[[str, str], Path]) -> None:
-    text = HAND.replace("funds: all", "funds: [enterprise_lecturers, tuition_subsidies]")
-    path = write_config(text, "nofund.yaml")
+    config = hand_config(funds=["enterprise_lecturers", "tuition_subsidies"])
+    path = write_config(yaml.safe_dump(config, sort_keys=False), "nofund.yaml")
     ev = evaluate(load_config(path), plan_frame(("secondments", "=cmd", "", 2025, 1)))
     row = ev.violations[ev.violations["kind"] == "funding_balance"].iloc[0]
     assert row["amount"] == pytest.approx(10000.0)
@@ -157,10 +148,7 @@ def test_money_no_source_may_pay(write_config: Callable[[str, str], Path]) -> No
 
 
 def test_min_cost_target_shortfall(write_config: Callable[[str, str], Path]) -> None:
-    text = HAND.replace(
-        "horizon: {start: 2025, years: 2}",
-        "horizon: {start: 2025, years: 2}\nobjective: {mode: min_cost, targets: {basic: 15}}",
-    )
+    text = yaml.safe_dump(hand_config(objective={"mode": "min_cost", "targets": {"basic": 15}}), sort_keys=False)
     ev = evaluate(load_config(write_config(text, "mc.yaml")), plan_frame(("enterprise_lecturers", "=cmd", "", 2025, 1)))
     # 2025: (300 + 120) / 30 = 14 graduates of 15; 2026: 300 / 30 = 10 of 15.
     assert ev.objective == pytest.approx(12000.0)  # min_cost: the objective is the plan's cost

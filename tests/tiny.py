@@ -52,3 +52,28 @@ def write_tiny(directory: Path, config: dict[str, Any], name: str = "tiny.yaml")
     path = directory / name
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
+
+
+SECONDMENTS: dict[str, Any] = {"kind": "convert", "from": "academic", "to": "double_qualified", "cost": 20000}
+
+
+def secondment_config(
+    name: str = "tiny", secondments: dict[str, Any] | None = None, policies: dict[str, Any] | None = None,
+    money: float = 200000, funding: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The base config with secondments (20,000 yuan, ``secondments`` added to the lever) before the lecturers.
+
+    An external-teacher ceiling of 0.25 (``policies`` added to it) and
+    ``money`` yuan a year of government funding for every lever (or the
+    sources in ``funding``). One college, one year: a secondment buys 10
+    students up to 50 (100,000 yuan); an enterprise lecturer then buys 2
+    students for a net 8,000 yuan, up to 2.5 lecturers: 55 students at
+    120,000 yuan (derived in tests/analysis/test_frontier.py).
+    """
+    return tiny_config(
+        name=name,
+        levers={"secondments": {**SECONDMENTS, **(secondments or {})},
+                "enterprise_lecturers": dict(BASE["levers"]["enterprise_lecturers"])},
+        policies={"max_external_ratio": 0.25, **(policies or {})},
+        funding=funding or {"government": {"per_year": money, "funds": "all"}},
+    )

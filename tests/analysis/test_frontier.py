@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from optimiser import ConfigError, load_config, solve
 from optimiser.analysis import frontier
@@ -16,6 +18,7 @@ from optimiser.analysis.points import apply_point
 from optimiser.cli import main
 
 from ..conftest import CONFIGS
+from ..tiny import secondment_config
 
 # One college, one year, class sizes 1. A student needs 30 knowledge and 30
 # practice hours. Ten academic teachers (300 h, knowledge only) give 3,000
@@ -27,37 +30,14 @@ from ..conftest import CONFIGS
 # the whole pool) and frees 0.2 secondments (60 practice hours):
 # 12,000 - 4,000 = 8,000 yuan for 2 students, 4,000 each. The external
 # ratio 0.25 x 10 allows 2.5 lecturers: 55 students at 100,000 + 20,000.
-TINY = """
-name: tiny frontier
-horizon: {start: 2025, years: 1}
-courses:
-  knowledge: {class_size: 1}
-  practice: {class_size: 1}
-  training: {class_size: 1}
-tiers:
-  basic:
-    duration: 1
-    hours: {knowledge: 30, practice: 30, training: 0}
-teacher_groups:
-  academic: {qualified: [knowledge], hours: 300}
-  double_qualified: {qualified: [knowledge, practice, training], hours: 300}
-  enterprise_lecturer: {qualified: [practice, training], hours: 120, external: true}
-levers:
-  secondments: {kind: convert, from: academic, to: double_qualified, cost: 20000%(secondments)s}
-  enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
-policies:
-  max_external_ratio: 0.25%(policies)s
-funding:
-  government: {per_year: 200000, funds: all}
-institutions:
-  - name: College
-    teachers: {academic: 10}
-    intake: {basic: 100}
-"""
 
 
-def tiny(write_config: Callable[[str, str], Path], secondments: str = "", policies: str = "") -> Path:
-    return write_config(TINY % {"secondments": secondments, "policies": policies}, "tiny.yaml")
+def tiny(
+    write_config: Callable[[str, str], Path], secondments: dict[str, Any] | None = None,
+    policies: dict[str, Any] | None = None,
+) -> Path:
+    config = secondment_config("tiny frontier", secondments=secondments, policies=policies)
+    return write_config(yaml.safe_dump(config, sort_keys=False), "tiny.yaml")
 
 
 def test_hand_derived_breakpoints_slopes_and_marginal_levers(write_config: Callable[[str, str], Path]) -> None:
@@ -93,17 +73,14 @@ def test_hand_derived_breakpoints_slopes_and_marginal_levers(write_config: Calla
 # nothing, but the enterprises' cap binds: a yuan more buys 1/12,000 of a
 # lecturer, 120/12,000 hours of the pool, 2/12,000 students: 166.67 per
 # million. Lifted, lecturers grow to the external ratio's 2.5: 55 students, 3 more.
-TWO_SOURCES = """
-funding:
-  government: {per_year: 200000, funds: [secondments]}
-  enterprises: {per_year: 12000, funds: [enterprise_lecturers]}
-"""
 
 
 def test_last_breakpoint_names_the_other_source_whose_cap_binds(write_config: Callable[[str, str], Path]) -> None:
-    text = TINY.replace("funding:\n  government: {per_year: 200000, funds: all}\n", TWO_SOURCES.lstrip("\n"))
-    assert text != TINY
-    path = write_config(text % {"secondments": "", "policies": ""}, "two_sources.yaml")
+    config = secondment_config("tiny frontier", funding={
+        "government": {"per_year": 200000, "funds": ["secondments"]},
+        "enterprises": {"per_year": 12000, "funds": ["enterprise_lecturers"]},
+    })
+    path = write_config(yaml.safe_dump(config, sort_keys=False), "two_sources.yaml")
     front = frontier(load_config(path), over="funding.government.per_year")
     assert front.breakpoints["budget"].tolist() == pytest.approx([0.0, 96_000.0], abs=1e-6)
     assert front.breakpoints["objective"].tolist() == pytest.approx([4.0, 52.0], abs=1e-9)
@@ -142,7 +119,7 @@ def test_total_budget_without_one_in_the_config_starts_from_zero(write_config: C
 
 def test_frontier_starts_at_the_least_budget_that_is_feasible(write_config: Callable[[str, str], Path]) -> None:
     # Two secondments are compulsory: 40,000 yuan buys the first 20 students.
-    front = frontier(load_config(tiny(write_config, secondments=", min_per_year: 2")), over="funding.government.per_year")
+    front = frontier(load_config(tiny(write_config, secondments={"min_per_year": 2})), over="funding.government.per_year")
     assert front.breakpoints["budget"].tolist() == pytest.approx([40_000.0, 100_000.0, 120_000.0], rel=1e-6)
     assert front.breakpoints["objective"].tolist() == pytest.approx([20.0, 50.0, 55.0], rel=1e-6)
     assert np.isnan(front.value_at(10_000.0))
@@ -157,14 +134,14 @@ def test_upto_stops_the_search_before_saturation(write_config: Callable[[str, st
 
 def test_no_feasible_budget_gives_an_empty_infeasible_frontier(write_config: Callable[[str, str], Path]) -> None:
     # Half the teachers must be double-qualified, but only one secondment a year is allowed.
-    path = tiny(write_config, secondments=", max_per_year: 1", policies="\n  min_double_qualified_share: 0.5")
+    path = tiny(write_config, secondments={"max_per_year": 1}, policies={"min_double_qualified_share": 0.5})
     front = frontier(load_config(path), over="funding.government.per_year")
     assert front.status.value == "infeasible" and front.breakpoints.empty and front.segments.empty
     assert main(["frontier", str(path), "--over", "funding.government.per_year"]) == 3
 
 
 def test_integer_levers_are_relaxed_with_a_note(write_config: Callable[[str, str], Path]) -> None:
-    front = frontier(load_config(tiny(write_config, secondments=", integer: true")), over="funding.government.per_year")
+    front = frontier(load_config(tiny(write_config, secondments={"integer": True})), over="funding.government.per_year")
     assert any("linear relaxation" in note for note in front.notes)
     assert front.breakpoints["objective"].tolist() == pytest.approx([0.0, 50.0, 55.0], abs=1e-9)
 

@@ -6,10 +6,12 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from optimiser import ConfigError, load_config, solve
 from optimiser.analysis import sweep
@@ -17,43 +19,21 @@ from optimiser.analysis.parameters import bound_shifts
 from optimiser.analysis.points import ParamError, apply_point, parse_param
 from optimiser.cli import main
 
+from ..tiny import secondment_config
+
 # One college, one year: a secondment (20,000 yuan) buys 10 students up to
 # 50 (100,000 yuan); an enterprise lecturer then buys 2 students for a net
 # 8,000 yuan, up to 2.5 lecturers: 55 students at 120,000 yuan (derivation
 # in test_frontier.py).
-TINY = """
-name: tiny sweep
-horizon: {start: 2025, years: 1}
-courses:
-  knowledge: {class_size: 1}
-  practice: {class_size: 1}
-  training: {class_size: 1}
-tiers:
-  basic:
-    duration: 1
-    hours: {knowledge: 30, practice: 30, training: 0}
-teacher_groups:
-  academic: {qualified: [knowledge], hours: 300}
-  double_qualified: {qualified: [knowledge, practice, training], hours: 300}
-  enterprise_lecturer: {qualified: [practice, training], hours: 120, external: true}
-levers:
-  secondments: {kind: convert, from: academic, to: double_qualified, cost: 20000%(secondments)s}
-  enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
-policies:
-  max_external_ratio: 0.25
-funding:
-  government: {per_year: %(money)s, funds: all}
-institutions:
-  - name: College
-    teachers: {academic: 10}
-    intake: {basic: 100}
-"""
 
 GOV = "funding.government.per_year"
 
 
-def tiny(write_config: Callable[[str, str], Path], secondments: str = "", money: int = 200000) -> Path:
-    return write_config(TINY % {"secondments": secondments, "money": money}, "tiny.yaml")
+def tiny(
+    write_config: Callable[[str, str], Path], secondments: dict[str, Any] | None = None, money: int = 200000
+) -> Path:
+    config = secondment_config("tiny sweep", secondments=secondments, money=money)
+    return write_config(yaml.safe_dump(config, sort_keys=False), "tiny.yaml")
 
 
 def test_hand_derived_budget_sweep(write_config: Callable[[str, str], Path]) -> None:
@@ -119,7 +99,7 @@ def test_a_grid_has_one_row_per_combination_last_path_fastest(write_config: Call
 
 def test_infeasible_points_keep_their_row(write_config: Callable[[str, str], Path]) -> None:
     # Two secondments a year are compulsory: 40,000 yuan at least.
-    config = load_config(tiny(write_config, secondments=", min_per_year: 2"))
+    config = load_config(tiny(write_config, secondments={"min_per_year": 2}))
     table = sweep(config, {GOV: [0, 20_000, 60_000]}, progress=False)
     assert table["status"].tolist() == ["infeasible", "infeasible", "optimal"]
     assert table.loc[:1, ["objective", "total_cost", "compound_basic", "spend_secondments"]].isna().all().all()
@@ -202,7 +182,7 @@ def test_cli_writes_the_csv(write_config: Callable[[str, str], Path], tmp_path: 
 
 def test_cli_json_grid_and_infeasible_points(write_config: Callable[[str, str], Path],
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    path = tiny(write_config, secondments=", min_per_year: 2")
+    path = tiny(write_config, secondments={"min_per_year": 2})
     assert main(["sweep", str(path), "--param", f"{GOV}=0,60000", "--param", "policies.max_external_ratio=0.25",
                  "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

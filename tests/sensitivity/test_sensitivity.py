@@ -6,15 +6,19 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from optimiser import SolverError, load_config, solve
 from optimiser.cli.main import main
 from optimiser.sensitivity import MILP_NOTE, UNLIMITED, SensitivityReport, sensitivity
 from optimiser.sensitivity.tables import CONSTRAINT_COLUMNS, VARIABLE_COLUMNS
+
+from ..tiny import tiny_config
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = ROOT / "configs"
@@ -26,40 +30,23 @@ CASES = ROOT / "tests" / "cases"
 # 12,000 yuan. So one yuan buys 120 / 12,000 / 30 = 1/3,000 of a graduate
 # (333.3 per million, 3,000 yuan each) until the external-ratio cap, 0.25 x 10
 # = 2.5 lecturers = 30,000 yuan, takes over.
-HAND = """
-    name: hand case
-    horizon: {start: 2026, years: 1}
-    objective: {mode: max_output}
-    courses:
-      knowledge: {class_size: 1}
-      practice: {class_size: 1}
-      training: {class_size: 1}
-    tiers:
-      basic:
-        duration: 1
-        hours: {knowledge: 30, practice: 30, training: 0}
-    teacher_groups:
-      academic: {qualified: [knowledge], hours: 300}
-      enterprise_lecturer: {qualified: [practice, training], hours: 120, external: true}
-    levers:
-      enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
-    policies:
-      max_external_ratio: RATIO
-    funding:
-      government: {per_year: 24000, funds: all}
-    institutions:
-      - name: College
-        teachers: {academic: 10}
-        intake: {basic: 100}
-"""
+def hand_config(ratio: float = 0.25, objective: dict[str, Any] | None = None, funding: int = 24000) -> dict[str, Any]:
+    return tiny_config(
+        name="hand case",
+        horizon__start=2026,
+        objective=objective or {"mode": "max_output"},
+        teacher_groups__double_qualified=None,
+        policies={"max_external_ratio": ratio},
+        funding={"government": {"per_year": funding, "funds": "all"}},
+    )
 
 
 def hand(
-    write_config: Callable[[str, str], Path], ratio: float = 0.25, objective: str = "{mode: max_output}",
+    write_config: Callable[[str, str], Path], ratio: float = 0.25, objective: dict[str, Any] | None = None,
     funding: int = 24000,
 ) -> Path:
-    text = HAND.replace("RATIO", str(ratio)).replace("{mode: max_output}", objective).replace("24000", str(funding))
-    return write_config(text, "hand.yaml")
+    config = hand_config(ratio, objective, funding)
+    return write_config(yaml.safe_dump(config, sort_keys=False), "hand.yaml")
 
 
 def row(report: SensitivityReport, config_path: str, year: int | None = None, institution: str = "") -> pd.Series:
@@ -118,7 +105,7 @@ def test_hand_case_external_ratio_binds(write_config: Callable[[str, str], Path]
 def test_hand_case_min_cost_speaks_yuan(write_config: Callable[[str, str], Path], solver: str) -> None:
     # Eight graduates need 240 practice hours, two lecturers, 24,000 yuan: 3,000 yuan a graduate,
     # up to ten graduates (2.5 lecturers; the 100,000 yuan of funding do not bind).
-    path = hand(write_config, objective="{mode: min_cost, targets: {basic: 8}}", funding=100000)
+    path = hand(write_config, objective={"mode": "min_cost", "targets": {"basic": 8}}, funding=100000)
     report = sensitivity(solve(load_config(path), solver=solver))
     target = row(report, "objective.targets.basic", 2026)
     assert target["shadow_price"] == pytest.approx(3000)
@@ -218,26 +205,9 @@ def test_policy_floor_statement_holds_by_resolve() -> None:
 # budget binds: from 0 up to 48,000 yuan (both years' 24,000). At 36,000 the
 # three lecturers can sit in either year (2 + 1 or 1 + 2): the LP is degenerate,
 # and ranging a trained student-year's coefficient meets an unbounded LP.
-TWO_YEARS = """
-    name: tiny
-    horizon: {start: 2025, years: 2}
-    courses: {knowledge: {class_size: 1}, practice: {class_size: 1}, training: {class_size: 1}}
-    tiers:
-      basic: {duration: 1, hours: {knowledge: 30, practice: 30, training: 0}}
-    teacher_groups:
-      academic: {qualified: [knowledge], hours: 300}
-      double_qualified: {qualified: [knowledge, practice, training], hours: 300}
-      enterprise_lecturer: {qualified: [practice, training], hours: 120, external: true}
-    levers:
-      enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
-    funding:
-      universities: {per_year: 24000, funds: all}
-    institutions:
-      - name: College
-        teachers: {academic: 10}
-        intake: {basic: 100}
-    total_budget: BUDGET
-"""
+def two_years(write_config: Callable[[str, str], Path], budget: float) -> Path:
+    config = tiny_config(horizon__years=2, total_budget=budget)
+    return write_config(yaml.safe_dump(config, sort_keys=False), "two_years.yaml")
 
 
 @pytest.mark.parametrize(
@@ -251,7 +221,7 @@ TWO_YEARS = """
 )
 def test_two_year_budget_regression(write_config: Callable[[str, str], Path], solver: str, budget: int,
                                     statement: str) -> None:
-    result = solve(load_config(write_config(TWO_YEARS.replace("BUDGET", str(budget)), "two_years.yaml")), solver=solver)
+    result = solve(load_config(two_years(write_config, budget)), solver=solver)
     assert result.objective == pytest.approx(budget / 3000)
     report = sensitivity(result)
     total = row(report, "total_budget")
@@ -278,7 +248,7 @@ def test_two_year_budget_regression(write_config: Callable[[str, str], Path], so
 
 def test_two_year_budget_commands_succeed(write_config: Callable[[str, str], Path], tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_config(TWO_YEARS.replace("BUDGET", "36000"), "two_years.yaml")
+    path = two_years(write_config, 36000)
     for solver in ("highs", "cbc"):
         assert main(["sensitivity", str(path), "--solver", solver]) == 0
         assert "each extra 10,000 yuan of total budget buys 3.33 compound graduates" in capsys.readouterr().out
@@ -296,7 +266,7 @@ def test_ranging_lp_from_an_infeasible_warm_start_is_still_unbounded(write_confi
     from optimiser.sensitivity.tables import decision_columns
     from optimiser.solve.status import Status
 
-    result = solve(load_config(write_config(TWO_YEARS.replace("BUDGET", "36000"), "two_years.yaml")))
+    result = solve(load_config(two_years(write_config, 36000)))
     lp = canonical_lp(result.model, result.solution.values)
     face = DualFace(lp)
     full, other = sorted((c[0] for c in decision_columns(result.model) if not c[1]), key=lambda j: -lp.plan[j])
@@ -419,7 +389,7 @@ def test_min_cost_target_statement_holds_by_resolve() -> None:
 def test_a_limit_that_cannot_rise_is_quoted_for_a_cut(write_config: Callable[[str, str], Path]) -> None:
     # Ten graduates need 2.5 lecturers, all the external-ratio cap allows: no plan reaches eleven,
     # so the statement is about lowering the target, 3,000 yuan saved per graduate, down to zero.
-    path = hand(write_config, objective="{mode: min_cost, targets: {basic: 10}}", funding=100000)
+    path = hand(write_config, objective={"mode": "min_cost", "targets": {"basic": 10}}, funding=100000)
     base = solve(load_config(path))
     report = sensitivity(base)
     target = report.ranking[report.ranking["config_path"] == "objective.targets.basic"].iloc[0]
@@ -516,7 +486,7 @@ def test_columns_and_json(zhejiang_reports: dict[str, SensitivityReport]) -> Non
 
 
 def test_not_optimal_is_an_error(write_config: Callable[[str, str], Path]) -> None:
-    path = hand(write_config, objective="{mode: min_cost, targets: {basic: 50}}")  # 50 graduates need 12.5 lecturers
+    path = hand(write_config, objective={"mode": "min_cost", "targets": {"basic": 50}})  # 50 graduates need 12.5 lecturers
     with pytest.raises(SolverError, match="a sensitivity report needs an optimal plan, but the solve ended infeasible"):
         sensitivity(solve(load_config(path)))
 
@@ -534,14 +504,9 @@ def test_milp_report_is_for_the_fixed_lp() -> None:
 def test_milp_limit_pinned_both_ways_has_no_price(write_config: Callable[[str, str], Path]) -> None:
     # Whole lecturers: two use all 24,000 yuan; training bases (useless here) stay at zero, so the money
     # row for them can move neither up (no funding left) nor down (money paid cannot be negative).
-    path = write_config(
-        HAND.replace("RATIO", "0.25").replace(
-            "enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}",
-            "enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}\n"
-            "      training_bases: {kind: build, capex: 5000}",
-        ),
-        "hand_bases.yaml",
-    )
+    config = hand_config()
+    config["levers"]["training_bases"] = {"kind": "build", "capex": 5000}
+    path = write_config(yaml.safe_dump(config, sort_keys=False), "hand_bases.yaml")
     report = sensitivity(solve(load_config(path), integer=True))
     assert "cannot move either way" in report.note and MILP_NOTE in report.note
     money = row(report, "levers.training_bases", 2026)
@@ -586,7 +551,7 @@ def test_cli_out_writes_three_files(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_cli_infeasible_exits_3_with_diagnosis(write_config: Callable[[str, str], Path],
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    path = hand(write_config, objective="{mode: min_cost, targets: {basic: 50}}")
+    path = hand(write_config, objective={"mode": "min_cost", "targets": {"basic": 50}})
     assert main(["sensitivity", str(path)]) == 3
     captured = capsys.readouterr()
     assert "status: infeasible" in captured.out and "objective.targets.basic" in captured.out
