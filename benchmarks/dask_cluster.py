@@ -107,7 +107,7 @@ def main() -> None:
             print(f"{label:>22} {here:13.2f} {on_cluster:10.2f} {naive:8.2f} {here / len(values):13.3f} "
                   f"{on_cluster / len(values):16.3f} {built / runs:7.1f} {len(values):7d} {on_cluster / here:13.2f}"
                   + ("" if same else "   (objectives differ!)"))
-    print("builds: programmes built on the workers per sweep (median run); a cluster that rebuilt every point "
+    print("builds: programmes built on the workers per run of the sweep (mean over the runs); a cluster that rebuilt every point "
           "would show as many builds as points")
 
 
