@@ -73,7 +73,8 @@ def _baseline_from(model: Model, backend_class: Any, form: Any = None) -> float 
 
     form = form if form is not None else matrix_form(model)
     keep = np.array([info.kind in BASELINE_KINDS for info in model.book.rows], dtype=bool)
-    levers = np.array([var.col for var in (*model.form.vars.u.values(), *model.form.vars.us.values())], dtype=int)
+    units = (*model.form.vars.u.values(), *model.form.vars.us.values())
+    levers = np.array([model.column_of[var] for var in units], dtype=int)
     col_lower, col_upper = form.col_lower.copy(), form.col_upper.copy()
     col_lower[levers] = col_upper[levers] = 0.0
     free = dataclasses.replace(

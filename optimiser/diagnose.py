@@ -20,6 +20,7 @@ from .model import Model, build_model
 from .model.rows import BREACH_TOLERANCE, RowInfo
 from .results import Diagnosis
 from .solve.backends import Sense, elastic_vectors, least_breach_then_best_output, make_backend
+from .solve.matrix import value_of
 from .solve.status import Status
 
 UNBOUNDED_BOX = 1e9
@@ -72,7 +73,7 @@ def _reachable_share(info: RowInfo, model: Model, x: np.ndarray) -> float | None
         if spec.external:
             continue
         base, terms = model.form.teachers(inst, g, info.year)
-        count = base + sum(coef * x[var.col] for var, coef in terms.items())
+        count = base + value_of(terms, x, model.column_of)
         total += count
         if spec.practice_qualified:
             practice += count
@@ -97,7 +98,7 @@ def diagnose_infeasible(config: Config, solver: str, static: list[RowInfo]) -> l
         return found
     x = backend.values()
     for info, slack, _weight in model.book.slacks:
-        amount = float(x[slack.col])
+        amount = float(x[model.column_of[slack]])
         if amount > BREACH_TOLERANCE * max(1.0, abs(info.limit * info.unit_scale)):
             found.append(explain_row(info, amount / info.unit_scale, model, x))
     if not found:
@@ -121,7 +122,7 @@ def diagnose_unbounded(config: Config, solver: str) -> list[Diagnosis]:
     found: dict[str, Diagnosis] = {}
     for key, var in [*v.u.items(), *v.us.items()]:
         lever, inst = str(key[0]), str(key[1])
-        if x[var.col] > UNBOUNDED_BOX * 0.5 and f"levers.{lever}" not in found:
+        if x[model.column_of[var]] > UNBOUNDED_BOX * 0.5 and f"levers.{lever}" not in found:
             found[f"levers.{lever}"] = Diagnosis(
                 f"levers.{lever}",
                 _("levers.{lever}: units at {institution} grow without limit; give the lever a cost, a max_per_year or "
@@ -129,7 +130,7 @@ def diagnose_unbounded(config: Config, solver: str) -> list[Diagnosis]:
                 inst,
             )
     for (inst, tier, _t), var in v.f.items():
-        if x[var.col] > UNBOUNDED_BOX * 0.5 and f"tiers.{tier}" not in found:
+        if x[model.column_of[var]] > UNBOUNDED_BOX * 0.5 and f"tiers.{tier}" not in found:
             found[f"tiers.{tier}"] = Diagnosis(
                 f"institutions.{inst}.max_intake.{tier}",
                 _("compound output of {tier} at {institution} grows without limit; set max_intake.{tier} or a demand "

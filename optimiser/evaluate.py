@@ -179,7 +179,7 @@ def evaluate(
         gap_objective=(objective - opt_objective) if min_cost else (opt_objective - objective),
         gap_cost=total_cost - opt_cost,
         mode=config.objective.mode,
-        weighted_output=value_of(model.output, x),
+        weighted_output=value_of(model.output, x, model.column_of),
         result=result,
         optimum=optimum,
         source=source,
@@ -218,7 +218,7 @@ def judge_plan(model: Model, x: np.ndarray) -> Breaches:
     slacks = model.book.slacks
     return judge_breaches(
         [(info.kind, info.institution, info.year, info.detail) for info, _, _ in slacks],
-        [x[slack.col] for _, slack, _ in slacks],
+        [x[model.column_of[slack]] for _, slack, _ in slacks],
         [info.limit * info.unit_scale for info, _, _ in slacks],
         {info.kind for info in model.book.violated},
     )
@@ -232,10 +232,10 @@ def _result(model: Model, solver: str, x: np.ndarray, activity: np.ndarray, dual
         r = index.get(info.id)
         if r is not None:
             coef = dict(model.book.constraints[r].items()).get(slack, 0.0)
-            activity[r] -= coef * x[slack.col]
+            activity[r] -= coef * x[model.column_of[slack]]
     cfg = model.config
-    output = value_of(model.output, x)
-    cost = value_of(model.cost, x) / 1e-3
+    output = value_of(model.output, x, model.column_of)
+    cost = value_of(model.cost, x, model.column_of) / 1e-3
     objective = cost if cfg.objective.mode == "min_cost" else output
     solution = Solution(
         status=Status.OPTIMAL, solver=solver, objective=objective, values=x, activity=activity,
@@ -258,7 +258,7 @@ def _violations(model: Model, x: np.ndarray, plan: dict[PlanKey, float]) -> pd.D
     amounts: dict[str, float] = {}
     infos: dict[str, RowInfo] = {}
     for info, slack, _ in model.book.slacks:
-        amounts[info.id] = amounts.get(info.id, 0.0) + max(float(x[slack.col]), 0.0)
+        amounts[info.id] = amounts.get(info.id, 0.0) + max(float(x[model.column_of[slack]]), 0.0)
         infos[info.id] = info
     found: list[dict[str, Any]] = []
     for info in model.book.violated:
@@ -401,7 +401,7 @@ def _share(model: Model, info: RowInfo, x: np.ndarray, practice: bool) -> float:
     in_house = qualified = external = 0.0
     for g, spec in cfg.groups.items():
         base, terms = model.form.teachers(inst, g, year)
-        count = base + value_of(terms, x)
+        count = base + value_of(terms, x, model.column_of)
         if spec.external:
             external += count
         else:

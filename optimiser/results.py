@@ -172,7 +172,7 @@ def build_result(model: Model, solution: Solution, summary: dict[str, Any], diag
     commitments = _commitments(model, x)
     total_cost = float(funding["amount"].sum()) if not funding.empty else 0.0
     compound = float(outputs["compound"].sum()) if not outputs.empty else 0.0
-    weighted = value_of(model.output, x)
+    weighted = value_of(model.output, x, model.column_of)
     baseline = summary.get("baseline_output")
     added = weighted - baseline if baseline is not None else None
     summary.update(
@@ -206,7 +206,7 @@ def _teachers(model: Model, x: np.ndarray) -> pd.DataFrame:
         for g in form.groups_present(inst):
             for t in form.years:
                 base, terms = form.teachers(inst, g, t)
-                rows.append((inst.name, g, t, base + value_of(terms, x), base))
+                rows.append((inst.name, g, t, base + value_of(terms, x, model.column_of), base))
     table = pd.DataFrame(rows, columns=TEACHER_COLUMNS)
     for column in ("teachers", "baseline"):
         table[column] = _clean(table[column].to_numpy(dtype=float))
@@ -221,12 +221,12 @@ def _commitments(model: Model, x: np.ndarray) -> pd.DataFrame:
     finite lifetime runs past it; ``due_per_year``: the opex, every year
     after the horizon, of built units with no lifetime.
     """
-    form, cfg = model.form, model.config
+    form, cfg, column_of = model.form, model.config, model.column_of
     last = form.years[-1]
     rows: list[tuple[Any, ...]] = []
     for (lever_name, inst, t), var in form.vars.u.items():
         lever = cfg.levers[lever_name]
-        units = float(x[var.col])
+        units = float(x[column_of[var]])
         if units <= 0 or lever.kind not in ("hire", "build"):
             continue
         running = lever.cost if lever.kind == "hire" else lever.opex
@@ -241,7 +241,7 @@ def _commitments(model: Model, x: np.ndarray) -> pd.DataFrame:
         if years_after:
             rows.append((lever_name, lever.kind, inst, "", t, units, units * running * years_after, 0.0))
     for (lever_name, inst, k, t), var in form.vars.us.items():
-        units = float(x[var.col])
+        units = float(x[column_of[var]])
         years_after = max(t + cfg.tiers[k].duration - 1 - last, 0)
         if units > 0 and years_after:
             lever = cfg.levers[lever_name]
@@ -253,12 +253,12 @@ def _commitments(model: Model, x: np.ndarray) -> pd.DataFrame:
 
 
 def _plan(model: Model, x: np.ndarray) -> pd.DataFrame:
-    form, cfg = model.form, model.config
+    form, cfg, column_of = model.form, model.config, model.column_of
     rows: list[tuple[Any, ...]] = []
     last = form.years[-1]
     for (lever_name, inst, t), var in form.vars.u.items():
         lever = cfg.levers[lever_name]
-        units = x[var.col]
+        units = x[column_of[var]]
         active = sum(1 for year in form.years if lever.active_in(t, year))
         if lever.kind == "build":
             cost = units * (lever.capex + lever.opex * active)
@@ -270,7 +270,7 @@ def _plan(model: Model, x: np.ndarray) -> pd.DataFrame:
     for (lever_name, inst, k, t), var in form.vars.us.items():
         lever = cfg.levers[lever_name]
         paid_years = min(cfg.tiers[k].duration, last - t + 1)
-        units = x[var.col]
+        units = x[column_of[var]]
         rows.append((lever_name, lever.kind, inst, k, t, units, units * lever.cost * paid_years))
     table = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     table["units"] = _clean(table["units"].to_numpy(dtype=float))
@@ -287,22 +287,23 @@ def _plan(model: Model, x: np.ndarray) -> pd.DataFrame:
 
 
 def _funding(model: Model, x: np.ndarray) -> pd.DataFrame:
-    rows = [(s, lever, t, x[var.col] / MONEY_SCALE) for (s, lever, t), var in model.form.vars.p.items()]
+    column_of = model.column_of
+    rows = [(s, lever, t, x[column_of[var]] / MONEY_SCALE) for (s, lever, t), var in model.form.vars.p.items()]
     table = pd.DataFrame(rows, columns=FUNDING_COLUMNS)
     table["amount"] = _clean(table["amount"].to_numpy(dtype=float), 1e-3)
     return table
 
 
 def _outputs(model: Model, x: np.ndarray) -> pd.DataFrame:
-    form, cfg = model.form, model.config
+    form, cfg, column_of = model.form, model.config, model.column_of
     rows = []
     for inst in cfg.institutions:
         for k in inst.tiers:
             spec = cfg.tiers[k]
             for t in form.years:
                 base, terms = form.enrolled(inst, k, t)
-                enrolled = base + value_of(terms, x)
-                trained = x[form.vars.f[inst.name, k, t].col]
+                enrolled = base + value_of(terms, x, column_of)
+                trained = x[column_of[form.vars.f[inst.name, k, t]]]
                 per_year = spec.completion_rate / spec.duration
                 rows.append((inst.name, k, t, enrolled, per_year * trained, per_year * max(enrolled - trained, 0.0)))
     table = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)

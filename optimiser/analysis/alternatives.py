@@ -299,8 +299,8 @@ def _items(model: Any, measure: str) -> list[Item]:
                     add_terms(terms, form.units(lever, inst.name, t))
             if terms:
                 per_inst[lever.name, inst.name] = terms
-    n = len(model.form.vars.u) + len(model.form.vars.us) + len(model.form.vars.a) + len(model.form.vars.f)
-    n += len(model.form.vars.p) + len(model.book.slacks)
+    column_of = model.column_of
+    n = len(column_of)
     items: list[Item] = []
     for lever in cfg.levers.values():
         parts = [(inst, terms) for (name, inst), terms in per_inst.items() if name == lever.name]
@@ -308,10 +308,10 @@ def _items(model: Any, measure: str) -> list[Item]:
             continue
         total = np.zeros(n)
         for _, terms in parts:
-            total += dense(terms, n)
+            total += dense(terms, column_of, n)
         items.append((lever.name, "all", lever.kind, total))
         if len(parts) > 1:
-            items.extend((lever.name, inst, lever.kind, dense(terms, n)) for inst, terms in parts)
+            items.extend((lever.name, inst, lever.kind, dense(terms, column_of, n)) for inst, terms in parts)
         else:
             items.append((lever.name, parts[0][0], lever.kind, total))
     return items

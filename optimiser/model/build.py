@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import pulp
 
@@ -19,6 +20,8 @@ class Model:
 
     ``output`` is the weighted, discounted compound output (the max_output
     objective, in graduates); ``cost`` the total cost in thousands of yuan.
+    :attr:`columns` puts the variables in the order of the solver's columns
+    and :attr:`column_of` gives each variable's column.
     """
 
     config: Config
@@ -36,6 +39,19 @@ class Model:
     def objective_scale(self) -> float:
         """Planner units of the objective per solver unit (yuan per thousand yuan in min_cost)."""
         return 1.0 / MONEY_SCALE if self.mode == "min_cost" else 1.0
+
+    @cached_property
+    def columns(self) -> list[pulp.LpVariable]:
+        """Every variable in column order: lever units, subsidy places, teaching hours, trained students,
+        funding, then the breach slacks."""
+        v = self.form.vars
+        return [*v.u.values(), *v.us.values(), *v.a.values(), *v.f.values(), *v.p.values(),
+                *(slack for _, slack, _ in self.book.slacks)]
+
+    @cached_property
+    def column_of(self) -> dict[pulp.LpVariable, int]:
+        """The column of each variable (its place in :attr:`columns`)."""
+        return dict(zip(self.columns, range(len(self.columns)), strict=True))
 
     @property
     def is_mip(self) -> bool:

@@ -143,7 +143,8 @@ def in_house_teachers(model: Model, lp: CanonicalLP, institution: str, year: int
         base, terms = model.form.teachers(inst, g, year)
         total += base
         for var, coef in terms.items():
-            combined[var.col] = combined.get(var.col, 0.0) + coef
+            col = model.column_of[var]
+            combined[col] = combined.get(col, 0.0) + coef
     for col, coef in combined.items():
         total += coef * lp.plan[col]
         variable = variable or abs(coef) > 1e-12

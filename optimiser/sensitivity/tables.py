@@ -63,16 +63,16 @@ def constraint_table(model: Model, lp: CanonicalLP, ranges: RowRanges, activity:
 
 def decision_columns(model: Model) -> list[tuple[int, str, str, str, int, str]]:
     """(column, lever, institution, tier, year, readable name) of every lever unit and trained student-year."""
-    v = model.form.vars
+    v, column_of = model.form.vars, model.column_of
     rows: list[tuple[int, str, str, str, int, str]] = []
     for (lever, inst, t), var in v.u.items():
-        rows.append((var.col, lever, inst, "", t, _("{lever} at {institution} in {year}").format(
+        rows.append((column_of[var], lever, inst, "", t, _("{lever} at {institution} in {year}").format(
             lever=lever, institution=inst, year=t)))
     for (lever, inst, k, t), var in v.us.items():
-        rows.append((var.col, lever, inst, k, t, _("{lever} for {tier} places at {institution} in {year}").format(
+        rows.append((column_of[var], lever, inst, k, t, _("{lever} for {tier} places at {institution} in {year}").format(
             lever=lever, tier=k, institution=inst, year=t)))
     for (inst, k, t), var in v.f.items():
-        rows.append((var.col, "", inst, k, t, _("fully trained {tier} student-years at {institution} in {year}").format(
+        rows.append((column_of[var], "", inst, k, t, _("fully trained {tier} student-years at {institution} in {year}").format(
             tier=k, institution=inst, year=t)))
     return rows
 

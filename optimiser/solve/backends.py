@@ -22,7 +22,7 @@ from ..errors import SolverError
 from ..model import Model
 from ..model.formulation import Terms
 from .highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session, check_options
-from .matrix import MatrixForm, columns_of, matrix_form
+from .matrix import MatrixForm, dense, matrix_form
 from .names import SOLVERS as SOLVERS  # re-exported: the solvers offered
 from .progress import Progress
 from .quiet import quiet_stdout
@@ -68,7 +68,7 @@ class Backend(Protocol):
     def objective_value(self) -> float: ...
     def add_floor(self, terms: Terms, lower: float) -> None: ...
     def add_row(self, terms: Terms, lower: float, upper: float) -> None: ...
-    def add_columns(self, variables: list[pulp.LpVariable]) -> None: ...
+    def add_columns(self, variables: list[pulp.LpVariable]) -> int: ...
     def add_rows(self, rows: list[tuple[Terms, float, float]]) -> int: ...
     def seed_basis(self, basic_columns: list[int], nonbasic_rows: list[int]) -> None: ...
     def drop_floor(self) -> None: ...
@@ -119,6 +119,8 @@ class HighsBackend:
         self.session.load_form(form)
         self.columns = self.form.columns
         self.n_cols = form.n_cols
+        self._column_of = form.column_of
+        """The column of each variable: the form's, and the stage columns' while they exist."""
         self._extra_rows = 0
         self._extra_cols = 0
         self._start: np.ndarray | None = None
@@ -170,10 +172,7 @@ class HighsBackend:
         return status
 
     def solve(self, objective: Terms, sense: Sense) -> Status:
-        costs = np.zeros(self.n_cols + self._extra_cols)
-        for var, coef in objective.items():
-            costs[var.col] += coef
-        return self.solve_costs(costs, sense)
+        return self.solve_costs(dense(objective, self._column_of, self.n_cols + self._extra_cols), sense)
 
     def solve_costs(self, costs: np.ndarray, sense: Sense) -> Status:
         """Solve with one cost per column (in column order).
@@ -233,7 +232,7 @@ class HighsBackend:
         value: list[float] = []
         for n, (terms, _, _) in enumerate(rows):
             starts[n] = len(index)
-            index.extend(var.col for var in terms)
+            index.extend(map(self._column_of.__getitem__, terms))
             value.extend(terms.values())
         if self.integer.any() and self._start is None:
             self._start = self.values()
@@ -254,16 +253,16 @@ class HighsBackend:
         """
         self.session.seed_basis(basic_columns, nonbasic_rows)
 
-    def add_columns(self, variables: list[pulp.LpVariable]) -> None:
-        """Add non-negative stage columns (zero cost, no rows yet); each variable gets its ``col``."""
+    def add_columns(self, variables: list[pulp.LpVariable]) -> int:
+        """Add non-negative stage columns (zero cost, no rows yet), in order; returns the column of the first."""
         first = self.n_cols + self._extra_cols
-        for offset, var in enumerate(variables):
-            var.col = first + offset  # type: ignore[attr-defined]
         count = len(variables)
+        self._column_of = {**self._column_of, **dict(zip(variables, range(first, first + count), strict=True))}
         self.session.add_columns(count)
         self._extra_cols += count
         if self._start is not None:
             self._start = np.concatenate([self._start, np.zeros(count)])
+        return first
 
     def relax_stage_rows(self) -> None:
         """Free every stage row added so far (kept, so the basis stays valid for the next stage)."""
@@ -274,6 +273,7 @@ class HighsBackend:
         self.session.delete_rows(np.arange(self.n_rows, self.n_rows + self._extra_rows))
         self.session.delete_cols(np.arange(self.n_cols, self.n_cols + self._extra_cols))
         self._extra_rows = self._extra_cols = 0
+        self._column_of = self.form.column_of
         self._start = None
         self.session.set_option("simplex_strategy", DUAL_SIMPLEX)
 
@@ -331,7 +331,7 @@ class CbcBackend:
     ) -> None:
         self.problem = model.problem
         self.options = [f"{key} {value}" for key, value in (options or {}).items()]
-        self.columns = columns_of(model)
+        self.columns = model.columns
         self.constraints = model.book.constraints
         self.time_limit = time_limit
         self.threads = threads
@@ -465,11 +465,11 @@ class CbcBackend:
     def seed_basis(self, basic_columns: list[int], nonbasic_rows: list[int]) -> None:
         """CBC starts each solve afresh."""
 
-    def add_columns(self, variables: list[pulp.LpVariable]) -> None:
-        """Stage columns enter the problem with the rows that use them."""
-        for offset, var in enumerate(variables):
-            var.col = len(self.columns) + len(self._stage_columns) + offset  # type: ignore[attr-defined]
+    def add_columns(self, variables: list[pulp.LpVariable]) -> int:
+        """Stage columns enter the problem with the rows that use them; returns the column of the first."""
+        first = len(self.columns) + len(self._stage_columns)
         self._stage_columns.extend(variables)
+        return first
 
     def relax_stage_rows(self) -> None:
         self.drop_floor()
@@ -605,13 +605,12 @@ share; which way the second stage settles them within it depends on the solver."
 
 def elastic_vectors(model: Model) -> tuple[np.ndarray, np.ndarray]:
     """Breach weights and weighted compound output of an elastic model, one number per column."""
-    n = len(columns_of(model))
-    weights, output = np.zeros(n), np.zeros(n)
+    column_of = model.column_of
+    n = len(model.columns)
+    weights = np.zeros(n)
     for _, slack, weight in model.book.slacks:
-        weights[slack.col] += weight
-    for var, coef in model.output.items():
-        output[var.col] += coef
-    return weights, output
+        weights[column_of[slack]] += weight
+    return weights, dense(model.output, column_of, n)
 
 
 def least_breach_then_best_output(lp: ElasticLP, weights: np.ndarray, output: np.ndarray) -> tuple[Status, float]:

@@ -282,8 +282,8 @@ def _smoothing(job: _Run, objective: float) -> None:
     if smooth is None or not changes:
         return
     x = solution.values
-    output_before = value_of(model.output, x)
-    cost_before = value_of(model.cost, x)
+    output_before = value_of(model.output, x, model.column_of)
+    cost_before = value_of(model.cost, x, model.column_of)
     if job.min_cost:
         limits = [(model.cost, -np.inf, cost_cap(objective)), (model.output, floor_value(output_before, smooth), np.inf)]
     else:
@@ -293,7 +293,7 @@ def _smoothing(job: _Run, objective: float) -> None:
         solution.activity = backend.row_activity()
     solution.smoothing_share = smooth
     reference = output_before if job.min_cost else objective
-    solution.output_given_up = max(reference - value_of(model.output, solution.values), 0.0)
+    solution.output_given_up = max(reference - value_of(model.output, solution.values, model.column_of), 0.0)
 
 
 def _changes(model: Model, form: MatrixForm | None = None) -> list[tuple[Terms, float]]:
@@ -309,7 +309,8 @@ def _changes(model: Model, form: MatrixForm | None = None) -> list[tuple[Terms, 
 def _free(var: Any, form: MatrixForm | None) -> bool:
     """Whether a decision may move (its bounds as the config set them, when ``form`` is given)."""
     if form is not None:
-        return bool(form.col_lower[var.col] != form.col_upper[var.col])
+        col = form.column_of[var]
+        return bool(form.col_lower[col] != form.col_upper[col])
     return bool(var.lowBound != var.upBound)
 
 
@@ -336,9 +337,9 @@ def _integer_stages(job: _Run, lp: FixedLP | None, objective: float) -> None:
     _fixed_unit_duals(job, lp.form, x)
 
 
-def _dense(terms: Terms) -> tuple[np.ndarray, np.ndarray]:
-    """Columns and coefficients of ``terms`` as arrays."""
-    cols = np.array([var.col for var in terms], dtype=np.int32)  # type: ignore[attr-defined]
+def _dense(terms: Terms, form: MatrixForm) -> tuple[np.ndarray, np.ndarray]:
+    """Columns (of ``form``) and coefficients of ``terms`` as arrays."""
+    cols = np.fromiter(map(form.column_of.__getitem__, terms), dtype=np.int32, count=len(terms))
     return cols, np.array(list(terms.values()), dtype=float)
 
 
@@ -362,10 +363,10 @@ def _integer_tie_break(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, 
     if until is None:
         return x
     if min_cost:
-        rows = [(*_dense(model.cost), -np.inf, cost_cap(objective))]
+        rows = [(*_dense(model.cost, form), -np.inf, cost_cap(objective))]
         costs, stage_sense = form.costs(model.output), "max"
     else:
-        rows = [(*_dense(model.output), floor_value(objective), np.inf)]
+        rows = [(*_dense(model.output, form), floor_value(objective), np.inf)]
         costs, stage_sense = form.costs(model.cost), "min"
     found = stage_search(lp, x, costs, stage_sense, rows, 0, until)
     if found.values is None:
@@ -398,7 +399,7 @@ def _integer_smoothing(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, 
     changes = _changes(model, form)
     if smooth is None or not changes:
         return x
-    output_before, cost_before = value_of(model.output, x), value_of(model.cost, x)
+    output_before, cost_before = value_of(model.output, x, model.column_of), value_of(model.cost, x, model.column_of)
     until = _unit_stage_until(job, "smoothing stage", allowed)
     if until is None:
         return x
@@ -418,7 +419,7 @@ def _integer_smoothing(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, 
         solution.notes.append(f"the smoothing stage {_smoothing_did(found)}")
     solution.smoothing_share = smooth
     reference = output_before if job.min_cost else objective
-    solution.output_given_up = max(reference - value_of(model.output, x), 0.0)
+    solution.output_given_up = max(reference - value_of(model.output, x, model.column_of), 0.0)
     return x
 
 
@@ -428,13 +429,13 @@ def _smoothing_rows(
     """The smoothing stage's rows (its limits, then one per priced change) and costs over the columns and
     a rise and a fall column per change."""
     n = len(form.columns)
-    rows = [(*_dense(terms), lower, upper) for terms, lower, upper in limits]
+    rows = [(*_dense(terms, form), lower, upper) for terms, lower, upper in limits]
     price: Terms = {}
     _break_ties(model, price, form)
     costs = np.zeros(n + 2 * len(changes))
     costs[:n] = form.costs(price)
     for k, (terms, cost) in enumerate(changes):
-        cols, vals = _dense(terms)
+        cols, vals = _dense(terms, form)
         rise, fall = n + k, n + len(changes) + k
         rows.append((np.concatenate([cols, [rise, fall]]).astype(np.int32),
                      np.concatenate([vals, [-1.0, 1.0]]), 0.0, 0.0))
@@ -483,11 +484,9 @@ def _whole(model: Model, solution: Solution) -> None:
     """Integer columns of the plan as exact whole numbers (no 2.9999999)."""
     import pulp
 
-    from .matrix import columns_of
-
     integer = getattr(solution.backend, "integer", None)
     if integer is None:
-        integer = np.array([var.cat == pulp.LpInteger for var in columns_of(model)], dtype=bool)
+        integer = np.array([var.cat == pulp.LpInteger for var in model.columns], dtype=bool)
     if len(solution.values) == len(integer):
         solution.values = np.where(integer, np.round(solution.values), solution.values)
 
@@ -670,7 +669,8 @@ def _smooth(
     backend.relax_stage_rows()
     up = [pulp.LpVariable(f"change_up_{n}", lowBound=0) for n in range(len(changes))]
     down = [pulp.LpVariable(f"change_down_{n}", lowBound=0) for n in range(len(changes))]
-    backend.add_columns([*up, *down])
+    first_up = backend.add_columns([*up, *down])
+    first_down = first_up + len(up)
     objective: Terms = {}
     rows: list[tuple[Terms, float, float]] = []
     basic: list[int] = []
@@ -679,8 +679,8 @@ def _smooth(
         rows.append(({**terms, rise: -1.0, fall: 1.0}, 0.0, 0.0))
         objective[rise] = objective[fall] = price * MONEY_SCALE
         # The plan found so far meets each row with the change on one side.
-        change = value_of(terms, x)
-        basic.append(rise.col if change >= 0 else fall.col)  # type: ignore[attr-defined]
+        change = value_of(terms, x, model.column_of)
+        basic.append(first_up + n if change >= 0 else first_down + n)
         start[0][n], start[1][n] = max(change, 0.0), max(-change, 0.0)
         rise.setInitialValue(start[0][n])
         fall.setInitialValue(start[1][n])

@@ -19,8 +19,9 @@ programmes of one shape are compared number by number (:meth:`flat`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -49,8 +50,9 @@ class MatrixForm:
     ``slack_rows`` the row of each. ``changes`` (one row per year-to-year
     change in what a lever starts), ``change_price`` and ``tie`` are the
     smoothing stage's rows and objective (see :func:`optimiser.solve`).
-    ``variables`` are the PuLP variables of the columns where the form was
-    read from a model in this process (not pickled).
+    ``variables`` are the PuLP variables of the columns and ``column_of``
+    the column of each, where the form was read from a model in this process
+    (neither is pickled).
     """
 
     a: sp.csc_matrix
@@ -75,10 +77,13 @@ class MatrixForm:
     change_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
     tie: np.ndarray = field(default_factory=lambda: np.zeros(0))
     variables: list[pulp.LpVariable] = field(default_factory=list, repr=False, compare=False)
+    column_of: dict[pulp.LpVariable, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["variables"] = []  # PuLP variables stay in the process that built them
+        # PuLP variables stay in the process that built them
+        state["variables"] = []
+        state["column_of"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -121,10 +126,7 @@ class MatrixForm:
 
     def costs(self, objective: Terms) -> np.ndarray:
         """A cost per column from PuLP terms."""
-        c = np.zeros(self.n_cols)
-        for var, coef in objective.items():
-            c[var.col] += coef
-        return c
+        return dense(objective, self.column_of, self.n_cols)
 
     # -- numbers of one shape --------------------------------------------------------
     @property
@@ -180,39 +182,30 @@ class MatrixForm:
         return replace(self, a=a)
 
 
-def columns_of(model: Model) -> list[pulp.LpVariable]:
-    """Every variable of the model in a fixed order, each tagged with its column index."""
-    v = model.form.vars
-    cols: list[pulp.LpVariable] = [*v.u.values(), *v.us.values(), *v.a.values(), *v.f.values(), *v.p.values()]
-    cols.extend(slack for _, slack, _ in model.book.slacks)
-    for index, var in enumerate(cols):
-        var.col = index  # type: ignore[attr-defined]
-    return cols
-
-
-def dense(terms: Terms, n: int) -> np.ndarray:
-    """PuLP terms as a vector over the ``n`` columns of the programme."""
+def dense(terms: Terms, column_of: dict[pulp.LpVariable, int], n: int) -> np.ndarray:
+    """PuLP terms as a vector over the ``n`` columns of the programme (``column_of``: each variable's column)."""
     vector = np.zeros(n)
-    for var, coef in terms.items():
-        vector[var.col] += coef
+    # Each variable appears once in the terms, so no column is written twice.
+    vector[np.fromiter(map(column_of.__getitem__, terms), dtype=np.intp, count=len(terms))] += list(terms.values())
     return vector
 
 
-def value_of(terms: Terms, x: np.ndarray) -> float:
-    """The value of PuLP terms at the column values ``x``."""
-    return float(sum(coef * x[var.col] for var, coef in terms.items()))
+def value_of(terms: Terms, x: np.ndarray, column_of: dict[pulp.LpVariable, int]) -> float:
+    """The value of PuLP terms at the column values ``x`` (``column_of``: each variable's column)."""
+    return float(sum(coef * x[column_of[var]] for var, coef in terms.items()))
 
 
 def matrix_form(model: Model) -> MatrixForm:
     """Read a built model into :class:`MatrixForm`."""
-    columns = columns_of(model)
+    columns = model.columns
+    column_of = model.column_of
     n = len(columns)
-    a, lower, upper = _constraint_matrix(model, n)
+    a, lower, upper = _constraint_matrix(model, columns)
     cfg = model.config
-    measures, measure = _measures(model, n)
+    measures, measure = _measures(model, column_of, n)
     infos = model.book.rows
     row_of = {info.id: r for r, info in enumerate(infos)}
-    changes, price, tie = _smoothing(model, n)
+    changes, price, tie = _smoothing(model, column_of, n)
     return MatrixForm(
         a=a,
         row_lower=lower,
@@ -222,8 +215,8 @@ def matrix_form(model: Model) -> MatrixForm:
         integer=np.array([v.cat == pulp.LpInteger for v in columns], dtype=bool),
         names=tuple(var.name for var in columns),
         rows=tuple((info.kind, info.institution, info.year, info.detail, info.sense) for info in infos),
-        output=dense(model.output, n),
-        cost=dense(model.cost, n),
+        output=dense(model.output, column_of, n),
+        cost=dense(model.cost, column_of, n),
         measure=measure,
         measures=measures,
         mode=model.mode,
@@ -236,35 +229,55 @@ def matrix_form(model: Model) -> MatrixForm:
         change_price=price,
         tie=tie,
         variables=columns,
+        column_of=column_of,
     )
 
 
-def _constraint_matrix(model: Model, n: int) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray]:
+def _columns_by_identity(
+    columns: list[pulp.LpVariable], variables: Iterable[pulp.LpVariable], count: int,
+) -> np.ndarray:
+    """The column of each of ``count`` variables (their places in ``columns``), found all at once.
+
+    The same columns :attr:`Model.column_of <optimiser.model.Model.column_of>` gives one at a time, found by
+    the variables' identity in sorted arrays: a dict lookup per entry calls PuLP's hash, a Python method, which
+    over a national programme's million matrix entries costs more than the rest of reading the matrix.
+    """
+    ids = np.fromiter(map(id, columns), dtype=np.uintp, count=len(columns))
+    order = np.argsort(ids)
+    ordered = ids[order]
+    wanted = np.fromiter(map(id, variables), dtype=np.uintp, count=count)
+    at = np.minimum(np.searchsorted(ordered, wanted), max(len(ordered) - 1, 0))
+    if count and (not len(ordered) or not np.array_equal(ordered[at], wanted)):
+        raise KeyError("a variable that is not a column of the model")
+    return order[at]
+
+
+def _constraint_matrix(model: Model, columns: list[pulp.LpVariable]) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray]:
     """The model's constraints as a column-wise matrix (sorted, duplicates summed) and row limits."""
     constraints = model.book.constraints
     n_rows = len(constraints)
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
+    lengths = np.fromiter(map(len, constraints), dtype=np.intp, count=n_rows)
+    count = int(lengths.sum())
+    rows = np.repeat(np.arange(n_rows), lengths)
+    cols = _columns_by_identity(columns, chain.from_iterable(constraints), count)
+    values = np.fromiter(chain.from_iterable(con.values() for con in constraints), dtype=float, count=count)
     lower = np.full(n_rows, -np.inf)
     upper = np.full(n_rows, np.inf)
     for r, con in enumerate(constraints):
-        for var, coef in con.items():
-            rows.append(r)
-            cols.append(var.col)
-            values.append(coef)
         rhs = -con.constant
         if con.sense <= 0:
             upper[r] = rhs
         if con.sense >= 0:
             lower[r] = rhs
-    a = sp.csc_matrix((values, (rows, cols)), shape=(n_rows, n))
+    a = sp.csc_matrix((values, (rows, cols)), shape=(n_rows, len(columns)))
     a.sum_duplicates()
     a.sort_indices()
     return a, lower, upper
 
 
-def _measures(model: Model, n: int) -> tuple[tuple[tuple[str, int], ...], np.ndarray]:
+def _measures(
+    model: Model, column_of: dict[pulp.LpVariable, int], n: int,
+) -> tuple[tuple[tuple[str, int], ...], np.ndarray]:
     """The (tier, year) pairs measured and the matrix turning a solution into compound graduates of each."""
     form, cfg = model.form, model.config
     measures = tuple((k, t) for k in cfg.tiers for t in form.years)
@@ -272,11 +285,13 @@ def _measures(model: Model, n: int) -> tuple[tuple[tuple[str, int], ...], np.nda
     measure = np.zeros((len(measures), n))
     for (_, tier, year), var in form.vars.f.items():
         spec = cfg.tiers[tier]
-        measure[where[tier, year], var.col] += spec.completion_rate / spec.duration
+        measure[where[tier, year], column_of[var]] += spec.completion_rate / spec.duration
     return measures, measure
 
 
-def _smoothing(model: Model, n: int) -> tuple[sp.csr_matrix | None, np.ndarray, np.ndarray]:
+def _smoothing(
+    model: Model, column_of: dict[pulp.LpVariable, int], n: int,
+) -> tuple[sp.csr_matrix | None, np.ndarray, np.ndarray]:
     """The smoothing stage's change rows, their prices (solver units) and its tie-settling term per column.
 
     The same terms as the stage :func:`optimiser.solve` runs: changes between
@@ -291,14 +306,14 @@ def _smoothing(model: Model, n: int) -> tuple[sp.csr_matrix | None, np.ndarray, 
     index: list[int] = []
     values: list[float] = []
     for terms, _ in changes:
-        index.extend(var.col for var in terms)
+        index.extend(map(column_of.__getitem__, terms))
         values.extend(terms.values())
         starts.append(len(index))
     matrix = sp.csr_matrix((values, index, starts), shape=(len(changes), n))
     price = np.array([p * MONEY_SCALE for _, p in changes], dtype=float)
     tie = np.zeros(n)
     for var, weight in smoothing_ties(model):
-        tie[var.col] += weight
+        tie[column_of[var]] += weight
     return matrix, price, tie
 
 
@@ -338,4 +353,4 @@ def analysis_form(model: Model) -> MatrixForm:
     return replace(form, col_upper=col_upper)
 
 
-__all__ = ["MatrixForm", "analysis_form", "columns_of", "dense", "matrix_form", "value_of"]
+__all__ = ["MatrixForm", "analysis_form", "dense", "matrix_form", "value_of"]

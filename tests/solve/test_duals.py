@@ -100,5 +100,6 @@ def test_reduced_costs_price_the_unused_levers() -> None:
     result = solve(load_config(CASES / "small.yaml"))
     model, solution = result.model, result.solution
     for var in model.form.vars.u.values():
-        if solution.values[var.col] < 1e-9:
-            assert solution.reduced_costs[var.col] <= 1e-9
+        col = model.column_of[var]
+        if solution.values[col] < 1e-9:
+            assert solution.reduced_costs[col] <= 1e-9
