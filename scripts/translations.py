@@ -32,12 +32,12 @@ def extract() -> Catalog:
         template.add(message, None, [(f"optimiser/{filename}", lineno)], auto_comments=comments, context=context)
     # The schema's words (key meanings, expected values, ranges) are declared as plain text once.
     sys.path.insert(0, str(ROOT))
-    from optimiser.i18n import schema_texts
+    from optimiser.config.schema import schema_texts
 
     for text in schema_texts():
         if text not in template:
             template.add(text, None, [("optimiser/config/schema.py", 0)],
-                         auto_comments=["A config schema text (optimiser.i18n.schema_texts)."])
+                         auto_comments=["A config schema text (optimiser.config.schema.schema_texts)."])
     return template
 
 

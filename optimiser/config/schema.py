@@ -13,7 +13,9 @@ accept it. From this one declaration come
   between two marker comments by ``scripts/readme_reference.py``);
 * the JSON Schema (draft 2020-12) that ``optimiser schema`` prints, for
   editors that complete and check keys while a planner types
-  (:func:`json_schema`).
+  (:func:`json_schema`);
+* the words people read (key meanings, expected values, ranges and
+  reasons) that the translation catalog holds (:func:`schema_texts`).
 
 Rules between keys (a lever's ``group`` names a declared teacher group, an
 intake does not exceed its cap, ...) stay in :mod:`~optimiser.config.validate`;
@@ -31,6 +33,13 @@ from .types import COURSES
 LEVER_KINDS: tuple[str, ...] = ("hire", "convert", "build", "subsidise")
 DELAYED_KINDS: tuple[str, ...] = ("hire", "convert", "build")
 OBJECTIVE_MODES: tuple[str, ...] = ("max_output", "min_cost")
+DISTRIBUTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "uniform": (("low", "high"), ()),
+    "triangular": (("low", "mode", "high"), ()),
+    "normal": (("mean", "sd", "low", "high"), ()),
+    "lognormal": (("sigma",), ("median", "mean", "low", "high")),
+}
+"""Distribution of an uncertain value (:mod:`optimiser.config.uncertainty`) -> (required keys, optional keys)."""
 NOT_REPLACED = "none"
 """``replaced_by: none``: leavers are not replaced."""
 
@@ -429,6 +438,36 @@ def sections() -> tuple[Section, ...]:
     return tuple(found)
 
 
+def schema_texts() -> list[str]:
+    """The words of the config schema that people read, each once: key meanings, expected values, ranges and reasons.
+
+    They are declared here as plain text (the README's reference and the JSON Schema use
+    them in English); ``scripts/translations.py`` adds them to the catalog, and messages and
+    ``optimiser init`` look them up with :func:`~optimiser.i18n._`.
+    """
+    found: dict[str, None] = {}
+
+    def add(text: str) -> None:
+        if text:
+            found.setdefault(text, None)
+
+    def key_texts(key: Key) -> None:
+        add(key.meaning)
+        add(key.what)
+        if key.within is not None:
+            add(key.within.what)
+            add(key.within.why)
+        if key.item is not None:
+            key_texts(key.item)
+
+    for section in sections():
+        for key in section.keys:
+            key_texts(key)
+    for text in (*LEVER_KIND_MEANINGS.values(), UNITS, PLACES, MONEY, SHARE, YEAR, HIRE_LIFETIME.what, HIRE_LIFETIME.why):
+        add(text)
+    return list(found)
+
+
 # -- the README's reference ---------------------------------------------
 
 BEGIN_MARK = "<!-- BEGIN config reference: generated from optimiser/config/schema.py by scripts/readme_reference.py -->"
@@ -532,8 +571,6 @@ def _names_schema(key: Key, refs: dict[str, str]) -> dict[str, Any]:
 
 
 def _uncertainty_schema(key: Key, refs: dict[str, str]) -> dict[str, Any]:
-    from .uncertainty import DISTRIBUTIONS
-
     options = []
     for dist, (required, optional) in DISTRIBUTIONS.items():
         keys = {name: {"type": "number"} for name in required + optional}

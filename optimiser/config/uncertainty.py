@@ -41,14 +41,7 @@ import numpy as np
 
 from ..errors import ConfigError, Problem
 from .checker import Checker, KeyPath, choices
-
-DISTRIBUTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "uniform": (("low", "high"), ()),
-    "triangular": (("low", "mode", "high"), ()),
-    "normal": (("mean", "sd", "low", "high"), ()),
-    "lognormal": (("sigma",), ("median", "mean", "low", "high")),
-}
-"""Distribution name -> (required keys, optional keys)."""
+from .schema import DISTRIBUTIONS
 
 FIXED_SECTIONS = ("name", "horizon", "scenarios", "uncertainty")
 """Top-level sections whose values shape the plan itself and cannot be drawn."""

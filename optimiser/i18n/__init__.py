@@ -140,39 +140,6 @@ def where(institution: str | None, year: int | None) -> str:
     return _("{place} {time}").format(place=parts[0], time=parts[1]) if len(parts) == 2 else "".join(parts)
 
 
-def schema_texts() -> list[str]:
-    """The words of the config schema that people read, each once: key meanings, expected values, ranges and reasons.
-
-    They are declared in :mod:`optimiser.config.schema` as plain text (the README's reference
-    and the JSON Schema use them in English); ``scripts/translations.py`` adds them to the
-    catalog, and messages and ``optimiser init`` look them up with :func:`_`.
-    """
-    from ..config import schema
-
-    found: dict[str, None] = {}
-
-    def add(text: str) -> None:
-        if text:
-            found.setdefault(text, None)
-
-    def key_texts(key: schema.Key) -> None:
-        add(key.meaning)
-        add(key.what)
-        if key.within is not None:
-            add(key.within.what)
-            add(key.within.why)
-        if key.item is not None:
-            key_texts(key.item)
-
-    for section in schema.sections():
-        for key in section.keys:
-            key_texts(key)
-    for text in (*schema.LEVER_KIND_MEANINGS.values(), schema.UNITS, schema.PLACES, schema.MONEY, schema.SHARE,
-                 schema.YEAR, schema.HIRE_LIFETIME.what, schema.HIRE_LIFETIME.why):
-        add(text)
-    return list(found)
-
-
 def yuan_word() -> str:
     """The unit of money in a table heading."""
     return _("yuan")

@@ -22,13 +22,13 @@ from babel.messages.pofile import read_po
 import optimiser
 from optimiser import load_config, solve
 from optimiser.cli import main
+from optimiser.config.schema import schema_texts
 from optimiser.i18n import (
     LOCALE_DIR,
     get_language,
     language,
     language_from_environment,
     money,
-    schema_texts,
     set_language,
 )
 from optimiser.report.text import summary_text
