@@ -173,6 +173,7 @@ class WarmEngine:
         tie_break: bool | None = None,
         keep_duals: bool = False,
         from_start: bool = True,
+        optimum: float | None = None,
     ) -> PointSolution:
         """Solve with new solver-unit bounds on ``rows`` (other rows as built).
 
@@ -183,7 +184,10 @@ class WarmEngine:
         solver units). ``from_start=False`` warm-starts from the previous
         solve instead of the model's own optimal basis (faster for a search
         along one direction; the plan may then depend on the order of solves
-        where several plans are optimal).
+        where several plans are optimal). ``optimum`` is the objective at
+        these limits (solver units) when already known, as from an earlier
+        solve of the same point: with the tie-break, only the tie-break is
+        solved (``keep_duals`` then gives no duals).
         """
         self._reset_bounds()
         if rows is not None and len(rows):
@@ -194,12 +198,17 @@ class WarmEngine:
         if from_start:
             self._from_start()
         sense = "min" if self.min_cost else "max"
-        status = self.run(self.primary, sense)
-        if status is not Status.OPTIMAL:
-            return PointSolution(status, math.nan, empty_measures(self.config))
-        objective = self.objective_value()
-        duals = self.session.row_duals()[: self.n_rows].copy() if keep_duals else None
-        if self.tie_break if tie_break is None else tie_break:
+        tie = self.tie_break if tie_break is None else tie_break
+        duals = None
+        if optimum is not None and tie:
+            status, objective = Status.OPTIMAL, optimum
+        else:
+            status = self.run(self.primary, sense)
+            if status is not Status.OPTIMAL:
+                return PointSolution(status, math.nan, empty_measures(self.config))
+            objective = self.objective_value()
+            duals = self.session.row_duals()[: self.n_rows].copy() if keep_duals else None
+        if tie:
             self.floor(objective)
             if self.run(self.cost, "min") is not Status.OPTIMAL:
                 self.floor(None)

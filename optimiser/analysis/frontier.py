@@ -278,6 +278,7 @@ class _Point:
     budget: float
     objective: float
     slope: float  # graduates per yuan
+    optimum: float = math.nan  # the objective in solver units
 
 
 class _Search:
@@ -290,12 +291,14 @@ class _Search:
         self.solves = 0
 
     # -- one budget ---------------------------------------------------------
-    def at(self, budget: float, tie_break: bool = False) -> PointSolution:
+    def at(self, budget: float, tie_break: bool = False, optimum: float | None = None) -> PointSolution:
+        """The solve at ``budget``; with the tie-break and the ``optimum`` found there already, the tie-break only."""
         self.solves += 1
         if self.solves > MAX_SOLVES:
             raise SolverError(f"the frontier search did not finish within {MAX_SOLVES} solves")
         upper = np.full(len(self.rows), budget * MONEY_SCALE)
-        return self.lean.solve(self.rows, upper=upper, tie_break=tie_break, keep_duals=not tie_break, from_start=False)
+        return self.lean.solve(self.rows, upper=upper, tie_break=tie_break, keep_duals=not tie_break, from_start=False,
+                               optimum=optimum)
 
     def point(self, budget: float) -> _Point | None:
         solution = self.at(budget)
@@ -303,7 +306,7 @@ class _Search:
             return None
         assert solution.duals is not None
         slope = float(np.sum(solution.duals[self.rows])) * MONEY_SCALE
-        return _Point(budget, solution.objective, max(slope, 0.0))
+        return _Point(budget, solution.objective, max(slope, 0.0), self.lean.objective_value())
 
     # -- the whole frontier ---------------------------------------------------
     def run(self, over: str, upto: float | None, notes: list[str]) -> Frontier:
@@ -430,8 +433,10 @@ class _Search:
     def breakpoint_table(self, kinks: list[_Point]) -> pd.DataFrame:
         levers = list(self.lean.config.levers)
         records = []
+        # In budget order, each the cheapest plan keeping the optimum the search found at that budget:
+        # one solve each, starting from the plan of the budget before.
         for kink in kinks:
-            plan = self.at(kink.budget, tie_break=True)
+            plan = self.at(kink.budget, tie_break=True, optimum=kink.optimum)
             assert plan.activity is not None
             drawn = plan.activity[self.rows] / MONEY_SCALE
             records.append({

@@ -14,6 +14,7 @@ import yaml
 
 from optimiser import ConfigError, load_config, solve
 from optimiser.analysis import frontier
+from optimiser.analysis.fast import measures_of_result
 from optimiser.analysis.points import apply_point
 from optimiser.cli import main
 
@@ -162,6 +163,22 @@ def test_zhejiang_frontier_matches_dense_sampling(zhejiang: Path) -> None:
     assert objectives[-1] == pytest.approx(solve(config.with_changes({"funding.government.per_year": 1e9})).objective, rel=1e-7)
     own = config.funding["government"].per_year.at(config.horizon.start)
     assert front.value_at(own) == pytest.approx(solve(config).objective, rel=1e-7)
+
+
+def test_breakpoint_plans_are_those_of_plain_solves(zhejiang: Path) -> None:
+    # Each breakpoint's plan is the cheapest with the most output there: what solve() gives with no smoothing.
+    config = load_config(zhejiang)
+    front = frontier(config, over="funding.government.per_year")
+    table = front.breakpoints
+    for index in (0, len(table) // 4, len(table) // 2, len(table) - 1):
+        row = table.iloc[index]
+        plain = solve(config.with_changes({"funding.government.per_year": float(row["budget"]), "objective.smooth": False}),
+                      diagnose=False)
+        measures = measures_of_result(plain)
+        assert row["objective"] == pytest.approx(plain.objective, rel=1e-9)
+        assert row["total_cost"] == pytest.approx(plain.total_cost, rel=1e-8)
+        for lever in config.levers:
+            assert row[f"spend_{lever}"] == pytest.approx(measures[f"spend_{lever}"], rel=1e-7, abs=1e-3)
 
 
 def test_one_year_of_a_source_matches_solves(zhejiang: Path) -> None:
