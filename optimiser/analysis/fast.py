@@ -189,7 +189,7 @@ class WarmEngine:
         solve of the same point: with the tie-break, only the tie-break is
         solved (``keep_duals`` then gives no duals).
         """
-        self._reset_bounds()
+        self._reset_bounds(keep=rows)
         if rows is not None and len(rows):
             low = self.base_lower[rows] if lower is None else lower
             high = self.base_upper[rows] if upper is None else upper
@@ -225,9 +225,10 @@ class WarmEngine:
         """Keep the primary objective at least ``objective`` (within the tie-break tolerance); None: no floor."""
         self.session.set_row_bounds(self.floor_row, -math.inf if objective is None else floor_value(objective), math.inf)
 
-    def _reset_bounds(self) -> None:
+    def _reset_bounds(self, keep: np.ndarray | None = None) -> None:
+        """Rows as built and the objective row free; rows changed last that ``keep`` names again are left to it."""
         changed = self._changed
-        if changed is not None and len(changed):
+        if changed is not None and len(changed) and not (keep is not None and np.array_equal(changed, keep)):
             self.session.set_row_bounds(changed, self.base_lower[changed], self.base_upper[changed])
         self._changed = None
         self.session.set_row_bounds(self.floor_row, -math.inf, math.inf)

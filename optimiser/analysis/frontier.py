@@ -483,17 +483,22 @@ def _drop_flat_tail(points: list[_Point]) -> list[_Point]:
 
 
 def _segments(table: pd.DataFrame, config: Config) -> pd.DataFrame:
-    records = []
     levers = list(config.levers)
-    for (_, a), (_, b) in zip(table.iterrows(), table.iloc[1:].iterrows()):
-        width = b["budget"] - a["budget"]
-        slope = (b["objective"] - a["objective"]) / width
-        growth = {lever: b[f"spend_{lever}"] - a[f"spend_{lever}"] for lever in levers}
+    budget = table["budget"].to_numpy(dtype=float)
+    objective = table["objective"].to_numpy(dtype=float)
+    spend = table[[f"spend_{lever}" for lever in levers]].to_numpy(dtype=float)
+    records = []
+    for a in range(len(table) - 1):
+        b = a + 1
+        width = budget[b] - budget[a]
+        slope = (objective[b] - objective[a]) / width
+        growth = spend[b] - spend[a]
         threshold = max(1.0, 1e-6 * width)
-        marginal = [lever for lever, grew in sorted(growth.items(), key=lambda kv: -kv[1]) if grew > threshold]
+        order = sorted(range(len(levers)), key=lambda i: -growth[i])
+        marginal = [levers[i] for i in order if growth[i] > threshold]
         records.append({
-            "budget_from": a["budget"], "budget_to": b["budget"],
-            "objective_from": a["objective"], "objective_to": b["objective"],
+            "budget_from": budget[a], "budget_to": budget[b],
+            "objective_from": objective[a], "objective_to": objective[b],
             "marginal_output_per_yuan": slope,
             "yuan_per_extra_output": 1.0 / slope if slope > 0 else math.inf,
             "marginal_levers": ", ".join(marginal),
