@@ -284,6 +284,7 @@ class _Loaded:
                 held = held.copy()
                 held[change] = after
             fold_cols = entry_cols[fixed]
+        shift: np.ndarray
         if len(fold):
             shift = np.bincount(self.index[fold], weights=(new.values[fold] - held[fold]) * new.col_lower[fold_cols],
                                 minlength=len(new.row_lower))
