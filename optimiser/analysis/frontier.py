@@ -40,6 +40,8 @@ SEGMENT_COLUMNS = [
 CAP_COLUMNS = ["limit", "cap", "unit", "year", "output_per_million", "output_if_unlimited"]
 #: A crossing point counts as on the frontier within this share of the objective.
 EXACTNESS = 1e-9
+#: A plan moved along its basis is feasible within this share of each bound (at least 1 unit: yuan in thousands, people).
+FEASIBILITY = 1e-9
 #: Solves allowed before the search gives up (a safeguard; a search takes ~2 per breakpoint).
 MAX_SOLVES = 5000
 
@@ -279,6 +281,8 @@ class _Point:
     objective: float
     slope: float  # graduates per yuan
     optimum: float = math.nan  # the objective in solver units
+    plan: np.ndarray | None = field(default=None, repr=False)  # the optimal plan found (solver units)
+    direction: np.ndarray | None = field(default=None, repr=False)  # how it moves per yuan, its basis kept
 
 
 class _Search:
@@ -304,9 +308,35 @@ class _Search:
         solution = self.at(budget)
         if solution.status is not Status.OPTIMAL:
             return None
-        assert solution.duals is not None
+        assert solution.duals is not None and solution.values is not None
         slope = float(np.sum(solution.duals[self.rows])) * MONEY_SCALE
-        return _Point(budget, solution.objective, max(slope, 0.0), self.lean.objective_value())
+        session = self.lean.session
+        moved = np.zeros(session.n_rows)
+        moved[self.rows] = MONEY_SCALE
+        return _Point(budget, solution.objective, max(slope, 0.0), self.lean.objective_value(),
+                      solution.values[: self.lean.n_cols], session.basis_solve(moved)[: self.lean.n_cols])
+
+    def along(self, near: _Point, budget: float) -> _Point | None:
+        """The optimum at ``budget`` without a solve, where the optimal basis of ``near`` still holds.
+
+        With that basis kept, the plan moves along ``near.direction`` as the budget moves. If the plan
+        it reaches at ``budget`` is feasible there (within :data:`FEASIBILITY`), its output lies on the
+        line touching the frontier at ``near``, which bounds the frontier from above: it is the optimum.
+        ``None`` when the basis no longer holds (a solve decides).
+        """
+        if near.plan is None or near.direction is None:
+            return None
+        lean = self.lean
+        x = near.plan + (budget - near.budget) * near.direction
+        form = lean.form
+        if not (_within(x, form.col_lower, form.col_upper)):
+            return None
+        upper = lean.base_upper.copy()
+        upper[self.rows] = budget * MONEY_SCALE
+        if not _within(form.a @ x, lean.base_lower, upper):
+            return None
+        optimum = float(lean.primary @ x)
+        return _Point(budget, optimum * lean.model.objective_scale, near.slope, optimum)
 
     # -- the whole frontier ---------------------------------------------------
     def run(self, over: str, upto: float | None, notes: list[str]) -> Frontier:
@@ -421,7 +451,7 @@ class _Search:
             if cross - left.budget <= 1e-6 or right.budget - cross <= 1e-6:
                 continue
             expected = left.objective + left.slope * (cross - left.budget)
-            middle = self.point(cross)
+            middle = self.along(left, cross) or self.along(right, cross) or self.point(cross)
             if middle is None:
                 raise SolverError(f"the solver found no optimum at budget {cross:,.0f}")
             found.append(middle)
@@ -448,6 +478,14 @@ class _Search:
                 **{f"spend_{lever}": plan.measures[f"spend_{lever}"] for lever in levers},
             })
         return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"spend_{lever}" for lever in levers)])
+
+
+def _within(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> bool:
+    """Whether ``lower <= values <= upper`` within :data:`FEASIBILITY` (relative to the bound, at least 1)."""
+    with np.errstate(invalid="ignore"):
+        low_ok = values >= lower - FEASIBILITY * np.maximum(1.0, np.abs(lower))
+        high_ok = values <= upper + FEASIBILITY * np.maximum(1.0, np.abs(upper))
+    return bool(np.all(low_ok | np.isneginf(lower)) and np.all(high_ok | np.isposinf(upper)))
 
 
 def _cap_text(cap: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ import yaml
 from optimiser import ConfigError, load_config, solve
 from optimiser.analysis import frontier
 from optimiser.analysis.fast import measures_of_result
+from optimiser.analysis.frontier import _Search
 from optimiser.analysis.points import apply_point
 from optimiser.cli import main
 
@@ -179,6 +180,21 @@ def test_breakpoint_plans_are_those_of_plain_solves(zhejiang: Path) -> None:
         assert row["total_cost"] == pytest.approx(plain.total_cost, rel=1e-8)
         for lever in config.levers:
             assert row[f"spend_{lever}"] == pytest.approx(measures[f"spend_{lever}"], rel=1e-7, abs=1e-3)
+
+
+def test_breakpoints_confirmed_along_a_basis_are_those_a_solve_confirms(
+    zhejiang: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where a point's optimal basis still holds at a crossing, the search confirms it without a solve.
+    config = load_config(zhejiang)
+    fast = frontier(config, over="funding.government.per_year")
+    monkeypatch.setattr(_Search, "along", lambda self, near, budget: None)
+    plain = frontier(config, over="funding.government.per_year")
+    assert fast.solves < plain.solves
+    assert len(fast.breakpoints) == len(plain.breakpoints)
+    for column in ("budget", "objective", "spent", "total_cost"):
+        assert np.allclose(fast.breakpoints[column], plain.breakpoints[column], rtol=1e-9, atol=1e-6)
+    assert np.allclose(fast.segments["marginal_output_per_yuan"], plain.segments["marginal_output_per_yuan"], rtol=1e-8)
 
 
 def test_one_year_of_a_source_matches_solves(zhejiang: Path) -> None:
