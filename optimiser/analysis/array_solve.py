@@ -217,6 +217,7 @@ class ArraySolver:
                 (starts, index, values), new.col_lower, new.col_upper, new.row_lower, new.row_upper,
                 None if self.fixed_plan else arrays.integer, what="a drawn programme",
             )
+            new.loaded_as_is()
         self._loaded = new
         self._floor_row = arrays.n_rows
 
@@ -236,7 +237,15 @@ class ArraySolver:
 
 @dataclass(eq=False)
 class _Loaded:
-    """The numbers a session holds: the pattern (column starts, row index) and every value and bound."""
+    """The numbers a session stands for: the pattern (column starts, row index) and every value and bound.
+
+    A matrix entry on a fixed column (lower bound = upper bound) adds a
+    constant to its row, so when only such entries move the session keeps its
+    matrix (``held``) and the rows' limits move instead, by what the new
+    entries add beyond the held ones (``shift``, per row): the same
+    programme, changed by one call on row limits rather than one call per
+    entry. The extra row is never shifted (its limit is set by the solves).
+    """
 
     layout: _Layout
     starts: np.ndarray
@@ -246,21 +255,46 @@ class _Loaded:
     col_upper: np.ndarray
     row_lower: np.ndarray
     row_upper: np.ndarray
+    held: np.ndarray | None = None
+    shift: np.ndarray | None = None
+
+    def loaded_as_is(self) -> None:
+        """The session holds exactly these numbers (a whole load)."""
+        self.held = self.values
+        self.shift = np.zeros(len(self.row_lower))
 
     def update(self, session: Session, new: _Loaded) -> bool:
         """Change the numbers in ``session`` from these to ``new``'s; False (nothing changed) if the pattern differs."""
         if new.layout is not self.layout or new.starts is not self.starts or new.index is not self.index:
             return False
-        moved = np.flatnonzero(new.values != self.values)
+        assert self.held is not None and self.shift is not None
+        held = self.held
+        moved = np.flatnonzero(new.values != held)
+        fold = np.zeros(0, dtype=np.int64)
         if len(moved):
-            before, after = self.values[moved], new.values[moved]
-            if np.any(np.abs(before) <= SMALL_ENTRY) or np.any(np.abs(after) <= SMALL_ENTRY):
-                return False
-            cols = np.searchsorted(self.starts, moved, side="right") - 1
-            session.set_coefficients(self.index[moved], cols, after)
-        rows = np.flatnonzero((new.row_lower != self.row_lower) | (new.row_upper != self.row_upper))
+            entry_cols = np.searchsorted(self.starts, moved, side="right") - 1
+            fixed = new.col_lower[entry_cols] == new.col_upper[entry_cols]
+            fixed &= np.isfinite(new.col_lower[entry_cols]) & (self.index[moved] < len(new.row_lower) - 1)
+            fold, change, change_cols = moved[fixed], moved[~fixed], entry_cols[~fixed]
+            if len(change):
+                before, after = held[change], new.values[change]
+                if np.any(np.abs(before) <= SMALL_ENTRY) or np.any(np.abs(after) <= SMALL_ENTRY):
+                    return False
+                session.set_coefficients(self.index[change], change_cols, after)
+                held = held.copy()
+                held[change] = after
+            fold_cols = entry_cols[fixed]
+        shift: np.ndarray
+        if len(fold):
+            shift = np.bincount(self.index[fold], weights=(new.values[fold] - held[fold]) * new.col_lower[fold_cols],
+                                minlength=len(new.row_lower))
+        else:
+            shift = np.zeros(len(new.row_lower))
+        new.held, new.shift = held, shift
+        rows = np.flatnonzero((new.row_lower != self.row_lower) | (new.row_upper != self.row_upper)
+                              | (shift != self.shift))
         if len(rows):
-            session.set_row_bounds(rows, new.row_lower[rows], new.row_upper[rows])
+            session.set_row_bounds(rows, new.row_lower[rows] - shift[rows], new.row_upper[rows] - shift[rows])
         cols = np.flatnonzero((new.col_lower != self.col_lower) | (new.col_upper != self.col_upper))
         if len(cols):
             session.set_col_bounds(cols, new.col_lower[cols], new.col_upper[cols])

@@ -173,6 +173,7 @@ class WarmEngine:
         tie_break: bool | None = None,
         keep_duals: bool = False,
         from_start: bool = True,
+        optimum: float | None = None,
     ) -> PointSolution:
         """Solve with new solver-unit bounds on ``rows`` (other rows as built).
 
@@ -183,9 +184,12 @@ class WarmEngine:
         solver units). ``from_start=False`` warm-starts from the previous
         solve instead of the model's own optimal basis (faster for a search
         along one direction; the plan may then depend on the order of solves
-        where several plans are optimal).
+        where several plans are optimal). ``optimum`` is the objective at
+        these limits (solver units) when already known, as from an earlier
+        solve of the same point: with the tie-break, only the tie-break is
+        solved (``keep_duals`` then gives no duals).
         """
-        self._reset_bounds()
+        self._reset_bounds(keep=rows)
         if rows is not None and len(rows):
             low = self.base_lower[rows] if lower is None else lower
             high = self.base_upper[rows] if upper is None else upper
@@ -194,12 +198,17 @@ class WarmEngine:
         if from_start:
             self._from_start()
         sense = "min" if self.min_cost else "max"
-        status = self.run(self.primary, sense)
-        if status is not Status.OPTIMAL:
-            return PointSolution(status, math.nan, empty_measures(self.config))
-        objective = self.objective_value()
-        duals = self.session.row_duals()[: self.n_rows].copy() if keep_duals else None
-        if self.tie_break if tie_break is None else tie_break:
+        tie = self.tie_break if tie_break is None else tie_break
+        duals = None
+        if optimum is not None and tie:
+            status, objective = Status.OPTIMAL, optimum
+        else:
+            status = self.run(self.primary, sense)
+            if status is not Status.OPTIMAL:
+                return PointSolution(status, math.nan, empty_measures(self.config))
+            objective = self.objective_value()
+            duals = self.session.row_duals()[: self.n_rows].copy() if keep_duals else None
+        if tie:
             self.floor(objective)
             if self.run(self.cost, "min") is not Status.OPTIMAL:
                 self.floor(None)
@@ -216,9 +225,10 @@ class WarmEngine:
         """Keep the primary objective at least ``objective`` (within the tie-break tolerance); None: no floor."""
         self.session.set_row_bounds(self.floor_row, -math.inf if objective is None else floor_value(objective), math.inf)
 
-    def _reset_bounds(self) -> None:
+    def _reset_bounds(self, keep: np.ndarray | None = None) -> None:
+        """Rows as built and the objective row free; rows changed last that ``keep`` names again are left to it."""
         changed = self._changed
-        if changed is not None and len(changed):
+        if changed is not None and len(changed) and not (keep is not None and np.array_equal(changed, keep)):
             self.session.set_row_bounds(changed, self.base_lower[changed], self.base_upper[changed])
         self._changed = None
         self.session.set_row_bounds(self.floor_row, -math.inf, math.inf)

@@ -40,6 +40,8 @@ SEGMENT_COLUMNS = [
 CAP_COLUMNS = ["limit", "cap", "unit", "year", "output_per_million", "output_if_unlimited"]
 #: A crossing point counts as on the frontier within this share of the objective.
 EXACTNESS = 1e-9
+#: A plan moved along its basis is feasible within this share of each bound (at least 1 unit: yuan in thousands, people).
+FEASIBILITY = 1e-9
 #: Solves allowed before the search gives up (a safeguard; a search takes ~2 per breakpoint).
 MAX_SOLVES = 5000
 
@@ -278,6 +280,9 @@ class _Point:
     budget: float
     objective: float
     slope: float  # graduates per yuan
+    optimum: float = math.nan  # the objective in solver units
+    plan: np.ndarray | None = field(default=None, repr=False)  # the optimal plan found (solver units)
+    direction: np.ndarray | None = field(default=None, repr=False)  # how it moves per yuan, its basis kept
 
 
 class _Search:
@@ -290,20 +295,48 @@ class _Search:
         self.solves = 0
 
     # -- one budget ---------------------------------------------------------
-    def at(self, budget: float, tie_break: bool = False) -> PointSolution:
+    def at(self, budget: float, tie_break: bool = False, optimum: float | None = None) -> PointSolution:
+        """The solve at ``budget``; with the tie-break and the ``optimum`` found there already, the tie-break only."""
         self.solves += 1
         if self.solves > MAX_SOLVES:
             raise SolverError(f"the frontier search did not finish within {MAX_SOLVES} solves")
         upper = np.full(len(self.rows), budget * MONEY_SCALE)
-        return self.lean.solve(self.rows, upper=upper, tie_break=tie_break, keep_duals=not tie_break, from_start=False)
+        return self.lean.solve(self.rows, upper=upper, tie_break=tie_break, keep_duals=not tie_break, from_start=False,
+                               optimum=optimum)
 
     def point(self, budget: float) -> _Point | None:
         solution = self.at(budget)
         if solution.status is not Status.OPTIMAL:
             return None
-        assert solution.duals is not None
+        assert solution.duals is not None and solution.values is not None
         slope = float(np.sum(solution.duals[self.rows])) * MONEY_SCALE
-        return _Point(budget, solution.objective, max(slope, 0.0))
+        session = self.lean.session
+        moved = np.zeros(session.n_rows)
+        moved[self.rows] = MONEY_SCALE
+        return _Point(budget, solution.objective, max(slope, 0.0), self.lean.objective_value(),
+                      solution.values[: self.lean.n_cols], session.basis_solve(moved)[: self.lean.n_cols])
+
+    def along(self, near: _Point, budget: float) -> _Point | None:
+        """The optimum at ``budget`` without a solve, where the optimal basis of ``near`` still holds.
+
+        With that basis kept, the plan moves along ``near.direction`` as the budget moves. If the plan
+        it reaches at ``budget`` is feasible there (within :data:`FEASIBILITY`), its output lies on the
+        line touching the frontier at ``near``, which bounds the frontier from above: it is the optimum.
+        ``None`` when the basis no longer holds (a solve decides).
+        """
+        if near.plan is None or near.direction is None:
+            return None
+        lean = self.lean
+        x = near.plan + (budget - near.budget) * near.direction
+        form = lean.form
+        if not (_within(x, form.col_lower, form.col_upper)):
+            return None
+        upper = lean.base_upper.copy()
+        upper[self.rows] = budget * MONEY_SCALE
+        if not _within(form.a @ x, lean.base_lower, upper):
+            return None
+        optimum = float(lean.primary @ x)
+        return _Point(budget, optimum * lean.model.objective_scale, near.slope, optimum)
 
     # -- the whole frontier ---------------------------------------------------
     def run(self, over: str, upto: float | None, notes: list[str]) -> Frontier:
@@ -418,7 +451,7 @@ class _Search:
             if cross - left.budget <= 1e-6 or right.budget - cross <= 1e-6:
                 continue
             expected = left.objective + left.slope * (cross - left.budget)
-            middle = self.point(cross)
+            middle = self.along(left, cross) or self.along(right, cross) or self.point(cross)
             if middle is None:
                 raise SolverError(f"the solver found no optimum at budget {cross:,.0f}")
             found.append(middle)
@@ -430,8 +463,10 @@ class _Search:
     def breakpoint_table(self, kinks: list[_Point]) -> pd.DataFrame:
         levers = list(self.lean.config.levers)
         records = []
+        # In budget order, each the cheapest plan keeping the optimum the search found at that budget:
+        # one solve each, starting from the plan of the budget before.
         for kink in kinks:
-            plan = self.at(kink.budget, tie_break=True)
+            plan = self.at(kink.budget, tie_break=True, optimum=kink.optimum)
             assert plan.activity is not None
             drawn = plan.activity[self.rows] / MONEY_SCALE
             records.append({
@@ -443,6 +478,14 @@ class _Search:
                 **{f"spend_{lever}": plan.measures[f"spend_{lever}"] for lever in levers},
             })
         return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"spend_{lever}" for lever in levers)])
+
+
+def _within(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> bool:
+    """Whether ``lower <= values <= upper`` within :data:`FEASIBILITY` (relative to the bound, at least 1)."""
+    with np.errstate(invalid="ignore"):
+        low_ok = values >= lower - FEASIBILITY * np.maximum(1.0, np.abs(lower))
+        high_ok = values <= upper + FEASIBILITY * np.maximum(1.0, np.abs(upper))
+    return bool(np.all(low_ok | np.isneginf(lower)) and np.all(high_ok | np.isposinf(upper)))
 
 
 def _cap_text(cap: dict[str, Any]) -> str:
@@ -478,17 +521,22 @@ def _drop_flat_tail(points: list[_Point]) -> list[_Point]:
 
 
 def _segments(table: pd.DataFrame, config: Config) -> pd.DataFrame:
-    records = []
     levers = list(config.levers)
-    for (_, a), (_, b) in zip(table.iterrows(), table.iloc[1:].iterrows()):
-        width = b["budget"] - a["budget"]
-        slope = (b["objective"] - a["objective"]) / width
-        growth = {lever: b[f"spend_{lever}"] - a[f"spend_{lever}"] for lever in levers}
+    budget = table["budget"].to_numpy(dtype=float)
+    objective = table["objective"].to_numpy(dtype=float)
+    spend = table[[f"spend_{lever}" for lever in levers]].to_numpy(dtype=float)
+    records = []
+    for a in range(len(table) - 1):
+        b = a + 1
+        width = budget[b] - budget[a]
+        slope = (objective[b] - objective[a]) / width
+        growth = spend[b] - spend[a]
         threshold = max(1.0, 1e-6 * width)
-        marginal = [lever for lever, grew in sorted(growth.items(), key=lambda kv: -kv[1]) if grew > threshold]
+        order = sorted(range(len(levers)), key=lambda i: -growth[i])
+        marginal = [levers[i] for i in order if growth[i] > threshold]
         records.append({
-            "budget_from": a["budget"], "budget_to": b["budget"],
-            "objective_from": a["objective"], "objective_to": b["objective"],
+            "budget_from": budget[a], "budget_to": budget[b],
+            "objective_from": objective[a], "objective_to": objective[b],
             "marginal_output_per_yuan": slope,
             "yuan_per_extra_output": 1.0 / slope if slope > 0 else math.inf,
             "marginal_levers": ", ".join(marginal),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,7 +173,9 @@ class Checker:
         A number that passes is then held to the range ``within``, whose
         message says what is expected and why.
         """
-        expected = _("expected {what}, got {value}").format(what=_(what), value=show(value))
+        def expected() -> str:  # written only for a value that fails (most pass)
+            return _("expected {what}, got {value}").format(what=_(what), value=show(value))
+
         problem = _number_problem(value, expected, low, high, low_open=low_open, high_open=high_open, integer=integer)
         if problem is None and within is not None and within.refuses(value):
             problem = _("expected {what}, got {value}; {why}").format(what=_(within.what), value=show(value), why=_(within.why))
@@ -240,19 +242,20 @@ values are typing mistakes and would only upset the solver's arithmetic."""
 
 
 def _number_problem(
-    value: Any, expected: str, low: float | None, high: float | None, *, low_open: bool, high_open: bool, integer: bool
+    value: Any, expected: Callable[[], str], low: float | None, high: float | None, *, low_open: bool,
+    high_open: bool, integer: bool,
 ) -> str | None:
-    """Why ``value`` is not a finite number within ``[low, high]`` (``expected`` and a reason), or None when it is."""
+    """Why ``value`` is not a finite number within ``[low, high]`` (``expected()`` and a reason), or None when it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return expected + _text_hint(value)
+        return expected() + _text_hint(value)
     if not math.isfinite(value):
-        return expected + _(" (not a finite number)")
+        return expected() + _(" (not a finite number)")
     if abs(value) > LARGEST:
-        return expected + _(", which is beyond any plan (more than 1e15); check the units")
+        return expected() + _(", which is beyond any plan (more than 1e15); check the units")
     if integer and float(value) != int(value):
-        return expected + _(" (not a whole number)")
+        return expected() + _(" (not a whole number)")
     if _below(value, low, low_open) or _above(value, high, high_open):
-        return expected
+        return expected()
     return None
 
 

@@ -324,6 +324,19 @@ class Session:
         self.raw.setBasis(basis)
         return True
 
+    def basis_solve(self, rhs: Any) -> np.ndarray:
+        """How the columns move when the rows' activities move by ``rhs`` and the last solve's basis is kept.
+
+        ``B^-1 rhs`` on the basic columns, 0 on the others (non-basic columns stay at their bounds).
+        """
+        _, basic = self.raw.getBasicVariables()  # type: ignore[attr-defined]
+        _, solved = self.raw.getBasisSolve(np.asarray(rhs, dtype=float))  # type: ignore[attr-defined]
+        basic, solved = np.asarray(basic), np.asarray(solved, dtype=float)
+        change = np.zeros(self.n_cols)
+        structural = basic >= 0
+        change[basic[structural]] = solved[structural]
+        return change
+
     def set_start(self, values: Any) -> None:
         """A plan to start from (an integer search's incumbent); set after the objective changes."""
         solution = highspy.HighsSolution()

@@ -77,7 +77,9 @@ def test_an_entry_that_vanishes_loads_the_programme_whole(tmp_path: Path, monkey
     job, worlds = drawn(tmp_path, TWO_LECTURERS)
     world = worlds[0]
     data = world.a_values.copy()
-    data[np.flatnonzero(data)[0]] = 0.0  # HiGHS drops zero entries: the pattern changes
+    cols = np.divmod(world.a_keys, world.n_rows)[0]
+    free = world.col_lower[cols] != world.col_upper[cols]
+    data[np.flatnonzero(free & (data != 0))[0]] = 0.0  # HiGHS drops zero entries: the pattern changes
     changed = job.affine.base.with_flat(np.concatenate([data, world.flat()[len(data):]]))
     loads: list[int] = []
     load = Session.load
@@ -94,3 +96,36 @@ def test_an_entry_that_vanishes_loads_the_programme_whole(tmp_path: Path, monkey
     assert loads == [1]
     monkeypatch.undo()
     assert same(outcome, fresh(job, changed))
+
+
+def test_entries_on_the_plans_fixed_columns_move_row_limits_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The drawn cost moves entries on the plan's fixed columns only: those fold into the rows' limits.
+    job, worlds = drawn(tmp_path, TWO_LECTURERS)
+    moving = job.affine.moving_parts()["a_values"]
+    cols = np.divmod(job.affine.base.a_keys[moving], job.affine.base.n_rows)[0]
+    assert np.all(job.affine.base.col_lower[cols] == job.affine.base.col_upper[cols])
+    coefficients: list[int] = []
+    set_coefficients = Session.set_coefficients
+
+    def counted(self: Session, *args: Any, **kwargs: Any) -> None:
+        coefficients.append(1)
+        set_coefficients(self, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "set_coefficients", counted)
+    solver = ArraySolver(fixed_plan=True)
+    solver.remember_start(job.start)
+    outcomes = [solver.solve(world) for world in worlds]
+    assert coefficients == []
+    monkeypatch.undo()
+    for world, outcome in zip(worlds, outcomes):
+        whole = ArraySolver(fixed_plan=True)
+        whole.remember_start(world)  # this world's own matrix loaded whole
+        expected = whole.solve(world)
+        assert (outcome.status, outcome.violated) == (expected.status, expected.violated)
+        assert outcome.objective == pytest.approx(expected.objective, rel=1e-9)
+        assert outcome.total_cost == pytest.approx(expected.total_cost, rel=1e-9)
+        assert outcome.overspend == pytest.approx(expected.overspend, rel=1e-9, abs=1e-6)
+        assert np.allclose(outcome.compound, expected.compound, rtol=1e-9)
+    assert len({round(outcome.total_cost, 3) for outcome in outcomes}) > 1

@@ -14,6 +14,8 @@ import yaml
 
 from optimiser import ConfigError, load_config, solve
 from optimiser.analysis import frontier
+from optimiser.analysis.fast import measures_of_result
+from optimiser.analysis.frontier import _Search
 from optimiser.analysis.points import apply_point
 from optimiser.cli import main
 
@@ -162,6 +164,37 @@ def test_zhejiang_frontier_matches_dense_sampling(zhejiang: Path) -> None:
     assert objectives[-1] == pytest.approx(solve(config.with_changes({"funding.government.per_year": 1e9})).objective, rel=1e-7)
     own = config.funding["government"].per_year.at(config.horizon.start)
     assert front.value_at(own) == pytest.approx(solve(config).objective, rel=1e-7)
+
+
+def test_breakpoint_plans_are_those_of_plain_solves(zhejiang: Path) -> None:
+    # Each breakpoint's plan is the cheapest with the most output there: what solve() gives with no smoothing.
+    config = load_config(zhejiang)
+    front = frontier(config, over="funding.government.per_year")
+    table = front.breakpoints
+    for index in (0, len(table) // 4, len(table) // 2, len(table) - 1):
+        row = table.iloc[index]
+        plain = solve(config.with_changes({"funding.government.per_year": float(row["budget"]), "objective.smooth": False}),
+                      diagnose=False)
+        measures = measures_of_result(plain)
+        assert row["objective"] == pytest.approx(plain.objective, rel=1e-9)
+        assert row["total_cost"] == pytest.approx(plain.total_cost, rel=1e-8)
+        for lever in config.levers:
+            assert row[f"spend_{lever}"] == pytest.approx(measures[f"spend_{lever}"], rel=1e-7, abs=1e-3)
+
+
+def test_breakpoints_confirmed_along_a_basis_are_those_a_solve_confirms(
+    zhejiang: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where a point's optimal basis still holds at a crossing, the search confirms it without a solve.
+    config = load_config(zhejiang)
+    fast = frontier(config, over="funding.government.per_year")
+    monkeypatch.setattr(_Search, "along", lambda self, near, budget: None)
+    plain = frontier(config, over="funding.government.per_year")
+    assert fast.solves < plain.solves
+    assert len(fast.breakpoints) == len(plain.breakpoints)
+    for column in ("budget", "objective", "spent", "total_cost"):
+        assert np.allclose(fast.breakpoints[column], plain.breakpoints[column], rtol=1e-9, atol=1e-6)
+    assert np.allclose(fast.segments["marginal_output_per_yuan"], plain.segments["marginal_output_per_yuan"], rtol=1e-8)
 
 
 def test_one_year_of_a_source_matches_solves(zhejiang: Path) -> None:
