@@ -1,15 +1,16 @@
-"""``optimiser schema``: print the JSON Schema of a config file.
+"""``optimiser schema``: print the JSON Schema of a config file, or where the package keeps it.
 
-Write it to a file (``optimiser schema > optimiser.schema.json``) and put
-``# yaml-language-server: $schema=optimiser.schema.json`` as the first line
-of a config: editors using yaml-language-server then complete and check its
-keys while it is typed.
+The package ships the schema as ``optimiser/config/config.schema.json``;
+``optimiser schema --path`` prints that file's location. Name it (or a copy
+written with ``optimiser schema > optimiser.schema.json``) in a
+``# yaml-language-server: $schema=...`` line at the top of a config:
+editors using yaml-language-server then complete and check its keys while
+it is typed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from .exits import EXIT_OK
@@ -23,11 +24,16 @@ def register(sub: Any) -> None:
         "`optimiser schema > optimiser.schema.json` and start a config with the line "
         "`# yaml-language-server: $schema=optimiser.schema.json` (the path is relative to the config).",
     )
+    parser.add_argument("--path", action="store_true",
+                        help="print where the package keeps its copy of the schema instead of the schema")
     parser.set_defaults(run=run_schema)
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from ..config.schema import json_schema
+    from ..config.schema import schema_path, schema_text
 
-    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    if args.path:
+        print(schema_path())
+    else:
+        print(schema_text(), end="")
     return EXIT_OK

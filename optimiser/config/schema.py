@@ -24,7 +24,9 @@ the JSON Schema checks shapes, keys and ranges only.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .checker import Range
@@ -652,6 +654,20 @@ def _lever_schema(refs: dict[str, str]) -> dict[str, Any]:
                                  {"kind": {"const": kind, "description": LEVER_KIND_MEANINGS[kind]}})
         options.append({"title": f"{kind} lever", **option})
     return {"type": "object", "required": ["kind"], "properties": {"kind": {"enum": list(LEVER_KINDS)}}, "oneOf": options}
+
+
+SCHEMA_FILE = "config.schema.json"
+"""The JSON Schema shipped beside this module (``optimiser schema --path`` prints where it is installed)."""
+
+
+def schema_path() -> Path:
+    """The JSON Schema file shipped in the package, written from :func:`json_schema` by ``scripts/readme_reference.py``."""
+    return Path(__file__).resolve().with_name(SCHEMA_FILE)
+
+
+def schema_text() -> str:
+    """The JSON Schema as the shipped file holds it: indented, Chinese kept as written, a final newline."""
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
 def json_schema() -> dict[str, Any]:

@@ -66,6 +66,28 @@ def test_schema_command_prints_the_json_schema(capsys: pytest.CaptureFixture[str
     assert printed == schema.json_schema()
 
 
+def test_the_package_ships_the_schema_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    shipped = schema.schema_path()
+    assert shipped.parent == ROOT / "optimiser" / "config"
+    assert shipped.read_text(encoding="utf-8") == schema.schema_text(), (
+        "optimiser/config/config.schema.json is stale: run python scripts/readme_reference.py")
+    assert main(["schema", "--path"]) == 0
+    assert capsys.readouterr().out == f"{shipped}\n"
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == shipped.read_text(encoding="utf-8")
+
+
+SCHEMA_LINE = re.compile(r"# yaml-language-server: \$schema=(\S+)$")
+
+
+@pytest.mark.parametrize("path", sorted(CONFIGS.glob("*.yaml")), ids=lambda p: p.name)
+def test_bundled_configs_name_the_shipped_schema_for_editors(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    found = SCHEMA_LINE.match(first)
+    assert found, f"{path.name}: first line should be '# yaml-language-server: $schema=...'"
+    assert (path.parent / found.group(1)).resolve() == schema.schema_path()
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_schema_accepts_every_shipped_config(path: Path, validator: jsonschema.Draft202012Validator) -> None:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
