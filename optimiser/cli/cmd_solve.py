@@ -51,7 +51,6 @@ def register(sub: Any) -> None:
 def run_solve(args: argparse.Namespace) -> int:
     from .. import load_config, solve
     from ..errors import SolverError
-    from ..report.files import result_files, write_all
     from ..solve.backends import checked_options
 
     try:
@@ -66,6 +65,8 @@ def run_solve(args: argparse.Namespace) -> int:
         mip_gap=args.mip_gap, progress=not args.no_progress, solver_options=options,
     )
     if args.out:
+        from ..report.files import result_files, write_all
+
         write_all(args.out, result_files(result))
     if args.json:
         print(json_text(result.to_dict()))

@@ -101,9 +101,14 @@ def _csv_encoding(args: argparse.Namespace) -> Iterator[None]:
     if not hasattr(args, "csv_encoding"):  # a command that writes no files (validate, schema)
         yield
         return
+    chosen = getattr(args, "csv_encoding", None) or "utf-8-sig"
+    if chosen == "utf-8-sig" and "optimiser.report.files" not in sys.modules:
+        # The default, and the file writers not loaded yet: they start with it, if the command loads them at all.
+        yield
+        return
     from ..report.files import set_csv_encoding
 
-    before = set_csv_encoding(getattr(args, "csv_encoding", None) or "utf-8-sig")
+    before = set_csv_encoding(chosen)
     try:
         yield
     finally:

@@ -22,8 +22,9 @@ import contextlib
 import functools
 import gettext
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "optimiser"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -32,14 +33,42 @@ LANGUAGES = ("en", "zh")
 _chosen: str | None = None
 
 
-def language_from_environment(environ: dict[str, str] | None = None) -> str:
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+"""The environment variables that choose the language, first set first."""
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
     """``zh`` when the first of LC_ALL, LC_MESSAGES, LANG that is set names Chinese, else ``en``."""
     env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    for name in LOCALE_VARIABLES:
         value = env.get(name, "")
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+_RAW_NAMES = tuple(os.environ.encodekey(name) for name in LOCALE_VARIABLES)  # type: ignore[attr-defined]
+_by_raw_values: dict[tuple[Any, ...], str] = {}
+
+
+def _environment_language() -> str:
+    """:func:`language_from_environment` of the process environment, looked up by the variables' raw values.
+
+    Messages ask for the language hundreds of times per command, and each
+    ``os.environ.get`` encodes the name and decodes the value; the raw
+    values (as ``os.environ`` stores them) are read instead and the answer
+    kept for them, so any change of LC_ALL, LC_MESSAGES or LANG through
+    ``os.environ`` gives a new key and a fresh answer.
+    """
+    raw = getattr(os.environ, "_data", None)
+    if not isinstance(raw, dict):  # not CPython's os.environ: read it as it is
+        return language_from_environment()
+    first, second, third = _RAW_NAMES
+    key = (raw.get(first), raw.get(second), raw.get(third))
+    found = _by_raw_values.get(key)
+    if found is None:
+        found = _by_raw_values[key] = language_from_environment()
+    return found
 
 
 def set_language(lang: str | None) -> str | None:
@@ -53,7 +82,7 @@ def set_language(lang: str | None) -> str | None:
 
 def get_language() -> str:
     """The language messages are given in now."""
-    return _chosen or language_from_environment()
+    return _chosen or _environment_language()
 
 
 def _normal(lang: str) -> str:

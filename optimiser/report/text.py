@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..i18n import N_, _, language, money
@@ -41,6 +42,28 @@ def _by_tier_year(values: dict[str, dict[int, float]]) -> pd.DataFrame:
     frame = pd.DataFrame(values).T.sort_index()
     frame.columns = [str(c) for c in frame.columns]
     return frame
+
+
+def _tier_year_lines(values: dict[str, dict[int, float]], digits: int) -> list[str]:
+    """The table of :func:`_by_tier_year`, drawn from the dict itself: tiers sorted, years as first met."""
+    years = list(dict.fromkeys(year for by_year in values.values() for year in by_year))
+    return _table_lines(sorted(values), years, lambda tier, year: values[tier].get(year), digits)
+
+
+def _columns(frame: pd.DataFrame, *names: str) -> list[list[Any]]:
+    """The values of ``names`` in ``frame``, one plain list per column (rows stay in the frame's order)."""
+    return [frame[name].tolist() for name in names]
+
+
+def _pivot_sum_lines(frame: pd.DataFrame, index: str, column: str, value: str, digits: int) -> list[str]:
+    """``frame.pivot_table(index, columns, values, aggfunc="sum")`` drawn as :func:`_frame_lines` draws it."""
+    sums: dict[tuple[Any, Any], list[float]] = {}
+    for key, col, amount in zip(*_columns(frame, index, column, value)):
+        sums.setdefault((key, col), []).append(float(amount))
+    totals = {key: math.fsum(amounts) for key, amounts in sums.items()}
+    keys = sorted({key for key, _col in totals})
+    columns = sorted({col for _key, col in totals})
+    return _table_lines(keys, columns, lambda key, col: totals.get((key, col)), digits)
 
 
 def summary_text(result: Result, lang: str | None = None) -> str:
@@ -78,9 +101,9 @@ def _summary_text(result: Result) -> str:
     lines.extend(_spend_lines(result))
 
     lines.append("\n" + _("compound graduates by tier and year:"))
-    lines.extend(_frame_lines(_by_tier_year(result.compound_output()), 1))
+    lines.extend(_tier_year_lines(result.compound_output(), 1))
     lines.append(_("single-skill graduates by tier and year:"))
-    lines.extend(_frame_lines(_by_tier_year(result.single_skill_output()), 1))
+    lines.extend(_tier_year_lines(result.single_skill_output(), 1))
 
     lines.extend(_teacher_lines(result))
     lines.extend(_binding_lines(result))
@@ -92,6 +115,13 @@ def _frame_lines(frame: pd.DataFrame, digits: int) -> list[str]:
     """A numeric frame as an aligned table: the index first, numbers with thousands separators."""
     header = ["", *[str(c) for c in frame.columns]]
     rows = [[str(index), *[_cell(v, digits) for v in row]] for index, row in zip(frame.index, frame.to_numpy())]
+    return grid(header, rows)
+
+
+def _table_lines(keys: list[Any], columns: list[Any], value: Callable[[Any, Any], Any], digits: int) -> list[str]:
+    """The table :func:`_frame_lines` draws, from row keys, column keys and the value of each cell (None: none)."""
+    header = ["", *[str(c) for c in columns]]
+    rows = [[str(key), *[_cell(value(key, col), digits) for col in columns]] for key in keys]
     return grid(header, rows)
 
 
@@ -281,13 +311,19 @@ def _action_lines(result: Result) -> list[str]:
         return [*lines, "  " + _("nothing: the plan starts no lever")]
     order = {inst.name: i for i, inst in enumerate(config.institutions)}
     levers = list(config.levers)
+    groups: dict[tuple[Any, Any], list[tuple[Any, Any, Any, Any]]] = {}
+    for lever, inst, tier, year, units, cost in zip(
+            *_columns(started, "lever", "institution", "tier", "year", "units", "cost")):
+        groups.setdefault((inst, year), []).append((lever, tier, units, cost))
     rows: list[tuple[str, str, str, str]] = []
-    for (inst, year), group in sorted(started.groupby(["institution", "year"]),
-                                      key=lambda item: (order.get(item[0][0], len(order)), item[0][1])):
-        group = group.sort_values("lever", key=lambda c: c.map(lambda name: levers.index(name) if name in levers else 0))
-        for row in group.itertuples(index=False):
-            statement = action_statement(config.levers[row.lever], float(row.units), str(row.tier or ""))
-            rows.append((str(inst), str(year), statement, f"{float(row.cost):,.0f}"))
+    # Institutions in config order, years ascending; in each, levers in config order (sorted as pandas sorts).
+    for inst, year in sorted(sorted(groups), key=lambda key: (order.get(key[0], len(order)), key[1])):
+        group = groups[inst, year]
+        rank = np.array([levers.index(lever) if lever in levers else 0 for lever, *_rest in group], dtype=np.int64)
+        for index in rank.argsort(kind="quicksort").tolist():
+            lever, tier, units, cost = group[index]
+            statement = action_statement(config.levers[lever], float(units), str(tier or ""))
+            rows.append((str(inst), str(year), statement, f"{float(cost):,.0f}"))
     width = max(display_width(statement) for _i, _y, statement, _c in rows)
     cost_width = max(len(cost) for *_rest, cost in rows)
     shown_inst = shown_year = None
@@ -309,10 +345,8 @@ def _spend_lines(result: Result) -> list[str]:
     lines.extend(grid(["", ""], [[source, f"{amount:,.0f}"]
                                  for source, amount in sorted(result.spend_by_source().items())])[1:])
     if not result.funding.empty:
-        by_year = result.funding.pivot_table(index="lever", columns="year", values="amount", aggfunc="sum")
-        by_year.columns = [str(c) for c in by_year.columns]
         lines.append(_("spend by lever and year ({unit}):").format(unit=unit))
-        lines.extend(_frame_lines(by_year, 0))
+        lines.extend(_pivot_sum_lines(result.funding, "lever", "year", "amount", 0))
     return lines
 
 
@@ -321,10 +355,8 @@ def _teacher_lines(result: Result) -> list[str]:
     table = result.teachers
     if table.empty:
         return []
-    plan = table.pivot_table(index="group", columns="year", values="teachers", aggfunc="sum")
-    plan.columns = [str(c) for c in plan.columns]
     return ["\n" + _("teachers by group and year (all institutions; teachers.csv has each institution and the "
-                     "baseline):"), *_frame_lines(plan, 1)]
+                     "baseline):"), *_pivot_sum_lines(table, "group", "year", "teachers", 1)]
 
 
 # --- binding limits -----------------------------------------------------------------------------------------------
@@ -338,12 +370,13 @@ def next_million_lines(binding: pd.DataFrame, min_cost: bool) -> list[str]:
     Sources whose next million buys the same at the same price in the same
     years are listed together.
     """
-    money_rows = binding[binding["kind"].isin(MONEY_LIMITS)]
+    prices: dict[Any, list[tuple[str, float]]] = {}  # by name, in order of first appearance
+    for kind, name, year, price in zip(*_columns(binding, "kind", "name", "year", "shadow_price")):
+        if kind in MONEY_LIMITS:
+            prices.setdefault(name, []).append((_year(year), round(float(price) * MILLION, 2)))
     profiles: dict[tuple, list[str]] = {}
-    for name, rows in money_rows.groupby("name", sort=False):
-        profile = tuple(sorted((_year(row.year), round(float(row.shadow_price) * MILLION, 2))
-                               for row in rows.itertuples(index=False)))
-        profiles.setdefault(profile, []).append(str(name))
+    for name, values in prices.items():
+        profiles.setdefault(tuple(sorted(values)), []).append(str(name))
     lines = []
     for profile, names in sorted(profiles.items(), key=lambda item: -max(abs(p) for _y, p in item[0])):
         values = [(year, price) for year, price in profile]
@@ -377,26 +410,39 @@ def _binding_lines(result: Result) -> list[str]:
                  "of the limit; it holds over the limit's allowable range, which `optimiser sensitivity` reports):")
         .format(unit=unit),
     ]
-    limits = binding[binding["kind"].isin(PLANNER_LIMITS)]
-    if limits.empty:
+    rows = list(zip(*_columns(binding, "kind", "name", "config_path", "institution", "year", "shadow_price")))
+    limits = [row for row in rows if row[0] in PLANNER_LIMITS]
+    if not limits:
         lines.append("  " + _("none: no funding, budget, policy, target or lever limit binds"))
     else:
-        lines.extend(next_million_lines(limits, min_cost))
-        others = limits[~limits["kind"].isin(MONEY_LIMITS)]
-        for row in others.head(BINDING_SHOWN).itertuples(index=False):
-            where = ", ".join(str(x) for x in (row.institution, _year(row.year)) if x)
-            per = _(PRICE_UNITS.get(row.kind, PER_UNIT))
-            lines.append(f"  {_price(row.shadow_price):>12} {pad(per, 12)} {row.name} [{row.config_path}]"
+        lines.extend(next_million_lines(binding, min_cost))
+        others = [row for row in limits if row[0] not in MONEY_LIMITS]
+        for kind, name, config_path, institution, year, shadow_price in others[:BINDING_SHOWN]:
+            where = ", ".join(str(x) for x in (institution, _year(year)) if x)
+            per = _(PRICE_UNITS.get(kind, PER_UNIT))
+            lines.append(f"  {_price(shadow_price):>12} {pad(per, 12)} {name} [{config_path}]"
                          + (f" ({where})" if where else ""))
         if len(others) > BINDING_SHOWN:
             lines.append("  " + _("... {count} more limits").format(count=len(others) - BINDING_SHOWN))
-    capacities = binding[~binding["kind"].isin(PLANNER_LIMITS) & (binding["kind"] != "funding_balance")]
-    if not capacities.empty:
-        counts = capacities.groupby("name").size().sort_values(ascending=False)
-        listed = ", ".join(f"{name} ({count})" for name, count in counts.items())
+    capacities: dict[Any, int] = {}
+    for kind, name, *_rest in rows:
+        if kind not in PLANNER_LIMITS and kind != "funding_balance":
+            capacities[name] = capacities.get(name, 0) + 1
+    if capacities:
+        listed = ", ".join(f"{name} ({count})" for name, count in _most_first(capacities))
         lines.append("  " + _("binding capacities (institution-years): {listed}").format(listed=listed))
     lines.append("  " + _("every constraint with its slack and shadow price: constraints.csv (--out)"))
     return lines
+
+
+def _most_first(counts: dict[Any, int]) -> list[tuple[Any, int]]:
+    """``counts`` by name, largest first, ties in the order ``Series.sort_values(ascending=False)`` leaves them
+    for a count per name in name order (as ``groupby("name").size()`` gives it)."""
+    names = sorted(counts)
+    values = np.array([counts[name] for name in names], dtype=np.int64)
+    reverse = np.arange(len(names))[::-1]
+    order = reverse[values[::-1].argsort(kind="quicksort")][::-1]
+    return [(names[index], counts[names[index]]) for index in order.tolist()]
 
 
 def _price(value: float) -> str:
@@ -409,21 +455,24 @@ def _price(value: float) -> str:
 BOTTLENECK_CODES = (("knowledge", "K"), ("practice", "P"), ("training", "T"), ("seats_binding", "S"), ("enrolment_binding", "E"))
 
 
-def _codes(row: Any) -> str:
-    no = "".join(code for column, code in BOTTLENECK_CODES[:3] if bool(getattr(row, column)))
-    capacity = "".join(code for column, code in BOTTLENECK_CODES[3:] if bool(getattr(row, column)))
+def _codes(row: dict[str, Any]) -> str:
+    no = "".join(code for column, code in BOTTLENECK_CODES[:3] if bool(row[column]))
+    capacity = "".join(code for column, code in BOTTLENECK_CODES[3:] if bool(row[column]))
     return " ".join(part for part in (no, capacity) if part) or "-"
 
 
 def _bottleneck_lines(result: Result) -> list[str]:
     """Institution x year grid of which "no" (and which capacity) binds, in letters, aligned by display width."""
-    table = result.bottlenecks.copy()
+    table = result.bottlenecks
     if table.empty:
         return []
-    table["codes"] = [_codes(row) for row in table.itertuples(index=False)]
-    codes = table.pivot(index="institution", columns="year", values="codes")
-    header = ["", *[str(c) for c in codes.columns]]
-    rows = [[str(inst), *[str(v) for v in row]] for inst, row in zip(codes.index, codes.to_numpy())]
+    names = ["institution", "year", "scarce", *(column for column, _code in BOTTLENECK_CODES)]
+    records = [dict(zip(names, values)) for values in zip(*_columns(table, *names))]
+    codes = {(row["institution"], row["year"]): _codes(row) for row in records}
+    years = sorted({year for _inst, year in codes})
+    header = ["", *[str(c) for c in years]]
+    rows = [[str(inst), *[codes.get((inst, year), "nan") for year in years]]
+            for inst in sorted({inst for inst, _year in codes})]
     lines = [
         "\n" + _('bottlenecks: which "no" binds where'),
         "  " + _('the three "no": {legend}').format(legend=_(", ").join(
@@ -431,10 +480,13 @@ def _bottleneck_lines(result: Result) -> list[str]:
         "  " + _("capacities (after a space): S training seats, E enrolment; - nothing binds"),
         *grid(header, rows, align="<" + "<" * (len(header) - 1)),
     ]
-    scarce = table[table["scarce"] != ""]
-    for resource, rows_ in scarce.groupby("scarce", sort=False):
+    scarce: dict[Any, int] = {}
+    for row in records:
+        if row["scarce"] != "":
+            scarce[row["scarce"]] = scarce.get(row["scarce"], 0) + 1
+    for resource, count in scarce.items():
         lines.append("  " + _("one scarce resource, {resource}: {count} institution-years").format(
-            resource=resource, count=len(rows_)))
+            resource=resource, count=count))
     if result.model is not None:
         from ..results import lever_relieves
 

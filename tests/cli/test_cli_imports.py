@@ -22,7 +22,8 @@ with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
     except SystemExit as stop:
         code = stop.code
 heavy = {HEAVY!r}
-print(json.dumps({{"code": code, "out": out.getvalue(), "loaded": [m for m in heavy if m in sys.modules]}}))
+own = sorted(m for m in sys.modules if m.startswith("optimiser."))
+print(json.dumps({{"code": code, "out": out.getvalue(), "loaded": [m for m in heavy if m in sys.modules], "own": own}}))
 """
 
 
@@ -57,6 +58,16 @@ def test_solve_loads_no_workbook_plot_or_cluster_library():
     assert found["code"] == 0 and "status: optimal" in found["out"]
     assert {"numpy", "pandas", "pulp", "highspy"} <= set(found["loaded"])  # the probe sees what solve does load
     assert not {"openpyxl", "matplotlib", "tqdm", "babel", "dask"} & set(found["loaded"])
+
+
+def test_solve_loads_the_file_writers_only_to_write_files(tmp_path: Path):
+    found = loaded_by("solve", "configs/zhejiang.yaml")
+    assert found["code"] == 0 and "status: optimal" in found["out"]
+    assert "optimiser.report.text" in found["own"]  # the probe sees the modules solve does load
+    assert "optimiser.report.files" not in found["own"]
+    written = loaded_by("solve", "configs/zhejiang.yaml", "--out", str(tmp_path / "out"))
+    assert written["code"] == 0 and "optimiser.report.files" in written["own"]
+    assert (tmp_path / "out" / "plan.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with its mark, the default
 
 
 def test_package_api_still_works_lazily():

@@ -124,6 +124,29 @@ def test_the_language_follows_the_choice_then_the_locale(monkeypatch: pytest.Mon
         assert (money(95_999_808), money(125_000_000), money(3_225)) == ("9,600.0万元", "1.25亿元", "3,225元")
 
 
+def test_the_language_follows_every_change_of_the_locale_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The lookup is kept per raw value of LC_ALL, LC_MESSAGES and LANG: each change is seen at once.
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    assert get_language() == "en"
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert get_language() == "zh"
+    monkeypatch.setenv("LC_MESSAGES", "en_GB.UTF-8")
+    assert get_language() == "en"
+    monkeypatch.setenv("LC_ALL", "zh_TW")
+    assert get_language() == "zh"
+    monkeypatch.setenv("LC_ALL", "")
+    assert get_language() == "en"
+    monkeypatch.delenv("LC_MESSAGES")
+    assert get_language() == "zh"
+    os.environ["LANG"] = "C.UTF-8"  # set directly, as a program may
+    assert get_language() == "en"
+    set_language("zh")
+    assert get_language() == "zh"
+    set_language(None)
+    assert get_language() == "en"
+
+
 @pytest.fixture(scope="module")
 def zhejiang():  # type: ignore[no-untyped-def]
     return solve(load_config(ROOT / "configs" / "zhejiang.yaml"))
