@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ..jsonrule import jsonable
-from ..report.files import csv_writer, write_atomic
+from ..files import csv_writer, write_atomic
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
