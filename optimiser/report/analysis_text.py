@@ -26,6 +26,13 @@ if TYPE_CHECKING:
 ENDS = {"low": N_("low"), "high": N_("high")}
 """The two ends of a tornado input's range, as a planner reads them."""
 
+UNITS = {"yuan over the horizon": N_("yuan over the horizon"), "yuan a year": N_("yuan a year")}
+"""What one unit of a frontier's budget is (:attr:`~optimiser.analysis.frontier.Frontier.unit`)."""
+
+
+def _unit(front: Frontier) -> str:
+    return _(UNITS[front.unit]) if front.unit in UNITS else front.unit
+
 
 def _note(note: str) -> str:
     return _("note: {text}").format(text=note)
@@ -85,7 +92,7 @@ def frontier_text(front: Frontier) -> str:
     if front.breakpoints.empty:
         return _("frontier over {over}: {status}").format(over=front.over, status=front.status.value)
     lines = [_("Budget frontier over {over} ({unit}), {count} segments").format(
-        over=front.over, unit=front.unit, count=len(front.segments))]
+        over=front.over, unit=_unit(front), count=len(front.segments))]
     start, end, output_from, output_to, per_m = _("from"), _("to"), _("output from"), _("output to"), _("per M yuan")
     lines.append(f"{start:>14} {end:>14} {output_from:>12} {output_to:>12} {per_m:>11}  " + _("levers at the margin"))
     for seg in front.segments.to_dict(orient="records"):
@@ -126,7 +133,7 @@ def _cap_text(cap: dict[str, Any]) -> str:
 
 def frontier_html(front: Frontier) -> str:
     title = _("Budget frontier over {over}").format(over=f"<code>{front.over}</code>")
-    head = f"<p><b>{title}</b> ({front.unit})</p>"
+    head = f"<p><b>{title}</b> ({_unit(front)})</p>"
     notes = "".join(f"<p>{_note(note)}</p>" for note in front.notes)
     return head + front.segments.to_html(index=False) + notes
 
