@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..jsonrule import jsonable
 from ..files import csv_writer, write_atomic
+from ..jsonrule import jsonable
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
