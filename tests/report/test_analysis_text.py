@@ -100,3 +100,16 @@ def test_alternatives_in_chinese(tmp_path: Path) -> None:
         chinese = str(room)
     assert chinese.startswith("tiny：产出与最优值（55.0）相差不超过 1% 且成本不增加的方案；范围单位：yuan\n措施 ")
     assert "\n\n1 个备选方案：\n" in chinese
+
+
+def test_evaluate_command_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_tiny(tmp_path, tiny_config())
+    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    plan = str(tmp_path / "out" / "plan.csv")
+    assert main(["evaluate", str(path), "--plan", plan, "--lang", "zh"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:4] == [f"方案：{plan}", "可行：是，方案满足所有限制", "方案可实现的最高产出：8.0 名加权复合型毕业生"]
+    assert "差距：该方案达到最优方案的加权产出，支出相同的资金" in lines and "各措施支出（元）：" in lines
+    assert main(["evaluate", str(path), "--plan", plan, "--lang", "en"]) == 0
+    assert "gap: the plan reaches the optimum's weighted output and spends the same money" in capsys.readouterr().out
