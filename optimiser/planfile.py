@@ -25,10 +25,10 @@ from .config.checker import choices
 from .config.types import Config
 from .config.yamlsource import InputRefused, read_input
 from .errors import PlanError, PlanNote  # noqa: F401  (PlanNote: importable from here too)
+from .files import unguard
 from .i18n import N_, _, ngettext
 from .i18n.inputs import UndecodableInput, decode_input, is_total_label, parse_number
 from .model import PlanKey
-from .report.files import unguard
 from .report.xlsx import english_column, plan_sheet_names
 
 REQUIRED = ("lever", "institution", "year", "units")

@@ -229,8 +229,9 @@ def plot_tornado(source: Any, ax: Axes | None = None, n: int = 10, **options: An
     --------
     >>> plot_tornado(tornado(load_config("configs/zhejiang.yaml")), n=8)  # doctest: +SKIP
     """
-    from .analysis.tornado import Tornado, tornado, value_text
+    from .analysis.tornado import Tornado, tornado
     from .config.types import Config
+    from .report.analysis_text import value_text
     from .solve.status import Status
 
     if isinstance(source, Config):

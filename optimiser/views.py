@@ -1,8 +1,9 @@
 """How results are shown, without the results knowing the code that shows them.
 
 Result types (:class:`~optimiser.results.Result`, :class:`~optimiser.compare.Comparison`,
-:class:`~optimiser.evaluate.Evaluation`, :class:`~optimiser.sensitivity.SensitivityReport`,
-:class:`~optimiser.analysis.robust.RobustResult`) hold data only. Their text (``str()``),
+:class:`~optimiser.evaluate.Evaluation`, :class:`~optimiser.sensitivity.SensitivityReport`, and the
+analyses' :class:`~optimiser.analysis.robust.RobustResult`, ``MonteCarloResult``, ``Frontier``, ``Tornado``
+and ``Alternatives``) hold data only. Their text (``str()``),
 notebook HTML (``_repr_html_``) and JSON object (``to_dict()``) are written by functions in
 :mod:`optimiser.report`; a result's method calls :func:`show`, which finds the function in
 the table :data:`VIEWS` below and loads its module the first time it is needed. So no data
@@ -38,10 +39,22 @@ VIEWS: dict[tuple[str, str], str] = {
     ("optimiser.sensitivity.report.SensitivityReport", "files"): "optimiser.report.sensitivity_text:report_files",
     ("optimiser.sensitivity.report.SensitivityReport", "write"): "optimiser.report.sensitivity_text:write_report",
     ("optimiser.analysis.robust.RobustResult", "text"): "optimiser.report.robust_text:robust_text",
+    ("optimiser.analysis.montecarlo.MonteCarloResult", "text"): "optimiser.report.analysis_text:montecarlo_text",
+    ("optimiser.analysis.montecarlo.MonteCarloResult", "html"): "optimiser.report.analysis_text:montecarlo_html",
+    ("optimiser.analysis.montecarlo.MonteCarloResult", "dict"): "optimiser.report.analysis_text:montecarlo_dict",
+    ("optimiser.analysis.frontier.Frontier", "text"): "optimiser.report.analysis_text:frontier_text",
+    ("optimiser.analysis.frontier.Frontier", "html"): "optimiser.report.analysis_text:frontier_html",
+    ("optimiser.analysis.frontier.Frontier", "dict"): "optimiser.report.analysis_text:frontier_dict",
+    ("optimiser.analysis.frontier.Frontier", "last_breakpoint"): "optimiser.report.analysis_text:last_breakpoint_says",
+    ("optimiser.analysis.tornado.Tornado", "text"): "optimiser.report.analysis_text:tornado_text",
+    ("optimiser.analysis.tornado.Tornado", "dict"): "optimiser.report.analysis_text:tornado_dict",
+    ("optimiser.analysis.alternatives.Alternatives", "text"): "optimiser.report.analysis_text:alternatives_text",
+    ("optimiser.analysis.alternatives.Alternatives", "dict"): "optimiser.report.analysis_text:alternatives_dict",
 }
 """``(result type, form): "module:function"`` of every built-in view; forms are ``text`` (``str()``),
 ``html`` (``_repr_html_``), ``dict`` (``to_dict()``, by :mod:`optimiser.jsonrule`), and for the
-sensitivity report ``files`` (its CSV writers) and ``write`` (``write_report``)."""
+sensitivity report ``files`` (its CSV writers) and ``write`` (``write_report``), for the budget frontier
+``last_breakpoint`` (the sentence on what lies past its last breakpoint)."""
 
 _REGISTERED: dict[tuple[str, str], Callable[..., Any]] = {}
 

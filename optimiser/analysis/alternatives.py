@@ -19,7 +19,6 @@ objective changes, so each starts from the basis the one before ended with.
 
 from __future__ import annotations
 
-import math
 import numbers
 import time
 from dataclasses import dataclass, field
@@ -30,11 +29,11 @@ import pandas as pd
 
 from ..config.types import Config
 from ..errors import SolverError
-from ..jsonrule import jsonable
 from ..model import build_model
 from ..model.formulation import MONEY_SCALE, Terms, add_terms
 from ..solve.engine import TIE_BREAK_TOLERANCE
 from ..solve.matrix import dense, matrix_form
+from ..views import show
 
 MEASURES = ("yuan", "units")
 
@@ -102,28 +101,11 @@ class Alternatives:
         return self.ranges[rows]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary (``optimiser alternatives --json``), by :mod:`optimiser.jsonrule`."""
-        return jsonable({
-            **self.summary,
-            "ranges": self.ranges,
-            "plans": self.plans.reset_index(),
-            "plan_summary": self.plan_summary.reset_index(),
-        })
+        """A JSON-ready summary (``optimiser alternatives --json``), by :mod:`optimiser.report.analysis_text`."""
+        return show(self, "dict")
 
     def __str__(self) -> str:
-        s = self.summary
-        unit = s.get("measure", "yuan")
-        fmt = (lambda v: f"{v:,.0f}") if unit == "yuan" else (lambda v: f"{v:,.2f}")
-        head = (f"{s.get('name', '')}: plans within {s.get('within', 0) * 100:g}% of the optimum "
-                f"({s.get('objective', math.nan):,.1f}) at no more cost; ranges in {unit}"
-                + ("; integer levers relaxed to fractional units" if s.get("relaxed") else ""))
-        table = self.ranges.to_string(index=False, float_format=fmt)
-        plans = self.plan_summary.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}")
-        verdicts = self.verdicts()
-        said = "; ".join(f"{verdict}: " + ", ".join(lever for lever, v in verdicts.items() if v == verdict)
-                         for verdict in ("forced", "choice", "unused") if verdict in verdicts.values())
-        return (f"{head}\nlevers {said}\n\n{table}\n\n{len(self.plan_summary) - 1} alternative plans:\n"
-                f"{plans}")
+        return show(self, "text")
 
 
 def alternatives(

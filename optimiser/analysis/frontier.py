@@ -29,6 +29,7 @@ from ..errors import ConfigError, Problem, SolverError
 from ..model.formulation import MONEY_SCALE
 from ..solve.names import SOLVERS
 from ..solve.status import Status
+from ..views import show
 from .fast import PointSolution, WarmEngine
 from .points import as_config
 
@@ -125,38 +126,19 @@ class Frontier:
             return math.nan
         return float(self.breakpoints["budget"].iloc[-1])
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (``optimiser frontier --json``), by :mod:`optimiser.report.analysis_text`."""
+        return show(self, "dict")
+
     def __str__(self) -> str:
-        if self.breakpoints.empty:
-            return f"frontier over {self.over}: {self.status.value}"
-        lines = [f"Budget frontier over {self.over} ({self.unit}), {len(self.segments)} segments"]
-        lines.append(f"{'from':>14} {'to':>14} {'output from':>12} {'output to':>12} {'per M yuan':>11}  levers at the margin")
-        for seg in self.segments.to_dict(orient="records"):
-            per_million = float(seg["marginal_output_per_yuan"]) * 1e6
-            lines.append(
-                f"{seg['budget_from']:14,.0f} {seg['budget_to']:14,.0f} {seg['objective_from']:12,.1f} "
-                f"{seg['objective_to']:12,.1f} {per_million:11,.2f}  {seg['marginal_levers'] or '-'}"
-            )
-        budget = float(self.breakpoints["budget"].iloc[-1])
-        objective = float(self.breakpoints["objective"].iloc[-1])
-        lines.append(f"at {budget:,.0f}: {objective:,.1f} ({self.last_breakpoint_says()})")
-        lines.extend(f"  {_cap_text(cap)}" for cap in self.caps.to_dict(orient="records"))
-        lines.extend(f"note: {note}" for note in self.notes)
-        return "\n".join(lines)
+        return show(self, "text")
 
     def last_breakpoint_says(self) -> str:
         """What lies past the last breakpoint: nothing to buy, another cap that binds, or an unsearched rest."""
-        if not self.saturated:
-            return "search stopped at the requested upper budget"
-        if self.caps.empty:
-            return "more money buys nothing: limits other than money cap the output"
-        names = [str(limit) for limit in self.caps["limit"]]
-        caps = f"the cap of {names[0]} binds" if len(names) == 1 else f"the caps of {', '.join(names)} bind"
-        return f"more {self.over} alone buys nothing here: {caps}"
+        return show(self, "last_breakpoint")
 
     def _repr_html_(self) -> str:
-        head = f"<p><b>Budget frontier over <code>{self.over}</code></b> ({self.unit})</p>"
-        notes = "".join(f"<p>note: {note}</p>" for note in self.notes)
-        return head + self.segments.to_html(index=False) + notes
+        return show(self, "html")
 
 
 def frontier(
@@ -486,14 +468,6 @@ def _within(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> bool:
         low_ok = values >= lower - FEASIBILITY * np.maximum(1.0, np.abs(lower))
         high_ok = values <= upper + FEASIBILITY * np.maximum(1.0, np.abs(upper))
     return bool(np.all(low_ok | np.isneginf(lower)) and np.all(high_ok | np.isposinf(upper)))
-
-
-def _cap_text(cap: dict[str, Any]) -> str:
-    year = cap["year"]
-    when = "" if year is None or year != year else f" in {int(year)}"
-    return (f"{cap['limit']} ({cap['cap']:,.0f} yuan{when}) binds: at the margin its money{when} buys "
-            f"{cap['output_per_million']:,.1f} weighted graduates per million yuan; lifting it adds "
-            f"{cap['output_if_unlimited']:,.1f}")
 
 
 def _merge(points: list[_Point]) -> list[_Point]:

@@ -41,10 +41,10 @@ from ..config.load import get_path
 from ..config.types import Config
 from ..config.uncertainty import INTERIOR, Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
 from ..errors import ConfigError, PlanError, Problem, SolverError
-from ..jsonrule import jsonable
 from ..model import PlanKey, build_model
 from ..results import Result
 from ..solve.status import Status
+from ..views import show
 from .array_solve import ArraySolver, DrawOutcome, plan_outcome
 from .executor import run_points
 from .parameters import ParameterEffect, fit_parameters
@@ -108,32 +108,14 @@ class MonteCarloResult:
         return table
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary (``optimiser montecarlo --json``)."""
-        over, judged = self.over_budget()
-        return jsonable({
-            **self.summary,
-            "statuses": self.status_counts(),
-            **({"over_budget": {"worlds": over, "of": judged}} if self.fixed_plan else {}),
-            "keys": {spec.path: spec.describe() for spec in self.keys},
-            "percentiles": {
-                str(metric): {str(col): float(val) for col, val in row.items()}
-                for metric, row in self.percentiles.iterrows()
-            },
-        })
+        """A JSON-ready summary (``optimiser montecarlo --json``), by :mod:`optimiser.report.analysis_text`."""
+        return show(self, "dict")
 
     def __str__(self) -> str:
-        head = (f"{self.summary.get('name', '')}: {len(self.draws)} draws (seed {self.summary.get('seed')}), "
-                f"{'fixed plan' if self.fixed_plan else 're-optimised per draw'}")
-        statuses = ", ".join(f"{k} {v}" for k, v in self.status_counts().items())
-        over, judged = self.over_budget()
-        if judged:
-            statuses += f"\nover budget in {over:,} of {judged:,} worlds ({over / judged:.0%})"
-        table = self.percentiles.to_string(float_format=lambda v: f"{v:,.1f}")
-        return f"{head}\nstatuses: {statuses}\n\n{table}"
+        return show(self, "text")
 
     def _repr_html_(self) -> str:
-        head = str(self).split("\n\n")[0].replace("\n", "<br>")
-        return f"<p>{head}</p>" + self.percentiles.to_html(float_format=lambda v: f"{v:,.1f}")
+        return show(self, "html")
 
 
 MAX_DRAWS = 1_000_000

@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..files import csv_writer, write_atomic
 from ..jsonrule import jsonable
-from ..report.files import csv_writer, write_atomic
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

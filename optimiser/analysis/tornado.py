@@ -32,6 +32,7 @@ from ..config.types import Config, Series
 from ..errors import ConfigError, Problem, SolverError
 from ..solve.names import SOLVERS
 from ..solve.status import Status
+from ..views import show
 from .executor import run_points
 from .parameters import fit_points
 from .points import apply_point, as_config, split_year
@@ -81,27 +82,12 @@ class Tornado:
     change: float
     notes: list[str] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (``optimiser tornado --json``), by :mod:`optimiser.report.analysis_text`."""
+        return show(self, "dict")
+
     def __str__(self) -> str:
-        what = "total cost (yuan)" if self.mode == "min_cost" else "weighted graduates"
-        lines = [f"Tornado: each input at both ends of its range, re-solved; base optimum {self.base_objective:,.1f} {what}",
-                 f"{'input':<48} {'low':>12} {'high':>12} {'at low':>11} {'at high':>11}"]
-        for row in self.table.to_dict(orient="records"):
-            lines.append(f"{row['input']:<48} {value_text(row['low_value']):>12} {value_text(row['high_value']):>12} "
-                         f"{_change_text(row, 'low'):>11} {_change_text(row, 'high'):>11}")
-            lines.extend(f"  {end} end: {row[f'{end}_diagnosis']}" for end in ("low", "high") if row[f"{end}_diagnosis"])
-        lines.extend(f"note: {note}" for note in self.notes)
-        return "\n".join(lines)
-
-
-def value_text(value: float) -> str:
-    """An input's value as a planner reads it: whole yuan or hours with separators, shares to four digits."""
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-
-
-def _change_text(row: dict[str, Any], end: str) -> str:
-    if not Status(row[f"{end}_status"]).ok:
-        return str(row[f"{end}_status"])
-    return f"{row[f'{end}_change']:+,.1f}"
+        return show(self, "text")
 
 
 def uncertain_inputs(config: Config) -> list[str]:

@@ -38,7 +38,7 @@ def segments_path(out: Path) -> Path:
 def run_frontier(args: argparse.Namespace) -> int:
     from .. import load_config
     from ..analysis import frontier
-    from ..analysis.output import records, write_csv
+    from ..analysis.output import write_csv
 
     config = load_config(args.config, scenario=args.scenario)
     front = frontier(config, over=args.over, upto=args.upto)
@@ -46,13 +46,7 @@ def run_frontier(args: argparse.Namespace) -> int:
         write_csv(args.out, front.breakpoints)
         write_csv(segments_path(args.out), front.segments)
     if args.json:
-        print(json_text({
-            "over": front.over, "unit": front.unit, "status": front.status.value, "saturated": front.saturated,
-            "saturation": None if front.saturation != front.saturation else front.saturation,
-            "breakpoints": records(front.breakpoints), "segments": records(front.segments), "notes": front.notes,
-            "last_breakpoint": front.last_breakpoint_says() if len(front.breakpoints) else None,
-            "caps": records(front.caps),
-        }))
+        print(json_text(front.to_dict()))
     else:
         print(str(front))
         if args.out:

@@ -63,7 +63,7 @@ def parse_input(text: str, change: float) -> tuple[str, float | tuple[float, flo
 def run_tornado(args: argparse.Namespace) -> int:
     from .. import load_config
     from ..analysis import tornado
-    from ..analysis.output import records, write_csv
+    from ..analysis.output import write_csv
 
     if not 0 < args.change < 1:
         print(f"optimiser tornado: error: --change must be a share between 0 and 1 (0.2 for ±20%), got {args.change:g}",
@@ -87,8 +87,7 @@ def run_tornado(args: argparse.Namespace) -> int:
     if args.out:
         write_csv(args.out, bars.table)
     if args.json:
-        print(json_text({"base_objective": bars.base_objective, "mode": bars.mode, "change": bars.change,
-                         "notes": bars.notes, "rows": records(bars.table)}))
+        print(json_text(bars.to_dict()))
     else:
         print(str(bars))
         if args.out:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..i18n import _, money
 from ..jsonrule import jsonable
 from .files import Writer, csv_writer, json_writer
 
@@ -15,11 +16,15 @@ if TYPE_CHECKING:
 
 
 def _yuan(value: float) -> str:
-    return f"{value:,.0f} yuan"
+    return money(value)
 
 
 def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
+
+
+def _graduates(value: float) -> str:
+    return _("{value} weighted compound graduates").format(value=f"{value:,.1f}")
 
 
 def gap_sentence(evaluation: Evaluation) -> str:
@@ -27,63 +32,69 @@ def gap_sentence(evaluation: Evaluation) -> str:
     ev = evaluation
     if not _finite(ev.optimum_objective):
         status = ev.optimum.status.value if ev.optimum is not None else "unknown"
-        return f"no optimum to compare with (the config itself is {status})"
+        return _("no optimum to compare with (the config itself is {status})").format(status=status)
     cost = ev.gap_cost
-    spend = "the same money" if abs(cost) < 0.5 else f"{_yuan(abs(cost))} {'more' if cost > 0 else 'less'}"
+    spend = (_("the same money") if abs(cost) < 0.5 else
+             (_("{amount} more") if cost > 0 else _("{amount} less")).format(amount=_yuan(abs(cost))))
     if ev.mode == "min_cost":
         share = ev.gap_objective / ev.optimum_objective if ev.optimum_objective else math.nan
         percent = f" ({abs(share):.1%})" if _finite(share) else ""
         if abs(cost) < 0.5:
-            return "the plan costs the same as the cheapest plan that meets the targets"
-        return f"the plan costs {spend} than the cheapest plan that meets the targets{percent}"
+            return _("the plan costs the same as the cheapest plan that meets the targets")
+        return _("the plan costs {spend} than the cheapest plan that meets the targets{percent}").format(
+            spend=spend, percent=percent)
     gap = ev.gap_objective
     if abs(gap) <= 1e-6 * max(1.0, abs(ev.optimum_objective)):
-        than = " than it" if abs(cost) >= 0.5 else ""
-        return f"the plan reaches the optimum's weighted output and spends {spend}{than}"
+        if abs(cost) >= 0.5:
+            return _("the plan reaches the optimum's weighted output and spends {spend} than it").format(spend=spend)
+        return _("the plan reaches the optimum's weighted output and spends {spend}").format(spend=spend)
     share = abs(gap) / ev.optimum_objective if ev.optimum_objective else math.nan
     percent = f" ({share:.1%})" if _finite(share) else ""
-    fewer = "fewer" if gap > 0 else "more"
-    return (
-        f"the plan gives {abs(gap):,.1f} {fewer} weighted compound graduates than the optimum{percent} "
-        f"and spends {spend}"
-    )
+    sentence = (_("the plan gives {value} fewer weighted compound graduates than the optimum{percent} and spends {spend}")
+                if gap > 0 else
+                _("the plan gives {value} more weighted compound graduates than the optimum{percent} and spends {spend}"))
+    return sentence.format(value=f"{abs(gap):,.1f}", percent=percent, spend=spend)
 
 
 def evaluation_text(evaluation: Evaluation) -> str:
     """The terminal view of ``evaluate``."""
     ev = evaluation
     summary = ev.result.summary if ev.result is not None else {}
-    lines = [f"{summary.get('name')}  [scenario: {summary.get('scenario')}, solver: {summary.get('solver')}]",
-             f"plan: {ev.source}"]
+    lines = [_("{name}  [scenario: {scenario}, solver: {solver}]").format(
+                 name=summary.get("name"), scenario=summary.get("scenario"), solver=summary.get("solver")),
+             _("plan: {source}").format(source=ev.source)]
     count = len(ev.violations)
-    lines.append("feasible: yes, the plan keeps every limit" if ev.feasible
-                 else f"feasible: no, {count} limit{'s' if count != 1 else ''} broken:")
+    if ev.feasible:
+        lines.append(_("feasible: yes, the plan keeps every limit"))
+    else:
+        broken = _("feasible: no, {count} limit broken:") if count == 1 else _("feasible: no, {count} limits broken:")
+        lines.append(broken.format(count=count))
     lines.extend(f"  - {message}" for message in ev.violations["message"])
     if ev.mode == "min_cost":
-        lines.append(f"objective (total cost of the plan): {_yuan(ev.objective)}")
-        lines.append(f"best weighted compound output the plan can deliver: {ev.weighted_output:,.1f}")
+        lines.append(_("objective (total cost of the plan): {amount}").format(amount=_yuan(ev.objective)))
+        lines.append(_("best weighted compound output the plan can deliver: {value}").format(
+            value=f"{ev.weighted_output:,.1f}"))
     else:
-        lines.append(f"best output the plan can deliver: {ev.objective:,.1f} weighted compound graduates")
-        lines.append(f"total cost: {_yuan(ev.total_cost)}")
+        lines.append(_("best output the plan can deliver: {graduates}").format(graduates=_graduates(ev.objective)))
+        lines.append(_("total cost: {amount}").format(amount=_yuan(ev.total_cost)))
     per = ev.cost_per_compound_graduate
     if per is not None:
-        lines.append(f"cost per compound graduate: {_yuan(per)}")
+        lines.append(_("cost per compound graduate: {amount}").format(amount=_yuan(per)))
     if _finite(ev.optimum_objective):
-        best = (
-            _yuan(ev.optimum_objective) if ev.mode == "min_cost"
-            else f"{ev.optimum_objective:,.1f} weighted compound graduates"
-        )
-        lines.append(f"optimum: {best} for {_yuan(ev.optimum_total_cost)}")
-    lines.append(f"gap: {gap_sentence(ev)}")
-    for title, values in (("spend by lever", ev.spend_by_lever()), ("spend by source", ev.spend_by_source()),
-                          ("spend by year", ev.spend_by_year())):
-        lines.append(f"\n{title} (yuan):")
+        best = _yuan(ev.optimum_objective) if ev.mode == "min_cost" else _graduates(ev.optimum_objective)
+        lines.append(_("optimum: {best} for {amount}").format(best=best, amount=_yuan(ev.optimum_total_cost)))
+    lines.append(_("gap: {sentence}").format(sentence=gap_sentence(ev)))
+    yuan = _("yuan")
+    for title, values in ((_("spend by lever ({unit}):"), ev.spend_by_lever()),
+                          (_("spend by source ({unit}):"), ev.spend_by_source()),
+                          (_("spend by year ({unit}):"), ev.spend_by_year())):
+        lines.append("\n" + title.format(unit=yuan))
         lines.extend(f"  {k!s:<28}{v:>18,.0f}" for k, v in values.items())
     compound = ev.compound_output()
     if compound:
         frame = pd.DataFrame(compound).T.sort_index()
         frame.columns = [str(c) for c in frame.columns]
-        lines.append("\ncompound graduates by tier and year:")
+        lines.append("\n" + _("compound graduates by tier and year:"))
         lines.extend("  " + line for line in frame.round(1).to_string().splitlines())
     return "\n".join(lines)
 

@@ -1,366 +1,58 @@
-"""Write result files whole or not at all.
-
-Nothing visible is ever partial: each file is written under a staging name
-in the target's folder and renamed into place when complete. Staging entries
-are named after the writing process, so the next write removes those a killed
-run left behind. Output paths are checked first (:func:`output_target`): a
-link is followed, a character device is written through, a folder or other
-special file is refused, never replaced.
-"""
+"""The files of a solved plan; the writing itself (whole or not at all) is :mod:`optimiser.files`."""
 
 from __future__ import annotations
 
-import csv
-import errno
-import hashlib
-import io
-import json
-import os
-import re
-import shutil
-import socket
-import stat
-import tempfile
-import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import yaml
-
-from ..config.yamlsource import file_kind
-from ..errors import OutputError
-from ..jsonrule import jsonable
+from ..files import (
+    CSV_ENCODINGS,
+    FORMULA_START,
+    STAGING_PREFIX,
+    STALE_AFTER,
+    Writer,
+    _host_tag,
+    clean_stale_staging,
+    csv_text,
+    csv_writer,
+    formula_like,
+    json_writer,
+    neutralise,
+    output_target,
+    safe_frame,
+    set_csv_encoding,
+    unguard,
+    write_all,
+    write_atomic,
+    write_csv,
+    yaml_writer,
+)
 
 if TYPE_CHECKING:
     from ..results import Result
 
-Writer = Callable[[Path], None]
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-# What may come before a formula's first character and still leave it a
-# formula in some spreadsheet program: spaces, control characters, quotes.
-_LEADING = re.compile("^[\\s'\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*")
-
-
-def formula_like(text: str) -> bool:
-    """``text`` could be read as a formula: it starts with ``= + - @`` after any spaces, control characters or quotes.
-
-    >>> formula_like("=2+2"), formula_like("\\r=2+2"), formula_like(" @SUM(A1)"), formula_like("College")
-    (True, True, True, False)
-    """
-    rest = text[_LEADING.match(text).end():]  # type: ignore[union-attr]
-    return rest.startswith(("=", "+", "-", "@")) or (text != rest and text.startswith(FORMULA_START))
-
-
-def neutralise(value: Any) -> Any:
-    """Keep a name from being read as a formula by spreadsheet software: prefix ``'`` where it could be one.
-
-    :func:`unguard` takes the prefix off again, so a file the tool writes reads back as the names it holds.
-    """
-    if isinstance(value, str) and formula_like(value):
-        return "'" + value
-    return value
-
-
-def unguard(text: str) -> str:
-    """A cell as written by :func:`neutralise`, back to the value it held."""
-    if text.startswith("'") and formula_like(text[1:]):
-        return text[1:]
-    return text
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot start a spreadsheet formula."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
-    return out
-
-
-def _csv_cell(text: str) -> str:
-    if any(mark in text for mark in (",", '"', "\r", "\n")):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    """``frame.to_csv(index=False)``, but a cell holding a carriage return is quoted too.
-
-    pandas writes with the csv module, which quotes a cell holding the
-    separator, a quote or a character of its line ending (``\\n``) but not a
-    bare ``\\r``; a name with one would end the row early for every reader.
-    Values are formatted by pandas (all cells quoted), read back and written
-    again with every cell holding ``,``, ``"``, CR or LF quoted.
-    """
-    formatted = frame.to_csv(index=False, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    lines = []
-    for row in csv.reader(io.StringIO(formatted, newline="")):
-        lines.append('""' if row == [""] else ",".join(_csv_cell(cell) for cell in row))
-    return "".join(line + "\n" for line in lines)
-
-
-CSV_ENCODINGS = ("utf-8-sig", "utf-8")
-"""How CSV files are written: UTF-8 with a byte-order mark (the default: Excel then reads Chinese names
-right when the file is opened by a double click), or plain UTF-8 for tools that do not want the mark."""
-
-_csv_encoding = CSV_ENCODINGS[0]
-
-
-def set_csv_encoding(encoding: str) -> str:
-    """Write CSV files in ``encoding`` (one of :data:`CSV_ENCODINGS`; ``"utf-8-bom"`` means ``"utf-8-sig"``)
-    from now on; return the encoding used before."""
-    global _csv_encoding
-    chosen = "utf-8-sig" if encoding.lower() in ("utf-8-bom", "utf-8-sig", "utf8-sig") else encoding.lower()
-    if chosen == "utf8":
-        chosen = "utf-8"
-    if chosen not in CSV_ENCODINGS:
-        raise ValueError(f"CSV encoding {encoding!r} is not offered; use one of: {', '.join(CSV_ENCODINGS)}")
-    before, _csv_encoding = _csv_encoding, chosen
-    return before
-
-
-def write_csv(frame: pd.DataFrame, path: Path, encoding: str | None = None) -> None:
-    """Write ``frame`` to ``path`` as CSV by :func:`csv_text`, in UTF-8 with a byte-order mark unless
-    ``encoding`` (or :func:`set_csv_encoding`) says ``"utf-8"``."""
-    with open(path, "w", encoding=encoding or _csv_encoding, newline="") as handle:
-        handle.write(csv_text(frame))
-
-
-STAGING_PREFIX = ".staging-"
-"""Files and folders being written are named so; a later write removes those a killed run left."""
-
-STALE_AFTER = 3600.0
-"""Seconds after which a staging entry of another machine (or an older version) counts as abandoned."""
-
-_STAGING_NAME = re.compile(r"^\.staging-(\d+)-([0-9a-f]{8})-")
-
-
-def _host_tag() -> str:
-    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
-
-
-def _staging_prefix() -> str:
-    """``.staging-<pid>-<host>-``: whose staging entry it is, so a later run can tell when it is abandoned."""
-    return f"{STAGING_PREFIX}{os.getpid()}-{_host_tag()}-"
-
-
-def _pid_alive(pid: int) -> bool:
-    if os.name != "posix":
-        return True  # cannot tell without side effects; the age rule applies
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # it exists, under another user
-    return True
-
-
-def _abandoned(entry: os.DirEntry[str], now: float) -> bool:
-    match = _STAGING_NAME.match(entry.name)
-    if match and match[2] == _host_tag():
-        pid = int(match[1])
-        if pid == os.getpid() or _pid_alive(pid):
-            return False
-        return True
-    try:
-        age = now - entry.stat(follow_symlinks=False).st_mtime
-    except OSError:
-        return False
-    return age > STALE_AFTER
-
-
-def clean_stale_staging(directory: Path) -> list[Path]:
-    """Remove the staging files and folders in ``directory`` that no running write owns.
-
-    A write that is killed (``kill -9``, a power cut) cannot clean up after
-    itself; its staging entry is removed by the next write into the same
-    folder: at once if the process that made it (on this machine) is gone,
-    else once it is older than :data:`STALE_AFTER` seconds and was made by
-    another machine. Entries of running processes are never touched.
-    """
-    removed: list[Path] = []
-    now = time.time()
-    try:
-        entries = [e for e in os.scandir(directory) if e.name.startswith(STAGING_PREFIX)]
-    except OSError:
-        return removed
-    for entry in entries:
-        if not _abandoned(entry, now):
-            continue
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path)
-            else:
-                os.unlink(entry.path)
-        except OSError:
-            continue
-        removed.append(Path(entry.path))
-    return removed
-
-
-def _refusal(message: str, path: Path, code: int | None = None) -> OutputError:
-    """An :class:`OutputError` that says which path it refuses (``path``) and, where one fits, its ``errno``.
-
-    The command line uses both to name the option the path was given to;
-    ``str()`` of the error stays ``message``.
-    """
-    err = OutputError(message)
-    err.path = path  # type: ignore[attr-defined]
-    if code is not None:
-        err.errno = code
-    return err
-
-
-def output_target(path: Path) -> tuple[Path, bool]:
-    """Where writing ``path`` goes, and whether it is written through rather than replaced.
-
-    - a regular file, or nothing yet: replaced atomically (returns the path, ``False``);
-    - a symbolic link: the file it points to is written, the link is kept
-      (returns the resolved path);
-    - a character device or a pipe (``/dev/null``, ``/dev/stdout``): written
-      through, the device node itself is never replaced (returns ``True``);
-    - anything else (a folder, a block device, a socket): refused with an
-      :class:`~optimiser.errors.OutputError`.
-    """
-    target = Path(os.path.realpath(path))
-    try:
-        mode = os.stat(target).st_mode
-    except FileNotFoundError:
-        return target, False
-    if stat.S_ISREG(mode):
-        return target, False
-    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
-        return target, True
-    shown = f"{path} (which points to {target})" if target != Path(os.path.abspath(path)) else str(path)
-    raise _refusal(f"{shown} is {file_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write",
-                   path, errno.EISDIR if stat.S_ISDIR(mode) else None)
-
-
-def _write_through(staged: Path, device: Path) -> None:
-    """Copy a finished file to a character device or pipe, opened without creating or truncating anything."""
-    handle = os.open(device, os.O_WRONLY)
-    try:
-        mode = os.fstat(handle).st_mode
-        if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-            raise _refusal(f"{device} changed while it was being written; write again", device)
-        with open(staged, "rb") as source, os.fdopen(handle, "wb", closefd=False) as sink:
-            shutil.copyfileobj(source, sink)
-    finally:
-        os.close(handle)
-
-
-def _install(staged: Path, target: Path) -> None:
-    """Move a finished regular file into place in one step (a copy first if it is on another file system)."""
-    try:
-        os.replace(staged, target)
-        return
-    except OSError as err:
-        if err.errno != errno.EXDEV:
-            raise
-    handle, temp = tempfile.mkstemp(prefix=_staging_prefix(), suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    try:
-        shutil.copyfile(staged, temp)
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
-    """Write every file into ``directory``, each atomically.
-
-    All files are first written into a staging folder next to the target, so
-    a failure part-way leaves no half-written file and no earlier result
-    overwritten by a partial one; then each file is moved into place (see
-    :func:`output_target` for links and devices among the targets). Staging
-    folders that killed runs left behind are removed first.
-    """
-    directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
-        mode = directory.stat().st_mode
-        kind = "a file" if stat.S_ISREG(mode) else "a device" if stat.S_ISCHR(mode) else file_kind(mode)
-        raise _refusal(f"{directory} is {kind}, not a folder; give the path of a folder for the output files",
-                       directory, errno.EEXIST)
-    directory.mkdir(parents=True, exist_ok=True)
-    targets = {name: output_target(directory / name) for name in files}
-    clean_stale_staging(directory)
-    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=directory))
-    try:
-        for name, writer in files.items():
-            writer(staging / name)
-        written = []
-        for name, (target, through) in targets.items():
-            if through:
-                _write_through(staging / name, target)
-            else:
-                _install(staging / name, target)
-            written.append(directory / name)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, writer: Writer) -> Path:
-    """Write one file atomically (to a temporary name, then renamed).
-
-    The file gets the permissions a plainly created file would (the
-    temporary file starts private, readable by its owner only). A symbolic
-    link is followed (the file it points to is replaced, the link kept); a
-    character device such as ``/dev/null`` is written through, never
-    replaced; a folder or other special file is refused (see
-    :func:`output_target`).
-    """
-    path = Path(path)
-    target, through = output_target(path)
-    if through:
-        with tempfile.TemporaryDirectory(prefix="optimiser-") as folder:
-            staged = Path(folder) / f"output{target.suffix}"
-            writer(staged)
-            _write_through(staged, target)
-        return path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_staging(target.parent)
-    handle, temp = tempfile.mkstemp(prefix=_staging_prefix(), suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    try:
-        writer(Path(temp))
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def csv_writer(frame: pd.DataFrame) -> Writer:
-    return lambda path: write_csv(safe_frame(frame), path)
-
-
-def json_writer(data: Any) -> Writer:
-    def write(path: Path) -> None:
-        path.write_text(json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
-
-    return write
-
-
-def yaml_writer(data: Any) -> Writer:
-    def write(path: Path) -> None:
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-
-    return write
+__all__ = [
+    "CSV_ENCODINGS",
+    "FORMULA_START",
+    "STAGING_PREFIX",
+    "STALE_AFTER",
+    "Writer",
+    "_host_tag",
+    "clean_stale_staging",
+    "csv_text",
+    "csv_writer",
+    "formula_like",
+    "json_writer",
+    "neutralise",
+    "output_target",
+    "safe_frame",
+    "set_csv_encoding",
+    "unguard",
+    "write_all",
+    "write_atomic",
+    "write_csv",
+    "yaml_writer",
+    "result_files",
+]
 
 
 def result_files(result: Result) -> dict[str, Writer]:

@@ -1,0 +1,200 @@
+"""The analyses shown: Monte Carlo draws, the budget frontier, the tornado and the room around the optimum.
+
+Terminal text (``str()``), notebook HTML (``_repr_html_``) and the JSON object (``to_dict()``) of
+:class:`~optimiser.analysis.montecarlo.MonteCarloResult`, :class:`~optimiser.analysis.frontier.Frontier`,
+:class:`~optimiser.analysis.tornado.Tornado` and :class:`~optimiser.analysis.alternatives.Alternatives`,
+found through :data:`optimiser.views.VIEWS`. Headings and sentences follow the language
+(:mod:`optimiser.i18n`); numbers, status words, key paths and JSON keys stay as they are.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from ..analysis.output import records
+from ..i18n import N_, _
+from ..jsonrule import jsonable
+from ..solve.status import Status
+
+if TYPE_CHECKING:
+    from ..analysis.alternatives import Alternatives
+    from ..analysis.frontier import Frontier
+    from ..analysis.montecarlo import MonteCarloResult
+    from ..analysis.tornado import Tornado
+
+ENDS = {"low": N_("low"), "high": N_("high")}
+"""The two ends of a tornado input's range, as a planner reads them."""
+
+UNITS = {"yuan over the horizon": N_("yuan over the horizon"), "yuan a year": N_("yuan a year")}
+"""What one unit of a frontier's budget is (:attr:`~optimiser.analysis.frontier.Frontier.unit`)."""
+
+
+def _unit(front: Frontier) -> str:
+    return _(UNITS[front.unit]) if front.unit in UNITS else front.unit
+
+
+def _note(note: str) -> str:
+    return _("note: {text}").format(text=note)
+
+
+def montecarlo_dict(result: MonteCarloResult) -> dict[str, Any]:
+    """The summary, status counts, over-budget worlds (fixed plan), uncertain keys and percentiles."""
+    over, judged = result.over_budget()
+    return jsonable({
+        **result.summary,
+        "statuses": result.status_counts(),
+        **({"over_budget": {"worlds": over, "of": judged}} if result.fixed_plan else {}),
+        "keys": {spec.path: spec.describe() for spec in result.keys},
+        "percentiles": {
+            str(metric): {str(col): float(val) for col, val in row.items()}
+            for metric, row in result.percentiles.iterrows()
+        },
+    })
+
+
+def _montecarlo_head(result: MonteCarloResult) -> str:
+    how = _("fixed plan") if result.fixed_plan else _("re-optimised per draw")
+    head = _("{name}: {draws} draws (seed {seed}), {how}").format(
+        name=result.summary.get("name", ""), draws=len(result.draws), seed=result.summary.get("seed"), how=how)
+    statuses = ", ".join(f"{k} {v}" for k, v in result.status_counts().items())
+    over, judged = result.over_budget()
+    if judged:
+        statuses += "\n" + _("over budget in {over} of {judged} worlds ({share})").format(
+            over=f"{over:,}", judged=f"{judged:,}", share=f"{over / judged:.0%}")
+    return head + "\n" + _("statuses: {statuses}").format(statuses=statuses)
+
+
+def montecarlo_text(result: MonteCarloResult) -> str:
+    """How the draws were made, their statuses and the percentiles of every measure."""
+    table = result.percentiles.to_string(float_format=lambda v: f"{v:,.1f}")
+    return f"{_montecarlo_head(result)}\n\n{table}"
+
+
+def montecarlo_html(result: MonteCarloResult) -> str:
+    head = _montecarlo_head(result).replace("\n", "<br>")
+    return f"<p>{head}</p>" + result.percentiles.to_html(float_format=lambda v: f"{v:,.1f}")
+
+
+def frontier_dict(front: Frontier) -> dict[str, Any]:
+    """``optimiser frontier --json``: the budget searched, its breakpoints, segments, notes and binding caps."""
+    return {
+        "over": front.over, "unit": front.unit, "status": front.status.value, "saturated": front.saturated,
+        "saturation": None if front.saturation != front.saturation else front.saturation,
+        "breakpoints": records(front.breakpoints), "segments": records(front.segments), "notes": front.notes,
+        "last_breakpoint": last_breakpoint_says(front) if len(front.breakpoints) else None,
+        "caps": records(front.caps),
+    }
+
+
+def frontier_text(front: Frontier) -> str:
+    """One line per segment (budget, output, output per million yuan, levers bought), then what lies beyond."""
+    if front.breakpoints.empty:
+        return _("frontier over {over}: {status}").format(over=front.over, status=front.status.value)
+    lines = [_("Budget frontier over {over} ({unit}), {count} segments").format(
+        over=front.over, unit=_unit(front), count=len(front.segments))]
+    start, end, output_from, output_to, per_m = _("from"), _("to"), _("output from"), _("output to"), _("per M yuan")
+    lines.append(f"{start:>14} {end:>14} {output_from:>12} {output_to:>12} {per_m:>11}  " + _("levers at the margin"))
+    for seg in front.segments.to_dict(orient="records"):
+        per_million = float(seg["marginal_output_per_yuan"]) * 1e6
+        lines.append(
+            f"{seg['budget_from']:14,.0f} {seg['budget_to']:14,.0f} {seg['objective_from']:12,.1f} "
+            f"{seg['objective_to']:12,.1f} {per_million:11,.2f}  {seg['marginal_levers'] or '-'}"
+        )
+    budget = float(front.breakpoints["budget"].iloc[-1])
+    objective = float(front.breakpoints["objective"].iloc[-1])
+    lines.append(_("at {budget}: {objective} ({says})").format(
+        budget=f"{budget:,.0f}", objective=f"{objective:,.1f}", says=last_breakpoint_says(front)))
+    lines.extend(f"  {_cap_text(cap)}" for cap in front.caps.to_dict(orient="records"))
+    lines.extend(_note(note) for note in front.notes)
+    return "\n".join(lines)
+
+
+def last_breakpoint_says(front: Frontier) -> str:
+    """What lies past the last breakpoint: nothing to buy, another cap that binds, or an unsearched rest."""
+    if not front.saturated:
+        return _("search stopped at the requested upper budget")
+    if front.caps.empty:
+        return _("more money buys nothing: limits other than money cap the output")
+    names = [str(limit) for limit in front.caps["limit"]]
+    caps = (_("the cap of {limit} binds").format(limit=names[0]) if len(names) == 1
+            else _("the caps of {limits} bind").format(limits=", ".join(names)))
+    return _("more {over} alone buys nothing here: {caps}").format(over=front.over, caps=caps)
+
+
+def _cap_text(cap: dict[str, Any]) -> str:
+    year = cap["year"]
+    when = "" if year is None or year != year else " " + _("in {year}").format(year=int(year))
+    return _("{limit} ({cap} yuan{when}) binds: at the margin its money{when} buys {output} weighted graduates per "
+             "million yuan; lifting it adds {gain}").format(
+        limit=cap["limit"], cap=f"{cap['cap']:,.0f}", when=when, output=f"{cap['output_per_million']:,.1f}",
+        gain=f"{cap['output_if_unlimited']:,.1f}")
+
+
+def frontier_html(front: Frontier) -> str:
+    title = _("Budget frontier over {over}").format(over=f"<code>{front.over}</code>")
+    head = f"<p><b>{title}</b> ({_unit(front)})</p>"
+    notes = "".join(f"<p>{_note(note)}</p>" for note in front.notes)
+    return head + front.segments.to_html(index=False) + notes
+
+
+def tornado_dict(bars: Tornado) -> dict[str, Any]:
+    """``optimiser tornado --json``: the base optimum, the objective, the default change, notes and one row per input."""
+    return {"base_objective": bars.base_objective, "mode": bars.mode, "change": bars.change,
+            "notes": bars.notes, "rows": records(bars.table)}
+
+
+def tornado_text(bars: Tornado) -> str:
+    """One line per input, the largest swing first: its two ends and the optimum's change at each."""
+    what = _("total cost (yuan)") if bars.mode == "min_cost" else _("weighted graduates")
+    head = _("Tornado: each input at both ends of its range, re-solved; base optimum {value} {what}").format(
+        value=f"{bars.base_objective:,.1f}", what=what)
+    name, low, high, at_low, at_high = _("input"), _("low"), _("high"), _("at low"), _("at high")
+    lines = [head, f"{name:<48} {low:>12} {high:>12} {at_low:>11} {at_high:>11}"]
+    for row in bars.table.to_dict(orient="records"):
+        lines.append(f"{row['input']:<48} {value_text(row['low_value']):>12} {value_text(row['high_value']):>12} "
+                     f"{_change_text(row, 'low'):>11} {_change_text(row, 'high'):>11}")
+        lines.extend("  " + _("{end} end: {diagnosis}").format(end=_(ENDS[end]), diagnosis=row[f"{end}_diagnosis"])
+                     for end in ("low", "high") if row[f"{end}_diagnosis"])
+    lines.extend(_note(note) for note in bars.notes)
+    return "\n".join(lines)
+
+
+def value_text(value: float) -> str:
+    """An input's value as a planner reads it: whole yuan or hours with separators, shares to four digits."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def _change_text(row: dict[str, Any], end: str) -> str:
+    if not Status(row[f"{end}_status"]).ok:
+        return str(row[f"{end}_status"])
+    return f"{row[f'{end}_change']:+,.1f}"
+
+
+def alternatives_dict(room: Alternatives) -> dict[str, Any]:
+    """``optimiser alternatives --json``: settings and optimum, the ranges, the plans and their summary."""
+    return jsonable({
+        **room.summary,
+        "ranges": room.ranges,
+        "plans": room.plans.reset_index(),
+        "plan_summary": room.plan_summary.reset_index(),
+    })
+
+
+def alternatives_text(room: Alternatives) -> str:
+    """The settings, the verdict of each lever, the table of ranges and the differing plans."""
+    s = room.summary
+    unit = s.get("measure", "yuan")
+    fmt = (lambda v: f"{v:,.0f}") if unit == "yuan" else (lambda v: f"{v:,.2f}")
+    head = _("{name}: plans within {within}% of the optimum ({objective}) at no more cost; ranges in {unit}").format(
+        name=s.get("name", ""), within=f"{s.get('within', 0) * 100:g}", objective=f"{s.get('objective', math.nan):,.1f}",
+        unit=unit)
+    if s.get("relaxed"):
+        head += _("; integer levers relaxed to fractional units")
+    table = room.ranges.to_string(index=False, float_format=fmt)
+    plans = room.plan_summary.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}")
+    verdicts = room.verdicts()
+    said = "; ".join(f"{verdict}: " + ", ".join(lever for lever, v in verdicts.items() if v == verdict)
+                     for verdict in ("forced", "choice", "unused") if verdict in verdicts.values())
+    count = _("{count} alternative plans:").format(count=len(room.plan_summary) - 1)
+    return f"{head}\n" + _("levers {verdicts}").format(verdicts=said) + f"\n\n{table}\n\n{count}\n{plans}"
