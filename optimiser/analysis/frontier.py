@@ -27,6 +27,7 @@ from ..config.checker import choices
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
 from ..model.formulation import MONEY_SCALE
+from ..model.rows import MONEY_LIMITS
 from ..solve.names import SOLVERS
 from ..solve.status import Status
 from .fast import PointSolution, WarmEngine
@@ -378,7 +379,7 @@ class _Search:
         varied = set(self.rows.tolist())
         groups: dict[str, list[int]] = {}
         for index, info in enumerate(self.lean.model.book.rows):
-            if info.kind in ("funding_cap", "total_budget") and index not in varied:
+            if info.kind in MONEY_LIMITS and index not in varied:
                 groups.setdefault(info.config_path, []).append(index)
         records = []
         for limit, indices in groups.items():
