@@ -227,7 +227,7 @@ def frontier(
             "the config is in min_cost mode; the frontier is that of max_output (most weighted output per budget), "
             "with the targets dropped"
         )
-    config, budget = _budget_rows(config, over)
+    config, budget = _budget_over(config, over)
     if any(lever.integer for lever in config.levers.values()):
         notes.append("levers marked integer are taken as continuous: this is the frontier of the linear relaxation")
     lean = WarmEngine(config, integer=False)
@@ -265,7 +265,7 @@ def _moved_rows(config: Config, over: str) -> np.ndarray:
     raise SolverError(f"{over} moves more of the programme than the limits of its money rows; no frontier over it")
 
 
-def _budget_rows(config: Config, over: str) -> tuple[Config, _Budget]:
+def _budget_over(config: Config, over: str) -> tuple[Config, _Budget]:
     file = str(config.source) if config.source else None
     parts = over.split(".")
     if over == "total_budget":
