@@ -17,7 +17,7 @@ from .config.types import Config
 from .i18n import _
 from .i18n import where as place
 from .model import Model, build_model
-from .model.rows import BREACH_TOLERANCE, RowInfo
+from .model.rows import BREACH_TOLERANCE, MONEY_LIMITS, RowInfo
 from .results import Diagnosis
 from .solve.backends import Sense, elastic_vectors, least_breach_then_best_output, make_backend
 from .solve.matrix import value_of
@@ -48,7 +48,7 @@ def explain_row(info: RowInfo, relaxed_by: float, model: Model, x: np.ndarray | 
     if info.kind == "target":
         text = _("{head}: at most {reachable} reachable, asked {asked} compound graduates").format(
             head=head, reachable=_fmt(reachable), asked=_fmt(asked))
-    elif info.kind in ("funding_cap", "total_budget"):
+    elif info.kind in MONEY_LIMITS:
         text = _("{head}: {more} yuan more needed (limit {limit} yuan, needed {needed})").format(
             head=head, more=_fmt(relaxed_by), limit=_fmt(asked), needed=_fmt(reachable))
     elif info.kind == "min_per_year":

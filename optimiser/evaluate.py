@@ -38,7 +38,7 @@ from .api import solve
 from .config.types import Config
 from .errors import SolverError
 from .model import Model, PlanKey, build_model
-from .model.rows import BREACH_TOLERANCE, PLAN_BREACH_KINDS, Breaches, RowInfo, judge_breaches
+from .model.rows import BREACH_TOLERANCE, MONEY_LIMITS, PLAN_BREACH_KINDS, Breaches, RowInfo, judge_breaches
 from .planfile import plan_from_frame, plan_from_mapping, read_plan
 from .results import Result, build_result
 from .solve.backends import SOLVERS, Backend, elastic_vectors, least_breach_then_best_output, make_backend
@@ -326,7 +326,7 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
     kind = info.kind
     unit = ""
     value = limit + amount
-    if kind in ("funding_cap", "total_budget"):
+    if kind in MONEY_LIMITS:
         unit = "yuan"
         message = f"{info.label}{_at(info)} exceeded by {amount:,.0f} yuan (limit {limit:,.0f} yuan)"
     elif kind == "funding_balance":

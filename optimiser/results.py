@@ -11,7 +11,7 @@ per teacher, ...; yuan per unit in ``min_cost`` mode).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from .solve.engine import Solution
 from .solve.matrix import value_of
 from .solve.status import Status
 from .views import show
+
+if TYPE_CHECKING:
+    from .config.types import Config
 
 PLAN_COLUMNS = ["lever", "kind", "institution", "tier", "year", "units", "cost"]
 FUNDING_COLUMNS = ["source", "lever", "year", "amount"]
@@ -79,10 +82,11 @@ class Result:
     """Teachers of every group by institution and year: the plan's and the do-nothing baseline's."""
     commitments: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMMITMENT_COLUMNS))
     """What the plan binds after the horizon, by lever, institution and start year (yuan)."""
-    config: Any = field(default=None, repr=False)
-    model: Any = field(default=None, repr=False, compare=False)
+    config: Config = field(kw_only=True, repr=False)
+    """The config the model was built from."""
+    model: Model = field(kw_only=True, repr=False, compare=False)
     """The built :class:`~optimiser.model.Model` (for sensitivity analysis and re-solves)."""
-    solution: Any = field(default=None, repr=False, compare=False)
+    solution: Solution = field(kw_only=True, repr=False, compare=False)
     """The raw :class:`~optimiser.solve.engine.Solution` (solver arrays, back end)."""
 
     @property
@@ -190,7 +194,7 @@ def build_result(model: Model, solution: Solution, summary: dict[str, Any], diag
     )
     return Result(
         solution.status, solution.objective, total_cost, plan, funding, outputs, constraints, bottlenecks,
-        summary, diagnosis, teachers, commitments, model.config, model, solution,
+        summary, diagnosis, teachers, commitments, config=model.config, model=model, solution=solution,
     )
 
 

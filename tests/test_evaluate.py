@@ -17,7 +17,7 @@ from optimiser.evaluate import evaluate
 from optimiser.planfile import read_plan
 
 from .conftest import CASES
-from .tiny import tiny_config
+from .tiny import tier_rules_config, tiny_config, write_tiny
 
 
 # One institution, two years, class sizes 1, one tier of duration 1 with 30
@@ -237,28 +237,8 @@ def test_units_before_available_from_break_a_lever_limit(hand: Path, tmp_path: P
     assert "1 units planned before the lever is available (2026)" in row["message"]
 
 
-TIERS = """
-name: tier rules
-horizon: {start: 2025, years: 1}
-courses: {knowledge: {class_size: 1}, practice: {class_size: 1}, training: {class_size: 1}}
-tiers:
-  basic: {duration: 1, hours: {knowledge: 1, practice: 1, training: 0}}
-  senior: {duration: 1, hours: {knowledge: 1, practice: 1, training: 0}}
-teacher_groups:
-  double_qualified: {qualified: [knowledge, practice, training], hours: 300}
-levers:
-  tuition_subsidies: {kind: subsidise, tiers: [basic], cost: 1000, induced_intake: 0.5, institutions: [Other]}
-  senior_grants: {kind: subsidise, tiers: [senior], cost: 1000, induced_intake: 0.5}
-funding:
-  universities: {per_year: 24000, funds: all}
-institutions:
-  - {name: Solo, tiers: [basic], teachers: {double_qualified: 1}, intake: {basic: 10}}
-  - {name: Other, teachers: {double_qualified: 1}, intake: {basic: 10, senior: 10}}
-"""
-
-
-def test_plan_errors_tier_rules(write_config: Callable[[str, str], Path], tmp_path: Path) -> None:
-    config = load_config(write_config(TIERS, "tiers.yaml"))
+def test_plan_errors_tier_rules(tmp_path: Path) -> None:
+    config = load_config(write_tiny(tmp_path, tier_rules_config(), "tiers.yaml"))
     path = tmp_path / "plan.csv"
     path.write_text(
         "lever,institution,tier,year,units\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 from pathlib import Path
@@ -76,3 +77,18 @@ def test_the_three_no_are_worded_once():
     assert places == ["i18n/words.py"]
     with language("zh"):
         assert all(_(words) != words for words in COURSE_NO.values())
+
+
+def test_only_the_highs_backend_imports_highspy():
+    """The solver library is one module's business: every other module asks optimiser.solve for a solve."""
+
+    def imports_highspy(path: Path) -> bool:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "highspy" for a in node.names):
+                return True
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "highspy":
+                return True
+        return False
+
+    assert sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py") if imports_highspy(p)) == [
+        "solve/highs.py"]

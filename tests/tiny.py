@@ -77,3 +77,46 @@ def secondment_config(
         policies={"max_external_ratio": 0.25, **(policies or {})},
         funding=funding or {"government": {"per_year": money, "funds": "all"}},
     )
+
+
+def two_tiers_config() -> dict[str, Any]:
+    """Two tiers sharing the academic teachers' knowledge hours, and nothing to buy.
+
+    One college, one year, class sizes 1, no training hours. Ten academic
+    teachers give 3,000 knowledge hours; a basic student needs 30 and a senior
+    one (weight 3) 60, with no practice hours, so lecturers are of no use; 100
+    of each enrolled. So 30 b + 60 s <= 3,000: s = 50 - b / 2 for b from 0 to
+    100. No funding: the cost is zero.
+    """
+    return tiny_config(
+        name="two tiers share knowledge hours",
+        tiers={"basic": {"duration": 1, "hours": {"knowledge": 30, "practice": 0, "training": 0}},
+               "senior": {"duration": 1, "weight": 3, "hours": {"knowledge": 60, "practice": 0, "training": 0}}},
+        teacher_groups__double_qualified=None,
+        funding__universities__per_year=0,
+        institutions__0__intake={"basic": 100, "senior": 100},
+    )
+
+
+def tier_rules_config() -> dict[str, Any]:
+    """Two colleges and two tiers for the rules on which tiers and institutions a plan row may name.
+
+    Solo offers only the basic tier; Other offers both. Tuition subsidies
+    apply to the basic tier at Other only; senior grants to the senior tier
+    anywhere. One double-qualified teacher each; one hour of knowledge and of
+    practice per student.
+    """
+    return tiny_config(
+        name="tier rules",
+        tiers={tier: {"duration": 1, "hours": {"knowledge": 1, "practice": 1, "training": 0}} for tier in ("basic", "senior")},
+        teacher_groups={"double_qualified": {"qualified": ["knowledge", "practice", "training"], "hours": 300}},
+        levers={
+            "tuition_subsidies": {"kind": "subsidise", "tiers": ["basic"], "cost": 1000, "induced_intake": 0.5,
+                                  "institutions": ["Other"]},
+            "senior_grants": {"kind": "subsidise", "tiers": ["senior"], "cost": 1000, "induced_intake": 0.5},
+        },
+        institutions=[
+            {"name": "Solo", "tiers": ["basic"], "teachers": {"double_qualified": 1}, "intake": {"basic": 10}},
+            {"name": "Other", "teachers": {"double_qualified": 1}, "intake": {"basic": 10, "senior": 10}},
+        ],
+    )

@@ -26,12 +26,16 @@ import pandas as pd
 from ..config.checker import choices
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
+from ..model import build_model
 from ..model.formulation import MONEY_SCALE
+from ..model.rows import MONEY_LIMITS
 from ..solve.names import SOLVERS
 from ..solve.status import Status
 from ..views import show
 from .fast import PointSolution, WarmEngine
-from .points import as_config
+from .parameters import fit_parameters
+from .points import apply_point, as_config
+from .program_arrays import ProgramArrays, arrays_of
 
 BREAKPOINT_COLUMNS = ["budget", "objective", "spent", "spent_total", "total_cost"]
 SEGMENT_COLUMNS = [
@@ -205,11 +209,11 @@ def frontier(
             "the config is in min_cost mode; the frontier is that of max_output (most weighted output per budget), "
             "with the targets dropped"
         )
-    config, budget = _budget_rows(config, over)
+    config, budget = _budget_over(config, over)
     if any(lever.integer for lever in config.levers.values()):
         notes.append("levers marked integer are taken as continuous: this is the frontier of the linear relaxation")
     lean = WarmEngine(config, integer=False)
-    rows = budget.rows_in(lean)
+    rows = _moved_rows(config, over)
     if len(rows) == 0:
         raise ConfigError([Problem(over, f"funding source {budget.source!r} pays for no lever, so its budget changes nothing",
                                    str(config.source) if config.source else None)])
@@ -219,18 +223,31 @@ def frontier(
 
 @dataclass(frozen=True)
 class _Budget:
-    kind: str  # "total_budget" | "funding_cap"
     source: str | None
-    year: int | None
     unit: str
 
-    def rows_in(self, lean: WarmEngine) -> np.ndarray:
-        if self.kind == "total_budget":
-            return lean.rows_where("total_budget")
-        return lean.rows_where("funding_cap", detail=self.source, year=self.year)
+
+def _moved_rows(config: Config, over: str) -> np.ndarray:
+    """The rows whose limits the budget ``over`` moves, as a sweep or Monte Carlo finds them (:func:`fit_parameters`).
+
+    The search sets the upper limit of each to the budget (in solver units):
+    the fit, at budgets above all the money there is, checks that the budget
+    moves those limits and nothing else, in that proportion.
+    """
+    plenty = sum(s.per_year.at(t) for s in config.funding.values() for t in config.years) + 1.0
+
+    def build(point: np.ndarray) -> ProgramArrays:
+        return arrays_of(build_model(apply_point(config, {over: float(point[0])}), integer=False))
+
+    effect = fit_parameters(build, np.array([plenty]), [(2 * plenty, 3 * plenty)])
+    if effect is not None and effect.parts() <= {"row_upper"}:
+        rows, limits, slopes = effect.section("row_upper")
+        if np.allclose(limits, plenty * MONEY_SCALE) and np.allclose(slopes, MONEY_SCALE):
+            return rows.astype(np.int32)
+    raise SolverError(f"{over} moves more of the programme than the limits of its money rows; no frontier over it")
 
 
-def _budget_rows(config: Config, over: str) -> tuple[Config, _Budget]:
+def _budget_over(config: Config, over: str) -> tuple[Config, _Budget]:
     file = str(config.source) if config.source else None
     parts = over.split(".")
     if over == "total_budget":
@@ -238,18 +255,18 @@ def _budget_rows(config: Config, over: str) -> tuple[Config, _Budget]:
             # A cap that never binds, so the model has the row to vary.
             cap = sum(s.per_year.at(t) for s in config.funding.values() for t in config.years) + 1.0
             config = config.with_changes({"total_budget": cap})
-        return config, _Budget("total_budget", None, None, "yuan over the horizon")
+        return config, _Budget(None, "yuan over the horizon")
     if len(parts) in (3, 4) and parts[0] == "funding" and parts[2] == "per_year":
         source = parts[1]
         if source not in config.funding:
             raise ConfigError([Problem(over, f"no funding source {source!r}; {choices(source, config.funding, 'source')}", file)])
         if len(parts) == 3:
-            return config, _Budget("funding_cap", source, None, "yuan a year")
+            return config, _Budget(source, "yuan a year")
         year = int(parts[3]) if parts[3].isdigit() else None
         if year is None or year not in config.years:
             first, last = config.years[0], config.years[-1]
             raise ConfigError([Problem(over, f"expected a year of the horizon {first}-{last} after per_year, got {parts[3]!r}", file)])
-        return config, _Budget("funding_cap", source, year, f"yuan in {year}")
+        return config, _Budget(source, f"yuan in {year}")
     sources = ", ".join(f"funding.{name}.per_year" for name in config.funding)
     raise ConfigError([Problem(
         over, "a frontier is drawn over total_budget, funding.<source>.per_year or funding.<source>.per_year.<year>; "
@@ -360,7 +377,7 @@ class _Search:
         varied = set(self.rows.tolist())
         groups: dict[str, list[int]] = {}
         for index, info in enumerate(self.lean.model.book.rows):
-            if info.kind in ("funding_cap", "total_budget") and index not in varied:
+            if info.kind in MONEY_LIMITS and index not in varied:
                 groups.setdefault(info.config_path, []).append(index)
         records = []
         for limit, indices in groups.items():

@@ -54,7 +54,6 @@ from ..config.load import get_path
 from ..config.types import Config
 from ..config.uncertainty import Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
 from ..errors import ConfigError, Problem
-from ..i18n.words import MONEY_LIMITS
 from ..jsonrule import jsonable
 from ..model import PlanKey, build_model
 from ..model.formulation import MONEY_SCALE
@@ -75,9 +74,6 @@ AVERAGED_KINDS = (
     "min_per_year", "max_per_year", "region_max_per_year", "max_total",
 )
 """Rows that hold on average over the worlds with ``budget="expected"``: funding and policy limits."""
-
-MONEY_KINDS = MONEY_LIMITS
-"""Of those, the rows in money (their overrun is reported in yuan)."""
 
 TAIL = 10
 """The percentile of the bad tail reported out of sample (10th of output; 90th of cost)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +38,13 @@ def load_config(path: str | Path, scenario: str | None = None) -> Config:
         raw["institutions"] = _institutions_from_file(raw["institutions"], path, locations, notes)
     config = build_config(raw, locations, str(path))
     if notes:
-        object.__setattr__(config, "warnings", (*notes, *config.warnings))
+        config = replace(config, warnings=(*notes, *config.warnings))
     return apply_scenario(config, scenario) if scenario else config
-
-
-def _with_locations(config: Config, locations: Locations) -> Config:
-    object.__setattr__(config, "_locations", locations)
-    return config
 
 
 def locations_of(config: Config) -> Locations:
     """Where each key of ``config`` was written (file and line), when known."""
-    return getattr(config, "_locations", {})
+    return config._locations
 
 
 def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: Locations, notes: list[str]) -> Any:
@@ -396,10 +392,9 @@ def apply_changes(config: Config, changes: dict[str, Any], label: str) -> Config
     if problems:
         raise ConfigError(problems)
     try:
-        changed = build_config(raw, locations, file, scenario_name=config.scenario_name, check_scenarios=False)
+        return build_config(raw, locations, file, scenario_name=config.scenario_name, check_scenarios=False)
     except ConfigError as err:
         raise ConfigError([_relabel(p, label, changes, locations) for p in err.problems]) from err
-    return _with_locations(changed, locations)
 
 
 def _relabel(problem: Problem, label: str, changes: dict[str, Any], locations: Locations) -> Problem:
@@ -423,8 +418,7 @@ def apply_scenario(config: Config, name: str) -> Config:
             name=name, fix=choices(name, valid, N_("scenario"))), file, None)])
     scenario = config.scenarios[name]
     changed = apply_changes(config, scenario.changes, label=f"scenarios.{name}.set")
-    object.__setattr__(changed, "scenario_name", name)
-    return changed
+    return replace(changed, scenario_name=name)
 
 
 def scenario_problems(config: Config) -> list[Problem]:

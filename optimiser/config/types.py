@@ -195,6 +195,8 @@ class Config:
     scenario_name: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     warnings: tuple[str, ...] = ()
+    _locations: dict[tuple[Any, ...], tuple[str, int]] = field(default_factory=dict, repr=False, compare=False)
+    """Where each key was written (file and line); read it with :func:`optimiser.config.load.locations_of`."""
 
     @property
     def years(self) -> range:

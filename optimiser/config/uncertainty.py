@@ -379,11 +379,8 @@ def without_uncertainty(config: Any) -> Any:
     from .validate import build_config
 
     raw = {key: item for key, item in config.raw.items() if key != "uncertainty"}
-    locations = locations_of(config)
-    changed = build_config(raw, locations, str(config.source) if config.source else None,
-                           scenario_name=config.scenario_name, check_scenarios=False)
-    object.__setattr__(changed, "_locations", locations)
-    return changed
+    return build_config(raw, locations_of(config), str(config.source) if config.source else None,
+                        scenario_name=config.scenario_name, check_scenarios=False)
 
 
 __all__ = ["DISTRIBUTIONS", "Uncertain", "check_uncertainty", "draw_values", "parse_uncertainty", "without_uncertainty"]

@@ -7,6 +7,7 @@ file in a single run.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def build_config(
     config = _read(raw, check, file, scenario_name)
     if check.problems or config is None:
         raise ConfigError(sorted(check.problems, key=lambda p: (p.file or "", p.line or 0)))
-    object.__setattr__(config, "_locations", locations)
+    config = replace(config, _locations=locations)
     if check_scenarios:
         from .load import scenario_problems
 

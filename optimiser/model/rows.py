@@ -34,8 +34,12 @@ PLAN_BREACH_KINDS = ELASTIC_KINDS | {"conversion_stock", "teacher_hours", "fundi
 teachers a secondment draws on, the hours a group has left (only as far as over-seconding forces,
 see :func:`slack_bounds`) and the money no funding source may pay."""
 
-MONEY_KINDS = frozenset({"funding_balance", "funding_cap", "total_budget"})
-"""Breaches of these are overspending, in yuan."""
+MONEY_LIMITS = frozenset({"funding_cap", "total_budget"})
+"""The planner's limits in money: a funding source's cap and the total budget (their shadow price is
+what the next yuan buys)."""
+
+MONEY_KINDS = MONEY_LIMITS | {"funding_balance"}
+"""Breaches of these are overspending, in yuan: the money limits and the money no source may pay."""
 
 UNFUNDED_WEIGHT = 2.0
 """Penalty per thousand yuan no funding source may pay: dearer than breaching any source's cap or

@@ -23,7 +23,7 @@ import pandas as pd
 from ..i18n import N_, _
 from ..i18n import where as place
 from ..model import Model
-from ..model.rows import RowInfo
+from ..model.rows import MONEY_LIMITS, RowInfo
 from .canonical import ZERO_DUAL, CanonicalLP
 from .ranging import ROUND_OFF, RowRanges
 
@@ -412,7 +412,7 @@ def _statement(step: Step, kind: str, quoted: float, effect: float, span: _Span,
 
 def _money_note(kind: str, quoted: float, effect: float, wording: _Wording) -> str:
     """Money limits: the yuan per added graduate; other limits: what the effect is worth in money."""
-    if kind in ("funding_cap", "total_budget"):
+    if kind in MONEY_LIMITS:
         if not wording.min_cost and effect != 0:
             return _(" ({amount} each)").format(amount=money(abs(quoted / effect)))
         return ""
@@ -449,7 +449,7 @@ def _reach(quoted: float, up: float, down: float, step: Step, worse: str) -> str
 
 def _cheapest_graduate(infos: list[RowInfo], prices: np.ndarray) -> float | None:
     """Yuan per graduate at the best-paying money limit (the cheapest marginal graduate)."""
-    rates = [prices[i] for i, info in enumerate(infos) if info.kind in ("funding_cap", "total_budget") and prices[i] > 0]
+    rates = [prices[i] for i, info in enumerate(infos) if info.kind in MONEY_LIMITS and prices[i] > 0]
     return 1.0 / max(rates) if rates else None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,36 +12,11 @@ from optimiser import ConfigError, load_config, solve
 from optimiser.analysis import pareto
 from optimiser.cli import main
 
-# One college, one year, class sizes 1, no training hours. Ten academic
-# teachers give 3,000 knowledge hours; a basic student needs 30 and a senior
-# one 60 (no practice hours, so lecturers are of no use), 100 of each enrolled. So 30 b + 60 s <= 3,000:
-# s = 50 - b / 2 for b from 0 to 100. Nothing to buy: the cost is zero.
-TWO_TIERS = """
-name: two tiers share knowledge hours
-horizon: {start: 2025, years: 1}
-courses:
-  knowledge: {class_size: 1}
-  practice: {class_size: 1}
-  training: {class_size: 1}
-tiers:
-  basic: {duration: 1, hours: {knowledge: 30, practice: 0, training: 0}}
-  senior: {duration: 1, weight: 3, hours: {knowledge: 60, practice: 0, training: 0}}
-teacher_groups:
-  academic: {qualified: [knowledge], hours: 300}
-  enterprise_lecturer: {qualified: [practice], hours: 120, external: true}
-levers:
-  enterprise_lecturers: {kind: hire, group: enterprise_lecturer, cost: 12000}
-funding:
-  universities: {per_year: 0, funds: all}
-institutions:
-  - name: College
-    teachers: {academic: 10}
-    intake: {basic: 100, senior: 100}
-"""
+from ..tiny import two_tiers_config, write_tiny
 
 
-def test_hand_derived_trade_off_line(write_config: Callable[[str, str], Path]) -> None:
-    table = pareto(load_config(write_config(TWO_TIERS)), x="basic", y="senior", points=5)
+def test_hand_derived_trade_off_line(tmp_path: Path) -> None:
+    table = pareto(load_config(write_tiny(tmp_path, two_tiers_config())), x="basic", y="senior", points=5)
     assert list(table.columns) == ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status", "total_cost",
                                    "objective", "output_basic", "output_senior"]
     assert table["status"].tolist() == ["optimal"] * 5
@@ -93,9 +67,8 @@ def test_bad_arguments_are_named(zhejiang: Path, x: str, y: str, points: int, me
         pareto(load_config(zhejiang), x=x, y=y, points=points)
 
 
-def test_cli_writes_the_table(write_config: Callable[[str, str], Path], tmp_path: Path,
-                              capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_config(TWO_TIERS)
+def test_cli_writes_the_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_tiny(tmp_path, two_tiers_config())
     out = tmp_path / "pareto.csv"
     assert main(["pareto", str(path), "--x", "basic", "--y", "senior", "--points", "3", "--out", str(out)]) == 0
     table = pd.read_csv(out)

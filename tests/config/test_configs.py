@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 
 from optimiser import Config, Status, load_config, solve
+from optimiser.config.load import locations_of
 from optimiser.model import build_model
 from optimiser.results import Result, build_result
 from optimiser.solve.engine import run
@@ -24,6 +26,20 @@ def test_every_shipped_config_and_scenario_solves(path: Path) -> None:
     for name in ["base", *config.scenarios]:
         result = solve(config.scenario(name))
         assert result.status is Status.OPTIMAL, (path.name, name, [str(d) for d in result.diagnosis])
+
+
+def test_where_each_key_was_written_travels_with_the_config_but_is_no_part_of_its_value() -> None:
+    path = CONFIGS / "zhejiang.yaml"
+    config = load_config(path)
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("discount_rate:"))
+    assert locations_of(config)[("discount_rate",)] == (str(path), line)
+    for derived in (config.scenario("austerity"), config.with_changes({"discount_rate": 0.01}),
+                    pickle.loads(pickle.dumps(config))):
+        assert locations_of(derived) == locations_of(config)
+    assert config.scenario("austerity").scenario_name == "austerity"
+    assert pickle.loads(pickle.dumps(config)) == config
+    moved = Config(**{**vars(config), "_locations": {}})
+    assert moved == config and repr(moved) == repr(config) and not locations_of(moved)
 
 
 LEVERS = {"enterprise_lecturers", "secondments", "retraining", "recruitment", "training_bases", "tuition_subsidies"}
