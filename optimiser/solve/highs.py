@@ -120,6 +120,8 @@ class Session:
         with quiet_stdout():
             self.raw = highspy.Highs()
         self.raw.setOptionValue("output_flag", False)
+        self._kept: tuple[Any, ...] | None = None
+        """What :meth:`still_optimal` reads of the last solve (its basis and point), until the next solve."""
         for name, value in options.items():
             if value is not None:
                 self.set_option(name, value)
@@ -168,6 +170,7 @@ class Session:
             lp.integrality_ = [
                 highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer
             ]
+        self._kept = None
         if self.raw.passModel(lp) == highspy.HighsStatus.kError:
             raise SolverError(f"HiGHS rejected {what}")
 
@@ -301,6 +304,7 @@ class Session:
         return self.raw.getBasis()
 
     def set_basis(self, basis: Any) -> None:
+        self._kept = None
         self.raw.setBasis(basis)
 
     def seed_basis(self, basic_cols: Sequence[int], nonbasic_rows: Sequence[int]) -> bool:
@@ -337,6 +341,41 @@ class Session:
         change[basic[structural]] = solved[structural]
         return change
 
+    def still_optimal(
+        self, costs: np.ndarray, a: sp.csc_matrix, col_lower: np.ndarray, col_upper: np.ndarray,
+        row_lower: np.ndarray, row_upper: np.ndarray,
+    ) -> bool:
+        """Whether the last solve's basis is optimal for minimising ``costs`` too, so a solve would not pivot.
+
+        ``a`` and the bounds are the programme held (``inf`` where unbounded).
+        The duals of the basis for ``costs`` come from the factors HiGHS kept
+        (one transposed solve); the basis is optimal when every non-basic
+        column and row has a reduced cost of the right sign for the bound it
+        sits at, within HiGHS's own dual feasibility tolerance. False whenever
+        that cannot be told (no factors, a value off its bounds). The
+        programme must be the one last solved, with only its costs changed since.
+        """
+        if self._kept is None:
+            found, basic = self.raw.getBasicVariables()  # type: ignore[attr-defined]
+            if found != highspy.HighsStatus.kOk:
+                return False
+            basic = np.asarray(basic)
+            nonbasic_col = np.ones(self.n_cols, dtype=bool)
+            nonbasic_col[basic[basic >= 0]] = False
+            nonbasic_row = np.ones(self.n_rows, dtype=bool)
+            nonbasic_row[-1 - basic[basic < 0]] = False
+            self._kept = (basic, nonbasic_col, nonbasic_row, self.values()[nonbasic_col],
+                          self.row_values()[nonbasic_row], float(self.option("dual_feasibility_tolerance")))
+        basic, nonbasic_col, nonbasic_row, col_value, row_value, tolerance = self._kept
+        on_basis = np.where(basic >= 0, costs[np.maximum(basic, 0)], 0.0)
+        found, duals = self.raw.getBasisTransposeSolve(on_basis)  # type: ignore[attr-defined]
+        if found != highspy.HighsStatus.kOk:
+            return False
+        duals = np.asarray(duals, dtype=float)
+        reduced = (costs - a.T @ duals)[nonbasic_col]
+        return _dual_feasible(reduced, col_value, col_lower[nonbasic_col], col_upper[nonbasic_col], tolerance) and \
+            _dual_feasible(duals[nonbasic_row], row_value, row_lower[nonbasic_row], row_upper[nonbasic_row], tolerance)
+
     def set_start(self, values: Any) -> None:
         """A plan to start from (an integer search's incumbent); set after the objective changes."""
         solution = highspy.HighsSolution()
@@ -346,6 +385,7 @@ class Session:
 
     def clear(self) -> None:
         """Forget the basis and factors (the next solve starts from scratch)."""
+        self._kept = None
         self.raw.clearSolver()
 
     def on_mip_progress(self, report: Callable[[float, float, float], None]) -> None:
@@ -370,6 +410,7 @@ class Session:
             self.set_sense(sense)
         if start is not None:
             self.set_start(start)
+        self._kept = None
         self.raw.run()
         status = self.raw.getModelStatus()
         if status == highspy.HighsModelStatus.kUnboundedOrInfeasible and self.option("presolve") != "off":
@@ -387,6 +428,7 @@ class Session:
 
         "Unbounded or infeasible" counts as unbounded: for programmes known feasible.
         """
+        self._kept = None
         self.raw.run()
         status = self.raw.getModelStatus()
         if status not in _VERDICTS:
@@ -427,6 +469,22 @@ class Session:
 
     def col_duals(self) -> np.ndarray:
         return np.asarray(self.raw.getSolution().col_dual, dtype=float)
+
+
+def _dual_feasible(reduced: np.ndarray, value: np.ndarray, lower: np.ndarray, upper: np.ndarray, tolerance: float) -> bool:
+    """Non-basic entries of a minimisation: at the lower bound a reduced cost >= 0, at the upper <= 0.
+
+    A reduced cost within ``tolerance`` of zero fits anywhere, and any fits an
+    entry fixed (lower = upper); an entry near neither bound, or near both of
+    a narrow range, must have a zero one.
+    """
+    near = tolerance * (1.0 + np.abs(value))
+    at_lower = np.abs(value - lower) <= near
+    at_upper = np.abs(upper - value) <= near
+    fits = (np.abs(reduced) <= tolerance) | (lower == upper)
+    fits |= at_lower & ~at_upper & (reduced >= -tolerance)
+    fits |= at_upper & ~at_lower & (reduced <= tolerance)
+    return bool(fits.all())
 
 
 __all__ = ["INF", "Session", "check_options", "finite", "option_names", "unbounded"]

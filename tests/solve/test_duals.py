@@ -103,3 +103,40 @@ def test_reduced_costs_price_the_unused_levers() -> None:
         col = model.column_of[var]
         if solution.values[col] < 1e-9:
             assert solution.reduced_costs[col] <= 1e-9
+
+
+def test_still_optimal_tells_a_basis_that_needs_no_pivot() -> None:
+    """max x + y s.t. x + y <= 4, x <= 3 (as minimisation): the basis of one objective, checked against others."""
+    import scipy.sparse as sp
+
+    from optimiser.solve.highs import Session
+
+    a = sp.csc_matrix(np.array([[1.0, 1.0], [1.0, 0.0]]))
+    bounds = (np.zeros(2), np.full(2, np.inf), np.full(2, -np.inf), np.array([4.0, 3.0]))
+    session = Session()
+    session.load(a, *bounds)
+    session.run(np.array([-2.0, -1.0]))
+    assert session.values() == pytest.approx([3.0, 1.0])
+    assert session.still_optimal(np.array([-2.0, -1.0]), a, *bounds)
+    assert session.still_optimal(np.array([-3.0, -1.0]), a, *bounds)
+    # y is favoured now: the optimum moves to (0, 4), so the basis is not optimal.
+    assert not session.still_optimal(np.array([-1.0, -2.0]), a, *bounds)
+
+
+def test_extreme_rates_the_same_with_or_without_the_basis_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shortcut that skips re-solves whose answer is the last point changes no shadow price."""
+    from optimiser.solve.highs import Session
+
+    config = load_config(CASES / "medium.yaml")
+    fast = solve(config, "highs").constraints["shadow_price"].to_numpy()
+    checked: list[bool] = []
+    real = Session.still_optimal
+
+    def never(self, *args):  # type: ignore[no-untyped-def]
+        checked.append(real(self, *args))
+        return False
+
+    monkeypatch.setattr(Session, "still_optimal", never)
+    slow = solve(config, "highs").constraints["shadow_price"].to_numpy()
+    assert any(checked)
+    np.testing.assert_allclose(fast, slow, rtol=1e-6, atol=1e-9)
