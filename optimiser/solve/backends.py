@@ -320,6 +320,32 @@ class HighsBackend:
         return self.session.col_duals()[: self.n_cols]
 
 
+def cbc_status(code: int) -> Status:
+    """PuLP's status code of a CBC run as a :class:`Status`: the one mapping for every CBC solve."""
+    return {
+        pulp.LpStatusOptimal: Status.OPTIMAL,
+        pulp.LpStatusInfeasible: Status.INFEASIBLE,
+        pulp.LpStatusUnbounded: Status.UNBOUNDED,
+    }.get(code, Status.NOT_SOLVED)
+
+
+def cbc_options(options: dict[str, Any] | None) -> list[str]:
+    """``--solver-options`` as CBC reads them (``-key value``; :func:`checked_options` has checked their form)."""
+    return [f"{key} {value}" for key, value in (options or {}).items()]
+
+
+def run_cbc_lp(problem: pulp.LpProblem, options: list[str] | None = None) -> Status:
+    """Solve a linear programme held by PuLP with CBC (no integers, no time limit): the plain LP run
+    the shadow-price stage's face programmes share with :class:`CbcBackend`."""
+    solver = pulp.PULP_CBC_CMD(msg=False, mip=False, options=list(options or []))
+    try:
+        with quiet_stdout():
+            code = int(problem.solve(solver))
+    except pulp.PulpSolverError as err:
+        raise SolverError(f"CBC failed: {err}") from err
+    return cbc_status(code)
+
+
 class CbcBackend:
     """COIN-OR CBC, the solver bundled with PuLP, run through ``PULP_CBC_CMD``."""
 
@@ -330,7 +356,7 @@ class CbcBackend:
         options: dict[str, Any] | None = None,
     ) -> None:
         self.problem = model.problem
-        self.options = [f"{key} {value}" for key, value in (options or {}).items()]
+        self.options = cbc_options(options)
         self.columns = model.columns
         self.constraints = model.book.constraints
         self.time_limit = time_limit
@@ -415,11 +441,7 @@ class CbcBackend:
             return Status.FEASIBLE
         if code == pulp.LpStatusNotSolved and mip and self.time_limit is not None:
             return Status.TIME_LIMIT
-        return {
-            pulp.LpStatusOptimal: Status.OPTIMAL,
-            pulp.LpStatusInfeasible: Status.INFEASIBLE,
-            pulp.LpStatusUnbounded: Status.UNBOUNDED,
-        }.get(code, Status.NOT_SOLVED)
+        return cbc_status(code)
 
     def set_mip(self, gap: float | None, progress: Progress | None) -> None:
         self._gap = gap

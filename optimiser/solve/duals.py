@@ -22,8 +22,8 @@ import numpy as np
 import pulp
 import scipy.sparse as sp
 
+from .backends import run_cbc_lp
 from .matrix import MatrixForm
-from .quiet import quiet_stdout
 from .status import Status
 
 ROW_TOL = 1e-6
@@ -43,6 +43,7 @@ def canonical_duals(
     activity: np.ndarray,
     solver: str,
     exact: np.ndarray | None = None,
+    cbc_options: list[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Duals for the optimum ``x`` chosen the same way by every solver.
 
@@ -51,7 +52,8 @@ def canonical_duals(
     minimum), ``rates`` equals it except on the rows flagged in ``exact``,
     where it holds the right-hand derivative of the optimum with respect to
     that row's limit. ``None`` if the face LP fails. ``costs`` is the
-    objective of the solve being explained, ``sense`` ``"max"`` or ``"min"``.
+    objective of the solve being explained, ``sense`` ``"max"`` or ``"min"``;
+    ``cbc_options`` the expert's CBC options, given to every CBC run here too.
     """
     n_rows = form.a.shape[0]
     # A row is tight when its activity meets a bound within a tolerance
@@ -110,7 +112,7 @@ def canonical_duals(
     col_hi = np.concatenate([y_upper, np.full(len(free), np.inf)])
     weights = face_weights(n_rows)[rows]
     direction = np.where(y_upper <= 0.0, -1.0, 1.0)
-    face = _FaceLP(at_full, lower, upper, col_lo, col_hi, solver)
+    face = _FaceLP(at_full, lower, upper, col_lo, col_hi, solver, cbc_options)
     point = face.solve(np.concatenate([weights * direction, weights[free]]))
     if point is None:
         return None
@@ -147,9 +149,10 @@ class _FaceLP:
 
     def __init__(
         self, a: sp.csc_matrix, row_lo: np.ndarray, row_hi: np.ndarray,
-        col_lo: np.ndarray, col_hi: np.ndarray, solver: str,
+        col_lo: np.ndarray, col_hi: np.ndarray, solver: str, cbc_options: list[str] | None = None,
     ) -> None:
         self.solver = solver
+        self.cbc_options = cbc_options
         self.n = a.shape[1]
         if solver == "highs":
             self._highs_setup(a, row_lo, row_hi, col_lo, col_hi)
@@ -214,8 +217,6 @@ class _FaceLP:
         if self.infeasible:
             return None
         self.problem.setObjective(pulp.LpAffineExpression({self.ys[j]: float(c[j]) for j in np.flatnonzero(c)}))
-        with quiet_stdout():
-            code = self.problem.solve(pulp.PULP_CBC_CMD(msg=False))
-        if code != pulp.LpStatusOptimal:
+        if run_cbc_lp(self.problem, self.cbc_options) is not Status.OPTIMAL:
             return None
         return np.array([y.varValue or 0.0 for y in self.ys], dtype=float)

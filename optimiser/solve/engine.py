@@ -760,7 +760,8 @@ def _record_duals(
         # limit, HiGHS makes it (in process: CBC would need a process per face LP).
         chooser = "highs" if solution.mip else backend.name
         found = canonical_duals(
-            form, form.costs(primary), sense, backend.values(), backend.row_activity(), chooser, exact
+            form, form.costs(primary), sense, backend.values(), backend.row_activity(), chooser, exact,
+            cbc_options=getattr(backend, "options", None) if chooser == "cbc" else None,
         )
     if canonical and found is None:
         solution.notes.append("shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found")

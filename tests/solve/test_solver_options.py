@@ -9,7 +9,7 @@ import pytest
 from optimiser import load_config, solve
 from optimiser.cli import main
 from optimiser.errors import SolverError
-from optimiser.solve.backends import checked_options
+from optimiser.solve.backends import checked_options, run_cbc_lp
 
 from ..tiny import tiny_config, write_tiny
 
@@ -39,6 +39,35 @@ def test_cbc_options_reach_cbc(tiny: Path) -> None:
     assert solve(config, solver="cbc", solver_options={"primalTolerance": "1e-9"}).objective == pytest.approx(TINY_OPTIMUM)
     # No iteration allowed: CBC stops before proving the optimum.
     assert solve(config, solver="cbc", solver_options={"maxIterations": 0}).status.value != "optimal"
+
+
+def test_cbc_options_reach_the_shadow_price_stage(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from optimiser.solve import duals
+
+    seen: list[list[str] | None] = []
+
+    def recording(problem: object, options: list[str] | None = None) -> object:
+        seen.append(options)
+        return run_cbc_lp(problem, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(duals, "run_cbc_lp", recording)
+    result = solve(load_config(tiny), solver="cbc", solver_options={"primalTolerance": "1e-9"})
+    assert result.objective == pytest.approx(TINY_OPTIMUM)
+    assert seen and all(options == ["primalTolerance 1e-9"] for options in seen)
+
+
+def test_a_failing_cbc_run_is_a_solver_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pulp
+
+    def broken(self: object, *args: object, **kwargs: object) -> int:
+        raise pulp.PulpSolverError("Pulp: Error while executing")
+
+    problem = pulp.LpProblem("p", pulp.LpMinimize)
+    y = pulp.LpVariable("y", 0, 1)
+    problem += y
+    monkeypatch.setattr(pulp.LpProblem, "solve", broken)
+    with pytest.raises(SolverError, match="CBC failed: Pulp: Error while executing"):
+        run_cbc_lp(problem)
 
 
 def test_highs_option_values_take_the_option_type() -> None:
