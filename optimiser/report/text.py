@@ -324,6 +324,12 @@ def _action_lines(result: Result) -> list[str]:
             lever, tier, units, cost = group[index]
             statement = action_statement(config.levers[lever], float(units), str(tier or ""))
             rows.append((str(inst), str(year), statement, f"{float(cost):,.0f}"))
+    return lines + _action_rows(rows)
+
+
+def _action_rows(rows: list[tuple[str, str, str, str]]) -> list[str]:
+    """``(institution, year, statement, cost)`` rows as lines: each institution and year named once, costs aligned."""
+    lines = []
     width = max(display_width(statement) for _i, _y, statement, _c in rows)
     cost_width = max(len(cost) for *_rest, cost in rows)
     shown_inst = shown_year = None
@@ -416,23 +422,35 @@ def _binding_lines(result: Result) -> list[str]:
         lines.append("  " + _("none: no funding, budget, policy, target or lever limit binds"))
     else:
         lines.extend(next_million_lines(binding, min_cost))
-        others = [row for row in limits if row[0] not in MONEY_LIMITS]
-        for kind, name, config_path, institution, year, shadow_price in others[:BINDING_SHOWN]:
-            where = ", ".join(str(x) for x in (institution, _year(year)) if x)
-            per = _(PRICE_UNITS.get(kind, PER_UNIT))
-            lines.append(f"  {_price(shadow_price):>12} {pad(per, 12)} {name} [{config_path}]"
-                         + (f" ({where})" if where else ""))
-        if len(others) > BINDING_SHOWN:
-            lines.append("  " + _("... {count} more limits").format(count=len(others) - BINDING_SHOWN))
+        lines.extend(_limit_lines([row for row in limits if row[0] not in MONEY_LIMITS]))
+    lines.extend(_capacity_lines(rows))
+    lines.append("  " + _("every constraint with its slack and shadow price: constraints.csv (--out)"))
+    return lines
+
+
+def _limit_lines(others: list[tuple[Any, ...]]) -> list[str]:
+    """The binding planner limits other than money, one a line (the first :data:`BINDING_SHOWN`)."""
+    lines = []
+    for kind, name, config_path, institution, year, shadow_price in others[:BINDING_SHOWN]:
+        where = ", ".join(str(x) for x in (institution, _year(year)) if x)
+        per = _(PRICE_UNITS.get(kind, PER_UNIT))
+        lines.append(f"  {_price(shadow_price):>12} {pad(per, 12)} {name} [{config_path}]"
+                     + (f" ({where})" if where else ""))
+    if len(others) > BINDING_SHOWN:
+        lines.append("  " + _("... {count} more limits").format(count=len(others) - BINDING_SHOWN))
+    return lines
+
+
+def _capacity_lines(rows: list[tuple[Any, ...]]) -> list[str]:
+    """Binding capacities (not planner limits) counted by name, most first, on one line."""
     capacities: dict[Any, int] = {}
     for kind, name, *_rest in rows:
         if kind not in PLANNER_LIMITS and kind != "funding_balance":
             capacities[name] = capacities.get(name, 0) + 1
-    if capacities:
-        listed = ", ".join(f"{name} ({count})" for name, count in _most_first(capacities))
-        lines.append("  " + _("binding capacities (institution-years): {listed}").format(listed=listed))
-    lines.append("  " + _("every constraint with its slack and shadow price: constraints.csv (--out)"))
-    return lines
+    if not capacities:
+        return []
+    listed = ", ".join(f"{name} ({count})" for name, count in _most_first(capacities))
+    return ["  " + _("binding capacities (institution-years): {listed}").format(listed=listed)]
 
 
 def _most_first(counts: dict[Any, int]) -> list[tuple[Any, int]]:
@@ -480,21 +498,30 @@ def _bottleneck_lines(result: Result) -> list[str]:
         "  " + _("capacities (after a space): S training seats, E enrolment; - nothing binds"),
         *grid(header, rows, align="<" + "<" * (len(header) - 1)),
     ]
+    return lines + _scarce_lines(records) + _relief_lines(result)
+
+
+def _scarce_lines(records: list[dict[str, Any]]) -> list[str]:
+    """One line per resource that binds several "no" at once, with the institution-years it does."""
     scarce: dict[Any, int] = {}
     for row in records:
         if row["scarce"] != "":
             scarce[row["scarce"]] = scarce.get(row["scarce"], 0) + 1
-    for resource, count in scarce.items():
-        lines.append("  " + _("one scarce resource, {resource}: {count} institution-years").format(
-            resource=resource, count=count))
-    if result.model is not None:
-        from ..results import lever_relieves
+    return ["  " + _("one scarce resource, {resource}: {count} institution-years").format(resource=resource, count=count)
+            for resource, count in scarce.items()]
 
-        relieves = lever_relieves(result.model)
-        if relieves:
-            lines.append("  " + _("levers relieve: {list}").format(list="; ".join(
-                f"{name}: {_relief(what)}" for name, what in relieves.items())))
-    return lines
+
+def _relief_lines(result: Result) -> list[str]:
+    """Which "no" each lever relieves, on one line (none without a model)."""
+    if result.model is None:
+        return []
+    from ..results import lever_relieves
+
+    relieves = lever_relieves(result.model)
+    if not relieves:
+        return []
+    return ["  " + _("levers relieve: {list}").format(list="; ".join(
+        f"{name}: {_relief(what)}" for name, what in relieves.items()))]
 
 
 def _relief(what: str) -> str:

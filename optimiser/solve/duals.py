@@ -121,27 +121,39 @@ def canonical_duals(
     full = np.zeros(n_rows)
     full[rows] = values
     rates = full.copy()
-    # For the limits flagged, the exact rate for an increase: the extreme
-    # value of that one dual over the face (smallest for a maximum, largest
-    # for a minimum); where it is unbounded the point's value stays.
     if exact is not None:
-        position = {int(row): k for k, row in enumerate(rows)}
-        negative = {int(k): len(rows) + j for j, k in enumerate(free)}
-        for row in np.flatnonzero(exact):
-            k = position.get(int(row))
-            if k is None or y_lower[k] == y_upper[k]:
-                continue
-            if k not in negative and point[k] == (y_lower[k] if sign > 0 else y_upper[k]):
-                # The point is at this dual's own bound in the direction sought: it is the extreme.
-                continue
-            unit = np.zeros(len(point))
-            unit[k] = sign
-            if k in negative:
-                unit[negative[k]] = -sign
-            extreme = face.solve(unit)
-            if extreme is not None:
-                rates[row] = extreme[k] - (extreme[negative[k]] if k in negative else 0.0)
+        _exact_rates(face, point, rates, exact, rows, free, (y_lower, y_upper), sign)
     return full, rates
+
+
+def _exact_rates(
+    face: _FaceLP, point: np.ndarray, rates: np.ndarray, exact: np.ndarray, rows: np.ndarray, free: np.ndarray,
+    dual_bounds: tuple[np.ndarray, np.ndarray], sign: float,
+) -> None:
+    """For the limits flagged in ``exact``, write into ``rates`` the exact rate for an increase.
+
+    That is the extreme value of that one dual over the face (smallest for a
+    maximum, largest for a minimum); where it is unbounded the point's value
+    stays. ``rows`` are the tight rows the face's columns stand for, ``free``
+    the positions among them split into positive and negative parts.
+    """
+    y_lower, y_upper = dual_bounds
+    position = {int(row): k for k, row in enumerate(rows)}
+    negative = {int(k): len(rows) + j for j, k in enumerate(free)}
+    for row in np.flatnonzero(exact):
+        k = position.get(int(row))
+        if k is None or y_lower[k] == y_upper[k]:
+            continue
+        if k not in negative and point[k] == (y_lower[k] if sign > 0 else y_upper[k]):
+            # The point is at this dual's own bound in the direction sought: it is the extreme.
+            continue
+        unit = np.zeros(len(point))
+        unit[k] = sign
+        if k in negative:
+            unit[negative[k]] = -sign
+        extreme = face.solve(unit)
+        if extreme is not None:
+            rates[row] = extreme[k] - (extreme[negative[k]] if k in negative else 0.0)
 
 
 class _FaceLP:
