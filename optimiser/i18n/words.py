@@ -55,5 +55,3 @@ PRICE_UNITS: dict[str, str] = {
 PER_UNIT = N_("per unit")
 """The unit of a row kind :data:`PRICE_UNITS` does not name."""
 
-MONEY_LIMITS: tuple[str, ...] = ("funding_cap", "total_budget")
-"""Row kinds whose shadow price is money: what the next million yuan buys."""

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import N_, _, language, money
-from ..i18n.words import COURSE_NO, MONEY_LIMITS, PER_UNIT, PRICE_UNITS, RELIEF_WORDS
+from ..i18n.words import COURSE_NO, PER_UNIT, PRICE_UNITS, RELIEF_WORDS
+from ..model.rows import MONEY_LIMITS
 from .layout import display_width, grid, pad
 from .summary import PLANNER_LIMITS, ordered_binding
 
