@@ -174,8 +174,13 @@ class WarmEngine:
         keep_duals: bool = False,
         from_start: bool = True,
         optimum: float | None = None,
+        all_stages: bool = False,
     ) -> PointSolution:
         """Solve with new solver-unit bounds on ``rows`` (other rows as built).
+
+        ``all_stages``: run every stage :func:`optimiser.solve` runs, the
+        smoothing stage included (:meth:`solve_stages`), so the plan and its
+        measures are those of a plain solve; the other options then do not apply.
 
         The objective is the config's (weighted output, or cost in
         ``min_cost`` mode); with the tie-break the plan is then the cheapest
@@ -195,6 +200,8 @@ class WarmEngine:
             high = self.base_upper[rows] if upper is None else upper
             self.session.set_row_bounds(rows, low, high)
             self._changed = rows
+        if all_stages:
+            return self.solve_stages()
         if from_start:
             self._from_start()
         sense = "min" if self.min_cost else "max"

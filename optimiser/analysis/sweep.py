@@ -79,8 +79,9 @@ def sweep(
     -----
     When every swept path only moves the limits of some rows (funding,
     total budget, demand, intake ceilings, headcounts, ...), the model is
-    built once per process and re-solved in HiGHS with new row bounds (the
-    objective and its tie-break). When the paths move other numbers in
+    built once per process and re-solved in HiGHS with new row bounds and
+    every stage :func:`optimiser.solve` runs (the objective, its tie-break
+    and the smoothing stage). When the paths move other numbers in
     proportion (a lever's cost, an induced intake, a completion rate), the
     model is built once too and each point changes those coefficients in
     HiGHS and runs every stage :func:`optimiser.solve` runs, smoothing
@@ -161,7 +162,7 @@ def solve_point(task: SweepTask, point: Sequence[Any]) -> dict[str, Any]:
     if task.shifts is not None:
         lean = _lean_model(task)
         lower, upper = task.shifts.bounds_at([float(value) for value in point])
-        solution = lean.solve(task.shifts.rows, lower, upper)
+        solution = lean.solve(task.shifts.rows, lower, upper, all_stages=True)
         row = {"status": solution.status.value, "objective": solution.objective, **solution.measures}
         return row | {"diagnosis": "" if solution.status.ok else diagnosis_at(task, point)}
     if task.effect is not None:
