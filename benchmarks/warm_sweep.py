@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from timing import median_seconds  # benchmarks/ is on the path when a script here runs
 
 from optimiser import Config, load_config, solve
@@ -38,7 +39,7 @@ from optimiser.analysis import frontier, sweep
 from optimiser.analysis.montecarlo import monte_carlo
 from optimiser.model import build_model
 from optimiser.model.formulation import MONEY_SCALE
-from optimiser.solve.engine import floor_value
+from optimiser.solve.engine import cost_cap, floor_value
 from optimiser.solve.highs import Session
 from optimiser.solve.matrix import matrix_form
 
@@ -48,21 +49,44 @@ GOV = "funding.government.per_year"
 
 
 def raw_budget_loop(config: Config, budgets: list[float]) -> list[float]:
-    """One HiGHS session; per point only the budget row's limit changes, then the objective and the tie-break."""
+    """One HiGHS session; per point only the budget row's limit changes, then the same stages as solve.
+
+    The objective, the tie-break (the cheapest plan keeping it) and, when the
+    config asks for it, the smoothing stage (the least priced year-to-year
+    change within the output floor and the cost cap), started afresh as
+    solve starts it, its rows and columns removed after.
+    """
     form = matrix_form(build_model(config.with_changes({"total_budget": budgets[0]})))
     session = Session()
     session.load_form(form)
     floor_row = session.add_row(-math.inf, math.inf, form.output)
     budget_row = form.rows_where("total_budget")
+    n, rows_built = session.n_cols, session.n_rows
+    smooth = form.smooth if form.changes is not None and form.changes.shape[0] else None
     objectives = []
     for budget in budgets:
+        session.clear()
         session.set_row_bounds(floor_row, -math.inf, math.inf)
         session.set_row_bounds(budget_row, -math.inf, budget * MONEY_SCALE)
         session.run(form.output, "max")
         objective = session.objective()
         session.set_row_bounds(floor_row, floor_value(objective), math.inf)
         session.run(form.cost, "min")
-        session.values()
+        x = session.values()[:n]
+        if smooth is not None:
+            assert form.changes is not None
+            m = form.changes.shape[0]
+            session.set_row_bounds(floor_row, floor_value(objective, smooth), math.inf)
+            session.add_columns(2 * m)
+            eye = sp.identity(m, format="csr")
+            changes = sp.hstack([form.changes, -eye, eye], format="csr")
+            session.add_rows(np.zeros(m), np.zeros(m), changes.indptr[:-1], changes.indices, changes.data)
+            session.add_row(-math.inf, cost_cap(float(form.cost @ x)), form.cost)
+            session.clear()
+            session.run(np.concatenate([form.tie, form.change_price, form.change_price]), "min")
+            session.values()
+            session.delete_rows(np.arange(rows_built, session.n_rows))
+            session.delete_cols(np.arange(n, session.n_cols))
         objectives.append(objective)
     return objectives
 
