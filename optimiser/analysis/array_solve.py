@@ -46,8 +46,9 @@ import numpy as np
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import breach_weights, judge_breaches, slack_bounds
 from ..solve.backends import least_breach_then_best_output
-from ..solve.engine import floor_value
+from ..solve.engine import cost_cap, floor_value
 from ..solve.highs import PRIMAL_SIMPLEX, Session
+from ..solve.matrix import smoothing_block
 from ..solve.status import Status
 from .program_arrays import ProgramArrays
 
@@ -174,10 +175,46 @@ class ArraySolver:
                 self._floor(layout, None)
                 self._run(primary, sense)
         x = self._values()[: arrays.n_cols]
+        second = self.session.basis()
+        steadier = self._smooth(arrays, x, value)
+        if steadier is not None:
+            x = steadier
         return DrawOutcome(
             "optimal", value * arrays.objective_scale, float(arrays.cost @ x) / MONEY_SCALE,
-            arrays.measure @ x, basis=(basis, self.session.basis()),
+            arrays.measure @ x, basis=(basis, second),
         )
+
+    def _smooth(self, arrays: ProgramArrays, x: np.ndarray, objective: float) -> np.ndarray | None:
+        """The smoothing stage of :func:`optimiser.solve` on a drawn world: the steadiest plan within its share.
+
+        ``x`` is the plan the earlier stages found and ``objective`` the first
+        solve's optimum. The stage's rows and columns are removed after, so
+        the session holds the world's programme again. None without a
+        smoothing stage or when it finds no plan (the earlier plan stands).
+        """
+        smooth, changes = arrays.smooth, arrays.changes
+        if smooth is None or changes is None or not changes.shape[0]:
+            return None
+        session = self.session
+        n, n_rows, m = session.n_cols, session.n_rows, changes.shape[0]
+        if arrays.mode == "min_cost":
+            self.session.set_row_bounds(self._floor_row, -math.inf, cost_cap(objective))
+            other, lower, upper = arrays.output, floor_value(float(arrays.output @ x), smooth), math.inf
+        else:
+            self.session.set_row_bounds(self._floor_row, floor_value(objective, smooth), math.inf)
+            other, lower, upper = arrays.cost, -math.inf, cost_cap(float(arrays.cost @ x))
+        rows, costs = smoothing_block(arrays, n)
+        session.add_columns(2 * m)
+        session.add_rows(np.zeros(m), np.zeros(m), rows.indptr[:-1], rows.indices, rows.data)
+        session.add_row(lower, upper, np.concatenate([other, np.zeros(n + 2 * m - len(other))]))
+        session.clear()
+        try:
+            found = self._run(costs, "min")
+            return self._values()[: arrays.n_cols] if found == "optimal" else None
+        finally:
+            session.delete_rows(np.arange(n_rows, session.n_rows))
+            session.delete_cols(np.arange(n, session.n_cols))
+            session.set_row_bounds(self._floor_row, -math.inf, math.inf)
 
     def _evaluate(self, arrays: ProgramArrays, layout: _Layout) -> DrawOutcome:
         self._first_basis = None

@@ -38,14 +38,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..config.types import Config
 from ..model import Model, build_model
 from ..model.formulation import MONEY_SCALE
 from ..solve.engine import WARM_SMOOTHING_COLUMNS, cost_cap, floor_value
 from ..solve.highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session
-from ..solve.matrix import MatrixForm, matrix_form
+from ..solve.matrix import MatrixForm, matrix_form, smoothing_block
 from ..solve.status import Status
 
 # -- what a point reports ---------------------------------------------------
@@ -363,12 +362,10 @@ class WarmEngine:
         else:
             session.set_row_bounds(self.floor_row, floor_value(objective, smooth), math.inf)
             other, lower, upper = self.cost, -math.inf, cost_cap(cost_before)
+        rows, costs = smoothing_block(form, n)
         session.add_columns(2 * m)
-        eye = sp.identity(m, format="csr")
-        rows = sp.hstack([form.changes, -eye, eye], format="csr")
         first = session.add_rows(np.zeros(m), np.zeros(m), rows.indptr[:-1], rows.indices, rows.data)
         session.add_row(lower, upper, other)
-        costs = np.concatenate([form.tie, form.change_price, form.change_price])
         if self._smooth_basis is not None:
             # The steadiest plan of the programme as built: every point starts
             # its smoothing stage there (measured: half the time of starting

@@ -317,6 +317,27 @@ def _smoothing(
     return matrix, price, tie
 
 
+def smoothing_block(form: MatrixForm, n_cols: int) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The smoothing stage over a session of ``n_cols`` columns that starts with the form's.
+
+    Returns its rows and its costs: one row per priced change, ``change - rise
+    + fall = 0``, over the ``n_cols`` columns and ``2m`` new ones (the rises,
+    then the falls); the costs settle ties on the form's columns and price
+    each rise and fall. The one assembly of the stage for every session that
+    adds it (:class:`~optimiser.analysis.fast.WarmEngine`, the Monte Carlo
+    solver of drawn worlds).
+    """
+    assert form.changes is not None
+    changes = form.changes
+    m = changes.shape[0]
+    if changes.shape[1] < n_cols:
+        changes = sp.hstack([changes, sp.csr_matrix((m, n_cols - changes.shape[1]))], format="csr")
+    eye = sp.identity(m, format="csr")
+    rows = sp.hstack([changes, -eye, eye], format="csr")
+    tie = np.concatenate([form.tie, np.zeros(n_cols - len(form.tie))])
+    return rows, np.concatenate([tie, form.change_price, form.change_price])
+
+
 def smoothing_ties(
     model: Model, free: Callable[[pulp.LpVariable], bool] | None = None,
 ) -> list[tuple[pulp.LpVariable, float]]:
