@@ -164,7 +164,13 @@ class ArraySolver:
             return _failed(status, len(arrays.measures))
         basis = self.session.basis()
         value = self._objective()
-        if not min_cost and arrays.tie_break:
+        if min_cost and arrays.tie_break:
+            # The most output among the cheapest plans, as optimiser.solve picks it.
+            self.session.set_row_bounds(self._floor_row, -math.inf, cost_cap(value))
+            if self._run(arrays.output, "max") != "optimal":
+                self._floor(layout, None)
+                self._run(primary, sense)
+        elif arrays.tie_break:
             self._floor(layout, value)
             second = self._second_starts.get(arrays.shape_key())
             if second is not None:

@@ -302,3 +302,23 @@ def test_reoptimised_draws_are_what_solve_gives_each_world(smooth: bool | float)
         assert row["total_cost"] == pytest.approx(result.total_cost, rel=1e-7, abs=1.01)
         for tier, years in result.compound_output().items():
             assert row[f"compound_{tier}"] == pytest.approx(sum(years.values()), rel=1e-6, abs=1e-6)
+
+
+def test_reoptimised_min_cost_draws_take_the_most_output_among_the_cheapest_plans(tmp_path: Path) -> None:
+    # In min_cost mode the tie-break picks, among the cheapest plans, the one
+    # with the most output; every drawn world does so as solve does.
+    text = (ROOT / "configs" / "zhejiang_min_cost.yaml").read_text(encoding="utf-8") + (
+        "\nuncertainty:\n"
+        "  levers.secondments.cost: {dist: uniform, low: 8000, high: 14000}\n"
+        "  levers.enterprise_lecturers.cost: {dist: uniform, low: 12000, high: 20000}\n"
+    )
+    path = tmp_path / "min_cost_uncertain.yaml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    table = monte_carlo(config, draws=2, seed=2, progress=False).draws
+    for row in table.to_dict("records"):
+        drawn = ("levers.secondments.cost", "levers.enterprise_lecturers.cost")
+        result = solve(config.with_changes({key: row[key] for key in drawn}))
+        assert row["total_cost"] == pytest.approx(result.total_cost, rel=1e-7, abs=1.01)
+        for tier, years in result.compound_output().items():
+            assert row[f"compound_{tier}"] == pytest.approx(sum(years.values()), rel=1e-6, abs=1e-6)
