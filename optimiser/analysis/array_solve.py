@@ -46,7 +46,7 @@ import numpy as np
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import breach_weights, judge_breaches, slack_bounds
 from ..solve.backends import least_breach_then_best_output
-from ..solve.engine import cost_cap, floor_value
+from ..solve.engine import cost_cap, floor_value, smoothing_limits
 from ..solve.highs import PRIMAL_SIMPLEX, Session
 from ..solve.matrix import smoothing_block
 from ..solve.status import Status
@@ -203,12 +203,11 @@ class ArraySolver:
             return None
         session = self.session
         n, n_rows, m = session.n_cols, session.n_rows, changes.shape[0]
-        if arrays.mode == "min_cost":
-            self.session.set_row_bounds(self._floor_row, -math.inf, cost_cap(objective))
-            other, lower, upper = arrays.output, floor_value(float(arrays.output @ x), smooth), math.inf
-        else:
-            self.session.set_row_bounds(self._floor_row, floor_value(objective, smooth), math.inf)
-            other, lower, upper = arrays.cost, -math.inf, cost_cap(float(arrays.cost @ x))
+        min_cost = arrays.mode == "min_cost"
+        first, (lower, upper) = smoothing_limits(
+            min_cost, objective, float(arrays.output @ x), float(arrays.cost @ x), smooth)
+        session.set_row_bounds(self._floor_row, *first)
+        other = arrays.output if min_cost else arrays.cost
         rows, costs = smoothing_block(arrays, n)
         session.add_columns(2 * m)
         session.add_rows(np.zeros(m), np.zeros(m), rows.indptr[:-1], rows.indices, rows.data)

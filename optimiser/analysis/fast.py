@@ -42,7 +42,7 @@ import numpy as np
 from ..config.types import Config
 from ..model import Model, build_model
 from ..model.formulation import MONEY_SCALE
-from ..solve.engine import WARM_SMOOTHING_COLUMNS, cost_cap, floor_value
+from ..solve.engine import WARM_SMOOTHING_COLUMNS, cost_cap, floor_value, smoothing_limits
 from ..solve.highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session
 from ..solve.matrix import MatrixForm, matrix_form, smoothing_block
 from ..solve.status import Status
@@ -356,12 +356,9 @@ class WarmEngine:
         session = self.session
         n, m = self.n_cols, form.changes.shape[0]
         output_before, cost_before = float(self.output @ x), float(self.cost @ x)
-        if self.min_cost:
-            session.set_row_bounds(self.floor_row, -math.inf, cost_cap(objective))
-            other, lower, upper = self.output, floor_value(output_before, smooth), math.inf
-        else:
-            session.set_row_bounds(self.floor_row, floor_value(objective, smooth), math.inf)
-            other, lower, upper = self.cost, -math.inf, cost_cap(cost_before)
+        primary_limits, (lower, upper) = smoothing_limits(self.min_cost, objective, output_before, cost_before, smooth)
+        session.set_row_bounds(self.floor_row, *primary_limits)
+        other = self.output if self.min_cost else self.cost
         rows, costs = smoothing_block(form, n)
         session.add_columns(2 * m)
         first = session.add_rows(np.zeros(m), np.zeros(m), rows.indptr[:-1], rows.indices, rows.data)

@@ -284,16 +284,23 @@ def _smoothing(job: _Run, objective: float) -> None:
     x = solution.values
     output_before = value_of(model.output, x, model.column_of)
     cost_before = value_of(model.cost, x, model.column_of)
-    if job.min_cost:
-        limits = [(model.cost, -np.inf, cost_cap(objective)), (model.output, floor_value(output_before, smooth), np.inf)]
-    else:
-        limits = [(model.output, floor_value(objective, smooth), np.inf), (model.cost, -np.inf, cost_cap(cost_before))]
+    limits = _smoothing_limit_rows(job, objective, output_before, cost_before, smooth)
     if _smooth(backend, model, solution, changes, limits, job.time_limit):
         solution.values = backend.values()
         solution.activity = backend.row_activity()
     solution.smoothing_share = smooth
     reference = output_before if job.min_cost else objective
     solution.output_given_up = max(reference - value_of(model.output, solution.values, model.column_of), 0.0)
+
+
+def _smoothing_limit_rows(
+    job: _Run, objective: float, output_before: float, cost_before: float, smooth: float,
+) -> list[tuple[Terms, float, float]]:
+    """:func:`smoothing_limits` as rows over the model's terms, the primary objective's first."""
+    model = job.model
+    primary, other = (model.cost, model.output) if job.min_cost else (model.output, model.cost)
+    first, second = smoothing_limits(job.min_cost, objective, output_before, cost_before, smooth)
+    return [(primary, *first), (other, *second)]
 
 
 def _changes(model: Model, form: MatrixForm | None = None) -> list[tuple[Terms, float]]:
@@ -403,12 +410,7 @@ def _integer_smoothing(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, 
     until = _unit_stage_until(job, "smoothing stage", allowed)
     if until is None:
         return x
-    if job.min_cost:
-        limits = [(model.cost, -np.inf, cost_cap(objective)),
-                  (model.output, floor_value(output_before, smooth), np.inf)]
-    else:
-        limits = [(model.output, floor_value(objective, smooth), np.inf),
-                  (model.cost, -np.inf, cost_cap(cost_before))]
+    limits = _smoothing_limit_rows(job, objective, output_before, cost_before, smooth)
     rows, costs = _smoothing_rows(model, form, changes, limits)
     found = stage_search(lp, x, costs, "min", rows, 2 * len(changes), until)
     if found.values is None:
@@ -611,6 +613,22 @@ def _proven_status(solution: Solution, status: Status) -> Status:
 def cost_cap(cheapest: float) -> float:
     """The most a later stage may spend: the cheapest cost (solver units) plus 1e-7 of it and one yuan."""
     return cheapest * (1.0 + TIE_BREAK_TOLERANCE) + MONEY_SCALE
+
+
+def smoothing_limits(
+    min_cost: bool, objective: float, output_before: float, cost_before: float, share: float,
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The smoothing stage's limits, (lower, upper) on the primary objective's row and then on the other's.
+
+    ``max_output``: output at least the optimum less ``share``, cost at most
+    the cheapest found (plus 1e-7 and one yuan); ``min_cost``: cost at most
+    the optimum (plus 1e-7 and one yuan), output at least that of the plan
+    found less ``share``. Solver units; the one rule for every session that
+    runs the stage.
+    """
+    if min_cost:
+        return (-np.inf, cost_cap(objective)), (floor_value(output_before, share), np.inf)
+    return (floor_value(objective, share), np.inf), (-np.inf, cost_cap(cost_before))
 
 
 def floor_value(output: float, share: float = TIE_BREAK_TOLERANCE) -> float:
