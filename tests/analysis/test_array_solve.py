@@ -42,6 +42,19 @@ def fresh(job: Any, world: Any) -> DrawOutcome:
     return solver.solve(world)
 
 
+def count_calls(monkeypatch: pytest.MonkeyPatch, method: str) -> list[int]:
+    """From now on, a 1 in the list returned for every call of ``Session.<method>`` (which still runs)."""
+    calls: list[int] = []
+    original = getattr(Session, method)
+
+    def counted(self: Session, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Session, method, counted)
+    return calls
+
+
 def same(a: DrawOutcome, b: DrawOutcome) -> bool:
     return (a.status, a.objective, a.total_cost, a.overspend, a.violated) == (
         b.status, b.objective, b.total_cost, b.overspend, b.violated,
@@ -54,14 +67,7 @@ def test_one_loaded_programme_gives_what_a_fresh_load_gives(
 ) -> None:
     job, worlds = drawn(tmp_path, plan)
     expected = [fresh(job, world) for world in worlds]
-    loads: list[int] = []
-    load = Session.load
-
-    def counted(self: Session, *args: Any, **kwargs: Any) -> None:
-        loads.append(1)
-        load(self, *args, **kwargs)
-
-    monkeypatch.setattr(Session, "load", counted)
+    loads = count_calls(monkeypatch, "load")
     solver = ArraySolver(fixed_plan=plan is not None)
     solver.remember_start(job.start)
     forward = [solver.solve(world) for world in worlds]
@@ -81,17 +87,10 @@ def test_an_entry_that_vanishes_loads_the_programme_whole(tmp_path: Path, monkey
     free = world.col_lower[cols] != world.col_upper[cols]
     data[np.flatnonzero(free & (data != 0))[0]] = 0.0  # HiGHS drops zero entries: the pattern changes
     changed = job.affine.base.with_flat(np.concatenate([data, world.flat()[len(data):]]))
-    loads: list[int] = []
-    load = Session.load
-
-    def counted(self: Session, *args: Any, **kwargs: Any) -> None:
-        loads.append(1)
-        load(self, *args, **kwargs)
-
     solver = ArraySolver(fixed_plan=True)
     solver.remember_start(job.start)
     solver.solve(world)
-    monkeypatch.setattr(Session, "load", counted)
+    loads = count_calls(monkeypatch, "load")
     outcome = solver.solve(changed)
     assert loads == [1]
     monkeypatch.undo()
@@ -106,14 +105,7 @@ def test_entries_on_the_plans_fixed_columns_move_row_limits_only(
     moving = job.affine.moving_parts()["a_values"]
     cols = np.divmod(job.affine.base.a_keys[moving], job.affine.base.n_rows)[0]
     assert np.all(job.affine.base.col_lower[cols] == job.affine.base.col_upper[cols])
-    coefficients: list[int] = []
-    set_coefficients = Session.set_coefficients
-
-    def counted(self: Session, *args: Any, **kwargs: Any) -> None:
-        coefficients.append(1)
-        set_coefficients(self, *args, **kwargs)
-
-    monkeypatch.setattr(Session, "set_coefficients", counted)
+    coefficients = count_calls(monkeypatch, "set_coefficients")
     solver = ArraySolver(fixed_plan=True)
     solver.remember_start(job.start)
     outcomes = [solver.solve(world) for world in worlds]
