@@ -20,6 +20,21 @@ accept it. From this one declaration come
 Rules between keys (a lever's ``group`` names a declared teacher group, an
 intake does not exceed its cap, ...) stay in :mod:`~optimiser.config.validate`;
 the JSON Schema checks shapes, keys and ranges only.
+
+Why a declaration of our own rather than pydantic models. Every command
+validates its config, so the schema's library loads on every run; pydantic v2
+with only four small models adds about a fifth of the time Python needs to
+import numpy, yaml, highspy and pandas (``benchmarks/schema_library.py``),
+against a command-line goal of 1.3 times that floor, while this module and its
+checks add nothing measurable. The messages a planner reads would not come
+from the library either: each names the YAML line of the key or of one year of
+a series, the expected value in the planner's units, the reason for a range and
+a close key name, in English or Chinese, all in one pass; pydantic's errors
+would each be rewritten from their location and type. What the library would
+give (frozen objects, unknown keys refused, a JSON Schema) the declaration
+below gives: :mod:`~optimiser.config.types` holds frozen dataclasses, the
+checker refuses unknown keys with "did you mean", and :func:`json_schema` is
+tested against every shipped config with the ``jsonschema`` library.
 """
 
 from __future__ import annotations
