@@ -328,7 +328,7 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
     head = f"{info.config_path}{_at(info)}"
     limit = info.limit
     kind = info.kind
-    how = ROW_KINDS[kind].describe if kind in ROW_KINDS else "generic"
+    how = ROW_KINDS[kind].describe
     unit = ""
     value = limit + amount
     if how == "money":

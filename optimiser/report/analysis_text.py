@@ -59,7 +59,7 @@ PARETO_HEADINGS = {
 """The columns of a Pareto front; a tier's output (``output_<tier>``) is headed by :data:`TIER_OUTPUT`."""
 
 TIER_OUTPUT = N_("output_{tier}")
-
+"""The heading of a tier's compound output over the horizon in a Pareto front."""
 
 HEADS = {
     "yuan": N_("{name}: plans within {within}% of the optimum ({objective}) at no more cost; ranges in yuan"),
