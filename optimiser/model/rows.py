@@ -4,6 +4,11 @@ Every constraint is added through :meth:`RowBook.add`, which records its
 planner-facing description (:class:`RowInfo`): a name in planner words, the
 config key that sets its limit, the institution and year. Results and
 diagnoses read these to speak in config terms rather than solver terms.
+
+Each kind of row is declared once, in :data:`ROW_KINDS`: whether a plan may break it, whether it is
+money, whether planners see it as their limit, how the sensitivity ranking steps it, the unit of its
+shadow price and how ``evaluate`` words a breach. The sets below and the tables of the reports, the
+ranking and ``evaluate`` are read from it.
 """
 
 from __future__ import annotations
