@@ -38,7 +38,7 @@ from .api import solve
 from .config.types import Config
 from .errors import SolverError
 from .model import Model, PlanKey, build_model
-from .model.rows import BREACH_TOLERANCE, MONEY_LIMITS, PLAN_BREACH_KINDS, Breaches, RowInfo, judge_breaches
+from .model.rows import BREACH_TOLERANCE, PLAN_BREACH_KINDS, ROW_KINDS, Breaches, RowInfo, judge_breaches
 from .planfile import plan_from_frame, plan_from_mapping, read_plan
 from .results import Result, build_result
 from .solve.backends import SOLVERS, Backend, elastic_vectors, least_breach_then_best_output, make_backend
@@ -320,34 +320,39 @@ def units_word(model: Model, lever_name: str | None) -> str:
 
 
 def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[str, Any]:
-    """One broken limit as a row of the violations table, with its message in planner words."""
+    """One broken limit as a row of the violations table, with its message in planner words.
+
+    The message follows the kind's ``describe`` key in :data:`~optimiser.model.rows.ROW_KINDS`; a kind
+    with none (``generic``) reads "{config key}: {label} broken by {amount} (limit {limit})".
+    """
     head = f"{info.config_path}{_at(info)}"
     limit = info.limit
     kind = info.kind
+    how = ROW_KINDS[kind].describe
     unit = ""
     value = limit + amount
-    if kind in MONEY_LIMITS:
+    if how == "money":
         unit = "yuan"
         message = f"{info.label}{_at(info)} exceeded by {amount:,.0f} yuan (limit {limit:,.0f} yuan)"
-    elif kind == "funding_balance":
+    elif how == "unfunded":
         unit, value = "yuan", amount
         message = (f"{info.detail}{_at(info)}: {amount:,.0f} yuan that no funding source may pay; "
                    f"add {info.detail} to some source's funds")
-    elif kind in ("max_per_year", "conversion_share", "region_max_per_year", "max_total"):
+    elif how == "lever_max":
         unit = units_word(model, info.detail)
         message = f"{head} exceeded by {_fmt(amount)} {unit} (limit {_fmt(limit)})"
-    elif kind == "min_per_year":
+    elif how == "lever_min":
         unit, value = units_word(model, info.detail), limit - amount
         message = f"{head}: {_fmt(value)} {unit} planned, {_fmt(limit)} asked (short by {_fmt(amount)})"
-    elif kind == "intake_cap":
+    elif how == "intake":
         unit = "students"
         message = (f"{head} exceeded by {_fmt(amount)} students: subsidised places induce {_fmt(value)} extra "
                    f"{info.detail} students, the room is {_fmt(limit)}")
-    elif kind == "conversion_stock":
+    elif how == "conversion_stock":
         unit = f"{info.detail} teachers"
         message = (f"{head}: {_fmt(value)} {info.detail} teachers converted while {_fmt(limit)} exist "
                    f"({_fmt(amount)} too many)")
-    elif kind == "double_qualified_share":
+    elif how == "double_qualified":
         unit = "share"
         asked = float(info.detail or 0.0)
         reached = _share(model, info, x, practice=True)
@@ -357,7 +362,7 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         shown = _shares(reached, asked)
         message = (f"{head}: {shown[0]} reached, {shown[1]} asked "
                    f"({_fmt(teachers)} more double-qualified teachers needed)")
-    elif kind == "external_ratio":
+    elif how == "external":
         unit = "ratio"
         allowed = float(info.detail or 0.0)
         reached = _share(model, info, x, practice=False)
@@ -366,17 +371,19 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         amount = reached - allowed
         shown = _shares(reached, allowed)
         message = f"{head}: {shown[0]} reached, {shown[1]} allowed ({_fmt(teachers)} external teachers too many)"
-    elif kind == "target":
+    elif how == "target":
         unit, value = "graduates", limit - amount
         message = f"{head}: {_fmt(value)} compound graduates reached, {_fmt(limit)} asked (short by {_fmt(amount)})"
-    elif kind == "demand":
+    elif how == "demand":
         unit = "graduates"
         message = f"{head}: {_fmt(value)} compound graduates, demand {_fmt(limit)} (exceeded by {_fmt(amount)})"
-    elif kind == "teacher_hours":
+    elif how == "teacher_hours":
         unit = "hours"
         message = f"{info.label}{_at(info)} short by {_fmt(amount)} hours"
-    else:
+    elif how == "generic":
         message = f"{head}: {info.label} broken by {_fmt(amount)} (limit {_fmt(limit)})"
+    else:
+        raise ValueError(f"row kind {kind}: no message for its describe key {how!r}")
     return {
         "constraint": info.label, "kind": kind, "config_path": info.config_path,
         "institution": info.institution, "year": info.year, "amount": amount, "unit": unit,

@@ -12,6 +12,7 @@ import pandas as pd
 from ..config.checker import choices
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
+from ..i18n import _
 from ..solve.status import Status
 from .fast import WarmEngine
 from .points import MAX_POINTS, as_config
@@ -104,9 +105,9 @@ def _notes(config: Config, hold_others: bool) -> list[str]:
     """What the front holds besides the config's limits, and what it relaxes."""
     notes = []
     if hold_others:
-        notes.append("the other tiers are held at least at their output in the config's optimum")
+        notes.append(_("the other tiers are held at least at their output in the config's optimum"))
     if any(lever.integer for lever in config.levers.values()):
-        notes.append("levers marked integer are taken as continuous (the linear relaxation)")
+        notes.append(_("levers marked integer are taken as continuous (the linear relaxation)"))
     return notes
 
 

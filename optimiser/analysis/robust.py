@@ -54,6 +54,7 @@ from ..config.load import get_path
 from ..config.types import Config
 from ..config.uncertainty import Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
 from ..errors import ConfigError, Problem
+from ..i18n import N_, _
 from ..jsonrule import jsonable
 from ..model import PlanKey, build_model
 from ..model.formulation import MONEY_SCALE
@@ -524,7 +525,7 @@ def robust(
     solved = time.perf_counter()
     notes: list[str] = []
     if sampled.dropped:
-        notes.append(f"{len(sampled.dropped)} drawn worlds make no valid config and were left out")
+        notes.append(_("{count} drawn worlds make no valid config and were left out").format(count=len(sampled.dropped)))
     summary: dict[str, Any] = {
         "name": config.name, "scenario": config.scenario_name or "base", "mode": mode, "risk": risk,
         "alpha": alpha if risk == "cvar" else None, "budget": budget, "draws": len(sampled.programs),
@@ -541,9 +542,9 @@ def robust(
     if test_draws and keys:
         test_seed = (0 if seed is None else seed) + 1 if test_seed is None else test_seed
         if worlds is None and seed is not None and test_seed == seed:
-            notes.append(f"the test seed is the planning seed ({seed}): the test draws reuse the random numbers of "
-                         "the worlds planned for (the same worlds when as many), so the test is not out of sample; "
-                         "give another test seed")
+            notes.append(_("the test seed is the planning seed ({seed}): the test draws reuse the random numbers of "
+                           "the worlds planned for (the same worlds when as many), so the test is not out of sample; "
+                           "give another test seed").format(seed=seed))
         _test_out_of_sample(result, config, base, keys, test_draws, test_seed, jobs, executor, progress, notes)
     summary.update(notes=notes, seconds=time.perf_counter() - started)
     return result
@@ -606,7 +607,8 @@ def _optimal_result(
 def _why_no_optimum(worlds: Worlds, mode: str, budget: str, status: str) -> str:
     """What to do when the programme over the worlds has no optimum: which worlds have none on their own."""
     if status != "infeasible":
-        return f"the programme over the worlds ended {status}; `optimiser solve` on the config explains its own plan"
+        return _("the programme over the worlds ended {status}; `optimiser solve` on the config explains its own "
+                 "plan").format(status=status)
     alone = []
     for w, program in enumerate(worlds.programs):
         if budget == "expected":  # the limits held on average may be broken by a world alone: leave them out
@@ -617,16 +619,32 @@ def _why_no_optimum(worlds: Worlds, mode: str, budget: str, status: str) -> str:
                      worlds.plan_kinds, worlds.n_levers, worlds.method)
         if solve_block(block_programme(one, mode, "expected", 1.0, "every"), mode, False)[0] != "optimal":
             alone.append(w)
-    keep = "meets the targets" if mode == "min_cost" else "keeps the limits"
     if alone:
         first = ", ".join(f"{spec.path} = {value:,.6g}" for spec, value in zip(worlds.keys, worlds.values[alone[0]]))
-        limits = " with only the limits that hold in every world" if budget == "expected" else ""
-        return (f"{len(alone)} of {len(worlds.programs)} drawn worlds have no plan even on their own{limits} (the first, "
-                f"world {alone[0]}: {first}); narrow the distributions, or ask less of every world"
-                + ("" if budget == "expected" else " (budget \"expected\" holds the limits on average)"))
-    return (f"each drawn world has a plan on its own, but no one lever plan {keep} in all of them"
-            + (" within the limits held on average" if budget == "expected"
-               else "; budget \"expected\" holds the limits on average"))
+        return _(NO_PLAN_ALONE[budget == "expected"]).format(
+            count=len(alone), total=len(worlds.programs), world=alone[0], values=first)
+    return _(NO_ONE_PLAN[mode == "min_cost", budget == "expected"])
+
+
+NO_PLAN_ALONE = {
+    False: N_("{count} of {total} drawn worlds have no plan even on their own (the first, world {world}: {values}); "
+              "narrow the distributions, or ask less of every world (budget \"expected\" holds the limits on average)"),
+    True: N_("{count} of {total} drawn worlds have no plan even on their own with only the limits that hold in every "
+             "world (the first, world {world}: {values}); narrow the distributions, or ask less of every world"),
+}
+"""Why the worlds have no robust plan when some have none on their own, by whether limits hold on average."""
+
+NO_ONE_PLAN = {
+    (False, False): N_("each drawn world has a plan on its own, but no one lever plan keeps the limits in all of them; "
+                       "budget \"expected\" holds the limits on average"),
+    (False, True): N_("each drawn world has a plan on its own, but no one lever plan keeps the limits in all of them "
+                      "within the limits held on average"),
+    (True, False): N_("each drawn world has a plan on its own, but no one lever plan meets the targets in all of them; "
+                      "budget \"expected\" holds the limits on average"),
+    (True, True): N_("each drawn world has a plan on its own, but no one lever plan meets the targets in all of them "
+                     "within the limits held on average"),
+}
+"""Why the worlds have no robust plan when each has one on its own, by (min_cost mode, limits held on average)."""
 
 
 def _whole(value: Any) -> Any:
@@ -741,7 +759,8 @@ def _test_out_of_sample(
         deterministic = solve(base.with_changes(means), diagnose=False)
     except ConfigError as err:
         deterministic = None
-        notes.append(f"the mean world is not a valid config ({err.problems[0]}); no value of the stochastic solution")
+        notes.append(_("the mean world is not a valid config ({problem}); no value of the stochastic solution").format(
+            problem=err.problems[0]))
     if deterministic is not None and deterministic.ok:
         mc_mean = monte_carlo(config, draws=test_draws, seed=test_seed, plan=deterministic, jobs=jobs,
                               executor=executor, progress=progress)
@@ -758,7 +777,8 @@ def _test_out_of_sample(
             reference = abs(rows["mean world"]["expected"])
             result.summary["vss_share"] = result.summary["vss"] / reference if reference > 0 else math.nan
     elif deterministic is not None:
-        notes.append(f"the mean world has no optimal plan ({deterministic.status.value}); no value of the stochastic solution")
+        notes.append(_("the mean world has no optimal plan ({status}); no value of the stochastic solution").format(
+            status=deterministic.status.value))
     result.summary.update(test_draws=test_draws, test_seed=test_seed)
     result.out_of_sample = pd.DataFrame.from_dict(rows, orient="index")
 

@@ -70,5 +70,7 @@ def run_alternatives(args: argparse.Namespace) -> int:
     else:
         print(str(room))
         if written:
-            print("\nwrote " + " and ".join(str(path) for path in written))
+            from ..report.analysis_text import written as wrote
+
+            print("\n" + wrote(written))
     return EXIT_OK

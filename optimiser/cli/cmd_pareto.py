@@ -41,7 +41,9 @@ def run_pareto(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text({"x": args.x, "y": args.y, "rows": records(table)}))
     else:
-        print(table.to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+        from ..report.analysis_text import pareto_text, written
+
+        print(pareto_text(table))
         if args.out:
-            print(f"\nwrote {args.out}")
+            print("\n" + written([args.out]))
     return EXIT_OK if (table["status"] == "optimal").any() else EXIT_NO_OPTIMUM

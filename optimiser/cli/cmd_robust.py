@@ -129,9 +129,11 @@ def _print_json(result: RobustResult, convergence: pd.DataFrame | None) -> None:
 
 
 def _print_text(result: RobustResult, convergence: pd.DataFrame | None, written: list[Path]) -> None:
+    from ..report.analysis_text import written as wrote
+    from ..report.robust_text import convergence_text
+
     print(str(result))
     if convergence is not None:
-        print("\nconvergence (the first N of one sample):")
-        print(convergence.to_string(index=False, float_format=lambda v: f"{v:,.4f}" if abs(v) < 1 else f"{v:,.1f}"))
+        print("\n" + convergence_text(convergence))
     if written:
-        print("\nwrote " + " and ".join(str(path) for path in written))
+        print("\n" + wrote(written))

@@ -64,8 +64,9 @@ def run_sweep(args: argparse.Namespace) -> int:
         print(json_text({"params": list(params), "points": len(table), "status_counts": counts,
                           "rows": records(table)}))
     elif args.out:
-        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
-        print(f"wrote {args.out}: {len(table)} points ({summary})")
+        from ..report.analysis_text import sweep_written
+
+        print(sweep_written(args.out, table))
     else:
         from ..report.files import csv_text, safe_frame
 

@@ -43,15 +43,12 @@ BOTTLENECK_COLUMNS: dict[str, str] = {
 }
 """The column of ``Result.bottlenecks`` that says where each bottleneck binds."""
 
-PRICE_UNITS: dict[str, str] = {
-    "funding_cap": N_("per M yuan"), "total_budget": N_("per M yuan"), "target": N_("per graduate"),
-    "demand": N_("per graduate"), "double_qualified_share": N_("per teacher"), "external_ratio": N_("per teacher"),
-    "intake_cap": N_("per student"), "enrolment": N_("per student"), "teacher_hours": N_("per teaching hour"),
-    "training_seats": N_("per seat hour"), "no_knowledge": N_("per teaching hour"),
-    "no_practice": N_("per teaching hour"), "no_training": N_("per teaching hour"),
-    "conversion_stock": N_("per teacher"),
+PRICE_WORDS: dict[str, str] = {
+    "million_yuan": N_("per M yuan"), "graduate": N_("per graduate"), "teacher": N_("per teacher"),
+    "student": N_("per student"), "teaching_hour": N_("per teaching hour"), "seat_hour": N_("per seat hour"),
 }
-"""The unit a binding limit's shadow price is quoted in, keyed by row kind."""
+"""The units a binding limit's shadow price is quoted in, keyed as a row kind names its unit
+(:attr:`optimiser.model.rows.RowKind.price_unit`)."""
 PER_UNIT = N_("per unit")
-"""The unit of a row kind :data:`PRICE_UNITS` does not name."""
+"""The unit of a row kind that names none."""
 

@@ -4,6 +4,11 @@ Every constraint is added through :meth:`RowBook.add`, which records its
 planner-facing description (:class:`RowInfo`): a name in planner words, the
 config key that sets its limit, the institution and year. Results and
 diagnoses read these to speak in config terms rather than solver terms.
+
+Each kind of row is declared once, in :data:`ROW_KINDS`: whether a plan may break it, whether it is
+money, whether planners see it as their limit, how the sensitivity ranking steps it, the unit of its
+shadow price and how ``evaluate`` words a breach. The sets below and the tables of the reports, the
+ranking and ``evaluate`` are read from it.
 """
 
 from __future__ import annotations
@@ -15,31 +20,102 @@ from typing import Any, Literal
 import numpy as np
 import pulp
 
+from ..i18n.words import COURSE_NO, PRICE_WORDS
 from .formulation import MONEY_SCALE
 
 Sense = Literal["<=", ">=", "=="]
 _PULP_SENSE = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
 
-ELASTIC_KINDS = frozenset(
-    {
-        "double_qualified_share", "external_ratio", "target", "funding_cap", "total_budget",
-        "min_per_year", "max_per_year", "region_max_per_year", "max_total", "conversion_share",
-        "demand", "intake_cap", "cohort_places",
-    }
-)
+@dataclass(frozen=True)
+class RowKind:
+    """What one kind of row is to the planner, the breach rules and the reports: the one declaration of a kind.
+
+    ``elastic``: a limit the planner sets and a plan may break (it gets a slack in an elastic solve, and
+    infeasibility is explained in its terms); ``fixed_plan_breach``: only a fixed plan may break it
+    (evaluation, fixed-plan Monte Carlo). ``money_limit``: a limit in money whose shadow price is what the
+    next yuan buys; ``in_yuan``: a breach of it is money overspent. ``planner_limit``: reports list every
+    binding one first, in the order of :data:`ROW_KINDS`. ``group`` and ``step``: its rank group in the
+    sensitivity ranking (lower first) and the key of its step there (``None``: not ranked). ``price_unit``:
+    the key in :data:`~optimiser.i18n.words.PRICE_WORDS` of its shadow price's unit (``""``: "per unit").
+    ``describe``: how ``evaluate`` words a breach of it (a key of :func:`optimiser.evaluate.describe`).
+    """
+
+    name: str
+    elastic: bool = False
+    fixed_plan_breach: bool = False
+    money_limit: bool = False
+    in_yuan: bool = False
+    planner_limit: bool = False
+    group: int | None = None
+    step: str | None = None
+    price_unit: str = ""
+    describe: str = "generic"
+
+    def __post_init__(self) -> None:
+        if (self.group is None) != (self.step is None):
+            raise ValueError(f"row kind {self.name}: a ranked kind needs both a group and a step")
+        if self.price_unit and self.price_unit not in PRICE_WORDS:
+            raise ValueError(f"row kind {self.name}: no price unit {self.price_unit!r} in PRICE_WORDS")
+
+
+def _limit(name: str, group: int, step: str, **more: Any) -> RowKind:
+    """A limit a planner sets and a plan may break, listed among the planner's limits and ranked."""
+    return RowKind(name, elastic=True, planner_limit=True, group=group, step=step, **more)
+
+
+ROW_KINDS: dict[str, RowKind] = {kind.name: kind for kind in (
+    # The planner's limits, in the order reports list them when binding.
+    _limit("funding_cap", 0, "funding", money_limit=True, in_yuan=True, price_unit="million_yuan", describe="money"),
+    _limit("total_budget", 0, "budget", money_limit=True, in_yuan=True, price_unit="million_yuan", describe="money"),
+    _limit("target", 1, "target", price_unit="graduate", describe="target"),
+    _limit("demand", 1, "demand", price_unit="graduate", describe="demand"),
+    _limit("double_qualified_share", 2, "share", price_unit="teacher", describe="double_qualified"),
+    _limit("external_ratio", 2, "share", price_unit="teacher", describe="external"),
+    _limit("min_per_year", 3, "min_per_year", describe="lever_min"),
+    _limit("max_per_year", 3, "max_per_year", describe="lever_max"),
+    _limit("conversion_share", 3, "conversion_share", describe="lever_max"),
+    _limit("region_max_per_year", 3, "region_max", describe="lever_max"),
+    _limit("max_total", 3, "max_total", describe="lever_max"),
+    _limit("intake_cap", 4, "intake_cap", price_unit="student", describe="intake"),
+    RowKind("cohort_places", elastic=True),
+    # Money no funding source may pay: only a fixed plan may leave some.
+    RowKind("funding_balance", fixed_plan_breach=True, in_yuan=True, describe="unfunded"),
+    # The capacities of the province.
+    RowKind("enrolment", group=4, step="enrolment", price_unit="student"),
+    *(RowKind(f"no_{course}", price_unit="teaching_hour") for course in COURSE_NO),
+    RowKind("teacher_hours", fixed_plan_breach=True, group=4, step="teacher_hours", price_unit="teaching_hour",
+            describe="teacher_hours"),
+    RowKind("training_seats", group=4, step="training_seats", price_unit="seat_hour"),
+    RowKind("conversion_stock", fixed_plan_breach=True, group=4, step="convertible", price_unit="teacher",
+            describe="conversion_stock"),
+)}
+"""Every kind of row the model builds (the ``kind`` of :meth:`RowBook.add`), declared once; the tables
+below, the reports' order of limits, the sensitivity ranking and ``evaluate``'s messages read it."""
+
+ELASTIC_KINDS = frozenset(kind.name for kind in ROW_KINDS.values() if kind.elastic)
 """Limits a planner sets and may relax; infeasibility is explained in terms of these."""
 
-PLAN_BREACH_KINDS = ELASTIC_KINDS | {"conversion_stock", "teacher_hours", "funding_balance"}
+PLAN_BREACH_KINDS = ELASTIC_KINDS | {kind.name for kind in ROW_KINDS.values() if kind.fixed_plan_breach}
 """Limits a fixed plan may break (evaluation, fixed-plan Monte Carlo): the planner's limits, the
 teachers a secondment draws on, the hours a group has left (only as far as over-seconding forces,
 see :func:`slack_bounds`) and the money no funding source may pay."""
 
-MONEY_LIMITS = frozenset({"funding_cap", "total_budget"})
+MONEY_LIMITS = frozenset(kind.name for kind in ROW_KINDS.values() if kind.money_limit)
 """The planner's limits in money: a funding source's cap and the total budget (their shadow price is
 what the next yuan buys)."""
 
-MONEY_KINDS = MONEY_LIMITS | {"funding_balance"}
+MONEY_KINDS = frozenset(kind.name for kind in ROW_KINDS.values() if kind.in_yuan)
 """Breaches of these are overspending, in yuan: the money limits and the money no source may pay."""
+
+PLANNER_LIMITS = tuple(kind.name for kind in ROW_KINDS.values() if kind.planner_limit)
+"""Limits a planner sets (funding, total budget, policies, targets, demand, lever limits): reports list every
+binding one, first and in this order."""
+
+PRICE_UNITS: dict[str, str] = {
+    kind.name: PRICE_WORDS[kind.price_unit] for kind in ROW_KINDS.values() if kind.price_unit
+}
+"""The unit a binding limit's shadow price is quoted in (a message to translate), keyed by row kind; others
+take :data:`~optimiser.i18n.words.PER_UNIT`."""
 
 UNFUNDED_WEIGHT = 2.0
 """Penalty per thousand yuan no funding source may pay: dearer than breaching any source's cap or
@@ -198,7 +274,9 @@ class RowBook:
         detail: str | None = None,
         unit_scale: float = 1.0,
     ) -> RowInfo | None:
-        """Add ``terms sense rhs`` (``rhs`` in solver units) and describe it."""
+        """Add ``terms sense rhs`` (``rhs`` in solver units) and describe it; ``kind`` is one of :data:`ROW_KINDS`."""
+        if kind not in ROW_KINDS:
+            raise ValueError(f"row kind {kind!r} is not declared in ROW_KINDS (optimiser/model/rows.py)")
         info = RowInfo(
             id=f"r{len(self.rows) + len(self.violated)}",
             kind=kind,

@@ -1,4 +1,5 @@
-"""The analyses shown: Monte Carlo draws, the budget frontier, the tornado and the room around the optimum.
+"""The analyses shown: Monte Carlo draws, the budget frontier, the tornado, the room around the optimum,
+the Pareto front and what a sweep wrote.
 
 Terminal text (``str()``), notebook HTML (``_repr_html_``) and the JSON object (``to_dict()``) of
 :class:`~optimiser.analysis.montecarlo.MonteCarloResult`, :class:`~optimiser.analysis.frontier.Frontier`,
@@ -10,14 +11,18 @@ found through :data:`optimiser.views.VIEWS`. Headings and sentences follow the l
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.output import records
-from ..i18n import N_, _
+from ..i18n import N_, _, chinese
 from ..jsonrule import jsonable
 from ..solve.status import Status
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..analysis.alternatives import Alternatives
     from ..analysis.frontier import Frontier
     from ..analysis.montecarlo import MonteCarloResult
@@ -30,12 +35,92 @@ UNITS = {"yuan over the horizon": N_("yuan over the horizon"), "yuan a year": N_
 """What one unit of a frontier's budget is (:attr:`~optimiser.analysis.frontier.Frontier.unit`)."""
 
 
+VERDICTS = {"forced": N_("forced"), "choice": N_("choice"), "unused": N_("unused")}
+"""What the room around the optimum says of a lever: every near-optimal plan needs about as much of it (forced),
+plans differ in it (choice), or none uses it (unused)."""
+
+ALTERNATIVES_HEADINGS = {
+    "lever": N_("lever"), "institution": N_("institution"), "low": N_("low"), "high": N_("high"),
+    "optimal": N_("optimal"), "width": N_("width"), "verdict": N_("verdict"),
+    "output": N_("output"), "total_cost": N_("total_cost"), "distance": N_("distance"), "plan": N_("plan"),
+}
+"""The columns of the ranges and of the plans' summary, and the optimal plan's name."""
+
+ALL = N_("all")
+"""The ``institution`` of a lever's range over every institution it applies to."""
+
+ALTERNATIVE = N_("alternative {number}")
+"""An alternative plan's name (``alternative 1``, ...) in the plans' summary."""
+
+PARETO_HEADINGS = {
+    "x_tier": N_("x_tier"), "y_tier": N_("y_tier"), "epsilon": N_("epsilon"), "x_output": N_("x_output"),
+    "y_output": N_("y_output"), "status": N_("status"), "total_cost": N_("total_cost"), "objective": N_("objective"),
+}
+"""The columns of a Pareto front; a tier's output (``output_<tier>``) is headed by :data:`TIER_OUTPUT`."""
+
+TIER_OUTPUT = N_("output_{tier}")
+"""The heading of a tier's compound output over the horizon in a Pareto front."""
+
+HEADS = {
+    "yuan": N_("{name}: plans within {within}% of the optimum ({objective}) at no more cost; ranges in yuan"),
+    "units": N_("{name}: plans within {within}% of the optimum ({objective}) at no more cost; ranges in units"),
+}
+"""The head of the room around the optimum, by what its ranges count: yuan over the horizon, or units started."""
+
+
 def _unit(front: Frontier) -> str:
     return _(UNITS[front.unit]) if front.unit in UNITS else front.unit
 
 
-def _note(note: str) -> str:
+def note_line(note: str) -> str:
+    """A note of an analysis, as its text ends."""
     return _("note: {text}").format(text=note)
+
+
+def headed(frame: pd.DataFrame, headings: Mapping[str, str]) -> pd.DataFrame:
+    """A copy of ``frame`` with the column and row names found in ``headings`` in the current language.
+
+    ``headings`` maps each name to its message (``N_``), which in English is the name itself, so the
+    English text shows the names as the CSV and JSON do.
+    """
+    def name(value: Any) -> Any:
+        return _(headings[value]) if isinstance(value, str) and value in headings else value
+
+    shown = frame.rename(columns=name, index=name)
+    shown.columns.names = [name(level) for level in shown.columns.names]
+    shown.index.names = [name(level) for level in shown.index.names]
+    return shown
+
+
+def table_text(frame: pd.DataFrame, **options: Any) -> str:
+    """``frame.to_string(**options)``, its columns aligned for Chinese characters (two columns wide each)."""
+    import pandas as pd
+
+    with pd.option_context("display.unicode.east_asian_width", chinese()):
+        return frame.to_string(**options)
+
+
+def written(paths: Sequence[Path | str]) -> str:
+    """``wrote a.csv and a_plans.csv``: what a command wrote, in the current language."""
+    names = [str(path) for path in paths]
+    if len(names) > 1:
+        names = [_("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])]
+    return _("wrote {path}").format(path=names[0])
+
+
+def sweep_written(path: Path | str, table: pd.DataFrame) -> str:
+    """``wrote sweep.csv: 25 points (24 optimal, 1 infeasible)``: what ``sweep --out`` wrote."""
+    counts = ", ".join(f"{n} {status}" for status, n in table["status"].value_counts().items())
+    return _("wrote {path}: {count} points ({statuses})").format(path=path, count=len(table), statuses=counts)
+
+
+def pareto_text(table: pd.DataFrame) -> str:
+    """A Pareto front (:func:`~optimiser.analysis.pareto.pareto`): one row per level of the x tier, then its notes."""
+    tiers = {column: _(TIER_OUTPUT).format(tier=column[len("output_"):])
+             for column in table.columns if str(column).startswith("output_")}
+    shown = table_text(headed(table, PARETO_HEADINGS).rename(columns=tiers), index=False,
+                       float_format=lambda v: f"{v:,.1f}")
+    return "\n".join([shown, *(note_line(note) for note in table.attrs.get("notes", []))])
 
 
 def montecarlo_dict(result: MonteCarloResult) -> dict[str, Any]:
@@ -106,7 +191,7 @@ def frontier_text(front: Frontier) -> str:
     lines.append(_("at {budget}: {objective} ({says})").format(
         budget=f"{budget:,.0f}", objective=f"{objective:,.1f}", says=last_breakpoint_says(front)))
     lines.extend(f"  {_cap_text(cap)}" for cap in front.caps.to_dict(orient="records"))
-    lines.extend(_note(note) for note in front.notes)
+    lines.extend(note_line(note) for note in front.notes)
     return "\n".join(lines)
 
 
@@ -134,7 +219,7 @@ def _cap_text(cap: dict[str, Any]) -> str:
 def frontier_html(front: Frontier) -> str:
     title = _("Budget frontier over {over}").format(over=f"<code>{front.over}</code>")
     head = f"<p><b>{title}</b> ({_unit(front)})</p>"
-    notes = "".join(f"<p>{_note(note)}</p>" for note in front.notes)
+    notes = "".join(f"<p>{note_line(note)}</p>" for note in front.notes)
     return head + front.segments.to_html(index=False) + notes
 
 
@@ -156,7 +241,7 @@ def tornado_text(bars: Tornado) -> str:
                      f"{_change_text(row, 'low'):>11} {_change_text(row, 'high'):>11}")
         lines.extend("  " + _("{end} end: {diagnosis}").format(end=_(ENDS[end]), diagnosis=row[f"{end}_diagnosis"])
                      for end in ("low", "high") if row[f"{end}_diagnosis"])
-    lines.extend(_note(note) for note in bars.notes)
+    lines.extend(note_line(note) for note in bars.notes)
     return "\n".join(lines)
 
 
@@ -186,15 +271,20 @@ def alternatives_text(room: Alternatives) -> str:
     s = room.summary
     unit = s.get("measure", "yuan")
     fmt = (lambda v: f"{v:,.0f}") if unit == "yuan" else (lambda v: f"{v:,.2f}")
-    head = _("{name}: plans within {within}% of the optimum ({objective}) at no more cost; ranges in {unit}").format(
-        name=s.get("name", ""), within=f"{s.get('within', 0) * 100:g}", objective=f"{s.get('objective', math.nan):,.1f}",
-        unit=unit)
+    head = _(HEADS.get(unit, HEADS["yuan"])).format(
+        name=s.get("name", ""), within=f"{s.get('within', 0) * 100:g}", objective=f"{s.get('objective', math.nan):,.1f}")
     if s.get("relaxed"):
         head += _("; integer levers relaxed to fractional units")
-    table = room.ranges.to_string(index=False, float_format=fmt)
-    plans = room.plan_summary.to_string(float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}")
+    ranges = room.ranges.assign(verdict=[_(VERDICTS.get(v, v)) for v in room.ranges["verdict"]],
+                                institution=[_(ALL) if v == "all" else v for v in room.ranges["institution"]])
+    table = table_text(headed(ranges, ALTERNATIVES_HEADINGS), index=False, float_format=fmt)
+    names = {name: _(ALTERNATIVE).format(number=name.split(" ", 1)[1]) if name.startswith("alternative ") else name
+             for name in room.plan_summary.index}
+    plans = table_text(headed(room.plan_summary.rename(index=names), ALTERNATIVES_HEADINGS),
+                       float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}")
     verdicts = room.verdicts()
-    said = "; ".join(f"{verdict}: " + ", ".join(lever for lever, v in verdicts.items() if v == verdict)
-                     for verdict in ("forced", "choice", "unused") if verdict in verdicts.values())
+    said = _("; ").join(_("{verdict}: {levers}").format(
+        verdict=_(VERDICTS[verdict]), levers=", ".join(lever for lever, v in verdicts.items() if v == verdict))
+        for verdict in VERDICTS if verdict in verdicts.values())
     count = _("{count} alternative plans:").format(count=len(room.plan_summary) - 1)
     return f"{head}\n" + _("levers {verdicts}").format(verdicts=said) + f"\n\n{table}\n\n{count}\n{plans}"

@@ -7,19 +7,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..jsonrule import jsonable
+from ..model.rows import PLANNER_LIMITS
 
 if TYPE_CHECKING:
     from ..results import Result
 
 TOP_BINDING = 20
 """Binding rows other than planner limits kept in the JSON summary (largest shadow price first)."""
-
-PLANNER_LIMITS = (
-    "funding_cap", "total_budget", "target", "demand", "double_qualified_share", "external_ratio",
-    "min_per_year", "max_per_year", "conversion_share", "region_max_per_year", "max_total", "intake_cap",
-)
-"""Limits a planner sets (funding, total budget, policies, targets, demand, lever limits): every binding one is
-listed, first and in this order."""
 
 
 def ordered_binding(result: Result) -> pd.DataFrame:

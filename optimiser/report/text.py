@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import N_, _, language, money
-from ..i18n.words import COURSE_NO, PER_UNIT, PRICE_UNITS, RELIEF_WORDS
-from ..model.rows import MONEY_LIMITS
+from ..i18n.words import COURSE_NO, PER_UNIT, RELIEF_WORDS
+from ..model.rows import MONEY_LIMITS, PLANNER_LIMITS, PRICE_UNITS
 from .layout import display_width, grid, pad
-from .summary import PLANNER_LIMITS, ordered_binding
+from .summary import ordered_binding
 
 if TYPE_CHECKING:
     from ..config.types import Config, Lever

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..config.types import Config
 from ..errors import SolverError
+from ..i18n import N_, _
 from ..results import Result
 from .canonical import canonical_lp
 from .ranging import DualFace, rank_columns, rank_rows
@@ -15,9 +16,9 @@ from .ranking import ranking_table
 from .report import SensitivityReport
 from .tables import constraint_table, decision_columns, variable_table
 
-MILP_NOTE = (
+MILP_NOTE = N_(
     "integer plan: the report is for the LP with the integer decisions fixed at the plan's whole units; "
-    "its shadow prices and ranges hold while those units stay as they are"
+    "its shadow prices and ranges hold while those units stay as they are."
 )
 SAME_PRICE = 1e-6
 """Relative difference under which the report's shadow price and the solver's are the same."""
@@ -87,28 +88,29 @@ def _result(source: Result | Config | str | Path, solver: str, scenario: str | N
 def _notes(
     result: Result, mip: bool, prices: np.ndarray, plan: np.ndarray, columns: list[tuple[int, str, str, str, int, str]]
 ) -> list[str]:
-    notes = [f"{MILP_NOTE}." if mip else ""]
-    solver = result.summary.get("solver", "the solver")
+    notes = [_(MILP_NOTE) if mip else ""]
+    solver = result.summary.get("solver") or _("the solver")
     own = result.constraints["shadow_price"].to_numpy(dtype=float)
     differ = int(np.sum(np.abs(prices - own) > SAME_PRICE * np.maximum(1e-9, np.abs(own)) + 1e-12))
     if differ:
         notes.append(
-            f"The LP is degenerate at {differ} limit(s): several shadow prices are valid there, and the solve's "
-            "constraints table quotes one optimal dual solution; this report quotes, for every limit, the rate "
-            "for raising it. Both are the same whatever the solver."
+            _("The LP is degenerate at {count} limit(s): several shadow prices are valid there, and the solve's "
+              "constraints table quotes one optimal dual solution; this report quotes, for every limit, the rate "
+              "for raising it. Both are the same whatever the solver.").format(count=differ)
         )
     pinned = int(np.isnan(prices).sum())
     if pinned:
         notes.append(
-            f"{pinned} limit(s) cannot move either way while the fixed decisions stay as they are; "
-            "they have no shadow price (left empty)."
+            _("{count} limit(s) cannot move either way while the fixed decisions stay as they are; "
+              "they have no shadow price (left empty).").format(count=pinned)
         )
     levers = np.array([c[0] for c in columns if c[1]], dtype=int)
     if len(levers):
         gap = float(np.max(np.abs(plan[levers] - result.solution.values[levers])))
         if gap > 1e-6 * max(1.0, float(np.max(np.abs(plan[levers])))):
             notes.append(
-                f"Reduced costs and objective-coefficient ranges refer to the canonical optimal plan, which the "
-                f"{solver} plan matches to within {gap:.3g} lever units (its tie-break tolerance or another optimal plan)."
+                _("Reduced costs and objective-coefficient ranges refer to the canonical optimal plan, which the "
+                  "{solver} plan matches to within {gap} lever units (its tie-break tolerance or another optimal "
+                  "plan).").format(solver=solver, gap=f"{gap:.3g}")
             )
     return [n for n in notes if n]

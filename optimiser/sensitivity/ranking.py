@@ -23,7 +23,7 @@ import pandas as pd
 from ..i18n import N_, _
 from ..i18n import where as place
 from ..model import Model
-from ..model.rows import MONEY_LIMITS, RowInfo
+from ..model.rows import MONEY_LIMITS, ROW_KINDS, RowInfo
 from .canonical import ZERO_DUAL, CanonicalLP
 from .ranging import ROUND_OFF, RowRanges
 
@@ -36,14 +36,8 @@ MILLION = 1e6
 SHARE_STEP = 0.01
 STEP_SLACK = 1e-9
 """Relative round-off under which a range counts as reaching the nominal step."""
-GROUPS = {
-    "funding_cap": 0, "total_budget": 0,
-    "target": 1, "demand": 1,
-    "double_qualified_share": 2, "external_ratio": 2,
-    "max_per_year": 3, "min_per_year": 3, "region_max_per_year": 3, "max_total": 3, "conversion_share": 3,
-    "intake_cap": 4, "teacher_hours": 4, "training_seats": 4, "enrolment": 4, "conversion_stock": 4,
-}
-"""Kinds of limit that enter the ranking, and their group (rank order)."""
+GROUPS = {kind.name: kind.group for kind in ROW_KINDS.values() if kind.group is not None}
+"""Kinds of limit that enter the ranking, and their group (rank order), from :data:`~optimiser.model.rows.ROW_KINDS`."""
 
 
 @dataclass
@@ -156,8 +150,7 @@ UNITS = (N_("unit"), N_("units"))
 
 def step_for(model: Model, lp: CanonicalLP, info: RowInfo) -> Step:
     """The planner's step for one row."""
-    make = _STEPS.get(info.kind, _convertible_step)
-    return make(model, lp, info, _where(info), info.detail or "")
+    return _STEPS[info.kind](model, lp, info, _where(info), info.detail or "")
 
 
 def _funding_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
@@ -263,24 +256,27 @@ def _convertible_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, 
                      N_("teachers"), "teacher", (N_("teacher"), N_("teachers")), thing)
 
 
-_STEPS: dict[str, Callable[[Model, CanonicalLP, RowInfo, str, str], Step]] = {
-    "funding_cap": _funding_step,
-    "total_budget": _budget_step,
+STEP_MAKERS: dict[str, Callable[[Model, CanonicalLP, RowInfo, str, str], Step]] = {
+    "funding": _funding_step,
+    "budget": _budget_step,
     "target": _target_step,
     "demand": _demand_step,
-    "double_qualified_share": _share_step,
-    "external_ratio": _share_step,
+    "share": _share_step,
     "max_per_year": _max_per_year_step,
     "min_per_year": _min_per_year_step,
-    "region_max_per_year": _region_max_step,
+    "region_max": _region_max_step,
     "max_total": _max_total_step,
     "conversion_share": _conversion_share_step,
     "intake_cap": _intake_cap_step,
     "teacher_hours": _teacher_hours_step,
     "training_seats": _training_seats_step,
     "enrolment": _enrolment_step,
+    "convertible": _convertible_step,
 }
-"""The step for each kind of row; any other (teachers available to convert) takes :func:`_convertible_step`."""
+"""How each step a row kind names (:attr:`~optimiser.model.rows.RowKind.step`) is made and worded."""
+
+_STEPS = {kind.name: STEP_MAKERS[kind.step] for kind in ROW_KINDS.values() if kind.step is not None}
+"""The step of each ranked kind of row."""
 
 
 def quoted_step(nominal: float, reach: float) -> float:

@@ -98,7 +98,8 @@ def test_alternatives_in_chinese(tmp_path: Path) -> None:
     assert "\n\n1 alternative plans:\n" in english
     with language("zh"):
         chinese = str(room)
-    assert chinese.startswith("tiny：产出与最优值（55.0）相差不超过 1% 且成本不增加的方案；范围单位：yuan\n措施 ")
+    assert chinese.startswith("tiny：产出与最优值（55.0）相差不超过 1% 且成本不增加的方案；范围以元计\n"
+                              "措施 必需：secondments；可选：enterprise_lecturers\n")
     assert "\n\n1 个备选方案：\n" in chinese
 
 
