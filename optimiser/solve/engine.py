@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,9 +178,11 @@ def run(
     if job.solution.mip:
         _integer_stages(job, stage_lp, objective)
         return job.finish()
-    _record_duals(job.solution, model, job.backend, job.primary, job.sense)
+    # The canonical shadow prices of this optimum are chosen (in a second thread) while the later stages run.
+    duals = _record_duals(job.solution, model, job.backend, job.primary, job.sense, overlap=OVERLAP_DUALS)
     _tie_break(job, objective)
     _smoothing(job, objective)
+    duals()
     return job.finish()
 
 
@@ -760,32 +764,61 @@ def _break_ties(model: Model, objective: Terms, form: MatrixForm | None = None) 
         objective[var] = objective.get(var, 0.0) + weight
 
 
+OVERLAP_DUALS = True
+"""Whether an LP solved by HiGHS makes its canonical choice of shadow prices in a second thread while the
+tie-break and smoothing stages run (HiGHS lets go of the interpreter while it solves; see :func:`_record_duals`)."""
+
+
 def _record_duals(
-    solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense, canonical: bool = True
-) -> None:
-    """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`) if ``canonical``."""
-    point = rates = backend.duals()
+    solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense, canonical: bool = True,
+    overlap: bool = False,
+) -> Callable[[], None]:
+    """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`) if ``canonical``.
+
+    Everything the choice reads (the plan, the row activities, the bounds) is
+    taken from ``backend`` now. With ``overlap`` (HiGHS only) the choice runs in
+    a second thread and the caller may go on using ``backend``; the returned
+    call waits for it and stores the duals, their note in the place it would
+    have had. Without, they are stored before this returns (the returned call
+    does nothing). Call it in either case.
+    """
+    point = backend.duals()
     form = getattr(backend, "form", None) or matrix_form(model)
     # Bounds as they are now: integer decisions may have been fixed.
     lower, upper = backend.column_bounds()
     form = dataclasses.replace(form, col_lower=lower, col_upper=upper)
     exact = np.array([info.kind in PLANNER_LIMITS and info.institution is None for info in model.book.rows], dtype=bool)
+    at = len(solution.notes)
+
+    def store(found: tuple[np.ndarray, np.ndarray] | None) -> None:
+        rates = own = point
+        if not canonical:
+            solution.notes.insert(
+                at, "shadow prices are the solver's own: the time limit left no time for the canonical choice"
+            )
+        elif found is None:
+            solution.notes.insert(
+                at, "shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found"
+            )
+        else:
+            own, rates = found
+        solution.duals = rates
+        # Reduced cost of a column = its objective coefficient less the value of
+        # the resources it uses, priced at one consistent dual solution.
+        solution.reduced_costs = form.costs(primary) - form.a.T @ own
+
     if not canonical:
-        solution.notes.append("shadow prices are the solver's own: the time limit left no time for the canonical choice")
-        found = None
-    else:
-        # The choice is the same whichever solver makes it; for an integer plan, which shares a time
-        # limit, HiGHS makes it (in process: CBC would need a process per face LP).
-        chooser = "highs" if solution.mip else backend.name
-        found = canonical_duals(
-            form, form.costs(primary), sense, backend.values(), backend.row_activity(), chooser, exact,
-            cbc_options=getattr(backend, "options", None) if chooser == "cbc" else None,
-        )
-    if canonical and found is None:
-        solution.notes.append("shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found")
-    elif found is not None:
-        point, rates = found
-    solution.duals = rates
-    # Reduced cost of a column = its objective coefficient less the value of
-    # the resources it uses, priced at one consistent dual solution.
-    solution.reduced_costs = form.costs(primary) - form.a.T @ point
+        store(None)
+        return lambda: None
+    # The choice is the same whichever solver makes it; for an integer plan, which shares a time
+    # limit, HiGHS makes it (in process: CBC would need a process per face LP).
+    chooser = "highs" if solution.mip else backend.name
+    args = (form, form.costs(primary), sense, backend.values(), backend.row_activity(), chooser, exact)
+    cbc = getattr(backend, "options", None) if chooser == "cbc" else None
+    if not (overlap and chooser == "highs"):
+        store(canonical_duals(*args, cbc_options=cbc))
+        return lambda: None
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="canonical-duals")
+    pending = pool.submit(canonical_duals, *args)
+    pool.shutdown(wait=False)
+    return lambda: store(pending.result())
