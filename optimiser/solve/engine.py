@@ -3,7 +3,8 @@
 The sequence, whatever the solver:
 
 1. Solve the config's objective (maximise weighted output, or minimise cost);
-   its shadow prices are recorded (for an LP) before anything else changes.
+   its shadow prices are recorded (for an LP) before anything else changes
+   (with HiGHS, chosen in a second thread while steps 2 and 3 solve).
    An LP of at least :data:`~optimiser.solve.backends.IPM_COLUMNS` columns
    (when set) is solved here by interior point with crossover, the later
    steps by simplex from the basis it leaves.
