@@ -3,7 +3,8 @@
 The sequence, whatever the solver:
 
 1. Solve the config's objective (maximise weighted output, or minimise cost);
-   its shadow prices are recorded (for an LP) before anything else changes.
+   its shadow prices are recorded (for an LP) before anything else changes
+   (with HiGHS, chosen in a second thread while steps 2 and 3 solve).
    An LP of at least :data:`~optimiser.solve.backends.IPM_COLUMNS` columns
    (when set) is solved here by interior point with crossover, the later
    steps by simplex from the basis it leaves.
@@ -39,6 +40,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,9 +179,11 @@ def run(
     if job.solution.mip:
         _integer_stages(job, stage_lp, objective)
         return job.finish()
-    _record_duals(job.solution, model, job.backend, job.primary, job.sense)
+    # The canonical shadow prices of this optimum are chosen (in a second thread) while the later stages run.
+    duals = _record_duals(job.solution, model, job.backend, job.primary, job.sense, overlap=OVERLAP_DUALS)
     _tie_break(job, objective)
     _smoothing(job, objective)
+    duals()
     return job.finish()
 
 
@@ -721,7 +726,7 @@ def _smooth(
         # not steadiness: the steadiest plan is many degenerate primal pivots
         # away, and dual simplex continued from its basis, without the seeded
         # columns, needs fewer pivots but no presolve (0.32 s against 0.20 s
-        # at 10). Interior point took 11.8 s at 100.
+        # at 10). Interior point took 11.8 s at 100. See WARM_SMOOTHING_COLUMNS for what else was tried.
         backend.restart()
     backend.set_time_limit(time_limit)
     status = backend.solve(objective, "min")
@@ -742,7 +747,24 @@ def _smooth(
 
 
 WARM_SMOOTHING_COLUMNS = 1_000
-"""Programmes with fewer columns continue the smoothing stage from the plan found so far; larger ones start afresh."""
+"""Programmes with fewer columns continue the smoothing stage from the plan found so far; larger ones start afresh.
+
+Measured on the stage's programme at 100 heterogeneous institutions
+(``benchmarks/generate.py``, 26,290 columns, 25,594 rows; CPU seconds, HiGHS
+1.16): from scratch by dual simplex with presolve 10.8 s (16,021 pivots).
+Slower, with the same optimum: dual simplex continued from the tie-break's
+basis 19.1 s (9,621 pivots); without presolve 24.2 s; scaling strategy 0
+25.4 s, 4 15.0 s, 2 10.2 s (the same pivots); no cost perturbation 10.7 s;
+``user_bound_scale=-2`` 11.3 s. Restricting the stage to the tie-break's
+optimal face does not pay either: fixing every non-basic column with a
+reduced cost above 1e-9 (4,654 of 6,713) leaves a programme solved in 2.9 s,
+but its optimum is 1.7 times the stage's (492,258 against 286,126): the
+stage's limits leave 1e-7 of the output and of the cost plus one yuan, so
+columns with a reduced cost below a few tenths may still move several units,
+and proving the full stage optimal from that basis took 18.7 s more (primal
+simplex, 18,876 pivots). Fixing only reduced costs above 10 (2,772 columns):
+9.7 s for the restricted programme, 36.9 s more by dual simplex.
+"""
 
 
 
@@ -760,32 +782,61 @@ def _break_ties(model: Model, objective: Terms, form: MatrixForm | None = None) 
         objective[var] = objective.get(var, 0.0) + weight
 
 
+OVERLAP_DUALS = True
+"""Whether an LP solved by HiGHS makes its canonical choice of shadow prices in a second thread while the
+tie-break and smoothing stages run (HiGHS lets go of the interpreter while it solves; see :func:`_record_duals`)."""
+
+
 def _record_duals(
-    solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense, canonical: bool = True
-) -> None:
-    """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`) if ``canonical``."""
-    point = rates = backend.duals()
+    solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense, canonical: bool = True,
+    overlap: bool = False,
+) -> Callable[[], None]:
+    """Store the duals of the solve just made, made solver-independent (see :mod:`.duals`) if ``canonical``.
+
+    Everything the choice reads (the plan, the row activities, the bounds) is
+    taken from ``backend`` now. With ``overlap`` (HiGHS only) the choice runs in
+    a second thread and the caller may go on using ``backend``; the returned
+    call waits for it and stores the duals, their note in the place it would
+    have had. Without, they are stored before this returns (the returned call
+    does nothing). Call it in either case.
+    """
+    point = backend.duals()
     form = getattr(backend, "form", None) or matrix_form(model)
     # Bounds as they are now: integer decisions may have been fixed.
     lower, upper = backend.column_bounds()
     form = dataclasses.replace(form, col_lower=lower, col_upper=upper)
     exact = np.array([info.kind in PLANNER_LIMITS and info.institution is None for info in model.book.rows], dtype=bool)
+    at = len(solution.notes)
+
+    def store(found: tuple[np.ndarray, np.ndarray] | None) -> None:
+        rates = own = point
+        if not canonical:
+            solution.notes.insert(
+                at, "shadow prices are the solver's own: the time limit left no time for the canonical choice"
+            )
+        elif found is None:
+            solution.notes.insert(
+                at, "shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found"
+            )
+        else:
+            own, rates = found
+        solution.duals = rates
+        # Reduced cost of a column = its objective coefficient less the value of
+        # the resources it uses, priced at one consistent dual solution.
+        solution.reduced_costs = form.costs(primary) - form.a.T @ own
+
     if not canonical:
-        solution.notes.append("shadow prices are the solver's own: the time limit left no time for the canonical choice")
-        found = None
-    else:
-        # The choice is the same whichever solver makes it; for an integer plan, which shares a time
-        # limit, HiGHS makes it (in process: CBC would need a process per face LP).
-        chooser = "highs" if solution.mip else backend.name
-        found = canonical_duals(
-            form, form.costs(primary), sense, backend.values(), backend.row_activity(), chooser, exact,
-            cbc_options=getattr(backend, "options", None) if chooser == "cbc" else None,
-        )
-    if canonical and found is None:
-        solution.notes.append("shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found")
-    elif found is not None:
-        point, rates = found
-    solution.duals = rates
-    # Reduced cost of a column = its objective coefficient less the value of
-    # the resources it uses, priced at one consistent dual solution.
-    solution.reduced_costs = form.costs(primary) - form.a.T @ point
+        store(None)
+        return lambda: None
+    # The choice is the same whichever solver makes it; for an integer plan, which shares a time
+    # limit, HiGHS makes it (in process: CBC would need a process per face LP).
+    chooser = "highs" if solution.mip else backend.name
+    args = (form, form.costs(primary), sense, backend.values(), backend.row_activity(), chooser, exact)
+    cbc = getattr(backend, "options", None) if chooser == "cbc" else None
+    if not (overlap and chooser == "highs"):
+        store(canonical_duals(*args, cbc_options=cbc))
+        return lambda: None
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="canonical-duals")
+    pending = pool.submit(canonical_duals, *args)
+    pool.shutdown(wait=False)
+    return lambda: store(pending.result())

@@ -140,3 +140,47 @@ def test_extreme_rates_the_same_with_or_without_the_basis_check(monkeypatch: pyt
     slow = solve(config, "highs").constraints["shadow_price"].to_numpy()
     assert any(checked)
     np.testing.assert_allclose(fast, slow, rtol=1e-6, atol=1e-9)
+
+
+def test_shadow_prices_chosen_while_later_stages_run_are_those_chosen_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The canonical choice made in a second thread during the tie-break and smoothing: same prices, same notes."""
+    import threading
+
+    from optimiser.solve import engine
+
+    config = load_config(CASES / "medium.yaml")
+    threads: list[bool] = []
+    real = engine.canonical_duals
+
+    def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "canonical_duals", recorded)
+    monkeypatch.setattr(engine, "OVERLAP_DUALS", False)
+    before = solve(config, "highs")
+    monkeypatch.setattr(engine, "OVERLAP_DUALS", True)
+    during = solve(config, "highs")
+    assert threads == [True, False]
+    assert during.solution.smoothing_applied and during.solution.tie_break_applied
+    np.testing.assert_array_equal(during.solution.duals, before.solution.duals)
+    np.testing.assert_array_equal(during.solution.reduced_costs, before.solution.reduced_costs)
+    np.testing.assert_array_equal(during.solution.values, before.solution.values)
+    assert during.summary["notes"] == before.summary["notes"]
+
+    # A note of the choice keeps its place before those of the later stages.
+    later = engine._smoothing
+
+    def noted(job, objective):  # type: ignore[no-untyped-def]
+        job.solution.notes.append("a later stage's note")
+        later(job, objective)
+
+    monkeypatch.setattr(engine, "canonical_duals", lambda *args, **kwargs: None)
+    monkeypatch.setattr(engine, "_smoothing", noted)
+    notes = {}
+    for overlap in (False, True):
+        monkeypatch.setattr(engine, "OVERLAP_DUALS", overlap)
+        notes[overlap] = solve(config, "highs").summary["notes"]
+    assert notes[True] == notes[False]
+    assert len(notes[True]) == 2 and "no canonical choice" in notes[True][0]
+    assert notes[True][1] == "a later stage's note"
