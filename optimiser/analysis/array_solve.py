@@ -112,6 +112,8 @@ class ArraySolver:
         self._second: Any = None
         self._floor_row = 0
         self._loaded: _Loaded | None = None
+        self._shape: tuple[tuple[Any, ...], int] | None = None
+        self._shapes: dict[Any, int] = {}
 
     # -- public ----------------------------------------------------------
     def solve(self, arrays: ProgramArrays) -> DrawOutcome:
@@ -124,7 +126,7 @@ class ArraySolver:
         n_measures = len(arrays.measures)
         if not self.fixed_plan and arrays.static_violations:
             return _failed("infeasible", n_measures)
-        shape = arrays.shape_key()
+        shape = self._shape_of(arrays)
         layout = self._layouts.get(shape)
         if layout is None:
             layout = self._layouts[shape] = _Layout(arrays, self.fixed_plan)
@@ -136,8 +138,23 @@ class ArraySolver:
         if start is not None:
             self.session.set_basis(start)
         if self.fixed_plan:
-            return self._evaluate(arrays, layout)
-        return self._reoptimise(arrays, layout)
+            return self._evaluate(arrays, layout, shape)
+        return self._reoptimise(arrays, layout, shape)
+
+    def _shape_of(self, arrays: ProgramArrays) -> int:
+        """A small number standing for ``arrays.shape_key()`` (one per shape this solver has seen).
+
+        The key is a long tuple (every row's and column's name), slow to hash once per world; worlds of
+        one fitted programme share its index objects, so those are recognised by identity.
+        """
+        parts = (arrays.names, arrays.rows, arrays.measures, arrays.static_violations, arrays.slack_rows,
+                 arrays.integer, arrays.changes, arrays.mode, arrays.tie_break, arrays.smooth, arrays.objective_scale)
+        last = self._shape
+        if last is not None and all(a is b for a, b in zip(last[0], parts)):
+            return last[1]
+        number = self._shapes.setdefault(arrays.shape_key(), len(self._shapes))
+        self._shape = (parts, number)
+        return number
 
     def remember_start(self, arrays: ProgramArrays) -> None:
         """Solve ``arrays`` once; later programmes of its shape start from its optimal basis.
@@ -145,7 +162,7 @@ class ArraySolver:
         Only this basis is ever reused, so a draw's answer does not depend on
         the draws solved before it.
         """
-        shape = arrays.shape_key()
+        shape = self._shape_of(arrays)
         self._starts.pop(shape, None)
         self._second_starts.pop(shape, None)
         outcome = self._solve(arrays)
@@ -155,7 +172,7 @@ class ArraySolver:
             self._starts[shape], self._second_starts[shape] = outcome.basis
 
     # -- the two questions ----------------------------------------------
-    def _reoptimise(self, arrays: ProgramArrays, layout: _Layout) -> DrawOutcome:
+    def _reoptimise(self, arrays: ProgramArrays, layout: _Layout, shape: int) -> DrawOutcome:
         min_cost = arrays.mode == "min_cost"
         primary = arrays.cost if min_cost else arrays.output
         sense = "min" if min_cost else "max"
@@ -172,7 +189,7 @@ class ArraySolver:
                 self._run(primary, sense)
         elif arrays.tie_break:
             self._floor(layout, value)
-            second = self._second_starts.get(arrays.shape_key())
+            second = self._second_starts.get(shape)
             if second is not None:
                 # The cheapest plan of the programme as written: the tie-break starts there rather than
                 # at this draw's first optimum (measured on the Zhejiang draws: less than half the iterations).
@@ -221,9 +238,9 @@ class ArraySolver:
             session.delete_cols(np.arange(n, session.n_cols))
             session.set_row_bounds(self._floor_row, -math.inf, math.inf)
 
-    def _evaluate(self, arrays: ProgramArrays, layout: _Layout) -> DrawOutcome:
+    def _evaluate(self, arrays: ProgramArrays, layout: _Layout, shape: int) -> DrawOutcome:
         self._first_basis = None
-        self._second = self._second_starts.get(arrays.shape_key())
+        self._second = self._second_starts.get(shape)
         status, _ = least_breach_then_best_output(self, layout.weights_full, arrays.output)
         if status is not Status.OPTIMAL:
             return _failed(status.value, len(arrays.measures))
@@ -333,15 +350,13 @@ class _Loaded:
         else:
             shift = np.zeros(len(new.row_lower))
         new.held, new.shift = held, shift
-        rows = np.flatnonzero((new.row_lower != self.row_lower) | (new.row_upper != self.row_upper)
-                              | (shift != self.shift))
-        if len(rows):
-            session.set_row_bounds(rows, new.row_lower[rows] - shift[rows], new.row_upper[rows] - shift[rows])
+        changed = (new.row_lower != self.row_lower) | (new.row_upper != self.row_upper) | (shift != self.shift)
+        changed[-1] = True  # the extra row: free, as loaded (the solves set its limit)
+        rows = np.flatnonzero(changed)
+        session.set_row_bounds(rows, new.row_lower[rows] - shift[rows], new.row_upper[rows] - shift[rows])
         cols = np.flatnonzero((new.col_lower != self.col_lower) | (new.col_upper != self.col_upper))
         if len(cols):
             session.set_col_bounds(cols, new.col_lower[cols], new.col_upper[cols])
-        floor = len(new.row_lower) - 1  # the extra row: free, as loaded
-        session.set_row_bounds(floor, new.row_lower[floor], new.row_upper[floor])
         return True
 
 
