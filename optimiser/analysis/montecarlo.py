@@ -291,11 +291,15 @@ def _prepare(
             return None
         return _arrays(world, plan)
 
-    probes = [probe_values(spec)[:2] for spec in keys]
-    joint = np.array([_away_from(spec, value) for spec, value in zip(keys, origin)])
+    reach = [probe_values(spec)[:2] for spec in keys]
+    # One probe per key fixes its slope; two points moving every key at once check the slopes at the
+    # key's other end and at an inner value, and that keys acting on one number add up.
+    probes = [(_first_other(ends, value),) for ends, value in zip(reach, origin)]
+    joint = np.array([[_away_from(spec, value) for spec, value in zip(keys, origin)],
+                      [_last_other(ends, value) for ends, value in zip(reach, origin)]])
     affine = fit_parameters(build, origin, probes, joint)
     if affine is not None:
-        box = _valid_box(base, paths, probes, draws)
+        box = _valid_box(base, paths, reach, draws)
         return _Job(token, "affine", base, paths, plan, solver, affine=affine, start=affine.base, valid_box=box)
     return _Job(token, "rebuild", base, paths, plan, solver, start=_arrays(base, plan))
 
@@ -320,6 +324,17 @@ def _valid_box(
     lows = np.array([min(r) for r in reach], dtype=float)
     highs = np.array([max(r) for r in reach], dtype=float)
     return lows, highs
+
+
+def _first_other(ends: Sequence[float], value: float) -> float:
+    """The first of a key's ends that differs from its value (the value itself if none does)."""
+    return next((end for end in ends if end != value), value)
+
+
+def _last_other(ends: Sequence[float], value: float) -> float:
+    """The other end of :func:`_first_other`: the last that differs from the value, if not the first."""
+    first = _first_other(ends, value)
+    return next((end for end in reversed(ends) if end not in (value, first)), value)
 
 
 def _away_from(spec: Uncertain, value: float) -> float:
