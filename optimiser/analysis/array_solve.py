@@ -265,11 +265,16 @@ class ArraySolver:
         """Put ``arrays`` (with the extra row) into the session: only what changed when its pattern is loaded."""
         starts, index, order = layout.matrix_pattern(arrays)
         values = np.concatenate([arrays.a_values, layout.extra_values(arrays)])[order]
-        col_upper = arrays.col_upper.copy()
-        col_upper[layout.slack_cols] = layout.slack_upper
-        new = _Loaded(layout, starts, index, values, arrays.col_lower, col_upper,
-                      np.append(arrays.row_lower, -math.inf), np.append(arrays.row_upper, math.inf))
         loaded = self._loaded
+        sources = (arrays.col_upper, layout.slack_upper, arrays.row_lower, arrays.row_upper)
+        if loaded is not None and all(mine is theirs for mine, theirs in zip(loaded.sources, sources)):
+            # Bounds of the same arrays as the programme loaded (a fitted world whose limits do not move).
+            col_upper, row_lower, row_upper = loaded.col_upper, loaded.row_lower, loaded.row_upper
+        else:
+            col_upper = arrays.col_upper.copy()
+            col_upper[layout.slack_cols] = layout.slack_upper
+            row_lower, row_upper = np.append(arrays.row_lower, -math.inf), np.append(arrays.row_upper, math.inf)
+        new = _Loaded(layout, starts, index, values, arrays.col_lower, col_upper, row_lower, row_upper, sources)
         self._loaded = None  # until the session holds ``new``
         if loaded is None or not loaded.update(self.session, new):
             self.session.load(
@@ -314,6 +319,8 @@ class _Loaded:
     col_upper: np.ndarray
     row_lower: np.ndarray
     row_upper: np.ndarray
+    sources: tuple[Any, ...] = ()
+    """The arrays the bounds were made from (column upper bounds, slack bounds, row limits)."""
     held: np.ndarray | None = None
     shift: np.ndarray | None = None
 
@@ -350,13 +357,16 @@ class _Loaded:
         else:
             shift = np.zeros(len(new.row_lower))
         new.held, new.shift = held, shift
-        changed = (new.row_lower != self.row_lower) | (new.row_upper != self.row_upper) | (shift != self.shift)
+        changed = shift != self.shift
+        if new.row_lower is not self.row_lower or new.row_upper is not self.row_upper:
+            changed |= (new.row_lower != self.row_lower) | (new.row_upper != self.row_upper)
         changed[-1] = True  # the extra row: free, as loaded (the solves set its limit)
         rows = np.flatnonzero(changed)
         session.set_row_bounds(rows, new.row_lower[rows] - shift[rows], new.row_upper[rows] - shift[rows])
-        cols = np.flatnonzero((new.col_lower != self.col_lower) | (new.col_upper != self.col_upper))
-        if len(cols):
-            session.set_col_bounds(cols, new.col_lower[cols], new.col_upper[cols])
+        if new.col_lower is not self.col_lower or new.col_upper is not self.col_upper:
+            cols = np.flatnonzero((new.col_lower != self.col_lower) | (new.col_upper != self.col_upper))
+            if len(cols):
+                session.set_col_bounds(cols, new.col_lower[cols], new.col_upper[cols])
         return True
 
 

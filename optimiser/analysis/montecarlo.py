@@ -187,7 +187,7 @@ def monte_carlo(
     base = without_uncertainty(config)
     fixed = None if plan is None else plan_units(plan, base)
     values = draw_values(keys, draws, seed)
-    job = _prepare(base, keys, fixed, solver, draws)
+    job = _prepare(base, keys, fixed, solver, draws, reuse=True)
     items = [(job, index, tuple(float(v) for v in values[index])) for index in range(draws)]
     outcomes = run_points(_evaluate, items, jobs=jobs, executor=executor, progress=progress, desc="Monte Carlo")
     tiers = tuple(base.tiers)
@@ -276,8 +276,14 @@ class _Job:
 
 
 def _prepare(
-    base: Config, keys: Sequence[Uncertain], plan: dict[PlanKey, float] | None, solver: str, draws: int
+    base: Config, keys: Sequence[Uncertain], plan: dict[PlanKey, float] | None, solver: str, draws: int,
+    reuse: bool = False,
 ) -> _Job:
+    """The job of a run: how the drawn keys move the programme (fitted, or rebuilt per world).
+
+    With ``reuse`` a fit made earlier in this process for the same config, keys and plan is taken
+    again (see :data:`_FITTED`).
+    """
     paths = tuple(spec.path for spec in keys)
     token = uuid.uuid4().hex
     if solver != "highs":
@@ -297,11 +303,29 @@ def _prepare(
     probes = [(_first_other(ends, value),) for ends, value in zip(reach, origin)]
     joint = np.array([[_away_from(spec, value) for spec, value in zip(keys, origin)],
                       [_last_other(ends, value) for ends, value in zip(reach, origin)]])
-    affine = fit_parameters(build, origin, probes, joint)
+    boxed = 2 ** len(paths) <= draws  # whether _valid_box validates corners
+    key = (repr(base.raw), base.scenario_name, paths, None if plan is None else tuple(sorted(plan.items())),
+           origin.tobytes(), repr(probes), joint.tobytes(), repr(reach), boxed)
+    found = _FITTED.pop(key, None) if reuse else None
+    if found is None:
+        affine = fit_parameters(build, origin, probes, joint)
+        found = (affine, _valid_box(base, paths, reach, draws) if affine is not None else None)
+    _FITTED[key] = found
+    while len(_FITTED) > FITS_KEPT:
+        _FITTED.pop(next(iter(_FITTED)))
+    affine, box = found
     if affine is not None:
-        box = _valid_box(base, paths, reach, draws)
         return _Job(token, "affine", base, paths, plan, solver, affine=affine, start=affine.base, valid_box=box)
     return _Job(token, "rebuild", base, paths, plan, solver, start=_arrays(base, plan))
+
+
+FITS_KEPT = 4
+"""How many fitted programmes this process keeps (see :data:`_FITTED`)."""
+
+_FITTED: dict[Any, tuple[ParameterEffect | None, tuple[np.ndarray, np.ndarray] | None]] = {}
+"""The fit and the validated box of the last few configs (the most recent last), by everything they
+depend on: the config as written, the keys' probe values and the plan. A second run on the same config
+(another seed, more draws) reuses them; a fit is never changed, so sharing it is safe."""
 
 
 def _valid_box(

@@ -31,7 +31,6 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..config.types import Config
 from ..model import build_model
