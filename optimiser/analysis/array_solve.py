@@ -77,15 +77,20 @@ def slack_limits(arrays: ProgramArrays) -> np.ndarray:
     return np.where(np.isfinite(upper), upper, lower)
 
 
-def plan_outcome(arrays: ProgramArrays, x: np.ndarray, basis: Any = None) -> DrawOutcome:
-    """A fixed plan's outcome from the elastic solution ``x`` of ``arrays`` (whichever solver found it)."""
+def plan_outcome(
+    arrays: ProgramArrays, x: np.ndarray, basis: Any = None, limits: np.ndarray | None = None
+) -> DrawOutcome:
+    """A fixed plan's outcome from the elastic solution ``x`` of ``arrays`` (whichever solver found it).
+
+    ``limits`` are :func:`slack_limits` of ``arrays`` when the caller has them.
+    """
     n_slack = len(arrays.slack_rows)
     amounts = x[arrays.n_cols - n_slack:]
     # Only slacks above zero can breach or add to a total: judge those (the same verdict, far fewer rows).
     positive = np.flatnonzero(amounts > 0.0)
     breaches = judge_breaches(
         [arrays.rows[arrays.slack_rows[i]] for i in positive.tolist()], amounts[positive],
-        slack_limits(arrays)[positive], arrays.static_violations,
+        (slack_limits(arrays) if limits is None else limits)[positive], arrays.static_violations,
     )
     total_cost = float(arrays.cost @ x) / MONEY_SCALE + breaches.unfunded
     output = float(arrays.output @ x)
@@ -244,7 +249,7 @@ class ArraySolver:
         status, _ = least_breach_then_best_output(self, layout.weights_full, arrays.output)
         if status is not Status.OPTIMAL:
             return _failed(status.value, len(arrays.measures))
-        return plan_outcome(arrays, self._values(), basis=(self._first_basis, self.session.basis()))
+        return plan_outcome(arrays, self._values(), (self._first_basis, self.session.basis()), layout.limits)
 
     # -- the elastic programme (see least_breach_then_best_output) ---------
     def solve_costs(self, costs: np.ndarray, sense: str) -> Status:
@@ -391,16 +396,24 @@ class _Layout:
         self.weights = np.zeros(self.n_slack)
         self.weights_full = np.zeros(n_cols)
         self.slack_upper = np.full(self.n_slack, math.inf)
+        self.limits = np.zeros(self.n_slack)
+        """The slacks' limits (:func:`slack_limits`) of the programme last given to :meth:`set_limits`."""
+        self._limits_of: tuple[np.ndarray, np.ndarray] | None = None
         self._pattern: tuple[Any, ...] | None = None
         self._n_rows = arrays.n_rows
         self._limits: tuple[np.ndarray, np.ndarray] | None = None
         self._entries: tuple[Any, ...] | None = None
+        self._fixed_entries: tuple[Any, ...] | None = None
 
     def set_limits(self, arrays: ProgramArrays) -> None:
         """Breach weights and slack bounds from this programme's limits (the rules of the PuLP model)."""
         if not self.n_slack:
             return
-        limits = slack_limits(arrays)
+        if self._limits_of is None or not (self._limits_of[0] is arrays.row_lower
+                                           and self._limits_of[1] is arrays.row_upper):
+            self.limits = slack_limits(arrays)
+            self._limits_of = (arrays.row_lower, arrays.row_upper)
+        limits = self.limits
         fixed_activity = self._fixed_activity(arrays)
         known = self._limits
         if known is not None and np.array_equal(known[0], limits) and np.array_equal(known[1], fixed_activity):
@@ -417,11 +430,16 @@ class _Layout:
         if not len(self.hours):
             return activity
         cols, rows, inside = self._hours_entries(arrays)
-        n = arrays.n_cols
-        fixed = (arrays.col_lower == arrays.col_upper) & (np.arange(n) < n - self.n_slack)
-        use = inside[fixed[cols[inside]]]
-        sums = np.bincount(rows[use], weights=arrays.a_values[use] * arrays.col_lower[cols[use]],
-                           minlength=arrays.n_rows)
+        cached = self._fixed_entries
+        if cached is not None and cached[0] is inside and cached[1] is arrays.col_lower and cached[2] is arrays.col_upper:
+            use, use_rows, units = cached[3:]
+        else:
+            n = arrays.n_cols
+            fixed = (arrays.col_lower == arrays.col_upper) & (np.arange(n) < n - self.n_slack)
+            use = inside[fixed[cols[inside]]]
+            use_rows, units = rows[use], arrays.col_lower[cols[use]]
+            self._fixed_entries = (inside, arrays.col_lower, arrays.col_upper, use, use_rows, units)
+        sums = np.bincount(use_rows, weights=arrays.a_values[use] * units, minlength=arrays.n_rows)
         activity[self.hours] = sums[self.slack_rows[self.hours]]
         return activity
 

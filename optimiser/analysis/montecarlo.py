@@ -271,8 +271,8 @@ class _Job:
     def known_valid(self, values: tuple[float, ...]) -> bool:
         if self.valid_box is None:
             return False
-        point = np.asarray(values)
-        return bool(np.all(point >= self.valid_box[0]) and np.all(point <= self.valid_box[1]))
+        lows, highs = self.valid_box
+        return all(low <= value <= high for value, low, high in zip(values, lows.tolist(), highs.tolist()))
 
 
 def _prepare(
