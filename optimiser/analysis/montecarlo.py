@@ -14,7 +14,9 @@ world is re-optimised.
 Speed: when the drawn values only move numbers of the programme in
 proportion (costs, intake effects, completion rates, funding limits; checked,
 not assumed), the programme is built once and each world is a re-solve from
-arrays. Otherwise every world is rebuilt. Either way a world's numbers equal
+arrays (the fit is kept for the last few configs of the process, so running
+the same config, keys and plan again builds nothing). Otherwise every world
+is rebuilt. Either way a world's numbers equal
 those of :func:`optimiser.solve` on ``config.with_changes(draw)``. Each
 worker keeps the programme loaded in one HiGHS session and per world
 changes only the numbers that world moves (see
