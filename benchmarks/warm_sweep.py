@@ -16,7 +16,9 @@ warm-up), printed beside its goal and a reference with the ratio:
   smoothing included) against ``optimiser.solve`` on
   ``config.with_changes(...)`` at every point. Goal: ≥ 5 × faster.
 - Monte Carlo with the optimal plan fixed, 1,000 draws of
-  configs/zhejiang_uncertain.yaml, one process. Goal: ≤ 1 s.
+  configs/zhejiang_uncertain.yaml, one process, as the first run in a
+  process (the drawn keys' effect fitted). Goal: ≤ 1 s. Below it, the same
+  run again on that config (the fit kept from the run before).
 - the exact frontier over the government's yearly money. Goal: ≤ 0.1 s.
 
 The sweeps' objectives are checked against their reference before a figure
@@ -35,7 +37,7 @@ import scipy.sparse as sp
 from timing import median_seconds  # benchmarks/ is on the path when a script here runs
 
 from optimiser import Config, load_config, solve
-from optimiser.analysis import frontier, sweep
+from optimiser.analysis import frontier, montecarlo, sweep
 from optimiser.analysis.montecarlo import monte_carlo
 from optimiser.model import build_model
 from optimiser.model.formulation import MONEY_SCALE
@@ -155,9 +157,16 @@ def montecarlo_figure(args: argparse.Namespace) -> str:
     best = solve(uncertain)
     plan: dict[Any, float] = {(r.lever, r.institution, r.tier, int(r.year)): float(r.units)
                               for r in best.plan.itertuples()}
-    draws, _ = median_seconds(lambda: monte_carlo(uncertain, draws=1000, seed=0, plan=plan, progress=False),
+
+    def first_call() -> Any:
+        montecarlo._FITTED.clear()  # as in a fresh process: the drawn keys' effect is fitted again
+        return monte_carlo(uncertain, draws=1000, seed=0, plan=plan, progress=False)
+
+    draws, _ = median_seconds(first_call, args.repeat)
+    again, _ = median_seconds(lambda: monte_carlo(uncertain, draws=1000, seed=0, plan=plan, progress=False),
                               args.repeat)
-    return row("Monte Carlo, fixed plan, 1,000 draws", draws, "<= 1 s")
+    return "\n".join([row("Monte Carlo, fixed plan, 1,000 draws", draws, "<= 1 s"),
+                      row("  again on that config (fit reused)", again, "-")])
 
 
 def frontier_figure(config: Config, args: argparse.Namespace) -> str:

@@ -77,15 +77,20 @@ def slack_limits(arrays: ProgramArrays) -> np.ndarray:
     return np.where(np.isfinite(upper), upper, lower)
 
 
-def plan_outcome(arrays: ProgramArrays, x: np.ndarray, basis: Any = None) -> DrawOutcome:
-    """A fixed plan's outcome from the elastic solution ``x`` of ``arrays`` (whichever solver found it)."""
+def plan_outcome(
+    arrays: ProgramArrays, x: np.ndarray, basis: Any = None, limits: np.ndarray | None = None
+) -> DrawOutcome:
+    """A fixed plan's outcome from the elastic solution ``x`` of ``arrays`` (whichever solver found it).
+
+    ``limits`` are :func:`slack_limits` of ``arrays`` when the caller has them.
+    """
     n_slack = len(arrays.slack_rows)
     amounts = x[arrays.n_cols - n_slack:]
     # Only slacks above zero can breach or add to a total: judge those (the same verdict, far fewer rows).
     positive = np.flatnonzero(amounts > 0.0)
     breaches = judge_breaches(
         [arrays.rows[arrays.slack_rows[i]] for i in positive.tolist()], amounts[positive],
-        slack_limits(arrays)[positive], arrays.static_violations,
+        (slack_limits(arrays) if limits is None else limits)[positive], arrays.static_violations,
     )
     total_cost = float(arrays.cost @ x) / MONEY_SCALE + breaches.unfunded
     output = float(arrays.output @ x)
@@ -112,6 +117,8 @@ class ArraySolver:
         self._second: Any = None
         self._floor_row = 0
         self._loaded: _Loaded | None = None
+        self._shape: tuple[tuple[Any, ...], int] | None = None
+        self._shapes: dict[Any, int] = {}
 
     # -- public ----------------------------------------------------------
     def solve(self, arrays: ProgramArrays) -> DrawOutcome:
@@ -124,7 +131,7 @@ class ArraySolver:
         n_measures = len(arrays.measures)
         if not self.fixed_plan and arrays.static_violations:
             return _failed("infeasible", n_measures)
-        shape = arrays.shape_key()
+        shape = self._shape_of(arrays)
         layout = self._layouts.get(shape)
         if layout is None:
             layout = self._layouts[shape] = _Layout(arrays, self.fixed_plan)
@@ -136,8 +143,23 @@ class ArraySolver:
         if start is not None:
             self.session.set_basis(start)
         if self.fixed_plan:
-            return self._evaluate(arrays, layout)
-        return self._reoptimise(arrays, layout)
+            return self._evaluate(arrays, layout, shape)
+        return self._reoptimise(arrays, layout, shape)
+
+    def _shape_of(self, arrays: ProgramArrays) -> int:
+        """A small number standing for ``arrays.shape_key()`` (one per shape this solver has seen).
+
+        The key is a long tuple (every row's and column's name), slow to hash once per world; worlds of
+        one fitted programme share its index objects, so those are recognised by identity.
+        """
+        parts = (arrays.names, arrays.rows, arrays.measures, arrays.static_violations, arrays.slack_rows,
+                 arrays.integer, arrays.changes, arrays.mode, arrays.tie_break, arrays.smooth, arrays.objective_scale)
+        last = self._shape
+        if last is not None and all(a is b for a, b in zip(last[0], parts)):
+            return last[1]
+        number = self._shapes.setdefault(arrays.shape_key(), len(self._shapes))
+        self._shape = (parts, number)
+        return number
 
     def remember_start(self, arrays: ProgramArrays) -> None:
         """Solve ``arrays`` once; later programmes of its shape start from its optimal basis.
@@ -145,7 +167,7 @@ class ArraySolver:
         Only this basis is ever reused, so a draw's answer does not depend on
         the draws solved before it.
         """
-        shape = arrays.shape_key()
+        shape = self._shape_of(arrays)
         self._starts.pop(shape, None)
         self._second_starts.pop(shape, None)
         outcome = self._solve(arrays)
@@ -155,7 +177,7 @@ class ArraySolver:
             self._starts[shape], self._second_starts[shape] = outcome.basis
 
     # -- the two questions ----------------------------------------------
-    def _reoptimise(self, arrays: ProgramArrays, layout: _Layout) -> DrawOutcome:
+    def _reoptimise(self, arrays: ProgramArrays, layout: _Layout, shape: int) -> DrawOutcome:
         min_cost = arrays.mode == "min_cost"
         primary = arrays.cost if min_cost else arrays.output
         sense = "min" if min_cost else "max"
@@ -172,7 +194,7 @@ class ArraySolver:
                 self._run(primary, sense)
         elif arrays.tie_break:
             self._floor(layout, value)
-            second = self._second_starts.get(arrays.shape_key())
+            second = self._second_starts.get(shape)
             if second is not None:
                 # The cheapest plan of the programme as written: the tie-break starts there rather than
                 # at this draw's first optimum (measured on the Zhejiang draws: less than half the iterations).
@@ -221,13 +243,13 @@ class ArraySolver:
             session.delete_cols(np.arange(n, session.n_cols))
             session.set_row_bounds(self._floor_row, -math.inf, math.inf)
 
-    def _evaluate(self, arrays: ProgramArrays, layout: _Layout) -> DrawOutcome:
+    def _evaluate(self, arrays: ProgramArrays, layout: _Layout, shape: int) -> DrawOutcome:
         self._first_basis = None
-        self._second = self._second_starts.get(arrays.shape_key())
+        self._second = self._second_starts.get(shape)
         status, _ = least_breach_then_best_output(self, layout.weights_full, arrays.output)
         if status is not Status.OPTIMAL:
             return _failed(status.value, len(arrays.measures))
-        return plan_outcome(arrays, self._values(), basis=(self._first_basis, self.session.basis()))
+        return plan_outcome(arrays, self._values(), (self._first_basis, self.session.basis()), layout.limits)
 
     # -- the elastic programme (see least_breach_then_best_output) ---------
     def solve_costs(self, costs: np.ndarray, sense: str) -> Status:
@@ -248,11 +270,16 @@ class ArraySolver:
         """Put ``arrays`` (with the extra row) into the session: only what changed when its pattern is loaded."""
         starts, index, order = layout.matrix_pattern(arrays)
         values = np.concatenate([arrays.a_values, layout.extra_values(arrays)])[order]
-        col_upper = arrays.col_upper.copy()
-        col_upper[layout.slack_cols] = layout.slack_upper
-        new = _Loaded(layout, starts, index, values, arrays.col_lower, col_upper,
-                      np.append(arrays.row_lower, -math.inf), np.append(arrays.row_upper, math.inf))
         loaded = self._loaded
+        sources = (arrays.col_upper, layout.slack_upper, arrays.row_lower, arrays.row_upper)
+        if loaded is not None and all(mine is theirs for mine, theirs in zip(loaded.sources, sources)):
+            # Bounds of the same arrays as the programme loaded (a fitted world whose limits do not move).
+            col_upper, row_lower, row_upper = loaded.col_upper, loaded.row_lower, loaded.row_upper
+        else:
+            col_upper = arrays.col_upper.copy()
+            col_upper[layout.slack_cols] = layout.slack_upper
+            row_lower, row_upper = np.append(arrays.row_lower, -math.inf), np.append(arrays.row_upper, math.inf)
+        new = _Loaded(layout, starts, index, values, arrays.col_lower, col_upper, row_lower, row_upper, sources)
         self._loaded = None  # until the session holds ``new``
         if loaded is None or not loaded.update(self.session, new):
             self.session.load(
@@ -297,6 +324,8 @@ class _Loaded:
     col_upper: np.ndarray
     row_lower: np.ndarray
     row_upper: np.ndarray
+    sources: tuple[Any, ...] = ()
+    """The arrays the bounds were made from (column upper bounds, slack bounds, row limits)."""
     held: np.ndarray | None = None
     shift: np.ndarray | None = None
 
@@ -333,15 +362,16 @@ class _Loaded:
         else:
             shift = np.zeros(len(new.row_lower))
         new.held, new.shift = held, shift
-        rows = np.flatnonzero((new.row_lower != self.row_lower) | (new.row_upper != self.row_upper)
-                              | (shift != self.shift))
-        if len(rows):
-            session.set_row_bounds(rows, new.row_lower[rows] - shift[rows], new.row_upper[rows] - shift[rows])
-        cols = np.flatnonzero((new.col_lower != self.col_lower) | (new.col_upper != self.col_upper))
-        if len(cols):
-            session.set_col_bounds(cols, new.col_lower[cols], new.col_upper[cols])
-        floor = len(new.row_lower) - 1  # the extra row: free, as loaded
-        session.set_row_bounds(floor, new.row_lower[floor], new.row_upper[floor])
+        changed = shift != self.shift
+        if new.row_lower is not self.row_lower or new.row_upper is not self.row_upper:
+            changed |= (new.row_lower != self.row_lower) | (new.row_upper != self.row_upper)
+        changed[-1] = True  # the extra row: free, as loaded (the solves set its limit)
+        rows = np.flatnonzero(changed)
+        session.set_row_bounds(rows, new.row_lower[rows] - shift[rows], new.row_upper[rows] - shift[rows])
+        if new.col_lower is not self.col_lower or new.col_upper is not self.col_upper:
+            cols = np.flatnonzero((new.col_lower != self.col_lower) | (new.col_upper != self.col_upper))
+            if len(cols):
+                session.set_col_bounds(cols, new.col_lower[cols], new.col_upper[cols])
         return True
 
 
@@ -366,16 +396,24 @@ class _Layout:
         self.weights = np.zeros(self.n_slack)
         self.weights_full = np.zeros(n_cols)
         self.slack_upper = np.full(self.n_slack, math.inf)
+        self.limits = np.zeros(self.n_slack)
+        """The slacks' limits (:func:`slack_limits`) of the programme last given to :meth:`set_limits`."""
+        self._limits_of: tuple[np.ndarray, np.ndarray] | None = None
         self._pattern: tuple[Any, ...] | None = None
         self._n_rows = arrays.n_rows
         self._limits: tuple[np.ndarray, np.ndarray] | None = None
         self._entries: tuple[Any, ...] | None = None
+        self._fixed_entries: tuple[Any, ...] | None = None
 
     def set_limits(self, arrays: ProgramArrays) -> None:
         """Breach weights and slack bounds from this programme's limits (the rules of the PuLP model)."""
         if not self.n_slack:
             return
-        limits = slack_limits(arrays)
+        if self._limits_of is None or not (self._limits_of[0] is arrays.row_lower
+                                           and self._limits_of[1] is arrays.row_upper):
+            self.limits = slack_limits(arrays)
+            self._limits_of = (arrays.row_lower, arrays.row_upper)
+        limits = self.limits
         fixed_activity = self._fixed_activity(arrays)
         known = self._limits
         if known is not None and np.array_equal(known[0], limits) and np.array_equal(known[1], fixed_activity):
@@ -392,11 +430,16 @@ class _Layout:
         if not len(self.hours):
             return activity
         cols, rows, inside = self._hours_entries(arrays)
-        n = arrays.n_cols
-        fixed = (arrays.col_lower == arrays.col_upper) & (np.arange(n) < n - self.n_slack)
-        use = inside[fixed[cols[inside]]]
-        sums = np.bincount(rows[use], weights=arrays.a_values[use] * arrays.col_lower[cols[use]],
-                           minlength=arrays.n_rows)
+        cached = self._fixed_entries
+        if cached is not None and cached[0] is inside and cached[1] is arrays.col_lower and cached[2] is arrays.col_upper:
+            use, use_rows, units = cached[3:]
+        else:
+            n = arrays.n_cols
+            fixed = (arrays.col_lower == arrays.col_upper) & (np.arange(n) < n - self.n_slack)
+            use = inside[fixed[cols[inside]]]
+            use_rows, units = rows[use], arrays.col_lower[cols[use]]
+            self._fixed_entries = (inside, arrays.col_lower, arrays.col_upper, use, use_rows, units)
+        sums = np.bincount(use_rows, weights=arrays.a_values[use] * units, minlength=arrays.n_rows)
         activity[self.hours] = sums[self.slack_rows[self.hours]]
         return activity
 

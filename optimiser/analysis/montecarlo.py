@@ -14,7 +14,9 @@ world is re-optimised.
 Speed: when the drawn values only move numbers of the programme in
 proportion (costs, intake effects, completion rates, funding limits; checked,
 not assumed), the programme is built once and each world is a re-solve from
-arrays. Otherwise every world is rebuilt. Either way a world's numbers equal
+arrays (the fit is kept for the last few configs of the process, so running
+the same config, keys and plan again builds nothing). Otherwise every world
+is rebuilt. Either way a world's numbers equal
 those of :func:`optimiser.solve` on ``config.with_changes(draw)``. Each
 worker keeps the programme loaded in one HiGHS session and per world
 changes only the numbers that world moves (see
@@ -187,7 +189,7 @@ def monte_carlo(
     base = without_uncertainty(config)
     fixed = None if plan is None else plan_units(plan, base)
     values = draw_values(keys, draws, seed)
-    job = _prepare(base, keys, fixed, solver, draws)
+    job = _prepare(base, keys, fixed, solver, draws, reuse=True)
     items = [(job, index, tuple(float(v) for v in values[index])) for index in range(draws)]
     outcomes = run_points(_evaluate, items, jobs=jobs, executor=executor, progress=progress, desc="Monte Carlo")
     tiers = tuple(base.tiers)
@@ -271,13 +273,19 @@ class _Job:
     def known_valid(self, values: tuple[float, ...]) -> bool:
         if self.valid_box is None:
             return False
-        point = np.asarray(values)
-        return bool(np.all(point >= self.valid_box[0]) and np.all(point <= self.valid_box[1]))
+        lows, highs = self.valid_box
+        return all(low <= value <= high for value, low, high in zip(values, lows.tolist(), highs.tolist()))
 
 
 def _prepare(
-    base: Config, keys: Sequence[Uncertain], plan: dict[PlanKey, float] | None, solver: str, draws: int
+    base: Config, keys: Sequence[Uncertain], plan: dict[PlanKey, float] | None, solver: str, draws: int,
+    reuse: bool = False,
 ) -> _Job:
+    """The job of a run: how the drawn keys move the programme (fitted, or rebuilt per world).
+
+    With ``reuse`` a fit made earlier in this process for the same config, keys and plan is taken
+    again (see :data:`_FITTED`).
+    """
     paths = tuple(spec.path for spec in keys)
     token = uuid.uuid4().hex
     if solver != "highs":
@@ -291,13 +299,35 @@ def _prepare(
             return None
         return _arrays(world, plan)
 
-    probes = [probe_values(spec)[:2] for spec in keys]
-    joint = np.array([_away_from(spec, value) for spec, value in zip(keys, origin)])
-    affine = fit_parameters(build, origin, probes, joint)
+    reach = [probe_values(spec)[:2] for spec in keys]
+    # One probe per key fixes its slope; two points moving every key at once check the slopes at the
+    # key's other end and at an inner value, and that keys acting on one number add up.
+    probes = [(_first_other(ends, value),) for ends, value in zip(reach, origin)]
+    joint = np.array([[_away_from(spec, value) for spec, value in zip(keys, origin)],
+                      [_last_other(ends, value) for ends, value in zip(reach, origin)]])
+    boxed = 2 ** len(paths) <= draws  # whether _valid_box validates corners
+    key = (repr(base.raw), base.scenario_name, paths, None if plan is None else tuple(sorted(plan.items())),
+           origin.tobytes(), repr(probes), joint.tobytes(), repr(reach), boxed)
+    found = _FITTED.pop(key, None) if reuse else None
+    if found is None:
+        affine = fit_parameters(build, origin, probes, joint)
+        found = (affine, _valid_box(base, paths, reach, draws) if affine is not None else None)
+    _FITTED[key] = found
+    while len(_FITTED) > FITS_KEPT:
+        _FITTED.pop(next(iter(_FITTED)))
+    affine, box = found
     if affine is not None:
-        box = _valid_box(base, paths, probes, draws)
         return _Job(token, "affine", base, paths, plan, solver, affine=affine, start=affine.base, valid_box=box)
     return _Job(token, "rebuild", base, paths, plan, solver, start=_arrays(base, plan))
+
+
+FITS_KEPT = 4
+"""How many fitted programmes this process keeps (see :data:`_FITTED`)."""
+
+_FITTED: dict[Any, tuple[ParameterEffect | None, tuple[np.ndarray, np.ndarray] | None]] = {}
+"""The fit and the validated box of the last few configs (the most recent last), by everything they
+depend on: the config as written, the keys' probe values and the plan. A second run on the same config
+(another seed, more draws) reuses them; a fit is never changed, so sharing it is safe."""
 
 
 def _valid_box(
@@ -320,6 +350,17 @@ def _valid_box(
     lows = np.array([min(r) for r in reach], dtype=float)
     highs = np.array([max(r) for r in reach], dtype=float)
     return lows, highs
+
+
+def _first_other(ends: Sequence[float], value: float) -> float:
+    """The first of a key's ends that differs from its value (the value itself if none does)."""
+    return next((end for end in ends if end != value), value)
+
+
+def _last_other(ends: Sequence[float], value: float) -> float:
+    """The other end of :func:`_first_other`: the last that differs from the value, if not the first."""
+    first = _first_other(ends, value)
+    return next((end for end in reversed(ends) if end not in (value, first)), value)
 
 
 def _away_from(spec: Uncertain, value: float) -> float:

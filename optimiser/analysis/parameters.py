@@ -24,13 +24,13 @@ rows) gets ``None`` and is rebuilt point by point.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..config.types import Config
 from ..model import build_model
@@ -70,7 +70,10 @@ class ParameterEffect:
             if name == "a_values":
                 data = self.base.a_values.copy()
                 data[index] = moved[select]
-                changes["a"] = sp.csc_matrix((data, self.base.a.indices, self.base.a.indptr), shape=self.base.a.shape)
+                # The base's pattern with new values: a shallow copy shares its index arrays (no format check).
+                a = copy.copy(self.base.a)
+                a.data = data
+                changes["a"] = a
                 continue
             array = np.array(getattr(self.base, name), dtype=float)
             array.reshape(-1)[index] = moved[select]
@@ -155,8 +158,13 @@ def fit_parameters(
         For each key, further values it can take (two: the first fixes the
         slope, the second checks it).
     joint
-        A point moving every key at once: checks that keys acting on the same
-        number add up (no products), and is one more check of each slope.
+        A point moving every key at once (or several such points, one per
+        row): checks that keys acting on the same number add up (no
+        products), and is one more check of each slope. A key may then have
+        one probe only: its slope is checked at the joint points instead
+        (``(low,)`` per key with joint points at inner and high values checks
+        each key at the same values as ``(low, high)`` and one inner joint
+        point, in fewer builds).
     """
     origin = np.asarray(origin, dtype=float)
     base = build(origin)
@@ -200,9 +208,9 @@ def _probe_programs(
             point[index] = value
             programs.append((point, build(point)))
         spans.append((first, len(programs)))
-    if joint is not None and not any(np.array_equal(joint, point) for point, _ in programs):
-        point = np.asarray(joint, dtype=float)
-        programs.append((point, build(point)))
+    for point in np.atleast_2d(np.asarray(joint, dtype=float)) if joint is not None else ():
+        if not any(np.array_equal(point, seen) for seen, _ in programs):
+            programs.append((point, build(point)))
     return programs, spans
 
 

@@ -322,3 +322,30 @@ def test_reoptimised_min_cost_draws_take_the_most_output_among_the_cheapest_plan
         assert row["total_cost"] == pytest.approx(result.total_cost, rel=1e-7, abs=1.01)
         for tier, years in result.compound_output().items():
             assert row[f"compound_{tier}"] == pytest.approx(sum(years.values()), rel=1e-6, abs=1e-6)
+
+
+def test_a_second_run_on_the_same_config_reuses_the_fit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fit (programme builds) is kept per config, keys and plan: the same run again builds nothing
+    # and gives the same table; another plan or another range is fitted afresh.
+    from optimiser.analysis import montecarlo
+
+    config = tiny(tmp_path, {COST: {"dist": "uniform", "low": 10000, "high": 16000}})
+    first = monte_carlo(config, draws=30, seed=1, plan={LECTURERS: 2})
+    builds: list[int] = []
+    original = montecarlo._arrays
+
+    def counted(*args: Any) -> Any:
+        builds.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(montecarlo, "_arrays", counted)
+    again = monte_carlo(config, draws=30, seed=1, plan={LECTURERS: 2})
+    assert builds == []
+    pd.testing.assert_frame_equal(first.draws, again.draws, check_exact=True)
+    three = monte_carlo(config, draws=30, seed=1, plan={LECTURERS: 3})
+    assert builds  # another plan: fitted again
+    assert np.allclose(three.draws["objective"], 12.0)  # three lecturers train 12 students
+    builds.clear()
+    wider = tiny(tmp_path, {COST: {"dist": "uniform", "low": 8000, "high": 16000}})
+    monte_carlo(wider, draws=30, seed=1, plan={LECTURERS: 2})
+    assert builds  # another range: other probes, fitted again
