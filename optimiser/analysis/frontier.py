@@ -11,6 +11,13 @@ lines on the interval and ``b*`` is a breakpoint, otherwise ``b*`` is a new
 point and both halves are searched again. Each solve either confirms a
 breakpoint or adds a new touching line, so the search ends after about two
 solves per breakpoint.
+
+The search runs on the optimum alone: the objective :func:`optimiser.solve`
+reports (the first solve), which the later stages do not change. Only the
+breakpoints found are then given their plans, each the plan
+:func:`optimiser.solve` returns at that budget: the cheapest plan keeping the
+optimum, then, with ``objective.smooth``, the steadiest plan within the
+smoothing stage's limits, in one session, each from the one before.
 """
 
 from __future__ import annotations
@@ -29,15 +36,17 @@ from ..errors import ConfigError, Problem, SolverError
 from ..model import build_model
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import MONEY_LIMITS
+from ..solve.engine import TIE_BREAK_TOLERANCE, smoothing_limits
 from ..solve.names import SOLVERS
 from ..solve.status import Status
 from ..views import show
-from .fast import PointSolution, WarmEngine
+from .fast import PointSolution, WarmEngine, measure_names
 from .parameters import fit_parameters
 from .points import apply_point, as_config
 from .program_arrays import ProgramArrays, arrays_of
+from .steady import SteadyStage
 
-BREAKPOINT_COLUMNS = ["budget", "objective", "spent", "spent_total", "total_cost"]
+BREAKPOINT_COLUMNS = ["budget", "objective", "output_given_up", "spent", "spent_total", "total_cost"]
 SEGMENT_COLUMNS = [
     "budget_from", "budget_to", "objective_from", "objective_to", "marginal_output_per_yuan",
     "yuan_per_extra_output", "marginal_levers",
@@ -65,20 +74,28 @@ class Frontier:
     breakpoints
         One row per breakpoint, budgets ascending: ``budget`` (yuan),
         ``objective`` (the optimum, weighted graduates as
-        :func:`optimiser.solve` reports it), ``spent`` (money of this budget
-        the cheapest optimal plan actually uses, in the unit of ``budget``:
-        the total cost for ``total_budget``, the source's largest yearly draw
-        for ``per_year``, that year's draw for one year), ``spent_total``
-        (that money summed over the horizon), ``total_cost`` (all sources,
-        yuan) and ``spend_<lever>`` (yuan over the horizon). The first row is
-        the smallest budget with a feasible plan (zero when nothing must be
-        bought), the last the saturation point: more money buys nothing.
+        :func:`optimiser.solve` reports it: the breakpoints and slopes are
+        those of the optimum), then the plan :func:`optimiser.solve` returns
+        at that budget (the cheapest plan with the optimum, made the
+        steadiest by the smoothing stage when the config smooths):
+        ``output_given_up`` (weighted graduates below the optimum that plan
+        gives up for steadiness, as the result of a solve reports it: 1e-7 of
+        the optimum at most with ``smooth: true``, up to the share ``s`` with
+        ``smooth: s``), ``spent`` (money of this budget the plan uses, in the
+        unit of ``budget``: the total cost for ``total_budget``, the source's
+        largest yearly draw for ``per_year``, that year's draw for one year),
+        ``spent_total`` (that money summed over the horizon), ``total_cost``
+        (all sources, yuan), ``compound_<tier>`` (compound graduates over the
+        horizon) and ``spend_<lever>`` (yuan over the horizon). The first row
+        is the smallest budget with a feasible plan (zero when nothing must
+        be bought), the last the saturation point: more money buys nothing.
     segments
         One row per linear piece between consecutive breakpoints:
         ``budget_from``, ``budget_to``, ``objective_from``, ``objective_to``,
         ``marginal_output_per_yuan`` (the slope), ``yuan_per_extra_output``
         (its inverse) and ``marginal_levers`` (levers whose spending grows
-        along the piece, largest growth first, comma-separated).
+        along the piece between the plans of its two ends, largest growth
+        first, comma-separated).
     status
         ``optimal``, or ``infeasible`` when no budget gives a feasible plan
         (then the tables are empty).
@@ -176,11 +193,22 @@ def frontier(
     mixed-integer programme is a step function with no exact slopes); a
     note says so.
 
+    The frontier is that of the optimum, the ``objective`` a solve reports.
+    Each breakpoint's plan is the one :func:`optimiser.solve` returns at its
+    budget, the smoothing stage (``objective.smooth``) included. With
+    ``smooth: true`` that plan keeps the optimum (within 1e-7); with a share
+    ``s`` (``smooth: 0.01``) it may give up to ``s`` of it for a steadier
+    plan: ``output_given_up`` says how much, and a note says so. Its cost and
+    spending are those of that steadier plan, so ``spent`` may be below the
+    budget where the optimum uses it all. (A config with ``tie_break:
+    false`` is given the cheapest plan with the optimum before smoothing.)
+
     Returns
     -------
     Frontier
-        Breakpoints (``budget``, ``objective``, ``spent``, ...) and segments
-        (slope and the levers bought at the margin).
+        Breakpoints (``budget``, ``objective``, ``output_given_up``,
+        ``spent``, ...) and segments (slope and the levers bought at the
+        margin).
 
     Examples
     --------
@@ -212,6 +240,12 @@ def frontier(
     config, budget = _budget_over(config, over)
     if any(lever.integer for lever in config.levers.values()):
         notes.append("levers marked integer are taken as continuous: this is the frontier of the linear relaxation")
+    share = config.objective.smooth
+    if share is not None and share > TIE_BREAK_TOLERANCE:
+        notes.append(
+            f"objective.smooth is {share:g}: the frontier is that of the optimum; each breakpoint's plan is the "
+            f"steadier one solve returns, which may give up to {share:g} of it (output_given_up)"
+        )
     lean = WarmEngine(config, integer=False)
     rows = _moved_rows(config, over)
     if len(rows) == 0:
@@ -460,23 +494,72 @@ class _Search:
         return sorted(found, key=lambda p: p.budget)
 
     def breakpoint_table(self, kinks: list[_Point]) -> pd.DataFrame:
-        levers = list(self.lean.config.levers)
+        """Each breakpoint with the plan :func:`optimiser.solve` returns at its budget.
+
+        In budget order, in the one session, each from the plan before: the
+        cheapest plan keeping the optimum the search found there (the
+        tie-break), then, when the config smooths, the steadiest plan within
+        the smoothing stage's limits (:class:`~optimiser.analysis.steady.SteadyStage`).
+        """
+        lean = self.lean
+        session = lean.session
+        levers = list(lean.config.levers)
+        tiers = list(lean.config.tiers)
+        names = measure_names(lean.config)
+        drawn_by = lean.form.a.tocsr()[self.rows]
+        # From the optimal basis of the programme as built, not from wherever the search ended: the plans
+        # depend on the breakpoints alone (where several plans are equally good, on the path to them).
+        session.clear()
+        if lean.start_basis is not None:
+            session.set_basis(lean.start_basis)
+        steady = SteadyStage(lean)
+        tie_basis = None
         records = []
-        # In budget order, each the cheapest plan keeping the optimum the search found at that budget:
-        # one solve each, starting from the plan of the budget before.
-        for kink in kinks:
-            plan = self.at(kink.budget, tie_break=True, optimum=kink.optimum)
-            assert plan.activity is not None
-            drawn = plan.activity[self.rows] / MONEY_SCALE
-            records.append({
-                "budget": kink.budget,
-                "objective": kink.objective,
-                "spent": float(np.max(drawn)),
-                "spent_total": float(np.sum(drawn)),
-                "total_cost": plan.measures["total_cost"],
-                **{f"spend_{lever}": plan.measures[f"spend_{lever}"] for lever in levers},
-            })
-        return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"spend_{lever}" for lever in levers)])
+        try:
+            for kink in kinks:
+                x = self.plan_at(kink, steady, tie_basis)
+                tie_basis = session.basis()
+                if steady.share is not None:
+                    self.solves += 1
+                    primary, cost = smoothing_limits(False, kink.optimum, float(lean.primary @ x), float(lean.cost @ x),
+                                                     steady.share)
+                    session.set_row_bounds(lean.floor_row, *primary)
+                    found = steady.steadiest(cost)
+                    if found is not None:
+                        x = found
+                measures = dict(zip(names, (lean.measure @ x).tolist()))
+                drawn = drawn_by @ x / MONEY_SCALE
+                records.append({
+                    "budget": kink.budget,
+                    "objective": kink.objective,
+                    "output_given_up": max(kink.optimum - float(lean.primary @ x), 0.0) * lean.model.objective_scale,
+                    "spent": float(np.max(drawn)),
+                    "spent_total": float(np.sum(drawn)),
+                    "total_cost": measures["total_cost"],
+                    **{f"compound_{tier}": measures[f"compound_{tier}"] for tier in tiers},
+                    **{f"spend_{lever}": measures[f"spend_{lever}"] for lever in levers},
+                })
+        finally:
+            steady.close()
+            session.set_row_bounds(self.rows, lean.base_lower[self.rows], lean.base_upper[self.rows])
+            lean.floor(None)
+        return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"compound_{tier}" for tier in tiers),
+                                              *(f"spend_{lever}" for lever in levers)])
+
+    def plan_at(self, kink: _Point, steady: SteadyStage, basis: Any) -> np.ndarray:
+        """The cheapest plan keeping the optimum at the budget of ``kink``, from the tie-break ``basis`` before."""
+        lean = self.lean
+        session = lean.session
+        self.solves += 1
+        session.set_row_bounds(self.rows, -math.inf, kink.budget * MONEY_SCALE)
+        lean.floor(kink.optimum)
+        if basis is not None:
+            session.set_basis(basis)
+        if steady.run(lean.cost, "min") is not Status.OPTIMAL:
+            session.clear()
+            if steady.run(lean.cost, "min") is not Status.OPTIMAL:
+                raise SolverError(f"the solver found no cheapest plan at budget {kink.budget:,.0f}")
+        return steady.values()
 
 
 def _within(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> bool:
