@@ -246,8 +246,10 @@ def frontier(
             f"objective.smooth is {share:g}: the frontier is that of the optimum; each breakpoint's plan is the "
             f"steadier one solve returns, which may give up to {share:g} of it (output_given_up)"
         )
-    lean = WarmEngine(config, integer=False)
-    rows = _moved_rows(config, over)
+    # Built with more of this budget than all the money there is: the fit of the rows it moves starts there.
+    plenty = sum(s.per_year.at(t) for s in config.funding.values() for t in config.years) + 1.0
+    lean = WarmEngine(apply_point(config, {over: plenty}), integer=False)
+    rows = _moved_rows(config, over, lean, plenty)
     if len(rows) == 0:
         raise ConfigError([Problem(over, f"funding source {budget.source!r} pays for no lever, so its budget changes nothing",
                                    str(config.source) if config.source else None)])
@@ -261,16 +263,18 @@ class _Budget:
     unit: str
 
 
-def _moved_rows(config: Config, over: str) -> np.ndarray:
+def _moved_rows(config: Config, over: str, lean: WarmEngine, plenty: float) -> np.ndarray:
     """The rows whose limits the budget ``over`` moves, as a sweep or Monte Carlo finds them (:func:`fit_parameters`).
 
     The search sets the upper limit of each to the budget (in solver units):
-    the fit, at budgets above all the money there is, checks that the budget
-    moves those limits and nothing else, in that proportion.
+    the fit, at budgets above all the money there is (from ``plenty``, the
+    budget ``lean`` was built with), checks that the budget moves those
+    limits and nothing else, in that proportion.
     """
-    plenty = sum(s.per_year.at(t) for s in config.funding.values() for t in config.years) + 1.0
 
     def build(point: np.ndarray) -> ProgramArrays:
+        if float(point[0]) == plenty:
+            return arrays_of(lean.model)
         return arrays_of(build_model(apply_point(config, {over: float(point[0])}), integer=False))
 
     effect = fit_parameters(build, np.array([plenty]), [(2 * plenty, 3 * plenty)])
@@ -496,70 +500,82 @@ class _Search:
     def breakpoint_table(self, kinks: list[_Point]) -> pd.DataFrame:
         """Each breakpoint with the plan :func:`optimiser.solve` returns at its budget.
 
-        In budget order, in the one session, each from the plan before: the
-        cheapest plan keeping the optimum the search found there (the
-        tie-break), then, when the config smooths, the steadiest plan within
-        the smoothing stage's limits (:class:`~optimiser.analysis.steady.SteadyStage`).
+        In the one session, in budget order, each from the one before: the
+        cheapest plans keeping the optimum the search found at each budget
+        (the tie-break), then, when the config smooths, the steadiest plans
+        within the smoothing stage's limits
+        (:class:`~optimiser.analysis.steady.SteadyStage`), the first from the
+        first cheapest plan, as :func:`optimiser.solve` starts it. One
+        objective for all the plans of a stage: each solve changes only limits.
         """
         lean = self.lean
         session = lean.session
-        levers = list(lean.config.levers)
-        tiers = list(lean.config.tiers)
-        names = measure_names(lean.config)
-        drawn_by = lean.form.a.tocsr()[self.rows]
         # From the optimal basis of the programme as built, not from wherever the search ended: the plans
         # depend on the breakpoints alone (where several plans are equally good, on the path to them).
         session.clear()
         if lean.start_basis is not None:
             session.set_basis(lean.start_basis)
         steady = SteadyStage(lean)
-        tie_basis = None
-        records = []
         try:
+            plans, first = [], None
             for kink in kinks:
-                x = self.plan_at(kink, steady, tie_basis)
-                tie_basis = session.basis()
-                if steady.share is not None:
-                    self.solves += 1
-                    primary, cost = smoothing_limits(False, kink.optimum, float(lean.primary @ x), float(lean.cost @ x),
-                                                     steady.share)
-                    session.set_row_bounds(lean.floor_row, *primary)
-                    found = steady.steadiest(cost)
-                    if found is not None:
-                        x = found
-                measures = dict(zip(names, (lean.measure @ x).tolist()))
-                drawn = drawn_by @ x / MONEY_SCALE
-                records.append({
-                    "budget": kink.budget,
-                    "objective": kink.objective,
-                    "output_given_up": max(kink.optimum - float(lean.primary @ x), 0.0) * lean.model.objective_scale,
-                    "spent": float(np.max(drawn)),
-                    "spent_total": float(np.sum(drawn)),
-                    "total_cost": measures["total_cost"],
-                    **{f"compound_{tier}": measures[f"compound_{tier}"] for tier in tiers},
-                    **{f"spend_{lever}": measures[f"spend_{lever}"] for lever in levers},
-                })
+                plans.append(self.cheapest_at(kink, steady))
+                first = session.basis() if first is None and steady.share is not None else first
+            if first is not None:
+                session.set_basis(first)
+                plans = [self.steadiest_at(kink, steady, x) for kink, x in zip(kinks, plans, strict=True)]
         finally:
             steady.close()
             session.set_row_bounds(self.rows, lean.base_lower[self.rows], lean.base_upper[self.rows])
             lean.floor(None)
-        return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"compound_{tier}" for tier in tiers),
-                                              *(f"spend_{lever}" for lever in levers)])
+        return self.table_of(kinks, plans)
 
-    def plan_at(self, kink: _Point, steady: SteadyStage, basis: Any) -> np.ndarray:
-        """The cheapest plan keeping the optimum at the budget of ``kink``, from the tie-break ``basis`` before."""
+    def cheapest_at(self, kink: _Point, steady: SteadyStage) -> np.ndarray:
+        """The cheapest plan keeping the optimum at the budget of ``kink`` (from the solve before)."""
         lean = self.lean
-        session = lean.session
         self.solves += 1
-        session.set_row_bounds(self.rows, -math.inf, kink.budget * MONEY_SCALE)
+        lean.session.set_row_bounds(self.rows, -math.inf, kink.budget * MONEY_SCALE)
         lean.floor(kink.optimum)
-        if basis is not None:
-            session.set_basis(basis)
         if steady.run(lean.cost, "min") is not Status.OPTIMAL:
-            session.clear()
+            lean.session.clear()
             if steady.run(lean.cost, "min") is not Status.OPTIMAL:
                 raise SolverError(f"the solver found no cheapest plan at budget {kink.budget:,.0f}")
         return steady.values()
+
+    def steadiest_at(self, kink: _Point, steady: SteadyStage, cheapest: np.ndarray) -> np.ndarray:
+        """The smoothing stage at the budget of ``kink`` from its ``cheapest`` plan; that plan if it finds none."""
+        lean = self.lean
+        self.solves += 1
+        assert steady.share is not None
+        primary, cost = smoothing_limits(False, kink.optimum, float(lean.primary @ cheapest), float(lean.cost @ cheapest),
+                                         steady.share)
+        lean.session.set_row_bounds(self.rows, -math.inf, kink.budget * MONEY_SCALE)
+        lean.session.set_row_bounds(lean.floor_row, *primary)
+        found = steady.steadiest(cost)
+        return cheapest if found is None else found
+
+    def table_of(self, kinks: list[_Point], plans: list[np.ndarray]) -> pd.DataFrame:
+        lean = self.lean
+        levers = list(lean.config.levers)
+        tiers = list(lean.config.tiers)
+        names = measure_names(lean.config)
+        drawn_by = lean.form.a.tocsr()[self.rows]
+        records = []
+        for kink, x in zip(kinks, plans, strict=True):
+            measures = dict(zip(names, (lean.measure @ x).tolist()))
+            drawn = drawn_by @ x / MONEY_SCALE
+            records.append({
+                "budget": kink.budget,
+                "objective": kink.objective,
+                "output_given_up": max(kink.optimum - float(lean.primary @ x), 0.0) * lean.model.objective_scale,
+                "spent": float(np.max(drawn)),
+                "spent_total": float(np.sum(drawn)),
+                "total_cost": measures["total_cost"],
+                **{f"compound_{tier}": measures[f"compound_{tier}"] for tier in tiers},
+                **{f"spend_{lever}": measures[f"spend_{lever}"] for lever in levers},
+            })
+        return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"compound_{tier}" for tier in tiers),
+                                              *(f"spend_{lever}" for lever in levers)])
 
 
 def _within(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> bool:

@@ -44,6 +44,9 @@ class SteadyStage:
         self.first_col = session.n_cols
         self.cap_row = -1
         self.costs = np.zeros(0)
+        self._basis: Any = None
+        self._in_stage = False
+        self._solved = False
         if self.share is None:
             return
         assert changes is not None
@@ -55,10 +58,10 @@ class SteadyStage:
         self.cap_row = session.add_row(-math.inf, math.inf, lean.cost)
         self._zero = np.zeros(2 * m)
         self._extra = np.arange(self.first_col, self.first_col + 2 * m, dtype=np.int32)
-        self._basis: Any = None
 
     def run(self, costs: np.ndarray, sense: str) -> Status:
         """An earlier stage: optimise ``costs`` (over the programme's columns; the change columns cost nothing)."""
+        self._leave()
         return self.lean.run(costs, sense)
 
     def values(self) -> np.ndarray:
@@ -76,31 +79,38 @@ class SteadyStage:
         steady (same priced change, same tie-settling weight), which one is
         returned depends on that path, as between HiGHS and CBC. Solves again
         from scratch if a start fails; ``None`` when no plan was found (the
-        caller keeps the one before). Afterwards the cost row is free again
-        and the change columns cost nothing, so the next plan's earlier
-        stages run as before.
+        caller keeps the one before). The stage's objective and cost limit
+        stay until the next :meth:`run`, so stages solved one after another
+        change only limits.
         """
         session = self.lean.session
         session.set_row_bounds(self.cap_row, *cost_limit)
-        if self._basis is not None:
-            # Measured on the 119 breakpoints of configs/zhejiang.yaml's government-money
-            # frontier: about 8 times faster than primal simplex from each cheapest plan.
-            session.set_basis(self._basis)
-            session.set_option("simplex_strategy", DUAL_SIMPLEX)
-        else:
-            session.set_option("simplex_strategy", PRIMAL_SIMPLEX)
+        if not self._in_stage:
+            self._in_stage = True
+            session.set_costs(self.costs, "min")
+            if self._basis is not None:
+                # Measured on the 119 breakpoints of configs/zhejiang.yaml's government-money
+                # frontier: about 8 times faster than primal simplex from each cheapest plan.
+                session.set_basis(self._basis)
+            else:
+                session.set_option("simplex_strategy", PRIMAL_SIMPLEX)
         try:
-            status = session.run(self.costs, "min")
+            status = session.run()
             if status in (Status.UNBOUNDED, Status.INFEASIBLE, Status.NOT_SOLVED):
                 session.clear()
                 session.set_option("simplex_strategy", DUAL_SIMPLEX)
-                status = session.run(self.costs, "min")
-            if status is not Status.OPTIMAL:
-                return None
-            self._basis = session.basis()
-            return self.values()
+                status = session.run()
         finally:
             session.set_option("simplex_strategy", DUAL_SIMPLEX)
+        self._solved = status is Status.OPTIMAL
+        return self.values() if self._solved else None
+
+    def _leave(self) -> None:
+        """Back to the earlier stages: the cost row free, the change columns at no cost."""
+        if self._in_stage:
+            self._in_stage = False
+            session = self.lean.session
+            self._basis = session.basis() if self._solved else None
             session.set_row_bounds(self.cap_row, -math.inf, math.inf)
             session.set_costs(self._zero, cols=self._extra)
 
@@ -108,6 +118,7 @@ class SteadyStage:
         """Remove the stage's rows and columns: the session holds the programme as before."""
         if self.share is None:
             return
+        self._leave()
         session = self.lean.session
         session.delete_rows(np.arange(self.first_row, session.n_rows))
         session.delete_cols(np.arange(self.first_col, session.n_cols))
