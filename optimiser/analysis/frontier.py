@@ -36,11 +36,11 @@ from ..errors import ConfigError, Problem, SolverError
 from ..model import build_model
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import MONEY_LIMITS
-from ..solve.engine import TIE_BREAK_TOLERANCE, smoothing_limits
+from ..solve.engine import TIE_BREAK_TOLERANCE, floor_value, smoothing_limits
 from ..solve.names import SOLVERS
 from ..solve.status import Status
 from ..views import show
-from .fast import PointSolution, WarmEngine, measure_names
+from .fast import WarmEngine, measure_names
 from .parameters import fit_parameters
 from .points import apply_point, as_config
 from .program_arrays import ProgramArrays, arrays_of
@@ -330,28 +330,31 @@ class _Search:
         self.rows = rows
         self.budget = budget
         self.solves = 0
+        # What :meth:`along` checks a plan against, widened once: the bounds, and the limits of every row
+        # but the budget's (those move with the budget).
+        self.col_range = _widened(lean.form.col_lower, lean.form.col_upper)
+        row_lower, row_upper = _widened(lean.base_lower, lean.base_upper)
+        row_lower[rows], row_upper[rows] = -math.inf, math.inf
+        self.row_range = row_lower, row_upper
+        self.budget_rows = lean.form.a.tocsr()[rows]
 
     # -- one budget ---------------------------------------------------------
-    def at(self, budget: float, tie_break: bool = False, optimum: float | None = None) -> PointSolution:
-        """The solve at ``budget``; with the tie-break and the ``optimum`` found there already, the tie-break only."""
+    def point(self, budget: float) -> _Point | None:
+        """The optimum at ``budget`` (from the solve before), its touching line and how its plan moves along it."""
         self.solves += 1
         if self.solves > MAX_SOLVES:
             raise SolverError(f"the frontier search did not finish within {MAX_SOLVES} solves")
-        upper = np.full(len(self.rows), budget * MONEY_SCALE)
-        return self.lean.solve(self.rows, upper=upper, tie_break=tie_break, keep_duals=not tie_break, from_start=False,
-                               optimum=optimum)
-
-    def point(self, budget: float) -> _Point | None:
-        solution = self.at(budget)
-        if solution.status is not Status.OPTIMAL:
+        lean = self.lean
+        session = lean.session
+        self.limit(budget, (-math.inf, math.inf))
+        if lean.run(lean.primary, "max") is not Status.OPTIMAL:
             return None
-        assert solution.duals is not None and solution.values is not None
-        slope = float(np.sum(solution.duals[self.rows])) * MONEY_SCALE
-        session = self.lean.session
+        slope = float(np.sum(session.row_duals()[self.rows])) * MONEY_SCALE
+        optimum = lean.objective_value()
         moved = np.zeros(session.n_rows)
         moved[self.rows] = MONEY_SCALE
-        return _Point(budget, solution.objective, max(slope, 0.0), self.lean.objective_value(),
-                      solution.values[: self.lean.n_cols], session.basis_solve(moved)[: self.lean.n_cols])
+        return _Point(budget, optimum * lean.model.objective_scale, max(slope, 0.0), optimum,
+                      session.values()[: lean.n_cols], session.basis_solve(moved)[: lean.n_cols])
 
     def along(self, near: _Point, budget: float) -> _Point | None:
         """The optimum at ``budget`` without a solve, where the optimal basis of ``near`` still holds.
@@ -365,12 +368,12 @@ class _Search:
             return None
         lean = self.lean
         x = near.plan + (budget - near.budget) * near.direction
-        form = lean.form
-        if not (_within(x, form.col_lower, form.col_upper)):
+        if not _within(x, *self.col_range):
             return None
-        upper = lean.base_upper.copy()
-        upper[self.rows] = budget * MONEY_SCALE
-        if not _within(form.a @ x, lean.base_lower, upper):
+        if not _within(lean.form.a @ x, *self.row_range):
+            return None
+        limit = budget * MONEY_SCALE
+        if not np.all(self.budget_rows @ x <= limit + FEASIBILITY * max(1.0, abs(limit))):
             return None
         optimum = float(lean.primary @ x)
         return _Point(budget, optimum * lean.model.objective_scale, near.slope, optimum)
@@ -534,8 +537,7 @@ class _Search:
         """The cheapest plan keeping the optimum at the budget of ``kink`` (from the solve before)."""
         lean = self.lean
         self.solves += 1
-        lean.session.set_row_bounds(self.rows, -math.inf, kink.budget * MONEY_SCALE)
-        lean.floor(kink.optimum)
+        self.limit(kink.budget, (floor_value(kink.optimum), math.inf))
         if steady.run(lean.cost, "min") is not Status.OPTIMAL:
             lean.session.clear()
             if steady.run(lean.cost, "min") is not Status.OPTIMAL:
@@ -549,10 +551,16 @@ class _Search:
         assert steady.share is not None
         primary, cost = smoothing_limits(False, kink.optimum, float(lean.primary @ cheapest), float(lean.cost @ cheapest),
                                          steady.share)
-        lean.session.set_row_bounds(self.rows, -math.inf, kink.budget * MONEY_SCALE)
-        lean.session.set_row_bounds(lean.floor_row, *primary)
+        self.limit(kink.budget, primary)
         found = steady.steadiest(cost)
         return cheapest if found is None else found
+
+    def limit(self, budget: float, output: tuple[float, float]) -> None:
+        """The budget's rows at ``budget`` and the limits ``output`` on the objective's row, in one call."""
+        rows = np.append(self.rows, self.lean.floor_row)
+        lower = np.append(np.full(len(self.rows), -math.inf), output[0])
+        upper = np.append(np.full(len(self.rows), budget * MONEY_SCALE), output[1])
+        self.lean.session.set_row_bounds(rows, lower, upper)
 
     def table_of(self, kinks: list[_Point], plans: list[np.ndarray]) -> pd.DataFrame:
         lean = self.lean
@@ -578,12 +586,17 @@ class _Search:
                                               *(f"spend_{lever}" for lever in levers)])
 
 
-def _within(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> bool:
-    """Whether ``lower <= values <= upper`` within :data:`FEASIBILITY` (relative to the bound, at least 1)."""
+def _widened(lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``lower`` and ``upper`` widened by :data:`FEASIBILITY` (relative to the bound, at least 1); infinite ones stay."""
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
     with np.errstate(invalid="ignore"):
-        low_ok = values >= lower - FEASIBILITY * np.maximum(1.0, np.abs(lower))
-        high_ok = values <= upper + FEASIBILITY * np.maximum(1.0, np.abs(upper))
-    return bool(np.all(low_ok | np.isneginf(lower)) and np.all(high_ok | np.isposinf(upper)))
+        return (lower - FEASIBILITY * np.maximum(1.0, np.abs(lower)),
+                upper + FEASIBILITY * np.maximum(1.0, np.abs(upper)))
+
+
+def _within(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> bool:
+    """Whether ``lower <= values <= upper`` (bounds already :func:`_widened`)."""
+    return bool(np.all(values >= lower) and np.all(values <= upper))
 
 
 def _merge(points: list[_Point]) -> list[_Point]:
