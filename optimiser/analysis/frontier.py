@@ -44,7 +44,7 @@ from .fast import WarmEngine, measure_names
 from .parameters import fit_parameters
 from .points import apply_point, as_config
 from .program_arrays import ProgramArrays, arrays_of
-from .steady import SteadyStage
+from .steady import SteadyStage, smoothing_share
 
 BREAKPOINT_COLUMNS = ["budget", "objective", "output_given_up", "spent", "spent_total", "total_cost"]
 SEGMENT_COLUMNS = [
@@ -518,31 +518,33 @@ class _Search:
         session.clear()
         if lean.start_basis is not None:
             session.set_basis(lean.start_basis)
-        steady = SteadyStage(lean)
         try:
             plans, first = [], None
             for kink in kinks:
-                plans.append(self.cheapest_at(kink, steady))
-                first = session.basis() if first is None and steady.share is not None else first
+                plans.append(self.cheapest_at(kink))
+                first = session.basis() if first is None and smoothing_share(lean) is not None else first
             if first is not None:
                 session.set_basis(first)
-                plans = [self.steadiest_at(kink, steady, x) for kink, x in zip(kinks, plans, strict=True)]
+                steady = SteadyStage(lean, plans[0])
+                try:
+                    plans = [self.steadiest_at(kink, steady, x) for kink, x in zip(kinks, plans, strict=True)]
+                finally:
+                    steady.close()
         finally:
-            steady.close()
             session.set_row_bounds(self.rows, lean.base_lower[self.rows], lean.base_upper[self.rows])
             lean.floor(None)
         return self.table_of(kinks, plans)
 
-    def cheapest_at(self, kink: _Point, steady: SteadyStage) -> np.ndarray:
+    def cheapest_at(self, kink: _Point) -> np.ndarray:
         """The cheapest plan keeping the optimum at the budget of ``kink`` (from the solve before)."""
         lean = self.lean
         self.solves += 1
         self.limit(kink.budget, (floor_value(kink.optimum), math.inf))
-        if steady.run(lean.cost, "min") is not Status.OPTIMAL:
+        if lean.run(lean.cost, "min") is not Status.OPTIMAL:
             lean.session.clear()
-            if steady.run(lean.cost, "min") is not Status.OPTIMAL:
+            if lean.run(lean.cost, "min") is not Status.OPTIMAL:
                 raise SolverError(f"the solver found no cheapest plan at budget {kink.budget:,.0f}")
-        return steady.values()
+        return lean.session.values()[: lean.n_cols]
 
     def steadiest_at(self, kink: _Point, steady: SteadyStage, cheapest: np.ndarray) -> np.ndarray:
         """The smoothing stage at the budget of ``kink`` from its ``cheapest`` plan; that plan if it finds none."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from ..solve.engine import TIE_BREAK_TOLERANCE, floor_value, smoothing_limits
 from ..solve.status import Status
 from .fast import WarmEngine, measure_names
 from .points import MAX_POINTS, as_config
-from .steady import SteadyStage
+from .steady import SteadyStage, smoothing_share
 
 PARETO_COLUMNS = ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status", "total_cost", "objective"]
 #: Share of an optimum a later stage may give up (as the tie-break of :func:`optimiser.solve`).
@@ -105,11 +106,14 @@ def pareto(
     if first is not Status.OPTIMAL:
         return pd.DataFrame([_row(x, y, math.nan, first) for _ in range(points)], columns=columns)
     x_low, x_best = _x_span(lean, rows, axes.tier_x)
-    steady = SteadyStage(lean)
-    try:
-        records = [_level_record(lean, rows, axes, float(level), steady) for level in np.linspace(x_low, x_best, points)]
-    finally:
-        steady.close()
+    levels: list[_Level] = []
+    for epsilon in np.linspace(x_low, x_best, points):
+        level = _level(lean, rows, axes, float(epsilon))
+        if level.plan is not None and all(before.plan is None for before in levels):
+            level.basis = lean.session.basis()  # where the smoothing stage starts
+        levels.append(level)
+    _smooth_levels(lean, rows, axes, levels)
+    records = [_record(lean, axes, level) for level in levels]
     table = pd.DataFrame(records, columns=columns)
     notes = _notes(config, hold_others)
     if notes:
@@ -164,36 +168,71 @@ def _x_span(lean: WarmEngine, rows: _LevelRows, tier_x: np.ndarray) -> tuple[flo
     return x_low, max(lean.objective_value(), x_low)
 
 
-def _level_record(
-    lean: WarmEngine, rows: _LevelRows, axes: _Axes, level: float, steady: SteadyStage,
-) -> dict[str, object]:
-    """The plan of one level: the most y with x at least ``level``, then the most x with that y, then the
-    cheapest plan with both, then (with ``objective.smooth``) the steadiest plan within the smoothing stage's limits.
-    """
+@dataclass
+class _Level:
+    """One level of the front: the level asked for, its status, the two optima, the plan (and its basis, for the first)."""
+
+    epsilon: float
+    status: Status
+    y_most: float = math.nan
+    x_most: float = math.nan
+    plan: np.ndarray | None = None
+    basis: Any = None
+
+
+def _level(lean: WarmEngine, rows: _LevelRows, axes: _Axes, level: float) -> _Level:
+    """The most y with x at least ``level``, then the most x with that y, then the cheapest plan with both."""
     rows.set(x_floor=_below(level))
-    status = steady.run(axes.tier_y, "max")
+    status = lean.run(axes.tier_y, "max")
     if status is not Status.OPTIMAL:
-        return _row(axes.x, axes.y, level, status)
+        return _Level(level, status)
     y_most = lean.objective_value()
     rows.set(x_floor=_below(level), y_floor=_below(y_most))
-    steady.run(axes.tier_x, "max")
+    lean.run(axes.tier_x, "max")
     x_most = lean.objective_value()
     rows.set(x_floor=_below(x_most), y_floor=_below(y_most))
-    steady.run(lean.cost, "min")
-    values = steady.values()
-    if steady.share is not None:
-        # As solve's smoothing stage: each output kept within the share (the level asked for is a limit,
-        # kept whole), the cost within the cheapest plan's.
-        (y_floor, _), cost = smoothing_limits(False, y_most, float(axes.tier_y @ values), float(lean.cost @ values),
-                                              steady.share)
-        rows.set(x_floor=max(_below(level), floor_value(x_most, steady.share)), y_floor=y_floor)
-        found = steady.steadiest(cost)
-        if found is not None:
-            values = found
+    lean.run(lean.cost, "min")
+    return _Level(level, Status.OPTIMAL, y_most, x_most, lean.session.values()[: lean.n_cols])
+
+
+def _smooth_levels(lean: WarmEngine, rows: _LevelRows, axes: _Axes, levels: list[_Level]) -> None:
+    """With ``objective.smooth``, each level's plan made the steadiest within the smoothing stage's limits.
+
+    As solve's smoothing stage: each of the two outputs kept within the share
+    of its optimum (the level asked for is a limit, kept whole), the cost
+    within the cheapest plan's. The levels in turn, in one session: the first
+    from its cheapest plan, each later one from the steadiest plan before.
+    """
+    share = smoothing_share(lean)
+    solved = [level for level in levels if level.plan is not None]
+    if share is None or not solved:
+        return
+    first = solved[0]
+    assert first.plan is not None and first.basis is not None
+    lean.session.set_basis(first.basis)  # its cheapest plan, to start from it as solve does
+    steady = SteadyStage(lean, first.plan)
+    try:
+        for level in solved:
+            assert level.plan is not None
+            (y_floor, _), cost = smoothing_limits(False, level.y_most, float(axes.tier_y @ level.plan),
+                                                  float(lean.cost @ level.plan), share)
+            rows.set(x_floor=max(_below(level.epsilon), floor_value(level.x_most, share)), y_floor=y_floor)
+            found = steady.steadiest(cost)
+            if found is not None:
+                level.plan = found
+    finally:
+        steady.close()
+
+
+def _record(lean: WarmEngine, axes: _Axes, level: _Level) -> dict[str, object]:
+    """A row of the table: the level, the front there and the level's plan."""
+    if level.plan is None:
+        return _row(axes.x, axes.y, level.epsilon, level.status)
+    values = level.plan
     measures = dict(zip(measure_names(lean.config), (lean.measure @ values).tolist()))
     return {
-        "x_tier": axes.x, "y_tier": axes.y, "epsilon": level,
-        "x_output": x_most, "y_output": y_most,
+        "x_tier": axes.x, "y_tier": axes.y, "epsilon": level.epsilon,
+        "x_output": level.x_most, "y_output": level.y_most,
         "status": Status.OPTIMAL.value,
         "total_cost": measures["total_cost"],
         "objective": float(axes.weighted @ values),
