@@ -330,11 +330,11 @@ class _Search:
         self.rows = rows
         self.budget = budget
         self.solves = 0
-        # What :meth:`along` checks a plan against, widened once: the bounds, and the limits of every row
-        # but the budget's (those move with the budget).
+        # What :meth:`along` checks a plan against, widened once: the bounds, and the limits of the rows
+        # (of the budget's rows the lower ones: their upper ones move with the budget).
         self.col_range = _widened(lean.form.col_lower, lean.form.col_upper)
         row_lower, row_upper = _widened(lean.base_lower, lean.base_upper)
-        row_lower[rows], row_upper[rows] = -math.inf, math.inf
+        row_upper[rows] = math.inf
         self.row_range = row_lower, row_upper
         self.budget_rows = lean.form.a.tocsr()[rows]
 
@@ -560,20 +560,20 @@ class _Search:
     def limit(self, budget: float, output: tuple[float, float]) -> None:
         """The budget's rows at ``budget`` and the limits ``output`` on the objective's row, in one call."""
         rows = np.append(self.rows, self.lean.floor_row)
-        lower = np.append(np.full(len(self.rows), -math.inf), output[0])
+        lower = np.append(self.lean.base_lower[self.rows], output[0])
         upper = np.append(np.full(len(self.rows), budget * MONEY_SCALE), output[1])
         self.lean.session.set_row_bounds(rows, lower, upper)
 
     def table_of(self, kinks: list[_Point], plans: list[np.ndarray]) -> pd.DataFrame:
+        """The breakpoints table: each breakpoint's budget and optimum, and its plan's measures."""
         lean = self.lean
         levers = list(lean.config.levers)
         tiers = list(lean.config.tiers)
         names = measure_names(lean.config)
-        drawn_by = lean.form.a.tocsr()[self.rows]
         records = []
         for kink, x in zip(kinks, plans, strict=True):
             measures = dict(zip(names, (lean.measure @ x).tolist()))
-            drawn = drawn_by @ x / MONEY_SCALE
+            drawn = self.budget_rows @ x / MONEY_SCALE
             records.append({
                 "budget": kink.budget,
                 "objective": kink.objective,
