@@ -11,6 +11,13 @@ lines on the interval and ``b*`` is a breakpoint, otherwise ``b*`` is a new
 point and both halves are searched again. Each solve either confirms a
 breakpoint or adds a new touching line, so the search ends after about two
 solves per breakpoint.
+
+The search runs on the optimum alone: the objective :func:`optimiser.solve`
+reports (the first solve), which the later stages do not change. Only the
+breakpoints found are then given their plans, each the plan
+:func:`optimiser.solve` returns at that budget: the cheapest plan keeping the
+optimum, then, with ``objective.smooth``, the steadiest plan within the
+smoothing stage's limits, in one session, each from the one before.
 """
 
 from __future__ import annotations
@@ -29,15 +36,17 @@ from ..errors import ConfigError, Problem, SolverError
 from ..model import build_model
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import MONEY_LIMITS
+from ..solve.engine import TIE_BREAK_TOLERANCE, floor_value, smoothing_limits
 from ..solve.names import SOLVERS
 from ..solve.status import Status
 from ..views import show
-from .fast import PointSolution, WarmEngine
+from .fast import WarmEngine, measure_names
 from .parameters import fit_parameters
 from .points import apply_point, as_config
 from .program_arrays import ProgramArrays, arrays_of
+from .steady import SteadyStage, smoothing_share
 
-BREAKPOINT_COLUMNS = ["budget", "objective", "spent", "spent_total", "total_cost"]
+BREAKPOINT_COLUMNS = ["budget", "objective", "output_given_up", "spent", "spent_total", "total_cost"]
 SEGMENT_COLUMNS = [
     "budget_from", "budget_to", "objective_from", "objective_to", "marginal_output_per_yuan",
     "yuan_per_extra_output", "marginal_levers",
@@ -65,20 +74,28 @@ class Frontier:
     breakpoints
         One row per breakpoint, budgets ascending: ``budget`` (yuan),
         ``objective`` (the optimum, weighted graduates as
-        :func:`optimiser.solve` reports it), ``spent`` (money of this budget
-        the cheapest optimal plan actually uses, in the unit of ``budget``:
-        the total cost for ``total_budget``, the source's largest yearly draw
-        for ``per_year``, that year's draw for one year), ``spent_total``
-        (that money summed over the horizon), ``total_cost`` (all sources,
-        yuan) and ``spend_<lever>`` (yuan over the horizon). The first row is
-        the smallest budget with a feasible plan (zero when nothing must be
-        bought), the last the saturation point: more money buys nothing.
+        :func:`optimiser.solve` reports it: the breakpoints and slopes are
+        those of the optimum), then the plan :func:`optimiser.solve` returns
+        at that budget (the cheapest plan with the optimum, made the
+        steadiest by the smoothing stage when the config smooths):
+        ``output_given_up`` (weighted graduates below the optimum that plan
+        gives up for steadiness, as the result of a solve reports it: 1e-7 of
+        the optimum at most with ``smooth: true``, up to the share ``s`` with
+        ``smooth: s``), ``spent`` (money of this budget the plan uses, in the
+        unit of ``budget``: the total cost for ``total_budget``, the source's
+        largest yearly draw for ``per_year``, that year's draw for one year),
+        ``spent_total`` (that money summed over the horizon), ``total_cost``
+        (all sources, yuan), ``compound_<tier>`` (compound graduates over the
+        horizon) and ``spend_<lever>`` (yuan over the horizon). The first row
+        is the smallest budget with a feasible plan (zero when nothing must
+        be bought), the last the saturation point: more money buys nothing.
     segments
         One row per linear piece between consecutive breakpoints:
         ``budget_from``, ``budget_to``, ``objective_from``, ``objective_to``,
         ``marginal_output_per_yuan`` (the slope), ``yuan_per_extra_output``
         (its inverse) and ``marginal_levers`` (levers whose spending grows
-        along the piece, largest growth first, comma-separated).
+        along the piece between the plans of its two ends, largest growth
+        first, comma-separated).
     status
         ``optimal``, or ``infeasible`` when no budget gives a feasible plan
         (then the tables are empty).
@@ -176,11 +193,22 @@ def frontier(
     mixed-integer programme is a step function with no exact slopes); a
     note says so.
 
+    The frontier is that of the optimum, the ``objective`` a solve reports.
+    Each breakpoint's plan is the one :func:`optimiser.solve` returns at its
+    budget, the smoothing stage (``objective.smooth``) included. With
+    ``smooth: true`` that plan keeps the optimum (within 1e-7); with a share
+    ``s`` (``smooth: 0.01``) it may give up to ``s`` of it for a steadier
+    plan: ``output_given_up`` says how much, and a note says so. Its cost and
+    spending are those of that steadier plan, so ``spent`` may be below the
+    budget where the optimum uses it all. (A config with ``tie_break:
+    false`` is given the cheapest plan with the optimum before smoothing.)
+
     Returns
     -------
     Frontier
-        Breakpoints (``budget``, ``objective``, ``spent``, ...) and segments
-        (slope and the levers bought at the margin).
+        Breakpoints (``budget``, ``objective``, ``output_given_up``,
+        ``spent``, ...) and segments (slope and the levers bought at the
+        margin).
 
     Examples
     --------
@@ -212,8 +240,16 @@ def frontier(
     config, budget = _budget_over(config, over)
     if any(lever.integer for lever in config.levers.values()):
         notes.append("levers marked integer are taken as continuous: this is the frontier of the linear relaxation")
-    lean = WarmEngine(config, integer=False)
-    rows = _moved_rows(config, over)
+    share = config.objective.smooth
+    if share is not None and share > TIE_BREAK_TOLERANCE:
+        notes.append(
+            f"objective.smooth is {share:g}: the frontier is that of the optimum; each breakpoint's plan is the "
+            f"steadier one solve returns, which may give up to {share:g} of it (output_given_up)"
+        )
+    # Built with more of this budget than all the money there is: the fit of the rows it moves starts there.
+    plenty = sum(s.per_year.at(t) for s in config.funding.values() for t in config.years) + 1.0
+    lean = WarmEngine(apply_point(config, {over: plenty}), integer=False)
+    rows = _moved_rows(config, over, lean, plenty)
     if len(rows) == 0:
         raise ConfigError([Problem(over, f"funding source {budget.source!r} pays for no lever, so its budget changes nothing",
                                    str(config.source) if config.source else None)])
@@ -227,16 +263,18 @@ class _Budget:
     unit: str
 
 
-def _moved_rows(config: Config, over: str) -> np.ndarray:
+def _moved_rows(config: Config, over: str, lean: WarmEngine, plenty: float) -> np.ndarray:
     """The rows whose limits the budget ``over`` moves, as a sweep or Monte Carlo finds them (:func:`fit_parameters`).
 
     The search sets the upper limit of each to the budget (in solver units):
-    the fit, at budgets above all the money there is, checks that the budget
-    moves those limits and nothing else, in that proportion.
+    the fit, at budgets above all the money there is (from ``plenty``, the
+    budget ``lean`` was built with), checks that the budget moves those
+    limits and nothing else, in that proportion.
     """
-    plenty = sum(s.per_year.at(t) for s in config.funding.values() for t in config.years) + 1.0
 
     def build(point: np.ndarray) -> ProgramArrays:
+        if float(point[0]) == plenty:
+            return arrays_of(lean.model)
         return arrays_of(build_model(apply_point(config, {over: float(point[0])}), integer=False))
 
     effect = fit_parameters(build, np.array([plenty]), [(2 * plenty, 3 * plenty)])
@@ -292,28 +330,31 @@ class _Search:
         self.rows = rows
         self.budget = budget
         self.solves = 0
+        # What :meth:`along` checks a plan against, widened once: the bounds, and the limits of the rows
+        # (of the budget's rows the lower ones: their upper ones move with the budget).
+        self.col_range = _widened(lean.form.col_lower, lean.form.col_upper)
+        row_lower, row_upper = _widened(lean.base_lower, lean.base_upper)
+        row_upper[rows] = math.inf
+        self.row_range = row_lower, row_upper
+        self.budget_rows = lean.form.a.tocsr()[rows]
 
     # -- one budget ---------------------------------------------------------
-    def at(self, budget: float, tie_break: bool = False, optimum: float | None = None) -> PointSolution:
-        """The solve at ``budget``; with the tie-break and the ``optimum`` found there already, the tie-break only."""
+    def point(self, budget: float) -> _Point | None:
+        """The optimum at ``budget`` (from the solve before), its touching line and how its plan moves along it."""
         self.solves += 1
         if self.solves > MAX_SOLVES:
             raise SolverError(f"the frontier search did not finish within {MAX_SOLVES} solves")
-        upper = np.full(len(self.rows), budget * MONEY_SCALE)
-        return self.lean.solve(self.rows, upper=upper, tie_break=tie_break, keep_duals=not tie_break, from_start=False,
-                               optimum=optimum)
-
-    def point(self, budget: float) -> _Point | None:
-        solution = self.at(budget)
-        if solution.status is not Status.OPTIMAL:
+        lean = self.lean
+        session = lean.session
+        self.limit(budget, (-math.inf, math.inf))
+        if lean.run(lean.primary, "max") is not Status.OPTIMAL:
             return None
-        assert solution.duals is not None and solution.values is not None
-        slope = float(np.sum(solution.duals[self.rows])) * MONEY_SCALE
-        session = self.lean.session
+        slope = float(np.sum(session.row_duals()[self.rows])) * MONEY_SCALE
+        optimum = lean.objective_value()
         moved = np.zeros(session.n_rows)
         moved[self.rows] = MONEY_SCALE
-        return _Point(budget, solution.objective, max(slope, 0.0), self.lean.objective_value(),
-                      solution.values[: self.lean.n_cols], session.basis_solve(moved)[: self.lean.n_cols])
+        return _Point(budget, optimum * lean.model.objective_scale, max(slope, 0.0), optimum,
+                      session.values()[: lean.n_cols], session.basis_solve(moved)[: lean.n_cols])
 
     def along(self, near: _Point, budget: float) -> _Point | None:
         """The optimum at ``budget`` without a solve, where the optimal basis of ``near`` still holds.
@@ -327,12 +368,12 @@ class _Search:
             return None
         lean = self.lean
         x = near.plan + (budget - near.budget) * near.direction
-        form = lean.form
-        if not (_within(x, form.col_lower, form.col_upper)):
+        if not _within(x, *self.col_range):
             return None
-        upper = lean.base_upper.copy()
-        upper[self.rows] = budget * MONEY_SCALE
-        if not _within(form.a @ x, lean.base_lower, upper):
+        if not _within(lean.form.a @ x, *self.row_range):
+            return None
+        limit = budget * MONEY_SCALE
+        if not np.all(self.budget_rows @ x <= limit + FEASIBILITY * max(1.0, abs(limit))):
             return None
         optimum = float(lean.primary @ x)
         return _Point(budget, optimum * lean.model.objective_scale, near.slope, optimum)
@@ -460,31 +501,104 @@ class _Search:
         return sorted(found, key=lambda p: p.budget)
 
     def breakpoint_table(self, kinks: list[_Point]) -> pd.DataFrame:
-        levers = list(self.lean.config.levers)
+        """Each breakpoint with the plan :func:`optimiser.solve` returns at its budget.
+
+        In the one session, in budget order, each from the one before: the
+        cheapest plans keeping the optimum the search found at each budget
+        (the tie-break), then, when the config smooths, the steadiest plans
+        within the smoothing stage's limits
+        (:class:`~optimiser.analysis.steady.SteadyStage`), the first from the
+        first cheapest plan, as :func:`optimiser.solve` starts it. One
+        objective for all the plans of a stage: each solve changes only limits.
+        """
+        lean = self.lean
+        session = lean.session
+        # From the optimal basis of the programme as built, not from wherever the search ended: the plans
+        # depend on the breakpoints alone (where several plans are equally good, on the path to them).
+        session.clear()
+        if lean.start_basis is not None:
+            session.set_basis(lean.start_basis)
+        try:
+            plans, first = [], None
+            for kink in kinks:
+                plans.append(self.cheapest_at(kink))
+                first = session.basis() if first is None and smoothing_share(lean) is not None else first
+            if first is not None:
+                session.set_basis(first)
+                steady = SteadyStage(lean, plans[0])
+                try:
+                    plans = [self.steadiest_at(kink, steady, x) for kink, x in zip(kinks, plans, strict=True)]
+                finally:
+                    steady.close()
+        finally:
+            session.set_row_bounds(self.rows, lean.base_lower[self.rows], lean.base_upper[self.rows])
+            lean.floor(None)
+        return self.table_of(kinks, plans)
+
+    def cheapest_at(self, kink: _Point) -> np.ndarray:
+        """The cheapest plan keeping the optimum at the budget of ``kink`` (from the solve before)."""
+        lean = self.lean
+        self.solves += 1
+        self.limit(kink.budget, (floor_value(kink.optimum), math.inf))
+        if lean.run(lean.cost, "min") is not Status.OPTIMAL:
+            lean.session.clear()
+            if lean.run(lean.cost, "min") is not Status.OPTIMAL:
+                raise SolverError(f"the solver found no cheapest plan at budget {kink.budget:,.0f}")
+        return lean.session.values()[: lean.n_cols]
+
+    def steadiest_at(self, kink: _Point, steady: SteadyStage, cheapest: np.ndarray) -> np.ndarray:
+        """The smoothing stage at the budget of ``kink`` from its ``cheapest`` plan; that plan if it finds none."""
+        lean = self.lean
+        self.solves += 1
+        assert steady.share is not None
+        primary, cost = smoothing_limits(False, kink.optimum, float(lean.primary @ cheapest), float(lean.cost @ cheapest),
+                                         steady.share)
+        self.limit(kink.budget, primary)
+        found = steady.steadiest(cost)
+        return cheapest if found is None else found
+
+    def limit(self, budget: float, output: tuple[float, float]) -> None:
+        """The budget's rows at ``budget`` and the limits ``output`` on the objective's row, in one call."""
+        rows = np.append(self.rows, self.lean.floor_row)
+        lower = np.append(self.lean.base_lower[self.rows], output[0])
+        upper = np.append(np.full(len(self.rows), budget * MONEY_SCALE), output[1])
+        self.lean.session.set_row_bounds(rows, lower, upper)
+
+    def table_of(self, kinks: list[_Point], plans: list[np.ndarray]) -> pd.DataFrame:
+        """The breakpoints table: each breakpoint's budget and optimum, and its plan's measures."""
+        lean = self.lean
+        levers = list(lean.config.levers)
+        tiers = list(lean.config.tiers)
+        names = measure_names(lean.config)
         records = []
-        # In budget order, each the cheapest plan keeping the optimum the search found at that budget:
-        # one solve each, starting from the plan of the budget before.
-        for kink in kinks:
-            plan = self.at(kink.budget, tie_break=True, optimum=kink.optimum)
-            assert plan.activity is not None
-            drawn = plan.activity[self.rows] / MONEY_SCALE
+        for kink, x in zip(kinks, plans, strict=True):
+            measures = dict(zip(names, (lean.measure @ x).tolist()))
+            drawn = self.budget_rows @ x / MONEY_SCALE
             records.append({
                 "budget": kink.budget,
                 "objective": kink.objective,
+                "output_given_up": max(kink.optimum - float(lean.primary @ x), 0.0) * lean.model.objective_scale,
                 "spent": float(np.max(drawn)),
                 "spent_total": float(np.sum(drawn)),
-                "total_cost": plan.measures["total_cost"],
-                **{f"spend_{lever}": plan.measures[f"spend_{lever}"] for lever in levers},
+                "total_cost": measures["total_cost"],
+                **{f"compound_{tier}": measures[f"compound_{tier}"] for tier in tiers},
+                **{f"spend_{lever}": measures[f"spend_{lever}"] for lever in levers},
             })
-        return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"spend_{lever}" for lever in levers)])
+        return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"compound_{tier}" for tier in tiers),
+                                              *(f"spend_{lever}" for lever in levers)])
+
+
+def _widened(lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``lower`` and ``upper`` widened by :data:`FEASIBILITY` (relative to the bound, at least 1); infinite ones stay."""
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (lower - FEASIBILITY * np.maximum(1.0, np.abs(lower)),
+                upper + FEASIBILITY * np.maximum(1.0, np.abs(upper)))
 
 
 def _within(values: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> bool:
-    """Whether ``lower <= values <= upper`` within :data:`FEASIBILITY` (relative to the bound, at least 1)."""
-    with np.errstate(invalid="ignore"):
-        low_ok = values >= lower - FEASIBILITY * np.maximum(1.0, np.abs(lower))
-        high_ok = values <= upper + FEASIBILITY * np.maximum(1.0, np.abs(upper))
-    return bool(np.all(low_ok | np.isneginf(lower)) and np.all(high_ok | np.isposinf(upper)))
+    """Whether ``lower <= values <= upper`` (bounds already :func:`_widened`)."""
+    return bool(np.all(values >= lower) and np.all(values <= upper))
 
 
 def _merge(points: list[_Point]) -> list[_Point]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,9 +14,11 @@ from ..config.checker import choices
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
 from ..i18n import _
+from ..solve.engine import TIE_BREAK_TOLERANCE, floor_value, smoothing_limits
 from ..solve.status import Status
-from .fast import WarmEngine
+from .fast import WarmEngine, measure_names
 from .points import MAX_POINTS, as_config
+from .steady import SteadyStage, smoothing_share
 
 PARETO_COLUMNS = ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status", "total_cost", "objective"]
 #: Share of an optimum a later stage may give up (as the tie-break of :func:`optimiser.solve`).
@@ -38,7 +41,17 @@ def pareto(
     the ``x`` output of the plan that maximises ``y`` up to the most ``x``
     output possible, the programme maximises ``y`` subject to ``x >= ε``,
     then takes the most ``x`` with that ``y`` (so every row is efficient: more
-    ``x`` never comes with more ``y``), then the cheapest plan with both.
+    ``x`` never comes with more ``y``), then the cheapest plan with both,
+    then, as :func:`optimiser.solve` ends, the smoothing stage
+    (``objective.smooth``): the steadiest plan keeping each of the two
+    outputs within the smoothing share of its optimum (the level ``ε`` itself
+    is a limit, kept whole) and the cost within the cheapest plan's.
+
+    The axes (``x_output``, ``y_output``) are the front, the optima of the
+    first two stages, as a solve's ``objective`` is its optimum; every other
+    column is the plan the stages return. With ``smooth: true`` that plan
+    keeps the front (within 1e-7); with a share ``s`` it may give up to ``s``
+    of each axis for a steadier plan (``output_<tier>`` then shows it).
 
     Levers marked ``integer`` are taken as continuous (noted in
     ``table.attrs["notes"]``).
@@ -64,11 +77,12 @@ def pareto(
     -------
     pandas.DataFrame
         One row per level: ``x_tier``, ``y_tier``, ``epsilon`` (the level
-        asked for), ``x_output``, ``y_output`` (graduates over the horizon),
-        ``status``, ``total_cost`` (yuan of the cheapest such plan),
-        ``objective`` (the config's weighted output of that plan) and
+        asked for), ``x_output``, ``y_output`` (the front, graduates over the
+        horizon), ``status``, then the level's plan: ``total_cost`` (yuan),
+        ``objective`` (the config's weighted output of that plan),
         ``output_<tier>`` for every tier (graduates over the horizon), so
-        what the other tiers get is never hidden.
+        what the other tiers get is never hidden, and ``spend_<lever>``
+        (yuan over the horizon).
 
     Examples
     --------
@@ -85,7 +99,7 @@ def pareto(
     lean = WarmEngine(config, integer=False)
     axes = _Axes(x, y, _tier_vector(lean, x), _tier_vector(lean, y), _objective_vector(lean),
                  {tier: _tier_vector(lean, tier) for tier in config.tiers})
-    columns = PARETO_COLUMNS + [f"output_{tier}" for tier in config.tiers]
+    columns = [*PARETO_COLUMNS, *(f"output_{tier}" for tier in config.tiers), *(f"spend_{lever}" for lever in config.levers)]
     if hold_others and not _hold_other_tiers(lean, axes):
         return pd.DataFrame([_row(x, y, math.nan, Status.INFEASIBLE) for _ in range(points)], columns=columns)
     rows = _LevelRows(lean, axes.tier_x, axes.tier_y)
@@ -93,7 +107,14 @@ def pareto(
     if first is not Status.OPTIMAL:
         return pd.DataFrame([_row(x, y, math.nan, first) for _ in range(points)], columns=columns)
     x_low, x_best = _x_span(lean, rows, axes.tier_x)
-    records = [_level_record(lean, rows, axes, float(level)) for level in np.linspace(x_low, x_best, points)]
+    levels: list[_Level] = []
+    for epsilon in np.linspace(x_low, x_best, points):
+        level = _level(lean, rows, axes, float(epsilon))
+        if level.plan is not None and all(before.plan is None for before in levels):
+            level.basis = lean.session.basis()  # where the smoothing stage starts
+        levels.append(level)
+    _smooth_levels(lean, rows, axes, levels)
+    records = [_record(lean, axes, level) for level in levels]
     table = pd.DataFrame(records, columns=columns)
     notes = _notes(config, hold_others)
     if notes:
@@ -108,6 +129,12 @@ def _notes(config: Config, hold_others: bool) -> list[str]:
         notes.append(_("the other tiers are held at least at their output in the config's optimum"))
     if any(lever.integer for lever in config.levers.values()):
         notes.append(_("levers marked integer are taken as continuous (the linear relaxation)"))
+    share = config.objective.smooth
+    if share is not None and share > TIE_BREAK_TOLERANCE:
+        notes.append(_(
+            "objective.smooth is {share}: x_output and y_output are the front; each level's plan is the "
+            "steadier one solve's stages return, which may give up to {share} of each (output_<tier>)"
+        ).format(share=f"{share:g}"))
     return notes
 
 
@@ -144,25 +171,76 @@ def _x_span(lean: WarmEngine, rows: _LevelRows, tier_x: np.ndarray) -> tuple[flo
     return x_low, max(lean.objective_value(), x_low)
 
 
-def _level_record(lean: WarmEngine, rows: _LevelRows, axes: _Axes, level: float) -> dict[str, object]:
+@dataclass
+class _Level:
+    """One level of the front: the level asked for, its status, the two optima, the plan (and its basis, for the first)."""
+
+    epsilon: float
+    status: Status
+    y_most: float = math.nan
+    x_most: float = math.nan
+    plan: np.ndarray | None = None
+    basis: Any = None
+
+
+def _level(lean: WarmEngine, rows: _LevelRows, axes: _Axes, level: float) -> _Level:
     """The most y with x at least ``level``, then the most x with that y, then the cheapest plan with both."""
     rows.set(x_floor=_below(level))
     status = lean.run(axes.tier_y, "max")
     if status is not Status.OPTIMAL:
-        return _row(axes.x, axes.y, level, status)
-    y_floor = _below(lean.objective_value())
-    rows.set(x_floor=_below(level), y_floor=y_floor)
+        return _Level(level, status)
+    y_most = lean.objective_value()
+    rows.set(x_floor=_below(level), y_floor=_below(y_most))
     lean.run(axes.tier_x, "max")
-    rows.set(x_floor=_below(lean.objective_value()), y_floor=y_floor)
+    x_most = lean.objective_value()
+    rows.set(x_floor=_below(x_most), y_floor=_below(y_most))
     lean.run(lean.cost, "min")
-    values = lean.session.values()
+    return _Level(level, Status.OPTIMAL, y_most, x_most, lean.session.values()[: lean.n_cols])
+
+
+def _smooth_levels(lean: WarmEngine, rows: _LevelRows, axes: _Axes, levels: list[_Level]) -> None:
+    """With ``objective.smooth``, each level's plan made the steadiest within the smoothing stage's limits.
+
+    As solve's smoothing stage: each of the two outputs kept within the share
+    of its optimum (the level asked for is a limit, kept whole), the cost
+    within the cheapest plan's. The levels in turn, in one session: the first
+    from its cheapest plan, each later one from the steadiest plan before.
+    """
+    share = smoothing_share(lean)
+    solved = [level for level in levels if level.plan is not None]
+    if share is None or not solved:
+        return
+    first = solved[0]
+    assert first.plan is not None and first.basis is not None
+    lean.session.set_basis(first.basis)  # its cheapest plan, to start from it as solve does
+    steady = SteadyStage(lean, first.plan)
+    try:
+        for level in solved:
+            assert level.plan is not None
+            (y_floor, _), cost = smoothing_limits(False, level.y_most, float(axes.tier_y @ level.plan),
+                                                  float(lean.cost @ level.plan), share)
+            rows.set(x_floor=max(_below(level.epsilon), floor_value(level.x_most, share)), y_floor=y_floor)
+            found = steady.steadiest(cost)
+            if found is not None:
+                level.plan = found
+    finally:
+        steady.close()
+
+
+def _record(lean: WarmEngine, axes: _Axes, level: _Level) -> dict[str, object]:
+    """A row of the table: the level, the front there and the level's plan."""
+    if level.plan is None:
+        return _row(axes.x, axes.y, level.epsilon, level.status)
+    values = level.plan
+    measures = dict(zip(measure_names(lean.config), (lean.measure @ values).tolist()))
     return {
-        "x_tier": axes.x, "y_tier": axes.y, "epsilon": level,
-        "x_output": float(axes.tier_x @ values), "y_output": float(axes.tier_y @ values),
+        "x_tier": axes.x, "y_tier": axes.y, "epsilon": level.epsilon,
+        "x_output": level.x_most, "y_output": level.y_most,
         "status": Status.OPTIMAL.value,
-        "total_cost": float(lean.measure[0] @ values),
+        "total_cost": measures["total_cost"],
         "objective": float(axes.weighted @ values),
         **{f"output_{tier}": float(vector @ values) for tier, vector in axes.tiers.items()},
+        **{f"spend_{lever}": measures[f"spend_{lever}"] for lever in lean.config.levers},
     }
 
 

@@ -17,7 +17,10 @@ def register(sub: Any) -> None:
         "frontier", help="the exact budget frontier: breakpoints and the levers bought on each segment",
         description="Find the optimum as a function of one budget exactly (piecewise linear, concave): its "
         "breakpoints from zero to saturation and, per segment, the output per yuan and the levers bought at "
-        "the margin. Exit 0 ok, 2 bad config or --over, 3 no budget gives a feasible plan, 4 solver or output failure.",
+        "the margin. The output is the optimum (the objective solve reports); each breakpoint's plan (cost, "
+        "spending, output per tier) is the one solve returns at that budget, smoothing stage included: with "
+        "objective.smooth a share s, it may give up to s of the optimum for steadiness (output_given_up). "
+        "Exit 0 ok, 2 bad config or --over, 3 no budget gives a feasible plan, 4 solver or output failure.",
     )
     parser.add_argument("config", type=Path, help="the YAML config file")
     parser.add_argument("--over", type=name, default="total_budget", metavar="PATH",

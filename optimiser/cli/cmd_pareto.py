@@ -16,8 +16,10 @@ def register(sub: Any) -> None:
     parser = sub.add_parser(
         "pareto", help="the trade-off between two tiers' compound output under the same budget",
         description="For N levels of tier X's compound output (graduates over the horizon), the most tier Y "
-        "output the budget allows (epsilon-constraint). Exit 0 ok, 2 bad config or tier, 3 no feasible plan, "
-        "4 solver or output failure.",
+        "output the budget allows (epsilon-constraint). x_output and y_output are that front; each level's plan "
+        "(cost, output per tier, spending) is the cheapest with both, made the steadiest as solve's smoothing "
+        "stage does: with objective.smooth a share s, it may give up to s of each. Exit 0 ok, 2 bad config or "
+        "tier, 3 no feasible plan, 4 solver or output failure.",
     )
     parser.add_argument("config", type=Path, help="the YAML config file")
     parser.add_argument("--x", type=name, default="basic", help="the tier on the horizontal axis (default: basic)")

@@ -18,7 +18,7 @@ from ..tiny import two_tiers_config, write_tiny
 def test_hand_derived_trade_off_line(tmp_path: Path) -> None:
     table = pareto(load_config(write_tiny(tmp_path, two_tiers_config())), x="basic", y="senior", points=5)
     assert list(table.columns) == ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status", "total_cost",
-                                   "objective", "output_basic", "output_senior"]
+                                   "objective", "output_basic", "output_senior", "spend_enterprise_lecturers"]
     assert table["status"].tolist() == ["optimal"] * 5
     assert table["x_output"].tolist() == pytest.approx([0.0, 25.0, 50.0, 75.0, 100.0], abs=1e-4)
     assert table["y_output"].tolist() == pytest.approx([50.0, 37.5, 25.0, 12.5, 0.0], abs=1e-4)
@@ -83,9 +83,11 @@ def test_every_tier_is_reported_and_the_others_can_be_held(zhejiang: Path) -> No
     config = load_config(zhejiang)
     free = pareto(config, x="basic", y="professional", points=3)
     assert [f"output_{tier}" for tier in config.tiers] == [c for c in free.columns if c.startswith("output_")]
-    # The axes' columns are the same numbers as their tiers' columns.
-    assert free["x_output"].tolist() == pytest.approx(free["output_basic"].tolist())
-    assert free["y_output"].tolist() == pytest.approx(free["output_professional"].tolist())
+    # The axes are the front; their tiers' columns are the plan's, which gives up at most the config's
+    # smoothing share of each (smooth: 0.01) for a steadier plan.
+    for axis, tier in (("x_output", "output_basic"), ("y_output", "output_professional")):
+        assert (free[tier] <= free[axis] + 1e-6).all()
+        assert (free[tier] >= free[axis] * (1 - 0.01) - 1e-6).all()
     # Held: senior output never falls below what the config's optimum gives it.
     best = solve(config.with_changes({"objective.smooth": False}))
     senior = sum(best.compound_output()["senior"].values())
@@ -95,3 +97,30 @@ def test_every_tier_is_reported_and_the_others_can_be_held(zhejiang: Path) -> No
     assert "held" in " ".join(held.attrs["notes"])
     # Holding senior output can only cost the front: at each level, no more professional output.
     assert (held["y_output"] <= free["y_output"] + 1e-6).all()
+
+
+@pytest.mark.parametrize("smooth", [True, 0.05])
+def test_each_level_has_the_plan_solve_returns(zhejiang_exact: Path, smooth: bool | float) -> None:
+    # Only basic output counts, and senior output (the x axis) is fixed: senior intake no lever reaches, taught
+    # whatever basic is bought. Every level is then the question solve answers, the most basic output, and its
+    # plan is the one solve returns, the smoothing stage included: with a share of output given up for
+    # steadiness (0.05) its cost, spending and output are those of the steadier plan.
+    config = load_config(zhejiang_exact).with_changes({
+        "objective.smooth": smooth, "tiers.basic.weight": 1.0, "tiers.professional.weight": 0.0,
+        "tiers.senior.weight": 0.0,
+    })
+    table = pareto(config, x="senior", y="basic", points=2)
+    result = solve(config, diagnose=False)
+    basic = sum(result.compound_output()["basic"].values())
+    for row in table.to_dict("records"):
+        assert row["status"] == "optimal"
+        assert row["x_output"] == pytest.approx(456.0, rel=1e-6)
+        # The front is that of the optimum, as solve's objective; the plan's columns are those of its plan.
+        assert row["y_output"] == pytest.approx(result.objective, rel=1e-7)
+        assert row["objective"] == pytest.approx(result.summary["weighted_output"], rel=1e-6)
+        assert row["output_basic"] == pytest.approx(basic, rel=1e-6)
+        assert row["total_cost"] == pytest.approx(result.total_cost, rel=1e-7, abs=1.01)
+        for lever, spent in result.spend_by_lever().items():
+            assert row[f"spend_{lever}"] == pytest.approx(spent, rel=1e-6, abs=1.01)
+    if smooth == 0.05:
+        assert (table["output_basic"] < table["y_output"] * (1 - 0.01)).all()
