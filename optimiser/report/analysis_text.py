@@ -60,6 +60,8 @@ PARETO_HEADINGS = {
 
 TIER_OUTPUT = N_("output_{tier}")
 """The heading of a tier's compound output over the horizon in a Pareto front."""
+LEVER_SPEND = N_("spend_{lever}")
+"""The heading of a lever's spending over the horizon in a Pareto front."""
 
 HEADS = {
     "yuan": N_("{name}: plans within {within}% of the optimum ({objective}) at no more cost; ranges in yuan"),
@@ -116,9 +118,10 @@ def sweep_written(path: Path | str, table: pd.DataFrame) -> str:
 
 def pareto_text(table: pd.DataFrame) -> str:
     """A Pareto front (:func:`~optimiser.analysis.pareto.pareto`): one row per level of the x tier, then its notes."""
-    tiers = {column: _(TIER_OUTPUT).format(tier=column[len("output_"):])
-             for column in table.columns if str(column).startswith("output_")}
-    shown = table_text(headed(table, PARETO_HEADINGS).rename(columns=tiers), index=False,
+    named = {column: _(heading).format(**{key: column[len(prefix):]})
+             for prefix, heading, key in (("output_", TIER_OUTPUT, "tier"), ("spend_", LEVER_SPEND, "lever"))
+             for column in table.columns if str(column).startswith(prefix)}
+    shown = table_text(headed(table, PARETO_HEADINGS).rename(columns=named), index=False,
                        float_format=lambda v: f"{v:,.1f}")
     return "\n".join([shown, *(note_line(note) for note in table.attrs.get("notes", []))])
 

@@ -91,12 +91,13 @@ def test_a_pareto_front_in_chinese(two_tiers: Path, tmp_path: Path, capsys: pyte
     text = run(capsys, *argv, "--lang", "zh")
     head = text.splitlines()[0].split()
     assert head == ["横轴层次", "纵轴层次", "横轴产出下限", "横轴产出", "纵轴产出", "状态", "总成本", "目标", "basic", "产出",
-                    "senior", "产出"]
+                    "senior", "产出", "enterprise_lecturers", "支出"]
     assert "说明：其他层次的产出至少保持在该配置最优方案中的水平" in text and f"已写入 {out}" in text
     assert english_phrases(text) == []
     english = run(capsys, *argv, "--lang", "en")
     assert english.splitlines()[0].split() == ["x_tier", "y_tier", "epsilon", "x_output", "y_output", "status",
-                                               "total_cost", "objective", "output_basic", "output_senior"]
+                                               "total_cost", "objective", "output_basic", "output_senior",
+                                               "spend_enterprise_lecturers"]
     assert "note: the other tiers are held at least at their output in the config's optimum" in english
     assert out.read_text(encoding="utf-8-sig").startswith("x_tier,y_tier,epsilon")
 
