@@ -30,7 +30,6 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..config.types import Config
 from ..model import build_model
@@ -70,7 +69,7 @@ class ParameterEffect:
             if name == "a_values":
                 data = self.base.a_values.copy()
                 data[index] = moved[select]
-                changes["a"] = sp.csc_matrix((data, self.base.a.indices, self.base.a.indptr), shape=self.base.a.shape)
+                changes["csc"] = replace(self.base.csc, data=data)
                 continue
             array = np.array(getattr(self.base, name), dtype=float)
             array.reshape(-1)[index] = moved[select]

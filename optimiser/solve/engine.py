@@ -467,7 +467,7 @@ def _fixed_unit_duals(job: _Run, form: MatrixForm, x: np.ndarray) -> None:
     backend.set_time_limit(max(left, 0.1 * time_limit, 1.0) if left is not None and time_limit else None)
     backend.drop_floor()
     backend.fix_integers(x)
-    solution.values, solution.activity = x, form.a @ x
+    solution.values, solution.activity = x, form.csc @ x
     if backend.solve(job.primary, job.sense) is Status.OPTIMAL:
         # The canonical choice among degenerate shadow prices takes further solves: not past the limit.
         left = _left(job.deadline)
@@ -788,4 +788,4 @@ def _record_duals(
     solution.duals = rates
     # Reduced cost of a column = its objective coefficient less the value of
     # the resources it uses, priced at one consistent dual solution.
-    solution.reduced_costs = form.costs(primary) - form.a.T @ point
+    solution.reduced_costs = form.costs(primary) - form.csc.T @ point
