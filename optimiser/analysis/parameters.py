@@ -69,7 +69,7 @@ class ParameterEffect:
             if name == "a_values":
                 data = self.base.a_values.copy()
                 data[index] = moved[select]
-                changes["csc"] = replace(self.base.csc, data=data)
+                changes["csc"] = self.base.csc.with_data(data)
                 continue
             array = np.array(getattr(self.base, name), dtype=float)
             array.reshape(-1)[index] = moved[select]

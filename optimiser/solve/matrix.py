@@ -41,7 +41,6 @@ SMOOTH_TIE = 1e-6
 """Weight, relative to a lever's price, of the term that settles ties in the smoothing stage."""
 
 
-@dataclass(frozen=True)
 class Csc:
     """A column-wise sparse matrix in plain numpy arrays, as ``scipy.sparse.csc_matrix`` stores it.
 
@@ -50,13 +49,25 @@ class Csc:
     are written here once: ``A @ x``, ``A.T @ y``, the transpose, column and
     row selections and side-by-side joins. Products add up each row's (each
     column's) terms in storage order, as scipy does, so they give the same
-    numbers to the last bit. :meth:`scipy` gives the scipy matrix.
+    numbers to the last bit. :meth:`scipy` gives the scipy matrix. (A plain
+    class, not a dataclass: it is made on every start of the command line,
+    and a dataclass costs milliseconds to make.)
     """
 
-    indptr: np.ndarray
-    indices: np.ndarray
-    data: np.ndarray
-    shape: tuple[int, int]
+    __slots__ = ("_entry_columns", "data", "indices", "indptr", "shape")
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, shape: tuple[int, int]) -> None:
+        self.indptr = indptr
+        self.indices = indices
+        self.data = data
+        self.shape = shape
+        self._entry_columns: np.ndarray | None = None
+
+    def with_data(self, data: np.ndarray) -> Csc:
+        """The same pattern with the values ``data``."""
+        other = Csc(self.indptr, self.indices, data, self.shape)
+        other._entry_columns = self._entry_columns
+        return other
 
     @classmethod
     def from_triplets(cls, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int]) -> Csc:
@@ -84,8 +95,10 @@ class Csc:
         return _Transposed(self)
 
     def entry_columns(self) -> np.ndarray:
-        """The column of each stored entry."""
-        return np.repeat(np.arange(self.shape[1], dtype=np.int32), np.diff(self.indptr))
+        """The column of each stored entry (worked out once: the pattern does not change)."""
+        if self._entry_columns is None:
+            self._entry_columns = np.repeat(np.arange(self.shape[1], dtype=np.int32), np.diff(self.indptr))
+        return self._entry_columns
 
     def __matmul__(self, x: np.ndarray) -> np.ndarray:
         """``A @ x``."""
@@ -93,10 +106,10 @@ class Csc:
         return np.bincount(self.indices, weights=self.data * x[self.entry_columns()], minlength=self.shape[0])
 
     def __abs__(self) -> Csc:
-        return replace(self, data=np.abs(self.data))
+        return self.with_data(np.abs(self.data))
 
     def __neg__(self) -> Csc:
-        return replace(self, data=-self.data)
+        return self.with_data(-self.data)
 
     def transposed(self) -> Csc:
         """``A.T`` column-wise (the row-wise arrays of ``A``), indices sorted."""
@@ -138,11 +151,13 @@ class Csc:
         return sp.csc_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
 
-@dataclass(frozen=True)
 class _Transposed:
     """``A.T`` of a :class:`Csc`, for products."""
 
-    of: Csc
+    __slots__ = ("of",)
+
+    def __init__(self, of: Csc) -> None:
+        self.of = of
 
     def __matmul__(self, y: np.ndarray) -> np.ndarray:
         """``A.T @ y``."""
@@ -303,7 +318,7 @@ class MatrixForm:
         for name, length in self.layout():
             parts[name] = data[start:start + length]
             start += length
-        csc = replace(self.csc, data=parts.pop("a_values"))
+        csc = self.csc.with_data(parts.pop("a_values"))
         parts["measure"] = parts["measure"].reshape(self.measure.shape)
         return replace(self, csc=csc, **parts)
 
