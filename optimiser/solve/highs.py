@@ -10,7 +10,6 @@ for an outcome).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +75,8 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
     probe.setOptionValue("output_flag", False)
     for key, value in options.items():
         if key not in names:
+            import difflib
+
             close = difflib.get_close_matches(key, names, n=5, cutoff=0.5)
             hint = f"; close names: {', '.join(close)}" if close else ""
             raise SolverError(f"HiGHS has no option {key!r}{hint}")

@@ -50,8 +50,8 @@ class Csc:
     row selections and side-by-side joins. Products add up each row's (each
     column's) terms in storage order, as scipy does, so they give the same
     numbers to the last bit. :meth:`scipy` gives the scipy matrix. (A plain
-    class, not a dataclass: it is made on every start of the command line,
-    and a dataclass costs milliseconds to make.)
+    class, not a dataclass: defining a dataclass costs milliseconds at every
+    start of the command line.)
     """
 
     __slots__ = ("_entry_columns", "data", "indices", "indptr", "shape")
@@ -62,6 +62,9 @@ class Csc:
         self.data = data
         self.shape = shape
         self._entry_columns: np.ndarray | None = None
+
+    def __reduce__(self) -> tuple[type[Csc], tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]]:
+        return Csc, (self.indptr, self.indices, self.data, self.shape)  # the entry columns are worked out again
 
     def with_data(self, data: np.ndarray) -> Csc:
         """The same pattern with the values ``data``."""
