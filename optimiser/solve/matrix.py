@@ -185,9 +185,10 @@ class MatrixForm:
     smoothing stage's rows and objective (see :func:`optimiser.solve`).
     ``csc`` holds the matrix and ``change_rows`` the changes' row-wise arrays
     (``indptr``, ``indices``, ``values``); :attr:`a` and :attr:`changes` are
-    them as scipy matrices, built on first use. ``variables`` are the PuLP variables of the columns and ``column_of``
-    the column of each, where the form was read from a model in this process
-    (neither is pickled).
+    them as scipy matrices, built on first use (for the analyses: a plain
+    solve uses the arrays). ``variables`` are the PuLP variables of the
+    columns and ``column_of`` the column of each, where the form was read
+    from a model in this process (neither is pickled).
     """
 
     csc: Csc
