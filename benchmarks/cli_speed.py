@@ -1,6 +1,6 @@
 """How quick the command line is, against the time Python needs just to import its libraries.
 
-    python benchmarks/cli_speed.py [--repeats 20]
+    python benchmarks/cli_speed.py [--repeats 20] [--against DIR]
 
 The floor is ``python -c "import numpy, yaml, highspy, pandas"``: no command can
 start faster than the libraries every solve needs. Each command runs in a fresh
@@ -10,6 +10,11 @@ and its ratio to the floor. The goal: ``optimiser solve configs/zhejiang.yaml``
 within 1.3 times the floor. Compiled bytecode is kept (in a temporary folder), as
 for an installed package. Run it on an otherwise idle machine; on a busy one the
 ratios are steadier than the seconds.
+
+``--against DIR`` times the commands of another checkout too (``git worktree add
+DIR main``, say), in the same rounds, so a change is measured before and after
+under the same load: ``python -m optimiser`` run in ``DIR`` loads that
+checkout's package (the current directory comes first on ``sys.path``).
 """
 
 from __future__ import annotations
@@ -36,9 +41,9 @@ COMMANDS = {
 }
 
 
-def run(arguments: list[str], env: dict[str, str]) -> Callable[[], None]:
+def run(arguments: list[str], env: dict[str, str], cwd: Path = ROOT) -> Callable[[], None]:
     def work() -> None:
-        subprocess.run([sys.executable, *arguments], check=True, capture_output=True, cwd=ROOT, env=env)
+        subprocess.run([sys.executable, *arguments], check=True, capture_output=True, cwd=cwd, env=env)
 
     return work
 
@@ -58,12 +63,17 @@ def installed_env(cache: str) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--against", type=Path, metavar="DIR", help="another checkout whose commands to time too")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="optimiser-pycache-") as cache:
         env = installed_env(cache)
-        medians = median_seconds_each({name: run(arguments, env) for name, arguments in COMMANDS.items()}, args.repeats)
+        works = {name: run(arguments, env) for name, arguments in COMMANDS.items()}
+        if args.against is not None:
+            works.update({f"{name} [{args.against}]": run(arguments, env, args.against.resolve())
+                          for name, arguments in COMMANDS.items() if arguments[0] == "-m"})
+        medians = median_seconds_each(works, args.repeats)
     floor = medians[next(iter(COMMANDS))]
-    width = max(len(name) for name in COMMANDS)
+    width = max(len(name) for name in medians)
     print(f"medians of {args.repeats} runs each, in turn; goal: solve within {GOAL} x the floor")
     for name, seconds in medians.items():
         ratio = seconds / floor

@@ -445,7 +445,7 @@ class _Layout:
 
     def _hours_entries(self, arrays: ProgramArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Column and row of every matrix entry, and which entries lie in teaching-hours slack rows (per pattern)."""
-        pattern = (arrays.a.indices, arrays.a.indptr)
+        pattern = (arrays.csc.indices, arrays.csc.indptr)
         cached = self._entries
         if cached is not None and all(
             mine is theirs or np.array_equal(mine, theirs) for mine, theirs in zip(cached[0], pattern)
@@ -467,7 +467,7 @@ class _Layout:
         Worlds of one fitted programme share the matrix pattern (the same index arrays), so it is
         worked out once.
         """
-        pattern = (arrays.a.indices, arrays.a.indptr)
+        pattern = (arrays.csc.indices, arrays.csc.indptr)
         cached = self._pattern
         if cached is not None and all(
             mine is theirs or np.array_equal(mine, theirs) for mine, theirs in zip(cached[0], pattern)

@@ -24,7 +24,6 @@ rows) gets ``None`` and is rebuilt point by point.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -70,10 +69,7 @@ class ParameterEffect:
             if name == "a_values":
                 data = self.base.a_values.copy()
                 data[index] = moved[select]
-                # The base's pattern with new values: a shallow copy shares its index arrays (no format check).
-                a = copy.copy(self.base.a)
-                a.data = data
-                changes["a"] = a
+                changes["csc"] = self.base.csc.with_data(data)
                 continue
             array = np.array(getattr(self.base, name), dtype=float)
             array.reshape(-1)[index] = moved[select]

@@ -7,7 +7,6 @@ value was unusable) so one pass finds everything wrong at once.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,6 +36,8 @@ def dotted(path: KeyPath) -> str:
 
 def choices(word: Any, valid: Iterable[str], what: str) -> str:
     """The fix for an unknown name: "did you mean 'x'? valid <what>s: a, b"."""
+    import difflib  # only for a config with a problem
+
     valid = [str(v) for v in valid]
     matches = difflib.get_close_matches(str(word), valid, n=1, cutoff=0.6)
     hint = _("did you mean {name!r}? ").format(name=matches[0]) if matches else ""

@@ -21,9 +21,9 @@ Everything else in :mod:`optimiser.sensitivity` reads the arrays kept here.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from ..errors import SolverError
 from ..model import Model
@@ -31,6 +31,9 @@ from ..solve.backends import HighsBackend
 from ..solve.highs import Session
 from ..solve.matrix import MatrixForm
 from ..solve.status import Status
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 ZERO_DUAL = 1e-9
 """A dual or reduced cost (solver units) below this is zero."""
@@ -142,7 +145,7 @@ def canonical_lp(model: Model, plan_values: np.ndarray | None = None) -> Canonic
         plan = _cheapest_on_face(session, form, model, plan, duals, reduced)
     return CanonicalLP(
         form=form, cost=cost, sign=sign, objective=objective, plan=plan,
-        activity=form.a @ plan, duals=duals, mip=mip,
+        activity=form.csc @ plan, duals=duals, mip=mip,
     )
 
 

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 import pulp
-import scipy.sparse as sp
 
 from .backends import run_cbc_lp
-from .matrix import MatrixForm
+from .matrix import Csc, MatrixForm
 from .status import Status
 
 ROW_TOL = 1e-6
@@ -55,11 +54,12 @@ def canonical_duals(
     objective of the solve being explained, ``sense`` ``"max"`` or ``"min"``;
     ``cbc_options`` the expert's CBC options, given to every CBC run here too.
     """
-    n_rows = form.a.shape[0]
+    n_rows = form.n_rows
+    a = form.csc
     # A row is tight when its activity meets a bound within a tolerance
     # relative to the size of the terms it adds up (solvers round values).
     bound = np.abs(np.where(np.isfinite(form.row_upper), form.row_upper, form.row_lower))
-    scale_r = np.maximum(np.maximum(1.0, bound), abs(form.a) @ np.abs(x))
+    scale_r = np.maximum(np.maximum(1.0, bound), abs(a) @ np.abs(x))
     at_upper = np.isfinite(form.row_upper) & (np.abs(form.row_upper - activity) <= ROW_TOL * scale_r)
     at_lower = np.isfinite(form.row_lower) & (np.abs(activity - form.row_lower) <= ROW_TOL * scale_r)
     equality = np.isfinite(form.row_lower) & np.isfinite(form.row_upper) & (form.row_lower == form.row_upper)
@@ -67,7 +67,7 @@ def canonical_duals(
     # Columns fixed at a value (integer decisions after a MILP, a given plan)
     # price nothing: a row that only holds fixed columns has no rate.
     fixed_col = np.isfinite(form.col_lower) & (form.col_lower == form.col_upper)
-    free_terms = abs(form.a) @ (~fixed_col).astype(float)
+    free_terms = abs(a) @ (~fixed_col).astype(float)
     tight &= free_terms > 0
     rows = np.flatnonzero(tight)
     if len(rows) == 0:
@@ -90,7 +90,7 @@ def canonical_duals(
     at_ub &= ~fixed
     interior = ~(at_lb | at_ub | fixed)
     keep = ~fixed
-    at = form.a[rows, :].T.tocsr()[keep]  # (columns) x (tight rows)
+    at = a.transposed().columns(rows).rows(keep)  # (columns) x (tight rows)
     c = costs[keep]
     lower = np.full(len(c), -np.inf)
     upper = np.full(len(c), np.inf)
@@ -107,7 +107,7 @@ def canonical_duals(
     # choice exists even where the face is unbounded (fixed decisions); free
     # duals (equality rows) are split into positive and negative parts.
     free = np.flatnonzero(np.isinf(y_lower) & np.isinf(y_upper))
-    at_full = sp.hstack([at, -at[:, free]]).tocsc()
+    at_full = at.join(-at.columns(free))
     col_lo = np.concatenate([np.where(np.isinf(y_lower) & np.isinf(y_upper), 0.0, y_lower), np.zeros(len(free))])
     col_hi = np.concatenate([y_upper, np.full(len(free), np.inf)])
     weights = face_weights(n_rows)[rows]
@@ -160,7 +160,7 @@ class _FaceLP:
     """Minimise c.y subject to row_lo <= A y <= row_hi, col_lo <= y <= col_hi, for several c."""
 
     def __init__(
-        self, a: sp.csc_matrix, row_lo: np.ndarray, row_hi: np.ndarray,
+        self, a: Csc, row_lo: np.ndarray, row_hi: np.ndarray,
         col_lo: np.ndarray, col_hi: np.ndarray, solver: str, cbc_options: list[str] | None = None,
     ) -> None:
         self.solver = solver
@@ -171,16 +171,16 @@ class _FaceLP:
         else:
             self._pulp_setup(a, row_lo, row_hi, col_lo, col_hi)
 
-    def _highs_setup(self, a: sp.csc_matrix, row_lo: np.ndarray, row_hi: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray) -> None:
+    def _highs_setup(self, a: Csc, row_lo: np.ndarray, row_hi: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray) -> None:
         from .highs import PRIMAL_SIMPLEX, Session
 
         self.session = Session()
         self.primal = PRIMAL_SIMPLEX
         self.session.load(a, col_lo, col_hi, row_lo, row_hi, what="the dual face")
-        self.arrays = (a.tocsc(), col_lo, col_hi, row_lo, row_hi)
+        self.arrays = (a, col_lo, col_hi, row_lo, row_hi)
         self.last: np.ndarray | None = None
 
-    def _pulp_setup(self, a: sp.csc_matrix, row_lo: np.ndarray, row_hi: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray) -> None:
+    def _pulp_setup(self, a: Csc, row_lo: np.ndarray, row_hi: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray) -> None:
         self.problem = pulp.LpProblem("dual_face", pulp.LpMinimize)
         self.ys = [
             pulp.LpVariable(
@@ -189,10 +189,10 @@ class _FaceLP:
             for j in range(a.shape[1])
         ]
         self.infeasible = False
-        csr = a.tocsr()
+        by_row = a.transposed()  # its columns are the rows of ``a``
         for i in range(a.shape[0]):
-            start, end = csr.indptr[i], csr.indptr[i + 1]
-            terms = {self.ys[j]: float(v) for j, v in zip(csr.indices[start:end], csr.data[start:end]) if v != 0}
+            start, end = by_row.indptr[i], by_row.indptr[i + 1]
+            terms = {self.ys[j]: float(v) for j, v in zip(by_row.indices[start:end], by_row.data[start:end]) if v != 0}
             if not terms:
                 self.infeasible |= bool(row_lo[i] > 1e-9 or row_hi[i] < -1e-9)
                 continue

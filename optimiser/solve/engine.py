@@ -43,7 +43,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,8 +54,10 @@ from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
 from .matrix import MatrixForm, matrix_form, smoothing_ties, value_of
 from .progress import Progress, relative_gap
-from .rounding import FixedLP, Rounded, StageSearch, stage_search, whole_unit_plan
 from .status import Status
+
+if TYPE_CHECKING:  # the whole-unit search is imported by the integer runs that use it
+    from .rounding import FixedLP, Rounded, StageSearch
 
 PLANNER_LIMITS = ELASTIC_KINDS | {"funding_balance"}
 """Limits a planner sets. Those that apply province-wide (funding, the total
@@ -342,6 +344,8 @@ def _integer_stages(job: _Run, lp: FixedLP | None, objective: float) -> None:
     searched = (solution.lp_seconds or 0.0) + (solution.search_seconds or 0.0)
     allowed = max(MIP_STAGE_SECONDS, MIP_STAGE_FACTOR * searched)
     if lp is None:
+        from .rounding import FixedLP
+
         lp = FixedLP(getattr(job.backend, "form", None) or matrix_form(job.model))
     if job.model.config.objective.tie_break:
         x = _integer_tie_break(job, lp, x, objective, allowed)
@@ -380,6 +384,8 @@ def _integer_tie_break(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, 
     else:
         rows = [(*_dense(model.output, form), floor_value(objective), np.inf)]
         costs, stage_sense = form.costs(model.cost), "min"
+    from .rounding import stage_search
+
     found = stage_search(lp, x, costs, stage_sense, rows, 0, until)
     if found.values is None:
         solution.notes.append(f"the {name} did not solve; the plan is the one found before it")
@@ -417,6 +423,8 @@ def _integer_smoothing(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, 
         return x
     limits = _smoothing_limit_rows(job, objective, output_before, cost_before, smooth)
     rows, costs = _smoothing_rows(model, form, changes, limits)
+    from .rounding import stage_search
+
     found = stage_search(lp, x, costs, "min", rows, 2 * len(changes), until)
     if found.values is None:
         solution.notes.append("the smoothing stage did not solve; the plan is the one found before it")
@@ -472,7 +480,7 @@ def _fixed_unit_duals(job: _Run, form: MatrixForm, x: np.ndarray) -> None:
     backend.set_time_limit(max(left, 0.1 * time_limit, 1.0) if left is not None and time_limit else None)
     backend.drop_floor()
     backend.fix_integers(x)
-    solution.values, solution.activity = x, form.a @ x
+    solution.values, solution.activity = x, form.csc @ x
     if backend.solve(job.primary, job.sense) is Status.OPTIMAL:
         # The canonical choice among degenerate shadow prices takes further solves: not past the limit.
         left = _left(job.deadline)
@@ -508,6 +516,8 @@ def _start_plan(
     no whole-unit plan exists), the rounded plan (None if none was found) and
     the LP, which the later stages use again.
     """
+    from .rounding import FixedLP, whole_unit_plan
+
     form = getattr(backend, "form", None) or matrix_form(model)
     lp = FixedLP(form, threads)
     costs = form.costs(primary)
@@ -823,7 +833,7 @@ def _record_duals(
         solution.duals = rates
         # Reduced cost of a column = its objective coefficient less the value of
         # the resources it uses, priced at one consistent dual solution.
-        solution.reduced_costs = form.costs(primary) - form.a.T @ own
+        solution.reduced_costs = form.costs(primary) - form.csc.T @ own
 
     if not canonical:
         store(None)

@@ -10,20 +10,20 @@ for an outcome).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import SolverError
 from .quiet import quiet_stdout
 from .status import Status
 
 if TYPE_CHECKING:
-    from .matrix import MatrixForm
+    import scipy.sparse as sp
+
+    from .matrix import Csc, MatrixForm
 
 INF = float(highspy.kHighsInf)
 """HiGHS's infinity: any bound at or beyond it is no bound."""
@@ -75,6 +75,8 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
     probe.setOptionValue("output_flag", False)
     for key, value in options.items():
         if key not in names:
+            import difflib
+
             close = difflib.get_close_matches(key, names, n=5, cutoff=0.5)
             hint = f"; close names: {', '.join(close)}" if close else ""
             raise SolverError(f"HiGHS has no option {key!r}{hint}")
@@ -141,7 +143,7 @@ class Session:
 
     # -- the programme -------------------------------------------------------
     def load(
-        self, a: sp.csc_matrix | tuple[np.ndarray, np.ndarray, np.ndarray], col_lower: Any, col_upper: Any,
+        self, a: Csc | sp.csc_matrix | tuple[np.ndarray, np.ndarray, np.ndarray], col_lower: Any, col_upper: Any,
         row_lower: Any, row_upper: Any, integer: Any = None, costs: Any = None, what: str = "the model",
     ) -> None:
         """Load ``row_lower <= A x <= row_upper``, ``col_lower <= x <= col_upper`` (the one place a HighsLp is filled).
@@ -176,7 +178,7 @@ class Session:
 
     def load_form(self, form: MatrixForm, integer: bool = True) -> None:
         """Load a :class:`~optimiser.solve.matrix.MatrixForm` (its integer columns too unless ``integer`` is False)."""
-        self.load(form.a, form.col_lower, form.col_upper, form.row_lower, form.row_upper,
+        self.load(form.csc, form.col_lower, form.col_upper, form.row_lower, form.row_upper,
                   form.integer if integer else None)
 
     def copy(self, **options: Any) -> Session:
@@ -195,6 +197,8 @@ class Session:
 
     def arrays(self) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The programme held now: A, column bounds, row bounds (``inf`` where unbounded)."""
+        import scipy.sparse as sp
+
         lp = self.raw.getLp()
         a = sp.csc_matrix(
             (np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_), np.asarray(lp.a_matrix_.start_)),
@@ -342,7 +346,7 @@ class Session:
         return change
 
     def still_optimal(
-        self, costs: np.ndarray, a: sp.csc_matrix, col_lower: np.ndarray, col_upper: np.ndarray,
+        self, costs: np.ndarray, a: Csc | sp.csc_matrix, col_lower: np.ndarray, col_upper: np.ndarray,
         row_lower: np.ndarray, row_upper: np.ndarray,
     ) -> bool:
         """Whether the last solve's basis is optimal for minimising ``costs`` too, so a solve would not pivot.

@@ -10,9 +10,12 @@ it into HiGHS; Monte Carlo, the robust plan, sweeps, the frontier, Pareto
 and the tornado re-solve it with new numbers
 (:func:`~optimiser.analysis.parameters.fit_parameters` says which).
 
-The matrix is column-wise (``scipy.sparse.csc_matrix`` with sorted
-indices); its entries, in storage order, have the keys
-``col * n_rows + row`` (:attr:`MatrixForm.a_keys`), which is how two
+The matrix is column-wise, with sorted indices, held in plain numpy
+arrays (:class:`Csc`, the layout HiGHS loads) with the products the solve
+needs, so that a plain solve never loads scipy; :attr:`MatrixForm.a` is the
+same matrix as ``scipy.sparse.csc_matrix``, built on first use, for the
+analyses that slice and stack it. Its entries, in storage order, have the
+keys ``col * n_rows + row`` (:attr:`MatrixForm.a_keys`), which is how two
 programmes of one shape are compared number by number (:meth:`flat`).
 """
 
@@ -21,18 +24,148 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pulp
-import scipy.sparse as sp
 
 from ..model import Model
 from ..model.formulation import MONEY_SCALE, Terms
 
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
 SMOOTH_TIE = 1e-6
 """Weight, relative to a lever's price, of the term that settles ties in the smoothing stage."""
+
+
+class Csc:
+    """A column-wise sparse matrix in plain numpy arrays, as ``scipy.sparse.csc_matrix`` stores it.
+
+    Column ``j`` holds ``data[indptr[j]:indptr[j + 1]]`` in the rows
+    ``indices[indptr[j]:indptr[j + 1]]``. The few operations the solve needs
+    are written here once: ``A @ x``, ``A.T @ y``, the transpose, column and
+    row selections and side-by-side joins. Products add up each row's (each
+    column's) terms in storage order, as scipy does, so they give the same
+    numbers to the last bit. :meth:`scipy` gives the scipy matrix. (A plain
+    class, not a dataclass: defining a dataclass costs milliseconds at every
+    start of the command line.)
+    """
+
+    __slots__ = ("_entry_columns", "data", "indices", "indptr", "shape")
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, shape: tuple[int, int]) -> None:
+        self.indptr = indptr
+        self.indices = indices
+        self.data = data
+        self.shape = shape
+        self._entry_columns: np.ndarray | None = None
+
+    def __reduce__(self) -> tuple[type[Csc], tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]]:
+        return Csc, (self.indptr, self.indices, self.data, self.shape)  # the entry columns are worked out again
+
+    def with_data(self, data: np.ndarray) -> Csc:
+        """The same pattern with the values ``data``."""
+        other = Csc(self.indptr, self.indices, data, self.shape)
+        other._entry_columns = self._entry_columns
+        return other
+
+    @classmethod
+    def from_triplets(cls, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int]) -> Csc:
+        """The matrix with ``values`` at (``rows``, ``cols``): sorted by column, then row; duplicates summed."""
+        n_rows, n_cols = shape
+        keys = np.asarray(cols, dtype=np.int64) * n_rows + np.asarray(rows, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        keys, values = keys[order], np.asarray(values, dtype=float)[order]
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        if not first.all():
+            values = np.add.reduceat(values, np.flatnonzero(first))
+            keys = keys[first]
+        entry_cols, entry_rows = np.divmod(keys, n_rows)
+        indptr = np.searchsorted(entry_cols, np.arange(n_cols + 1)).astype(np.int32)
+        return cls(indptr, entry_rows.astype(np.int32), values, (n_rows, n_cols))
+
+    @property
+    def nnz(self) -> int:
+        return len(self.data)
+
+    @property
+    def T(self) -> _Transposed:  # noqa: N802 (as scipy and numpy name it)
+        """``A.T``, for ``A.T @ y``."""
+        return _Transposed(self)
+
+    def entry_columns(self) -> np.ndarray:
+        """The column of each stored entry (worked out once: the pattern does not change)."""
+        if self._entry_columns is None:
+            self._entry_columns = np.repeat(np.arange(self.shape[1], dtype=np.int32), np.diff(self.indptr))
+        return self._entry_columns
+
+    def __matmul__(self, x: np.ndarray) -> np.ndarray:
+        """``A @ x``."""
+        x = np.asarray(x)
+        return np.bincount(self.indices, weights=self.data * x[self.entry_columns()], minlength=self.shape[0])
+
+    def __abs__(self) -> Csc:
+        return self.with_data(np.abs(self.data))
+
+    def __neg__(self) -> Csc:
+        return self.with_data(-self.data)
+
+    def transposed(self) -> Csc:
+        """``A.T`` column-wise (the row-wise arrays of ``A``), indices sorted."""
+        order = np.argsort(self.indices, kind="stable")
+        counts = np.bincount(self.indices, minlength=self.shape[0])
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        return Csc(indptr, self.entry_columns()[order], self.data[order], (self.shape[1], self.shape[0]))
+
+    def columns(self, index: np.ndarray) -> Csc:
+        """``A[:, index]`` (``index``: column numbers, or a mask over the columns)."""
+        index = np.asarray(index)
+        if index.dtype == bool:
+            index = np.flatnonzero(index)
+        starts, counts = self.indptr[index], np.diff(self.indptr)[index]
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        take = np.repeat(starts - indptr[:-1], counts) + np.arange(indptr[-1])
+        return Csc(indptr, self.indices[take], self.data[take], (self.shape[0], len(index)))
+
+    def rows(self, mask: np.ndarray) -> Csc:
+        """``A[mask, :]`` for a mask over the rows (the kept rows renumbered in order)."""
+        mask = np.asarray(mask, dtype=bool)
+        keep = mask[self.indices]
+        counts = np.bincount(self.entry_columns()[keep], minlength=self.shape[1])
+        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        number = np.cumsum(mask) - 1
+        return Csc(indptr, number[self.indices[keep]].astype(np.int32), self.data[keep],
+                   (int(np.count_nonzero(mask)), self.shape[1]))
+
+    def join(self, other: Csc) -> Csc:
+        """``[A, B]``: ``other``'s columns after these (the same number of rows)."""
+        indptr = np.concatenate([self.indptr, other.indptr[1:] + self.indptr[-1]]).astype(np.int32)
+        return Csc(indptr, np.concatenate([self.indices, other.indices]), np.concatenate([self.data, other.data]),
+                   (self.shape[0], self.shape[1] + other.shape[1]))
+
+    def scipy(self) -> sp.csc_matrix:
+        """The same matrix as ``scipy.sparse.csc_matrix`` (sharing the arrays)."""
+        import scipy.sparse as sp
+
+        return sp.csc_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
+class _Transposed:
+    """``A.T`` of a :class:`Csc`, for products."""
+
+    __slots__ = ("of",)
+
+    def __init__(self, of: Csc) -> None:
+        self.of = of
+
+    def __matmul__(self, y: np.ndarray) -> np.ndarray:
+        """``A.T @ y``."""
+        a = self.of
+        return np.bincount(a.entry_columns(), weights=a.data * np.asarray(y)[a.indices], minlength=a.shape[1])
 
 
 @dataclass(frozen=True)
@@ -50,12 +183,15 @@ class MatrixForm:
     ``slack_rows`` the row of each. ``changes`` (one row per year-to-year
     change in what a lever starts), ``change_price`` and ``tie`` are the
     smoothing stage's rows and objective (see :func:`optimiser.solve`).
-    ``variables`` are the PuLP variables of the columns and ``column_of``
-    the column of each, where the form was read from a model in this process
-    (neither is pickled).
+    ``csc`` holds the matrix and ``change_rows`` the changes' row-wise arrays
+    (``indptr``, ``indices``, ``values``); :attr:`a` and :attr:`changes` are
+    them as scipy matrices, built on first use (for the analyses: a plain
+    solve uses the arrays). ``variables`` are the PuLP variables of the
+    columns and ``column_of`` the column of each, where the form was read
+    from a model in this process (neither is pickled).
     """
 
-    a: sp.csc_matrix
+    csc: Csc
     row_lower: np.ndarray
     row_upper: np.ndarray
     col_lower: np.ndarray
@@ -73,7 +209,7 @@ class MatrixForm:
     objective_scale: float = 1.0
     static_violations: tuple[str, ...] = ()
     slack_rows: tuple[int, ...] = ()
-    changes: sp.csr_matrix | None = None
+    change_rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     change_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
     tie: np.ndarray = field(default_factory=lambda: np.zeros(0))
     variables: list[pulp.LpVariable] = field(default_factory=list, repr=False, compare=False)
@@ -84,10 +220,29 @@ class MatrixForm:
         # PuLP variables stay in the process that built them
         state["variables"] = []
         state["column_of"] = {}
+        # the scipy matrices are built again where asked for
+        state.pop("a", None)
+        state.pop("changes", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+
+    # -- the matrices as scipy builds them --------------------------------------
+    @cached_property
+    def a(self) -> sp.csc_matrix:
+        """The matrix as ``scipy.sparse.csc_matrix`` (sharing :attr:`csc`'s arrays), built on first use."""
+        return self.csc.scipy()
+
+    @cached_property
+    def changes(self) -> sp.csr_matrix | None:
+        """The smoothing stage's change rows as ``scipy.sparse.csr_matrix`` (None without smoothing)."""
+        if self.change_rows is None:
+            return None
+        import scipy.sparse as sp
+
+        indptr, indices, values = self.change_rows
+        return sp.csr_matrix((values, indices, indptr), shape=(len(indptr) - 1, self.n_cols))
 
     # -- the index -------------------------------------------------------------
     @property
@@ -97,11 +252,11 @@ class MatrixForm:
 
     @property
     def n_cols(self) -> int:
-        return int(self.a.shape[1])
+        return int(self.csc.shape[1])
 
     @property
     def n_rows(self) -> int:
-        return int(self.a.shape[0])
+        return int(self.csc.shape[0])
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -132,24 +287,23 @@ class MatrixForm:
     @property
     def a_keys(self) -> np.ndarray:
         """The key ``col * n_rows + row`` of each stored matrix entry (ascending)."""
-        counts = np.diff(self.a.indptr)
-        cols = np.repeat(np.arange(self.n_cols, dtype=np.int64), counts)
-        return cols * self.n_rows + self.a.indices.astype(np.int64)
+        cols = self.csc.entry_columns().astype(np.int64)
+        return cols * self.n_rows + self.csc.indices.astype(np.int64)
 
     @property
     def a_values(self) -> np.ndarray:
-        return np.asarray(self.a.data, dtype=float)
+        return np.asarray(self.csc.data, dtype=float)
 
     def shape_key(self) -> tuple[Any, ...]:
         """Everything that must agree for two programmes to differ only in numbers."""
-        changes = b"" if self.changes is None else self.changes.indices.tobytes() + self.changes.indptr.tobytes()
+        changes = b"" if self.change_rows is None else self.change_rows[1].tobytes() + self.change_rows[0].tobytes()
         return (self.names, self.rows, self.measures, self.mode, self.tie_break, self.smooth, self.objective_scale,
                 self.static_violations, self.slack_rows, self.integer.tobytes(), changes)
 
     def layout(self) -> list[tuple[str, int]]:
         """The sections of :meth:`flat`, in order, with their lengths."""
         return [
-            ("a_values", self.a.nnz), ("row_lower", self.n_rows), ("row_upper", self.n_rows),
+            ("a_values", self.csc.nnz), ("row_lower", self.n_rows), ("row_upper", self.n_rows),
             ("col_lower", self.n_cols), ("col_upper", self.n_cols), ("output", len(self.output)),
             ("cost", len(self.cost)), ("measure", self.measure.size), ("change_price", len(self.change_price)),
             ("tie", len(self.tie)),
@@ -168,9 +322,9 @@ class MatrixForm:
         for name, length in self.layout():
             parts[name] = data[start:start + length]
             start += length
-        a = sp.csc_matrix((parts.pop("a_values"), self.a.indices, self.a.indptr), shape=self.a.shape)
+        csc = self.csc.with_data(parts.pop("a_values"))
         parts["measure"] = parts["measure"].reshape(self.measure.shape)
-        return replace(self, a=a, **parts)
+        return replace(self, csc=csc, **parts)
 
     def on_keys(self, keys: np.ndarray) -> MatrixForm:
         """The same programme with its matrix spread over ``keys`` (a superset; missing entries 0)."""
@@ -178,8 +332,7 @@ class MatrixForm:
         values[np.searchsorted(keys, self.a_keys)] = self.a_values
         cols, rows = np.divmod(keys, self.n_rows)
         indptr = np.searchsorted(cols, np.arange(self.n_cols + 1)).astype(np.int32)
-        a = sp.csc_matrix((values, rows.astype(np.int32), indptr), shape=self.a.shape)
-        return replace(self, a=a)
+        return replace(self, csc=Csc(indptr, rows.astype(np.int32), values, self.csc.shape))
 
 
 def dense(terms: Terms, column_of: dict[pulp.LpVariable, int], n: int) -> np.ndarray:
@@ -200,14 +353,14 @@ def matrix_form(model: Model) -> MatrixForm:
     columns = model.columns
     column_of = model.column_of
     n = len(columns)
-    a, lower, upper = _constraint_matrix(model, columns)
+    csc, lower, upper = _constraint_matrix(model, columns)
     cfg = model.config
     measures, measure = _measures(model, column_of, n)
     infos = model.book.rows
     row_of = {info.id: r for r, info in enumerate(infos)}
     changes, price, tie = _smoothing(model, column_of, n)
     return MatrixForm(
-        a=a,
+        csc=csc,
         row_lower=lower,
         row_upper=upper,
         col_lower=np.array([v.lowBound if v.lowBound is not None else -np.inf for v in columns], dtype=float),
@@ -225,7 +378,7 @@ def matrix_form(model: Model) -> MatrixForm:
         objective_scale=model.objective_scale,
         static_violations=tuple(sorted({info.kind for info in model.book.violated})),
         slack_rows=tuple(row_of[info.id] for info, _, _ in model.book.slacks),
-        changes=changes,
+        change_rows=changes,
         change_price=price,
         tie=tie,
         variables=columns,
@@ -252,7 +405,7 @@ def _columns_by_identity(
     return order[at]
 
 
-def _constraint_matrix(model: Model, columns: list[pulp.LpVariable]) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray]:
+def _constraint_matrix(model: Model, columns: list[pulp.LpVariable]) -> tuple[Csc, np.ndarray, np.ndarray]:
     """The model's constraints as a column-wise matrix (sorted, duplicates summed) and row limits."""
     constraints = model.book.constraints
     n_rows = len(constraints)
@@ -269,10 +422,7 @@ def _constraint_matrix(model: Model, columns: list[pulp.LpVariable]) -> tuple[sp
             upper[r] = rhs
         if con.sense >= 0:
             lower[r] = rhs
-    a = sp.csc_matrix((values, (rows, cols)), shape=(n_rows, len(columns)))
-    a.sum_duplicates()
-    a.sort_indices()
-    return a, lower, upper
+    return Csc.from_triplets(rows, cols, values, (n_rows, len(columns))), lower, upper
 
 
 def _measures(
@@ -291,8 +441,8 @@ def _measures(
 
 def _smoothing(
     model: Model, column_of: dict[pulp.LpVariable, int], n: int,
-) -> tuple[sp.csr_matrix | None, np.ndarray, np.ndarray]:
-    """The smoothing stage's change rows, their prices (solver units) and its tie-settling term per column.
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray] | None, np.ndarray, np.ndarray]:
+    """The smoothing stage's change rows (row-wise arrays), their prices (solver units) and its tie-settling term per column.
 
     The same terms as the stage :func:`optimiser.solve` runs: changes between
     units fixed in advance are left out; the tie term is a millionth of each
@@ -309,7 +459,7 @@ def _smoothing(
         index.extend(map(column_of.__getitem__, terms))
         values.extend(terms.values())
         starts.append(len(index))
-    matrix = sp.csr_matrix((values, index, starts), shape=(len(changes), n))
+    matrix = (np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32), np.array(values, dtype=float))
     price = np.array([p * MONEY_SCALE for _, p in changes], dtype=float)
     tie = np.zeros(n)
     for var, weight in smoothing_ties(model):
@@ -327,6 +477,8 @@ def smoothing_block(form: MatrixForm, n_cols: int) -> tuple[sp.csr_matrix, np.nd
     adds it (:class:`~optimiser.analysis.fast.WarmEngine`, the Monte Carlo
     solver of drawn worlds).
     """
+    import scipy.sparse as sp
+
     assert form.changes is not None
     changes = form.changes
     m = changes.shape[0]
@@ -374,4 +526,4 @@ def analysis_form(model: Model) -> MatrixForm:
     return replace(form, col_upper=col_upper)
 
 
-__all__ = ["MatrixForm", "analysis_form", "dense", "matrix_form", "value_of"]
+__all__ = ["Csc", "MatrixForm", "analysis_form", "dense", "matrix_form", "value_of"]

@@ -53,11 +53,14 @@ def test_validate_loads_no_numeric_library(config):
     assert found["loaded"] == []
 
 
-def test_solve_loads_no_workbook_plot_or_cluster_library():
-    found = loaded_by("solve", "configs/zhejiang.yaml")
-    assert found["code"] == 0 and "status: optimal" in found["out"]
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_solve_loads_no_scipy_workbook_plot_or_cluster_library(solver):
+    # zhejiang runs every stage of a plain solve: the tie-break, the smoothing stage and the canonical shadow prices
+    found = loaded_by("solve", "configs/zhejiang.yaml", "--solver", solver)
+    assert found["code"] == 0 and "status: optimal" in found["out"] and "shadow price" in found["out"]
     assert {"numpy", "pandas", "pulp", "highspy"} <= set(found["loaded"])  # the probe sees what solve does load
-    assert not {"openpyxl", "matplotlib", "tqdm", "babel", "dask"} & set(found["loaded"])
+    assert "optimiser.solve.duals" in found["own"] and "optimiser.solve.rounding" not in found["own"]
+    assert not {"scipy", "openpyxl", "matplotlib", "tqdm", "babel", "dask"} & set(found["loaded"])
 
 
 def test_solve_loads_the_file_writers_only_to_write_files(tmp_path: Path):
