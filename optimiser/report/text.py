@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..i18n import N_, _, language, money
 from ..i18n.words import COURSE_NO, PER_UNIT, RELIEF_WORDS
-from ..model.rows import MONEY_LIMITS, PLANNER_LIMITS, PRICE_UNITS
+from ..model.rows import MONEY_LIMITS, PLANNER_LIMITS, PRICE_UNITS, kind_label
 from .layout import display_width, grid, pad
 from .summary import ordered_binding
 
@@ -417,7 +417,9 @@ def _binding_lines(result: Result) -> list[str]:
                  "of the limit; it holds over the limit's allowable range, which `optimiser sensitivity` reports):")
         .format(unit=unit),
     ]
-    rows = list(zip(*_columns(binding, "kind", "name", "config_path", "institution", "year", "shadow_price")))
+    kinds, details = _columns(binding, "kind", "detail") if len(binding) else ([], [])
+    names = [kind_label(kind, detail) for kind, detail in zip(kinds, details)]
+    rows = list(zip(kinds, names, *_columns(binding, "config_path", "institution", "year", "shadow_price")))
     limits = [row for row in rows if row[0] in PLANNER_LIMITS]
     if not limits:
         lines.append("  " + _("none: no funding, budget, policy, target or lever limit binds"))
