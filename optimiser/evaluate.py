@@ -37,10 +37,16 @@ import pandas as pd
 from .api import solve
 from .config.types import Config
 from .errors import SolverError
-from .model import Model, PlanKey, build_model
 from .i18n import N_, _, where
+from .model import Model, PlanKey, build_model
 from .model.rows import (
-    BREACH_TOLERANCE, PLAN_BREACH_KINDS, ROW_KINDS, Breaches, RowInfo, judge_breaches, row_label,
+    BREACH_TOLERANCE,
+    PLAN_BREACH_KINDS,
+    ROW_KINDS,
+    Breaches,
+    RowInfo,
+    judge_breaches,
+    row_label,
 )
 from .planfile import plan_from_frame, plan_from_mapping, read_plan
 from .results import Result, build_result
@@ -231,7 +237,7 @@ def _result(model: Model, solver: str, x: np.ndarray, activity: np.ndarray, dual
     """The fixed-plan solve as a Result; row activity without the slack, shadow prices in graduates."""
     activity = np.array(activity, dtype=float)
     index = {info.id: r for r, info in enumerate(model.book.rows)}
-    for info, slack, _ in model.book.slacks:
+    for info, slack, _weight in model.book.slacks:
         r = index.get(info.id)
         if r is not None:
             coef = dict(model.book.constraints[r].items()).get(slack, 0.0)
@@ -260,7 +266,7 @@ def _result(model: Model, solver: str, x: np.ndarray, activity: np.ndarray, dual
 def _violations(model: Model, x: np.ndarray, plan: dict[PlanKey, float]) -> pd.DataFrame:
     amounts: dict[str, float] = {}
     infos: dict[str, RowInfo] = {}
-    for info, slack, _ in model.book.slacks:
+    for info, slack, _weight in model.book.slacks:
         amounts[info.id] = amounts.get(info.id, 0.0) + max(float(x[model.column_of[slack]]), 0.0)
         infos[info.id] = info
     found: list[dict[str, Any]] = []

@@ -11,6 +11,7 @@ import pandas as pd
 from ..i18n import _
 from ..jsonrule import UNLIMITED, jsonable
 from ..model.rows import kind_label
+from .analysis_text import table_text
 from .files import Writer, csv_writer, write_all
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ def _binding_lines(report: SensitivityReport) -> list[str]:
         }
     )
     if not table.empty:
-        shown_rows = table.head(TEXT_ROWS).to_string(index=False)
+        shown_rows = table_text(table.head(TEXT_ROWS), index=False)
         lines.extend("  " + line for line in shown_rows.splitlines())
     if len(table) > TEXT_ROWS:
         lines.append("  " + _("... {count} more (all constraints and variables: --out DIR or --json)").format(

@@ -377,10 +377,10 @@ def next_million_lines(binding: pd.DataFrame, min_cost: bool) -> list[str]:
     Sources whose next million buys the same at the same price in the same
     years are listed together.
     """
-    prices: dict[Any, list[tuple[str, float]]] = {}  # by name, in order of first appearance
-    for kind, name, year, price in zip(*_columns(binding, "kind", "name", "year", "shadow_price")):
+    prices: dict[Any, list[tuple[str, float]]] = {}  # by name (in the current language), in order of first appearance
+    for kind, detail, year, price in zip(*_columns(binding, "kind", "detail", "year", "shadow_price")):
         if kind in MONEY_LIMITS:
-            prices.setdefault(name, []).append((_year(year), round(float(price) * MILLION, 2)))
+            prices.setdefault(kind_label(kind, detail), []).append((_year(year), round(float(price) * MILLION, 2)))
     profiles: dict[tuple, list[str]] = {}
     for name, values in prices.items():
         profiles.setdefault(tuple(sorted(values)), []).append(str(name))
