@@ -333,13 +333,16 @@ def units_word(model: Model, lever_name: str | None) -> str:
     return {"build": f"{lever.name} units", "subsidise": f"{lever.name} places"}.get(lever.kind, lever.name)
 
 
+QUANTITIES = {"build": N_("{amount} {lever} units"), "subsidise": N_("{amount} {lever} places"), "": N_("{amount} {lever}")}
+"""An amount of a lever's units in messages, by the lever's kind ("": any other kind)."""
+
+
 def _quantity(model: Model, lever_name: str | None, amount: float) -> str:
     """``3 training_bases units``: an amount of a lever's units in messages, in the current language."""
     lever = model.config.levers.get(lever_name or "")
     if lever is None:
         return _("{amount} units").format(amount=_fmt(amount))
-    how = {"build": N_("{amount} {lever} units"), "subsidise": N_("{amount} {lever} places")}
-    return _(how.get(lever.kind, N_("{amount} {lever}"))).format(amount=_fmt(amount), lever=lever.name)
+    return _(QUANTITIES.get(lever.kind, QUANTITIES[""])).format(amount=_fmt(amount), lever=lever.name)
 
 
 def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[str, Any]:
