@@ -137,3 +137,15 @@ def test_why_there_is_no_sensitivity_report_in_chinese(tmp_path: Path, capsys: p
     assert said.err == "无法生成敏感性报告：模型为 infeasible\n" and english_phrases(said.out) == []
     assert main(["sensitivity", str(config), "--lang", "en"]) == 3
     assert capsys.readouterr().err == "no sensitivity report: the model is infeasible\n"
+
+
+def test_why_no_whole_unit_plan_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Between 0.5 and 0.7 lecturers a year: the LP has a plan, whole lecturers have none.
+    raw = tiny_config(**{"levers__enterprise_lecturers__integer": True, "levers__enterprise_lecturers__min_per_year": 0.5,
+                         "levers__enterprise_lecturers__max_per_year": 0.7})
+    config = write_tiny(tmp_path, raw)
+    zh, en = both(capsys, "solve", str(config), code=3)
+    assert ("每年 enterprise_lecturers 上限 College，2025年（levers.enterprise_lecturers.max_per_year）：在其他数量限制下，"
+            "没有任何整数个措施单位能满足这一限制") in zh
+    assert ("maximum enterprise_lecturers per year at College in 2025 (levers.enterprise_lecturers.max_per_year): no whole "
+            "number of lever units meets this limit") in en
