@@ -149,3 +149,13 @@ def test_why_no_whole_unit_plan_in_chinese(tmp_path: Path, capsys: pytest.Captur
             "没有任何整数个措施单位能满足这一限制") in zh
     assert ("maximum enterprise_lecturers per year at College in 2025 (levers.enterprise_lecturers.max_per_year): no whole "
             "number of lever units meets this limit") in en
+
+
+def test_a_distribution_that_draws_refused_values_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = tiny_config()
+    raw["uncertainty"] = {"teacher_groups.academic.hours": {"dist": "uniform", "low": -100, "high": 300}}
+    config = write_tiny(tmp_path, raw)
+    assert main(["montecarlo", str(config), "--draws", "4", "--no-progress", "--lang", "zh"]) == 2
+    said = capsys.readouterr().err
+    assert "uniform(low=-100, high=300) 可能抽到 -100，而配置在此处不接受该值：" in said
+    assert said.rstrip().endswith("；请将概率分布缩小到允许的取值范围内") and english_phrases(said) == []
