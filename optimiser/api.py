@@ -68,7 +68,7 @@ def _baseline_from(model: Model, backend_class: Any, form: Any = None) -> float 
 
     import numpy as np
 
-    from .model.constraints import BASELINE_KINDS
+    from .model.rows import BASELINE_KINDS
     from .solve.matrix import matrix_form
 
     form = form if form is not None else matrix_form(model)
@@ -216,6 +216,8 @@ def _integer_summary(
 
 def _whole_unit_diagnosis(model: Model, solution: Solution) -> list[Any]:
     """The limits that rule whole units out, when the LP has a plan but no whole-unit plan exists."""
+    from .i18n import _
+    from .model.rows import row_label
     from .results import Diagnosis
 
     rows = model.book.rows
@@ -225,13 +227,14 @@ def _whole_unit_diagnosis(model: Model, solution: Solution) -> list[Any]:
         where = f" {info.where}" if info.where else ""
         found.append(Diagnosis(
             info.config_path,
-            f"{info.label}{where} ({info.config_path}): no whole number of lever units meets this limit "
-            "together with the other limits on units; the LP meets it only with fractional units",
+            _("{label}{where} ({path}): no whole number of lever units meets this limit together with the other "
+              "limits on units; the LP meets it only with fractional units").format(
+                label=row_label(info), where=where, path=info.config_path),
             info.institution, info.year, info.limit,
         ))
     if not found:
         found.append(Diagnosis(
-            "levers", "the LP has a plan but no plan in whole units meets every limit: relax a limit on lever "
-            "units (min/max per year, shares, totals) or make a lever continuous (integer: false)",
+            "levers", _("the LP has a plan but no plan in whole units meets every limit: relax a limit on lever "
+                        "units (min/max per year, shares, totals) or make a lever continuous (integer: false)"),
         ))
     return found

@@ -27,6 +27,7 @@ import pandas as pd
 from .api import solve
 from .config import Config, load_config
 from .errors import ConfigError, Problem
+from .i18n import N_, _
 from .i18n.words import BOTTLENECK_COLUMNS, BOTTLENECK_WORDS
 from .results import Result
 from .views import show
@@ -211,8 +212,8 @@ Row = tuple[str, str, str, list[Any]]
 def _rows(results: list[tuple[str, Result]], by_year: bool) -> list[Row]:
     res = [r for _, r in results]
     return [
-        ("status", "status", "", [r.status.value for r in res]),
-        ("mode", "objective mode", "", [r.summary.get("mode") for r in res]),
+        ("status", N_("status"), "", [r.status.value for r in res]),
+        ("mode", N_("objective mode"), "", [r.summary.get("mode") for r in res]),
         _objective_row(res),
         *_headline_rows(res),
         *_output_rows(res, by_year),
@@ -223,8 +224,8 @@ def _rows(results: list[tuple[str, Result]], by_year: bool) -> list[Row]:
 
 
 OBJECTIVE_ROWS: dict[str, tuple[str, str]] = {
-    "min_cost": ("objective: total cost, minimised (yuan)", "yuan"),
-    "max_output": ("objective: weighted compound graduates, maximised", "weighted graduates"),
+    "min_cost": (N_("objective: total cost, minimised (yuan)"), "yuan"),
+    "max_output": (N_("objective: weighted compound graduates, maximised"), "weighted graduates"),
 }
 """The objective row's label and unit when every plan has the same objective mode."""
 
@@ -236,16 +237,16 @@ def _objective_row(res: list[Result]) -> Row:
         return ("objective", label, unit, [_solved(r, r.objective) for r in res])
     # Plans that minimise cost and plans that maximise output have objectives in different units:
     # they are compared by output and by cost, each in its own row, never by one objective row.
-    return ("weighted_output", "weighted compound graduates", "weighted graduates",
+    return ("weighted_output", N_("weighted compound graduates"), "weighted graduates",
             [_solved(r, r.summary.get("weighted_output")) for r in res])
 
 
 def _headline_rows(res: list[Result]) -> list[Row]:
     return [
-        ("total_cost", "total cost (yuan)", "yuan", [_solved(r, r.total_cost) for r in res]),
-        ("cost_per_compound_graduate", "cost per compound graduate (yuan)", "yuan",
+        ("total_cost", N_("total cost (yuan)"), "yuan", [_solved(r, r.total_cost) for r in res]),
+        ("cost_per_compound_graduate", N_("cost per compound graduate (yuan)"), "yuan",
          [_solved(r, r.summary.get("cost_per_compound_graduate")) for r in res]),
-        ("compound_graduates", "compound graduates, all tiers", "graduates",
+        ("compound_graduates", N_("compound graduates, all tiers"), "graduates",
          [_solved(r, r.summary.get("compound_graduates")) for r in res]),
     ]
 
@@ -254,7 +255,7 @@ def _output_rows(res: list[Result], by_year: bool) -> list[Row]:
     """Compound, then single-skill, graduates by tier (and by tier and year when ``by_year``)."""
     tiers = _union(list(r.compound_output()) for r in res if r.ok)
     rows: list[Row] = []
-    for key, words in (("compound_output", "compound graduates"), ("single_skill_output", "single-skill graduates")):
+    for key, words in OUTPUT_WORDS.items():
         by_tier = [getattr(r, key)() for r in res]
         rows += _tier_rows(res, by_tier, key, words, tiers)
         if by_year:
@@ -262,9 +263,28 @@ def _output_rows(res: list[Result], by_year: bool) -> list[Row]:
     return rows
 
 
+OUTPUT_WORDS = {"compound_output": N_("compound graduates"), "single_skill_output": N_("single-skill graduates")}
+"""What the output rows count, by the head of their key (``compound_output.<tier>[.<year>]``)."""
+TIER_ROW = N_("{words}: {tier}")
+TIER_YEAR_ROW = N_("{words}: {tier} {year}")
+SPEND_WORDS = {"spend_by_lever": N_("spend on {name} (yuan)"), "spend_by_source": N_("spend from {name} (yuan)")}
+"""The label of a spending row, by the head of its key (``spend_by_lever.<lever>``, ``spend_by_source.<source>``)."""
+
+
+def measure_label(key: str, label: str) -> str:
+    """The label of the row ``key`` (``label`` as the table and CSV name it, in English) in the current language."""
+    head, _dot, rest = key.partition(".")
+    if head in OUTPUT_WORDS and rest:
+        tier, _dot, year = rest.partition(".")
+        return _(TIER_YEAR_ROW if year else TIER_ROW).format(words=_(OUTPUT_WORDS[head]), tier=tier, year=year)
+    if head in SPEND_WORDS and rest:
+        return _(SPEND_WORDS[head]).format(name=rest)
+    return _(label)
+
+
 def _tier_rows(res: list[Result], by_tier: list[Any], key: str, words: str, tiers: list[str]) -> list[Row]:
     return [
-        (f"{key}.{tier}", f"{words}: {tier}", "graduates",
+        (f"{key}.{tier}", TIER_ROW.format(words=words, tier=tier), "graduates",
          [_solved(r, sum(o.get(tier, {}).values())) for r, o in zip(res, by_tier)])
         for tier in tiers
     ]
@@ -273,7 +293,7 @@ def _tier_rows(res: list[Result], by_tier: list[Any], key: str, words: str, tier
 def _tier_year_rows(res: list[Result], by_tier: list[Any], key: str, words: str, tiers: list[str]) -> list[Row]:
     years = sorted({year for o in by_tier for tier_years in o.values() for year in tier_years})
     return [
-        (f"{key}.{tier}.{year}", f"{words}: {tier} {year}", "graduates",
+        (f"{key}.{tier}.{year}", TIER_YEAR_ROW.format(words=words, tier=tier, year=year), "graduates",
          [_solved(r, o.get(tier, {}).get(year, 0.0)) for r, o in zip(res, by_tier)])
         for tier in tiers
         for year in years
@@ -282,10 +302,10 @@ def _tier_year_rows(res: list[Result], by_tier: list[Any], key: str, words: str,
 
 def _spend_rows(res: list[Result]) -> list[Row]:
     rows: list[Row] = []
-    for key, words in (("spend_by_lever", "spend on"), ("spend_by_source", "spend from")):
+    for key, words in SPEND_WORDS.items():
         spends = [getattr(r, key)() for r in res]
         rows += [
-            (f"{key}.{name}", f"{words} {name} (yuan)", "yuan", [_solved(r, s.get(name, 0.0)) for r, s in zip(res, spends)])
+            (f"{key}.{name}", words.format(name=name), "yuan", [_solved(r, s.get(name, 0.0)) for r, s in zip(res, spends)])
             for name in _union(list(s) for s in spends)
         ]
     return rows

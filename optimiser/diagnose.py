@@ -17,7 +17,7 @@ from .config.types import Config
 from .i18n import _
 from .i18n import where as place
 from .model import Model, build_model
-from .model.rows import BREACH_TOLERANCE, MONEY_LIMITS, RowInfo
+from .model.rows import BREACH_TOLERANCE, MONEY_LIMITS, RowInfo, row_label
 from .results import Diagnosis
 from .solve.backends import Sense, elastic_vectors, least_breach_then_best_output, make_backend
 from .solve.matrix import value_of
@@ -59,7 +59,7 @@ def explain_row(info: RowInfo, relaxed_by: float, model: Model, x: np.ndarray | 
             head=head, ratio=info.detail, excess=_fmt(relaxed_by))
     else:
         text = _("{head}: {label} must move from {asked} to {reachable}").format(
-            head=head, label=info.label, asked=_fmt(asked), reachable=_fmt(reachable))
+            head=head, label=row_label(info), asked=_fmt(asked), reachable=_fmt(reachable))
     return Diagnosis(info.config_path, text, info.institution, info.year, asked, reachable)
 
 

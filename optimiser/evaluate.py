@@ -37,8 +37,17 @@ import pandas as pd
 from .api import solve
 from .config.types import Config
 from .errors import SolverError
+from .i18n import N_, _, where
 from .model import Model, PlanKey, build_model
-from .model.rows import BREACH_TOLERANCE, PLAN_BREACH_KINDS, ROW_KINDS, Breaches, RowInfo, judge_breaches
+from .model.rows import (
+    BREACH_TOLERANCE,
+    PLAN_BREACH_KINDS,
+    ROW_KINDS,
+    Breaches,
+    RowInfo,
+    judge_breaches,
+    row_label,
+)
 from .planfile import plan_from_frame, plan_from_mapping, read_plan
 from .results import Result, build_result
 from .solve.backends import SOLVERS, Backend, elastic_vectors, least_breach_then_best_output, make_backend
@@ -228,7 +237,7 @@ def _result(model: Model, solver: str, x: np.ndarray, activity: np.ndarray, dual
     """The fixed-plan solve as a Result; row activity without the slack, shadow prices in graduates."""
     activity = np.array(activity, dtype=float)
     index = {info.id: r for r, info in enumerate(model.book.rows)}
-    for info, slack, _ in model.book.slacks:
+    for info, slack, _weight in model.book.slacks:
         r = index.get(info.id)
         if r is not None:
             coef = dict(model.book.constraints[r].items()).get(slack, 0.0)
@@ -257,7 +266,7 @@ def _result(model: Model, solver: str, x: np.ndarray, activity: np.ndarray, dual
 def _violations(model: Model, x: np.ndarray, plan: dict[PlanKey, float]) -> pd.DataFrame:
     amounts: dict[str, float] = {}
     infos: dict[str, RowInfo] = {}
-    for info, slack, _ in model.book.slacks:
+    for info, slack, _weight in model.book.slacks:
         amounts[info.id] = amounts.get(info.id, 0.0) + max(float(x[model.column_of[slack]]), 0.0)
         infos[info.id] = info
     found: list[dict[str, Any]] = []
@@ -290,15 +299,20 @@ def _too_early(config: Config, plan: dict[PlanKey, float]) -> list[dict[str, Any
     for (lever_name, inst, tier, year), units in sorted(plan.items(), key=lambda kv: tuple(map(str, kv[0]))):
         start = config.levers[lever_name].available_from
         if start is not None and year < start and units > 0:
-            where = f" at {inst}" + (f" ({tier})" if tier else "") + f" in {year}"
             found.append({
                 "constraint": f"{lever_name} not yet available", "kind": "available_from",
                 "config_path": f"levers.{lever_name}.available_from", "institution": inst, "year": year,
                 "amount": units, "unit": "units", "limit": 0.0, "value": units,
-                "message": f"levers.{lever_name}.available_from{where}: {units:g} units planned before the lever "
-                f"is available ({start}); they are left out of the evaluation",
+                "message": _("levers.{lever}.available_from {where}: {units} units planned before the lever is "
+                             "available ({start}); they are left out of the evaluation").format(
+                    lever=lever_name, where=_plan_row(inst, tier, year), units=f"{units:g}", start=start),
             })
     return found
+
+
+def _plan_row(institution: str, tier: str | None, year: int) -> str:
+    """Where a plan row applies: "at College (basic) in 2026", in the current language."""
+    return where(f"{institution} ({tier})" if tier else institution, year)
 
 
 def _fmt(value: float) -> str:
@@ -312,20 +326,34 @@ def _at(info: RowInfo) -> str:
 
 
 def units_word(model: Model, lever_name: str | None) -> str:
-    """What one unit of a lever is called in messages ("secondments", "training_bases units")."""
+    """What one unit of a lever is called in the ``unit`` column ("secondments", "training_bases units")."""
     lever = model.config.levers.get(lever_name or "")
     if lever is None:
         return "units"
     return {"build": f"{lever.name} units", "subsidise": f"{lever.name} places"}.get(lever.kind, lever.name)
 
 
+QUANTITIES = {"build": N_("{amount} {lever} units"), "subsidise": N_("{amount} {lever} places"), "": N_("{amount} {lever}")}
+"""An amount of a lever's units in messages, by the lever's kind ("": any other kind)."""
+
+
+def _quantity(model: Model, lever_name: str | None, amount: float) -> str:
+    """``3 training_bases units``: an amount of a lever's units in messages, in the current language."""
+    lever = model.config.levers.get(lever_name or "")
+    if lever is None:
+        return _("{amount} units").format(amount=_fmt(amount))
+    return _(QUANTITIES.get(lever.kind, QUANTITIES[""])).format(amount=_fmt(amount), lever=lever.name)
+
+
 def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[str, Any]:
     """One broken limit as a row of the violations table, with its message in planner words.
 
     The message follows the kind's ``describe`` key in :data:`~optimiser.model.rows.ROW_KINDS`; a kind
-    with none (``generic``) reads "{config key}: {label} broken by {amount} (limit {limit})".
+    with none (``generic``) reads "{config key}: {label} broken by {amount} (limit {limit})". The message
+    is in the current language; the other columns stay as the CSV and JSON name them.
     """
     head = f"{info.config_path}{_at(info)}"
+    label = row_label(info)
     limit = info.limit
     kind = info.kind
     how = ROW_KINDS[kind].describe
@@ -333,25 +361,29 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
     value = limit + amount
     if how == "money":
         unit = "yuan"
-        message = f"{info.label}{_at(info)} exceeded by {amount:,.0f} yuan (limit {limit:,.0f} yuan)"
+        message = _("{label}{at} exceeded by {amount} yuan (limit {limit} yuan)").format(
+            label=label, at=_at(info), amount=f"{amount:,.0f}", limit=f"{limit:,.0f}")
     elif how == "unfunded":
         unit, value = "yuan", amount
-        message = (f"{info.detail}{_at(info)}: {amount:,.0f} yuan that no funding source may pay; "
-                   f"add {info.detail} to some source's funds")
+        message = _("{lever}{at}: {amount} yuan that no funding source may pay; add {lever} to some source's funds"
+                    ).format(lever=info.detail, at=_at(info), amount=f"{amount:,.0f}")
     elif how == "lever_max":
         unit = units_word(model, info.detail)
-        message = f"{head} exceeded by {_fmt(amount)} {unit} (limit {_fmt(limit)})"
+        message = _("{head} exceeded by {quantity} (limit {limit})").format(
+            head=head, quantity=_quantity(model, info.detail, amount), limit=_fmt(limit))
     elif how == "lever_min":
         unit, value = units_word(model, info.detail), limit - amount
-        message = f"{head}: {_fmt(value)} {unit} planned, {_fmt(limit)} asked (short by {_fmt(amount)})"
+        message = _("{head}: {quantity} planned, {limit} asked (short by {amount})").format(
+            head=head, quantity=_quantity(model, info.detail, value), limit=_fmt(limit), amount=_fmt(amount))
     elif how == "intake":
         unit = "students"
-        message = (f"{head} exceeded by {_fmt(amount)} students: subsidised places induce {_fmt(value)} extra "
-                   f"{info.detail} students, the room is {_fmt(limit)}")
+        message = _("{head} exceeded by {amount} students: subsidised places induce {value} extra {tier} students, "
+                    "the room is {limit}").format(head=head, amount=_fmt(amount), value=_fmt(value),
+                                                  tier=info.detail, limit=_fmt(limit))
     elif how == "conversion_stock":
         unit = f"{info.detail} teachers"
-        message = (f"{head}: {_fmt(value)} {info.detail} teachers converted while {_fmt(limit)} exist "
-                   f"({_fmt(amount)} too many)")
+        message = _("{head}: {value} {group} teachers converted while {limit} exist ({amount} too many)").format(
+            head=head, value=_fmt(value), group=info.detail, limit=_fmt(limit), amount=_fmt(amount))
     elif how == "double_qualified":
         unit = "share"
         asked = float(info.detail or 0.0)
@@ -360,8 +392,8 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         teachers = amount
         amount = asked - reached
         shown = _shares(reached, asked)
-        message = (f"{head}: {shown[0]} reached, {shown[1]} asked "
-                   f"({_fmt(teachers)} more double-qualified teachers needed)")
+        message = _("{head}: {reached} reached, {asked} asked ({teachers} more double-qualified teachers needed)"
+                    ).format(head=head, reached=shown[0], asked=shown[1], teachers=_fmt(teachers))
     elif how == "external":
         unit = "ratio"
         allowed = float(info.detail or 0.0)
@@ -370,18 +402,22 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         teachers = amount
         amount = reached - allowed
         shown = _shares(reached, allowed)
-        message = f"{head}: {shown[0]} reached, {shown[1]} allowed ({_fmt(teachers)} external teachers too many)"
+        message = _("{head}: {reached} reached, {allowed} allowed ({teachers} external teachers too many)").format(
+            head=head, reached=shown[0], allowed=shown[1], teachers=_fmt(teachers))
     elif how == "target":
         unit, value = "graduates", limit - amount
-        message = f"{head}: {_fmt(value)} compound graduates reached, {_fmt(limit)} asked (short by {_fmt(amount)})"
+        message = _("{head}: {value} compound graduates reached, {limit} asked (short by {amount})").format(
+            head=head, value=_fmt(value), limit=_fmt(limit), amount=_fmt(amount))
     elif how == "demand":
         unit = "graduates"
-        message = f"{head}: {_fmt(value)} compound graduates, demand {_fmt(limit)} (exceeded by {_fmt(amount)})"
+        message = _("{head}: {value} compound graduates, demand {limit} (exceeded by {amount})").format(
+            head=head, value=_fmt(value), limit=_fmt(limit), amount=_fmt(amount))
     elif how == "teacher_hours":
         unit = "hours"
-        message = f"{info.label}{_at(info)} short by {_fmt(amount)} hours"
+        message = _("{label}{at} short by {amount} hours").format(label=label, at=_at(info), amount=_fmt(amount))
     elif how == "generic":
-        message = f"{head}: {info.label} broken by {_fmt(amount)} (limit {_fmt(limit)})"
+        message = _("{head}: {label} broken by {amount} (limit {limit})").format(
+            head=head, label=label, amount=_fmt(amount), limit=_fmt(limit))
     else:
         raise ValueError(f"row kind {kind}: no message for its describe key {how!r}")
     return {
@@ -425,12 +461,12 @@ def _fractional_units(config: Config, plan: dict[PlanKey, float]) -> list[dict[s
     for (lever_name, inst, tier, year), units in sorted(plan.items(), key=lambda kv: tuple(map(str, kv[0]))):
         lever = config.levers[lever_name]
         if lever.integer and abs(units - round(units)) > WHOLE_TOLERANCE:
-            where = f" at {inst}" + (f" ({tier})" if tier else "") + f" in {year}"
             found.append({
                 "constraint": f"whole units of {lever_name}", "kind": "integer",
                 "config_path": f"levers.{lever_name}.integer", "institution": inst, "year": year,
                 "amount": abs(units - round(units)), "unit": "units", "limit": float(round(units)), "value": units,
-                "message": f"levers.{lever_name}.integer{where}: {units:g} is not a whole number",
+                "message": _("levers.{lever}.integer {where}: {units} is not a whole number").format(
+                    lever=lever_name, where=_plan_row(inst, tier, year), units=f"{units:g}"),
             })
     return found
 

@@ -33,6 +33,7 @@ import pandas as pd
 from ..config.checker import choices
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
+from ..i18n import _
 from ..model import build_model
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import MONEY_LIMITS
@@ -233,19 +234,19 @@ def frontier(
     notes: list[str] = []
     if config.objective.mode == "min_cost":
         config = config.with_changes({"objective": {"mode": "max_output", "tie_break": True}})
-        notes.append(
+        notes.append(_(
             "the config is in min_cost mode; the frontier is that of max_output (most weighted output per budget), "
             "with the targets dropped"
-        )
+        ))
     config, budget = _budget_over(config, over)
     if any(lever.integer for lever in config.levers.values()):
-        notes.append("levers marked integer are taken as continuous: this is the frontier of the linear relaxation")
+        notes.append(_("levers marked integer are taken as continuous: this is the frontier of the linear relaxation"))
     share = config.objective.smooth
     if share is not None and share > TIE_BREAK_TOLERANCE:
-        notes.append(
-            f"objective.smooth is {share:g}: the frontier is that of the optimum; each breakpoint's plan is the "
-            f"steadier one solve returns, which may give up to {share:g} of it (output_given_up)"
-        )
+        notes.append(_(
+            "objective.smooth is {share}: the frontier is that of the optimum; each breakpoint's plan is the "
+            "steadier one solve returns, which may give up to {share} of it (output_given_up)"
+        ).format(share=f"{share:g}"))
     # Built with more of this budget than all the money there is: the fit of the rows it moves starts there.
     plenty = sum(s.per_year.at(t) for s in config.funding.values() for t in config.years) + 1.0
     lean = WarmEngine(apply_point(config, {over: plenty}), integer=False)
@@ -385,7 +386,8 @@ class _Search:
         low = self.smallest_budget()
         if low is None:
             empty.status = Status.INFEASIBLE
-            empty.notes.append("no budget gives a feasible plan: other limits conflict (run `optimiser solve` for a diagnosis)")
+            empty.notes.append(_(
+                "no budget gives a feasible plan: other limits conflict (run `optimiser solve` for a diagnosis)"))
             return empty
         high, saturated = self.largest_budget(low, upto, over)
         first = self.point(low)

@@ -30,6 +30,7 @@ import pandas as pd
 from ..config.load import get_path
 from ..config.types import Config, Series
 from ..errors import ConfigError, Problem, SolverError
+from ..i18n import _
 from ..solve.names import SOLVERS
 from ..solve.status import Status
 from ..views import show
@@ -185,7 +186,8 @@ def _tornado(
     at_base = rows[0]
     notes = []
     if not Status(at_base["status"]).ok:
-        notes.append(f"the config as written has no optimum ({at_base['status']}): {at_base['diagnosis']}")
+        notes.append(_("the config as written has no optimum ({status}): {diagnosis}").format(
+            status=at_base["status"], diagnosis=at_base["diagnosis"]))
     records = []
     for index, path in enumerate(paths):
         low, high = rows[1 + 2 * index], rows[2 + 2 * index]

@@ -59,7 +59,9 @@ def run_compare(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text(comparison.to_dict()))
     else:
+        from ..report.analysis_text import written as wrote
+
         print(str(comparison))
         for line in written:
-            print(f"\nwrote {line}")
+            print("\n" + wrote([line]))
     return EXIT_OK

@@ -50,5 +50,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     else:
         print(str(evaluation))
         if args.out:
-            print(f"\nwrote {args.out}/: summary.json violations.csv plan.csv funding.csv outputs.csv")
+            from ..report.analysis_text import written
+
+            print("\n" + written([f"{args.out}/: summary.json violations.csv plan.csv funding.csv outputs.csv"]))
     return EXIT_OK if evaluation.feasible else EXIT_NO_OPTIMUM

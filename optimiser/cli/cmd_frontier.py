@@ -53,5 +53,7 @@ def run_frontier(args: argparse.Namespace) -> int:
     else:
         print(str(front))
         if args.out:
-            print(f"\nwrote {args.out} and {segments_path(args.out)}")
+            from ..report.analysis_text import written
+
+            print("\n" + written([args.out, segments_path(args.out)]))
     return EXIT_OK if front.status.ok else EXIT_NO_OPTIMUM

@@ -74,6 +74,8 @@ def run_montecarlo(args: argparse.Namespace) -> int:
     else:
         print(str(result))
         if written:
-            print("\nwrote " + " and ".join(str(path) for path in written))
+            from ..report.analysis_text import written as wrote
+
+            print("\n" + wrote(written))
     has_numbers = bool(result.draws["status"].isin(USABLE).any())
     return EXIT_OK if has_numbers else EXIT_NO_OPTIMUM

@@ -76,32 +76,37 @@ def run_report(args: argparse.Namespace) -> int:
     _print_findings(comparison, report)
     if main.ok:
         return EXIT_OK
-    print(f"the main plan ({main_name}) is {main.status.value}; the report says why", file=sys.stderr)
+    from ..i18n import _
+
+    print(_("the main plan ({name}) is {status}; the report says why").format(name=main_name, status=main.status.value),
+          file=sys.stderr)
     return EXIT_NO_OPTIMUM if main.status.value in ("infeasible", "unbounded") else EXIT_FAILED
 
 
 def _write_files(args: argparse.Namespace, main: Result, report: Any, comparison: Comparison) -> None:
     """The workbook and the HTML page asked for, each named as it is written."""
+    from ..report.analysis_text import written
     from ..report.html import write_html
     from ..report.xlsx import write_xlsx
 
     if args.xlsx is not None:
         write_xlsx(args.xlsx, main, report, comparison)
-        print(f"wrote {args.xlsx}")
+        print(written([args.xlsx]))
     if args.html is not None:
         write_html(args.html, main, report, comparison)
-        print(f"wrote {args.html}")
+        print(written([args.html]))
 
 
 def _print_findings(comparison: Comparison, report: Any) -> None:
     """The verdict on the plans compared and what the next unit buys, as the report opens with them."""
+    from ..i18n import _
     from ..report.findings import next_million_lines, plan_verdict
 
     verdict = plan_verdict(comparison.results)
     if verdict:
-        print("plans compared:")
+        print(_("plans compared:"))
         print("\n".join(f"  {line}" for line in verdict))
     million = next_million_lines(report)
     if million:
-        print("what the next unit buys:")
+        print(_("what the next unit buys:"))
         print("\n".join(f"  {line}" for line in million))

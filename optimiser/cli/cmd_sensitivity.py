@@ -45,15 +45,18 @@ def run_sensitivity(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(str(report))
     if args.out:
-        print(f"\nwrote {args.out}/: " + " ".join(report.files()))
+        from ..report.analysis_text import written
+
+        print("\n" + written([f"{args.out}/: " + " ".join(report.files())]))
     return EXIT_OK
 
 
 def _no_optimum(result: Any, as_json: bool) -> int:
     status = result.status.value
-    message = f"no sensitivity report: the model is {status}" if status in ("infeasible", "unbounded") else (
-        f"no sensitivity report: the solver stopped without an optimum ({status})"
-    )
+    from ..i18n import _
+
+    message = (_("no sensitivity report: the model is {status}") if status in ("infeasible", "unbounded") else
+               _("no sensitivity report: the solver stopped without an optimum ({status})")).format(status=status)
     if as_json:
         print(json_text({
             "status": status,

@@ -73,16 +73,22 @@ def run_solve(args: argparse.Namespace) -> int:
     else:
         print(str(result))
         if args.out:
-            print(f"\nwrote {args.out}/: " + " ".join(result_files(result)))
+            from ..report.analysis_text import written
+
+            print("\n" + written([f"{args.out}/: " + " ".join(result_files(result))]))
     if result.ok:
         if result.status.value == "feasible" and not args.json:
             gap = result.summary.get("gap")
-            shown = f"{gap:.3%}" if isinstance(gap, float) else "an unknown share"
-            print(f"note: the time limit ran out; the whole-unit plan is proven within {shown} of the best one",
-                  file=sys.stderr)
+            from ..i18n import _
+
+            shown = f"{gap:.3%}" if isinstance(gap, float) else _("an unknown share")
+            print(_("note: the time limit ran out; the whole-unit plan is proven within {gap} of the best one").format(
+                gap=shown), file=sys.stderr)
         return EXIT_OK
     if result.status.value in ("infeasible", "unbounded"):
         return EXIT_NO_OPTIMUM
     if not args.json:
-        print(f"the solver stopped without a plan ({result.status.value})", file=sys.stderr)
+        from ..i18n import _
+
+        print(_("the solver stopped without a plan ({status})").format(status=result.status.value), file=sys.stderr)
     return EXIT_FAILED

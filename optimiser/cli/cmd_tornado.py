@@ -91,5 +91,7 @@ def run_tornado(args: argparse.Namespace) -> int:
     else:
         print(str(bars))
         if args.out:
-            print(f"\nwrote {args.out}")
+            from ..report.analysis_text import written
+
+            print("\n" + written([args.out]))
     return EXIT_OK if math.isfinite(bars.base_objective) else EXIT_NO_OPTIMUM

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, Problem
+from ..i18n import _
 from .checker import Checker, KeyPath, choices
 from .schema import DISTRIBUTIONS
 
@@ -304,9 +305,10 @@ def probe_values(spec: Uncertain) -> list[float]:
 
 def _reach_message(spec: Uncertain, value: float, problem: Problem, inner: bool) -> str:
     where = "" if problem.path == spec.path else f" ({problem.path})"
-    fix = ("draws are fractional, so a value that must be whole cannot be uncertain" if inner
-           else "narrow the distribution to the values allowed")
-    return f"{spec.describe()} can draw {value:g}, which the config does not accept here{where}: {problem.message}; {fix}"
+    fix = (_("draws are fractional, so a value that must be whole cannot be uncertain") if inner
+           else _("narrow the distribution to the values allowed"))
+    return _("{spec} can draw {value}, which the config does not accept here{where}: {problem}; {fix}").format(
+        spec=spec.describe(), value=f"{value:g}", where=where, problem=problem.message, fix=fix)
 
 
 def _show(value: Any) -> str:

@@ -340,8 +340,3 @@ ALL = (
 
 BASELINE = (trained_within_enrolled, three_no, teacher_hours, training_seats, intake_cap, cohort_places, demand)
 """Constraints of the do-nothing baseline (docs/model.md: constraints 1–4, 6 and 10)."""
-BASELINE_KINDS = frozenset(
-    {"enrolment", "no_knowledge", "no_practice", "no_training", "teacher_hours", "training_seats", "intake_cap",
-     "cohort_places", "demand"}
-)
-"""The row kinds the baseline constraints add."""

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import numpy as np
 import pulp
 
+from ..i18n import N_, _, where
 from ..i18n.words import COURSE_NO, PRICE_WORDS
 from .formulation import MONEY_SCALE
 
@@ -38,9 +39,14 @@ class RowKind:
     sensitivity ranking (lower first) and the key of its step there (``None``: not ranked). ``price_unit``:
     the key in :data:`~optimiser.i18n.words.PRICE_WORDS` of its shadow price's unit (``""``: "per unit").
     ``describe``: how ``evaluate`` words a breach of it (a key of :func:`optimiser.evaluate.describe`).
+    ``label``: the name of one of its rows as a planner reads it (a message; ``{detail}`` is the row's
+    detail, ``{no}`` the "no" a course type's hours stand for), see :func:`row_label`. ``baseline``: the
+    do-nothing baseline keeps it. ``exact_rate``: a limit a planner sets (or the money no source may pay)
+    whose province-wide rows get the exact rate for an increase even at a degenerate optimum.
     """
 
     name: str
+    label: str
     elastic: bool = False
     fixed_plan_breach: bool = False
     money_limit: bool = False
@@ -50,6 +56,8 @@ class RowKind:
     step: str | None = None
     price_unit: str = ""
     describe: str = "generic"
+    baseline: bool = False
+    exact_rate: bool = False
 
     def __post_init__(self) -> None:
         if (self.group is None) != (self.step is None):
@@ -58,42 +66,63 @@ class RowKind:
             raise ValueError(f"row kind {self.name}: no price unit {self.price_unit!r} in PRICE_WORDS")
 
 
-def _limit(name: str, group: int, step: str, **more: Any) -> RowKind:
+def _limit(name: str, label: str, group: int, step: str, **more: Any) -> RowKind:
     """A limit a planner sets and a plan may break, listed among the planner's limits and ranked."""
-    return RowKind(name, elastic=True, planner_limit=True, group=group, step=step, **more)
+    return RowKind(name, label, elastic=True, planner_limit=True, group=group, step=step, exact_rate=True, **more)
 
 
 ROW_KINDS: dict[str, RowKind] = {kind.name: kind for kind in (
     # The planner's limits, in the order reports list them when binding.
-    _limit("funding_cap", 0, "funding", money_limit=True, in_yuan=True, price_unit="million_yuan", describe="money"),
-    _limit("total_budget", 0, "budget", money_limit=True, in_yuan=True, price_unit="million_yuan", describe="money"),
-    _limit("target", 1, "target", price_unit="graduate", describe="target"),
-    _limit("demand", 1, "demand", price_unit="graduate", describe="demand"),
-    _limit("double_qualified_share", 2, "share", price_unit="teacher", describe="double_qualified"),
-    _limit("external_ratio", 2, "share", price_unit="teacher", describe="external"),
-    _limit("min_per_year", 3, "min_per_year", describe="lever_min"),
-    _limit("max_per_year", 3, "max_per_year", describe="lever_max"),
-    _limit("conversion_share", 3, "conversion_share", describe="lever_max"),
-    _limit("region_max_per_year", 3, "region_max", describe="lever_max"),
-    _limit("max_total", 3, "max_total", describe="lever_max"),
-    _limit("intake_cap", 4, "intake_cap", price_unit="student", describe="intake"),
-    RowKind("cohort_places", elastic=True),
+    _limit("funding_cap", N_("{detail} funding"), 0, "funding", money_limit=True, in_yuan=True,
+           price_unit="million_yuan", describe="money"),
+    _limit("total_budget", N_("total budget over the horizon"), 0, "budget", money_limit=True, in_yuan=True,
+           price_unit="million_yuan", describe="money"),
+    _limit("target", N_("target for {detail} graduates"), 1, "target", price_unit="graduate", describe="target"),
+    _limit("demand", N_("demand for {detail} graduates"), 1, "demand", price_unit="graduate", describe="demand",
+           baseline=True),
+    _limit("double_qualified_share", N_("double-qualified teachers (policy floor)"), 2, "share",
+           price_unit="teacher", describe="double_qualified"),
+    _limit("external_ratio", N_("external teachers (policy ceiling)"), 2, "share", price_unit="teacher",
+           describe="external"),
+    _limit("min_per_year", N_("minimum {detail} per year"), 3, "min_per_year", describe="lever_min"),
+    _limit("max_per_year", N_("maximum {detail} per year"), 3, "max_per_year", describe="lever_max"),
+    _limit("conversion_share", N_("{detail} per year (share of in-house teachers)"), 3, "conversion_share",
+           describe="lever_max"),
+    _limit("region_max_per_year", N_("regional maximum of {detail} per year"), 3, "region_max",
+           describe="lever_max"),
+    _limit("max_total", N_("total {detail} over the horizon"), 3, "max_total", describe="lever_max"),
+    _limit("intake_cap", N_("room for extra {detail} intake"), 4, "intake_cap", price_unit="student",
+           describe="intake", baseline=True),
+    RowKind("cohort_places", N_("subsidised {detail} places within the cohort"), elastic=True, baseline=True,
+            exact_rate=True),
     # Money no funding source may pay: only a fixed plan may leave some.
-    RowKind("funding_balance", fixed_plan_breach=True, in_yuan=True, describe="unfunded"),
+    RowKind("funding_balance", N_("money for {detail}"), fixed_plan_breach=True, in_yuan=True, describe="unfunded",
+            exact_rate=True),
     # The capacities of the province.
-    RowKind("enrolment", group=4, step="enrolment", price_unit="student"),
-    *(RowKind(f"no_{course}", price_unit="teaching_hour") for course in COURSE_NO),
-    RowKind("teacher_hours", fixed_plan_breach=True, group=4, step="teacher_hours", price_unit="teaching_hour",
-            describe="teacher_hours"),
-    RowKind("training_seats", group=4, step="training_seats", price_unit="seat_hour"),
-    RowKind("conversion_stock", fixed_plan_breach=True, group=4, step="convertible", price_unit="teacher",
-            describe="conversion_stock"),
+    RowKind("enrolment", N_("students enrolled in {detail}"), group=4, step="enrolment", price_unit="student",
+            baseline=True),
+    *(RowKind(f"no_{course}", N_("{detail} teaching hours ({no})"), price_unit="teaching_hour", baseline=True)
+      for course in COURSE_NO),
+    RowKind("teacher_hours", N_("teaching hours of {detail} teachers"), fixed_plan_breach=True, group=4,
+            step="teacher_hours", price_unit="teaching_hour", describe="teacher_hours", baseline=True),
+    RowKind("training_seats", N_("training-seat hours"), group=4, step="training_seats", price_unit="seat_hour",
+            baseline=True),
+    RowKind("conversion_stock", N_("{detail} teachers available to convert"), fixed_plan_breach=True, group=4,
+            step="convertible", price_unit="teacher", describe="conversion_stock"),
 )}
 """Every kind of row the model builds (the ``kind`` of :meth:`RowBook.add`), declared once; the tables
 below, the reports' order of limits, the sensitivity ranking and ``evaluate``'s messages read it."""
 
 ELASTIC_KINDS = frozenset(kind.name for kind in ROW_KINDS.values() if kind.elastic)
 """Limits a planner sets and may relax; infeasibility is explained in terms of these."""
+
+EXACT_RATE_KINDS = frozenset(kind.name for kind in ROW_KINDS.values() if kind.exact_rate)
+"""Limits a planner sets and the money no source may pay. Those that apply province-wide (funding, the total
+budget, targets, demand, regional lever limits; one row per year at most) get the exact rate for an increase
+even at a degenerate optimum."""
+
+BASELINE_KINDS = frozenset(kind.name for kind in ROW_KINDS.values() if kind.baseline)
+"""The row kinds the do-nothing baseline's constraints add (:data:`optimiser.model.constraints.BASELINE`)."""
 
 PLAN_BREACH_KINDS = ELASTIC_KINDS | {kind.name for kind in ROW_KINDS.values() if kind.fixed_plan_breach}
 """Limits a fixed plan may break (evaluation, fixed-plan Monte Carlo): the planner's limits, the
@@ -211,6 +240,23 @@ def judge_breaches(
     return Breaches(status, tuple(sorted(kinds)), overspend, unfunded)
 
 
+def kind_label(kind: str, detail: Any = None) -> str:
+    """The name of a row of kind ``kind`` with ``detail`` (a tier, course type, teacher group, lever or funding
+    source; ``None``, ``""`` or a missing value when it has none) in the current language.
+
+    In English it is the row's own ``label`` (:class:`RowInfo`), as the CSV and JSON name it; in Chinese the
+    kind's label with the detail put in. Text renders names through it; tables and keys keep ``label``.
+    """
+    detail = detail if isinstance(detail, str) else ""
+    no = _(COURSE_NO[detail]) if detail in COURSE_NO else ""
+    return _(ROW_KINDS[kind].label).format(detail=detail, no=no)
+
+
+def row_label(info: RowInfo) -> str:
+    """:func:`kind_label` of the row ``info``."""
+    return kind_label(info.kind, info.detail)
+
+
 @dataclass
 class RowInfo:
     """A constraint as a planner reads it.
@@ -234,13 +280,9 @@ class RowInfo:
 
     @property
     def where(self) -> str:
-        """Where the limit applies, for messages: "at College in 2026" ("" if province-wide, whole horizon)."""
-        parts = []
-        if self.institution:
-            parts.append(f"at {self.institution}")
-        if self.year is not None:
-            parts.append(f"in {self.year}")
-        return " ".join(parts)
+        """Where the limit applies, for messages: "at College in 2026" ("" if province-wide, whole horizon),
+        in the current language (:func:`optimiser.i18n.where`)."""
+        return where(self.institution, self.year)
 
 
 class RowBook:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..compare import NO_CHANGE, bottleneck_summary, is_numeric_key
+from ..compare import NO_CHANGE, bottleneck_summary, is_numeric_key, measure_label
 from ..i18n import _, ngettext
 from ..jsonrule import jsonable
 from .files import Writer, formula_like, neutralise, write_all, write_atomic, write_csv
@@ -253,7 +253,7 @@ def _values_grid(comparison: Comparison) -> str:
     """Every measure of every plan, leaving bottlenecks and diagnoses to their own sections."""
     table = comparison.table
     rows = [
-        [str(label), *[_cell(v, comparison.units.get(key, "")) for v in table.loc[label].tolist()]]
+        [measure_label(key, str(label)), *[_cell(v, comparison.units.get(key, "")) for v in table.loc[label].tolist()]]
         for label, key in zip(table.index, comparison.keys)
         if not (key.startswith("bottleneck.") or key == "diagnosis")
     ]
@@ -270,7 +270,7 @@ def _change_lines(comparison: Comparison) -> list[str]:
         values = comparison.deltas.loc[label].tolist()
         unit = comparison.units.get(key, "")
         if any(isinstance(v, float) and not math.isnan(v) and not _no_change(v, unit) for v in values[1:]):
-            changed.append([str(label), *[_cell(v, unit, delta=True) for v in values[1:]]])
+            changed.append([measure_label(key, str(label)), *[_cell(v, unit, delta=True) for v in values[1:]]])
     return [
         "\n" + _("change from {first}:").format(first=names[0]),
         grid(["", *names[1:]], changed) if changed else "  " + _("no number differs"),

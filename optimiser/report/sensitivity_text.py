@@ -10,6 +10,8 @@ import pandas as pd
 
 from ..i18n import _
 from ..jsonrule import UNLIMITED, jsonable
+from ..model.rows import kind_label
+from .analysis_text import table_text
 from .files import Writer, csv_writer, write_all
 
 if TYPE_CHECKING:
@@ -109,6 +111,13 @@ def _ranking_lines(report: SensitivityReport) -> list[str]:
     return lines
 
 
+def _names(report: SensitivityReport, binding: pd.DataFrame) -> list[str]:
+    """The names of the ``binding`` rows of ``report.constraints`` in the current language."""
+    if not report.kinds:
+        return binding["name"].tolist()
+    return [kind_label(report.kinds[row], detail) for row, detail in zip(binding.index, binding["detail"])]
+
+
 def _binding_lines(report: SensitivityReport) -> list[str]:
     """The first :data:`TEXT_ROWS` binding constraints as a table, with their shadow prices and ranges."""
     binding = report.binding()
@@ -116,7 +125,7 @@ def _binding_lines(report: SensitivityReport) -> list[str]:
                       "limit):").format(count=len(binding))]
     table = pd.DataFrame(
         {
-            _("constraint"): binding["name"],
+            _("constraint"): _names(report, binding),
             _("where"): [", ".join(x for x in (str(i), fmt(y)) if x) for i, y in zip(binding["institution"], binding["year"])],
             _("final value"): [fmt(v) for v in binding["final_value"]],
             _("shadow price"): [fmt(v) for v in binding["shadow_price"]],
@@ -126,7 +135,7 @@ def _binding_lines(report: SensitivityReport) -> list[str]:
         }
     )
     if not table.empty:
-        shown_rows = table.head(TEXT_ROWS).to_string(index=False)
+        shown_rows = table_text(table.head(TEXT_ROWS), index=False)
         lines.extend("  " + line for line in shown_rows.splitlines())
     if len(table) > TEXT_ROWS:
         lines.append("  " + _("... {count} more (all constraints and variables: --out DIR or --json)").format(

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..i18n import N_, _, language, money
 from ..i18n.words import COURSE_NO, PER_UNIT, RELIEF_WORDS
-from ..model.rows import MONEY_LIMITS, PLANNER_LIMITS, PRICE_UNITS
+from ..model.rows import MONEY_LIMITS, PLANNER_LIMITS, PRICE_UNITS, kind_label
 from .layout import display_width, grid, pad
 from .summary import ordered_binding
 
@@ -377,10 +377,10 @@ def next_million_lines(binding: pd.DataFrame, min_cost: bool) -> list[str]:
     Sources whose next million buys the same at the same price in the same
     years are listed together.
     """
-    prices: dict[Any, list[tuple[str, float]]] = {}  # by name, in order of first appearance
-    for kind, name, year, price in zip(*_columns(binding, "kind", "name", "year", "shadow_price")):
+    prices: dict[Any, list[tuple[str, float]]] = {}  # by name (in the current language), in order of first appearance
+    for kind, detail, year, price in zip(*_columns(binding, "kind", "detail", "year", "shadow_price")):
         if kind in MONEY_LIMITS:
-            prices.setdefault(name, []).append((_year(year), round(float(price) * MILLION, 2)))
+            prices.setdefault(kind_label(kind, detail), []).append((_year(year), round(float(price) * MILLION, 2)))
     profiles: dict[tuple, list[str]] = {}
     for name, values in prices.items():
         profiles.setdefault(tuple(sorted(values)), []).append(str(name))
@@ -417,7 +417,9 @@ def _binding_lines(result: Result) -> list[str]:
                  "of the limit; it holds over the limit's allowable range, which `optimiser sensitivity` reports):")
         .format(unit=unit),
     ]
-    rows = list(zip(*_columns(binding, "kind", "name", "config_path", "institution", "year", "shadow_price")))
+    kinds, details = _columns(binding, "kind", "detail") if len(binding) else ([], [])
+    names = [kind_label(kind, detail) for kind, detail in zip(kinds, details)]
+    rows = list(zip(kinds, names, *_columns(binding, "config_path", "institution", "year", "shadow_price")))
     limits = [row for row in rows if row[0] in PLANNER_LIMITS]
     if not limits:
         lines.append("  " + _("none: no funding, budget, policy, target or lever limit binds"))

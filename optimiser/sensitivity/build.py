@@ -69,6 +69,7 @@ def sensitivity(
         constraints=constraints, variables=variables, ranking=ranking, note=" ".join(notes),
         objective=result.objective, mode=model.mode, solver=str(result.summary.get("solver", solver)),
         scenario=str(result.summary.get("scenario", "base")), name=model.config.name, notes=notes,
+        kinds=tuple(info.kind for info in model.book.rows),
     )
 
 

@@ -47,6 +47,9 @@ class SensitivityReport:
     scenario: str = "base"
     name: str = ""
     notes: list[str] = field(default_factory=list)
+    kinds: tuple[str, ...] = ()
+    """The row kind of each constraint, in the order of ``constraints``' rows, to name them in the current
+    language (:func:`~optimiser.model.rows.kind_label`); not in the CSV or JSON. Empty: the names as they are."""
 
     def binding(self) -> pd.DataFrame:
         """Constraints with a non-zero shadow price, largest first."""

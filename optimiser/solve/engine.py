@@ -49,7 +49,7 @@ import numpy as np
 
 from ..model import Model
 from ..model.formulation import MONEY_SCALE, Terms
-from ..model.rows import ELASTIC_KINDS
+from ..model.rows import EXACT_RATE_KINDS
 from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
 from .matrix import MatrixForm, matrix_form, smoothing_ties, value_of
@@ -59,10 +59,6 @@ from .status import Status
 if TYPE_CHECKING:  # the whole-unit search is imported by the integer runs that use it
     from .rounding import FixedLP, Rounded, StageSearch
 
-PLANNER_LIMITS = ELASTIC_KINDS | {"funding_balance"}
-"""Limits a planner sets. Those that apply province-wide (funding, the total
-budget, targets, demand, regional lever limits; one row per year at most)
-get the exact rate for an increase even at a degenerate optimum."""
 
 TIE_BREAK_TOLERANCE = 1e-7
 MIP_STAGE_SECONDS = 0.5
@@ -815,7 +811,7 @@ def _record_duals(
     # Bounds as they are now: integer decisions may have been fixed.
     lower, upper = backend.column_bounds()
     form = dataclasses.replace(form, col_lower=lower, col_upper=upper)
-    exact = np.array([info.kind in PLANNER_LIMITS and info.institution is None for info in model.book.rows], dtype=bool)
+    exact = np.array([info.kind in EXACT_RATE_KINDS and info.institution is None for info in model.book.rows], dtype=bool)
     at = len(solution.notes)
 
     def store(found: tuple[np.ndarray, np.ndarray] | None) -> None:

@@ -384,7 +384,7 @@ def test_smoothing_off_leaves_the_first_plan(tmp_path: Path) -> None:
 def test_baseline_from_the_main_programme_equals_the_baseline_built_alone(name: str) -> None:
     from optimiser.api import baseline_output
     from optimiser.model import build_model
-    from optimiser.model.constraints import BASELINE_KINDS
+    from optimiser.model.rows import BASELINE_KINDS
 
     config = load_config(Path(__file__).parents[1] / "cases" / name)
     alone = build_model(config, baseline=True)

@@ -10,10 +10,13 @@ import pulp
 import pytest
 
 from optimiser import load_config
+from optimiser.i18n import language
 from optimiser.i18n.words import PER_UNIT, PRICE_WORDS
 from optimiser.model import build_model
 from optimiser.model.rows import (
+    BASELINE_KINDS,
     ELASTIC_KINDS,
+    EXACT_RATE_KINDS,
     MONEY_KINDS,
     MONEY_LIMITS,
     PLAN_BREACH_KINDS,
@@ -22,6 +25,7 @@ from optimiser.model.rows import (
     ROW_KINDS,
     RowBook,
     RowKind,
+    row_label,
 )
 from optimiser.sensitivity.ranking import _STEPS, GROUPS, STEP_MAKERS
 
@@ -45,6 +49,27 @@ def test_every_kind_a_config_builds_is_declared(path: Path) -> None:
         book = build_model(config, baseline=baseline).book
         kinds = {info.kind for info in book.rows + book.violated}
         assert kinds and kinds <= set(ROW_KINDS), sorted(kinds - set(ROW_KINDS))
+
+
+@pytest.mark.parametrize("path", sorted(CONFIGS.glob("*.yaml")) + sorted(CASES.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_row_is_named_from_its_kind(path: Path) -> None:
+    # English: the kind's label with the row's detail is the row's own label, as CSV and JSON show it;
+    # Chinese: the same label in Chinese, only names (tiers, levers, groups, sources) left in Latin letters.
+    book = build_model(load_config(path)).book
+    infos = book.rows + book.violated
+    with language("en"):
+        assert [row_label(info) for info in infos] == [info.label for info in infos]
+    with language("zh"):
+        for info in infos:
+            name = row_label(info)
+            assert name != info.label or not re.search(r"[a-z]{3,} [a-z]{3,}", info.label), name
+            assert not re.search(r"\b(?:of|for|per|in|the|over|to)\b", name), name
+
+
+def test_the_derived_kind_sets_are_the_old_ones() -> None:
+    assert EXACT_RATE_KINDS == ELASTIC_KINDS | {"funding_balance"}
+    assert BASELINE_KINDS == {"enrolment", "no_knowledge", "no_practice", "no_training", "teacher_hours",
+                              "training_seats", "intake_cap", "cohort_places", "demand"}
 
 
 def test_a_row_of_an_undeclared_kind_is_refused() -> None:
@@ -82,6 +107,6 @@ def test_every_key_a_kind_names_is_known() -> None:
         assert not kind.planner_limit or kind.elastic, f"{kind.name}: a planner's limit a plan may not break"
         assert not kind.money_limit or kind.in_yuan, kind.name
     with pytest.raises(ValueError, match="needs both a group and a step"):
-        RowKind("seat_quota", group=4)
+        RowKind("seat_quota", "seat quota", group=4)
     with pytest.raises(ValueError, match="no price unit 'per_seat'"):
-        RowKind("seat_quota", price_unit="per_seat")
+        RowKind("seat_quota", "seat quota", price_unit="per_seat")

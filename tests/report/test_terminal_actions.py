@@ -78,8 +78,9 @@ def test_one_next_million_line_per_distinct_statement(zhejiang_result) -> None: 
         assert f"{rows['shadow_price'].iloc[0] * 1e6:,.2f} in {int(year)}" in lines[0]
     # Sources at different prices get lines of their own.
     frame = pd.DataFrame({
-        "name": ["a funding", "b funding", "c funding", "total budget"],
+        "name": ["a funding", "b funding", "c funding", "total budget over the horizon"],
         "kind": ["funding_cap", "funding_cap", "funding_cap", "total_budget"],
+        "detail": ["a", "b", "c", None],
         "year": [2025, 2025, 2025, float("nan")],
         "shadow_price": [2e-6, 2e-6, 3e-6, 1e-6],
     })
@@ -87,7 +88,7 @@ def test_one_next_million_line_per_distinct_statement(zhejiang_result) -> None: 
     assert lines == [
         "  the next million yuan of c funding buys this many more weighted graduates: 3.00 in 2025",
         "  the next million yuan of a funding or b funding buys this many more weighted graduates: 2.00 in 2025",
-        "  the next million yuan of total budget buys this many more weighted graduates: 1.00",
+        "  the next million yuan of total budget over the horizon buys this many more weighted graduates: 1.00",
     ]
 
 
