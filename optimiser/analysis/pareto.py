@@ -106,13 +106,7 @@ def pareto(
     first = lean.run(axes.tier_y, "max")
     if first is not Status.OPTIMAL:
         return pd.DataFrame([_row(x, y, math.nan, first) for _ in range(points)], columns=columns)
-    x_low, x_best = _x_span(lean, rows, axes.tier_x)
-    levels: list[_Level] = []
-    for epsilon in np.linspace(x_low, x_best, points):
-        level = _level(lean, rows, axes, float(epsilon))
-        if level.plan is not None and all(before.plan is None for before in levels):
-            level.basis = lean.session.basis()  # where the smoothing stage starts
-        levels.append(level)
+    levels = _levels(lean, rows, axes, points)
     _smooth_levels(lean, rows, axes, levels)
     records = [_record(lean, axes, level) for level in levels]
     table = pd.DataFrame(records, columns=columns)
@@ -120,6 +114,18 @@ def pareto(
     if notes:
         table.attrs["notes"] = notes
     return table
+
+
+def _levels(lean: WarmEngine, rows: _LevelRows, axes: _Axes, points: int) -> list[_Level]:
+    """The front's ``points`` levels of ``x``, each solved up to its cheapest plan (smoothing comes after)."""
+    x_low, x_best = _x_span(lean, rows, axes.tier_x)
+    levels: list[_Level] = []
+    for epsilon in np.linspace(x_low, x_best, points):
+        level = _level(lean, rows, axes, float(epsilon))
+        if level.plan is not None and all(before.plan is None for before in levels):
+            level.basis = lean.session.basis()  # where the smoothing stage starts
+        levels.append(level)
+    return levels
 
 
 def _notes(config: Config, hold_others: bool) -> list[str]:
