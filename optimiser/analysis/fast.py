@@ -352,17 +352,12 @@ class WarmEngine:
 
     def _smooth(self, form: MatrixForm, x: np.ndarray, objective: float, smooth: float) -> np.ndarray | None:
         """The smoothing stage: the least priced year-to-year change, as :func:`optimiser.solve` runs it."""
-        assert form.changes is not None
         session = self.session
-        n, m = self.n_cols, form.changes.shape[0]
         output_before, cost_before = float(self.output @ x), float(self.cost @ x)
         primary_limits, (lower, upper) = smoothing_limits(self.min_cost, objective, output_before, cost_before, smooth)
         session.set_row_bounds(self.floor_row, *primary_limits)
-        other = self.output if self.min_cost else self.cost
-        rows, costs = smoothing_block(form, n)
-        session.add_columns(2 * m)
-        first = session.add_rows(np.zeros(m), np.zeros(m), rows.indptr[:-1], rows.indices, rows.data)
-        session.add_row(lower, upper, other)
+        first, limit, costs = self.add_smoothing(form, self.output if self.min_cost else self.cost)
+        session.set_row_bounds(limit, lower, upper)
         if self._smooth_basis is not None:
             # The steadiest plan of the programme as built: every point starts
             # its smoothing stage there (measured: half the time of starting
@@ -371,17 +366,48 @@ class WarmEngine:
             session.set_option("simplex_strategy", DUAL_SIMPLEX)
             if self.run(costs, "min") is Status.OPTIMAL:
                 return session.values()[: self.n_cols]
-        change = form.changes @ x
-        basic = np.where(change >= 0, n + np.arange(m), n + m + np.arange(m))
-        if n < WARM_SMOOTHING_COLUMNS:
-            session.seed_basis(basic.tolist(), list(range(first, first + m)))
+        if self.start_smoothing(form, x, first):
+            found = self._stage(costs, "min")
         else:
-            session.clear()
-            session.set_option("simplex_strategy", DUAL_SIMPLEX)
-        found = self._stage(costs, "min")
+            # From scratch by dual simplex, as solve starts a large programme's stage.
+            status = self.run(costs, "min")
+            found = session.values()[: self.n_cols] if status is Status.OPTIMAL else None
         if found is not None and self._keep_smooth_basis:
             self._smooth_basis = session.basis()
         return found
+
+    def add_smoothing(self, form: MatrixForm, other: np.ndarray) -> tuple[int, int, np.ndarray]:
+        """Add the smoothing stage's columns and rows (:func:`~optimiser.solve.matrix.smoothing_block`) to the session.
+
+        Also adds a free row over ``other`` (the measure the stage keeps within
+        a limit: cost, or output in ``min_cost`` mode) for the caller to bound.
+        Returns the first change row, that limit row and the stage's costs.
+        """
+        assert form.changes is not None
+        session, m = self.session, form.changes.shape[0]
+        rows, costs = smoothing_block(form, session.n_cols)
+        session.add_columns(2 * m)
+        first = session.add_rows(np.zeros(m), np.zeros(m), rows.indptr[:-1], rows.indices, rows.data)
+        limit = session.add_row(-math.inf, math.inf, other)
+        return first, limit, costs
+
+    def start_smoothing(self, form: MatrixForm, x: np.ndarray, first: int) -> bool:
+        """Start the stage added at ``first`` as :func:`optimiser.solve` does; whether it continues from ``x``.
+
+        A small programme continues from the plan ``x`` (each change row met
+        with its change on one side: primal simplex); a large one starts
+        afresh by dual simplex (see :data:`~optimiser.solve.engine.WARM_SMOOTHING_COLUMNS`).
+        """
+        assert form.changes is not None
+        session, n, m = self.session, self.n_cols, form.changes.shape[0]
+        if n < WARM_SMOOTHING_COLUMNS:
+            change = form.changes @ x[: form.changes.shape[1]]
+            basic = np.where(change >= 0, session.n_cols - 2 * m + np.arange(m), session.n_cols - m + np.arange(m))
+            session.seed_basis(basic.tolist(), list(range(first, first + m)))
+            return True
+        session.clear()
+        session.set_option("simplex_strategy", DUAL_SIMPLEX)
+        return False
 
     def _drop_stages(self) -> None:
         """Remove the smoothing stage's rows and columns and free the objective row."""

@@ -12,13 +12,9 @@ from the steadiest plan before, changing only limits.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..solve.engine import WARM_SMOOTHING_COLUMNS
 from ..solve.highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX
-from ..solve.matrix import smoothing_block
 from ..solve.status import Status
 from .fast import WarmEngine
 
@@ -42,7 +38,6 @@ class SteadyStage:
     def __init__(self, lean: WarmEngine, start: np.ndarray) -> None:
         self.lean = lean
         form = lean.form
-        changes = form.changes
         self.share = smoothing_share(lean)
         session = lean.session
         self.n_cols = lean.n_cols
@@ -52,22 +47,10 @@ class SteadyStage:
         self.first = True
         if self.share is None:
             return
-        assert changes is not None
-        m = changes.shape[0]
-        rows, costs = smoothing_block(form, session.n_cols)
-        session.add_columns(2 * m)
-        first = session.add_rows(np.zeros(m), np.zeros(m), rows.indptr[:-1], rows.indices, rows.data)
-        # The cost the plan may not exceed (the cheapest, plus the tie-break's tolerance).
-        self.cap_row = session.add_row(-math.inf, math.inf, lean.cost)
+        first, self.cap_row, costs = lean.add_smoothing(form, lean.cost)
         session.set_costs(costs, "min")
-        if self.n_cols < WARM_SMOOTHING_COLUMNS:
-            # As solve starts the stage: the plan found so far meets each new row with its change on one side.
-            change = changes @ start[: changes.shape[1]]
-            basic = np.where(change >= 0, self.first_col + np.arange(m), self.first_col + m + np.arange(m))
-            session.seed_basis(basic.tolist(), list(range(first, first + m)))
-        else:
-            session.clear()
-            self.first = False  # from scratch, by dual simplex, as solve does for a large programme
+        # The first plan continues from ``start`` (primal simplex) where solve would; else from scratch.
+        self.first = lean.start_smoothing(form, start, first)
 
     def steadiest(self, cost_limit: tuple[float, float]) -> np.ndarray | None:
         """The least priced year-to-year change with total cost within ``cost_limit`` (solver units).
