@@ -46,6 +46,17 @@ optimiser favours interior point, so the choice by size is off; a column count
 here turns it on once a measurement supports one. Crossover leaves a basis, so
 the tie-break, smoothing and shadow-price stages continue from it by simplex.
 """
+AFRESH_IPM_COLUMNS: int | None = 50_000
+"""An LP stage solved from scratch (:meth:`HighsBackend.solve_afresh`) with at least this many columns goes by interior point.
+
+The smoothing stage of a large programme starts from scratch (see
+:data:`~optimiser.solve.engine.WARM_SMOOTHING_COLUMNS`). Measured by HiGHS
+alone on that stage's programme written out from generated national configs
+(``benchmarks/hard.py``, 2 cores, wall seconds): 26,290 columns (100
+institutions) dual simplex 10.8 s, interior point with crossover 11.8 s;
+76,974 (300) dual simplex 54.9 s, interior point 41.3 s (33.9 s with
+``threads=2``), of which crossover 2.3 s.
+"""
 SIMPLEX = "simplex"
 INTERIOR_POINT = "interior point"
 BRANCH_AND_CUT = "branch and cut"
@@ -63,6 +74,7 @@ class Backend(Protocol):
 
     def solve(self, objective: Terms, sense: Sense) -> Status: ...
     def solve_main(self, objective: Terms, sense: Sense) -> Status: ...
+    def solve_afresh(self, objective: Terms, sense: Sense) -> Status: ...
     def solve_costs(self, costs: np.ndarray, sense: Sense) -> Status: ...
     def cap_row(self, coefs: np.ndarray, upper: float) -> None: ...
     def objective_value(self) -> float: ...
@@ -156,20 +168,38 @@ class HighsBackend:
 
     def _solve_interior_point(self, objective: Terms, sense: Sense) -> Status:
         """One solve by interior point with crossover (unless the user turned it off); then simplex again."""
-        saved = {name: self.session.option(name) for name in ("solver", "run_crossover")}
-        self.session.set_option("solver", "ipm")
-        if "run_crossover" not in self._options:
-            self.session.set_option("run_crossover", "on")
-        try:
-            status = self.solve(objective, sense)
-        finally:
-            for name, value in saved.items():
-                self.session.set_option(name, value)
+        status = self._interior_point(objective, sense)
         if status is Status.NOT_SOLVED:
-            self.restart()
             self.main_method, self.main_by_size = SIMPLEX, False
             status = self.solve(objective, sense)
         return status
+
+    def _interior_point(self, objective: Terms, sense: Sense) -> Status:
+        """One solve by interior point; without a verdict the basis is forgotten, for simplex from scratch."""
+        if self._progress is not None:
+            self._progress.start_stage()
+        costs = dense(objective, self._column_of, self.n_cols + self._extra_cols)
+        status = self.session.run_interior_point(costs, sense)
+        if status is Status.NOT_SOLVED:
+            self.restart()
+        return status
+
+    def solve_afresh(self, objective: Terms, sense: Sense) -> Status:
+        """Solve from scratch a programme the last basis does not help (the smoothing stage of a large LP).
+
+        Dual simplex with presolve; an LP of at least
+        :data:`AFRESH_IPM_COLUMNS` columns (stage columns included) by interior
+        point with crossover instead, falling back to dual simplex should it
+        end without a verdict. A ``solver`` option given by the user decides
+        instead.
+        """
+        self.restart()
+        large = AFRESH_IPM_COLUMNS is not None and self.n_cols + self._extra_cols >= AFRESH_IPM_COLUMNS
+        if large and "solver" not in self._options and not self.is_mip():
+            status = self._interior_point(objective, sense)
+            if status is not Status.NOT_SOLVED:
+                return status
+        return self.solve(objective, sense)
 
     def solve(self, objective: Terms, sense: Sense) -> Status:
         return self.solve_costs(dense(objective, self._column_of, self.n_cols + self._extra_cols), sense)
@@ -389,6 +419,10 @@ class CbcBackend:
         code = self._run_cbc(sense, mip)
         self._objective = float(pulp.value(self.problem.objective) or 0.0)
         return self._status(code, mip)
+
+    def solve_afresh(self, objective: Terms, sense: Sense) -> Status:
+        """CBC keeps no basis between runs: every solve starts afresh."""
+        return self.solve(objective, sense)
 
     def solve_main(self, objective: Terms, sense: Sense) -> Status:
         """The main solve: CBC's simplex for an LP, its branch and cut for a MILP."""

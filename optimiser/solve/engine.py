@@ -719,6 +719,7 @@ def _smooth(
         backend.set_start(np.concatenate([x, *start]))
     first = backend.add_rows(rows)
     backend.add_rows(limits)
+    afresh = False
     if len(x) < WARM_SMOOTHING_COLUMNS:
         # A small programme: primal simplex continues from the plan found so far.
         backend.seed_basis(basic, list(range(first, first + len(rows))))
@@ -732,10 +733,11 @@ def _smooth(
         # not steadiness: the steadiest plan is many degenerate primal pivots
         # away, and dual simplex continued from its basis, without the seeded
         # columns, needs fewer pivots but no presolve (0.32 s against 0.20 s
-        # at 10). Interior point took 11.8 s at 100. See WARM_SMOOTHING_COLUMNS for what else was tried.
-        backend.restart()
+        # at 10). See WARM_SMOOTHING_COLUMNS for what else was tried; the
+        # largest go by interior point (backends.AFRESH_IPM_COLUMNS).
+        afresh = True
     backend.set_time_limit(time_limit)
-    status = backend.solve(objective, "min")
+    status = backend.solve_afresh(objective, "min") if afresh else backend.solve(objective, "min")
     if status in (Status.UNBOUNDED, Status.INFEASIBLE, Status.NOT_SOLVED):
         backend.restart()
         status = backend.solve(objective, "min")

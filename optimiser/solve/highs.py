@@ -427,6 +427,22 @@ class Session:
             status = self.raw.getModelStatus()
         return _STATUS.get(status, Status.NOT_SOLVED)
 
+    def run_interior_point(self, costs: Any = None, sense: str | None = None) -> Status:
+        """:meth:`run` once by interior point, with crossover unless ``run_crossover`` is set otherwise.
+
+        Crossover leaves a basis, so later solves continue from it by simplex;
+        the ``solver`` and ``run_crossover`` options are restored afterwards.
+        """
+        saved = {name: self.option(name) for name in ("solver", "run_crossover")}
+        self.set_option("solver", "ipm")
+        if saved["run_crossover"] == "choose":
+            self.set_option("run_crossover", "on")
+        try:
+            return self.run(costs, sense)
+        finally:
+            for name, value in saved.items():
+                self.set_option(name, value)
+
     def run_verdict(self) -> Status:
         """Solve; without a verdict (HiGHS's "Unknown", a stalled warm start) once more from scratch by dual simplex.
 

@@ -74,3 +74,29 @@ def test_an_integer_plan_is_searched_by_branch_and_cut(monkeypatch: pytest.Monke
     monkeypatch.setattr(backends, "IPM_COLUMNS", 0)
     result = solve(load_config(ZHEJIANG), integer=True, time_limit=20)
     assert result.solution.main_method == "branch and cut"
+
+
+def test_a_large_smoothing_stage_by_interior_point_returns_the_simplex_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    from optimiser.solve import engine
+
+    config = load_config(ZHEJIANG).with_changes({"objective.smooth": 0.01})
+    # Both runs start the smoothing stage afresh, as a large programme's does.
+    monkeypatch.setattr(engine, "WARM_SMOOTHING_COLUMNS", 0)
+    monkeypatch.setattr(backends, "AFRESH_IPM_COLUMNS", None)
+    methods = _methods_run(monkeypatch)
+    simplex = solve(config)
+    assert "ipm" not in methods
+    monkeypatch.setattr(backends, "AFRESH_IPM_COLUMNS", 0)
+    methods.clear()
+    interior = solve(config)
+    # The main solve and tie-break by simplex, the smoothing stage by interior point, then simplex again.
+    assert methods[:3] == ["choose", "choose", "ipm"] and "ipm" not in methods[3:]
+    assert interior.solution.main_method == "simplex"
+    assert interior.summary["smoothing_applied"] and simplex.summary["smoothing_applied"]
+    assert interior.objective == pytest.approx(simplex.objective, rel=1e-9)
+    assert interior.total_cost == pytest.approx(simplex.total_cost, rel=1e-7)
+    # The tie-settling weights make the steadiest plan unique: both methods find it.
+    plan, other = simplex.plan, interior.plan
+    assert list(plan.columns) == list(other.columns) and len(plan) == len(other)
+    for column in plan.select_dtypes("number").columns:
+        assert other[column].to_numpy() == pytest.approx(plan[column].to_numpy(), rel=1e-6, abs=1e-4), column
