@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,19 @@ def test_a_small_lp_is_solved_by_simplex(by_simplex: Result) -> None:
 
 
 def _methods_run(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """HiGHS's ``solver`` option at each solve of the session from now on."""
+    """HiGHS's ``solver`` option at each solve of the session from now on.
+
+    Only the solves made by the test's own thread count: the shadow prices'
+    solves run in a worker thread alongside later stages, in an order that
+    depends on timing.
+    """
     methods: list[str] = []
     run = highs.Session.run
+    caller = threading.get_ident()
 
     def spy(self: highs.Session, *args: object, **kwargs: object) -> object:
-        methods.append(str(self.option("solver")))
+        if threading.get_ident() == caller:
+            methods.append(str(self.option("solver")))
         return run(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(highs.Session, "run", spy)
