@@ -153,7 +153,7 @@ class ArraySolver:
         one fitted programme share its index objects, so those are recognised by identity.
         """
         parts = (arrays.names, arrays.rows, arrays.measures, arrays.static_violations, arrays.slack_rows,
-                 arrays.integer, arrays.changes, arrays.mode, arrays.tie_break, arrays.smooth, arrays.objective_scale)
+                 arrays.integer, arrays.change_rows, arrays.mode, arrays.tie_break, arrays.smooth, arrays.objective_scale)
         last = self._shape
         if last is not None and all(a is b for a, b in zip(last[0], parts)):
             return last[1]
