@@ -15,9 +15,18 @@ from ..report.inert import inert
 from .exits import EXIT_OK
 from .options import add_options
 
+CORE_COMMANDS = ("solve", "validate")
+"""The commands made here (``solve``'s whole-unit options are added by :mod:`.cmd_solve`)."""
 
-def register(sub: Any) -> None:
+
+def register(sub: Any, core_only: bool = False) -> None:
+    """Add every command; with ``core_only``, only :data:`CORE_COMMANDS`, loading no other command's module."""
     register_core(sub)
+    if core_only:
+        from . import cmd_solve
+
+        cmd_solve.register(sub)
+        return
     import importlib
     import pkgutil
 

@@ -63,6 +63,16 @@ def test_solve_loads_no_scipy_workbook_plot_or_cluster_library(solver):
     assert not {"scipy", "openpyxl", "matplotlib", "tqdm", "babel", "dask"} & set(found["loaded"])
 
 
+@pytest.mark.parametrize("argv", [("solve", "configs/zhejiang.yaml", "--no-progress"),
+                                  ("--debug", "validate", "configs/zhejiang.yaml")])
+def test_solve_and_validate_load_no_other_command(argv):
+    found = loaded_by(*argv)
+    assert found["code"] == 0
+    assert [m for m in found["own"] if m.startswith("optimiser.cli.cmd_")] == ["optimiser.cli.cmd_solve"]
+    everything = loaded_by("--debug", "--help")  # the probe sees the other commands when they are loaded
+    assert "optimiser.cli.cmd_sweep" in everything["own"] and "sweep" in everything["out"]
+
+
 def test_solve_loads_the_file_writers_only_to_write_files(tmp_path: Path):
     found = loaded_by("solve", "configs/zhejiang.yaml")
     assert found["code"] == 0 and "status: optimal" in found["out"]
