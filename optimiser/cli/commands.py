@@ -42,7 +42,7 @@ def register_core(sub: Any) -> None:
         "out": "write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, bottlenecks.csv and "
         "config.resolved.yaml into this folder",
     })
-    solve.set_defaults(run=run_solve)
+    solve.set_defaults(run=run_solve, resumes_collector=True)
 
     validate = sub.add_parser("validate", help="check a config and print 'ok' with a summary, or every problem")
     validate.add_argument("config", type=Path)

@@ -52,15 +52,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     Output to a reader that has gone away (``optimiser solve ... | head``)
     stops quietly: the exit code stays the command's own.
     """
+    from . import collector
     from .streams import reader_gone_guard
 
-    with reader_gone_guard():
+    with collector.paused(program=argv is None), reader_gone_guard():
         return _run(list(sys.argv[1:] if argv is None else argv))
 
 
 def _run(argv: list[str]) -> int:
     from ..i18n import language
     from ..report.inert import inert_lines
+    from . import collector
     from .oserrors import explain_os_error
 
     debug = "--debug" in argv
@@ -68,6 +70,8 @@ def _run(argv: list[str]) -> int:
     args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
+        if not getattr(args, "resumes_collector", False):
+            collector.resume()  # the command loads its libraries with the collector on (solve resumes it itself)
         with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes():
             return int(args.run(args))
     except SystemExit as exit_:  # argparse: --help or --version (0) or a usage error (2)
