@@ -9,7 +9,9 @@ after round (``timing.median_seconds_each``), and each is printed as the median
 and its ratio to the floor. The goal: ``optimiser solve configs/zhejiang.yaml``
 within 1.3 times the floor. Compiled bytecode is kept (in a temporary folder), as
 for an installed package. Run it on an otherwise idle machine; on a busy one the
-ratios are steadier than the seconds.
+ratios are steadier than the seconds. The command line pauses Python's cycle
+collector while its libraries load and leaves them out of the last collection at
+exit (``optimiser/cli/collector.py``); the floor pays for both.
 
 ``--against DIR`` times the commands of another checkout too (``git worktree add
 DIR main``, say), in the same rounds, so a change is measured before and after

@@ -52,6 +52,9 @@ def run_solve(args: argparse.Namespace) -> int:
     from .. import load_config, solve
     from ..errors import SolverError
     from ..solve.backends import checked_options
+    from . import collector
+
+    collector.resume()  # numpy, pandas, PuLP and HiGHS are loaded
 
     try:
         options = checked_options(args.solver, dict(args.solver_options or ()))

@@ -15,9 +15,18 @@ from ..report.inert import inert
 from .exits import EXIT_OK
 from .options import add_options
 
+CORE_COMMANDS = ("solve", "validate")
+"""The commands made here (``solve``'s whole-unit options are added by :mod:`.cmd_solve`)."""
 
-def register(sub: Any) -> None:
+
+def register(sub: Any, core_only: bool = False) -> None:
+    """Add every command; with ``core_only``, only :data:`CORE_COMMANDS`, loading no other command's module."""
     register_core(sub)
+    if core_only:
+        from . import cmd_solve
+
+        cmd_solve.register(sub)
+        return
     import importlib
     import pkgutil
 
@@ -33,7 +42,7 @@ def register_core(sub: Any) -> None:
         "out": "write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, bottlenecks.csv and "
         "config.resolved.yaml into this folder",
     })
-    solve.set_defaults(run=run_solve)
+    solve.set_defaults(run=run_solve, resumes_collector=True)
 
     validate = sub.add_parser("validate", help="check a config and print 'ok' with a summary, or every problem")
     validate.add_argument("config", type=Path)

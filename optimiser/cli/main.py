@@ -23,7 +23,8 @@ from .exits import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_NO_OPTIMUM", "EXIT_OK", "build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(core_only: bool = False) -> argparse.ArgumentParser:
+    """The parser of every command; with ``core_only``, of ``solve`` and ``validate`` only (see :func:`_core_only`)."""
     from ..version import __version__
     from . import commands
     from .options import add_options
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_options(parser, "debug")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    commands.register(sub)
+    commands.register(sub, core_only)
     for command in sub.choices.values():
         writes_files = any("--out" in action.option_strings for action in command._actions)
         add_options(command, "lang", *(["csv-encoding"] if writes_files else []))
@@ -51,22 +52,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     Output to a reader that has gone away (``optimiser solve ... | head``)
     stops quietly: the exit code stays the command's own.
     """
+    from . import collector
     from .streams import reader_gone_guard
 
-    with reader_gone_guard():
+    with collector.paused(program=argv is None), reader_gone_guard():
         return _run(list(sys.argv[1:] if argv is None else argv))
 
 
 def _run(argv: list[str]) -> int:
     from ..i18n import language
     from ..report.inert import inert_lines
+    from . import collector
     from .oserrors import explain_os_error
 
     debug = "--debug" in argv
-    parser = build_parser()
+    parser = build_parser(_core_only(argv))
     args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
+        if not getattr(args, "resumes_collector", False):
+            collector.resume()  # the command loads its libraries with the collector on (solve resumes it itself)
         with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes():
             return int(args.run(args))
     except SystemExit as exit_:  # argparse: --help or --version (0) or a usage error (2)
@@ -94,6 +99,20 @@ def _run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _core_only(argv: list[str]) -> bool:
+    """Whether ``argv`` runs ``solve`` or ``validate``: its parser needs none of the other commands' modules.
+
+    Only ``--debug`` may come before the command; anything else (``--help``, a
+    mistyped command) is parsed with every command, as its message lists them.
+    """
+    from .commands import CORE_COMMANDS
+
+    for token in argv:
+        if token != "--debug":
+            return token in CORE_COMMANDS
+    return False
 
 
 @contextlib.contextmanager

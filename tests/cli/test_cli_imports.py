@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -63,6 +65,16 @@ def test_solve_loads_no_scipy_workbook_plot_or_cluster_library(solver):
     assert not {"scipy", "openpyxl", "matplotlib", "tqdm", "babel", "dask"} & set(found["loaded"])
 
 
+@pytest.mark.parametrize("argv", [("solve", "configs/zhejiang.yaml", "--no-progress"),
+                                  ("--debug", "validate", "configs/zhejiang.yaml")])
+def test_solve_and_validate_load_no_other_command(argv):
+    found = loaded_by(*argv)
+    assert found["code"] == 0
+    assert [m for m in found["own"] if m.startswith("optimiser.cli.cmd_")] == ["optimiser.cli.cmd_solve"]
+    everything = loaded_by("--debug", "--help")  # the probe sees the other commands when they are loaded
+    assert "optimiser.cli.cmd_sweep" in everything["own"] and "sweep" in everything["out"]
+
+
 def test_solve_loads_the_file_writers_only_to_write_files(tmp_path: Path):
     found = loaded_by("solve", "configs/zhejiang.yaml")
     assert found["code"] == 0 and "status: optimal" in found["out"]
@@ -83,3 +95,39 @@ def test_package_api_still_works_lazily():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_collector_is_paused_while_solve_loads_its_libraries(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    import gc
+
+    from optimiser.cli import collector
+    from optimiser.cli.main import main
+
+    seen = []
+    resume = collector.resume
+
+    def watched() -> None:
+        seen.append((gc.isenabled(), "pandas" in sys.modules and "pulp" in sys.modules, "optimiser.results" in sys.modules))
+        resume()
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+
+    monkeypatch.setattr(collector, "resume", watched)
+    assert gc.isenabled()
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["solve", "tests/cases/small.yaml", "--out", str(tmp_path / "out"), "--no-progress"]) == 0
+    assert seen == [(False, True, True), (True, True)]  # off while the libraries load, then on with them set aside
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # and as before once main returns in this process
+    seen.clear()
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["validate", "tests/cases/small.yaml"]) == 0
+    assert seen[0][0] is False and seen[1] == (True, True) and gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_the_program_exits_with_the_libraries_set_aside():
+    code = (
+        "import gc, sys; from optimiser.cli.main import main; sys.argv = ['optimiser', 'solve', 'tests/cases/small.yaml']; "
+        "code = main(); print(code, gc.isenabled(), gc.get_freeze_count() > 10000, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stderr.splitlines()[-1] == "0 True True"
+    assert "status: optimal" in done.stdout

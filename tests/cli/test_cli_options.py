@@ -29,6 +29,25 @@ def subcommands() -> dict[str, argparse.ArgumentParser]:
     return dict(sub.choices)
 
 
+def test_the_core_commands_parse_as_with_every_command() -> None:
+    # solve and validate are parsed without the other commands' modules: the same options, help and defaults
+    full, core = subcommands(), build_parser(core_only=True)
+    [sub] = [a for a in core._actions if isinstance(a, argparse._SubParsersAction)]
+    assert sorted(sub.choices) == ["solve", "validate"] and len(full) > 2
+    for name in ("solve", "validate"):
+        assert sub.choices[name].format_help() == full[name].format_help()
+        assert vars(sub.choices[name].parse_args(["c.yaml"])) == vars(full[name].parse_args(["c.yaml"]))
+    assert core.format_usage() == build_parser().format_usage()
+
+
+def test_only_a_core_command_is_parsed_without_the_others() -> None:
+    from optimiser.cli.main import _core_only
+
+    assert _core_only(["solve", "c.yaml"]) and _core_only(["--debug", "validate", "c.yaml", "--help"])
+    for argv in (["sweep", "c.yaml"], ["--help", "solve"], ["--deb", "solve"], ["--version"], ["solv"], []):
+        assert not _core_only(argv), argv
+
+
 def declared_flags() -> list[tuple[str, str]]:
     """(file, flag) for every ``add_argument("--flag", ...)`` written in optimiser/cli/."""
     found = []
