@@ -42,6 +42,7 @@ import numpy as np
 from ..config.types import Config
 from ..model import Model, build_model
 from ..model.formulation import MONEY_SCALE
+from ..solve.backends import afresh_by_interior_point
 from ..solve.engine import WARM_SMOOTHING_COLUMNS, cost_cap, floor_value, smoothing_limits
 from ..solve.highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session
 from ..solve.matrix import MatrixForm, matrix_form, smoothing_block
@@ -369,8 +370,14 @@ class WarmEngine:
         if self.start_smoothing(form, x, first):
             found = self._stage(costs, "min")
         else:
-            # From scratch by dual simplex, as solve starts a large programme's stage.
-            status = self.run(costs, "min")
+            # From scratch as solve starts a large programme's stage: dual
+            # simplex, or interior point with crossover for the largest.
+            status = Status.NOT_SOLVED
+            if afresh_by_interior_point(session.n_cols):
+                status = session.run_interior_point(costs, "min")
+            if status is Status.NOT_SOLVED:
+                session.clear()
+                status = self.run(costs, "min")
             found = session.values()[: self.n_cols] if status is Status.OPTIMAL else None
         if found is not None and self._keep_smooth_basis:
             self._smooth_basis = session.basis()
@@ -396,7 +403,9 @@ class WarmEngine:
 
         A small programme continues from the plan ``x`` (each change row met
         with its change on one side: primal simplex); a large one starts
-        afresh by dual simplex (see :data:`~optimiser.solve.engine.WARM_SMOOTHING_COLUMNS`).
+        afresh by dual simplex (see :data:`~optimiser.solve.engine.WARM_SMOOTHING_COLUMNS`), or
+        by interior point when it is very large
+        (:func:`~optimiser.solve.backends.afresh_by_interior_point`; the caller runs it).
         """
         assert form.changes is not None
         session, n, m = self.session, self.n_cols, form.changes.shape[0]

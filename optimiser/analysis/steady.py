@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..solve.backends import afresh_by_interior_point
 from ..solve.highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX
 from ..solve.status import Status
 from .fast import WarmEngine
@@ -45,12 +46,15 @@ class SteadyStage:
         self.first_col = session.n_cols
         self.cap_row = -1
         self.first = True
+        self.afresh = False
         if self.share is None:
             return
         first, self.cap_row, costs = lean.add_smoothing(form, lean.cost)
         session.set_costs(costs, "min")
         # The first plan continues from ``start`` (primal simplex) where solve would; else from scratch.
         self.first = lean.start_smoothing(form, start, first)
+        # A very large programme's first plan from scratch goes by interior point, as solve's does.
+        self.afresh = not self.first and afresh_by_interior_point(session.n_cols)
 
     def steadiest(self, cost_limit: tuple[float, float]) -> np.ndarray | None:
         """The least priced year-to-year change with total cost within ``cost_limit`` (solver units).
@@ -71,7 +75,8 @@ class SteadyStage:
         session.set_option("simplex_strategy", PRIMAL_SIMPLEX if self.first else DUAL_SIMPLEX)
         self.first = False
         try:
-            status = session.run()
+            status = session.run_interior_point() if self.afresh else session.run()
+            self.afresh = False
             if status in (Status.UNBOUNDED, Status.INFEASIBLE, Status.NOT_SOLVED):
                 session.clear()
                 session.set_option("simplex_strategy", DUAL_SIMPLEX)

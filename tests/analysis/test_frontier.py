@@ -260,3 +260,31 @@ def test_cli_json_and_bad_over(write_config: Callable[[str, str], Path], capsys:
     assert [round(p["objective"], 6) for p in data["breakpoints"]] == [0.0, 50.0, 55.0]
     assert main(["frontier", str(path), "--over", "funding.govt.per_year"]) == 2
     assert "no funding source 'govt'" in capsys.readouterr().err
+
+
+def test_a_large_programmes_first_steadiest_plan_by_interior_point_is_the_same(
+    zhejiang_exact: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Treated as a very large programme: the first breakpoint's smoothing
+    # stage starts from scratch by interior point with crossover, as solve's
+    # does at that size; the later ones continue by dual simplex.
+    from optimiser.analysis import fast
+    from optimiser.solve import backends, highs
+
+    config = load_config(zhejiang_exact).with_changes({"objective.smooth": 0.05})
+    plain = frontier(config, over="funding.government.per_year").breakpoints
+    monkeypatch.setattr(fast, "WARM_SMOOTHING_COLUMNS", 0)
+    monkeypatch.setattr(backends, "AFRESH_IPM_COLUMNS", 0)
+    runs: list[int] = []
+    interior_point = highs.Session.run_interior_point
+
+    def spy(self: highs.Session, *args: object, **kwargs: object) -> object:
+        runs.append(self.n_cols)
+        return interior_point(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(highs.Session, "run_interior_point", spy)
+    table = frontier(config, over="funding.government.per_year").breakpoints
+    assert len(runs) == 1
+    assert table["budget"].tolist() == pytest.approx(plain["budget"].tolist(), rel=1e-9)
+    assert table["objective"].tolist() == pytest.approx(plain["objective"].tolist(), rel=1e-9)
+    assert table["total_cost"].tolist() == pytest.approx(plain["total_cost"].tolist(), rel=1e-7, abs=1.01)

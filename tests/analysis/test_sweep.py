@@ -222,3 +222,33 @@ def test_dask_cluster_gives_the_local_table(zhejiang: Path, tmp_path: Path) -> N
     assert code == 0
     from_cli = pd.read_csv(out)
     assert from_cli["objective"].to_numpy() == pytest.approx(local["objective"].to_numpy(), rel=1e-12)
+
+
+def test_a_large_programmes_stage_from_scratch_by_interior_point_gives_solves_plans(
+    zhejiang_exact: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Treated as a very large programme: the smoothing stage starts from
+    # scratch, by interior point with crossover, as solve's does at that size.
+    from optimiser.analysis import fast
+    from optimiser.solve import backends, highs
+
+    config = load_config(zhejiang_exact).with_changes({"objective.smooth": 0.05})
+    values = [4.5e6, 11e6]
+    plain = sweep(config, {GOV: values}, progress=False)
+    monkeypatch.setattr(fast, "WARM_SMOOTHING_COLUMNS", 0)
+    monkeypatch.setattr(backends, "AFRESH_IPM_COLUMNS", 0)
+    runs: list[int] = []
+    interior_point = highs.Session.run_interior_point
+
+    def spy(self: highs.Session, *args: Any, **kwargs: Any) -> Any:
+        runs.append(self.n_cols)
+        return interior_point(self, *args, **kwargs)
+
+    monkeypatch.setattr(highs.Session, "run_interior_point", spy)
+    table = sweep(config, {GOV: values}, progress=False)
+    # The programme as built, once, then the points from its steadiest plan's basis by dual simplex.
+    assert runs and len(runs) <= 2
+    assert table["objective"].tolist() == pytest.approx(plain["objective"].tolist(), rel=1e-9)
+    assert table["total_cost"].tolist() == pytest.approx(plain["total_cost"].tolist(), rel=1e-7, abs=1.01)
+    for column in [name for name in plain.columns if name.startswith(("spend_", "compound_"))]:
+        assert table[column].tolist() == pytest.approx(plain[column].tolist(), rel=1e-6, abs=1.01), column
