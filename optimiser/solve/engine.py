@@ -780,11 +780,10 @@ def _break_ties(model: Model, objective: Terms, form: MatrixForm | None = None) 
     """Make the steadiest plan unique, so every solver returns the same one.
 
     Plans with the same year-to-year change can still differ (the same seats
-    built at one institution or another). A term of a millionth of each
-    lever's price per unit, growing slightly with the unit's place in the
-    programme (institutions and years in config order), picks one of them: a
-    few yuan at most, where the stage may move up to one yuan and 1e-7 of the
-    cost. Without it the split would be whichever vertex the solver reached.
+    built at one institution or another, the same money paid by one source or
+    another). Small weights on each unit and on each source's money
+    (:func:`~optimiser.solve.matrix.smoothing_ties`) pick one of them.
+    Without them the split would be whichever vertex the solver reached.
     """
     for var, weight in smoothing_ties(model, lambda var: _free(var, form)):
         objective[var] = objective.get(var, 0.0) + weight
@@ -840,7 +839,7 @@ def _record_duals(
     # limit, HiGHS makes it (in process: CBC would need a process per face LP).
     chooser = "highs" if solution.mip else backend.name
     args = (form, form.costs(primary), sense, backend.values(), backend.row_activity(), chooser, exact)
-    cbc = getattr(backend, "options", None) if chooser == "cbc" else None
+    cbc = getattr(backend, "lp_options", None) if chooser == "cbc" else None
     if not (overlap and chooser == "highs"):
         store(canonical_duals(*args, cbc_options=cbc))
         return lambda: None

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 SMOOTH_TIE = 1e-6
 """Weight, relative to a lever's price, of the term that settles ties in the smoothing stage."""
 
+MONEY_TIE = 1e-5
+"""Weight per solver unit of money (a thousand yuan) of the smoothing stage's term that settles which source pays."""
+
 
 class Csc:
     """A column-wise sparse matrix in plain numpy arrays, as ``scipy.sparse.csc_matrix`` stores it.
@@ -493,22 +496,65 @@ def smoothing_block(form: MatrixForm, n_cols: int) -> tuple[sp.csr_matrix, np.nd
 def smoothing_ties(
     model: Model, free: Callable[[pulp.LpVariable], bool] | None = None,
 ) -> list[tuple[pulp.LpVariable, float]]:
-    """The smoothing stage's tie-settling weight of each unit column (solver units), for units ``free`` to move.
+    """The smoothing stage's tie-settling weight of each column it settles (solver units), for columns ``free`` to move.
 
-    A millionth (:data:`SMOOTH_TIE`) of the lever's price per unit, growing
-    slightly with the unit's place in the programme (institutions and years in
-    config order); by default a unit is free when its bounds differ.
+    Plans exactly as steady may still differ, and a solver returns whichever
+    it reaches first; these weights pick one, the same for every solver:
+
+    - a lever's unit: a millionth (:data:`SMOOTH_TIE`) of the lever's price
+      per unit, times 1 to 2 by the unit's place in the programme
+      (:func:`tie_spread`). The spread is not a sum of a part per
+      institution and a part per year, so it also tells apart plans that
+      swap units between two institutions and two years;
+    - money a source pays for a lever (:data:`MONEY_TIE` per solver unit of
+      money, a thousand yuan): ``(1 + the source's place in funding) * (2 -
+      the lever's place among the levers / their number)``. So where several
+      splits of the money pay for the same plan, the sources listed first pay
+      first, and of two sources that could each pay for two levers, the one
+      listed first pays for the lever listed first (the product, unlike a sum,
+      prices that exchange: by ``MONEY_TIE / number of levers`` per thousand
+      yuan, well above the solvers' tolerances).
+
+    Beside the stage's price of a yuan of change, a unit's weight is at most
+    two millionths of its price and a yuan's at most ``2e-5`` times the number
+    of sources, so they only choose among plans the stage finds equally
+    steady (or steadier by less than that). By default a column is free when
+    its bounds differ.
     """
     movable = free or (lambda var: var.lowBound != var.upBound)
     levers = model.config.levers
-    units = [*model.form.vars.u.items(), *model.form.vars.us.items()]
+    vars_ = model.form.vars
+    units = [*vars_.u.items(), *vars_.us.items()]
     ties = []
     for rank, (key, var) in enumerate(units):
         lever = levers[str(key[0])]
         unit_price = lever.capex if lever.kind == "build" else lever.cost
         if unit_price and movable(var):
-            ties.append((var, unit_price * MONEY_SCALE * SMOOTH_TIE * (1.0 + rank / len(units))))
+            ties.append((var, unit_price * MONEY_SCALE * SMOOTH_TIE * (1.0 + tie_spread(rank))))
+    sources = {name: n for n, name in enumerate(model.config.funding)}
+    lever_place = {name: n / len(levers) for n, name in enumerate(levers)}
+    for (source, lever_name, _), var in vars_.p.items():
+        if movable(var):
+            ties.append((var, MONEY_TIE * (1.0 + sources[source]) * (2.0 - lever_place[lever_name])))
     return ties
+
+
+_MASK = (1 << 64) - 1
+
+
+def tie_spread(rank: int) -> float:
+    """A fixed number in [0, 1) for the column of place ``rank``: the splitmix64 mix of it, over 2**64.
+
+    A weight that grows in step with the place, or any other that is a sum of
+    a part per institution and a part per year, prices a ``2 x 2`` exchange of
+    units between two institutions and two years at exactly zero; the mix,
+    not linear in the place, prices every exchange differently. It is the same
+    on every machine (integer arithmetic).
+    """
+    z = (rank + 0x9E3779B97F4A7C15) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return (z ^ (z >> 31)) / 2.0**64
 
 
 def analysis_form(model: Model) -> MatrixForm:

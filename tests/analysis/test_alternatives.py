@@ -45,7 +45,9 @@ def test_interchangeable_levers_each_range_from_zero_to_all(tmp_path: Path) -> N
     assert optimal[used] == pytest.approx(24000.0, rel=1e-6)
     assert first[used] == pytest.approx(0.0, abs=1e-3)
     assert first.sum() >= 0.99 * 24000 - 1e-3
-    assert room.plan_summary.loc["alternative 1", "distance"] == pytest.approx(1.0, rel=1e-6)
+    # The alternative only minimises its use of the lever the optimal plan used; between 1.98 and
+    # 2 units of the other (within 1% of the output) it may take any, so it is 0.99 to 1 away.
+    assert 0.99 - 1e-6 <= room.plan_summary.loc["alternative 1", "distance"] <= 1.0 + 1e-6
     assert (room.plan_summary["output"] >= 8.0 * 0.99 - 1e-9).all()
     assert (room.plan_summary["total_cost"] <= 24000 * (1 + 1e-6) + 1).all()
 

@@ -1,0 +1,112 @@
+"""The plan returned is the same whichever solver runs, down to which source pays for what.
+
+MODEL.md: with ``smooth: true`` the smoothing stage returns "the steadiest of
+the optimal cheapest plans, the same whichever solver runs". Plans exactly as
+steady differ by where units go or which source pays; the stage's tie-settling
+weights (:func:`optimiser.solve.matrix.smoothing_ties`) pick one, and both
+solvers must reach it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from optimiser import load_config, solve
+from optimiser.solve.matrix import tie_spread
+from tests.tiny import secondment_config, write_tiny
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = sorted([*ROOT.glob("configs/*.yaml"), *ROOT.glob("tests/cases/*.yaml")])
+
+UNITS = 0.05
+"""Plan units may differ by this much: the solvers' own round-off (CBC reports eight significant digits)."""
+
+
+def _units(result: object) -> pd.Series:
+    plan = result.plan  # type: ignore[attr-defined]
+    return plan.set_index(["lever", "kind", "institution", "tier", "year"])["units"]
+
+
+def _money(result: object) -> pd.Series:
+    return result.funding.set_index(["source", "lever", "year"])["amount"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.name)
+@pytest.mark.parametrize("smooth", ["config", True])
+def test_both_solvers_return_the_same_plan_and_the_same_split_of_money(path: Path, smooth: object) -> None:
+    config = load_config(path)
+    if smooth is True:
+        config = config.with_changes({"objective.smooth": True})
+    highs, cbc = solve(config), solve(config, solver="cbc")
+    assert highs.ok and cbc.ok
+    units = _units(highs).sub(_units(cbc), fill_value=0.0).abs()
+    assert units.max() <= UNITS, units.idxmax()
+    # Money to within a hundred yuan and a millionth of the total: the two solvers' costs differ that much.
+    money = _money(highs).sub(_money(cbc), fill_value=0.0).abs()
+    assert money.max() <= 100.0 + 1e-6 * highs.total_cost, money.idxmax()
+
+
+def _two_sources(first: str, second: str, first_cap: float) -> dict[str, object]:
+    """The tiny secondment config over two years, paid by two sources that may each fund both levers."""
+    raw = secondment_config(funding={
+        first: {"per_year": first_cap, "funds": "all"},
+        second: {"per_year": 500_000, "funds": "all"},
+    })
+    raw["horizon"]["years"] = 2
+    return raw
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+@pytest.mark.parametrize(("first", "second"), [("enterprises", "government"), ("government", "enterprises")])
+def test_the_source_listed_first_pays_when_either_could(
+    tmp_path: Path, solver: str, first: str, second: str,
+) -> None:
+    # Either source could pay the whole plan every year: the first listed does.
+    result = solve(load_config(write_tiny(tmp_path, _two_sources(first, second, 500_000))), solver=solver)
+    paid = result.funding.groupby("source")["amount"].sum()
+    assert result.total_cost > 100_000
+    assert paid.get(first, 0.0) == pytest.approx(result.total_cost, abs=1.0)
+    assert paid.get(second, 0.0) == pytest.approx(0.0, abs=1.0)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_a_capped_first_source_pays_for_the_lever_listed_first(tmp_path: Path, solver: str) -> None:
+    # In the first year the plan costs more than the first source's 100,000 yuan. Of its two levers
+    # the first source pays the one listed first (secondments) in full and the rest of its cap to
+    # the lecturers; the second source pays what is left. With secondments s yuan and lecturers l:
+    # weights (1 + source's place) * (2 - lever's place / 2) give 2 s + 1.5 (100 - s) + 3 (s + l - 100)
+    # per thousand yuan, less than paying any of s from the second source (4 per thousand).
+    result = solve(load_config(write_tiny(tmp_path, _two_sources("enterprises", "government", 100_000))),
+                   solver=solver)
+    cost = result.plan.groupby(["lever", "year"])["cost"].sum()
+    paid = result.funding.set_index(["source", "lever", "year"])["amount"]
+    seconding, lecturing = cost[("secondments", 2025)], cost[("enterprise_lecturers", 2025)]
+    assert seconding < 100_000 < seconding + lecturing
+    assert paid[("enterprises", "secondments", 2025)] == pytest.approx(seconding, abs=1.0)
+    assert paid[("enterprises", "enterprise_lecturers", 2025)] == pytest.approx(100_000 - seconding, abs=1.0)
+    assert paid[("government", "enterprise_lecturers", 2025)] == pytest.approx(
+        seconding + lecturing - 100_000, abs=1.0)
+    assert paid[("government", "secondments", 2025)] == pytest.approx(0.0, abs=1.0)
+
+
+def test_the_spread_prices_every_exchange_of_units_between_two_places_and_two_years() -> None:
+    # A weight growing in step with the place prices the exchange (a, b) <-> (c, d) with
+    # a - b - c + d == 0 at zero; the spread does not, and it is the same on every run.
+    for a in range(0, 200, 7):
+        for step in (1, 6, 13):
+            for gap in (6, 12, 30):
+                exchange = tie_spread(a) - tie_spread(a + step) - tie_spread(a + gap) + tie_spread(a + gap + step)
+                assert abs(exchange) > 1e-6
+    assert tie_spread(0) == tie_spread(0)
+    assert all(0.0 <= tie_spread(rank) < 1.0 for rank in range(1000))
+
+
+def test_the_cbc_tolerance_gives_way_to_an_experts() -> None:
+    from optimiser.solve.backends import cbc_options
+
+    assert cbc_options({"primalTolerance": "1e-8"}, lp=True) == ["dualTolerance 1e-9", "primalTolerance 1e-8"]
+    assert cbc_options({"dualTolerance": "1e-8"}, lp=True) == ["dualTolerance 1e-8"]
+    assert cbc_options({"dualTolerance": "1e-8"}) == ["dualTolerance 1e-8"]
