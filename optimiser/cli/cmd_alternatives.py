@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .exits import EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
 
 
@@ -51,15 +51,16 @@ def run_alternatives(args: argparse.Namespace) -> int:
     from .. import SolverError, load_config
     from ..analysis.alternatives import alternatives
     from ..analysis.output import write_csv
+    from ..i18n import _
 
     if args.plans < 0:
-        print(f"optimiser alternatives: error: --plans must be at least 0, got {args.plans}", file=sys.stderr)
-        return 2
+        return usage_error("alternatives", _("{option} must be at least {least}, got {value}").format(
+            option="--plans", least=0, value=args.plans))
     config = load_config(args.config, scenario=args.scenario)
     try:
         room = alternatives(config, within=args.within, plans=args.plans, measure="units" if args.units else "yuan")
     except SolverError as err:
-        print(f"optimiser alternatives: {err}", file=sys.stderr)
+        print(_("optimiser alternatives: {problem}").format(problem=err), file=sys.stderr)
         return EXIT_NO_OPTIMUM
     written = []
     if args.out:

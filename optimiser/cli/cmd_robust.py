@@ -8,13 +8,12 @@ failure or a file that cannot be written.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..report.inert import json_text
 from .args import draw_count, seed
-from .exits import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
 
 if TYPE_CHECKING:
@@ -86,8 +85,7 @@ def run_robust(args: argparse.Namespace) -> int:
 
     problem = _bad_option(args)
     if problem:
-        print(f"optimiser robust: error: {problem}", file=sys.stderr)
-        return EXIT_INVALID
+        return usage_error("robust", problem)
     config = load_config(args.config, scenario=args.scenario)
     result = robust(config, draws=args.draws, seed=args.seed, risk=args.risk, alpha=args.alpha, budget=args.budget,
                     test_draws=args.test_draws, test_seed=args.test_seed, jobs=args.jobs,
@@ -105,12 +103,14 @@ def run_robust(args: argparse.Namespace) -> int:
 
 
 def _bad_option(args: argparse.Namespace) -> str | None:
-    """What is wrong with a number option, or ``None``."""
+    """What is wrong with a number option (in the current language), or ``None``."""
+    from ..i18n import _
+
     for name, value, least in (("--draws", args.draws, 1), ("--jobs", args.jobs, 1), ("--test-draws", args.test_draws, 0)):
         if value is not None and value < least:
-            return f"{name} must be at least {least}, got {value}"
+            return _("{option} must be at least {least}, got {value}").format(option=name, least=least, value=value)
     if not 0.0 < args.alpha <= 1.0:
-        return f"--alpha is a share in (0, 1], got {args.alpha:g}"
+        return _("{option} is a share in (0, 1], got {value}").format(option="--alpha", value=f"{args.alpha:g}")
     return None
 
 

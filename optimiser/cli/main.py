@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
-    from ..i18n import language
+    from ..i18n import _, language
     from ..report.inert import inert_lines
     from . import collector
     from .oserrors import explain_os_error
@@ -84,20 +84,24 @@ def _run(argv: list[str]) -> int:
     except PlanError as err:
         if debug:
             raise
-        print(f"invalid plan: {inert_lines(err)}", file=sys.stderr)
+        with language(getattr(args, "lang", None)):
+            print(_("invalid plan: {problem}").format(problem=inert_lines(err)), file=sys.stderr)
         return EXIT_INVALID
     except SolverError as err:
         if debug:
             raise
-        print(f"solver error: {inert_lines(err)}", file=sys.stderr)
+        with language(getattr(args, "lang", None)):
+            print(_("solver error: {problem}").format(problem=inert_lines(err)), file=sys.stderr)
         return EXIT_FAILED
     except OSError as err:
         if debug:
             raise
-        print(explain_os_error(err, args), file=sys.stderr)
+        with language(getattr(args, "lang", None)):
+            print(explain_os_error(err, args), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        with language(getattr(args, "lang", None)):
+            print(_("interrupted"), file=sys.stderr)
         return 130
 
 
@@ -137,6 +141,7 @@ def _csv_encoding(args: argparse.Namespace) -> Iterator[None]:
 @contextlib.contextmanager
 def _plan_notes() -> Iterator[None]:
     """Rows a plan file holds that are left out on purpose (a total row) are printed as notes on stderr."""
+    from ..i18n import _
     from ..report.inert import inert
 
     with warnings.catch_warnings():
@@ -145,7 +150,7 @@ def _plan_notes() -> Iterator[None]:
 
         def show(message: Warning | str, category: type[Warning], *rest: Any, **keywords: Any) -> None:
             if issubclass(category, PlanNote):
-                print(f"note: {inert(str(message))}", file=sys.stderr)
+                print(_("note: {text}").format(text=inert(str(message))), file=sys.stderr)
             else:
                 shown(message, category, *rest, **keywords)
 
