@@ -18,13 +18,15 @@ from .options import add_options
 
 def share(text: str) -> float:
     """``1%`` or ``0.01``: a share in [0, 1)."""
+    from ..i18n import _
+
     raw = text.strip()
     try:
         value = float(raw[:-1]) / 100.0 if raw.endswith("%") else float(raw)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a share such as 1% or 0.01") from err
+        raise argparse.ArgumentTypeError(_("{text!r}: give a share such as 1% or 0.01").format(text=text)) from err
     if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a share from 0% up to (not including) 100%")
+        raise argparse.ArgumentTypeError(_("{text!r}: give a share from 0% up to (not including) 100%").format(text=text))
     return value
 
 

@@ -23,12 +23,15 @@ if TYPE_CHECKING:
 
 
 def sizes(text: str) -> tuple[int, ...]:
+    from ..i18n import _
+
     try:
         values = tuple(int(part) for part in text.split(",") if part.strip())
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r}: give draw counts separated by commas, e.g. 25,50,100,200") from err
+        raise argparse.ArgumentTypeError(_("{text!r}: give draw counts separated by commas, e.g. 25,50,100,200").format(
+            text=text)) from err
     if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: give positive draw counts, e.g. 25,50,100,200")
+        raise argparse.ArgumentTypeError(_("{text!r}: give positive draw counts, e.g. 25,50,100,200").format(text=text))
     for value in values:
         robust_draws(str(value))
     return values
@@ -37,13 +40,14 @@ def sizes(text: str) -> tuple[int, ...]:
 def robust_draws(text: str) -> int:
     """How many worlds a robust plan is found for: 1 to :data:`~optimiser.analysis.robust.MAX_DRAWS`."""
     from ..analysis.robust import MAX_DRAWS
+    from ..i18n import _
 
     value = draw_count(text)
     if value > MAX_DRAWS:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: give from 1 to {MAX_DRAWS:,} draws (the robust plan is one linear programme with a copy of "
-            "the province per world; test a plan on more worlds with: optimiser montecarlo CONFIG --plan PLAN)"
-        )
+        raise argparse.ArgumentTypeError(_(
+            "{text!r}: give from 1 to {most} draws (the robust plan is one linear programme with a copy of the "
+            "province per world; test a plan on more worlds with: optimiser montecarlo CONFIG --plan PLAN)").format(
+            text=text, most=f"{MAX_DRAWS:,}"))
     return value
 
 

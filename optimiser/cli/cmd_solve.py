@@ -23,12 +23,15 @@ DEFAULT_MIP_GAP = 1e-3
 
 def mip_gap(text: str) -> float:
     """A relative gap: a number from 0 up to (not including) 1."""
+    from ..i18n import _
+
     try:
         value = float(text)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from err
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number").format(text=text)) from err
     if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a share from 0 up to (not including) 1, e.g. 0.001")
+        raise argparse.ArgumentTypeError(_("{text!r}: give a share from 0 up to (not including) 1, e.g. 0.001").format(
+            text=text))
     return value
 
 

@@ -15,7 +15,7 @@ import contextlib
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import ConfigError, PlanError, PlanNote, SolverError
 from .exits import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
@@ -29,7 +29,7 @@ def build_parser(core_only: bool = False) -> argparse.ArgumentParser:
     from . import commands
     from .options import add_options
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="optimiser",
         description="Educator workforce planning optimiser: allocate a budget across enterprise lecturers, "
         "secondments, training bases and tuition subsidies to maximise compound talent output.",
@@ -44,6 +44,23 @@ def build_parser(core_only: bool = False) -> argparse.ArgumentParser:
         writes_files = any("--out" in action.option_strings for action in command._actions)
         add_options(command, "lang", *(["csv-encoding"] if writes_files else []))
     return parser
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser (each command's too) that words a usage error in the language chosen on the command line.
+
+    What argparse says itself (a missing argument, an invalid choice) stays in its English; what is wrong with
+    an option's value, as its type says it, and the frame around it follow ``--lang``.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        from ..i18n import _
+
+        option, colon, problem = message.partition(": ")
+        if colon and option.startswith("argument ") and " " not in option[len("argument "):]:
+            message = _("argument {option}: {problem}").format(option=option[len("argument "):], problem=problem)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INVALID, _("{program}: error: {problem}").format(program=self.prog, problem=message) + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,7 +86,8 @@ def _run(argv: list[str]) -> int:
     parser = build_parser(_core_only(argv))
     args: argparse.Namespace | None = None
     try:
-        args = parser.parse_args(argv)
+        with language(_language_asked(argv)):  # a bad option's value is told in the language asked for
+            args = parser.parse_args(argv)
         if not getattr(args, "resumes_collector", False):
             collector.resume()  # the command loads its libraries with the collector on (solve resumes it itself)
         with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes():
@@ -103,6 +121,18 @@ def _run(argv: list[str]) -> int:
         with language(getattr(args, "lang", None)):
             print(_("interrupted"), file=sys.stderr)
         return 130
+
+
+def _language_asked(argv: list[str]) -> str | None:
+    """The language ``--lang`` asks for in ``argv`` (``--lang zh`` or ``--lang=zh``), before it is parsed; else None."""
+    from ..i18n import LANGUAGES
+
+    for index, token in enumerate(argv):
+        value = argv[index + 1] if token == "--lang" and index + 1 < len(argv) else \
+            token[len("--lang="):] if token.startswith("--lang=") else None
+        if value in LANGUAGES:
+            return value
+    return None
 
 
 def _core_only(argv: list[str]) -> bool:
