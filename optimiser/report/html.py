@@ -275,12 +275,13 @@ def _bottleneck_map(result: Result) -> str:
     legend = "".join(f'<span class="b{n}">{esc(_(words))}</span>' for n, words in enumerate(LEGEND))
     words = _("; ").join(f"{q}: {_(w)}" for q, w in COURSE_NO.items())
     title = _("Bottleneck map")
+    institution = _("institution")
     about = _("Which of the \"three no\" limits output at each institution and year ({words}). A binding \"no\" has "
               "a positive shadow price: more qualified teaching hours of that kind would raise output.").format(words=words)
     return (
         f'<section id="bottlenecks"><h2>{esc(title)}</h2>'
         f"<p>{esc(about)}</p>"
-        f'<p class="legend">{legend}</p><table class="map"><tr><th>{esc(_("institution"))}</th>{head}</tr>'
+        f'<p class="legend">{legend}</p><table class="map"><tr><th>{esc(institution)}</th>{head}</tr>'
         f"{''.join(rows)}</table>"
         f"{_list(bottleneck_lines(result), 'notes')}</section>"
     )
@@ -324,7 +325,8 @@ def _ranking(result: Result, sensitivity: Any) -> str:
     ranking = sensitivity.ranking
     note = f"<p>{esc(sensitivity.note)}</p>" if getattr(sensitivity, "note", None) else ""
     if ranking.empty:
-        return head + note + f"<p>{esc(_('No limit binds: one more unit of any limit buys nothing.'))}</p></section>"
+        nothing = _("No limit binds: one more unit of any limit buys nothing.")
+        return head + note + f"<p>{esc(nothing)}</p></section>"
     columns = [(key, _(words)) for key, words in RANKING_COLUMNS if key in ranking.columns]
     header = "<tr>" + "".join(f"<th>{esc(words)}</th>" for _key, words in columns) + "</tr>"
 
@@ -341,8 +343,9 @@ def _ranking(result: Result, sensitivity: Any) -> str:
 
     shown = f'<table class="ranking">{header}{rows(ranking.head(RANKING_SHOWN))}</table>'
     rest = ranking.iloc[RANKING_SHOWN:]
+    more_limits = _("{count} more limits").format(count=len(rest))
     more = (
-        f'<details><summary>{esc(_("{count} more limits").format(count=len(rest)))}</summary>'
+        f'<details><summary>{esc(more_limits)}</summary>'
         f'<table class="ranking">{header}{rows(rest)}</table></details>'
         if len(rest) else ""
     )
