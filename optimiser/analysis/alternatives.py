@@ -260,7 +260,10 @@ def _ranges(
 
 def _check(status: str) -> None:
     if status != "optimal":
-        raise SolverError(f"no optimal plan to look around ({status}); `optimiser solve` explains why")
+        from ..i18n import _
+
+        raise SolverError(_("no optimal plan to look around ({status}); `optimiser solve` explains why").format(
+            status=status))
 
 
 def _items(model: Any, measure: str) -> list[Item]:

@@ -41,8 +41,16 @@ import pandas as pd
 
 from ..config.load import get_path
 from ..config.types import Config
-from ..config.uncertainty import INTERIOR, Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
-from ..errors import ConfigError, PlanError, Problem, SolverError
+from ..config.uncertainty import (
+    INTERIOR,
+    Uncertain,
+    draw_values,
+    no_uncertainty_section,
+    parse_uncertainty,
+    probe_values,
+    without_uncertainty,
+)
+from ..errors import ConfigError, PlanError, SolverError
 from ..model import PlanKey, build_model
 from ..results import Result
 from ..solve.status import Status
@@ -183,9 +191,7 @@ def monte_carlo(
         raise SolverError(f"unknown solver {solver!r}; choose one of: highs, cbc")
     keys = parse_uncertainty(config)
     if not keys:
-        file = str(config.source) if config.source else None
-        raise ConfigError([Problem("uncertainty", "this config has no uncertainty: section; add one, e.g. "
-                                   "levers.secondments.cost: {dist: uniform, low: 25000, high: 40000}", file, None)])
+        raise no_uncertainty_section(config.source)
     base = without_uncertainty(config)
     fixed = None if plan is None else plan_units(plan, base)
     values = draw_values(keys, draws, seed)

@@ -22,6 +22,7 @@ from ..config import load_config
 from ..config.load import apply_changes, get_path
 from ..config.types import Config, Series
 from ..errors import ConfigError, Problem
+from ..i18n import N_, _
 
 
 def as_config(config: Config | str | Path) -> Config:
@@ -113,7 +114,7 @@ class ParamError(ValueError):
 MAX_POINTS = 100_000
 """The most points one sweep solves (each is a full solve)."""
 
-PARAM_FORMS = "PATH=START:STOP:N (e.g. funding.government.per_year=0:12e6:25) or PATH=V1,V2,..."
+PARAM_FORMS = N_("PATH=START:STOP:N (e.g. funding.government.per_year=0:12e6:25) or PATH=V1,V2,...")
 
 
 def parse_param(text: str) -> tuple[str, list[float]]:
@@ -127,18 +128,21 @@ def parse_param(text: str) -> tuple[str, list[float]]:
     path, sep, spec = text.partition("=")
     path, spec = path.strip(), spec.strip()
     if not sep or not path or not spec:
-        raise ParamError(f"--param {text!r}: expected {PARAM_FORMS}")
+        raise ParamError(_("--param {text!r}: expected {forms}").format(text=text, forms=_(PARAM_FORMS)))
     if ":" in spec:
         parts = spec.split(":")
         if len(parts) != 3:
-            raise ParamError(f"--param {text!r}: a range has three parts START:STOP:N, got {len(parts)}; expected {PARAM_FORMS}")
+            raise ParamError(_("--param {text!r}: a range has three parts START:STOP:N, got {count}; expected {forms}").format(
+                text=text, count=len(parts), forms=_(PARAM_FORMS)))
         start, stop = (_number(part, name, text) for part, name in zip(parts[:2], ("START", "STOP")))
         count = parts[2].strip()
         if not count.isdigit() or int(count) < 1:
-            raise ParamError(f"--param {text!r}: N must be a whole number of points, at least 1, got {count!r}")
+            raise ParamError(_("--param {text!r}: N must be a whole number of points, at least 1, got {count!r}").format(
+                text=text, count=count))
         n = int(count)
         if n > MAX_POINTS:
-            raise ParamError(f"--param {text!r}: {n:,} points is more than a sweep can hold ({MAX_POINTS:,}); use fewer")
+            raise ParamError(_("--param {text!r}: {count} points is more than a sweep can hold ({most}); use fewer").format(
+                text=text, count=f"{n:,}", most=f"{MAX_POINTS:,}"))
         if n == 1:
             return path, [start]
         step = (stop - start) / (n - 1)
@@ -151,7 +155,9 @@ def _number(part: str, name: str, text: str) -> float:
     try:
         value = float(part.strip().replace("_", ""))
     except ValueError:
-        raise ParamError(f"--param {text!r}: {name} {part.strip()!r} is not a number") from None
+        raise ParamError(_("--param {text!r}: {name} {part!r} is not a number").format(
+            text=text, name=name, part=part.strip())) from None
     if not math.isfinite(value):
-        raise ParamError(f"--param {text!r}: {name} {part.strip()!r} is not a finite number")
+        raise ParamError(_("--param {text!r}: {name} {part!r} is not a finite number").format(
+            text=text, name=name, part=part.strip()))
     return value

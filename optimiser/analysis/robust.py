@@ -52,7 +52,14 @@ import pandas as pd
 
 from ..config.load import get_path
 from ..config.types import Config
-from ..config.uncertainty import Uncertain, draw_values, parse_uncertainty, probe_values, without_uncertainty
+from ..config.uncertainty import (
+    Uncertain,
+    draw_values,
+    no_uncertainty_section,
+    parse_uncertainty,
+    probe_values,
+    without_uncertainty,
+)
 from ..errors import ConfigError, Problem
 from ..i18n import N_, _
 from ..jsonrule import jsonable
@@ -191,12 +198,12 @@ def build_worlds(base: Config, keys: Sequence[Uncertain], values: np.ndarray) ->
         programs.append(program)
         kept.append(index)
     if not programs:
-        raise ConfigError([Problem("uncertainty", "no drawn world makes a valid config; narrow the distributions",
+        raise ConfigError([Problem("uncertainty", _("no drawn world makes a valid config; narrow the distributions"),
                                    str(base.source) if base.source else None, None)])
     head = programs[0].names[:n_levers]
     if any(program.names[:n_levers] != head for program in programs):
-        raise ConfigError([Problem("uncertainty", "the drawn values change which lever units exist; a robust "
-                                   "plan needs the same levers in every world", None, None)])
+        raise ConfigError([Problem("uncertainty", _("the drawn values change which lever units exist; a robust "
+                                                    "plan needs the same levers in every world"), None, None)])
     return Worlds(programs, values[kept], tuple(keys), plan_keys, kinds, n_levers,
                   "affine" if affine is not None else "rebuild", dropped, kept)
 
@@ -559,9 +566,7 @@ def _worlds_to_plan_for(
         specs, values = _given_values(worlds)
         return _given_worlds(base, specs, values)
     if not keys:
-        raise ConfigError([Problem("uncertainty", "this config has no uncertainty: section; add one, e.g. "
-                                   "levers.secondments.cost: {dist: uniform, low: 25000, high: 40000}",
-                                   str(config.source) if config.source else None, None)])
+        raise no_uncertainty_section(config.source)
     return build_worlds(base, keys, draw_values(keys, draws, seed))
 
 
@@ -677,7 +682,7 @@ def _given_worlds(base: Config, specs: tuple[Uncertain, ...], values: np.ndarray
     programs = [arrays_of(build_model(base.with_changes(dict(zip(paths, row.tolist()))))) for row in values]
     head = programs[0].names[:len(plan_keys)]
     if any(p.names[:len(plan_keys)] != head for p in programs):
-        raise ConfigError([Problem("worlds", "the worlds differ in which lever units exist", None, None)])
+        raise ConfigError([Problem("worlds", _("the worlds differ in which lever units exist"), None, None)])
     return Worlds(programs, values, specs, plan_keys, kinds, len(plan_keys), "rebuild", [], list(range(len(values))))
 
 
@@ -833,7 +838,7 @@ def robust_convergence(
     _check_arguments(sizes[-1], risk, alpha, budget, 0)
     keys = parse_uncertainty(config)
     if not keys:
-        raise ConfigError([Problem("uncertainty", "this config has no uncertainty: section", None, None)])
+        raise no_uncertainty_section(config.source)
     base = without_uncertainty(config)
     values = draw_values(keys, sizes[-1], seed)
     everything = build_worlds(base, keys, values)

@@ -1,4 +1,5 @@
-"""Argument types shared by the commands: argparse reports a bad value as a usage error (exit 2)."""
+"""Argument types shared by the commands: argparse reports a bad value as a usage error (exit 2), in the language
+asked for with ``--lang``."""
 
 from __future__ import annotations
 
@@ -7,10 +8,17 @@ import math
 from pathlib import Path
 
 
+def _(message: str) -> str:
+    """``message`` in the current language (:func:`optimiser.i18n._`, loaded only once a value is refused)."""
+    from ..i18n import _ as translated
+
+    return translated(message)
+
+
 def output_path(text: str) -> Path:
     """A file or folder to write: not empty (an empty path would mean the current folder)."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("an empty path; give a file or folder name")
+        raise argparse.ArgumentTypeError(_("an empty path; give a file or folder name"))
     return Path(text)
 
 
@@ -18,9 +26,9 @@ def positive_seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from err
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number of seconds").format(text=text)) from err
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a positive number of seconds")
+        raise argparse.ArgumentTypeError(_("{text!r}: give a positive number of seconds").format(text=text))
     return value
 
 
@@ -28,31 +36,28 @@ def solver_option(text: str) -> tuple[str, str]:
     """``KEY=VALUE``: one option passed to the solver as it is (checked against the solver's own names later)."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip() or not value.strip():
-        raise argparse.ArgumentTypeError(f"{text!r}: write KEY=VALUE, e.g. presolve=off or mip_rel_gap=1e-4")
+        raise argparse.ArgumentTypeError(_("{text!r}: write KEY=VALUE, e.g. presolve=off or mip_rel_gap=1e-4").format(text=text))
     return key.strip(), value.strip()
 
 
 def seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from err
+    value = _whole(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: a seed is a whole number from 0 up")
+        raise argparse.ArgumentTypeError(_("{text!r}: a seed is a whole number from 0 up").format(text=text))
     return value
 
 
 def name(text: str) -> str:
     """A tier, key path or other name: not empty."""
     if not text.strip():
-        raise argparse.ArgumentTypeError(f"{text!r} is an empty name; give a name")
+        raise argparse.ArgumentTypeError(_("{text!r} is an empty name; give a name").format(text=text))
     return text
 
 
 def scenario_name(text: str) -> str:
     """A scenario's name: not empty (it would silently be taken as the base)."""
     if not text.strip():
-        raise argparse.ArgumentTypeError(f"{text!r} is an empty name; give a scenario's name, or base for none")
+        raise argparse.ArgumentTypeError(_("{text!r} is an empty name; give a scenario's name, or base for none").format(text=text))
     return text
 
 
@@ -61,9 +66,9 @@ def finite_number(text: str) -> float:
     try:
         value = float(text)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give a number such as 5e6") from err
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number; give a number such as 5e6").format(text=text)) from err
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number; give a number such as 5e6")
+        raise argparse.ArgumentTypeError(_("{text!r} is not a finite number; give a number such as 5e6").format(text=text))
     return value
 
 
@@ -71,7 +76,7 @@ def _whole(text: str) -> int:
     try:
         return int(text)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from err
+        raise argparse.ArgumentTypeError(_("{text!r} is not a whole number").format(text=text)) from err
 
 
 MAX_JOBS = 1024
@@ -84,10 +89,9 @@ def draw_count(text: str) -> int:
 
     value = _whole(text)
     if not 1 <= value <= MAX_DRAWS:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: give from 1 to {MAX_DRAWS:,} draws (each draw is one solve and keeps a row; "
-            f"the percentiles settle within a few thousand)"
-        )
+        raise argparse.ArgumentTypeError(_(
+            "{text!r}: give from 1 to {most} draws (each draw is one solve and keeps a row; "
+            "the percentiles settle within a few thousand)").format(text=text, most=f"{MAX_DRAWS:,}"))
     return value
 
 
@@ -97,9 +101,9 @@ def pareto_points(text: str) -> int:
 
     value = _whole(text)
     if not 2 <= value <= MAX_POINTS:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: give from 2 to {MAX_POINTS:,} points (the most a sweep holds; each point is one solve)"
-        )
+        raise argparse.ArgumentTypeError(_(
+            "{text!r}: give from 2 to {most} points (the most a sweep holds; each point is one solve)").format(
+            text=text, most=f"{MAX_POINTS:,}"))
     return value
 
 
@@ -107,7 +111,8 @@ def job_count(text: str) -> int:
     """Worker processes: 1 to :data:`MAX_JOBS`."""
     value = _whole(text)
     if not 1 <= value <= MAX_JOBS:
-        raise argparse.ArgumentTypeError(f"{text!r}: give from 1 to {MAX_JOBS:,} worker processes (one per core is fastest)")
+        raise argparse.ArgumentTypeError(_("{text!r}: give from 1 to {most} worker processes (one per core is fastest)").format(
+            text=text, most=f"{MAX_JOBS:,}"))
     return value
 
 
@@ -117,19 +122,20 @@ SCHEDULER_SCHEMES = ("tcp", "tls", "ucx", "ws", "wss", "inproc")
 
 def scheduler_address(text: str) -> str:
     """A Dask scheduler address: ``tcp://host:port`` (or another Dask scheme), or ``host:port``."""
-    fix = "give the scheduler's address, e.g. tcp://10.0.0.5:8786 (tls://, ucx://, ws://, wss:// also work)"
+    fix = _("give the scheduler's address, e.g. tcp://10.0.0.5:8786 (tls://, ucx://, ws://, wss:// also work)")
     address = text.strip()
     if not address:
-        raise argparse.ArgumentTypeError(f"{text!r} is an empty address; {fix}")
+        raise argparse.ArgumentTypeError(_("{text!r} is an empty address; {fix}").format(text=text, fix=fix))
     scheme, separator, rest = address.partition("://")
     if separator:
         if scheme.lower() not in SCHEDULER_SCHEMES:
-            raise argparse.ArgumentTypeError(f"{text!r}: {scheme!r} is not a Dask scheduler scheme; {fix}")
+            raise argparse.ArgumentTypeError(_("{text!r}: {scheme!r} is not a Dask scheduler scheme; {fix}").format(
+                text=text, scheme=scheme, fix=fix))
         if not rest.strip("/") or not _plain(rest):
-            raise argparse.ArgumentTypeError(f"{text!r} names no host; {fix}")
+            raise argparse.ArgumentTypeError(_("{text!r} names no host; {fix}").format(text=text, fix=fix))
         return address
     if not _is_host_and_port(address):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a scheduler address (host:port); {fix}")
+        raise argparse.ArgumentTypeError(_("{text!r} is not a scheduler address (host:port); {fix}").format(text=text, fix=fix))
     return address
 
 

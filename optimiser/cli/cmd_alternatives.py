@@ -12,19 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .exits import EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
 
 
 def share(text: str) -> float:
     """``1%`` or ``0.01``: a share in [0, 1)."""
+    from ..i18n import _
+
     raw = text.strip()
     try:
         value = float(raw[:-1]) / 100.0 if raw.endswith("%") else float(raw)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a share such as 1% or 0.01") from err
+        raise argparse.ArgumentTypeError(_("{text!r}: give a share such as 1% or 0.01").format(text=text)) from err
     if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a share from 0% up to (not including) 100%")
+        raise argparse.ArgumentTypeError(_("{text!r}: give a share from 0% up to (not including) 100%").format(text=text))
     return value
 
 
@@ -51,15 +53,16 @@ def run_alternatives(args: argparse.Namespace) -> int:
     from .. import SolverError, load_config
     from ..analysis.alternatives import alternatives
     from ..analysis.output import write_csv
+    from ..i18n import _
 
     if args.plans < 0:
-        print(f"optimiser alternatives: error: --plans must be at least 0, got {args.plans}", file=sys.stderr)
-        return 2
+        return usage_error("alternatives", _("{option} must be at least {least}, got {value}").format(
+            option="--plans", least=0, value=args.plans))
     config = load_config(args.config, scenario=args.scenario)
     try:
         room = alternatives(config, within=args.within, plans=args.plans, measure="units" if args.units else "yuan")
     except SolverError as err:
-        print(f"optimiser alternatives: {err}", file=sys.stderr)
+        print(_("optimiser alternatives: {problem}").format(problem=err), file=sys.stderr)
         return EXIT_NO_OPTIMUM
     written = []
     if args.out:

@@ -33,7 +33,8 @@ def institution_count(text: str) -> int:
 
     value = _whole(text)
     if not 1 <= value <= MAX_INSTITUTIONS:
-        raise argparse.ArgumentTypeError(f"{text!r}: give from 1 to {MAX_INSTITUTIONS} institutions")
+        raise argparse.ArgumentTypeError(_("{text!r}: give from 1 to {most} institutions").format(
+            text=text, most=MAX_INSTITUTIONS))
     return value
 
 

@@ -9,12 +9,11 @@ failure or a file that cannot be written.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .exits import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
 
 
@@ -46,11 +45,12 @@ def run_montecarlo(args: argparse.Namespace) -> int:
     from ..analysis.executor import executor_from_address
     from ..analysis.montecarlo import USABLE, monte_carlo
     from ..analysis.output import records, write_csv
+    from ..i18n import _
 
     for name, value in (("--draws", args.draws), ("--jobs", args.jobs)):
         if value is not None and value < 1:
-            print(f"optimiser montecarlo: error: {name} must be at least 1, got {value}", file=sys.stderr)
-            return EXIT_INVALID
+            return usage_error("montecarlo", _("{option} must be at least {least}, got {value}").format(
+                option=name, least=1, value=value))
     config = load_config(args.config, scenario=args.scenario)
     plan = None
     if args.plan is not None:

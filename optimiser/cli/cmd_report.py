@@ -42,28 +42,33 @@ def register(sub: Any) -> None:
 
 
 def scenario_names(text: str) -> list[str]:
-    """The names in ``--scenarios``, in order; raises ``ValueError`` on an empty or repeated name."""
+    """The names in ``--scenarios``, in order; raises ``ValueError`` (its message in the current language) on an
+    empty or repeated name."""
+    from ..i18n import _
+
     names = [name.strip() for name in text.split(",")]
     if not names or any(not name for name in names):
-        raise ValueError(f"--scenarios: expected comma-separated scenario names, got {text!r}")
+        raise ValueError(_("--scenarios: expected comma-separated scenario names, got {text!r}").format(text=text))
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise ValueError(f"--scenarios: {', '.join(repeated)} listed more than once; list each scenario once")
+        raise ValueError(_("--scenarios: {names} listed more than once; list each scenario once").format(
+            names=", ".join(repeated)))
     return names
 
 
 def run_report(args: argparse.Namespace) -> int:
     from ..compare import compare, plans_from_args
+    from ..i18n import _
     from ..report.handmade import with_hand_made_plans
     from ..sensitivity import sensitivity
 
     if args.html is None and args.xlsx is None:
-        print("report: nothing to write; give --html FILE, --xlsx FILE or both", file=sys.stderr)
+        print(_("report: nothing to write; give --html FILE, --xlsx FILE or both"), file=sys.stderr)
         return EXIT_INVALID
     try:
         names = scenario_names(args.scenarios)
     except ValueError as err:
-        print(f"report: {err}", file=sys.stderr)
+        print(_("report: {problem}").format(problem=err), file=sys.stderr)
         return EXIT_INVALID
     items = plans_from_args([args.config], names)
     comparison = compare(items, solver=args.solver, integer=True if args.integer else None)
@@ -76,8 +81,6 @@ def run_report(args: argparse.Namespace) -> int:
     _print_findings(comparison, report)
     if main.ok:
         return EXIT_OK
-    from ..i18n import _
-
     print(_("the main plan ({name}) is {status}; the report says why").format(name=main_name, status=main.status.value),
           file=sys.stderr)
     return EXIT_NO_OPTIMUM if main.status.value in ("infeasible", "unbounded") else EXIT_FAILED

@@ -8,13 +8,12 @@ failure or a file that cannot be written.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..report.inert import json_text
 from .args import draw_count, seed
-from .exits import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
 
 if TYPE_CHECKING:
@@ -24,12 +23,15 @@ if TYPE_CHECKING:
 
 
 def sizes(text: str) -> tuple[int, ...]:
+    from ..i18n import _
+
     try:
         values = tuple(int(part) for part in text.split(",") if part.strip())
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r}: give draw counts separated by commas, e.g. 25,50,100,200") from err
+        raise argparse.ArgumentTypeError(_("{text!r}: give draw counts separated by commas, e.g. 25,50,100,200").format(
+            text=text)) from err
     if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: give positive draw counts, e.g. 25,50,100,200")
+        raise argparse.ArgumentTypeError(_("{text!r}: give positive draw counts, e.g. 25,50,100,200").format(text=text))
     for value in values:
         robust_draws(str(value))
     return values
@@ -38,13 +40,14 @@ def sizes(text: str) -> tuple[int, ...]:
 def robust_draws(text: str) -> int:
     """How many worlds a robust plan is found for: 1 to :data:`~optimiser.analysis.robust.MAX_DRAWS`."""
     from ..analysis.robust import MAX_DRAWS
+    from ..i18n import _
 
     value = draw_count(text)
     if value > MAX_DRAWS:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: give from 1 to {MAX_DRAWS:,} draws (the robust plan is one linear programme with a copy of "
-            "the province per world; test a plan on more worlds with: optimiser montecarlo CONFIG --plan PLAN)"
-        )
+        raise argparse.ArgumentTypeError(_(
+            "{text!r}: give from 1 to {most} draws (the robust plan is one linear programme with a copy of the "
+            "province per world; test a plan on more worlds with: optimiser montecarlo CONFIG --plan PLAN)").format(
+            text=text, most=f"{MAX_DRAWS:,}"))
     return value
 
 
@@ -86,8 +89,7 @@ def run_robust(args: argparse.Namespace) -> int:
 
     problem = _bad_option(args)
     if problem:
-        print(f"optimiser robust: error: {problem}", file=sys.stderr)
-        return EXIT_INVALID
+        return usage_error("robust", problem)
     config = load_config(args.config, scenario=args.scenario)
     result = robust(config, draws=args.draws, seed=args.seed, risk=args.risk, alpha=args.alpha, budget=args.budget,
                     test_draws=args.test_draws, test_seed=args.test_seed, jobs=args.jobs,
@@ -105,12 +107,14 @@ def run_robust(args: argparse.Namespace) -> int:
 
 
 def _bad_option(args: argparse.Namespace) -> str | None:
-    """What is wrong with a number option, or ``None``."""
+    """What is wrong with a number option (in the current language), or ``None``."""
+    from ..i18n import _
+
     for name, value, least in (("--draws", args.draws, 1), ("--jobs", args.jobs, 1), ("--test-draws", args.test_draws, 0)):
         if value is not None and value < least:
-            return f"{name} must be at least {least}, got {value}"
+            return _("{option} must be at least {least}, got {value}").format(option=name, least=least, value=value)
     if not 0.0 < args.alpha <= 1.0:
-        return f"--alpha is a share in (0, 1], got {args.alpha:g}"
+        return _("{option} is a share in (0, 1], got {value}").format(option="--alpha", value=f"{args.alpha:g}")
     return None
 
 

@@ -16,19 +16,22 @@ import sys
 from typing import Any
 
 from ..report.inert import json_text
-from .exits import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_FAILED, EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 
 DEFAULT_MIP_GAP = 1e-3
 
 
 def mip_gap(text: str) -> float:
     """A relative gap: a number from 0 up to (not including) 1."""
+    from ..i18n import _
+
     try:
         value = float(text)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from err
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number").format(text=text)) from err
     if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a share from 0 up to (not including) 1, e.g. 0.001")
+        raise argparse.ArgumentTypeError(_("{text!r}: give a share from 0 up to (not including) 1, e.g. 0.001").format(
+            text=text))
     return value
 
 
@@ -60,8 +63,9 @@ def run_solve(args: argparse.Namespace) -> int:
         options = checked_options(args.solver, dict(args.solver_options or ()))
     except SolverError as err:
         # A usage error, found before any work starts.
-        print(f"optimiser solve: error: argument --solver-options: {err}", file=sys.stderr)
-        return 2
+        from ..i18n import _
+
+        return usage_error("solve", _("argument {option}: {problem}").format(option="--solver-options", problem=err))
     config = load_config(args.config, scenario=args.scenario)
     result = solve(
         config, solver=args.solver, integer=True if args.integer else None, time_limit=args.time_limit,

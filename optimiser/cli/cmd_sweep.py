@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .exits import EXIT_INVALID, EXIT_OK
+from .exits import EXIT_OK, usage_error
 from .options import add_options
 
 
@@ -38,17 +38,17 @@ def run_sweep(args: argparse.Namespace) -> int:
     from ..analysis import executor_from_address, sweep
     from ..analysis.output import records, write_csv
     from ..analysis.points import ParamError, parse_param
+    from ..i18n import _
 
     params: dict[str, list[float]] = {}
     try:
         for text in args.param:
             path, values = parse_param(text)
             if path in params:
-                raise ParamError(f"--param {path} is given twice; give each path once")
+                raise ParamError(_("--param {path} is given twice; give each path once").format(path=path))
             params[path] = values
     except ParamError as err:
-        print(f"optimiser sweep: error: {err}", file=sys.stderr)
-        return EXIT_INVALID
+        return usage_error("sweep", str(err))
     config = load_config(args.config, scenario=args.scenario)
     client = executor_from_address(args.scheduler) if args.scheduler else None
     try:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
 from .args import finite_number
-from .exits import EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
+from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
-
-INPUT_FORM = "PATH or PATH=LOW,HIGH (e.g. levers.secondments.cost=8000,15000)"
 
 
 def register(sub: Any) -> None:
@@ -45,9 +42,12 @@ def parse_input(text: str, change: float) -> tuple[str, float | tuple[float, flo
     >>> parse_input("tiers.basic.completion_rate", 0.2)
     ('tiers.basic.completion_rate', 0.2)
     """
+    from ..i18n import _
+
+    forms = _("PATH or PATH=LOW,HIGH (e.g. levers.secondments.cost=8000,15000)")
     path, sep, spec = (part.strip() for part in text.partition("="))
     if not path:
-        raise ValueError(f"--input {text!r}: expected {INPUT_FORM}")
+        raise ValueError(_("--input {text!r}: expected {forms}").format(text=text, forms=forms))
     if not sep:
         return path, change
     parts = spec.split(",")
@@ -56,7 +56,8 @@ def parse_input(text: str, change: float) -> tuple[str, float | tuple[float, flo
     except ValueError:
         values = []
     if len(values) != 2 or not all(math.isfinite(v) for v in values):
-        raise ValueError(f"--input {text!r}: give two numbers LOW,HIGH after '='; expected {INPUT_FORM}")
+        raise ValueError(_("--input {text!r}: give two numbers LOW,HIGH after '='; expected {forms}").format(
+            text=text, forms=forms))
     return path, (values[0], values[1])
 
 
@@ -64,11 +65,11 @@ def run_tornado(args: argparse.Namespace) -> int:
     from .. import load_config
     from ..analysis import tornado
     from ..analysis.output import write_csv
+    from ..i18n import _
 
     if not 0 < args.change < 1:
-        print(f"optimiser tornado: error: --change must be a share between 0 and 1 (0.2 for ±20%), got {args.change:g}",
-              file=sys.stderr)
-        return EXIT_INVALID
+        return usage_error("tornado", _("{option} must be a share between 0 and 1 (0.2 for ±20%), got {value}").format(
+            option="--change", value=f"{args.change:g}"))
     inputs: dict[str, float | tuple[float, float]] | None = None
     if args.input:
         inputs = {}
@@ -76,11 +77,10 @@ def run_tornado(args: argparse.Namespace) -> int:
             for text in args.input:
                 path, spec = parse_input(text, args.change)
                 if path in inputs:
-                    raise ValueError(f"--input {path} is given twice; give each input once")
+                    raise ValueError(_("--input {path} is given twice; give each input once").format(path=path))
                 inputs[path] = spec
         except ValueError as err:
-            print(f"optimiser tornado: error: {err}", file=sys.stderr)
-            return EXIT_INVALID
+            return usage_error("tornado", str(err))
     config = load_config(args.config, scenario=args.scenario)
     bars = tornado(config, inputs=inputs, change=args.change, solver=args.solver, jobs=args.jobs,
                    progress=not (args.no_progress or args.json))

@@ -15,7 +15,7 @@ import contextlib
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import ConfigError, PlanError, PlanNote, SolverError
 from .exits import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
@@ -29,7 +29,7 @@ def build_parser(core_only: bool = False) -> argparse.ArgumentParser:
     from . import commands
     from .options import add_options
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="optimiser",
         description="Educator workforce planning optimiser: allocate a budget across enterprise lecturers, "
         "secondments, training bases and tuition subsidies to maximise compound talent output.",
@@ -46,6 +46,23 @@ def build_parser(core_only: bool = False) -> argparse.ArgumentParser:
     return parser
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser (each command's too) that words a usage error in the language chosen on the command line.
+
+    What argparse says itself (a missing argument, an invalid choice) stays in its English; what is wrong with
+    an option's value, as its type says it, and the frame around it follow ``--lang``.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        from ..i18n import _
+
+        option, colon, problem = message.partition(": ")
+        if colon and option.startswith("argument ") and " " not in option[len("argument "):]:
+            message = _("argument {option}: {problem}").format(option=option[len("argument "):], problem=problem)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INVALID, _("{program}: error: {problem}").format(program=self.prog, problem=message) + "\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
@@ -60,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
-    from ..i18n import language
+    from ..i18n import _, language
     from ..report.inert import inert_lines
     from . import collector
     from .oserrors import explain_os_error
@@ -69,7 +86,8 @@ def _run(argv: list[str]) -> int:
     parser = build_parser(_core_only(argv))
     args: argparse.Namespace | None = None
     try:
-        args = parser.parse_args(argv)
+        with language(_language_asked(argv)):  # a bad option's value is told in the language asked for
+            args = parser.parse_args(argv)
         if not getattr(args, "resumes_collector", False):
             collector.resume()  # the command loads its libraries with the collector on (solve resumes it itself)
         with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes():
@@ -84,21 +102,37 @@ def _run(argv: list[str]) -> int:
     except PlanError as err:
         if debug:
             raise
-        print(f"invalid plan: {inert_lines(err)}", file=sys.stderr)
+        with language(getattr(args, "lang", None)):
+            print(_("invalid plan: {problem}").format(problem=inert_lines(err)), file=sys.stderr)
         return EXIT_INVALID
     except SolverError as err:
         if debug:
             raise
-        print(f"solver error: {inert_lines(err)}", file=sys.stderr)
+        with language(getattr(args, "lang", None)):
+            print(_("solver error: {problem}").format(problem=inert_lines(err)), file=sys.stderr)
         return EXIT_FAILED
     except OSError as err:
         if debug:
             raise
-        print(explain_os_error(err, args), file=sys.stderr)
+        with language(getattr(args, "lang", None)):
+            print(explain_os_error(err, args), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        with language(getattr(args, "lang", None)):
+            print(_("interrupted"), file=sys.stderr)
         return 130
+
+
+def _language_asked(argv: list[str]) -> str | None:
+    """The language ``--lang`` asks for in ``argv`` (``--lang zh`` or ``--lang=zh``), before it is parsed; else None."""
+    from ..i18n import LANGUAGES
+
+    for index, token in enumerate(argv):
+        value = argv[index + 1] if token == "--lang" and index + 1 < len(argv) else \
+            token[len("--lang="):] if token.startswith("--lang=") else None
+        if value in LANGUAGES:
+            return value
+    return None
 
 
 def _core_only(argv: list[str]) -> bool:
@@ -137,6 +171,7 @@ def _csv_encoding(args: argparse.Namespace) -> Iterator[None]:
 @contextlib.contextmanager
 def _plan_notes() -> Iterator[None]:
     """Rows a plan file holds that are left out on purpose (a total row) are printed as notes on stderr."""
+    from ..i18n import _
     from ..report.inert import inert
 
     with warnings.catch_warnings():
@@ -145,7 +180,7 @@ def _plan_notes() -> Iterator[None]:
 
         def show(message: Warning | str, category: type[Warning], *rest: Any, **keywords: Any) -> None:
             if issubclass(category, PlanNote):
-                print(f"note: {inert(str(message))}", file=sys.stderr)
+                print(_("note: {text}").format(text=inert(str(message))), file=sys.stderr)
             else:
                 shown(message, category, *rest, **keywords)
 

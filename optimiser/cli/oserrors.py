@@ -5,7 +5,7 @@ turn a file that cannot be read into a ``ConfigError`` or ``PlanError``; an
 ``OSError`` reaching the command line is therefore one from writing
 ``--out``, ``--xlsx`` or ``--html``. The message names the option, the path
 the user gave, the path actually in the way when it is another one, and what
-to do.
+to do, in the current language.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from ..errors import OutputError
+from ..i18n import N_, _
 
 # The options that name a place to write, as (attribute, option).
 OUTPUT_OPTIONS = (("out", "--out"), ("xlsx", "--xlsx"), ("html", "--html"))
@@ -76,12 +77,14 @@ def explain_os_error(err: OSError, args: argparse.Namespace | None = None) -> st
     if found is not None:
         option, given = found
     elif path is not None:
-        option, given = "the output", path
+        option, given = _("the output"), path
     else:
         # No path and no output option: not a file the command was writing (a
         # worker process or a socket, say), so do not claim it was the output.
-        return f"system error: {err.strerror or err}; run again with --debug to see where it happened"
-    return f"could not write output: {option} {given}: {_reason(err, option, given, path or given)}"
+        return _("system error: {error}; run again with --debug to see where it happened").format(
+            error=err.strerror or err)
+    return _("could not write output: {option} {path}: {reason}").format(
+        option=option, path=given, reason=_reason(err, option, given, path or given))
 
 
 def _failed_path(err: OSError) -> Path | None:
@@ -93,17 +96,18 @@ def _failed_path(err: OSError) -> Path | None:
 
 
 def _name(place: Path, given: Path) -> str:
-    return "this path" if place == given else str(place)
+    return _("this path") if place == given else str(place)
 
 
+_DENIED = N_("permission denied on {place}; choose a folder you can write to, or ask for write permission there")
+_NO_SPACE = N_("no space left on the disk holding {place} (or the quota there is used up); "
+               "free some space or choose another disk")
 _ANCESTOR_REASONS = {
-    errno.EACCES: "permission denied on {place}; choose a folder you can write to, or ask for write permission there",
-    errno.EPERM: "permission denied on {place}; choose a folder you can write to, or ask for write permission there",
-    errno.EROFS: "{place} is on a read-only file system; choose a folder on a writable disk",
-    errno.ENOSPC: "no space left on the disk holding {place} (or the quota there is used up); "
-                  "free some space or choose another disk",
-    getattr(errno, "EDQUOT", errno.ENOSPC): "no space left on the disk holding {place} (or the quota there is used up); "
-                                            "free some space or choose another disk",
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+    errno.EROFS: N_("{place} is on a read-only file system; choose a folder on a writable disk"),
+    errno.ENOSPC: _NO_SPACE,
+    getattr(errno, "EDQUOT", errno.ENOSPC): _NO_SPACE,
 }
 """Errors decided by the nearest existing folder of the path (its permissions, its disk), which ``{place}`` names."""
 
@@ -115,29 +119,29 @@ def _reason(err: OSError, option: str, given: Path, failed: Path) -> str:
     if shape is not None:
         return shape
     if code in _ANCESTOR_REASONS:
-        return _ANCESTOR_REASONS[code].format(place=_name(_existing_ancestor(failed), given))
+        return _(_ANCESTOR_REASONS[code]).format(place=_name(_existing_ancestor(failed), given))
     if code == errno.ENAMETOOLONG:
-        return "the path or one of its names is too long; choose a shorter path"
+        return _("the path or one of its names is too long; choose a shorter path")
     if isinstance(err, OutputError):
         # Refused on purpose by the writer (a block device, a socket): its message says what and why.
         return str(err)
     if code == errno.ENOENT:
-        return (f"{_name(failed, given)} cannot be created in {_existing_ancestor(failed)} ({err.strerror}); "
-                "choose a path in a folder that can hold new files")
-    return f"{err.strerror or err}; choose another path"
+        return _("{path} cannot be created in {folder} ({error}); choose a path in a folder that can hold new files").format(
+            path=_name(failed, given), folder=_existing_ancestor(failed), error=err.strerror)
+    return _("{error}; choose another path").format(error=err.strerror or err)
 
 
 def _shape_reason(code: int | None, option: str, given: Path, failed: Path) -> str | None:
     """A file where a folder is needed or the other way round, when that is the cause; else None."""
     if code == errno.EEXIST and given.exists() and not given.is_dir():
-        return (f"this path exists and is a file, but {option} takes a folder to write the result "
-                "files into; choose another path or remove the file")
+        return _("this path exists and is a file, but {option} takes a folder to write the result files into; "
+                 "choose another path or remove the file").format(option=option)
     if code == errno.EISDIR:
-        return (f"{_name(failed, given)} is a folder, but {option} takes a file name here; "
-                "give a file path (inside that folder if you like), or choose another path")
+        return _("{path} is a folder, but {option} takes a file name here; give a file path (inside that folder "
+                 "if you like), or choose another path").format(path=_name(failed, given), option=option)
     if code in (errno.ENOTDIR, errno.EEXIST):
         blocker = _file_in_the_way(failed) or _file_in_the_way(given)
         if blocker is not None:
-            return (f"{_name(blocker, given)} is a file, so no folder can be made there; "
-                    "choose another path or move the file away")
+            return _("{path} is a file, so no folder can be made there; choose another path or move the file "
+                     "away").format(path=_name(blocker, given))
     return None

@@ -40,8 +40,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import ConfigError, Problem
-from ..i18n import _
-from .checker import Checker, KeyPath, choices
+from ..i18n import N_, _
+from .checker import Checker, KeyPath, choices, show
 from .schema import DISTRIBUTIONS
 
 FIXED_SECTIONS = ("name", "horizon", "scenarios", "uncertainty")
@@ -164,8 +164,8 @@ def check_uncertainty(value: Any, raw: Any, check: Checker) -> list[Uncertain]:
     if value is None:
         return []
     if not isinstance(value, dict):
-        check.error(path, f"expected a mapping of dotted key paths to distributions, e.g. "
-                          f"levers.tuition_subsidies.induced_intake: {EXAMPLE}")
+        check.error(path, _("expected a mapping of dotted key paths to distributions, e.g. "
+                            "levers.tuition_subsidies.induced_intake: {example}").format(example=EXAMPLE))
         return []
     specs = [spec for key, item in value.items() if (spec := _entry(key, item, raw, check)) is not None]
     if specs:
@@ -190,19 +190,21 @@ def _entry(key: Any, item: Any, raw: Any, check: Checker) -> Uncertain | None:
 def _distribution(key: Any, item: Any, raw: Any, check: Checker, path: KeyPath) -> str | None:
     """The distribution an entry names, once its key points at a number; None (with a problem) otherwise."""
     if not isinstance(key, str) or not key.strip():
-        check.error(path, f"a key must be a dotted key path such as levers.secondments.cost, got {key!r}")
+        check.error(path, _("a key must be a dotted key path such as levers.secondments.cost, got {key!r}").format(key=key))
         return None
     if not _points_at_number(key, raw, check, path):
         return None
     if not isinstance(item, dict):
-        check.error(path, f"expected a distribution such as {EXAMPLE}, got {_show(item)}")
+        check.error(path, _("expected a distribution such as {example}, got {value}").format(
+            example=EXAMPLE, value=show(item)))
         return None
     dist = item.get("dist")
     if "dist" not in item:
-        check.error(path, f"missing required key 'dist' (one of: {', '.join(DISTRIBUTIONS)})")
+        check.error(path, _("missing required key 'dist' (one of: {names})").format(names=", ".join(DISTRIBUTIONS)))
         return None
     if dist not in DISTRIBUTIONS:
-        check.error(path + ("dist",), f"unknown distribution {dist!r}; {choices(dist, DISTRIBUTIONS, 'distribution')}")
+        check.error(path + ("dist",), _("unknown distribution {dist!r}; {fix}").format(
+            dist=dist, fix=choices(dist, DISTRIBUTIONS, N_("distribution"))))
         return None
     return str(dist)
 
@@ -217,7 +219,7 @@ def _parameters(item: dict[str, Any], dist: str, path: KeyPath, check: Checker) 
             continue
         # Spreads are positive; so is every parameter of a lognormal but its bounds.
         positive = name in ("sd", "sigma") or (dist == "lognormal" and name in ("median", "mean"))
-        what = "a positive number" if positive else "a number"
+        what = N_("a positive number") if positive else N_("a number")
         checked = check.number(number, path + (name,), what=what, low=0.0 if positive else None, low_open=positive)
         if checked is not None:
             params[name] = checked
@@ -229,45 +231,52 @@ def _points_at_number(key: str, raw: Any, check: Checker, path: KeyPath) -> bool
 
     top = key.split(".")[0]
     if top in FIXED_SECTIONS:
-        check.error(path, f"{top!r} values cannot be uncertain; choose a numeric value such as levers.secondments.cost")
+        check.error(path, _("{top!r} values cannot be uncertain; choose a numeric value such as "
+                            "levers.secondments.cost").format(top=top))
         return False
     try:
         current = get_path(raw, key)
     except KeyError as err:
-        check.error(path, f"{err.args[0]} (the key path must exist in this config)")
+        check.error(path, _("{error} (the key path must exist in this config)").format(error=err.args[0]))
         return False
     if isinstance(current, dict) and current and all(isinstance(k, int) for k in current):
         first = min(current)
-        check.error(path, f"{key} is a series {{year: value}}; give one year's value, e.g. {key}.{first}")
+        check.error(path, _("{key} is a series {{year: value}}; give one year's value, e.g. {key}.{first}").format(
+            key=key, first=first))
         return False
     if isinstance(current, bool) or not isinstance(current, (int, float)):
-        check.error(path, f"{key} holds {_show(current)}, not a number; only numeric values can be uncertain")
+        check.error(path, _("{key} holds {value}, not a number; only numeric values can be uncertain").format(
+            key=key, value=show(current)))
         return False
     return True
 
 
 def _consistent(dist: str, p: dict[str, float], path: KeyPath, check: Checker) -> bool:
     if "low" in p and "high" in p and not p["low"] < p["high"]:
-        check.error(path + ("high",), f"high ({p['high']:g}) must be above low ({p['low']:g})")
+        check.error(path + ("high",), _("high ({high}) must be above low ({low})").format(
+            high=f"{p['high']:g}", low=f"{p['low']:g}"))
         return False
     if dist == "triangular" and not p["low"] <= p["mode"] <= p["high"]:
-        check.error(path + ("mode",), f"mode ({p['mode']:g}) must lie between low ({p['low']:g}) and high ({p['high']:g})")
+        check.error(path + ("mode",), _("mode ({mode}) must lie between low ({low}) and high ({high})").format(
+            mode=f"{p['mode']:g}", low=f"{p['low']:g}", high=f"{p['high']:g}"))
         return False
     if dist == "normal" and not p["low"] <= p["mean"] <= p["high"]:
-        check.error(path + ("mean",), f"mean ({p['mean']:g}) must lie between low ({p['low']:g}) and high ({p['high']:g}), "
-                                      "the bounds the normal is truncated to")
+        check.error(path + ("mean",), _("mean ({mean}) must lie between low ({low}) and high ({high}), the bounds the "
+                                        "normal is truncated to").format(
+            mean=f"{p['mean']:g}", low=f"{p['low']:g}", high=f"{p['high']:g}"))
         return False
     if dist == "lognormal":
         if ("median" in p) == ("mean" in p):
-            check.error(path, "give exactly one of 'median' or 'mean' (of the value, not of its log) with 'sigma'")
+            check.error(path, _("give exactly one of 'median' or 'mean' (of the value, not of its log) with 'sigma'"))
             return False
         if p.get("low", 0.0) < 0:
-            check.error(path + ("low",), f"a lognormal value is positive; low must be at least 0, got {p['low']:g}")
+            check.error(path + ("low",), _("a lognormal value is positive; low must be at least 0, got {low}").format(
+                low=f"{p['low']:g}"))
             return False
     spec = Uncertain(str(path[-1]), dist, p)
     if _mass(spec) < 1e-6:
-        check.error(path, f"low/high keep almost none of the {dist} distribution ({_mass(spec):.1e} of it); "
-                          "widen them or move the centre inside")
+        check.error(path, _("low/high keep almost none of the {dist} distribution ({mass} of it); widen them or move "
+                            "the centre inside").format(dist=dist, mass=f"{_mass(spec):.1e}"))
         return False
     return True
 
@@ -311,17 +320,15 @@ def _reach_message(spec: Uncertain, value: float, problem: Problem, inner: bool)
         spec=spec.describe(), value=f"{value:g}", where=where, problem=problem.message, fix=fix)
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing (empty value)"
-    return repr(value)
-
-
 # -- use -------------------------------------------------------------------
+
+def no_uncertainty_section(source: Any = None) -> ConfigError:
+    """The error of an analysis of uncertainty (Monte Carlo, a robust plan) asked of a config, read from the file
+    ``source``, that has no ``uncertainty:`` section: it says how to add one."""
+    message = _("this config has no uncertainty: section; add one, e.g. {example}").format(
+        example="levers.secondments.cost: {dist: uniform, low: 25000, high: 40000}")
+    return ConfigError([Problem("uncertainty", message, str(source) if source else None, None)])
+
 
 def parse_uncertainty(config: Any) -> tuple[Uncertain, ...]:
     """The distributions of ``config``'s ``uncertainty:`` section (empty when it has none).

@@ -377,8 +377,12 @@ def comparison_frame(comparison: Any) -> tuple[pd.DataFrame, list[str]]:
     :attr:`Comparison.table`. Columns: ``measure``, ``unit``, one per plan,
     then for every plan after the first its change against the first
     (``change: NAME``) and that change as a share of the first plan's value
-    (``change %: NAME``).
+    (``change %: NAME``). A measure is named in the current language
+    (:func:`optimiser.compare.measure_label`), as ``compare`` prints it.
     """
+    from ..compare import measure_label
+    from ..i18n import chinese
+
     table = comparison.table
     plans = [str(c) for c in table.columns]
     others = plans[1:]
@@ -394,7 +398,7 @@ def comparison_frame(comparison: Any) -> tuple[pd.DataFrame, list[str]]:
         unit = units.get(key, "")
         values = table.iloc[n].tolist()
         changes, shares = _changes(deltas.loc[label] if label in deltas.index else None, values[0], len(others))
-        rows.append([str(label), unit, *values, *changes, *shares])
+        rows.append([measure_label(key, str(label)) if chinese() else str(label), unit, *values, *changes, *shares])
         row_units.append(unit)
     columns = ["measure", "unit", *plans, *[f"change: {p}" for p in others], *[f"change %: {p}" for p in others]]
     return pd.DataFrame(rows, columns=columns, dtype=object), row_units

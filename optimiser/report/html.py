@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..i18n import _, get_language, language
+from ..i18n import N_, _, get_language, language
 from ..i18n.words import COURSE_NO
 from .files import write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
@@ -272,23 +272,25 @@ def _bottleneck_map(result: Result) -> str:
         by_year = {int(r.year): r for r in group.itertuples(index=False)}
         cells = "".join(_bottleneck_cell(by_year.get(year)) for year in years)
         rows.append(f"<tr><th>{esc(institution)}</th>{cells}</tr>")
-    legend = (
-        '<p class="legend"><span class="b0">none binds</span><span class="b1">one binds</span>'
-        '<span class="b2">two bind</span><span class="b3">all three bind</span></p>'
-    )
-    words = "; ".join(f"{q}: {w}" for q, w in COURSE_NO.items())
+    legend = "".join(f'<span class="b{n}">{esc(_(words))}</span>' for n, words in enumerate(LEGEND))
+    words = _("; ").join(f"{q}: {_(w)}" for q, w in COURSE_NO.items())
     title = _("Bottleneck map")
+    institution = _("institution")
+    about = _("Which of the \"three no\" limits output at each institution and year ({words}). A binding \"no\" has "
+              "a positive shadow price: more qualified teaching hours of that kind would raise output.").format(words=words)
     return (
         f'<section id="bottlenecks"><h2>{esc(title)}</h2>'
-        f"<p>Which of the \"three no\" limits output at each institution and year ({esc(words)}). "
-        "A binding \"no\" has a positive shadow price: more qualified teaching hours of that kind would raise "
-        "output.</p>"
-        f"{legend}<table class=\"map\"><tr><th>institution</th>{head}</tr>{''.join(rows)}</table>"
+        f"<p>{esc(about)}</p>"
+        f'<p class="legend">{legend}</p><table class="map"><tr><th>{esc(institution)}</th>{head}</tr>'
+        f"{''.join(rows)}</table>"
         f"{_list(bottleneck_lines(result), 'notes')}</section>"
     )
 
 
-OTHER_LIMITS = (("seats_binding", "seats full"), ("enrolment_binding", "all enrolled trained"))
+LEGEND = (N_("none binds"), N_("one binds"), N_("two bind"), N_("all three bind"))
+"""The shades of the bottleneck map, by how many "no"s bind."""
+
+OTHER_LIMITS = (("seats_binding", N_("seats full")), ("enrolment_binding", N_("all enrolled trained")))
 """Limits besides the three "no"s that the map notes under a cell: (bottleneck column, words)."""
 
 
@@ -297,18 +299,18 @@ def _bottleneck_cell(row: Any) -> str:
     if row is None:
         return "<td></td>"
     binding = [q for q in COURSE_NO if bool(getattr(row, q))]
-    tags = "".join(f'<span class="tag">{SHORT_NO[q]}</span>' for q in binding) or "none"
-    extra = [words for column, words in OTHER_LIMITS if bool(getattr(row, column))]
-    hint = "; ".join([COURSE_NO[q] for q in binding] + extra) or "no \"no\" binds"
-    more = f'<br><small>{esc(", ".join(extra))}</small>' if extra else ""
+    tags = "".join(f'<span class="tag">{SHORT_NO[q]}</span>' for q in binding) or esc(_("none"))
+    extra = [_(words) for column, words in OTHER_LIMITS if bool(getattr(row, column))]
+    hint = _("; ").join([_(COURSE_NO[q]) for q in binding] + extra) or _("no \"no\" binds")
+    more = f'<br><small>{esc(_(", ").join(extra))}</small>' if extra else ""
     return f'<td class="b{len(binding)}" title="{esc(hint)}">{tags}{more}</td>'
 
 
 RANKING_COLUMNS = (
-    ("statement", "what one more unit buys (or costs), and the range of the limit where that holds"),
-    ("config_path", "config key"),
-    ("institution", "institution"),
-    ("year", "year"),
+    ("statement", N_("what one more unit buys (or costs), and the range of the limit where that holds")),
+    ("config_path", N_("config key")),
+    ("institution", N_("institution")),
+    ("year", N_("year")),
 )
 """The ranking columns the page shows; value per unit and range bounds are in the statement (and the workbook)."""
 
@@ -317,13 +319,15 @@ def _ranking(result: Result, sensitivity: Any) -> str:
     title = _("What the next unit buys (sensitivity ranking)")
     head = f'<section id="sensitivity"><h2>{esc(title)}</h2>'
     if sensitivity is None:
-        why = "no sensitivity report was made for this plan" if result.ok else "the plan has no optimum"
-        return head + f"<p>No sensitivity ranking: {why}.</p></section>"
+        why = (_("No sensitivity ranking: no sensitivity report was made for this plan.") if result.ok else
+               _("No sensitivity ranking: the plan has no optimum."))
+        return head + f"<p>{esc(why)}</p></section>"
     ranking = sensitivity.ranking
     note = f"<p>{esc(sensitivity.note)}</p>" if getattr(sensitivity, "note", None) else ""
     if ranking.empty:
-        return head + note + "<p>No limit binds: one more unit of any limit buys nothing.</p></section>"
-    columns = [(key, words) for key, words in RANKING_COLUMNS if key in ranking.columns]
+        nothing = _("No limit binds: one more unit of any limit buys nothing.")
+        return head + note + f"<p>{esc(nothing)}</p></section>"
+    columns = [(key, _(words)) for key, words in RANKING_COLUMNS if key in ranking.columns]
     header = "<tr>" + "".join(f"<th>{esc(words)}</th>" for _key, words in columns) + "</tr>"
 
     def rows(frame: pd.DataFrame) -> str:
@@ -339,8 +343,9 @@ def _ranking(result: Result, sensitivity: Any) -> str:
 
     shown = f'<table class="ranking">{header}{rows(ranking.head(RANKING_SHOWN))}</table>'
     rest = ranking.iloc[RANKING_SHOWN:]
+    more_limits = _("{count} more limits").format(count=len(rest))
     more = (
-        f'<details><summary>{len(rest)} more limits</summary>'
+        f'<details><summary>{esc(more_limits)}</summary>'
         f'<table class="ranking">{header}{rows(rest)}</table></details>'
         if len(rest) else ""
     )

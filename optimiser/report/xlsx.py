@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import N_, _, chinese
-from ..model.rows import MONEY_KINDS
+from ..i18n.words import COURSE_NO
+from ..model.rows import MONEY_KINDS, kind_label
 from .files import formula_like, write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
 from .inert import xlsx_text
@@ -415,16 +416,47 @@ def commitments_table(result: Result) -> Table:
 
 
 def bottlenecks_table(result: Result) -> Table:
+    frame = result.bottlenecks
+    if chinese() and "binding" in frame:
+        frame = frame.copy()
+        frame["binding"] = [_binding_words(text) for text in frame["binding"]]
     return Table(
         _("which \"no\" binds at each institution and year (shadow prices in objective units per hour)"),
-        result.bottlenecks,
+        frame,
         {"knowledge_price": PRICE, "practice_price": PRICE, "training_price": PRICE},
     )
+
+
+def _binding_words(text: Any) -> Any:
+    """The "no"s a bottleneck row says bind (``"no practical experience; no practical-training skill"`` or
+    ``"none"``), in the current language."""
+    if text == "none":
+        return _("none")
+    if not isinstance(text, str) or not text:
+        return text
+    known = set(COURSE_NO.values())
+    return _("; ").join(_(part) if part in known else part for part in text.split("; "))
+
+
+def with_names(frame: pd.DataFrame, kinds: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with its ``name`` column, one limit per row of kind ``kinds[i]``, in the current language.
+
+    A Chinese workbook names each limit as the terminal text does (:func:`~optimiser.model.rows.kind_label`
+    of its kind and ``detail``); an English one keeps the names as the CSV files have them, and so does a
+    table whose kinds are not known.
+    """
+    if not chinese() or "name" not in frame or len(kinds) != len(frame) or frame.empty:
+        return frame
+    out = frame.copy()
+    details = out["detail"].tolist() if "detail" in out else [None] * len(out)
+    out["name"] = [kind_label(kind, detail) for kind, detail in zip(kinds, details)]
+    return out
 
 
 def constraints_table(result: Result) -> Table:
     frame = result.constraints
     kinds = frame["kind"].tolist() if "kind" in frame else []
+    frame = with_names(frame, kinds)
 
     def amount(i: int) -> str:
         return YUAN if kinds[i] in MONEY_KINDS else UNITS
@@ -460,7 +492,7 @@ SENSITIVITY_MISSING = N_("no sensitivity report (made only for a plan with an op
 def sensitivity_constraints_table(sensitivity: Any) -> Table:
     if sensitivity is None:
         return _missing(SENSITIVITY_MISSING)
-    frame = sensitivity.constraints
+    frame = with_names(sensitivity.constraints, getattr(sensitivity, "kinds", ()))
     scales = _row_formats(frame)
     paths = frame["config_path"].astype(str).tolist() if "config_path" in frame else []
     money = [path.startswith(("funding.", "total_budget")) for path in paths]

@@ -739,11 +739,14 @@ def checked_options(solver: str, options: dict[str, Any] | None) -> dict[str, An
         return {}
     if solver == "highs":
         return check_options(options)
+    from ..i18n import _
+
     for key, value in options.items():
         if not _CBC_WORD.fullmatch(str(key)):
-            raise SolverError(f"CBC option {key!r}: a name is letters and digits, e.g. ratioGap")
+            raise SolverError(_("CBC option {key!r}: a name is letters and digits, e.g. ratioGap").format(key=key))
         if not _CBC_VALUE.fullmatch(str(value)):
-            raise SolverError(f"CBC option {key}={value!r}: a value is one word or number, e.g. 0.01 or on")
+            raise SolverError(_("CBC option {key}={value!r}: a value is one word or number, e.g. 0.01 or on").format(
+                key=key, value=value))
     return dict(options)
 
 

@@ -68,6 +68,8 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
     """
     if not options:
         return {}
+    from ..i18n import _
+
     names = option_names()
     checked: dict[str, Any] = {}
     with quiet_stdout():
@@ -78,14 +80,15 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
             import difflib
 
             close = difflib.get_close_matches(key, names, n=5, cutoff=0.5)
-            hint = f"; close names: {', '.join(close)}" if close else ""
-            raise SolverError(f"HiGHS has no option {key!r}{hint}")
+            hint = _("; close names: {names}").format(names=", ".join(close)) if close else ""
+            raise SolverError(_("HiGHS has no option {key!r}{hint}").format(key=key, hint=hint))
         kind = probe.getOptionType(key)[-1]
         checked[key] = _typed(key, value, kind)
         with quiet_stdout():
             refused = probe.setOptionValue(key, checked[key]) == highspy.HighsStatus.kError
         if refused:
-            raise SolverError(f"HiGHS refused option {key}={value!r}: outside the values it takes")
+            raise SolverError(_("HiGHS refused option {key}={value!r}: outside the values it takes").format(
+                key=key, value=value))
     return checked
 
 
@@ -105,9 +108,12 @@ def _typed(key: str, value: Any, kind: Any) -> Any:
         if kind == highspy.HighsOptionType.kDouble:
             return float(value) if not isinstance(value, str) else float(text)
     except (KeyError, ValueError) as err:
-        wanted = {highspy.HighsOptionType.kBool: "true or false", highspy.HighsOptionType.kInt: "a whole number",
-                  highspy.HighsOptionType.kDouble: "a number"}[kind]
-        raise SolverError(f"HiGHS option {key} takes {wanted}, not {value!r}") from err
+        from ..i18n import _
+
+        wanted = {highspy.HighsOptionType.kBool: _("true or false"), highspy.HighsOptionType.kInt: _("a whole number"),
+                  highspy.HighsOptionType.kDouble: _("a number")}[kind]
+        raise SolverError(_("HiGHS option {key} takes {wanted}, not {value!r}").format(
+            key=key, wanted=wanted, value=value)) from err
     return text
 
 
