@@ -59,6 +59,14 @@ institutions) dual simplex 10.8 s, interior point with crossover 11.8 s;
 1e-7) instead of the generated configs' 0.01, the stage at 300 institutions
 took 370 s by dual simplex (72,700 pivots) and 85 s by interior point with
 crossover.
+
+Parallel dual simplex (``simplex_strategy=2``, ``simplex_max_concurrency=2``
+on 2 cores) took the same pivots in less time on the stage's programme at
+100 institutions (2.80 s against 1.90 s for the national shape of
+``benchmarks/v2_overhead.py``, 4.21 s against 2.95 s for the heterogeneous
+one) but is not used: HiGHS's authors describe it as less robust than the
+serial dual simplex, and it has been reported to stall on large programmes;
+a stage that hangs costs a planner more than a third of its time saves.
 """
 
 
