@@ -52,7 +52,7 @@ from .planfile import plan_from_frame, plan_from_mapping, read_plan
 from .results import Result, build_result
 from .solve.backends import SOLVERS, Backend, elastic_vectors, least_breach_then_best_output, make_backend
 from .solve.engine import Solution
-from .solve.matrix import value_of
+from .solve.matrix import smoothing_ties, value_of
 from .solve.status import Status
 from .views import show
 
@@ -164,8 +164,10 @@ def evaluate(
     status, backend = solve_plan(model, solver)
     if status is not Status.OPTIMAL:
         raise SolverError(f"the plan could not be evaluated: the elastic solve ended {status.value}")
+    duals = backend.duals()
+    settle_money(model, backend)
     x = backend.values()
-    result = _result(model, solver, x, backend.row_activity(), backend.duals())
+    result = _result(model, solver, x, backend.row_activity(), duals)
     breaches = judge_plan(model, x)
     violations = _violations(model, x, units)
     if optimum is None:
@@ -220,6 +222,37 @@ def solve_plan(model: Model, solver: str) -> tuple[Status, Backend]:
     weights, output = elastic_vectors(model)
     status, _ = least_breach_then_best_output(backend, weights, output)
     return status, backend
+
+
+def settle_money(model: Model, backend: Backend) -> bool:
+    """Which source pays for what, settled as :func:`optimiser.solve` settles it (after :func:`solve_plan`).
+
+    The least breach and the best output leave the split of the money between
+    sources open wherever several sources may pay; one more solve holds the
+    weighted breach and the output where they are and minimises the smoothing
+    stage's weights on money (:func:`~optimiser.solve.matrix.smoothing_ties`:
+    the sources listed first pay first). So the plan ``solve`` returned,
+    evaluated, shows the split ``solve`` showed, whichever solver runs.
+    Returns whether it solved; if not, the split before stands.
+    """
+    ties = smoothing_ties(model)
+    if not ties:
+        return False
+    x = backend.values()
+    weights, output = elastic_vectors(model)
+    costs = np.zeros(len(x))
+    for var, weight in ties:
+        costs[model.column_of[var]] += weight
+    # Held where they are (within round-off): with any room, money would move to the money no source
+    # may pay, or output would go, to save a weight on money.
+    for coefs in (weights, -output):
+        value = float(coefs @ x)
+        backend.cap_row(coefs, value + 1e-9 * max(1.0, abs(value)))
+    if backend.solve_costs(costs, "min") is Status.OPTIMAL:
+        return True
+    # The plan before meets both rows: only numerical trouble gets here; solve for the output again.
+    backend.solve_costs(output, "max")
+    return False
 
 
 def judge_plan(model: Model, x: np.ndarray) -> Breaches:

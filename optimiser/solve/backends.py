@@ -533,8 +533,9 @@ class CbcBackend:
     def cap_row(self, coefs: np.ndarray, upper: float) -> None:
         """Add the row ``coefs @ x <= upper`` (kept out of activities and duals)."""
         terms = {var: float(c) for var, c in zip(self.columns, coefs) if c != 0.0}
-        cap = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, "elastic_cap", upper)
-        self.problem.addConstraint(cap, "elastic_cap")
+        name = f"elastic_cap_{sum(1 for key in self.problem.constraints if key.startswith('elastic_cap'))}"
+        cap = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, name, upper)
+        self.problem.addConstraint(cap, name)
 
     def objective_value(self) -> float:
         return self._objective
