@@ -20,6 +20,16 @@ COURSE_NO: dict[str, str] = {
 }
 """The "no" each course type's teaching-hours bottleneck stands for, keyed by course type."""
 
+COURSE_NAMES: dict[str, str] = {
+    # Translators: a course type, as a sentence naming the one scarce resource lists it ("practice and training").
+    "knowledge": N_("knowledge"),
+    # Translators: a course type, as a sentence naming the one scarce resource lists it ("practice and training").
+    "practice": N_("practice"),
+    # Translators: a course type, as a sentence naming the one scarce resource lists it ("practice and training").
+    "training": N_("training"),
+}
+"""Each course type as a sentence names it, keyed by course type (English: the key itself)."""
+
 SEATS = N_("training seats")
 """What a training-base lever relieves."""
 ENROLMENT = N_("enrolment (adds students, not teaching)")

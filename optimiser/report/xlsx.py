@@ -420,11 +420,24 @@ def bottlenecks_table(result: Result) -> Table:
     if chinese() and "binding" in frame:
         frame = frame.copy()
         frame["binding"] = [_binding_words(text) for text in frame["binding"]]
+        if "scarce" in frame:
+            frame["scarce"] = scarce_words(result)
     return Table(
         _("which \"no\" binds at each institution and year (shadow prices in objective units per hour)"),
         frame,
         {"knowledge_price": PRICE, "practice_price": PRICE, "training_price": PRICE},
     )
+
+
+def scarce_words(result: Result) -> list[str]:
+    """The Bottlenecks table's ``scarce`` column in the current language, from the result's constraints
+    (:func:`optimiser.results.scarce_resources`): the one scarce resource of each row, or ``""``."""
+    from ..results import scarce_resources
+
+    found = scarce_resources(result.config, result.constraints)
+    table = result.bottlenecks
+    return [found[key].words() if (key := (inst, int(year))) in found else ""
+            for inst, year in zip(table["institution"], table["year"])]
 
 
 def _binding_words(text: Any) -> Any:
