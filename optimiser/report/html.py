@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..i18n import N_, _, get_language, language
-from ..i18n.words import COURSE_NO
+from ..i18n.words import COURSE_NO, unit_words
 from .files import write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
 
@@ -182,7 +182,7 @@ def _summary(result: Result, sensitivity: Any, comparison: Any) -> str:
     rows = []
     for item, value, unit in key_figures(result):
         number = esc(_number(value, unit))
-        rows.append(f'<tr><th>{esc(item)}</th><td class="n">{number}</td><td>{esc(unit)}</td></tr>')
+        rows.append(f'<tr><th>{esc(item)}</th><td class="n">{number}</td><td>{esc(unit_words(unit))}</td></tr>')
     out.append(f'<table class="figures">{"".join(rows)}</table>')
     notes = list(result.summary.get("notes", []))
     if sensitivity is not None and getattr(sensitivity, "note", None):

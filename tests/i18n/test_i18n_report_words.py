@@ -54,3 +54,55 @@ def test_the_one_scarce_resource_in_english_is_unchanged(shared: Path, tmp_path:
     capsys.readouterr()
     assert main(["solve", str(shared), "--lang", "en"]) == 0
     assert f"  one scarce resource, {SCARCE_EN}: 1 institution-years\n" in capsys.readouterr().out
+
+
+@pytest.fixture
+def two_plans(tmp_path: Path) -> Path:
+    """The tiny config with a scenario that halves the universities' funding."""
+    raw = tiny_config()
+    raw["scenarios"] = {"lean": {"set": {"funding.universities.per_year": 12000}}}
+    return write_tiny(tmp_path, raw, name="two.yaml")
+
+
+def report(capsys: pytest.CaptureFixture[str], config: Path, directory: Path, lang: str) -> tuple[Path, str]:
+    """The workbook and the HTML page of ``config``'s base plan compared with its scenario ``lean``."""
+    xlsx, html = directory / f"{lang}.xlsx", directory / f"{lang}.html"
+    assert main(["report", str(config), "--scenarios", "base,lean", "--xlsx", str(xlsx), "--html", str(html),
+                 "--lang", lang]) == 0
+    capsys.readouterr()
+    return xlsx, html.read_text(encoding="utf-8")
+
+
+def test_the_ranking_units_and_the_comparison_rows_of_a_chinese_workbook(
+        two_plans: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    xlsx, page = report(capsys, two_plans, tmp_path, "zh")
+    units = {row["配置键路径"]: row["单位"] for row in rows(xlsx, "灵敏度排序")}
+    assert units["funding.universities.per_year"] == "复合型毕业生（每百万元）"
+    comparison = {row["指标"]: row for row in rows(xlsx, "方案比较")}
+    assert comparison["输入：funding.universities.per_year"]["单位"] == "配置值"
+    assert comparison["总成本（元）"]["单位"] == "元"
+    assert comparison["复合型毕业生，全部层次"]["单位"] == "毕业生"
+    practice = comparison["起约束作用：practice 教学课时（缺乏实践经验）"]
+    assert (practice["base"], practice["lean"]) == ("College 2025", "College 2025")
+    assert comparison["起约束作用：实训基地工位"]["base"] == "无"
+    assert "诊断" in comparison
+    # The HTML page shows the same comparison and its key figures' units in Chinese.
+    assert "<th>输入：funding.universities.per_year</th><td>配置值</td>" in page
+    assert "<th>起约束作用：实训基地工位</th><td></td><td>无</td><td>无</td>" in page
+    assert '<td class="n">24,000</td><td>元</td>' in page
+
+
+def test_the_ranking_units_and_the_comparison_rows_of_an_english_workbook(
+        two_plans: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    xlsx, page = report(capsys, two_plans, tmp_path, "en")
+    units = {row["config_path"]: row["unit"] for row in rows(xlsx, "Ranking")}
+    assert units["funding.universities.per_year"] == "compound graduates per million yuan"
+    comparison = {row["measure"]: row for row in rows(xlsx, "Comparison")}
+    assert comparison["input: funding.universities.per_year"]["unit"] == "config value"
+    assert comparison["total cost (yuan)"]["unit"] == "yuan"
+    practice = comparison["binds: practice (no practical experience)"]
+    assert (practice["base"], practice["lean"]) == ("College 2025", "College 2025")
+    assert comparison["binds: training-base seats"]["base"] == "none"
+    assert "diagnosis" in comparison
+    assert "<th>input: funding.universities.per_year</th><td>config value</td>" in page
+    assert '<td class="n">24,000</td><td>yuan</td>' in page
