@@ -5,6 +5,7 @@ line wrote (terminal text, workbook, HTML page); the English text, the CSV files
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,52 @@ def test_the_ranking_units_and_the_comparison_rows_of_an_english_workbook(
     assert "diagnosis" in comparison
     assert "<th>input: funding.universities.per_year</th><td>config value</td>" in page
     assert '<td class="n">24,000</td><td>yuan</td>' in page
+
+
+def test_the_html_captions_intro_and_footer_in_chinese(two_plans: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    _xlsx, page = report(capsys, two_plans, tmp_path, "zh")
+    assert "<details><summary>表：各措施各年份的金额（元）</summary><table><tr><th>措施</th><th>2025</th>" in page
+    assert "<details><summary>表：各资金来源各年份的金额（元）</summary><table><tr><th>资金来源</th>" in page
+    assert "<summary>表：各层次各年份的复合型毕业生（人）</summary><table><tr><th>层次</th>" in page
+    assert "<summary>表：各层次各年份的单一技能毕业生（人）</summary>" in page
+    assert "<p>不同的配置输入列在最前；变化均相对于 <b>base</b> 计算。</p>" in page
+    assert "<tr><th>指标</th><th>单位</th><th>base</th><th>lean</th><th>变化：lean</th><th>变化率：lean</th></tr>" in page
+    assert "影子价格：限值每增加一个单位时目标值的变化</footer>" in page
+    assert "<footer>optimiser " in page and " · 配置哈希 " in page
+
+
+def test_the_html_captions_intro_and_footer_in_english(two_plans: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    _xlsx, page = report(capsys, two_plans, tmp_path, "en")
+    assert "<details><summary>Table: amount by lever and year (yuan)</summary><table><tr><th>lever</th>" in page
+    assert "<details><summary>Table: amount by source and year (yuan)</summary><table><tr><th>source</th>" in page
+    assert "<summary>Table: single-skill by tier and year (graduates)</summary><table><tr><th>tier</th>" in page
+    assert "<p>Config inputs that differ come first; changes are against <b>base</b>.</p>" in page
+    assert "<tr><th>measure</th><th>unit</th><th>base</th><th>lean</th><th>change: lean</th><th>change %: lean</th></tr>" \
+        in page
+    assert " · config hash " in page
+    assert "shadow prices: change in the objective per unit increase of a limit</footer>" in page
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh", "<p><b>本方案没有最优解（infeasible）。需要调整的地方：</b></p>"),
+    ("en", "<p><b>This plan has no optimum (infeasible). What to change:</b></p>"),
+])
+def test_the_html_summary_of_a_plan_with_no_optimum(lang: str, words: str, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_tiny(tmp_path, tiny_config(objective={"mode": "min_cost", "targets": {"basic": 500}}))
+    html = tmp_path / "page.html"
+    assert main(["report", str(config), "--html", str(html), "--lang", lang]) == 3
+    capsys.readouterr()
+    assert words in html.read_text(encoding="utf-8")
+
+
+def test_an_unlimited_figure_in_the_html_page() -> None:
+    from optimiser.i18n import language
+    from optimiser.report.html import _number
+
+    with language("zh"):
+        assert (_number(math.inf), _number(-math.inf)) == ("无限制", "-无限制")
+    with language("en"):
+        assert (_number(math.inf), _number(-math.inf)) == ("unlimited", "-unlimited")
