@@ -349,7 +349,7 @@ def bottleneck_lines(result: Result) -> list[str]:
             if rows[q].any()
         ]
         lines.append(_("{institution}: {parts}").format(
-            institution=institution, parts="; ".join(parts) if parts else _('no "no" binds in any year')))
+            institution=institution, parts=_("; ").join(parts) if parts else _('no "no" binds in any year')))
     return lines
 
 

@@ -156,3 +156,15 @@ def test_an_unlimited_figure_in_the_html_page() -> None:
         assert (_number(math.inf), _number(-math.inf)) == ("无限制", "-无限制")
     with language("en"):
         assert (_number(math.inf), _number(-math.inf)) == ("unlimited", "-unlimited")
+
+
+def test_the_summary_sheet_lists_the_bottlenecks_with_the_chinese_separator(
+        shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for lang, sheet, column, line in (
+        ("zh", "摘要", "结论", "College：1 年中有 1 年缺乏实践经验；1 年中有 1 年缺乏实训技能"),
+        ("en", "Summary", "finding", "College: no practical experience in 1 of 1 years; no practical-training skill in 1 of 1 years"),
+    ):
+        xlsx = tmp_path / f"{lang}.xlsx"
+        assert main(["report", str(shared), "--xlsx", str(xlsx), "--lang", lang]) == 0
+        capsys.readouterr()
+        assert line in [row[column] for row in rows(xlsx, sheet)]
