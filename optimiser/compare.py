@@ -28,7 +28,7 @@ from .api import solve
 from .config import Config, load_config
 from .errors import ConfigError, Problem
 from .i18n import N_, _
-from .i18n.words import BOTTLENECK_COLUMNS, BOTTLENECK_WORDS
+from .i18n.words import BINDS, BOTTLENECK_COLUMNS, BOTTLENECK_WORDS
 from .results import Result
 from .views import show
 
@@ -219,7 +219,7 @@ def _rows(results: list[tuple[str, Result]], by_year: bool) -> list[Row]:
         *_output_rows(res, by_year),
         *_spend_rows(res),
         *_bottleneck_rows(res),
-        ("diagnosis", "diagnosis", "", ["; ".join(d.message for d in r.diagnosis) for r in res]),
+        ("diagnosis", N_("diagnosis"), "", ["; ".join(d.message for d in r.diagnosis) for r in res]),
     ]
 
 
@@ -279,6 +279,8 @@ def measure_label(key: str, label: str) -> str:
         return _(TIER_YEAR_ROW if year else TIER_ROW).format(words=_(OUTPUT_WORDS[head]), tier=tier, year=year)
     if head in SPEND_WORDS and rest:
         return _(SPEND_WORDS[head]).format(name=rest)
+    if head == "bottleneck" and rest in BOTTLENECK_WORDS:
+        return _(BINDS).format(words=_(BOTTLENECK_WORDS[rest]))
     return _(label)
 
 
@@ -314,7 +316,7 @@ def _spend_rows(res: list[Result]) -> list[Row]:
 def _bottleneck_rows(res: list[Result]) -> list[Row]:
     summaries = [bottleneck_summary(r) for r in res]
     return [
-        (f"bottleneck.{kind}", f"binds: {words}", "", [s[kind] for s in summaries])
+        (f"bottleneck.{kind}", BINDS.format(words=words), "", [s[kind] for s in summaries])
         for kind, words in BOTTLENECK_WORDS.items()
     ]
 
@@ -333,28 +335,31 @@ def _union(lists: Iterable[list[str]]) -> list[str]:
     return out
 
 
-def bottleneck_summary(result: Result) -> dict[str, str]:
+def bottleneck_summary(result: Result, local: bool = False) -> dict[str, str]:
     """Where each "no", the training seats and enrolment bind, in planner words.
 
     Each value lists institutions with the years their constraint binds
     (a positive shadow price), e.g. ``"Higher vocational colleges 2025-2030"``;
     ``"none"`` when it binds nowhere and ``""`` for a plan without an optimum.
+    With ``local`` the separators and "none" are in the current language (for
+    the workbook and the HTML page; the CSV files and JSON keep the English).
     """
     if not result.ok:
         return {kind: "" for kind in BOTTLENECK_WORDS}
     table = result.bottlenecks
+    comma, semicolon, none = (_(", "), _("; "), _("none")) if local else (", ", "; ", "none")
     out = {}
     for kind, column in BOTTLENECK_COLUMNS.items():
         hits = table[table[column].astype(bool)] if not table.empty else table
         parts = []
         for inst in dict.fromkeys(hits["institution"].tolist()):
             years = sorted(int(y) for y in hits.loc[hits["institution"] == inst, "year"])
-            parts.append(f"{inst} {year_ranges(years)}")
-        out[kind] = "; ".join(parts) if parts else "none"
+            parts.append(f"{inst} {year_ranges(years, comma)}")
+        out[kind] = semicolon.join(parts) if parts else none
     return out
 
 
-def year_ranges(years: Sequence[int]) -> str:
+def year_ranges(years: Sequence[int], separator: str = ", ") -> str:
     """Years as ranges: ``[2025, 2026, 2027, 2030]`` -> ``"2025-2027, 2030"``."""
     spans: list[list[int]] = []
     for year in sorted(years):
@@ -362,7 +367,7 @@ def year_ranges(years: Sequence[int]) -> str:
             spans[-1][1] = year
         else:
             spans.append([year, year])
-    return ", ".join(f"{a}-{b}" if b > a else str(a) for a, b in spans)
+    return separator.join(f"{a}-{b}" if b > a else str(a) for a, b in spans)
 
 
 # -- the inputs that differ ----------------------------------------------------

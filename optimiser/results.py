@@ -355,44 +355,103 @@ def _bottlenecks(model: Model, constraints: pd.DataFrame) -> pd.DataFrame:
     }
     enrolment = constraints[(constraints["kind"] == "enrolment") & constraints["binding"]]
     enrolment_binding = set(zip(enrolment["institution"], enrolment["year"]))
-    hours = constraints[(constraints["kind"] == "teacher_hours") & constraints["binding"]]
-    groups_binding: dict[tuple[str, int], list[str]] = {}
-    for inst_name, year, group in hours[["institution", "year", "detail"]].itertuples(index=False):
-        groups_binding.setdefault((inst_name, int(year)), []).append(group)
+    scarce = scarce_resources(model.config, constraints)
     for inst in model.config.institutions:
         for t in model.form.years:
             prices = {q: float(lookup.get((f"no_{q}", inst.name, t), 0.0)) for q in COURSE_NO}
             binding = [COURSE_NO[q] for q, price in prices.items() if abs(price) > TOLERANCE]
             seats = abs(float(lookup.get(("training_seats", inst.name, t), 0.0))) > TOLERANCE
-            scarce = scarce_resource(model, prices, groups_binding.get((inst.name, t), []))
+            resource = scarce.get((inst.name, t))
             rows.append(
                 (inst.name, t, "; ".join(binding) if binding else "none",
                  abs(prices["knowledge"]) > TOLERANCE, abs(prices["practice"]) > TOLERANCE,
                  abs(prices["training"]) > TOLERANCE,
                  prices["knowledge"], prices["practice"], prices["training"], seats,
-                 (inst.name, t) in enrolment_binding, scarce)
+                 (inst.name, t) in enrolment_binding, str(resource) if resource else "")
             )
     return pd.DataFrame(rows, columns=BOTTLENECK_COLUMNS)
 
 
-def scarce_resource(model: Model, prices: dict[str, float], groups_binding: list[str]) -> str:
-    """The one resource behind several "no" that bind at the same price, in planner words ("" if none).
+@dataclass(frozen=True)
+class ScarceResource:
+    """The one resource behind several "no" that bind at the same price: the hours of ``pools``
+    (teacher groups qualified for every one of ``courses``) that ``courses`` share.
+
+    ``str()`` gives the English sentence the Bottlenecks table, its CSV file and JSON keep;
+    :meth:`words` gives it in the current language, for the terminal, the workbook and the HTML page.
+    """
+
+    pools: tuple[str, ...]
+    courses: tuple[str, ...]
+    """Course types (``knowledge``, ``practice``, ``training``) that bind together, in that order."""
+
+    def words(self) -> str:
+        """The sentence in the current language: ``double_qualified teaching hours: practice and training bind
+        together``; in Chinese ``double_qualified 教师的教学课时：实践课和实训课同时受限``."""
+        from .i18n import _
+        from .i18n.words import COURSE_NAMES
+
+        names = [_(COURSE_NAMES[course]) for course in self.courses]
+        if len(names) == 1:
+            courses = names[0]
+        elif len(names) == 2:
+            courses = _("{first} and {second}").format(first=names[0], second=names[1])
+        else:
+            courses = _("{first}, {second} and {third}").format(
+                first=_(", ").join(names[:-2]), second=names[-2], third=names[-1])
+        return _("{pools} teaching hours: {courses} bind together").format(
+            pools=_(" or ").join(self.pools), courses=courses)
+
+    def __str__(self) -> str:
+        from .i18n import language
+
+        with language("en"):
+            return self.words()
+
+
+def scarce_resources(config: Config, constraints: pd.DataFrame) -> dict[tuple[str, int], ScarceResource]:
+    """The one scarce resource of every institution and year that has one, from a result's constraints.
 
     When knowledge, practice and training teaching bind at one shadow price,
     they draw on one pool: the hours of a teacher group qualified for all of
     them whose own hours bind. Naming the group tells a planner what to add.
     """
+    if constraints.empty:
+        return {}
+    prices: dict[tuple[str, int], dict[str, float]] = {}
+    hours: dict[tuple[str, int], list[str]] = {}
+    for kind, inst, year, detail, price, binding in constraints[
+        ["kind", "institution", "year", "detail", "shadow_price", "binding"]
+    ].itertuples(index=False):
+        if kind.startswith("no_") and kind[3:] in COURSE_NO:
+            prices.setdefault((inst, int(year)), {})[kind[3:]] = float(price)
+        elif kind == "teacher_hours" and binding:
+            hours.setdefault((inst, int(year)), []).append(detail)
+    found = {}
+    for place, by_course in prices.items():
+        ordered = {q: by_course.get(q, 0.0) for q in COURSE_NO}
+        resource = scarce_resource(config, ordered, hours.get(place, []))
+        if resource is not None:
+            found[place] = resource
+    return found
+
+
+def scarce_resource(config: Config, prices: dict[str, float], groups_binding: list[str]) -> ScarceResource | None:
+    """The one resource behind several "no" that bind at the same price (None if there is none).
+
+    ``prices``: the shadow price of each course type's teaching hours; ``groups_binding``: the teacher
+    groups whose own hours bind at the same institution and year.
+    """
     binding = [q for q, price in prices.items() if abs(price) > TOLERANCE]
     if len(binding) < 2:
-        return ""
+        return None
     reference = prices[binding[0]]
     if any(abs(prices[q] - reference) > 1e-6 * max(abs(reference), 1e-9) for q in binding):
-        return ""
-    pools = [g for g in groups_binding if set(binding) <= model.config.groups[g].qualified]
+        return None
+    pools = [g for g in groups_binding if set(binding) <= config.groups[g].qualified]
     if not pools:
-        return ""
-    courses = binding[0] if len(binding) == 1 else ", ".join(binding[:-1]) + " and " + binding[-1]
-    return f"{' or '.join(pools)} teaching hours: {courses} bind together"
+        return None
+    return ScarceResource(tuple(pools), tuple(binding))
 
 
 def lever_relieves(model: Model) -> dict[str, str]:

@@ -51,6 +51,7 @@ from ..config.uncertainty import (
     without_uncertainty,
 )
 from ..errors import ConfigError, PlanError, SolverError
+from ..i18n import _
 from ..model import PlanKey, build_model
 from ..results import Result
 from ..solve.status import Status
@@ -185,10 +186,11 @@ def monte_carlo(
     """
     started = time.perf_counter()
     if isinstance(draws, int) and draws > MAX_DRAWS:
-        raise ValueError(f"draws must be at most {MAX_DRAWS:,}, got {draws:,}: each draw is one solve and keeps a row "
-                         "(the percentiles settle within a few thousand)")
+        raise ValueError(_("draws must be at most {most}, got {draws}: each draw is one solve and keeps a row "
+                           "(the percentiles settle within a few thousand)").format(
+            most=f"{MAX_DRAWS:,}", draws=f"{draws:,}"))
     if solver not in ("highs", "cbc"):
-        raise SolverError(f"unknown solver {solver!r}; choose one of: highs, cbc")
+        raise SolverError(_("unknown solver {solver!r}; choose one of: highs, cbc").format(solver=solver))
     keys = parse_uncertainty(config)
     if not keys:
         raise no_uncertainty_section(config.source)
@@ -224,7 +226,8 @@ def plan_units(plan: Any, config: Config) -> dict[PlanKey, float]:
 
     if isinstance(plan, Result):
         if not plan.ok:
-            raise PlanError(f"the result has no plan to test (status {plan.status.value}); pass a solved, optimal result")
+            raise PlanError(_("the result has no plan to test (status {status}); pass a solved, optimal result").format(
+                status=plan.status.value))
         return plan_from_frame(plan.plan, config, source="result.plan")
     if isinstance(plan, pd.DataFrame):
         return plan_from_frame(plan, config, source="plan table")
@@ -232,10 +235,10 @@ def plan_units(plan: Any, config: Config) -> dict[PlanKey, float]:
         return read_plan(plan, config)
     if isinstance(plan, Mapping):
         return plan_from_mapping(plan, config)
-    raise PlanError(
-        f"a plan is a Result, a DataFrame with columns lever, institution, tier, year, units, a CSV/XLSX path "
-        f"or a dict {{(lever, institution, tier, year): units}}; got {type(plan).__name__}"
-    )
+    raise PlanError(_(
+        "a plan is a Result, a DataFrame with columns lever, institution, tier, year, units, a CSV/XLSX path "
+        "or a dict {{(lever, institution, tier, year): units}}; got {kind}"
+    ).format(kind=type(plan).__name__))
 
 
 def percentile_table(draws: pd.DataFrame) -> pd.DataFrame:

@@ -573,10 +573,10 @@ def _worlds_to_plan_for(
 def _given_values(worlds: Sequence[Mapping[str, float]]) -> tuple[tuple[Uncertain, ...], np.ndarray]:
     """The key paths of worlds given as ``{key path: value}``, and their values (one row per world)."""
     if not worlds:
-        raise ValueError("worlds must list at least one world")
+        raise ValueError(_("worlds must list at least one world"))
     paths = list(worlds[0])
     if any(list(world) != paths for world in worlds):
-        raise ValueError("every world must give the same key paths, in the same order")
+        raise ValueError(_("every world must give the same key paths, in the same order"))
     specs = tuple(Uncertain(path, "uniform", {"low": 0.0, "high": 1.0}) for path in paths)
     values = np.array([[float(world[path]) for path in paths] for world in worlds], dtype=float).reshape(
         len(worlds), len(paths))
@@ -659,20 +659,21 @@ def _whole(value: Any) -> Any:
 
 def _check_arguments(draws: int, risk: str, alpha: float, budget: str, test_draws: int) -> None:
     if not isinstance(draws, int) or isinstance(draws, bool) or draws < 1:
-        raise ValueError(f"draws must be a positive whole number, got {draws!r}")
+        raise ValueError(_("draws must be a positive whole number, got {draws!r}").format(draws=draws))
     if draws > MAX_DRAWS:
-        raise ValueError(
-            f"draws must be at most {MAX_DRAWS:,} for a robust plan, got {draws:,}: the plan is one linear programme "
+        raise ValueError(_(
+            "draws must be at most {most} for a robust plan, got {draws}: the plan is one linear programme "
             "with a copy of the province per world; test a plan on more worlds with monte_carlo"
-        )
+        ).format(most=f"{MAX_DRAWS:,}", draws=f"{draws:,}"))
     if risk not in RISKS:
-        raise ValueError(f"unknown risk {risk!r}; choose one of: {', '.join(RISKS)}")
+        raise ValueError(_("unknown risk {risk!r}; choose one of: {choices}").format(risk=risk, choices=", ".join(RISKS)))
     if not (isinstance(alpha, (int, float)) and 0.0 < float(alpha) <= 1.0):
-        raise ValueError(f"alpha is the share of worst worlds of cvar, in (0, 1]; got {alpha!r}")
+        raise ValueError(_("alpha is the share of worst worlds of cvar, in (0, 1]; got {alpha!r}").format(alpha=alpha))
     if budget not in BUDGETS:
-        raise ValueError(f"unknown budget {budget!r}; choose one of: {', '.join(BUDGETS)}")
+        raise ValueError(_("unknown budget {budget!r}; choose one of: {choices}").format(
+            budget=budget, choices=", ".join(BUDGETS)))
     if not isinstance(test_draws, int) or isinstance(test_draws, bool) or test_draws < 0:
-        raise ValueError(f"test_draws must be a whole number from 0 up, got {test_draws!r}")
+        raise ValueError(_("test_draws must be a whole number from 0 up, got {test_draws!r}").format(test_draws=test_draws))
 
 
 def _given_worlds(base: Config, specs: tuple[Uncertain, ...], values: np.ndarray) -> Worlds:
@@ -834,7 +835,7 @@ def robust_convergence(
     """
     sizes = sorted({int(n) for n in sizes})
     if not sizes or sizes[0] < 1:
-        raise ValueError(f"sizes must be positive whole numbers, got {sizes!r}")
+        raise ValueError(_("sizes must be positive whole numbers, got {sizes!r}").format(sizes=sizes))
     _check_arguments(sizes[-1], risk, alpha, budget, 0)
     keys = parse_uncertainty(config)
     if not keys:

@@ -70,11 +70,17 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def describe(config: Any) -> str:
+    """One line on what ``config`` holds, in the current language (``validate`` prints it after "ok")."""
+    from ..i18n import _
+
     h = config.horizon
     years = f"{h.start}-{h.start + h.years - 1}" if h.years > 1 else str(h.start)
-    scenario = f", scenario {inert(config.scenario_name)}" if config.scenario_name else ""
-    return (
-        f"{inert(config.name)}: {config.objective.mode}, {years}, {len(config.institutions)} institutions, "
-        f"{len(config.tiers)} tiers, {len(config.groups)} teacher groups, {len(config.levers)} levers, "
-        f"{len(config.funding)} funding sources, {len(config.scenarios)} scenarios{scenario}"
+    scenario = _(", scenario {name}").format(name=inert(config.scenario_name)) if config.scenario_name else ""
+    return _(
+        "{name}: {mode}, {years}, {institutions} institutions, {tiers} tiers, {groups} teacher groups, {levers} levers, "
+        "{sources} funding sources, {scenarios} scenarios{scenario}"
+    ).format(
+        name=inert(config.name), mode=config.objective.mode, years=years, institutions=len(config.institutions),
+        tiers=len(config.tiers), groups=len(config.groups), levers=len(config.levers), sources=len(config.funding),
+        scenarios=len(config.scenarios), scenario=scenario,
     )

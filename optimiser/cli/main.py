@@ -36,7 +36,9 @@ def build_parser(core_only: bool = False) -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 2 invalid input, 3 infeasible/unbounded or plan violates limits, 4 solver or output failure.",
     )
     parser.add_argument("--version", action="version", version=f"optimiser {__version__}")
-    add_options(parser, "debug")
+    # --lang before the command (``optimiser --lang zh report ...``) is kept apart from the command's own --lang,
+    # whose default would otherwise overwrite it; _run takes it when the command's is not given.
+    add_options(parser, "debug", "lang", lang={"dest": "lang_before_command"})
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     commands.register(sub, core_only)
@@ -88,6 +90,8 @@ def _run(argv: list[str]) -> int:
     try:
         with language(_language_asked(argv)):  # a bad option's value is told in the language asked for
             args = parser.parse_args(argv)
+        if getattr(args, "lang", None) is None:
+            args.lang = getattr(args, "lang_before_command", None)
         if not getattr(args, "resumes_collector", False):
             collector.resume()  # the command loads its libraries with the collector on (solve resumes it itself)
         with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes():
@@ -138,13 +142,16 @@ def _language_asked(argv: list[str]) -> str | None:
 def _core_only(argv: list[str]) -> bool:
     """Whether ``argv`` runs ``solve`` or ``validate``: its parser needs none of the other commands' modules.
 
-    Only ``--debug`` may come before the command; anything else (``--help``, a
-    mistyped command) is parsed with every command, as its message lists them.
+    Only ``--debug`` and ``--lang LANG`` (or ``--lang=LANG``) may come before the command; anything else
+    (``--help``, a mistyped command) is parsed with every command, as its message lists them.
     """
     from .commands import CORE_COMMANDS
 
-    for token in argv:
-        if token != "--debug":
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--lang":
+            next(tokens, None)
+        elif token != "--debug" and not token.startswith("--lang="):
             return token in CORE_COMMANDS
     return False
 

@@ -20,6 +20,16 @@ COURSE_NO: dict[str, str] = {
 }
 """The "no" each course type's teaching-hours bottleneck stands for, keyed by course type."""
 
+COURSE_NAMES: dict[str, str] = {
+    # Translators: a course type, as a sentence naming the one scarce resource lists it ("practice and training").
+    "knowledge": N_("knowledge"),
+    # Translators: a course type, as a sentence naming the one scarce resource lists it ("practice and training").
+    "practice": N_("practice"),
+    # Translators: a course type, as a sentence naming the one scarce resource lists it ("practice and training").
+    "training": N_("training"),
+}
+"""Each course type as a sentence names it, keyed by course type (English: the key itself)."""
+
 SEATS = N_("training seats")
 """What a training-base lever relieves."""
 ENROLMENT = N_("enrolment (adds students, not teaching)")
@@ -31,11 +41,28 @@ RELIEF_WORDS: tuple[str, ...] = (*COURSE_NO.values(), SEATS, ENROLMENT, NO_QUALI
 """Every phrase a result's ``relieves`` can hold (several "no" are joined with ``"; "``)."""
 
 BOTTLENECK_WORDS: dict[str, str] = {
-    **{course: f"{course} ({words})" for course, words in COURSE_NO.items()},
-    "training_seats": "training-base seats",
-    "students": "students enrolled (every enrolled student fully trained)",
+    "knowledge": N_("knowledge (no systematic knowledge)"),
+    "practice": N_("practice (no practical experience)"),
+    "training": N_("training (no practical-training skill)"),
+    "training_seats": N_("training-base seats"),
+    "students": N_("students enrolled (every enrolled student fully trained)"),
 }
 """What each bottleneck row of a comparison says binds, keyed by bottleneck."""
+BINDS = N_("binds: {words}")
+"""The label of a comparison's bottleneck row: where :data:`BOTTLENECK_WORDS` of it binds."""
+
+UNIT_WORDS: dict[str, str] = {
+    "yuan": N_("yuan"), "share": N_("share"), "graduates": N_("graduates"),
+    "weighted graduates": N_("weighted graduates"), "config value": N_("config value"),
+}
+"""The units of key figures and comparison rows (data, in English), each a message of its own."""
+
+
+def unit_words(unit: str) -> str:
+    """``unit`` (one of :data:`UNIT_WORDS`) in the current language; other text, and "", as it is."""
+    from . import _
+
+    return _(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
 
 BOTTLENECK_COLUMNS: dict[str, str] = {
     "knowledge": "knowledge", "practice": "practice", "training": "training",

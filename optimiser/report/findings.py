@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 import pandas as pd
 
 from ..i18n import _
-from ..i18n.words import COURSE_NO
+from ..i18n.words import COURSE_NO, unit_words
 
 if TYPE_CHECKING:
     from ..results import Result
@@ -349,7 +349,7 @@ def bottleneck_lines(result: Result) -> list[str]:
             if rows[q].any()
         ]
         lines.append(_("{institution}: {parts}").format(
-            institution=institution, parts="; ".join(parts) if parts else _('no "no" binds in any year')))
+            institution=institution, parts=_("; ").join(parts) if parts else _('no "no" binds in any year')))
     return lines
 
 
@@ -393,15 +393,30 @@ def comparison_frame(comparison: Any) -> tuple[pd.DataFrame, list[str]]:
         deltas = pd.DataFrame()
     rows = _input_rows(getattr(comparison, "inputs", None), len(others))
     row_units = ["config value"] * len(rows)
+    places = _bottleneck_places(comparison, len(plans)) if chinese() else []
     for n, label in enumerate(table.index):
         key = keys[n] if n < len(keys) else str(label)
         unit = units.get(key, "")
         values = table.iloc[n].tolist()
         changes, shares = _changes(deltas.loc[label] if label in deltas.index else None, values[0], len(others))
-        rows.append([measure_label(key, str(label)) if chinese() else str(label), unit, *values, *changes, *shares])
+        head, _dot, kind = key.partition(".")
+        if head == "bottleneck" and places and all(kind in place for place in places):
+            values = [place[kind] for place in places]
+        label = measure_label(key, str(label)) if chinese() else str(label)
+        rows.append([label, unit_words(unit), *values, *changes, *shares])
         row_units.append(unit)
     columns = ["measure", "unit", *plans, *[f"change: {p}" for p in others], *[f"change %: {p}" for p in others]]
     return pd.DataFrame(rows, columns=columns, dtype=object), row_units
+
+
+def _bottleneck_places(comparison: Any, plans: int) -> list[dict[str, str]]:
+    """Where each bottleneck binds in every plan, worded in the current language (none if the plans are not known)."""
+    from ..compare import bottleneck_summary
+
+    results = list(getattr(comparison, "results", []) or [])
+    if len(results) != plans:
+        return []
+    return [bottleneck_summary(result, local=True) for _name, result in results]
 
 
 def _input_rows(inputs: Any, others: int) -> list[list[Any]]:
@@ -409,7 +424,7 @@ def _input_rows(inputs: Any, others: int) -> list[list[Any]]:
     if not isinstance(inputs, pd.DataFrame) or inputs.empty:
         return []
     return [
-        [f"input: {record[0]}", "config value", *list(record)[1:]] + [None] * (2 * others)
+        [_("input: {key}").format(key=record[0]), unit_words("config value"), *list(record)[1:]] + [None] * (2 * others)
         for record in inputs.itertuples(index=False)
     ]
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..i18n import N_, _, get_language, language
-from ..i18n.words import COURSE_NO
+from ..i18n.words import COURSE_NO, unit_words
 from .files import write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
 
@@ -171,8 +171,10 @@ def _summary(result: Result, sensitivity: Any, comparison: Any) -> str:
     results = list(getattr(comparison, "results", []) or [])
     out.append(_list(plan_verdict(results), "verdict"))
     if not result.ok:
-        why = [d.message for d in result.diagnosis] or [f"the solver found no optimum ({result.status.value})"]
-        out.append(f"<p><b>This plan has no optimum ({esc(result.status.value)}). What to change:</b></p>")
+        status = result.status.value
+        why = [d.message for d in result.diagnosis] or [_("the solver found no optimum ({status})").format(status=status)]
+        no_optimum = _("This plan has no optimum ({status}). What to change:").format(status=status)
+        out.append(f"<p><b>{esc(no_optimum)}</b></p>")
         out.append(_list(why, "nomin"))
     million = next_million_lines(sensitivity)
     if million:
@@ -182,12 +184,12 @@ def _summary(result: Result, sensitivity: Any, comparison: Any) -> str:
     rows = []
     for item, value, unit in key_figures(result):
         number = esc(_number(value, unit))
-        rows.append(f'<tr><th>{esc(item)}</th><td class="n">{number}</td><td>{esc(unit)}</td></tr>')
+        rows.append(f'<tr><th>{esc(item)}</th><td class="n">{number}</td><td>{esc(unit_words(unit))}</td></tr>')
     out.append(f'<table class="figures">{"".join(rows)}</table>')
     notes = list(result.summary.get("notes", []))
     if sensitivity is not None and getattr(sensitivity, "note", None):
         notes.append(sensitivity.note)
-    notes += [f"warning: {w}" for w in result.summary.get("warnings", [])]
+    notes += [_("warning: {text}").format(text=w) for w in result.summary.get("warnings", [])]
     if notes:
         out.append(_list(notes, "notes"))
     out.append("</section>")
@@ -200,7 +202,7 @@ def _number(value: Any, unit: str = "") -> str:
     if isinstance(value, float) and math.isnan(value):
         return ""
     if isinstance(value, float) and math.isinf(value):
-        return "unlimited" if value > 0 else "-unlimited"
+        return _("unlimited") if value > 0 else "-" + _("unlimited")
     if unit == "share":
         return f"{value:.1%}"
     if unit == "yuan":
@@ -242,6 +244,17 @@ def _charts(result: Result) -> str:
     )
 
 
+PIVOT_CAPTIONS = {
+    ("lever", "amount"): N_("Table: amount by lever and year (yuan)"),
+    ("source", "amount"): N_("Table: amount by source and year (yuan)"),
+    ("tier", "compound"): N_("Table: compound by tier and year (graduates)"),
+    ("tier", "single_skill"): N_("Table: single-skill by tier and year (graduates)"),
+}
+"""The caption of each table of numbers behind a chart, keyed by (row, value)."""
+PIVOT_ROWS = {"lever": N_("lever"), "source": N_("source"), "tier": N_("tier")}
+"""The heading of the rows of a table behind a chart, by what they are."""
+
+
 def _pivot_details(frame: pd.DataFrame, by: str, value: str, unit: str) -> str:
     """The numbers behind a chart, folded away under the chart."""
     if frame.empty:
@@ -254,10 +267,11 @@ def _pivot_details(frame: pd.DataFrame, by: str, value: str, unit: str) -> str:
         + "</tr>"
         for name, row in zip(table.index, table.to_numpy())
     )
-    words = value.replace("_", "-")
+    caption = _(PIVOT_CAPTIONS[by, value])
+    rows = _(PIVOT_ROWS[by])
     return (
-        f"<details><summary>Table: {esc(words)} by {esc(by)} and year ({esc(unit)})</summary>"
-        f"<table><tr><th>{esc(by)}</th>{head}</tr>{body}</table></details>"
+        f"<details><summary>{esc(caption)}</summary>"
+        f"<table><tr><th>{esc(rows)}</th>{head}</tr>{body}</table></details>"
     )
 
 
@@ -363,7 +377,7 @@ def _comparison(comparison: Any) -> str:
         return ""
     frame, units = comparison_frame(comparison)
     plans = len(comparison.table.columns)
-    header = "<tr>" + "".join(f"<th>{esc(c)}</th>" for c in frame.columns) + "</tr>"
+    header = "<tr>" + "".join(f"<th>{esc(column_header(str(c)))}</th>" for c in frame.columns) + "</tr>"
     body = []
     for n, values in enumerate(frame.itertuples(index=False)):
         cells = [f"<th>{esc(values[0])}</th>", f"<td>{esc(values[1])}</td>"]
@@ -374,9 +388,11 @@ def _comparison(comparison: Any) -> str:
     verdict = _list(plan_verdict(list(getattr(comparison, "results", []) or [])), "verdict")
     first = esc(comparison.table.columns[0]) if plans else ""
     title = _("Comparison of plans")
+    # Translators: {plan} is the first plan's name, in bold.
+    intro = esc(_("Config inputs that differ come first; changes are against {plan}.")).format(plan=f"<b>{first}</b>")
     return (
         f'<section id="comparison"><h2>{esc(title)}</h2>' + verdict
-        + f"<p>Config inputs that differ come first; changes are against <b>{first}</b>.</p>"
+        + f"<p>{intro}</p>"
         + f'<div class="wide screen-only"><table class="compare">{header}{"".join(body)}</table></div>'
         + _printed_comparison(frame, units, plans) + "</section>"
     )
@@ -394,7 +410,7 @@ def _printed_comparison(frame: pd.DataFrame, units: list[str], plans: int) -> st
     for group, share in ((values, False), (changes, False), (shares, True)):
         for start in range(0, len(group), PRINT_PLANS):
             chunk = group[start:start + PRINT_PLANS]
-            head = "<tr>" + "".join(f"<th>{esc(columns[j])}</th>" for j in (0, 1, *chunk)) + "</tr>"
+            head = "<tr>" + "".join(f"<th>{esc(column_header(str(columns[j])))}</th>" for j in (0, 1, *chunk)) + "</tr>"
             body = []
             for n, record in enumerate(frame.itertuples(index=False)):
                 cells = [record[j] for j in chunk]
@@ -409,6 +425,13 @@ def _printed_comparison(frame: pd.DataFrame, units: list[str], plans: int) -> st
 
 
 
+def column_header(column: str) -> str:
+    """A comparison column's heading: its name, or in Chinese what it holds, as the workbook heads it."""
+    from .xlsx import header
+
+    return header(column)
+
+
 def _cell(value: Any, unit: str) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'<td class="n">{esc(_number(value, unit))}</td>'
@@ -417,7 +440,6 @@ def _cell(value: Any, unit: str) -> str:
 
 def _footer(result: Result) -> str:
     s = result.summary
-    return (
-        f"<footer>optimiser {esc(s.get('version'))} · config hash {esc(s.get('config_hash'))} · "
-        "shadow prices: change in the objective per unit increase of a limit</footer>"
-    )
+    words = _("optimiser {version} · config hash {hash} · shadow prices: change in the objective per unit increase "
+              "of a limit").format(version=s.get("version"), hash=s.get("config_hash"))
+    return f"<footer>{esc(words)}</footer>"

@@ -487,7 +487,7 @@ def _bottleneck_lines(result: Result) -> list[str]:
     table = result.bottlenecks
     if table.empty:
         return []
-    names = ["institution", "year", "scarce", *(column for column, _code in BOTTLENECK_CODES)]
+    names = ["institution", "year", *(column for column, _code in BOTTLENECK_CODES)]
     records = [dict(zip(names, values)) for values in zip(*_columns(table, *names))]
     codes = {(row["institution"], row["year"]): _codes(row) for row in records}
     years = sorted({year for _inst, year in codes})
@@ -501,17 +501,21 @@ def _bottleneck_lines(result: Result) -> list[str]:
         "  " + _("capacities (after a space): S training seats, E enrolment; - nothing binds"),
         *grid(header, rows, align="<" + "<" * (len(header) - 1)),
     ]
-    return lines + _scarce_lines(records) + _relief_lines(result)
+    return lines + _scarce_lines(result, records) + _relief_lines(result)
 
 
-def _scarce_lines(records: list[dict[str, Any]]) -> list[str]:
+def _scarce_lines(result: Result, records: list[dict[str, Any]]) -> list[str]:
     """One line per resource that binds several "no" at once, with the institution-years it does."""
+    from ..results import scarce_resources
+
+    found = scarce_resources(result.config, result.constraints)
     scarce: dict[Any, int] = {}
     for row in records:
-        if row["scarce"] != "":
-            scarce[row["scarce"]] = scarce.get(row["scarce"], 0) + 1
-    return ["  " + _("one scarce resource, {resource}: {count} institution-years").format(resource=resource, count=count)
-            for resource, count in scarce.items()]
+        resource = found.get((row["institution"], int(row["year"])))
+        if resource is not None:
+            scarce[resource] = scarce.get(resource, 0) + 1
+    return ["  " + _("one scarce resource, {resource}: {count} institution-years").format(
+        resource=resource.words(), count=count) for resource, count in scarce.items()]
 
 
 def _relief_lines(result: Result) -> list[str]:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import N_, _, chinese
-from ..i18n.words import COURSE_NO
+from ..i18n.words import COURSE_NO, unit_words
 from ..model.rows import MONEY_KINDS, kind_label
 from .files import formula_like, write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
@@ -91,10 +91,6 @@ COLUMN_LABELS: dict[str, str] = {
     "valid_from": N_("valid from"), "valid_to": N_("valid to"), "measure": N_("measure"), "note": N_("note"),
 }
 """What each column holds, for the headers of a Chinese workbook (an English one keeps the column names)."""
-
-UNIT_WORDS = {"yuan": N_("yuan"), "share": N_("share"), "graduates": N_("graduates"),
-              "weighted graduates": N_("weighted graduates")}
-"""The units of the Summary's key figures, each a message of its own."""
 
 MIN_WIDTH, MAX_WIDTH = 8, 70
 WRAP_WIDTH = 90
@@ -375,7 +371,7 @@ def summary_table(
     frame = pd.DataFrame(rows, columns=["section", "finding", "value", "unit"])
     units = frame["unit"].tolist()
     formats: dict[str, CellFormat] = {"value": lambda i: {"yuan": YUAN, "share": PERCENT}.get(units[i], COUNT)}
-    frame["unit"] = [_(UNIT_WORDS.get(unit, unit)) if unit else unit for unit in units]
+    frame["unit"] = [unit_words(unit) for unit in units]
     return Table(_("the findings, the key figures and what each sheet holds"), frame, formats, wrap=("finding",))
 
 
@@ -420,11 +416,24 @@ def bottlenecks_table(result: Result) -> Table:
     if chinese() and "binding" in frame:
         frame = frame.copy()
         frame["binding"] = [_binding_words(text) for text in frame["binding"]]
+        if "scarce" in frame:
+            frame["scarce"] = scarce_words(result)
     return Table(
         _("which \"no\" binds at each institution and year (shadow prices in objective units per hour)"),
         frame,
         {"knowledge_price": PRICE, "practice_price": PRICE, "training_price": PRICE},
     )
+
+
+def scarce_words(result: Result) -> list[str]:
+    """The Bottlenecks table's ``scarce`` column in the current language, from the result's constraints
+    (:func:`optimiser.results.scarce_resources`): the one scarce resource of each row, or ``""``."""
+    from ..results import scarce_resources
+
+    found = scarce_resources(result.config, result.constraints)
+    table = result.bottlenecks
+    return [found[key].words() if (key := (inst, int(year))) in found else ""
+            for inst, year in zip(table["institution"], table["year"])]
 
 
 def _binding_words(text: Any) -> Any:
@@ -532,7 +541,12 @@ def sensitivity_variables_table(sensitivity: Any) -> Table:
 def ranking_table(sensitivity: Any) -> Table:
     if sensitivity is None:
         return _missing(SENSITIVITY_MISSING)
+    from ..sensitivity.ranking import unit_label
+
     frame = sensitivity.ranking
+    if chinese() and "unit" in frame:
+        frame = frame.copy()
+        frame["unit"] = [unit_label(str(unit)) for unit in frame["unit"]]
     return Table(
         _("what one more unit of each binding limit buys (or costs), in planner words, and the range "
           "of the limit over which that rate holds"),

@@ -291,6 +291,38 @@ def quoted_step(nominal: float, reach: float) -> float:
     return step if step <= reach * (1 + STEP_SLACK) else step / 10
 
 
+PER_WORDS: dict[str, str] = {
+    "million yuan": N_("per million yuan"), "graduate": N_("per graduate"), "unit": N_("per unit"),
+    "teacher": N_("per teacher"), "student": N_("per student"), "seat": N_("per seat"),
+}
+"""What a ranked rate is quoted per (:attr:`Step.per`), for people; a share's step is ``"0.01 of share"``."""
+OBJECTIVE_NOUNS = (N_("yuan"), N_("compound graduates"), N_("weighted compound graduates"))
+"""What :func:`objective_noun` can name."""
+
+
+def unit_label(unit: str) -> str:
+    """The ``unit`` column of a ranking (``weighted compound graduates per million yuan``, English data, as the CSV
+    file keeps it) in the current language; a unit not made here as it is.
+
+    >>> from optimiser.i18n import language
+    >>> with language("zh"):
+    ...     unit_label("weighted compound graduates per million yuan"), unit_label("yuan per 0.01 of share")
+    ('加权复合型毕业生（每百万元）', '元（比例每增加 0.01）')
+    >>> unit_label("weighted compound graduates per teacher")
+    'weighted compound graduates per teacher'
+    """
+    noun, per_word, per = unit.partition(" per ")
+    if not per_word or noun not in OBJECTIVE_NOUNS:
+        return unit
+    if per in PER_WORDS:
+        words = _(PER_WORDS[per])
+    elif per.endswith(" of share"):
+        words = _("per {step} of share").format(step=per[:-len(" of share")])
+    else:
+        return unit
+    return _("{noun} {per}").format(noun=_(noun), per=words)
+
+
 def objective_noun(model: Model) -> str:
     if model.mode == "min_cost":
         return N_("yuan")
@@ -328,7 +360,7 @@ def ranking_table(model: Model, lp: CanonicalLP, ranges: RowRanges, prices: np.n
         quoted, edge = quoted_edge
         effect = value * quoted / step.nominal
         statement = _statement(step, info.kind, quoted, effect, span, edge, _Wording(noun, min_cost, best))
-        unit = f"{noun} per {step.per}"
+        unit = f"{noun} per {step.per}"  # data, in English: unit_label words it for people
         entries.append((GROUPS[info.kind], -float(f"{abs(value):.9g}"), i, info.config_path, info.institution or "",
                         info.year, statement, value, unit, quoted, effect, span.low, span.high))
     # Equal effects (to nine digits) keep the model's row order, whatever the round-off of the solve.
