@@ -221,7 +221,7 @@ class ArraySolver:
         smoothing stage or when it finds no plan (the earlier plan stands).
         """
         smooth, changes = arrays.smooth, arrays.changes
-        if smooth is None or changes is None or not changes.shape[0]:
+        if smooth is None or changes is None or not arrays.smooths:
             return None
         session = self.session
         n, n_rows, m = session.n_cols, session.n_rows, changes.shape[0]

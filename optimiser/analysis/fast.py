@@ -294,7 +294,7 @@ class WarmEngine:
     def _remember_smoothing(self) -> None:
         """Solve the stages of the programme as built and keep the smoothing stage's optimal basis."""
         form = self.form
-        if form.smooth is None or form.changes is None or not form.changes.shape[0]:
+        if not form.smooths:
             return
         self._keep_smooth_basis = True
         try:
@@ -332,7 +332,7 @@ class WarmEngine:
                 else:
                     self.session.set_row_bounds(self.floor_row, -math.inf, math.inf)
             smooth = form.smooth
-            if smooth is not None and form.changes is not None and form.changes.shape[0]:
+            if smooth is not None and form.smooths:
                 found = self._smooth(form, values, objective, smooth)
                 if found is not None:
                     values = found

@@ -22,8 +22,7 @@ from .fast import WarmEngine
 
 def smoothing_share(lean: WarmEngine) -> float | None:
     """The share of output the smoothing stage of ``lean``'s config may give up; ``None`` when it runs none."""
-    changes = lean.form.changes
-    return lean.form.smooth if changes is not None and changes.shape[0] else None
+    return lean.form.smooth if lean.form.smooths else None
 
 
 class SteadyStage:

@@ -282,7 +282,8 @@ def _smoothing(job: _Run, objective: float) -> None:
     model, backend, solution = job.model, job.backend, job.solution
     smooth = model.config.objective.smooth
     changes = _changes(model)
-    if smooth is None or not changes:
+    if smooth is None or not (changes or smoothing_ties(model)):
+        # (With no year-to-year change to price, one year, the stage still settles ties.)
         return
     x = solution.values
     output_before = value_of(model.output, x, model.column_of)

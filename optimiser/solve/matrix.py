@@ -237,6 +237,12 @@ class MatrixForm:
         """The matrix as ``scipy.sparse.csc_matrix`` (sharing :attr:`csc`'s arrays), built on first use."""
         return self.csc.scipy()
 
+    @property
+    def smooths(self) -> bool:
+        """Whether the smoothing stage runs: ``smooth`` is set and there are changes to price or ties to settle."""
+        return self.smooth is not None and self.change_rows is not None and (
+            len(self.change_rows[0]) > 1 or bool(self.tie.any()))
+
     @cached_property
     def changes(self) -> sp.csr_matrix | None:
         """The smoothing stage's change rows as ``scipy.sparse.csr_matrix`` (None without smoothing)."""
@@ -448,8 +454,7 @@ def _smoothing(
     """The smoothing stage's change rows (row-wise arrays), their prices (solver units) and its tie-settling term per column.
 
     The same terms as the stage :func:`optimiser.solve` runs: changes between
-    units fixed in advance are left out; the tie term is a millionth of each
-    lever's price per unit, growing slightly with the unit's place.
+    units fixed in advance are left out; the tie term is :func:`smoothing_ties`.
     """
     if model.config.objective.smooth is None:
         return None, np.zeros(0), np.zeros(0)
