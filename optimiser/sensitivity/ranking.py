@@ -125,6 +125,11 @@ def _at(text: str, where: str) -> str:
     return _("{text} {where}").format(text=text, where=where) if where else text
 
 
+def _keyed(text: str, key: str) -> str:
+    """``text`` followed by the config key it is set by, in brackets of the reader's language."""
+    return _("{text} ({key})").format(text=text, key=key)
+
+
 def in_house_teachers(model: Model, lp: CanonicalLP, institution: str, year: int) -> tuple[float, bool]:
     """In-house teachers at ``institution`` in ``year`` at the canonical plan, and whether hiring can change it."""
     cfg = model.config
@@ -213,17 +218,17 @@ def _max_total_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, de
 
 
 def _conversion_share_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
-    of = _at(_("{lever} allowed per year").format(lever=detail), where) + " (max_share_per_year)"
+    of = _keyed(_at(_("{lever} allowed per year").format(lever=detail), where), "max_share_per_year")
     return noun_step(1.0, _("one more teacher of {of}").format(of=of), of, N_("teachers"), "teacher",
                      (N_("teacher"), N_("teachers")),
-                     _at(_("the yearly {lever} allowance").format(lever=detail), where) + " (max_share_per_year)")
+                     _keyed(_at(_("the yearly {lever} allowance").format(lever=detail), where), "max_share_per_year"))
 
 
 def _intake_cap_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
-    of = _at(_("{tier} intake").format(tier=detail), where) + " (max_intake)"
+    of = _keyed(_at(_("{tier} intake").format(tier=detail), where), "max_intake")
     return noun_step(1.0, _("one more place of {of}").format(of=of), of, N_("extra students"), "student",
                      (N_("place"), N_("places")),
-                     _at(_("the {tier} intake cap").format(tier=detail), where) + " (max_intake)")
+                     _keyed(_at(_("the {tier} intake cap").format(tier=detail), where), "max_intake"))
 
 
 def _teacher_hours_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:

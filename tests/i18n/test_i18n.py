@@ -33,7 +33,7 @@ from optimiser.i18n import (
 )
 from optimiser.report.text import summary_text
 
-from ..tiny import tiny_config, write_tiny
+from ..tiny import secondment_config, tiny_config, write_tiny
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "optimiser"
@@ -381,3 +381,16 @@ def test_init_comments_the_config_in_chinese(tmp_path: Path, capsys: pytest.Capt
     keys = [line.split(":")[0] for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     assert keys == [line.split(":")[0] for line in english.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     assert main(["validate", str(tmp_path / "zh" / "config.yaml")]) == 0
+
+
+def test_a_config_key_in_a_chinese_statement_takes_chinese_brackets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One secondment a year at most (0.1 of 10 teachers): the allowance binds and the ranking names its key.
+    config = write_tiny(tmp_path, secondment_config(secondments={"max_share_per_year": 0.1}))
+    assert main(["sensitivity", str(config), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "每年允许的 secondments（College，2025年）（max_share_per_year）" in out
+    assert " (max_share_per_year)" not in out
+    assert main(["sensitivity", str(config), "--lang", "en"]) == 0
+    assert "secondments allowed per year at College in 2025 (max_share_per_year)" in capsys.readouterr().out
