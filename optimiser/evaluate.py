@@ -165,9 +165,10 @@ def evaluate(
     if status is not Status.OPTIMAL:
         raise SolverError(f"the plan could not be evaluated: the elastic solve ended {status.value}")
     duals = backend.duals()
-    settle_money(model, backend)
-    x = backend.values()
-    result = _result(model, solver, x, backend.row_activity(), duals)
+    x, activity = backend.values(), backend.row_activity()
+    if settle_money(model, backend):
+        x, activity = backend.values(), backend.row_activity()
+    result = _result(model, solver, x, activity, duals)
     breaches = judge_plan(model, x)
     violations = _violations(model, x, units)
     if optimum is None:
@@ -228,13 +229,16 @@ def settle_money(model: Model, backend: Backend) -> bool:
     """Which source pays for what, settled as :func:`optimiser.solve` settles it (after :func:`solve_plan`).
 
     The least breach and the best output leave the split of the money between
-    sources open wherever several sources may pay; one more solve holds the
+    sources open wherever several sources may pay; when the config smooths
+    (``solve`` then settles its own split so), one more solve holds the
     weighted breach and the output where they are and minimises the smoothing
-    stage's weights on money (:func:`~optimiser.solve.matrix.smoothing_ties`:
-    the sources listed first pay first). So the plan ``solve`` returned,
+    stage's weights (:func:`~optimiser.solve.matrix.smoothing_ties`: the
+    sources listed first pay first). So the plan ``solve`` returned,
     evaluated, shows the split ``solve`` showed, whichever solver runs.
-    Returns whether it solved; if not, the split before stands.
+    Returns whether it solved; if not, the caller keeps the values before.
     """
+    if model.config.objective.smooth is None:
+        return False
     ties = smoothing_ties(model)
     if not ties:
         return False
@@ -243,16 +247,14 @@ def settle_money(model: Model, backend: Backend) -> bool:
     costs = np.zeros(len(x))
     for var, weight in ties:
         costs[model.column_of[var]] += weight
-    # Held where they are (within round-off): with any room, money would move to the money no source
-    # may pay, or output would go, to save a weight on money.
-    for coefs in (weights, -output):
-        value = float(coefs @ x)
-        backend.cap_row(coefs, value + 1e-9 * max(1.0, abs(value)))
-    if backend.solve_costs(costs, "min") is Status.OPTIMAL:
-        return True
-    # The plan before meets both rows: only numerical trouble gets here; solve for the output again.
-    backend.solve_costs(output, "max")
-    return False
+    # The breach is held where it is (with any room, money would move to the money no source may pay to
+    # save a weight on money); the output within 1e-7 of it, as CBC's optimum may overshoot by round-off
+    # (the weights reward output, so it stays where it is).
+    breach = float(weights @ x)
+    backend.cap_row(weights, breach + 1e-9 * max(1.0, abs(breach)))
+    best = float(output @ x)
+    backend.cap_row(-output, -(best - 1e-7 * max(1.0, abs(best))))
+    return backend.solve_costs(costs, "min") is Status.OPTIMAL
 
 
 def judge_plan(model: Model, x: np.ndarray) -> Breaches:
