@@ -166,7 +166,7 @@ def test_cli_text_and_exit_codes(one: Path, capfd: pytest.CaptureFixture[str]) -
     assert "Comparison of 2 plans (changes are against base)" in out
     assert "total cost (yuan)" in out and "24,000" in out and "48,000" in out
     assert "funding.universities.per_year" in out
-    assert "base: practice: =cmd 2025" in out
+    assert "base: practice (no practical experience): =cmd 2025" in out
     assert main(["compare", str(one), "--scenarios", "base,nope"]) == 2
     err = capfd.readouterr().err
     assert "no scenario 'nope'; valid scenarios: base, rich, strict" in err

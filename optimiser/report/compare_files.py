@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..compare import NO_CHANGE, bottleneck_summary, is_numeric_key, measure_label
 from ..i18n import _, ngettext
+from ..i18n.words import BOTTLENECK_WORDS
 from ..jsonrule import jsonable
 from .files import Writer, formula_like, neutralise, write_all, write_atomic, write_csv
 from .findings import plan_verdict
@@ -287,16 +288,14 @@ def _differing_input_lines(comparison: Comparison) -> list[str]:
 
 
 def _binding_lines(comparison: Comparison) -> list[str]:
-    """Each plan's bottlenecks that bind somewhere, one line per kind and plan."""
-    table = comparison.table
+    """Each plan's bottlenecks that bind somewhere, one line per kind and plan, in the reader's language."""
+    summaries = [bottleneck_summary(result, local=True) for _name, result in comparison.results]
     binds: list[str] = []
-    for label, key in zip(table.index, comparison.keys):
-        if not key.startswith("bottleneck."):
-            continue
-        kind = key.split(".", 1)[1]
+    for kind, words in BOTTLENECK_WORDS.items():
         binds.extend(
-            f"  {name}: {kind}: {table.loc[label, name]}" for name in comparison.names
-            if table.loc[label, name] not in ("", "none")
+            "  " + _("{plan}: {what}: {where}").format(plan=name, what=_(words), where=summary[kind])
+            for name, summary in zip(comparison.names, summaries, strict=True)
+            if summary.get(kind, "") not in ("", _("none"))
         )
     return binds
 

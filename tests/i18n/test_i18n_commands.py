@@ -74,6 +74,9 @@ def test_compare_in_chinese(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFi
                   f"\nwrote {out}/: comparison.csv deltas.csv inputs.csv"):
         assert words in en, words
     assert "spend on enterprise_lecturers (yuan)" in (out / "comparison.csv").read_text(encoding="utf-8")
+    # Where each "no" binds, named in the reader's words (it read "practice:" in both languages).
+    assert f"  {tiny}：practice 教学课时（缺乏实践经验）：College 2025" in zh
+    assert f"  {tiny}: practice (no practical experience): College 2025" in en
 
 
 def test_frontier_notes_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
