@@ -40,18 +40,19 @@ if TYPE_CHECKING:
 SMOOTH_TIE = 1e-6
 """Weight, relative to a lever's price, of the term that settles ties in the smoothing stage."""
 
-MONEY_TIE = 2e-7
+MONEY_TIE = 5e-7
 """Weight per solver unit of money (a thousand yuan) of the smoothing stage's term that settles which source pays."""
 
 OUTPUT_TIE = 1e-3
-"""Reward per weighted graduate in the smoothing stage's objective (solver units: a yuan of year-to-year change).
+"""Reward per weighted graduate in the smoothing stage's objective (solver units: one yuan of year-to-year change).
 
 Every other tie-settling weight rewards doing less; without this, a stage
 allowed to give up output (``smooth`` a share s > 0) gave it up to its floor
 for nothing once the plan could get no steadier (a one-year plan at
-``smooth: 0.05`` gave up 5%). It outweighs the weights on units and money a
-graduate's worth of spending carries (a few hundredths of it) and is
-outweighed by a yuan of change.
+``smooth: 0.05`` gave up 5%). It outweighs the weights a graduate's worth of
+spending carries (at 30,000 yuan a graduate, about a tenth of it with three
+sources, two fifths with twenty-five), and a plan it keeps is at most a yuan
+of change per graduate kept less steady than the steadiest.
 """
 
 
@@ -523,23 +524,25 @@ def smoothing_ties(
       institution and a part per year, so it also tells apart plans that
       swap units between two institutions and two years;
     - money a source pays for a lever (:data:`MONEY_TIE` per solver unit of
-      money, a thousand yuan): ``2 ** (the source's place in funding) * (2 -
-      the lever's place among the levers / their number)``. A source's
-      weights all lie below the next source's (the lever's part is in (1, 2]),
-      so where several splits of the money pay for the same plan, the sources
-      listed first pay first; and of two sources that could each pay for two
-      levers, the one listed first pays for the lever listed first (the
-      product, unlike a sum, prices that exchange);
+      money, a thousand yuan): ``1 + p + (p / S) * (1 - l / L)`` for the
+      source's place ``p`` of ``S`` in funding and the lever's place ``l`` of
+      ``L``. A source's weights all lie below the next source's, so where
+      several splits of the money pay for the same plan, the sources listed
+      first pay first; and of two sources that could each pay for two levers,
+      the one listed first pays for the lever listed first (the product
+      ``p * l``, unlike a sum, prices that exchange). The weights grow only in
+      step with the number of sources (with ``2 ** p`` they reached the
+      stage's price of change at about twenty sources);
     - each weighted graduate: a reward of :data:`OUTPUT_TIE`, so that of plans
       as steady the one with the most output is taken, not one that saves
       weights by doing less.
 
-    Beside the stage's price of a yuan of change (one solver unit per
-    thousand yuan), these are small: the reward a yuan of change per
-    thousand graduates, a unit's weight two millionths of its price at most.
-    So they only choose among plans the stage finds equally steady (or
-    steadier by less than that). By default a column is free when its bounds
-    differ.
+    Beside the stage's price of change (one solver unit per thousand yuan),
+    these are small: the reward one yuan of change per graduate, a unit's
+    weight two millionths of its price at most, money's a few millionths of
+    it per source. So they only choose among plans the stage finds equally
+    steady (or steadier by less than that). By default a column is free when
+    its bounds differ.
     """
     movable = free or (lambda var: var.lowBound != var.upBound)
     levers = model.config.levers
@@ -555,7 +558,8 @@ def smoothing_ties(
     lever_place = {name: n / len(levers) for n, name in enumerate(levers)}
     for (source, lever_name, _), var in vars_.p.items():
         if movable(var):
-            ties.append((var, MONEY_TIE * 2.0 ** sources[source] * (2.0 - lever_place[lever_name])))
+            place = sources[source]
+            ties.append((var, MONEY_TIE * (1.0 + place + place / len(sources) * (1.0 - lever_place[lever_name]))))
     for var, coef in model.output.items():
         if movable(var):
             ties.append((var, -OUTPUT_TIE * coef))

@@ -78,8 +78,8 @@ def test_a_capped_first_source_pays_for_the_lever_listed_first(tmp_path: Path, s
     # In the first year the plan costs more than the first source's 100,000 yuan. Of its two levers
     # the first source pays the one listed first (secondments) in full and the rest of its cap to
     # the lecturers; the second source pays what is left. With secondments s yuan and lecturers l:
-    # weights 2 ** source's place * (2 - lever's place / 2) give 2 s + 1.5 (100 - s) + 3 (s + l - 100)
-    # per thousand yuan, less than paying any of s from the second source (4 per thousand).
+    # weights 1 + p + (p / 2) (1 - l / 2) (source p, lever l) give 1 s + 1 (100 - s) + 2.25 (s + l - 100)
+    # per thousand yuan; the second source paying any of s instead costs 2.5 per thousand, not 2.25.
     # With one year there is no change to price: the smoothing stage runs to settle the ties alone.
     raw = _two_sources("enterprises", "government", 100_000, years)
     result = solve(load_config(write_tiny(tmp_path, raw)), solver=solver)
@@ -182,3 +182,32 @@ def test_a_generated_province_evaluated_shows_the_split_solve_showed(tmp_path: P
     evaluation = evaluate(config, best.plan, solver=solver, optimum=best)
     money = _money(best).sub(evaluation.funding.set_index(["source", "lever", "year"])["amount"], fill_value=0.0)
     assert money.abs().max() <= 1.0
+
+
+def test_many_sources_settle_the_split_without_costing_steadiness(tmp_path: Path) -> None:
+    # Zhejiang with the government's money split between 22 cities (24 sources). With a source's
+    # weight doubling with its place, the last sources' weights outgrew the price of change, and the
+    # stage returned a plan 73% less steady to save them; the split must cost no steadiness.
+    import yaml
+
+    from optimiser.model.formulation import MONEY_SCALE
+    from optimiser.solve.engine import _changes
+    from optimiser.solve.matrix import value_of
+
+    raw = yaml.safe_load((ROOT / "configs" / "zhejiang.yaml").read_text(encoding="utf-8"))
+    raw.pop("scenarios", None)
+    government = raw["funding"].pop("government")
+    cities = {f"city{n}": {"per_year": government["per_year"] / 22, "funds": government["funds"]} for n in range(22)}
+    raw["funding"] = {**cities, **raw["funding"]}
+    path = tmp_path / "cities.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+    def change(result: object) -> float:
+        model, x = result.model, result.solution.values  # type: ignore[attr-defined]
+        return sum(price * abs(value_of(terms, x, model.column_of)) for terms, price in _changes(model)) * MONEY_SCALE
+
+    three = solve(load_config(ROOT / "configs" / "zhejiang.yaml"))
+    many = solve(load_config(path))
+    assert many.objective == pytest.approx(three.objective, rel=1e-9)
+    assert change(many) == pytest.approx(change(three), rel=1e-6)
+    assert many.summary["output_given_up"] == pytest.approx(three.summary["output_given_up"], rel=1e-6)
