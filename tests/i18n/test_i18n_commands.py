@@ -162,3 +162,12 @@ def test_a_distribution_that_draws_refused_values_in_chinese(tmp_path: Path, cap
     said = capsys.readouterr().err
     assert "uniform(low=-100, high=300) 可能抽到 -100，而配置在此处不接受该值：" in said
     assert said.rstrip().endswith("；请将概率分布缩小到允许的取值范围内") and english_phrases(said) == []
+
+
+def test_lists_in_chinese_take_the_enumeration_comma(zhejiang: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Items of a list (years, the three "no", course types) are joined by 、 in Chinese, by ", " in English.
+    # (The config's own names are English, so the check for English phrases of both() does not apply.)
+    compare = ("compare", str(zhejiang), "--scenarios", "base,austerity")
+    assert "Research universities 2026-2027、2030" in run(capsys, *compare, "--lang", "zh")
+    assert "Research universities 2026-2027, 2030" in run(capsys, *compare, "--lang", "en")
+    assert "三个“无”：K 缺乏系统知识、P 缺乏实践经验、T 缺乏实训技能" in run(capsys, "solve", str(zhejiang), "--lang", "zh")
