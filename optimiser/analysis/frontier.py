@@ -82,7 +82,7 @@ class Frontier:
         ``output_given_up`` (weighted graduates below the optimum that plan
         gives up for steadiness, as the result of a solve reports it: 1e-7 of
         the optimum at most with ``smooth: true``, up to the share ``s`` with
-        ``smooth: s``), ``spent`` (money of this budget the plan uses, in the
+        ``smooth: s``, none with ``smooth: false``), ``spent`` (money of this budget the plan uses, in the
         unit of ``budget``: the total cost for ``total_budget``, the source's
         largest yearly draw for ``per_year``, that year's draw for one year),
         ``spent_total`` (that money summed over the horizon), ``total_cost``
@@ -573,13 +573,17 @@ class _Search:
         tiers = list(lean.config.tiers)
         names = measure_names(lean.config)
         records = []
+        # As a solve reports it: output given up for steadiness, none without a smoothing stage (the
+        # tie-break's room of 1e-7 is not given up for anything a planner asked).
+        smooths = smoothing_share(lean) is not None
         for kink, x in zip(kinks, plans, strict=True):
             measures = dict(zip(names, (lean.measure @ x).tolist()))
             drawn = self.budget_rows @ x / MONEY_SCALE
             records.append({
                 "budget": kink.budget,
                 "objective": kink.objective,
-                "output_given_up": max(kink.optimum - float(lean.primary @ x), 0.0) * lean.model.objective_scale,
+                "output_given_up": (max(kink.optimum - float(lean.primary @ x), 0.0) * lean.model.objective_scale
+                                    if smooths else 0.0),
                 "spent": float(np.max(drawn)),
                 "spent_total": float(np.sum(drawn)),
                 "total_cost": measures["total_cost"],

@@ -165,7 +165,7 @@ def test_zhejiang_frontier_matches_dense_sampling(zhejiang: Path) -> None:
     assert front.value_at(own) == pytest.approx(solve(config).objective, rel=1e-7)
 
 
-@pytest.mark.parametrize("smooth", [True, 0.05])
+@pytest.mark.parametrize("smooth", [True, 0.05, False])
 def test_breakpoint_plans_are_those_solve_returns(zhejiang_exact: Path, smooth: bool | float) -> None:
     # Each breakpoint's plan is the one solve() returns at its budget, the smoothing stage included: with
     # a share of output given up for steadiness (0.05) its cost, spending and output per tier are those of
