@@ -1,10 +1,11 @@
 """The plan returned is the same whichever solver runs, down to which source pays for what.
 
-MODEL.md: with ``smooth: true`` the smoothing stage returns "the steadiest of
-the optimal cheapest plans, the same whichever solver runs". Plans exactly as
-steady differ by where units go or which source pays; the stage's tie-settling
-weights (:func:`optimiser.solve.matrix.smoothing_ties`) pick one, and both
-solvers must reach it.
+With ``smooth: true`` the smoothing stage returns the steadiest of the
+optimal cheapest plans, the same whichever solver runs (docs/model.md, "3.
+The smoothing stage"). Plans exactly as steady differ by where units go or
+which source pays; the stage's tie-settling weights
+(:func:`optimiser.solve.matrix.smoothing_ties`) pick one, and both solvers
+must reach it.
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ def test_a_source_listed_last_pays_nothing_another_can(tmp_path: Path, solver: s
 def test_a_plan_that_can_get_no_steadier_gives_up_no_output(tmp_path: Path, solver: str, years: int) -> None:
     # Two lecturers a year is the only optimum and the same every year: nothing to smooth. With a share
     # of 5% to give up, the stage gave up output anyway to save tie-settling weights (2.75 graduates of 55
-    # on the secondment config; 0.24 of 24 here over three years) before the weights rewarded output.
+    # on the secondment config; 0.24 of 24 here over three years at 0.01) before the weights rewarded output.
     raw = tiny_config(horizon__years=years, objective={"smooth": 0.05})
     result = solve(load_config(write_tiny(tmp_path, raw)), solver=solver)
     assert result.objective == pytest.approx(8.0 * years, rel=1e-9)
