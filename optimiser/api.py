@@ -163,9 +163,13 @@ def solve(
     if solution.mip:
         summary.update(_integer_summary(solution, config, solver, plan))
     if solution.status.ok:
+        baseline_started = time.perf_counter()
         summary["baseline_output"] = baseline_output(
             config, solver, model=model if plan is None else None, form=getattr(solution.backend, "form", None)
         )
+        if solution.stage_seconds:
+            solution.stage_seconds["baseline"] = time.perf_counter() - baseline_started
+    summary["stage_seconds"] = dict(solution.stage_seconds)
     diagnosis = []
     if diagnose and solution.status is Status.INFEASIBLE:
         from .diagnose import diagnose_infeasible

@@ -108,6 +108,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "notes": summary.get("notes", []),
         "warnings": summary.get("warnings", []),
         "solve_seconds": summary.get("solve_seconds"),
+        "stage_seconds": {stage: float(seconds) for stage, seconds in summary.get("stage_seconds", {}).items()},
         "main_method": summary.get("main_method"),
         "config_hash": summary.get("config_hash"),
         "version": summary.get("version"),

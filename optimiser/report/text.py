@@ -95,6 +95,7 @@ def _summary_text(result: Result) -> str:
     if s.get("lp_bound") is not None:
         lines.extend(_whole_unit_lines(s))
     lines.extend(_cost_lines(s))
+    lines.extend(_time_lines(s))
     lines.extend(_("note: {text}").format(text=n) for n in s.get("notes", []))
     lines.extend(_("warning: {text}").format(text=w) for w in s.get("warnings", []))
 
@@ -190,6 +191,32 @@ def _cost_lines(s: dict) -> list[str]:
     if share is not None and share > 1e-6:
         lines.append(_("steadier plan (smooth: {share}): {given} weighted graduates given up").format(
             share=f"{share:g}", given=_num(s.get("output_given_up") or 0.0, 2)))
+    return lines
+
+
+SLOW_SOLVE_SECONDS = 10.0
+"""A solve at least this long says where its time went (a national config: the smoothing stage can take most)."""
+
+STAGE_NAMES = {
+    "main": N_("main solve"), "tie_break": N_("tie-break"), "smoothing": N_("smoothing"),
+    "shadow_prices": N_("shadow prices"), "baseline": N_("do-nothing baseline"),
+}
+"""The stages of a solve, as the time line names them."""
+
+
+def _time_lines(s: dict) -> list[str]:
+    """For a long solve: the seconds of each stage, and how to skip the smoothing stage when it took the most."""
+    stages = s.get("stage_seconds") or {}
+    total = s.get("solve_seconds") or 0.0
+    if total < SLOW_SOLVE_SECONDS or not stages:
+        return []
+    parts = [_("{stage} {seconds} s").format(stage=_(STAGE_NAMES.get(stage, stage)), seconds=f"{seconds:,.1f}")
+             for stage, seconds in stages.items()]
+    lines = [_("solve time: {total} s ({stages})").format(total=f"{total:,.1f}", stages=_("; ").join(parts))]
+    if s.get("smoothing_applied") and max(stages, key=lambda stage: stages[stage]) == "smoothing":
+        lines.append(_("most of it went to the smoothing stage: objective.smooth: false skips it (the plan is "
+                       "then optimal but not the steadiest: its split between years, institutions and sources is "
+                       "whichever the solver finds)"))
     return lines
 
 

@@ -119,6 +119,10 @@ class Solution:
     """The objective of the rounded plan handed to the search (planner units)."""
     unit_rows: list[int] = field(default_factory=list)
     """Rows of lever units alone that rule whole units out (no whole-unit plan was found)."""
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall seconds of each stage of an LP run: ``main``, ``tie_break``, ``smoothing`` and ``shadow_prices``
+    (what the run still waited for the shadow prices once the later stages were done: they are chosen in a
+    second thread meanwhile)."""
     main_method: str | None = None
     """How step 1 was solved: "simplex", "interior point" (large LPs, see
     :data:`~optimiser.solve.backends.IPM_COLUMNS`), "branch and cut" (integer plans) or the method the
@@ -177,12 +181,29 @@ def run(
     if job.solution.mip:
         _integer_stages(job, stage_lp, objective)
         return job.finish()
+    clock = _StageClock(job.solution.stage_seconds, job.started)
+    clock.done("main")
     # The canonical shadow prices of this optimum are chosen (in a second thread) while the later stages run.
     duals = _record_duals(job.solution, model, job.backend, job.primary, job.sense, overlap=OVERLAP_DUALS)
     _tie_break(job, objective)
+    clock.done("tie_break")
     _smoothing(job, objective)
+    clock.done("smoothing")
     duals()
+    clock.done("shadow_prices")
     return job.finish()
+
+
+class _StageClock:
+    """Wall seconds since the last stage ended, stored under each stage's name as it ends."""
+
+    def __init__(self, seconds: dict[str, float], started: float) -> None:
+        self.seconds, self.last = seconds, started
+
+    def done(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = now - self.last
+        self.last = now
 
 
 def _begin(

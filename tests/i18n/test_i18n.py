@@ -173,7 +173,8 @@ def test_machine_readable_output_stays_english(tmp_path: Path, capsys: pytest.Ca
     english = json.loads(capsys.readouterr().out)
     # Keys, status words and numbers stay English; the messages people read (warnings) follow the language.
     assert chinese == {**english, "seconds": chinese["seconds"], "solve_seconds": chinese["solve_seconds"],
-                       "warnings": chinese["warnings"]}
+                       "stage_seconds": chinese["stage_seconds"], "warnings": chinese["warnings"]}
+    assert list(chinese["stage_seconds"]) == list(english["stage_seconds"])
     assert chinese["status"] == "optimal"
     assert [w.split(": ")[:2] for w in chinese["warnings"]] == [w.split(": ")[:2] for w in english["warnings"]]
     assert "未填写 'double_qualified' 教师人数" in chinese["warnings"][0]
