@@ -60,6 +60,12 @@ institutions) dual simplex 10.8 s, interior point with crossover 11.8 s;
 took 370 s by dual simplex (72,700 pivots) and 85 s by interior point with
 crossover.
 
+HiGHS's newer interior point solver, HiPO (``solver=hipo``, in ``highspy-extras``
+1.15.1, which ``highspy`` 1.16.0 refuses; measured with both at 1.15.1), was
+slower on the stage at 300 institutions: 26 s of interior point that ended
+without progress, then 42,400 dual simplex pivots, 58 s in all, against 33 s
+for IPX with crossover.
+
 Parallel dual simplex (``simplex_strategy=2``, ``simplex_max_concurrency=2``
 on 2 cores) took the same pivots in less time on the stage's programme at
 100 institutions (2.80 s against 1.90 s for the national shape of
