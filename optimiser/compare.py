@@ -241,13 +241,22 @@ def _objective_row(res: list[Result]) -> Row:
             [_solved(r, r.summary.get("weighted_output")) for r in res])
 
 
+HEADLINE_ROWS = (
+    ("cost_per_compound_graduate", N_("average cost per compound graduate (yuan)"), "yuan"),
+    ("compound_graduates", N_("compound graduates, all tiers"), "graduates"),
+    ("baseline_output", N_("do-nothing baseline (weighted graduates)"), "weighted graduates"),
+    ("added_output", N_("weighted graduates added over the baseline"), "weighted graduates"),
+    ("cost_per_added_graduate", N_("cost per added weighted graduate (yuan)"), "yuan"),
+    ("commitments_after_horizon", N_("committed after the horizon (yuan)"), "yuan"),
+)
+"""The summary figures each plan shows after its total cost: the two costs per graduate, each labelled, and
+what the plan adds over doing nothing and commits past the horizon."""
+
+
 def _headline_rows(res: list[Result]) -> list[Row]:
     return [
         ("total_cost", N_("total cost (yuan)"), "yuan", [_solved(r, r.total_cost) for r in res]),
-        ("cost_per_compound_graduate", N_("cost per compound graduate (yuan)"), "yuan",
-         [_solved(r, r.summary.get("cost_per_compound_graduate")) for r in res]),
-        ("compound_graduates", N_("compound graduates, all tiers"), "graduates",
-         [_solved(r, r.summary.get("compound_graduates")) for r in res]),
+        *((key, label, unit, [_solved(r, r.summary.get(key)) for r in res]) for key, label, unit in HEADLINE_ROWS),
     ]
 
 

@@ -49,7 +49,7 @@ from .model.rows import (
     row_label,
 )
 from .planfile import plan_from_frame, plan_from_mapping, read_plan
-from .results import Result, build_result
+from .results import Result, build_result, cost_figures
 from .solve.backends import SOLVERS, Backend, elastic_vectors, least_breach_then_best_output, make_backend
 from .solve.engine import Solution
 from .solve.matrix import smoothing_ties, value_of
@@ -168,15 +168,21 @@ def evaluate(
     x, activity = backend.values(), backend.row_activity()
     if settle_money(model, backend):
         x, activity = backend.values(), backend.row_activity()
-    result = _result(model, solver, x, activity, duals)
-    breaches = judge_plan(model, x)
-    violations = _violations(model, x, units)
     if optimum is None:
         optimum = solve(config, solver=solver)
+    # The do-nothing baseline is the config's, whatever the plan: the optimum's serves.
+    result = _result(model, solver, x, activity, duals, optimum.summary.get("baseline_output"))
+    breaches = judge_plan(model, x)
+    violations = _violations(model, x, units)
     opt_objective = optimum.objective if optimum.ok else math.nan
     opt_cost = optimum.total_cost if optimum.ok else math.nan
     min_cost = config.objective.mode == "min_cost"
     total_cost = result.total_cost + breaches.unfunded
+    if breaches.unfunded:
+        # Money no source may pay is spent all the same: every cost figure counts it.
+        summary = result.summary
+        summary.update(cost_figures(total_cost, summary["compound_graduates"], summary["added_output"]))
+        result.total_cost = total_cost
     objective = total_cost if min_cost else result.objective
     return Evaluation(
         feasible=violations.empty,
@@ -268,8 +274,13 @@ def judge_plan(model: Model, x: np.ndarray) -> Breaches:
     )
 
 
-def _result(model: Model, solver: str, x: np.ndarray, activity: np.ndarray, duals: np.ndarray) -> Result:
-    """The fixed-plan solve as a Result; row activity without the slack, shadow prices in graduates."""
+def _result(
+    model: Model, solver: str, x: np.ndarray, activity: np.ndarray, duals: np.ndarray, baseline: float | None,
+) -> Result:
+    """The fixed-plan solve as a Result; row activity without the slack, shadow prices in graduates.
+
+    ``baseline`` is the config's do-nothing output (weighted graduates), for the output the plan adds.
+    """
     activity = np.array(activity, dtype=float)
     index = {info.id: r for r, info in enumerate(model.book.rows)}
     for info, slack, _weight in model.book.slacks:
@@ -292,6 +303,7 @@ def _result(model: Model, solver: str, x: np.ndarray, activity: np.ndarray, dual
             "lever units fixed to the evaluated plan; shadow prices are weighted graduates per unit of each limit"
         ],
         "warnings": list(cfg.warnings),
+        "baseline_output": baseline,
     }
     return build_result(model, solution, summary, [])
 

@@ -180,12 +180,10 @@ def build_result(model: Model, solution: Solution, summary: dict[str, Any], diag
     baseline = summary.get("baseline_output")
     added = weighted - baseline if baseline is not None else None
     summary.update(
-        total_cost=total_cost,
         compound_graduates=compound,
-        cost_per_compound_graduate=(total_cost / compound) if compound > 0 else None,
         weighted_output=weighted,
         added_output=added,
-        cost_per_added_graduate=(total_cost / added) if added is not None and added > ADDED_TOLERANCE else None,
+        **cost_figures(total_cost, compound, added),
         commitments_after_horizon=float(commitments["due"].sum()) if not commitments.empty else 0.0,
         commitments_per_year_after_horizon=float(commitments["due_per_year"].sum()) if not commitments.empty else 0.0,
         smoothing=solution.smoothing_share,
@@ -200,6 +198,20 @@ def build_result(model: Model, solution: Solution, summary: dict[str, Any], diag
 
 ADDED_TOLERANCE = 1e-6
 """Added output at or below this (weighted graduates) is nothing added: no cost per added graduate."""
+
+
+def cost_figures(total_cost: float, compound: float, added: float | None) -> dict[str, float | None]:
+    """A plan's total cost and its two costs per graduate, as the summary holds them.
+
+    The average divides by every compound graduate (``compound``), with or
+    without the plan; the cost per added graduate by the weighted output the
+    plan adds over the do-nothing baseline (``added``; none when nothing is added).
+    """
+    return {
+        "total_cost": total_cost,
+        "cost_per_compound_graduate": (total_cost / compound) if compound > 0 else None,
+        "cost_per_added_graduate": (total_cost / added) if added is not None and added > ADDED_TOLERANCE else None,
+    }
 
 
 def _teachers(model: Model, x: np.ndarray) -> pd.DataFrame:

@@ -57,6 +57,15 @@ def test_scenarios_side_by_side_with_hand_derived_numbers(one: Path) -> None:
     assert comparison.row("total_cost").tolist()[:2] == pytest.approx([24000.0, 48000.0], rel=TIE_BREAK)
     assert comparison.row("cost_per_compound_graduate").tolist()[:2] == pytest.approx([3000.0, 3000.0], rel=TIE_BREAK)
     assert comparison.row("compound_output.basic").tolist()[:2] == pytest.approx([8.0, 16.0], rel=TIE_BREAK)
+    # With no plan there are no practice hours, so no compound graduate: all 8 (16) are added, at 3,000 yuan each.
+    assert comparison.row("baseline_output").tolist()[:2] == pytest.approx([0.0, 0.0], abs=1e-9)
+    assert comparison.row("added_output").tolist()[:2] == pytest.approx([8.0, 16.0], rel=TIE_BREAK)
+    assert comparison.row("cost_per_added_graduate").tolist()[:2] == pytest.approx([3000.0, 3000.0], rel=TIE_BREAK)
+    assert comparison.row("commitments_after_horizon").tolist()[:2] == [0.0, 0.0]
+    assert comparison.table.index[3:9].tolist() == [
+        "total cost (yuan)", "average cost per compound graduate (yuan)", "compound graduates, all tiers",
+        "do-nothing baseline (weighted graduates)", "weighted graduates added over the baseline",
+        "cost per added weighted graduate (yuan)"]
     assert comparison.row("single_skill_output.basic").tolist()[:2] == pytest.approx([992.0, 984.0], rel=TIE_BREAK)
     assert comparison.row("spend_by_lever.enterprise_lecturers").tolist()[:2] == pytest.approx([24000.0, 48000.0], rel=TIE_BREAK)
     assert comparison.row("spend_by_source.universities").tolist()[:2] == pytest.approx([24000.0, 48000.0], rel=TIE_BREAK)
@@ -158,6 +167,9 @@ def test_cli_json_is_one_object(one: Path, capfd: pytest.CaptureFixture[str]) ->
     assert data["plans"][1]["delta"]["objective"] == pytest.approx(8.0, rel=TIE_BREAK)
     assert data["plans"][0]["bottlenecks"]["practice"] == "=cmd 2025"
     assert data["plans"][2]["objective"] is None
+    assert [p["added_output"] for p in data["plans"]] == [pytest.approx(8.0), pytest.approx(16.0), None]
+    assert [p["cost_per_added_graduate"] for p in data["plans"]] == [pytest.approx(3000.0), pytest.approx(3000.0), None]
+    assert data["plans"][0]["baseline_output"] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_cli_text_and_exit_codes(one: Path, capfd: pytest.CaptureFixture[str]) -> None:

@@ -71,6 +71,41 @@ def test_lecturers_give_four_graduates_each(hand: Path) -> None:
     assert ev.gap_objective > 0
 
 
+def test_what_the_plan_adds_over_doing_nothing(hand: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # With no plan the double-qualified teacher's 300 practice hours teach 10 students a year: 20 over two
+    # years. Two lecturers in 2025 give 28 (above): 8 added for 24,000 yuan, 3,000 yuan per added graduate,
+    # and nothing committed after 2026 (contracts of one year).
+    ev = evaluate(load_config(hand), plan_frame(("enterprise_lecturers", "=cmd", "", 2025, 2)))
+    summary = ev.result.summary
+    assert summary["baseline_output"] == pytest.approx(20.0, rel=1e-9)
+    assert summary["added_output"] == pytest.approx(8.0, rel=1e-9)
+    assert summary["cost_per_added_graduate"] == pytest.approx(3000.0, rel=1e-9)
+    assert summary["commitments_after_horizon"] == 0.0
+    data = ev.to_dict()
+    assert (data["baseline_output"], data["added_output"], data["cost_per_added_graduate"]) == pytest.approx(
+        (20.0, 8.0, 3000.0), rel=1e-9)
+    text = str(ev)
+    assert "do-nothing baseline: 20.0 weighted graduates; the plan adds 8.0" in text
+    assert "cost per added weighted graduate: 3,000 yuan  (total cost / output added over the baseline)" in text
+    assert "average cost per compound graduate: 857 yuan" in text  # 24,000 / 28
+
+
+def test_a_plan_that_adds_nothing_has_no_cost_per_added_graduate(hand: Path) -> None:
+    ev = evaluate(load_config(hand), plan_frame())
+    assert ev.result.summary["added_output"] == pytest.approx(0.0, abs=1e-9)
+    assert ev.result.summary["cost_per_added_graduate"] is None
+    assert "cost per added weighted graduate: none (the plan adds no output over the baseline)" in str(ev)
+
+
+def test_the_optimal_plan_evaluated_adds_what_solve_said(zhejiang: Path, tmp_path: Path) -> None:
+    config = load_config(zhejiang)
+    best = solve(config)
+    ev = evaluate(config, best.plan, optimum=best)
+    for key in ("baseline_output", "added_output", "cost_per_added_graduate", "cost_per_compound_graduate",
+                "commitments_after_horizon", "commitments_per_year_after_horizon"):
+        assert ev.result.summary[key] == pytest.approx(best.summary[key], rel=1e-7), key
+
+
 def test_overspending_reports_the_exact_amounts(hand: Path) -> None:
     # 3 secondments (30,000) + 2 lecturers (24,000) in 2025 against 24,000:
     # 30,000 over. 3 > 1.1 secondments: 1.9 over. Output 2025: double-qualified
@@ -145,6 +180,11 @@ def test_money_no_source_may_pay(write_config: Callable[[str, str], Path]) -> No
     assert row["message"] == (
         "secondments in 2025: 10,000 yuan that no funding source may pay; add secondments to some source's funds"
     )
+    # That money is spent all the same: it counts in the total and in both costs per graduate.
+    summary = ev.result.summary
+    assert ev.total_cost == summary["total_cost"] == ev.result.total_cost == pytest.approx(10000.0)
+    assert summary["cost_per_added_graduate"] == pytest.approx(10000.0 / summary["added_output"])
+    assert summary["cost_per_compound_graduate"] == pytest.approx(10000.0 / summary["compound_graduates"])
 
 
 def test_min_cost_target_shortfall(write_config: Callable[[str, str], Path]) -> None:

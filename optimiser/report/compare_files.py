@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..compare import NO_CHANGE, bottleneck_summary, is_numeric_key, measure_label
+from ..compare import HEADLINE_ROWS, NO_CHANGE, bottleneck_summary, is_numeric_key, measure_label
 from ..i18n import _, ngettext
 from ..i18n.words import BOTTLENECK_WORDS
 from ..jsonrule import jsonable
@@ -341,8 +341,7 @@ def plan_dict(name: str, result: Result) -> dict[str, Any]:
         "status": result.status.value,
         "objective": jsonable(result.objective),
         "total_cost": jsonable(result.total_cost),
-        "cost_per_compound_graduate": jsonable(result.summary.get("cost_per_compound_graduate")) if result.ok else None,
-        "compound_graduates": jsonable(result.summary.get("compound_graduates")) if result.ok else None,
+        **{key: jsonable(result.summary.get(key)) if result.ok else None for key, _label, _unit in HEADLINE_ROWS},
         "compound_output": totals(compound),
         "compound_output_by_year": {tier: {str(y): v for y, v in years.items()} for tier, years in compound.items()},
         "single_skill_output": totals(single),

@@ -10,6 +10,7 @@ import pandas as pd
 from ..i18n import _, money
 from ..jsonrule import jsonable
 from .files import Writer, csv_writer, json_writer
+from .text import cost_lines
 
 if TYPE_CHECKING:
     from ..evaluate import Evaluation
@@ -77,9 +78,7 @@ def evaluation_text(evaluation: Evaluation) -> str:
     else:
         lines.append(_("best output the plan can deliver: {graduates}").format(graduates=_graduates(ev.objective)))
         lines.append(_("total cost: {amount}").format(amount=_yuan(ev.total_cost)))
-    per = ev.cost_per_compound_graduate
-    if per is not None:
-        lines.append(_("cost per compound graduate: {amount}").format(amount=_yuan(per)))
+    lines.extend(cost_lines(summary))
     if _finite(ev.optimum_objective):
         best = _yuan(ev.optimum_objective) if ev.mode == "min_cost" else _graduates(ev.optimum_objective)
         lines.append(_("optimum: {best} for {amount}").format(best=best, amount=_yuan(ev.optimum_total_cost)))
@@ -110,6 +109,11 @@ def evaluation_files(evaluation: Evaluation) -> dict[str, Writer]:
     }
 
 
+ADDED_FIGURES = ("compound_graduates", "baseline_output", "added_output", "cost_per_added_graduate",
+                 "commitments_after_horizon", "commitments_per_year_after_horizon")
+"""What the plan adds over the do-nothing baseline and what it commits past the horizon, as ``solve`` reports them."""
+
+
 def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
     """The JSON object of ``evaluate --json``."""
     summary = evaluation.result.summary if evaluation.result is not None else {}
@@ -124,6 +128,7 @@ def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
         "weighted_output": jsonable(evaluation.weighted_output),
         "total_cost": jsonable(evaluation.total_cost),
         "cost_per_compound_graduate": jsonable(evaluation.cost_per_compound_graduate),
+        **{key: jsonable(summary.get(key)) for key in ADDED_FIGURES},
         "violations": [
             {key: jsonable(v) for key, v in row.items()}
             for row in evaluation.violations.to_dict("records")

@@ -120,17 +120,21 @@ def _best_line(best_name: str, best: Result, min_cost: bool) -> str:
 
 
 def _lowest_cost_per_graduate_line(solved: list[tuple[str, Result]], best_name: str, best: Result) -> list[str]:
-    """The plan with the lowest cost per compound graduate, when it is not the best plan."""
+    """The plan with the lowest cost per added graduate (over the do-nothing baseline), when it is not the best.
+
+    The average cost per compound graduate would flatter every plan by the
+    graduates the institutions produce anyway; plans are ranked by what they add.
+    """
     cheapest = min(
-        ((name, r) for name, r in solved if _finite(r.summary.get("cost_per_compound_graduate"))),
-        key=lambda item: item[1].summary["cost_per_compound_graduate"], default=None,
+        ((name, r) for name, r in solved if _finite(r.summary.get("cost_per_added_graduate"))),
+        key=lambda item: item[1].summary["cost_per_added_graduate"], default=None,
     )
     if cheapest is None or cheapest[0] == best_name:
         return []
-    return [_("Lowest cost per compound graduate: {name} ({cost} yuan, against {best_cost} yuan in "
+    return [_("Lowest cost per added weighted graduate: {name} ({cost} yuan, against {best_cost} yuan in "
               "{best}).").format(
-        name=cheapest[0], cost=f"{cheapest[1].summary['cost_per_compound_graduate']:,.0f}",
-        best_cost=f"{best.summary.get('cost_per_compound_graduate') or math.nan:,.0f}", best=best_name)]
+        name=cheapest[0], cost=f"{cheapest[1].summary['cost_per_added_graduate']:,.0f}",
+        best_cost=f"{best.summary.get('cost_per_added_graduate') or math.nan:,.0f}", best=best_name)]
 
 
 def _verdict_line(

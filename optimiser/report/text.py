@@ -94,7 +94,7 @@ def _summary_text(result: Result) -> str:
     lines.append(_("total cost: {amount}").format(amount=yuan(result.total_cost)))
     if s.get("lp_bound") is not None:
         lines.extend(_whole_unit_lines(s))
-    lines.extend(_cost_lines(s))
+    lines.extend(cost_lines(s))
     lines.extend(_time_lines(s))
     lines.extend(_("note: {text}").format(text=n) for n in s.get("notes", []))
     lines.extend(_("warning: {text}").format(text=w) for w in s.get("warnings", []))
@@ -160,7 +160,7 @@ def _whole_unit_lines(s: dict) -> list[str]:
     return lines
 
 
-def _cost_lines(s: dict) -> list[str]:
+def cost_lines(s: dict) -> list[str]:
     """The average and the added cost per graduate, the baseline and what the plan commits, each labelled."""
     lines = []
     per = s.get("cost_per_compound_graduate")
@@ -594,7 +594,8 @@ def _summary_html(result: Result) -> str:
         (_("status"), result.status.value),
         (_("objective"), f"{result.objective:,.2f}"),
         (_("total cost (yuan)"), f"{result.total_cost:,.0f}"),
-        (_("cost per compound graduate (yuan)"), f"{s.get('cost_per_compound_graduate') or float('nan'):,.0f}"),
+        (_("average cost per compound graduate (yuan)"), f"{s.get('cost_per_compound_graduate') or float('nan'):,.0f}"),
+        (_("cost per added weighted graduate (yuan)"), f"{s.get('cost_per_added_graduate') or float('nan'):,.0f}"),
     ]
     table = "".join(f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     spend = pd.Series(result.spend_by_lever(), name="yuan").to_frame().to_html(float_format=lambda x: f"{x:,.0f}")

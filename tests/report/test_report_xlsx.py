@@ -146,11 +146,20 @@ def test_comparison_sheet_says_which_plan_is_better_and_by_how_much(tmp_path: Pa
     assert cell_of(sheet, "austerity", "measure", "total cost (yuan)").number_format == YUAN
     inputs = row_where(sheet, "measure", "input: funding.government.per_year")
     assert (inputs["base"], inputs["austerity"]) == (10000000, 5000000)
+    # Plans are ranked by the cost of what they add over doing nothing: total cost / added output.
+    added = row_where(sheet, "measure", "weighted graduates added over the baseline")
+    per_added = row_where(sheet, "measure", "cost per added weighted graduate (yuan)")
+    baseline = row_where(sheet, "measure", "do-nothing baseline (weighted graduates)")
+    assert baseline["base"] == baseline["austerity"] > 0
+    for plan in ("base", "austerity"):
+        assert per_added[plan] == pytest.approx(cost[plan] / added[plan], rel=1e-9)
+    assert per_added["austerity"] < per_added["base"]
     verdict = [r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True) if r[0] == "which plan is better"]
     # 839.8 fewer graduates for 30.0 M yuan less: 35,722 yuan saved per graduate given up.
     assert verdict == [
         "Best plan by the objective: base (31,239.2 weighted compound graduates (maximised), 96.00 M yuan).",
-        "Lowest cost per compound graduate: austerity (2,280 yuan, against 3,225 yuan in base).",
+        f"Lowest cost per added weighted graduate: austerity ({per_added['austerity']:,.0f} yuan, against "
+        f"{per_added['base']:,.0f} yuan in base).",
         (
             "austerity: 839.8 fewer weighted compound graduates than base (-2.7%), 30.00 M yuan cheaper "
             "(35,722 yuan saved per weighted graduate given up)."
