@@ -189,6 +189,7 @@ def build_result(model: Model, solution: Solution, summary: dict[str, Any], diag
         smoothing=solution.smoothing_share,
         smoothing_applied=solution.smoothing_applied,
         output_given_up=solution.output_given_up,
+        steadiness_cost=solution.steadiness_cost,
     )
     return Result(
         solution.status, solution.objective, total_cost, plan, funding, outputs, constraints, bottlenecks,

@@ -335,8 +335,13 @@ def _smoothing_figures(s: dict[str, Any]) -> list[Figure]:
     share = s.get("smoothing")
     if not (isinstance(share, float) and share > 1e-6):
         return []
-    return [(_("output given up for a steadier plan (smooth: {share})").format(share=f"{share:g}"),
-             float(s.get("output_given_up") or 0.0), "weighted graduates")]
+    rows: list[Figure] = [(_("output given up for a steadier plan (smooth: {share})").format(share=f"{share:g}"),
+                           float(s.get("output_given_up") or 0.0), "weighted graduates")]
+    extra = s.get("steadiness_cost")
+    if _finite(extra):
+        rows.append((_("money spent for steadiness (above the cheapest plan with the same output)"),
+                     float(extra), "yuan"))
+    return rows
 
 
 def bottleneck_lines(result: Result) -> list[str]:

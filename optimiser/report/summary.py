@@ -49,6 +49,7 @@ def _teachers_by_group(result: Result) -> dict[str, dict[int, float]]:
 PLAN_FIGURES = (
     "cost_per_compound_graduate", "weighted_output", "baseline_output", "added_output", "cost_per_added_graduate",
     "commitments_after_horizon", "commitments_per_year_after_horizon", "smoothing", "output_given_up",
+    "steadiness_cost",
 )
 """Summary figures of the plan, in JSON in this order (missing or not finite: null)."""
 

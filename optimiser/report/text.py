@@ -191,6 +191,10 @@ def cost_lines(s: dict) -> list[str]:
     if share is not None and share > 1e-6:
         lines.append(_("steadier plan (smooth: {share}): {given} weighted graduates given up").format(
             share=f"{share:g}", given=_num(s.get("output_given_up") or 0.0, 2)))
+        extra = s.get("steadiness_cost")
+        if extra is not None and extra >= 0.5:
+            lines.append(_("  and {amount} spent for steadiness: the cheapest plan with the same output, less steady, "
+                           "costs that much less").format(amount=yuan(extra)))
     return lines
 
 
@@ -199,6 +203,7 @@ SLOW_SOLVE_SECONDS = 10.0
 
 STAGE_NAMES = {
     "main": N_("main solve"), "tie_break": N_("tie-break"), "smoothing": N_("smoothing"),
+    "steadiness_cost": N_("cost of steadiness"),
     "shadow_prices": N_("shadow prices"), "baseline": N_("do-nothing baseline"),
 }
 """The stages of a solve, as the time line names them."""

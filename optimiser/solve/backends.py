@@ -114,6 +114,8 @@ class Backend(Protocol):
     def has_solution(self) -> bool: ...
     def column_bounds(self) -> tuple[np.ndarray, np.ndarray]: ...
     def restart(self) -> None: ...
+    def basis(self) -> Any: ...
+    def set_basis(self, basis: Any) -> None: ...
     def values(self) -> np.ndarray: ...
     def row_activity(self) -> np.ndarray: ...
     def duals(self) -> np.ndarray: ...
@@ -340,6 +342,15 @@ class HighsBackend:
     def restart(self) -> None:
         """Forget the basis and use the default (dual) simplex for the next solve."""
         self.session.clear()
+        self.session.set_option("simplex_strategy", DUAL_SIMPLEX)
+
+    def basis(self) -> Any:
+        """The basis of the last solve, to start a later solve of a programme of the same shape from."""
+        return self.session.basis()
+
+    def set_basis(self, basis: Any) -> None:
+        """Start the next solve (by dual simplex) from ``basis``, kept by :meth:`basis` at the same shape."""
+        self.session.set_basis(basis)
         self.session.set_option("simplex_strategy", DUAL_SIMPLEX)
 
     def column_bounds(self) -> tuple[np.ndarray, np.ndarray]:
@@ -575,6 +586,13 @@ class CbcBackend:
 
     def relax_stage_rows(self) -> None:
         self.drop_floor()
+
+    def basis(self) -> Any:
+        """None: CBC solves every programme from scratch."""
+        return None
+
+    def set_basis(self, basis: Any) -> None:
+        """Nothing: CBC solves every programme from scratch."""
 
     def drop_floor(self) -> None:
         for name in self._stage_rows:

@@ -247,3 +247,24 @@ def test_zhejiang_smooth_true_keeps_the_optimum_and_its_cost() -> None:
     # docs/model.md, the smoothing stage: cost <= cheapest * (1 + 1e-7) + 1 yuan
     # (plus the solver's feasibility tolerance, 1e-7 of a thousand yuan).
     assert abs(smooth.total_cost - plain.total_cost) <= 1e-7 * plain.total_cost + 1.0 + 1e-3
+    # With nothing given up, steadiness costs no money beyond the tolerance, and no solve is run to say so.
+    assert smooth.summary["steadiness_cost"] is None
+    assert "steadiness_cost" not in smooth.summary["stage_seconds"]
+
+
+def test_zhejiang_states_the_money_its_steadier_plan_spends(zhejiang_result: Result) -> None:
+    # smooth: 0.01 keeps the full optimum's cost cap (docs/model.md), so the steadier plan may spend money that
+    # a less steady plan with its output saves. The least cost of that output, found independently: with a
+    # total budget of the plan's cost less the stated amount, the plain optimum (smooth: false) still reaches
+    # the plan's output; with 10,000 yuan less it cannot.
+    summary = zhejiang_result.summary
+    extra = summary["steadiness_cost"]
+    assert extra == pytest.approx(12.72e6, rel=1e-3)
+    least = zhejiang_result.total_cost - extra
+    plain = load_config(CONFIGS / "zhejiang.yaml").with_changes({"objective.smooth": False})
+    enough = solve(plain.with_changes({"total_budget": least + 1.0}))
+    short = solve(plain.with_changes({"total_budget": least - 10_000.0}))
+    assert enough.objective >= summary["weighted_output"] * (1 - 1e-7)
+    assert short.objective < summary["weighted_output"] * (1 - 1e-6)
+    assert f"and {extra:,.0f} yuan spent for steadiness: the cheapest plan with the same output" in str(zhejiang_result)
+    assert summary["stage_seconds"]["steadiness_cost"] >= 0.0

@@ -13,7 +13,7 @@ from optimiser.cli import main
 from optimiser.report.text import SLOW_SOLVE_SECONDS, summary_text
 
 ROOT = Path(__file__).resolve().parents[2]
-STAGES = ["main", "tie_break", "smoothing", "shadow_prices", "baseline"]
+STAGES = ["main", "tie_break", "smoothing", "steadiness_cost", "shadow_prices", "baseline"]  # zhejiang.yaml: smooth: 0.01
 
 
 @pytest.fixture(scope="module")
