@@ -404,10 +404,12 @@ MILLION = 1e6
 
 
 def next_million_lines(binding: pd.DataFrame, min_cost: bool) -> list[str]:
-    """One line per distinct "next million yuan" statement of the binding funding and budget limits.
+    """One line per distinct rate per million yuan of the binding funding and budget limits.
 
-    Sources whose next million buys the same at the same price in the same
-    years are listed together.
+    The rates are shadow prices: what money buys at the margin, over each
+    limit's allowable range only (``optimiser sensitivity`` reports it).
+    Sources that buy the same at the same price in the same years are listed
+    together.
     """
     prices: dict[Any, list[tuple[str, float]]] = {}  # by name (in the current language), in order of first appearance
     for kind, detail, year, price in zip(*_columns(binding, "kind", "detail", "year", "shadow_price")):
@@ -423,12 +425,14 @@ def next_million_lines(binding: pd.DataFrame, min_cost: bool) -> list[str]:
             parts = [_("{amount} yuan less").format(amount=f"{abs(price):,.0f}") if not year
                      else _("{amount} yuan less in {year}").format(amount=f"{abs(price):,.0f}", year=year)
                      for year, price in values]
-            text = _("the next million yuan of {sources} lowers the total cost by: {values}")
+            text = _("more money from {sources} lowers the total cost, at the margin, per million yuan by: {values} "
+                     "(each rate holds only as far as `optimiser sensitivity` says)")
         else:
             parts = [_price(price) if not year else _("{value} in {year}").format(value=_price(price), year=year)
                      for year, price in values]
-            text = _("the next million yuan of {sources} buys this many more weighted graduates: {values}")
-        lines.append("  " + text.format(sources=_or(names), values=", ".join(parts)))
+            text = _("more money from {sources} buys, at the margin, this many weighted graduates per million yuan: "
+                     "{values} (each rate holds only as far as `optimiser sensitivity` says)")
+        lines.append("  " + text.format(sources=_or(names), values=_(", ").join(parts)))
     return lines
 
 
@@ -436,7 +440,7 @@ def _or(names: list[str]) -> str:
     names = sorted(names)
     if len(names) == 1:
         return names[0]
-    return _("{first} or {last}").format(first=", ".join(names[:-1]), last=names[-1])
+    return _("{first} or {last}").format(first=_(", ").join(names[:-1]), last=names[-1])
 
 
 def _binding_lines(result: Result) -> list[str]:

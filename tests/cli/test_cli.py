@@ -42,7 +42,7 @@ def test_summary_prices_money_per_million_and_maps_bottlenecks(tmp_path: Path, c
     assert main(["solve", str(write_tiny(tmp_path, tiny_config()))]) == 0
     out = capsys.readouterr().out
     # The binding funding limit is said as what the next million yuan buys (was "333 per M yuan ...").
-    assert "the next million yuan of universities funding buys this many more weighted graduates: 333 in 2025" in out
+    assert "more money from universities funding buys, at the margin, this many weighted graduates per million yuan: 333 in 2025" in out
     grid = out.split("bottlenecks: which", 1)[1].splitlines()
     assert [line.split() for line in grid if line.strip().startswith("College")] == [["College", "P"]]
     # Lecturers relieve the binding "no": the summary says which lever helps where.

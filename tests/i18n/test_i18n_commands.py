@@ -35,10 +35,10 @@ def test_solve_in_chinese(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     out = tmp_path / "out"
     zh, en = both(capsys, "solve", str(tiny), "--out", str(out))
     assert f"已写入 {out}/: summary.json plan.csv" in zh
-    assert "universities 资金每增加一百万元，可增加的加权毕业生人数：2025 年 333" in zh
+    assert "universities 资金在边际上每增加一百万元，可增加的加权毕业生人数：2025 年 333" in zh
     assert "enterprise_lecturer 教师的教学课时 (1)" in zh and "practice 教学课时（缺乏实践经验） (1)" in zh
     assert f"\nwrote {out}/: summary.json plan.csv" in en
-    assert "the next million yuan of universities funding buys this many more weighted graduates: 333 in 2025" in en
+    assert "more money from universities funding buys, at the margin, this many weighted graduates per million yuan: 333 in 2025" in en
     assert "teaching hours of enterprise_lecturer teachers (1)" in en
 
 

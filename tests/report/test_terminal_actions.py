@@ -19,6 +19,7 @@ from optimiser.report.text import action_statement, next_million_lines, summary_
 from ..tiny import tiny_config, write_tiny
 
 ROOT = Path(__file__).resolve().parents[2]
+HOLDS = " (each rate holds only as far as `optimiser sensitivity` says)"
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def test_spend_by_lever_and_year_is_in_whole_yuan(zhejiang_result) -> None:  # t
 
 def test_one_next_million_line_per_distinct_statement(zhejiang_result) -> None:  # type: ignore[no-untyped-def]
     text = summary_text(zhejiang_result, lang="en")
-    lines = [line for line in text.splitlines() if "the next million yuan" in line]
+    lines = [line for line in text.splitlines() if "per million yuan" in line]
     # Three sources buy the same at the same price in the same years: one statement names all three.
     assert len(lines) == 1
     assert "enterprises funding, government funding or universities funding" in lines[0]
@@ -86,9 +87,12 @@ def test_one_next_million_line_per_distinct_statement(zhejiang_result) -> None: 
     })
     lines = next_million_lines(frame, min_cost=False)
     assert lines == [
-        "  the next million yuan of c funding buys this many more weighted graduates: 3.00 in 2025",
-        "  the next million yuan of a funding or b funding buys this many more weighted graduates: 2.00 in 2025",
-        "  the next million yuan of total budget over the horizon buys this many more weighted graduates: 1.00",
+        "  more money from c funding buys, at the margin, this many weighted graduates per million yuan: "
+        "3.00 in 2025" + HOLDS,
+        "  more money from a funding or b funding buys, at the margin, this many weighted graduates per million yuan: "
+        "2.00 in 2025" + HOLDS,
+        "  more money from total budget over the horizon buys, at the margin, this many weighted graduates per million "
+        "yuan: 1.00" + HOLDS,
     ]
 
 
