@@ -47,10 +47,10 @@ from .points import apply_point, as_config
 from .program_arrays import ProgramArrays, arrays_of
 from .steady import SteadyStage, smoothing_share
 
-BREAKPOINT_COLUMNS = ["budget", "objective", "output_given_up", "spent", "spent_total", "total_cost"]
+BREAKPOINT_COLUMNS = ["budget", "objective", "output_given_up", "spent", "spent_total", "total_cost", "cheapest_cost"]
 SEGMENT_COLUMNS = [
     "budget_from", "budget_to", "objective_from", "objective_to", "marginal_output_per_yuan",
-    "yuan_per_extra_output", "marginal_levers",
+    "yuan_per_extra_output", "cost_per_extra_output", "marginal_levers",
 ]
 CAP_COLUMNS = ["limit", "cap", "unit", "year", "output_per_million", "output_if_unlimited"]
 #: A crossing point counts as on the frontier within this share of the objective.
@@ -86,15 +86,20 @@ class Frontier:
         unit of ``budget``: the total cost for ``total_budget``, the source's
         largest yearly draw for ``per_year``, that year's draw for one year),
         ``spent_total`` (that money summed over the horizon), ``total_cost``
-        (all sources, yuan), ``compound_<tier>`` (compound graduates over the
+        (all sources, yuan), ``cheapest_cost`` (the least total cost of the
+        optimum at that budget: the tie-break's plan, before smoothing), ``compound_<tier>`` (compound graduates over the
         horizon) and ``spend_<lever>`` (yuan over the horizon). The first row
         is the smallest budget with a feasible plan (zero when nothing must
         be bought), the last the saturation point: more money buys nothing.
     segments
         One row per linear piece between consecutive breakpoints:
         ``budget_from``, ``budget_to``, ``objective_from``, ``objective_to``,
-        ``marginal_output_per_yuan`` (the slope), ``yuan_per_extra_output``
-        (its inverse) and ``marginal_levers`` (levers whose spending grows
+        ``marginal_output_per_yuan`` (the slope, per unit of ``budget``: per
+        yuan a year for a ``per_year`` budget), ``yuan_per_extra_output``
+        (its inverse), ``cost_per_extra_output`` (the least total cost over
+        the horizon, all sources, that each extra weighted graduate of the
+        optimum adds between the two ends, from ``cheapest_cost``: what a
+        graduate costs, whatever the unit of ``budget``) and ``marginal_levers`` (levers whose spending grows
         along the piece between the plans of its two ends, largest growth
         first, comma-separated).
     status
@@ -525,6 +530,7 @@ class _Search:
             for kink in kinks:
                 plans.append(self.cheapest_at(kink))
                 first = session.basis() if first is None and smoothing_share(lean) is not None else first
+            cheapest = [float(lean.cost @ x) / MONEY_SCALE for x in plans]
             if first is not None:
                 session.set_basis(first)
                 steady = SteadyStage(lean, plans[0])
@@ -535,7 +541,7 @@ class _Search:
         finally:
             session.set_row_bounds(self.rows, lean.base_lower[self.rows], lean.base_upper[self.rows])
             lean.floor(None)
-        return self.table_of(kinks, plans)
+        return self.table_of(kinks, plans, cheapest)
 
     def cheapest_at(self, kink: _Point) -> np.ndarray:
         """The cheapest plan keeping the optimum at the budget of ``kink`` (from the solve before)."""
@@ -566,8 +572,8 @@ class _Search:
         upper = np.append(np.full(len(self.rows), budget * MONEY_SCALE), output[1])
         self.lean.session.set_row_bounds(rows, lower, upper)
 
-    def table_of(self, kinks: list[_Point], plans: list[np.ndarray]) -> pd.DataFrame:
-        """The breakpoints table: each breakpoint's budget and optimum, and its plan's measures."""
+    def table_of(self, kinks: list[_Point], plans: list[np.ndarray], cheapest: list[float]) -> pd.DataFrame:
+        """The breakpoints table: each breakpoint's budget and optimum, its plan's measures, its least cost."""
         lean = self.lean
         levers = list(lean.config.levers)
         tiers = list(lean.config.tiers)
@@ -576,7 +582,7 @@ class _Search:
         # As a solve reports it: output given up for steadiness, none without a smoothing stage (the
         # tie-break's room of 1e-7 is not given up for anything a planner asked).
         smooths = smoothing_share(lean) is not None
-        for kink, x in zip(kinks, plans, strict=True):
+        for kink, x, least in zip(kinks, plans, cheapest, strict=True):
             measures = dict(zip(names, (lean.measure @ x).tolist()))
             drawn = self.budget_rows @ x / MONEY_SCALE
             records.append({
@@ -587,6 +593,7 @@ class _Search:
                 "spent": float(np.max(drawn)),
                 "spent_total": float(np.sum(drawn)),
                 "total_cost": measures["total_cost"],
+                "cheapest_cost": least,
                 **{f"compound_{tier}": measures[f"compound_{tier}"] for tier in tiers},
                 **{f"spend_{lever}": measures[f"spend_{lever}"] for lever in levers},
             })
@@ -636,6 +643,7 @@ def _segments(table: pd.DataFrame, config: Config) -> pd.DataFrame:
     budget = table["budget"].to_numpy(dtype=float)
     objective = table["objective"].to_numpy(dtype=float)
     spend = table[[f"spend_{lever}" for lever in levers]].to_numpy(dtype=float)
+    cost = table["cheapest_cost"].to_numpy(dtype=float)
     records = []
     for a in range(len(table) - 1):
         b = a + 1
@@ -650,6 +658,8 @@ def _segments(table: pd.DataFrame, config: Config) -> pd.DataFrame:
             "objective_from": objective[a], "objective_to": objective[b],
             "marginal_output_per_yuan": slope,
             "yuan_per_extra_output": 1.0 / slope if slope > 0 else math.inf,
+            "cost_per_extra_output": (cost[b] - cost[a]) / (objective[b] - objective[a])
+            if objective[b] > objective[a] else math.inf,
             "marginal_levers": ", ".join(marginal),
         })
     return pd.DataFrame(records, columns=SEGMENT_COLUMNS)

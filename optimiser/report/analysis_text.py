@@ -181,14 +181,22 @@ def frontier_text(front: Frontier) -> str:
         return _("frontier over {over}: {status}").format(over=front.over, status=front.status.value)
     lines = [_("Budget frontier over {over} ({unit}), {count} segments").format(
         over=front.over, unit=_unit(front), count=len(front.segments))]
-    start, end, output_from, output_to, per_m = _("from"), _("to"), _("output from"), _("output to"), _("per M yuan")
-    lines.append(f"{start:>14} {end:>14} {output_from:>12} {output_to:>12} {per_m:>11}  " + _("levers at the margin"))
+    start, end, output_from, output_to = _("from"), _("to"), _("output from"), _("output to")
+    per_m = _("per M yuan a year") if front.unit == "yuan a year" else _("per M yuan")
+    per_graduate = _("yuan/graduate")
+    lines.append(f"{start:>14} {end:>14} {output_from:>12} {output_to:>12} {per_m:>17} {per_graduate:>13}  "
+                 + _("levers at the margin"))
     for seg in front.segments.to_dict(orient="records"):
         per_million = float(seg["marginal_output_per_yuan"]) * 1e6
+        cost = float(seg["cost_per_extra_output"])
         lines.append(
             f"{seg['budget_from']:14,.0f} {seg['budget_to']:14,.0f} {seg['objective_from']:12,.1f} "
-            f"{seg['objective_to']:12,.1f} {per_million:11,.2f}  {seg['marginal_levers'] or '-'}"
+            f"{seg['objective_to']:12,.1f} {per_million:17,.2f} {_cost_cell(cost):>13}  {seg['marginal_levers'] or '-'}"
         )
+    lines.append("  " + _("{per_m}: weighted graduates per million yuan of {over} at the margin; yuan/graduate: "
+                          "the least total cost over the horizon, all sources, of each extra weighted graduate (below zero where "
+                          "the larger budget allows a plan with more output that also costs less)").format(
+        per_m=per_m, over=front.over))
     budget = float(front.breakpoints["budget"].iloc[-1])
     objective = float(front.breakpoints["objective"].iloc[-1])
     lines.append(_("at {budget}: {objective} ({says})").format(
@@ -196,6 +204,11 @@ def frontier_text(front: Frontier) -> str:
     lines.extend(f"  {_cap_text(cap)}" for cap in front.caps.to_dict(orient="records"))
     lines.extend(note_line(note) for note in front.notes)
     return "\n".join(lines)
+
+
+def _cost_cell(cost: float) -> str:
+    """A cost per extra graduate: yuan, or ``-`` where the output does not grow."""
+    return f"{cost:,.0f}" if math.isfinite(cost) else "-"
 
 
 def last_breakpoint_says(front: Frontier) -> str:

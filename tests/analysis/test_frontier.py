@@ -51,6 +51,12 @@ def test_hand_derived_breakpoints_slopes_and_marginal_levers(write_config: Calla
     segments = front.segments
     assert segments["marginal_output_per_yuan"].tolist() == pytest.approx([1 / 2000, 1 / 4000], rel=1e-9)
     assert segments["yuan_per_extra_output"].tolist() == pytest.approx([2000.0, 4000.0], rel=1e-9)
+    # One year: a yuan a year of the cap is a yuan of total cost, so each graduate costs the same in both.
+    assert points["cheapest_cost"].tolist() == pytest.approx([0.0, 100_000.0, 120_000.0], rel=1e-6, abs=1e-6)
+    assert segments["cost_per_extra_output"].tolist() == pytest.approx([2000.0, 4000.0], rel=1e-6)
+    text = str(front)
+    assert "per M yuan a year yuan/graduate" in text
+    assert "       100,000        120,000         50.0         55.0            250.00         4,000" in text
     # Secondments are bought first; then lecturers grow while secondments shrink.
     assert segments["marginal_levers"].tolist() == ["secondments", "enterprise_lecturers"]
     # Within the tie-break's 1e-7 of output (a few hundredths of a yuan here).
@@ -179,6 +185,11 @@ def test_breakpoint_plans_are_those_solve_returns(zhejiang_exact: Path, smooth: 
         assert row["objective"] == pytest.approx(result.objective, rel=1e-9)
         assert row["output_given_up"] == pytest.approx(result.summary["output_given_up"], rel=1e-6, abs=1e-6)
         assert row["total_cost"] == pytest.approx(result.total_cost, rel=1e-7, abs=1.01)
+        if smooth == 0.05:
+            # The least cost of the optimum: the plan solve finds before its smoothing stage.
+            cheapest = solve(config.with_changes({"funding.government.per_year": float(row["budget"]),
+                                                  "objective.smooth": False}), diagnose=False)
+            assert row["cheapest_cost"] == pytest.approx(cheapest.total_cost, rel=1e-7, abs=1.01)
         for lever, spent in result.spend_by_lever().items():
             assert row[f"spend_{lever}"] == pytest.approx(spent, rel=1e-6, abs=1.01)
         for tier, years in result.compound_output().items():
