@@ -186,7 +186,7 @@ def _cell_value(cell: str, share: bool = False) -> Any:
 
 
 def _is_share(parts: list[str]) -> bool:
-    """Whether the column ``parts`` (``policies.min_double_qualified_share``) holds a share of 0 to 1."""
+    """Whether the column ``parts`` (``policies.min_double_qualified_share``) holds a share or ratio (``25%`` is 0.25)."""
     from . import schema
 
     section: schema.Section | None = schema.INSTITUTION
@@ -196,7 +196,7 @@ def _is_share(parts: list[str]) -> bool:
             return False
         key = section[part]
         section = key.of
-    return key is not None and key.high is not None and key.high <= 1 and "share" in (key.what + key.name)
+    return key is not None and key.takes_share
 
 
 def _without_totals(rows: list[tuple[int, dict[Any, Any]]], file: str, notes: list[str]) -> list[tuple[int, dict[Any, Any]]]:

@@ -194,8 +194,15 @@ class Key:
         """Keyword arguments for :meth:`Checker.number <optimiser.config.checker.Checker.number>`."""
         return {
             "what": what or self.what, "low": self.low, "high": self.high, "low_open": self.low_open,
-            "high_open": self.high_open, "integer": self.integer, "within": self.within,
+            "high_open": self.high_open, "integer": self.integer, "within": self.within, "share": self.takes_share,
         }
+
+    @property
+    def takes_share(self) -> bool:
+        """Whether the key holds a share or a ratio (25 % written 0.25): its upper limit is 1 or below, or its
+        expected value says share or ratio."""
+        high, _high_open = _upper_bound(self)
+        return (high is not None and high <= 1) or any(word in self.what + self.name for word in ("share", "ratio"))
 
     @property
     def attribute(self) -> str:

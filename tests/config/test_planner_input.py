@@ -1,0 +1,110 @@
+"""Values written the way a planner writes them, and mistakes that should be reported once.
+
+Numbers YAML reads as text (``1e15``, ``400万``, ``4%``) get the plain number to
+write, checked by loading a config with it; a YAML syntax error and an
+institutions CSV row with more cells than columns name the usual cause and
+the fix; a mistake inside one definition (a tier misspelt in an institution's
+tiers, a teacher group's attrition) is reported once, not again at each place
+that refers to the definition; and an external-teacher ratio above 1 is a
+warning. Messages are checked in English and Chinese.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from optimiser import ConfigError, load_config
+from optimiser.i18n import language
+
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+
+
+def problems_of(path: Path, lang: str = "en") -> list[str]:
+    """The problems loading ``path`` reports, in ``lang``."""
+    with language(lang), pytest.raises(ConfigError) as caught:
+        load_config(path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def zhejiang(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """A copy of configs/zhejiang.yaml with each ``(old, new)`` text replaced (``old`` must occur)."""
+    text = (CONFIGS / "zhejiang.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "zhejiang.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOVERNMENT = "per_year: 10000000                 # assumption (see above)"
+
+
+def government(value: str) -> tuple[str, str]:
+    """The edit that writes ``value`` for funding.government.per_year."""
+    return GOVERNMENT, f"per_year: {value}"
+
+
+# -- numbers YAML reads as text ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("written", "fixed", "full", "value"), [
+    ("1e15", "1.0e+15", "1000000000000000", 1e15),
+    ("1.0e9", "1.0e+9", "1000000000", 1e9),
+    ("2.5E7", "2.5e+7", "25000000", 2.5e7),
+])
+def test_an_exponent_gets_a_form_yaml_reads_as_a_number(tmp_path: Path, written: str, fixed: str, full: str,
+                                                        value: float) -> None:
+    [english] = problems_of(zhejiang(tmp_path, government(written)))
+    assert english.endswith(
+        f"funding.government.per_year: expected a non-negative number of yuan per year, got '{written}' (YAML reads "
+        f"{written} as text: a number with an exponent needs a decimal point and a sign after the e; write {fixed}, "
+        f"or in full: {full})")
+    [chinese] = problems_of(tmp_path / "zhejiang.yaml", "zh")
+    assert chinese.endswith(f"（YAML 将 {written} 读作文本：带指数的数字须有小数点，且 e 后须带正负号；请写成 {fixed}，"
+                            f"或写出完整数字：{full}）")
+    for suggested in (fixed, full):
+        config = load_config(zhejiang(tmp_path, government(suggested)))
+        assert config.funding["government"].per_year.at(2025) == value
+
+
+@pytest.mark.parametrize(("written", "number"), [
+    ("400万", "4000000"), ("四百万", "4000000"), ("1.5亿", "150000000"), ("400万元", "4000000"), ("2,000,000", None),
+])
+def test_a_chinese_amount_gets_the_number_in_digits(tmp_path: Path, written: str, number: str | None) -> None:
+    [english] = problems_of(zhejiang(tmp_path, government(written)))
+    [chinese] = problems_of(tmp_path / "zhejiang.yaml", "zh")
+    if number is None:  # thousands separators
+        assert english.endswith(f"got '{written}' (write it without thousands separators: 2000000)")
+        assert chinese.endswith(f"'{written}'（请去掉千位分隔符，写作 2000000）")
+        number = "2000000"
+    else:
+        assert english.endswith(f"got '{written}' (write the amount in digits: {number} for {written})")
+        assert chinese.endswith(f"'{written}'（请用阿拉伯数字书写：{written} 写作 {number}）")
+    assert load_config(zhejiang(tmp_path, government(number))).funding["government"].per_year.at(2025) == int(number)
+
+
+ATTRITION = "attrition: 0.04                    # assumption: ~3%/yr retirement (35-year career) + ~1%/yr resignation"
+
+
+@pytest.mark.parametrize(("written", "share"), [("4%", "0.04"), ("35%", "0.35"), ("12.5 %", "0.125")])
+def test_a_percentage_for_a_share_gets_the_decimal(tmp_path: Path, written: str, share: str) -> None:
+    path = zhejiang(tmp_path, (ATTRITION, f"attrition: {written}"))
+    [english] = problems_of(path)
+    assert english.endswith(f"teacher_groups.three_no.attrition: expected a non-negative yearly share of the group "
+                            f"leaving, got '{written}' (write a percentage as a decimal: {share} for {written})")
+    [chinese] = problems_of(path, "zh")
+    assert chinese.endswith(f"'{written}'（百分数请写成小数：{written} 写作 {share}）")
+    config = load_config(zhejiang(tmp_path, (ATTRITION, f"attrition: {share}")))
+    assert config.groups["three_no"].attrition == float(share)
+
+
+def test_a_percentage_for_an_amount_gets_no_share_hint(tmp_path: Path) -> None:
+    [problem] = problems_of(zhejiang(tmp_path, government("5%")))
+    assert problem.endswith("funding.government.per_year: expected a non-negative number of yuan per year, got '5%'")
+
+
+def test_a_percentage_for_the_external_ratio_gets_the_decimal(tmp_path: Path) -> None:
+    [problem] = problems_of(zhejiang(tmp_path, ("max_external_ratio: 0.25 ", "max_external_ratio: 25% ")))
+    assert problem.endswith("got '25%' (write a percentage as a decimal: 0.25 for 25%)")
