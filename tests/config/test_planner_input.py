@@ -11,12 +11,16 @@ warning. Messages are checked in English and Chinese.
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from optimiser import ConfigError, load_config
 from optimiser.i18n import language
+
+from ..tiny import tiny_config, write_tiny
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
@@ -108,3 +112,72 @@ def test_a_percentage_for_an_amount_gets_no_share_hint(tmp_path: Path) -> None:
 def test_a_percentage_for_the_external_ratio_gets_the_decimal(tmp_path: Path) -> None:
     [problem] = problems_of(zhejiang(tmp_path, ("max_external_ratio: 0.25 ", "max_external_ratio: 25% ")))
     assert problem.endswith("got '25%' (write a percentage as a decimal: 0.25 for 25%)")
+
+
+# -- one mistake, one problem ---------------------------------------------------------------------
+
+APPLIED_TIERS = "tiers: [professional]\n    # enrolled = 480"
+
+
+def test_a_misspelt_tier_in_an_institution_is_reported_once(tmp_path: Path) -> None:
+    path = zhejiang(tmp_path, (APPLIED_TIERS, APPLIED_TIERS.replace("[professional]", "[profesional]")))
+    assert problems_of(path) == [
+        f"{path}:278: institutions[1].tiers[0]: unknown tier 'profesional'; did you mean 'professional'? "
+        "valid tiers: basic, professional, senior"
+    ]
+
+
+def test_a_misspelt_tier_in_the_institutions_csv_is_reported_once(tmp_path: Path) -> None:
+    shutil.copy(CONFIGS / "institutions_csv.yaml", tmp_path)
+    rows = (CONFIGS / "institutions.csv").read_text(encoding="utf-8")
+    assert "Wenzhou,basic;professional," in rows
+    (tmp_path / "institutions.csv").write_text(rows.replace("Wenzhou,basic;professional,", "Wenzhou,basic;profesional,"),
+                                               encoding="utf-8")
+    assert problems_of(tmp_path / "institutions_csv.yaml") == [
+        f"{tmp_path / 'institutions.csv'}:5: institutions[3].tiers[1]: unknown tier 'profesional'; "
+        "did you mean 'professional'? valid tiers: basic, professional, senior"
+    ]
+
+
+def test_a_negative_attrition_does_not_make_the_groups_external(tmp_path: Path) -> None:
+    text = (CONFIGS / "zhejiang.yaml").read_text(encoding="utf-8").replace("attrition: 0.04 ", "attrition: -0.04 ")
+    path = tmp_path / "zhejiang.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = problems_of(path)
+    assert [problem.split(": ", 2)[1] for problem in found] == [
+        "teacher_groups.three_no.attrition", "teacher_groups.academic.attrition",
+        "teacher_groups.double_qualified.attrition",
+    ]
+    assert all(problem.endswith("expected a non-negative yearly share of the group leaving, got -0.04") for problem in found)
+
+
+def test_independent_mistakes_are_all_still_reported(tmp_path: Path) -> None:
+    path = zhejiang(
+        tmp_path,
+        (APPLIED_TIERS, APPLIED_TIERS.replace("[professional]", "[profesional]")),
+        (ATTRITION, "attrition: -0.04"),
+        ("institutions: [Higher vocational colleges, Applied undergraduate universities]",
+         "institutions: [Higher vocational colleges, Applied undergraduate universites]"),
+        ("  - name: Higher vocational colleges\n    tiers: [basic, professional]",
+         "  - name: Higher vocational colleges\n    tiers: [basic, profesional, senior]"),
+    )
+    found = problems_of(path)
+    assert [re.sub(r"^.*?:\d+: ", "", problem).split(";")[0] for problem in found] == [
+        "teacher_groups.three_no.attrition: expected a non-negative yearly share of the group leaving, got -0.04",
+        "levers.tuition_subsidies.institutions[1]: unknown institution 'Applied undergraduate universites'",
+        "institutions[0].tiers[1]: unknown tier 'profesional'",
+        # the tiers listed rightly still need their intake
+        "institutions[0].intake: no baseline intake for tier 'senior', which this institution offers",
+        "institutions[1].tiers[0]: unknown tier 'profesional'",
+    ]
+
+
+def test_only_external_groups_is_still_an_error(tmp_path: Path) -> None:
+    config = tiny_config()
+    for group in config["teacher_groups"].values():
+        group["external"] = True
+    config["teacher_groups"]["academic"]["attrition"] = -1
+    found = problems_of(write_tiny(tmp_path, config, "bad.yaml"))
+    assert any(problem.endswith("teacher_groups: at least one teacher group must be in-house (external: false)")
+               for problem in found), found
+    assert any("teacher_groups.academic.attrition: expected" in problem for problem in found), found
