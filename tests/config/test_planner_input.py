@@ -181,3 +181,32 @@ def test_only_external_groups_is_still_an_error(tmp_path: Path) -> None:
     assert any(problem.endswith("teacher_groups: at least one teacher group must be in-house (external: false)")
                for problem in found), found
     assert any("teacher_groups.academic.attrition: expected" in problem for problem in found), found
+
+
+# -- YAML syntax --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("name: x\nhorizon:\n  start:2025\n  years: 6\n", 4),            # no space after a colon: found on the next line
+    ("name: Plan: Zhejiang\n", 1),                                    # an unquoted colon in a value
+    ("name: x\nhorizon:\n  start: 2025\n   years: 6\n", 4),          # indented further than the key above
+])
+def test_mapping_values_not_allowed_names_the_causes(tmp_path: Path, text: str, line: int) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    [english] = problems_of(path)
+    assert english == (
+        f"{path}:{line}: YAML syntax error: mapping values are not allowed here; check line {line} and the line above "
+        "it: a key needs a space after its colon (start: 2025, not start:2025); a value holding a colon must be in "
+        "quotes (name: \"Plan: 2025\"); indent with spaces, not tabs; and a key must line up with the keys of its section")
+    [chinese] = problems_of(path, "zh")
+    assert chinese.startswith(f"{path}:{line}: YAML 语法错误：mapping values are not allowed here；请检查第 {line} 行及其上一行："
+                              "键的冒号后须有一个空格")
+
+
+def test_a_tab_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\nhorizon:\n\tstart: 2025\n", encoding="utf-8")
+    [english] = problems_of(path)
+    assert english.endswith("; YAML does not allow tabs for indentation: replace the tab on line 3 with spaces")
+    [chinese] = problems_of(path, "zh")
+    assert chinese.endswith("；YAML 不允许用制表符缩进：请将第 3 行的制表符换成空格")
