@@ -7,11 +7,12 @@ file in a single run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Problem
 from ..i18n import N_, _
 from .checker import Checker, KeyPath, Locations, choices, listing, show
 from .schema import (
@@ -70,9 +71,15 @@ def build_config(
     *,
     scenario_name: str | None = None,
     check_scenarios: bool = True,
+    problems: Iterable[Problem] = (),
 ) -> Config:
-    """Validate ``raw`` (parsed YAML) and return the frozen config, or raise :class:`ConfigError`."""
+    """Validate ``raw`` (parsed YAML) and return the frozen config, or raise :class:`ConfigError`.
+
+    ``problems`` found while reading the raw data (rows of an institutions
+    CSV that cannot be read) are reported with those validation finds.
+    """
     check = Checker(file, locations)
+    check.problems.extend(problems)
     config = _read(raw, check, file, scenario_name)
     if check.problems or config is None:
         raise ConfigError(sorted(check.problems, key=lambda p: (p.file or "", p.line or 0)))

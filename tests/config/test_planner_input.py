@@ -210,3 +210,33 @@ def test_a_tab_is_named_with_its_line(tmp_path: Path) -> None:
     assert english.endswith("; YAML does not allow tabs for indentation: replace the tab on line 3 with spaces")
     [chinese] = problems_of(path, "zh")
     assert chinese.endswith("；YAML 不允许用制表符缩进：请将第 3 行的制表符换成空格")
+
+
+# -- the institutions CSV -----------------------------------------------------------------------
+
+def csv_config(tmp_path: Path, rows: str) -> Path:
+    (tmp_path / "inst.csv").write_text(rows, encoding="utf-8")
+    return write_tiny(tmp_path, tiny_config(institutions={"file": "inst.csv"}), "bad.yaml")
+
+
+HEADER = "name,teachers.academic,intake.basic,training_seats\n"
+
+
+def test_a_row_with_more_cells_is_reported_with_the_others(tmp_path: Path) -> None:
+    path = csv_config(tmp_path, HEADER + "College,10,100,5\nCollege, West,10,100,5\nPoly,-1,100,5\nTech,10,x,5\nArt,10,100,y\n")
+    csv_file = tmp_path / "inst.csv"
+    assert problems_of(path) == [
+        f"{csv_file}:3: this row has 5 cells but the header has 4 columns; a cell holding a comma (such as a name) must "
+        "be in double quotes (\"Hangzhou, Xiaoshan\"), or remove the extra cells",
+        f"{csv_file}:4: institutions[1].teachers.academic: expected a non-negative number of teachers, got -1",
+        f"{csv_file}:5: institutions[2].intake.basic: expected a non-negative number of students per year, got 'x'",
+        f"{csv_file}:6: institutions[3].training_seats: expected a non-negative number of seats, got 'y'",
+    ]
+    [chinese, *_rest] = problems_of(path, "zh")
+    assert chinese.endswith("该行有 5 个单元格，但表头只有 4 列；含逗号的单元格（如名称）须用英文双引号括起"
+                            "（\"Hangzhou, Xiaoshan\"），或删除多余的单元格")
+
+
+def test_a_quoted_name_with_a_comma_loads(tmp_path: Path) -> None:
+    config = load_config(csv_config(tmp_path, HEADER + "\"College, West\",10,100,5\n"))
+    assert [institution.name for institution in config.institutions] == ["College, West"]
