@@ -287,7 +287,8 @@ POLICIES = Section("policies", (
             "(e.g. 0.5: \"above half\", 国发〔2019〕4号)", SHARE, high=1.0),
     _series("max_external_ratio", "series: external teachers ≤ ratio × in-house teachers (e.g. 0.25, 教发〔2004〕2号)",
             "a non-negative ratio of external to in-house teachers"),
-), title="`policies`", note="An institution's own `policies` replace these values there.")
+), title="`policies`", note="An institution's own `policies` replace these values there. `validate` warns about a "
+   "`max_external_ratio` above 1 (more external than in-house teachers), most likely a percentage: 25 % is written 0.25.")
 
 OBJECTIVE = Section("objective", (
     Key("mode", "choice", "`max_output`: maximise weighted compound graduates; `min_cost`: minimise total cost "

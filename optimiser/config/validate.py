@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ConfigError, Problem
 from ..i18n import N_, _
-from .checker import Checker, KeyPath, Locations, choices, listing, show
+from .checker import Checker, KeyPath, Locations, choices, listing, plain_number, show
 from .schema import (
     COURSE_SECTION,
     FUNDING,
@@ -421,7 +421,28 @@ def _policies(value: Any, path: KeyPath, check: Checker) -> Policies:
     for key in POLICIES.keys:
         if data.get(key.name) is not None:
             found[key.name] = check.series(data[key.name], path + (key.name,), **key.limits())
+    if found.get("max_external_ratio") is not None:
+        _external_ratio_above_one(check, path + ("max_external_ratio",), data["max_external_ratio"])
     return Policies(**found)
+
+
+def _external_ratio_above_one(check: Checker, path: KeyPath, value: Any) -> None:
+    """Warn about each value of ``max_external_ratio`` above 1: more external than in-house teachers.
+
+    The schema allows any ratio, but no policy lets part-time teachers
+    outnumber full-time ones; such a value is most likely a percentage
+    (``25`` for 25 %), which is written as a share (``0.25``).
+    """
+    points = value.items() if isinstance(value, dict) else [(None, value)]
+    for year, ratio in points:
+        if ratio <= 1:
+            continue
+        guess = _("; did you mean {share} ({ratio}%)?").format(share=plain_number(ratio / 100), ratio=plain_number(ratio))
+        check.warn(
+            path if year is None else path + (year,),
+            _("{ratio} allows more external than in-house teachers (the ratio is external to in-house teachers, "
+              "such as 0.25 for 1 in 4)").format(ratio=plain_number(ratio)) + (guess if ratio <= 100 else ""),
+        )
 
 
 def _funding(value: Any, check: Checker, lever_names: list[str]) -> dict[str, FundingSource]:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from optimiser import ConfigError, load_config
+from optimiser.cli import main
 from optimiser.i18n import language
 
 from ..tiny import tiny_config, write_tiny
@@ -240,3 +242,34 @@ def test_a_row_with_more_cells_is_reported_with_the_others(tmp_path: Path) -> No
 def test_a_quoted_name_with_a_comma_loads(tmp_path: Path) -> None:
     config = load_config(csv_config(tmp_path, HEADER + "\"College, West\",10,100,5\n"))
     assert [institution.name for institution in config.institutions] == ["College, West"]
+
+
+# -- the external-teacher ratio -------------------------------------------------------------------
+
+RATIO = "max_external_ratio: 0.25 "
+
+
+@pytest.mark.parametrize(("written", "key", "warning"), [
+    ("25", "policies.max_external_ratio",
+     "25 allows more external than in-house teachers (the ratio is external to in-house teachers, such as 0.25 for "
+     "1 in 4); did you mean 0.25 (25%)?"),
+    ("{2025: 0.25, 2027: 250}", "policies.max_external_ratio.2027",
+     "250 allows more external than in-house teachers (the ratio is external to in-house teachers, such as 0.25 for "
+     "1 in 4)"),
+])
+def test_an_external_ratio_above_one_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str,
+                                                   key: str, warning: str) -> None:
+    path = zhejiang(tmp_path, (RATIO, f"max_external_ratio: {written} "))
+    assert main(["validate", str(path), "--lang", "en"]) == 0
+    assert f"warning: {path}:235: {key}: {warning}" in capsys.readouterr().err.splitlines()
+    assert main(["validate", str(path), "--lang", "zh"]) == 0
+    assert "允许外聘教师多于在编教师（该比例为外聘教师与在编教师人数之比，如 0.25 即 1 比 4）" in capsys.readouterr().err
+
+
+def test_an_institution_ratio_above_one_is_a_warning_and_one_is_not(tmp_path: Path) -> None:
+    config: dict[str, Any] = tiny_config(institutions__0__policies={"max_external_ratio": 1.0})
+    assert not [w for w in load_config(write_tiny(tmp_path, config)).warnings if "max_external_ratio" in w]
+    config = tiny_config(institutions__0__policies={"max_external_ratio": 30})
+    [warning] = [w for w in load_config(write_tiny(tmp_path, config)).warnings if "max_external_ratio" in w]
+    assert re.search(r"tiny\.yaml:\d+: institutions\[0\]\.policies\.max_external_ratio: 30 allows more external .* "
+                     r"did you mean 0\.3 \(30%\)\?$", warning)
