@@ -8,12 +8,15 @@ value was unusable) so one pass finds everything wrong at once.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from ..errors import Problem
 from ..i18n import N_, _
+from ..i18n.inputs import is_percent, parse_chinese_amount, parse_number, parse_share
 from .types import Series
 
 KeyPath = tuple[Any, ...]
@@ -168,16 +171,20 @@ class Checker:
         high_open: bool = False,
         integer: bool = False,
         within: Range | None = None,
+        share: bool = False,
     ) -> float | None:
         """A finite number within ``[low, high]`` (open ends with ``low_open``, ``high_open``).
 
         A number that passes is then held to the range ``within``, whose
-        message says what is expected and why.
+        message says what is expected and why. ``share``: the key holds a
+        share or ratio, so a percentage written for it (``4%``) is answered
+        with the decimal to write (``0.04``).
         """
         def expected() -> str:  # written only for a value that fails (most pass)
             return _("expected {what}, got {value}").format(what=_(what), value=show(value))
 
-        problem = _number_problem(value, expected, low, high, low_open=low_open, high_open=high_open, integer=integer)
+        problem = _number_problem(value, expected, low, high, low_open=low_open, high_open=high_open, integer=integer,
+                                  share=share)
         if problem is None and within is not None and within.refuses(value):
             problem = _("expected {what}, got {value}; {why}").format(what=_(within.what), value=show(value), why=_(within.why))
         if problem is not None:
@@ -244,11 +251,11 @@ values are typing mistakes and would only upset the solver's arithmetic."""
 
 def _number_problem(
     value: Any, expected: Callable[[], str], low: float | None, high: float | None, *, low_open: bool,
-    high_open: bool, integer: bool,
+    high_open: bool, integer: bool, share: bool = False,
 ) -> str | None:
     """Why ``value`` is not a finite number within ``[low, high]`` (``expected()`` and a reason), or None when it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return expected() + _text_hint(value)
+        return expected() + _text_hint(value, share)
     if not math.isfinite(value):
         return expected() + _(" (not a finite number)")
     if abs(value) > LARGEST:
@@ -260,11 +267,69 @@ def _number_problem(
     return None
 
 
-def _text_hint(value: Any) -> str:
-    """For a number YAML read as text (``1e9``), how to write it so it reads as a number."""
-    if isinstance(value, str) and _looks_numeric(value):
-        return _(" (YAML reads {value} as text; write it with a decimal point, such as 1.0e9, or in full)").format(value=value)
+def _text_hint(value: Any, share: bool = False) -> str:
+    """For a number written as text, how to write it so that it reads as a number ("" when there is no telling).
+
+    YAML (version 1.1, as PyYAML reads it) takes ``1e9`` and ``1.0e9`` for text:
+    a number with an exponent needs a decimal point and a signed exponent
+    (``1.0e+9``). A percentage (``4%``, for a key that holds a share), an
+    amount in 万 or 亿 or in Chinese numerals (``400万``, ``四百万``) and a
+    number with thousands separators (``2,088``) are answered with the
+    plain number to write.
+    """
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if _EXPONENT.fullmatch(text):
+        if abs(float(text)) <= LARGEST:
+            return _(" (YAML reads {value} as text: a number with an exponent needs a decimal point and a sign after "
+                     "the e; write {fixed}, or in full: {full})").format(value=value, fixed=_yaml_float(text),
+                                                                           full=plain_number(float(text)))
+        return _(" (YAML reads {value} as text: a number with an exponent needs a decimal point and a sign after "
+                 "the e, such as {fixed})").format(value=value, fixed=_yaml_float(text))
+    if is_percent(text):
+        decimal = parse_share(text)
+        if share and decimal is not None:
+            return _(" (write a percentage as a decimal: {number} for {value})").format(
+                number=plain_number(decimal), value=text)
+        return ""
+    amount = parse_chinese_amount(text)
+    if amount is not None:
+        return _(" (write the amount in digits: {number} for {value})").format(number=plain_number(amount), value=text)
+    grouped = parse_number(text)
+    if grouped is not None:
+        return _(" (write it without thousands separators: {number})").format(number=plain_number(grouped))
     return ""
+
+
+_EXPONENT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+"""A number with an exponent, which YAML 1.1 reads as text unless it has a decimal point and a signed exponent."""
+
+
+def _yaml_float(text: str) -> str:
+    """``text`` (a number with an exponent) as YAML reads a float: ``1e9`` -> ``1.0e+9``.
+
+    >>> _yaml_float("1e15"), _yaml_float("2.5E9"), _yaml_float("-3e-4")
+    ('1.0e+15', '2.5e+9', '-3.0e-4')
+    """
+    mantissa, _e, exponent = text.lower().partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    if not exponent.startswith(("+", "-")):
+        exponent = "+" + exponent
+    return f"{mantissa}e{exponent}"
+
+
+def plain_number(number: float) -> str:
+    """``number`` written out in digits, as a config may hold it: ``4000000``, ``0.04``, ``0.00001``.
+
+    >>> plain_number(4e6), plain_number(35 / 100), plain_number(33.3 / 100), plain_number(1e-5)
+    ('4000000', '0.35', '0.333', '0.00001')
+    """
+    rounded = round(float(number), 12)
+    if rounded.is_integer():
+        return str(int(rounded))
+    return format(Decimal(repr(rounded)), "f")
 
 
 def _below(value: float, low: float | None, open_end: bool) -> bool:
@@ -273,14 +338,6 @@ def _below(value: float, low: float | None, open_end: bool) -> bool:
 
 def _above(value: float, high: float | None, open_end: bool) -> bool:
     return high is not None and (value > high or (open_end and value == high))
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def show(value: Any) -> str:

@@ -31,12 +31,13 @@ def load_config(path: str | Path, scenario: str | None = None) -> Config:
     """
     path = Path(path)
     notes: list[str] = []
+    problems: list[Problem] = []
     raw, lines = read_yaml(path)
     locations: Locations = {key: (str(path), line) for key, line in lines.items()}
     if isinstance(raw, dict) and isinstance(raw.get("institutions"), dict):
         raw = dict(raw)
-        raw["institutions"] = _institutions_from_file(raw["institutions"], path, locations, notes)
-    config = build_config(raw, locations, str(path))
+        raw["institutions"] = _institutions_from_file(raw["institutions"], path, locations, notes, problems)
+    config = build_config(raw, locations, str(path), problems=problems)
     if notes:
         config = replace(config, warnings=(*notes, *config.warnings))
     return apply_scenario(config, scenario) if scenario else config
@@ -47,15 +48,24 @@ def locations_of(config: Config) -> Locations:
     return config._locations
 
 
-def _institutions_from_file(spec: dict[str, Any], config_path: Path, locations: Locations, notes: list[str]) -> Any:
+def _institutions_from_file(
+    spec: dict[str, Any], config_path: Path, locations: Locations, notes: list[str], problems: list[Problem]
+) -> Any:
+    """The institutions of the CSV file ``spec`` names, as config entries.
+
+    Total rows are left out with a note in ``notes``; a row that cannot be
+    read as an institution (more cells than columns) is left out with a
+    problem in ``problems``, so validation still reports the other rows'
+    problems in the same run.
+    """
     where = locations.get(("institutions",), (str(config_path), 0))
     csv_path = _csv_path(spec, config_path, where)
     rows, header = _read_csv(csv_path, where)
     _check_header(header, str(csv_path))
-    rows = _without_totals(rows, str(csv_path), notes)
-    _refuse_junk(rows, str(csv_path))
+    readable = _without_long_rows(_without_totals(rows, str(csv_path), notes), header, str(csv_path), problems)
+    _refuse_junk(readable, str(csv_path))
     institutions: list[dict[str, Any]] = []
-    for index, (line, row) in enumerate(rows):
+    for index, (line, row) in enumerate(readable):
         locations[("institutions", index)] = (str(csv_path), line)
         institutions.append(_institution_record(row, index, (str(csv_path), line), locations))
     return institutions
@@ -109,12 +119,10 @@ def _check_header(header: list[str], file: str) -> None:
             columns=", ".join(header)), file, 1)])
 
 
-def _institution_record(row: dict[str | None, Any], index: int, where: tuple[str, int], locations: Locations) -> dict[str, Any]:
+def _institution_record(row: dict[str, Any], index: int, where: tuple[str, int], locations: Locations) -> dict[str, Any]:
     """One CSV row as an institution entry; a dotted column (``policies.x``) fills a nested section."""
     record: dict[str, Any] = {}
     for column, cell in row.items():
-        if column is None:
-            raise ConfigError([Problem("", _("this row has more cells than the header has columns"), *where)])
         cell = (cell or "").strip()
         if cell == "":
             continue
@@ -122,6 +130,27 @@ def _institution_record(row: dict[str | None, Any], index: int, where: tuple[str
         _section_for(record, parts, column, where[0])[parts[-1]] = _column_value(parts, cell)
         locations[("institutions", index, *parts)] = where
     return record
+
+
+def _without_long_rows(
+    rows: list[tuple[int, dict[str | None, Any]]], header: list[str], file: str, problems: list[Problem]
+) -> list[tuple[int, dict[str, Any]]]:
+    """The rows with no more cells than the header has columns; each longer row is a problem in ``problems``.
+
+    Its cells cannot be matched to columns (an unquoted comma in a name
+    shifts every cell after it), so it is not read further.
+    """
+    kept = []
+    for line, row in rows:
+        extra = row.get(None)
+        if isinstance(extra, list):
+            problems.append(Problem("", _(
+                "this row has {cells} cells but the header has {count} columns; a cell holding a comma (such as a name) "
+                "must be in double quotes (\"Hangzhou, Xiaoshan\"), or remove the extra cells").format(
+                    cells=len(header) + len(extra), count=len(header)), file, line))
+        else:
+            kept.append((line, {column: cell for column, cell in row.items() if column is not None}))
+    return kept
 
 
 def _section_for(record: dict[str, Any], parts: list[str], column: str, file: str) -> dict[str, Any]:
@@ -144,7 +173,7 @@ def _column_value(parts: list[str], cell: str) -> Any:
     return _cell_value(cell, share=_is_share(parts))
 
 
-def _refuse_junk(rows: list[tuple[int, dict[str | None, Any]]], file: str) -> None:
+def _refuse_junk(rows: list[tuple[int, dict[str, Any]]], file: str) -> None:
     """Stop at :data:`JUNK_LIMIT` cells that cannot be numbers, before validation lists every one.
 
     Every column but ``name`` and ``tiers`` holds a number. A file with a few
@@ -154,7 +183,7 @@ def _refuse_junk(rows: list[tuple[int, dict[str | None, Any]]], file: str) -> No
     problems: list[Problem] = []
     for index, (line, row) in enumerate(rows):
         for column, cell in row.items():
-            if column is None or column.strip() in ("name", "tiers") or not isinstance(cell, str) or not cell.strip():
+            if column.strip() in ("name", "tiers") or not isinstance(cell, str) or not cell.strip():
                 continue
             if isinstance(_cell_value(cell.strip(), share=_is_share(column.strip().split("."))), str):
                 shown = cell.strip() if len(cell.strip()) <= 40 else cell.strip()[:40] + "..."
@@ -186,7 +215,7 @@ def _cell_value(cell: str, share: bool = False) -> Any:
 
 
 def _is_share(parts: list[str]) -> bool:
-    """Whether the column ``parts`` (``policies.min_double_qualified_share``) holds a share of 0 to 1."""
+    """Whether the column ``parts`` (``policies.min_double_qualified_share``) holds a share or ratio (``25%`` is 0.25)."""
     from . import schema
 
     section: schema.Section | None = schema.INSTITUTION
@@ -196,7 +225,7 @@ def _is_share(parts: list[str]) -> bool:
             return False
         key = section[part]
         section = key.of
-    return key is not None and key.high is not None and key.high <= 1 and "share" in (key.what + key.name)
+    return key is not None and key.takes_share
 
 
 def _without_totals(rows: list[tuple[int, dict[Any, Any]]], file: str, notes: list[str]) -> list[tuple[int, dict[Any, Any]]]:

@@ -194,8 +194,15 @@ class Key:
         """Keyword arguments for :meth:`Checker.number <optimiser.config.checker.Checker.number>`."""
         return {
             "what": what or self.what, "low": self.low, "high": self.high, "low_open": self.low_open,
-            "high_open": self.high_open, "integer": self.integer, "within": self.within,
+            "high_open": self.high_open, "integer": self.integer, "within": self.within, "share": self.takes_share,
         }
+
+    @property
+    def takes_share(self) -> bool:
+        """Whether the key holds a share or a ratio (25 % written 0.25): its upper limit is 1 or below, or its
+        expected value says share or ratio."""
+        high, _high_open = _upper_bound(self)
+        return (high is not None and high <= 1) or any(word in self.what + self.name for word in ("share", "ratio"))
 
     @property
     def attribute(self) -> str:
@@ -280,7 +287,8 @@ POLICIES = Section("policies", (
             "(e.g. 0.5: \"above half\", 国发〔2019〕4号)", SHARE, high=1.0),
     _series("max_external_ratio", "series: external teachers ≤ ratio × in-house teachers (e.g. 0.25, 教发〔2004〕2号)",
             "a non-negative ratio of external to in-house teachers"),
-), title="`policies`", note="An institution's own `policies` replace these values there.")
+), title="`policies`", note="An institution's own `policies` replace these values there. `validate` warns about a "
+   "`max_external_ratio` above 1 (more external than in-house teachers), most likely a percentage: 25 % is written 0.25.")
 
 OBJECTIVE = Section("objective", (
     Key("mode", "choice", "`max_output`: maximise weighted compound graduates; `min_cost`: minimise total cost "

@@ -7,13 +7,14 @@ file in a single run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Problem
 from ..i18n import N_, _
-from .checker import Checker, KeyPath, Locations, choices, listing, show
+from .checker import Checker, KeyPath, Locations, choices, listing, plain_number, show
 from .schema import (
     COURSE_SECTION,
     FUNDING,
@@ -70,9 +71,15 @@ def build_config(
     *,
     scenario_name: str | None = None,
     check_scenarios: bool = True,
+    problems: Iterable[Problem] = (),
 ) -> Config:
-    """Validate ``raw`` (parsed YAML) and return the frozen config, or raise :class:`ConfigError`."""
+    """Validate ``raw`` (parsed YAML) and return the frozen config, or raise :class:`ConfigError`.
+
+    ``problems`` found while reading the raw data (rows of an institutions
+    CSV that cannot be read) are reported with those validation finds.
+    """
     check = Checker(file, locations)
+    check.problems.extend(problems)
     config = _read(raw, check, file, scenario_name)
     if check.problems or config is None:
         raise ConfigError(sorted(check.problems, key=lambda p: (p.file or "", p.line or 0)))
@@ -109,7 +116,7 @@ def _read(raw: Any, check: Checker, file: str | None, scenario_name: str | None)
     objective = _objective(top.get("objective"), check, tier_names)
     scenarios = _scenarios(top.get("scenarios"), check)
     _uncertainty(top, raw, check)
-    _cross_checks(check, levers, funding, institutions, groups, horizon)
+    _cross_checks(check, levers, funding, _institution_names(top.get("institutions")), horizon)
     if horizon is not None:
         _series_years(check, horizon)
     _missing_teachers(check, institutions, groups, top.get("institutions"))
@@ -238,6 +245,9 @@ def _groups(value: Any, check: Checker) -> dict[str, TeacherGroup]:
         group = _group(name, item, check, list(raw))
         if group is not None:
             groups[name] = group
+    # Read from what is written, so a group with a mistake elsewhere still counts as in-house.
+    if raw and all(isinstance(item, dict) and item.get("external") is True for item in raw.values()):
+        check.error(("teacher_groups",), _("at least one teacher group must be in-house (external: false)"))
     return groups
 
 
@@ -411,7 +421,28 @@ def _policies(value: Any, path: KeyPath, check: Checker) -> Policies:
     for key in POLICIES.keys:
         if data.get(key.name) is not None:
             found[key.name] = check.series(data[key.name], path + (key.name,), **key.limits())
+    if found.get("max_external_ratio") is not None:
+        _external_ratio_above_one(check, path + ("max_external_ratio",), data["max_external_ratio"])
     return Policies(**found)
+
+
+def _external_ratio_above_one(check: Checker, path: KeyPath, value: Any) -> None:
+    """Warn about each value of ``max_external_ratio`` above 1: more external than in-house teachers.
+
+    The schema allows any ratio, but no policy lets part-time teachers
+    outnumber full-time ones; such a value is most likely a percentage
+    (``25`` for 25 %), which is written as a share (``0.25``).
+    """
+    points = value.items() if isinstance(value, dict) else [(None, value)]
+    for year, ratio in points:
+        if ratio <= 1:
+            continue
+        guess = _("; did you mean {share} ({ratio}%)?").format(share=plain_number(ratio / 100), ratio=plain_number(ratio))
+        check.warn(
+            path if year is None else path + (year,),
+            _("{ratio} allows more external than in-house teachers (the ratio is external to in-house teachers, "
+              "such as 0.25 for 1 in 4)").format(ratio=plain_number(ratio)) + (guess if ratio <= 100 else ""),
+        )
 
 
 def _funding(value: Any, check: Checker, lever_names: list[str]) -> dict[str, FundingSource]:
@@ -450,12 +481,10 @@ def _institution(
         return None
     before = len(check.problems)
     name = _institution_name(data, path, check, seen)
-    offered = tuple(tiers)
-    if data.get("tiers") is not None:
-        offered = check.name_list(data["tiers"], path + ("tiers",), tiers, N_("tier")) or ()
+    offered, allowed = _offered_tiers(data, path, check, tiers)
     teachers = _amounts(data.get("teachers"), path + ("teachers",), check, groups, N_("teacher group"))
-    intake = _amounts(data.get("intake"), path + ("intake",), check, offered, N_("tier"))
-    max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, offered, N_("tier"))
+    intake = _amounts(data.get("intake"), path + ("intake",), check, allowed, N_("tier"))
+    max_intake = _amounts(data.get("max_intake"), path + ("max_intake",), check, allowed, N_("tier"))
     for tier in offered:
         _tier_intake(data, path, check, tier, intake, max_intake)
     seats = INSTITUTION.default("training_seats")
@@ -465,6 +494,31 @@ def _institution(
     if len(check.problems) == before and name is not None:
         return Institution(name, offered, teachers, intake, max_intake, seats, policies)
     return None
+
+
+def _offered_tiers(data: dict[str, Any], path: KeyPath, check: Checker, tiers: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The tiers an institution offers (each needs an intake), and the tiers its intake and max_intake may name.
+
+    Both are every declared tier when ``tiers`` is left out. When the list has
+    a mistake (reported here: a misspelt tier, one listed twice), the tiers it
+    names rightly still need an intake, and intake may name any declared
+    tier, so the one mistake is not reported again at each intake.
+    """
+    if data.get("tiers") is None:
+        return tuple(tiers), tuple(tiers)
+    listed = check.name_list(data["tiers"], path + ("tiers",), tiers, N_("tier"))
+    if listed is not None:
+        return listed, listed
+    written = data["tiers"] if isinstance(data["tiers"], list) else [data["tiers"]]
+    return tuple(dict.fromkeys(tier for tier in written if tier in tiers)), tuple(tiers)
+
+
+def _institution_names(raw: Any) -> list[str]:
+    """The names the institutions are given, read from what is written: an institution with a mistake
+    elsewhere is still known by its name to the levers that name it."""
+    if not isinstance(raw, list):
+        return []
+    return [item["name"] for item in raw if isinstance(item, dict) and isinstance(item.get("name"), str)]
 
 
 def _institution_name(data: dict[str, Any], path: KeyPath, check: Checker, seen: set[str]) -> str | None:
@@ -575,15 +629,14 @@ def _cross_checks(
     check: Checker,
     levers: dict[str, Lever],
     funding: dict[str, FundingSource],
-    institutions: tuple[Institution, ...],
-    groups: dict[str, TeacherGroup],
+    institution_names: list[str],
     horizon: Horizon | None,
 ) -> None:
-    names = [inst.name for inst in institutions]
+    """The checks of levers against the institutions, funding sources and horizon they meet."""
     for lever in levers.values():
         path: KeyPath = ("levers", lever.name)
-        if lever.institutions is not None and institutions:
-            _lever_institutions(check, lever, path, names)
+        if lever.institutions is not None and institution_names:
+            _lever_institutions(check, lever, path, institution_names)
         if horizon and lever.min_per_year is not None and lever.max_per_year is not None:
             _lever_range(check, lever, path, horizon)
         if not any(lever.name in source.funds for source in funding.values()):
@@ -594,8 +647,6 @@ def _cross_checks(
             )
         if horizon:
             _lever_timing(check, lever, path, horizon)
-    if groups and not any(not g.external for g in groups.values()):
-        check.error(("teacher_groups",), _("at least one teacher group must be in-house (external: false)"))
 
 
 def _lever_institutions(check: Checker, lever: Lever, path: KeyPath, names: list[str]) -> None:

@@ -210,6 +210,23 @@ def _reader_problem(err: yaml.reader.ReaderError, text: str, name: str) -> Confi
     return ConfigError([Problem(path="", message=message, file=name, line=line)])
 
 
+def _syntax_hint(reason: str, line: int | None) -> str:
+    """The usual causes of a YAML syntax error PyYAML words obscurely, with the fix ("" for other errors).
+
+    "mapping values are not allowed here" points at a colon YAML did not
+    expect: the line it names, or the line above (a key written ``start:2025``
+    runs on into the next line), holds the mistake.
+    """
+    if "mapping values are not allowed" in reason:
+        return _("; check line {line} and the line above it: a key needs a space after its colon (start: 2025, not "
+                 "start:2025); a value holding a colon must be in quotes (name: \"Plan: 2025\"); indent with spaces, "
+                 "not tabs; and a key must line up with the keys of its section").format(line=line or 1)
+    if "'\\t'" in reason:
+        return _("; YAML does not allow tabs for indentation: replace the tab on line {line} with spaces").format(
+            line=line or 1)
+    return ""
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, LineTable]:
     """Parse YAML text; return the data and the line of every key path.
 
@@ -231,8 +248,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineTable]:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         reason = err.problem or str(err)
-        raise ConfigError([Problem(path="", message=_("YAML syntax error: {reason}").format(reason=reason), file=name,
-                                   line=line)]) from err
+        message = _("YAML syntax error: {reason}").format(reason=reason) + _syntax_hint(reason, line)
+        raise ConfigError([Problem(path="", message=message, file=name, line=line)]) from err
     except yaml.reader.ReaderError as err:
         raise _reader_problem(err, text, name) from err
     except yaml.YAMLError as err:

@@ -115,6 +115,58 @@ def parse_share(text: str) -> float | None:
     return parse_number(normal)
 
 
+_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+_MYRIADS = {"万": 10**4, "亿": 10**8}
+
+
+def parse_chinese_amount(text: str) -> float | None:
+    """An amount as a Chinese planner writes it, as a number; None when the text is not one.
+
+    Digits with 万 (10,000) or 亿 (100,000,000) after them (``400万``, ``1.5亿``,
+    ``2,000万``), or Chinese numerals (``四百万``, ``一亿二千万``, ``两千``), each
+    optionally followed by 元 (yuan). Used to say how to write such a value
+    as a plain number, not to read it as one.
+
+    >>> parse_chinese_amount("400万"), parse_chinese_amount("1.5亿元"), parse_chinese_amount("四百万")
+    (4000000.0, 150000000.0, 4000000.0)
+    >>> parse_chinese_amount("一亿二千万"), parse_chinese_amount("四百"), parse_chinese_amount("万")
+    (120000000.0, 400.0, None)
+    """
+    normal = unicodedata.normalize("NFKC", text).strip().removesuffix("元").strip()
+    if normal[-1:] in _MYRIADS:
+        number = parse_number(normal[:-1])
+        if number is not None:
+            return number * _MYRIADS[normal[-1]]
+    return _chinese_numeral(normal)
+
+
+def _chinese_numeral(text: str) -> float | None:
+    """A whole number in Chinese numerals (``四百万``, ``一千零五十``), or None."""
+    if not text or any(char not in _CHINESE_DIGITS and char not in _CHINESE_UNITS and char not in _MYRIADS for char in text):
+        return None
+    total, section, digit = 0, 0, None  # the 亿 part and above; the part below 万 (or 亿); a digit awaiting its unit
+    for char in text:
+        if char in _CHINESE_DIGITS:
+            if digit is not None:
+                return None  # two digits in a row (一二) are no number
+            digit = _CHINESE_DIGITS[char] or None  # 零 only holds a place (一千零五)
+        elif char in _CHINESE_UNITS:
+            section += (1 if digit is None else digit) * _CHINESE_UNITS[char]
+            digit = None
+        else:
+            section += digit or 0
+            digit = None
+            if section == 0 and not (char == "亿" and total):
+                return None
+            if char == "万":
+                total += section * _MYRIADS[char]
+            else:
+                total = (total + section) * _MYRIADS[char]
+            section = 0
+    return float(total + section + (digit or 0))
+
+
 def is_percent(text: str) -> bool:
     return unicodedata.normalize("NFKC", text).strip().endswith("%")
 

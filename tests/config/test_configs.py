@@ -148,6 +148,15 @@ def test_zhejiang_figures_carry_their_source() -> None:
     assert len(uncommented) <= len(numeric) // 10, uncommented[:10]
 
 
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_a_comment_that_says_1_in_n_matches_its_share(path: Path) -> None:
+    """``share: 0.08  # ... 1 in 12 ...``: the comment's 1 in N is the share, to the nearest whole N."""
+    found = re.findall(r"^\s*\w+: (0\.\d+)\s+#.*?\b1 in (\d+)\b", path.read_text(encoding="utf-8"), re.MULTILINE)
+    assert found, "no share with a '1 in N' comment: the pattern no longer matches the configs"
+    for share, count in found:
+        assert round(1 / float(share)) == int(count), (share, count)
+
+
 def test_min_cost_config_reaches_its_targets() -> None:
     config = load_config(CONFIGS / "zhejiang_min_cost.yaml")
     assert config.objective.mode == "min_cost"

@@ -38,7 +38,7 @@ CASES = [
     ({"horizon": {"start": 2025, "years": 1000000000}}, r"horizon\.years: expected a whole number of years from 1 to 100, got 1000000000"),
     ({"horizon": {"start": -5, "years": 1}}, r"horizon\.start: expected a year from 1900 to 2200, such as 2025, got -5"),
     ({"levers__enterprise_lecturers__cost": 1e300}, r"levers\.enterprise_lecturers\.cost: .*beyond any plan \(more than 1e15\); check the units"),
-    ({"funding__universities__per_year": "1e9"}, r"funding\.universities\.per_year: .*got '1e9' \(YAML reads 1e9 as text; write it with a decimal point"),
+    ({"funding__universities__per_year": "1e9"}, r"funding\.universities\.per_year: .*got '1e9' \(YAML reads 1e9 as text: .* write 1\.0e\+9, or in full: 1000000000\)"),
     ({"levers__enterprise_lecturers__min_per_year": 5, "levers__enterprise_lecturers__max_per_year": 2}, r"levers\.enterprise_lecturers\.min_per_year: min_per_year \(5\) is above max_per_year \(2\) in 2025"),
     ({"horizon": {"start": 2025}}, r"horizon: missing required key 'years'"),
     ({"discount_rate": float("nan")}, r"discount_rate: .*got nan \(not a finite number\)"),

@@ -76,7 +76,7 @@ GROUP_CASES = [
     ),
     pytest.param(
         {"teacher_groups__academic__attrition": "4%"}, "attrition: 4%", "teacher_groups.academic.attrition",
-        "expected a non-negative yearly share of the group leaving, got '4%'",
+        "expected a non-negative yearly share of the group leaving, got '4%' (write a percentage as a decimal: 0.04 for 4%)",
         id="attrition-text",
     ),
     pytest.param(
