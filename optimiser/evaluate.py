@@ -438,8 +438,13 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         unit = "graduates"
         message = _("{head}: {value} compound graduates, demand {limit} (exceeded by {amount})").format(
             head=head, value=_fmt(value), limit=_fmt(limit), amount=_fmt(amount))
+    elif how == "cohort":
+        unit, (limit, value, amount, message) = "subsidised places", _cohort(info, model, x)
     elif how == "teacher_hours":
         unit = "hours"
+        base, terms = model.form.teacher_hours(_institution(model, info), info.detail or "", _year(model, info))
+        limit = base + value_of(terms, x, model.column_of)
+        value = limit + amount
         message = _("{label}{at} short by {amount} hours").format(label=label, at=_at(info), amount=_fmt(amount))
     elif how == "generic":
         message = _("{head}: {label} broken by {amount} (limit {limit})").format(
@@ -451,6 +456,29 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         "institution": info.institution, "year": info.year, "amount": amount, "unit": unit,
         "limit": limit, "value": value, "message": message, "_group": info.detail,
     }
+
+
+def _cohort(info: RowInfo, model: Model, x: np.ndarray) -> tuple[float, float, float, str]:
+    """Subsidised places beyond their cohort, in the plan's numbers: (cohort, places, too many, message).
+
+    The row is Σ (1 - induced) · places <= intake (docs/model.md, ``cohort_places``); to a planner it says
+    the places planned fit in the cohort, the intake and the students the places induce.
+    """
+    terms = model.form.intake_terms(_institution(model, info), info.detail or "", _year(model, info))
+    places = sum(float(x[model.column_of[var]]) for var in terms)
+    induced = value_of(terms, x, model.column_of)
+    intake = info.limit
+    cohort = intake + induced
+    values = {"places": _fmt(places), "tier": info.detail, "cohort": _fmt(cohort),
+              "intake": _fmt(intake), "induced": _fmt(induced), "excess": _fmt(places - cohort)}
+    head = f"{info.config_path}{_at(info)}"
+    if induced > 0:
+        text = _("{head}: {places} subsidised {tier} places, but the cohort is {cohort} (intake {intake} + "
+                 "{induced} induced by the subsidy): {excess} too many").format(head=head, **values)
+    else:
+        text = _("{head}: {places} subsidised {tier} places, but the cohort is {cohort} (the intake; the "
+                 "subsidy induces no students): {excess} too many").format(head=head, **values)
+    return cohort, places, places - cohort, text
 
 
 def _institution(model: Model, info: RowInfo) -> Any:

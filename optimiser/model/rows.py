@@ -100,7 +100,7 @@ ROW_KINDS: dict[str, RowKind] = {kind.name: kind for kind in (
     _limit("intake_cap", N_("room for extra {detail} intake"), 4, "intake_cap", price_unit="student",
            describe="intake", baseline=True),
     RowKind("cohort_places", N_("subsidised {detail} places within the cohort"), elastic=True, baseline=True,
-            exact_rate=True),
+            exact_rate=True, describe="cohort"),
     # Money no funding source may pay: only a fixed plan may leave some.
     RowKind("funding_balance", N_("money for {detail}"), fixed_plan_breach=True, in_yuan=True, describe="unfunded",
             exact_rate=True, least_breach=1.0),
