@@ -5,7 +5,12 @@ Infeasible: re-solve with penalised slack on every limit a planner sets
 the total weighted relaxation (:func:`~optimiser.model.rows.breach_weights`),
 then the best output at that least relaxation: the same elastic solve that
 judges a fixed plan (:func:`~optimiser.solve.backends.least_breach_then_best_output`).
-Each limit that had to move is reported with how far, in config terms. Unbounded: re-solve with every decision boxed and
+Each limit that had to move is reported with how far, in config terms; a move smaller
+than a planner could act on (:func:`~optimiser.model.rows.breached`: under a yuan, a
+hundredth of a teacher, place or graduate) is round-off and left out. When other limits
+had to move, a second elastic solve relaxes money alone (funding per source and year, the
+total budget) and reports the least money that makes a plan possible with every other
+limit kept, or that money alone cannot. Unbounded: re-solve with every decision boxed and
 name the ones that run to the box.
 """
 
@@ -17,9 +22,9 @@ from .config.types import Config
 from .i18n import _
 from .i18n import where as place
 from .model import Model, build_model
-from .model.rows import BREACH_TOLERANCE, MONEY_LIMITS, RowInfo, row_label
+from .model.rows import MONEY_LIMITS, RowInfo, breached, row_label
 from .results import Diagnosis
-from .solve.backends import Sense, elastic_vectors, least_breach_then_best_output, make_backend
+from .solve.backends import Sense, elastic_vectors, least_breach_then_best_output, make_backend, settle_ties
 from .solve.matrix import value_of
 from .solve.status import Status
 
@@ -81,7 +86,8 @@ def _reachable_share(info: RowInfo, model: Model, x: np.ndarray) -> float | None
 
 
 def diagnose_infeasible(config: Config, solver: str, static: list[RowInfo]) -> list[Diagnosis]:
-    """The smallest relative relaxation of planner limits that makes the plan feasible."""
+    """The smallest relative relaxation of planner limits that makes the plan feasible, then, when it moves
+    other limits than money, the least money that does it alone (:func:`money_alone`)."""
     model = build_model(config, integer=False, elastic=True)
     found: list[Diagnosis] = []
     for info in model.book.violated:
@@ -96,15 +102,55 @@ def diagnose_infeasible(config: Config, solver: str, static: list[RowInfo]) -> l
         found.append(Diagnosis("", _("the model stays infeasible even with every policy, target, funding and lever limit "
                                      "relaxed; check teacher counts, intake and tier hours")))
         return found
-    x = backend.values()
-    for info, slack, _weight in model.book.slacks:
-        amount = float(x[model.column_of[slack]])
-        if amount > BREACH_TOLERANCE * max(1.0, abs(info.limit * info.unit_scale)):
-            found.append(explain_row(info, amount / info.unit_scale, model, x))
+    moved = _relaxed(model, backend.values())
+    found.extend(moved)
     if not found:
         found.append(Diagnosis("", _("infeasible, but no single planner limit explains it (solver tolerance); "
                                      "check the config's numbers")))
+    elif not model.book.violated and any(d.config_path not in _money_paths(model) for d in moved):
+        found.extend(money_alone(config, solver))
     return found
+
+
+def _relaxed(model: Model, x: np.ndarray) -> list[Diagnosis]:
+    """Every limit the elastic solution ``x`` of ``model`` moves by as much as a planner could act on."""
+    slacks = model.book.slacks
+    amounts = [float(x[model.column_of[slack]]) for _, slack, _ in slacks]
+    flags = breached([info.kind for info, _, _ in slacks], amounts, [info.limit * info.unit_scale for info, _, _ in slacks])
+    return [explain_row(info, amount / info.unit_scale, model, x)
+            for (info, _, _), amount, flag in zip(slacks, amounts, flags) if flag]
+
+
+def _money_paths(model: Model) -> set[str]:
+    return {info.config_path for info in model.book.rows if info.kind in MONEY_LIMITS}
+
+
+def money_alone(config: Config, solver: str) -> list[Diagnosis]:
+    """The least money, by source and year, that makes a plan possible with every other limit kept.
+
+    The elastic solve of :func:`diagnose_infeasible` with slack on the money limits only (funding per
+    source and year, the total budget), weighted one per yuan: the fewest yuan in all, then the best
+    output with them. Returns a line with the total and one line per limit that moves, or a line saying
+    that money alone cannot make a plan possible; nothing when the config has no money limit.
+    """
+    model = build_model(config, integer=False, elastic=True, elastic_kinds=MONEY_LIMITS)
+    if not model.book.slacks:
+        return []
+    backend = make_backend(solver, model)
+    weights, output = elastic_vectors(model)
+    weights = (weights > 0).astype(float)
+    status, _value = least_breach_then_best_output(backend, weights, output)
+    if status is not Status.OPTIMAL:
+        return [Diagnosis("", _("more money alone does not make a plan possible: the limits above must move"))]
+    settle_ties(backend, model, weights, output)
+    lines = _relaxed(model, backend.values())
+    if not lines:
+        return []
+    sources = [d for d in lines if d.config_path != "total_budget"] or lines
+    total = sum((d.reachable or 0.0) - (d.asked or 0.0) for d in sources)
+    head = Diagnosis("", _("or, with every other limit kept, {total} yuan more in all makes a plan possible").format(
+        total=_fmt(total)))
+    return [head, *lines]
 
 
 def diagnose_unbounded(config: Config, solver: str) -> list[Diagnosis]:

@@ -40,27 +40,32 @@ from .errors import SolverError
 from .i18n import N_, _, where
 from .model import Model, PlanKey, build_model
 from .model.rows import (
-    BREACH_TOLERANCE,
     PLAN_BREACH_KINDS,
     ROW_KINDS,
     Breaches,
     RowInfo,
+    breached,
     judge_breaches,
     row_label,
 )
 from .planfile import plan_from_frame, plan_from_mapping, read_plan
 from .results import Result, build_result, cost_figures
-from .solve.backends import SOLVERS, Backend, elastic_vectors, least_breach_then_best_output, make_backend
+from .solve.backends import (
+    SOLVERS,
+    Backend,
+    elastic_vectors,
+    least_breach_then_best_output,
+    make_backend,
+    settle_ties,
+)
 from .solve.engine import Solution
-from .solve.matrix import smoothing_ties, value_of
+from .solve.matrix import value_of
 from .solve.status import Status
 from .views import show
 
 VIOLATION_COLUMNS = [
     "constraint", "kind", "config_path", "institution", "year", "amount", "unit", "limit", "value", "message",
 ]
-SLACK_TOLERANCE = BREACH_TOLERANCE
-"""A slack counts as a violation above this share of its limit (or above this amount for small limits)."""
 WHOLE_TOLERANCE = 1e-6
 
 PlanInput: TypeAlias = pd.DataFrame | str | Path | Mapping[PlanKey, float]
@@ -245,22 +250,8 @@ def settle_money(model: Model, backend: Backend) -> bool:
     """
     if model.config.objective.smooth is None:
         return False
-    ties = smoothing_ties(model)
-    if not ties:
-        return False
-    x = backend.values()
     weights, output = elastic_vectors(model)
-    costs = np.zeros(len(x))
-    for var, weight in ties:
-        costs[model.column_of[var]] += weight
-    # The breach is held where it is (with any room, money would move to the money no source may pay to
-    # save a weight on money); the output within 1e-7 of it, as CBC's optimum may overshoot by round-off
-    # (the weights reward output, so it stays where it is).
-    breach = float(weights @ x)
-    backend.cap_row(weights, breach + 1e-9 * max(1.0, abs(breach)))
-    best = float(output @ x)
-    backend.cap_row(-output, -(best - 1e-7 * max(1.0, abs(best))))
-    return backend.solve_costs(costs, "min") is Status.OPTIMAL
+    return settle_ties(backend, model, weights, output)
 
 
 def judge_plan(model: Model, x: np.ndarray) -> Breaches:
@@ -323,7 +314,7 @@ def _violations(model: Model, x: np.ndarray, plan: dict[PlanKey, float]) -> pd.D
     seconded = set()
     for row_id, amount in amounts.items():
         info = infos[row_id]
-        if amount <= SLACK_TOLERANCE * max(1.0, abs(info.limit * info.unit_scale)):
+        if not breached([info.kind], [amount], [info.limit * info.unit_scale])[0]:
             continue
         if info.kind == "conversion_stock":
             seconded.add((info.institution, info.year, info.detail))
@@ -459,8 +450,13 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         unit = "graduates"
         message = _("{head}: {value} compound graduates, demand {limit} (exceeded by {amount})").format(
             head=head, value=_fmt(value), limit=_fmt(limit), amount=_fmt(amount))
+    elif how == "cohort":
+        unit, (limit, value, amount, message) = "subsidised places", _cohort(info, model, x)
     elif how == "teacher_hours":
         unit = "hours"
+        base, terms = model.form.teacher_hours(_institution(model, info), info.detail or "", _year(model, info))
+        limit = base + value_of(terms, x, model.column_of)
+        value = limit + amount
         message = _("{label}{at} short by {amount} hours").format(label=label, at=_at(info), amount=_fmt(amount))
     elif how == "generic":
         message = _("{head}: {label} broken by {amount} (limit {limit})").format(
@@ -472,6 +468,37 @@ def describe(info: RowInfo, amount: float, model: Model, x: np.ndarray) -> dict[
         "institution": info.institution, "year": info.year, "amount": amount, "unit": unit,
         "limit": limit, "value": value, "message": message, "_group": info.detail,
     }
+
+
+def _cohort(info: RowInfo, model: Model, x: np.ndarray) -> tuple[float, float, float, str]:
+    """Subsidised places beyond their cohort, in the plan's numbers: (cohort, places, too many, message).
+
+    The row is Σ (1 - induced) · places <= intake (docs/model.md, ``cohort_places``); to a planner it says
+    the places planned fit in the cohort, the intake and the students the places induce.
+    """
+    terms = model.form.intake_terms(_institution(model, info), info.detail or "", _year(model, info))
+    places = sum(float(x[model.column_of[var]]) for var in terms)
+    induced = value_of(terms, x, model.column_of)
+    intake = info.limit
+    cohort = intake + induced
+    values = {"places": _fmt(places), "tier": info.detail, "cohort": _fmt(cohort),
+              "intake": _fmt(intake), "induced": _fmt(induced), "excess": _fmt(places - cohort)}
+    head = f"{info.config_path}{_at(info)}"
+    if induced > 0:
+        text = _("{head}: {places} subsidised {tier} places, but the cohort is {cohort} (intake {intake} + "
+                 "{induced} induced by the subsidy): {excess} too many").format(head=head, **values)
+    else:
+        text = _("{head}: {places} subsidised {tier} places, but the cohort is {cohort} (the intake; the "
+                 "subsidy induces no students): {excess} too many").format(head=head, **values)
+    return cohort, places, places - cohort, text
+
+
+def _institution(model: Model, info: RowInfo) -> Any:
+    return next(i for i in model.config.institutions if i.name == info.institution)
+
+
+def _year(model: Model, info: RowInfo) -> int:
+    return info.year if info.year is not None else model.config.horizon.start
 
 
 def _shares(reached: float, limit: float) -> tuple[str, str]:
@@ -486,8 +513,7 @@ def _shares(reached: float, limit: float) -> tuple[str, str]:
 def _share(model: Model, info: RowInfo, x: np.ndarray, practice: bool) -> float:
     """Double-qualified share (``practice``) or external ratio at the row's institution and year."""
     cfg = model.config
-    inst = next(i for i in cfg.institutions if i.name == info.institution)
-    year = info.year if info.year is not None else cfg.horizon.start
+    inst, year = _institution(model, info), _year(model, info)
     in_house = qualified = external = 0.0
     for g, spec in cfg.groups.items():
         base, terms = model.form.teachers(inst, g, year)

@@ -171,6 +171,73 @@ def test_seconding_more_teachers_than_exist(hand: Path) -> None:
     assert "teacher_hours" not in set(ev.violations["kind"])
 
 
+@pytest.mark.parametrize("mode", ["max_output", "min_cost"])
+@pytest.mark.parametrize(("induced", "message"), [
+    (0.5, "institutions.=cmd.intake.basic at =cmd in 2026: 2,500 subsidised basic places, but the cohort is "
+          "2,250 (intake 1,000 + 1,250 induced by the subsidy): 250 too many"),
+    (0.0, "institutions.=cmd.intake.basic at =cmd in 2026: 2,500 subsidised basic places, but the cohort is "
+          "1,000 (the intake; the subsidy induces no students): 1,500 too many"),
+])
+def test_places_beyond_their_cohort_in_the_plans_numbers(
+    write_config: Callable[[str, str], Path], mode: str, induced: float, message: str
+) -> None:
+    # 2,500 places in a cohort of 1,000 entrants plus what the places induce: the row is
+    # (1 - induced) * 2,500 <= 1,000, broken by 250 (or 1,500), which is the places too many.
+    objective = {"mode": "min_cost", "targets": {"basic": 10}} if mode == "min_cost" else None
+    raw = hand_config(objective=objective)
+    raw["levers"]["tuition_subsidies"]["induced_intake"] = induced
+    config = load_config(write_config(yaml.safe_dump(raw, sort_keys=False), f"cohort_{mode}.yaml"))
+    ev = evaluate(config, plan_frame(("tuition_subsidies", "=cmd", "basic", 2026, 2500)))
+    row = ev.violations[ev.violations["kind"] == "cohort_places"].iloc[0]
+    places, cohort = 2500.0, 1000.0 + induced * 2500
+    assert row["message"] == message
+    assert (row["value"], row["limit"]) == (pytest.approx(places), pytest.approx(cohort))
+    assert row["amount"] == pytest.approx(places - cohort)
+    assert row["unit"] == "subsidised places"
+
+
+def test_places_beyond_their_cohort_in_chinese_and_in_violations_csv(hand: Path, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "plan.csv"
+    plan.write_text("lever,institution,tier,year,units\ntuition_subsidies,=cmd,basic,2026,2500\n", encoding="utf-8")
+    assert main(["evaluate", str(hand), "--plan", str(plan), "--lang", "zh", "--out", str(tmp_path / "out")]) == 3
+    assert ("institutions.=cmd.intake.basic =cmd，2026年：2,500 个 basic 资助名额，但该届新生只有 2,250 人"
+            "（招生 1,000 人 + 资助带来的 1,250 人）：多出 250 个") in capsys.readouterr().out
+    table = pd.read_csv(tmp_path / "out" / "violations.csv", encoding="utf-8-sig")
+    row = table[table["kind"] == "cohort_places"].iloc[0]
+    assert (row["amount"], row["limit"], row["value"]) == pytest.approx((250.0, 2250.0, 2500.0))
+    assert "2,500 个 basic 资助名额" in row["message"]
+
+
+def test_every_violation_is_limit_and_amount_to_value(hand: Path) -> None:
+    # A ceiling's value is its limit plus the amount, a floor's the limit less it; the hours of a group
+    # seconded below zero are the hours it has with the plan (10 - 12 academic teachers: -600 hours) and
+    # the hours it teaches (none).
+    from optimiser.evaluate import describe, plan_model, solve_plan
+
+    units = {("secondments", "=cmd", "", 2025): 12.0, ("tuition_subsidies", "=cmd", "basic", 2026): 2500.0,
+             ("enterprise_lecturers", "=cmd", "", 2025): 3.0}
+    model = plan_model(load_config(hand), units)
+    _status, backend = solve_plan(model, "highs")
+    x = backend.values()
+    seen = set()
+    for info, slack, _weight in model.book.slacks:
+        amount = float(x[model.column_of[slack]]) / info.unit_scale
+        if amount < 0.01:
+            continue
+        row = describe(info, amount, model, x)
+        seen.add(row["kind"])
+        if row["kind"] in ("double_qualified_share",):
+            assert row["value"] == pytest.approx(row["limit"] - row["amount"])
+        elif row["kind"] == "funding_balance":
+            assert row["value"] == pytest.approx(row["amount"])
+        else:
+            assert row["value"] == pytest.approx(row["limit"] + row["amount"]), row["kind"]
+        if row["kind"] == "teacher_hours" and row["year"] == 2025:
+            assert (row["limit"], row["value"]) == (pytest.approx(-600.0), pytest.approx(0.0, abs=1e-6))
+    assert {"cohort_places", "teacher_hours", "conversion_stock", "funding_cap"} <= seen
+
+
 def test_money_no_source_may_pay(write_config: Callable[[str, str], Path]) -> None:
     config = hand_config(funds=["enterprise_lecturers", "tuition_subsidies"])
     path = write_config(yaml.safe_dump(config, sort_keys=False), "nofund.yaml")

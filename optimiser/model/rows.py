@@ -43,6 +43,9 @@ class RowKind:
     detail, ``{no}`` the "no" a course type's hours stand for), see :func:`row_label`. ``baseline``: the
     do-nothing baseline keeps it. ``exact_rate``: a limit a planner sets (or the money no source may pay)
     whose province-wide rows get the exact rate for an increase even at a degenerate optimum.
+    ``least_breach``: the smallest breach of it a planner could act on, in its planner unit (a yuan of money,
+    an hour of teaching, a hundredth of a teacher, place, student, graduate or lever unit); a smaller one is
+    solver round-off and is not reported (:func:`breached`).
     """
 
     name: str
@@ -58,10 +61,13 @@ class RowKind:
     describe: str = "generic"
     baseline: bool = False
     exact_rate: bool = False
+    least_breach: float = 0.01
 
     def __post_init__(self) -> None:
         if (self.group is None) != (self.step is None):
             raise ValueError(f"row kind {self.name}: a ranked kind needs both a group and a step")
+        if self.least_breach <= 0:
+            raise ValueError(f"row kind {self.name}: least_breach must be positive")
         if self.price_unit and self.price_unit not in PRICE_WORDS:
             raise ValueError(f"row kind {self.name}: no price unit {self.price_unit!r} in PRICE_WORDS")
 
@@ -74,9 +80,9 @@ def _limit(name: str, label: str, group: int, step: str, **more: Any) -> RowKind
 ROW_KINDS: dict[str, RowKind] = {kind.name: kind for kind in (
     # The planner's limits, in the order reports list them when binding.
     _limit("funding_cap", N_("{detail} funding"), 0, "funding", money_limit=True, in_yuan=True,
-           price_unit="million_yuan", describe="money"),
+           price_unit="million_yuan", describe="money", least_breach=1.0),
     _limit("total_budget", N_("total budget over the horizon"), 0, "budget", money_limit=True, in_yuan=True,
-           price_unit="million_yuan", describe="money"),
+           price_unit="million_yuan", describe="money", least_breach=1.0),
     _limit("target", N_("target for {detail} graduates"), 1, "target", price_unit="graduate", describe="target"),
     _limit("demand", N_("demand for {detail} graduates"), 1, "demand", price_unit="graduate", describe="demand",
            baseline=True),
@@ -94,17 +100,18 @@ ROW_KINDS: dict[str, RowKind] = {kind.name: kind for kind in (
     _limit("intake_cap", N_("room for extra {detail} intake"), 4, "intake_cap", price_unit="student",
            describe="intake", baseline=True),
     RowKind("cohort_places", N_("subsidised {detail} places within the cohort"), elastic=True, baseline=True,
-            exact_rate=True),
+            exact_rate=True, describe="cohort"),
     # Money no funding source may pay: only a fixed plan may leave some.
     RowKind("funding_balance", N_("money for {detail}"), fixed_plan_breach=True, in_yuan=True, describe="unfunded",
-            exact_rate=True),
+            exact_rate=True, least_breach=1.0),
     # The capacities of the province.
     RowKind("enrolment", N_("students enrolled in {detail}"), group=4, step="enrolment", price_unit="student",
             baseline=True),
     *(RowKind(f"no_{course}", N_("{detail} teaching hours ({no})"), price_unit="teaching_hour", baseline=True)
       for course in COURSE_NO),
     RowKind("teacher_hours", N_("teaching hours of {detail} teachers"), fixed_plan_breach=True, group=4,
-            step="teacher_hours", price_unit="teaching_hour", describe="teacher_hours", baseline=True),
+            step="teacher_hours", price_unit="teaching_hour", describe="teacher_hours", baseline=True,
+            least_breach=1.0),
     RowKind("training_seats", N_("training-seat hours"), group=4, step="training_seats", price_unit="seat_hour",
             baseline=True),
     RowKind("conversion_stock", N_("{detail} teachers available to convert"), fixed_plan_breach=True, group=4,
@@ -151,7 +158,22 @@ UNFUNDED_WEIGHT = 2.0
 the total budget (at most 1 per thousand yuan), so such money is the last resort."""
 
 BREACH_TOLERANCE = 1e-6
-"""A slack counts as a breach above this share of its limit (at least of one solver unit)."""
+"""A slack counts as a breach above this share of its limit (at least of one solver unit), and only from the
+kind's ``least_breach`` up (:func:`breached`)."""
+
+
+def breached(kinds: Sequence[str], amounts: Any, limits: Any) -> np.ndarray:
+    """Which slacks are a breach a planner could act on: the one rule of the diagnosis, ``evaluate`` and Monte Carlo.
+
+    ``amounts`` and ``limits`` are in solver units (money in thousands of yuan). A slack is a breach when it is
+    above :data:`BREACH_TOLERANCE` of its limit (or of one solver unit) and at least its kind's
+    ``least_breach`` (:class:`RowKind`: a yuan, an hour, a hundredth of a teacher, place or graduate); below
+    that it is the solver's round-off, which no planner could act on.
+    """
+    amounts = np.asarray(amounts, dtype=float)
+    limits = np.asarray(limits, dtype=float)
+    least = np.array([ROW_KINDS[k].least_breach * (MONEY_SCALE if ROW_KINDS[k].in_yuan else 1.0) for k in kinds])
+    return (amounts > BREACH_TOLERANCE * np.maximum(1.0, np.abs(limits))) & (amounts >= least - 1e-12)
 
 
 def breach_weights(kinds: Sequence[str], limits: Any) -> np.ndarray:
@@ -218,9 +240,8 @@ def judge_breaches(
     than it has are not a breach of their own.
     """
     amounts = np.maximum(np.asarray(amounts, dtype=float), 0.0)
-    limits = np.asarray(limits, dtype=float)
-    breached = amounts > BREACH_TOLERANCE * np.maximum(1.0, np.abs(limits))
-    hit = [row for row, flag in zip(rows, breached) if flag]
+    flags = breached([row[0] for row in rows], amounts, limits)
+    hit = [row for row, flag in zip(rows, flags) if flag]
     seconded = {tuple(row[1:4]) for row in hit if row[0] == "conversion_stock"}
     kinds = set(static_kinds) | {
         row[0] for row in hit if not (row[0] == "teacher_hours" and tuple(row[1:4]) in seconded)

@@ -22,7 +22,7 @@ from ..errors import SolverError
 from ..model import Model
 from ..model.formulation import Terms
 from .highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session, check_options
-from .matrix import MatrixForm, dense, matrix_form
+from .matrix import MatrixForm, dense, matrix_form, smoothing_ties
 from .names import SOLVERS as SOLVERS  # re-exported: the solvers offered
 from .progress import Progress
 from .quiet import quiet_stdout
@@ -755,6 +755,32 @@ def least_breach_then_best_output(lp: ElasticLP, weights: np.ndarray, output: np
         # Output grows without limit at the least breach (a config with no optimum); keep the least breach.
         return lp.solve_costs(weights, "min"), least
     return status, least
+
+
+def settle_ties(lp: ElasticLP, model: Model, weights: np.ndarray, output: np.ndarray) -> bool:
+    """After :func:`least_breach_then_best_output`, settle what it leaves open as the smoothing stage settles it.
+
+    The least breach and the best output leave open which source pays where several may, and which of
+    equally good plans is taken; one more solve holds the weighted breach and the output where they are and
+    minimises the smoothing stage's tie weights (:func:`~optimiser.solve.matrix.smoothing_ties`: the sources
+    listed first pay first), so every solver returns the same. Returns whether it solved; if not, the
+    caller keeps the values before.
+    """
+    ties = smoothing_ties(model)
+    if not ties:
+        return False
+    x = lp.values()
+    costs = np.zeros(len(x))
+    for var, weight in ties:
+        costs[model.column_of[var]] += weight
+    # The breach is held where it is (with any room, money would move to the money no source may pay to
+    # save a weight on money); the output within 1e-7 of it, as CBC's optimum may overshoot by round-off
+    # (the weights reward output, so it stays where it is).
+    breach = float(weights @ x)
+    lp.cap_row(weights, breach + 1e-9 * max(1.0, abs(breach)))
+    best = float(output @ x)
+    lp.cap_row(-output, -(best - 1e-7 * max(1.0, abs(best))))
+    return lp.solve_costs(costs, "min") is Status.OPTIMAL
 
 
 _CBC_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")

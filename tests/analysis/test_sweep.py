@@ -104,8 +104,11 @@ def test_infeasible_points_keep_their_row(write_config: Callable[[str, str], Pat
     assert table.loc[:1, ["objective", "total_cost", "compound_basic", "spend_secondments"]].isna().all().all()
     assert table["objective"].iloc[2] == pytest.approx(30.0)
     # Each row without an optimum says why: 20,000 yuan buys one of the two compulsory secondments.
+    # With the two kept, 20,000 yuan more pays for the second.
     assert table["diagnosis"].iloc[1] == (
-        "levers.secondments.min_per_year at College in 2025: at most 1 reachable, asked 2 secondments units")
+        "levers.secondments.min_per_year at College in 2025: at most 1 reachable, asked 2 secondments units; "
+        "or, with every other limit kept, 20,000 yuan more in all makes a plan possible; "
+        "funding.government.per_year in 2025: 20,000 yuan more needed (limit 20,000 yuan, needed 40,000)")
     assert table["diagnosis"].iloc[0].startswith("levers.secondments.min_per_year at College in 2025: at most ")
     assert table["diagnosis"].iloc[2] == ""
     # The same when each point is rebuilt (a cost enters the coefficients): 60,000 / 40,000 = 1.5 secondments.
@@ -113,7 +116,9 @@ def test_infeasible_points_keep_their_row(write_config: Callable[[str, str], Pat
     assert rebuilt["status"].tolist() == ["optimal", "infeasible"]
     assert math.isnan(rebuilt["objective"].iloc[1])
     assert rebuilt["diagnosis"].tolist() == [
-        "", "levers.secondments.min_per_year at College in 2025: at most 1.5 reachable, asked 2 secondments units"]
+        "", "levers.secondments.min_per_year at College in 2025: at most 1.5 reachable, asked 2 secondments units; "
+        "or, with every other limit kept, 20,000 yuan more in all makes a plan possible; "
+        "funding.government.per_year in 2025: 20,000 yuan more needed (limit 60,000 yuan, needed 80,000)"]
 
 
 def test_jobs_do_not_change_the_table(zhejiang: Path) -> None:

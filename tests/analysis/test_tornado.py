@@ -96,9 +96,11 @@ def test_an_end_without_a_plan_says_why(tmp_path: Path) -> None:
     first = bars.table.iloc[0]
     assert first["input"] == COST and math.isinf(first["swing"])  # no plan outranks any change
     assert first["high_status"] == "infeasible" and math.isnan(first["high_change"])
+    # With the two kept, 2 x 14,400 - 24,000 = 4,800 yuan more pays for them.
     assert first["high_diagnosis"] == (
         "levers.enterprise_lecturers.min_per_year at College in 2025: at most 1.667 reachable, "
-        "asked 2 enterprise_lecturers units")
+        "asked 2 enterprise_lecturers units; or, with every other limit kept, 4,800 yuan more in all makes a plan "
+        "possible; funding.universities.per_year in 2025: 4,800 yuan more needed (limit 24,000 yuan, needed 28,800)")
     assert first["low_status"] == "optimal" and first["low_diagnosis"] == ""
     ax = plots.plot_tornado(bars)
     assert any(t.get_text() == "high end: infeasible" for t in ax.texts)

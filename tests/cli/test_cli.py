@@ -115,7 +115,9 @@ def test_infeasible_json_has_diagnosis(tmp_path: Path, capsys: pytest.CaptureFix
     data = json.loads(capsys.readouterr().out)
     assert data["status"] == "infeasible"
     assert data["objective"] is None
-    [diagnosis] = data["diagnosis"]
+    # 100 students at most, 8 of them trained for 24,000 yuan; no money buys the knowledge hours for 5,000.
+    diagnosis, money = data["diagnosis"]
+    assert money["message"] == "more money alone does not make a plan possible: the limits above must move"
     assert diagnosis["config_path"] == "objective.targets.basic"
     assert diagnosis["reachable"] == pytest.approx(8.0)
     assert "at most 8 reachable, asked 5,000" in diagnosis["message"]
