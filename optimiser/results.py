@@ -226,7 +226,7 @@ def _teachers(model: Model, x: np.ndarray) -> pd.DataFrame:
                 rows.append((inst.name, g, t, base + value_of(terms, x, model.column_of), base))
     table = pd.DataFrame(rows, columns=TEACHER_COLUMNS)
     for column in ("teachers", "baseline"):
-        table[column] = _clean(table[column].to_numpy(dtype=float))
+        table[column] = without_round_off(table[column].to_numpy(dtype=float))
     return table
 
 
@@ -265,7 +265,7 @@ def _commitments(model: Model, x: np.ndarray) -> pd.DataFrame:
             rows.append((lever_name, lever.kind, inst, k, t, units, units * lever.cost * years_after, 0.0))
     table = pd.DataFrame(rows, columns=COMMITMENT_COLUMNS)
     for column in ("units", "due", "due_per_year"):
-        table[column] = _clean(table[column].to_numpy(dtype=float))
+        table[column] = without_round_off(table[column].to_numpy(dtype=float))
     return table[(table["due"] > 0) | (table["due_per_year"] > 0)].reset_index(drop=True)
 
 
@@ -290,8 +290,8 @@ def _plan(model: Model, x: np.ndarray) -> pd.DataFrame:
         units = x[column_of[var]]
         rows.append((lever_name, lever.kind, inst, k, t, units, units * lever.cost * paid_years))
     table = pd.DataFrame(rows, columns=PLAN_COLUMNS)
-    table["units"] = _clean(table["units"].to_numpy(dtype=float))
-    table["cost"] = _clean(table["cost"].to_numpy(dtype=float))
+    table["units"] = without_round_off(table["units"].to_numpy(dtype=float))
+    table["cost"] = without_round_off(table["cost"].to_numpy(dtype=float))
     whole = [var.cat == pulp.LpInteger for var in (*form.vars.u.values(), *form.vars.us.values())]
     if whole and all(whole):
         # Every lever in whole units: the table says 3, not 3.0 or 2.9999999.
@@ -307,7 +307,7 @@ def _funding(model: Model, x: np.ndarray) -> pd.DataFrame:
     column_of = model.column_of
     rows = [(s, lever, t, x[column_of[var]] / MONEY_SCALE) for (s, lever, t), var in model.form.vars.p.items()]
     table = pd.DataFrame(rows, columns=FUNDING_COLUMNS)
-    table["amount"] = _clean(table["amount"].to_numpy(dtype=float), 1e-3)
+    table["amount"] = without_round_off(table["amount"].to_numpy(dtype=float), 1e-3)
     return table
 
 
@@ -325,7 +325,7 @@ def _outputs(model: Model, x: np.ndarray) -> pd.DataFrame:
                 rows.append((inst.name, k, t, enrolled, per_year * trained, per_year * max(enrolled - trained, 0.0)))
     table = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     for column in ("enrolled", "compound", "single_skill"):
-        table[column] = _clean(table[column].to_numpy(dtype=float))
+        table[column] = without_round_off(table[column].to_numpy(dtype=float))
     return table
 
 
@@ -349,9 +349,9 @@ def _constraints(model: Model, solution: Solution) -> pd.DataFrame:
             "detail": [info.detail or "" for info in infos],
             "sense": sense,
             "limit": limit,
-            "activity": _clean(activity),
-            "slack": _clean(slack),
-            "shadow_price": _clean(shadow, 1e-9),
+            "activity": without_round_off(activity),
+            "slack": without_round_off(slack),
+            "shadow_price": without_round_off(shadow, 1e-9),
         }
     )
     table["binding"] = table["shadow_price"].abs() > TOLERANCE
@@ -487,7 +487,7 @@ def lever_relieves(model: Model) -> dict[str, str]:
     return relieves
 
 
-def _clean(values: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+def without_round_off(values: np.ndarray, tol: float = 1e-9) -> np.ndarray:
     """Zero out solver round-off so a table shows 0, not -1e-13."""
     values = np.asarray(values, dtype=float)
     return np.where(np.abs(values) < tol, 0.0, values)

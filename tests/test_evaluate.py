@@ -104,6 +104,10 @@ def test_the_optimal_plan_evaluated_adds_what_solve_said(zhejiang: Path, tmp_pat
     for key in ("baseline_output", "added_output", "cost_per_added_graduate", "cost_per_compound_graduate",
                 "commitments_after_horizon", "commitments_per_year_after_horizon"):
         assert ev.result.summary[key] == pytest.approx(best.summary[key], rel=1e-7), key
+    # Its graduates by tier and year are drawn as solve draws them (thousands separated).
+    table = str(ev).split("compound graduates by tier and year:\n")[1].splitlines()[:4]
+    assert table == str(best).split("compound graduates by tier and year:\n")[1].splitlines()[:4]
+    assert "2,440.0" in table[1]
 
 
 def test_overspending_reports_the_exact_amounts(hand: Path) -> None:

@@ -37,6 +37,7 @@ from ..i18n import _
 from ..model import build_model
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import MONEY_LIMITS
+from ..results import without_round_off
 from ..solve.engine import TIE_BREAK_TOLERANCE, floor_value, smoothing_limits
 from ..solve.names import SOLVERS
 from ..solve.status import Status
@@ -597,8 +598,12 @@ class _Search:
                 **{f"compound_{tier}": measures[f"compound_{tier}"] for tier in tiers},
                 **{f"spend_{lever}": measures[f"spend_{lever}"] for lever in levers},
             })
-        return pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"compound_{tier}" for tier in tiers),
-                                              *(f"spend_{lever}" for lever in levers)])
+        table = pd.DataFrame(records, columns=[*BREAKPOINT_COLUMNS, *(f"compound_{tier}" for tier in tiers),
+                                               *(f"spend_{lever}" for lever in levers)])
+        # Money as the plan tables show it: solver round-off under a thousandth of a yuan is none.
+        for column in ("spent", "spent_total", "total_cost", "cheapest_cost", *(f"spend_{lever}" for lever in levers)):
+            table[column] = without_round_off(table[column].to_numpy(dtype=float), 1e-3)
+        return table
 
 
 def _widened(lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

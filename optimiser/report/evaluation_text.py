@@ -5,12 +5,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from ..i18n import _, money
 from ..jsonrule import jsonable
 from .files import Writer, csv_writer, json_writer
-from .text import cost_lines
+from .text import cost_lines, tier_year_lines
 
 if TYPE_CHECKING:
     from ..evaluate import Evaluation
@@ -91,10 +89,9 @@ def evaluation_text(evaluation: Evaluation) -> str:
         lines.extend(f"  {k!s:<28}{v:>18,.0f}" for k, v in values.items())
     compound = ev.compound_output()
     if compound:
-        frame = pd.DataFrame(compound).T.sort_index()
-        frame.columns = [str(c) for c in frame.columns]
+        # The table solve draws: thousands separated, aligned for any script.
         lines.append("\n" + _("compound graduates by tier and year:"))
-        lines.extend("  " + line for line in frame.round(1).to_string().splitlines())
+        lines.extend(tier_year_lines(compound, 1))
     return "\n".join(lines)
 
 

@@ -45,7 +45,7 @@ def _by_tier_year(values: dict[str, dict[int, float]]) -> pd.DataFrame:
     return frame
 
 
-def _tier_year_lines(values: dict[str, dict[int, float]], digits: int) -> list[str]:
+def tier_year_lines(values: dict[str, dict[int, float]], digits: int) -> list[str]:
     """The table of :func:`_by_tier_year`, drawn from the dict itself: tiers sorted, years as first met."""
     years = list(dict.fromkeys(year for by_year in values.values() for year in by_year))
     return _table_lines(sorted(values), years, lambda tier, year: values[tier].get(year), digits)
@@ -103,9 +103,9 @@ def _summary_text(result: Result) -> str:
     lines.extend(_spend_lines(result))
 
     lines.append("\n" + _("compound graduates by tier and year:"))
-    lines.extend(_tier_year_lines(result.compound_output(), 1))
+    lines.extend(tier_year_lines(result.compound_output(), 1))
     lines.append(_("single-skill graduates by tier and year:"))
-    lines.extend(_tier_year_lines(result.single_skill_output(), 1))
+    lines.extend(tier_year_lines(result.single_skill_output(), 1))
 
     lines.extend(_teacher_lines(result))
     lines.extend(_binding_lines(result))

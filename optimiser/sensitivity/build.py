@@ -108,7 +108,17 @@ def _notes(
     levers = np.array([c[0] for c in columns if c[1]], dtype=int)
     if len(levers):
         gap = float(np.max(np.abs(plan[levers] - result.solution.values[levers])))
-        if gap > 1e-6 * max(1.0, float(np.max(np.abs(plan[levers])))):
+        share = result.summary.get("smoothing")
+        given_up = float(result.summary.get("output_given_up") or 0.0)
+        if gap > 1e-6 * max(1.0, float(np.max(np.abs(plan[levers])))) and share and share > 1e-6 and given_up > 1e-6:
+            # The plan returned is not an optimum: the smoothing stage gave output up for steadiness.
+            notes.append(
+                _("Reduced costs and objective-coefficient ranges refer to the canonical optimal plan. The plan "
+                  "returned by {solver} is the steadier one (smooth: {share}): it gives up {given} weighted graduates "
+                  "and differs from the optimal plan by up to {gap} lever units; final values are those of the plan "
+                  "returned.").format(solver=solver, share=f"{share:g}", given=f"{given_up:,.2f}", gap=f"{gap:.3g}")
+            )
+        elif gap > 1e-6 * max(1.0, float(np.max(np.abs(plan[levers])))):
             notes.append(
                 _("Reduced costs and objective-coefficient ranges refer to the canonical optimal plan, which the "
                   "{solver} plan matches to within {gap} lever units (its tie-break tolerance or another optimal "

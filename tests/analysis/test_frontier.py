@@ -200,6 +200,15 @@ def test_breakpoint_plans_are_those_solve_returns(zhejiang_exact: Path, smooth: 
         assert given_up.max() > 0.01 and (given_up.dropna() <= 0.05 + 1e-9).all()
 
 
+def test_breakpoint_money_carries_no_round_off(zhejiang: Path) -> None:
+    # Spending the solver leaves at a few billionths of a yuan is written as none, as the plan tables write it.
+    table = frontier(load_config(zhejiang), over="funding.government.per_year").breakpoints
+    money = table[["spent", "spent_total", "total_cost", "cheapest_cost",
+                   *(c for c in table.columns if c.startswith("spend_"))]].to_numpy(dtype=float)
+    assert not ((np.abs(money) > 0) & (np.abs(money) < 1e-3)).any()
+    assert (table["spend_recruitment"] == 0.0).any()
+
+
 def test_breakpoints_confirmed_along_a_basis_are_those_a_solve_confirms(
     zhejiang: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
