@@ -123,9 +123,10 @@ class Solution:
     unit_rows: list[int] = field(default_factory=list)
     """Rows of lever units alone that rule whole units out (no whole-unit plan was found)."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
-    """Wall seconds of each stage of an LP run: ``main``, ``tie_break``, ``smoothing`` and ``shadow_prices``
-    (what the run still waited for the shadow prices once the later stages were done: they are chosen in a
-    second thread meanwhile)."""
+    """Wall seconds of each stage of an LP run: ``main``, ``tie_break``, ``smoothing``, ``steadiness_cost``
+    (when it runs) and ``shadow_prices`` (what the run still waited for the shadow prices once the later
+    stages were done: they are chosen in a second thread meanwhile). The API adds ``baseline``, solved after
+    the run and outside its ``solve_seconds``."""
     main_method: str | None = None
     """How step 1 was solved: "simplex", "interior point" (large LPs, see
     :data:`~optimiser.solve.backends.IPM_COLUMNS`), "branch and cut" (integer plans) or the method the
