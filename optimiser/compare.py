@@ -1,9 +1,13 @@
 """Compare plans side by side: scenarios of one config, several configs, or both.
 
 :func:`compare` solves each ``(label, Config)`` pair and lays the results out
-one column per plan, in the order given: status, objective, total cost, cost
-per compound graduate, compound and single-skill graduates by tier, spend by
-lever and by source, and which "no" binds where. :attr:`Comparison.deltas`
+one column per plan, in the order given: status, objective, the output given
+up for steadiness, the plan's weighted output, the baseline and what the plan
+adds over it, total cost, the money spent for steadiness, the costs per
+graduate, compound and single-skill graduates by tier, spend by lever and by
+source, and which "no" binds where. The output rows reconcile: in
+``max_output`` mode objective − output given up = weighted output, and
+weighted output − baseline = added output. :attr:`Comparison.deltas`
 holds every number less the first plan's, and :attr:`Comparison.inputs` the
 config inputs that differ between the plans. A plan without an optimum stays
 in the table with its status and diagnosis; it never stops the comparison.
@@ -214,7 +218,7 @@ def _rows(results: list[tuple[str, Result]], by_year: bool) -> list[Row]:
     return [
         ("status", N_("status"), "", [r.status.value for r in res]),
         ("mode", N_("objective mode"), "", [r.summary.get("mode") for r in res]),
-        _objective_row(res),
+        *_objective_row(res),
         *_headline_rows(res),
         *_output_rows(res, by_year),
         *_spend_rows(res),
@@ -225,39 +229,46 @@ def _rows(results: list[tuple[str, Result]], by_year: bool) -> list[Row]:
 
 OBJECTIVE_ROWS: dict[str, tuple[str, str]] = {
     "min_cost": (N_("objective: total cost, minimised (yuan)"), "yuan"),
-    "max_output": (N_("objective: weighted compound graduates, maximised"), "weighted graduates"),
+    "max_output": (N_("objective: weighted compound graduates, maximised (the optimum, before steadiness)"),
+                   "weighted graduates"),
 }
 """The objective row's label and unit when every plan has the same objective mode."""
 
 
-def _objective_row(res: list[Result]) -> Row:
+def _objective_row(res: list[Result]) -> list[Row]:
+    """The objective, when every plan has the same objective mode; no row otherwise.
+
+    Plans that minimise cost and plans that maximise output have objectives in different units:
+    they are compared by their weighted output and their total cost, each in its own row.
+    """
     modes = {str(r.summary.get("mode")) for r in res}
     if len(modes) == 1 and (mode := modes.pop()) in OBJECTIVE_ROWS:
         label, unit = OBJECTIVE_ROWS[mode]
-        return ("objective", label, unit, [_solved(r, r.objective) for r in res])
-    # Plans that minimise cost and plans that maximise output have objectives in different units:
-    # they are compared by output and by cost, each in its own row, never by one objective row.
-    return ("weighted_output", N_("weighted compound graduates"), "weighted graduates",
-            [_solved(r, r.summary.get("weighted_output")) for r in res])
+        return [("objective", label, unit, [_solved(r, r.objective) for r in res])]
+    return []
 
 
 HEADLINE_ROWS = (
-    ("cost_per_compound_graduate", N_("average cost per compound graduate (yuan)"), "yuan"),
-    ("compound_graduates", N_("compound graduates, all tiers"), "graduates"),
+    ("output_given_up", N_("weighted graduates given up for steadiness"), "weighted graduates"),
+    ("weighted_output", N_("weighted compound graduates of the plan"), "weighted graduates"),
     ("baseline_output", N_("do-nothing baseline (weighted graduates)"), "weighted graduates"),
     ("added_output", N_("weighted graduates added over the baseline"), "weighted graduates"),
+    ("total_cost", N_("total cost (yuan)"), "yuan"),
+    ("steadiness_cost", N_("money spent for steadiness (yuan)"), "yuan"),
+    ("cost_per_compound_graduate", N_("average cost per compound graduate (yuan)"), "yuan"),
+    ("compound_graduates", N_("compound graduates, all tiers"), "graduates"),
     ("cost_per_added_graduate", N_("cost per added weighted graduate (yuan)"), "yuan"),
     ("commitments_after_horizon", N_("committed after the horizon (yuan)"), "yuan"),
 )
-"""The summary figures each plan shows after its total cost: the two costs per graduate, each labelled, and
-what the plan adds over doing nothing and commits past the horizon."""
+"""The summary figures each plan shows after its objective, each a key of ``Result.summary``: the output the
+plan delivers (the optimum less what it gives up for steadiness) and adds over doing nothing, its total cost
+and the part of it spent for steadiness (empty where not computed: no share of output to give up, a
+``min_cost`` plan, or a whole-unit plan), the two costs per graduate, each labelled, and what it commits
+past the horizon."""
 
 
 def _headline_rows(res: list[Result]) -> list[Row]:
-    return [
-        ("total_cost", N_("total cost (yuan)"), "yuan", [_solved(r, r.total_cost) for r in res]),
-        *((key, label, unit, [_solved(r, r.summary.get(key)) for r in res]) for key, label, unit in HEADLINE_ROWS),
-    ]
+    return [(key, label, unit, [_solved(r, r.summary.get(key)) for r in res]) for key, label, unit in HEADLINE_ROWS]
 
 
 def _output_rows(res: list[Result], by_year: bool) -> list[Row]:

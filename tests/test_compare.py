@@ -62,10 +62,11 @@ def test_scenarios_side_by_side_with_hand_derived_numbers(one: Path) -> None:
     assert comparison.row("added_output").tolist()[:2] == pytest.approx([8.0, 16.0], rel=TIE_BREAK)
     assert comparison.row("cost_per_added_graduate").tolist()[:2] == pytest.approx([3000.0, 3000.0], rel=TIE_BREAK)
     assert comparison.row("commitments_after_horizon").tolist()[:2] == [0.0, 0.0]
-    assert comparison.table.index[3:9].tolist() == [
-        "total cost (yuan)", "average cost per compound graduate (yuan)", "compound graduates, all tiers",
+    assert comparison.table.index[3:13].tolist() == [
+        "weighted graduates given up for steadiness", "weighted compound graduates of the plan",
         "do-nothing baseline (weighted graduates)", "weighted graduates added over the baseline",
-        "cost per added weighted graduate (yuan)"]
+        "total cost (yuan)", "money spent for steadiness (yuan)", "average cost per compound graduate (yuan)",
+        "compound graduates, all tiers", "cost per added weighted graduate (yuan)", "committed after the horizon (yuan)"]
     assert comparison.row("single_skill_output.basic").tolist()[:2] == pytest.approx([992.0, 984.0], rel=TIE_BREAK)
     assert comparison.row("spend_by_lever.enterprise_lecturers").tolist()[:2] == pytest.approx([24000.0, 48000.0], rel=TIE_BREAK)
     assert comparison.row("spend_by_source.universities").tolist()[:2] == pytest.approx([24000.0, 48000.0], rel=TIE_BREAK)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from optimiser.cli import main
 from optimiser.compare import NO_CHANGE, compare, is_numeric_key, plans_from_args
 from optimiser.report.compare_files import comparison_text
 from optimiser.report.findings import plan_verdict
+
+from .tiny import tiny_config, write_tiny
 
 ROOT = Path(__file__).resolve().parent.parent
 ZHEJIANG = ROOT / "configs" / "zhejiang.yaml"
@@ -84,3 +88,57 @@ def test_compare_command_prints_the_verdict(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert "verdict:\n  Best plan by the objective: base" in out
     assert "austerity: Government funding halved" in out
+
+
+# Two years, enterprise lecturers of 4 compound graduates for 12,000 yuan, 24,000 yuan in all and a discount
+# rate of 0.25: a lecturer counts 4 in 2025 and 3.2 in 2026, so the optimum buys both in 2025 (8 weighted
+# graduates). Giving up 1% (0.08) moves 0.1 lecturer to 2026 (1.9 + 0.1: the same 24,000 yuan); the
+# cheapest plan with 7.92 buys 1.98 lecturers in 2025 (23,760 yuan): 240 yuan spent for steadiness.
+def steady_config(tmp_path: Path) -> Path:
+    config = tiny_config(horizon={"start": 2025, "years": 2}, total_budget=24000, discount_rate=0.25)
+    config["objective"] = {"smooth": 0.01}
+    config["scenarios"] = {"exact": {"description": "the steadiest optimal plan", "set": {"objective.smooth": True}}}
+    return write_tiny(tmp_path, config)
+
+
+def test_compare_rows_reconcile_the_optimum_the_output_given_up_and_the_output_added(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from openpyxl import load_workbook
+
+    comparison = compare(plans_from_args([steady_config(tmp_path)], "base,exact"))
+    rows = {key: comparison.row(key).tolist() for key in
+            ("objective", "output_given_up", "weighted_output", "baseline_output", "added_output", "steadiness_cost")}
+    assert rows["objective"] == pytest.approx([8.0, 8.0])
+    assert rows["output_given_up"] == pytest.approx([0.08, 0.0], abs=1e-6)
+    assert rows["weighted_output"] == pytest.approx([7.92, 8.0], abs=1e-6)
+    for plan in range(2):
+        assert rows["added_output"][plan] == pytest.approx(rows["weighted_output"][plan] - rows["baseline_output"][plan])
+        assert rows["objective"][plan] - rows["output_given_up"][plan] == pytest.approx(rows["weighted_output"][plan])
+    # Only a share of output to give up can cost money for steadiness; with smooth: true none is computed.
+    assert rows["steadiness_cost"][0] == pytest.approx(240.0, abs=0.01)
+    assert math.isnan(rows["steadiness_cost"][1])
+    # The verdict compares what the plans deliver, as the added output does: the optima are the same 8.
+    verdict = plan_verdict(comparison.results)
+    assert verdict == ["Best plan by the objective: exact (it delivers 8.0 weighted compound graduates, 24,000 yuan).",
+                       "base: 0.1 fewer weighted compound graduates than exact (-1.0%), the same cost."]
+    assert comparison.delta("added_output")["exact"] == pytest.approx(0.08, abs=1e-6)
+    # Every output of compare carries the rows.
+    out = tmp_path / "out"
+    book = tmp_path / "compare.xlsx"
+    assert main(["compare", str(tmp_path / "tiny.yaml"), "--scenarios", "base,exact", "--json", "--out", str(out),
+                 "--xlsx", str(book)]) == 0
+    data = json.loads(capsys.readouterr().out)["plans"]
+    assert [p["weighted_output"] for p in data] == pytest.approx([7.92, 8.0], abs=1e-6)
+    assert [p["output_given_up"] for p in data] == pytest.approx([0.08, 0.0], abs=1e-6)
+    assert data[0]["steadiness_cost"] == pytest.approx(240.0, abs=0.01) and data[1]["steadiness_cost"] is None
+    table = pd.read_csv(out / "comparison.csv").set_index("key")
+    assert table.loc["steadiness_cost", "measure"] == "money spent for steadiness (yuan)"
+    assert float(table.loc["weighted_output", "base"]) - float(table.loc["baseline_output", "base"]) == \
+        pytest.approx(float(table.loc["added_output", "base"]))
+    sheet = {row[1].value: [c.value for c in row] for row in load_workbook(book)["Comparison"].iter_rows(min_row=2)}
+    assert sheet["output_given_up"][3] == pytest.approx(0.08, abs=1e-6)
+    assert sheet["steadiness_cost"][3] == pytest.approx(240.0, abs=0.01) and sheet["steadiness_cost"][4] is None
+    main(["compare", str(tmp_path / "tiny.yaml"), "--scenarios", "base,exact"])
+    text = capsys.readouterr().out
+    assert [line.split()[-2:] for line in text.splitlines() if "money spent for steadiness" in line] == [["240", "-"]]

@@ -57,12 +57,15 @@ def plan_verdict(results: Sequence[tuple[str, Result]]) -> list[str]:
 
     Plans without an optimum, and hand-made plans that break a limit (their
     ``summary["violations"]``), are named with the reason and left out of the
-    ranking. In ``max_output`` mode the plan with the most weighted graduates
-    wins (ties go to the cheaper one); in ``min_cost`` mode the cheapest wins.
+    ranking. In ``max_output`` mode the plan that delivers the most weighted
+    graduates wins (ties go to the cheaper one): plans are compared by the
+    weighted output of the plans returned (``summary["weighted_output"]``,
+    the optimum less any output given up for steadiness), as the added
+    output is; in ``min_cost`` mode the cheapest wins.
 
     >>> plan_verdict([("base", base), ("austerity", lean)])  # doctest: +SKIP
-    ['Best plan: base (34,155.9 weighted compound graduates (maximised), 72.00 M yuan).',
-     'austerity: 673.7 fewer weighted compound graduates than base (-2.0%), 18.00 M yuan cheaper.']
+    ['Best plan by the objective: base (it delivers 30,926.8 weighted compound graduates, 95.44 M yuan).',
+     'austerity: 832.6 fewer weighted compound graduates than base (-2.7%), 30.08 M yuan cheaper.']
     """
     if not results:
         return []
@@ -105,18 +108,18 @@ def _nothing_to_carry_out(results: Sequence[tuple[str, Result]], broken: dict[st
 
 
 def _best_by_objective(solved: list[tuple[str, Result]], min_cost: bool) -> tuple[str, Result]:
-    """The cheapest plan in ``min_cost`` mode; else the most output, ties to the cheaper."""
+    """The cheapest plan in ``min_cost`` mode; else the most weighted output delivered, ties to the cheaper."""
     if min_cost:
         return min(solved, key=lambda item: item[1].objective)
-    return max(solved, key=lambda item: (item[1].objective, -item[1].total_cost))
+    return max(solved, key=lambda item: (_output(item[1]), -item[1].total_cost))
 
 
 def _best_line(best_name: str, best: Result, min_cost: bool) -> str:
     if min_cost:
         return _("Best plan by the objective: {name} (the cheapest, {cost}).").format(
             name=best_name, cost=_million(best.total_cost))
-    return _("Best plan by the objective: {name} ({value} {words}, {cost}).").format(
-        name=best_name, value=_objective_value(best), words=objective_words(best), cost=_million(best.total_cost))
+    return _("Best plan by the objective: {name} (it delivers {value} weighted compound graduates, {cost}).").format(
+        name=best_name, value=f"{_output(best):,.1f}", cost=_million(best.total_cost))
 
 
 def _lowest_cost_per_graduate_line(solved: list[tuple[str, Result]], best_name: str, best: Result) -> list[str]:
@@ -211,12 +214,6 @@ def _gap_by_output(result: Result, best: Result, best_name: str) -> str:
     return text.format(gap=f"{abs(gap):,.1f}", best=best_name, cost=cost)
 
 
-def _objective_value(result: Result) -> str:
-    if result.summary.get("mode") == "min_cost":
-        return f"{result.objective:,.0f}"
-    return f"{result.objective:,.1f}"
-
-
 def _gap(result: Result, best: Result, best_name: str, min_cost: bool) -> str:
     cost_gap = result.total_cost - best.total_cost
     cost = _cost_words(cost_gap)
@@ -224,13 +221,14 @@ def _gap(result: Result, best: Result, best_name: str, min_cost: bool) -> str:
         share = cost_gap / best.total_cost if best.total_cost else math.nan
         percent = f" ({_percent(share)})" if _finite(share) else ""
         return _("{cost} than {best}{percent}").format(cost=cost, best=best_name, percent=percent)
-    gap = best.objective - result.objective
-    if abs(gap) < 1e-6 * max(1.0, abs(best.objective)):
+    # The weighted output each plan delivers, as the added output counts it (not the optimum before steadiness).
+    gap = _output(best) - _output(result)
+    if abs(gap) < 1e-6 * max(1.0, abs(_output(best))):
         return _("the same output as {best}, {cost}").format(best=best_name, cost=cost)
     if gap < 0:  # only a plan that breaks limits can beat the best plan
         return _("{gap} more weighted compound graduates than {best}, {cost}").format(
             gap=f"{-gap:,.1f}", best=best_name, cost=cost)
-    share = -gap / best.objective if best.objective else math.nan
+    share = -gap / _output(best) if _output(best) else math.nan
     percent = f" ({_percent(share)})" if _finite(share) else ""
     rate = ""
     if cost_gap < -0.5 and gap > 0:
