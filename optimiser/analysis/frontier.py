@@ -38,7 +38,7 @@ from ..model import build_model
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import MONEY_LIMITS
 from ..results import without_round_off
-from ..solve.engine import TIE_BREAK_TOLERANCE, floor_value, smoothing_limits
+from ..solve.engine import TIE_BREAK_TOLERANCE, floor_value, given_up, smoothing_limits
 from ..solve.names import SOLVERS
 from ..solve.status import Status
 from ..views import show
@@ -589,7 +589,7 @@ class _Search:
             records.append({
                 "budget": kink.budget,
                 "objective": kink.objective,
-                "output_given_up": (max(kink.optimum - float(lean.primary @ x), 0.0) * lean.model.objective_scale
+                "output_given_up": (given_up(kink.optimum, float(lean.primary @ x)) * lean.model.objective_scale
                                     if smooths else 0.0),
                 "spent": float(np.max(drawn)),
                 "spent_total": float(np.sum(drawn)),

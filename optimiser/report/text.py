@@ -192,7 +192,8 @@ def cost_lines(s: dict) -> list[str]:
         lines.append(_("steadier plan (smooth: {share}): {given} weighted graduates given up").format(
             share=f"{share:g}", given=_num(s.get("output_given_up") or 0.0, 2)))
         extra = s.get("steadiness_cost")
-        if extra is not None and extra >= 0.5:
+        # The solve stores 0 for an amount within the smoothing stage's cost cap (its round-off).
+        if extra is not None and extra > 0:
             lines.append(_("  and {amount} spent for steadiness: the cheapest plan with the same output, less steady, "
                            "costs that much less").format(amount=yuan(extra)))
     return lines
@@ -210,14 +211,16 @@ STAGE_NAMES = {
 
 
 def _time_lines(s: dict) -> list[str]:
-    """For a long solve: the seconds of each stage, and how to skip the smoothing stage when it took the most."""
+    """For a long solve: the seconds of each stage that ran and their sum, and how to skip the smoothing stage
+    when it took the most."""
     stages = s.get("stage_seconds") or {}
-    total = s.get("solve_seconds") or 0.0
-    if total < SLOW_SOLVE_SECONDS or not stages:
+    total = math.fsum(stages.values())
+    if total < SLOW_SOLVE_SECONDS:
         return []
     parts = [_("{stage} {seconds} s").format(stage=_(STAGE_NAMES.get(stage, stage)), seconds=f"{seconds:,.1f}")
              for stage, seconds in stages.items()]
-    lines = [_("solve time: {total} s ({stages})").format(total=f"{total:,.1f}", stages=_("; ").join(parts))]
+    lines = [_("solve time: {total} s, the sum of these stages ({stages}); building the model is not counted")
+             .format(total=f"{total:,.1f}", stages=_("; ").join(parts))]
     if s.get("smoothing_applied") and max(stages, key=lambda stage: stages[stage]) == "smoothing":
         lines.append(_("most of it went to the smoothing stage: objective.smooth: false skips it (the plan is "
                        "then optimal but not the steadiest: its split between years, institutions and sources is "

@@ -109,8 +109,9 @@ def _notes(
     if len(levers):
         gap = float(np.max(np.abs(plan[levers] - result.solution.values[levers])))
         share = result.summary.get("smoothing")
+        # The solve counts no output given up within the tie-break's 1e-7 of the optimum (its round-off).
         given_up = float(result.summary.get("output_given_up") or 0.0)
-        if gap > 1e-6 * max(1.0, float(np.max(np.abs(plan[levers])))) and share and share > 1e-6 and given_up > 1e-6:
+        if gap > 1e-6 * max(1.0, float(np.max(np.abs(plan[levers])))) and share and share > 1e-6 and given_up > 0:
             # The plan returned is not an optimum: the smoothing stage gave output up for steadiness.
             notes.append(
                 _("Reduced costs and objective-coefficient ranges refer to the canonical optimal plan. The plan "

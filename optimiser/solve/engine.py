@@ -98,10 +98,13 @@ class Solution:
     smoothing_applied: bool = False
     smoothing_share: float | None = None
     output_given_up: float = 0.0
-    """Weighted output the smoothing stage gave up for a steadier plan."""
+    """Weighted output the smoothing stage gave up for a steadier plan (0 within the tie-break's 1e-7:
+    :func:`given_up`)."""
     steadiness_cost: float | None = None
     """Yuan the steadier plan spends above the cheapest plan with its output (``max_output`` with a share to
-    give up; None otherwise or when that solve failed)."""
+    give up): 0 when no output was given up or the amount is within the stage's cost cap; None when not
+    computed (no share to give up, ``min_cost``, a whole-unit plan that gives output up: its note says so)
+    or when that solve failed."""
     notes: list[str] = field(default_factory=list)
     solve_seconds: float = 0.0
     backend: Backend | None = None
@@ -123,10 +126,12 @@ class Solution:
     unit_rows: list[int] = field(default_factory=list)
     """Rows of lever units alone that rule whole units out (no whole-unit plan was found)."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
-    """Wall seconds of each stage of an LP run: ``main``, ``tie_break``, ``smoothing``, ``steadiness_cost``
-    (when it runs) and ``shadow_prices`` (what the run still waited for the shadow prices once the later
-    stages were done: they are chosen in a second thread meanwhile). The API adds ``baseline``, solved after
-    the run and outside its ``solve_seconds``."""
+    """Wall seconds of each stage that ran, in order: ``main`` (for an integer plan the LP, the rounding and
+    the search), ``tie_break``, ``smoothing``, ``steadiness_cost`` and ``shadow_prices`` (of an LP, what the
+    run still waited for the shadow prices once the later stages were done: they are chosen in a second
+    thread meanwhile; of an integer plan, the LP with its units fixed). A stage that did not run (no
+    tie-break, no smoothing, no solve for the cost of steadiness) is not listed. The API adds ``baseline``,
+    solved after the run and outside its ``solve_seconds``."""
     main_method: str | None = None
     """How step 1 was solved: "simplex", "interior point" (large LPs, see
     :data:`~optimiser.solve.backends.IPM_COLUMNS`), "branch and cut" (integer plans) or the method the
@@ -184,31 +189,33 @@ def run(
     if not status.ok:
         return job.finish()
     objective = _main_objective(job)
-    if job.solution.mip:
-        _integer_stages(job, stage_lp, objective)
-        return job.finish()
     clock = _StageClock(job.solution.stage_seconds, job.started)
     clock.done("main")
+    if job.solution.mip:
+        _integer_stages(job, stage_lp, objective, clock)
+        return job.finish()
     # The canonical shadow prices of this optimum are chosen (in a second thread) while the later stages run.
     duals = _record_duals(job.solution, model, job.backend, job.primary, job.sense, overlap=OVERLAP_DUALS)
-    _tie_break(job, objective)
-    clock.done("tie_break")
-    _smoothing(job, objective)
-    clock.done("smoothing")
-    if _steadiness(job):
-        clock.done("steadiness_cost")
+    clock.done("tie_break", ran=_tie_break(job, objective))
+    clock.done("smoothing", ran=_smoothing(job, objective))
+    clock.done("steadiness_cost", ran=_steadiness(job))
     duals()
     clock.done("shadow_prices")
     return job.finish()
 
 
 class _StageClock:
-    """Wall seconds since the last stage ended, stored under each stage's name as it ends."""
+    """Wall seconds since the last stage ended, stored under each stage's name as it ends.
+
+    A stage that did not run (``ran`` false) is not stored: the moment spent deciding so counts in the next.
+    """
 
     def __init__(self, seconds: dict[str, float], started: float) -> None:
         self.seconds, self.last = seconds, started
 
-    def done(self, stage: str) -> None:
+    def done(self, stage: str, ran: bool = True) -> None:
+        if not ran:
+            return
         now = time.perf_counter()
         self.seconds[stage] = now - self.last
         self.last = now
@@ -290,11 +297,15 @@ def _main_objective(job: _Run) -> float:
     return objective
 
 
-def _tie_break(job: _Run, objective: float) -> None:
-    """Step 2 of an LP: the cheapest plan at the optimum (most output at the least cost, ``min_cost``)."""
+def _tie_break(job: _Run, objective: float) -> bool:
+    """Step 2 of an LP: the cheapest plan at the optimum (most output at the least cost, ``min_cost``).
+
+    Returns whether the stage ran (``objective.tie_break``).
+    """
     model, backend, solution = job.model, job.backend, job.solution
     x, activity = backend.values(), backend.row_activity()
-    if model.config.objective.tie_break:
+    ran = model.config.objective.tie_break
+    if ran:
         if job.min_cost:
             done = _stage(backend, model, solution, "most-output", [(model.cost, -np.inf, cost_cap(objective))],
                           model.output, "max", job.time_limit)
@@ -307,16 +318,20 @@ def _tie_break(job: _Run, objective: float) -> None:
         if done:
             x, activity = backend.values(), backend.row_activity()
     solution.values, solution.activity = x, activity
+    return ran
 
 
-def _smoothing(job: _Run, objective: float) -> None:
-    """Step 3 of an LP: the steadiest plan within the smoothing share; records the output given up."""
+def _smoothing(job: _Run, objective: float) -> bool:
+    """Step 3 of an LP: the steadiest plan within the smoothing share; records the output given up.
+
+    Returns whether the stage ran (``objective.smooth`` set and something for it to settle).
+    """
     model, backend, solution = job.model, job.backend, job.solution
     smooth = model.config.objective.smooth
     changes = _changes(model)
     if smooth is None or not (changes or smoothing_ties(model)):
         # (With no year-to-year change to price, one year, the stage still settles ties.)
-        return
+        return False
     x = solution.values
     output_before = value_of(model.output, x, model.column_of)
     cost_before = value_of(model.cost, x, model.column_of)
@@ -326,16 +341,47 @@ def _smoothing(job: _Run, objective: float) -> None:
         solution.activity = backend.row_activity()
     solution.smoothing_share = smooth
     reference = output_before if job.min_cost else objective
-    solution.output_given_up = max(reference - value_of(model.output, solution.values, model.column_of), 0.0)
+    solution.output_given_up = given_up(reference, value_of(model.output, solution.values, model.column_of))
+    return True
+
+
+ROW_FEASIBILITY = 1e-6
+"""How far (solver units) a solver may leave a row's bound and still call the plan feasible: ten times the
+primal feasibility tolerance of HiGHS and CBC (1e-7), for scaling. A stage's tolerance is judged with it."""
+
+
+def given_up(reference: float, output: float) -> float:
+    """Output a steadier plan gives up below ``reference``; none within the tie-break's 1e-7 of it.
+
+    The tie-break itself may return a plan that much below the optimum (:func:`floor_value`, up to the
+    solver's :data:`ROW_FEASIBILITY`): a loss no larger is its round-off, not output given up for steadiness.
+    """
+    loss = reference - output
+    return loss if loss > reference - floor_value(reference) + ROW_FEASIBILITY else 0.0
+
+
+WHOLE_UNIT_STEADINESS_NOTE = (
+    "the money spent for steadiness is not computed for a whole-unit plan: the least cost of its output in whole "
+    "units would take another integer search"
+)
 
 
 def _steadiness(job: _Run) -> bool:
     """After a smoothing stage that may give output up (``max_output``): what its steadiness costs in money.
 
-    Stores :attr:`Solution.steadiness_cost`; returns whether the solve for it ran.
+    Stores :attr:`Solution.steadiness_cost`: none spent when no output was given up (the plan keeps the
+    optimum within the tie-break's tolerance and its cost within the stage's cap of the cheapest); for an
+    LP the solve of :func:`_steadiness_cost` otherwise; a whole-unit plan that gives output up gets a note
+    instead (:data:`WHOLE_UNIT_STEADINESS_NOTE`). Returns whether a solve for it ran.
     """
     solution, smooth = job.solution, job.model.config.objective.smooth
     if not solution.smoothing_applied or job.min_cost or smooth is None or smooth <= TIE_BREAK_TOLERANCE:
+        return False
+    if not solution.output_given_up:
+        solution.steadiness_cost = 0.0
+        return False
+    if solution.mip:
+        solution.notes.append(WHOLE_UNIT_STEADINESS_NOTE)
         return False
     solution.steadiness_cost = _steadiness_cost(job, solution.values)
     return True
@@ -363,7 +409,9 @@ def _steadiness_cost(job: _Run, x: np.ndarray) -> float | None:
     backend.set_time_limit(job.time_limit)
     if backend.solve(model.cost, "min") is not Status.OPTIMAL:
         return None
-    return max(cost - backend.objective_value(), 0.0) / MONEY_SCALE
+    least = backend.objective_value()
+    # Within the smoothing stage's cost cap of the least cost (1e-7 of it and one yuan) is the stage's round-off.
+    return (cost - least) / MONEY_SCALE if cost > cost_cap(least) + ROW_FEASIBILITY else 0.0
 
 
 def _smoothing_limit_rows(
@@ -394,7 +442,7 @@ def _free(var: Any, form: MatrixForm | None) -> bool:
     return bool(var.lowBound != var.upBound)
 
 
-def _integer_stages(job: _Run, lp: FixedLP | None, objective: float) -> None:
+def _integer_stages(job: _Run, lp: FixedLP | None, objective: float, clock: _StageClock) -> None:
     """Tie-break and smoothing of an integer plan, then the LP with its units fixed for shadow prices.
 
     Proving an integer plan the cheapest or the steadiest can take far longer
@@ -403,7 +451,7 @@ def _integer_stages(job: _Run, lp: FixedLP | None, objective: float) -> None:
     at a time while its own objective improves (:func:`.rounding.stage_search`),
     for at most the time the LP and the search took (at least
     :data:`MIP_STAGE_SECONDS`) and never past the run's limit. The notes say
-    what each stage did and whether it stopped early.
+    what each stage did and whether it stopped early. ``clock`` times each stage that runs.
     """
     solution = job.solution
     x = job.backend.values()
@@ -414,9 +462,13 @@ def _integer_stages(job: _Run, lp: FixedLP | None, objective: float) -> None:
 
         lp = FixedLP(getattr(job.backend, "form", None) or matrix_form(job.model))
     if job.model.config.objective.tie_break:
-        x = _integer_tie_break(job, lp, x, objective, allowed)
-    x = _integer_smoothing(job, lp, x, objective, allowed)
+        x, ran = _integer_tie_break(job, lp, x, objective, allowed)
+        clock.done("tie_break", ran)
+    x, ran = _integer_smoothing(job, lp, x, objective, allowed)
+    clock.done("smoothing", ran)
+    _steadiness(job)
     _fixed_unit_duals(job, lp.form, x)
+    clock.done("shadow_prices")
 
 
 def _dense(terms: Terms, form: MatrixForm) -> tuple[np.ndarray, np.ndarray]:
@@ -437,13 +489,15 @@ def _unit_stage_until(job: _Run, name: str, allowed: float) -> float | None:
     return time.perf_counter() + (allowed if left is None else min(allowed, left))
 
 
-def _integer_tie_break(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, allowed: float) -> np.ndarray:
-    """Step 2 of an integer plan by whole-unit moves from ``x``; returns the plan it ends with."""
+def _integer_tie_break(
+    job: _Run, lp: FixedLP, x: np.ndarray, objective: float, allowed: float,
+) -> tuple[np.ndarray, bool]:
+    """Step 2 of an integer plan by whole-unit moves from ``x``; returns the plan it ends with and whether it ran."""
     model, solution, form, min_cost = job.model, job.solution, lp.form, job.min_cost
     name = "most-output tie-break" if min_cost else "cheapest-plan tie-break"
     until = _unit_stage_until(job, name, allowed)
     if until is None:
-        return x
+        return x, False
     if min_cost:
         rows = [(*_dense(model.cost, form), -np.inf, cost_cap(objective))]
         costs, stage_sense = form.costs(model.output), "max"
@@ -455,10 +509,10 @@ def _integer_tie_break(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, 
     found = stage_search(lp, x, costs, stage_sense, rows, 0, until)
     if found.values is None:
         solution.notes.append(f"the {name} did not solve; the plan is the one found before it")
-        return x
+        return x, True
     solution.tie_break_applied = True
     solution.notes.append(f"the {name} {_tie_break_did(found, min_cost)}")
-    return found.values
+    return found.values, True
 
 
 def _tie_break_did(found: StageSearch, min_cost: bool) -> str:
@@ -476,17 +530,19 @@ def _tie_break_did(found: StageSearch, min_cost: bool) -> str:
     return did
 
 
-def _integer_smoothing(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, allowed: float) -> np.ndarray:
-    """Step 3 of an integer plan by whole-unit moves from ``x``; returns the plan it ends with."""
+def _integer_smoothing(
+    job: _Run, lp: FixedLP, x: np.ndarray, objective: float, allowed: float,
+) -> tuple[np.ndarray, bool]:
+    """Step 3 of an integer plan by whole-unit moves from ``x``; returns the plan it ends with and whether it ran."""
     model, solution, form = job.model, job.solution, lp.form
     smooth = model.config.objective.smooth
     changes = _changes(model, form)
     if smooth is None or not changes:
-        return x
+        return x, False
     output_before, cost_before = value_of(model.output, x, model.column_of), value_of(model.cost, x, model.column_of)
     until = _unit_stage_until(job, "smoothing stage", allowed)
     if until is None:
-        return x
+        return x, False
     limits = _smoothing_limit_rows(job, objective, output_before, cost_before, smooth)
     rows, costs = _smoothing_rows(model, form, changes, limits)
     from .rounding import stage_search
@@ -500,8 +556,8 @@ def _integer_smoothing(job: _Run, lp: FixedLP, x: np.ndarray, objective: float, 
         solution.notes.append(f"the smoothing stage {_smoothing_did(found)}")
     solution.smoothing_share = smooth
     reference = output_before if job.min_cost else objective
-    solution.output_given_up = max(reference - value_of(model.output, x, model.column_of), 0.0)
-    return x
+    solution.output_given_up = given_up(reference, value_of(model.output, x, model.column_of))
+    return x, True
 
 
 def _smoothing_rows(

@@ -277,3 +277,37 @@ def test_zhejiang_states_the_money_its_steadier_plan_spends(zhejiang_result: Res
     assert short.objective < summary["weighted_output"] * (1 - 1e-6)
     assert f"and {extra:,.0f} yuan spent for steadiness: the cheapest plan with the same output" in str(zhejiang_result)
     assert summary["stage_seconds"]["steadiness_cost"] >= 0.0
+
+
+def test_a_one_year_horizon_gives_nothing_up_and_spends_nothing_for_steadiness() -> None:
+    # One year has no year-to-year change to smooth: the stage only settles ties, within the tie-break's
+    # tolerance (output within 1e-7 of the optimum, cost within 1e-7 and one yuan of the cheapest). What it
+    # moves is round-off (0.0003 graduates, 35 yuan measured against an output floor 1e-7 lower): none is
+    # reported, no solve is run to price it, and sensitivity says no plan gave output up.
+    from optimiser import sensitivity
+
+    result = solve(load_config(CONFIGS / "zhejiang.yaml").with_changes({"horizon.years": 1}))
+    summary = result.summary
+    assert summary["smoothing"] == 0.01 and summary["smoothing_applied"]
+    assert summary["weighted_output"] >= result.objective * (1 - 1e-7)
+    assert summary["output_given_up"] == 0.0
+    assert summary["steadiness_cost"] == 0.0
+    assert "steadiness_cost" not in summary["stage_seconds"]
+    text = str(result)
+    assert "steadier plan (smooth: 0.01): 0.00 weighted graduates given up" in text
+    assert "spent for steadiness" not in text
+    note = sensitivity(result).to_dict()["note"]
+    assert "gives up" not in note and "(its tie-break tolerance or another optimal plan)" in note
+
+
+def test_a_whole_unit_plan_times_its_stages_and_says_its_steadiness_cost_is_not_computed() -> None:
+    result = solve(load_config(CONFIGS / "zhejiang.yaml"), integer=True)
+    summary = result.summary
+    assert list(summary["stage_seconds"]) == ["main", "tie_break", "smoothing", "shadow_prices", "baseline"]
+    within = sum(seconds for stage, seconds in summary["stage_seconds"].items() if stage != "baseline")
+    assert 0.5 * summary["solve_seconds"] <= within <= summary["solve_seconds"] + 1e-6
+    # smooth: 0.01 gives output up; the least cost of that output in whole units is another integer search.
+    assert summary["output_given_up"] > 0
+    assert summary["steadiness_cost"] is None
+    assert ("the money spent for steadiness is not computed for a whole-unit plan: the least cost of its output "
+            "in whole units would take another integer search") in summary["notes"]

@@ -42,7 +42,8 @@ def test_the_json_summary_carries_the_stage_seconds(capsys: pytest.CaptureFixtur
 
 def _slow(result, seconds: dict[str, float]):  # type: ignore[no-untyped-def]
     slow = copy.copy(result)
-    slow.summary = {**result.summary, "stage_seconds": seconds, "solve_seconds": sum(seconds.values())}
+    run = sum(value for stage, value in seconds.items() if stage != "baseline")
+    slow.summary = {**result.summary, "stage_seconds": seconds, "solve_seconds": run}
     return slow
 
 
@@ -52,18 +53,30 @@ def test_a_quick_solve_prints_no_time(zhejiang_result) -> None:  # type: ignore[
 
 
 def test_a_long_solve_names_each_stage_and_how_to_skip_smoothing(zhejiang_result) -> None:  # type: ignore[no-untyped-def]
-    seconds = {"main": 3.0, "tie_break": 0.5, "smoothing": 25.0, "shadow_prices": 1.25, "baseline": 0.5}
+    seconds = {"main": 3.0, "tie_break": 0.5, "smoothing": 25.0, "shadow_prices": 1.25, "baseline": 0.75}
     text = summary_text(_slow(zhejiang_result, seconds), lang="en")
-    assert ("solve time: 30.2 s (main solve 3.0 s; tie-break 0.5 s; smoothing 25.0 s; shadow prices 1.2 s; "
-            "do-nothing baseline 0.5 s)") in text
+    # The total is the sum of the stages listed, the baseline (solved outside solve_seconds) with them.
+    assert ("solve time: 30.5 s, the sum of these stages (main solve 3.0 s; tie-break 0.5 s; smoothing 25.0 s; "
+            "shadow prices 1.2 s; do-nothing baseline 0.8 s); building the model is not counted") in text
     assert "most of it went to the smoothing stage: objective.smooth: false skips it" in text
     chinese = summary_text(_slow(zhejiang_result, seconds), lang="zh")
-    assert "求解用时：30.2 秒（主求解 3.0 秒；" in chinese
+    assert "求解用时：30.5 秒，为以下各阶段之和（主求解 3.0 秒；" in chinese
     assert "大部分时间用于平滑阶段：设 objective.smooth: false 即可跳过" in chinese
 
 
 def test_a_long_solve_spent_elsewhere_gives_no_smoothing_advice(zhejiang_result) -> None:  # type: ignore[no-untyped-def]
     seconds = {"main": 25.0, "tie_break": 0.5, "smoothing": 3.0, "shadow_prices": 1.0, "baseline": 0.5}
     text = summary_text(_slow(zhejiang_result, seconds), lang="en")
-    assert "solve time: 30.0 s (main solve 25.0 s;" in text
+    assert "solve time: 30.0 s, the sum of these stages (main solve 25.0 s;" in text
     assert "smooth: false skips it" not in text
+
+
+def test_only_the_stages_that_ran_are_timed() -> None:
+    config = load_config(ROOT / "configs" / "zhejiang.yaml")
+    plain = solve(config.with_changes({"objective.smooth": False, "objective.tie_break": False}))
+    assert list(plain.summary["stage_seconds"]) == ["main", "shadow_prices", "baseline"]
+    exact = solve(config.with_changes({"objective.smooth": True}))
+    assert list(exact.summary["stage_seconds"]) == ["main", "tie_break", "smoothing", "shadow_prices", "baseline"]
+    seconds = {"main": 12.0, "shadow_prices": 0.25}
+    text = summary_text(_slow(plain, seconds), lang="en")
+    assert "solve time: 12.2 s, the sum of these stages (main solve 12.0 s; shadow prices 0.2 s)" in text
