@@ -85,7 +85,10 @@ class Evaluation:
     would call this world (``optimal``, ``over_budget`` or ``violates``;
     whole units and ``available_from`` are judged apart, in ``violations``),
     ``overspend`` the yuan beyond what funding sources or the total budget
-    allow. ``total_cost`` includes money no source may pay.
+    allow. ``total_cost`` includes money no source may pay; so does ``funding``
+    (the money each source pays for each lever and year), as rows whose source
+    is :data:`UNFUNDED`, and with it every spend table: by lever, by source and
+    by year each sums to ``total_cost``.
     """
 
     feasible: bool
@@ -110,10 +113,14 @@ class Evaluation:
     overspend: float = 0.0
 
     def spend_by_lever(self) -> dict[str, float]:
+        """Yuan spent on each lever, money no source may pay included: the values sum to ``total_cost``."""
         return _sums(self.funding, "lever")
 
     def spend_by_source(self) -> dict[str, float]:
-        return _sums(self.funding, "source")
+        """Yuan each source pays, and last, under :data:`UNFUNDED`, what no source may pay: the values sum to
+        ``total_cost``."""
+        sums = _sums(self.funding, "source")
+        return {**{k: v for k, v in sums.items() if k != UNFUNDED}, **{k: v for k, v in sums.items() if k == UNFUNDED}}
 
     def spend_by_year(self) -> dict[int, float]:
         return {int(k): v for k, v in _sums(self.funding, "year").items()}
@@ -182,8 +189,10 @@ def evaluate(
     opt_objective = optimum.objective if optimum.ok else math.nan
     opt_cost = optimum.total_cost if optimum.ok else math.nan
     min_cost = config.objective.mode == "min_cost"
-    total_cost = result.total_cost + breaches.unfunded
-    if breaches.unfunded:
+    funding = with_unfunded(result.funding, model, x)
+    unfunded = _sums(funding, "source").get(UNFUNDED, 0.0)
+    total_cost = result.total_cost + unfunded
+    if unfunded:
         # Money no source may pay is spent all the same: every cost figure counts it.
         summary = result.summary
         summary.update(cost_figures(total_cost, summary["compound_graduates"], summary["added_output"]))
@@ -194,7 +203,7 @@ def evaluate(
         objective=objective,
         total_cost=total_cost,
         plan=result.plan,
-        funding=result.funding,
+        funding=funding,
         outputs=result.outputs,
         violations=violations,
         optimum_objective=opt_objective,
@@ -209,6 +218,26 @@ def evaluate(
         status=breaches.status,
         overspend=breaches.overspend,
     )
+
+
+UNFUNDED = N_("no funding source may pay")
+"""The source of money no funding source may pay, in :attr:`Evaluation.funding` and the spend tables."""
+
+
+def with_unfunded(funding: pd.DataFrame, model: Model, x: np.ndarray) -> pd.DataFrame:
+    """``funding`` (source, lever, year, amount in yuan) with the money no source may pay for a lever in a year
+    (the slack of its ``funding_balance`` row) as rows of source :data:`UNFUNDED`: those the violations list,
+    by the one rule of :func:`~optimiser.model.rows.breached` (less than a yuan is the solver's round-off)."""
+    rows = [
+        (UNFUNDED, info.detail, info.year, float(x[model.column_of[slack]]) / info.unit_scale)
+        for info, slack, _weight in model.book.slacks
+        if info.kind == "funding_balance"
+        and breached([info.kind], [x[model.column_of[slack]]], [info.limit * info.unit_scale])[0]
+    ]
+    if not rows:
+        return funding
+    unfunded = pd.DataFrame(rows, columns=["source", "lever", "year", "amount"])
+    return pd.concat([funding, unfunded.astype(funding.dtypes.to_dict())], ignore_index=True)
 
 
 def _plan_units(plan: PlanInput, config: Config) -> tuple[dict[PlanKey, float], str]:

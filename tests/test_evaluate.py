@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,27 @@ def test_a_plan_that_adds_nothing_has_no_cost_per_added_graduate(hand: Path) -> 
     assert ev.result.summary["added_output"] == pytest.approx(0.0, abs=1e-9)
     assert ev.result.summary["cost_per_added_graduate"] is None
     assert "cost per added weighted graduate: none (the plan adds no output over the baseline)" in str(ev)
+
+
+def test_a_plan_that_adds_nothing_shows_no_negative_zero(zhejiang: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # The empty plan delivers the do-nothing baseline itself: what it adds, computed as the difference of two
+    # solves, is a round-off below zero (-1.8e-12) and shows as zero, as does money that rounds to nothing.
+    from optimiser.i18n import language, money, number
+
+    plan = tmp_path / "nothing.csv"
+    plan.write_text("lever,institution,tier,year,units\n")
+    assert main(["evaluate", str(zhejiang), "--plan", str(plan)]) == 3
+    out = capsys.readouterr().out
+    assert "weighted graduates; the plan adds 0.0\n" in out
+    assert re.search(r"-0(\.0+)?(?![0-9.,])", out) is None
+    assert (number(-1.8e-12), number(-0.04, 1), number(-0.4, 0), number(-0.001, 2, sign=True)) == \
+        ("0.0", "0.0", "0", "+0.00")
+    assert number(-1234.56) == "-1,234.6" and number(-0.05, 1) == "-0.1"
+    with language("en"):
+        assert money(-0.3) == "0 yuan"
+    with language("zh"):
+        assert money(-0.3) == "0元" and money(-12_000) == "-1.2万元"
 
 
 def test_the_optimal_plan_evaluated_adds_what_solve_said(zhejiang: Path, tmp_path: Path) -> None:
@@ -256,6 +278,41 @@ def test_money_no_source_may_pay(write_config: Callable[[str, str], Path]) -> No
     assert ev.total_cost == summary["total_cost"] == ev.result.total_cost == pytest.approx(10000.0)
     assert summary["cost_per_added_graduate"] == pytest.approx(10000.0 / summary["added_output"])
     assert summary["cost_per_compound_graduate"] == pytest.approx(10000.0 / summary["compound_graduates"])
+
+
+def test_every_spend_table_sums_to_the_total_with_the_money_no_source_may_pay(
+    write_config: Callable[[str, str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # One lecturer (12,000 yuan, paid by universities) and one secondment (10,000 yuan no source may pay):
+    # 22,000 yuan in all, all of it in 2025.
+    config = hand_config(funds=["enterprise_lecturers", "tuition_subsidies"])
+    path = write_config(yaml.safe_dump(config, sort_keys=False), "nofund.yaml")
+    plan = tmp_path / "plan.csv"
+    plan.write_text("lever,institution,tier,year,units\nenterprise_lecturers,=cmd,,2025,1\nsecondments,=cmd,,2025,1\n")
+    ev = evaluate(load_config(path), plan)
+    assert ev.total_cost == pytest.approx(22000.0)
+    assert ev.spend_by_source() == pytest.approx({"universities": 12000.0, "no funding source may pay": 10000.0})
+    assert list(ev.spend_by_source())[-1] == "no funding source may pay"
+    assert ev.spend_by_lever() == pytest.approx({"enterprise_lecturers": 12000.0, "secondments": 10000.0,
+                                                 "tuition_subsidies": 0.0})
+    assert ev.spend_by_year() == pytest.approx({2025: 22000.0, 2026: 0.0})
+    for table in (ev.spend_by_source(), ev.spend_by_lever(), ev.spend_by_year()):
+        assert sum(table.values()) == pytest.approx(ev.total_cost, abs=1e-6)
+    text = str(ev)
+    sources = text.split("spend by source (yuan):\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split() for line in sources] == [["universities", "12,000"],
+                                                 ["no", "funding", "source", "may", "pay", "10,000"]]
+    assert sum(float(line.split()[-1].replace(",", "")) for line in sources) == pytest.approx(22000.0)
+    assert main(["evaluate", str(path), "--plan", str(plan), "--out", str(tmp_path / "out"), "--json"]) == 3
+    data = json.loads(capsys.readouterr().out)
+    for key in ("spend_by_source", "spend_by_lever", "spend_by_year"):
+        assert sum(data[key].values()) == pytest.approx(data["total_cost"]), key
+    funding = pd.read_csv(tmp_path / "out" / "funding.csv")
+    assert funding["amount"].sum() == pytest.approx(22000.0)
+    unfunded = funding[funding["source"] == "no funding source may pay"]
+    assert unfunded[["lever", "year", "amount"]].values.tolist() == [["secondments", 2025, pytest.approx(10000.0)]]
+    assert main(["evaluate", str(path), "--plan", str(plan), "--lang", "zh"]) == 3
+    assert "没有任何资金来源可以支付" in capsys.readouterr().out
 
 
 def test_min_cost_target_shortfall(write_config: Callable[[str, str], Path]) -> None:

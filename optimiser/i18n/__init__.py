@@ -142,13 +142,27 @@ def money(value: float) -> str:
     '95,999,808 yuan'
     """
     if not chinese():
-        return f"{value:,.0f} yuan"
+        return f"{number(value, 0)} yuan"
     size = abs(value)
     if size >= 1e8:
-        return f"{value / 1e8:,.2f}亿元"
+        return f"{number(value / 1e8, 2)}亿元"
     if size >= 1e4:
-        return f"{value / 1e4:,.1f}万元"
-    return f"{value:,.0f}元"
+        return f"{number(value / 1e4, 1)}万元"
+    return f"{number(value, 0)}元"
+
+
+def number(value: float, digits: int = 1, sign: bool = False) -> str:
+    """``value`` with thousands separators and ``digits`` decimals (a ``+`` before positive ones with ``sign``),
+    never as negative zero: what rounds to zero shows as zero. The one rule of every number a terminal shows.
+
+    >>> number(-1.8e-12), number(-0.04), number(-1234.56), number(0.04, 2, sign=True), number(-0.4, 0)
+    ('0.0', '0.0', '-1,234.6', '+0.04', '0')
+    """
+    plus = "+" if sign else ""
+    shown = f"{value:{plus},.{digits}f}"
+    if shown.startswith("-") and not shown.strip("-0.,"):
+        return f"{0.0:{plus},.{digits}f}"
+    return shown
 
 
 def where(institution: str | None, year: int | None) -> str:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..compare import HEADLINE_ROWS, NO_CHANGE, bottleneck_summary, is_numeric_key, measure_label
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, number
 from ..i18n.words import BOTTLENECK_WORDS
 from ..jsonrule import jsonable
 from .files import Writer, formula_like, neutralise, write_all, write_atomic, write_csv
@@ -203,10 +203,7 @@ def _cell(value: Any, unit: str, delta: bool = False) -> str:
     if delta and isinstance(value, (int, float)) and _no_change(float(value), unit):
         return _("no change")
     if isinstance(value, (int, float)):
-        sign = "+" if delta else ""
-        if unit == "yuan":
-            return f"{value:{sign},.0f}"
-        return f"{value:{sign},.1f}"
+        return number(float(value), 0 if unit == "yuan" else 1, sign=delta)
     return str(value)
 
 

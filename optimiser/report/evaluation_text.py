@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import _, money
+from ..evaluate import UNFUNDED
+from ..i18n import _, money, number
 from ..jsonrule import jsonable
 from .files import Writer, csv_writer, json_writer
 from .text import cost_lines, tier_year_lines
@@ -23,7 +24,7 @@ def _finite(value: float | None) -> bool:
 
 
 def _graduates(value: float) -> str:
-    return _("{value} weighted compound graduates").format(value=f"{value:,.1f}")
+    return _("{value} weighted compound graduates").format(value=number(value))
 
 
 def gap_sentence(evaluation: Evaluation) -> str:
@@ -52,7 +53,7 @@ def gap_sentence(evaluation: Evaluation) -> str:
     sentence = (_("the plan gives {value} fewer weighted compound graduates than the optimum{percent} and spends {spend}")
                 if gap > 0 else
                 _("the plan gives {value} more weighted compound graduates than the optimum{percent} and spends {spend}"))
-    return sentence.format(value=f"{abs(gap):,.1f}", percent=percent, spend=spend)
+    return sentence.format(value=number(abs(gap)), percent=percent, spend=spend)
 
 
 def evaluation_text(evaluation: Evaluation) -> str:
@@ -72,7 +73,7 @@ def evaluation_text(evaluation: Evaluation) -> str:
     if ev.mode == "min_cost":
         lines.append(_("objective (total cost of the plan): {amount}").format(amount=_yuan(ev.objective)))
         lines.append(_("best weighted compound output the plan can deliver: {value}").format(
-            value=f"{ev.weighted_output:,.1f}"))
+            value=number(ev.weighted_output)))
     else:
         lines.append(_("best output the plan can deliver: {graduates}").format(graduates=_graduates(ev.objective)))
         lines.append(_("total cost: {amount}").format(amount=_yuan(ev.total_cost)))
@@ -86,7 +87,7 @@ def evaluation_text(evaluation: Evaluation) -> str:
                           (_("spend by source ({unit}):"), ev.spend_by_source()),
                           (_("spend by year ({unit}):"), ev.spend_by_year())):
         lines.append("\n" + title.format(unit=yuan))
-        lines.extend(f"  {k!s:<28}{v:>18,.0f}" for k, v in values.items())
+        lines.extend(f"  {_(k) if k == UNFUNDED else k!s:<28}{number(v, 0):>18}" for k, v in values.items())
     compound = ev.compound_output()
     if compound:
         # The table solve draws: thousands separated, aligned for any script.

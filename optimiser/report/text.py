@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..i18n import N_, _, language, money
+from ..i18n import N_, _, language, money, number
 from ..i18n.words import COURSE_NO, PER_UNIT, RELIEF_WORDS
 from ..model.rows import MONEY_LIMITS, PLANNER_LIMITS, PRICE_UNITS, kind_label
 from .layout import display_width, grid, pad
@@ -36,7 +36,7 @@ def yuan(value: float) -> str:
 
 
 def _num(value: float, digits: int = 1) -> str:
-    return f"{value:,.{digits}f}"
+    return number(value, digits)
 
 
 def _by_tier_year(values: dict[str, dict[int, float]]) -> pd.DataFrame:
@@ -130,8 +130,7 @@ def _table_lines(keys: list[Any], columns: list[Any], value: Callable[[Any, Any]
 def _cell(value: Any, digits: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    shown = f"{float(value):,.{digits}f}"
-    return shown[1:] if shown.startswith("-") and float(shown[1:].replace(",", "")) == 0 else shown
+    return number(float(value), digits)
 
 
 def _whole_unit_lines(s: dict) -> list[str]:
@@ -359,7 +358,7 @@ def _action_lines(result: Result) -> list[str]:
         for index in rank.argsort(kind="quicksort").tolist():
             lever, tier, units, cost = group[index]
             statement = action_statement(config.levers[lever], float(units), str(tier or ""))
-            rows.append((str(inst), str(year), statement, f"{float(cost):,.0f}"))
+            rows.append((str(inst), str(year), statement, number(float(cost), 0)))
     return lines + _action_rows(rows)
 
 
@@ -382,9 +381,9 @@ def _action_rows(rows: list[tuple[str, str, str, str]]) -> list[str]:
 def _spend_lines(result: Result) -> list[str]:
     unit = _("yuan")
     lines = ["\n" + _("spend by lever ({unit}):").format(unit=unit)]
-    lines.extend(grid(["", ""], [[lever, f"{amount:,.0f}"] for lever, amount in sorted(result.spend_by_lever().items())])[1:])
+    lines.extend(grid(["", ""], [[lever, number(amount, 0)] for lever, amount in sorted(result.spend_by_lever().items())])[1:])
     lines.append(_("spend by source ({unit}):").format(unit=unit))
-    lines.extend(grid(["", ""], [[source, f"{amount:,.0f}"]
+    lines.extend(grid(["", ""], [[source, number(amount, 0)]
                                  for source, amount in sorted(result.spend_by_source().items())])[1:])
     if not result.funding.empty:
         lines.append(_("spend by lever and year ({unit}):").format(unit=unit))
