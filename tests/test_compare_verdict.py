@@ -142,3 +142,23 @@ def test_compare_rows_reconcile_the_optimum_the_output_given_up_and_the_output_a
     main(["compare", str(tmp_path / "tiny.yaml"), "--scenarios", "base,exact"])
     text = capsys.readouterr().out
     assert [line.split()[-2:] for line in text.splitlines() if "money spent for steadiness" in line] == [["240", "-"]]
+
+
+def test_the_shipped_config_reconciles_its_rows_and_its_verdict(scenarios) -> None:  # type: ignore[no-untyped-def]
+    # configs/zhejiang.yaml sets smooth: 0.01: each plan gives up some of its optimum for steadiness.
+    for name, result in scenarios.results:
+        given_up = scenarios.row("output_given_up")[name]
+        assert 0 < given_up <= 0.01 * scenarios.row("objective")[name] * (1 + 1e-9), name
+        assert scenarios.row("objective")[name] - given_up == pytest.approx(scenarios.row("weighted_output")[name])
+        assert scenarios.row("added_output")[name] == pytest.approx(
+            scenarios.row("weighted_output")[name] - scenarios.row("baseline_output")[name], abs=1e-9)
+        assert scenarios.row("steadiness_cost")[name] == pytest.approx(result.summary["steadiness_cost"])
+    # The verdict's gaps are differences in output added (the baseline is the same config's), from the best plan.
+    added = scenarios.row("added_output")
+    verdict = plan_verdict(scenarios.results)
+    assert verdict[0].startswith("Best plan by the objective: enterprise_push (it delivers "
+                                 f"{scenarios.row('weighted_output')['enterprise_push']:,.1f} weighted compound")
+    for name in ("base", "austerity"):
+        [line] = [line for line in verdict if line.startswith(f"{name}: ")]
+        gap = float(line.split()[1].replace(",", ""))
+        assert added["enterprise_push"] - added[name] == pytest.approx(gap, abs=0.05), line
