@@ -769,7 +769,14 @@ def smoothing_limits(
 
 
 def floor_value(output: float, share: float = TIE_BREAK_TOLERANCE) -> float:
-    """Output a later stage must keep: all but ``share`` of ``output`` (the tie-break's 1e-7 unless given)."""
+    """Output a later stage must keep: all but ``share`` of ``output`` (the tie-break's 1e-7 unless given).
+
+    A share below the tie-break's 1e-7 (``smooth: 0``) keeps that much: the
+    cheapest plan itself may lie 1e-7 below the optimum, so a later stage held
+    to the optimum exactly would start from a plan outside its own limit and
+    the solvers would each return a plan of their own.
+    """
+    share = max(share, TIE_BREAK_TOLERANCE)
     return output * (1.0 - share) if output > 0 else output
 
 
