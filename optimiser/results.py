@@ -20,6 +20,7 @@ import pulp
 from .i18n.words import COURSE_NO, ENROLMENT, NO_QUALIFICATION, SEATS
 from .model import Model
 from .model.formulation import MONEY_SCALE
+from .model.rows import breached
 from .solve.engine import Solution
 from .solve.matrix import value_of
 from .solve.status import Status
@@ -121,11 +122,11 @@ class Result:
         return {str(k): float(v) for k, v in self.funding.groupby("source")["amount"].sum().items()}
 
     def binding_constraints(self) -> pd.DataFrame:
-        """Constraints whose shadow price is not zero, largest first."""
+        """Constraints that bind in the plan returned (``binding``: priced, no room left), largest price first."""
         table = self.constraints
         if table.empty:
             return table
-        live = table[table["shadow_price"].abs() > TOLERANCE]
+        live = table[table["binding"]]
         return live.reindex(live["shadow_price"].abs().sort_values(ascending=False).index)
 
     def to_dict(self) -> dict[str, Any]:
@@ -354,16 +355,39 @@ def _constraints(model: Model, solution: Solution) -> pd.DataFrame:
             "shadow_price": without_round_off(shadow, 1e-9),
         }
     )
-    table["binding"] = table["shadow_price"].abs() > TOLERANCE
+    table["binding"] = _binding(model, solution, table, scale)
     return table
+
+
+def _binding(model: Model, solution: Solution, table: pd.DataFrame, scale: np.ndarray) -> np.ndarray:
+    """Which limits bind in the plan returned: a shadow price at the optimum and no room left in the plan.
+
+    The shadow prices stay those of the first solve (docs/model.md, objective
+    stages). When the smoothing stage gave output up for a steadier plan, that
+    plan may leave room under a limit the optimum used to the full (money
+    unspent, seats empty): such a limit does not bind in the plan returned, and
+    its price says what it is worth at the optimum only. Room is what
+    :func:`~optimiser.model.rows.breached` would call a breach (a yuan, an
+    hour, a hundredth of a unit, and a millionth of the limit); less is the
+    solver's round-off.
+    """
+    priced = table["shadow_price"].abs().to_numpy() > TOLERANCE
+    if not solution.output_given_up:
+        return priced
+    kinds = table["kind"].tolist()
+    room = breached(kinds, table["slack"].to_numpy(dtype=float) * scale, table["limit"].to_numpy(dtype=float) * scale)
+    return priced & ~room
 
 
 def _bottlenecks(model: Model, constraints: pd.DataFrame) -> pd.DataFrame:
     """Which "no" binds at each institution and year (a positive shadow price)."""
     rows = []
+    # A limit binds where it is priced and the plan returned leaves no room under it (``binding``).
     lookup = {
-        (kind, inst, year): price
-        for kind, inst, year, price in constraints[["kind", "institution", "year", "shadow_price"]].itertuples(index=False)
+        (kind, inst, year): price if binding else 0.0
+        for kind, inst, year, price, binding in constraints[
+            ["kind", "institution", "year", "shadow_price", "binding"]
+        ].itertuples(index=False)
         if kind.startswith("no_") or kind == "training_seats"
     }
     enrolment = constraints[(constraints["kind"] == "enrolment") & constraints["binding"]]
@@ -437,7 +461,7 @@ def scarce_resources(config: Config, constraints: pd.DataFrame) -> dict[tuple[st
         ["kind", "institution", "year", "detail", "shadow_price", "binding"]
     ].itertuples(index=False):
         if kind.startswith("no_") and kind[3:] in COURSE_NO:
-            prices.setdefault((inst, int(year)), {})[kind[3:]] = float(price)
+            prices.setdefault((inst, int(year)), {})[kind[3:]] = float(price) if binding else 0.0
         elif kind == "teacher_hours" and binding:
             hours.setdefault((inst, int(year)), []).append(detail)
     found = {}

@@ -455,6 +455,9 @@ def _binding_lines(result: Result) -> list[str]:
                  "of the limit; it holds over the limit's allowable range, which `optimiser sensitivity` reports):")
         .format(unit=unit),
     ]
+    if result.summary.get("output_given_up"):
+        lines.append("  " + _("the plan returned gives output up for steadiness: a limit is listed where it binds in "
+                              "this plan, and its price is what it is worth at the optimum"))
     kinds, details = _columns(binding, "kind", "detail") if len(binding) else ([], [])
     names = [kind_label(kind, detail) for kind, detail in zip(kinds, details)]
     rows = list(zip(kinds, names, *_columns(binding, "config_path", "institution", "year", "shadow_price")))

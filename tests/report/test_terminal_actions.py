@@ -67,13 +67,16 @@ def test_spend_by_lever_and_year_is_in_whole_yuan(zhejiang_result) -> None:  # t
         assert line.split()[1:] == [f"{value:,.0f}" for value in row], lever
 
 
-def test_one_next_million_line_per_distinct_statement(zhejiang_result) -> None:  # type: ignore[no-untyped-def]
-    text = summary_text(zhejiang_result, lang="en")
+def test_one_next_million_line_per_distinct_statement() -> None:
+    # The optimum itself (smooth: true): the steadier plan of the shipped config leaves one source's money
+    # unspent in its last year, where that cap then does not bind.
+    optimum = solve(load_config(ROOT / "configs" / "zhejiang.yaml").with_changes({"objective.smooth": True}))
+    text = summary_text(optimum, lang="en")
     lines = [line for line in text.splitlines() if "per million yuan" in line]
     # Three sources buy the same at the same price in the same years: one statement names all three.
     assert len(lines) == 1
     assert "enterprises funding, government funding or universities funding" in lines[0]
-    binding = zhejiang_result.binding_constraints()
+    binding = optimum.binding_constraints()
     caps = binding[binding["kind"] == "funding_cap"]
     for year, rows in caps.groupby("year"):
         assert f"{rows['shadow_price'].iloc[0] * 1e6:,.2f} in {int(year)}" in lines[0]
