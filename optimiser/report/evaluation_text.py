@@ -28,7 +28,7 @@ def _graduates(value: float) -> str:
 
 
 def gap_sentence(evaluation: Evaluation) -> str:
-    """How the plan compares with the optimum, in one sentence."""
+    """How the plan compares with the optimiser's plan for the same config, in one sentence."""
     ev = evaluation
     if not _finite(ev.optimum_objective):
         status = ev.optimum.status.value if ev.optimum is not None else "unknown"
@@ -37,22 +37,25 @@ def gap_sentence(evaluation: Evaluation) -> str:
     spend = (_("the same money") if abs(cost) < 0.5 else
              (_("{amount} more") if cost > 0 else _("{amount} less")).format(amount=_yuan(abs(cost))))
     if ev.mode == "min_cost":
-        share = ev.gap_objective / ev.optimum_objective if ev.optimum_objective else math.nan
+        share = ev.gap_objective / ev.optimum_total_cost if ev.optimum_total_cost else math.nan
         percent = f" ({abs(share):.1%})" if _finite(share) else ""
         if abs(cost) < 0.5:
             return _("the plan costs the same as the cheapest plan that meets the targets")
         return _("the plan costs {spend} than the cheapest plan that meets the targets{percent}").format(
             spend=spend, percent=percent)
     gap = ev.gap_objective
-    if abs(gap) <= 1e-6 * max(1.0, abs(ev.optimum_objective)):
+    if abs(gap) <= 1e-6 * max(1.0, abs(ev.optimum_output)):
         if abs(cost) >= 0.5:
-            return _("the plan reaches the optimum's weighted output and spends {spend} than it").format(spend=spend)
-        return _("the plan reaches the optimum's weighted output and spends {spend}").format(spend=spend)
-    share = abs(gap) / ev.optimum_objective if ev.optimum_objective else math.nan
+            return _("the plan delivers the weighted output of the optimiser's plan and spends {spend} than it").format(
+                spend=spend)
+        return _("the plan delivers the weighted output of the optimiser's plan and spends {spend}").format(spend=spend)
+    share = abs(gap) / ev.optimum_output if ev.optimum_output else math.nan
     percent = f" ({share:.1%})" if _finite(share) else ""
-    sentence = (_("the plan gives {value} fewer weighted compound graduates than the optimum{percent} and spends {spend}")
+    sentence = (_("the plan gives {value} fewer weighted compound graduates than the optimiser's plan{percent} and "
+                  "spends {spend}")
                 if gap > 0 else
-                _("the plan gives {value} more weighted compound graduates than the optimum{percent} and spends {spend}"))
+                _("the plan gives {value} more weighted compound graduates than the optimiser's plan{percent} and "
+                  "spends {spend}"))
     return sentence.format(value=number(abs(gap)), percent=percent, spend=spend)
 
 
@@ -79,8 +82,13 @@ def evaluation_text(evaluation: Evaluation) -> str:
         lines.append(_("total cost: {amount}").format(amount=_yuan(ev.total_cost)))
     lines.extend(cost_lines(summary))
     if _finite(ev.optimum_objective):
-        best = _yuan(ev.optimum_objective) if ev.mode == "min_cost" else _graduates(ev.optimum_objective)
-        lines.append(_("optimum: {best} for {amount}").format(best=best, amount=_yuan(ev.optimum_total_cost)))
+        lines.append(_("the optimiser's plan: {graduates} for {amount}").format(
+            graduates=_graduates(ev.optimum_output), amount=_yuan(ev.optimum_total_cost)))
+        given_up = ev.optimum.summary.get("output_given_up") if ev.optimum is not None else None
+        if given_up:
+            # smooth a share: the optimiser's plan is steadier than the optimum and delivers less.
+            lines.append("  " + _("(the optimum, {optimum}, less {given_up} given up for a steadier plan)").format(
+                optimum=_graduates(ev.optimum_objective), given_up=number(given_up)))
     lines.append(_("gap: {sentence}").format(sentence=gap_sentence(ev)))
     yuan = _("yuan")
     for title, values in ((_("spend by lever ({unit}):"), ev.spend_by_lever()),
@@ -133,6 +141,7 @@ def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
         ],
         "optimum_status": evaluation.optimum.status.value if evaluation.optimum is not None else None,
         "optimum_objective": jsonable(evaluation.optimum_objective),
+        "optimum_output": jsonable(evaluation.optimum_output),
         "optimum_total_cost": jsonable(evaluation.optimum_total_cost),
         "gap_objective": jsonable(evaluation.gap_objective),
         "gap_cost": jsonable(evaluation.gap_cost),

@@ -111,6 +111,6 @@ def test_evaluate_command_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["evaluate", str(path), "--plan", plan, "--lang", "zh"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[1:4] == [f"方案：{plan}", "可行：是，方案满足所有限制", "方案可实现的最高产出：8.0 名加权复合型毕业生"]
-    assert "差距：该方案达到最优方案的加权产出，支出相同的资金" in lines and "各措施支出（元）：" in lines
+    assert "差距：该方案的加权产出与优化器方案相同，支出相同的资金" in lines and "各措施支出（元）：" in lines
     assert main(["evaluate", str(path), "--plan", plan, "--lang", "en"]) == 0
-    assert "gap: the plan reaches the optimum's weighted output and spends the same money" in capsys.readouterr().out
+    assert "gap: the plan delivers the weighted output of the optimiser's plan and spends the same money" in capsys.readouterr().out
