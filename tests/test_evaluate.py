@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -170,6 +171,33 @@ def test_min_cost_compares_output_and_cost_with_the_optimisers_plan(write_config
             f"{best.total_cost:,.0f} yuan") in str(ev)
     assert ev.gap_objective == pytest.approx(0.0, abs=1e-6)
     assert "gap: the plan costs the same as the cheapest plan that meets the targets" in str(ev)
+
+
+def test_the_plans_teachers_bottlenecks_and_commitments_as_solve_shows_them(
+    zhejiang: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # solve's own plan evaluated: its teachers by group and year, its commitments after the horizon and which
+    # "no" binds where, in the terminal, the JSON and the files, as solve gives them for the same plan.
+    assert main(["solve", str(zhejiang), "--out", str(tmp_path / "solved")]) == 0
+    solved = capsys.readouterr().out
+    assert main(["evaluate", str(zhejiang), "--plan", str(tmp_path / "solved" / "plan.csv"),
+                 "--out", str(tmp_path / "ev")]) == 0
+    text = capsys.readouterr().out
+    teachers = solved.split("teachers by group and year")[1].split("\n\n")[0]
+    assert teachers in text
+    assert 'bottlenecks: which "no" binds where' in text
+    for name in ("teachers.csv", "commitments.csv"):
+        mine, theirs = pd.read_csv(tmp_path / "ev" / name), pd.read_csv(tmp_path / "solved" / name)
+        assert list(mine.columns) == list(theirs.columns) and len(mine) == len(theirs) > 0, name
+        numbers = mine.select_dtypes("number").columns
+        assert np.allclose(mine[numbers], theirs[numbers], rtol=1e-6, atol=1e-3), name
+    assert len(pd.read_csv(tmp_path / "ev" / "bottlenecks.csv")) == len(pd.read_csv(tmp_path / "solved" / "bottlenecks.csv"))
+    assert main(["evaluate", str(zhejiang), "--plan", str(tmp_path / "solved" / "plan.csv"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    summary = json.loads((tmp_path / "solved" / "summary.json").read_text())
+    for group, years in summary["teachers"].items():
+        assert data["teachers"][group] == pytest.approx(years, rel=1e-6), group
+    assert len(data["bottlenecks"]) == len(summary["bottlenecks"])
 
 
 def test_overspending_reports_the_exact_amounts(hand: Path) -> None:
@@ -536,7 +564,8 @@ def test_cli_out_writes_files(hand: Path, tmp_path: Path, capfd: pytest.CaptureF
     out = tmp_path / "ev"
     assert main(["evaluate", str(hand), "--plan", str(over), "--out", str(out), "--json"]) == 3
     capfd.readouterr()
-    assert {p.name for p in out.iterdir()} == {"summary.json", "violations.csv", "plan.csv", "funding.csv", "outputs.csv"}
+    assert {p.name for p in out.iterdir()} == {"summary.json", "violations.csv", "plan.csv", "funding.csv", "outputs.csv",
+                                               "teachers.csv", "bottlenecks.csv", "commitments.csv"}
     violations = pd.read_csv(out / "violations.csv")
     assert violations["amount"].tolist() == pytest.approx([12000.0])
     plan = pd.read_csv(out / "plan.csv", keep_default_na=False)

@@ -30,7 +30,8 @@ def register(sub: Any) -> None:
     add_options(parser, "plan", "scenario", "solver", "out", "json", "debug", plan={"required": True},
                 out={"metavar": "DIR"}, help_for={
         "plan": "the plan file (.csv or .xlsx)",
-        "out": "write summary.json, violations.csv, plan.csv, funding.csv and outputs.csv into DIR",
+        "out": "write summary.json, violations.csv, plan.csv, funding.csv, outputs.csv, teachers.csv, "
+               "bottlenecks.csv and commitments.csv into DIR",
     })
     parser.set_defaults(run=run_evaluate)
 
@@ -43,8 +44,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, scenario=args.scenario)
     evaluation = evaluate(config, args.plan, solver=args.solver)
+    files = evaluation_files(evaluation)
     if args.out:
-        write_all(args.out, evaluation_files(evaluation))
+        write_all(args.out, files)
     if args.json:
         print(json_text(evaluation.to_dict()))
     else:
@@ -52,5 +54,5 @@ def run_evaluate(args: argparse.Namespace) -> int:
         if args.out:
             from ..report.analysis_text import written
 
-            print("\n" + written([f"{args.out}/: summary.json violations.csv plan.csv funding.csv outputs.csv"]))
+            print("\n" + written([f"{args.out}/: {' '.join(files)}"]))
     return EXIT_OK if evaluation.feasible else EXIT_NO_OPTIMUM

@@ -9,7 +9,8 @@ from ..evaluate import UNFUNDED
 from ..i18n import _, money, number
 from ..jsonrule import jsonable
 from .files import Writer, csv_writer, json_writer
-from .text import cost_lines, tier_year_lines
+from .summary import bottleneck_records, teachers_by_group
+from .text import bottleneck_lines, cost_lines, teacher_lines, tier_year_lines
 
 if TYPE_CHECKING:
     from ..evaluate import Evaluation
@@ -101,18 +102,30 @@ def evaluation_text(evaluation: Evaluation) -> str:
         # The table solve draws: thousands separated, aligned for any script.
         lines.append("\n" + _("compound graduates by tier and year:"))
         lines.extend(tier_year_lines(compound, 1))
+    if ev.result is not None:
+        # The plan's teachers by group and year, and which "no" binds where given the plan, as solve shows them.
+        lines.extend(teacher_lines(ev.result))
+        lines.extend(bottleneck_lines(ev.result))
     return "\n".join(lines)
 
 
 def evaluation_files(evaluation: Evaluation) -> dict[str, Writer]:
-    """The files of ``evaluate --out``: summary.json, violations.csv, plan.csv, funding.csv, outputs.csv."""
-    return {
+    """The files of ``evaluate --out``: summary.json, violations.csv, plan.csv, funding.csv, outputs.csv and,
+    as ``solve --out`` writes them for the plan, teachers.csv, bottlenecks.csv and commitments.csv."""
+    files = {
         "summary.json": json_writer(evaluation.to_dict()),
         "violations.csv": csv_writer(evaluation.violations),
         "plan.csv": csv_writer(evaluation.plan),
         "funding.csv": csv_writer(evaluation.funding),
         "outputs.csv": csv_writer(evaluation.outputs),
     }
+    if evaluation.result is not None:
+        files.update({
+            "teachers.csv": csv_writer(evaluation.result.teachers),
+            "bottlenecks.csv": csv_writer(evaluation.result.bottlenecks),
+            "commitments.csv": csv_writer(evaluation.result.commitments),
+        })
+    return files
 
 
 ADDED_FIGURES = ("compound_graduates", "baseline_output", "added_output", "cost_per_added_graduate",
@@ -150,6 +163,8 @@ def evaluation_dict(evaluation: Evaluation) -> dict[str, Any]:
         "spend_by_lever": evaluation.spend_by_lever(),
         "spend_by_source": evaluation.spend_by_source(),
         "spend_by_year": {str(y): v for y, v in evaluation.spend_by_year().items()},
+        "teachers": teachers_by_group(evaluation.result) if evaluation.result is not None else {},
+        "bottlenecks": bottleneck_records(evaluation.result) if evaluation.result is not None else [],
         "solver": summary.get("solver"),
     }
 

@@ -38,12 +38,20 @@ def binding_rows(result: Result) -> pd.DataFrame:
     return pd.concat([planner, others])
 
 
-def _teachers_by_group(result: Result) -> dict[str, dict[int, float]]:
+def teachers_by_group(result: Result) -> dict[str, dict[int, float]]:
     """Teachers of each group in the province by year."""
     if result.teachers.empty:
         return {}
     pivot = result.teachers.pivot_table(index="group", columns="year", values="teachers", aggfunc="sum")
     return {str(group): {int(year): float(value) for year, value in row.items()} for group, row in pivot.iterrows()}
+
+
+def bottleneck_records(result: Result) -> list[dict[str, Any]]:
+    """Which "no" binds at each institution and year, as JSON records."""
+    return [
+        {"institution": row.institution, "year": int(row.year), "binding": row.binding}
+        for row in result.bottlenecks.itertuples(index=False)
+    ]
 
 
 PLAN_FIGURES = (
@@ -72,7 +80,7 @@ def result_dict(result: Result) -> dict[str, Any]:
         "objective": jsonable(result.objective),
         "total_cost": jsonable(result.total_cost),
         **{key: jsonable(summary.get(key)) for key in PLAN_FIGURES},
-        "teachers": _teachers_by_group(result),
+        "teachers": teachers_by_group(result),
         "compound_output": result.compound_output(),
         "single_skill_output": result.single_skill_output(),
         "spend_by_lever": result.spend_by_lever(),
@@ -94,10 +102,7 @@ def result_dict(result: Result) -> dict[str, Any]:
             }
             for row in binding.itertuples(index=False)
         ] if not binding.empty else [],
-        "bottlenecks": [
-            {"institution": row.institution, "year": int(row.year), "binding": row.binding}
-            for row in result.bottlenecks.itertuples(index=False)
-        ],
+        "bottlenecks": bottleneck_records(result),
         "diagnosis": [
             {"config_path": d.config_path, "message": d.message, "institution": d.institution, "year": d.year,
              "asked": jsonable(d.asked), "reachable": jsonable(d.reachable)}

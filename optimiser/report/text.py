@@ -107,9 +107,9 @@ def _summary_text(result: Result) -> str:
     lines.append(_("single-skill graduates by tier and year:"))
     lines.extend(tier_year_lines(result.single_skill_output(), 1))
 
-    lines.extend(_teacher_lines(result))
+    lines.extend(teacher_lines(result))
     lines.extend(_binding_lines(result))
-    lines.extend(_bottleneck_lines(result))
+    lines.extend(bottleneck_lines(result))
     return "\n".join(lines)
 
 
@@ -391,7 +391,7 @@ def _spend_lines(result: Result) -> list[str]:
     return lines
 
 
-def _teacher_lines(result: Result) -> list[str]:
+def teacher_lines(result: Result) -> list[str]:
     """Teachers of each group in the province by year, the plan's beside the do-nothing baseline's."""
     table = result.teachers
     if table.empty:
@@ -523,7 +523,7 @@ def _codes(row: dict[str, Any]) -> str:
     return " ".join(part for part in (no, capacity) if part) or "-"
 
 
-def _bottleneck_lines(result: Result) -> list[str]:
+def bottleneck_lines(result: Result) -> list[str]:
     """Institution x year grid of which "no" (and which capacity) binds, in letters, aligned by display width."""
     table = result.bottlenecks
     if table.empty:
