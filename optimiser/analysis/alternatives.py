@@ -1,7 +1,9 @@
 """The room around the optimum: what each lever must get, what is a choice, and plans that differ.
 
 :func:`alternatives` finds the optimal plan (the cheapest with the most
-output, as :func:`optimiser.solve` returns it), then looks at every plan
+output: :func:`optimiser.solve`'s plan before its smoothing stage, which
+returns the steadiest such plan, or with ``smooth`` a share a steadier plan
+inside the room below), then looks at every plan
 **within** a share of its output at no more cost (in ``min_cost`` mode: every
 plan meeting the targets within that share of the least cost):
 
@@ -179,6 +181,8 @@ def alternatives(
         "name": config.name, "scenario": config.scenario_name or "base", "mode": config.objective.mode,
         "objective": objective, "within": float(within), "measure": measure, "plans": plans,
         "forced_share": forced_share, "relaxed": any(lever.integer for lever in config.levers.values()),
+        # What solve returns instead of the plan shown as optimal (objective.smooth; None: no smoothing).
+        "smooth": config.objective.smooth,
         "solves": solves, "first_seconds": first - started,
         "range_seconds": ranged - first, "plan_seconds": time.perf_counter() - ranged,
         "seconds": time.perf_counter() - started,

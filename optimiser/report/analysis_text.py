@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis.output import records
 from ..i18n import N_, _, chinese
 from ..jsonrule import jsonable
+from ..solve.engine import TIE_BREAK_TOLERANCE
 from ..solve.status import Status
 
 if TYPE_CHECKING:
@@ -291,6 +292,16 @@ def alternatives_text(room: Alternatives) -> str:
         name=s.get("name", ""), within=f"{s.get('within', 0) * 100:g}", objective=f"{s.get('objective', math.nan):,.1f}")
     if s.get("relaxed"):
         head += _("; integer levers relaxed to fractional units")
+    smooth = s.get("smooth")
+    if smooth is not None and s.get("mode") != "min_cost":
+        # The plan shown as optimal is the cheapest at the optimum; solve's smoothing stage returns another.
+        if smooth > TIE_BREAK_TOLERANCE:
+            head += "\n" + _("note: the optimal plan here is the cheapest at the optimum; `optimiser solve` returns a "
+                              "steadier plan (objective.smooth: {share}) that gives up at most that share of "
+                              "output").format(share=f"{smooth:g}")
+        else:
+            head += "\n" + _("note: the optimal plan here is the cheapest at the optimum as the solver found it; "
+                              "`optimiser solve` returns the steadiest of the cheapest optimal plans")
     ranges = room.ranges.assign(verdict=[_(VERDICTS.get(v, v)) for v in room.ranges["verdict"]],
                                 institution=[_(ALL) if v == "all" else v for v in room.ranges["institution"]])
     table = table_text(headed(ranges, ALTERNATIVES_HEADINGS), index=False, float_format=fmt)

@@ -158,3 +158,18 @@ def test_numpy_whole_numbers_are_plan_counts(tmp_path: Path) -> None:
 
     room = alternatives(load_config(twins(tmp_path)), plans=np.int64(1))
     assert list(room.plan_summary.index) == ["optimal", "alternative 1"]
+
+
+def test_the_note_says_which_plan_solve_returns_instead(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The shipped config gives 1% up for steadiness: solve's plan is not the optimal plan shown here.
+    assert main(["alternatives", str(ROOT / "configs" / "zhejiang.yaml"), "--plans", "0"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == ("note: the optimal plan here is the cheapest at the optimum; `optimiser solve` returns a steadier "
+                      "plan (objective.smooth: 0.01) that gives up at most that share of output")
+    # smooth: true: solve returns the steadiest of the cheapest optimal plans; smooth: false: this very plan.
+    raw = tiny_config()
+    assert main(["alternatives", str(write_tiny(tmp_path, raw, "true.yaml")), "--plans", "0"]) == 0
+    assert "`optimiser solve` returns the steadiest of the cheapest optimal plans" in capsys.readouterr().out
+    raw["objective"] = {"smooth": False}
+    assert main(["alternatives", str(write_tiny(tmp_path, raw, "false.yaml")), "--plans", "0"]) == 0
+    assert "note:" not in capsys.readouterr().out
