@@ -105,7 +105,9 @@ def test_a_pareto_front_in_chinese(two_tiers: Path, tmp_path: Path, capsys: pyte
 def test_the_room_around_the_optimum_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = write_tiny(tmp_path, tiny_config())
     text = run(capsys, "alternatives", str(config), "--plans", "1", "--lang", "zh")
-    assert text.startswith("tiny：产出与最优值（8.0）相差不超过 1% 且成本不增加的方案；范围以元计\n措施 必需：enterprise_lecturers\n")
+    assert text.startswith("tiny：产出与最优值（8.0）相差不超过 1% 且成本不增加的方案；范围以元计\n"
+                           "注：此处的最优方案是求解器找到的最优产出下成本最低的方案；`optimiser solve` 返回的是成本最低的"
+                           "最优方案中最平稳的一个\n措施 必需：enterprise_lecturers\n")
     assert text.split("\n\n")[1].splitlines()[0].split() == ["措施", "院校", "低端", "高端", "最优方案", "范围宽度", "判定"]
     assert "全部" in text and "备选方案 1" in text and "差异度" in text
     assert "forced" not in text and english_phrases(text) == []
