@@ -94,12 +94,15 @@ def test_tornado_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_alternatives_in_chinese(tmp_path: Path) -> None:
     room = alternatives(load_config(write_tiny(tmp_path, secondment_config())), plans=1)
     english = str(room)
-    assert english.startswith("tiny: plans within 1% of the optimum (55.0) at no more cost; ranges in yuan\nlevers ")
+    # The second line says which plan solve returns instead of the optimal one shown (smooth: true by default).
+    assert english.startswith("tiny: plans within 1% of the optimum (55.0) at no more cost; ranges in yuan\nnote: ")
+    assert english.splitlines()[2].startswith("levers ")
     assert "\n\n1 alternative plans:\n" in english
     with language("zh"):
         chinese = str(room)
-    assert chinese.startswith("tiny：产出与最优值（55.0）相差不超过 1% 且成本不增加的方案；范围以元计\n"
-                              "措施 必需：secondments；可选：enterprise_lecturers\n")
+    lines = chinese.splitlines()
+    assert lines[0] == "tiny：产出与最优值（55.0）相差不超过 1% 且成本不增加的方案；范围以元计"
+    assert lines[1].startswith("注：") and lines[2] == "措施 必需：secondments；可选：enterprise_lecturers"
     assert "\n\n1 个备选方案：\n" in chinese
 
 
