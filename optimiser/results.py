@@ -20,7 +20,7 @@ import pulp
 from .i18n.words import COURSE_NO, ENROLMENT, NO_QUALIFICATION, SEATS
 from .model import Model
 from .model.formulation import MONEY_SCALE
-from .model.rows import breached
+from .model.rows import breached, settled_by_plan
 from .solve.engine import Solution
 from .solve.matrix import value_of
 from .solve.status import Status
@@ -365,18 +365,22 @@ def _binding(model: Model, solution: Solution, table: pd.DataFrame, scale: np.nd
     The shadow prices stay those of the first solve (docs/model.md, objective
     stages). When the smoothing stage gave output up for a steadier plan, that
     plan may leave room under a limit the optimum used to the full (money
-    unspent, seats empty): such a limit does not bind in the plan returned, and
-    its price says what it is worth at the optimum only. Room is what
+    unspent, places to spare): such a limit does not bind in the plan returned,
+    and its price says what it is worth at the optimum only. Room is what
     :func:`~optimiser.model.rows.breached` would call a breach (a yuan, an
     hour, a hundredth of a unit, and a millionth of the limit); less is the
-    solver's round-off.
+    solver's round-off. Only limits the plan's units and money settle are
+    judged so (:func:`~optimiser.model.rows.settled_by_plan`): how teaching
+    and seats are spread over a plan is the solver's choice, and a priced
+    teaching or seat limit stays binding.
     """
     priced = table["shadow_price"].abs().to_numpy() > TOLERANCE
     if not solution.output_given_up:
         return priced
     kinds = table["kind"].tolist()
     room = breached(kinds, table["slack"].to_numpy(dtype=float) * scale, table["limit"].to_numpy(dtype=float) * scale)
-    return priced & ~room
+    settled = np.array([settled_by_plan(kind) for kind in kinds], dtype=bool)
+    return priced & ~(room & settled)
 
 
 def _bottlenecks(model: Model, constraints: pd.DataFrame) -> pd.DataFrame:

@@ -147,6 +147,17 @@ PLANNER_LIMITS = tuple(kind.name for kind in ROW_KINDS.values() if kind.planner_
 """Limits a planner sets (funding, total budget, policies, targets, demand, lever limits): reports list every
 binding one, first and in this order."""
 
+UNSETTLED_KINDS = frozenset({"target", "demand", "teacher_hours", "training_seats"})
+"""Row kinds whose activity the plan's units and money do not settle, besides each "no" (``no_*``): graduates,
+and which teachers and seats teach whom. Two solvers may spread teaching differently over the same plan, so
+a slack in these rows is no sign of room the plan leaves (:func:`settled_by_plan`)."""
+
+
+def settled_by_plan(kind: str) -> bool:
+    """Whether a row's activity follows from the plan's units and money alone (see :data:`UNSETTLED_KINDS`)."""
+    return kind not in UNSETTLED_KINDS and not kind.startswith("no_")
+
+
 PRICE_UNITS: dict[str, str] = {
     kind.name: PRICE_WORDS[kind.price_unit] for kind in ROW_KINDS.values() if kind.price_unit
 }
