@@ -119,13 +119,14 @@ class ArraySolver:
         self._loaded: _Loaded | None = None
         self._shape: tuple[tuple[Any, ...], int] | None = None
         self._shapes: dict[Any, int] = {}
+        self._keep_bases = False
+        self._costs: np.ndarray | None = None
+        """The costs the session holds (None: unknown, set them all)."""
 
     # -- public ----------------------------------------------------------
     def solve(self, arrays: ProgramArrays) -> DrawOutcome:
         """Solve ``arrays`` (reoptimise, or evaluate the fixed plan)."""
-        outcome = self._solve(arrays)
-        outcome.basis = None  # solver state stays in this process
-        return outcome
+        return self._solve(arrays)  # without the bases: solver state stays in this process
 
     def _solve(self, arrays: ProgramArrays) -> DrawOutcome:
         n_measures = len(arrays.measures)
@@ -170,7 +171,11 @@ class ArraySolver:
         shape = self._shape_of(arrays)
         self._starts.pop(shape, None)
         self._second_starts.pop(shape, None)
-        outcome = self._solve(arrays)
+        self._keep_bases = True
+        try:
+            outcome = self._solve(arrays)
+        finally:
+            self._keep_bases = False
         if outcome.basis is None:
             return
         if not arrays.integer.any() or self.fixed_plan:
@@ -184,7 +189,7 @@ class ArraySolver:
         status = self._run(primary, sense)
         if status != "optimal":
             return _failed(status, len(arrays.measures))
-        basis = self.session.basis()
+        basis = self.session.basis() if self._keep_bases else None
         value = self._objective()
         if min_cost and arrays.tie_break:
             # The most output among the cheapest plans, as optimiser.solve picks it.
@@ -203,13 +208,13 @@ class ArraySolver:
                 self._floor(layout, None)
                 self._run(primary, sense)
         x = self._values()[: arrays.n_cols]
-        second = self.session.basis()
+        second = self.session.basis() if self._keep_bases else None
         steadier = self._smooth(arrays, x, value)
         if steadier is not None:
             x = steadier
         return DrawOutcome(
             "optimal", value * arrays.objective_scale, float(arrays.cost @ x) / MONEY_SCALE,
-            arrays.measure @ x, basis=(basis, second),
+            arrays.measure @ x, basis=(basis, second) if self._keep_bases else None,
         )
 
     def _smooth(self, arrays: ProgramArrays, x: np.ndarray, objective: float) -> np.ndarray | None:
@@ -232,6 +237,7 @@ class ArraySolver:
         other = arrays.output if min_cost else arrays.cost
         rows, costs = smoothing_block(arrays, n)
         session.add_columns(2 * m)
+        self._costs = None
         session.add_rows(np.zeros(m), np.zeros(m), rows.indptr[:-1], rows.indices, rows.data)
         session.add_row(lower, upper, np.concatenate([other, np.zeros(n + 2 * m - len(other))]))
         session.clear()
@@ -241,6 +247,7 @@ class ArraySolver:
         finally:
             session.delete_rows(np.arange(n_rows, session.n_rows))
             session.delete_cols(np.arange(n, session.n_cols))
+            self._costs = None
             session.set_row_bounds(self._floor_row, -math.inf, math.inf)
 
     def _evaluate(self, arrays: ProgramArrays, layout: _Layout, shape: int) -> DrawOutcome:
@@ -249,15 +256,18 @@ class ArraySolver:
         status, _ = least_breach_then_best_output(self, layout.weights_full, arrays.output)
         if status is not Status.OPTIMAL:
             return _failed(status.value, len(arrays.measures))
-        return plan_outcome(arrays, self._values(), (self._first_basis, self.session.basis()), layout.limits)
+        bases = (self._first_basis, self.session.basis()) if self._keep_bases else None
+        return plan_outcome(arrays, self._values(), bases, layout.limits)
 
     # -- the elastic programme (see least_breach_then_best_output) ---------
     def solve_costs(self, costs: np.ndarray, sense: str) -> Status:
-        return self.session.run(costs, sense)
+        self._set_costs(costs)
+        return self.session.run(sense=sense)
 
     def cap_row(self, coefs: np.ndarray, upper: float) -> None:
         """Bound the extra row by ``upper``: it was loaded with ``coefs``, the breach weights (see :class:`_Layout`)."""
-        self._first_basis = self.session.basis()
+        if self._keep_bases:
+            self._first_basis = self.session.basis()
         self.session.set_row_bounds(self._floor_row, -math.inf, upper)
         if self._second is not None:
             self.session.set_basis(self._second)
@@ -286,6 +296,7 @@ class ArraySolver:
                 (starts, index, values), new.col_lower, new.col_upper, new.row_lower, new.row_upper,
                 None if self.fixed_plan else arrays.integer, what="a drawn programme",
             )
+            self._costs = None
             new.loaded_as_is()
         self._loaded = new
         self._floor_row = arrays.n_rows
@@ -295,7 +306,24 @@ class ArraySolver:
         self.session.set_row_bounds(self._floor_row, lower, math.inf)
 
     def _run(self, costs: np.ndarray, sense: str) -> str:
-        return self.session.run(costs, sense).value
+        self._set_costs(costs)
+        return self.session.run(sense=sense).value
+
+    def _set_costs(self, costs: np.ndarray) -> None:
+        """Give the session ``costs``, sending only those that differ from the costs it holds.
+
+        The two stages of a fixed plan's solve alternate between the breach
+        weights and the output (nonzero on different columns): half the
+        columns are sent each time rather than all.
+        """
+        held = self._costs
+        if held is None or len(held) != len(costs):
+            self.session.set_costs(costs)
+        else:
+            cols = np.flatnonzero(costs != held)
+            if len(cols):
+                self.session.set_costs(costs[cols], cols=cols)
+        self._costs = np.array(costs, dtype=float)
 
     def _objective(self) -> float:
         return self.session.objective()
