@@ -592,6 +592,8 @@ class _Reduced:
         # slacks kept), column by column.
         self.entries = np.flatnonzero((new_row[rows] >= 0) & (new_col[cols] >= 0))
         self.weighted = np.flatnonzero(new_col[slack_cols] >= 0)
+        self.weighted_at = new_col[slack_cols[self.weighted]]
+        self._bounds: tuple[Any, ...] | None = None
         all_rows = np.concatenate([new_row[rows[self.entries]], np.full(len(self.weighted), self.n_rows)])
         all_cols = np.concatenate([new_col[cols[self.entries]], new_col[slack_cols[self.weighted]]])
         self.order = np.lexsort((all_rows, all_cols))
@@ -631,16 +633,24 @@ class _Reduced:
                 return None
             outside[self.forced_cols] = np.minimum(least, most)
         entries, rows, cols = self.kept_parts
-        shift = np.bincount(rows, weights=data[entries] * outside[cols], minlength=self.n_rows)
-        keep_rows, keep_cols = self.keep_rows, self.keep_cols
-        col_upper = arrays.col_upper.copy()
-        col_upper[layout.slack_cols] = layout.slack_upper
+        shift = np.append(np.bincount(rows, weights=data[entries] * outside[cols], minlength=self.n_rows), 0.0)
+        col_lower, col_upper, row_lower, row_upper = self._kept_bounds(arrays)
+        if len(self.weighted):
+            col_upper = col_upper.copy()
+            col_upper[self.weighted_at] = layout.slack_upper[self.weighted]
         values = np.concatenate([data[self.entries], layout.weights[self.weighted]])[self.order]
-        return _Held(
-            self, values, arrays.col_lower[keep_cols], col_upper[keep_cols],
-            np.append(arrays.row_lower[keep_rows] - shift, -math.inf),
-            np.append(arrays.row_upper[keep_rows] - shift, math.inf), outside,
-        )
+        return _Held(self, values, col_lower, col_upper, row_lower - shift, row_upper - shift, outside)
+
+    def _kept_bounds(self, arrays: ProgramArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The bounds of the columns and rows kept, the extra row free (the worlds of a fit share them)."""
+        sources = (arrays.col_lower, arrays.col_upper, arrays.row_lower, arrays.row_upper)
+        cached = self._bounds
+        if cached is None or not all(mine is theirs for mine, theirs in zip(cached[0], sources)):
+            keep_cols, keep_rows = self.keep_cols, self.keep_rows
+            cached = self._bounds = (sources, (
+                arrays.col_lower[keep_cols], arrays.col_upper[keep_cols],
+                np.append(arrays.row_lower[keep_rows], -math.inf), np.append(arrays.row_upper[keep_rows], math.inf)))
+        return cached[1]  # type: ignore[no-any-return]
 
 
 class _Layout:
