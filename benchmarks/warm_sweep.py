@@ -21,6 +21,11 @@ warm-up), printed beside its goal and a reference with the ratio:
   run again on that config (the fit kept from the run before).
 - the exact frontier over the government's yearly money. Goal: ≤ 0.1 s.
 
+Below the Monte Carlo and frontier figures, the time spent inside HiGHS's
+own solves (median over the same number of runs, timed apart so the
+figures above carry no timing of their own) and how many solves: the part
+no bookkeeping around the solver can remove.
+
 The sweeps' objectives are checked against their reference before a figure
 is printed.
 """
@@ -29,6 +34,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import statistics
+import time
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +104,31 @@ def naive_sweep(config: Config, path: str, values: list[float]) -> list[float]:
     return [solve(config.with_changes({path: value}), diagnose=False).objective for value in values]
 
 
+def solver_share(work: Any, repeat: int) -> tuple[float, int]:
+    """Median seconds inside ``Session.run`` over ``repeat`` runs of ``work``, and the solves of one run."""
+    original = Session.run
+    spent: list[float] = []
+    solves: list[int] = []
+
+    def timed(self: Session, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            spent[-1] += time.perf_counter() - started
+            solves[-1] += 1
+
+    Session.run = timed  # type: ignore[method-assign]
+    try:
+        for _ in range(repeat):
+            spent.append(0.0)
+            solves.append(0)
+            work()
+    finally:
+        Session.run = original  # type: ignore[method-assign]
+    return statistics.median(spent), solves[-1]
+
+
 def row(name: str, seconds: float, goal: str, reference: str = "-", reference_seconds: float | None = None) -> str:
     ratio = "-" if reference_seconds is None else f"{seconds / reference_seconds:6.2f}"
     ref = "-" if reference_seconds is None else f"{reference_seconds:8.3f}"
@@ -162,16 +194,23 @@ def montecarlo_figure(args: argparse.Namespace) -> str:
         montecarlo._FITTED.clear()  # as in a fresh process: the drawn keys' effect is fitted again
         return monte_carlo(uncertain, draws=1000, seed=0, plan=plan, progress=False)
 
+    def again_call() -> Any:
+        return monte_carlo(uncertain, draws=1000, seed=0, plan=plan, progress=False)
+
     draws, _ = median_seconds(first_call, args.repeat)
-    again, _ = median_seconds(lambda: monte_carlo(uncertain, draws=1000, seed=0, plan=plan, progress=False),
-                              args.repeat)
+    again, _ = median_seconds(again_call, args.repeat)
+    inside, solves = solver_share(again_call, args.repeat)
     return "\n".join([row("Monte Carlo, fixed plan, 1,000 draws", draws, "<= 1 s"),
-                      row("  again on that config (fit reused)", again, "-")])
+                      row("  again on that config (fit reused)", again, "-"),
+                      row(f"  inside HiGHS ({solves:,} solves)", inside, "-")])
 
 
 def frontier_figure(config: Config, args: argparse.Namespace) -> str:
     front_seconds, front = median_seconds(lambda: frontier(config, over=GOV), args.repeat)
-    return row(f"exact frontier, government money ({len(front.breakpoints)} kinks)", front_seconds, "<= 0.1 s")
+    inside, solves = solver_share(lambda: frontier(config, over=GOV), args.repeat)
+    return "\n".join([row(f"exact frontier, government money ({len(front.breakpoints)} kinks)", front_seconds,
+                           "<= 0.1 s"),
+                       row(f"  inside HiGHS ({solves:,} solves)", inside, "-")])
 
 
 if __name__ == "__main__":
