@@ -597,6 +597,8 @@ class _Reduced:
         self.weighted = np.flatnonzero(new_col[slack_cols] >= 0)
         self.weighted_at = new_col[slack_cols[self.weighted]]
         self._bounds: tuple[Any, ...] | None = None
+        self._forced_limits: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        self._signs = np.zeros(0)
         all_rows = np.concatenate([new_row[rows[self.entries]], np.full(len(self.weighted), self.n_rows)])
         all_cols = np.concatenate([new_col[cols[self.entries]], new_col[slack_cols[self.weighted]]])
         self.order = np.lexsort((all_rows, all_cols))
@@ -617,42 +619,57 @@ class _Reduced:
         """The session's numbers for ``arrays`` (breach weights and slack bounds from ``layout``);
         ``None`` when a forced slack cannot meet its row within its bounds."""
         data = arrays.a_values
-        outside = np.zeros(arrays.n_cols)
-        outside[self.fixed_cols] = arrays.col_lower[self.fixed_cols]
-        slack_upper = layout.slack_upper[self.forced]
+        col_lower, col_upper, row_lower, row_upper, ends, outside = self._kept_bounds(arrays)
+        outside = outside.copy()
         if len(self.forced):
             entries, owner, cols = self.forced_parts
             activity = np.bincount(owner, weights=data[entries] * outside[cols], minlength=len(self.forced))
             coef = data[self.forced_entry]
-            lower, upper = arrays.row_lower[self.forced_rows], arrays.row_upper[self.forced_rows]
-            low_end, high_end = np.where(coef > 0, lower, upper), np.where(coef > 0, upper, lower)
+            low_end, high_end, low_finite, high_finite, slack_lower, slack_most = ends
+            if not np.array_equal(np.sign(coef), self._signs):
+                low_end, high_end = np.where(coef > 0, *self._forced_limits), np.where(coef > 0, *self._forced_limits[::-1])
+                low_finite, high_finite = np.isfinite(low_end), np.isfinite(high_end)
             with np.errstate(invalid="ignore"):
-                least = np.maximum(arrays.col_lower[self.forced_cols],
-                                   np.where(np.isfinite(low_end), (low_end - activity) / coef, -math.inf))
-                most = np.minimum(slack_upper, np.minimum(arrays.col_upper[self.forced_cols], np.where(
-                    np.isfinite(high_end), (high_end - activity) / coef, math.inf)))
+                least = np.maximum(slack_lower, np.where(low_finite, (low_end - activity) / coef, -math.inf))
+                most = np.minimum(np.minimum(layout.slack_upper[self.forced], slack_most),
+                                  np.where(high_finite, (high_end - activity) / coef, math.inf))
             # Within the solver's feasibility tolerance, as HiGHS would accept the row.
             if not np.all(least <= most + 1e-9 * np.maximum(1.0, np.abs(most))):
                 return None
             outside[self.forced_cols] = np.minimum(least, most)
         entries, rows, cols = self.kept_parts
         shift = np.append(np.bincount(rows, weights=data[entries] * outside[cols], minlength=self.n_rows), 0.0)
-        col_lower, col_upper, row_lower, row_upper = self._kept_bounds(arrays)
         if len(self.weighted):
             col_upper = col_upper.copy()
             col_upper[self.weighted_at] = layout.slack_upper[self.weighted]
         values = np.concatenate([data[self.entries], layout.weights[self.weighted]])[self.order]
         return _Held(self, values, col_lower, col_upper, row_lower - shift, row_upper - shift, outside)
 
-    def _kept_bounds(self, arrays: ProgramArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The bounds of the columns and rows kept, the extra row free (the worlds of a fit share them)."""
+    def _kept_bounds(self, arrays: ProgramArrays) -> tuple[Any, ...]:
+        """What follows from the bounds alone, worked out once for the worlds of a fit (they share them).
+
+        The bounds of the columns and rows kept (the extra row free); for the
+        forced slacks, the ends of their rows that bound them from below and
+        above (by the sign of the slack's entry as first seen), whether those
+        are finite, and the slacks' own bounds; the values of the fixed columns.
+        """
         sources = (arrays.col_lower, arrays.col_upper, arrays.row_lower, arrays.row_upper)
         cached = self._bounds
         if cached is None or not all(mine is theirs for mine, theirs in zip(cached[0], sources)):
             keep_cols, keep_rows = self.keep_cols, self.keep_rows
+            lower, upper = arrays.row_lower[self.forced_rows], arrays.row_upper[self.forced_rows]
+            self._forced_limits = (lower, upper)
+            coef = arrays.a_values[self.forced_entry]
+            self._signs = np.sign(coef)
+            low_end, high_end = np.where(coef > 0, lower, upper), np.where(coef > 0, upper, lower)
+            outside = np.zeros(arrays.n_cols)
+            outside[self.fixed_cols] = arrays.col_lower[self.fixed_cols]
             cached = self._bounds = (sources, (
                 arrays.col_lower[keep_cols], arrays.col_upper[keep_cols],
-                np.append(arrays.row_lower[keep_rows], -math.inf), np.append(arrays.row_upper[keep_rows], math.inf)))
+                np.append(arrays.row_lower[keep_rows], -math.inf), np.append(arrays.row_upper[keep_rows], math.inf),
+                (low_end, high_end, np.isfinite(low_end), np.isfinite(high_end),
+                 arrays.col_lower[self.forced_cols], arrays.col_upper[self.forced_cols]),
+                outside))
         return cached[1]  # type: ignore[no-any-return]
 
 
