@@ -52,8 +52,8 @@ plan fixed (two cores, one process), and not kept:
   draws' mean instead of the programme as written: no faster.
 - keeping the solver's state from one draw to the next (no clearing, the
   starting basis still set): no faster, and the numbers then depend on the
-  order of the draws (up to 2 graduates on the same 1,000 draws forward,
-  backward and shuffled).
+  order of the draws (the same 1,000 draws run forward, backward and
+  shuffled gave three different tables).
 - HiGHS's Devex or Dantzig pricing instead of its choice, no presolve, no
   scaling: within the noise (a run that needs no iteration still costs
   about 0.17 ms: the factorisation and set-up after the solver's state is
