@@ -12,7 +12,13 @@ import pandas as pd
 import pytest
 
 from optimiser import ConfigError, PlanError, load_config, solve
-from optimiser.analysis.montecarlo import _valid_box, covering_corners, monte_carlo, reference_outcome
+from optimiser.analysis.montecarlo import (
+    _valid_box,
+    covering_corners,
+    elastic_outcome,
+    monte_carlo,
+    reference_outcome,
+)
 from optimiser.cli import main
 from optimiser.config.uncertainty import parse_uncertainty, probe_values, without_uncertainty
 
@@ -175,6 +181,25 @@ def test_non_proportional_key_is_rebuilt_per_draw(tmp_path: Path) -> None:
     mc = monte_carlo(config, draws=10, seed=6)
     assert mc.summary["method"] == "rebuild"
     assert np.allclose(mc.draws["objective"], 8 * mc.draws["courses.practice.class_size"], rtol=1e-9)
+
+
+def test_rebuilt_worlds_of_a_fixed_plan_are_judged_as_the_plain_path_judges_them(tmp_path: Path) -> None:
+    # Class size is not proportional, so every world is built anew; each is then solved without what the plan
+    # decides (the lecturers' column), and must get the verdict of the plain elastic solve through PuLP.
+    section = {"courses.practice.class_size": {"dist": "uniform", "low": 1, "high": 2},
+               COST: {"dist": "uniform", "low": 10000, "high": 16000}}
+    config = tiny(tmp_path, section)
+    mc = monte_carlo(config, draws=12, seed=3, plan={LECTURERS: 2})
+    assert mc.summary["method"] == "rebuild"
+    base = without_uncertainty(config)
+    for row in mc.draws.to_dict("records"):
+        world = base.with_changes({path: row[path] for path in section})
+        plain = elastic_outcome(world, {LECTURERS: 2})
+        assert row["status"] == plain.status
+        assert row["objective"] == pytest.approx(plain.objective, rel=1e-9)
+        assert row["total_cost"] == pytest.approx(plain.total_cost, rel=1e-9)
+        assert row["overspend"] == pytest.approx(plain.overspend, rel=1e-6, abs=1e-3)
+    assert set(mc.draws["status"]) == {"optimal", "over_budget"}
 
 
 @pytest.fixture(scope="module")
