@@ -18,6 +18,19 @@ breakpoints found are then given their plans, each the plan
 :func:`optimiser.solve` returns at that budget: the cheapest plan keeping the
 optimum, then, with ``objective.smooth``, the steadiest plan within the
 smoothing stage's limits, in one session, each from the one before.
+
+Speed, measured on configs/zhejiang.yaml over the government's yearly money
+(119 breakpoints, two cores): about 0.33 s, of which 0.22 s inside HiGHS
+for 412 solves: 170 for the search (1.4 a breakpoint; 27 of them needed no
+iteration), 119 cheapest plans (8 without an iteration), 119 steadiest
+plans (70 without one), and a few for the ends and the caps; the three
+model builds (the programme, and the fit of the budget's rows at two more
+budgets) take most of the rest. Every breakpoint needs its own basis, so
+the search cannot do with much fewer than one solve a breakpoint (at best
+some 50 fewer solves), and the plans need their two solves each; a solve
+that needs no iteration still costs about a quarter of a millisecond
+(factorising the basis), so telling those apart beforehand would save some
+0.03 s. Not done: neither brings the frontier near 0.1 s.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from optimiser import load_config
+from optimiser import load_config, solve
 from optimiser.analysis.array_solve import ArraySolver, DrawOutcome
-from optimiser.analysis.montecarlo import _prepare
+from optimiser.analysis.montecarlo import _prepare, elastic_outcome, plan_units
 from optimiser.config.uncertainty import draw_values, parse_uncertainty, without_uncertainty
 from optimiser.model import PlanKey
 from optimiser.solve.highs import Session
@@ -20,6 +20,7 @@ from ..tiny import tiny_config, write_tiny
 COST = "levers.enterprise_lecturers.cost"
 HOURS = "teacher_groups.enterprise_lecturer.hours"
 TWO_LECTURERS: dict[PlanKey, float] = {("enterprise_lecturers", "College", "", 2025): 2.0}
+UNCERTAIN = Path(__file__).resolve().parents[2] / "configs" / "zhejiang_uncertain.yaml"
 
 
 def drawn(tmp_path: Path, plan: dict[PlanKey, float] | None) -> tuple[Any, list[Any]]:
@@ -121,3 +122,51 @@ def test_entries_on_the_plans_fixed_columns_move_row_limits_only(
         assert outcome.overspend == pytest.approx(expected.overspend, rel=1e-9, abs=1e-6)
         assert np.allclose(outcome.compound, expected.compound, rtol=1e-9)
     assert len({round(outcome.total_cost, 3) for outcome in outcomes}) > 1
+
+
+def plain_outcomes(job: Any, values: np.ndarray) -> list[DrawOutcome]:
+    """Each world built and solved through PuLP, as :func:`optimiser.evaluate` solves a fixed plan."""
+    return [elastic_outcome(job.base.with_changes(dict(zip(job.paths, row.tolist()))), job.plan) for row in values]
+
+
+def assert_same_judgement(fast: DrawOutcome, plain: DrawOutcome) -> None:
+    assert (fast.status, fast.violated) == (plain.status, plain.violated)
+    if fast.status == "infeasible":
+        return
+    assert fast.objective == pytest.approx(plain.objective, rel=1e-9)
+    assert fast.total_cost == pytest.approx(plain.total_cost, rel=1e-9)
+    # The second stage may breach HOLD_TOLERANCE (1e-7) more than the least: overspends agree to that.
+    assert fast.overspend == pytest.approx(plain.overspend, rel=1e-6, abs=1e-3)
+    assert np.allclose(fast.compound, plain.compound, rtol=1e-6, atol=1e-6)
+
+
+def test_the_session_holds_only_what_the_plan_leaves_free_with_the_plain_paths_judgement(tmp_path: Path) -> None:
+    # Tiny worlds: the lecturers' cost and hours drawn; the plan of two lecturers over budget or short of hours.
+    job, _ = drawn(tmp_path, TWO_LECTURERS)
+    values = draw_values(parse_uncertainty(load_config(tmp_path / "drawn.yaml")), 12, 4)  # drawn()'s worlds
+    solver = ArraySolver(fixed_plan=True)
+    solver.remember_start(job.start)
+    fast = [solver.solve(job.affine.at(tuple(row))) for row in values]
+    assert solver.session.n_cols < job.start.n_cols  # the plan's columns are out of the session
+    for a, b in zip(fast, plain_outcomes(job, values), strict=True):
+        assert_same_judgement(a, b)
+    assert {outcome.status for outcome in fast} >= {"optimal", "over_budget"}
+
+
+@pytest.mark.slow
+def test_zhejiang_draws_of_a_fixed_plan_are_judged_as_the_plain_path_judges_them() -> None:
+    config = load_config(UNCERTAIN)
+    best = solve(config)
+    plan = {(r.lever, r.institution, r.tier, int(r.year)): float(r.units) for r in best.plan.itertuples()}
+    keys = parse_uncertainty(config)
+    base = without_uncertainty(config)
+    job = _prepare(base, keys, plan_units(plan, base), "highs", 10)
+    assert job.method == "affine" and job.affine is not None
+    values = draw_values(keys, 10, 21)
+    solver = ArraySolver(fixed_plan=True)
+    solver.remember_start(job.start)
+    fast = [solver.solve(job.affine.at(tuple(row))) for row in values]
+    assert solver.session.n_rows < job.start.n_rows + 1  # rows the plan alone decides are out
+    for a, b in zip(fast, plain_outcomes(job, values), strict=True):
+        assert_same_judgement(a, b)
+    assert {outcome.status for outcome in fast} >= {"over_budget", "violates"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,15 @@ import pandas as pd
 import pytest
 
 from optimiser import ConfigError, PlanError, load_config, solve
-from optimiser.analysis.montecarlo import monte_carlo, reference_outcome
+from optimiser.analysis.montecarlo import (
+    _valid_box,
+    covering_corners,
+    elastic_outcome,
+    monte_carlo,
+    reference_outcome,
+)
 from optimiser.cli import main
-from optimiser.config.uncertainty import without_uncertainty
+from optimiser.config.uncertainty import parse_uncertainty, probe_values, without_uncertainty
 
 from ..tiny import tiny_config, write_tiny
 
@@ -125,12 +132,74 @@ def test_values_that_only_fit_apart_are_invalid_draws(tmp_path: Path) -> None:
     assert mc.percentiles.loc["objective", "p5"] == pytest.approx(8.0)
 
 
+@pytest.mark.parametrize("keys", [1, 3, 5, 8, 13, 20])
+def test_covering_corners_hold_every_combination_of_ends_of_any_three_keys(keys: int) -> None:
+    corners = covering_corners(keys, 3)
+    assert set(np.unique(corners)) <= {0, 1}
+    for subset in itertools.combinations(range(keys), min(keys, 3)):
+        assert len({tuple(row) for row in corners[:, list(subset)]}) == 2 ** len(subset)
+    if keys > 3:
+        assert len(corners) < 2**keys
+    assert np.array_equal(corners, covering_corners(keys, 3))  # always the same corners
+
+
+FIVE_KEYS = {
+    "institutions.College.intake.basic": {"dist": "uniform", "low": 50, "high": 140},
+    COST: {"dist": "uniform", "low": 10000, "high": 16000},
+    HOURS: {"dist": "uniform", "low": 100, "high": 140},
+    "teacher_groups.academic.hours": {"dist": "uniform", "low": 290, "high": 310},
+    "institutions.College.max_intake.basic": {"dist": "uniform", "low": 120, "high": 200},
+}
+
+
+def test_keys_that_only_fit_apart_among_five_make_the_box_invalid(tmp_path: Path) -> None:
+    # Five keys: the box is checked on 12 of its 32 corners; the first and last keys clash only together
+    # (intake above max_intake), so the box is refused and every draw is validated as the plain path does.
+    config = tiny(tmp_path, FIVE_KEYS, institutions__0__max_intake={"basic": 150})
+    base = without_uncertainty(config)
+    keys = parse_uncertainty(config)
+    reach = [probe_values(spec)[:2] for spec in keys]
+    paths = tuple(spec.path for spec in keys)
+    assert len(covering_corners(len(paths), 3)) < 2 ** len(paths)
+    assert _valid_box(base, paths, reach, draws=100) is None
+    mc = monte_carlo(config, draws=60, seed=4)
+    invalid = (mc.draws["institutions.College.intake.basic"] > mc.draws["institutions.College.max_intake.basic"])
+    assert 0 < invalid.sum() < len(invalid)
+    assert (mc.draws["status"] == np.where(invalid, "invalid", "optimal")).all()
+    # Without the clash (the cap never below the intake) the same five keys give a valid box.
+    apart = dict(FIVE_KEYS, **{"institutions.College.max_intake.basic": {"dist": "uniform", "low": 140, "high": 200}})
+    config = tiny(tmp_path, apart, institutions__0__max_intake={"basic": 150})
+    box = _valid_box(without_uncertainty(config), paths, [probe_values(spec)[:2] for spec in parse_uncertainty(config)],
+                     draws=100)
+    assert box is not None
+    assert np.allclose(box[0], [50, 10000, 100, 290, 140]) and np.allclose(box[1], [140, 16000, 140, 310, 200])
+
+
 def test_non_proportional_key_is_rebuilt_per_draw(tmp_path: Path) -> None:
     # Practice hours per student are 30 / class size (not proportional): two lecturers train 8 * size students.
     config = tiny(tmp_path, {"courses.practice.class_size": {"dist": "uniform", "low": 1, "high": 2}})
     mc = monte_carlo(config, draws=10, seed=6)
     assert mc.summary["method"] == "rebuild"
     assert np.allclose(mc.draws["objective"], 8 * mc.draws["courses.practice.class_size"], rtol=1e-9)
+
+
+def test_rebuilt_worlds_of_a_fixed_plan_are_judged_as_the_plain_path_judges_them(tmp_path: Path) -> None:
+    # Class size is not proportional, so every world is built anew; each is then solved without what the plan
+    # decides (the lecturers' column), and must get the verdict of the plain elastic solve through PuLP.
+    section = {"courses.practice.class_size": {"dist": "uniform", "low": 1, "high": 2},
+               COST: {"dist": "uniform", "low": 10000, "high": 16000}}
+    config = tiny(tmp_path, section)
+    mc = monte_carlo(config, draws=12, seed=3, plan={LECTURERS: 2})
+    assert mc.summary["method"] == "rebuild"
+    base = without_uncertainty(config)
+    for row in mc.draws.to_dict("records"):
+        world = base.with_changes({path: row[path] for path in section})
+        plain = elastic_outcome(world, {LECTURERS: 2})
+        assert row["status"] == plain.status
+        assert row["objective"] == pytest.approx(plain.objective, rel=1e-9)
+        assert row["total_cost"] == pytest.approx(plain.total_cost, rel=1e-9)
+        assert row["overspend"] == pytest.approx(plain.overspend, rel=1e-6, abs=1e-3)
+    assert set(mc.draws["status"]) == {"optimal", "over_budget"}
 
 
 @pytest.fixture(scope="module")
