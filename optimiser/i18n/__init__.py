@@ -22,7 +22,7 @@ import contextlib
 import functools
 import gettext
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -131,24 +131,89 @@ def chinese() -> bool:
     return get_language() == "zh"
 
 
-def money(value: float) -> str:
+def money(value: float, millions: str = "", from_size: float = 1e6) -> str:
     """An amount of yuan in prose: ``95,999,808 yuan``; in Chinese ``9,600.0万元`` or ``1.25亿元``.
 
+    English gives whole yuan, or with ``millions`` (a number format such as
+    ``",.2f"``) millions of yuan from ``from_size`` yuan up. Chinese counts in
+    元, 万元 and 亿元 whatever the English style, as a Chinese budget reads, to
+    at least three significant figures; a whole number of 万 or 亿 (a step of
+    10,000 or a million yuan) is shown without decimals.
+
     >>> with language("zh"):
-    ...     money(95_999_808), money(125_000_000), money(3_225)
-    ('9,600.0万元', '1.25亿元', '3,225元')
+    ...     money(95_999_808), money(125_000_000), money(3_225), money(34_302)
+    ('9,600.0万元', '1.25亿元', '3,225元', '3.43万元')
+    >>> with language("zh"):
+    ...     money(1_000_000), money(100_000_000), money(-4_292_310)
+    ('100万元', '1亿元', '-429.2万元')
     >>> with language("en"):
-    ...     money(95_999_808)
-    '95,999,808 yuan'
+    ...     money(95_999_808), money(6_968_420, ",.4g"), money(95_000, ",.2f", 1e5)
+    ('95,999,808 yuan', '6.968 M yuan', '95,000 yuan')
     """
     if not chinese():
+        if millions and abs(value) >= from_size:
+            return _("{amount} M yuan").format(amount=format(value / 1e6, millions))
         return f"{value:,.0f} yuan"
     size = abs(value)
-    if size >= 1e8:
-        return f"{value / 1e8:,.2f}亿元"
-    if size >= 1e4:
-        return f"{value / 1e4:,.1f}万元"
+    for unit, scale, decimals in (("亿元", 1e8, 2), ("万元", 1e6, 1), ("万元", 1e4, 2)):
+        if size >= scale:
+            per = 1e8 if unit == "亿元" else 1e4
+            whole = float(value / per).is_integer()
+            return f"{value / per:,.{0 if whole else decimals}f}{unit}"
     return f"{value:,.0f}元"
+
+
+def money_unit() -> tuple[float, str]:
+    """The unit a chart or table counts large sums of money in: (yuan per unit, its name).
+
+    English counts in millions of yuan, Chinese in 万元 (ten thousand yuan).
+
+    >>> with language("zh"):
+    ...     money_unit()
+    (10000.0, '万元')
+    >>> with language("en"):
+    ...     money_unit()
+    (1000000.0, 'million yuan')
+    """
+    return (1e4, _("ten thousand yuan")) if chinese() else (1e6, _("million yuan"))
+
+
+def colon() -> str:
+    """The colon between a name and what is said of it: ``": "``, in Chinese ``"："``."""
+    return _(": ")
+
+
+def aside(text: object) -> str:
+    """``text`` in brackets after what it qualifies: ``" (16)"``, in Chinese ``"（16）"``."""
+    return _(" ({text})").format(text=text)
+
+
+def series(items: Iterable[object]) -> str:
+    """Items of one list: ``"a, b, c"``, in Chinese ``"a、b、c"``."""
+    return _(", ").join(str(item) for item in items)
+
+
+def clauses(items: Iterable[object]) -> str:
+    """Statements one after another: ``"a; b"``, in Chinese ``"a；b"``."""
+    return _("; ").join(str(item) for item in items)
+
+
+def place_and_year(institution: object, year: object) -> str:
+    """Where and when, as a table cell or an aside: ``College, 2026``, in Chinese ``College，2026年``.
+
+    Either may be missing (None or ""): then the other alone, as it is.
+
+    >>> with language("zh"):
+    ...     place_and_year("杭州学院", 2026), place_and_year("", 2026)
+    ('杭州学院，2026年', '2026')
+    >>> with language("en"):
+    ...     place_and_year("College", 2026)
+    'College, 2026'
+    """
+    parts = [str(x) for x in (institution, year) if x is not None and str(x) != ""]
+    if len(parts) == 2:
+        return _("{institution}, {year}").format(institution=parts[0], year=parts[1])
+    return "".join(parts)
 
 
 def where(institution: str | None, year: int | None) -> str:

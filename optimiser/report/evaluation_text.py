@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import _, money
+from ..i18n import _, aside, money
 from ..jsonrule import jsonable
 from .files import Writer, csv_writer, json_writer
 from .text import cost_lines, tier_year_lines
@@ -37,7 +37,7 @@ def gap_sentence(evaluation: Evaluation) -> str:
              (_("{amount} more") if cost > 0 else _("{amount} less")).format(amount=_yuan(abs(cost))))
     if ev.mode == "min_cost":
         share = ev.gap_objective / ev.optimum_objective if ev.optimum_objective else math.nan
-        percent = f" ({abs(share):.1%})" if _finite(share) else ""
+        percent = aside(f"{abs(share):.1%}") if _finite(share) else ""
         if abs(cost) < 0.5:
             return _("the plan costs the same as the cheapest plan that meets the targets")
         return _("the plan costs {spend} than the cheapest plan that meets the targets{percent}").format(
@@ -48,7 +48,7 @@ def gap_sentence(evaluation: Evaluation) -> str:
             return _("the plan reaches the optimum's weighted output and spends {spend} than it").format(spend=spend)
         return _("the plan reaches the optimum's weighted output and spends {spend}").format(spend=spend)
     share = abs(gap) / ev.optimum_objective if ev.optimum_objective else math.nan
-    percent = f" ({share:.1%})" if _finite(share) else ""
+    percent = aside(f"{share:.1%}") if _finite(share) else ""
     sentence = (_("the plan gives {value} fewer weighted compound graduates than the optimum{percent} and spends {spend}")
                 if gap > 0 else
                 _("the plan gives {value} more weighted compound graduates than the optimum{percent} and spends {spend}"))
