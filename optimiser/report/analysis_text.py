@@ -19,6 +19,7 @@ from ..analysis.output import records
 from ..i18n import N_, _, chinese, clauses, money, series
 from ..jsonrule import jsonable
 from ..solve.status import Status
+from .layout import pad
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -184,8 +185,8 @@ def frontier_text(front: Frontier) -> str:
     start, end, output_from, output_to = _("from"), _("to"), _("output from"), _("output to")
     per_m = _("per M yuan a year") if front.unit == "yuan a year" else _("per M yuan")
     per_graduate = _("yuan/graduate")
-    lines.append(f"{start:>14} {end:>14} {output_from:>12} {output_to:>12} {per_m:>17} {per_graduate:>13}  "
-                 + _("levers at the margin"))
+    heads = zip((start, end, output_from, output_to, per_m, per_graduate), (14, 14, 12, 12, 17, 13))
+    lines.append(" ".join(pad(head, width, ">") for head, width in heads) + "  " + _("levers at the margin"))
     for seg in front.segments.to_dict(orient="records"):
         per_million = float(seg["marginal_output_per_yuan"]) * 1e6
         cost = float(seg["cost_per_extra_output"])

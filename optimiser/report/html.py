@@ -118,7 +118,7 @@ def html_report(result: Result, sensitivity: Any = None, comparison: Any = None,
 
 def _html_report(result: Result, sensitivity: Any = None, comparison: Any = None) -> str:
     s = result.summary
-    title = f"{s.get('name')}: {s.get('scenario')}"
+    title = f"{s.get('name')}{colon()}{s.get('scenario')}"
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if get_language() == "zh" else "en"}"><head><meta charset="utf-8">',
