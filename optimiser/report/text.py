@@ -148,7 +148,7 @@ def _whole_unit_lines(s: dict) -> list[str]:
         lines.append(_("whole units (MILP): LP bound {bound}").format(bound=show(s["lp_bound"])))
     cost, share = s.get("integrality_cost"), s.get("integrality_gap")
     if cost is not None:
-        share_text = f" ({share:.3%})" if share is not None else ""
+        share_text = aside(f"{share:.3%}") if share is not None else ""
         if min_cost:
             text = _("integrality cost: {amount} more than the LP optimum {bound} with fractional units{share}")
             amount = yuan(cost)

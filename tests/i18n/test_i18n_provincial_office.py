@@ -62,7 +62,7 @@ def test_solve_in_chinese_reads_as_a_provincial_office_expects(capsys: pytest.Ca
     # Teaching-hour limits and teacher groups are named in Chinese, not by their English keys.
     for words in ("实践课教学课时（缺乏实践经验）（14）", "双师型教师的教学课时（14）", "企业兼职教师的教学课时（14）",
                   "系统知识课教学课时（缺乏系统知识）（10）", "三无教师的教学课时（7）",
-                  "单一稀缺资源 双师型教师的教学课时：系统知识课、实践课和实训课同时受限"):
+                  "单一稀缺资源 双师型或企业兼职教师的教学课时：实践课和实训课同时受限", "单一稀缺资源 双师型教师的教学课时：系统知识课、实践课和实训课同时受限"):
         assert words in zh, words
     chinese_lines = [line for line in zh.splitlines() if re.search(r"[\u4e00-\u9fff]", line)]
     assert not [line for line in chinese_lines
@@ -133,3 +133,20 @@ def test_the_html_report_in_wan_with_course_names_in_its_map(tmp_path: Path,
     assert "<b>下一单位的效果</b>（已排序，完整列表见下文）：</p>" in zh
     # The full ranking names a teacher group's hours in Chinese.
     assert "增加 1 名双师型教师的课时（Higher vocational colleges，2026年）（360 小时）" in zh
+
+
+def test_compare_names_each_plan_and_its_gap_with_full_width_punctuation(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("compare", ZHEJIANG, "--scenarios", "base,austerity")
+    en = run(capsys, *args, "--lang", "en")
+    zh = run(capsys, *args, "--lang", "zh")
+    assert "\n  base：Zhejiang CBEC talent plan，未应用情景\n" in zh
+    assert "\n  base: Zhejiang CBEC talent plan, no scenario applied\n" in en
+    # The gap in output, as a share, in full-width brackets; the money saved in 万元 from English's M yuan.
+    share, saved = re.search(r"fewer weighted compound graduates than base \((-[\d.]+%)\), ([\d.]+) M yuan cheaper",
+                             en).groups()  # type: ignore[union-attr]
+    assert f"名加权复合型毕业生（{share}），省 " in zh
+    wan = re.search(r"（-[\d.]+%），省 ([\d,.]+)万元", zh).group(1)  # type: ignore[union-attr]
+    assert round(float(wan.replace(",", "")) / 100, 2) == float(saved)
+    # The scenarios' descriptions are the config's own words; what the tool says follows them.
+    said = zh[zh.index("结论："):]
+    assert not MILLIONS.search(said) and not HALF_WIDTH_IN_CHINESE.search(said)
