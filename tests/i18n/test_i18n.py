@@ -304,9 +304,9 @@ def test_plan_file_problems_in_chinese(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["evaluate", str(config), "--plan", str(plan), "--lang", "zh"]) == 2
     err = capsys.readouterr().err
     assert f"{plan}：3 个问题：" in err
-    assert f"  - {plan}, 第 2 行，institution 列：未知的院校 'Colege'；是否想写 'College'？可用的院校：College" in err
-    assert f"  - {plan}, 第 3 行，year 列：年份 2031 不在规划期 2025 内；请填写 2025 之间的年份，或删除该行" in err
-    assert f"  - {plan}, 第 3 行，units 列：'x' 不是数字；请填写数量，如 12、12.5 或 2,088" in err
+    assert f"  - {plan}，第 2 行，institution 列：未知的院校 'Colege'；是否想写 'College'？可用的院校：College" in err
+    assert f"  - {plan}，第 3 行，year 列：年份 2031 不在规划期 2025 内；请填写 2025 之间的年份，或删除该行" in err
+    assert f"  - {plan}，第 3 行，units 列：'x' 不是数字；请填写数量，如 12、12.5 或 2,088" in err
     assert "unknown institution" not in err and "is not a number" not in err
 
 
