@@ -316,7 +316,7 @@ def unit_label(unit: str) -> str:
     >>> from optimiser.i18n import language
     >>> with language("zh"):
     ...     unit_label("weighted compound graduates per million yuan"), unit_label("yuan per 0.01 of share")
-    ('加权复合型毕业生（每百万元）', '元（比例每增加 0.01）')
+    ('加权复合型毕业生（每100万元）', '元（比例每增加 0.01）')
     >>> unit_label("weighted compound graduates per teacher")
     'weighted compound graduates per teacher'
     """
