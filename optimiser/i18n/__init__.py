@@ -22,7 +22,7 @@ import contextlib
 import functools
 import gettext
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -131,11 +131,13 @@ def chinese() -> bool:
     return get_language() == "zh"
 
 
-def money(value: float, millions: str = "", from_size: float = 1e6) -> str:
+def money(value: float, millions: str = "", from_size: float = 1e6, small: Callable[[float], str] | None = None) -> str:
     """An amount of yuan in prose: ``95,999,808 yuan``; in Chinese ``9,600.0万元`` or ``1.25亿元``.
 
     English gives whole yuan, or with ``millions`` (a number format such as
-    ``",.2f"``) millions of yuan from ``from_size`` yuan up. Chinese counts in
+    ``",.2f"``) millions of yuan from ``from_size`` yuan up; ``small`` writes a
+    sum in yuan (below 10,000 in Chinese) when whole yuan would hide a rate's
+    decimals (``0.25 yuan``). Chinese counts in
     元, 万元 and 亿元 whatever the English style, as a Chinese budget reads, to
     at least three significant figures; a whole number of 万 or 亿 (a step of
     10,000 or a million yuan) is shown without decimals.
@@ -150,17 +152,18 @@ def money(value: float, millions: str = "", from_size: float = 1e6) -> str:
     ...     money(95_999_808), money(6_968_420, ",.4g"), money(95_000, ",.2f", 1e5)
     ('95,999,808 yuan', '6.968 M yuan', '95,000 yuan')
     """
+    in_yuan = small or (lambda amount: f"{amount:,.0f}")
     if not chinese():
         if millions and abs(value) >= from_size:
             return _("{amount} M yuan").format(amount=format(value / 1e6, millions))
-        return f"{value:,.0f} yuan"
+        return f"{in_yuan(value)} yuan"
     size = abs(value)
     for unit, scale, decimals in (("亿元", 1e8, 2), ("万元", 1e6, 1), ("万元", 1e4, 2)):
         if size >= scale:
             per = 1e8 if unit == "亿元" else 1e4
             whole = float(value / per).is_integer()
             return f"{value / per:,.{0 if whole else decimals}f}{unit}"
-    return f"{value:,.0f}元"
+    return f"{in_yuan(value)}元"
 
 
 def money_unit() -> tuple[float, str]:

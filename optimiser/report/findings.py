@@ -125,10 +125,9 @@ def _lowest_cost_per_graduate_line(solved: list[tuple[str, Result]], best_name: 
     )
     if cheapest is None or cheapest[0] == best_name:
         return []
-    return [_("Lowest cost per added weighted graduate: {name} ({cost} yuan, against {best_cost} yuan in "
-              "{best}).").format(
-        name=cheapest[0], cost=f"{cheapest[1].summary['cost_per_added_graduate']:,.0f}",
-        best_cost=f"{best.summary.get('cost_per_added_graduate') or math.nan:,.0f}", best=best_name)]
+    return [_("Lowest cost per added weighted graduate: {name} ({cost}, against {best_cost} in {best}).").format(
+        name=cheapest[0], cost=money(cheapest[1].summary["cost_per_added_graduate"]),
+        best_cost=money(best.summary.get("cost_per_added_graduate") or math.nan), best=best_name)]
 
 
 def _verdict_line(
@@ -228,7 +227,7 @@ def _gap(result: Result, best: Result, best_name: str, min_cost: bool) -> str:
     percent = aside(_percent(share)) if _finite(share) else ""
     rate = ""
     if cost_gap < -0.5 and gap > 0:
-        rate = _(" ({amount} yuan saved per weighted graduate given up)").format(amount=f"{-cost_gap / gap:,.0f}")
+        rate = _(" ({amount} saved per weighted graduate given up)").format(amount=money(-cost_gap / gap))
     return _("{gap} fewer weighted compound graduates than {best}{percent}, {cost}{rate}").format(
         gap=f"{gap:,.1f}", best=best_name, percent=percent, cost=cost, rate=rate)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..i18n import _, place_and_year
+from ..i18n import _, money, place_and_year
 from ..jsonrule import UNLIMITED, jsonable
 from ..model.rows import kind_label
 from .analysis_text import table_text
@@ -85,7 +85,7 @@ def report_text(report: SensitivityReport) -> str:
 def _heading_lines(report: SensitivityReport) -> list[str]:
     """The report's title, its objective and its notes."""
     objective = (
-        _("total cost (minimised): {amount} yuan").format(amount=f"{report.objective:,.0f}") if report.mode == "min_cost"
+        _("total cost (minimised): {amount}").format(amount=money(report.objective)) if report.mode == "min_cost"
         else _("weighted compound graduates (maximised): {value}").format(value=f"{report.objective:,.1f}")
     )
     lines = [

@@ -493,8 +493,8 @@ def _cheapest_graduate(infos: list[RowInfo], prices: np.ndarray) -> float | None
 def _effect(value: float, noun: str, min_cost: bool) -> str:
     if min_cost:
         if value < 0:
-            return _("saves {amount} yuan of total cost").format(amount=number(-value))
-        return _("costs {amount} yuan").format(amount=number(value))
+            return _("saves {amount} of total cost").format(amount=yuan(-value, small=number))
+        return _("costs {amount}").format(amount=yuan(value, small=number))
     if value >= 0:
         return _("buys {count} {noun}").format(count=number(value), noun=_(noun))
     return _("costs {count} {noun}").format(count=number(-value), noun=_(noun))

@@ -150,3 +150,14 @@ def test_compare_names_each_plan_and_its_gap_with_full_width_punctuation(capsys:
     # The scenarios' descriptions are the config's own words; what the tool says follows them.
     said = zh[zh.index("结论："):]
     assert not MILLIONS.search(said) and not HALF_WIDTH_IN_CHINESE.search(said)
+
+
+def test_a_cost_in_a_minimum_cost_statement_reads_in_wan(capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(ROOT / "configs" / "zhejiang_min_cost.yaml")
+    en = run(capsys, "sensitivity", config, "--lang", "en")
+    zh = run(capsys, "sensitivity", config, "--lang", "zh")
+    cost = float(re.search(r"\n +1\. .*? costs ([\d,]+) yuan", en).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert re.search(rf"\n +1\. .*?，成本增加 {cost / 1e4:,.2f}万元，", zh)
+    objective = float(re.search(r"total cost \(minimised\): ([\d,]+) yuan", en).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert f"总成本（最小化）：{objective / 1e4:,.1f}万元" in zh
+    assert not MILLIONS.search(zh) and not HALF_WIDTH_IN_CHINESE.search(zh)
