@@ -158,12 +158,17 @@ def money(value: float, millions: str = "", from_size: float = 1e6, small: Calla
             return _("{amount} M yuan").format(amount=format(value / 1e6, millions))
         return f"{in_yuan(value)} yuan"
     size = abs(value)
-    for unit, scale, decimals in (("亿元", 1e8, 2), ("万元", 1e6, 1), ("万元", 1e4, 2)):
-        if size >= scale:
-            per = 1e8 if unit == "亿元" else 1e4
-            whole = float(value / per).is_integer()
-            return f"{value / per:,.{0 if whole else decimals}f}{unit}"
+    if size >= 1e8:
+        return _counted_in(value, 1e8, 2, "亿元")
+    if size >= 1e4:
+        return _counted_in(value, 1e4, 1 if size >= 1e6 else 2, "万元")
     return f"{in_yuan(value)}元"
+
+
+def _counted_in(value: float, unit: float, decimals: int, name: str) -> str:
+    """``value`` yuan in a Chinese unit of ``unit`` yuan: ``decimals`` places, none for a whole number of them."""
+    count = value / unit
+    return f"{count:,.{0 if float(count).is_integer() else decimals}f}{name}"
 
 
 def money_unit() -> tuple[float, str]:

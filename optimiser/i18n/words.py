@@ -108,7 +108,6 @@ PER_UNIT = N_("per unit")
 """The unit of a row kind that names none."""
 
 
-
 def relief_words(relieves: str) -> str:
     """What one lever relieves (phrases of :data:`RELIEF_WORDS` joined with ``"; "``, as results store it) in
     the current language; in Chinese the phrases of one lever read as one list (``缺乏实践经验、缺乏实训技能``)."""

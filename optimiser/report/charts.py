@@ -33,10 +33,10 @@ FIGURE_SIZE = (6.0, 3.3)
 """Inches; the HTML page scales the SVG to the column width."""
 
 
+# What an empty chart says (messages, said in the current language).
 ZERO = N_("zero in every year")
 EVERY_ONE_TRAINED = N_("none: every enrolled student is fully trained")
 NO_COMPOUND = N_("no compound graduates")
-"""What an empty chart says (messages, said in the current language)."""
 
 
 def _new_axes(ax: Axes | None) -> Axes:
