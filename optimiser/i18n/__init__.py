@@ -209,19 +209,21 @@ def clauses(items: Iterable[object]) -> str:
 def place_and_year(institution: object, year: object) -> str:
     """Where and when, as a table cell or an aside: ``College, 2026``, in Chinese ``College，2026年``.
 
-    Either may be missing (None or ""): then the other alone, as it is.
+    Either may be missing (None or ""): then the other alone.
 
     >>> with language("zh"):
-    ...     place_and_year("杭州学院", 2026), place_and_year("", 2026)
-    ('杭州学院，2026年', '2026')
+    ...     place_and_year("杭州学院", 2026), place_and_year("", 2026), place_and_year("杭州学院", None)
+    ('杭州学院，2026年', '2026年', '杭州学院')
     >>> with language("en"):
-    ...     place_and_year("College", 2026)
-    'College, 2026'
+    ...     place_and_year("College", 2026), place_and_year(None, 2026)
+    ('College, 2026', '2026')
     """
-    parts = [str(x) for x in (institution, year) if x is not None and str(x) != ""]
-    if len(parts) == 2:
-        return _("{institution}, {year}").format(institution=parts[0], year=parts[1])
-    return "".join(parts)
+    place = "" if institution is None else str(institution)
+    when = "" if year is None else str(year)
+    if place and when:
+        return _("{institution}, {year}").format(institution=place, year=when)
+    # Translators: a year alone, where a limit applies to every institution (a table cell, an aside).
+    return _("{year}").format(year=when) if when else place
 
 
 def where(institution: str | None, year: int | None) -> str:

@@ -24,11 +24,11 @@ HALF_WIDTH_IN_CHINESE = re.compile(r"[\u4e00-\u9fff）][:;] |[\u4e00-\u9fff] \(|
 def test_the_joining_punctuation_follows_the_language() -> None:
     with language("en"):
         assert (colon(), aside(16), series(["a", "b"]), clauses(["a", "b"])) == (": ", " (16)", "a, b", "a; b")
-        assert place_and_year("College", 2026) == "College, 2026"
+        assert place_and_year("College", 2026) == "College, 2026" and place_and_year(None, 2026) == "2026"
     with language("zh"):
         assert (colon(), aside(16), series(["甲", "乙"]), clauses(["甲", "乙"])) == ("：", "（16）", "甲、乙", "甲；乙")
         assert place_and_year("College", 2026) == "College，2026年"
-        assert place_and_year(None, 2026) == "2026" and place_and_year("College", "") == "College"
+        assert place_and_year(None, 2026) == "2026年" and place_and_year("College", "") == "College"
 
 
 def test_money_in_yuan_wan_and_yi() -> None:
