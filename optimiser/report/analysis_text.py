@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.output import records
-from ..i18n import N_, _, chinese, clauses, money, series
+from ..i18n import N_, _, aside, chinese, clauses, money, series
 from ..jsonrule import jsonable
 from ..solve.status import Status
 from .layout import pad
@@ -237,7 +237,7 @@ def _cap_text(cap: dict[str, Any]) -> str:
 
 def frontier_html(front: Frontier) -> str:
     title = _("Budget frontier over {over}").format(over=f"<code>{front.over}</code>")
-    head = f"<p><b>{title}</b> ({_unit(front)})</p>"
+    head = f"<p><b>{title}</b>{aside(_unit(front))}</p>"
     notes = "".join(f"<p>{note_line(note)}</p>" for note in front.notes)
     return head + front.segments.to_html(index=False) + notes
 

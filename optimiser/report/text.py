@@ -594,7 +594,7 @@ def _summary_html(result: Result) -> str:
     if not result.ok:
         items = "".join(f"<li>{esc(d.message)}</li>" for d in result.diagnosis)
         status = _("status")
-        return f"<div>{head}<br>{esc(status)}: <b>{esc(result.status.value)}</b><ul>{items}</ul></div>"
+        return f"<div>{head}<br>{esc(status)}{esc(colon())}<b>{esc(result.status.value)}</b><ul>{items}</ul></div>"
     rows = [
         (_("status"), result.status.value),
         (_("objective"), f"{result.objective:,.2f}"),
