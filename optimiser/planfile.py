@@ -26,7 +26,7 @@ from .config.types import Config
 from .config.yamlsource import InputRefused, read_input
 from .errors import PlanError, PlanNote  # noqa: F401  (PlanNote: importable from here too)
 from .files import unguard
-from .i18n import N_, _, ngettext
+from .i18n import N_, _, ngettext, series
 from .i18n.inputs import UndecodableInput, decode_input, is_total_label, parse_number
 from .model import PlanKey
 from .report.xlsx import english_column, plan_sheet_names
@@ -259,12 +259,12 @@ def _name(value: Any, text: str, known: Iterable[str]) -> str:
 
 def _describe(key: PlanKey) -> str:
     lever, inst, tier, year = key
-    return ", ".join(str(p) for p in (lever, inst, tier, year) if p != "")
+    return series(p for p in (lever, inst, tier, year) if p != "")
 
 
 def _message(source: str, problems: list[str], stopped: bool = False) -> str:
     if len(problems) == 1 and not stopped:
-        return f"{source}, {problems[0]}"
+        return _located(source, problems[0])
     shown = problems[:PROBLEMS_SHOWN]
     hidden = len(problems) - PROBLEMS_SHOWN
     more = "\n  " + _("... and {count} more").format(count=hidden) if hidden > 0 else ""
@@ -272,7 +272,12 @@ def _message(source: str, problems: list[str], stopped: bool = False) -> str:
         more = "\n  " + _("... and {count} more, and then checking stopped; fix these first").format(count=hidden)
     count = f"{len(problems)}+" if stopped else str(len(problems))
     head = _("{source}: {count} problems:").format(source=source, count=count)
-    return head + "\n" + "\n".join(f"  - {source}, {p}" for p in shown) + more
+    return head + "\n" + "\n".join(f"  - {_located(source, p)}" for p in shown) + more
+
+
+def _located(source: str, problem: str) -> str:
+    """A problem after the file it is in: ``plan.csv, row 2, column units: ...`` (Chinese: ``plan.csv，第 2 行…``)."""
+    return _("{source}, {problem}").format(source=source, problem=problem)
 
 
 class _RowChecker:

@@ -428,9 +428,9 @@ class ScarceResource:
 
     def words(self) -> str:
         """The sentence in the current language: ``double_qualified teaching hours: practice and training bind
-        together``; in Chinese ``double_qualified 教师的教学课时：实践课和实训课同时受限``."""
+        together``; in Chinese ``双师型教师的教学课时：实践课和实训课同时受限``."""
         from .i18n import _
-        from .i18n.words import COURSE_NAMES
+        from .i18n.words import COURSE_NAMES, group_name
 
         names = [_(COURSE_NAMES[course]) for course in self.courses]
         if len(names) == 1:
@@ -441,7 +441,7 @@ class ScarceResource:
             courses = _("{first}, {second} and {third}").format(
                 first=_(", ").join(names[:-2]), second=names[-2], third=names[-1])
         return _("{pools} teaching hours: {courses} bind together").format(
-            pools=_(" or ").join(self.pools), courses=courses)
+            pools=_(" or ").join(group_name(pool) for pool in self.pools), courses=courses)
 
     def __str__(self) -> str:
         from .i18n import language

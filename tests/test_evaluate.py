@@ -117,7 +117,7 @@ def test_a_plan_that_adds_nothing_shows_no_negative_zero(zhejiang: Path, tmp_pat
     with language("en"):
         assert money(-0.3) == "0 yuan"
     with language("zh"):
-        assert money(-0.3) == "0元" and money(-12_000) == "-1.2万元"
+        assert money(-0.3) == "0元" and money(-12_000) == "-1.20万元"
 
 
 def test_the_optimal_plan_evaluated_adds_what_solve_said(zhejiang: Path, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ import contextlib
 import functools
 import gettext
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -131,24 +131,99 @@ def chinese() -> bool:
     return get_language() == "zh"
 
 
-def money(value: float) -> str:
+def money(value: float, millions: str = "", from_size: float = 1e6, small: Callable[[float], str] | None = None) -> str:
     """An amount of yuan in prose: ``95,999,808 yuan``; in Chinese ``9,600.0万元`` or ``1.25亿元``.
 
+    English gives whole yuan, or with ``millions`` (a number format such as
+    ``",.2f"``) millions of yuan from ``from_size`` yuan up; ``small`` writes a
+    sum in yuan (below 10,000 in Chinese) when whole yuan would hide a rate's
+    decimals (``0.25 yuan``). Chinese counts in
+    元, 万元 and 亿元 whatever the English style, as a Chinese budget reads, to
+    at least three significant figures; a whole number of 万 or 亿 (a step of
+    10,000 or a million yuan) is shown without decimals.
+
     >>> with language("zh"):
-    ...     money(95_999_808), money(125_000_000), money(3_225)
-    ('9,600.0万元', '1.25亿元', '3,225元')
+    ...     money(95_999_808), money(125_000_000), money(3_225), money(34_302)
+    ('9,600.0万元', '1.25亿元', '3,225元', '3.43万元')
+    >>> with language("zh"):
+    ...     money(1_000_000), money(100_000_000), money(-4_292_310)
+    ('100万元', '1亿元', '-429.2万元')
     >>> with language("en"):
-    ...     money(95_999_808)
-    '95,999,808 yuan'
+    ...     money(95_999_808), money(6_968_420, ",.4g"), money(95_000, ",.2f", 1e5)
+    ('95,999,808 yuan', '6.968 M yuan', '95,000 yuan')
     """
+    in_yuan = small or (lambda amount: number(amount, 0))
     if not chinese():
-        return f"{number(value, 0)} yuan"
+        if millions and abs(value) >= from_size:
+            return _("{amount} M yuan").format(amount=format(value / 1e6, millions))
+        return f"{in_yuan(value)} yuan"
     size = abs(value)
     if size >= 1e8:
-        return f"{number(value / 1e8, 2)}亿元"
+        return _counted_in(value, 1e8, 2, "亿元")
     if size >= 1e4:
-        return f"{number(value / 1e4, 1)}万元"
-    return f"{number(value, 0)}元"
+        return _counted_in(value, 1e4, 1 if size >= 1e6 else 2, "万元")
+    return f"{in_yuan(value)}元"
+
+
+def _counted_in(value: float, unit: float, decimals: int, name: str) -> str:
+    """``value`` yuan in a Chinese unit of ``unit`` yuan: ``decimals`` places, none for a whole number of them."""
+    count = value / unit
+    return f"{count:,.{0 if float(count).is_integer() else decimals}f}{name}"
+
+
+def money_unit() -> tuple[float, str]:
+    """The unit a chart or table counts large sums of money in: (yuan per unit, its name).
+
+    English counts in millions of yuan, Chinese in 万元 (ten thousand yuan).
+
+    >>> with language("zh"):
+    ...     money_unit()
+    (10000.0, '万元')
+    >>> with language("en"):
+    ...     money_unit()
+    (1000000.0, 'million yuan')
+    """
+    return (1e4, _("ten thousand yuan")) if chinese() else (1e6, _("million yuan"))
+
+
+def colon() -> str:
+    """The colon between a name and what is said of it: ``": "``, in Chinese ``"："``."""
+    return _(": ")
+
+
+def aside(text: object) -> str:
+    """``text`` in brackets after what it qualifies: ``" (16)"``, in Chinese ``"（16）"``."""
+    return _(" ({text})").format(text=text)
+
+
+def series(items: Iterable[object]) -> str:
+    """Items of one list: ``"a, b, c"``, in Chinese ``"a、b、c"``."""
+    return _(", ").join(str(item) for item in items)
+
+
+def clauses(items: Iterable[object]) -> str:
+    """Statements one after another: ``"a; b"``, in Chinese ``"a；b"``."""
+    return _("; ").join(str(item) for item in items)
+
+
+def place_and_year(institution: object, year: object) -> str:
+    """Where and when, as a table cell or an aside: ``College, 2026``, in Chinese ``College，2026年``.
+
+    Either may be missing (None or ""): then the other alone.
+
+    >>> with language("zh"):
+    ...     place_and_year("杭州学院", 2026), place_and_year("", 2026), place_and_year("杭州学院", None)
+    ('杭州学院，2026年', '2026年', '杭州学院')
+    >>> with language("en"):
+    ...     place_and_year("College", 2026), place_and_year(None, 2026)
+    ('College, 2026', '2026')
+    """
+    place = "" if institution is None else str(institution)
+    when = "" if year is None else str(year)
+    if place and when:
+        return _("{institution}, {year}").format(institution=place, year=when)
+    # Translators: a year alone, where a limit applies to every institution (a table cell, an aside).
+    return _("{year}").format(year=when) if when else place
 
 
 def number(value: float, digits: int = 1, sign: bool = False) -> str:

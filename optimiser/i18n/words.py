@@ -30,6 +30,34 @@ COURSE_NAMES: dict[str, str] = {
 }
 """Each course type as a sentence names it, keyed by course type (English: the key itself)."""
 
+GROUP_NAMES: dict[str, str] = {
+    # Translators: a teacher group's key, as a limit's name puts it before "teachers" ("double_qualified teachers").
+    "enterprise_lecturer": N_("enterprise_lecturer"),
+    # Translators: a teacher group's key, as a limit's name puts it before "teachers" ("double_qualified teachers").
+    "double_qualified": N_("double_qualified"),
+    # Translators: a teacher group's key, as a limit's name puts it before "teachers" ("double_qualified teachers").
+    "academic": N_("academic"),
+    # Translators: a teacher group's key, as a limit's name puts it before "teachers" ("double_qualified teachers").
+    "three_no": N_("three_no"),
+}
+"""Each teacher group the shipped configs declare as a limit's name puts it, keyed by group (English: the key
+itself, as the CSV and JSON name it); :func:`group_name` gives it in the current language."""
+
+
+def group_name(group: str) -> str:
+    """``group`` as a limit's name puts it, in the current language; a group the configs do not ship, as it is."""
+    from . import _
+
+    return _(GROUP_NAMES[group]) if group in GROUP_NAMES else group
+
+
+def course_name(course: str) -> str:
+    """A course type (a key of :data:`COURSE_NAMES`) in the current language; other text as it is."""
+    from . import _
+
+    return _(COURSE_NAMES[course]) if course in COURSE_NAMES else course
+
+
 SEATS = N_("training seats")
 """What a training-base lever relieves."""
 ENROLMENT = N_("enrolment (adds students, not teaching)")
@@ -79,3 +107,15 @@ PRICE_WORDS: dict[str, str] = {
 PER_UNIT = N_("per unit")
 """The unit of a row kind that names none."""
 
+
+def relief_words(relieves: str) -> str:
+    """What one lever relieves (phrases of :data:`RELIEF_WORDS` joined with ``"; "``, as results store it) in
+    the current language; in Chinese the phrases of one lever read as one list (``缺乏实践经验、缺乏实训技能``)."""
+    from . import _
+
+    words = ""
+    for part in relieves.split("; "):
+        said = _(part) if part in RELIEF_WORDS else part
+        # Translators: two things one lever relieves, in a list of what each lever relieves.
+        words = _("{relieved}; {more}").format(relieved=words, more=said) if words else said
+    return words

@@ -21,7 +21,7 @@ import numpy as np
 import pulp
 
 from ..i18n import N_, _, where
-from ..i18n.words import COURSE_NO, PRICE_WORDS
+from ..i18n.words import COURSE_NO, PRICE_WORDS, course_name, group_name
 from .formulation import MONEY_SCALE
 
 Sense = Literal["<=", ">=", "=="]
@@ -281,7 +281,18 @@ def kind_label(kind: str, detail: Any = None) -> str:
     """
     detail = detail if isinstance(detail, str) else ""
     no = _(COURSE_NO[detail]) if detail in COURSE_NO else ""
-    return _(ROW_KINDS[kind].label).format(detail=detail, no=no)
+    return _(ROW_KINDS[kind].label).format(detail=_detail_words(kind, detail), no=no)
+
+
+GROUP_DETAIL_KINDS = frozenset({"teacher_hours", "conversion_stock"})
+"""Row kinds whose detail is a teacher group."""
+
+
+def _detail_words(kind: str, detail: str) -> str:
+    """A course type or teacher group in a row's name, in the current language (English: the key itself)."""
+    if kind.startswith("no_"):
+        return course_name(detail)
+    return group_name(detail) if kind in GROUP_DETAIL_KINDS else detail
 
 
 def row_label(info: RowInfo) -> str:

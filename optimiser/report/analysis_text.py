@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.output import records
-from ..i18n import N_, _, chinese
+from ..i18n import N_, _, aside, chinese, clauses, money, series
 from ..jsonrule import jsonable
 from ..solve.engine import TIE_BREAK_TOLERANCE
 from ..solve.status import Status
+from .layout import pad
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,13 +108,13 @@ def written(paths: Sequence[Path | str]) -> str:
     """``wrote a.csv and a_plans.csv``: what a command wrote, in the current language."""
     names = [str(path) for path in paths]
     if len(names) > 1:
-        names = [_("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])]
+        names = [_("{first} and {last}").format(first=series(names[:-1]), last=names[-1])]
     return _("wrote {path}").format(path=names[0])
 
 
 def sweep_written(path: Path | str, table: pd.DataFrame) -> str:
     """``wrote sweep.csv: 25 points (24 optimal, 1 infeasible)``: what ``sweep --out`` wrote."""
-    counts = ", ".join(f"{n} {status}" for status, n in table["status"].value_counts().items())
+    counts = series(f"{n} {status}" for status, n in table["status"].value_counts().items())
     return _("wrote {path}: {count} points ({statuses})").format(path=path, count=len(table), statuses=counts)
 
 
@@ -146,7 +147,7 @@ def _montecarlo_head(result: MonteCarloResult) -> str:
     how = _("fixed plan") if result.fixed_plan else _("re-optimised per draw")
     head = _("{name}: {draws} draws (seed {seed}), {how}").format(
         name=result.summary.get("name", ""), draws=len(result.draws), seed=result.summary.get("seed"), how=how)
-    statuses = ", ".join(f"{k} {v}" for k, v in result.status_counts().items())
+    statuses = series(f"{k} {v}" for k, v in result.status_counts().items())
     over, judged = result.over_budget()
     if judged:
         statuses += "\n" + _("over budget in {over} of {judged} worlds ({share})").format(
@@ -185,8 +186,8 @@ def frontier_text(front: Frontier) -> str:
     start, end, output_from, output_to = _("from"), _("to"), _("output from"), _("output to")
     per_m = _("per M yuan a year") if front.unit == "yuan a year" else _("per M yuan")
     per_graduate = _("yuan/graduate")
-    lines.append(f"{start:>14} {end:>14} {output_from:>12} {output_to:>12} {per_m:>17} {per_graduate:>13}  "
-                 + _("levers at the margin"))
+    heads = zip((start, end, output_from, output_to, per_m, per_graduate), (14, 14, 12, 12, 17, 13))
+    lines.append(" ".join(pad(head, width, ">") for head, width in heads) + "  " + _("levers at the margin"))
     for seg in front.segments.to_dict(orient="records"):
         per_million = float(seg["marginal_output_per_yuan"]) * 1e6
         cost = float(seg["cost_per_extra_output"])
@@ -200,8 +201,10 @@ def frontier_text(front: Frontier) -> str:
         per_m=per_m, over=front.over))
     budget = float(front.breakpoints["budget"].iloc[-1])
     objective = float(front.breakpoints["objective"].iloc[-1])
+    # English keeps the table's figure, under its unit; Chinese says the sum in 万元 or 亿元.
     lines.append(_("at {budget}: {objective} ({says})").format(
-        budget=f"{budget:,.0f}", objective=f"{objective:,.1f}", says=last_breakpoint_says(front)))
+        budget=money(budget) if chinese() else f"{budget:,.0f}", objective=f"{objective:,.1f}",
+        says=last_breakpoint_says(front)))
     lines.extend(f"  {_cap_text(cap)}" for cap in front.caps.to_dict(orient="records"))
     lines.extend(note_line(note) for note in front.notes)
     return "\n".join(lines)
@@ -220,22 +223,22 @@ def last_breakpoint_says(front: Frontier) -> str:
         return _("more money buys nothing: limits other than money cap the output")
     names = [str(limit) for limit in front.caps["limit"]]
     caps = (_("the cap of {limit} binds").format(limit=names[0]) if len(names) == 1
-            else _("the caps of {limits} bind").format(limits=", ".join(names)))
+            else _("the caps of {limits} bind").format(limits=series(names)))
     return _("more {over} alone buys nothing here: {caps}").format(over=front.over, caps=caps)
 
 
 def _cap_text(cap: dict[str, Any]) -> str:
     year = cap["year"]
-    when = "" if year is None or year != year else " " + _("in {year}").format(year=int(year))
-    return _("{limit} ({cap} yuan{when}) binds: at the margin its money{when} buys {output} weighted graduates per "
+    when = "" if year is None or year != year else _(" in {year}").format(year=int(year))
+    return _("{limit} ({cap}{when}) binds: at the margin its money{when} buys {output} weighted graduates per "
              "million yuan; lifting it adds {gain}").format(
-        limit=cap["limit"], cap=f"{cap['cap']:,.0f}", when=when, output=f"{cap['output_per_million']:,.1f}",
+        limit=cap["limit"], cap=money(cap["cap"]), when=when, output=f"{cap['output_per_million']:,.1f}",
         gain=f"{cap['output_if_unlimited']:,.1f}")
 
 
 def frontier_html(front: Frontier) -> str:
     title = _("Budget frontier over {over}").format(over=f"<code>{front.over}</code>")
-    head = f"<p><b>{title}</b> ({_unit(front)})</p>"
+    head = f"<p><b>{title}</b>{aside(_unit(front))}</p>"
     notes = "".join(f"<p>{note_line(note)}</p>" for note in front.notes)
     return head + front.segments.to_html(index=False) + notes
 
@@ -310,8 +313,8 @@ def alternatives_text(room: Alternatives) -> str:
     plans = table_text(headed(room.plan_summary.rename(index=names), ALTERNATIVES_HEADINGS),
                        float_format=lambda v: f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}")
     verdicts = room.verdicts()
-    said = _("; ").join(_("{verdict}: {levers}").format(
-        verdict=_(VERDICTS[verdict]), levers=", ".join(lever for lever, v in verdicts.items() if v == verdict))
+    said = clauses(_("{verdict}: {levers}").format(
+        verdict=_(VERDICTS[verdict]), levers=series(lever for lever, v in verdicts.items() if v == verdict))
         for verdict in VERDICTS if verdict in verdicts.values())
     count = _("{count} alternative plans:").format(count=len(room.plan_summary) - 1)
     return f"{head}\n" + _("levers {verdicts}").format(verdicts=said) + f"\n\n{table}\n\n{count}\n{plans}"

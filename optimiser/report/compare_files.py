@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..compare import HEADLINE_ROWS, NO_CHANGE, bottleneck_summary, is_numeric_key, measure_label
-from ..i18n import _, ngettext, number
+from ..i18n import _, colon, ngettext, number
 from ..i18n.words import BOTTLENECK_WORDS
 from ..jsonrule import jsonable
 from .files import Writer, formula_like, neutralise, write_all, write_atomic, write_csv
@@ -193,7 +193,7 @@ def _description_lines(comparison: Comparison) -> list[str]:
             text = config.scenarios[config.scenario_name].description
         elif config is not None and not config.scenario_name:
             text = _("{name}, no scenario applied").format(name=config.name)
-        lines.append(f"  {name}: {text or none}")
+        lines.append(f"  {name}{colon()}{text or none}")
     return [_("plans:"), *lines, ""] if lines else []
 
 
@@ -302,7 +302,7 @@ def _no_optimum_lines(comparison: Comparison) -> list[str]:
     lines: list[str] = []
     for name, result in comparison.results:
         if not result.ok:
-            lines.append(f"\n{name}: {result.status.value}")
+            lines.append(f"\n{name}{colon()}{result.status.value}")
             lines.extend(f"  - {d.message}" for d in result.diagnosis)
     return lines
 

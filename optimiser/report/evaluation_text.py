@@ -6,7 +6,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..evaluate import UNFUNDED
-from ..i18n import _, money, number
+from ..i18n import _, aside, money, number
 from ..jsonrule import jsonable
 from .files import Writer, csv_writer, json_writer
 from .summary import bottleneck_records, teachers_by_group
@@ -39,7 +39,7 @@ def gap_sentence(evaluation: Evaluation) -> str:
              (_("{amount} more") if cost > 0 else _("{amount} less")).format(amount=_yuan(abs(cost))))
     if ev.mode == "min_cost":
         share = ev.gap_objective / ev.optimum_total_cost if ev.optimum_total_cost else math.nan
-        percent = f" ({abs(share):.1%})" if _finite(share) else ""
+        percent = aside(f"{abs(share):.1%}") if _finite(share) else ""
         if abs(cost) < 0.5:
             return _("the plan costs the same as the cheapest plan that meets the targets")
         return _("the plan costs {spend} than the cheapest plan that meets the targets{percent}").format(
@@ -51,7 +51,7 @@ def gap_sentence(evaluation: Evaluation) -> str:
                 spend=spend)
         return _("the plan delivers the weighted output of the optimiser's plan and spends {spend}").format(spend=spend)
     share = abs(gap) / ev.optimum_output if ev.optimum_output else math.nan
-    percent = f" ({share:.1%})" if _finite(share) else ""
+    percent = aside(f"{share:.1%}") if _finite(share) else ""
     sentence = (_("the plan gives {value} fewer weighted compound graduates than the optimiser's plan{percent} and "
                   "spends {spend}")
                 if gap > 0 else

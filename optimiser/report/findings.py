@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 import pandas as pd
 
-from ..i18n import _
+from ..i18n import _, aside, clauses, money, series
 from ..i18n.words import COURSE_NO, unit_words
 
 if TYPE_CHECKING:
@@ -38,14 +38,8 @@ def _finite(value: Any) -> TypeGuard[float]:
 
 
 def _million(amount: float) -> str:
-    """Money in million yuan; amounts under 100,000 yuan in yuan (0.00 M would hide them)."""
-    from ..i18n import chinese, money
-
-    if chinese():
-        return money(amount)
-    if abs(amount) < 1e5:
-        return f"{amount:,.0f} yuan"
-    return f"{amount / 1e6:,.2f} M yuan"
+    """Money in million yuan; amounts under 100,000 yuan in yuan (0.00 M would hide them); Chinese in 万元."""
+    return money(amount, ",.2f", 1e5)
 
 
 def _percent(share: float) -> str:
@@ -104,7 +98,7 @@ def _nothing_to_carry_out(results: Sequence[tuple[str, Result]], broken: dict[st
         else _("{name} is {status}").format(name=name, status=r.status.value)
         for name, r in results
     ]
-    return _("No plan can be carried out: {reasons}.").format(reasons=", ".join(reasons))
+    return _("No plan can be carried out: {reasons}.").format(reasons=series(reasons))
 
 
 def _best_by_objective(solved: list[tuple[str, Result]], min_cost: bool) -> tuple[str, Result]:
@@ -134,10 +128,9 @@ def _lowest_cost_per_graduate_line(solved: list[tuple[str, Result]], best_name: 
     )
     if cheapest is None or cheapest[0] == best_name:
         return []
-    return [_("Lowest cost per added weighted graduate: {name} ({cost} yuan, against {best_cost} yuan in "
-              "{best}).").format(
-        name=cheapest[0], cost=f"{cheapest[1].summary['cost_per_added_graduate']:,.0f}",
-        best_cost=f"{best.summary.get('cost_per_added_graduate') or math.nan:,.0f}", best=best_name)]
+    return [_("Lowest cost per added weighted graduate: {name} ({cost}, against {best_cost} in {best}).").format(
+        name=cheapest[0], cost=money(cheapest[1].summary["cost_per_added_graduate"]),
+        best_cost=money(best.summary.get("cost_per_added_graduate") or math.nan), best=best_name)]
 
 
 def _verdict_line(
@@ -156,7 +149,7 @@ def _breaches_line(
 ) -> str:
     """A hand-made plan that breaks limits: the first few, and its gap were they allowed."""
     count = len(broken)
-    shown = "; ".join(broken[:VIOLATIONS_SHOWN])
+    shown = clauses(broken[:VIOLATIONS_SHOWN])
     more = _("; and {count} more").format(count=count - VIOLATIONS_SHOWN) if count > VIOLATIONS_SHOWN else ""
     gap = ""
     if _finite(result.objective):
@@ -177,7 +170,7 @@ def _mixed_verdict(
 ) -> list[str]:
     """Plans that minimise cost beside plans that maximise output: no one objective decides, so they are
     compared by output and by cost, each in its own unit; a plan best on both is named best."""
-    modes = ", ".join(f"{name} {r.summary.get('mode')}" for name, r in solved)
+    modes = series(f"{name} {r.summary.get('mode')}" for name, r in solved)
     most_name, most = max(solved, key=lambda item: (_output(item[1]), -item[1].total_cost))
     cheap_name, cheap = min(solved, key=lambda item: (item[1].total_cost, -_output(item[1])))
     lines = [_("The plans optimise different objectives ({modes}): compared by weighted compound graduates "
@@ -219,7 +212,7 @@ def _gap(result: Result, best: Result, best_name: str, min_cost: bool) -> str:
     cost = _cost_words(cost_gap)
     if min_cost:
         share = cost_gap / best.total_cost if best.total_cost else math.nan
-        percent = f" ({_percent(share)})" if _finite(share) else ""
+        percent = aside(_percent(share)) if _finite(share) else ""
         return _("{cost} than {best}{percent}").format(cost=cost, best=best_name, percent=percent)
     # The weighted output each plan delivers, as the added output counts it (not the optimum before steadiness).
     gap = _output(best) - _output(result)
@@ -229,10 +222,10 @@ def _gap(result: Result, best: Result, best_name: str, min_cost: bool) -> str:
         return _("{gap} more weighted compound graduates than {best}, {cost}").format(
             gap=f"{-gap:,.1f}", best=best_name, cost=cost)
     share = -gap / _output(best) if _output(best) else math.nan
-    percent = f" ({_percent(share)})" if _finite(share) else ""
+    percent = aside(_percent(share)) if _finite(share) else ""
     rate = ""
     if cost_gap < -0.5 and gap > 0:
-        rate = _(" ({amount} yuan saved per weighted graduate given up)").format(amount=f"{-cost_gap / gap:,.0f}")
+        rate = _(" ({amount} saved per weighted graduate given up)").format(amount=money(-cost_gap / gap))
     return _("{gap} fewer weighted compound graduates than {best}{percent}, {cost}{rate}").format(
         gap=f"{gap:,.1f}", best=best_name, percent=percent, cost=cost, rate=rate)
 
@@ -356,7 +349,7 @@ def bottleneck_lines(result: Result) -> list[str]:
             if rows[q].any()
         ]
         lines.append(_("{institution}: {parts}").format(
-            institution=institution, parts=_("; ").join(parts) if parts else _('no "no" binds in any year')))
+            institution=institution, parts=clauses(parts) if parts else _('no "no" binds in any year')))
     return lines
 
 

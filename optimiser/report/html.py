@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..i18n import N_, _, get_language, language
-from ..i18n.words import COURSE_NO, unit_words
+from ..i18n import N_, _, clauses, colon, get_language, language, money_unit, series
+from ..i18n.words import COURSE_NO, course_name, unit_words
 from .files import write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
 
@@ -90,9 +90,6 @@ footer { color: var(--muted); font-size: .8rem; margin-top: 2rem; }
 PRINT_PLANS = 3
 """Plans per printed comparison table: a wide comparison prints as tables of this many plan columns each."""
 
-SHORT_NO = {"knowledge": "knowledge", "practice": "practice", "training": "training"}
-
-
 def esc(value: Any) -> str:
     """A config name or any other text, safe inside HTML text and attributes."""
     return html.escape("" if value is None else str(value), quote=True)
@@ -121,7 +118,7 @@ def html_report(result: Result, sensitivity: Any = None, comparison: Any = None,
 
 def _html_report(result: Result, sensitivity: Any = None, comparison: Any = None) -> str:
     s = result.summary
-    title = f"{s.get('name')}: {s.get('scenario')}"
+    title = f"{s.get('name')}{colon()}{s.get('scenario')}"
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if get_language() == "zh" else "en"}"><head><meta charset="utf-8">',
@@ -151,7 +148,8 @@ def _header(result: Result) -> str:
     years = ""
     if config is not None:
         h = config.horizon
-        years = f", {h.start}-{h.start + h.years - 1}" if h.years > 1 else f", {h.start}"
+        span = f"{h.start}-{h.start + h.years - 1}" if h.years > 1 else f"{h.start}"
+        years = _(", {years}").format(years=span)
     words = {"scenario": _("scenario"), "status": _("status"), "solver": _("solver")}
     return (
         f"<header><h1>{esc(s.get('name'))}</h1>"
@@ -178,8 +176,8 @@ def _summary(result: Result, sensitivity: Any, comparison: Any) -> str:
         out.append(_list(why, "nomin"))
     million = next_million_lines(sensitivity)
     if million:
-        bold, rest = _("What the next unit buys"), _("(ranked, see below for all):")
-        out.append(f"<p><b>{esc(bold)}</b> {esc(rest)}</p>")
+        bold, rest = _("What the next unit buys"), _(" (ranked, see below for all):")
+        out.append(f"<p><b>{esc(bold)}</b>{esc(rest)}</p>")
         out.append(_list(million, "million"))
     rows = []
     for item, value, unit in key_figures(result):
@@ -224,9 +222,10 @@ def _chart(name: str, caption: str, draw: Callable[[Axes | None], Axes]) -> str:
 def _charts(result: Result) -> str:
     from .charts import plot_funding_by_source, plot_output_by_tier, plot_spend_by_lever
 
-    spend = _chart("spend-by-lever", _("Money spent on each lever per year (million yuan)."),
+    unit = money_unit()[1]
+    spend = _chart("spend-by-lever", _("Money spent on each lever per year ({unit}).").format(unit=unit),
                    lambda ax: plot_spend_by_lever(result, ax))
-    funding = _chart("funding-by-source", _("Money paid by each funding source per year (million yuan)."),
+    funding = _chart("funding-by-source", _("Money paid by each funding source per year ({unit}).").format(unit=unit),
                      lambda ax: plot_funding_by_source(result, ax))
     compound = _chart("compound-output", _("Compound graduates (fully trained) per year, by tier."),
                       lambda ax: plot_output_by_tier(result, ax, "compound"))
@@ -287,7 +286,7 @@ def _bottleneck_map(result: Result) -> str:
         cells = "".join(_bottleneck_cell(by_year.get(year)) for year in years)
         rows.append(f"<tr><th>{esc(institution)}</th>{cells}</tr>")
     legend = "".join(f'<span class="b{n}">{esc(_(words))}</span>' for n, words in enumerate(LEGEND))
-    words = _("; ").join(f"{q}: {_(w)}" for q, w in COURSE_NO.items())
+    words = clauses(f"{course_name(q)}{colon()}{_(w)}" for q, w in COURSE_NO.items())
     title = _("Bottleneck map")
     institution = _("institution")
     about = _("Which of the \"three no\" limits output at each institution and year ({words}). A binding \"no\" has "
@@ -313,10 +312,10 @@ def _bottleneck_cell(row: Any) -> str:
     if row is None:
         return "<td></td>"
     binding = [q for q in COURSE_NO if bool(getattr(row, q))]
-    tags = "".join(f'<span class="tag">{SHORT_NO[q]}</span>' for q in binding) or esc(_("none"))
+    tags = "".join(f'<span class="tag">{esc(course_name(q))}</span>' for q in binding) or esc(_(LEGEND[0]))
     extra = [_(words) for column, words in OTHER_LIMITS if bool(getattr(row, column))]
-    hint = _("; ").join([_(COURSE_NO[q]) for q in binding] + extra) or _("no \"no\" binds")
-    more = f'<br><small>{esc(_(", ").join(extra))}</small>' if extra else ""
+    hint = clauses([_(COURSE_NO[q]) for q in binding] + extra) or _("no \"no\" binds")
+    more = f'<br><small>{esc(series(extra))}</small>' if extra else ""
     return f'<td class="b{len(binding)}" title="{esc(hint)}">{tags}{more}</td>'
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import N_, _, money
+from ..i18n import N_, _, money, series
 from .analysis_text import headed, note_line, table_text
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _in_sample_lines(result: RobustResult) -> list[str]:
             over=s["worlds_over_budget"], draws=s["draws"], amount=money(s["largest_overrun"])))
     spend = result.plan.groupby("lever", sort=False)["units"].sum()
     lines.append(_("units by lever (summed over institutions and years): {levers}").format(
-        levers=", ".join(f"{lever} {units:,.1f}" for lever, units in spend.items())))
+        levers=series(f"{lever} {units:,.1f}" for lever, units in spend.items())))
     return lines
 
 

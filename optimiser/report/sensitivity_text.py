@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..i18n import _
+from ..i18n import _, money, place_and_year
 from ..jsonrule import UNLIMITED, jsonable
 from ..model.rows import kind_label
 from .analysis_text import table_text
@@ -85,7 +85,7 @@ def report_text(report: SensitivityReport) -> str:
 def _heading_lines(report: SensitivityReport) -> list[str]:
     """The report's title, its objective and its notes."""
     objective = (
-        _("total cost (minimised): {amount} yuan").format(amount=f"{report.objective:,.0f}") if report.mode == "min_cost"
+        _("total cost (minimised): {amount}").format(amount=money(report.objective)) if report.mode == "min_cost"
         else _("weighted compound graduates (maximised): {value}").format(value=f"{report.objective:,.1f}")
     )
     lines = [
@@ -126,7 +126,7 @@ def _binding_lines(report: SensitivityReport) -> list[str]:
     table = pd.DataFrame(
         {
             _("constraint"): _names(report, binding),
-            _("where"): [", ".join(x for x in (str(i), fmt(y)) if x) for i, y in zip(binding["institution"], binding["year"])],
+            _("where"): [place_and_year(str(i), fmt(y)) for i, y in zip(binding["institution"], binding["year"])],
             _("final value"): [fmt(v) for v in binding["final_value"]],
             _("shadow price"): [fmt(v) for v in binding["shadow_price"]],
             _("rhs"): [fmt(v) for v in binding["rhs"]],

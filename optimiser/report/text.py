@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..i18n import N_, _, language, money, number
-from ..i18n.words import COURSE_NO, PER_UNIT, RELIEF_WORDS
+from ..i18n import N_, _, aside, clauses, colon, language, money, number, place_and_year, series
+from ..i18n.words import COURSE_NO, PER_UNIT, relief_words
 from ..model.rows import MONEY_LIMITS, PLANNER_LIMITS, PRICE_UNITS, kind_label
 from .layout import display_width, grid, pad
 from .summary import ordered_binding
@@ -147,7 +147,7 @@ def _whole_unit_lines(s: dict) -> list[str]:
         lines.append(_("whole units (MILP): LP bound {bound}").format(bound=show(s["lp_bound"])))
     cost, share = s.get("integrality_cost"), s.get("integrality_gap")
     if cost is not None:
-        share_text = f" ({share:.3%})" if share is not None else ""
+        share_text = aside(f"{share:.3%}") if share is not None else ""
         if min_cost:
             text = _("integrality cost: {amount} more than the LP optimum {bound} with fractional units{share}")
             amount = yuan(cost)
@@ -476,10 +476,10 @@ def _limit_lines(others: list[tuple[Any, ...]]) -> list[str]:
     """The binding planner limits other than money, one a line (the first :data:`BINDING_SHOWN`)."""
     lines = []
     for kind, name, config_path, institution, year, shadow_price in others[:BINDING_SHOWN]:
-        where = ", ".join(str(x) for x in (institution, _year(year)) if x)
+        where = place_and_year(institution, _year(year))
         per = _(PRICE_UNITS.get(kind, PER_UNIT))
         lines.append(f"  {_price(shadow_price):>12} {pad(per, 12)} {name} [{config_path}]"
-                     + (f" ({where})" if where else ""))
+                     + (aside(where) if where else ""))
     if len(others) > BINDING_SHOWN:
         lines.append("  " + _("... {count} more limits").format(count=len(others) - BINDING_SHOWN))
     return lines
@@ -493,7 +493,7 @@ def _capacity_lines(rows: list[tuple[Any, ...]]) -> list[str]:
             capacities[name] = capacities.get(name, 0) + 1
     if not capacities:
         return []
-    listed = ", ".join(f"{name} ({count})" for name, count in _most_first(capacities))
+    listed = series(f"{name}{aside(count)}" for name, count in _most_first(capacities))
     return ["  " + _("binding capacities (institution-years): {listed}").format(listed=listed)]
 
 
@@ -568,12 +568,8 @@ def _relief_lines(result: Result) -> list[str]:
     relieves = lever_relieves(result.model)
     if not relieves:
         return []
-    return ["  " + _("levers relieve: {list}").format(list="; ".join(
-        f"{name}: {_relief(what)}" for name, what in relieves.items()))]
-
-
-def _relief(what: str) -> str:
-    return "; ".join(_(part) if part in RELIEF_WORDS else part for part in what.split("; "))
+    return ["  " + _("levers relieve: {list}").format(list=clauses(
+        f"{name}{colon()}{relief_words(what)}" for name, what in relieves.items()))]
 
 
 def _year(value: object) -> str:
@@ -603,7 +599,7 @@ def _summary_html(result: Result) -> str:
     if not result.ok:
         items = "".join(f"<li>{esc(d.message)}</li>" for d in result.diagnosis)
         status = _("status")
-        return f"<div>{head}<br>{esc(status)}: <b>{esc(result.status.value)}</b><ul>{items}</ul></div>"
+        return f"<div>{head}<br>{esc(status)}{esc(colon())}<b>{esc(result.status.value)}</b><ul>{items}</ul></div>"
     rows = [
         (_("status"), result.status.value),
         (_("objective"), f"{result.objective:,.2f}"),

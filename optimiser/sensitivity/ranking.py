@@ -20,8 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..i18n import N_, _
+from ..i18n import N_, _, chinese
+from ..i18n import money as yuan
 from ..i18n import where as place
+from ..i18n.words import group_name
 from ..model import Model
 from ..model.rows import MONEY_LIMITS, ROW_KINDS, RowInfo
 from .canonical import ZERO_DUAL, CanonicalLP
@@ -74,6 +76,8 @@ class Step:
     def amount(self, value: float) -> str:
         """``value`` limit units in words: "10,000 yuan", "one million yuan", "0.001", "0.1 graduates"."""
         singular, plural = self.units
+        if self.limit_unit == "yuan" and chinese():
+            return yuan(value)
         if self.limit_unit == "yuan" and value >= MILLION:
             millions = value / MILLION
             return _("one million yuan") if millions == 1 else _("{count} million yuan").format(count=f"{millions:g}")
@@ -112,9 +116,8 @@ def number(value: float) -> str:
 
 
 def money(value: float) -> str:
-    if abs(value) >= MILLION:
-        return _("{amount} M yuan").format(amount=f"{value / MILLION:,.4g}")
-    return _("{amount} yuan").format(amount=f"{value:,.0f}")
+    """An amount of yuan in a statement: ``6.968 M yuan`` from a million up (Chinese: 万元 and 亿元)."""
+    return yuan(value, ",.4g")
 
 
 def _where(info: RowInfo) -> str:
@@ -234,8 +237,8 @@ def _intake_cap_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, d
 def _teacher_hours_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
     """One more teacher of the group: their yearly hours."""
     hours = model.config.groups[detail].hours
-    thing = _at(_("{group} teachers' time").format(group=detail), where)
-    more = _at(_("one more {group} teacher's hours").format(group=detail), where) + _(" ({hours} h)").format(
+    thing = _at(_("{group} teachers' time").format(group=group_name(detail)), where)
+    more = _at(_("one more {group} teacher's hours").format(group=group_name(detail)), where) + _(" ({hours} h)").format(
         hours=f"{hours:g}")
     return noun_step(hours, more, thing, N_("hours"), "teacher", (N_("hour"), N_("hours")), thing)
 
@@ -256,8 +259,9 @@ def _enrolment_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, de
 
 
 def _convertible_step(model: Model, lp: CanonicalLP, info: RowInfo, where: str, detail: str) -> Step:
-    thing = _at(_("{group} teachers available to convert").format(group=detail), where)
-    return noun_step(1.0, _at(_("one more {group} teacher available to convert").format(group=detail), where), thing,
+    thing = _at(_("{group} teachers available to convert").format(group=group_name(detail)), where)
+    return noun_step(1.0, _at(_("one more {group} teacher available to convert").format(group=group_name(detail)),
+                              where), thing,
                      N_("teachers"), "teacher", (N_("teacher"), N_("teachers")), thing)
 
 
@@ -312,7 +316,7 @@ def unit_label(unit: str) -> str:
     >>> from optimiser.i18n import language
     >>> with language("zh"):
     ...     unit_label("weighted compound graduates per million yuan"), unit_label("yuan per 0.01 of share")
-    ('加权复合型毕业生（每百万元）', '元（比例每增加 0.01）')
+    ('加权复合型毕业生（每100万元）', '元（比例每增加 0.01）')
     >>> unit_label("weighted compound graduates per teacher")
     'weighted compound graduates per teacher'
     """
@@ -489,8 +493,8 @@ def _cheapest_graduate(infos: list[RowInfo], prices: np.ndarray) -> float | None
 def _effect(value: float, noun: str, min_cost: bool) -> str:
     if min_cost:
         if value < 0:
-            return _("saves {amount} yuan of total cost").format(amount=number(-value))
-        return _("costs {amount} yuan").format(amount=number(value))
+            return _("saves {amount} of total cost").format(amount=yuan(-value, small=number))
+        return _("costs {amount}").format(amount=yuan(value, small=number))
     if value >= 0:
         return _("buys {count} {noun}").format(count=number(value), noun=_(noun))
     return _("costs {count} {noun}").format(count=number(-value), noun=_(noun))

@@ -231,7 +231,7 @@ def test_a_chinese_html_report_renders_with_a_cjk_font(tmp_path: Path) -> None:
         shot = page.screenshot(full_page=False)
         browser.close()
     assert headings[:4] == ["摘要", "支出与资金", "毕业生", "瓶颈分布图"]
-    for words in ("下一单位的效果（灵敏度排序）", "每年各项措施的支出（百万元）。"):
+    for words in ("下一单位的效果（灵敏度排序）", "每年各项措施的支出（万元）。"):
         assert words in text
     image = Image.open(io.BytesIO(shot)).convert("L")
     assert len(set(image.tobytes())) > 16, "the page screenshot is blank"
@@ -305,9 +305,9 @@ def test_plan_file_problems_in_chinese(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["evaluate", str(config), "--plan", str(plan), "--lang", "zh"]) == 2
     err = capsys.readouterr().err
     assert f"{plan}：3 个问题：" in err
-    assert f"  - {plan}, 第 2 行，institution 列：未知的院校 'Colege'；是否想写 'College'？可用的院校：College" in err
-    assert f"  - {plan}, 第 3 行，year 列：年份 2031 不在规划期 2025 内；请填写 2025 之间的年份，或删除该行" in err
-    assert f"  - {plan}, 第 3 行，units 列：'x' 不是数字；请填写数量，如 12、12.5 或 2,088" in err
+    assert f"  - {plan}，第 2 行，institution 列：未知的院校 'Colege'；是否想写 'College'？可用的院校：College" in err
+    assert f"  - {plan}，第 3 行，year 列：年份 2031 不在规划期 2025 内；请填写 2025 之间的年份，或删除该行" in err
+    assert f"  - {plan}，第 3 行，units 列：'x' 不是数字；请填写数量，如 12、12.5 或 2,088" in err
     assert "unknown institution" not in err and "is not a number" not in err
 
 
@@ -329,8 +329,9 @@ def test_sensitivity_statements_in_chinese(tmp_path: Path, capsys: pytest.Captur
     assert main(["sensitivity", str(config), "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("灵敏度报告：tiny  [情景：base，求解器：highs]")
-    assert "1. universities 资金（2025年）每增加 100,000 元，可多培养 33.3 名复合型毕业生（每名 3,000 元），" \
-           "在增加不超过 276,000 元的范围内成立（超出后效果递减）；适用范围：0 至 300,000 元" in out
+    # Money in 元 and 万元: the 100,000 yuan step is 10万元, the 276,000 yuan reach 27.60万元.
+    assert "1. universities 资金（2025年）每增加 10万元，可多培养 33.3 名复合型毕业生（每名 3,000元），" \
+           "在增加不超过 27.60万元的范围内成立（超出后效果递减）；适用范围：0元 至 30" in out
     assert "起约束作用的约束（4 项；影子价格 = 限制每增加一个单位时目标的变化）：" in out
     assert "buys" not in out and "valid from" not in out
     assert main(["sensitivity", str(config), "--lang", "en"]) == 0

@@ -35,8 +35,8 @@ def test_solve_in_chinese(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     out = tmp_path / "out"
     zh, en = both(capsys, "solve", str(tiny), "--out", str(out))
     assert f"已写入 {out}/: summary.json plan.csv" in zh
-    assert "universities 资金在边际上每增加一百万元，可增加的加权毕业生人数：2025 年 333" in zh
-    assert "enterprise_lecturer 教师的教学课时 (1)" in zh and "practice 教学课时（缺乏实践经验） (1)" in zh
+    assert "universities 资金在边际上每增加100万元，可增加的加权毕业生人数：2025 年 333" in zh
+    assert "起约束作用的容量（院校-年数）：企业兼职教师的教学课时（1）、实践课教学课时（缺乏实践经验）（1）" in zh
     assert f"\nwrote {out}/: summary.json plan.csv" in en
     assert "more money from universities funding buys, at the margin, this many weighted graduates per million yuan: 333 in 2025" in en
     assert "teaching hours of enterprise_lecturer teachers (1)" in en
@@ -75,7 +75,7 @@ def test_compare_in_chinese(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFi
         assert words in en, words
     assert "spend on enterprise_lecturers (yuan)" in (out / "comparison.csv").read_text(encoding="utf-8")
     # Where each "no" binds, named in the reader's words (it read "practice:" in both languages).
-    assert f"  {tiny}：practice 教学课时（缺乏实践经验）：College 2025" in zh
+    assert f"  {tiny}：实践课教学课时（缺乏实践经验）：College 2025" in zh
     assert f"  {tiny}: practice (no practical experience): College 2025" in en
 
 
@@ -115,14 +115,14 @@ def test_montecarlo_in_chinese(tiny: Path, tmp_path: Path, capsys: pytest.Captur
 def test_report_in_chinese(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     html = tmp_path / "report.html"
     zh, en = both(capsys, "report", str(tiny), "--html", str(html))
-    assert zh.startswith(f"已写入 {html}\n下一单位的效果：\n  universities 资金（2025年）每增加 100,000 元")
+    assert zh.startswith(f"已写入 {html}\n下一单位的效果：\n  universities 资金（2025年）每增加 10万元")
     assert en.startswith(f"wrote {html}\nwhat the next unit buys:\n")
 
 
 def test_sensitivity_in_chinese(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     zh, en = both(capsys, "sensitivity", str(tiny), "--out", str(out))
-    for words in ("enterprise_lecturer 教师的教学课时 College, 2025", "practice 教学课时（缺乏实践经验） College, 2025",
+    for words in ("企业兼职教师的教学课时 College，2025年", "实践课教学课时（缺乏实践经验） College，2025年",
                   "enterprise_lecturers 所需资金", "universities 资金",
                   f"已写入 {out}/: sensitivity_constraints.csv sensitivity_variables.csv sensitivity_ranking.csv"):
         assert words in zh, words

@@ -14,7 +14,7 @@ from optimiser.cli import main
 from ..tiny import tiny_config, write_tiny
 
 # In the tiny config the practice hours, the lecturers' hours, the money for them and the universities' funding bind.
-BINDING_ZH = ["practice 教学课时（缺乏实践经验）", "enterprise_lecturer 教师的教学课时", "enterprise_lecturers 所需资金",
+BINDING_ZH = ["实践课教学课时（缺乏实践经验）", "企业兼职教师的教学课时", "enterprise_lecturers 所需资金",
               "universities 资金"]
 BINDING_EN = ["practice teaching hours (no practical experience)", "teaching hours of enterprise_lecturer teachers",
               "money for enterprise_lecturers", "universities funding"]
@@ -39,7 +39,7 @@ def test_a_chinese_workbook_names_the_binding_limits_in_chinese(tmp_path: Path,
     xlsx, _html = report(tmp_path, capsys, "zh")
     constraints = rows(xlsx, "约束")
     assert [row["限制"] for row in constraints if row["起约束作用"]] == BINDING_ZH
-    assert [row["限制"] for row in constraints][:2] == ["basic 在校生", "knowledge 教学课时（缺乏系统知识）"]
+    assert [row["限制"] for row in constraints][:2] == ["basic 在校生", "系统知识课教学课时（缺乏系统知识）"]
     sensitivity = {str(row["限制"]): row for row in rows(xlsx, "灵敏度")}
     assert set(BINDING_ZH) <= set(sensitivity) and sensitivity["universities 资金"]["右端项"] == 24000
     assert rows(xlsx, "瓶颈")[0]["起约束作用"] == "缺乏实践经验"
@@ -59,7 +59,7 @@ def test_the_html_ranking_and_bottleneck_map_in_chinese(tmp_path: Path, capsys: 
     _xlsx, page = report(tmp_path, capsys, "zh")
     assert "<tr><th>每增加一个单位的效果（或代价），以及该效果成立的限值范围</th><th>配置键</th><th>院校</th><th>年份</th></tr>" in page
     assert '<span class="b0">均不受限</span><span class="b1">一项受限</span>' in page
-    assert "各院校各年份的产出受“三无”中哪一项制约（knowledge: 缺乏系统知识；practice: 缺乏实践经验；" in page
+    assert "各院校各年份的产出受“三无”中哪一项制约（系统知识课：缺乏系统知识；实践课：缺乏实践经验；" in page
     assert '<td class="b1" title="缺乏实践经验">' in page
     _xlsx, english = report(tmp_path, capsys, "en")
     assert "<th>what one more unit buys (or costs), and the range of the limit where that holds</th>" in english

@@ -16,7 +16,7 @@ from optimiser.cli import main
 from ..tiny import tiny_config, write_tiny
 
 # Practice and training hours both fall to the enterprise lecturers, whose hours bind: one scarce resource.
-SCARCE_ZH = "enterprise_lecturer 教师的教学课时：实践课和实训课同时受限"
+SCARCE_ZH = "企业兼职教师的教学课时：实践课和实训课同时受限"
 SCARCE_EN = "enterprise_lecturer teaching hours: practice and training bind together"
 
 
@@ -78,12 +78,12 @@ def test_the_ranking_units_and_the_comparison_rows_of_a_chinese_workbook(
         two_plans: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     xlsx, page = report(capsys, two_plans, tmp_path, "zh")
     units = {row["配置键路径"]: row["单位"] for row in rows(xlsx, "灵敏度排序")}
-    assert units["funding.universities.per_year"] == "复合型毕业生（每百万元）"
+    assert units["funding.universities.per_year"] == "复合型毕业生（每100万元）"
     comparison = {row["指标"]: row for row in rows(xlsx, "方案比较")}
     assert comparison["输入：funding.universities.per_year"]["单位"] == "配置值"
     assert comparison["总成本（元）"]["单位"] == "元"
     assert comparison["复合型毕业生，全部层次"]["单位"] == "毕业生"
-    practice = comparison["起约束作用：practice 教学课时（缺乏实践经验）"]
+    practice = comparison["起约束作用：实践课教学课时（缺乏实践经验）"]
     assert (practice["base"], practice["lean"]) == ("College 2025", "College 2025")
     assert comparison["起约束作用：实训基地工位"]["base"] == "无"
     assert "诊断" in comparison

@@ -50,8 +50,8 @@ def test_the_frontier_in_html_json_and_chinese(two_sources: Path, capsys: pytest
     with language("zh"):
         text = str(front)
     assert text.startswith(f"{OVER} 的预算前沿（元/年），共 1 段\n")
-    assert f"预算 96,000 时：52.0（此处仅增加 {OVER} 不再增加产出：funding.enterprises.per_year 的上限起约束作用）" in text
-    assert "funding.enterprises.per_year（12,000 元 2025年）起约束作用" in text and "Budget" not in text
+    assert f"预算 9.60万元 时：52.0（此处仅增加 {OVER} 不再增加产出：funding.enterprises.per_year 的上限起约束作用）" in text
+    assert "funding.enterprises.per_year（1.20万元，2025年）起约束作用" in text and "Budget" not in text
 
 
 def test_frontier_command_in_chinese(two_sources: Path, capsys: pytest.CaptureFixture[str]) -> None:
