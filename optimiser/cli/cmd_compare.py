@@ -28,7 +28,8 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("configs", nargs="+", type=Path, metavar="CONFIG", help="one or more YAML config files")
     add_options(parser, "scenarios", "solver", "integer", "time-limit", help_for={
-        "scenarios": "comma-separated scenario names to run for each config ('base': no overrides)",
+        "scenarios": "comma-separated scenario names to run for each config, or repeat the option "
+        "(--scenarios base --scenarios austerity); 'base': no overrides",
         "integer": "whole units for every lever in every plan (a MILP)",
         "time-limit": "stop each solve after this many seconds",
     })

@@ -19,11 +19,13 @@ from typing import Any
 
 from ..solve.names import SOLVERS
 from .args import (
+    ScenarioNames,
     draw_count,
     job_count,
     output_path,
     positive_seconds,
     scenario_name,
+    scenario_names,
     scheduler_address,
     seed,
     solver_option,
@@ -33,7 +35,7 @@ from .args import (
 # where every command must say what the option means for it (``help_for``).
 SHARED: dict[str, dict[str, Any]] = {
     "scenario": {"type": scenario_name, "help": "apply the named scenario from the config ('base': none)"},
-    "scenarios": {"help": None},
+    "scenarios": {"type": scenario_names, "action": ScenarioNames, "default": None, "metavar": "NAMES", "help": None},
     "plan": {"type": Path, "metavar": "PLAN", "help": None},
     "solver": {"choices": SOLVERS, "default": "highs", "help": "LP solver (default: highs)"},
     "solver-options": {"type": solver_option, "action": "append", "default": None, "metavar": "KEY=VALUE",
