@@ -50,7 +50,10 @@ def run_report(args: argparse.Namespace) -> int:
     if args.html is None and args.xlsx is None:
         print(_("report: nothing to write; give --html FILE, --xlsx FILE or both"), file=sys.stderr)
         return EXIT_INVALID
+    from .configs import plans_warnings, show_warnings
+
     items = plans_from_args([args.config], args.scenarios or ["base"])
+    show_warnings(plans_warnings(items), args)
     comparison = compare(items, solver=args.solver, integer=True if args.integer else None)
     main_name, main = comparison.results[0]
     if args.plan:

@@ -7,7 +7,6 @@ with a ``register(sub)`` function; :func:`register` finds and adds them.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +57,15 @@ def run_solve(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    """Check the whole file, every scenario with it: its problems, or "ok" after the warnings of the config and
+    of each scenario (each naming its scenario)."""
     from .. import load_config
-    from ..i18n import _
+    from ..config.load import file_warnings
+    from .configs import show_warnings
 
-    config = load_config(args.config, scenario=args.scenario)
-    for warning in config.warnings:
-        print(_("warning: {text}").format(text=inert(warning)), file=sys.stderr)
+    base = load_config(args.config)
+    config = base.scenario(args.scenario) if args.scenario else base
+    show_warnings(file_warnings(base), args)
     print("ok")
     print(describe(config))
     return EXIT_OK
