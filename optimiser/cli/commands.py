@@ -38,8 +38,8 @@ def register_core(sub: Any) -> None:
     solve = sub.add_parser("solve", help="solve a config and print (or write) the plan")
     solve.add_argument("config", type=Path, help="the YAML config file")
     add_options(solve, "scenario", "solver", "integer", "time-limit", "out", "json", "debug", help_for={
-        "out": "write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, bottlenecks.csv and "
-        "config.resolved.yaml into this folder",
+        "out": "write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, bottlenecks.csv, "
+        "teachers.csv, commitments.csv and config.resolved.yaml into this folder",
     })
     solve.set_defaults(run=run_solve, resumes_collector=True)
 
