@@ -40,8 +40,8 @@ SHARED: dict[str, dict[str, Any]] = {
     "solver": {"choices": SOLVERS, "default": "highs", "help": "LP solver (default: highs)"},
     "solver-options": {"type": solver_option, "action": "append", "default": None, "metavar": "KEY=VALUE",
                        "help": "an option passed to the solver, for experts (repeat for several): HiGHS option names "
-                       "(e.g. solver=ipm, presolve=off, parallel=on) or CBC's (e.g. ratioGap=0.01); every solve of "
-                       "the run gets it"},
+                       "(e.g. solver=ipm, presolve=off, parallel=on) or CBC's (e.g. ratioGap=0.01), each checked against "
+                       "the solver's own list; every solve of the run gets it"},
     "integer": {"action": "store_true", "help": "whole units for every lever (a MILP)"},
     "time-limit": {"type": positive_seconds, "help": "stop the solver after this many seconds"},
     "draws": {"type": draw_count, "default": None, "metavar": "N", "help": None},
