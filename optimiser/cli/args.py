@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
+from typing import Any
 
 
 def _(message: str) -> str:
@@ -59,6 +60,28 @@ def scenario_name(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError(_("{text!r} is an empty name; give a scenario's name, or base for none").format(text=text))
     return text
+
+
+def scenario_names(text: str) -> list[str]:
+    """Comma-separated scenario names (``base,austerity``), in order; none may be empty."""
+    names = [name.strip() for name in text.split(",")]
+    if any(not name for name in names):
+        raise argparse.ArgumentTypeError(_("expected comma-separated scenario names, got {text!r}").format(text=text))
+    return names
+
+
+class ScenarioNames(argparse.Action):
+    """``--scenarios``: the names of every use of it, in order (``--scenarios a,b --scenarios c`` is a, b, c);
+    a name listed twice is refused."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        names = [*(getattr(namespace, self.dest, None) or []), *values]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise argparse.ArgumentError(self, _("{names} listed more than once; list each scenario once").format(
+                names=", ".join(repeated)))
+        setattr(namespace, self.dest, names)
 
 
 def finite_number(text: str) -> float:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
+from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
 
@@ -50,7 +51,7 @@ def register(sub: Any) -> None:
 
 
 def run_alternatives(args: argparse.Namespace) -> int:
-    from .. import SolverError, load_config
+    from .. import SolverError
     from ..analysis.alternatives import alternatives
     from ..analysis.output import write_csv
     from ..i18n import _
@@ -58,7 +59,7 @@ def run_alternatives(args: argparse.Namespace) -> int:
     if args.plans < 0:
         return usage_error("alternatives", _("{option} must be at least {least}, got {value}").format(
             option="--plans", least=0, value=args.plans))
-    config = load_config(args.config, scenario=args.scenario)
+    config = read_config(args)
     try:
         room = alternatives(config, within=args.within, plans=args.plans, measure="units" if args.units else "yuan")
     except SolverError as err:
@@ -69,7 +70,7 @@ def run_alternatives(args: argparse.Namespace) -> int:
         written = [write_csv(args.out, room.ranges),
                    write_csv(args.out.with_name(f"{args.out.stem}_plans.csv"), room.plans.reset_index())]
     if args.json:
-        print(json_text(room.to_dict()))
+        print(json_text(with_warnings(room.to_dict(), config.warnings)))
     else:
         print(str(room))
         if written:

@@ -28,7 +28,8 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("configs", nargs="+", type=Path, metavar="CONFIG", help="one or more YAML config files")
     add_options(parser, "scenarios", "solver", "integer", "time-limit", help_for={
-        "scenarios": "comma-separated scenario names to run for each config ('base': no overrides)",
+        "scenarios": "comma-separated scenario names to run for each config, or repeat the option "
+        "(--scenarios base --scenarios austerity); 'base': no overrides",
         "integer": "whole units for every lever in every plan (a MILP)",
         "time-limit": "stop each solve after this many seconds",
     })
@@ -43,8 +44,11 @@ def register(sub: Any) -> None:
 def run_compare(args: argparse.Namespace) -> int:
     from ..compare import compare, plans_from_args
     from ..report.compare_files import write_comparison_csv, write_comparison_xlsx
+    from .configs import plans_warnings, show_warnings, with_warnings
 
     items = plans_from_args(args.configs, args.scenarios)
+    warnings = plans_warnings(items)
+    show_warnings(warnings, args)
     comparison = compare(
         items, solver=args.solver, integer=True if args.integer else None, by_year=args.by_year,
         time_limit=args.time_limit,
@@ -57,7 +61,7 @@ def run_compare(args: argparse.Namespace) -> int:
         write_comparison_xlsx(args.xlsx, comparison)
         written.append(str(args.xlsx))
     if args.json:
-        print(json_text(comparison.to_dict()))
+        print(json_text(with_warnings(comparison.to_dict(), warnings)))
     else:
         from ..report.analysis_text import written as wrote
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
+from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -37,18 +38,17 @@ def register(sub: Any) -> None:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from .. import load_config
     from ..evaluate import evaluate
     from ..report.evaluation_text import evaluation_files
     from ..report.files import write_all
 
-    config = load_config(args.config, scenario=args.scenario)
+    config = read_config(args)
     evaluation = evaluate(config, args.plan, solver=args.solver)
     files = evaluation_files(evaluation)
     if args.out:
         write_all(args.out, files)
     if args.json:
-        print(json_text(evaluation.to_dict()))
+        print(json_text(with_warnings(evaluation.to_dict(), config.warnings)))
     else:
         print(str(evaluation))
         if args.out:

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..report.inert import json_text
 from .args import finite_number, name
+from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -39,17 +40,16 @@ def segments_path(out: Path) -> Path:
 
 
 def run_frontier(args: argparse.Namespace) -> int:
-    from .. import load_config
     from ..analysis import frontier
     from ..analysis.output import write_csv
 
-    config = load_config(args.config, scenario=args.scenario)
+    config = read_config(args)
     front = frontier(config, over=args.over, upto=args.upto)
     if args.out:
         write_csv(args.out, front.breakpoints)
         write_csv(segments_path(args.out), front.segments)
     if args.json:
-        print(json_text(front.to_dict()))
+        print(json_text(with_warnings(front.to_dict(), config.warnings)))
     else:
         print(str(front))
         if args.out:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
+from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
 
@@ -41,7 +42,6 @@ def register(sub: Any) -> None:
 
 
 def run_montecarlo(args: argparse.Namespace) -> int:
-    from .. import load_config
     from ..analysis.executor import executor_from_address
     from ..analysis.montecarlo import USABLE, monte_carlo
     from ..analysis.output import records, write_csv
@@ -51,7 +51,7 @@ def run_montecarlo(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             return usage_error("montecarlo", _("{option} must be at least {least}, got {value}").format(
                 option=name, least=1, value=value))
-    config = load_config(args.config, scenario=args.scenario)
+    config = read_config(args)
     plan = None
     if args.plan is not None:
         from ..planfile import read_plan
@@ -70,7 +70,7 @@ def run_montecarlo(args: argparse.Namespace) -> int:
         written = [write_csv(args.out, result.draws),
                    write_csv(percentiles_path, result.percentiles.rename_axis("figure").reset_index())]
     if args.json:
-        print(json_text({**result.to_dict(), "rows": records(result.draws)}))
+        print(json_text(with_warnings({**result.to_dict(), "rows": records(result.draws)}, config.warnings)))
     else:
         print(str(result))
         if written:

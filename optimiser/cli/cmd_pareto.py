@@ -8,6 +8,7 @@ from typing import Any
 
 from ..report.inert import json_text
 from .args import name, pareto_points
+from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -32,16 +33,15 @@ def register(sub: Any) -> None:
 
 
 def run_pareto(args: argparse.Namespace) -> int:
-    from .. import load_config
     from ..analysis import pareto
     from ..analysis.output import records, write_csv
 
-    config = load_config(args.config, scenario=args.scenario)
+    config = read_config(args)
     table = pareto(config, x=args.x, y=args.y, points=args.points, hold_others=args.hold_others)
     if args.out:
         write_csv(args.out, table)
     if args.json:
-        print(json_text({"x": args.x, "y": args.y, "rows": records(table)}))
+        print(json_text(with_warnings({"x": args.x, "y": args.y, "rows": records(table)}, config.warnings)))
     else:
         from ..report.analysis_text import pareto_text, written
 

@@ -29,9 +29,9 @@ def register(sub: Any) -> None:
         "with its sensitivity ranking and a comparison with the others.",
     )
     report.add_argument("config", type=Path, help="the YAML config file")
-    add_options(report, "scenarios", "solver", "integer", "plan", scenarios={"default": "base"},
+    add_options(report, "scenarios", "solver", "integer", "plan",
                 plan={"action": "append", "default": []}, help_for={
-        "scenarios": "comma-separated scenario names; the first is the main plan, all go into the comparison "
+        "scenarios": "comma-separated scenario names (or repeat the option); the first is the main plan, all go into the comparison "
         "('base' means no overrides; default: base)",
         "plan": "a hand-made plan (.csv or .xlsx with the columns of plan.csv: lever, institution, tier, year, "
         "units), evaluated against the main plan's config and added to the comparison; repeat for several",
@@ -39,21 +39,6 @@ def register(sub: Any) -> None:
     report.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
     add_options(report, "xlsx", "debug", help_for={"xlsx": "write the Excel workbook here"})
     report.set_defaults(run=run_report)
-
-
-def scenario_names(text: str) -> list[str]:
-    """The names in ``--scenarios``, in order; raises ``ValueError`` (its message in the current language) on an
-    empty or repeated name."""
-    from ..i18n import _
-
-    names = [name.strip() for name in text.split(",")]
-    if not names or any(not name for name in names):
-        raise ValueError(_("--scenarios: expected comma-separated scenario names, got {text!r}").format(text=text))
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise ValueError(_("--scenarios: {names} listed more than once; list each scenario once").format(
-            names=", ".join(repeated)))
-    return names
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -65,12 +50,10 @@ def run_report(args: argparse.Namespace) -> int:
     if args.html is None and args.xlsx is None:
         print(_("report: nothing to write; give --html FILE, --xlsx FILE or both"), file=sys.stderr)
         return EXIT_INVALID
-    try:
-        names = scenario_names(args.scenarios)
-    except ValueError as err:
-        print(_("report: {problem}").format(problem=err), file=sys.stderr)
-        return EXIT_INVALID
-    items = plans_from_args([args.config], names)
+    from .configs import plans_warnings, show_warnings
+
+    items = plans_from_args([args.config], args.scenarios or ["base"])
+    show_warnings(plans_warnings(items), args)
     comparison = compare(items, solver=args.solver, integer=True if args.integer else None)
     main_name, main = comparison.results[0]
     if args.plan:

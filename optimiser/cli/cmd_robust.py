@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..report.inert import json_text
 from .args import draw_count, seed
+from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
 
@@ -84,13 +85,12 @@ def register(sub: Any) -> None:
 
 
 def run_robust(args: argparse.Namespace) -> int:
-    from .. import load_config
     from ..analysis.robust import robust, robust_convergence
 
     problem = _bad_option(args)
     if problem:
         return usage_error("robust", problem)
-    config = load_config(args.config, scenario=args.scenario)
+    config = read_config(args)
     result = robust(config, draws=args.draws, seed=args.seed, risk=args.risk, alpha=args.alpha, budget=args.budget,
                     test_draws=args.test_draws, test_seed=args.test_seed, jobs=args.jobs,
                     progress=not (args.no_progress or args.json))
@@ -100,7 +100,7 @@ def run_robust(args: argparse.Namespace) -> int:
                                          alpha=args.alpha, budget=args.budget)
     written = _write_plan(args.out, result) if args.out and result.ok else []
     if args.json:
-        _print_json(result, convergence)
+        _print_json(result, convergence, config.warnings)
     else:
         _print_text(result, convergence, written)
     return EXIT_OK if result.ok else EXIT_NO_OPTIMUM
@@ -125,11 +125,11 @@ def _write_plan(out: Path, result: RobustResult) -> list[Path]:
     return [write_csv(out, result.plan), write_csv(out.with_name(f"{out.stem}_worlds.csv"), result.worlds)]
 
 
-def _print_json(result: RobustResult, convergence: pd.DataFrame | None) -> None:
+def _print_json(result: RobustResult, convergence: pd.DataFrame | None, warnings: tuple[str, ...]) -> None:
     data = result.to_dict()
     if convergence is not None:
         data["convergence"] = convergence
-    print(json_text(data))
+    print(json_text(with_warnings(data, warnings)))
 
 
 def _print_text(result: RobustResult, convergence: pd.DataFrame | None, written: list[Path]) -> None:

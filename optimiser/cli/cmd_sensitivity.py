@@ -32,16 +32,18 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     from .. import load_config, solve
     from ..report.files import write_all
     from ..sensitivity import sensitivity
+    from .configs import show_warnings, with_warnings
 
     config = load_config(args.config, scenario=args.scenario)
     result = solve(config, solver=args.solver, integer=True if args.integer else None)
     if not result.ok:
-        return _no_optimum(result, args.json)
+        return _no_optimum(result, args.json)  # the solve's summary shows the config's warnings
+    show_warnings(config.warnings, args)
     report = sensitivity(result)
     if args.out:
         write_all(args.out, report.files())
     if args.json:
-        print(json_text(report.to_dict()))
+        print(json_text(with_warnings(report.to_dict(), config.warnings)))
         return EXIT_OK
     print(str(report))
     if args.out:
@@ -58,11 +60,13 @@ def _no_optimum(result: Any, as_json: bool) -> int:
     message = (_("no sensitivity report: the model is {status}") if status in ("infeasible", "unbounded") else
                _("no sensitivity report: the solver stopped without an optimum ({status})")).format(status=status)
     if as_json:
-        print(json_text({
+        from .configs import with_warnings
+
+        print(json_text(with_warnings({
             "status": status,
             "diagnosis": [d.message for d in result.diagnosis],
             "constraints": [], "variables": [], "ranking": [], "note": message,
-        }))
+        }, result.summary.get("warnings", []))))
     else:
         print(str(result))
         print(message, file=sys.stderr)

@@ -66,6 +66,7 @@ def run_solve(args: argparse.Namespace) -> int:
         from ..i18n import _
 
         return usage_error("solve", _("argument {option}: {problem}").format(option="--solver-options", problem=err))
+    # Not read_config: the config's warnings are shown with the plan, in its summary and JSON (Result.summary).
     config = load_config(args.config, scenario=args.scenario)
     result = solve(
         config, solver=args.solver, integer=True if args.integer else None, time_limit=args.time_limit,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
+from .configs import read_config, with_warnings
 from .exits import EXIT_OK, usage_error
 from .options import add_options
 
@@ -34,7 +35,6 @@ def register(sub: Any) -> None:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
-    from .. import load_config
     from ..analysis import executor_from_address, sweep
     from ..analysis.output import records, write_csv
     from ..analysis.points import ParamError, parse_param
@@ -49,7 +49,7 @@ def run_sweep(args: argparse.Namespace) -> int:
             params[path] = values
     except ParamError as err:
         return usage_error("sweep", str(err))
-    config = load_config(args.config, scenario=args.scenario)
+    config = read_config(args)
     client = executor_from_address(args.scheduler) if args.scheduler else None
     try:
         table = sweep(config, params, jobs=args.jobs, progress=not (args.no_progress or args.json),
@@ -61,8 +61,8 @@ def run_sweep(args: argparse.Namespace) -> int:
         write_csv(args.out, table)
     counts = table["status"].value_counts().to_dict()
     if args.json:
-        print(json_text({"params": list(params), "points": len(table), "status_counts": counts,
-                          "rows": records(table)}))
+        print(json_text(with_warnings({"params": list(params), "points": len(table), "status_counts": counts,
+                                       "rows": records(table)}, config.warnings)))
     elif args.out:
         from ..report.analysis_text import sweep_written
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..report.inert import json_text
 from .args import finite_number
+from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
 
@@ -62,7 +63,6 @@ def parse_input(text: str, change: float) -> tuple[str, float | tuple[float, flo
 
 
 def run_tornado(args: argparse.Namespace) -> int:
-    from .. import load_config
     from ..analysis import tornado
     from ..analysis.output import write_csv
     from ..i18n import _
@@ -81,13 +81,13 @@ def run_tornado(args: argparse.Namespace) -> int:
                 inputs[path] = spec
         except ValueError as err:
             return usage_error("tornado", str(err))
-    config = load_config(args.config, scenario=args.scenario)
+    config = read_config(args)
     bars = tornado(config, inputs=inputs, change=args.change, solver=args.solver, jobs=args.jobs,
                    progress=not (args.no_progress or args.json))
     if args.out:
         write_csv(args.out, bars.table)
     if args.json:
-        print(json_text(bars.to_dict()))
+        print(json_text(with_warnings(bars.to_dict(), config.warnings)))
     else:
         print(str(bars))
         if args.out:

@@ -7,7 +7,6 @@ with a ``register(sub)`` function; :func:`register` finds and adds them.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +38,8 @@ def register_core(sub: Any) -> None:
     solve = sub.add_parser("solve", help="solve a config and print (or write) the plan")
     solve.add_argument("config", type=Path, help="the YAML config file")
     add_options(solve, "scenario", "solver", "integer", "time-limit", "out", "json", "debug", help_for={
-        "out": "write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, bottlenecks.csv and "
-        "config.resolved.yaml into this folder",
+        "out": "write summary.json, plan.csv, funding.csv, outputs.csv, constraints.csv, bottlenecks.csv, "
+        "teachers.csv, commitments.csv and config.resolved.yaml into this folder",
     })
     solve.set_defaults(run=run_solve, resumes_collector=True)
 
@@ -58,12 +57,15 @@ def run_solve(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    """Check the whole file, every scenario with it: its problems, or "ok" after the warnings of the config and
+    of each scenario (each naming its scenario)."""
     from .. import load_config
-    from ..i18n import _
+    from ..config.load import file_warnings
+    from .configs import show_warnings
 
-    config = load_config(args.config, scenario=args.scenario)
-    for warning in config.warnings:
-        print(_("warning: {text}").format(text=inert(warning)), file=sys.stderr)
+    base = load_config(args.config)
+    config = base.scenario(args.scenario) if args.scenario else base
+    show_warnings(file_warnings(base), args)
     print("ok")
     print(describe(config))
     return EXIT_OK

@@ -15,7 +15,7 @@ import contextlib
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from ..errors import ConfigError, PlanError, PlanNote, SolverError
 from .exits import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
@@ -49,11 +49,59 @@ def build_parser(core_only: bool = False) -> argparse.ArgumentParser:
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser (each command's too) that words a usage error in the language chosen on the command line.
+    """An argument parser (each command's too) that takes each option as written and words a usage error in the
+    language chosen on the command line.
+
+    An option is taken only by its whole name (``--scenario`` is not short for ``--scenarios``), and an option
+    that holds one value is refused when given twice, rather than the last one silently winning.
 
     What argparse says itself (a missing argument, an invalid choice) stays in its English; what is wrong with
     an option's value, as its type says it, and the frame around it follow ``--lang``.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+        # Registered here, every command's parser and its argument groups store a value once.
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self._unrecognized(parsed, extras)
+        return parsed
+
+    def _unrecognized(self, parsed: argparse.Namespace, extras: list[str]) -> NoReturn:
+        """Refuse ``extras`` in the words of the command they were given to, with the option meant if one is close."""
+        import difflib
+
+        from ..i18n import _
+
+        command = self._command_parser(getattr(parsed, "command", None)) or self
+        message = _("unrecognized arguments: {arguments}").format(arguments=" ".join(extras))
+        options = {name.lstrip("-"): name for action in command._actions for name in action.option_strings}
+        for token in extras:
+            written = token.partition("=")[0].lstrip("-")
+            if not token.startswith("-") or not written:
+                continue
+            close = [name for name in options if name.startswith(written)] or difflib.get_close_matches(written, options, n=1)
+            if close:
+                message += _("; did you mean {option}?").format(option=_(" or ").join(options[name] for name in close))
+                break
+        command.error(message)
+
+    def _command_parser(self, name: str | None) -> argparse.ArgumentParser | None:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+                return cast(argparse.ArgumentParser, action.choices[name])
+        return None
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        namespace, rest = super().parse_known_args(*args, **kwargs)
+        if hasattr(namespace, _GIVEN):
+            delattr(namespace, _GIVEN)
+        return namespace, rest
 
     def error(self, message: str) -> NoReturn:
         from ..i18n import _
@@ -63,6 +111,25 @@ class Parser(argparse.ArgumentParser):
             message = _("argument {option}: {problem}").format(option=option[len("argument "):], problem=problem)
         self.print_usage(sys.stderr)
         self.exit(EXIT_INVALID, _("{program}: error: {problem}").format(program=self.prog, problem=message) + "\n")
+
+
+_GIVEN = "_options_given"
+"""The attribute of the namespace being parsed that holds the options given so far (removed once parsed)."""
+
+
+class _StoreOnce(argparse._StoreAction):
+    """An option that holds one value: given a second time, it is a usage error."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        from ..i18n import _
+
+        given = vars(namespace).setdefault(_GIVEN, {})
+        if self.dest in given:
+            raise argparse.ArgumentError(self, _("given twice ({first}, then {second}); give it once").format(
+                first=given[self.dest], second=values))
+        given[self.dest] = values
+        super().__call__(parser, namespace, values, option_string)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,11 +19,13 @@ from typing import Any
 
 from ..solve.names import SOLVERS
 from .args import (
+    ScenarioNames,
     draw_count,
     job_count,
     output_path,
     positive_seconds,
     scenario_name,
+    scenario_names,
     scheduler_address,
     seed,
     solver_option,
@@ -33,13 +35,13 @@ from .args import (
 # where every command must say what the option means for it (``help_for``).
 SHARED: dict[str, dict[str, Any]] = {
     "scenario": {"type": scenario_name, "help": "apply the named scenario from the config ('base': none)"},
-    "scenarios": {"help": None},
+    "scenarios": {"type": scenario_names, "action": ScenarioNames, "default": None, "metavar": "NAMES", "help": None},
     "plan": {"type": Path, "metavar": "PLAN", "help": None},
     "solver": {"choices": SOLVERS, "default": "highs", "help": "LP solver (default: highs)"},
     "solver-options": {"type": solver_option, "action": "append", "default": None, "metavar": "KEY=VALUE",
                        "help": "an option passed to the solver, for experts (repeat for several): HiGHS option names "
-                       "(e.g. solver=ipm, presolve=off, parallel=on) or CBC's (e.g. ratioGap=0.01); every solve of "
-                       "the run gets it"},
+                       "(e.g. solver=ipm, presolve=off, parallel=on) or CBC's (e.g. ratioGap=0.01), each checked against "
+                       "the solver's own list; every solve of the run gets it"},
     "integer": {"action": "store_true", "help": "whole units for every lever (a MILP)"},
     "time-limit": {"type": positive_seconds, "help": "stop the solver after this many seconds"},
     "draws": {"type": draw_count, "default": None, "metavar": "N", "help": None},

@@ -297,43 +297,52 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> str | None:
     year key on a single-number series turns it into a step function that changes
     in that year (``funding.government.per_year.2027``).
     """
+    return _set(raw, path, value)[1]
+
+
+def _set(raw: dict[str, Any], path: str, value: Any) -> tuple[KeyPath, str | None]:
+    """:func:`set_path`, also returning the keys the value was set under (an institution's index for its name,
+    a year as a number): its key path in the validated config."""
     parts = _split(path)
     if not parts:
-        return _("empty key path")
+        return (), _("empty key path")
     if parts[0] not in raw and parts[0] not in TOP_KEYS:
-        return _("no key {key!r} under {here}; {fix}").format(key=parts[0], here=_("the top level"),
-                                                              fix=choices(parts[0], TOP_KEYS, N_("key")))
+        return (), _("no key {key!r} under {here}; {fix}").format(key=parts[0], here=_("the top level"),
+                                                                  fix=choices(parts[0], TOP_KEYS, N_("key")))
     node: Any = raw
+    keys: list[Any] = []
     for depth in range(len(parts) - 1):
-        node, error = _step_into(raw, node, parts, depth)
+        node, key, error = _step_into(raw, node, parts, depth)
         if error:
-            return error
+            return (), error
+        keys.append(key)
     if not _is_section(node):
-        return _through_value(parts, len(parts) - 1, node)
+        return (), _through_value(parts, len(parts) - 1, node)
     parent, key, error = _resolve_parent(raw, parts)
     if error:
-        return error
+        return (), error
     if isinstance(parent, dict) and isinstance(key, str) and _is_index(key) and key not in parent:
         key = int(key)
     parent[key] = copy.deepcopy(value)
-    return None
+    return (*keys, key), None
 
 
-def _step_into(raw: dict[str, Any], node: Any, parts: list[str], depth: int) -> tuple[Any, str | None]:
-    """The child ``parts[depth]`` of ``node`` on the way to set ``parts``, created when it may be; else an error."""
+def _step_into(raw: dict[str, Any], node: Any, parts: list[str], depth: int) -> tuple[Any, Any, str | None]:
+    """The child ``parts[depth]`` of ``node`` on the way to set ``parts``, created when it may be, and the key
+    ``node`` holds it under; else an error."""
     if not _is_section(node):
-        return None, _through_value(parts, depth, node)
+        return None, None, _through_value(parts, depth, node)
     error = _add_missing_section(node, parts, depth)
     if error:
-        return None, error
+        return None, None, error
     key, error = _key_in(node, parts, depth)
     if error:
-        return None, error
+        return None, None, error
     child = node[key]
     if depth == len(parts) - 2 and _is_year(parts[-1]) and _is_number(child):
         child = _as_series(raw, child, int(parts[-1]))
         node[key] = child
-    return child, None
+    return child, key, None
 
 
 def _add_missing_section(node: Any, parts: list[str], depth: int) -> str | None:
@@ -412,18 +421,33 @@ def apply_changes(config: Config, changes: dict[str, Any], label: str) -> Config
     raw = copy.deepcopy(config.raw)
     problems: list[Problem] = []
     locations = locations_of(config)
+    changed = dict(locations)
     file = str(config.source) if config.source else None
     for path, value in changes.items():
-        error = set_path(raw, str(path), value)
+        keys, error = _set(raw, str(path), value)
         if error:
             where = locations.get((*label.split("."), path), (file, None)) if label else (file, None)
             problems.append(Problem(f"{label}.{path}" if label else str(path), error, *where))
+        elif label:
+            _written_at_change(changed, keys, (*label.split("."), path))
     if problems:
         raise ConfigError(problems)
     try:
-        return build_config(raw, locations, file, scenario_name=config.scenario_name, check_scenarios=False)
+        return build_config(raw, changed, file, scenario_name=config.scenario_name, check_scenarios=False)
     except ConfigError as err:
         raise ConfigError([_relabel(p, label, changes, locations) for p in err.problems]) from err
+
+
+def _written_at_change(locations: Locations, keys: KeyPath, change: KeyPath) -> None:
+    """Where the value set under ``keys`` was written: at the change ``change`` (a scenario's ``set`` entry), when
+    the file holds it there, each key inside the value at its own line; the value it replaced was written nowhere."""
+    if change not in locations:
+        return  # a change made in code (with_changes, a sweep's point): its keys keep the lines they had
+    for key in [key for key in locations if key[:len(keys)] == keys]:
+        del locations[key]
+    for key, where in list(locations.items()):
+        if key[:len(change)] == change:
+            locations[(*keys, *key[len(change):])] = where
 
 
 def _relabel(problem: Problem, label: str, changes: dict[str, Any], locations: Locations) -> Problem:
@@ -447,7 +471,10 @@ def apply_scenario(config: Config, name: str) -> Config:
             name=name, fix=choices(name, valid, N_("scenario"))), file, None)])
     scenario = config.scenarios[name]
     changed = apply_changes(config, scenario.changes, label=f"scenarios.{name}.set")
-    return replace(changed, scenario_name=name)
+    # A warning the config without the scenario does not have comes from the scenario: it says so.
+    warnings = tuple(warning if warning in config.warnings else _("in scenario {name}: {warning}").format(
+        name=name, warning=warning) for warning in changed.warnings)
+    return replace(changed, scenario_name=name, warnings=warnings)
 
 
 def scenario_problems(config: Config) -> list[Problem]:
@@ -461,4 +488,20 @@ def scenario_problems(config: Config) -> list[Problem]:
     return problems
 
 
-__all__ = ["KeyPath", "apply_changes", "apply_scenario", "dotted", "get_path", "load_config", "set_path"]
+def file_warnings(config: Config) -> list[str]:
+    """The warnings of the file ``config`` was read from: the config's own, then those each of its scenarios
+    adds (each naming its scenario), each once.
+
+    >>> from optimiser import load_config
+    >>> file_warnings(load_config("configs/zhejiang.yaml"))
+    []
+    """
+    found = list(dict.fromkeys(config.warnings))
+    for name in config.scenarios:
+        found += [warning for warning in apply_scenario(config, name).warnings if warning not in found]
+    return found
+
+
+__all__ = [
+    "KeyPath", "apply_changes", "apply_scenario", "dotted", "file_warnings", "get_path", "load_config", "set_path",
+]

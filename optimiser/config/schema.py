@@ -293,7 +293,9 @@ POLICIES = Section("policies", (
 OBJECTIVE = Section("objective", (
     Key("mode", "choice", "`max_output`: maximise weighted compound graduates; `min_cost`: minimise total cost "
         "subject to `targets`", default="max_output", choices=OBJECTIVE_MODES),
-    Key("tie_break", "flag", "`max_output` only: then find the cheapest plan with the same output", default=True),
+    Key("tie_break", "flag", "then a second solve picks among the optimal plans: in `max_output` mode the cheapest "
+        "plan with the same output, in `min_cost` mode the plan with the most weighted output at the least cost",
+        default=True),
     Key("smooth", "smooth", "a last solve picks the steadiest plan (least year-to-year change in what each lever "
         "starts) with that output and cost: `true` keeps output within 1e-7 of the optimum, `false` skips the solve, "
         "a share 0 ≤ s < 1 (e.g. `0.01`) gives up that share of output for a steadier plan", default=True,

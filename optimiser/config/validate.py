@@ -325,7 +325,7 @@ def _lever(name: str, item: Any, check: Checker, known: _Known) -> Lever | None:
     data = _lever_keys(item, path, kind, check)
     fields: dict[str, Any] = {"name": name, "kind": kind}
     for key in LEVER.keys:
-        if key.name in data and key.name != "kind" and not (key.blank and data[key.name] is None):
+        if key.name in data and key.name not in _OWN_READER[kind] and not (key.blank and data[key.name] is None):
             fields[key.attribute] = _LEVER_READERS[key.type](check, data, path, key, kind, known)
     if kind == "hire":
         fields["lifetime"] = _hire_lifetime(data, path, check)
@@ -377,6 +377,10 @@ _LEVER_READERS = {
     "number": _lever_number, "series": _lever_series, "flag": _lever_flag, "name": _lever_group, "names": _lever_names,
 }
 """How each type of lever key is read (``kind`` is read before them all)."""
+
+_OWN_READER: dict[str, tuple[str, ...]] = {kind: ("kind", "lifetime") if kind == "hire" else ("kind",) for kind in LEVER_KINDS}
+"""The keys of each lever kind read apart from the others, each once: ``kind`` first, a hire lever's ``lifetime``
+by :func:`_hire_lifetime` (its own default and limits)."""
 
 
 def _convert_groups(check: Checker, data: dict[str, Any], path: KeyPath, fields: dict[str, Any],

@@ -791,8 +791,8 @@ def checked_options(solver: str, options: dict[str, Any] | None) -> dict[str, An
     """Solver options as the solver takes them, or :class:`SolverError` saying what is wrong.
 
     HiGHS's are checked against its own option names and types; CBC's are
-    command-line words (``ratioGap=0.01`` becomes ``-ratioGap 0.01``) that CBC
-    reads itself, so only their form is checked here.
+    command-line words (``ratioGap=0.01`` becomes ``-ratioGap 0.01``), checked
+    against the parameters the CBC program lists (:mod:`.cbc_params`).
     """
     if not options:
         return {}
@@ -806,7 +806,9 @@ def checked_options(solver: str, options: dict[str, Any] | None) -> dict[str, An
         if not _CBC_VALUE.fullmatch(str(value)):
             raise SolverError(_("CBC option {key}={value!r}: a value is one word or number, e.g. 0.01 or on").format(
                 key=key, value=value))
-    return dict(options)
+    from .cbc_params import check_cbc_options
+
+    return check_cbc_options(options)
 
 
 def make_backend(

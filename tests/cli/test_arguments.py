@@ -63,3 +63,62 @@ def test_the_api_checks_points_draws_and_bounds() -> None:
         monte_carlo(config, draws=10**12)
     with pytest.raises(ConfigError, match="frontier upto: expected a finite budget"):
         frontier(config, upto=float("nan"))
+
+
+def _parsers() -> dict[str, object]:
+    """The top-level parser and every command's, by name."""
+    import argparse
+
+    from optimiser.cli.main import build_parser
+
+    top = build_parser()
+    commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction)).choices
+    return {"optimiser": top, **commands}
+
+
+def test_no_parser_takes_an_option_by_the_start_of_its_name() -> None:
+    parsers = _parsers()
+    assert {"compare", "report", "solve", "sweep"} <= set(parsers)
+    assert [name for name, parser in parsers.items() if parser.allow_abbrev] == []  # type: ignore[attr-defined]
+
+
+def with_scenarios(tmp_path: Path) -> Path:
+    raw = tiny_config()
+    raw["scenarios"] = {
+        "lean": {"set": {"funding.universities.per_year": 12000}},
+        "rich": {"set": {"funding.universities.per_year": 36000}},
+    }
+    return write_tiny(tmp_path, raw)
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["compare", "{config}", "--scenario", "lean", "--scenario", "rich"],
+     "optimiser compare: error: unrecognized arguments: --scenario lean --scenario rich; did you mean --scenarios?"),
+    (["compare", "{config}", "--scen", "lean"],
+     "optimiser compare: error: unrecognized arguments: --scen lean; did you mean --scenarios?"),
+    (["solve", "{config}", "--time", "5"],
+     "optimiser solve: error: unrecognized arguments: --time 5; did you mean --time-limit?"),
+    (["solve", "{config}", "--scenario", "lean", "--scenario", "rich"],
+     "optimiser solve: error: argument --scenario: given twice (lean, then rich); give it once"),
+    (["compare", "{config}", "--solver", "highs", "--solver", "cbc"],
+     "optimiser compare: error: argument --solver: given twice (highs, then cbc); give it once"),
+    (["compare", "{config}", "--scenarios", "lean", "--scenarios", "rich,lean"],
+     "optimiser compare: error: argument --scenarios: lean listed more than once; list each scenario once"),
+])
+def test_an_option_is_taken_whole_and_once(
+    argv: list[str], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(with_scenarios(tmp_path))
+    assert main([config if a == "{config}" else a for a in argv]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.strip().splitlines()[-1] == said
+
+
+def test_scenarios_given_in_several_uses_are_compared_in_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    config = str(with_scenarios(tmp_path))
+    assert main(["compare", config, "--scenarios", "rich", "--scenarios", "base,lean", "--json"]) == 0
+    plans = json.loads(capsys.readouterr().out)["plans"]
+    assert [plan["name"] for plan in plans] == ["rich", "base", "lean"]
+    assert [plan["total_cost"] for plan in plans] == pytest.approx([36000, 24000, 12000])

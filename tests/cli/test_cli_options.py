@@ -235,7 +235,8 @@ def test_out_under_a_file_names_the_file_in_the_way(tmp_path: Path, capsys: pyte
 def test_a_file_option_onto_a_folder_says_it_takes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "frontier"
     folder.mkdir()
-    assert main(["frontier", str(write_tiny(tmp_path, tiny_config())), "--out", str(folder)]) == 4
+    config = tiny_config(institutions__0__teachers={"academic": 10, "double_qualified": 0})  # nothing to warn about
+    assert main(["frontier", str(write_tiny(tmp_path, config)), "--out", str(folder)]) == 4
     assert capsys.readouterr().err == (
         f"could not write output: --out {folder}: this path is a folder, but --out takes a file name here; "
         "give a file path (inside that folder if you like), or choose another path\n"
@@ -312,3 +313,35 @@ def test_a_permission_error_from_a_real_write(
         f"could not write output: --out {out}: permission denied on this path; choose a folder you can write "
         "to, or ask for write permission there\n"
     )
+
+
+FOLDER_OUTPUTS = {
+    "solve": [],
+    "evaluate": ["--plan", "{plan}"],
+    "compare": ["--scenarios", "base"],
+    "sensitivity": [],
+}
+
+
+@pytest.mark.parametrize("command", sorted(FOLDER_OUTPUTS))
+def test_the_help_of_out_names_exactly_the_files_written(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    from optimiser.cli.main import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[command]  # type: ignore[attr-defined]
+    help_text = next(a.help for a in sub._actions if a.dest == "out")
+    named = re.findall(r"[\w.]+\.(?:csv|json|yaml)", help_text)
+    config = str(CASES / "small.yaml")
+    plan = ""
+    if command == "evaluate":
+        assert main(["solve", config, "--out", str(tmp_path / "solved")]) == 0
+        plan = str(tmp_path / "solved" / "plan.csv")
+    out = tmp_path / "out"
+    argv = [command, config, *[plan if a == "{plan}" else a for a in FOLDER_OUTPUTS[command]], "--out", str(out)]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert sorted(named) == sorted(p.name for p in out.iterdir()), help_text

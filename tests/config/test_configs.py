@@ -33,9 +33,14 @@ def test_where_each_key_was_written_travels_with_the_config_but_is_no_part_of_it
     config = load_config(path)
     line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("discount_rate:"))
     assert locations_of(config)[("discount_rate",)] == (str(path), line)
-    for derived in (config.scenario("austerity"), config.with_changes({"discount_rate": 0.01}),
-                    pickle.loads(pickle.dumps(config))):
+    for derived in (config.with_changes({"discount_rate": 0.01}), pickle.loads(pickle.dumps(config))):
         assert locations_of(derived) == locations_of(config)
+    # A scenario's value was written in its set entry: its key is found there, every other key where it was.
+    scenario = locations_of(config.scenario("austerity"))
+    changed = ("funding", "government", "per_year")
+    assert scenario[changed] == locations_of(config)[("scenarios", "austerity", "set", "funding.government.per_year")]
+    assert scenario[changed] != locations_of(config)[changed]
+    assert {k: v for k, v in scenario.items() if k != changed} == {k: v for k, v in locations_of(config).items() if k != changed}
     assert config.scenario("austerity").scenario_name == "austerity"
     assert pickle.loads(pickle.dumps(config)) == config
     moved = Config(**{**vars(config), "_locations": {}})

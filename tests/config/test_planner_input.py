@@ -45,6 +45,13 @@ def zhejiang(tmp_path: Path, *edits: tuple[str, str]) -> Path:
     return path
 
 
+def line_of(path: Path, fragment: str) -> int:
+    """The 1-based line of ``path`` that holds ``fragment``, which must occur once."""
+    found = [n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if fragment in text]
+    assert len(found) == 1, (fragment, found)
+    return found[0]
+
+
 GOVERNMENT = "per_year: 10000000                 # assumption (see above)"
 
 
@@ -124,7 +131,8 @@ APPLIED_TIERS = "tiers: [professional]\n    # enrolled = 480"
 def test_a_misspelt_tier_in_an_institution_is_reported_once(tmp_path: Path) -> None:
     path = zhejiang(tmp_path, (APPLIED_TIERS, APPLIED_TIERS.replace("[professional]", "[profesional]")))
     assert problems_of(path) == [
-        f"{path}:278: institutions[1].tiers[0]: unknown tier 'profesional'; did you mean 'professional'? "
+        f"{path}:{line_of(path, '[profesional]')}: institutions[1].tiers[0]: unknown tier 'profesional'; "
+        "did you mean 'professional'? "
         "valid tiers: basic, professional, senior"
     ]
 
@@ -261,7 +269,8 @@ def test_an_external_ratio_above_one_is_a_warning(tmp_path: Path, capsys: pytest
                                                    key: str, warning: str) -> None:
     path = zhejiang(tmp_path, (RATIO, f"max_external_ratio: {written} "))
     assert main(["validate", str(path), "--lang", "en"]) == 0
-    assert f"warning: {path}:235: {key}: {warning}" in capsys.readouterr().err.splitlines()
+    line = line_of(path, f"max_external_ratio: {written} ")
+    assert f"warning: {path}:{line}: {key}: {warning}" in capsys.readouterr().err.splitlines()
     assert main(["validate", str(path), "--lang", "zh"]) == 0
     assert "允许外聘教师多于在编教师（该比例为外聘教师与在编教师人数之比，如 0.25 即 1 比 4）" in capsys.readouterr().err
 

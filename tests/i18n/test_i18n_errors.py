@@ -132,8 +132,11 @@ def test_report_options(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
         "report: nothing to write; give --html FILE, --xlsx FILE or both")
     html = str(tmp_path / "r.html")
     assert both(capsys, "report", str(tiny), "--html", html, "--scenarios", "base,base") == (
-        "report：--scenarios：base 重复列出；每个情景只需列出一次",
-        "report: --scenarios: base listed more than once; list each scenario once")
+        "optimiser report：错误：参数 --scenarios：base 重复列出；每个情景只需列出一次",
+        "optimiser report: error: argument --scenarios: base listed more than once; list each scenario once")
+    assert both(capsys, "report", str(tiny), "--html", html, "--scenario", "base") == (
+        "optimiser report：错误：无法识别的参数：--scenario base；是否想写 --scenarios？",
+        "optimiser report: error: unrecognized arguments: --scenario base; did you mean --scenarios?")
     assert not (tmp_path / "r.html").exists()
 
 

@@ -38,7 +38,8 @@ def uncertain(tmp_path: Path) -> Path:
 
 
 def test_the_frontier_in_html_json_and_chinese(two_sources: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    front = frontier(load_config(two_sources), over=OVER)
+    config = load_config(two_sources)
+    front = frontier(config, over=OVER)
     html = front._repr_html_()
     assert html.startswith(f"<p><b>Budget frontier over <code>{OVER}</code></b> (yuan a year)</p><table")
     data = front.to_dict()
@@ -46,7 +47,7 @@ def test_the_frontier_in_html_json_and_chinese(two_sources: Path, capsys: pytest
         f"more {OVER} alone buys nothing here: the cap of funding.enterprises.per_year binds")
     assert [c["limit"] for c in data["caps"]] == ["funding.enterprises.per_year"]
     assert main(["frontier", str(two_sources), "--over", OVER, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == json.loads(dumps(data))
+    assert json.loads(capsys.readouterr().out) == json.loads(dumps({**data, "warnings": list(config.warnings)}))
     with language("zh"):
         text = str(front)
     assert text.startswith(f"{OVER} 的预算前沿（元/年），共 1 段\n")
@@ -77,13 +78,14 @@ def test_monte_carlo_html_and_command_in_chinese(uncertain: Path, capsys: pytest
 
 def test_tornado_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_tiny(tmp_path, tiny_config())
-    bars = tornado(load_config(path), inputs={COST: 0.2}, jobs=1)
+    config = load_config(path)
+    bars = tornado(config, inputs={COST: 0.2}, jobs=1)
     lines = str(bars).splitlines()
     assert lines[0] == "Tornado: each input at both ends of its range, re-solved; base optimum 8.0 weighted graduates"
     assert lines[1].split() == ["input", "low", "high", "at", "low", "at", "high"]
     assert lines[2] == f"{COST:<48} {'9,600':>12} {'14,400':>12} {'+2.0':>11} {'-1.3':>11}"
     assert main(["tornado", str(path), "--input", COST, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == json.loads(dumps(bars.to_dict()))
+    assert json.loads(capsys.readouterr().out) == json.loads(dumps({**bars.to_dict(), "warnings": list(config.warnings)}))
     assert bars.to_dict()["rows"][0]["input"] == COST
     with language("zh"):
         chinese = str(bars).splitlines()

@@ -376,3 +376,25 @@ def test_report_command_sets_hand_made_plans_beside_the_optimised_ones(
     graduates = row_where(sheet, "measure", "compound graduates, all tiers")
     assert (graduates["keeps"], graduates["breaks"]) == (pytest.approx(4.0), pytest.approx(12.0))
     assert graduates["change: keeps"] == pytest.approx(-4.0)  # against base, the first plan
+
+
+def test_the_sheets_the_guide_lists_are_the_workbook_s(tmp_path: Path) -> None:
+    """docs/reports.md's sheet table (English) and its list of Chinese names are the sheets a workbook has."""
+    import re
+
+    from optimiser.i18n import language
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "reports.md").read_text(encoding="utf-8")
+    table = guide[guide.index("| sheet | contents |"):].split("\n\n")[0].splitlines()[2:]
+    listed = [row.split("|")[1].strip() for row in table]
+    chinese = re.search(r"named in Chinese \(([^)]*)\)", guide)
+    assert chinese is not None
+    chinese_listed = [name.strip() for name in re.sub(r"\s+", " ", chinese.group(1)).split(",")]
+
+    result = tiny_result(tmp_path)
+    english = openpyxl.load_workbook(write_xlsx(tmp_path / "en.xlsx", result, sensitivity(result))).sheetnames
+    with language("zh"):
+        in_chinese = openpyxl.load_workbook(write_xlsx(tmp_path / "zh.xlsx", result, sensitivity(result))).sheetnames
+    assert english == list(SHEETS)
+    assert sorted(listed) == sorted(english)
+    assert chinese_listed == in_chinese

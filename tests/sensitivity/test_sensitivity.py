@@ -522,7 +522,8 @@ def test_cli_json_is_one_object(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sensitivity", str(CASES / "small.yaml"), "--json", "--solver", "cbc"]) == 0
     out = capsys.readouterr().out
     data = json.loads(out)
-    assert set(data) == {"constraints", "variables", "ranking", "note"}
+    assert set(data) == {"constraints", "variables", "ranking", "note", "warnings"}
+    assert data["warnings"] == list(load_config(CASES / "small.yaml").warnings)
     first = data["constraints"][0]
     assert {"shadow_price", "rhs", "allowable_increase", "allowable_decrease", "config_path"} <= set(first)
     assert {"reduced_cost", "objective_coefficient"} <= set(data["variables"][0])

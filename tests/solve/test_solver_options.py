@@ -86,6 +86,14 @@ def test_highs_option_values_take_the_option_type() -> None:
         ("highs", {"presolve": "maybe"}, "HiGHS refused option presolve='maybe'"),
         ("cbc", {"ratio-gap": "0.1"}, "CBC option 'ratio-gap': a name is letters and digits"),
         ("cbc", {"ratioGap": "0.1; rm"}, "CBC option ratioGap='0.1; rm': a value is one word or number"),
+        ("cbc", {"bogusOpt": "3"}, "CBC has no option 'bogusOpt'; close names: sosOptions"),
+        ("cbc", {"rat": "0.1"}, "CBC has no option 'rat'; close names: ratioGap"),
+        ("cbc", {"ratioGapX": "0.1"}, "CBC has no option 'ratioGapX'; close names: ratioGap"),
+        ("cbc", {"ratioGap": "abc"}, "CBC option ratioGap='abc': ratioGap takes a number"),
+        ("cbc", {"ratioGap": "-1"}, "CBC option ratioGap='-1': ratioGap takes values from 0 up"),
+        ("cbc", {"maxN": "2.5"}, "CBC option maxN='2.5': maxNodes takes a whole number"),
+        ("cbc", {"presolve": "maybe"}, "CBC option presolve='maybe': presolve takes one of on, off, more, file"),
+        ("cbc", {"presolve": "of"}, "CBC option presolve='of': presolve takes one of on, off, more, file"),
     ],
 )
 def test_bad_options_are_named(solver: str, options: dict[str, str], message: str) -> None:
@@ -101,3 +109,36 @@ def test_command_line_passes_options_and_refuses_bad_ones(tiny: Path, capsys: py
     assert "argument --solver-options: HiGHS has no option 'solvr'; close names: solver" in err
     assert main(["solve", str(tiny), "--solver-options", "threads"]) == 2
     assert "'threads': write KEY=VALUE" in capsys.readouterr().err
+
+
+def test_cbc_takes_its_names_and_choices_in_any_case_and_shortened() -> None:
+    """As the CBC program does: ``-ratiogap``, ``-ratio`` and ``-presolve OFF`` are its ratioGap and presolve."""
+    options = {"ratiogap": "0.1", "ratio": "0.2", "sec": "5", "presolve": "OFF", "threads": "2", "direction": "max"}
+    assert checked_options("cbc", options) == options
+
+
+def test_cbc_s_listing_is_read_by_section() -> None:
+    from optimiser.solve.cbc_params import Parameter, Written, parse_listing
+
+    listing = (
+        "Double parameters:\n\nCommand  ratio(Gap) Stop when gap ...\n---- description\n<Range of values is 0 to 1e+300;\n"
+        "\tcurrent 0>\n----\n\nInteger parameters:\n\nCommand \n maxN(odes) Maximum number of nodes to do\n"
+        "<Range of values is -1 to 2147483647;\n----\n\nKeyword parameters:\n\nCommand  presolve Whether to presolve\n"
+        "<Possible options for presolve are: on off more file;\n\tcurrent  on>\n----\n\n"
+        "Actions or string parameters:\n\nCommand  export Export model as mps file\n----\n"
+    )
+    assert parse_listing(listing) == (
+        Parameter(Written("ratio", "ratioGap"), "number", 0.0, 1e300),
+        Parameter(Written("maxN", "maxNodes"), "whole", -1.0, 2147483647.0),
+        Parameter(Written("presolve", "presolve"), "choice",
+                  choices=tuple(Written(word, word) for word in ("on", "off", "more", "file"))),
+    )
+
+
+def test_command_line_refuses_an_unknown_cbc_option(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["solve", str(tiny), "--solver", "cbc", "--solver-options", "bogusOpt=3"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1] == (
+        "optimiser solve: error: argument --solver-options: CBC has no option 'bogusOpt'; close names: sosOptions")
+    assert main(["solve", str(tiny), "--solver", "cbc", "--solver-options", "ratioGap=0.5"]) == 0
