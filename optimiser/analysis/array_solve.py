@@ -91,7 +91,8 @@ value changes the matrix's pattern, so the programme is loaded whole instead."""
 
 @dataclass
 class DrawOutcome:
-    """What one drawn world gives: status, objective, total cost (yuan), compound output per measure."""
+    """What one drawn world gives: status, objective, total cost (yuan), compound output per measure, and the
+    weighted output of the plan (below a re-optimised objective by what the smoothing stage gave up)."""
 
     status: str
     objective: float
@@ -100,6 +101,7 @@ class DrawOutcome:
     overspend: float = 0.0
     violated: tuple[str, ...] = ()
     basis: Any = field(default=None, repr=False)
+    weighted_output: float = math.nan
 
 
 def slack_limits(arrays: ProgramArrays) -> np.ndarray:
@@ -129,7 +131,7 @@ def plan_outcome(
     objective = total_cost if arrays.mode == "min_cost" else output * arrays.objective_scale
     return DrawOutcome(
         breaches.status, objective, total_cost, arrays.measure @ x,
-        overspend=breaches.overspend, violated=breaches.kinds, basis=basis,
+        overspend=breaches.overspend, violated=breaches.kinds, basis=basis, weighted_output=output,
     )
 
 
@@ -268,6 +270,7 @@ class ArraySolver:
         return DrawOutcome(
             "optimal", value * arrays.objective_scale, float(arrays.cost @ x) / MONEY_SCALE,
             arrays.measure @ x, basis=(basis, second) if self._keep_bases else None,
+            weighted_output=float(arrays.output @ x),
         )
 
     def _smooth(self, arrays: ProgramArrays, x: np.ndarray, objective: float) -> np.ndarray | None:

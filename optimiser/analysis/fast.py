@@ -53,12 +53,15 @@ from ..solve.status import Status
 def measure_names(config: Config) -> list[str]:
     """Columns every analysis row reports beside status and objective.
 
-    ``total_cost`` (yuan over the horizon), ``compound_<tier>`` (compound
-    graduates summed over institutions and years) and ``spend_<lever>``
-    (yuan over the horizon).
+    ``total_cost`` (yuan over the horizon), ``weighted_output`` (the weighted
+    compound output of the plan returned, discounted as the objective is:
+    below the objective by what the smoothing stage gave up for steadiness),
+    ``compound_<tier>`` (compound graduates summed over institutions and
+    years) and ``spend_<lever>`` (yuan over the horizon), all of the plan
+    returned.
     """
     return (
-        ["total_cost"]
+        ["total_cost", "weighted_output"]
         + [f"compound_{tier}" for tier in config.tiers]
         + [f"spend_{lever}" for lever in config.levers]
     )
@@ -83,7 +86,9 @@ def measure_matrix(model: Model, form: MatrixForm | None = None) -> np.ndarray:
 
 
 def with_compound(matrix: np.ndarray, form: MatrixForm, names: list[str]) -> np.ndarray:
-    """``matrix`` with its ``compound_<tier>`` rows from ``form``'s compound output (summed over years)."""
+    """``matrix`` with its ``weighted_output`` row and its ``compound_<tier>`` rows (summed over years) from
+    ``form``'s output."""
+    matrix[names.index("weighted_output")] = form.output
     for index, (tier, _) in enumerate(form.measures):
         matrix[names.index(f"compound_{tier}")] = 0.0
     for index, (tier, _) in enumerate(form.measures):
@@ -287,7 +292,7 @@ class WarmEngine:
         for col in moved.tolist():
             session.set_coefficient(self.floor_row, col, float(primary[col]))
         self.primary = primary.copy()
-        if "measure" in parts:
+        if "measure" in parts or np.any(self.measure[measure_names(self.config).index("weighted_output")] != numbers.output):
             self.measure = with_compound(self.measure.copy(), numbers, measure_names(self.config))
         self._numbers = numbers
 

@@ -61,7 +61,9 @@ from .points import apply_point, as_config
 from .program_arrays import ProgramArrays, arrays_of
 from .steady import SteadyStage, smoothing_share
 
-BREAKPOINT_COLUMNS = ["budget", "objective", "output_given_up", "spent", "spent_total", "total_cost", "cheapest_cost"]
+BREAKPOINT_COLUMNS = [
+    "budget", "objective", "output_given_up", "weighted_output", "spent", "spent_total", "total_cost", "cheapest_cost",
+]
 SEGMENT_COLUMNS = [
     "budget_from", "budget_to", "objective_from", "objective_to", "marginal_output_per_yuan",
     "yuan_per_extra_output", "cost_per_extra_output", "marginal_levers",
@@ -604,6 +606,7 @@ class _Search:
                 "objective": kink.objective,
                 "output_given_up": (given_up(kink.optimum, float(lean.primary @ x)) * lean.model.objective_scale
                                     if smooths else 0.0),
+                "weighted_output": measures["weighted_output"],
                 "spent": float(np.max(drawn)),
                 "spent_total": float(np.sum(drawn)),
                 "total_cost": measures["total_cost"],

@@ -88,12 +88,14 @@ class MonteCarloResult:
     draws
         One row per draw: ``draw``, one column per uncertain key path (the
         drawn value), ``status``, ``objective``, ``total_cost`` (yuan),
-        with a fixed plan ``overspend`` (yuan) and ``violated`` (the kinds of
+        ``weighted_output`` (of the plan: re-optimised, the objective less
+        what a ``smooth`` share gave up for steadiness; with a fixed plan, the
+        objective), with a fixed plan ``overspend`` (yuan) and ``violated`` (the kinds of
         limits the plan breaks), ``compound_<tier>`` (compound graduates over
         the horizon), ``compound_<year>`` (compound graduates that year, all
         tiers) and ``note``.
     percentiles
-        Index: ``objective``, ``total_cost`` (and ``overspend``),
+        Index: ``objective``, ``total_cost``, ``weighted_output`` (and ``overspend``),
         ``compound_<tier>``, ``compound_<year>``; columns ``p5 p25 p50 p75 p95``
         and ``mean``, over the draws with numbers (see :data:`USABLE`).
     """
@@ -258,7 +260,8 @@ def percentile_table(draws: pd.DataFrame) -> pd.DataFrame:
     Only draws with a status in :data:`USABLE` count; filter ``draws`` first
     for another view (e.g. ``draws[draws.status == "optimal"]``).
     """
-    metrics = [c for c in draws.columns if c in ("objective", "total_cost", "overspend") or c.startswith("compound_")]
+    metrics = [c for c in draws.columns
+               if c in ("objective", "total_cost", "weighted_output", "overspend") or c.startswith("compound_")]
     usable = draws[draws["status"].isin(USABLE)]
     rows = {}
     for metric in metrics:
@@ -507,7 +510,8 @@ def reference_outcome(world: Config, plan: dict[PlanKey, float] | None, solver: 
         return DrawOutcome(result.status.value, math.nan, math.nan, np.full(len(measures), math.nan))
     compound = result.outputs.groupby(["tier", "year"])["compound"].sum()
     values = np.array([float(compound.get((k, t), 0.0)) for k, t in measures])
-    return DrawOutcome("optimal", float(result.objective), float(result.total_cost), values)
+    return DrawOutcome("optimal", float(result.objective), float(result.total_cost), values,
+                       weighted_output=float(result.summary["weighted_output"]))
 
 
 def _draws_table(
@@ -522,7 +526,7 @@ def _draws_table(
     columns: dict[str, Any] = {"draw": np.arange(len(outcomes))}
     for index, spec in enumerate(keys):
         columns[spec.path] = values[:, index]
-    status, objective, cost, overspend, violated, notes = [], [], [], [], [], []
+    status, objective, cost, output, overspend, violated, notes = [], [], [], [], [], [], []
     compound = np.full((len(outcomes), len(tiers) * n_years), math.nan)
     for row, outcome in enumerate(outcomes):
         if isinstance(outcome, tuple):
@@ -530,6 +534,7 @@ def _draws_table(
             notes.append(outcome[1])
             objective.append(math.nan)
             cost.append(math.nan)
+            output.append(math.nan)
             overspend.append(math.nan)
             violated.append("")
             continue
@@ -537,10 +542,11 @@ def _draws_table(
         notes.append("")
         objective.append(outcome.objective)
         cost.append(outcome.total_cost)
+        output.append(outcome.weighted_output)
         overspend.append(outcome.overspend)
         violated.append(", ".join(outcome.violated))
         compound[row] = outcome.compound
-    columns.update(status=status, objective=objective, total_cost=cost)
+    columns.update(status=status, objective=objective, total_cost=cost, weighted_output=output)
     if fixed_plan:
         columns.update(overspend=overspend, violated=violated)
     grid = compound.reshape(len(outcomes), len(tiers), n_years)

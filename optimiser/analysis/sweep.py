@@ -16,6 +16,8 @@ import pandas as pd
 
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
+from ..results import without_round_off
+from ..solve.engine import given_up
 from ..solve.names import SOLVERS
 from .executor import run_points
 from .fast import WarmEngine, measure_names, measures_of_result
@@ -61,10 +63,16 @@ def sweep(
     -------
     pandas.DataFrame
         One row per point: a column per path with its value, ``status``,
-        ``objective`` (as :func:`optimiser.solve` reports it), ``total_cost``
-        (yuan), ``compound_<tier>`` (compound graduates summed over the
-        horizon and institutions) and ``spend_<lever>`` (yuan over the
-        horizon). Points without an optimum keep their row, with their
+        ``objective`` (as :func:`optimiser.solve` reports it: the optimum,
+        before any output is given up for steadiness), ``output_given_up``
+        (weighted output the point's plan gives up below that optimum for a
+        steadier plan, ``objective.smooth`` a share; ``max_output`` only),
+        then the plan returned: ``total_cost`` (yuan), ``weighted_output``
+        (the objective less the output given up), ``compound_<tier>``
+        (compound graduates summed over the horizon and institutions) and
+        ``spend_<lever>`` (yuan over the horizon). A point's do-nothing
+        baseline, and the cost per added graduate, take a solve of their own:
+        :func:`optimiser.solve` of that point gives them. Points without an optimum keep their row, with their
         status, NaN numbers and, last, ``diagnosis``: why there is none (the
         limits to relax and by how much, as :func:`optimiser.solve` explains
         an infeasible or unbounded config); empty for solved points.
@@ -120,8 +128,22 @@ def sweep(
                           desc="sweep")
     finally:
         _LEAN_CACHE.pop(task.token, None)
-    columns = [*paths, "status", "objective", *measure_names(config), "diagnosis"]
-    return pd.DataFrame([dict(zip(paths, point)) | row for point, row in zip(points, rows)], columns=columns)
+    columns = [*paths, "status", "objective", "output_given_up", *measure_names(config), "diagnosis"]
+    rows = [row | {"output_given_up": _output_given_up(config, row)} for row in rows]
+    table = pd.DataFrame([dict(zip(paths, point)) | row for point, row in zip(points, rows)], columns=columns)
+    for column in ("total_cost", *(name for name in columns if name.startswith("spend_"))):
+        # Money as the plan tables show it: less than a thousandth of a yuan is the solver's round-off.
+        table[column] = without_round_off(table[column].to_numpy(dtype=float), 1e-3)
+    return table
+
+
+def _output_given_up(config: Config, row: dict[str, Any]) -> float:
+    """Weighted output the point's plan gives up below its optimum for steadiness (``max_output``; as a solve
+    reports it, none within the tie-break's 1e-7); NaN in ``min_cost`` mode or without an optimum."""
+    objective, output = row.get("objective", math.nan), row.get("weighted_output", math.nan)
+    if config.objective.mode == "min_cost" or not (math.isfinite(objective) and math.isfinite(output)):
+        return math.nan
+    return given_up(objective, output)
 
 
 @dataclass(frozen=True)

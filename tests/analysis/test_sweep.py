@@ -39,8 +39,8 @@ def tiny(
 def test_hand_derived_budget_sweep(write_config: Callable[[str, str], Path]) -> None:
     table = sweep(load_config(tiny(write_config)), {GOV: [0, 50_000, 110_000, 200_000]}, progress=False)
     assert list(table.columns) == [
-        GOV, "status", "objective", "total_cost", "compound_basic", "spend_secondments", "spend_enterprise_lecturers",
-        "diagnosis",
+        GOV, "status", "objective", "output_given_up", "total_cost", "weighted_output", "compound_basic",
+        "spend_secondments", "spend_enterprise_lecturers", "diagnosis",
     ]
     assert table["status"].tolist() == ["optimal"] * 4
     assert table["objective"].tolist() == pytest.approx([0.0, 25.0, 52.5, 55.0], abs=1e-9)
@@ -64,6 +64,12 @@ def test_sweep_equals_solve_point_by_point(zhejiang_exact: Path, smooth: bool | 
         assert row.status == "optimal"
         assert row.objective == pytest.approx(result.objective, rel=1e-9)
         assert row.total_cost == pytest.approx(result.total_cost, rel=1e-7, abs=1.01)
+        # The plan's own output and what it gave up for steadiness, as solve reports them: they reconcile
+        # the optimum (objective) with the plan's cost, which is the steadier plan's.
+        # (Within the stages' 1e-7 of the optimum each, the room a plan at the optimum has.)
+        assert row.weighted_output == pytest.approx(result.summary["weighted_output"], rel=2e-7)
+        assert row.output_given_up == pytest.approx(result.summary["output_given_up"], rel=1e-5, abs=1e-6)
+        assert row.objective - row.output_given_up == pytest.approx(row.weighted_output, rel=2e-7)
         compound = {tier: sum(years.values()) for tier, years in result.compound_output().items()}
         for tier, total in compound.items():
             assert table.loc[table[GOV] == value, f"compound_{tier}"].item() == pytest.approx(total, rel=1e-6, abs=1e-6)

@@ -82,7 +82,8 @@ def test_a_sweep_says_what_it_wrote_in_chinese(tmp_path: Path, capsys: pytest.Ca
     assert run(capsys, *argv, "--lang", "en") == f"wrote {out}: 3 points (3 optimal)\n"
     # The table itself is CSV, for programs: English headers in every language.
     table = run(capsys, *argv[:-2], "--lang", "zh")
-    assert table.startswith("funding.universities.per_year,status,objective,total_cost,compound_basic")
+    assert table.startswith("funding.universities.per_year,status,objective,output_given_up,total_cost,weighted_output,"
+                            "compound_basic")
 
 
 def test_a_pareto_front_in_chinese(two_tiers: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
