@@ -111,14 +111,25 @@ def pareto(
     records = [_record(lean, axes, level) for level in levels]
     table = pd.DataFrame(records, columns=columns)
     notes = _notes(config, hold_others)
+    if len(levels) == 1 and points > 1 and levels[0].plan is not None:
+        notes.insert(0, _("no trade-off: the most {x} output and the most {y} output are reached by the same plan, so "
+                          "the front is one point").format(x=x, y=y))
     if notes:
         table.attrs["notes"] = notes
     return table
 
 
+NO_TRADE_OFF = 1e-7
+"""The x outputs of the plan with the most y and of the plan with the most x within this share of the most x
+(the tie-break's tolerance): one plan has both, and the front is a single point."""
+
+
 def _levels(lean: WarmEngine, rows: _LevelRows, axes: _Axes, points: int) -> list[_Level]:
     """The front's ``points`` levels of ``x``, each solved up to its cheapest plan (smoothing comes after)."""
     x_low, x_best = _x_span(lean, rows, axes.tier_x)
+    if x_best - x_low <= NO_TRADE_OFF * max(1.0, abs(x_best)):
+        # The most y is reached with the most x: the front is one point, not ``points`` copies of it.
+        points = 1
     levels: list[_Level] = []
     for epsilon in np.linspace(x_low, x_best, points):
         level = _level(lean, rows, axes, float(epsilon))

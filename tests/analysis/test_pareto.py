@@ -47,11 +47,19 @@ def test_zhejiang_frontier_is_monotone_between_the_single_tier_optima(zhejiang: 
     assert x[-1] == pytest.approx(best("basic"), rel=1e-6)
 
 
-def test_without_a_trade_off_every_level_is_the_same_plan(zhejiang: Path) -> None:
-    # Senior intake is fixed (no lever reaches it): 0.95 x 160 enrolled / 2 years = 76 a year, 456 in six years.
-    table = pareto(load_config(zhejiang), x="basic", y="senior", points=3)
-    assert table["y_output"].tolist() == pytest.approx([456.0] * 3, rel=1e-6)
-    assert np.ptp(table["x_output"]) < 1e-3
+def test_without_a_trade_off_the_front_is_one_point_and_says_so(zhejiang: Path) -> None:
+    # Senior intake is fixed (no lever reaches it): 0.95 x 160 enrolled / 2 years = 76 a year, 456 in six years,
+    # whatever basic gets: the most of both is one plan, not three copies of it.
+    config = load_config(zhejiang)
+    table = pareto(config, x="basic", y="senior", points=3)
+    assert len(table) == 1
+    assert table["y_output"].tolist() == pytest.approx([456.0], rel=1e-6)
+    most_basic = pareto(config, x="basic", y="professional", points=2)["x_output"].max()
+    assert table["x_output"].item() == pytest.approx(most_basic, rel=1e-6)
+    assert table.attrs["notes"][0] == ("no trade-off: the most basic output and the most senior output are reached by "
+                                       "the same plan, so the front is one point")
+    # Where the tiers compete the front keeps every level asked for.
+    assert len(pareto(config, x="basic", y="professional", points=3)) == 3
 
 
 @pytest.mark.parametrize(
