@@ -215,8 +215,9 @@ def evaluate(
         violations=violations,
         optimum_objective=opt_objective,
         optimum_total_cost=opt_cost,
-        gap_objective=(objective - opt_cost) if min_cost else (opt_output - objective),
-        gap_cost=total_cost - opt_cost,
+        # Gaps without the solver's round-off (a thousandth of a yuan, 1e-9 of a graduate), as the tables show.
+        gap_objective=_clean((objective - opt_cost) if min_cost else (opt_output - objective), 1e-3 if min_cost else 1e-9),
+        gap_cost=_clean(total_cost - opt_cost, 1e-3),
         mode=config.objective.mode,
         weighted_output=value_of(model.output, x, model.column_of),
         optimum_output=opt_output,
@@ -226,6 +227,11 @@ def evaluate(
         status=breaches.status,
         overspend=breaches.overspend,
     )
+
+
+def _clean(value: float, tol: float) -> float:
+    """``value`` with solver round-off below ``tol`` as zero (NaN stays NaN)."""
+    return 0.0 if abs(value) < tol else value
 
 
 UNFUNDED = N_("no funding source may pay")

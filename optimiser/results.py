@@ -292,7 +292,10 @@ def _plan(model: Model, x: np.ndarray) -> pd.DataFrame:
         rows.append((lever_name, lever.kind, inst, k, t, units, units * lever.cost * paid_years))
     table = pd.DataFrame(rows, columns=PLAN_COLUMNS)
     table["units"] = without_round_off(table["units"].to_numpy(dtype=float))
-    table["cost"] = without_round_off(table["cost"].to_numpy(dtype=float))
+    # Money as the funding table shows it: less than a thousandth of a yuan (and the cost of units that are
+    # round-off) is none.
+    cost = without_round_off(table["cost"].to_numpy(dtype=float), 1e-3)
+    table["cost"] = np.where(table["units"].to_numpy(dtype=float) == 0.0, 0.0, cost)
     whole = [var.cat == pulp.LpInteger for var in (*form.vars.u.values(), *form.vars.us.values())]
     if whole and all(whole):
         # Every lever in whole units: the table says 3, not 3.0 or 2.9999999.
@@ -349,7 +352,7 @@ def _constraints(model: Model, solution: Solution) -> pd.DataFrame:
             "year": pd.array([info.year for info in infos], dtype="Int64"),
             "detail": [info.detail or "" for info in infos],
             "sense": sense,
-            "limit": limit,
+            "limit": limit + 0.0,  # no -0.0 limits
             "activity": without_round_off(activity),
             "slack": without_round_off(slack),
             "shadow_price": without_round_off(shadow, 1e-9),

@@ -171,8 +171,14 @@ def cost_lines(s: dict) -> list[str]:
     if baseline is not None:
         added = s.get("added_output") or 0.0
         per_added = s.get("cost_per_added_graduate")
-        lines.append(_("do-nothing baseline: {baseline} weighted graduates; the plan adds {added}").format(
-            baseline=_num(baseline), added=_num(added)))
+        delivered = s.get("weighted_output")
+        if delivered is not None and s.get("output_given_up"):
+            # A steadier plan delivers less than the objective: the sum that reconciles baseline and added.
+            lines.append(_("do-nothing baseline: {baseline} weighted graduates; the plan delivers {delivered} and adds "
+                           "{added}").format(baseline=_num(baseline), delivered=_num(delivered), added=_num(added)))
+        else:
+            lines.append(_("do-nothing baseline: {baseline} weighted graduates; the plan adds {added}").format(
+                baseline=_num(baseline), added=_num(added)))
         lines.append(
             _("cost per added weighted graduate: {amount}  (total cost / output added over the baseline)").format(
                 amount=yuan(per_added)) if per_added is not None

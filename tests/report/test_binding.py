@@ -75,3 +75,18 @@ def test_with_smooth_true_every_priced_limit_binds() -> None:
     assert result.summary["output_given_up"] == 0
     assert (table["binding"] == (table["shadow_price"].abs() > 1e-7)).all()
     assert "its price is what it is worth at the optimum" not in result_text(result)
+
+
+def test_the_terminal_reconciles_baseline_delivered_and_added(steadier) -> None:  # type: ignore[no-untyped-def]
+    s = steadier.summary
+    # baseline + added = what the plan delivers = the objective less what it gave up for steadiness.
+    assert s["baseline_output"] + s["added_output"] == pytest.approx(s["weighted_output"], rel=1e-9)
+    assert s["weighted_output"] == pytest.approx(steadier.objective - s["output_given_up"], rel=1e-9)
+    line = (f"do-nothing baseline: {s['baseline_output']:,.1f} weighted graduates; the plan delivers "
+            f"{s['weighted_output']:,.1f} and adds {s['added_output']:,.1f}")
+    assert line in result_text(steadier)
+
+
+def test_tables_carry_no_round_off_below_zero(steadier) -> None:  # type: ignore[no-untyped-def]
+    assert (steadier.plan["cost"] >= 0).all() and (steadier.plan["units"] >= 0).all()
+    assert not np.signbit(steadier.constraints["limit"].to_numpy()[steadier.constraints["limit"].to_numpy() == 0]).any()
