@@ -103,6 +103,10 @@ def diagnose_infeasible(config: Config, solver: str, static: list[RowInfo]) -> l
                                      "relaxed; check teacher counts, intake and tier hours")))
         return found
     moved = _relaxed(model, backend.values())
+    if not moved and not found:
+        # Short by less than a planner could act on (a budget a fraction of a yuan too small, read off a
+        # table rounded to the yuan): still the limits to move, with their amounts.
+        moved = _relaxed(model, backend.values(), least=SMALLEST_SHORTFALL)
     found.extend(moved)
     if not found:
         found.append(Diagnosis("", _("infeasible, but no single planner limit explains it (solver tolerance); "
@@ -112,11 +116,21 @@ def diagnose_infeasible(config: Config, solver: str, static: list[RowInfo]) -> l
     return found
 
 
-def _relaxed(model: Model, x: np.ndarray) -> list[Diagnosis]:
-    """Every limit the elastic solution ``x`` of ``model`` moves by as much as a planner could act on."""
+SMALLEST_SHORTFALL = 1e-6
+"""Solver units a limit must move by to be named when nothing moves by as much as a planner could act on
+(a thousandth of a yuan, a millionth of an hour or a unit): below it, the solver's tolerance."""
+
+
+def _relaxed(model: Model, x: np.ndarray, least: float | None = None) -> list[Diagnosis]:
+    """Every limit the elastic solution ``x`` of ``model`` moves by as much as a planner could act on
+    (:func:`~optimiser.model.rows.breached`), or with ``least`` by more than that many solver units."""
     slacks = model.book.slacks
     amounts = [float(x[model.column_of[slack]]) for _, slack, _ in slacks]
-    flags = breached([info.kind for info, _, _ in slacks], amounts, [info.limit * info.unit_scale for info, _, _ in slacks])
+    if least is not None:
+        flags = np.asarray(amounts) > least
+    else:
+        flags = breached([info.kind for info, _, _ in slacks], amounts,
+                         [info.limit * info.unit_scale for info, _, _ in slacks])
     return [explain_row(info, amount / info.unit_scale, model, x)
             for (info, _, _), amount, flag in zip(slacks, amounts, flags) if flag]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -89,3 +90,23 @@ def test_zhejiang_without_money(tmp_path: Path) -> None:
     funded = solve(config.with_changes({f"funding.{s}.per_year": needed[s] for s in SOURCES}))
     assert funded.status.value == "optimal"
     assert funded.total_cost == pytest.approx(total, rel=1e-6)
+
+
+def test_a_budget_short_by_less_than_a_yuan_names_the_limit_and_the_frontier_reads_a_budget_with_a_plan(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from optimiser.analysis.frontier import frontier
+
+    config = load_config(CONFIGS / "zhejiang.yaml")
+    front = frontier(config, over="total_budget")
+    low = float(front.breakpoints["budget"].iloc[0])
+    assert low != round(low)  # the smallest feasible budget is not a whole number of yuan
+    short = solve(config.with_changes({"total_budget": math.floor(low)}))
+    assert short.status.value == "infeasible"
+    (reason,) = [d.message for d in short.diagnosis]
+    assert reason.startswith(f"total_budget: {low - math.floor(low):.4g} yuan more needed")
+    # The frontier's table shows that budget rounded up, and a solve there has a plan.
+    assert main(["frontier", str(CONFIGS / "zhejiang.yaml")]) == 0
+    first = capsys.readouterr().out.splitlines()[2].split()[0]
+    assert int(first.replace(",", "")) == math.ceil(low)
+    assert solve(config.with_changes({"total_budget": math.ceil(low)})).ok

@@ -485,7 +485,8 @@ class _Search:
         """A budget past saturation (or ``upto``), and whether it is past saturation."""
         if upto is not None:
             if upto <= low:
-                raise ConfigError([Problem(over, f"upto={upto:,.0f} is not above the smallest feasible budget {low:,.0f}")])
+                raise ConfigError([Problem(over, f"upto={upto:,.0f} is not above the smallest feasible budget "
+                                                 f"{math.ceil(low - 1e-6):,.0f}")])
             return float(upto), False
         relaxed = self.lean.solve(self.rows, upper=np.full(len(self.rows), math.inf), tie_break=True)
         if relaxed.status is Status.UNBOUNDED:

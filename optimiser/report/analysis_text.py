@@ -188,11 +188,13 @@ def frontier_text(front: Frontier) -> str:
     per_graduate = _("yuan/graduate")
     heads = zip((start, end, output_from, output_to, per_m, per_graduate), (14, 14, 12, 12, 17, 13))
     lines.append(" ".join(pad(head, width, ">") for head, width in heads) + "  " + _("levers at the margin"))
-    for seg in front.segments.to_dict(orient="records"):
+    for number, seg in enumerate(front.segments.to_dict(orient="records")):
         per_million = float(seg["marginal_output_per_yuan"]) * 1e6
         cost = float(seg["cost_per_extra_output"])
+        # The smallest feasible budget rounded up to the yuan: a budget read off the table must have a plan.
+        low = math.ceil(seg["budget_from"] - 1e-6) if number == 0 else seg["budget_from"]
         lines.append(
-            f"{seg['budget_from']:14,.0f} {seg['budget_to']:14,.0f} {seg['objective_from']:12,.1f} "
+            f"{low:14,.0f} {seg['budget_to']:14,.0f} {seg['objective_from']:12,.1f} "
             f"{seg['objective_to']:12,.1f} {per_million:17,.2f} {_cost_cell(cost):>13}  {seg['marginal_levers'] or '-'}"
         )
     lines.append("  " + _("{per_m}: weighted graduates per million yuan of {over} at the margin; yuan/graduate: "
