@@ -92,8 +92,9 @@ ROW_KINDS: dict[str, RowKind] = {kind.name: kind for kind in (
            describe="external"),
     _limit("min_per_year", N_("minimum {detail} per year"), 3, "min_per_year", describe="lever_min"),
     _limit("max_per_year", N_("maximum {detail} per year"), 3, "max_per_year", describe="lever_max"),
+    # Its units are teachers seconded or retrained (a convert lever's unit is a teacher).
     _limit("conversion_share", N_("{detail} per year (share of in-house teachers)"), 3, "conversion_share",
-           describe="lever_max"),
+           price_unit="teacher", describe="lever_max"),
     _limit("region_max_per_year", N_("regional maximum of {detail} per year"), 3, "region_max",
            describe="lever_max"),
     _limit("max_total", N_("total {detail} over the horizon"), 3, "max_total", describe="lever_max"),

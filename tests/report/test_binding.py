@@ -90,3 +90,10 @@ def test_the_terminal_reconciles_baseline_delivered_and_added(steadier) -> None:
 def test_tables_carry_no_round_off_below_zero(steadier) -> None:  # type: ignore[no-untyped-def]
     assert (steadier.plan["cost"] >= 0).all() and (steadier.plan["units"] >= 0).all()
     assert not np.signbit(steadier.constraints["limit"].to_numpy()[steadier.constraints["limit"].to_numpy() == 0]).any()
+
+
+def test_a_secondment_share_is_priced_per_teacher_seconded(steadier) -> None:  # type: ignore[no-untyped-def]
+    # The limit counts teachers seconded a year (a share of in-house teachers): its price is per teacher,
+    # as sensitivity states it, not per unit of share.
+    lines = [line for line in result_text(steadier).splitlines() if "secondments per year (share of in-house" in line]
+    assert lines and all(" per teacher  secondments per year" in line for line in lines)
