@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..compare import Comparison, comparison_of, unique_labels
 from ..config.types import Config
+from ..i18n import _, ngettext
 from ..results import Diagnosis, Result
 
 VIOLATIONS_KEY = "violations"
@@ -84,11 +85,11 @@ def with_hand_made_plans(
 
 
 def hand_made_status(result: Result) -> str:
-    """``hand-made: keeps every limit`` or ``hand-made: breaks N limits``."""
+    """``hand-made: keeps every limit`` or ``hand-made: breaks N limits``, in the report's language."""
     broken = len(violations(result))
     if not broken:
-        return "hand-made: keeps every limit"
-    return f"hand-made: breaks {broken} limit{'s' if broken != 1 else ''}"
+        return _("hand-made: keeps every limit")
+    return ngettext("hand-made: breaks {count} limit", "hand-made: breaks {count} limits", broken).format(count=broken)
 
 
 def violations(result: Result) -> list[str]:

@@ -373,6 +373,13 @@ def test_report_command_sets_hand_made_plans_beside_the_optimised_ones(
     status = row_where(sheet, "measure", "status")
     assert (status["keeps"], status["breaks"]) == ("hand-made: keeps every limit", "hand-made: breaks 1 limit")
     assert "exceeded by 12,000 yuan" in row_where(sheet, "measure", "diagnosis")["breaks"]
+    # In Chinese the hand-made plans' status is Chinese too.
+    zh = tmp_path / "plans_zh.xlsx"
+    assert main(["report", str(path), "--scenarios", "base,rich", *plans, "--xlsx", str(zh), "--lang", "zh"]) == 0
+    capsys.readouterr()
+    cells = {str(cell.value) for ws in openpyxl.load_workbook(zh).worksheets for row in ws.iter_rows() for cell in row}
+    assert {"人工方案：满足所有限制", "人工方案：违反 1 项限制"} <= cells
+    assert not any("hand-made" in cell for cell in cells)
     graduates = row_where(sheet, "measure", "compound graduates, all tiers")
     assert (graduates["keeps"], graduates["breaks"]) == (pytest.approx(4.0), pytest.approx(12.0))
     assert graduates["change: keeps"] == pytest.approx(-4.0)  # against base, the first plan
