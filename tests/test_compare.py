@@ -228,3 +228,23 @@ def test_cli_workbook(one: Path, tmp_path: Path, capfd: pytest.CaptureFixture[st
     assert inputs[1] == ["funding.universities.per_year", 24000, 48000, 24000]
     frame = pd.read_excel(path, sheet_name="Comparison").set_index("key")
     assert frame.loc["bottleneck.practice", "rich"] == "=cmd 2025"
+
+
+def test_the_workbook_reads_in_the_readers_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import openpyxl
+
+    config = str(Path(__file__).resolve().parents[1] / "configs" / "zhejiang.yaml")
+    books = {}
+    for lang in ("en", "zh"):
+        books[lang] = tmp_path / f"{lang}.xlsx"
+        assert main(["compare", config, "--scenarios", "base,austerity", "--xlsx", str(books[lang]), "--lang", lang]) == 0
+    capsys.readouterr()
+    en, zh = (openpyxl.load_workbook(books[lang]) for lang in ("en", "zh"))
+    assert en.sheetnames == ["Comparison", "Deltas", "Inputs"] and zh.sheetnames == ["方案比较", "变化", "输入差异"]
+    en_rows = list(en.worksheets[0].iter_rows(values_only=True))
+    zh_rows = list(zh.worksheets[0].iter_rows(values_only=True))
+    assert en_rows[0][:3] == ("measure", "key", "unit") and zh_rows[0][:3] == ("指标", "配置键", "单位")
+    # The same numbers and keys (identifiers for programs), the measures and units in Chinese.
+    assert [row[1:2] + row[3:] for row in en_rows[1:]] == [row[1:2] + row[3:] for row in zh_rows[1:]]
+    given_up = next(row for row in zh_rows if row[1] == "output_given_up")
+    assert given_up[0] == "为平稳放弃的加权毕业生" and given_up[2] == "加权毕业生"

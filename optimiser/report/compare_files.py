@@ -98,16 +98,34 @@ def write_comparison_xlsx(path: str | Path, comparison: Comparison) -> Path:
     def write(target: Path) -> None:
         book = Workbook()
         sheet = book.active
-        sheet.title = "Comparison"
+        sheet.title = _("Comparison")
         table = labelled(comparison, comparison.table)
-        add_frame(sheet, table, row_formats=[_format(u) for u in table["unit"]], freeze="D2")
+        add_frame(sheet, _for_reader(table), row_formats=[_format(u) for u in table["unit"]], freeze="D2")
         deltas = labelled(comparison, comparison.deltas)
         delta_formats = [_format(u, delta=True) for u in deltas["unit"]]
-        add_frame(book.create_sheet("Deltas"), deltas, row_formats=delta_formats, freeze="D2")
-        add_frame(book.create_sheet("Inputs"), comparison.inputs, freeze="B2")
+        add_frame(book.create_sheet(_("Deltas")), _for_reader(deltas), row_formats=delta_formats, freeze="D2")
+        add_frame(book.create_sheet(_("Inputs")), _for_reader(comparison.inputs), freeze="B2")
         book.save(target)
 
     return write_atomic(Path(path), write)
+
+
+def _for_reader(frame: pd.DataFrame) -> pd.DataFrame:
+    """A workbook sheet in the reader's language: measures, units and headers (in English as the CSV names
+    them; the ``key`` column keeps the identifiers programs read)."""
+    from ..compare import measure_label
+    from ..i18n import chinese
+    from ..i18n.words import unit_words
+    from .xlsx import header
+
+    if not chinese():
+        return frame
+    out = frame.copy()
+    if "measure" in out.columns and "key" in out.columns:
+        out["measure"] = [measure_label(key, label) for key, label in zip(out["key"], out["measure"])]
+    if "unit" in out.columns:
+        out["unit"] = [unit_words(unit) for unit in out["unit"]]
+    return out.rename(columns={column: header(str(column)) for column in out.columns})
 
 
 def _format(unit: str, delta: bool = False) -> str:
@@ -281,7 +299,9 @@ def _differing_input_lines(comparison: Comparison) -> list[str]:
     if comparison.inputs.empty:
         return [heading, "  " + _("none (the configs give the same inputs)")]
     rows = [[str(r["key"]), *[_input(r[n]) for n in names]] for _, r in comparison.inputs.iterrows()]
-    return [heading, grid(["key", *names], rows)]
+    from .xlsx import header
+
+    return [heading, grid([header("key"), *names], rows)]
 
 
 def _binding_lines(comparison: Comparison) -> list[str]:

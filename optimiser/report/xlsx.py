@@ -88,7 +88,7 @@ COLUMN_LABELS: dict[str, str] = {
     "variable": N_("decision variable"), "reduced_cost": N_("reduced cost"),
     "objective_coefficient": N_("objective coefficient"), "statement": N_("what one more unit buys"),
     "value_per_unit": N_("value per step"), "step": N_("step quoted"), "step_effect": N_("effect of the step"),
-    "valid_from": N_("valid from"), "valid_to": N_("valid to"), "measure": N_("measure"), "note": N_("note"),
+    "valid_from": N_("valid from"), "valid_to": N_("valid to"), "measure": N_("measure"), "key": N_("config key"), "note": N_("note"),
 }
 """What each column holds, for the headers of a Chinese workbook (an English one keeps the column names)."""
 
