@@ -65,6 +65,16 @@ TIER_OUTPUT = N_("output_{tier}")
 LEVER_SPEND = N_("spend_{lever}")
 """The heading of a lever's spending over the horizon in a Pareto front."""
 
+MONTECARLO_HEADINGS = {
+    "objective": N_("objective"), "total_cost": N_("total_cost"), "weighted_output": N_("weighted_output"),
+    "overspend": N_("overspend"), "mean": N_("mean"),
+}
+"""The rows and columns of Monte Carlo's percentiles; compound graduates of a tier or a year (``compound_<key>``)
+are headed by :data:`COMPOUND_ROW`."""
+
+COMPOUND_ROW = N_("compound_{key}")
+"""The row of compound graduates of one tier, or of one year, in Monte Carlo's percentiles."""
+
 HEADS = {
     "yuan": N_("{name}: plans within {within}% of the optimum ({objective}) at no more cost; ranges in yuan"),
     "units": N_("{name}: plans within {within}% of the optimum ({objective}) at no more cost; ranges in units"),
@@ -156,8 +166,12 @@ def _montecarlo_head(result: MonteCarloResult) -> str:
 
 
 def montecarlo_text(result: MonteCarloResult) -> str:
-    """How the draws were made, their statuses and the percentiles of every measure."""
-    table = result.percentiles.to_string(float_format=lambda v: f"{v:,.1f}")
+    """How the draws were made, their statuses and the percentiles of every measure (named in the reader's
+    language; in English as the CSV and JSON name them)."""
+    shown = headed(result.percentiles, MONTECARLO_HEADINGS)
+    shown = shown.rename(index=lambda name: _(COMPOUND_ROW).format(key=name[len("compound_"):])
+                         if isinstance(name, str) and name.startswith("compound_") else name)
+    table = table_text(shown, float_format=lambda v: f"{v:,.1f}")
     return f"{_montecarlo_head(result)}\n\n{table}"
 
 

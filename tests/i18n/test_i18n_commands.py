@@ -110,6 +110,13 @@ def test_montecarlo_in_chinese(tiny: Path, tmp_path: Path, capsys: pytest.Captur
     zh, en = both(capsys, "montecarlo", str(tiny), "--draws", "4", "--no-progress", "--out", str(out))
     assert f"已写入 {out}和{tmp_path / 'mc_percentiles.csv'}" in zh
     assert f"\nwrote {out} and {tmp_path / 'mc_percentiles.csv'}" in en
+    # The percentiles table, named in the reader's language (in English as the CSV names them).
+    table = zh.split("\n\n")[1].splitlines()
+    assert table[0].split()[-1] == "均值" and table[1].split()[0] == "目标"
+    assert any(line.startswith("复合型毕业生 basic") for line in table)
+    assert not any(word in zh for word in ("total_cost", "compound_", "mean"))
+    english = en.split("\n\n")[1].splitlines()
+    assert english[0].split()[-1] == "mean" and english[1].split()[0] == "objective"
 
 
 def test_report_in_chinese(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
