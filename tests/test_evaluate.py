@@ -185,7 +185,7 @@ def test_the_plans_teachers_bottlenecks_and_commitments_as_solve_shows_them(
     text = capsys.readouterr().out
     teachers = solved.split("teachers by group and year")[1].split("\n\n")[0]
     assert teachers in text
-    assert 'bottlenecks: which "no" binds where' in text
+    assert 'bottlenecks given the plan: which "no" binds where with its units held (not at the optimum)' in text
     for name in ("teachers.csv", "commitments.csv"):
         mine, theirs = pd.read_csv(tmp_path / "ev" / name), pd.read_csv(tmp_path / "solved" / name)
         assert list(mine.columns) == list(theirs.columns) and len(mine) == len(theirs) > 0, name

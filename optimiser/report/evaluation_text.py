@@ -105,7 +105,7 @@ def evaluation_text(evaluation: Evaluation) -> str:
     if ev.result is not None:
         # The plan's teachers by group and year, and which "no" binds where given the plan, as solve shows them.
         lines.extend(teacher_lines(ev.result))
-        lines.extend(bottleneck_lines(ev.result))
+        lines.extend(bottleneck_lines(ev.result, given_plan=True))
     return "\n".join(lines)
 
 

@@ -529,8 +529,12 @@ def _codes(row: dict[str, Any]) -> str:
     return " ".join(part for part in (no, capacity) if part) or "-"
 
 
-def bottleneck_lines(result: Result) -> list[str]:
-    """Institution x year grid of which "no" (and which capacity) binds, in letters, aligned by display width."""
+def bottleneck_lines(result: Result, given_plan: bool = False) -> list[str]:
+    """Institution x year grid of which "no" (and which capacity) binds, in letters, aligned by display width.
+
+    ``given_plan``: the result is a fixed plan's (``evaluate``), whose grid says what binds with the plan's
+    units held, not what binds at the optimum.
+    """
     table = result.bottlenecks
     if table.empty:
         return []
@@ -541,8 +545,10 @@ def bottleneck_lines(result: Result) -> list[str]:
     header = ["", *[str(c) for c in years]]
     rows = [[str(inst), *[codes.get((inst, year), "nan") for year in years]]
             for inst in sorted({inst for inst, _year in codes})]
+    title = (_('bottlenecks given the plan: which "no" binds where with its units held (not at the optimum)')
+             if given_plan else _('bottlenecks: which "no" binds where'))
     lines = [
-        "\n" + _('bottlenecks: which "no" binds where'),
+        "\n" + title,
         "  " + _('the three "no": {legend}').format(legend=_(", ").join(
             f"{code} {_(COURSE_NO[course])}" for course, code in BOTTLENECK_CODES[:3])),
         "  " + _("capacities (after a space): S training seats, E enrolment; - nothing binds"),
