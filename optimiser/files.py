@@ -26,7 +26,7 @@ import socket
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -312,6 +312,38 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_each(files: Sequence[tuple[Path, Writer]]) -> list[Path]:
+    """Write files to paths of their own (not one folder: :func:`write_all`), each atomically, and none
+    unless every one can be: each is first written to a temporary name beside its target, and only when all
+    are finished are they renamed into place (a device is written through last). A failure part-way leaves
+    every target as it was."""
+    staged: list[tuple[Path, Path | None, Writer]] = []
+    try:
+        for path, writer in files:
+            target, through = output_target(Path(path))
+            if through:
+                staged.append((Path(path), None, writer))
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            clean_stale_staging(target.parent)
+            handle, name = tempfile.mkstemp(prefix=_staging_prefix(), suffix=target.suffix, dir=target.parent)
+            os.close(handle)
+            staged.append((target, Path(name), writer))
+            writer(Path(name))
+            os.chmod(name, 0o666 & ~_umask())
+        for target, temp, writer in staged:
+            if temp is None:
+                write_atomic(target, writer)
+            else:
+                os.replace(temp, target)
+    except BaseException:
+        for _target, left, _writer in staged:
+            if left is not None:
+                left.unlink(missing_ok=True)
+        raise
+    return [Path(path) for path, _writer in files]
 
 
 def write_atomic(path: Path, writer: Writer) -> Path:

@@ -70,17 +70,26 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _write_files(args: argparse.Namespace, main: Result, report: Any, comparison: Comparison) -> None:
-    """The workbook and the HTML page asked for, each named as it is written."""
+    """The workbook and the HTML page asked for, both or neither (a bad path for one leaves the other
+    unwritten too), each named once written."""
+    from ..files import Writer, write_each
     from ..report.analysis_text import written
-    from ..report.html import write_html
-    from ..report.xlsx import write_xlsx
+    from ..report.html import html_report
+    from ..report.xlsx import workbook
 
+    files: list[tuple[Path, Writer]] = []
     if args.xlsx is not None:
-        write_xlsx(args.xlsx, main, report, comparison)
-        print(written([args.xlsx]))
+        book = workbook(main, report, comparison)
+        files.append((args.xlsx, lambda temp: book.save(temp)))
     if args.html is not None:
-        write_html(args.html, main, report, comparison)
-        print(written([args.html]))
+        page = html_report(main, report, comparison)
+
+        def write_page(temp: Path) -> None:
+            temp.write_text(page, encoding="utf-8")
+
+        files.append((args.html, write_page))
+    for path in write_each(files):
+        print(written([path]))
 
 
 def _print_findings(comparison: Comparison, report: Any) -> None:

@@ -405,3 +405,19 @@ def test_the_sheets_the_guide_lists_are_the_workbook_s(tmp_path: Path) -> None:
     assert english == list(SHEETS)
     assert sorted(listed) == sorted(english)
     assert chinese_listed == in_chinese
+
+
+def test_report_writes_both_files_or_neither(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_tiny(tmp_path, tiny_config())
+    (tmp_path / "afile").write_text("in the way\n")
+    old = tmp_path / "old.xlsx"
+    old.write_bytes(b"an earlier workbook")
+    # The HTML path cannot be written (a file stands where its folder would be): the workbook is not written
+    # either, and the earlier one is left as it was.
+    assert main(["report", str(config), "--xlsx", str(old), "--html", str(tmp_path / "afile" / "r.html")]) == 4
+    assert "/afile is a file" in capsys.readouterr().err
+    assert old.read_bytes() == b"an earlier workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["afile", "old.xlsx", config.name])
+    assert main(["report", str(config), "--xlsx", str(old), "--html", str(tmp_path / "r.html")]) == 0
+    assert "Summary" in openpyxl.load_workbook(old).sheetnames
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
