@@ -73,7 +73,7 @@ def test_monte_carlo_html_and_command_in_chinese(uncertain: Path, capsys: pytest
     assert main(["montecarlo", str(uncertain), "--draws", "5", "--no-progress", "--lang", "zh"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("tiny：5 次抽样（随机种子 0），每次抽样重新优化\n求解状态：optimal 5\n")
-    assert "draws (seed" not in text and "compound_basic" in text
+    assert "draws (seed" not in text and "复合型毕业生 basic" in text and "compound_basic" not in text
 
 
 def test_tornado_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
