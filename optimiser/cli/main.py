@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -55,8 +56,8 @@ class Parser(argparse.ArgumentParser):
     An option is taken only by its whole name (``--scenario`` is not short for ``--scenarios``), and an option
     that holds one value is refused when given twice, rather than the last one silently winning.
 
-    What argparse says itself (a missing argument, an invalid choice) stays in its English; what is wrong with
-    an option's value, as its type says it, and the frame around it follow ``--lang``.
+    A usage error follows ``--lang``: what is wrong with an option's value, as its type says it, a missing
+    argument, a choice not offered, and the frame around them.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -108,9 +109,25 @@ class Parser(argparse.ArgumentParser):
 
         option, colon, problem = message.partition(": ")
         if colon and option.startswith("argument ") and " " not in option[len("argument "):]:
-            message = _("argument {option}: {problem}").format(option=option[len("argument "):], problem=problem)
+            message = _("argument {option}: {problem}").format(
+                option=option[len("argument "):], problem=_argparse_words(problem))
+        else:
+            message = _argparse_words(message)
         self.print_usage(sys.stderr)
         self.exit(EXIT_INVALID, _("{program}: error: {problem}").format(program=self.prog, problem=message) + "\n")
+
+
+def _argparse_words(message: str) -> str:
+    """argparse's own words for a missing argument or a choice not offered, in the language chosen."""
+    from ..i18n import _
+
+    required = "the following arguments are required: "
+    if message.startswith(required):
+        return _("the following arguments are required: {arguments}").format(arguments=message[len(required):])
+    choice = re.fullmatch(r"invalid choice: (.*) \(choose from (.*)\)", message)
+    if choice:
+        return _("invalid choice: {value} (choose from {choices})").format(value=choice[1], choices=choice[2])
+    return message
 
 
 _GIVEN = "_options_given"

@@ -192,3 +192,16 @@ def test_a_bad_uncertainty_section(tmp_path: Path, capsys: pytest.CaptureFixture
                        "triangular, uniform")
     assert en.endswith(f"uncertainty.{COST}.dist: unknown distribution 'weibull'; valid distributions: lognormal, "
                        "normal, triangular, uniform")
+
+
+def test_argparses_own_words_follow_the_language(capsys: pytest.CaptureFixture[str]) -> None:
+    # A missing argument and a command not offered: English keeps argparse's words, Chinese reads them whole.
+    assert main(["--lang", "zh", "solve"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "optimiser solve：错误：缺少必需的参数：config"
+    assert main(["solve"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "optimiser solve: error: the following arguments are required: config"
+    assert main(["--lang", "zh", "sovle"]) == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.startswith("optimiser：错误：参数 COMMAND：无效的选项：'sovle'（可选：'solve', ") and "invalid" not in last
+    assert main(["sovle"]) == 2
+    assert "argument COMMAND: invalid choice: 'sovle' (choose from 'solve', " in capsys.readouterr().err
