@@ -190,13 +190,13 @@ def _column_positions(frame: pd.DataFrame, source: str) -> dict[str, int]:
     columns = {str(c).strip().lower(): c for c in frame.columns}
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        found = ", ".join(str(c) for c in frame.columns) or _("none")
+        found = series(str(c) for c in frame.columns) or _("none")
         raise PlanError(
             ngettext("{source}: missing column {missing} (found: {found}); the header row must name {columns} "
                      "(tier only where a subsidy row needs it)",
                      "{source}: missing columns {missing} (found: {found}); the header row must name {columns} "
                      "(tier only where a subsidy row needs it)", len(missing)).format(
-                source=source, missing=", ".join(missing), found=found, columns=", ".join(COLUMNS))
+                source=source, missing=series(missing), found=found, columns=series(COLUMNS))
         )
     return {name: list(frame.columns).index(columns[name]) for name in COLUMNS if name in columns}
 

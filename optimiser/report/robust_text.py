@@ -53,7 +53,7 @@ def robust_text(result: RobustResult) -> str:
     lines = [
         _("{name}: robust plan over {draws} drawn worlds (seed {seed}), risk {risk}, budget {budget}").format(
             name=s.get("name", ""), draws=s.get("draws"), seed=s.get("seed"), risk=_risk_words(s),
-            budget=s.get("budget")),
+            budget=_(BUDGET_WORDS[s["budget"]]) if s.get("budget") in BUDGET_WORDS else s.get("budget")),
         _("status: {status}").format(status=result.status),
     ]
     if result.ok:
@@ -75,8 +75,18 @@ def _unit(s: dict[str, Any]) -> str:
 
 
 def _risk_words(s: dict[str, Any]) -> str:
-    risk = s.get("risk", "")
-    return _("cvar (alpha {alpha})").format(alpha=f"{s.get('alpha'):g}") if risk == "cvar" else risk
+    """The risk measure in the reader's words (its name as the command takes it in English)."""
+    risk = s.get("risk")
+    if risk == "cvar":
+        return _("cvar (alpha {alpha})").format(alpha=f"{s.get('alpha'):g}")
+    return _(RISK_WORDS[risk]) if risk in RISK_WORDS else str(risk)
+
+
+RISK_WORDS = {"expected": N_("expected"), "worst": N_("worst")}
+"""The risk measures other than cvar, as the head of a robust plan names them."""
+
+BUDGET_WORDS = {"every": N_("every"), "expected": N_("expected")}
+"""Whether the budget holds in every drawn world or on average, as the head of a robust plan names it."""
 
 
 def _in_sample_lines(result: RobustResult) -> list[str]:

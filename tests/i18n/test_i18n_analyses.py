@@ -48,7 +48,7 @@ def test_a_robust_plan_in_chinese(uncertain: Path, tmp_path: Path, capsys: pytes
     argv = ["robust", str(uncertain), "--draws", "5", "--test-draws", "5", "--convergence", "2,5", "--no-progress",
             "--out", str(plan)]
     text = run(capsys, *argv, "--lang", "zh")
-    for words in ("tiny：覆盖 5 个抽样情形的稳健方案（随机种子 0），风险度量 expected，预算约束 every\n状态：optimal",
+    for words in ("tiny：覆盖 5 个抽样情形的稳健方案（随机种子 0），风险度量 期望值，预算约束 每个抽样情形\n状态：optimal",
                   "目标：", "加权毕业生", "样本内：平均产出", "各措施的启动数量（按院校和年份加总）：enterprise_lecturers",
                   "样本外检验（5 次新抽样，随机种子 1）：", "期望值", "满足限制", "均值情形方案", "随机解的价值：",
                   "稳健方案在 60% 的新抽样情形中满足全部限制（均值情形方案为 40%）", "收敛情况（同一样本的前 N 个情形）：",
