@@ -40,7 +40,8 @@ def sensitivity(
 
     Shadow prices, reduced costs and ranges are derived from one canonical
     optimum of the primary LP (see :mod:`optimiser.sensitivity.canonical`),
-    so HiGHS and CBC give the same report; final values are the solver's.
+    so HiGHS and CBC give the same report; final values are the solver's, or the canonical optimal plan's
+    when the plan returned is a steadier one that gave output up (``smooth`` a share).
     Raises :class:`~optimiser.SolverError` when the plan is not optimal.
 
     >>> from optimiser import load_config, solve
@@ -61,8 +62,11 @@ def sensitivity(
     rows = rank_rows(lp, face)
     columns = decision_columns(model)
     cols = rank_columns(lp, face, np.array([c[0] for c in columns], dtype=int))
-    constraints = constraint_table(model, lp, rows, solution.activity)
-    variables = variable_table(model, lp, columns, cols, solution.values)
+    # A steadier plan that gave output up is not an optimum: its final values beside the optimum's reduced costs
+    # and prices would contradict them, so the report's final values are the canonical optimal plan's.
+    steadier = not lp.mip and float(result.summary.get("output_given_up") or 0.0) > 0.0
+    constraints = constraint_table(model, lp, rows, lp.activity if steadier else solution.activity)
+    variables = variable_table(model, lp, columns, cols, lp.plan if steadier else solution.values)
     ranking = ranking_table(model, lp, rows, constraints["shadow_price"].to_numpy(dtype=float))
     notes = _notes(result, lp.mip, constraints["shadow_price"].to_numpy(dtype=float), lp.plan, columns)
     return SensitivityReport(
@@ -114,10 +118,11 @@ def _notes(
         if gap > 1e-6 * max(1.0, float(np.max(np.abs(plan[levers])))) and share and share > 1e-6 and given_up > 0:
             # The plan returned is not an optimum: the smoothing stage gave output up for steadiness.
             notes.append(
-                _("Reduced costs and objective-coefficient ranges refer to the canonical optimal plan. The plan "
-                  "returned by {solver} is the steadier one (smooth: {share}): it gives up {given} weighted graduates "
-                  "and differs from the optimal plan by up to {gap} lever units; final values are those of the plan "
-                  "returned.").format(solver=solver, share=f"{share:g}", given=f"{given_up:,.2f}", gap=f"{gap:.3g}")
+                _("Final values, reduced costs and objective-coefficient ranges are those of the canonical optimal "
+                  "plan. The plan returned by {solver} is the steadier one (smooth: {share}): it gives up {given} "
+                  "weighted graduates and differs from the optimal plan by up to {gap} lever units; solve's tables "
+                  "hold its values.").format(solver=solver, share=f"{share:g}", given=f"{given_up:,.2f}",
+                                             gap=f"{gap:.3g}")
             )
         elif gap > 1e-6 * max(1.0, float(np.max(np.abs(plan[levers])))):
             notes.append(

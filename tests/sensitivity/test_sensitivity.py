@@ -570,13 +570,28 @@ def test_cli_unknown_scenario_exits_2(capsys: pytest.CaptureFixture[str]) -> Non
 def test_the_note_says_the_plan_returned_gave_output_up_for_steadiness(
     zhejiang_base: tuple[object, object, SensitivityReport],
 ) -> None:
-    # zhejiang.yaml smooths with a share of 0.01: its final values are those of the steadier plan, not of the
-    # canonical optimum the reduced costs refer to, and the note says so with the output given up.
+    # zhejiang.yaml smooths with a share of 0.01: the plan returned is the steadier one, and the note says the
+    # report's final values, like its reduced costs, are the canonical optimum's, with the output given up.
     _config, base, report = zhejiang_base
     given = base.summary["output_given_up"]  # type: ignore[attr-defined]
     assert given > 1.0
     [note] = [n for n in report.notes if "canonical optimal plan" in n]
-    assert note.startswith("Reduced costs and objective-coefficient ranges refer to the canonical optimal plan. "
-                           "The plan returned by highs is the steadier one (smooth: 0.01): it gives up "
+    assert note.startswith("Final values, reduced costs and objective-coefficient ranges are those of the canonical "
+                           "optimal plan. The plan returned by highs is the steadier one (smooth: 0.01): it gives up "
                            f"{given:,.2f} weighted graduates")
     assert "tie-break tolerance" not in note
+
+
+def test_a_steadier_plan_does_not_mix_its_values_with_the_optimums_prices() -> None:
+    # The shipped config gives 1% up for steadiness: the report's final values are the canonical optimal plan's,
+    # so no row holds a value and a price that cannot both be true (a decision above zero with a reduced cost
+    # strictly inside its bounds, a priced limit with room under it).
+    result = solve(load_config(Path(__file__).resolve().parents[2] / "configs" / "zhejiang.yaml"))
+    assert result.summary["output_given_up"] > 0
+    report = sensitivity(result)
+    variables, constraints = report.variables, report.constraints
+    assert not ((variables["final_value"].abs() > 1e-6) & (variables["reduced_cost"].abs() > 1e-6)).any()
+    slack = (constraints["final_value"] - constraints["rhs"]).abs() > 1e-6 * constraints["rhs"].abs().clip(lower=1.0)
+    assert not ((constraints["shadow_price"].abs() > 1e-7) & slack).any()
+    assert "Final values, reduced costs and objective-coefficient ranges are those of the canonical optimal plan" \
+        in report.note
