@@ -114,6 +114,9 @@ def _check_header(header: list[str], file: str) -> None:
             raise ConfigError([Problem("", _("column {column!r} is given twice in the header; keep one").format(
                 column=column.strip()), file, 1)])
         seen.add(column.strip())
+    if not any(column.strip() for column in header):
+        raise ConfigError([Problem("", _("the file is empty: its first row must name the columns, one of them 'name' "
+                                         "(`optimiser init` writes a template)"), file, 1)])
     if "name" not in header:
         raise ConfigError([Problem("", _("the header has no 'name' column (columns: {columns})").format(
             columns=", ".join(header)), file, 1)])

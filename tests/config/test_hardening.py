@@ -179,6 +179,15 @@ def test_a_junk_institutions_csv_stops_after_100_problems(tmp_path: Path) -> Non
     assert message.count("\n") == load_module.JUNK_LIMIT
 
 
+def test_an_empty_institutions_csv_says_it_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    path = tiny(tmp_path, institutions={"file": "empty.csv"})
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).endswith(f"{tmp_path / 'empty.csv'}:1: the file is empty: its first row must name the "
+                                      "columns, one of them 'name' (`optimiser init` writes a template)")
+
+
 def test_a_config_error_lists_at_most_100_problems() -> None:
     error = ConfigError([Problem(f"k{i}", "wrong") for i in range(500)])
     assert len(error.problems) == 500
