@@ -379,7 +379,11 @@ class _RowChecker:
             what = _("{text!r} is not a year").format(text=text) if text else _("the year is empty")
             self.problem(row, "year", what, _("write a year in {span}").format(span=span))
             return None
-        if not number.is_integer() or int(number) not in years:
+        if not number.is_integer():
+            self.problem(row, "year", _("{text!r} is not a whole year").format(text=text),
+                         _("write a year in {span}").format(span=span))
+            return None
+        if int(number) not in years:
             self.problem(
                 row, "year", _("year {text} is outside the horizon {span}").format(text=text, span=span),
                 _("write a year in {span} or delete the row").format(span=span)

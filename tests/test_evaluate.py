@@ -447,6 +447,7 @@ BAD_ROWS = [
     ("tuition_subsidies,=cmd,senior,2026,1", r"row 2, column tier: unknown tier 'senior'; valid tiers: basic"),
     ("secondments,=cmd,,2031,1", r"row 2, column year: year 2031 is outside the horizon 2025-2026; write a year in 2025-2026"),
     ("secondments,=cmd,,next,1", r"row 2, column year: 'next' is not a year; write a year in 2025-2026"),
+    ("secondments,=cmd,,2025.5,1", r"row 2, column year: '2025.5' is not a whole year; write a year in 2025-2026"),
     ("secondments,=cmd,,2025,abc", r"row 2, column units: 'abc' is not a number"),
     ("secondments,=cmd,,2025,-1", r"row 2, column units: negative units -1; .*cannot be negative"),
     ("secondments,=cmd,,2025,nan", r"row 2, column units: 'nan' is not a finite number"),
