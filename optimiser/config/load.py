@@ -214,7 +214,9 @@ def _cell_value(cell: str, share: bool = False) -> Any:
     number = parse_share(cell) if share else parse_number(cell)
     if number is None:
         return cell
-    return int(number) if number.is_integer() and not is_percent(cell) else number
+    # A whole number as an int (as YAML reads 54), within the floats' exact range: 1e300 stays a float, so
+    # a message shows it as written, not as its 301 digits.
+    return int(number) if number.is_integer() and abs(number) < 2**53 and not is_percent(cell) else number
 
 
 def _is_share(parts: list[str]) -> bool:

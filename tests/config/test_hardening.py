@@ -188,6 +188,16 @@ def test_an_empty_institutions_csv_says_it_is_empty(tmp_path: Path) -> None:
                                       "columns, one of them 'name' (`optimiser init` writes a template)")
 
 
+def test_a_huge_number_in_the_institutions_csv_reads_as_in_yaml(tmp_path: Path) -> None:
+    (tmp_path / "huge.csv").write_text("name,tiers,teachers.academic,intake.basic\nCollege,basic,1e300,100\n",
+                                       encoding="utf-8")
+    path = tiny(tmp_path, institutions={"file": "huge.csv"})
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert "got 1e+300, which is beyond any plan (more than 1e15); check the units" in str(caught.value)
+    assert "0000000000" not in str(caught.value)
+
+
 def test_a_config_error_lists_at_most_100_problems() -> None:
     error = ConfigError([Problem(f"k{i}", "wrong") for i in range(500)])
     assert len(error.problems) == 500
