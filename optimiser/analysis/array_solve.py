@@ -74,6 +74,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import breach_weights, judge_breaches, slack_bounds
@@ -82,6 +83,7 @@ from ..solve.engine import cost_cap, floor_value, smoothing_limits
 from ..solve.highs import PRIMAL_SIMPLEX, Session
 from ..solve.matrix import smoothing_block
 from ..solve.status import Status
+from .parameters import COLUMN_BOUNDS, ROW_BOUNDS, ParameterEffect
 from .program_arrays import ProgramArrays
 
 SMALL_ENTRY = 1e-9
@@ -162,11 +164,29 @@ class ArraySolver:
         """With a fixed plan: the values of the columns left out of the session (zero on those in it)."""
         self._costs: np.ndarray | None = None
         """The costs the session holds (None: unknown, set them all)."""
+        self._worlds: _Worlds | None = None
+        """The fitted worlds last worked out together (:meth:`solve_fitted`)."""
 
     # -- public ----------------------------------------------------------
     def solve(self, arrays: ProgramArrays) -> DrawOutcome:
         """Solve ``arrays`` (reoptimise, or evaluate the fixed plan)."""
         return self._solve(arrays)  # without the bases: solver state stays in this process
+
+    def solve_fitted(self, effect: ParameterEffect, values: np.ndarray, world: int, first: int | None = None) -> DrawOutcome:
+        """Solve world ``world`` of a fitted programme: ``effect.at(values[world - first])``, the same outcome.
+
+        ``values`` are key values, one row per world, starting at world ``first`` (``None``: ``values`` is
+        this world's row alone). With a fixed plan the numbers the session needs (:class:`_Reduced`) are
+        worked out for all these worlds at once and kept, so that the next worlds asked for (in ``values``)
+        only load and solve; each world's numbers are those it gets alone (:meth:`_Reduced.block`), so
+        the outcome does not depend on which worlds were worked out with it.
+        """
+        rows = np.atleast_2d(np.asarray(values, dtype=float))
+        start = world if first is None else first
+        worlds = self._worlds
+        if worlds is None or worlds.effect is not effect or not worlds.holds(world, rows[world - start]):
+            worlds = self._worlds = _Worlds(self, effect, rows, start)
+        return worlds.solve(self, world)
 
     def _solve(self, arrays: ProgramArrays) -> DrawOutcome:
         n_measures = len(arrays.measures)
@@ -381,10 +401,14 @@ class ArraySolver:
         if reduced is None or not reduced.fits(arrays, layout):
             reduced = self._reduced = _Reduced(arrays, layout)
             self._held = None
-        numbers = reduced.numbers(arrays, layout)
+        return self._hold(reduced.numbers(arrays, layout))
+
+    def _hold(self, numbers: _Held | None) -> bool:
+        """Put ``numbers`` (of ``self._reduced``) into the session; False when there are none (no solution)."""
         if numbers is None:
             self._outside = None
             return False
+        reduced = numbers.form
         held, self._held = self._held, None  # until the session holds ``numbers``
         if held is None or not held.update(self.session, numbers):
             self.session.load(
@@ -426,6 +450,63 @@ class ArraySolver:
 
     def _values(self) -> np.ndarray:
         return self.session.values()
+
+
+class _Worlds:
+    """Worlds of one fitted programme worked out together for :meth:`ArraySolver.solve_fitted`.
+
+    The moving numbers of every world at once (:meth:`ParameterEffect.moved`) and, with a fixed plan
+    whose bounds do not move, the numbers of the session (:meth:`_Reduced.block`); other worlds (a
+    re-optimised plan, moving bounds, a forced slack whose entry vanishes) are solved one by one as
+    :meth:`ArraySolver.solve` solves them.
+    """
+
+    def __init__(self, solver: ArraySolver, effect: ParameterEffect, values: np.ndarray, first: int) -> None:
+        self.effect = effect
+        self.first, self.stop = first, first + len(values)
+        self.values = values
+        self.moved = effect.moved(values)
+        self.block: _Block | None = None
+        self.fits = np.zeros(len(values), dtype=bool)
+        self.shape = -1
+        self.layout: _Layout | None = None
+        base = effect.base
+        if not solver.fixed_plan or effect.parts() & (ROW_BOUNDS | COLUMN_BOUNDS):
+            return
+        self.shape = solver._shape_of(base)
+        layout = solver._layouts.get(self.shape)
+        if layout is None:
+            layout = solver._layouts[self.shape] = _Layout(base, solver.fixed_plan)
+        layout.set_limits(base)
+        self.layout = layout
+        reduced = solver._reduced
+        if reduced is None or not reduced.fits(base, layout):
+            reduced = _Reduced(base, layout)
+        data = effect.matrix_values(self.moved)
+        self.fits = np.all(np.abs(data[:, reduced.forced_entry]) > SMALL_ENTRY, axis=1)
+        self.block = reduced.block(base, data, layout.slack_uppers(base, data), layout.weights)
+
+    def holds(self, world: int, values: np.ndarray) -> bool:
+        """Whether world ``world``, of key values ``values``, is one of these."""
+        return self.first <= world < self.stop and np.array_equal(self.values[world - self.first], values)
+
+    def solve(self, solver: ArraySolver, world: int) -> DrawOutcome:
+        row = world - self.first
+        arrays = self.effect.with_moved(self.moved[row])
+        block = self.block
+        if block is None or self.layout is None or not self.fits[row]:
+            return solver.solve(arrays)
+        if solver._shape_of(arrays) != self.shape or solver._layouts.get(self.shape) is not self.layout:
+            return solver.solve(arrays)
+        if solver._reduced is not block.form:
+            solver._reduced, solver._held = block.form, None
+        if not solver._hold(block.held(row)):
+            return _failed(Status.INFEASIBLE.value, len(arrays.measures))
+        solver.session.clear()
+        start = solver._starts.get(self.shape) if solver._start_holds(self.shape) else None
+        if start is not None:
+            solver.session.set_basis(start)
+        return solver._evaluate(arrays, self.layout, self.shape)
 
 
 @dataclass(eq=False)
@@ -532,6 +613,46 @@ class _Held:
         return True
 
 
+def _grouping(groups: np.ndarray, n_groups: int) -> sp.csr_matrix:
+    """The matrix that sums entries into ``groups`` (entry ``j`` into group ``groups[j]``), for :func:`_group_sums`."""
+    groups = np.asarray(groups, dtype=np.int64)
+    order = np.argsort(groups, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(np.bincount(groups, minlength=n_groups))])
+    return sp.csr_matrix((np.ones(len(groups)), order, starts), shape=(n_groups, len(groups)))
+
+
+def _group_sums(products: np.ndarray, grouping: sp.csr_matrix) -> np.ndarray:
+    """Each row of ``products`` (worlds by entries) summed into groups (:func:`_grouping`): worlds by groups.
+
+    A sparse product adds a group's entries one after another in entry order for each world apart, so a
+    world's sums do not depend on how many worlds are summed with it (a dense product may reorder them).
+    """
+    if not products.shape[1]:
+        return np.zeros((len(products), grouping.shape[0]))
+    return np.asarray(grouping @ np.ascontiguousarray(products.T)).T
+
+
+@dataclass(eq=False)
+class _Block:
+    """The numbers of a :class:`_Reduced` session for several worlds, one row each (see :meth:`_Reduced.block`)."""
+
+    form: _Reduced
+    feasible: np.ndarray
+    values: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    outside: np.ndarray
+
+    def held(self, world: int) -> _Held | None:
+        """World ``world``'s numbers; ``None`` when a forced slack cannot meet its row within its bounds."""
+        if not self.feasible[world]:
+            return None
+        return _Held(self.form, self.values[world], self.col_lower, self.col_upper[world],
+                     self.row_lower[world], self.row_upper[world], self.outside[world])
+
+
 class _Reduced:
     """A fixed plan's elastic programme without what the plan alone decides: the form the session holds.
 
@@ -604,8 +725,9 @@ class _Reduced:
         self.weighted = np.flatnonzero(new_col[slack_cols] >= 0)
         self.weighted_at = new_col[slack_cols[self.weighted]]
         self._bounds: tuple[Any, ...] | None = None
+        self._forced_sums: Any = None
+        self._kept_sums: Any = None
         self._forced_limits: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
-        self._signs = np.zeros(0)
         all_rows = np.concatenate([new_row[rows[self.entries]], np.full(len(self.weighted), self.n_rows)])
         all_cols = np.concatenate([new_col[cols[self.entries]], new_col[slack_cols[self.weighted]]])
         self.order = np.lexsort((all_rows, all_cols))
@@ -625,32 +747,47 @@ class _Reduced:
     def numbers(self, arrays: ProgramArrays, layout: _Layout) -> _Held | None:
         """The session's numbers for ``arrays`` (breach weights and slack bounds from ``layout``);
         ``None`` when a forced slack cannot meet its row within its bounds."""
-        data = arrays.a_values
+        block = self.block(arrays, arrays.a_values[None, :], layout.slack_upper[None, :], layout.weights)
+        return block.held(0)
+
+    def block(self, arrays: ProgramArrays, data: np.ndarray, slack_upper: np.ndarray, weights: np.ndarray) -> _Block:
+        """The session's numbers for several worlds at once, one row each: matrix values ``data`` (worlds by
+        entries of ``arrays``'s pattern), slack bounds ``slack_upper`` (worlds by slacks) and breach
+        ``weights`` (the same for all); the bounds are ``arrays``'s.
+
+        Every number of a world is worked out from that world's row alone, in the same order whatever the
+        other rows (sums by :func:`_group_sums`): one world alone gets the very numbers it gets in a block.
+        """
         col_lower, col_upper, row_lower, row_upper, ends, outside = self._kept_bounds(arrays)
-        outside = outside.copy()
+        worlds = len(data)
+        outside = np.repeat(outside[None, :], worlds, axis=0)
+        feasible = np.ones(worlds, dtype=bool)
         if len(self.forced):
             entries, owner, cols = self.forced_parts
-            activity = np.bincount(owner, weights=data[entries] * outside[cols], minlength=len(self.forced))
-            coef = data[self.forced_entry]
-            low_end, high_end, low_finite, high_finite, slack_lower, slack_most = ends
-            if not np.array_equal(np.sign(coef), self._signs):
-                low_end, high_end = np.where(coef > 0, *self._forced_limits), np.where(coef > 0, *self._forced_limits[::-1])
-                low_finite, high_finite = np.isfinite(low_end), np.isfinite(high_end)
-            with np.errstate(invalid="ignore"):
-                least = np.maximum(slack_lower, np.where(low_finite, (low_end - activity) / coef, -math.inf))
-                most = np.minimum(np.minimum(layout.slack_upper[self.forced], slack_most),
-                                  np.where(high_finite, (high_end - activity) / coef, math.inf))
-            # Within the solver's feasibility tolerance, as HiGHS would accept the row.
-            if not np.all(least <= most + 1e-9 * np.maximum(1.0, np.abs(most))):
-                return None
-            outside[self.forced_cols] = np.minimum(least, most)
+            if self._forced_sums is None:
+                self._forced_sums = _grouping(owner, len(self.forced))
+            activity = _group_sums(data[:, entries] * outside[:, cols], self._forced_sums)
+            coef = data[:, self.forced_entry]
+            lower, upper = self._forced_limits
+            slack_lower, slack_most = ends[4], ends[5]
+            low_end, high_end = np.where(coef > 0, lower, upper), np.where(coef > 0, upper, lower)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                least = np.maximum(slack_lower, np.where(np.isfinite(low_end), (low_end - activity) / coef, -math.inf))
+                most = np.minimum(np.minimum(slack_upper[:, self.forced], slack_most),
+                                  np.where(np.isfinite(high_end), (high_end - activity) / coef, math.inf))
+                # Within the solver's feasibility tolerance, as HiGHS would accept the row.
+                feasible = np.all(least <= most + 1e-9 * np.maximum(1.0, np.abs(most)), axis=1)
+            outside[:, self.forced_cols] = np.minimum(least, most)
         entries, rows, cols = self.kept_parts
-        shift = np.append(np.bincount(rows, weights=data[entries] * outside[cols], minlength=self.n_rows), 0.0)
+        if self._kept_sums is None:
+            self._kept_sums = _grouping(rows, self.n_rows + 1)  # the extra row: never shifted
+        shift = _group_sums(data[:, entries] * outside[:, cols], self._kept_sums)
+        col_upper = np.repeat(col_upper[None, :], worlds, axis=0)
         if len(self.weighted):
-            col_upper = col_upper.copy()
-            col_upper[self.weighted_at] = layout.slack_upper[self.weighted]
-        values = np.concatenate([data[self.entries], layout.weights[self.weighted]])[self.order]
-        return _Held(self, values, col_lower, col_upper, row_lower - shift, row_upper - shift, outside)
+            col_upper[:, self.weighted_at] = slack_upper[:, self.weighted]
+        values = np.concatenate([data[:, self.entries], np.repeat(weights[self.weighted][None, :], worlds, axis=0)],
+                                axis=1)[:, self.order]
+        return _Block(self, feasible, values, col_lower, col_upper, row_lower - shift, row_upper - shift, outside)
 
     def _kept_bounds(self, arrays: ProgramArrays) -> tuple[Any, ...]:
         """What follows from the bounds alone, worked out once for the worlds of a fit (they share them).
@@ -667,7 +804,6 @@ class _Reduced:
             lower, upper = arrays.row_lower[self.forced_rows], arrays.row_upper[self.forced_rows]
             self._forced_limits = (lower, upper)
             coef = arrays.a_values[self.forced_entry]
-            self._signs = np.sign(coef)
             low_end, high_end = np.where(coef > 0, lower, upper), np.where(coef > 0, upper, lower)
             outside = np.zeros(arrays.n_cols)
             outside[self.fixed_cols] = arrays.col_lower[self.fixed_cols]
@@ -731,22 +867,34 @@ class _Layout:
 
     def _fixed_activity(self, arrays: ProgramArrays) -> np.ndarray:
         """Each teaching-hours slack row's activity from fixed columns (the plan's units); 0 for other slacks."""
-        activity: np.ndarray = np.zeros(self.n_slack)
+        return self.fixed_activity(arrays, arrays.a_values[None, :])[0]
+
+    def fixed_activity(self, arrays: ProgramArrays, data: np.ndarray) -> np.ndarray:
+        """:meth:`_fixed_activity` of several worlds at once: matrix values ``data`` (worlds by entries of
+        ``arrays``'s pattern; bounds ``arrays``'s); each world's sums in the same order whatever the others."""
+        activity: np.ndarray = np.zeros((len(data), self.n_slack))
         if not len(self.hours):
             return activity
         cols, rows, inside = self._hours_entries(arrays)
         cached = self._fixed_entries
         if cached is not None and cached[0] is inside and cached[1] is arrays.col_lower and cached[2] is arrays.col_upper:
-            use, use_rows, units = cached[3:]
+            use, units, grouping = cached[3:]
         else:
             n = arrays.n_cols
             fixed = (arrays.col_lower == arrays.col_upper) & (np.arange(n) < n - self.n_slack)
             use = inside[fixed[cols[inside]]]
-            use_rows, units = rows[use], arrays.col_lower[cols[use]]
-            self._fixed_entries = (inside, arrays.col_lower, arrays.col_upper, use, use_rows, units)
-        sums = np.bincount(use_rows, weights=arrays.a_values[use] * units, minlength=arrays.n_rows)
-        activity[self.hours] = sums[self.slack_rows[self.hours]]
+            units = arrays.col_lower[cols[use]]
+            hours_at = np.full(arrays.n_rows, -1, dtype=np.int64)
+            hours_at[self.slack_rows[self.hours]] = np.arange(len(self.hours))
+            grouping = _grouping(hours_at[rows[use]], len(self.hours))
+            self._fixed_entries = (inside, arrays.col_lower, arrays.col_upper, use, units, grouping)
+        activity[:, self.hours] = _group_sums(data[:, use] * units, grouping)
         return activity
+
+    def slack_uppers(self, arrays: ProgramArrays, data: np.ndarray) -> np.ndarray:
+        """The slacks' upper bounds (:func:`~optimiser.model.rows.slack_bounds`) of several worlds at once,
+        one row each (matrix values ``data``, limits those of :meth:`set_limits`'s last programme)."""
+        return slack_bounds(self.kinds, self.limits, self.fixed_activity(arrays, data))
 
     def _hours_entries(self, arrays: ProgramArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Column and row of every matrix entry, and which entries lie in teaching-hours slack rows (per pattern)."""

@@ -211,7 +211,9 @@ def monte_carlo(
     fixed = None if plan is None else plan_units(plan, base)
     values = draw_values(keys, draws, seed)
     job = _prepare(base, keys, fixed, solver, draws, reuse=True)
-    items = [(job, index, tuple(float(v) for v in values[index])) for index in range(draws)]
+    items = [(job, index, tuple(float(v) for v in values[index]),
+              values[index:index + WORLDS_TOGETHER] if index % WORLDS_TOGETHER == 0 else None)
+             for index in range(draws)]
     outcomes = run_points(_evaluate, items, jobs=jobs, executor=executor, progress=progress, desc="Monte Carlo")
     tiers = tuple(base.tiers)
     years = tuple(base.years)
@@ -461,9 +463,21 @@ def _solver_for(job: _Job) -> ArraySolver:
     return cached[1]
 
 
-def _evaluate(item: tuple[_Job, int, tuple[float, ...]]) -> DrawOutcome | tuple[str, str]:
-    """One world: its outcome, or ``("invalid", message)`` when the drawn values make no valid config."""
-    job, _, values = item
+WORLDS_TOGETHER = 100
+"""Draws whose numbers a worker works out together (:meth:`ArraySolver.solve_fitted`): the first item of
+every run of this many carries the run's values."""
+
+
+def _evaluate(
+    item: tuple[_Job, int, tuple[float, ...], np.ndarray | None] | tuple[_Job, int, tuple[float, ...]],
+) -> DrawOutcome | tuple[str, str]:
+    """One world: its outcome, or ``("invalid", message)`` when the drawn values make no valid config.
+
+    The item is the job, the draw's index and values, and (optionally) the values of the draws from this
+    one on that a worker may work out together; the outcome is the same without them.
+    """
+    job, index, values = item[:3]
+    together = item[3] if len(item) > 3 else None
     world = None
     if not (job.method == "affine" and job.known_valid(values)):
         try:
@@ -472,7 +486,9 @@ def _evaluate(item: tuple[_Job, int, tuple[float, ...]]) -> DrawOutcome | tuple[
             return ("invalid", "; ".join(str(p) for p in err.problems))
     if job.method == "affine":
         assert job.affine is not None
-        return _solver_for(job).solve(job.affine.at(values))
+        if together is None:
+            return _solver_for(job).solve_fitted(job.affine, np.array([values]), index)
+        return _solver_for(job).solve_fitted(job.affine, together, index, first=index)
     assert world is not None
     if job.method == "reference":
         if job.plan is not None:
