@@ -70,7 +70,7 @@ plan fixed (two cores, one process), and not kept:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -482,7 +482,8 @@ class _Worlds:
         reduced = solver._reduced
         if reduced is None or not reduced.fits(base, layout):
             reduced = _Reduced(base, layout)
-        data = effect.matrix_values(self.moved)
+        data = self.data = effect.matrix_values(self.moved)
+        self.sections = effect.moved_sections(self.moved)
         self.fits = np.all(np.abs(data[:, reduced.forced_entry]) > SMALL_ENTRY, axis=1)
         self.block = reduced.block(base, data, layout.slack_uppers(base, data), layout.weights)
 
@@ -492,11 +493,14 @@ class _Worlds:
 
     def solve(self, solver: ArraySolver, world: int) -> DrawOutcome:
         row = world - self.first
-        arrays = self.effect.with_moved(self.moved[row])
         block = self.block
-        if block is None or self.layout is None or not self.fits[row]:
-            return solver.solve(arrays)
-        if solver._shape_of(arrays) != self.shape or solver._layouts.get(self.shape) is not self.layout:
+        if block is None or self.layout is None or not self.fits[row] or solver._layouts.get(self.shape) is not self.layout:
+            return solver.solve(self.effect.with_moved(self.moved[row]))
+        base = self.effect.base
+        # The world's programme from the numbers worked out (what with_moved gives, without working them out again).
+        arrays = replace(base, csc=base.csc.with_data(self.data[row]),
+                         **{name: section[row] for name, section in self.sections.items()})
+        if solver._shape_of(arrays) != self.shape:
             return solver.solve(arrays)
         if solver._reduced is not block.form:
             solver._reduced, solver._held = block.form, None

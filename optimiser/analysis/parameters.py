@@ -86,6 +86,19 @@ class ParameterEffect:
                 data[:, index] = moved[:, select]
         return data
 
+    def moved_sections(self, moved: np.ndarray) -> dict[str, np.ndarray]:
+        """The sections other than the matrix that move, for each row of :meth:`moved`: name to an array of
+        worlds by the section's own shape (the values :meth:`with_moved` puts in)."""
+        sections = {}
+        for name, index, select in self._sections:
+            if name == "a_values":
+                continue
+            own = np.asarray(getattr(self.base, name), dtype=float)
+            array = np.repeat(own[None, ...], len(moved), axis=0)
+            array.reshape(len(moved), -1)[:, index] = moved[:, select]
+            sections[name] = array
+        return sections
+
     def with_moved(self, moved: np.ndarray) -> ProgramArrays:
         """The programme whose moving numbers are ``moved`` (one row of :meth:`moved`); read-only, as :meth:`at`."""
         changes: dict[str, Any] = {}
