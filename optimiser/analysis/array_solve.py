@@ -80,7 +80,7 @@ from ..model.formulation import MONEY_SCALE
 from ..model.rows import breach_weights, judge_breaches, slack_bounds
 from ..solve.backends import least_breach_then_best_output
 from ..solve.engine import cost_cap, floor_value, smoothing_limits
-from ..solve.highs import PRIMAL_SIMPLEX, Session
+from ..solve.highs import INF, PRIMAL_SIMPLEX, Session, finite
 from ..solve.matrix import smoothing_block
 from ..solve.status import Status
 from .parameters import COLUMN_BOUNDS, ROW_BOUNDS, ParameterEffect
@@ -164,6 +164,9 @@ class ArraySolver:
         """With a fixed plan: the values of the columns left out of the session (zero on those in it)."""
         self._costs: np.ndarray | None = None
         """The costs the session holds (None: unknown, set them all)."""
+        self._cap = np.zeros(2)
+        self._cap_lower = np.array([-INF])
+        """The extra row and its limit as :meth:`cap_row` sends them, and its lower limit (none)."""
         self._worlds: _Worlds | None = None
         """The fitted worlds last worked out together (:meth:`solve_fitted`)."""
 
@@ -350,7 +353,9 @@ class ArraySolver:
             self._first_basis = self.session.basis()
         if self._reduced is not None and self._outside is not None:
             upper -= float(coefs @ self._outside)
-        self.session.set_row_bounds(self._floor_row, -math.inf, upper)
+        self._cap[0], self._cap[1] = self._floor_row, min(max(upper, -INF), INF)  # as Session.set_row_bounds sends it
+        self.session.raw.changeRowsBounds(  # type: ignore[attr-defined]
+            1, self._cap[:1].astype(np.int32), self._cap_lower, self._cap[1:])
         if self._second is not None:
             self.session.set_basis(self._second)
 
@@ -437,13 +442,14 @@ class ArraySolver:
         columns are sent each time rather than all.
         """
         held = self._costs
+        costs = np.array(costs, dtype=float)
         if held is None or len(held) != len(costs):
             self.session.set_costs(costs)
         else:
             cols = np.flatnonzero(costs != held)
             if len(cols):
-                self.session.set_costs(costs[cols], cols=cols)
-        self._costs = np.array(costs, dtype=float)
+                self.session.raw.changeColsCost(len(cols), cols.astype(np.int32), costs[cols])
+        self._costs = costs
 
     def _objective(self) -> float:
         return self.session.objective()
@@ -609,11 +615,14 @@ class _Held:
             session.set_coefficients(self.form.index[moved], self.form.entry_cols[moved], after)
         changed = (new.row_lower != self.row_lower) | (new.row_upper != self.row_upper)
         changed[-1] = True  # the extra row: free, as loaded (the solves set its limit)
-        rows = np.flatnonzero(changed)
-        session.set_row_bounds(rows, new.row_lower[rows], new.row_upper[rows])
-        cols = np.flatnonzero((new.col_lower != self.col_lower) | (new.col_upper != self.col_upper))
-        if len(cols):
-            session.set_col_bounds(cols, new.col_lower[cols], new.col_upper[cols])
+        rows = np.flatnonzero(changed).astype(np.int32)
+        # Straight to HiGHS: the bounds are in its units already (see _Reduced.block).
+        session.raw.changeRowsBounds(  # type: ignore[attr-defined]
+            len(rows), rows, new.row_lower[rows], new.row_upper[rows])
+        if new.col_lower is not self.col_lower or new.col_upper is not self.col_upper:
+            cols = np.flatnonzero((new.col_lower != self.col_lower) | (new.col_upper != self.col_upper))
+            if len(cols):
+                session.set_col_bounds(cols, new.col_lower[cols], new.col_upper[cols])
         return True
 
 
@@ -791,7 +800,9 @@ class _Reduced:
             col_upper[:, self.weighted_at] = slack_upper[:, self.weighted]
         values = np.concatenate([data[:, self.entries], np.repeat(weights[self.weighted][None, :], worlds, axis=0)],
                                 axis=1)[:, self.order]
-        return _Block(self, feasible, values, col_lower, col_upper, row_lower - shift, row_upper - shift, outside)
+        # In HiGHS's units (infinite limits at its infinity), once for every world: what the session is sent.
+        return _Block(self, feasible, values, finite(col_lower), finite(col_upper), finite(row_lower - shift),
+                      finite(row_upper - shift), outside)
 
     def _kept_bounds(self, arrays: ProgramArrays) -> tuple[Any, ...]:
         """What follows from the bounds alone, worked out once for the worlds of a fit (they share them).
