@@ -70,7 +70,7 @@ plan fixed (two cores, one process), and not kept:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -489,7 +489,6 @@ class _Worlds:
         if reduced is None or not reduced.fits(base, layout):
             reduced = _Reduced(base, layout)
         data = self.data = effect.matrix_values(self.moved)
-        self.sections = effect.moved_sections(self.moved)
         self.fits = np.all(np.abs(data[:, reduced.forced_entry]) > SMALL_ENTRY, axis=1)
         self.block = reduced.block(base, data, layout.slack_uppers(base, data), layout.weights)
 
@@ -502,10 +501,7 @@ class _Worlds:
         block = self.block
         if block is None or self.layout is None or not self.fits[row] or solver._layouts.get(self.shape) is not self.layout:
             return solver.solve(self.effect.with_moved(self.moved[row]))
-        base = self.effect.base
-        # The world's programme from the numbers worked out (what with_moved gives, without working them out again).
-        arrays = replace(base, csc=base.csc.with_data(self.data[row]),
-                         **{name: section[row] for name, section in self.sections.items()})
+        arrays = self.effect.with_moved(self.moved[row], self.data[row])
         if solver._shape_of(arrays) != self.shape:
             return solver.solve(arrays)
         if solver._reduced is not block.form:
@@ -846,7 +842,8 @@ class _Layout:
         self.n_slack = len(arrays.slack_rows) if fixed_plan else 0
         self.slack_cols = np.arange(n_cols - self.n_slack, n_cols, dtype=np.int64)
         self.slack_rows = np.asarray(arrays.slack_rows if fixed_plan else (), dtype=np.int64)
-        self.kinds = [arrays.kinds[r] for r in self.slack_rows]
+        kinds = arrays.kinds  # a property that walks every row: once
+        self.kinds = [kinds[r] for r in self.slack_rows]
         self.hours = np.flatnonzero(np.array([kind == "teacher_hours" for kind in self.kinds], dtype=bool))
         self.extra_cols = self.slack_cols if fixed_plan else np.arange(n_cols, dtype=np.int64)
         self.weights = np.zeros(self.n_slack)

@@ -294,12 +294,14 @@ class _Job:
     start: ProgramArrays | None = None
     valid_box: tuple[np.ndarray, np.ndarray] | None = None
     """Draws inside this box are known to give valid configs (its corners were validated)."""
+    _box: tuple[tuple[float, float], ...] | None = field(default=None, repr=False)
 
     def known_valid(self, values: tuple[float, ...]) -> bool:
         if self.valid_box is None:
             return False
-        lows, highs = self.valid_box
-        return all(low <= value <= high for value, low, high in zip(values, lows.tolist(), highs.tolist()))
+        if self._box is None:
+            self._box = tuple(zip(self.valid_box[0].tolist(), self.valid_box[1].tolist()))
+        return all(low <= value <= high for value, (low, high) in zip(values, self._box))
 
 
 def _prepare(

@@ -86,27 +86,18 @@ class ParameterEffect:
                 data[:, index] = moved[:, select]
         return data
 
-    def moved_sections(self, moved: np.ndarray) -> dict[str, np.ndarray]:
-        """The sections other than the matrix that move, for each row of :meth:`moved`: name to an array of
-        worlds by the section's own shape (the values :meth:`with_moved` puts in)."""
-        sections = {}
-        for name, index, select in self._sections:
-            if name == "a_values":
-                continue
-            own = np.asarray(getattr(self.base, name), dtype=float)
-            array = np.repeat(own[None, ...], len(moved), axis=0)
-            array.reshape(len(moved), -1)[:, index] = moved[:, select]
-            sections[name] = array
-        return sections
+    def with_moved(self, moved: np.ndarray, matrix: np.ndarray | None = None) -> ProgramArrays:
+        """The programme whose moving numbers are ``moved`` (one row of :meth:`moved`); read-only, as :meth:`at`.
 
-    def with_moved(self, moved: np.ndarray) -> ProgramArrays:
-        """The programme whose moving numbers are ``moved`` (one row of :meth:`moved`); read-only, as :meth:`at`."""
+        ``matrix``: its matrix values when the caller has them (the row of :meth:`matrix_values`).
+        """
         changes: dict[str, Any] = {}
         for name, index, select in self._sections:
             if name == "a_values":
-                data = self.base.a_values.copy()
-                data[index] = moved[select]
-                changes["csc"] = self.base.csc.with_data(data)
+                if matrix is None:
+                    matrix = self.base.a_values.copy()
+                    matrix[index] = moved[select]
+                changes["csc"] = self.base.csc.with_data(matrix)
                 continue
             array = np.array(getattr(self.base, name), dtype=float)
             array.reshape(-1)[index] = moved[select]
