@@ -597,25 +597,44 @@ class _Held:
     row_lower: np.ndarray
     row_upper: np.ndarray
     outside: np.ndarray
+    block: _Block | None = None
+    """The block of worlds these numbers are a row of."""
 
     def update(self, session: Session, new: _Held) -> bool:
         """Change the session from these numbers to ``new``'s; False (nothing changed) if an entry crosses
         :data:`SMALL_ENTRY` (the pattern HiGHS keeps would change) or the sizes differ."""
         if new.form is not self.form:
             return False
-        moved = np.flatnonzero(new.values != self.values)
+        block = new.block if new.block is not None and new.block is self.block else None
+        if block is not None:
+            # Two worlds of one block differ only where the block's worlds do: compare there alone.
+            values_at, rows_at, cols_at = block.varying()
+            moved = values_at[new.values[values_at] != self.values[values_at]]
+        else:
+            moved = np.flatnonzero(new.values != self.values)
         if len(moved):
             before, after = self.values[moved], new.values[moved]
             if np.any(np.abs(before) <= SMALL_ENTRY) or np.any(np.abs(after) <= SMALL_ENTRY):
                 return False
             session.set_coefficients(self.form.index[moved], self.form.entry_cols[moved], after)
-        changed = (new.row_lower != self.row_lower) | (new.row_upper != self.row_upper)
-        changed[-1] = True  # the extra row: free, as loaded (the solves set its limit)
-        rows = np.flatnonzero(changed).astype(np.int32)
+        # The extra row is always sent: free, as loaded (the solves set its limit).
+        last = len(new.row_lower) - 1
+        if block is not None:
+            changed = (new.row_lower[rows_at] != self.row_lower[rows_at]) | (new.row_upper[rows_at] != self.row_upper[rows_at])
+            rows = np.append(rows_at[changed], last).astype(np.int32)
+        else:
+            changed = (new.row_lower != self.row_lower) | (new.row_upper != self.row_upper)
+            changed[last] = True
+            rows = np.flatnonzero(changed).astype(np.int32)
         # Straight to HiGHS: the bounds are in its units already (see _Reduced.block).
         session.raw.changeRowsBounds(  # type: ignore[attr-defined]
             len(rows), rows, new.row_lower[rows], new.row_upper[rows])
-        if new.col_lower is not self.col_lower or new.col_upper is not self.col_upper:
+        if block is not None:
+            cols = cols_at[(new.col_lower[cols_at] != self.col_lower[cols_at])
+                           | (new.col_upper[cols_at] != self.col_upper[cols_at])]
+            if len(cols):
+                session.set_col_bounds(cols, new.col_lower[cols], new.col_upper[cols])
+        elif new.col_lower is not self.col_lower or new.col_upper is not self.col_upper:
             cols = np.flatnonzero((new.col_lower != self.col_lower) | (new.col_upper != self.col_upper))
             if len(cols):
                 session.set_col_bounds(cols, new.col_lower[cols], new.col_upper[cols])
@@ -654,12 +673,26 @@ class _Block:
     row_upper: np.ndarray
     outside: np.ndarray
 
+    _varying: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
     def held(self, world: int) -> _Held | None:
         """World ``world``'s numbers; ``None`` when a forced slack cannot meet its row within its bounds."""
         if not self.feasible[world]:
             return None
         return _Held(self.form, self.values[world], self.col_lower, self.col_upper[world],
-                     self.row_lower[world], self.row_upper[world], self.outside[world])
+                     self.row_lower[world], self.row_upper[world], self.outside[world], self)
+
+    def varying(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where the worlds' numbers differ: matrix values, rows (the extra row left out) and columns."""
+        if self._varying is None:
+            def differ(table: np.ndarray) -> np.ndarray:
+                return np.flatnonzero(np.any(table != table[:1], axis=0))
+
+            width = self.row_lower.shape[1] - 1
+            rows = differ(np.concatenate([self.row_lower[:, :-1], self.row_upper[:, :-1]], axis=1))
+            rows = np.unique(rows % width) if width else rows
+            self._varying = (differ(self.values), rows, differ(self.col_upper))
+        return self._varying
 
 
 class _Reduced:
