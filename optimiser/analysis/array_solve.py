@@ -168,6 +168,8 @@ class ArraySolver:
         self._cap_lower = np.array([-INF])
         """The extra row and its limit as :meth:`cap_row` sends them, and its lower limit (none)."""
         self._worlds: _Worlds | None = None
+        self._kept_costs: tuple[np.ndarray, _Reduced, np.ndarray] | None = None
+        """The last costs given to :meth:`solve_costs`, the form they were cut to, and the cut."""
         """The fitted worlds last worked out together (:meth:`solve_fitted`)."""
 
     # -- public ----------------------------------------------------------
@@ -341,7 +343,16 @@ class ArraySolver:
     # -- the elastic programme (see least_breach_then_best_output) ---------
     def solve_costs(self, costs: np.ndarray, sense: str) -> Status:
         reduced = self._reduced
-        self._set_costs(costs if reduced is None else costs[reduced.keep_cols])
+        if reduced is None:
+            self._set_costs(costs)
+        else:
+            known = self._kept_costs
+            if known is not None and known[0] is costs and known[1] is reduced:
+                kept = known[2]  # the breach weights: the same array every world of a layout
+            else:
+                kept = costs[reduced.keep_cols]
+                self._kept_costs = (costs, reduced, kept)
+            self._set_costs(kept, own=True)
         return self.session.run(sense=sense)
 
     def cap_row(self, coefs: np.ndarray, upper: float) -> None:
@@ -434,7 +445,7 @@ class ArraySolver:
         self._set_costs(costs)
         return self.session.run(sense=sense).value
 
-    def _set_costs(self, costs: np.ndarray) -> None:
+    def _set_costs(self, costs: np.ndarray, own: bool = False) -> None:
         """Give the session ``costs``, sending only those that differ from the costs it holds.
 
         The two stages of a fixed plan's solve alternate between the breach
@@ -442,7 +453,8 @@ class ArraySolver:
         columns are sent each time rather than all.
         """
         held = self._costs
-        costs = np.array(costs, dtype=float)
+        if not own:  # ``own``: an array of floats nobody changes, kept as it is
+            costs = np.array(costs, dtype=float)
         if held is None or len(held) != len(costs):
             self.session.set_costs(costs)
         else:
@@ -494,7 +506,7 @@ class _Worlds:
 
     def holds(self, world: int, values: np.ndarray) -> bool:
         """Whether world ``world``, of key values ``values``, is one of these."""
-        return self.first <= world < self.stop and np.array_equal(self.values[world - self.first], values)
+        return self.first <= world < self.stop and bool((self.values[world - self.first] == values).all())
 
     def solve(self, solver: ArraySolver, world: int) -> DrawOutcome:
         row = world - self.first
