@@ -219,10 +219,17 @@ class ArraySolver:
         """
         rows = np.atleast_2d(np.asarray(values, dtype=float))
         start = world if first is None else first
+        return self.work_out(effect, rows, start, world).solve(self, world)
+
+    def work_out(self, effect: ParameterEffect, values: np.ndarray, first: int, world: int | None = None) -> _Worlds:
+        """The worlds ``first, first + 1, ...`` of key values ``values`` (one row each) worked out together and
+        kept for :meth:`solve_fitted`, unless the worlds kept already hold world ``world`` (default ``first``)
+        at its values."""
+        world = first if world is None else world
         worlds = self._worlds
-        if worlds is None or worlds.effect is not effect or not worlds.holds(world, rows[world - start]):
-            worlds = self._worlds = _Worlds(self, effect, rows, start)
-        return worlds.solve(self, world)
+        if worlds is None or worlds.effect is not effect or not worlds.holds(world, values[world - first]):
+            worlds = self._worlds = _Worlds(self, effect, values, first)
+        return worlds
 
     def _solve(self, arrays: ProgramArrays) -> DrawOutcome:
         n_measures = len(arrays.measures)

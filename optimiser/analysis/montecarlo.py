@@ -494,6 +494,9 @@ def _evaluate(
     """
     job, index, values = item[:3]
     together = item[3] if len(item) > 3 else None
+    if together is not None and job.method == "affine":
+        assert job.affine is not None
+        _solver_for(job).work_out(job.affine, np.asarray(together, dtype=float), index)  # even if this draw is invalid
     world = None
     if not (job.method == "affine" and job.known_valid(values)):
         try:
@@ -502,9 +505,7 @@ def _evaluate(
             return ("invalid", "; ".join(str(p) for p in err.problems))
     if job.method == "affine":
         assert job.affine is not None
-        if together is None:
-            return _solver_for(job).solve_fitted(job.affine, np.array([values]), index)
-        return _solver_for(job).solve_fitted(job.affine, together, index, first=index)
+        return _solver_for(job).solve_fitted(job.affine, np.array([values]), index)
     assert world is not None
     if job.method == "reference":
         if job.plan is not None:
