@@ -34,15 +34,15 @@ worker ran which draws still changes nothing.
 Measured on 1,000 draws of configs/zhejiang_uncertain.yaml with its optimal
 plan fixed (one process, CPU seconds, medians of 5, ``python
 benchmarks/warm_sweep.py --repeat 5 --only montecarlo --cpu``, before and
-after in the same session on a busy two-core machine): 1.54-1.61 s as the
-first run of a process and 1.32-1.34 s again, before the draws were worked
-out together; 1.31-1.36 s and 1.08-1.15 s after (2.0 s and 1.6 s before
-the box was validated on covering corners and the session held only what
-the plan leaves free). Of the 1.08 s, 0.68-0.72 s is inside HiGHS (two
-solves a draw, both needed: the least breach, then the best output keeping
-it, whose plan is never the first solve's) and about 0.37 ms a draw the
-bookkeeping around them (0.6 ms before); a run's fixed part is about
-0.03 s. The fit and the box take 0.22 s of a first run (eleven programmes
+after taken in turn, three rounds, on a busy two-core machine): 1.44-1.47 s
+as the first run of a process and 1.20-1.28 s again before the draws were
+worked out together, 1.28-1.34 s and 1.02-1.10 s after (2.0 s and 1.6 s
+before the box was validated on covering corners and the session held
+only what the plan leaves free); the table is the same to the last digit.
+Of the 1.02-1.10 s, 0.65-0.68 s is inside HiGHS (two solves a draw, both
+needed: the least breach, then the best output keeping it, whose plan is
+never the first solve's) and about 0.37 ms a draw the bookkeeping around
+them (about 0.55 ms before); a run's fixed part is about 0.03 s. The fit and the box take 0.22 s of a first run (eleven programmes
 built through PuLP, 18 ms each, and 16 configs validated), so with HiGHS's
 0.7 s a first run cannot reach 1 s by bookkeeping alone. What was tried on
 the solves and on the bookkeeping, and what did not pay, is listed in
