@@ -24,15 +24,29 @@ changes only the numbers that world moves (see
 :mod:`optimiser.analysis.array_solve`); every solve starts from the same
 basis, so the table is the same whatever the order, ``jobs`` or cluster.
 
+With a fixed plan the draws of a fitted programme are worked out in runs of
+:data:`WORLDS_TOGETHER`: the first item of each run carries the run's
+values, and the worker works out every draw's numbers for the session at
+once (:meth:`~optimiser.analysis.array_solve.ArraySolver.solve_fitted`);
+a draw's numbers are the same as when it is worked out alone, so which
+worker ran which draws still changes nothing.
+
 Measured on 1,000 draws of configs/zhejiang_uncertain.yaml with its optimal
-plan fixed (one process, CPU seconds on a busy two-core machine): 1.6 s as
-the first run of a process, 1.3 s again (2.0 s and 1.6 s before the box
-was validated on covering corners and the session held only what the plan
-leaves free). Of the 1.3 s, 0.73 s is inside HiGHS (two solves a draw, both
+plan fixed (one process, CPU seconds, medians of 5, ``python
+benchmarks/warm_sweep.py --repeat 5 --only montecarlo --cpu``, before and
+after taken in turn, three rounds, on a busy two-core machine): 1.44-1.47 s
+as the first run of a process and 1.20-1.28 s again before the draws were
+worked out together, 1.28-1.34 s and 1.02-1.10 s after (2.0 s and 1.6 s
+before the box was validated on covering corners and the session held
+only what the plan leaves free); the table is the same to the last digit.
+Of the 1.02-1.10 s, 0.65-0.68 s is inside HiGHS (two solves a draw, both
 needed: the least breach, then the best output keeping it, whose plan is
-never the first solve's) and about 0.6 s the bookkeeping around them; the
-fit and the box take 0.22 s of a first run. What was tried on the solves
-and did not pay is listed in :mod:`optimiser.analysis.array_solve`.
+never the first solve's) and about 0.37 ms a draw the bookkeeping around
+them (about 0.55 ms before); a run's fixed part is about 0.03 s. The fit and the box take 0.22 s of a first run (eleven programmes
+built through PuLP, 18 ms each, and 16 configs validated), so with HiGHS's
+0.7 s a first run cannot reach 1 s by bookkeeping alone. What was tried on
+the solves and on the bookkeeping, and what did not pay, is listed in
+:mod:`optimiser.analysis.array_solve`.
 """
 
 from __future__ import annotations
@@ -211,7 +225,9 @@ def monte_carlo(
     fixed = None if plan is None else plan_units(plan, base)
     values = draw_values(keys, draws, seed)
     job = _prepare(base, keys, fixed, solver, draws, reuse=True)
-    items = [(job, index, tuple(float(v) for v in values[index])) for index in range(draws)]
+    items = [(job, index, tuple(float(v) for v in values[index]),
+              values[index:index + WORLDS_TOGETHER] if index % WORLDS_TOGETHER == 0 else None)
+             for index in range(draws)]
     outcomes = run_points(_evaluate, items, jobs=jobs, executor=executor, progress=progress, desc="Monte Carlo")
     tiers = tuple(base.tiers)
     years = tuple(base.years)
@@ -292,12 +308,14 @@ class _Job:
     start: ProgramArrays | None = None
     valid_box: tuple[np.ndarray, np.ndarray] | None = None
     """Draws inside this box are known to give valid configs (its corners were validated)."""
+    _box: tuple[tuple[float, float], ...] | None = field(default=None, repr=False)
 
     def known_valid(self, values: tuple[float, ...]) -> bool:
         if self.valid_box is None:
             return False
-        lows, highs = self.valid_box
-        return all(low <= value <= high for value, low, high in zip(values, lows.tolist(), highs.tolist()))
+        if self._box is None:
+            self._box = tuple(zip(self.valid_box[0].tolist(), self.valid_box[1].tolist()))
+        return all(low <= value <= high for value, (low, high) in zip(values, self._box))
 
 
 def _prepare(
@@ -461,9 +479,24 @@ def _solver_for(job: _Job) -> ArraySolver:
     return cached[1]
 
 
-def _evaluate(item: tuple[_Job, int, tuple[float, ...]]) -> DrawOutcome | tuple[str, str]:
-    """One world: its outcome, or ``("invalid", message)`` when the drawn values make no valid config."""
-    job, _, values = item
+WORLDS_TOGETHER = 100
+"""Draws whose numbers a worker works out together (:meth:`ArraySolver.solve_fitted`): the first item of
+every run of this many carries the run's values."""
+
+
+def _evaluate(
+    item: tuple[_Job, int, tuple[float, ...], np.ndarray | None] | tuple[_Job, int, tuple[float, ...]],
+) -> DrawOutcome | tuple[str, str]:
+    """One world: its outcome, or ``("invalid", message)`` when the drawn values make no valid config.
+
+    The item is the job, the draw's index and values, and (optionally) the values of the draws from this
+    one on that a worker may work out together; the outcome is the same without them.
+    """
+    job, index, values = item[:3]
+    together = item[3] if len(item) > 3 else None
+    if together is not None and job.method == "affine":
+        assert job.affine is not None
+        _solver_for(job).work_out(job.affine, np.asarray(together, dtype=float), index)  # even if this draw is invalid
     world = None
     if not (job.method == "affine" and job.known_valid(values)):
         try:
@@ -472,7 +505,7 @@ def _evaluate(item: tuple[_Job, int, tuple[float, ...]]) -> DrawOutcome | tuple[
             return ("invalid", "; ".join(str(p) for p in err.problems))
     if job.method == "affine":
         assert job.affine is not None
-        return _solver_for(job).solve(job.affine.at(values))
+        return _solver_for(job).solve_fitted(job.affine, np.array([values]), index)
     assert world is not None
     if job.method == "reference":
         if job.plan is not None:

@@ -63,13 +63,41 @@ class ParameterEffect:
         copied): treat the programme as read-only.
         """
         step = np.asarray(values, dtype=float) - self.origin
-        moved = self._moving_values + step @ self.slopes
+        return self.with_moved(self._moving_values + step @ self.slopes)
+
+    def moved(self, values: np.ndarray) -> np.ndarray:
+        """The moving numbers for many vectors of key values at once (one row each, worlds by ``moving``).
+
+        Each number is the base value plus each key's step times its slope, added key by key, so a row
+        is the same whatever rows are computed with it (a matrix product may add them in another order);
+        :meth:`with_moved` makes the programme of a row.
+        """
+        steps = np.atleast_2d(np.asarray(values, dtype=float)) - self.origin
+        moved = np.repeat(self._moving_values[None, :], len(steps), axis=0)
+        for key in range(steps.shape[1]):
+            moved += steps[:, key, None] * self.slopes[key]
+        return moved
+
+    def matrix_values(self, moved: np.ndarray) -> np.ndarray:
+        """The matrix values (``base``'s pattern) of each row of :meth:`moved`: worlds by entries."""
+        data = np.repeat(self.base.a_values[None, :], len(moved), axis=0)
+        for name, index, select in self._sections:
+            if name == "a_values":
+                data[:, index] = moved[:, select]
+        return data
+
+    def with_moved(self, moved: np.ndarray, matrix: np.ndarray | None = None) -> ProgramArrays:
+        """The programme whose moving numbers are ``moved`` (one row of :meth:`moved`); read-only, as :meth:`at`.
+
+        ``matrix``: its matrix values when the caller has them (the row of :meth:`matrix_values`).
+        """
         changes: dict[str, Any] = {}
         for name, index, select in self._sections:
             if name == "a_values":
-                data = self.base.a_values.copy()
-                data[index] = moved[select]
-                changes["csc"] = self.base.csc.with_data(data)
+                if matrix is None:
+                    matrix = self.base.a_values.copy()
+                    matrix[index] = moved[select]
+                changes["csc"] = self.base.csc.with_data(matrix)
                 continue
             array = np.array(getattr(self.base, name), dtype=float)
             array.reshape(-1)[index] = moved[select]

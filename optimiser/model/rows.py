@@ -184,8 +184,12 @@ def breached(kinds: Sequence[str], amounts: Any, limits: Any) -> np.ndarray:
     """
     amounts = np.asarray(amounts, dtype=float)
     limits = np.asarray(limits, dtype=float)
-    least = np.array([ROW_KINDS[k].least_breach * (MONEY_SCALE if ROW_KINDS[k].in_yuan else 1.0) for k in kinds])
+    least = np.array([_LEAST_BREACH[k] for k in kinds], dtype=float)
     return (amounts > BREACH_TOLERANCE * np.maximum(1.0, np.abs(limits))) & (amounts >= least - 1e-12)
+
+
+_LEAST_BREACH = {name: kind.least_breach * (MONEY_SCALE if kind.in_yuan else 1.0) for name, kind in ROW_KINDS.items()}
+"""Each kind's ``least_breach`` in solver units (money in thousands of yuan), for :func:`breached`."""
 
 
 def breach_weights(kinds: Sequence[str], limits: Any) -> np.ndarray:
@@ -252,15 +256,20 @@ def judge_breaches(
     than it has are not a breach of their own.
     """
     amounts = np.maximum(np.asarray(amounts, dtype=float), 0.0)
-    flags = breached([row[0] for row in rows], amounts, limits)
+    row_kinds = [row[0] for row in rows]
+    flags = breached(row_kinds, amounts, limits).tolist()
     hit = [row for row, flag in zip(rows, flags) if flag]
     seconded = {tuple(row[1:4]) for row in hit if row[0] == "conversion_stock"}
     kinds = set(static_kinds) | {
         row[0] for row in hit if not (row[0] == "teacher_hours" and tuple(row[1:4]) in seconded)
     }
+    sums: dict[str, Any] = {}
+    for kind, amount in zip(row_kinds, amounts.tolist()):
+        if kind in MONEY_KINDS:
+            sums[kind] = sums.get(kind, 0) + amount
 
     def total(kind: str) -> float:
-        return float(sum(a for row, a in zip(rows, amounts) if row[0] == kind)) / MONEY_SCALE
+        return float(sums.get(kind, 0)) / MONEY_SCALE
 
     unfunded = total("funding_balance")
     overspend = max(total("funding_cap") + unfunded, total("total_budget")) if kinds & MONEY_KINDS else 0.0

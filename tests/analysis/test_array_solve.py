@@ -170,3 +170,44 @@ def test_zhejiang_draws_of_a_fixed_plan_are_judged_as_the_plain_path_judges_them
     for a, b in zip(fast, plain_outcomes(job, values), strict=True):
         assert_same_judgement(a, b)
     assert {outcome.status for outcome in fast} >= {"over_budget", "violates"}
+
+
+def worked_out_together_and_alone(job: Any, values: np.ndarray) -> tuple[list[DrawOutcome], list[DrawOutcome]]:
+    """Every world solved from one block of all the draws, and each from its own values alone, backwards."""
+    together = ArraySolver(fixed_plan=True)
+    together.remember_start(job.start)
+    block = [together.solve_fitted(job.affine, values, index, first=0) for index in range(len(values))]
+    alone = ArraySolver(fixed_plan=True)
+    alone.remember_start(job.start)
+    single = [alone.solve_fitted(job.affine, values[index], index) for index in reversed(range(len(values)))]
+    return block, single[::-1]
+
+
+def test_worlds_worked_out_together_give_what_each_gives_alone_and_what_the_plain_path_gives(tmp_path: Path) -> None:
+    job, _ = drawn(tmp_path, TWO_LECTURERS)
+    values = draw_values(parse_uncertainty(load_config(tmp_path / "drawn.yaml")), 12, 4)  # drawn()'s worlds
+    block, single = worked_out_together_and_alone(job, values)
+    assert all(same(a, b) for a, b in zip(block, single, strict=True))
+    at = ArraySolver(fixed_plan=True)
+    at.remember_start(job.start)
+    for a, b, c in zip(block, [at.solve(job.affine.at(tuple(row))) for row in values], plain_outcomes(job, values),
+                       strict=True):
+        assert_same_judgement(a, b)
+        assert_same_judgement(a, c)
+    assert {outcome.status for outcome in block} >= {"optimal", "over_budget"}
+
+
+@pytest.mark.slow
+def test_zhejiang_worlds_worked_out_together_are_judged_as_the_plain_path_judges_them() -> None:
+    config = load_config(UNCERTAIN)
+    best = solve(config)
+    plan = {(r.lever, r.institution, r.tier, int(r.year)): float(r.units) for r in best.plan.itertuples()}
+    keys = parse_uncertainty(config)
+    base = without_uncertainty(config)
+    job = _prepare(base, keys, plan_units(plan, base), "highs", 10)
+    values = draw_values(keys, 10, 21)
+    block, single = worked_out_together_and_alone(job, values)
+    assert all(same(a, b) for a, b in zip(block, single, strict=True))
+    for a, b in zip(block, plain_outcomes(job, values), strict=True):
+        assert_same_judgement(a, b)
+    assert {outcome.status for outcome in block} >= {"over_budget", "violates"}
