@@ -17,7 +17,7 @@ scratch, which beats every warm start measured: see
 ``optimiser/solve/engine.py``, ``WARM_SMOOTHING_COLUMNS``), and that time is
 added to the earlier tree's wall time. The do-nothing baseline is left out of
 the floor (it re-solves the loaded programme in a few hundredths of a
-second). ``floor ratio`` is that floor / before, the least ratio MODEL.md's
+second). ``floor ratio`` is that floor / before, the least ratio the model's
 stages can reach, since its smoothing stage is a programme larger than the
 main one with the optimum's output and cost as limits; ``after / floor`` is
 what this tree spends beyond it.
