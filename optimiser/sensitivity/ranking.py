@@ -500,11 +500,22 @@ def _effect(value: float, noun: str, min_cost: bool) -> str:
     return _("costs {count} {noun}").format(count=number(-value), noun=_(noun))
 
 
+AMOUNTS = {
+    "graduates": N_("{amount} graduates"), "units": N_("{amount} units"), "teachers": N_("{amount} teachers"),
+    "extra students": N_("{amount} extra students"), "hours": N_("{amount} hours"),
+    "seat hours": N_("{amount} seat hours"), "student-years": N_("{amount} student-years"),
+}
+"""An amount of a limit in its unit, one message each, so a language can put its measure word in
+(``2.06 graduates``, in Chinese ``2.06 名毕业生``)."""
+
+
 def _show(value: float, step: Step) -> str:
     if step.limit_unit == "yuan":
         return money(value)
     if step.limit_unit == "share":
         return f"{value:.4g}"
+    if step.limit_unit in AMOUNTS:
+        return _(AMOUNTS[step.limit_unit]).format(amount=number(value))
     return _("{amount} {unit}").format(amount=number(value), unit=_(step.limit_unit))
 
 

@@ -178,3 +178,13 @@ def test_lists_in_chinese_take_the_enumeration_comma(zhejiang: Path, capsys: pyt
     assert "Research universities 2026-2027、2030" in run(capsys, *compare, "--lang", "zh")
     assert "Research universities 2026-2027, 2030" in run(capsys, *compare, "--lang", "en")
     assert "三个“无”：K 缺乏系统知识、P 缺乏实践经验、T 缺乏实训技能" in run(capsys, "solve", str(zhejiang), "--lang", "zh")
+
+
+def test_amounts_in_a_ranking_carry_their_measure_word(capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(Path(__file__).resolve().parents[2] / "configs" / "zhejiang_min_cost.yaml")
+    # (The config's own names stay English in the Chinese text: run, not both.)
+    zh, en = run(capsys, "sensitivity", config, "--lang", "zh"), run(capsys, "sensitivity", config, "--lang", "en")
+    [line] = [line for line in zh.splitlines() if "basic 目标（2028年）" in line]
+    assert "在增加不超过 120 名毕业生的范围内成立" in line and "适用范围：4,320 名毕业生 至 4,440 名毕业生" in line
+    # English keeps its words.
+    assert "for up to 120 graduates more (then it costs more); valid from 4,320 to 4,440 graduates" in en
