@@ -917,6 +917,20 @@ dense limit rows into sums of 100 columns each did not change the time
 (2.46 s against 2.38 s), nor did HiGHS's edge weights (Dantzig 4.4 s,
 Devex 2.5 s, steepest edge 2.7 s), scaling strategies (0: 3.5 s; 3 and 5:
 2.5 s) or price strategy (2.6 s).
+
+Also measured on that programme (its MPS file solved alone in highspy,
+wall seconds on a busy 2-core machine; 2.2-2.3 s as written): interior
+point 2.7 s with crossover and 2.7 s without (about 100 iterations: the thin
+slice slows it too); primal simplex (``simplex_strategy=4``) 2.4 s; no
+presolve 6.2 s; parallel dual simplex (``parallel=on, threads=2``) no faster
+on 2 cores, and ``simplex_strategy=2`` with two threads 57 s. Tightening
+every non-basic column's bound by what its reduced cost in the tie-break
+allows within the cost cap (exact: the stage's plans stay the same; 2,297
+columns) gave 1.8 s, within the noise; the same for the rows, 2.0 s. Making
+the output and cost limits elastic (penalised at 2 to 100 times their duals)
+took 3.4-4.2 s, and dropping the tie-settling weights 6.5 s. Together with
+the main stage's 0.14 s, this programme sets the floor of a solve with
+``smooth`` (``benchmarks/v2_overhead.py`` prints it).
 """
 
 
