@@ -49,7 +49,7 @@ from .model.rows import (
     row_label,
 )
 from .planfile import plan_from_frame, plan_from_mapping, read_plan
-from .results import Result, build_result, cost_figures
+from .results import Result, build_result, cost_figures, without_round_off
 from .solve.backends import (
     SOLVERS,
     Backend,
@@ -205,6 +205,8 @@ def evaluate(
         summary.update(cost_figures(total_cost, summary["compound_graduates"], summary["added_output"]))
         result.total_cost = total_cost
     objective = total_cost if min_cost else result.objective
+    # Gaps without the solver's round-off (a thousandth of a yuan, 1e-9 of a graduate), as the tables show.
+    gap = (objective - opt_cost) if min_cost else (opt_output - objective)
     return Evaluation(
         feasible=violations.empty,
         objective=objective,
@@ -215,9 +217,8 @@ def evaluate(
         violations=violations,
         optimum_objective=opt_objective,
         optimum_total_cost=opt_cost,
-        # Gaps without the solver's round-off (a thousandth of a yuan, 1e-9 of a graduate), as the tables show.
-        gap_objective=_clean((objective - opt_cost) if min_cost else (opt_output - objective), 1e-3 if min_cost else 1e-9),
-        gap_cost=_clean(total_cost - opt_cost, 1e-3),
+        gap_objective=float(without_round_off(np.array(gap), 1e-3 if min_cost else 1e-9)),
+        gap_cost=float(without_round_off(np.array(total_cost - opt_cost), 1e-3)),
         mode=config.objective.mode,
         weighted_output=value_of(model.output, x, model.column_of),
         optimum_output=opt_output,
@@ -227,11 +228,6 @@ def evaluate(
         status=breaches.status,
         overspend=breaches.overspend,
     )
-
-
-def _clean(value: float, tol: float) -> float:
-    """``value`` with solver round-off below ``tol`` as zero (NaN stays NaN)."""
-    return 0.0 if abs(value) < tol else value
 
 
 UNFUNDED = N_("no funding source may pay")

@@ -61,6 +61,13 @@ from .points import apply_point, as_config
 from .program_arrays import ProgramArrays, arrays_of
 from .steady import SteadyStage, smoothing_share
 
+
+def budget_with_a_plan(budget: float) -> int:
+    """The smallest feasible ``budget`` as a whole yuan that still has a plan: rounded up (what a planner reads
+    off a table must be enough), its solver round-off (a millionth of a yuan) aside."""
+    return math.ceil(budget - 1e-6)
+
+
 BREAKPOINT_COLUMNS = [
     "budget", "objective", "output_given_up", "weighted_output", "spent", "spent_total", "total_cost", "cheapest_cost",
 ]
@@ -486,7 +493,7 @@ class _Search:
         if upto is not None:
             if upto <= low:
                 raise ConfigError([Problem(over, f"upto={upto:,.0f} is not above the smallest feasible budget "
-                                                 f"{math.ceil(low - 1e-6):,.0f}")])
+                                                 f"{budget_with_a_plan(low):,}")])
             return float(upto), False
         relaxed = self.lean.solve(self.rows, upper=np.full(len(self.rows), math.inf), tie_break=True)
         if relaxed.status is Status.UNBOUNDED:

@@ -119,7 +119,7 @@ def pareto(
     return table
 
 
-NO_TRADE_OFF = 1e-7
+NO_TRADE_OFF = TIE_BREAK_TOLERANCE
 """The x outputs of the plan with the most y and of the plan with the most x within this share of the most x
 (the tie-break's tolerance): one plan has both, and the front is a single point."""
 

@@ -193,6 +193,8 @@ def frontier_dict(front: Frontier) -> dict[str, Any]:
 
 def frontier_text(front: Frontier) -> str:
     """One line per segment (budget, output, output per million yuan, levers bought), then what lies beyond."""
+    from ..analysis.frontier import budget_with_a_plan
+
     if front.breakpoints.empty:
         return _("frontier over {over}: {status}").format(over=front.over, status=front.status.value)
     lines = [_("Budget frontier over {over} ({unit}), {count} segments").format(
@@ -206,7 +208,7 @@ def frontier_text(front: Frontier) -> str:
         per_million = float(seg["marginal_output_per_yuan"]) * 1e6
         cost = float(seg["cost_per_extra_output"])
         # The smallest feasible budget rounded up to the yuan: a budget read off the table must have a plan.
-        low = math.ceil(seg["budget_from"] - 1e-6) if number == 0 else seg["budget_from"]
+        low = budget_with_a_plan(seg["budget_from"]) if number == 0 else seg["budget_from"]
         lines.append(
             f"{low:14,.0f} {seg['budget_to']:14,.0f} {seg['objective_from']:12,.1f} "
             f"{seg['objective_to']:12,.1f} {per_million:17,.2f} {_cost_cell(cost):>13}  {seg['marginal_levers'] or '-'}"

@@ -153,16 +153,20 @@ def test_the_session_holds_only_what_the_plan_leaves_free_with_the_plain_paths_j
     assert {outcome.status for outcome in fast} >= {"optimal", "over_budget"}
 
 
-@pytest.mark.slow
-def test_zhejiang_draws_of_a_fixed_plan_are_judged_as_the_plain_path_judges_them() -> None:
+def zhejiang_fixed_plan() -> tuple[Any, np.ndarray]:
+    """The uncertain Zhejiang config's job with its optimal plan fixed, and ten drawn worlds."""
     config = load_config(UNCERTAIN)
     best = solve(config)
     plan = {(r.lever, r.institution, r.tier, int(r.year)): float(r.units) for r in best.plan.itertuples()}
     keys = parse_uncertainty(config)
     base = without_uncertainty(config)
-    job = _prepare(base, keys, plan_units(plan, base), "highs", 10)
+    return _prepare(base, keys, plan_units(plan, base), "highs", 10), draw_values(keys, 10, 21)
+
+
+@pytest.mark.slow
+def test_zhejiang_draws_of_a_fixed_plan_are_judged_as_the_plain_path_judges_them() -> None:
+    job, values = zhejiang_fixed_plan()
     assert job.method == "affine" and job.affine is not None
-    values = draw_values(keys, 10, 21)
     solver = ArraySolver(fixed_plan=True)
     solver.remember_start(job.start)
     fast = [solver.solve(job.affine.at(tuple(row))) for row in values]
@@ -199,13 +203,7 @@ def test_worlds_worked_out_together_give_what_each_gives_alone_and_what_the_plai
 
 @pytest.mark.slow
 def test_zhejiang_worlds_worked_out_together_are_judged_as_the_plain_path_judges_them() -> None:
-    config = load_config(UNCERTAIN)
-    best = solve(config)
-    plan = {(r.lever, r.institution, r.tier, int(r.year)): float(r.units) for r in best.plan.itertuples()}
-    keys = parse_uncertainty(config)
-    base = without_uncertainty(config)
-    job = _prepare(base, keys, plan_units(plan, base), "highs", 10)
-    values = draw_values(keys, 10, 21)
+    job, values = zhejiang_fixed_plan()
     block, single = worked_out_together_and_alone(job, values)
     assert all(same(a, b) for a, b in zip(block, single, strict=True))
     for a, b in zip(block, plain_outcomes(job, values), strict=True):
