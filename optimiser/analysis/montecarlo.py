@@ -32,20 +32,19 @@ a draw's numbers are the same as when it is worked out alone, so which
 worker ran which draws still changes nothing.
 
 Measured on 1,000 draws of configs/zhejiang_uncertain.yaml with its optimal
-plan fixed (one process, CPU seconds, medians of 5, ``python
-benchmarks/warm_sweep.py --repeat 5 --only montecarlo --cpu``, before and
-after taken in turn, three rounds, on a busy two-core machine): 1.44-1.47 s
-as the first run of a process and 1.20-1.28 s again before the draws were
-worked out together, 1.28-1.34 s and 1.02-1.10 s after (2.0 s and 1.6 s
-before the box was validated on covering corners and the session held
-only what the plan leaves free); the table is the same to the last digit.
-Of the 1.02-1.10 s, 0.65-0.68 s is inside HiGHS (two solves a draw, both
-needed: the least breach, then the best output keeping it, whose plan is
-never the first solve's) and about 0.37 ms a draw the bookkeeping around
-them (about 0.55 ms before); a run's fixed part is about 0.03 s. The fit and the box take 0.22 s of a first run (eleven programmes
-built through PuLP, 18 ms each, and 16 configs validated), so with HiGHS's
-0.7 s a first run cannot reach 1 s by bookkeeping alone. What was tried on
-the solves and on the bookkeeping, and what did not pay, is listed in
+plan fixed (one process, medians of 5, ``python benchmarks/warm_sweep.py
+--repeat 5 --only montecarlo``, two cores): 0.91-0.95 s of wall time as the
+first run of a process (0.87-0.91 s of CPU time), 0.75-0.78 s again on the
+same config (the fit kept); 0.35-0.36 s of it inside HiGHS, one solve a draw
+(:meth:`~optimiser.analysis.array_solve.ArraySolver._at_once`: the least
+breach and the best output keeping it in one solve, checked). Before that
+single solve the same run took 1.31 s (two solves a draw, 0.69 s inside
+HiGHS), and 2.0 s before the box was validated on covering corners and the
+session held only what the plan leaves free; the table is the same to the
+solver's tolerance (the tests compare it with the plain path's). The fit
+and the box take about 0.15 s of a first run (eleven programmes built
+through PuLP, about 10 ms each, and 16 configs validated). What was tried
+on the solves and on the bookkeeping, and what did not pay, is listed in
 :mod:`optimiser.analysis.array_solve`.
 """
 

@@ -126,6 +126,7 @@ def build_model(
             continue
         add(form, book)
     cost = constraints.funding(form, book)
+    book.settle_slacks()
     output = weighted_output(form)
     if elastic:
         problem.setObjective(pulp.LpAffineExpression({slack: weight for _, slack, weight in book.slacks}))

@@ -13,6 +13,7 @@ ranking and ``evaluate`` are read from it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -22,7 +23,7 @@ import pulp
 
 from ..i18n import N_, _, where
 from ..i18n.words import COURSE_NO, PRICE_WORDS, course_name, group_name
-from .formulation import MONEY_SCALE
+from .formulation import MONEY_SCALE, column
 
 Sense = Literal["<=", ">=", "=="]
 _PULP_SENSE = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
@@ -354,6 +355,28 @@ class RowBook:
         per row, signed by :data:`SLACK_SIGN`, weighted by :func:`breach_weights` and bounded by
         :func:`slack_bounds`."""
         self.slacks: list[tuple[RowInfo, pulp.LpVariable, float]] = []
+        self._unsettled: list[tuple[float, float]] = []
+        """The right-hand side and fixed activity of each slack's row not yet weighed (see :meth:`settle_slacks`)."""
+
+    def settle_slacks(self) -> None:
+        """Give the slacks added since the last call their weights and upper bounds, all at once.
+
+        :func:`breach_weights` and :func:`slack_bounds` over every new slack
+        together: the same numbers as one call per row, in a fraction of the
+        time (a call per row cost a quarter of an elastic model's build).
+        """
+        if not self._unsettled:
+            return
+        first = len(self.slacks) - len(self._unsettled)
+        limits, fixed = np.array(self._unsettled, dtype=float).T
+        kinds = [info.kind for info, _, _ in self.slacks[first:]]
+        weights, bounds = breach_weights(kinds, limits), slack_bounds(kinds, limits, fixed)
+        for n, (weight, bound) in enumerate(zip(weights.tolist(), bounds.tolist())):
+            info, slack, _ = self.slacks[first + n]
+            if math.isfinite(bound):
+                slack.upBound = slack._upbound_original = bound
+            self.slacks[first + n] = (info, slack, weight)
+        self._unsettled.clear()
 
     def add(
         self,
@@ -407,11 +430,10 @@ class RowBook:
             coef * var.lowBound for var, coef in terms.items()
             if var.lowBound is not None and var.lowBound == var.upBound
         )
-        weight = float(breach_weights([kind], [rhs])[0])
-        bound = float(slack_bounds([kind], [rhs], [fixed])[0])
-        slack = pulp.LpVariable(f"slack_{info.id}", lowBound=0, upBound=None if np.isinf(bound) else bound)
+        slack = column(f"slack_{info.id}")
         terms[slack] = SLACK_SIGN[sense]
-        self.slacks.append((info, slack, weight))
+        self.slacks.append((info, slack, math.nan))  # weighed and bounded by settle_slacks
+        self._unsettled.append((rhs, fixed))
         if kind == "total_budget":
             # Money no source may pay is still spent: it counts against the total budget.
             for other, unfunded, _ in self.slacks:

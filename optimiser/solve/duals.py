@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pulp
 
+from ..model.formulation import column
 from .backends import run_cbc_lp
 from .matrix import Csc, MatrixForm
 from .status import Status
@@ -183,9 +184,7 @@ class _FaceLP:
     def _pulp_setup(self, a: Csc, row_lo: np.ndarray, row_hi: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray) -> None:
         self.problem = pulp.LpProblem("dual_face", pulp.LpMinimize)
         self.ys = [
-            pulp.LpVariable(
-                f"y{j}", None if np.isinf(col_lo[j]) else float(col_lo[j]), None if np.isinf(col_hi[j]) else float(col_hi[j])
-            )
+            column(f"y{j}", None if np.isinf(col_lo[j]) else float(col_lo[j]), None if np.isinf(col_hi[j]) else float(col_hi[j]))
             for j in range(a.shape[1])
         ]
         self.infeasible = False

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..model import Model
-from ..model.formulation import MONEY_SCALE, Terms
+from ..model.formulation import MONEY_SCALE, Terms, column
 from ..model.rows import EXACT_RATE_KINDS
 from .backends import Backend, Sense, make_backend
 from .duals import canonical_duals
@@ -825,12 +825,10 @@ def _smooth(
     time_limit: float | None,
 ) -> bool:
     """The smoothing stage: the plan with the least priced year-to-year change within ``limits``."""
-    import pulp
-
     x = backend.values()
     backend.relax_stage_rows()
-    up = [pulp.LpVariable(f"change_up_{n}", lowBound=0) for n in range(len(changes))]
-    down = [pulp.LpVariable(f"change_down_{n}", lowBound=0) for n in range(len(changes))]
+    up = [column(f"change_up_{n}") for n in range(len(changes))]
+    down = [column(f"change_down_{n}") for n in range(len(changes))]
     first_up = backend.add_columns([*up, *down])
     first_down = first_up + len(up)
     objective: Terms = {}

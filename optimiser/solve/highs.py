@@ -388,21 +388,22 @@ class Session:
             if found != highspy.HighsStatus.kOk:
                 return False
             basic = np.asarray(basic)
-            nonbasic_col = np.ones(self.n_cols, dtype=bool)
-            nonbasic_col[basic[basic >= 0]] = False
-            nonbasic_row = np.ones(self.n_rows, dtype=bool)
-            nonbasic_row[-1 - basic[basic < 0]] = False
-            self._kept = (basic, nonbasic_col, nonbasic_row, self.values()[nonbasic_col],
-                          self.row_values()[nonbasic_row], float(self.option("dual_feasibility_tolerance")))
-        basic, nonbasic_col, nonbasic_row, col_value, row_value, tolerance = self._kept
+            solution = self.raw.getSolution()
+            value = np.concatenate([np.asarray(solution.col_value, dtype=float),
+                                    np.asarray(solution.row_value, dtype=float)])
+            # Where each basic entry sits among the columns, then the rows.
+            at = np.where(basic >= 0, basic, self.n_cols - 1 - basic)
+            self._kept = (basic, at, value, float(self.option("dual_feasibility_tolerance")))
+        basic, at, value, tolerance = self._kept
         on_basis = np.where(basic >= 0, costs[np.maximum(basic, 0)], 0.0)
         found, duals = self.raw.getBasisTransposeSolve(on_basis)  # type: ignore[attr-defined]
         if found != highspy.HighsStatus.kOk:
             return False
         duals = np.asarray(duals, dtype=float)
-        reduced = (costs - a.T @ duals)[nonbasic_col]
-        return _dual_feasible(reduced, col_value, col_lower[nonbasic_col], col_upper[nonbasic_col], tolerance) and \
-            _dual_feasible(duals[nonbasic_row], row_value, row_lower[nonbasic_row], row_upper[nonbasic_row], tolerance)
+        # Columns, then rows (whose reduced costs are their duals); a basic entry's is zero by construction.
+        reduced = np.concatenate([costs - a.T @ duals, duals])
+        reduced[at] = 0.0
+        return _dual_feasible(reduced, value, (col_lower, row_lower), (col_upper, row_upper), tolerance)
 
     def set_start(self, values: Any) -> None:
         """A plan to start from (an integer search's incumbent); set after the objective changes."""
@@ -515,19 +516,29 @@ class Session:
         return np.asarray(self.raw.getSolution().col_dual, dtype=float)
 
 
-def _dual_feasible(reduced: np.ndarray, value: np.ndarray, lower: np.ndarray, upper: np.ndarray, tolerance: float) -> bool:
-    """Non-basic entries of a minimisation: at the lower bound a reduced cost >= 0, at the upper <= 0.
+def _dual_feasible(
+    reduced: np.ndarray, value: np.ndarray, lower: tuple[np.ndarray, np.ndarray], upper: tuple[np.ndarray, np.ndarray],
+    tolerance: float,
+) -> bool:
+    """Entries of a minimisation (columns, then rows): at the lower bound a reduced cost >= 0, at the upper <= 0.
 
-    A reduced cost within ``tolerance`` of zero fits anywhere, and any fits an
-    entry fixed (lower = upper); an entry near neither bound, or near both of
-    a narrow range, must have a zero one.
+    ``lower`` and ``upper`` are the columns' bounds and the rows'. A reduced
+    cost within ``tolerance`` of zero fits anywhere (every basic entry's), and
+    any fits an entry fixed (lower = upper); an entry near neither bound, or
+    near both of a narrow range, must have a zero one. Only the entries with a
+    reduced cost beyond the tolerance are looked at.
     """
+    check = np.flatnonzero(np.abs(reduced) > tolerance)
+    if not len(check):
+        return True
+    reduced, value = reduced[check], value[check]
+    lower_at, upper_at = np.concatenate(lower)[check], np.concatenate(upper)[check]
     near = tolerance * (1.0 + np.abs(value))
-    at_lower = np.abs(value - lower) <= near
-    at_upper = np.abs(upper - value) <= near
-    fits = (np.abs(reduced) <= tolerance) | (lower == upper)
-    fits |= at_lower & ~at_upper & (reduced >= -tolerance)
-    fits |= at_upper & ~at_lower & (reduced <= tolerance)
+    at_lower = np.abs(value - lower_at) <= near
+    at_upper = np.abs(upper_at - value) <= near
+    fits = lower_at == upper_at
+    fits |= at_lower & ~at_upper & (reduced >= 0.0)
+    fits |= at_upper & ~at_lower & (reduced <= 0.0)
     return bool(fits.all())
 
 

@@ -13,7 +13,7 @@ from optimiser.analysis.array_solve import ArraySolver, DrawOutcome
 from optimiser.analysis.montecarlo import _prepare, elastic_outcome, plan_units
 from optimiser.config.uncertainty import draw_values, parse_uncertainty, without_uncertainty
 from optimiser.model import PlanKey
-from optimiser.solve.highs import Session
+from optimiser.solve.highs import INF, Session, finite
 
 from ..tiny import tiny_config, write_tiny
 
@@ -209,3 +209,55 @@ def test_zhejiang_worlds_worked_out_together_are_judged_as_the_plain_path_judges
     for a, b in zip(block, plain_outcomes(job, values), strict=True):
         assert_same_judgement(a, b)
     assert {outcome.status for outcome in block} >= {"over_budget", "violates"}
+
+
+@pytest.mark.parametrize("refused", [False, True], ids=["as shipped", "the check refusing"])
+def test_a_draw_takes_one_solve_when_its_plan_provably_breaches_least_else_both_stages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refused: bool
+) -> None:
+    # One solve weighs breach against output; its plan is taken only when its basis is optimal for the breach
+    # alone. Where that check refuses, the draw runs the two stages after it, with the same judgement.
+    job, _ = drawn(tmp_path, TWO_LECTURERS)
+    values = draw_values(parse_uncertainty(load_config(tmp_path / "drawn.yaml")), 12, 4)  # drawn()'s worlds
+    solver = ArraySolver(fixed_plan=True)
+    solver.remember_start(job.start)
+    if refused:
+        monkeypatch.setattr(Session, "still_optimal", lambda *args: False)
+    runs = count_calls(monkeypatch, "run")
+    fast = [solver.solve(job.affine.at(tuple(row))) for row in values]
+    monkeypatch.undo()
+    for a, b in zip(fast, plain_outcomes(job, values), strict=True):
+        assert_same_judgement(a, b)
+    assert {outcome.status for outcome in fast} >= {"optimal", "over_budget"}
+    assert len(runs) == (3 if refused else 1) * len(values)
+
+
+def test_the_single_solve_is_checked_on_the_programme_the_session_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job, worlds = drawn(tmp_path, TWO_LECTURERS)
+    solver = ArraySolver(fixed_plan=True)
+    solver.remember_start(job.start)
+    seen: list[tuple[Any, ...]] = []
+    original = Session.still_optimal
+
+    def kept(self: Session, *args: Any) -> bool:
+        seen.append(args)
+        return original(self, *args)
+
+    monkeypatch.setattr(Session, "still_optimal", kept)
+    solver.solve(worlds[3])
+    (costs, a, col_lower, col_upper, row_lower, row_upper), = seen
+    lp = solver.session.raw.getLp()
+    assert np.array_equal(a.indptr, lp.a_matrix_.start_) and np.array_equal(a.indices, lp.a_matrix_.index_)
+    assert np.allclose(a.data, lp.a_matrix_.value_, rtol=0, atol=1e-9)
+    for ours, theirs in [(col_lower, lp.col_lower_), (col_upper, lp.col_upper_), (row_lower, lp.row_lower_),
+                         (row_upper, lp.row_upper_)]:
+        assert np.array_equal(finite(ours), np.asarray(theirs))
+    # The breach weights, the extra row's own coefficients (the last row: free while the single solve runs).
+    index, starts = np.asarray(lp.a_matrix_.index_), np.asarray(lp.a_matrix_.start_)
+    extra = np.zeros(lp.num_col_)
+    at = np.flatnonzero(index == lp.num_row_ - 1)
+    extra[np.searchsorted(starts, at, side="right") - 1] = np.asarray(lp.a_matrix_.value_)[at]
+    assert np.count_nonzero(extra) > 0 and np.allclose(costs, extra, rtol=1e-12, atol=0)
+    assert row_lower[-1] <= -INF and row_upper[-1] >= INF
