@@ -261,3 +261,30 @@ def test_the_single_solve_is_checked_on_the_programme_the_session_holds(
     extra[np.searchsorted(starts, at, side="right") - 1] = np.asarray(lp.a_matrix_.value_)[at]
     assert np.count_nonzero(extra) > 0 and np.allclose(costs, extra, rtol=1e-12, atol=0)
     assert row_lower[-1] <= -INF and row_upper[-1] >= INF
+
+
+def test_a_redrawn_plans_smoothing_stage_starts_from_the_programmes_own_and_ends_where_scratch_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Re-optimised Zhejiang draws (smooth: true): the smoothing stage starts from its optimal basis for the
+    # programme as written; its tie weights make the steadiest plan unique, so a start from scratch ends there too.
+    config = load_config(UNCERTAIN)
+    keys = parse_uncertainty(config)
+    job = _prepare(without_uncertainty(config), keys, None, "highs", 6)
+    assert job.method == "affine" and job.affine is not None
+    worlds = [job.affine.at(tuple(row)) for row in draw_values(keys, 6, 5)]
+    started = ArraySolver(fixed_plan=False)
+    started.remember_start(job.start)
+    assert len(started._last_starts) == 1
+    bases = count_calls(monkeypatch, "set_basis")
+    warm = [started.solve(world) for world in worlds]
+    assert len(bases) == 3 * len(worlds)  # the main stage's start, the tie-break's, the smoothing stage's
+    monkeypatch.undo()
+    started._last_starts.clear()
+    cold = [started.solve(world) for world in worlds]
+    for a, b in zip(warm, cold, strict=True):
+        assert a.status == b.status == "optimal"
+        assert a.objective == pytest.approx(b.objective, rel=1e-9)
+        assert a.total_cost == pytest.approx(b.total_cost, rel=1e-9)
+        assert np.allclose(a.compound, b.compound, rtol=1e-8, atol=1e-6)
+    assert len({round(outcome.total_cost) for outcome in warm}) > 1
