@@ -65,7 +65,7 @@ def parts(config: Any, plan: dict[Any, float], draws: int, seed: int, repeat: in
               values[index:index + together] if index % together == 0 else None) for index in range(draws)]
     solves, _ = median_seconds(lambda: [montecarlo._evaluate(item) for item in items], repeat)
     covering = montecarlo._box_corners(len(keys))
-    corners = 0 if covering is None else len(covering)
+    corners = 0 if covering is None or len(covering) > draws else len(covering)  # none below that many draws
     return [
         (f"  fit of the {len(keys)} keys", prepare - box),
         (f"  validation of the box ({corners} corners)", box),

@@ -13,8 +13,8 @@ Two questions are asked of one drawn world:
     :func:`optimiser.evaluate.plan_model` (a slack on every limit of
     :data:`~optimiser.model.rows.PLAN_BREACH_KINDS`, weighted by
     :func:`~optimiser.model.rows.breach_weights`, bounded by
-    :func:`~optimiser.model.rows.slack_bounds`), with the same answer as its
-    two stages (:func:`~optimiser.solve.backends.least_breach_then_best_output`:
+    :func:`~optimiser.model.rows.slack_bounds`), with the answer of its two
+    stages (to the second stage's tolerance on breach) (:func:`~optimiser.solve.backends.least_breach_then_best_output`:
     least weighted breach, then the best output with the breach held there).
     A draw first tries both at once (:meth:`ArraySolver._at_once`: breach
     weighed far above output, the plan taken only when its basis is shown
@@ -106,17 +106,17 @@ makes the small calls look dearer than they are):
   inside HiGHS.
 
 What then paid: one solve a draw instead of two (:meth:`ArraySolver._at_once`).
-The two stages took 6 and 12 iterations a draw and 0.34 ms each, of which
-about 0.1 ms is a run's fixed cost; minimising ``scale * breach - output``
-from its own starting basis (the programme as written, solved so) takes
-13.5 iterations in one run, and all 1,000 draws passed the check that the
-plan breaches least: 0.36-0.39 s inside HiGHS instead of 0.69 s, for
+The two stages took 5.8 and 11.6 iterations a draw on average (counted
+again for this change) and 0.34 ms each, of which about 0.1 ms is a run's
+fixed cost; minimising ``scale * breach - output`` from its own starting
+basis (the programme as written, solved so) takes 11 to 14 iterations in
+one run, and all 1,000 draws passed the check that the plan breaches least: 0.36-0.39 s inside HiGHS instead of 0.69 s, for
 about 0.08 ms of checking a draw (one transposed solve with the factors
 HiGHS keeps, and the reduced costs of the breach weights,
 :meth:`Session.still_optimal <optimiser.solve.highs.Session.still_optimal>`,
 which now looks only at entries whose reduced cost is not zero). From the
-first stage's starting basis the single solve took 105 iterations: it needs
-its own. How much breach outweighs output (:data:`AT_ONCE_WEIGHT`) did not
+first stage's starting basis the single solve took 105 to 164 iterations:
+it needs its own. How much breach outweighs output (:data:`AT_ONCE_WEIGHT`) did not
 matter here: with a weight of 1e-9 every draw still passed, since on these
 programmes what a fixed plan delivers does not trade against its breach.
 Also: each elastic model's slack weights and bounds worked out for all its
@@ -412,7 +412,12 @@ class ArraySolver:
         if start is not None:
             session.set_basis(start)
         try:
-            if self._run(costs, "min") != "optimal":
+            found = self._run(costs, "min")
+            if found != "optimal" and start is not None:
+                # Numerical trouble from the start (the plan found before meets every limit): from scratch.
+                session.clear()
+                found = self._run(costs, "min")
+            if found != "optimal":
                 return None
             return self._values()[: arrays.n_cols], session.basis() if self._keep_bases else None
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from inspect import signature
 
 import numpy as np
 import pulp
@@ -22,9 +23,7 @@ millions sit within a few orders of magnitude of hours and shares."""
 
 Terms = dict[pulp.LpVariable, float]
 
-_QUIET = (
-    {"_skip_v4_deprecation": True} if "_skip_v4_deprecation" in pulp.LpVariable.__init__.__code__.co_varnames else {}
-)
+_QUIET = {"_skip_v4_deprecation": True} if "_skip_v4_deprecation" in signature(pulp.LpVariable).parameters else {}
 """PuLP 3.x warns, on every variable made, that PuLP 4 will make them another way (a filtered warning still
 costs its look-up: a tenth of a build); the keyword that skips it, where this PuLP has it."""
 

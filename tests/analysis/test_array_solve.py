@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from optimiser import load_config, solve
+from optimiser.analysis import array_solve
 from optimiser.analysis.array_solve import ArraySolver, DrawOutcome
 from optimiser.analysis.montecarlo import _prepare, elastic_outcome, plan_units
 from optimiser.config.uncertainty import draw_values, parse_uncertainty, without_uncertainty
@@ -288,3 +289,23 @@ def test_a_redrawn_plans_smoothing_stage_starts_from_the_programmes_own_and_ends
         assert a.total_cost == pytest.approx(b.total_cost, rel=1e-9)
         assert np.allclose(a.compound, b.compound, rtol=1e-8, atol=1e-6)
     assert len({round(outcome.total_cost) for outcome in warm}) > 1
+
+
+@pytest.mark.slow
+def test_a_single_solve_whose_plan_breaches_more_is_refused_and_the_draw_judged_as_the_plain_path_judges_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Zhejiang draws of its optimal plan with breach weighing almost nothing against output: many single solves
+    # then trade breach for output, their bases fail the check, and those draws run both stages.
+    job, values = zhejiang_fixed_plan()
+    solver = ArraySolver(fixed_plan=True)
+    solver.remember_start(job.start)
+    monkeypatch.setattr(array_solve, "AT_ONCE_WEIGHT", 1e-12)
+    runs = count_calls(monkeypatch, "run")
+    fast = [solver.solve(job.affine.at(tuple(row))) for row in values]
+    monkeypatch.undo()
+    for a, b in zip(fast, plain_outcomes(job, values), strict=True):
+        assert_same_judgement(a, b)
+    refused = (len(runs) - len(values)) // 2
+    assert 0 < refused < len(values)
+    assert len(runs) == len(values) + 2 * refused
