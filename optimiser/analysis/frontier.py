@@ -20,12 +20,15 @@ optimum, then, with ``objective.smooth``, the steadiest plan within the
 smoothing stage's limits, in one session, each from the one before.
 
 Speed, measured on configs/zhejiang.yaml over the government's yearly money
-(119 breakpoints, two cores): about 0.33 s, of which 0.22 s inside HiGHS
-for 412 solves: 170 for the search (1.4 a breakpoint; 27 of them needed no
-iteration), 119 cheapest plans (8 without an iteration), 119 steadiest
-plans (70 without one), and a few for the ends and the caps; the three
-model builds (the programme, and the fit of the budget's rows at two more
-budgets) take most of the rest. Every breakpoint needs its own basis, so
+(119 breakpoints, two cores, ``python benchmarks/warm_sweep.py --only
+frontier``): about 0.27 s, of which 0.18 s inside HiGHS for 412 solves: 167
+for the search (1.4 a breakpoint, 5 pivots each on average; 27 of them
+needed none), 119 cheapest plans (3.6 pivots on average; 8 without one),
+119 steadiest plans (5.3; 70 without one), and a few for the ends and the
+caps; the three model builds (the programme, and the fit of the budget's
+rows at two more budgets) take most of the rest. On this programme (324
+columns, 378 rows) a run costs about 0.1 ms with no pivot and 0.29 ms
+after a bound change that needs 2.5. Every breakpoint needs its own basis, so
 the search cannot do with much fewer than one solve a breakpoint (at best
 some 50 fewer solves), and the plans need their two solves each; a solve
 that needs no iteration still costs about a quarter of a millisecond
