@@ -15,7 +15,7 @@ from typing import Any
 from ..report.inert import json_text
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
-from .options import add_options
+from .options import add_options, progress_bar
 
 
 def register(sub: Any) -> None:
@@ -60,7 +60,7 @@ def run_montecarlo(args: argparse.Namespace) -> int:
     client = executor_from_address(args.scheduler) if args.scheduler else None
     try:
         result = monte_carlo(config, draws=args.draws, seed=args.seed, plan=plan, jobs=args.jobs, executor=client,
-                             progress=not (args.no_progress or args.json), solver=args.solver)
+                             progress=progress_bar(args), solver=args.solver)
     finally:
         if client is not None:
             client.close()

@@ -15,7 +15,7 @@ from ..report.inert import json_text
 from .args import draw_count, seed
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
-from .options import add_options
+from .options import add_options, progress_bar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -93,7 +93,7 @@ def run_robust(args: argparse.Namespace) -> int:
     config = read_config(args)
     result = robust(config, draws=args.draws, seed=args.seed, risk=args.risk, alpha=args.alpha, budget=args.budget,
                     test_draws=args.test_draws, test_seed=args.test_seed, jobs=args.jobs,
-                    progress=not (args.no_progress or args.json))
+                    progress=progress_bar(args))
     convergence = None
     if args.convergence:
         convergence = robust_convergence(config, sizes=args.convergence, seed=args.seed, risk=args.risk,

@@ -10,7 +10,7 @@ from typing import Any
 from ..report.inert import json_text
 from .configs import read_config, with_warnings
 from .exits import EXIT_OK, usage_error
-from .options import add_options
+from .options import add_options, progress_bar
 
 
 def register(sub: Any) -> None:
@@ -52,7 +52,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     config = read_config(args)
     client = executor_from_address(args.scheduler) if args.scheduler else None
     try:
-        table = sweep(config, params, jobs=args.jobs, progress=not (args.no_progress or args.json),
+        table = sweep(config, params, jobs=args.jobs, progress=progress_bar(args),
                       solver=args.solver, executor=client)
     finally:
         if client is not None:

@@ -11,7 +11,7 @@ from ..report.inert import json_text
 from .args import finite_number
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
-from .options import add_options
+from .options import add_options, progress_bar
 
 
 def register(sub: Any) -> None:
@@ -83,7 +83,7 @@ def run_tornado(args: argparse.Namespace) -> int:
             return usage_error("tornado", str(err))
     config = read_config(args)
     bars = tornado(config, inputs=inputs, change=args.change, solver=args.solver, jobs=args.jobs,
-                   progress=not (args.no_progress or args.json))
+                   progress=progress_bar(args))
     if args.out:
         write_csv(args.out, bars.table)
     if args.json:

@@ -14,6 +14,7 @@ the files written); every other shared option keeps the text below.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,8 @@ SHARED: dict[str, dict[str, Any]] = {
     "out": {"type": output_path, "help": None},
     "xlsx": {"type": Path, "metavar": "FILE", "help": None},
     "json": {"action": "store_true", "help": "print one JSON object on stdout and nothing else"},
-    "no-progress": {"action": "store_true", "help": "no progress bar on stderr"},
+    "no-progress": {"action": "store_true",
+                    "help": "no progress bar on stderr (one is shown only when stderr is a terminal)"},
     "debug": {"action": "store_true", "help": "show a traceback on errors"},
     "csv-encoding": {"choices": ("utf-8-sig", "utf-8"), "default": "utf-8-sig", "metavar": "ENCODING",
                      "help": "CSV files written: utf-8-sig (default; UTF-8 with a byte-order mark, so Excel shows "
@@ -87,3 +89,10 @@ def add_options(
         if keywords["help"] is None:
             raise ValueError(f"add_options: --{name} needs a help text that says what it means for this command")
         parser.add_argument(f"--{name}", **keywords)
+
+
+def progress_bar(args: argparse.Namespace) -> bool:
+    """Whether a command shows a progress bar: not asked away (``--no-progress``, ``--json``), and stderr a
+    terminal (a bar redrawn in a log file or a pipe is a line of noise per update)."""
+    return not (args.no_progress or getattr(args, "json", False)) and sys.stderr.isatty()
+
