@@ -14,8 +14,9 @@ Two questions are asked of one drawn world:
     :data:`~optimiser.model.rows.PLAN_BREACH_KINDS`, weighted by
     :func:`~optimiser.model.rows.breach_weights`, bounded by
     :func:`~optimiser.model.rows.slack_bounds`), with the answer of its two
-    stages (to the second stage's tolerance on breach) (:func:`~optimiser.solve.backends.least_breach_then_best_output`:
-    least weighted breach, then the best output with the breach held there).
+    stages to the second stage's tolerance on breach
+    (:func:`~optimiser.solve.backends.least_breach_then_best_output`: least
+    weighted breach, then the best output with the breach held there).
     A draw first tries both at once (:meth:`ArraySolver._at_once`: breach
     weighed far above output, the plan taken only when its basis is shown
     optimal for the breach alone) and runs the two stages only when that
@@ -110,15 +111,17 @@ The two stages took 5.8 and 11.6 iterations a draw on average (counted
 again for this change) and 0.34 ms each, of which about 0.1 ms is a run's
 fixed cost; minimising ``scale * breach - output`` from its own starting
 basis (the programme as written, solved so) takes 11 to 14 iterations in
-one run, and all 1,000 draws passed the check that the plan breaches least: 0.36-0.39 s inside HiGHS instead of 0.69 s, for
-about 0.08 ms of checking a draw (one transposed solve with the factors
-HiGHS keeps, and the reduced costs of the breach weights,
-:meth:`Session.still_optimal <optimiser.solve.highs.Session.still_optimal>`,
-which now looks only at entries whose reduced cost is not zero). From the
-first stage's starting basis the single solve took 105 to 164 iterations:
-it needs its own. How much breach outweighs output (:data:`AT_ONCE_WEIGHT`) did not
-matter here: with a weight of 1e-9 every draw still passed, since on these
-programmes what a fixed plan delivers does not trade against its breach.
+one run, and all 1,000 draws passed the check that the plan breaches
+least: 0.36-0.39 s inside HiGHS instead of 0.69 s, for about 0.08 ms of
+checking a draw (one transposed solve with the factors HiGHS keeps, and
+the reduced costs of the breach weights, :meth:`Session.still_optimal
+<optimiser.solve.highs.Session.still_optimal>`, which now looks only at
+entries whose reduced cost is not zero). From the first stage's starting
+basis the single solve took 105 to 164 iterations: it needs its own. How
+much breach outweighs output (:data:`AT_ONCE_WEIGHT`) hardly matters on
+these programmes: every draw tried still passed with a weight of 1e-9; at
+1e-12 about half were refused (their plans breached more than the least by
+over 1e-7 of it) and ran both stages.
 Also: each elastic model's slack weights and bounds worked out for all its
 rows at once (:meth:`~optimiser.model.rows.RowBook.settle_slacks`) instead
 of with numpy calls per row, and PuLP's warning about its next version no
@@ -146,7 +149,8 @@ from .parameters import COLUMN_BOUNDS, ROW_BOUNDS, ParameterEffect
 from .program_arrays import ProgramArrays
 
 AT_ONCE_WEIGHT = 10.0
-"""How much more than the largest output coefficient a unit of the smallest breach weighs in :meth:`ArraySolver._at_once`."""
+"""How much more than the largest output coefficient a unit of the smallest breach weighs in
+:meth:`ArraySolver._at_once`."""
 AT_ONCE_LARGEST = 1e9
 """Above this weight on breach the single solve is not tried (costs so far apart strain the solver's tolerances)."""
 SMALL_ENTRY = 1e-9
@@ -483,7 +487,8 @@ class ArraySolver:
             return None
         # The numbers held have the extra row free, as it is now.
         a = reduced.matrix.with_data(held.values)
-        if not self.session.still_optimal(kept_weights, a, held.col_lower, held.col_upper, held.row_lower, held.row_upper):
+        bounds = (held.col_lower, held.col_upper, held.row_lower, held.row_upper)
+        if not self.session.still_optimal(kept_weights, a, *bounds):
             return None
         return self.values()
 
