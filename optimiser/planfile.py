@@ -118,11 +118,36 @@ def _read_workbook(path: Path, data: bytes) -> pd.DataFrame:
         with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
             sheet = next((name for name in plan_sheet_names() if name in book.sheet_names), book.sheet_names[0])
             frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
-            # A workbook written in Chinese heads its columns in Chinese: read them as the column names.
-            return frame.rename(columns=lambda column: english_column(column) if isinstance(column, str) else column)
+        _mark_unsaved_formulas(frame, data, sheet)
+        # A workbook written in Chinese heads its columns in Chinese: read them as the column names.
+        return frame.rename(columns=lambda column: english_column(column) if isinstance(column, str) else column)
     except Exception as err:  # a damaged workbook can fail anywhere inside the reader
         raise PlanError(_("{path}: cannot read the workbook ({error}); {fix}").format(
             path=path, error=f"{type(err).__name__}: {err}", fix=resave)) from err
+
+
+class Formula(str):
+    """A workbook cell holding a formula whose value the file does not store (written by a program that
+    does not calculate, such as a script): its formula text, so the row's check can say so."""
+
+
+def _mark_unsaved_formulas(frame: pd.DataFrame, data: bytes, sheet: str) -> None:
+    """Put :class:`Formula` in each empty cell of ``frame`` whose cell in the workbook is a formula.
+
+    A spreadsheet program saves each formula's last value beside it, and that value is what the plan reads;
+    a workbook no such program has saved holds the formula alone, which would otherwise read as empty.
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        rows = book[sheet].iter_rows(min_row=2, max_row=len(frame) + 1, max_col=len(frame.columns), values_only=True)
+        for offset, cells in enumerate(rows):
+            for column, value in enumerate(cells):
+                if isinstance(value, str) and value.startswith("=") and pd.isna(frame.iat[offset, column]):
+                    frame.iat[offset, column] = Formula(value)
+    finally:
+        book.close()
 
 
 def _check_row_widths(path: Path, text: str) -> None:
@@ -170,6 +195,17 @@ def plan_from_frame(
             stopped = True
             break
         row = first_row + offset
+        formulas = [(name, record[positions[name]]) for name in COLUMNS
+                    if name in positions and isinstance(record[positions[name]], Formula)]
+        for name, formula in formulas:
+            checker.problem(
+                row, name, _("the cell holds the formula {formula} with no value saved in the file").format(
+                    formula=formula),
+                _("open the workbook in a spreadsheet program (Excel, WPS) and save it, so the value is stored with "
+                  "the formula, or type the value"),
+            )
+        if formulas:
+            continue
         cells = _cells(record, positions, checker)
         if not any(cells.values()):
             continue

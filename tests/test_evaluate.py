@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -430,6 +431,35 @@ def test_xlsx_plan_file(hand: Path, tmp_path: Path) -> None:
     add_frame(book.create_sheet("Plan"), plan_frame(("enterprise_lecturers", "=cmd", "", 2025, 2)))
     book.save(path)
     assert read_plan(path, load_config(hand)) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
+
+
+def test_a_formula_the_workbook_stores_no_value_for_is_named_not_read_as_empty(hand: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    # Written by a program that does not calculate (openpyxl): the units cell holds "=1+1" and no value.
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.active.append(["lever", "institution", "tier", "year", "units"])
+    book.active.append(["enterprise_lecturers", "'=cmd", None, 2025, "=1+1"])
+    book.active.append(["secondments", "'=cmd", None, 2026, 1])
+    book.save(path)
+    with pytest.raises(PlanError) as raised:
+        read_plan(path, load_config(hand))
+    message = str(raised.value)
+    assert "row 2, column units: the cell holds the formula =1+1 with no value saved in the file" in message
+    assert "save it, so the value is stored with the formula, or type the value" in message
+    assert "row 3" not in message  # the other row is fine
+    # Saved by a spreadsheet program, the cell keeps its formula and stores its value beside it: that is read.
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert parts[sheet].count(b'<c r="E2"><f>1+1</f><v /></c>') == 1
+    parts[sheet] = parts[sheet].replace(b'<c r="E2"><f>1+1</f><v /></c>', b'<c r="E2"><f>1+1</f><v>2</v></c>')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    assert read_plan(path, load_config(hand)) == {
+        ("enterprise_lecturers", "=cmd", "", 2025): 2.0, ("secondments", "=cmd", "", 2026): 1.0}
 
 
 def test_solve_out_columns_and_quoted_names_are_read(hand: Path, tmp_path: Path) -> None:
