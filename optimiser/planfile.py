@@ -126,17 +126,19 @@ def _read_workbook(path: Path, data: bytes) -> pd.DataFrame:
             path=path, error=f"{type(err).__name__}: {err}", fix=resave)) from err
 
 
-class Formula(str):
+class _Formula(str):
     """A workbook cell holding a formula whose value the file does not store (written by a program that
     does not calculate, such as a script): its formula text, so the row's check can say so."""
 
 
 def _mark_unsaved_formulas(frame: pd.DataFrame, data: bytes, sheet: str) -> None:
-    """Put :class:`Formula` in each empty cell of ``frame`` whose cell in the workbook is a formula.
+    """Put :class:`_Formula` in each empty cell of ``frame`` whose cell in the workbook is a formula.
 
     A spreadsheet program saves each formula's last value beside it, and that value is what the plan reads;
     a workbook no such program has saved holds the formula alone, which would otherwise read as empty.
     """
+    if not frame.isna().to_numpy().any():
+        return  # no empty cell: nothing a formula could hide behind, and no second reading of the file
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -145,7 +147,7 @@ def _mark_unsaved_formulas(frame: pd.DataFrame, data: bytes, sheet: str) -> None
         for offset, cells in enumerate(rows):
             for column, value in enumerate(cells):
                 if isinstance(value, str) and value.startswith("=") and pd.isna(frame.iat[offset, column]):
-                    frame.iat[offset, column] = Formula(value)
+                    frame.iat[offset, column] = _Formula(value)
     finally:
         book.close()
 
@@ -195,17 +197,6 @@ def plan_from_frame(
             stopped = True
             break
         row = first_row + offset
-        formulas = [(name, record[positions[name]]) for name in COLUMNS
-                    if name in positions and isinstance(record[positions[name]], Formula)]
-        for name, formula in formulas:
-            checker.problem(
-                row, name, _("the cell holds the formula {formula} with no value saved in the file").format(
-                    formula=formula),
-                _("open the workbook in a spreadsheet program (Excel, WPS) and save it, so the value is stored with "
-                  "the formula, or type the value"),
-            )
-        if formulas:
-            continue
         cells = _cells(record, positions, checker)
         if not any(cells.values()):
             continue
@@ -215,7 +206,17 @@ def plan_from_frame(
                 source=source, row=row, total=total)
             warnings.warn(PlanNote(note), stacklevel=2)
             continue
-        _take_row(checker, row, cells, plan, seen)
+        formulas = [(name, record[positions[name]]) for name in COLUMNS
+                    if name in positions and isinstance(record[positions[name]], _Formula)]
+        for name, formula in formulas:
+            checker.problem(
+                row, name, _("the cell holds the formula {formula} with no value saved in the file").format(
+                    formula=formula),
+                _("open the workbook in a spreadsheet program (Excel, WPS) and save it, so the value is stored with "
+                  "the formula, or type the value"),
+            )
+        if not formulas:
+            _take_row(checker, row, cells, plan, seen)
     if checker.problems:
         raise PlanError(_message(source, checker.problems, stopped))
     return plan

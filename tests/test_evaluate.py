@@ -462,6 +462,19 @@ def test_a_formula_the_workbook_stores_no_value_for_is_named_not_read_as_empty(h
         ("enterprise_lecturers", "=cmd", "", 2025): 2.0, ("secondments", "=cmd", "", 2026): 1.0}
 
 
+def test_a_total_row_whose_sum_has_no_saved_value_is_still_left_out(hand: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.active.append(["lever", "institution", "tier", "year", "units"])
+    book.active.append(["enterprise_lecturers", "'=cmd", None, 2025, 2])
+    book.active.append(["合计", None, None, None, "=SUM(E2:E2)"])
+    book.save(path)
+    with pytest.warns(UserWarning, match="row 3: the row marked '合计' is read as a total and left out"):
+        assert read_plan(path, load_config(hand)) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
+
+
 def test_solve_out_columns_and_quoted_names_are_read(hand: Path, tmp_path: Path) -> None:
     # plan.csv of solve --out has kind and cost columns and writes "=cmd" as "'=cmd".
     path = tmp_path / "plan.csv"

@@ -95,4 +95,3 @@ def progress_bar(args: argparse.Namespace) -> bool:
     """Whether a command shows a progress bar: not asked away (``--no-progress``, ``--json``), and stderr a
     terminal (a bar redrawn in a log file or a pipe is a line of noise per update)."""
     return not (args.no_progress or getattr(args, "json", False)) and sys.stderr.isatty()
-

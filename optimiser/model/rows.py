@@ -374,7 +374,7 @@ class RowBook:
         for n, (weight, bound) in enumerate(zip(weights.tolist(), bounds.tolist())):
             info, slack, _ = self.slacks[first + n]
             if math.isfinite(bound):
-                slack.upBound = slack._upbound_original = bound
+                slack.upBound = bound
             self.slacks[first + n] = (info, slack, weight)
         self._unsettled.clear()
 
