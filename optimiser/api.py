@@ -114,8 +114,11 @@ def solve(
     1e-3: within 0.1% of the best whole-unit plan) or ``time_limit`` runs out
     (default 60 s for integer plans; the whole run shares it). A plan found
     before the limit but not yet proven has status ``feasible`` and its gap;
-    ``time_limit`` means no plan at all. ``progress`` prints the search's
-    incumbent, bound and gap on stderr once it runs longer than a few seconds.
+    ``time_limit`` means no plan at all. ``progress`` reports on stderr a solve
+    that runs longer than a few seconds: an integer search's incumbent, bound
+    and gap as they improve; for an LP, which stage runs (main solve,
+    tie-break, smoothing, cost of steadiness, shadow prices), every ten
+    seconds and as each starts.
 
     ``solver_options`` are passed to the solver for every solve of the run,
     for experts: HiGHS option names and values (``{"solver": "ipm"}``,

@@ -44,7 +44,10 @@ def register(sub: Any) -> None:
     )
     from .options import add_options
 
-    add_options(solve, "solver-options", "no-progress")
+    add_options(solve, "solver-options", "no-progress", help_for={
+        "no-progress": "no progress lines on stderr (a solve running longer than a few seconds names the stage "
+        "it is in every ten seconds; an integer search reports its plan, bound and gap)",
+    })
     for action in solve._actions:
         if action.dest == "time_limit":
             action.help = "stop the solver after this many seconds (whole-unit plans: 60 s unless given, for the whole run)"

@@ -173,11 +173,33 @@ def run(
 ) -> Solution:
     """Solve ``model`` as described in the module docstring.
 
-    ``progress`` prints the incumbent, bound, gap and time of an integer
-    search that runs longer than a few seconds on stderr. ``options`` go to
+    ``progress`` reports a solve that runs longer than a few seconds on
+    stderr: for an integer search its incumbent, bound, gap and time as they
+    improve, for an LP the stage running (main solve, tie-break, smoothing,
+    cost of steadiness, shadow prices) and the time, every ten seconds. ``options`` go to
     the solver (see :func:`~optimiser.solve.backends.checked_options`).
     """
     job = _begin(model, solver, time_limit, threads, mip_gap, progress, options)
+    # An LP's solver says nothing while it runs: a second thread names the stage running (an integer
+    # search reports its own progress).
+    stop = None
+    if job.reporter is not None and not job.solution.mip:
+        from ..i18n import _
+
+        job.reporter.start_stage(_("main solve"))
+        stop = job.reporter.watch()
+    try:
+        return _stages(job)
+    finally:
+        if stop is not None:
+            stop()
+
+
+def _stages(job: _Run) -> Solution:
+    """The stages of :func:`run` on a loaded back end, in order; the solution as it ends."""
+    from ..i18n import _
+
+    model = job.model
     rounded: Rounded | None = None
     stage_lp: FixedLP | None = None
     if job.solution.mip:
@@ -199,9 +221,16 @@ def run(
     clock.done("tie_break", ran=_tie_break(job, objective))
     clock.done("smoothing", ran=_smoothing(job, objective))
     clock.done("steadiness_cost", ran=_steadiness(job))
+    _announce(job, _("shadow prices"))
     duals()
     clock.done("shadow_prices")
     return job.finish()
+
+
+def _announce(job: _Run, stage: str) -> None:
+    """An LP's stage starts: named on stderr when ``progress`` is on and the solve has run a few seconds."""
+    if job.reporter is not None and not job.solution.mip:
+        job.reporter.begin(stage)
 
 
 class _StageClock:
@@ -238,7 +267,7 @@ def _begin(
     solution = Solution(status=Status.NOT_SOLVED, solver=backend.name, mip=mip, backend=backend)
     if mip:
         solution.mip_gap, solution.time_limit = mip_gap, time_limit
-    reporter = Progress(scale=model.objective_scale, started=started) if progress and mip else None
+    reporter = Progress(scale=model.objective_scale, started=started) if progress else None
     return _Run(
         model, backend, solution, model.cost if min_cost else model.output, "min" if min_cost else "max",
         started, time_limit, deadline, threads, reporter,
@@ -306,6 +335,10 @@ def _tie_break(job: _Run, objective: float) -> bool:
     x, activity = backend.values(), backend.row_activity()
     ran = model.config.objective.tie_break
     if ran:
+        from ..i18n import _
+
+        _announce(job, _("tie-break (the most output at this cost)") if job.min_cost
+                  else _("tie-break (the cheapest plan with this output)"))
         if job.min_cost:
             done = _stage(backend, model, solution, "most-output", [(model.cost, -np.inf, cost_cap(objective))],
                           model.output, "max", job.time_limit)
@@ -332,6 +365,9 @@ def _smoothing(job: _Run, objective: float) -> bool:
     if smooth is None or not (changes or smoothing_ties(model)):
         # (With no year-to-year change to price, one year, the stage still settles ties.)
         return False
+    from ..i18n import _
+
+    _announce(job, _("smoothing stage (the steadiest plan)"))
     x = solution.values
     output_before = value_of(model.output, x, model.column_of)
     cost_before = value_of(model.cost, x, model.column_of)
@@ -383,6 +419,9 @@ def _steadiness(job: _Run) -> bool:
     if solution.mip:
         solution.notes.append(WHOLE_UNIT_STEADINESS_NOTE)
         return False
+    from ..i18n import _
+
+    _announce(job, _("cost of steadiness (the cheapest plan with the same output)"))
     solution.steadiness_cost = _steadiness_cost(job, solution.values)
     return True
 
@@ -484,8 +523,10 @@ def _unit_stage_until(job: _Run, name: str, allowed: float) -> float | None:
         job.solution.notes.append(f"the {name} was skipped: the time limit was spent before it")
         return None
     if job.reporter is not None:
-        job.reporter.start_stage(name)
-        job.reporter.note("whole-unit changes from the plan found")
+        from ..i18n import _
+
+        job.reporter.start_stage(_(name))  # marked with N_ where named
+        job.reporter.note(_("whole-unit changes from the plan found"))
     return time.perf_counter() + (allowed if left is None else min(allowed, left))
 
 
@@ -494,7 +535,9 @@ def _integer_tie_break(
 ) -> tuple[np.ndarray, bool]:
     """Step 2 of an integer plan by whole-unit moves from ``x``; returns the plan it ends with and whether it ran."""
     model, solution, form, min_cost = job.model, job.solution, lp.form, job.min_cost
-    name = "most-output tie-break" if min_cost else "cheapest-plan tie-break"
+    from ..i18n import N_
+
+    name = N_("most-output tie-break") if min_cost else N_("cheapest-plan tie-break")
     until = _unit_stage_until(job, name, allowed)
     if until is None:
         return x, False
@@ -540,7 +583,9 @@ def _integer_smoothing(
     if smooth is None or not changes:
         return x, False
     output_before, cost_before = value_of(model.output, x, model.column_of), value_of(model.cost, x, model.column_of)
-    until = _unit_stage_until(job, "smoothing stage", allowed)
+    from ..i18n import N_
+
+    until = _unit_stage_until(job, N_("smoothing stage"), allowed)
     if until is None:
         return x, False
     limits = _smoothing_limit_rows(job, objective, output_before, cost_before, smooth)
@@ -651,8 +696,10 @@ def _start_plan(
         # No LP optimum: the integer programme has none either.
         return (status if status is not Status.TIME_LIMIT else Status.TIME_LIMIT), None, lp
     solution.lp_bound = lp.objective() * model.objective_scale
+    from ..i18n import _
+
     if reporter is not None:
-        reporter.start_stage("rounding")
+        reporter.start_stage(_("rounding"))
     unit_cost = form.costs(model.cost)
     # Improving the rounded plan is worth a few LP solves, not the search's time.
     budget = max(ROUNDING_MIN_SECONDS, ROUNDING_FACTOR * solution.lp_seconds)
@@ -667,8 +714,9 @@ def _start_plan(
     solution.first_plan_seconds = solution.lp_seconds + rounded.seconds_to_first
     solution.rounded_objective = rounded.objective * model.objective_scale
     if reporter is not None:
-        reporter.note(f"rounded plan {solution.rounded_objective:,.2f}, LP bound {solution.lp_bound:,.2f}")
-        reporter.start_stage("integer search")
+        reporter.note(_("rounded plan {plan}, LP bound {bound}").format(
+            plan=f"{solution.rounded_objective:,.2f}", bound=f"{solution.lp_bound:,.2f}"))
+        reporter.start_stage(_("integer search"))
     backend.set_start(rounded.values)
     return None, rounded, lp
 

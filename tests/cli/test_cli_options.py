@@ -71,10 +71,11 @@ def test_each_shared_option_is_declared_once_in_the_source() -> None:
 
 def test_shared_options_have_one_help_text_unless_the_command_says_what_it_writes() -> None:
     # --out, --xlsx, --plan ... say what they mean for each command (their help is None in
-    # SHARED), and three commands add a word to --integer, --time-limit or --solver;
-    # every other shared option reads the same in every command that takes it.
+    # SHARED), three commands add a word to --integer, --time-limit or --solver, and
+    # solve's --no-progress turns off lines, not a bar; every other shared option reads
+    # the same in every command that takes it.
     per_command = {name for name, keywords in SHARED.items() if keywords["help"] is None}
-    per_command |= {"integer", "time-limit", "solver"}
+    per_command |= {"integer", "time-limit", "solver", "no-progress"}
     texts: dict[str, set[str]] = {}
     for parser in [build_parser(), *subcommands().values()]:
         for action in parser._actions:
@@ -86,6 +87,10 @@ def test_shared_options_have_one_help_text_unless_the_command_says_what_it_write
     for name, seen in texts.items():
         if name not in per_command:
             assert seen == {SHARED[name]["help"]}, name
+    bars = {name: str(action.help) for name, parser in subcommands().items() for action in parser._actions
+            if "--no-progress" in action.option_strings}
+    assert {name for name, text in bars.items() if text != SHARED["no-progress"]["help"]} == {"solve"}
+    assert "names the stage" in bars["solve"]
 
 
 @pytest.mark.parametrize(
