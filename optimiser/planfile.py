@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -137,8 +138,9 @@ def _mark_unsaved_formulas(frame: pd.DataFrame, data: bytes, sheet: str) -> None
     A spreadsheet program saves each formula's last value beside it, and that value is what the plan reads;
     a workbook no such program has saved holds the formula alone, which would otherwise read as empty.
     """
-    if not frame.isna().to_numpy().any():
-        return  # no empty cell: nothing a formula could hide behind, and no second reading of the file
+    if not frame.isna().to_numpy().any() or not _holds_formulas(data):
+        # No empty cell, or no formula in any sheet (a plan the tool wrote): nothing for a second reading.
+        return
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -150,6 +152,17 @@ def _mark_unsaved_formulas(frame: pd.DataFrame, data: bytes, sheet: str) -> None
                     frame.iat[offset, column] = _Formula(value)
     finally:
         book.close()
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+"""A cell's formula element in a sheet's XML (``<f>``, ``<f t="shared" .../>``, or with a namespace prefix)."""
+
+
+def _holds_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the workbook ``data`` holds a formula (a look at its XML, without parsing it)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(_FORMULA_TAG.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 def _check_row_widths(path: Path, text: str) -> None:

@@ -462,6 +462,36 @@ def test_a_formula_the_workbook_stores_no_value_for_is_named_not_read_as_empty(h
         ("enterprise_lecturers", "=cmd", "", 2025): 2.0, ("secondments", "=cmd", "", 2026): 1.0}
 
 
+def test_a_workbook_with_empty_cells_and_no_formula_is_read_once(
+    hand: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl
+    from openpyxl import Workbook
+
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.active.append(["lever", "institution", "tier", "year", "units"])
+    book.active.append(["enterprise_lecturers", "'=cmd", None, 2025, 2])  # the tier left empty, as written
+    book.save(path)
+    loads: list[bool] = []
+    load = openpyxl.load_workbook
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        loads.append(kwargs.get("data_only", False))
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counted)
+    monkeypatch.setattr("openpyxl.reader.excel.load_workbook", counted)
+    assert read_plan(path, load_config(hand)) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
+    assert loads == [True]  # the values, once; no second reading for formulas
+    # With a formula in the sheet, its cells are looked at (and a saved one's value read).
+    book.active.append(["secondments", "'=cmd", None, 2026, "=1+1"])
+    book.save(path)
+    with pytest.raises(PlanError, match="the cell holds the formula =1[+]1 with no value saved"):
+        read_plan(path, load_config(hand))
+    assert loads == [True, True, False]
+
+
 def test_a_total_row_whose_sum_has_no_saved_value_is_still_left_out(hand: Path, tmp_path: Path) -> None:
     from openpyxl import Workbook
 
