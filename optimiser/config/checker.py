@@ -150,7 +150,13 @@ class Checker:
     def text(self, value: Any, path: KeyPath, what: str = N_("text")) -> str | None:
         if isinstance(value, str) and value.strip():
             return value
-        self.error(path, _("expected {what}, got {value}").format(what=_(what), value=show(value)))
+        message = _("expected {what}, got {value}").format(what=_(what), value=show(value))
+        if isinstance(value, bool):
+            message += _(" (YAML reads yes, no, on, off, true and false unquoted as true or false: put the text in "
+                         "quotes, e.g. \"No\")")
+        elif isinstance(value, (int, float)):
+            message += _(" (a number: put the text in quotes, e.g. \"{value}\")").format(value=value)
+        self.error(path, message)
         return None
 
     def flag(self, value: Any, path: KeyPath) -> bool | None:

@@ -101,7 +101,10 @@ class Uncertain:
         low, high = self.bounds
         a = (math.log(low) - mu) / sigma if low > 0 else -math.inf
         b = (math.log(high) - mu) / sigma if math.isfinite(high) else math.inf
-        return np.clip(np.exp(mu + sigma * _truncated_standard_normal(u, a, b)), low, high)
+        # A wide distribution can draw past a float's range: that draw is inf, which the check of the
+        # drawn values names with the fix; numpy's own warning would only say "overflow" first.
+        with np.errstate(over="ignore"):
+            return np.clip(np.exp(mu + sigma * _truncated_standard_normal(u, a, b)), low, high)
 
     @property
     def log_mean(self) -> float:

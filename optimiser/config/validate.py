@@ -617,6 +617,10 @@ def _scenarios(value: Any, check: Checker) -> dict[str, Scenario]:
         if name == "base":
             check.error(path, _("'base' is reserved for the config without changes; choose another name"))
             continue
+        if "," in name:
+            check.error(path, _("a scenario name cannot hold a comma: --scenarios takes names separated by commas; "
+                                "rename it, e.g. {fix!r}").format(fix=name.replace(",", "_")))
+            continue
         data = check.mapping(item, path, SCENARIO.names, SCENARIO.required)
         if data is None or "set" not in data:
             continue

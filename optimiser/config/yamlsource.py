@@ -14,6 +14,7 @@ character or an unreadable number is a :class:`ConfigError` naming the line.
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import yaml
 
 from ..errors import ConfigError, Problem
 from ..i18n import N_, _
+from .checker import dotted
 
 KeyPath = tuple[Any, ...]
 LineTable = dict[KeyPath, int]
@@ -164,9 +166,12 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,), record) for index, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, path)
 
-    def _scalar(self, node: yaml.Node) -> Any:
+    def _scalar(self, node: yaml.Node, path: KeyPath) -> Any:
+        misread = _yaml11_number(node)
+        if misread is not None:
+            raise _problem(self.name, node, misread, path)
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as err:
@@ -191,8 +196,35 @@ def _tag_message(tag: str) -> str:
     return _("the tag {tag!r} is not allowed; write plain values (numbers, strings, lists, mappings)").format(tag=tag)
 
 
-def _problem(name: str, node: yaml.Node, message: str) -> ConfigError:
-    return ConfigError([Problem(path="", message=message, file=name, line=node.start_mark.line + 1)])
+def _problem(name: str, node: yaml.Node, message: str, path: KeyPath = ()) -> ConfigError:
+    where = dotted(tuple(part for part in path if part != "<key>"))
+    return ConfigError([Problem(path=where, message=message, file=name, line=node.start_mark.line + 1)])
+
+
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_OCTAL = re.compile(r"[-+]?0[0-7]+")
+
+
+def _yaml11_number(node: yaml.Node) -> str | None:
+    """Why a plain number is refused: YAML 1.1 (as PyYAML reads it) takes a leading zero for octal
+    (``0100`` is 64) and colons for base 60 (``1:4`` is 64), which no planner means; None if it is fine.
+
+    A leading zero that changes nothing (``007``) is read as written.
+    """
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None or node.tag not in (_INT_TAG, _FLOAT_TAG):
+        return None
+    text = node.value.replace("_", "")
+    if ":" in text:
+        try:
+            number = yaml.safe_load(node.value)
+        except yaml.YAMLError:
+            number = None
+        return _("YAML reads {value} as {number}, a base-60 number (as for times of day); write a decimal number "
+                 "(a ratio such as 1:4 as 0.25), or put the text in quotes").format(value=node.value, number=number)
+    if node.tag == _INT_TAG and _OCTAL.fullmatch(text) and int(text, 8) != int(text, 10):
+        return _("YAML reads {value} as {number}, an octal number (a leading zero makes one); write {decimal} "
+                 "without the leading zero").format(value=node.value, number=int(text, 8), decimal=int(text, 10))
+    return None
 
 
 def _reader_problem(err: yaml.reader.ReaderError, text: str, name: str) -> ConfigError:

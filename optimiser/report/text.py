@@ -84,6 +84,8 @@ def _summary_text(result: Result) -> str:
         if result.diagnosis:
             lines.append(_("why:") if result.status.value == "infeasible" else _("what grows without limit:"))
             lines.extend(f"  - {d.message}" for d in result.diagnosis)
+        else:  # no plan and no diagnosis: the notes say what went wrong
+            lines.extend(_("note: {text}").format(text=n) for n in s.get("notes", []))
         lines.extend(_("warning: {text}").format(text=w) for w in s.get("warnings", []))
         return "\n".join(lines)
     if s.get("mode") == "min_cost":

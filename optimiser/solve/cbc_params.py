@@ -131,7 +131,20 @@ def check_cbc_options(options: dict[str, Any], parameters: tuple[Parameter, ...]
         problem = _value_problem(parameter, str(value).strip())
         if problem:
             raise SolverError(_("CBC option {key}={value!r}: {problem}").format(key=key, value=value, problem=problem))
+        if parameter.name.full.lower() in _TOLERANCES:
+            from .highs import LOOSEST_TOLERANCE, loose_tolerance
+
+            try:
+                loose = float(str(value).strip()) > LOOSEST_TOLERANCE
+            except ValueError:
+                loose = False
+            if loose:
+                raise SolverError(loose_tolerance(str(key), value))
     return dict(options)
+
+
+_TOLERANCES = ("primaltolerance", "dualtolerance", "integertolerance")
+"""CBC's feasibility and optimality tolerances, held to :data:`~optimiser.solve.highs.LOOSEST_TOLERANCE`."""
 
 
 def _value_problem(parameter: Parameter, text: str) -> str | None:

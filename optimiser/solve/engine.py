@@ -215,6 +215,7 @@ def _stages(job: _Run) -> Solution:
     clock.done("main")
     if job.solution.mip:
         _integer_stages(job, stage_lp, objective, clock)
+        _check_plan(job)
         return job.finish()
     # The canonical shadow prices of this optimum are chosen (in a second thread) while the later stages run.
     duals = _record_duals(job.solution, model, job.backend, job.primary, job.sense, overlap=OVERLAP_DUALS)
@@ -224,7 +225,51 @@ def _stages(job: _Run) -> Solution:
     _announce(job, _("shadow prices"))
     duals()
     clock.done("shadow_prices")
+    _check_plan(job)
     return job.finish()
+
+
+PLAN_CHECK = 1e-5
+"""How far the plan returned may leave a limit, as a share of the sum of its row's terms in absolute value, or a
+bound, as a share of it (at least of one solver unit), before the run refuses it. The solvers keep within 1e-7
+on their scaled programme (CBC's plan comes in eight significant digits); only options that loosen their
+tolerances (``solver_options``) take a plan this far."""
+
+
+def _check_plan(job: _Run) -> None:
+    """Refuse (``not_solved``, with a note naming the worst breach) a plan the solver returned that breaks its
+    limits or bounds by more than :data:`PLAN_CHECK`: it would be read as the optimum."""
+    solution = job.solution
+    if not solution.status.ok or solution.values is None:
+        return
+    form = getattr(job.backend, "form", None) or matrix_form(job.model)
+    x = np.asarray(solution.values, dtype=float)
+    if len(x) != len(form.col_lower):
+        return
+    activity = form.csc @ x
+    with np.errstate(invalid="ignore"):
+        rows = np.maximum(form.row_lower - activity, activity - form.row_upper)
+        # As a share of the row's terms: a solver's round-off grows with them (and CBC hands its plan over
+        # in eight digits).
+        rows /= np.maximum(1.0, abs(form.csc) @ np.abs(x))
+        cols = np.maximum(form.col_lower - x, x - form.col_upper)
+        cols /= np.maximum(1.0, np.minimum(np.abs(form.col_lower), np.abs(form.col_upper)))
+    rows, cols = np.nan_to_num(rows, nan=np.inf), np.nan_to_num(cols, nan=np.inf)
+    broken_rows, broken_cols = np.flatnonzero(rows > PLAN_CHECK), np.flatnonzero(cols > PLAN_CHECK)
+    if not (len(broken_rows) or len(broken_cols)):
+        return
+    from ..i18n import _
+
+    if len(broken_rows) and (not len(broken_cols) or rows[broken_rows].max() >= cols[broken_cols].max()):
+        info = job.model.book.rows[int(broken_rows[np.argmax(rows[broken_rows])])]
+        worst = " ".join(part for part in (info.label, info.where, f"[{info.config_path}]") if part)
+    else:
+        worst = form.names[int(broken_cols[np.argmax(cols[broken_cols])])] if form.names else "?"
+    solution.status = Status.NOT_SOLVED
+    solution.notes.append(_(
+        "the solver returned a plan that breaks {count} limits or bounds (the worst: {worst}), so it is not "
+        "shown as a plan: options that loosen the solver's tolerances (solver options) can do this; run "
+        "without them").format(count=len(broken_rows) + len(broken_cols), worst=worst))
 
 
 def _announce(job: _Run, stage: str) -> None:

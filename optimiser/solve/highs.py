@@ -10,6 +10,9 @@ for an outcome).
 
 from __future__ import annotations
 
+import contextlib
+import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -84,12 +87,29 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
             raise SolverError(_("HiGHS has no option {key!r}{hint}").format(key=key, hint=hint))
         kind = probe.getOptionType(key)[-1]
         checked[key] = _typed(key, value, kind)
+        if _TOLERANCE.fullmatch(key) and checked[key] > LOOSEST_TOLERANCE:
+            raise SolverError(loose_tolerance(key, value))
         with quiet_stdout():
             refused = probe.setOptionValue(key, checked[key]) == highspy.HighsStatus.kError
         if refused:
             raise SolverError(_("HiGHS refused option {key}={value!r}: outside the values it takes").format(
                 key=key, value=value))
     return checked
+
+
+LOOSEST_TOLERANCE = 1e-3
+"""The loosest feasibility or optimality tolerance a solver option may set (HiGHS's and CBC's defaults are 1e-7):
+looser, a solver may call a plan optimal that breaks limits or is far from the best."""
+_TOLERANCE = re.compile(r".*_(feasibility|optimality)_tolerance")
+
+
+def loose_tolerance(key: str, value: Any) -> str:
+    """Why option ``key`` = ``value`` is refused: a tolerance above :data:`LOOSEST_TOLERANCE`."""
+    from ..i18n import _
+
+    return _("solver option {key}={value}: a tolerance above {loosest} lets the solver call a plan optimal that "
+             "breaks limits or is far from the best; use at most {loosest} (the default is 1e-7)").format(
+        key=key, value=value, loosest=LOOSEST_TOLERANCE)
 
 
 def _typed(key: str, value: Any, kind: Any) -> Any:
@@ -154,8 +174,25 @@ class Session:
 
     # -- options -----------------------------------------------------------
     def set_option(self, name: str, value: Any) -> None:
+        if name in ("output_flag", "log_to_console") and value in (True, "true", "on"):
+            # Asked for HiGHS's log: it goes to stderr, where a command's progress goes; stdout holds
+            # the results alone (``--json`` promises nothing else there).
+            self._log_to_stderr()
+            return
         if self.raw.setOptionValue(name, value) == highspy.HighsStatus.kError:
             raise SolverError(f"HiGHS refused option {name}={value!r}")
+
+    def _log_to_stderr(self) -> None:
+        """HiGHS's log on ``sys.stderr`` (it prints on the process's stdout otherwise)."""
+        if not getattr(self, "_logging", False):
+            def write(event: Any) -> None:
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.write(event.message)
+
+            self.raw.cbLogging.subscribe(write)
+            self._logging = True
+        self.raw.setOptionValue("log_to_console", False)
+        self.raw.setOptionValue("output_flag", True)
 
     def option(self, name: str) -> Any:
         value = self.raw.getOptionValue(name)

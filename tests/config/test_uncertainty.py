@@ -175,3 +175,13 @@ def test_draws_reproducible_and_column_independent() -> None:
 def test_describe() -> None:
     spec = Uncertain("p", "normal", {"mean": 0.9, "sd": 0.03, "low": 0.82, "high": 0.96})
     assert spec.describe() == "normal(mean=0.9, sd=0.03, low=0.82, high=0.96)"
+
+
+def test_a_draw_past_a_floats_range_is_named_without_numpys_overflow_warning(tmp_path: Path) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "overflow encountered in exp" would fail here
+        found = problems(tmp_path, {"levers.enterprise_lecturers.cost": {"dist": "lognormal", "median": 30, "sigma": 1000}})
+    assert any("lognormal(sigma=1000, median=30) can draw inf, which the config does not accept here" in p
+               for p in found), found

@@ -199,3 +199,48 @@ def test_scenario_may_add_an_optional_section_and_a_year(tmp_path: Path) -> None
     assert strict.policies.max_external_ratio is not None and strict.policies.max_external_ratio.at(2025) == 0.1
     cut = load_config(path, scenario="cut").funding["universities"].per_year
     assert (cut.at(2025), cut.at(2026), cut.at(2027)) == (24000, 12000, 12000)
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("0100", "seats: YAML reads 0100 as 64, an octal number (a leading zero makes one); write 100 without the "
+             "leading zero"),
+    ("1:4", "seats: YAML reads 1:4 as 64, a base-60 number (as for times of day); write a decimal number "
+            "(a ratio such as 1:4 as 0.25), or put the text in quotes"),
+    ("1:30.5", "seats: YAML reads 1:30.5 as 90.5, a base-60 number"),
+])
+def test_numbers_yaml_1_1_reads_as_another_number_are_refused_with_the_number_meant(
+    tmp_path: Path, written: str, message: str
+) -> None:
+    text = yaml.safe_dump(tiny_config(institutions__0__training_seats=123456), sort_keys=False)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "123456" in row)
+    problem = one_problem(tmp_path, text.replace("123456", written), "YAML reads")
+    assert problem.startswith(f"{tmp_path / 'bad.yaml'}:{line}: institutions[0].training_{message}")
+
+
+def test_a_leading_zero_that_changes_nothing_and_digit_groups_are_read_as_written(tmp_path: Path) -> None:
+    text = yaml.safe_dump(tiny_config(institutions__0__training_seats=123456), sort_keys=False)
+    for written, seats in (("007", 7), ("1_000", 1000), ('"0100"', None)):
+        path = tmp_path / "seats.yaml"
+        path.write_text(text.replace("123456", written), encoding="utf-8")
+        if seats is None:  # quoted: text, refused as a number would be
+            with pytest.raises(ConfigError, match="training_seats: expected"):
+                load_config(path)
+        else:
+            assert load_config(path).institutions[0].training_seats == seats
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    ("No", 'YAML reads yes, no, on, off, true and false unquoted as true or false: put the text in quotes, e.g. "No"'),
+    ("2025", 'a number: put the text in quotes, e.g. "2025"'),
+])
+def test_a_name_yaml_reads_as_a_flag_or_a_number_says_to_quote_it(tmp_path: Path, name: str, hint: str) -> None:
+    text = yaml.safe_dump(tiny_config(), sort_keys=False)
+    text = re.sub(r"(?m)^name: .*$", f"name: {name}", text)
+    assert hint in one_problem(tmp_path, text, r"^.*bad\.yaml:\d+: name: expected")
+
+
+def test_a_scenario_name_with_a_comma_is_refused_since_the_command_line_splits_there(tmp_path: Path) -> None:
+    config = tiny_config(scenarios={"a,b": {"set": {"funding.universities.per_year": 1}}})
+    message = one_problem(tmp_path, config, "comma")
+    assert "scenarios.a,b: a scenario name cannot hold a comma: --scenarios takes names separated by commas; " \
+           "rename it, e.g. 'a_b'" in message

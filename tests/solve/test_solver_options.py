@@ -142,3 +142,49 @@ def test_command_line_refuses_an_unknown_cbc_option(tiny: Path, capsys: pytest.C
     assert err.splitlines()[-1] == (
         "optimiser solve: error: argument --solver-options: CBC has no option 'bogusOpt'; close names: sosOptions")
     assert main(["solve", str(tiny), "--solver", "cbc", "--solver-options", "ratioGap=0.5"]) == 0
+
+
+@pytest.mark.parametrize("option", ["output_flag=true", "log_to_console=on"])
+def test_the_solver_log_asked_for_goes_to_stderr_and_json_stays_json(
+    tiny: Path, capfd: pytest.CaptureFixture[str], option: str
+) -> None:
+    import json
+
+    assert main(["solve", str(tiny), "--json", "--solver-options", option]) == 0
+    out, err = capfd.readouterr()
+    assert json.loads(out)["objective"] == pytest.approx(TINY_OPTIMUM)
+    assert "Coefficient ranges" in err  # HiGHS's own log, line by line
+    assert "Coefficient ranges" not in out
+
+
+@pytest.mark.parametrize(("solver", "option"), [
+    ("highs", "primal_feasibility_tolerance=0.01"), ("highs", "dual_feasibility_tolerance=1e10"),
+    ("highs", "ipm_optimality_tolerance=1"), ("cbc", "primalTolerance=0.5"), ("cbc", "dualT=1e3"),
+])
+def test_a_tolerance_loose_enough_to_pass_a_wrong_plan_off_as_optimal_is_refused(
+    tiny: Path, capsys: pytest.CaptureFixture[str], solver: str, option: str
+) -> None:
+    assert main(["solve", str(tiny), "--solver", solver, "--solver-options", option]) == 2
+    key, value = option.split("=")
+    assert (f"solver option {key}={value}: a tolerance above 0.001 lets the solver call a plan optimal that breaks "
+            "limits or is far from the best; use at most 0.001 (the default is 1e-7)") in capsys.readouterr().err
+    # At the limit, it is the solver's to use.
+    assert solve(load_config(tiny), solver=solver, solver_options={key: "1e-3"}).objective == pytest.approx(
+        TINY_OPTIMUM, rel=1e-3)
+
+
+def test_a_plan_the_solver_returns_breaking_its_limits_is_not_passed_off_as_optimal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from optimiser.solve import highs
+
+    # Past the refusal of loose tolerances (as an older check, or a solver's own fault, might let through):
+    # HiGHS told that a row may be missed by 1e10 returns a plan far outside them and calls it optimal.
+    monkeypatch.setattr(highs, "LOOSEST_TOLERANCE", float("inf"))
+    zhejiang = load_config(Path(__file__).resolve().parents[2] / "configs" / "zhejiang.yaml")
+    result = solve(zhejiang, solver_options={"primal_feasibility_tolerance": 1e10})
+    assert result.status.value == "not_solved"
+    (note,) = [n for n in result.summary["notes"] if "breaks" in n]
+    assert note.startswith("the solver returned a plan that breaks ")
+    assert "so it is not shown as a plan: options that loosen the solver's tolerances (solver options) can do this" in note
+    assert "status: not_solved\nnote: the solver returned a plan" in str(result)
