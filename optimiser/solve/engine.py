@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..i18n import N_, _
 from ..model import Model
 from ..model.formulation import MONEY_SCALE, Terms, column
 from ..model.rows import EXACT_RATE_KINDS
@@ -184,8 +185,6 @@ def run(
     # search reports its own progress).
     stop = None
     if job.reporter is not None and not job.solution.mip:
-        from ..i18n import _
-
         job.reporter.start_stage(_("main solve"))
         stop = job.reporter.watch()
     try:
@@ -197,8 +196,6 @@ def run(
 
 def _stages(job: _Run) -> Solution:
     """The stages of :func:`run` on a loaded back end, in order; the solution as it ends."""
-    from ..i18n import _
-
     model = job.model
     rounded: Rounded | None = None
     stage_lp: FixedLP | None = None
@@ -258,8 +255,6 @@ def _check_plan(job: _Run) -> None:
     broken_rows, broken_cols = np.flatnonzero(rows > PLAN_CHECK), np.flatnonzero(cols > PLAN_CHECK)
     if not (len(broken_rows) or len(broken_cols)):
         return
-    from ..i18n import _
-
     if len(broken_rows) and (not len(broken_cols) or rows[broken_rows].max() >= cols[broken_cols].max()):
         info = job.model.book.rows[int(broken_rows[np.argmax(rows[broken_rows])])]
         worst = " ".join(part for part in (info.label, info.where, f"[{info.config_path}]") if part)
@@ -340,10 +335,9 @@ def _main_solve(job: _Run, rounded: Rounded | None) -> Status:
     solution.main_method = job.backend.main_method
     if job.backend.main_by_size:
         columns = len(job.backend.column_bounds()[0])
-        solution.notes.append(
-            f"the main solve used the interior point method with crossover, faster than simplex for an LP of "
-            f"{columns:,} decisions; the later stages continue by simplex from its basis"
-        )
+        solution.notes.append(_(
+            "the main solve used the interior point method with crossover, faster than simplex for an LP of "
+            "{columns} decisions; the later stages continue by simplex from its basis").format(columns=f"{columns:,}"))
     if not solution.mip:
         return status
     solution.search_seconds = time.perf_counter() - search_started
@@ -380,15 +374,13 @@ def _tie_break(job: _Run, objective: float) -> bool:
     x, activity = backend.values(), backend.row_activity()
     ran = model.config.objective.tie_break
     if ran:
-        from ..i18n import _
-
         _announce(job, _("tie-break (the most output at this cost)") if job.min_cost
                   else _("tie-break (the cheapest plan with this output)"))
         if job.min_cost:
-            done = _stage(backend, model, solution, "most-output", [(model.cost, -np.inf, cost_cap(objective))],
+            done = _stage(backend, model, solution, N_("most-output tie-break"), [(model.cost, -np.inf, cost_cap(objective))],
                           model.output, "max", job.time_limit)
         else:
-            done = _stage(backend, model, solution, "cheapest-plan",
+            done = _stage(backend, model, solution, N_("cheapest-plan tie-break"),
                           [(model.output, floor_value(objective), np.inf)], model.cost, "min", job.time_limit)
             smooth = model.config.objective.smooth
             if done and smooth is not None and smooth > TIE_BREAK_TOLERANCE:
@@ -410,8 +402,6 @@ def _smoothing(job: _Run, objective: float) -> bool:
     if smooth is None or not (changes or smoothing_ties(model)):
         # (With no year-to-year change to price, one year, the stage still settles ties.)
         return False
-    from ..i18n import _
-
     _announce(job, _("smoothing stage (the steadiest plan)"))
     x = solution.values
     output_before = value_of(model.output, x, model.column_of)
@@ -441,7 +431,7 @@ def given_up(reference: float, output: float) -> float:
     return loss if loss > reference - floor_value(reference) + ROW_FEASIBILITY else 0.0
 
 
-WHOLE_UNIT_STEADINESS_NOTE = (
+WHOLE_UNIT_STEADINESS_NOTE = N_(
     "the money spent for steadiness is not computed for a whole-unit plan: the least cost of its output in whole "
     "units would take another integer search"
 )
@@ -462,10 +452,8 @@ def _steadiness(job: _Run) -> bool:
         solution.steadiness_cost = 0.0
         return False
     if solution.mip:
-        solution.notes.append(WHOLE_UNIT_STEADINESS_NOTE)
+        solution.notes.append(_(WHOLE_UNIT_STEADINESS_NOTE))
         return False
-    from ..i18n import _
-
     _announce(job, _("cost of steadiness (the cheapest plan with the same output)"))
     solution.steadiness_cost = _steadiness_cost(job, solution.values)
     return True
@@ -565,11 +553,10 @@ def _unit_stage_until(job: _Run, name: str, allowed: float) -> float | None:
     """When a later stage of an integer plan must stop (``time.perf_counter()``); None: skipped, no time left."""
     left = _left(job.deadline)
     if left is not None and left < 0.05:
-        job.solution.notes.append(f"the {name} was skipped: the time limit was spent before it")
+        job.solution.notes.append(_("the {stage} was skipped: the time limit was spent before it").format(
+            stage=_(name)))
         return None
     if job.reporter is not None:
-        from ..i18n import _
-
         job.reporter.start_stage(_(name))  # marked with N_ where named
         job.reporter.note(_("whole-unit changes from the plan found"))
     return time.perf_counter() + (allowed if left is None else min(allowed, left))
@@ -580,8 +567,6 @@ def _integer_tie_break(
 ) -> tuple[np.ndarray, bool]:
     """Step 2 of an integer plan by whole-unit moves from ``x``; returns the plan it ends with and whether it ran."""
     model, solution, form, min_cost = job.model, job.solution, lp.form, job.min_cost
-    from ..i18n import N_
-
     name = N_("most-output tie-break") if min_cost else N_("cheapest-plan tie-break")
     until = _unit_stage_until(job, name, allowed)
     if until is None:
@@ -596,25 +581,27 @@ def _integer_tie_break(
 
     found = stage_search(lp, x, costs, stage_sense, rows, 0, until)
     if found.values is None:
-        solution.notes.append(f"the {name} did not solve; the plan is the one found before it")
+        solution.notes.append(_("the {stage} did not solve; the plan is the one found before it").format(
+            stage=_(name)))
         return x, True
     solution.tie_break_applied = True
-    solution.notes.append(f"the {name} {_tie_break_did(found, min_cost)}")
+    solution.notes.append(_tie_break_did(_(name), found, min_cost))
     return found.values, True
 
 
-def _tie_break_did(found: StageSearch, min_cost: bool) -> str:
-    """What the whole-unit tie-break did, in a note's words."""
-    what = "weighted output" if min_cost else "yuan"
-    scale = 1.0 if min_cost else 1.0 / MONEY_SCALE
-    change = abs(found.after - found.before) * scale
-    if found.moved:
-        did = (f"moved {found.moved} whole units from the integer plan found ({change:,.2f} {what} "
-               f"{'more' if min_cost else 'saved'}); the stage's rows keep the optimum")
+def _tie_break_did(stage: str, found: StageSearch, min_cost: bool) -> str:
+    """What the whole-unit tie-break ``stage`` (its name, translated) did, in a note's words."""
+    change = f"{abs(found.after - found.before) * (1.0 if min_cost else 1.0 / MONEY_SCALE):,.2f}"
+    if found.moved and min_cost:
+        did = _("the {stage} moved {count} whole units from the integer plan found ({change} weighted output "
+                "more); the stage's rows keep the optimum").format(stage=stage, count=found.moved, change=change)
+    elif found.moved:
+        did = _("the {stage} moved {count} whole units from the integer plan found ({change} yuan saved); the "
+                "stage's rows keep the optimum").format(stage=stage, count=found.moved, change=change)
     else:
-        did = "found no whole-unit change that improves the integer plan found"
+        did = _("the {stage} found no whole-unit change that improves the integer plan found").format(stage=stage)
     if not found.finished:
-        did += "; it stopped at its time limit, a better plan by that measure may exist"
+        did += _("; it stopped at its time limit, a better plan by that measure may exist")
     return did
 
 
@@ -628,8 +615,6 @@ def _integer_smoothing(
     if smooth is None or not changes:
         return x, False
     output_before, cost_before = value_of(model.output, x, model.column_of), value_of(model.cost, x, model.column_of)
-    from ..i18n import N_
-
     until = _unit_stage_until(job, N_("smoothing stage"), allowed)
     if until is None:
         return x, False
@@ -639,11 +624,11 @@ def _integer_smoothing(
 
     found = stage_search(lp, x, costs, "min", rows, 2 * len(changes), until)
     if found.values is None:
-        solution.notes.append("the smoothing stage did not solve; the plan is the one found before it")
+        solution.notes.append(_("the smoothing stage did not solve; the plan is the one found before it"))
     else:
         x = found.values
         solution.smoothing_applied = True
-        solution.notes.append(f"the smoothing stage {_smoothing_did(found)}")
+        solution.notes.append(_smoothing_did(found))
     solution.smoothing_share = smooth
     reference = output_before if job.min_cost else objective
     solution.output_given_up = given_up(reference, value_of(model.output, x, model.column_of))
@@ -673,12 +658,13 @@ def _smoothing_rows(
 def _smoothing_did(found: StageSearch) -> str:
     """What the whole-unit smoothing stage did, in a note's words."""
     if found.moved:
-        did = (f"moved {found.moved} whole units from the integer plan (priced year-to-year change "
-               f"{found.before / MONEY_SCALE:,.0f} -> {found.after / MONEY_SCALE:,.0f} yuan)")
+        did = _("the smoothing stage moved {count} whole units from the integer plan (priced year-to-year change "
+                "{before} -> {after} yuan)").format(count=found.moved, before=f"{found.before / MONEY_SCALE:,.0f}",
+                                                     after=f"{found.after / MONEY_SCALE:,.0f}")
     else:
-        did = "found no whole-unit change that makes the integer plan steadier"
+        did = _("the smoothing stage found no whole-unit change that makes the integer plan steadier")
     if not found.finished:
-        did += "; it stopped at its time limit, a steadier plan may exist"
+        did += _("; it stopped at its time limit, a steadier plan may exist")
     return did
 
 
@@ -697,9 +683,8 @@ def _fixed_unit_duals(job: _Run, form: MatrixForm, x: np.ndarray) -> None:
         # The canonical choice among degenerate shadow prices takes further solves: not past the limit.
         left = _left(job.deadline)
         _record_duals(solution, job.model, backend, job.primary, job.sense, canonical=left is None or left > 0)
-        solution.notes.append(
-            "integer plan: shadow prices and reduced costs are those of the LP with the integer decisions fixed"
-        )
+        solution.notes.append(_(
+            "integer plan: shadow prices and reduced costs are those of the LP with the integer decisions fixed"))
     _whole(job.model, solution)
 
 
@@ -741,8 +726,6 @@ def _start_plan(
         # No LP optimum: the integer programme has none either.
         return (status if status is not Status.TIME_LIMIT else Status.TIME_LIMIT), None, lp
     solution.lp_bound = lp.objective() * model.objective_scale
-    from ..i18n import _
-
     if reporter is not None:
         reporter.start_stage(_("rounding"))
     unit_cost = form.costs(model.cost)
@@ -777,7 +760,7 @@ def _settle_search(
     if rounded is not None and rounded.values is not None and _beats(rounded.objective, objective, has_plan, sense):
         # The search ended without a plan as good as the rounded one: report that one.
         if status is Status.INFEASIBLE:
-            solution.notes.append("the integer search reported no plan; the rounded plan is reported")
+            solution.notes.append(_("the integer search reported no plan; the rounded plan is reported"))
         backend.set_time_limit(None)
         backend.fix_integers(rounded.values)
         if backend.solve(primary, sense) is not Status.OPTIMAL:
@@ -785,10 +768,10 @@ def _settle_search(
         objective = backend.objective_value()
         status = Status.OPTIMAL if status is Status.OPTIMAL else Status.FEASIBLE
         has_plan = True
-        solution.notes.append("the plan is the rounded LP plan: the integer search found none better in time")
+        solution.notes.append(_("the plan is the rounded LP plan: the integer search found none better in time"))
     if not has_plan:
         if status is Status.INFEASIBLE and solution.lp_bound is not None:
-            solution.notes.append("the LP has a plan but no plan in whole units meets every limit")
+            solution.notes.append(_("the LP has a plan but no plan in whole units meets every limit"))
         return status
     bound = _search_bound(backend, solution, status, objective, sense, scale)
     solution.objective = objective * scale
@@ -831,10 +814,9 @@ def _proven_status(solution: Solution, status: Status) -> Status:
         # Proven within the gap asked for, whether or not the search ran to its end.
         status = Status.OPTIMAL
     if status is Status.FEASIBLE:
-        solution.notes.append(
-            f"time limit reached with a whole-unit plan proven within {solution.gap:.3%} of the best one "
-            f"(target {target:.3%}); a longer --time-limit may close the gap"
-        )
+        solution.notes.append(_(
+            "time limit reached with a whole-unit plan proven within {gap} of the best one (target {target}); a "
+            "longer --time-limit may close the gap").format(gap=f"{solution.gap:.3%}", target=f"{target:.3%}"))
     return status
 
 
@@ -899,12 +881,11 @@ def _stage(
         return True
     if status is Status.FEASIBLE or (status is Status.TIME_LIMIT and backend.has_solution()):
         solution.tie_break_applied = True
-        solution.notes.append(
-            f"the {name} tie-break stopped at its time limit: the plan keeps the optimum "
-            "but a better plan by that measure may exist"
-        )
+        solution.notes.append(_(
+            "the {stage} stopped at its time limit: the plan keeps the optimum but a better plan by that measure "
+            "may exist").format(stage=_(name)))
         return True
-    solution.notes.append(f"the {name} tie-break did not solve; the plan is the one found before it")
+    solution.notes.append(_("the {stage} did not solve; the plan is the one found before it").format(stage=_(name)))
     backend.drop_floor()
     return False
 
@@ -968,12 +949,11 @@ def _smooth(
     if status is Status.OPTIMAL or status is Status.FEASIBLE or (status is Status.TIME_LIMIT and backend.has_solution()):
         solution.smoothing_applied = True
         if status is not Status.OPTIMAL:
-            solution.notes.append(
-                "the smoothing stage stopped at its time limit: the plan keeps the optimum "
-                "but a steadier plan may exist"
-            )
+            solution.notes.append(_(
+                "the smoothing stage stopped at its time limit: the plan keeps the optimum but a steadier plan may "
+                "exist"))
         return True
-    solution.notes.append("the smoothing stage did not solve; the plan is the one found before it")
+    solution.notes.append(_("the smoothing stage did not solve; the plan is the one found before it"))
     backend.drop_floor()
     return False
 
@@ -1069,12 +1049,11 @@ def _record_duals(
         rates = own = point
         if not canonical:
             solution.notes.insert(
-                at, "shadow prices are the solver's own: the time limit left no time for the canonical choice"
-            )
+                at, _("shadow prices are the solver's own: the time limit left no time for the canonical choice"))
         elif found is None:
             solution.notes.insert(
-                at, "shadow prices are the solver's own: the optimum is degenerate and no canonical choice was found"
-            )
+                at, _("shadow prices are the solver's own: the optimum is degenerate and no canonical choice was "
+                      "found"))
         else:
             own, rates = found
         solution.duals = rates

@@ -188,3 +188,15 @@ def test_amounts_in_a_ranking_carry_their_measure_word(capsys: pytest.CaptureFix
     assert "在增加不超过 120 名毕业生的范围内成立" in line and "适用范围：4,320 名毕业生 至 4,440 名毕业生" in line
     # English keeps its words.
     assert "for up to 120 graduates more (then it costs more); valid from 4,320 to 4,440 graduates" in en
+
+
+def test_a_whole_unit_solves_notes_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    # Half a second for the national-size search of the shipped config: stages are skipped or stopped, and
+    # an integer plan's shadow prices are those of the LP with its units fixed. Every note says so in Chinese.
+    zhejiang = Path(__file__).resolve().parents[2] / "configs" / "zhejiang.yaml"
+    zh = run(capsys, "solve", str(zhejiang), "--integer", "--time-limit", "0.5", "--no-progress", "--lang", "zh")
+    notes = [line for line in zh.splitlines() if line.startswith("说明：")]
+    assert "说明：整数方案：影子价格和检验数取自固定整数决策后的线性规划" in notes
+    assert english_phrases("\n".join(notes)) == []
+    en = run(capsys, "solve", str(zhejiang), "--integer", "--time-limit", "0.5", "--no-progress", "--lang", "en")
+    assert "note: integer plan: shadow prices and reduced costs are those of the LP with the integer decisions fixed" in en
