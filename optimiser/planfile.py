@@ -49,11 +49,12 @@ MAX_UNITS = 1e9
 def read_plan(path: str | Path, config: Config) -> dict[PlanKey, float]:
     """Read a plan file into ``{(lever, institution, tier, year): units}``.
 
-    CSV (UTF-8, header on line 1) or Excel (the sheet named ``Plan``, or
-    ``行动方案`` in a workbook written in Chinese, if there is one, else the
-    first sheet; header on row 1, in English or as a Chinese workbook heads it). Row numbers in messages
-    are the file's line or sheet row. Raises :class:`~optimiser.PlanError`
-    listing every problem.
+    CSV (UTF-8, header on line 1) or Excel (the visible sheet named ``Plan``,
+    or ``行动方案`` in a workbook written in Chinese, if there is one, else the
+    first visible sheet, with a :class:`PlanNote` naming it when there were
+    others; a hidden sheet is never read); header on row 1, in English or as a
+    Chinese workbook heads it. Row numbers in messages are the file's line or
+    sheet row. Raises :class:`~optimiser.PlanError` listing every problem.
 
     >>> from optimiser import load_config
     >>> plan = read_plan("plan.csv", load_config("configs/zhejiang.yaml"))  # doctest: +SKIP
@@ -117,14 +118,60 @@ def _read_workbook(path: Path, data: bytes) -> pd.DataFrame:
         )
     try:
         with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
-            sheet = next((name for name in plan_sheet_names() if name in book.sheet_names), book.sheet_names[0])
+            sheet, note = _plan_sheet(path, book.book)
             frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
         _mark_unsaved_formulas(frame, data, sheet)
         # A workbook written in Chinese heads its columns in Chinese: read them as the column names.
-        return frame.rename(columns=lambda column: english_column(column) if isinstance(column, str) else column)
+        frame = frame.rename(columns=lambda column: english_column(column) if isinstance(column, str) else column)
+    except PlanError:
+        raise
     except Exception as err:  # a damaged workbook can fail anywhere inside the reader
         raise PlanError(_("{path}: cannot read the workbook ({error}); {fix}").format(
             path=path, error=f"{type(err).__name__}: {err}", fix=resave)) from err
+    if note:
+        warnings.warn(PlanNote(note), stacklevel=3)
+    return frame
+
+
+def _plan_sheet(path: Path, book: Any) -> tuple[str, str | None]:
+    """The worksheet of ``book`` (an openpyxl workbook) the plan is read from, and a note naming it when the
+    workbook held others to choose from.
+
+    Only a visible sheet is read, even one named as the plan sheet is: a hidden sheet is what its owner put
+    out of sight (an old plan kept for reference, a lookup table), and the plan read must be the one on screen.
+    """
+    sheets = [(sheet.title, sheet.sheet_state) for sheet in book.worksheets]
+    visible = [title for title, state in sheets if state == "visible"]
+    named = next((name for name in plan_sheet_names() if name in visible), None)
+    if named is not None:
+        return named, None
+    hidden = [_sheet_label(title, state) for title, state in sheets if state != "visible"]
+    if not visible:
+        raise PlanError(
+            _("{path}: the workbook has no visible worksheet to read the plan from (hidden sheets are never read: "
+              "{sheets}); unhide the sheet that holds the plan (in Excel or WPS: right-click a sheet tab > Unhide) "
+              "and save the workbook, or save the plan as CSV (UTF-8)").format(
+                path=path, sheets=series(hidden) or _("none"))
+        )
+    sheet = visible[0]
+    others = [_sheet_label(title, state) for title, state in sheets if title != sheet]
+    if not others:
+        return sheet, None
+    english, chinese = plan_sheet_names()
+    return sheet, _(
+        "{path}: the plan is read from the sheet {sheet!r}, the first visible one, as no visible sheet is named "
+        "{english!r} or {chinese!r}; not read: {others}; to have another sheet read, make it visible and name it "
+        "{english!r}"
+    ).format(path=path, sheet=sheet, english=english, chinese=chinese, others=series(others))
+
+
+def _sheet_label(title: str, state: str) -> str:
+    """A sheet's name as a note shows it, with its state when it is not visible."""
+    if state == "hidden":
+        return _("{sheet!r} (hidden)").format(sheet=title)
+    if state == "veryHidden":
+        return _("{sheet!r} (very hidden: only the VBA editor unhides it)").format(sheet=title)
+    return repr(title)
 
 
 class _Formula(str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ import yaml
 from optimiser import PlanError, load_config, solve
 from optimiser.cli import main
 from optimiser.evaluate import evaluate
-from optimiser.planfile import read_plan
+from optimiser.planfile import PlanNote, read_plan
 
 from .conftest import CASES
 from .tiny import tier_rules_config, tiny_config, write_tiny
@@ -503,6 +504,83 @@ def test_a_total_row_whose_sum_has_no_saved_value_is_still_left_out(hand: Path, 
     book.save(path)
     with pytest.warns(UserWarning, match="row 3: the row marked '合计' is read as a total and left out"):
         assert read_plan(path, load_config(hand)) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
+
+
+def _plan_sheet(book: Any, title: str, units: float, state: str = "visible") -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(["lever", "institution", "tier", "year", "units"])
+    sheet.append(["enterprise_lecturers", "'=cmd", None, 2025, units])
+    sheet.sheet_state = state
+
+
+def _plan_notes(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, PlanNote)]
+
+
+def test_a_hidden_sheet_is_never_read_and_a_note_names_the_sheet_that_is(
+    hand: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    config = load_config(hand)
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.remove(book.active)
+    # An old plan kept out of sight before the plan on screen; even a hidden sheet named Plan is not read.
+    _plan_sheet(book, "Old", 999999, "hidden")
+    _plan_sheet(book, "Plan", 7, "veryHidden")
+    _plan_sheet(book, "Current", 2)
+    _plan_sheet(book, "Notes", 5)
+    book.active = 2
+    book.save(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert read_plan(path, config) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
+    assert _plan_notes(caught) == [
+        f"{path}: the plan is read from the sheet 'Current', the first visible one, as no visible sheet is named "
+        "'Plan' or '行动方案'; not read: 'Old' (hidden), 'Plan' (very hidden: only the VBA editor unhides it), "
+        "'Notes'; to have another sheet read, make it visible and name it 'Plan'"
+    ]
+    # The command line reads the same sheet (2 lecturers keep every limit; 999,999 would not) and says which.
+    assert main(["evaluate", str(hand), "--plan", str(path)]) == 0
+    assert "note: " + _plan_notes(caught)[0] in capsys.readouterr().err
+    # A visible sheet named Plan is read wherever it is, with no note; so is a workbook's only sheet.
+    book["Plan"].sheet_state = "visible"
+    book.save(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert read_plan(path, config) == {("enterprise_lecturers", "=cmd", "", 2025): 7.0}
+        for title in ("Old", "Plan", "Notes"):
+            book.remove(book[title])
+        book.save(path)
+        assert read_plan(path, config) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
+    assert _plan_notes(caught) == []
+
+
+def test_a_workbook_with_no_visible_sheet_is_refused(hand: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.remove(book.active)
+    _plan_sheet(book, "Old", 999999, "hidden")
+    _plan_sheet(book, "Plan", 2)
+    book.save(path)
+    # Spreadsheet programs keep one sheet visible; a workbook written otherwise hides them all.
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    assert parts["xl/workbook.xml"].count(b'state="visible"') == 1
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'state="visible"', b'state="veryHidden"')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    with pytest.raises(PlanError) as raised:
+        read_plan(path, load_config(hand))
+    assert str(raised.value) == (
+        f"{path}: the workbook has no visible worksheet to read the plan from (hidden sheets are never read: "
+        "'Old' (hidden), 'Plan' (very hidden: only the VBA editor unhides it)); unhide the sheet that holds the plan "
+        "(in Excel or WPS: right-click a sheet tab > Unhide) and save the workbook, or save the plan as CSV (UTF-8)"
+    )
 
 
 def test_solve_out_columns_and_quoted_names_are_read(hand: Path, tmp_path: Path) -> None:
