@@ -85,9 +85,9 @@ def _read_table(path: Path) -> pd.DataFrame:
         text, _encoding = decode_input(data, N_("plan file"))
         del data
         _check_row_widths(path, text)
-        return pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False
-        )
+        return _header_row_as_columns(pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False, header=None
+        ))
     except UndecodableInput as err:
         raise PlanError(f"{path}:{err.line}: {err.message}") from err
     except pd.errors.EmptyDataError as err:
@@ -119,10 +119,8 @@ def _read_workbook(path: Path, data: bytes) -> pd.DataFrame:
     try:
         with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
             sheet, note = _plan_sheet(path, book.book)
-            frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
+            frame = _header_row_as_columns(pd.read_excel(book, sheet_name=sheet, header=None, dtype=object))
         _mark_unsaved_formulas(frame, data, sheet)
-        # A workbook written in Chinese heads its columns in Chinese: read them as the column names.
-        frame = frame.rename(columns=lambda column: english_column(column) if isinstance(column, str) else column)
     except PlanError:
         raise
     except Exception as err:  # a damaged workbook can fail anywhere inside the reader
@@ -172,6 +170,18 @@ def _sheet_label(title: str, state: str) -> str:
     if state == "veryHidden":
         return _("{sheet!r} (very hidden: only the VBA editor unhides it)").format(sheet=title)
     return repr(title)
+
+
+def _header_row_as_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table read without a header with its first row made the column names, each as written (two columns
+    of one name stay two, for :func:`_column_positions` to refuse; the reader would rename the second)."""
+    if len(frame) == 0:
+        return frame
+    header = ["" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+              for value in frame.iloc[0]]
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = pd.Index(header, dtype=object)
+    return body
 
 
 class _Formula(str):
@@ -283,11 +293,32 @@ def plan_from_frame(
 
 
 def _column_positions(frame: pd.DataFrame, source: str) -> dict[str, int]:
-    """Where each plan column is in ``frame`` (header names compared trimmed and in lower case); all required ones must be."""
-    columns = {str(c).strip().lower(): c for c in frame.columns}
-    missing = [c for c in REQUIRED if c not in columns]
+    """Where each plan column is in ``frame``; all required ones must be there, and none twice.
+
+    Header names are compared trimmed and in lower case, a Chinese workbook's headings (``措施``) as the
+    column they name (``lever``).
+    """
+    positions: dict[str, int] = {}
+    twice: dict[str, str] = {}
+    for at, column in enumerate(frame.columns):
+        name = english_column(str(column)).strip().lower()
+        if name not in COLUMNS:
+            continue
+        if name not in positions:
+            positions[name] = at
+        elif name not in twice:  # a third time is the same mistake
+            first = positions[name]
+            twice[name] = (
+                _("{source}: column {column!r} is given twice in the header, as {first!r} (column {first_at}) "
+                  "and {second!r} (column {second_at}); keep one").format(
+                    source=source, column=name, first=str(frame.columns[first]).strip(), first_at=first + 1,
+                    second=str(column).strip(), second_at=at + 1)
+            )
+    if twice:
+        raise PlanError("\n".join(twice.values()))
+    missing = [c for c in REQUIRED if c not in positions]
     if missing:
-        found = series(str(c) for c in frame.columns) or _("none")
+        found = series(text for c in frame.columns if (text := str(c).strip())) or _("none")
         raise PlanError(
             ngettext("{source}: missing column {missing} (found: {found}); the header row must name {columns} "
                      "(tier only where a subsidy row needs it)",
@@ -295,7 +326,7 @@ def _column_positions(frame: pd.DataFrame, source: str) -> dict[str, int]:
                      "(tier only where a subsidy row needs it)", len(missing)).format(
                 source=source, missing=series(missing), found=found, columns=series(COLUMNS))
         )
-    return {name: list(frame.columns).index(columns[name]) for name in COLUMNS if name in columns}
+    return positions
 
 
 def _cells(record: tuple[Any, ...], positions: dict[str, int], checker: _RowChecker) -> dict[str, str]:

@@ -666,6 +666,48 @@ def test_duplicate_rows_and_missing_columns(hand: Path, tmp_path: Path) -> None:
         read_plan(tmp_path / "nothere.csv", load_config(hand))
 
 
+@pytest.mark.parametrize(("header", "column", "first", "second"), [
+    ("lever,institution,tier,year,units,units", "units", "'units' (column 5)", "'units' (column 6)"),
+    ("lever,institution,tier,year,units, Units ", "units", "'units' (column 5)", "'Units' (column 6)"),
+    ("Lever,institution,tier,year,units,LEVER", "lever", "'Lever' (column 1)", "'LEVER' (column 6)"),
+])
+def test_a_plan_column_given_twice_is_refused(
+    hand: Path, tmp_path: Path, header: str, column: str, first: str, second: str
+) -> None:
+    # Whichever copy were read, the other would be silently ignored.
+    path = tmp_path / "plan.csv"
+    path.write_text(f"{header}\nenterprise_lecturers,'=cmd,,2025,2,0\n")
+    with pytest.raises(PlanError) as raised:
+        read_plan(path, load_config(hand))
+    assert str(raised.value) == (
+        f"{path}: column {column!r} is given twice in the header, as {first} and {second}; keep one")
+
+
+def test_a_plan_column_given_twice_in_a_workbook_or_a_table_is_refused(hand: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from optimiser.i18n import language
+    from optimiser.report.xlsx import header
+
+    with language("zh"):
+        units = header("units")  # the heading a Chinese workbook gives the units column
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.active.append(["lever", "institution", "tier", "year", "units", units])
+    book.active.append(["enterprise_lecturers", "'=cmd", None, 2025, 2, 0])
+    book.save(path)
+    with pytest.raises(PlanError) as raised:
+        read_plan(path, load_config(hand))
+    assert str(raised.value) == (
+        f"{path}: column 'units' is given twice in the header, as 'units' (column 5) and {units!r} (column 6); "
+        "keep one")
+    table = pd.DataFrame([["enterprise_lecturers", "=cmd", "", 2025, 2, 0]],
+                         columns=["lever", "institution", "tier", "year", "units", "units"])
+    with pytest.raises(PlanError, match=r"^plan table: column 'units' is given twice in the header, as 'units' "
+                                        r"\(column 5\) and 'units' \(column 6\); keep one$"):
+        evaluate(load_config(hand), table)
+
+
 def test_fractional_units_of_an_integer_lever(hand: Path) -> None:
     config = load_config(hand).with_changes({"levers.enterprise_lecturers.integer": True})
     ev = evaluate(config, plan_frame(("enterprise_lecturers", "=cmd", "", 2025, 1.5)))
