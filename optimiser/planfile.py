@@ -270,7 +270,9 @@ def plan_from_frame(
         cells = _cells(record, positions, checker)
         if not any(cells.values()):
             continue
-        total = next((cells[name] for name in ("lever", "institution") if is_total_label(cells[name])), None)
+        # A total row is marked by a label that is not a name the config knows: an institution may be named Total.
+        total = next((cells[name] for name in ("lever", "institution")
+                      if is_total_label(cells[name]) and cells[name] not in checker.names[name]), None)
         if total is not None:
             note = _("{source}, row {row}: the row marked {total!r} is read as a total and left out").format(
                 source=source, row=row, total=total)

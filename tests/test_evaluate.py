@@ -583,6 +583,38 @@ def test_a_workbook_with_no_visible_sheet_is_refused(hand: Path, tmp_path: Path)
     )
 
 
+def test_an_institution_named_as_a_total_is_read_and_a_total_row_is_left_out(tmp_path: Path) -> None:
+    # Ten students each need 2.5 lecturers' practice hours, and the money pays for 5.
+    institution = {"teachers": {"academic": 10}, "intake": {"basic": 10}}
+    path = write_tiny(tmp_path, tiny_config(institutions=[{"name": "Total", **institution},
+                                                          {"name": "合计", **institution}],
+                                            funding__universities__per_year=60000))
+    config = load_config(path)
+    plan = tmp_path / "plan.csv"
+    plan.write_text(
+        "lever,institution,tier,year,units\n"
+        "enterprise_lecturers,Total,,2025,1\n"
+        "enterprise_lecturers,合计,,2025,1\n"
+        "enterprise_lecturers,Sum,,2025,2\n"  # Sum is no institution: this row totals the lever
+        "Total,,,,4\n",  # nor is Total a lever: this row totals them all
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert read_plan(plan, config) == {("enterprise_lecturers", "Total", "", 2025): 1.0,
+                                           ("enterprise_lecturers", "合计", "", 2025): 1.0}
+    assert _plan_notes(caught) == [f"{plan}, row 4: the row marked 'Sum' is read as a total and left out",
+                                   f"{plan}, row 5: the row marked 'Total' is read as a total and left out"]
+    # The plan solve writes for them is read back whole: evaluated, it gives what solve found.
+    out = tmp_path / "solved"
+    assert main(["solve", str(path), "--out", str(out)]) == 0
+    optimum = solve(config)
+    assert optimum.plan.set_index("institution")["units"].to_dict() == pytest.approx({"Total": 2.5, "合计": 2.5})
+    evaluation = evaluate(config, out / "plan.csv", optimum=optimum)
+    assert evaluation.objective == pytest.approx(optimum.objective, rel=1e-6)
+    assert evaluation.total_cost == pytest.approx(optimum.total_cost, rel=1e-6)
+
+
 def test_solve_out_columns_and_quoted_names_are_read(hand: Path, tmp_path: Path) -> None:
     # plan.csv of solve --out has kind and cost columns and writes "=cmd" as "'=cmd".
     path = tmp_path / "plan.csv"
