@@ -120,7 +120,7 @@ def _read_workbook(path: Path, data: bytes) -> pd.DataFrame:
         with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
             sheet, note = _plan_sheet(path, book.book)
             frame = _header_row_as_columns(pd.read_excel(book, sheet_name=sheet, header=None, dtype=object))
-        _mark_unsaved_formulas(frame, data, sheet)
+            _mark_unread_cells(frame, data, book.book[sheet])
     except PlanError:
         raise
     except Exception as err:  # a damaged workbook can fail anywhere inside the reader
@@ -189,22 +189,40 @@ class _Formula(str):
     does not calculate, such as a script): its formula text, so the row's check can say so."""
 
 
-def _mark_unsaved_formulas(frame: pd.DataFrame, data: bytes, sheet: str) -> None:
-    """Put :class:`_Formula` in each empty cell of ``frame`` whose cell in the workbook is a formula.
+class _CellError(str):
+    """A workbook cell holding a spreadsheet error (``#DIV/0!``, ``#N/A``, ``#VALUE!``, ``#REF!``), as the file
+    stores it: its text, so the row's check can say so (the table reader would make it an empty cell)."""
 
-    A spreadsheet program saves each formula's last value beside it, and that value is what the plan reads;
-    a workbook no such program has saved holds the formula alone, which would otherwise read as empty.
+
+def _mark_unread_cells(frame: pd.DataFrame, data: bytes, sheet: Any) -> None:
+    """Put :class:`_CellError` or :class:`_Formula` in each empty cell of ``frame`` whose cell in ``sheet``
+    (the openpyxl sheet the values were read from, in the workbook ``data``) holds an error or a formula.
+
+    The table reader makes an error cell empty. A spreadsheet program saves each formula's last value beside
+    it, and that value is what the plan reads; a workbook no such program has saved holds the formula alone,
+    which would otherwise read as empty too.
     """
-    if not frame.isna().to_numpy().any() or not _holds_formulas(data):
-        # No empty cell, or no formula in any sheet (a plan the tool wrote): nothing for a second reading.
+    if not frame.isna().to_numpy().any():
+        return
+    formulas, errors = _holds_unread_cells(data)
+    if errors:
+        # The values as read, once more: an error is a value, whether typed or left by a formula.
+        rows = sheet.iter_rows(min_row=2, max_row=len(frame) + 1, max_col=len(frame.columns))
+        for offset, cells in enumerate(rows):
+            for column, cell in enumerate(cells):
+                if cell.data_type == "e" and pd.isna(frame.iat[offset, column]):
+                    frame.iat[offset, column] = _CellError(cell.value)
+    if not formulas or not frame.isna().to_numpy().any():
+        # No formula in any sheet (a plan the tool wrote), or no empty cell left: nothing for a second reading.
         return
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        rows = book[sheet].iter_rows(min_row=2, max_row=len(frame) + 1, max_col=len(frame.columns), values_only=True)
-        for offset, cells in enumerate(rows):
-            for column, value in enumerate(cells):
+        rows = book[sheet.title].iter_rows(min_row=2, max_row=len(frame) + 1, max_col=len(frame.columns),
+                                           values_only=True)
+        for offset, values in enumerate(rows):
+            for column, value in enumerate(values):
                 if isinstance(value, str) and value.startswith("=") and pd.isna(frame.iat[offset, column]):
                     frame.iat[offset, column] = _Formula(value)
     finally:
@@ -214,12 +232,23 @@ def _mark_unsaved_formulas(frame: pd.DataFrame, data: bytes, sheet: str) -> None
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 """A cell's formula element in a sheet's XML (``<f>``, ``<f t="shared" .../>``, or with a namespace prefix)."""
 
+_ERROR_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*\bt\s*=\s*["']e["']""")
+"""A cell of type error in a sheet's XML (``<c r="E2" t="e">``, or with a namespace prefix)."""
 
-def _holds_formulas(data: bytes) -> bool:
-    """Whether any worksheet of the workbook ``data`` holds a formula (a look at its XML, without parsing it)."""
+
+def _holds_unread_cells(data: bytes) -> tuple[bool, bool]:
+    """Whether any worksheet of the workbook ``data`` holds a formula, and whether any holds an error cell
+    (a look at its XML, without parsing it)."""
+    formulas = errors = False
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return any(_FORMULA_TAG.search(archive.read(name)) for name in archive.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name)
+                formulas = formulas or bool(_FORMULA_TAG.search(xml))
+                errors = errors or bool(_ERROR_CELL.search(xml))
+                if formulas and errors:
+                    break
+    return formulas, errors
 
 
 def _check_row_widths(path: Path, text: str) -> None:
@@ -278,16 +307,22 @@ def plan_from_frame(
                 source=source, row=row, total=total)
             warnings.warn(PlanNote(note), stacklevel=2)
             continue
-        formulas = [(name, record[positions[name]]) for name in COLUMNS
-                    if name in positions and isinstance(record[positions[name]], _Formula)]
-        for name, formula in formulas:
-            checker.problem(
-                row, name, _("the cell holds the formula {formula} with no value saved in the file").format(
-                    formula=formula),
-                _("open the workbook in a spreadsheet program (Excel, WPS) and save it, so the value is stored with "
-                  "the formula, or type the value"),
-            )
-        if not formulas:
+        unread = [(name, record[positions[name]]) for name in COLUMNS
+                  if name in positions and isinstance(record[positions[name]], (_Formula, _CellError))]
+        for name, value in unread:
+            if isinstance(value, _CellError):
+                checker.problem(
+                    row, name, _("the cell holds the spreadsheet error {error}").format(error=value),
+                    _("correct the formula in the workbook so the cell shows a value, or type the value in the cell"),
+                )
+            else:
+                checker.problem(
+                    row, name, _("the cell holds the formula {formula} with no value saved in the file").format(
+                        formula=value),
+                    _("open the workbook in a spreadsheet program (Excel, WPS) and save it, so the value is stored with "
+                      "the formula, or type the value"),
+                )
+        if not unread:
             _take_row(checker, row, cells, plan, seen)
     if checker.problems:
         raise PlanError(_message(source, checker.problems, stopped))

@@ -583,6 +583,37 @@ def test_a_workbook_with_no_visible_sheet_is_refused(hand: Path, tmp_path: Path)
     )
 
 
+def test_a_spreadsheet_error_in_a_cell_is_named_not_read_as_empty(hand: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.active.append(["lever", "institution", "tier", "year", "units"])
+    book.active.append(["enterprise_lecturers", "'=cmd", None, 2025, "#DIV/0!"])  # an error typed in
+    book.active.append(["secondments", "#N/A", None, 2026, 1])
+    book.active.append(["secondments", "'=cmd", None, 2025, "=1/0"])
+    book.active.append(["合计", None, None, None, "#REF!"])  # a total row is left out, error or not
+    book.save(path)
+    # A spreadsheet program saves the error a formula gives as the formula's value.
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert parts[sheet].count(b'<c r="E4"><f>1/0</f><v /></c>') == 1
+    parts[sheet] = parts[sheet].replace(b'<c r="E4"><f>1/0</f><v /></c>', b'<c r="E4" t="e"><f>1/0</f><v>#VALUE!</v></c>')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    fix = "correct the formula in the workbook so the cell shows a value, or type the value in the cell"
+    with pytest.raises(PlanError) as raised, pytest.warns(PlanNote, match="row 5: the row marked '合计' is read as a total"):
+        read_plan(path, load_config(hand))
+    assert str(raised.value).splitlines() == [
+        f"{path}: 3 problems:",
+        f"  - {path}, row 2, column units: the cell holds the spreadsheet error #DIV/0!; {fix}",
+        f"  - {path}, row 3, column institution: the cell holds the spreadsheet error #N/A; {fix}",
+        f"  - {path}, row 4, column units: the cell holds the spreadsheet error #VALUE!; {fix}",
+    ]
+
+
 def test_an_institution_named_as_a_total_is_read_and_a_total_row_is_left_out(tmp_path: Path) -> None:
     # Ten students each need 2.5 lecturers' practice hours, and the money pays for 5.
     institution = {"teachers": {"academic": 10}, "intake": {"basic": 10}}
