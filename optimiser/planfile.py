@@ -49,11 +49,12 @@ MAX_UNITS = 1e9
 def read_plan(path: str | Path, config: Config) -> dict[PlanKey, float]:
     """Read a plan file into ``{(lever, institution, tier, year): units}``.
 
-    CSV (UTF-8, header on line 1) or Excel (the sheet named ``Plan``, or
-    ``行动方案`` in a workbook written in Chinese, if there is one, else the
-    first sheet; header on row 1, in English or as a Chinese workbook heads it). Row numbers in messages
-    are the file's line or sheet row. Raises :class:`~optimiser.PlanError`
-    listing every problem.
+    CSV (UTF-8, header on line 1) or Excel (the visible sheet named ``Plan``,
+    or ``行动方案`` in a workbook written in Chinese, if there is one, else the
+    first visible sheet, with a :class:`PlanNote` naming it when there were
+    others; a hidden sheet is never read); header on row 1, in English or as a
+    Chinese workbook heads it. Row numbers in messages are the file's line or
+    sheet row. Raises :class:`~optimiser.PlanError` listing every problem.
 
     >>> from optimiser import load_config
     >>> plan = read_plan("plan.csv", load_config("configs/zhejiang.yaml"))  # doctest: +SKIP
@@ -84,9 +85,9 @@ def _read_table(path: Path) -> pd.DataFrame:
         text, _encoding = decode_input(data, N_("plan file"))
         del data
         _check_row_widths(path, text)
-        return pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False
-        )
+        return _header_row_as_columns(pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False, header=None
+        ))
     except UndecodableInput as err:
         raise PlanError(f"{path}:{err.line}: {err.message}") from err
     except pd.errors.EmptyDataError as err:
@@ -117,14 +118,70 @@ def _read_workbook(path: Path, data: bytes) -> pd.DataFrame:
         )
     try:
         with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
-            sheet = next((name for name in plan_sheet_names() if name in book.sheet_names), book.sheet_names[0])
-            frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
-        _mark_unsaved_formulas(frame, data, sheet)
-        # A workbook written in Chinese heads its columns in Chinese: read them as the column names.
-        return frame.rename(columns=lambda column: english_column(column) if isinstance(column, str) else column)
+            sheet, note = _plan_sheet(path, book.book)
+            frame = _header_row_as_columns(pd.read_excel(book, sheet_name=sheet, header=None, dtype=object))
+            _mark_unread_cells(frame, data, book.book[sheet])
+    except PlanError:
+        raise
     except Exception as err:  # a damaged workbook can fail anywhere inside the reader
         raise PlanError(_("{path}: cannot read the workbook ({error}); {fix}").format(
             path=path, error=f"{type(err).__name__}: {err}", fix=resave)) from err
+    if note:
+        warnings.warn(PlanNote(note), stacklevel=3)
+    return frame
+
+
+def _plan_sheet(path: Path, book: Any) -> tuple[str, str | None]:
+    """The worksheet of ``book`` (an openpyxl workbook) the plan is read from, and a note naming it when the
+    workbook held others to choose from.
+
+    Only a visible sheet is read, even one named as the plan sheet is: a hidden sheet is what its owner put
+    out of sight (an old plan kept for reference, a lookup table), and the plan read must be the one on screen.
+    """
+    sheets = [(sheet.title, sheet.sheet_state) for sheet in book.worksheets]
+    visible = [title for title, state in sheets if state == "visible"]
+    named = next((name for name in plan_sheet_names() if name in visible), None)
+    if named is not None:
+        return named, None
+    hidden = [_sheet_label(title, state) for title, state in sheets if state != "visible"]
+    if not visible:
+        raise PlanError(
+            _("{path}: the workbook has no visible worksheet to read the plan from (hidden sheets are never read: "
+              "{sheets}); unhide the sheet that holds the plan (in Excel or WPS: right-click a sheet tab > Unhide) "
+              "and save the workbook, or save the plan as CSV (UTF-8)").format(
+                path=path, sheets=series(hidden) or _("none"))
+        )
+    sheet = visible[0]
+    others = [_sheet_label(title, state) for title, state in sheets if title != sheet]
+    if not others:
+        return sheet, None
+    english, chinese = plan_sheet_names()
+    return sheet, _(
+        "{path}: the plan is read from the sheet {sheet!r}, the first visible one, as no visible sheet is named "
+        "{english!r} or {chinese!r}; not read: {others}; to have another sheet read, make it visible and name it "
+        "{english!r}"
+    ).format(path=path, sheet=sheet, english=english, chinese=chinese, others=series(others))
+
+
+def _sheet_label(title: str, state: str) -> str:
+    """A sheet's name as a note shows it, with its state when it is not visible."""
+    if state == "hidden":
+        return _("{sheet!r} (hidden)").format(sheet=title)
+    if state == "veryHidden":
+        return _("{sheet!r} (very hidden: only the VBA editor unhides it)").format(sheet=title)
+    return repr(title)
+
+
+def _header_row_as_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table read without a header with its first row made the column names, each as written (two columns
+    of one name stay two, for :func:`_column_positions` to refuse; the reader would rename the second)."""
+    if len(frame) == 0:
+        return frame
+    header = ["" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+              for value in frame.iloc[0]]
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = pd.Index(header, dtype=object)
+    return body
 
 
 class _Formula(str):
@@ -132,22 +189,40 @@ class _Formula(str):
     does not calculate, such as a script): its formula text, so the row's check can say so."""
 
 
-def _mark_unsaved_formulas(frame: pd.DataFrame, data: bytes, sheet: str) -> None:
-    """Put :class:`_Formula` in each empty cell of ``frame`` whose cell in the workbook is a formula.
+class _CellError(str):
+    """A workbook cell holding a spreadsheet error (``#DIV/0!``, ``#N/A``, ``#VALUE!``, ``#REF!``), as the file
+    stores it: its text, so the row's check can say so (the table reader would make it an empty cell)."""
 
-    A spreadsheet program saves each formula's last value beside it, and that value is what the plan reads;
-    a workbook no such program has saved holds the formula alone, which would otherwise read as empty.
+
+def _mark_unread_cells(frame: pd.DataFrame, data: bytes, sheet: Any) -> None:
+    """Put :class:`_CellError` or :class:`_Formula` in each empty cell of ``frame`` whose cell in ``sheet``
+    (the openpyxl sheet the values were read from, in the workbook ``data``) holds an error or a formula.
+
+    The table reader makes an error cell empty. A spreadsheet program saves each formula's last value beside
+    it, and that value is what the plan reads; a workbook no such program has saved holds the formula alone,
+    which would otherwise read as empty too.
     """
-    if not frame.isna().to_numpy().any() or not _holds_formulas(data):
-        # No empty cell, or no formula in any sheet (a plan the tool wrote): nothing for a second reading.
+    if not frame.isna().to_numpy().any():
+        return
+    formulas, errors = _holds_unread_cells(data)
+    if errors:
+        # The values as read, once more: an error is a value, whether typed or left by a formula.
+        rows = sheet.iter_rows(min_row=2, max_row=len(frame) + 1, max_col=len(frame.columns))
+        for offset, cells in enumerate(rows):
+            for column, cell in enumerate(cells):
+                if cell.data_type == "e" and pd.isna(frame.iat[offset, column]):
+                    frame.iat[offset, column] = _CellError(cell.value)
+    if not formulas or not frame.isna().to_numpy().any():
+        # No formula in any sheet (a plan the tool wrote), or no empty cell left: nothing for a second reading.
         return
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        rows = book[sheet].iter_rows(min_row=2, max_row=len(frame) + 1, max_col=len(frame.columns), values_only=True)
-        for offset, cells in enumerate(rows):
-            for column, value in enumerate(cells):
+        rows = book[sheet.title].iter_rows(min_row=2, max_row=len(frame) + 1, max_col=len(frame.columns),
+                                           values_only=True)
+        for offset, values in enumerate(rows):
+            for column, value in enumerate(values):
                 if isinstance(value, str) and value.startswith("=") and pd.isna(frame.iat[offset, column]):
                     frame.iat[offset, column] = _Formula(value)
     finally:
@@ -157,12 +232,23 @@ def _mark_unsaved_formulas(frame: pd.DataFrame, data: bytes, sheet: str) -> None
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 """A cell's formula element in a sheet's XML (``<f>``, ``<f t="shared" .../>``, or with a namespace prefix)."""
 
+_ERROR_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*\bt\s*=\s*["']e["']""")
+"""A cell of type error in a sheet's XML (``<c r="E2" t="e">``, or with a namespace prefix)."""
 
-def _holds_formulas(data: bytes) -> bool:
-    """Whether any worksheet of the workbook ``data`` holds a formula (a look at its XML, without parsing it)."""
+
+def _holds_unread_cells(data: bytes) -> tuple[bool, bool]:
+    """Whether any worksheet of the workbook ``data`` holds a formula, and whether any holds an error cell
+    (a look at its XML, without parsing it)."""
+    formulas = errors = False
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return any(_FORMULA_TAG.search(archive.read(name)) for name in archive.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name)
+                formulas = formulas or bool(_FORMULA_TAG.search(xml))
+                errors = errors or bool(_ERROR_CELL.search(xml))
+                if formulas and errors:
+                    break
+    return formulas, errors
 
 
 def _check_row_widths(path: Path, text: str) -> None:
@@ -213,22 +299,30 @@ def plan_from_frame(
         cells = _cells(record, positions, checker)
         if not any(cells.values()):
             continue
-        total = next((cells[name] for name in ("lever", "institution") if is_total_label(cells[name])), None)
+        # A total row is marked by a label that is not a name the config knows: an institution may be named Total.
+        total = next((cells[name] for name in ("lever", "institution")
+                      if is_total_label(cells[name]) and cells[name] not in checker.names[name]), None)
         if total is not None:
             note = _("{source}, row {row}: the row marked {total!r} is read as a total and left out").format(
                 source=source, row=row, total=total)
             warnings.warn(PlanNote(note), stacklevel=2)
             continue
-        formulas = [(name, record[positions[name]]) for name in COLUMNS
-                    if name in positions and isinstance(record[positions[name]], _Formula)]
-        for name, formula in formulas:
-            checker.problem(
-                row, name, _("the cell holds the formula {formula} with no value saved in the file").format(
-                    formula=formula),
-                _("open the workbook in a spreadsheet program (Excel, WPS) and save it, so the value is stored with "
-                  "the formula, or type the value"),
-            )
-        if not formulas:
+        unread = [(name, record[positions[name]]) for name in COLUMNS
+                  if name in positions and isinstance(record[positions[name]], (_Formula, _CellError))]
+        for name, value in unread:
+            if isinstance(value, _CellError):
+                checker.problem(
+                    row, name, _("the cell holds the spreadsheet error {error}").format(error=value),
+                    _("correct the formula in the workbook so the cell shows a value, or type the value in the cell"),
+                )
+            else:
+                checker.problem(
+                    row, name, _("the cell holds the formula {formula} with no value saved in the file").format(
+                        formula=value),
+                    _("open the workbook in a spreadsheet program (Excel, WPS) and save it, so the value is stored with "
+                      "the formula, or type the value"),
+                )
+        if not unread:
             _take_row(checker, row, cells, plan, seen)
     if checker.problems:
         raise PlanError(_message(source, checker.problems, stopped))
@@ -236,11 +330,32 @@ def plan_from_frame(
 
 
 def _column_positions(frame: pd.DataFrame, source: str) -> dict[str, int]:
-    """Where each plan column is in ``frame`` (header names compared trimmed and in lower case); all required ones must be."""
-    columns = {str(c).strip().lower(): c for c in frame.columns}
-    missing = [c for c in REQUIRED if c not in columns]
+    """Where each plan column is in ``frame``; all required ones must be there, and none twice.
+
+    Header names are compared trimmed and in lower case, a Chinese workbook's headings (``措施``) as the
+    column they name (``lever``).
+    """
+    positions: dict[str, int] = {}
+    twice: dict[str, str] = {}
+    for at, column in enumerate(frame.columns):
+        name = english_column(str(column)).strip().lower()
+        if name not in COLUMNS:
+            continue
+        if name not in positions:
+            positions[name] = at
+        elif name not in twice:  # a third time is the same mistake
+            first = positions[name]
+            twice[name] = (
+                _("{source}: column {column!r} is given twice in the header, as {first!r} (column {first_at}) "
+                  "and {second!r} (column {second_at}); keep one").format(
+                    source=source, column=name, first=str(frame.columns[first]).strip(), first_at=first + 1,
+                    second=str(column).strip(), second_at=at + 1)
+            )
+    if twice:
+        raise PlanError("\n".join(twice.values()))
+    missing = [c for c in REQUIRED if c not in positions]
     if missing:
-        found = series(str(c) for c in frame.columns) or _("none")
+        found = series(text for c in frame.columns if (text := str(c).strip())) or _("none")
         raise PlanError(
             ngettext("{source}: missing column {missing} (found: {found}); the header row must name {columns} "
                      "(tier only where a subsidy row needs it)",
@@ -248,7 +363,7 @@ def _column_positions(frame: pd.DataFrame, source: str) -> dict[str, int]:
                      "(tier only where a subsidy row needs it)", len(missing)).format(
                 source=source, missing=series(missing), found=found, columns=series(COLUMNS))
         )
-    return {name: list(frame.columns).index(columns[name]) for name in COLUMNS if name in columns}
+    return positions
 
 
 def _cells(record: tuple[Any, ...], positions: dict[str, int], checker: _RowChecker) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ import yaml
 from optimiser import PlanError, load_config, solve
 from optimiser.cli import main
 from optimiser.evaluate import evaluate
-from optimiser.planfile import read_plan
+from optimiser.planfile import PlanNote, read_plan
 
 from .conftest import CASES
 from .tiny import tier_rules_config, tiny_config, write_tiny
@@ -505,6 +506,146 @@ def test_a_total_row_whose_sum_has_no_saved_value_is_still_left_out(hand: Path, 
         assert read_plan(path, load_config(hand)) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
 
 
+def _plan_sheet(book: Any, title: str, units: float, state: str = "visible") -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(["lever", "institution", "tier", "year", "units"])
+    sheet.append(["enterprise_lecturers", "'=cmd", None, 2025, units])
+    sheet.sheet_state = state
+
+
+def _plan_notes(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, PlanNote)]
+
+
+def test_a_hidden_sheet_is_never_read_and_a_note_names_the_sheet_that_is(
+    hand: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    config = load_config(hand)
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.remove(book.active)
+    # An old plan kept out of sight before the plan on screen; even a hidden sheet named Plan is not read.
+    _plan_sheet(book, "Old", 999999, "hidden")
+    _plan_sheet(book, "Plan", 7, "veryHidden")
+    _plan_sheet(book, "Current", 2)
+    _plan_sheet(book, "Notes", 5)
+    book.active = 2
+    book.save(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert read_plan(path, config) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
+    assert _plan_notes(caught) == [
+        f"{path}: the plan is read from the sheet 'Current', the first visible one, as no visible sheet is named "
+        "'Plan' or '行动方案'; not read: 'Old' (hidden), 'Plan' (very hidden: only the VBA editor unhides it), "
+        "'Notes'; to have another sheet read, make it visible and name it 'Plan'"
+    ]
+    # The command line reads the same sheet (2 lecturers keep every limit; 999,999 would not) and says which.
+    assert main(["evaluate", str(hand), "--plan", str(path)]) == 0
+    assert "note: " + _plan_notes(caught)[0] in capsys.readouterr().err
+    # A visible sheet named Plan is read wherever it is, with no note; so is a workbook's only sheet.
+    book["Plan"].sheet_state = "visible"
+    book.save(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert read_plan(path, config) == {("enterprise_lecturers", "=cmd", "", 2025): 7.0}
+        for title in ("Old", "Plan", "Notes"):
+            book.remove(book[title])
+        book.save(path)
+        assert read_plan(path, config) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
+    assert _plan_notes(caught) == []
+
+
+def test_a_workbook_with_no_visible_sheet_is_refused(hand: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.remove(book.active)
+    _plan_sheet(book, "Old", 999999, "hidden")
+    _plan_sheet(book, "Plan", 2)
+    book.save(path)
+    # Spreadsheet programs keep one sheet visible; a workbook written otherwise hides them all.
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    assert parts["xl/workbook.xml"].count(b'state="visible"') == 1
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'state="visible"', b'state="veryHidden"')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    with pytest.raises(PlanError) as raised:
+        read_plan(path, load_config(hand))
+    assert str(raised.value) == (
+        f"{path}: the workbook has no visible worksheet to read the plan from (hidden sheets are never read: "
+        "'Old' (hidden), 'Plan' (very hidden: only the VBA editor unhides it)); unhide the sheet that holds the plan "
+        "(in Excel or WPS: right-click a sheet tab > Unhide) and save the workbook, or save the plan as CSV (UTF-8)"
+    )
+
+
+def test_a_spreadsheet_error_in_a_cell_is_named_not_read_as_empty(hand: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.active.append(["lever", "institution", "tier", "year", "units"])
+    book.active.append(["enterprise_lecturers", "'=cmd", None, 2025, "#DIV/0!"])  # an error typed in
+    book.active.append(["secondments", "#N/A", None, 2026, 1])
+    book.active.append(["secondments", "'=cmd", None, 2025, "=1/0"])
+    book.active.append(["合计", None, None, None, "#REF!"])  # a total row is left out, error or not
+    book.save(path)
+    # A spreadsheet program saves the error a formula gives as the formula's value.
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert parts[sheet].count(b'<c r="E4"><f>1/0</f><v /></c>') == 1
+    parts[sheet] = parts[sheet].replace(b'<c r="E4"><f>1/0</f><v /></c>', b'<c r="E4" t="e"><f>1/0</f><v>#VALUE!</v></c>')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    fix = "correct the formula in the workbook so the cell shows a value, or type the value in the cell"
+    with pytest.raises(PlanError) as raised, pytest.warns(PlanNote, match="row 5: the row marked '合计' is read as a total"):
+        read_plan(path, load_config(hand))
+    assert str(raised.value).splitlines() == [
+        f"{path}: 3 problems:",
+        f"  - {path}, row 2, column units: the cell holds the spreadsheet error #DIV/0!; {fix}",
+        f"  - {path}, row 3, column institution: the cell holds the spreadsheet error #N/A; {fix}",
+        f"  - {path}, row 4, column units: the cell holds the spreadsheet error #VALUE!; {fix}",
+    ]
+
+
+def test_an_institution_named_as_a_total_is_read_and_a_total_row_is_left_out(tmp_path: Path) -> None:
+    # Ten students each need 2.5 lecturers' practice hours, and the money pays for 5.
+    institution = {"teachers": {"academic": 10}, "intake": {"basic": 10}}
+    path = write_tiny(tmp_path, tiny_config(institutions=[{"name": "Total", **institution},
+                                                          {"name": "合计", **institution}],
+                                            funding__universities__per_year=60000))
+    config = load_config(path)
+    plan = tmp_path / "plan.csv"
+    plan.write_text(
+        "lever,institution,tier,year,units\n"
+        "enterprise_lecturers,Total,,2025,1\n"
+        "enterprise_lecturers,合计,,2025,1\n"
+        "enterprise_lecturers,Sum,,2025,2\n"  # Sum is no institution: this row totals the lever
+        "Total,,,,4\n",  # nor is Total a lever: this row totals them all
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert read_plan(plan, config) == {("enterprise_lecturers", "Total", "", 2025): 1.0,
+                                           ("enterprise_lecturers", "合计", "", 2025): 1.0}
+    assert _plan_notes(caught) == [f"{plan}, row 4: the row marked 'Sum' is read as a total and left out",
+                                   f"{plan}, row 5: the row marked 'Total' is read as a total and left out"]
+    # The plan solve writes for them is read back whole: evaluated, it gives what solve found.
+    out = tmp_path / "solved"
+    assert main(["solve", str(path), "--out", str(out)]) == 0
+    optimum = solve(config)
+    assert optimum.plan.set_index("institution")["units"].to_dict() == pytest.approx({"Total": 2.5, "合计": 2.5})
+    evaluation = evaluate(config, out / "plan.csv", optimum=optimum)
+    assert evaluation.objective == pytest.approx(optimum.objective, rel=1e-6)
+    assert evaluation.total_cost == pytest.approx(optimum.total_cost, rel=1e-6)
+
+
 def test_solve_out_columns_and_quoted_names_are_read(hand: Path, tmp_path: Path) -> None:
     # plan.csv of solve --out has kind and cost columns and writes "=cmd" as "'=cmd".
     path = tmp_path / "plan.csv"
@@ -586,6 +727,48 @@ def test_duplicate_rows_and_missing_columns(hand: Path, tmp_path: Path) -> None:
         read_plan(path, load_config(hand))
     with pytest.raises(PlanError, match=r"nothere\.csv: plan file not found"):
         read_plan(tmp_path / "nothere.csv", load_config(hand))
+
+
+@pytest.mark.parametrize(("header", "column", "first", "second"), [
+    ("lever,institution,tier,year,units,units", "units", "'units' (column 5)", "'units' (column 6)"),
+    ("lever,institution,tier,year,units, Units ", "units", "'units' (column 5)", "'Units' (column 6)"),
+    ("Lever,institution,tier,year,units,LEVER", "lever", "'Lever' (column 1)", "'LEVER' (column 6)"),
+])
+def test_a_plan_column_given_twice_is_refused(
+    hand: Path, tmp_path: Path, header: str, column: str, first: str, second: str
+) -> None:
+    # Whichever copy were read, the other would be silently ignored.
+    path = tmp_path / "plan.csv"
+    path.write_text(f"{header}\nenterprise_lecturers,'=cmd,,2025,2,0\n")
+    with pytest.raises(PlanError) as raised:
+        read_plan(path, load_config(hand))
+    assert str(raised.value) == (
+        f"{path}: column {column!r} is given twice in the header, as {first} and {second}; keep one")
+
+
+def test_a_plan_column_given_twice_in_a_workbook_or_a_table_is_refused(hand: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from optimiser.i18n import language
+    from optimiser.report.xlsx import header
+
+    with language("zh"):
+        units = header("units")  # the heading a Chinese workbook gives the units column
+    path = tmp_path / "plan.xlsx"
+    book = Workbook()
+    book.active.append(["lever", "institution", "tier", "year", "units", units])
+    book.active.append(["enterprise_lecturers", "'=cmd", None, 2025, 2, 0])
+    book.save(path)
+    with pytest.raises(PlanError) as raised:
+        read_plan(path, load_config(hand))
+    assert str(raised.value) == (
+        f"{path}: column 'units' is given twice in the header, as 'units' (column 5) and {units!r} (column 6); "
+        "keep one")
+    table = pd.DataFrame([["enterprise_lecturers", "=cmd", "", 2025, 2, 0]],
+                         columns=["lever", "institution", "tier", "year", "units", "units"])
+    with pytest.raises(PlanError, match=r"^plan table: column 'units' is given twice in the header, as 'units' "
+                                        r"\(column 5\) and 'units' \(column 6\); keep one$"):
+        evaluate(load_config(hand), table)
 
 
 def test_fractional_units_of_an_integer_lever(hand: Path) -> None:

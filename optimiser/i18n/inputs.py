@@ -2,7 +2,8 @@
 
 Excel and WPS on a Chinese Windows save CSV as GB18030 (GBK) unless told
 "CSV UTF-8", which adds a byte-order mark; editors save plain UTF-8. Each is
-read here, detected in that order. Numbers may be written with thousands
+read here, detected in that order, and UTF-16 too, by its byte-order mark or,
+without one, by its zero bytes. Numbers may be written with thousands
 separators (``2,088``, ``1 200``, full-width ``２，０８８``), and a share as a
 percentage (``25%``). A row that sums the others (``合计``, ``Total``) is not
 data.
@@ -32,10 +33,12 @@ class UndecodableInput(ValueError):
 
 
 def decode_input(data: bytes, what: str = N_("file")) -> tuple[str, str]:
-    """``data`` as text, and the encoding it was read in ("utf-8-sig", "utf-8", "gb18030", "utf-16").
+    """``data`` as text, and the encoding it was read in ("utf-8-sig", "utf-8", "gb18030", "utf-16",
+    "utf-16-le", "utf-16-be").
 
-    Raises :class:`UndecodableInput` naming the line of the first byte that
-    is not UTF-8 and the fix.
+    UTF-16 is read with its byte-order mark, or without one when its zero bytes say so
+    (:func:`_utf16_without_mark`). Raises :class:`UndecodableInput` naming the line of the first byte
+    that is not UTF-8 and the fix.
 
     >>> decode_input("合计".encode("gb18030"))
     ('合计', 'gb18030')
@@ -52,6 +55,12 @@ def decode_input(data: bytes, what: str = N_("file")) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as err:
             raise _undecodable(data, err.start, what, N_("it begins with a UTF-16 byte-order mark")) from err
+    utf16 = _utf16_without_mark(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError as err:
+            raise _not_utf16(data, utf16, err.start, what) from err
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
@@ -62,14 +71,62 @@ def decode_input(data: bytes, what: str = N_("file")) -> tuple[str, str]:
         raise _undecodable(data, first_bad, what, "nor GB18030 (GBK) text") from err
 
 
+UTF16_SAMPLE = 4096
+"""Bytes looked at to tell UTF-16 without a byte-order mark from other text."""
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``data`` is UTF-16 text without a byte-order mark, else None.
+
+    Text in UTF-8 or GB18030 holds no zero byte; UTF-16 holds one in each character of the first 256 of
+    Unicode (letters, digits, commas, line ends: a CSV or YAML file is full of them), always in the same half
+    of its two bytes: the second (little-endian) or the first (big-endian). A Chinese character's code unit
+    may hold a zero byte too (``一`` is 4E 00), rarely; a stray zero byte in UTF-8 text is on either side.
+    So at least eight characters, and one in eight, with a zero in one half, and ten times as many there as
+    in the other.
+
+    >>> _utf16_without_mark("lever,units".encode("utf-16-le")), _utf16_without_mark("合计,1234567".encode("utf-16-be"))
+    ('utf-16-le', 'utf-16-be')
+    >>> _utf16_without_mark(b"lever,units\\n"), _utf16_without_mark(b"lever,units\\nsecondments,2\\x000\\n")
+    (None, None)
+    """
+    sample = data[:UTF16_SAMPLE]
+    units = len(sample) // 2
+    if units == 0:
+        return None
+    first, second = sample[0:units * 2:2].count(0), sample[1:units * 2:2].count(0)
+    for zeros, others, encoding in ((second, first, "utf-16-le"), (first, second, "utf-16-be")):
+        if zeros >= 8 and zeros * 8 >= units and zeros >= 10 * others:
+            return encoding
+    return None
+
+
+def _not_utf16(data: bytes, encoding: str, position: int, what: str) -> UndecodableInput:
+    """A file whose zero bytes say UTF-16 without a byte-order mark, but which is not valid UTF-16."""
+    from . import _
+
+    line = data[:position - position % 2].decode(encoding, errors="replace").count("\n") + 1
+    message = _("the {what} looks like {encoding} text without a byte-order mark (from its zero bytes), but is not "
+                "valid {encoding} at byte {offset} of {size}; open the file and save it again as UTF-8 ({how})").format(
+        what=_(what), encoding=encoding.upper(), offset=position + 1, size=len(data), how=_how_to_resave(what))
+    return UndecodableInput(message, line)
+
+
+def _how_to_resave(what: str) -> str:
+    """How to save the ``what`` (a file kind) as UTF-8 in the program that wrote it."""
+    from . import _
+
+    return (_("Excel: Save As > \"CSV UTF-8\"; WPS or Notepad: encoding UTF-8") if "config" not in what
+            else _("in the editor, choose the encoding UTF-8 when saving"))
+
+
 def _undecodable(data: bytes, position: int, what: str, detail: str) -> UndecodableInput:
     line = data.count(b"\n", 0, position) + 1
     column = position - (data.rfind(b"\n", 0, position) + 1) + 1
     byte = data[position] if position < len(data) else 0
     from . import _
 
-    how = (_("Excel: Save As > \"CSV UTF-8\"; WPS or Notepad: encoding UTF-8") if "config" not in what
-           else _("in the editor, choose the encoding UTF-8 when saving"))
+    how = _how_to_resave(what)
     if detail.startswith("nor"):
         template = _("the {what} is not text this program can read: byte {byte} at column {column} is not UTF-8, "
                      "and the file is not GB18030 (GBK) text either; open the file and save it again as UTF-8 ({how})")

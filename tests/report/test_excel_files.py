@@ -1,4 +1,4 @@
-"""Files for Excel: CSV written with a byte-order mark; CSV and YAML read as UTF-8, UTF-8 with BOM or GB18030;
+"""Files for Excel: CSV written with a byte-order mark; CSV and YAML read as UTF-8, UTF-8 with BOM, GB18030 or UTF-16;
 numbers with thousands separators and percentages; total rows left out with a note."""
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def _yaml_text() -> str:
     return "# 注释：浙江省配置\n" + yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be"])
 def test_a_yaml_config_is_read_in_each_encoding(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "config.yaml"
     path.write_bytes(_yaml_text().encode(encoding))
@@ -72,6 +72,29 @@ def test_a_yaml_config_in_no_known_encoding_names_file_line_and_fix(tmp_path: Pa
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}:3: the config file is not text" in err and "codec" not in err
+
+
+def test_utf_16_without_a_byte_order_mark_is_told_by_its_zero_bytes() -> None:
+    text = "lever,institution,tier,year,units\n合计,,,,2\n"
+    assert decode_input(text.encode("utf-16-le")) == (text, "utf-16-le")
+    assert decode_input(text.encode("utf-16-be")) == (text, "utf-16-be")
+    # A stray zero byte in UTF-8 text is no UTF-16: the cell holding it is named when the file is checked.
+    assert decode_input(text.replace(",2", ",\x002").encode()) == (text.replace(",2", ",\x002"), "utf-8")
+
+
+def test_a_file_that_looks_like_utf_16_but_is_not_is_refused(tmp_path: Path) -> None:
+    # Cut off in the middle of its last character.
+    path = tmp_path / "config.yaml"
+    path.write_bytes(_yaml_text().encode("utf-16-le")[:-1])
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    [problem] = caught.value.problems
+    size = path.stat().st_size
+    assert problem.file == str(path) and problem.line == _yaml_text().count("\n")
+    assert problem.message == (
+        f"the config file looks like UTF-16-LE text without a byte-order mark (from its zero bytes), but is not valid "
+        f"UTF-16-LE at byte {size} of {size}; open the file and save it again as UTF-8 (in the editor, choose the "
+        "encoding UTF-8 when saving)")
 
 
 def _institutions_config(tmp_path: Path, csv_bytes: bytes) -> Path:
@@ -172,6 +195,25 @@ def test_a_plan_file_in_no_known_encoding(tmp_path: Path, zhejiang_plan: tuple[P
     with pytest.raises(PlanError, match=rf"^{bad}:2: the plan file is not text .*byte 0x80 at column 1 is not UTF-8.*"
                                           r"save it again as UTF-8"):
         read_plan(bad, load_config(config_path))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_plan_file_in_utf_16_without_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    config = load_config(write_tiny(tmp_path, tiny_config(institutions=[
+        {"name": "杭州职业技术学院", "teachers": {"academic": 10}, "intake": {"basic": 100}}])))
+    path = tmp_path / "plan.csv"
+    path.write_bytes("lever,institution,tier,year,units\nenterprise_lecturers,杭州职业技术学院,,2025,2\n合计,,,,2\n"
+                     .encode(encoding))
+    with pytest.warns(PlanNote, match="row 3: the row marked '合计' is read as a total"):
+        assert read_plan(path, config) == {("enterprise_lecturers", "杭州职业技术学院", "", 2025): 2.0}
+    path.write_bytes(path.read_bytes()[:-1])
+    with pytest.raises(PlanError) as raised:
+        read_plan(path, config)
+    size = path.stat().st_size
+    assert str(raised.value) == (
+        f"{path}:3: the plan file looks like {encoding.upper()} text without a byte-order mark (from its zero "
+        f"bytes), but is not valid {encoding.upper()} at byte {size} of {size}; open the file and save it again as "
+        'UTF-8 (Excel: Save As > "CSV UTF-8"; WPS or Notepad: encoding UTF-8)')
 
 
 def test_the_shipped_institutions_csv_still_reads(tmp_path: Path) -> None:
