@@ -53,7 +53,7 @@ def register(sub: Any) -> None:
 def run_alternatives(args: argparse.Namespace) -> int:
     from .. import SolverError
     from ..analysis.alternatives import alternatives
-    from ..analysis.output import write_csv
+    from ..analysis.output import write_csvs
     from ..i18n import _
 
     if args.plans < 0:
@@ -67,8 +67,8 @@ def run_alternatives(args: argparse.Namespace) -> int:
         return EXIT_NO_OPTIMUM
     written = []
     if args.out:
-        written = [write_csv(args.out, room.ranges),
-                   write_csv(args.out.with_name(f"{args.out.stem}_plans.csv"), room.plans.reset_index())]
+        written = write_csvs([(args.out, room.ranges),
+                              (args.out.with_name(f"{args.out.stem}_plans.csv"), room.plans.reset_index())])
     if args.json:
         print(json_text(with_warnings(room.to_dict(), config.warnings)))
     else:

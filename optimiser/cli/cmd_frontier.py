@@ -41,13 +41,12 @@ def segments_path(out: Path) -> Path:
 
 def run_frontier(args: argparse.Namespace) -> int:
     from ..analysis import frontier
-    from ..analysis.output import write_csv
+    from ..analysis.output import write_csvs
 
     config = read_config(args)
     front = frontier(config, over=args.over, upto=args.upto)
     if args.out:
-        write_csv(args.out, front.breakpoints)
-        write_csv(segments_path(args.out), front.segments)
+        write_csvs([(args.out, front.breakpoints), (segments_path(args.out), front.segments)])
     if args.json:
         print(json_text(with_warnings(front.to_dict(), config.warnings)))
     else:

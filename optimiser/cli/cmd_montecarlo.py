@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
 def run_montecarlo(args: argparse.Namespace) -> int:
     from ..analysis.executor import executor_from_address
     from ..analysis.montecarlo import USABLE, monte_carlo
-    from ..analysis.output import records, write_csv
+    from ..analysis.output import records, write_csvs
     from ..i18n import _
 
     for name, value in (("--draws", args.draws), ("--jobs", args.jobs)):
@@ -67,8 +67,8 @@ def run_montecarlo(args: argparse.Namespace) -> int:
     written = []
     if args.out:
         percentiles_path = args.out.with_name(f"{args.out.stem}_percentiles.csv")
-        written = [write_csv(args.out, result.draws),
-                   write_csv(percentiles_path, result.percentiles.rename_axis("figure").reset_index())]
+        written = write_csvs([(args.out, result.draws),
+                              (percentiles_path, result.percentiles.rename_axis("figure").reset_index())])
     if args.json:
         print(json_text(with_warnings({**result.to_dict(), "rows": records(result.draws)}, config.warnings)))
     else:

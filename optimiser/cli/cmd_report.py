@@ -72,7 +72,7 @@ def run_report(args: argparse.Namespace) -> int:
 def _write_files(args: argparse.Namespace, main: Result, report: Any, comparison: Comparison) -> None:
     """The workbook and the HTML page asked for, both or neither (a bad path for one leaves the other
     unwritten too), each named once written."""
-    from ..files import Writer, write_each
+    from ..files import Writer, workbook_writer, write_each
     from ..report.analysis_text import written
     from ..report.html import html_report
     from ..report.xlsx import workbook
@@ -80,7 +80,7 @@ def _write_files(args: argparse.Namespace, main: Result, report: Any, comparison
     files: list[tuple[Path, Writer]] = []
     if args.xlsx is not None:
         book = workbook(main, report, comparison)
-        files.append((args.xlsx, lambda temp: book.save(temp)))
+        files.append((args.xlsx, workbook_writer(book)))
     if args.html is not None:
         page = html_report(main, report, comparison)
 

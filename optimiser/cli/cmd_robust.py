@@ -120,9 +120,9 @@ def _bad_option(args: argparse.Namespace) -> str | None:
 
 def _write_plan(out: Path, result: RobustResult) -> list[Path]:
     """The plan to ``out`` and the worlds beside it (``PLAN_worlds.csv``)."""
-    from ..analysis.output import write_csv
+    from ..analysis.output import write_csvs
 
-    return [write_csv(out, result.plan), write_csv(out.with_name(f"{out.stem}_worlds.csv"), result.worlds)]
+    return write_csvs([(out, result.plan), (out.with_name(f"{out.stem}_worlds.csv"), result.worlds)])
 
 
 def _print_json(result: RobustResult, convergence: pd.DataFrame | None, warnings: tuple[str, ...]) -> None:

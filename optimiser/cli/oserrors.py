@@ -92,7 +92,16 @@ def _failed_path(err: OSError) -> Path | None:
     raw = err.filename2 if err.errno == errno.EISDIR and err.filename2 else err.filename
     if isinstance(err, OutputError) and raw is None:
         raw = getattr(err, "path", None)
-    return Path(os.fsdecode(raw)) if raw is not None else None
+    if raw is None:
+        return None
+    path = Path(os.fsdecode(raw))
+    if isinstance(err, OutputError):  # refused before writing: the path the user gave
+        return path
+    from ..files import STAGING_PREFIX  # loaded already: the error comes from writing a file
+
+    # A file in a staging folder (.staging-...) is the file of the same name in the folder above.
+    parts = [part for part in path.parts if not part.startswith(STAGING_PREFIX)]
+    return Path(*parts) if len(parts) < len(path.parts) and parts else path
 
 
 def _name(place: Path, given: Path) -> str:
@@ -102,6 +111,9 @@ def _name(place: Path, given: Path) -> str:
 _DENIED = N_("permission denied on {place}; choose a folder you can write to, or ask for write permission there")
 _NO_SPACE = N_("no space left on the disk holding {place} (or the quota there is used up); "
                "free some space or choose another disk")
+_NO_SPACE_FOR = N_("no space left on the disk holding {place} (or the quota there is used up) while writing {file}; "
+                   "free some space or choose another disk")
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 _ANCESTOR_REASONS = {
     errno.EACCES: _DENIED,
     errno.EPERM: _DENIED,
@@ -118,6 +130,8 @@ def _reason(err: OSError, option: str, given: Path, failed: Path) -> str:
     shape = _shape_reason(code, option, given, failed)
     if shape is not None:
         return shape
+    if code in _FULL and failed != given:
+        return _(_NO_SPACE_FOR).format(place=_name(_existing_ancestor(failed.parent), given), file=failed)
     if code in _ANCESTOR_REASONS:
         return _(_ANCESTOR_REASONS[code]).format(place=_name(_existing_ancestor(failed), given))
     if code == errno.ENAMETOOLONG:
@@ -128,6 +142,8 @@ def _reason(err: OSError, option: str, given: Path, failed: Path) -> str:
     if code == errno.ENOENT:
         return _("{path} cannot be created in {folder} ({error}); choose a path in a folder that can hold new files").format(
             path=_name(failed, given), folder=_existing_ancestor(failed), error=err.strerror)
+    if failed != given:  # a file written into the folder given, or beside the file given
+        return _("{error} while writing {file}; choose another path").format(error=err.strerror or err, file=failed)
     return _("{error}; choose another path").format(error=err.strerror or err)
 
 

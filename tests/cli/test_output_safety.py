@@ -1,0 +1,168 @@
+"""What a command writes never costs the user work: a folder of results is replaced whole or not at all, and a
+full disk is named with the file and the fix."""
+
+from __future__ import annotations
+
+import errno
+import os
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from optimiser import files
+from optimiser.cli import main
+
+from ..tiny import tiny_config, write_tiny
+
+ROOT = Path(__file__).resolve().parents[2]
+SWEEP = ["--param", "funding.universities.per_year=12000,24000", "--no-progress"]
+
+
+def tiny(**changes: Any) -> dict[str, Any]:
+    """The tiny config, with nothing to warn about."""
+    return tiny_config(institutions__0__teachers={"academic": 10, "double_qualified": 0}, **changes)
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every entry of ``folder`` (staging ones too): a file's bytes, a link's target."""
+    return {entry.name: os.readlink(entry) if entry.is_symlink() else entry.read_bytes()
+            for entry in sorted(folder.iterdir())}
+
+
+def failing(after: int, error: BaseException) -> Callable[..., None]:
+    """:func:`optimiser.files._install` that moves ``after`` files into place, then raises ``error``."""
+    install = files._install
+    calls = []
+
+    def install_some(staged: Path, target: Path) -> None:
+        calls.append(target)
+        if len(calls) > after:
+            raise error
+        install(staged, target)
+
+    return install_some
+
+
+# -- a folder holds one whole run ---------------------------------------------------------------------------
+
+def two_runs(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A config, a second config with another budget, and the folder of the first one's results."""
+    first = write_tiny(tmp_path, tiny())
+    second = write_tiny(tmp_path, tiny(funding__universities__per_year=12000), "poorer.yaml")
+    out = tmp_path / "out"
+    assert main(["solve", str(first), "--out", str(out)]) == 0
+    return first, second, out
+
+
+def test_a_link_into_a_missing_folder_is_refused_before_any_file_is_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _first, second, out = two_runs(tmp_path)
+    nowhere = tmp_path / "nonexist" / "dir" / "t.csv"
+    (out / "teachers.csv").unlink()
+    (out / "teachers.csv").symlink_to(nowhere)
+    before = snapshot(out)
+    capsys.readouterr()
+    assert main(["solve", str(second), "--out", str(out)]) == 4
+    assert capsys.readouterr().err == (
+        f"could not write output: --out {out}: {out / 'teachers.csv'} is a link to {nowhere}, whose folder "
+        f"{nowhere.parent} does not exist; create that folder, remove the link, or choose another path\n")
+    assert snapshot(out) == before and not (tmp_path / "nonexist").exists()
+
+
+def test_a_failure_while_the_files_go_into_place_puts_the_old_ones_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _first, second, out = two_runs(tmp_path)
+    (out / "plan.csv").unlink()  # the second run adds it, and takes it away again when it fails
+    before = snapshot(out)
+    capsys.readouterr()
+    monkeypatch.setattr(files, "_install", failing(4, OSError(errno.EIO, "Input/output error")))
+    assert main(["solve", str(second), "--out", str(out)]) == 4
+    assert capsys.readouterr().err == (
+        f"could not write output: --out {out}: Input/output error while writing {out / 'constraints.csv'}; "
+        "choose another path\n")
+    assert snapshot(out) == before
+
+
+def test_an_interruption_while_the_files_go_into_place_puts_the_old_ones_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    files.write_all(out, {"a.csv": lambda path: path.write_text("old a"), "b.csv": lambda path: path.write_text("old b")})
+    monkeypatch.setattr(files, "_install", failing(1, KeyboardInterrupt()))
+    new: dict[str, files.Writer] = {name: lambda path: path.write_text("new") for name in ("a.csv", "b.csv", "c.csv")}
+    with pytest.raises(KeyboardInterrupt):
+        files.write_all(out, new)
+    assert snapshot(out) == {"a.csv": b"old a", "b.csv": b"old b"}
+
+
+def test_files_of_their_own_go_into_place_together_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "table.csv", tmp_path / "beside.csv"
+    first.write_text("old")
+    monkeypatch.setattr(files, "_install", failing(1, OSError(errno.EIO, "Input/output error")))
+    with pytest.raises(OSError, match="Input/output error") as raised:
+        files.write_each([(first, lambda path: path.write_text("new")), (second, lambda path: path.write_text("new"))])
+    assert raised.value.filename == str(second)  # the file asked for, not a staging name
+    assert snapshot(tmp_path) == {"table.csv": b"old"}
+
+
+# -- a full disk ----------------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_names_the_file_and_the_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    full = tmp_path / "full.csv"
+    full.symlink_to("/dev/full")  # frontier writes full.segments.csv beside it, on a disk with room
+    config = write_tiny(tmp_path, tiny())
+    assert main(["frontier", str(config), "--out", str(full)]) == 4
+    assert capsys.readouterr().err == (
+        f"could not write output: --out {full}: no space left on the disk holding this path (or the quota there is "
+        "used up); free some space or choose another disk\n")
+    assert snapshot(tmp_path).keys() == {"full.csv", "tiny.yaml"}  # the segments file went again
+
+
+def test_a_full_disk_in_an_out_folder_names_the_file_and_keeps_the_old_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _first, second, out = two_runs(tmp_path)
+    before = snapshot(out)
+    capsys.readouterr()
+    write_csv = files.write_csv
+
+    def fill_up(frame: pd.DataFrame, path: Path, encoding: str | None = None) -> None:
+        if path.name == "teachers.csv":
+            raise OSError(errno.ENOSPC, "No space left on device")  # as a write says it: no file named
+        write_csv(frame, path, encoding)
+
+    monkeypatch.setattr(files, "write_csv", fill_up)
+    assert main(["solve", str(second), "--out", str(out)]) == 4
+    assert capsys.readouterr().err == (
+        f"could not write output: --out {out}: no space left on the disk holding this path (or the quota there is "
+        f"used up) while writing {out / 'teachers.csv'}; free some space or choose another disk\n")
+    assert snapshot(out) == before
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs a file size limit")
+def test_a_workbook_that_cannot_be_written_leaves_no_traceback(tmp_path: Path) -> None:
+    # Past the file size limit each write fails, as on a full disk; openpyxl must not be left to close its
+    # half-written archive later (that prints a traceback from a destructor).
+    config = write_tiny(tmp_path, tiny())
+    book = tmp_path / "book.xlsx"
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+    done = subprocess.run([sys.executable, "-m", "optimiser", "compare", str(config), "--xlsx", str(book)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120, preexec_fn=limited,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert done.returncode == 4
+    assert done.stderr == f"could not write output: --xlsx {book}: File too large; choose another path\n"
+    assert snapshot(tmp_path).keys() == {"tiny.yaml"}
