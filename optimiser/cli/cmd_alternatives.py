@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
+from .args import CSV_FILE
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
@@ -44,7 +45,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--within", type=share, default=0.01, help="output that may be given up, e.g. 1%% (default)")
     parser.add_argument("--plans", type=int, default=4, help="alternative plans to generate (default: 4)")
     parser.add_argument("--units", action="store_true", help="ranges in units started instead of yuan")
-    add_options(parser, "scenario", "out", "json", "debug", out={"metavar": "FILE.csv"}, help_for={
+    add_options(parser, "scenario", "out", "json", "debug", out={"metavar": "FILE.csv", "type": CSV_FILE}, help_for={
         "out": "write the ranges to FILE.csv and the plans to FILE_plans.csv",
     })
     parser.set_defaults(run=run_alternatives)

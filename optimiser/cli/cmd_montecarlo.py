@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
+from .args import CSV_FILE
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options, progress_bar
@@ -30,7 +31,7 @@ def register(sub: Any) -> None:
     parser.add_argument("config", type=Path, help="the YAML config file (with an uncertainty: section)")
     add_options(
         parser, "draws", "seed", "plan", "scenario", "jobs", "scheduler", "solver", "out", "json", "no-progress", "debug",
-        draws={"default": 1000}, plan={"metavar": "PLAN.csv"}, out={"metavar": "FILE.csv"}, help_for={
+        draws={"default": 1000}, plan={"metavar": "PLAN.csv"}, out={"metavar": "FILE.csv", "type": CSV_FILE}, help_for={
             "draws": "number of worlds to draw (default: 1000)",
             "plan": "test this plan (CSV/XLSX: lever, institution, tier, year, units) instead of re-optimising",
             "scheduler": "run the draws on a Dask scheduler (tcp://host:8786); needs: pip install optimiser[dask]",

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .args import HTML_FILE
 from .exits import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -36,7 +37,7 @@ def register(sub: Any) -> None:
         "plan": "a hand-made plan (.csv or .xlsx with the columns of plan.csv: lever, institution, tier, year, "
         "units), evaluated against the main plan's config and added to the comparison; repeat for several",
     })
-    report.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
+    report.add_argument("--html", type=HTML_FILE, metavar="FILE", help="write the HTML report here")
     add_options(report, "xlsx", "debug", help_for={"xlsx": "write the Excel workbook here"})
     report.set_defaults(run=run_report)
 

@@ -1,4 +1,5 @@
-"""Say in words what an ``OSError`` met while writing output means and what to do.
+"""Say in words what an ``OSError`` met while writing output means and what to do, and refuse output paths
+that cannot be right before a command runs.
 
 The commands read their inputs through the config and plan loaders, which
 turn a file that cannot be read into a ``ConfigError`` or ``PlanError``; an
@@ -6,17 +7,25 @@ turn a file that cannot be read into a ``ConfigError`` or ``PlanError``; an
 ``--out``, ``--xlsx`` or ``--html``. The message names the option, the path
 the user gave, the path actually in the way when it is another one, and what
 to do, in the current language.
+
+Before a command starts (:func:`outputs_checked`), a file name ending in
+another format's suffix is refused (:func:`refuse_outputs`), as an
+:class:`~optimiser.errors.OutputError`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..errors import OutputError
 from ..i18n import N_, _
+from .args import OutputFile
 
 # The options that name a place to write, as (attribute, option).
 OUTPUT_OPTIONS = (("out", "--out"), ("xlsx", "--xlsx"), ("html", "--html"))
@@ -32,6 +41,37 @@ def outputs_of(args: argparse.Namespace | None) -> dict[str, Path]:
         if value is not None:
             given[option] = Path(value)
     return given
+
+
+@contextlib.contextmanager
+def outputs_checked(args: argparse.Namespace, types: dict[str, Any]) -> Iterator[None]:
+    """Run the command once :func:`refuse_outputs` passed its output paths (``types``: option -> the type it
+    was parsed with). A command given no output writes nothing to check."""
+    outputs = outputs_of(args)
+    if outputs:
+        refuse_outputs(outputs, types)
+    yield
+
+
+def _refused(message: str, option: str, path: Path) -> OutputError:
+    err = OutputError(message)
+    err.path = path  # type: ignore[attr-defined]
+    err.option = option  # type: ignore[attr-defined]
+    return err
+
+
+def refuse_outputs(outputs: dict[str, Path], types: dict[str, Any]) -> None:
+    """Refuse, before anything is computed or written, a file whose name ends in another format's suffix
+    (``--out sweep.xlsx`` where a CSV file is written)."""
+    for option, path in outputs.items():
+        kind = types.get(option)
+        if not isinstance(kind, OutputFile):
+            continue  # a folder
+        suffix = kind.wrong_suffix(path)
+        if suffix is not None:
+            raise _refused(_("the name ends in {suffix}, but {option} writes {format}; give a path ending in "
+                             "{wanted}").format(suffix=suffix, option=option, format=_(kind.what),
+                                                wanted=kind.suffixes[0]), option, path)
 
 
 def _related(path: Path, target: Path) -> bool:
@@ -73,7 +113,9 @@ def _file_in_the_way(path: Path) -> Path | None:
 def explain_os_error(err: OSError, args: argparse.Namespace | None = None) -> str:
     """One line for the user: what could not be written, why, and what to do."""
     path = _failed_path(err)
-    found = _option_for(path, outputs_of(args))
+    outputs = outputs_of(args)
+    chosen = getattr(err, "option", None)
+    found = (chosen, outputs[chosen]) if chosen in outputs else _option_for(path, outputs)
     if found is not None:
         option, given = found
     elif path is not None:

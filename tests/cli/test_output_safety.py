@@ -1,5 +1,5 @@
-"""What a command writes never costs the user work: a folder of results is replaced whole or not at all, and a
-full disk is named with the file and the fix."""
+"""What a command writes never costs the user work: a folder of results is replaced whole or not at all, a full
+disk is named with the file and the fix, and an output file's name ends in the suffix of the format written."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import pytest
 
 from optimiser import files
 from optimiser.cli import main
+from optimiser.cli.args import OutputFile
 
 from ..tiny import tiny_config, write_tiny
 
@@ -34,6 +35,12 @@ def snapshot(folder: Path) -> dict[str, bytes | str]:
     """Every entry of ``folder`` (staging ones too): a file's bytes, a link's target."""
     return {entry.name: os.readlink(entry) if entry.is_symlink() else entry.read_bytes()
             for entry in sorted(folder.iterdir())}
+
+
+def uncertain(tmp_path: Path) -> Path:
+    raw = tiny()
+    raw["uncertainty"] = {"levers.enterprise_lecturers.cost": {"dist": "uniform", "low": 10000, "high": 16000}}
+    return write_tiny(tmp_path, raw, "uncertain.yaml")
 
 
 def failing(after: int, error: BaseException) -> Callable[..., None]:
@@ -166,3 +173,60 @@ def test_a_workbook_that_cannot_be_written_leaves_no_traceback(tmp_path: Path) -
     assert done.returncode == 4
     assert done.stderr == f"could not write output: --xlsx {book}: File too large; choose another path\n"
     assert snapshot(tmp_path).keys() == {"tiny.yaml"}
+
+
+# -- the name says the format -----------------------------------------------------------------------------
+
+SUFFIX_CASES = {
+    "sweep": (["sweep", "{config}", *SWEEP, "--out", "{dir}/t.xlsx"], "--out", ".xlsx", "a CSV file", ".csv"),
+    "montecarlo": (["montecarlo", "{uncertain}", "--out", "{dir}/t.xlsx"], "--out", ".xlsx", "a CSV file", ".csv"),
+    "frontier": (["frontier", "{config}", "--out", "{dir}/t.XLS"], "--out", ".XLS", "a CSV file", ".csv"),
+    "pareto": (["pareto", "{config}", "--out", "{dir}/t.html"], "--out", ".html", "a CSV file", ".csv"),
+    "tornado": (["tornado", "{config}", "--out", "{dir}/t.json"], "--out", ".json", "a CSV file", ".csv"),
+    "alternatives": (["alternatives", "{config}", "--out", "{dir}/t.ods"], "--out", ".ods", "a CSV file", ".csv"),
+    "robust": (["robust", "{uncertain}", "--out", "{dir}/t.xlsx"], "--out", ".xlsx", "a CSV file", ".csv"),
+    "report --html": (["report", "{config}", "--html", "{dir}/t.xlsx"], "--html", ".xlsx", "an HTML page", ".html"),
+    "report --xlsx": (["report", "{config}", "--xlsx", "{dir}/t.html"], "--xlsx", ".html", "an Excel workbook", ".xlsx"),
+    "compare --xlsx": (["compare", "{config}", "--xlsx", "{dir}/t.csv"], "--xlsx", ".csv", "an Excel workbook", ".xlsx"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SUFFIX_CASES))
+def test_a_name_ending_in_another_formats_suffix_is_refused(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = {"config": write_tiny(tmp_path, tiny()), "uncertain": uncertain(tmp_path), "dir": tmp_path}
+    argv, option, suffix, kind, wanted = SUFFIX_CASES[case]
+    given = [part.format(**paths) for part in argv]
+    assert main(given) == 4
+    path = given[given.index(option) + 1]
+    assert capsys.readouterr().err == (
+        f"could not write output: {option} {path}: the name ends in {suffix}, but {option} writes {kind}; "
+        f"give a path ending in {wanted}\n")
+    assert snapshot(tmp_path).keys() == {"tiny.yaml", "uncertain.yaml"}
+
+
+def test_a_name_in_the_formats_suffix_or_none_is_written(tmp_path: Path) -> None:
+    config = str(write_tiny(tmp_path, tiny()))
+    assert main(["sweep", config, *SWEEP, "--out", str(tmp_path / "T.CSV")]) == 0
+    assert main(["report", config, "--html", str(tmp_path / "page.htm"), "--xlsx", str(tmp_path / "book")]) == 0
+    assert {"T.CSV", "page.htm", "book"} <= set(snapshot(tmp_path))
+
+
+FOLDER_OUTPUTS = {"solve", "evaluate", "compare", "sensitivity"}
+
+
+def test_every_output_file_option_says_its_format() -> None:
+    # --out is a folder for the commands that write several files, and one file of one format elsewhere;
+    # --xlsx and --html are always a file: each is parsed as an OutputFile, so its name is checked.
+    from optimiser.cli.main import build_parser
+
+    [sub] = [action for action in build_parser()._actions if action.dest == "command"]
+    seen: dict[str, Any] = {}
+    for name, parser in sub.choices.items():  # type: ignore[attr-defined]
+        for action in parser._actions:
+            if action.dest in ("out", "xlsx", "html"):
+                seen[f"{name} --{action.dest}"] = action.type
+    folders = {key for key, kind in seen.items() if not isinstance(kind, OutputFile)}
+    assert folders == {f"{name} --out" for name in FOLDER_OUTPUTS}
+    assert len(seen) > len(folders) + 8
