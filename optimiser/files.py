@@ -7,8 +7,8 @@ back. Staging entries are named after the writing process, so the next write
 removes those a killed run left behind. Output paths are checked first, all of
 them before any file is written (:func:`output_target`): a link is followed, a
 character device is written through, a folder or other special file is
-refused, never replaced. An error while writing names the file asked for,
-never a staging name.
+refused, never replaced, and so is a file the running command reads. An
+error while writing names the file asked for, never a staging name.
 
 This module holds no result type and shows none, so data and analysis modules write their
 tables with it as :mod:`optimiser.report` does (:func:`optimiser.report.files.result_files`
@@ -38,7 +38,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .config.yamlsource import file_kind
+from .config.yamlsource import file_kind, overwrites_input
 from .errors import OutputError
 from .i18n import _
 from .jsonrule import jsonable
@@ -231,8 +231,9 @@ def output_target(path: Path) -> tuple[Path, bool]:
       (returns the resolved path);
     - a character device or a pipe (``/dev/null``, ``/dev/stdout``): written
       through, the device node itself is never replaced (returns ``True``);
-    - anything else (a folder, a block device, a socket), or a link to a file
-      in a folder that does not exist: refused with an
+    - anything else (a folder, a block device, a socket), a file the running
+      command reads (:func:`~optimiser.config.yamlsource.inputs_kept`), or a
+      link to a file in a folder that does not exist: refused with an
       :class:`~optimiser.errors.OutputError`.
     """
     target = Path(os.path.realpath(path))
@@ -245,6 +246,9 @@ def output_target(path: Path) -> tuple[Path, bool]:
                 path=path, target=target, folder=target.parent), path) from None
         return target, False
     if stat.S_ISREG(mode):
+        clash = overwrites_input(path)
+        if clash is not None:
+            raise _refusal(clash, path)
         return target, False
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return target, True
@@ -452,8 +456,8 @@ def write_atomic(path: Path, writer: Writer) -> Path:
     temporary file starts private, readable by its owner only). A symbolic
     link is followed (the file it points to is replaced, the link kept); a
     character device such as ``/dev/null`` is written through, never
-    replaced; a folder or other special file is refused (see
-    :func:`output_target`).
+    replaced; a folder or other special file, or a file the running command
+    reads, is refused (see :func:`output_target`).
     """
     return write_each([(path, writer)])[0]
 

@@ -8,8 +8,10 @@ turn a file that cannot be read into a ``ConfigError`` or ``PlanError``; an
 the user gave, the path actually in the way when it is another one, and what
 to do, in the current language.
 
-Before a command starts (:func:`outputs_checked`), a file name ending in
-another format's suffix is refused (:func:`refuse_outputs`), as an
+While a command runs (:func:`outputs_checked`), the files it reads are kept
+(:func:`optimiser.config.yamlsource.inputs_kept`): no file it writes may replace
+one. Before it starts, an output file that is one of its inputs and a file name
+ending in another format's suffix are refused (:func:`refuse_outputs`), each an
 :class:`~optimiser.errors.OutputError`.
 """
 
@@ -43,14 +45,34 @@ def outputs_of(args: argparse.Namespace | None) -> dict[str, Path]:
     return given
 
 
+INPUT_ARGUMENTS = (("config", N_("config file"), "CONFIG"), ("configs", N_("config file"), "CONFIG"),
+                   ("plan", N_("plan file"), "--plan"))
+"""The arguments that name files a command reads, as (attribute, what the file is, argument or option)."""
+
+
+def inputs_of(args: argparse.Namespace | None) -> list[tuple[Path, str, str | None]]:
+    """The files the command line names for the command to read: (path, what it is, argument or option)."""
+    found: list[tuple[Path, str, str | None]] = []
+    for attribute, what, name in INPUT_ARGUMENTS:
+        value = getattr(args, attribute, None)
+        for path in value if isinstance(value, list) else [] if value is None else [value]:
+            found.append((Path(path), what, name))
+    return found
+
+
 @contextlib.contextmanager
 def outputs_checked(args: argparse.Namespace, types: dict[str, Any]) -> Iterator[None]:
-    """Run the command once :func:`refuse_outputs` passed its output paths (``types``: option -> the type it
-    was parsed with). A command given no output writes nothing to check."""
+    """Run the command with its inputs kept from its outputs, once :func:`refuse_outputs` passed its output
+    paths (``types``: option -> the type it was parsed with). A command given no output writes nothing to check."""
     outputs = outputs_of(args)
-    if outputs:
+    if not outputs:
+        yield
+        return
+    from ..config.yamlsource import inputs_kept
+
+    with inputs_kept(inputs_of(args)):
         refuse_outputs(outputs, types)
-    yield
+        yield
 
 
 def _refused(message: str, option: str, path: Path) -> OutputError:
@@ -61,8 +83,15 @@ def _refused(message: str, option: str, path: Path) -> OutputError:
 
 
 def refuse_outputs(outputs: dict[str, Path], types: dict[str, Any]) -> None:
-    """Refuse, before anything is computed or written, a file whose name ends in another format's suffix
-    (``--out sweep.xlsx`` where a CSV file is written)."""
+    """Refuse, before anything is computed or written, an output file that is one of the command's inputs,
+    and a file whose name ends in another format's suffix (``--out sweep.xlsx`` where a CSV file is
+    written). Runs inside :func:`~optimiser.config.yamlsource.inputs_kept`."""
+    from ..config.yamlsource import overwrites_input
+
+    for option, path in outputs.items():
+        clash = overwrites_input(path) if isinstance(types.get(option), OutputFile) else None
+        if clash is not None:
+            raise _refused(clash, option, path)
     for option, path in outputs.items():
         kind = types.get(option)
         if not isinstance(kind, OutputFile):

@@ -1,5 +1,6 @@
-"""What a command writes never costs the user work: a folder of results is replaced whole or not at all, a full
-disk is named with the file and the fix, and an output file's name ends in the suffix of the format written."""
+"""What a command writes never costs the user work: no output replaces one of the command's inputs, a folder of
+results is replaced whole or not at all, a full disk is named with the file and the fix, and an output file's
+name ends in the suffix of the format written."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ import pytest
 from optimiser import files
 from optimiser.cli import main
 from optimiser.cli.args import OutputFile
+from optimiser.config.yamlsource import inputs_kept
+from optimiser.errors import OutputError
 
 from ..tiny import tiny_config, write_tiny
 
@@ -43,6 +46,16 @@ def uncertain(tmp_path: Path) -> Path:
     return write_tiny(tmp_path, raw, "uncertain.yaml")
 
 
+def hand_made_plan(path: Path) -> Path:
+    frame = pd.DataFrame([{"lever": "enterprise_lecturers", "institution": "College", "tier": "", "year": 2025,
+                           "units": 1}])
+    if path.suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+    return path
+
+
 def failing(after: int, error: BaseException) -> Callable[..., None]:
     """:func:`optimiser.files._install` that moves ``after`` files into place, then raises ``error``."""
     install = files._install
@@ -55,6 +68,89 @@ def failing(after: int, error: BaseException) -> Callable[..., None]:
         install(staged, target)
 
     return install_some
+
+
+# -- an output never replaces an input ---------------------------------------------------------------------
+
+INPUT_CASES = {
+    "sweep": (["sweep", "{config}", *SWEEP, "--out", "{config}"], "--out", "config", "CONFIG"),
+    "frontier": (["frontier", "{config}", "--out", "{config}"], "--out", "config", "CONFIG"),
+    "pareto": (["pareto", "{config}", "--x", "basic", "--y", "basic", "--out", "{config}"], "--out", "config", "CONFIG"),
+    "tornado": (["tornado", "{config}", "--out", "{config}"], "--out", "config", "CONFIG"),
+    "alternatives": (["alternatives", "{config}", "--out", "{config}"], "--out", "config", "CONFIG"),
+    "compare": (["compare", "{config}", "--xlsx", "{config}"], "--xlsx", "config", "CONFIG"),
+    "montecarlo": (["montecarlo", "{uncertain}", "--plan", "{plan}", "--draws", "2", "--out", "{plan}"],
+                   "--out", "plan", "--plan"),
+    "report": (["report", "{config}", "--plan", "{book}", "--xlsx", "{book}"], "--xlsx", "book", "--plan"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INPUT_CASES))
+def test_an_output_that_is_an_input_is_refused_before_anything_runs(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = {"config": write_tiny(tmp_path, tiny()), "uncertain": uncertain(tmp_path),
+             "plan": hand_made_plan(tmp_path / "mine.csv"), "book": hand_made_plan(tmp_path / "mine.xlsx")}
+    argv, option, name, argument = INPUT_CASES[case]
+    before = snapshot(tmp_path)
+    assert main([part.format(**paths) for part in argv]) == 4
+    path = paths[name]
+    what = "config file" if argument == "CONFIG" else "plan file"
+    assert capsys.readouterr().err == (
+        f"could not write output: {option} {path}: {path} is the same file as the {what} {path} ({argument}), "
+        "which this command reads; the output would replace it: write the output to another path\n")
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("link", ["symbolic", "hard"])
+def test_a_link_to_an_input_is_the_input(link: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_tiny(tmp_path, tiny())
+    other = tmp_path / "table.csv"
+    other.symlink_to(config) if link == "symbolic" else os.link(config, other)
+    text = config.read_text()
+    assert main(["sweep", str(config), *SWEEP, "--out", str(other)]) == 4
+    assert capsys.readouterr().err.startswith(
+        f"could not write output: --out {other}: {other} is the same file as the config file {config} (CONFIG), ")
+    assert config.read_text() == text and other.is_symlink() == (link == "symbolic")
+
+
+def test_the_plan_in_an_out_folder_is_not_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `evaluate --plan out/plan.csv --out out`: the plan was edited by hand in the folder of an earlier run.
+    config = write_tiny(tmp_path, tiny())
+    out = tmp_path / "out"
+    assert main(["solve", str(config), "--out", str(out)]) == 0
+    hand_made_plan(out / "plan.csv")
+    before = snapshot(out)
+    capsys.readouterr()
+    assert main(["evaluate", str(config), "--plan", str(out / "plan.csv"), "--out", str(out)]) == 4
+    plan = out / "plan.csv"
+    assert capsys.readouterr().err == (
+        f"could not write output: --out {out}: {plan} is the same file as the plan file {plan} (--plan), which this "
+        "command reads; the output would replace it: write the output to another path\n")
+    assert snapshot(out) == before
+
+
+def test_a_file_the_config_names_is_an_input_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    institutions = tmp_path / "inst.csv"
+    institutions.write_text("name,tiers,teachers.academic,teachers.double_qualified,intake.basic\nCollege,basic,10,0,100\n",
+                            encoding="utf-8")
+    config = write_tiny(tmp_path, tiny(institutions={"file": "inst.csv"}))
+    before = snapshot(tmp_path)
+    assert main(["frontier", str(config), "--out", str(institutions)]) == 4
+    assert capsys.readouterr().err.startswith(
+        f"could not write output: --out {institutions}: {institutions} is the same file as the institutions CSV "
+        f"{institutions.resolve()}, which this command reads; ")
+    assert snapshot(tmp_path) == before  # and the segments file beside it is not written either
+
+
+def test_a_program_may_write_any_file_outside_a_command(tmp_path: Path) -> None:
+    # The inputs are kept only while a command runs: the library writes where it is told.
+    config = write_tiny(tmp_path, tiny())
+    files.write_atomic(config, lambda path: path.write_text("replaced"))
+    assert config.read_text() == "replaced"
+    with inputs_kept([(config, "config file", None)]), pytest.raises(OutputError, match="is the same file as"):
+        files.write_all(tmp_path, {"a.csv": lambda path: path.write_text("new"), config.name: lambda path: None})
+    assert config.read_text() == "replaced" and not (tmp_path / "a.csv").exists()
 
 
 # -- a folder holds one whole run ---------------------------------------------------------------------------
