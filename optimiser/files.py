@@ -7,8 +7,9 @@ back. Staging entries are named after the writing process, so the next write
 removes those a killed run left behind. Output paths are checked first, all of
 them before any file is written (:func:`output_target`): a link is followed, a
 character device is written through, a folder or other special file is
-refused, never replaced, and so is a file the running command reads. An
-error while writing names the file asked for, never a staging name.
+refused, never replaced, and so is a file the running command reads or a file
+given twice. An error while writing names the file asked for, never a staging
+name.
 
 This module holds no result type and shows none, so data and analysis modules write their
 tables with it as :mod:`optimiser.report` does (:func:`optimiser.report.files.result_files`
@@ -38,7 +39,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .config.yamlsource import file_kind, overwrites_input
+from .config.yamlsource import file_kind, overwrites_input, same_file
 from .errors import OutputError
 from .i18n import _
 from .jsonrule import jsonable
@@ -258,8 +259,16 @@ def output_target(path: Path) -> tuple[Path, bool]:
 
 
 def _targets(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
-    """:func:`output_target` of each of ``paths``, every one checked before any is written."""
-    return [output_target(path) for path in paths]
+    """:func:`output_target` of each of ``paths``, every one checked before any is written; two that are one
+    file (a device written through excepted) are refused, as the second would replace the first."""
+    found = [output_target(path) for path in paths]
+    for index, (target, through) in enumerate(found):
+        for earlier, (other, other_through) in enumerate(found[:index]):
+            if not (through or other_through) and same_file(target, other):
+                raise _refusal(_("{path} and {other} are the same file, and each output needs a file of its own; "
+                                 "choose another path for one of them").format(path=paths[index], other=paths[earlier]),
+                               paths[index])
+    return found
 
 
 def _about(err: OSError, shown: Path) -> OSError:
@@ -414,10 +423,10 @@ def _umask() -> int:
 
 def write_each(files: Sequence[tuple[Path, Writer]]) -> list[Path]:
     """Write files to paths of their own (not one folder: :func:`write_all`), each atomically, and none
-    unless every one can be: every target is checked first (:func:`output_target`), each file is written to
-    a temporary name beside its target, and only when all are finished are they moved into place together
-    (:func:`_install_all`; a device is written through last). A failure part-way leaves every target as it
-    was."""
+    unless every one can be: every target is checked first (:func:`output_target`; two that are one file
+    are refused), each file is written to a temporary name beside its target, and only when all are
+    finished are they moved into place together (:func:`_install_all`; a device is written through last).
+    A failure part-way leaves every target as it was."""
     shown = [Path(path) for path, _writer in files]
     targets = _targets(shown)
     private: Path | None = None  # where files for devices are staged

@@ -10,9 +10,9 @@ to do, in the current language.
 
 While a command runs (:func:`outputs_checked`), the files it reads are kept
 (:func:`optimiser.config.yamlsource.inputs_kept`): no file it writes may replace
-one. Before it starts, an output file that is one of its inputs and a file name
-ending in another format's suffix are refused (:func:`refuse_outputs`), each an
-:class:`~optimiser.errors.OutputError`.
+one. Before it starts, an output file that is one of its inputs, one path given
+to two output options, and a file name ending in another format's suffix are
+refused (:func:`refuse_outputs`), each an :class:`~optimiser.errors.OutputError`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,16 +83,31 @@ def _refused(message: str, option: str, path: Path) -> OutputError:
     return err
 
 
+def _device(path: Path) -> bool:
+    """``path`` is a character device or a pipe (written through; two outputs may share ``/dev/null``)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 def refuse_outputs(outputs: dict[str, Path], types: dict[str, Any]) -> None:
     """Refuse, before anything is computed or written, an output file that is one of the command's inputs,
-    and a file whose name ends in another format's suffix (``--out sweep.xlsx`` where a CSV file is
-    written). Runs inside :func:`~optimiser.config.yamlsource.inputs_kept`."""
-    from ..config.yamlsource import overwrites_input
+    a path given to two output options, and a file whose name ends in another format's suffix (``--out
+    sweep.xlsx`` where a CSV file is written). Runs inside :func:`~optimiser.config.yamlsource.inputs_kept`."""
+    from ..config.yamlsource import overwrites_input, same_file
 
     for option, path in outputs.items():
         clash = overwrites_input(path) if isinstance(types.get(option), OutputFile) else None
         if clash is not None:
             raise _refused(clash, option, path)
+    given = list(outputs.items())
+    for index, (option, path) in enumerate(given):
+        for other, earlier in given[:index]:
+            if same_file(path, earlier) and not _device(path):
+                raise _refused(_("this path is also given to {other}, and each output needs a path of its own: "
+                                 "choose another path for one of them").format(other=other), option, path)
     for option, path in outputs.items():
         kind = types.get(option)
         if not isinstance(kind, OutputFile):

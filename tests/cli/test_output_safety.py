@@ -1,6 +1,6 @@
-"""What a command writes never costs the user work: no output replaces one of the command's inputs, a folder of
-results is replaced whole or not at all, a full disk is named with the file and the fix, and an output file's
-name ends in the suffix of the format written."""
+"""What a command writes never costs the user work: no output replaces one of the command's inputs or another
+output, a folder of results is replaced whole or not at all, a full disk is named with the file and the fix,
+and an output file's name ends in the suffix of the format written."""
 
 from __future__ import annotations
 
@@ -151,6 +151,39 @@ def test_a_program_may_write_any_file_outside_a_command(tmp_path: Path) -> None:
     with inputs_kept([(config, "config file", None)]), pytest.raises(OutputError, match="is the same file as"):
         files.write_all(tmp_path, {"a.csv": lambda path: path.write_text("new"), config.name: lambda path: None})
     assert config.read_text() == "replaced" and not (tmp_path / "a.csv").exists()
+
+
+# -- one path, one output -------------------------------------------------------------------------------------
+
+def test_one_path_for_two_outputs_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(write_tiny(tmp_path, tiny()))
+    same = tmp_path / "same.out"
+    assert main(["report", config, "--html", str(same), "--xlsx", str(same)]) == 4
+    assert capsys.readouterr().err == (
+        f"could not write output: --html {same}: this path is also given to --xlsx, and each output needs a path of "
+        "its own: choose another path for one of them\n")
+    assert not same.exists()
+    book = tmp_path / "book.xlsx"
+    book.symlink_to(tmp_path / "page.html")  # not there yet: where each would be written decides
+    assert main(["report", config, "--html", str(tmp_path / "page.html"), "--xlsx", str(book)]) == 4
+    assert "this path is also given to --xlsx" in capsys.readouterr().err
+    assert main(["compare", config, "--out", str(same), "--xlsx", str(same)]) == 4
+    assert f"--xlsx {same}: this path is also given to --out" in capsys.readouterr().err
+    assert snapshot(tmp_path).keys() == {"tiny.yaml", "book.xlsx"}
+
+
+def test_two_outputs_may_both_go_to_dev_null(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(write_tiny(tmp_path, tiny()))
+    assert main(["report", config, "--html", os.devnull, "--xlsx", os.devnull]) == 0
+    assert capsys.readouterr().out.count(f"wrote {os.devnull}") == 2
+
+
+def test_files_written_together_that_are_one_file_are_refused(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    second.symlink_to(first)
+    with pytest.raises(OutputError, match=f"{second} and {first} are the same file"):
+        files.write_each([(first, lambda path: path.write_text("a")), (second, lambda path: path.write_text("b"))])
+    assert not first.exists()
 
 
 # -- a folder holds one whole run ---------------------------------------------------------------------------
