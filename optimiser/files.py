@@ -1,11 +1,15 @@
 """Write result files whole or not at all.
 
 Nothing visible is ever partial: each file is written under a staging name
-in the target's folder and renamed into place when complete. Staging entries
-are named after the writing process, so the next write removes those a killed
-run left behind. Output paths are checked first (:func:`output_target`): a
-link is followed, a character device is written through, a folder or other
-special file is refused, never replaced.
+in the target's folder and renamed into place when complete; the files of one
+write go into place together, and a failure while they do puts the old ones
+back. Staging entries are named after the writing process, so the next write
+removes those a killed run left behind. Output paths are checked first, all of
+them before any file is written (:func:`output_target`): a link is followed, a
+character device is written through, a folder or other special file is
+refused, never replaced, and so is a file the running command reads or a file
+given twice. An error while writing names the file asked for, never a staging
+name.
 
 This module holds no result type and shows none, so data and analysis modules write their
 tables with it as :mod:`optimiser.report` does (:func:`optimiser.report.files.result_files`
@@ -14,6 +18,7 @@ names the files of a solved plan).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import hashlib
@@ -21,6 +26,7 @@ import io
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import stat
@@ -33,8 +39,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .config.yamlsource import file_kind
+from .config.yamlsource import file_kind, overwrites_input, same_file
 from .errors import OutputError
+from .i18n import _
 from .jsonrule import jsonable
 
 Writer = Callable[[Path], None]
@@ -225,21 +232,62 @@ def output_target(path: Path) -> tuple[Path, bool]:
       (returns the resolved path);
     - a character device or a pipe (``/dev/null``, ``/dev/stdout``): written
       through, the device node itself is never replaced (returns ``True``);
-    - anything else (a folder, a block device, a socket): refused with an
+    - anything else (a folder, a block device, a socket), a file the running
+      command reads (:func:`~optimiser.config.yamlsource.inputs_kept`), or a
+      link to a file in a folder that does not exist: refused with an
       :class:`~optimiser.errors.OutputError`.
     """
     target = Path(os.path.realpath(path))
     try:
         mode = os.stat(target).st_mode
     except FileNotFoundError:
+        if os.path.islink(path) and not target.parent.is_dir():
+            raise _refusal(_("{path} is a link to {target}, whose folder {folder} does not exist; create that folder, "
+                             "remove the link, or choose another path").format(
+                path=path, target=target, folder=target.parent), path) from None
         return target, False
     if stat.S_ISREG(mode):
+        clash = overwrites_input(path)
+        if clash is not None:
+            raise _refusal(clash, path)
         return target, False
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return target, True
     shown = f"{path} (which points to {target})" if target != Path(os.path.abspath(path)) else str(path)
     raise _refusal(f"{shown} is {file_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write",
                    path, errno.EISDIR if stat.S_ISDIR(mode) else None)
+
+
+def _targets(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
+    """:func:`output_target` of each of ``paths``, every one checked before any is written; two that are one
+    file (a device written through excepted) are refused, as the second would replace the first."""
+    found = [output_target(path) for path in paths]
+    for index, (target, through) in enumerate(found):
+        for earlier, (other, other_through) in enumerate(found[:index]):
+            if not (through or other_through) and same_file(target, other):
+                raise _refusal(_("{path} and {other} are the same file, and each output needs a file of its own; "
+                                 "choose another path for one of them").format(path=paths[index], other=paths[earlier]),
+                               paths[index])
+    return found
+
+
+def _about(err: OSError, shown: Path) -> OSError:
+    """``err`` said of ``shown``, the file the caller asked for, when it names no file or a staging one.
+
+    A write that fails (a full disk) names no file, and one that fails in a staging folder names a path the
+    user never gave; the command line says which output failed and why from the file an error names.
+    """
+    if isinstance(err, OutputError) or (err.filename is not None and STAGING_PREFIX not in os.fsdecode(err.filename)):
+        return err
+    return OSError(err.errno, err.strerror or str(err), os.fspath(shown))
+
+
+def _stage(writer: Writer, staged: Path, shown: Path) -> None:
+    """Write the file meant for ``shown`` to its staging name ``staged``."""
+    try:
+        writer(staged)
+    except OSError as err:
+        raise _about(err, shown) from err
 
 
 def _write_through(staged: Path, device: Path) -> None:
@@ -274,14 +322,74 @@ def _install(staged: Path, target: Path) -> None:
         raise
 
 
-def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
-    """Write every file into ``directory``, each atomically.
+def _set_aside(target: Path) -> Path | None:
+    """A second name beside ``target`` for the file there (a hard link, or a copy where the file system has
+    none), so it can be put back; None when there is no file yet."""
+    if not os.path.isfile(target):
+        return None
+    aside = target.parent / f"{_staging_prefix()}{secrets.token_hex(4)}-{target.name}"
+    try:
+        os.link(target, aside)
+    except OSError:
+        shutil.copy2(target, aside)
+    return aside
 
-    All files are first written into a staging folder next to the target, so
-    a failure part-way leaves no half-written file and no earlier result
-    overwritten by a partial one; then each file is moved into place (see
-    :func:`output_target` for links and devices among the targets). Staging
-    folders that killed runs left behind are removed first.
+
+def _put_back(replaced: list[tuple[Path, Path | None]]) -> None:
+    """Undo the moves into place so far: each old file back under its name, each new one removed."""
+    for target, old in reversed(replaced):
+        with contextlib.suppress(OSError):
+            if old is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(old, target)
+                old.unlink(missing_ok=True)  # still there when the file was not replaced: a rename onto a hard
+                # link of the same file does nothing
+
+
+def _install_all(staged: Sequence[tuple[Path, Path, bool, Path]]) -> None:
+    """Put finished files in place: ``(staged file, target, written through, path asked for)`` each.
+
+    The regular files are moved first, each file they replace kept aside until all are in; then devices
+    and pipes are written through. A failure or an interruption part-way puts every replaced file back and
+    removes every new one, so the targets hold all the old files or all the new ones (what went to a
+    device cannot be taken back, so devices come last).
+    """
+    replaced: list[tuple[Path, Path | None]] = []
+    try:
+        for source, target, through, shown in staged:
+            if through:
+                continue
+            try:
+                replaced.append((target, _set_aside(target)))
+                _install(source, target)
+            except OSError as err:
+                raise _about(err, shown) from err
+        for source, target, through, shown in staged:
+            if through:
+                try:
+                    _write_through(source, target)
+                except OSError as err:
+                    raise _about(err, shown) from err
+    except BaseException:
+        _put_back(replaced)
+        raise
+    for _target, old in replaced:
+        if old is not None:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
+    """Write every file into ``directory``, all or none.
+
+    Every target is checked first (see :func:`output_target` for links,
+    devices and inputs among them); then all files are written into a staging
+    folder next to the target, so a failure part-way leaves no half-written
+    file and no earlier result overwritten by a partial one; then they are
+    moved into place together (:func:`_install_all`): a failure while they
+    are moved puts the earlier files back, so the folder never mixes two
+    runs. Staging folders that killed runs left behind are removed first.
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
@@ -290,20 +398,19 @@ def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
         raise _refusal(f"{directory} is {kind}, not a folder; give the path of a folder for the output files",
                        directory, errno.EEXIST)
     directory.mkdir(parents=True, exist_ok=True)
-    targets = {name: output_target(directory / name) for name in files}
+    shown = [directory / name for name in files]
+    targets = _targets(shown)
     clean_stale_staging(directory)
-    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=directory))
     try:
-        for name, writer in files.items():
-            writer(staging / name)
-        written = []
-        for name, (target, through) in targets.items():
-            if through:
-                _write_through(staging / name, target)
-            else:
-                _install(staging / name, target)
-            written.append(directory / name)
-        return written
+        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=directory))
+    except OSError as err:
+        raise _about(err, directory) from err
+    try:
+        for (name, writer), path in zip(files.items(), shown):
+            _stage(writer, staging / name, path)
+        _install_all([(staging / name, target, through, path)
+                      for name, (target, through), path in zip(files, targets, shown)])
+        return shown
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -316,66 +423,52 @@ def _umask() -> int:
 
 def write_each(files: Sequence[tuple[Path, Writer]]) -> list[Path]:
     """Write files to paths of their own (not one folder: :func:`write_all`), each atomically, and none
-    unless every one can be: each is first written to a temporary name beside its target, and only when all
-    are finished are they renamed into place (a device is written through last). A failure part-way leaves
-    every target as it was."""
-    staged: list[tuple[Path, Path | None, Writer]] = []
+    unless every one can be: every target is checked first (:func:`output_target`; two that are one file
+    are refused), each file is written to a temporary name beside its target, and only when all are
+    finished are they moved into place together (:func:`_install_all`; a device is written through last).
+    A failure part-way leaves every target as it was."""
+    shown = [Path(path) for path, _writer in files]
+    targets = _targets(shown)
+    private: Path | None = None  # where files for devices are staged
+    staged: list[Path] = []
     try:
-        for path, writer in files:
-            target, through = output_target(Path(path))
-            if through:
-                staged.append((Path(path), None, writer))
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            clean_stale_staging(target.parent)
-            handle, name = tempfile.mkstemp(prefix=_staging_prefix(), suffix=target.suffix, dir=target.parent)
-            os.close(handle)
-            staged.append((target, Path(name), writer))
-            writer(Path(name))
-            os.chmod(name, 0o666 & ~_umask())
-        for target, temp, writer in staged:
-            if temp is None:
-                write_atomic(target, writer)
-            else:
-                os.replace(temp, target)
-    except BaseException:
-        for _target, left, _writer in staged:
-            if left is not None:
-                left.unlink(missing_ok=True)
-        raise
-    return [Path(path) for path, _writer in files]
+        for (_path, writer), (target, through), path in zip(files, targets, shown):
+            try:
+                if through:
+                    private = private or Path(tempfile.mkdtemp(prefix=_staging_prefix()))
+                    temp = private / f"{len(staged)}{target.suffix}"
+                else:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    clean_stale_staging(target.parent)
+                    handle, name = tempfile.mkstemp(prefix=_staging_prefix(), suffix=target.suffix, dir=target.parent)
+                    os.close(handle)
+                    temp = Path(name)
+            except OSError as err:
+                raise _about(err, path) from err
+            staged.append(temp)
+            _stage(writer, temp, path)
+            if not through:
+                os.chmod(temp, 0o666 & ~_umask())
+        _install_all([(temp, target, through, path) for temp, (target, through), path in zip(staged, targets, shown)])
+    finally:
+        for temp in staged:
+            temp.unlink(missing_ok=True)
+        if private is not None:
+            shutil.rmtree(private, ignore_errors=True)
+    return shown
 
 
 def write_atomic(path: Path, writer: Writer) -> Path:
-    """Write one file atomically (to a temporary name, then renamed).
+    """Write one file atomically (to a temporary name, then renamed): :func:`write_each` of one file.
 
     The file gets the permissions a plainly created file would (the
     temporary file starts private, readable by its owner only). A symbolic
     link is followed (the file it points to is replaced, the link kept); a
     character device such as ``/dev/null`` is written through, never
-    replaced; a folder or other special file is refused (see
-    :func:`output_target`).
+    replaced; a folder or other special file, or a file the running command
+    reads, is refused (see :func:`output_target`).
     """
-    path = Path(path)
-    target, through = output_target(path)
-    if through:
-        with tempfile.TemporaryDirectory(prefix="optimiser-") as folder:
-            staged = Path(folder) / f"output{target.suffix}"
-            writer(staged)
-            _write_through(staged, target)
-        return path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_staging(target.parent)
-    handle, temp = tempfile.mkstemp(prefix=_staging_prefix(), suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    try:
-        writer(Path(temp))
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_each([(path, writer)])[0]
 
 
 def csv_writer(frame: pd.DataFrame) -> Writer:
@@ -385,6 +478,22 @@ def csv_writer(frame: pd.DataFrame) -> Writer:
 def json_writer(data: Any) -> Writer:
     def write(path: Path) -> None:
         path.write_text(json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+
+    return write
+
+
+def workbook_writer(book: Any) -> Writer:
+    """Save an openpyxl workbook: into memory first, then to the file in one write.
+
+    openpyxl leaves its zip archive open when a write fails (a full disk), and
+    closing it later fails again with a traceback printed from a destructor;
+    in memory nothing can fail that way, and a failure writing the bytes is
+    an ordinary error naming the file.
+    """
+    def write(path: Path) -> None:
+        buffer = io.BytesIO()
+        book.save(buffer)
+        path.write_bytes(buffer.getvalue())
 
     return write
 

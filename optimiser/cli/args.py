@@ -8,6 +8,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from ..i18n import N_
+
 
 def _(message: str) -> str:
     """``message`` in the current language (:func:`optimiser.i18n._`, loaded only once a value is refused)."""
@@ -21,6 +23,34 @@ def output_path(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError(_("an empty path; give a file or folder name"))
     return Path(text)
+
+
+class OutputFile:
+    """The type of an option that names one file to write in one format (``--out FILE.csv``, ``--xlsx``,
+    ``--html``): a path that is not empty (:func:`output_path`). Before the command runs, a name ending in
+    another format's suffix is refused (:func:`optimiser.cli.oserrors.refuse_outputs`)."""
+
+    def __init__(self, what: str, suffixes: tuple[str, ...]) -> None:
+        self.what = what  # marked with N_, in words: "a CSV file"
+        self.suffixes = suffixes  # the first is the one to use
+
+    def __call__(self, text: str) -> Path:
+        return output_path(text)
+
+    def wrong_suffix(self, path: Path) -> str | None:
+        """The suffix of ``path`` when it names another format than this one writes (``.xlsx`` for a CSV file);
+        None for this format's suffixes, for no suffix and for one that names no format (``.out``)."""
+        suffix = path.suffix.lower()
+        return path.suffix if suffix in FORMAT_SUFFIXES and suffix not in self.suffixes else None
+
+
+FORMAT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".html", ".htm", ".xhtml",
+                   ".json", ".yaml", ".yml", ".xml", ".pdf", ".doc", ".docx", ".zip", ".parquet")
+"""Suffixes that name a file format: an output file whose name ends in one its format does not use is refused."""
+
+CSV_FILE = OutputFile(N_("a CSV file"), (".csv", ".txt"))
+WORKBOOK_FILE = OutputFile(N_("an Excel workbook"), (".xlsx",))
+HTML_FILE = OutputFile(N_("an HTML page"), (".html", ".htm"))
 
 
 def positive_seconds(text: str) -> float:

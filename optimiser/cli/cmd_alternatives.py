@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
+from .args import CSV_FILE
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options
@@ -44,7 +45,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--within", type=share, default=0.01, help="output that may be given up, e.g. 1%% (default)")
     parser.add_argument("--plans", type=int, default=4, help="alternative plans to generate (default: 4)")
     parser.add_argument("--units", action="store_true", help="ranges in units started instead of yuan")
-    add_options(parser, "scenario", "out", "json", "debug", out={"metavar": "FILE.csv"}, help_for={
+    add_options(parser, "scenario", "out", "json", "debug", out={"metavar": "FILE.csv", "type": CSV_FILE}, help_for={
         "out": "write the ranges to FILE.csv and the plans to FILE_plans.csv",
     })
     parser.set_defaults(run=run_alternatives)
@@ -53,7 +54,7 @@ def register(sub: Any) -> None:
 def run_alternatives(args: argparse.Namespace) -> int:
     from .. import SolverError
     from ..analysis.alternatives import alternatives
-    from ..analysis.output import write_csv
+    from ..analysis.output import write_csvs
     from ..i18n import _
 
     if args.plans < 0:
@@ -67,8 +68,8 @@ def run_alternatives(args: argparse.Namespace) -> int:
         return EXIT_NO_OPTIMUM
     written = []
     if args.out:
-        written = [write_csv(args.out, room.ranges),
-                   write_csv(args.out.with_name(f"{args.out.stem}_plans.csv"), room.plans.reset_index())]
+        written = write_csvs([(args.out, room.ranges),
+                              (args.out.with_name(f"{args.out.stem}_plans.csv"), room.plans.reset_index())])
     if args.json:
         print(json_text(with_warnings(room.to_dict(), config.warnings)))
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .args import finite_number, name
+from .args import CSV_FILE, finite_number, name
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
                         help="total_budget (default), funding.<source>.per_year or funding.<source>.per_year.<year>")
     add_options(parser, "scenario")
     parser.add_argument("--upto", type=finite_number, help="stop at this budget (yuan)")
-    add_options(parser, "out", "json", "debug", help_for={
+    add_options(parser, "out", "json", "debug", out={"type": CSV_FILE}, help_for={
         "out": "write the breakpoints to this CSV file and the segments beside it (<name>.segments.csv)",
     })
     parser.set_defaults(run=run_frontier)
@@ -41,13 +41,12 @@ def segments_path(out: Path) -> Path:
 
 def run_frontier(args: argparse.Namespace) -> int:
     from ..analysis import frontier
-    from ..analysis.output import write_csv
+    from ..analysis.output import write_csvs
 
     config = read_config(args)
     front = frontier(config, over=args.over, upto=args.upto)
     if args.out:
-        write_csv(args.out, front.breakpoints)
-        write_csv(segments_path(args.out), front.segments)
+        write_csvs([(args.out, front.breakpoints), (segments_path(args.out), front.segments)])
     if args.json:
         print(json_text(with_warnings(front.to_dict(), config.warnings)))
     else:

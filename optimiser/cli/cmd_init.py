@@ -192,7 +192,7 @@ def config_text(start: int, institutions: int) -> str:
 def run_init(args: argparse.Namespace) -> int:
     import sys
 
-    from ..report.files import write_atomic
+    from ..files import write_each
 
     folder: Path = args.dir
     targets = [folder / CONFIG_NAME, folder / CSV_NAME]
@@ -211,9 +211,8 @@ def run_init(args: argparse.Namespace) -> int:
 
         return write
 
-    write_atomic(targets[0], writer(config, "utf-8"))
-    # With a byte-order mark, as the other CSV files written here: Excel shows Chinese names.
-    write_atomic(targets[1], writer(table, "utf-8-sig"))
+    # Both or neither; the CSV with a byte-order mark, as the other CSV files written here: Excel shows Chinese names.
+    write_each([(targets[0], writer(config, "utf-8")), (targets[1], writer(table, "utf-8-sig"))])
     for path in targets:
         print(_("wrote {path}").format(path=path))
     print(_("next: optimiser validate {config}, then optimiser solve {config}").format(config=targets[0]))

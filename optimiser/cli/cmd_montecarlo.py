@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
+from .args import CSV_FILE
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options, progress_bar
@@ -30,7 +31,7 @@ def register(sub: Any) -> None:
     parser.add_argument("config", type=Path, help="the YAML config file (with an uncertainty: section)")
     add_options(
         parser, "draws", "seed", "plan", "scenario", "jobs", "scheduler", "solver", "out", "json", "no-progress", "debug",
-        draws={"default": 1000}, plan={"metavar": "PLAN.csv"}, out={"metavar": "FILE.csv"}, help_for={
+        draws={"default": 1000}, plan={"metavar": "PLAN.csv"}, out={"metavar": "FILE.csv", "type": CSV_FILE}, help_for={
             "draws": "number of worlds to draw (default: 1000)",
             "plan": "test this plan (CSV/XLSX: lever, institution, tier, year, units) instead of re-optimising",
             "scheduler": "run the draws on a Dask scheduler (tcp://host:8786); needs: pip install optimiser[dask]",
@@ -44,7 +45,7 @@ def register(sub: Any) -> None:
 def run_montecarlo(args: argparse.Namespace) -> int:
     from ..analysis.executor import executor_from_address
     from ..analysis.montecarlo import USABLE, monte_carlo
-    from ..analysis.output import records, write_csv
+    from ..analysis.output import records, write_csvs
     from ..i18n import _
 
     for name, value in (("--draws", args.draws), ("--jobs", args.jobs)):
@@ -67,8 +68,8 @@ def run_montecarlo(args: argparse.Namespace) -> int:
     written = []
     if args.out:
         percentiles_path = args.out.with_name(f"{args.out.stem}_percentiles.csv")
-        written = [write_csv(args.out, result.draws),
-                   write_csv(percentiles_path, result.percentiles.rename_axis("figure").reset_index())]
+        written = write_csvs([(args.out, result.draws),
+                              (percentiles_path, result.percentiles.rename_axis("figure").reset_index())])
     if args.json:
         print(json_text(with_warnings({**result.to_dict(), "rows": records(result.draws)}, config.warnings)))
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .args import name, pareto_points
+from .args import CSV_FILE, name, pareto_points
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
@@ -28,7 +28,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--points", type=pareto_points, default=20, help="number of levels (default: 20)")
     parser.add_argument("--hold-others", action="store_true",
                         help="hold every other tier at least at its output in the config's optimum")
-    add_options(parser, "scenario", "out", "json", "debug", help_for={"out": "write the table to this CSV file"})
+    add_options(parser, "scenario", "out", "json", "debug", out={"type": CSV_FILE},
+                help_for={"out": "write the table to this CSV file"})
     parser.set_defaults(run=run_pareto)
 
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .args import HTML_FILE
 from .exits import EXIT_FAILED, EXIT_INVALID, EXIT_NO_OPTIMUM, EXIT_OK
 from .options import add_options
 
@@ -36,7 +37,7 @@ def register(sub: Any) -> None:
         "plan": "a hand-made plan (.csv or .xlsx with the columns of plan.csv: lever, institution, tier, year, "
         "units), evaluated against the main plan's config and added to the comparison; repeat for several",
     })
-    report.add_argument("--html", type=Path, metavar="FILE", help="write the HTML report here")
+    report.add_argument("--html", type=HTML_FILE, metavar="FILE", help="write the HTML report here")
     add_options(report, "xlsx", "debug", help_for={"xlsx": "write the Excel workbook here"})
     report.set_defaults(run=run_report)
 
@@ -72,7 +73,7 @@ def run_report(args: argparse.Namespace) -> int:
 def _write_files(args: argparse.Namespace, main: Result, report: Any, comparison: Comparison) -> None:
     """The workbook and the HTML page asked for, both or neither (a bad path for one leaves the other
     unwritten too), each named once written."""
-    from ..files import Writer, write_each
+    from ..files import Writer, workbook_writer, write_each
     from ..report.analysis_text import written
     from ..report.html import html_report
     from ..report.xlsx import workbook
@@ -80,7 +81,7 @@ def _write_files(args: argparse.Namespace, main: Result, report: Any, comparison
     files: list[tuple[Path, Writer]] = []
     if args.xlsx is not None:
         book = workbook(main, report, comparison)
-        files.append((args.xlsx, lambda temp: book.save(temp)))
+        files.append((args.xlsx, workbook_writer(book)))
     if args.html is not None:
         page = html_report(main, report, comparison)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..report.inert import json_text
-from .args import draw_count, seed
+from .args import CSV_FILE, draw_count, seed
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options, progress_bar
@@ -75,7 +75,7 @@ def register(sub: Any) -> None:
                         help="also show the robust objective at these draw counts, e.g. 25,50,100,200")
     add_options(
         parser, "draws", "seed", "scenario", "jobs", "out", "json", "no-progress", "debug",
-        draws={"default": 100, "type": robust_draws}, out={"metavar": "PLAN.csv"}, help_for={
+        draws={"default": 100, "type": robust_draws}, out={"metavar": "PLAN.csv", "type": CSV_FILE}, help_for={
             "draws": "worlds to plan for (default: 100)",
             "out": "write the plan to PLAN.csv (lever, kind, institution, tier, year, units) and the worlds to "
             "PLAN_worlds.csv",
@@ -120,9 +120,9 @@ def _bad_option(args: argparse.Namespace) -> str | None:
 
 def _write_plan(out: Path, result: RobustResult) -> list[Path]:
     """The plan to ``out`` and the worlds beside it (``PLAN_worlds.csv``)."""
-    from ..analysis.output import write_csv
+    from ..analysis.output import write_csvs
 
-    return [write_csv(out, result.plan), write_csv(out.with_name(f"{out.stem}_worlds.csv"), result.worlds)]
+    return write_csvs([(out, result.plan), (out.with_name(f"{out.stem}_worlds.csv"), result.worlds)])
 
 
 def _print_json(result: RobustResult, convergence: pd.DataFrame | None, warnings: tuple[str, ...]) -> None:

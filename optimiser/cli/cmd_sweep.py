@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
+from .args import CSV_FILE
 from .configs import read_config, with_warnings
 from .exits import EXIT_OK, usage_error
 from .options import add_options, progress_bar
@@ -27,7 +28,8 @@ def register(sub: Any) -> None:
         help="a config key path and its values: START:STOP:N (N evenly spaced, ends included) or V1,V2,...; "
         "repeat for a grid (e.g. --param funding.government.per_year=0:12e6:25)",
     )
-    add_options(parser, "scenario", "jobs", "scheduler", "solver", "out", "json", "no-progress", "debug", help_for={
+    add_options(parser, "scenario", "jobs", "scheduler", "solver", "out", "json", "no-progress", "debug",
+                out={"type": CSV_FILE}, help_for={
         "scheduler": "run the points on a Dask scheduler (tcp://host:8786); needs: pip install optimiser[dask]",
         "out": "write the table to this CSV file (default: CSV on stdout)",
     })

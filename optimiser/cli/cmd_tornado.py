@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..report.inert import json_text
-from .args import finite_number
+from .args import CSV_FILE, finite_number
 from .configs import read_config, with_warnings
 from .exits import EXIT_NO_OPTIMUM, EXIT_OK, usage_error
 from .options import add_options, progress_bar
@@ -29,7 +29,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--input", action="append", metavar="PATH[=LOW,HIGH]",
                         help="an input to vary instead of the default ones, moved by --change or to LOW and HIGH; "
                         "repeat for more")
-    add_options(parser, "scenario", "jobs", "solver", "out", "json", "no-progress", "debug", help_for={
+    add_options(parser, "scenario", "jobs", "solver", "out", "json", "no-progress", "debug", out={"type": CSV_FILE},
+                help_for={
         "out": "write the table to this CSV file",
     })
     parser.set_defaults(run=run_tornado)

@@ -166,7 +166,7 @@ def _run(argv: list[str]) -> int:
     from ..i18n import _, language
     from ..report.inert import inert_lines
     from . import collector
-    from .oserrors import explain_os_error
+    from .oserrors import explain_os_error, outputs_checked
 
     debug = "--debug" in argv
     parser = build_parser(_core_only(argv))
@@ -178,7 +178,8 @@ def _run(argv: list[str]) -> int:
             args.lang = getattr(args, "lang_before_command", None)
         if not getattr(args, "resumes_collector", False):
             collector.resume()  # the command loads its libraries with the collector on (solve resumes it itself)
-        with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes():
+        with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes(), \
+                outputs_checked(args, _option_types(parser, args)):
             return int(args.run(args))
     except SystemExit as exit_:  # argparse: --help or --version (0) or a usage error (2)
         return int(exit_.code or 0)
@@ -209,6 +210,13 @@ def _run(argv: list[str]) -> int:
         with language(getattr(args, "lang", None)):
             print(_("interrupted"), file=sys.stderr)
         return 130
+
+
+def _option_types(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, Any]:
+    """Each option of the command run, with the type its value was parsed with (which format an output file has)."""
+    command = parser._command_parser(getattr(args, "command", None)) if isinstance(parser, Parser) else None
+    return {option: action.type for action in (command._actions if command else [])
+            for option in action.option_strings}
 
 
 def _language_asked(argv: list[str]) -> str | None:

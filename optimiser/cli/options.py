@@ -20,6 +20,7 @@ from typing import Any
 
 from ..solve.names import SOLVERS
 from .args import (
+    WORKBOOK_FILE,
     ScenarioNames,
     draw_count,
     job_count,
@@ -49,8 +50,8 @@ SHARED: dict[str, dict[str, Any]] = {
     "seed": {"type": seed, "default": 0, "help": "seed of the random numbers (default: 0)"},
     "jobs": {"type": job_count, "default": None, "help": "worker processes (default: this process only)"},
     "scheduler": {"type": scheduler_address, "metavar": "ADDRESS", "help": None},
-    "out": {"type": output_path, "help": None},
-    "xlsx": {"type": Path, "metavar": "FILE", "help": None},
+    "out": {"type": output_path, "help": None},  # a folder; a command that writes one CSV file gives type CSV_FILE
+    "xlsx": {"type": WORKBOOK_FILE, "metavar": "FILE", "help": None},
     "json": {"action": "store_true", "help": "print one JSON object on stdout and nothing else"},
     "no-progress": {"action": "store_true",
                     "help": "no progress bar on stderr (one is shown only when stderr is a terminal)"},

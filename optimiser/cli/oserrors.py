@@ -1,4 +1,5 @@
-"""Say in words what an ``OSError`` met while writing output means and what to do.
+"""Say in words what an ``OSError`` met while writing output means and what to do, and refuse output paths
+that cannot be right before a command runs.
 
 The commands read their inputs through the config and plan loaders, which
 turn a file that cannot be read into a ``ConfigError`` or ``PlanError``; an
@@ -6,17 +7,28 @@ turn a file that cannot be read into a ``ConfigError`` or ``PlanError``; an
 ``--out``, ``--xlsx`` or ``--html``. The message names the option, the path
 the user gave, the path actually in the way when it is another one, and what
 to do, in the current language.
+
+While a command runs (:func:`outputs_checked`), the files it reads are kept
+(:func:`optimiser.config.yamlsource.inputs_kept`): no file it writes may replace
+one. Before it starts, an output file that is one of its inputs, one path given
+to two output options, and a file name ending in another format's suffix are
+refused (:func:`refuse_outputs`), each an :class:`~optimiser.errors.OutputError`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..errors import OutputError
 from ..i18n import N_, _
+from .args import OutputFile
 
 # The options that name a place to write, as (attribute, option).
 OUTPUT_OPTIONS = (("out", "--out"), ("xlsx", "--xlsx"), ("html", "--html"))
@@ -32,6 +44,79 @@ def outputs_of(args: argparse.Namespace | None) -> dict[str, Path]:
         if value is not None:
             given[option] = Path(value)
     return given
+
+
+INPUT_ARGUMENTS = (("config", N_("config file"), "CONFIG"), ("configs", N_("config file"), "CONFIG"),
+                   ("plan", N_("plan file"), "--plan"))
+"""The arguments that name files a command reads, as (attribute, what the file is, argument or option)."""
+
+
+def inputs_of(args: argparse.Namespace | None) -> list[tuple[Path, str, str | None]]:
+    """The files the command line names for the command to read: (path, what it is, argument or option)."""
+    found: list[tuple[Path, str, str | None]] = []
+    for attribute, what, name in INPUT_ARGUMENTS:
+        value = getattr(args, attribute, None)
+        for path in value if isinstance(value, list) else [] if value is None else [value]:
+            found.append((Path(path), what, name))
+    return found
+
+
+@contextlib.contextmanager
+def outputs_checked(args: argparse.Namespace, types: dict[str, Any]) -> Iterator[None]:
+    """Run the command with its inputs kept from its outputs, once :func:`refuse_outputs` passed its output
+    paths (``types``: option -> the type it was parsed with). A command given no output writes nothing to check."""
+    outputs = outputs_of(args)
+    if not outputs:
+        yield
+        return
+    from ..config.yamlsource import inputs_kept
+
+    with inputs_kept(inputs_of(args)):
+        refuse_outputs(outputs, types)
+        yield
+
+
+def _refused(message: str, option: str, path: Path) -> OutputError:
+    err = OutputError(message)
+    err.path = path  # type: ignore[attr-defined]
+    err.option = option  # type: ignore[attr-defined]
+    return err
+
+
+def _device(path: Path) -> bool:
+    """``path`` is a character device or a pipe (written through; two outputs may share ``/dev/null``)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def refuse_outputs(outputs: dict[str, Path], types: dict[str, Any]) -> None:
+    """Refuse, before anything is computed or written, an output file that is one of the command's inputs,
+    a path given to two output options, and a file whose name ends in another format's suffix (``--out
+    sweep.xlsx`` where a CSV file is written). Runs inside :func:`~optimiser.config.yamlsource.inputs_kept`."""
+    from ..config.yamlsource import overwrites_input, same_file
+
+    for option, path in outputs.items():
+        clash = overwrites_input(path) if isinstance(types.get(option), OutputFile) else None
+        if clash is not None:
+            raise _refused(clash, option, path)
+    given = list(outputs.items())
+    for index, (option, path) in enumerate(given):
+        for other, earlier in given[:index]:
+            if same_file(path, earlier) and not _device(path):
+                raise _refused(_("this path is also given to {other}, and each output needs a path of its own: "
+                                 "choose another path for one of them").format(other=other), option, path)
+    for option, path in outputs.items():
+        kind = types.get(option)
+        if not isinstance(kind, OutputFile):
+            continue  # a folder
+        suffix = kind.wrong_suffix(path)
+        if suffix is not None:
+            raise _refused(_("the name ends in {suffix}, but {option} writes {format}; give a path ending in "
+                             "{wanted}").format(suffix=suffix, option=option, format=_(kind.what),
+                                                wanted=kind.suffixes[0]), option, path)
 
 
 def _related(path: Path, target: Path) -> bool:
@@ -73,7 +158,9 @@ def _file_in_the_way(path: Path) -> Path | None:
 def explain_os_error(err: OSError, args: argparse.Namespace | None = None) -> str:
     """One line for the user: what could not be written, why, and what to do."""
     path = _failed_path(err)
-    found = _option_for(path, outputs_of(args))
+    outputs = outputs_of(args)
+    chosen = getattr(err, "option", None)
+    found = (chosen, outputs[chosen]) if chosen in outputs else _option_for(path, outputs)
     if found is not None:
         option, given = found
     elif path is not None:
@@ -92,7 +179,16 @@ def _failed_path(err: OSError) -> Path | None:
     raw = err.filename2 if err.errno == errno.EISDIR and err.filename2 else err.filename
     if isinstance(err, OutputError) and raw is None:
         raw = getattr(err, "path", None)
-    return Path(os.fsdecode(raw)) if raw is not None else None
+    if raw is None:
+        return None
+    path = Path(os.fsdecode(raw))
+    if isinstance(err, OutputError):  # refused before writing: the path the user gave
+        return path
+    from ..files import STAGING_PREFIX  # loaded already: the error comes from writing a file
+
+    # A file in a staging folder (.staging-...) is the file of the same name in the folder above.
+    parts = [part for part in path.parts if not part.startswith(STAGING_PREFIX)]
+    return Path(*parts) if len(parts) < len(path.parts) and parts else path
 
 
 def _name(place: Path, given: Path) -> str:
@@ -102,6 +198,9 @@ def _name(place: Path, given: Path) -> str:
 _DENIED = N_("permission denied on {place}; choose a folder you can write to, or ask for write permission there")
 _NO_SPACE = N_("no space left on the disk holding {place} (or the quota there is used up); "
                "free some space or choose another disk")
+_NO_SPACE_FOR = N_("no space left on the disk holding {place} (or the quota there is used up) while writing {file}; "
+                   "free some space or choose another disk")
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 _ANCESTOR_REASONS = {
     errno.EACCES: _DENIED,
     errno.EPERM: _DENIED,
@@ -118,6 +217,8 @@ def _reason(err: OSError, option: str, given: Path, failed: Path) -> str:
     shape = _shape_reason(code, option, given, failed)
     if shape is not None:
         return shape
+    if code in _FULL and failed != given:
+        return _(_NO_SPACE_FOR).format(place=_name(_existing_ancestor(failed.parent), given), file=failed)
     if code in _ANCESTOR_REASONS:
         return _(_ANCESTOR_REASONS[code]).format(place=_name(_existing_ancestor(failed), given))
     if code == errno.ENAMETOOLONG:
@@ -128,6 +229,8 @@ def _reason(err: OSError, option: str, given: Path, failed: Path) -> str:
     if code == errno.ENOENT:
         return _("{path} cannot be created in {folder} ({error}); choose a path in a folder that can hold new files").format(
             path=_name(failed, given), folder=_existing_ancestor(failed), error=err.strerror)
+    if failed != given:  # a file written into the folder given, or beside the file given
+        return _("{error} while writing {file}; choose another path").format(error=err.strerror or err, file=failed)
     return _("{error}; choose another path").format(error=err.strerror or err)
 
 

@@ -10,12 +10,20 @@ a regular file of at most :data:`MAX_CONFIG_BYTES` is read, data may nest at
 most :data:`MAX_DEPTH` levels, and aliases (``*name``) may not expand the data
 beyond :func:`node_budget` values. Anything outside these bounds, a control
 character or an unreadable number is a :class:`ConfigError` naming the line.
+
+Every input file (a config, an institutions CSV, a plan) is read by
+:func:`read_input`; while a command runs inside :func:`inputs_kept`, each one
+read is kept, so the writers (:mod:`optimiser.files`) refuse an output that is
+the same file as one of them (:func:`overwrites_input`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +73,46 @@ def file_kind(mode: int) -> str:
     return _("not a regular file")
 
 
+Input = tuple[Path, str, str | None]
+"""A file a command reads: its path, what it is (``N_("config file")``) and the argument or option that names it
+(``"CONFIG"``, ``"--plan"``), or None for a file named inside another (an institutions CSV)."""
+
+_kept: list[Input] | None = None
+
+
+@contextlib.contextmanager
+def inputs_kept(named: Iterable[Input] = ()) -> Iterator[None]:
+    """While it runs, the files ``named`` and every file :func:`read_input` reads are the command's inputs,
+    which no output may replace (:func:`overwrites_input`)."""
+    global _kept
+    before, _kept = _kept, list(named)
+    try:
+        yield
+    finally:
+        _kept = before
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """``first`` and ``second`` name one file: the same file on disk (through links, hard links included),
+    or, where either does not exist, the same path once links and ``..`` are resolved."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return os.path.normcase(os.path.realpath(first)) == os.path.normcase(os.path.realpath(second))
+
+
+def overwrites_input(path: Path) -> str | None:
+    """Why ``path`` may not be written while the command runs, when it is one of its inputs; else None."""
+    if not _kept or not os.path.isfile(path):
+        return None
+    for source, what, option in _kept:
+        if same_file(path, source):
+            given = f"{source} ({option})" if option else str(source)
+            return _("{path} is the same file as the {what} {given}, which this command reads; the output would "
+                     "replace it: write the output to another path").format(path=path, what=_(what), given=given)
+    return None
+
+
 def read_input(path: Path, limit: int, what: str) -> bytes:
     """The bytes of ``path``, a regular file of at most ``limit`` bytes.
 
@@ -72,7 +120,10 @@ def read_input(path: Path, limit: int, what: str) -> bytes:
     missing file, anything that is not a regular file (a folder, a device
     such as ``/dev/zero``, a pipe) or a file larger than ``limit``; the file
     is never read beyond ``limit`` bytes, even if it grows while being read.
+    Inside :func:`inputs_kept`, ``path`` (``what`` it is) is kept as an input.
     """
+    if _kept is not None:
+        _kept.append((Path(path), what, None))
     try:
         mode = path.stat().st_mode
     except FileNotFoundError as err:

@@ -20,7 +20,7 @@ from ..compare import HEADLINE_ROWS, NO_CHANGE, bottleneck_summary, is_numeric_k
 from ..i18n import _, colon, ngettext, number
 from ..i18n.words import BOTTLENECK_WORDS
 from ..jsonrule import jsonable
-from .files import Writer, formula_like, neutralise, write_all, write_atomic, write_csv
+from .files import Writer, formula_like, neutralise, workbook_writer, write_all, write_atomic, write_csv
 from .findings import plan_verdict
 from .inert import xlsx_text
 
@@ -105,7 +105,7 @@ def write_comparison_xlsx(path: str | Path, comparison: Comparison) -> Path:
         delta_formats = [_format(u, delta=True) for u in deltas["unit"]]
         add_frame(book.create_sheet(_("Deltas")), _for_reader(deltas), row_formats=delta_formats, freeze="D2")
         add_frame(book.create_sheet(_("Inputs")), _for_reader(comparison.inputs), freeze="B2")
-        book.save(target)
+        workbook_writer(book)(target)
 
     return write_atomic(Path(path), write)
 

@@ -35,7 +35,7 @@ import pandas as pd
 from ..i18n import N_, _, chinese
 from ..i18n.words import COURSE_NO, unit_words
 from ..model.rows import MONEY_KINDS, kind_label
-from .files import formula_like, write_atomic
+from .files import formula_like, workbook_writer, write_atomic
 from .findings import bottleneck_lines, comparison_frame, key_figures, next_million_lines, plan_verdict
 from .inert import xlsx_text
 
@@ -121,7 +121,7 @@ def write_xlsx(path: str | Path, result: Result, sensitivity: Any = None, compar
     PosixPath('report.xlsx')
     """
     book = workbook(result, sensitivity, comparison)
-    return write_atomic(Path(path), lambda temp: book.save(temp))
+    return write_atomic(Path(path), workbook_writer(book))
 
 
 def workbook(result: Result, sensitivity: Any = None, comparison: Any = None) -> Workbook:
