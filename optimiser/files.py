@@ -253,8 +253,10 @@ def output_target(path: Path) -> tuple[Path, bool]:
         return target, False
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return target, True
-    shown = f"{path} (which points to {target})" if target != Path(os.path.abspath(path)) else str(path)
-    raise _refusal(f"{shown} is {file_kind(mode)}, not a regular file; it is never replaced. Give the path of a file to write",
+    shown = _("{path} (which points to {target})").format(path=path, target=target) \
+        if target != Path(os.path.abspath(path)) else str(path)
+    raise _refusal(_("{path} is {kind}, not a regular file; it is never replaced. Give the path of a file to "
+                     "write").format(path=shown, kind=file_kind(mode)),
                    path, errno.EISDIR if stat.S_ISDIR(mode) else None)
 
 
@@ -296,7 +298,7 @@ def _write_through(staged: Path, device: Path) -> None:
     try:
         mode = os.fstat(handle).st_mode
         if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-            raise _refusal(f"{device} changed while it was being written; write again", device)
+            raise _refusal(_("{path} changed while it was being written; write again").format(path=device), device)
         with open(staged, "rb") as source, os.fdopen(handle, "wb", closefd=False) as sink:
             shutil.copyfileobj(source, sink)
     finally:
@@ -394,9 +396,9 @@ def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         mode = directory.stat().st_mode
-        kind = "a file" if stat.S_ISREG(mode) else "a device" if stat.S_ISCHR(mode) else file_kind(mode)
-        raise _refusal(f"{directory} is {kind}, not a folder; give the path of a folder for the output files",
-                       directory, errno.EEXIST)
+        kind = _("a file") if stat.S_ISREG(mode) else _("a device") if stat.S_ISCHR(mode) else file_kind(mode)
+        raise _refusal(_("{path} is {kind}, not a folder; give the path of a folder for the output files").format(
+            path=directory, kind=kind), directory, errno.EEXIST)
     directory.mkdir(parents=True, exist_ok=True)
     shown = [directory / name for name in files]
     targets = _targets(shown)

@@ -205,3 +205,19 @@ def test_argparses_own_words_follow_the_language(capsys: pytest.CaptureFixture[s
     assert last.startswith("optimiser：错误：参数 COMMAND：无效的选项：'sovle'（可选：'solve', ") and "invalid" not in last
     assert main(["sovle"]) == 2
     assert "argument COMMAND: invalid choice: 'sovle' (choose from 'solve', " in capsys.readouterr().err
+
+
+def test_the_writers_refusals_speak_chinese(tmp_path: Path) -> None:
+    from optimiser.errors import OutputError
+    from optimiser.files import json_writer, write_all, write_each
+    from optimiser.i18n import language
+
+    taken = tmp_path / "taken"
+    taken.write_text("a planner's notes", encoding="utf-8")
+    with language("zh"), pytest.raises(OutputError) as folder:
+        write_all(taken, {"summary.json": json_writer({})})
+    assert str(folder.value).startswith(f"{taken} 是一个文件，不是文件夹；请给出存放输出文件的文件夹路径")
+    with language("zh"), pytest.raises(OutputError) as not_a_file:
+        write_each([(tmp_path, json_writer({}))])
+    assert f"{tmp_path} 是一个文件夹，不是普通文件；它永远不会被覆盖" in str(not_a_file.value)
+    assert taken.read_text(encoding="utf-8") == "a planner's notes"
