@@ -133,6 +133,12 @@ HIRE_LIFETIME = Range(
     f"{MAX_YEARS} years is the longest horizon; leave lifetime out for 1 year (a unit serves the year it is hired)",
     high=MAX_YEARS,
 )
+PRICE = Range(
+    "0, or at least 0.01 yuan (one fen) per unit",
+    "the solver holds money in thousands of yuan and takes an amount below a millionth of one for zero, so units "
+    "of a smaller price would be bought as if free while the plan's money showed nothing paid for them",
+    low=0.01,
+)
 LIFETIME = Range(
     f"a whole number of years from 1 to {MAX_YEARS}",
     f"{MAX_YEARS} years is the longest horizon; leave lifetime out for units that last to the horizon's end",
@@ -350,10 +356,10 @@ LEVER = Section("lever", (
     Key("kind", "choice", "what one unit of the lever is: " + ", ".join(f"`{k}`" for k in LEVER_KINDS),
         required=True, choices=LEVER_KINDS),
     _number("cost", "yuan per unit: a year while a hire is employed, once per conversion, every year of study of a "
-            "subsidised place", MONEY, kinds=("hire", "convert", "subsidise"),
+            "subsidised place", MONEY, within=PRICE, kinds=("hire", "convert", "subsidise"),
             required_for=("hire", "convert", "subsidise"), default=0.0),
     Key("group", "name", "the teacher group hired", kinds=("hire",), required_for=("hire",)),
-    _number("upfront", "yuan once per hire, in the year of recruitment", MONEY, kinds=("hire",), default=0.0),
+    _number("upfront", "yuan once per hire, in the year of recruitment", MONEY, within=PRICE, kinds=("hire",), default=0.0),
     _number("lifetime", "years a unit stays active (whole number, 1–100)", "a whole number of years, at least 1",
             low=1, integer=True, within=LIFETIME, blank=True, kinds=DELAYED_KINDS,
             shown="1 (hire); to the horizon's end (convert, build)"),
@@ -373,8 +379,8 @@ LEVER = Section("lever", (
     _number("seat_hours", "student training hours per seat and year (at most 8,760)",
             "a positive number of training hours per seat and year", low_open=True, within=SEAT_HOURS,
             kinds=("build",), default=1200.0),
-    _number("capex", "yuan per unit in its build year", MONEY, kinds=("build",), required_for=("build",), default=0.0),
-    _number("opex", "yuan per unit every active year (build year included)", MONEY, kinds=("build",), default=0.0),
+    _number("capex", "yuan per unit in its build year", MONEY, within=PRICE, kinds=("build",), required_for=("build",), default=0.0),
+    _number("opex", "yuan per unit every active year (build year included)", MONEY, within=PRICE, kinds=("build",), default=0.0),
     Key("tiers", "names", "the tiers whose entering cohorts get subsidised places", kinds=("subsidise",),
         required_for=("subsidise",), default=()),
     _number("induced_intake", "extra enrolments each subsidised place brings (below 1)",

@@ -244,3 +244,16 @@ def test_a_scenario_name_with_a_comma_is_refused_since_the_command_line_splits_t
     message = one_problem(tmp_path, config, "comma")
     assert "scenarios.a,b: a scenario name cannot hold a comma: --scenarios takes names separated by commas; " \
            "rename it, e.g. 'a_b'" in message
+
+
+@pytest.mark.parametrize("price", [1e-6, 0.001, 0.0099])
+def test_a_price_below_one_fen_is_refused_since_the_solver_takes_it_for_zero(tmp_path: Path, price: float) -> None:
+    message = one_problem(tmp_path, tiny_config(levers__enterprise_lecturers__cost=price), "one fen")
+    assert (f"levers.enterprise_lecturers.cost: expected 0, or at least 0.01 yuan (one fen) per unit, got {price:g}; "
+            "the solver holds money in thousands of yuan and takes an amount below a millionth of one for zero") in message
+
+
+@pytest.mark.parametrize("price", [0, 0.01])
+def test_a_free_lever_and_one_of_a_fen_are_taken(tmp_path: Path, price: float) -> None:
+    path = write_tiny(tmp_path, tiny_config(levers__enterprise_lecturers__cost=price))
+    assert load_config(path).levers["enterprise_lecturers"].cost == price
