@@ -313,10 +313,12 @@ def _tier_rows(res: list[Result], by_tier: list[Any], key: str, words: str, tier
 
 
 def _tier_year_rows(res: list[Result], by_tier: list[Any], key: str, words: str, tiers: list[str]) -> list[Row]:
+    """One row per tier and year of any plan; blank (NaN) for a plan whose horizon leaves the year out."""
     years = sorted({year for o in by_tier for tier_years in o.values() for year in tier_years})
     return [
         (f"{key}.{tier}.{year}", TIER_YEAR_ROW.format(words=words, tier=tier, year=year), "graduates",
-         [_solved(r, o.get(tier, {}).get(year, 0.0)) for r, o in zip(res, by_tier)])
+         [_solved(r, o.get(tier, {}).get(year, 0.0) if year in r.config.horizon.range else None)
+          for r, o in zip(res, by_tier)])
         for tier in tiers
         for year in years
     ]

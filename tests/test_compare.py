@@ -149,6 +149,34 @@ def test_by_year_rows(one: Path) -> None:
     assert comparison.row("compound_output.basic.2025")["base"] == pytest.approx(8.0, rel=TIE_BREAK)
 
 
+def test_by_year_rows_leave_years_outside_a_horizon_blank(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # Two years against one: the one-year plan does not model 2026. It showed 0.0 graduates there and a change
+    # of -8, in the terminal, the CSV files and the workbook alike.
+    from openpyxl import load_workbook
+
+    two = tmp_path / "two.yaml"
+    two.write_text(yaml.safe_dump(one_config() | {"horizon": {"start": 2025, "years": 2}}), encoding="utf-8")
+    one = tmp_path / "one.yaml"
+    one.write_text(yaml.safe_dump(one_config()), encoding="utf-8")
+    comparison = compare([("two", load_config(two)), ("one", load_config(one))], by_year=True)
+    assert comparison.row("compound_output.basic.2026")["two"] == pytest.approx(8.0, rel=TIE_BREAK)
+    assert math.isnan(comparison.row("compound_output.basic.2026")["one"])
+    assert math.isnan(comparison.delta("compound_output.basic.2026")["one"])
+    assert math.isnan(comparison.row("single_skill_output.basic.2026")["one"])
+    assert comparison.row("compound_output.basic.2025")["one"] == pytest.approx(8.0, rel=TIE_BREAK)
+    out, book = tmp_path / "cmp", tmp_path / "cmp.xlsx"
+    assert main(["compare", str(two), str(one), "--by-year", "--out", str(out), "--xlsx", str(book)]) == 0
+    text = capfd.readouterr().out
+    assert [line.split()[-2:] for line in text.splitlines()
+            if line.strip().startswith("compound graduates: basic 2026")] == [["8.0", "-"]]
+    for name in ("comparison.csv", "deltas.csv"):
+        table = pd.read_csv(out / name, keep_default_na=False).set_index("key")
+        assert table.loc["compound_output.basic.2026", "one"] == "", name
+    for sheet in ("Comparison", "Deltas"):
+        rows = {row[1]: row for row in load_workbook(book)[sheet].iter_rows(values_only=True)}
+        assert rows["compound_output.basic.2026"][-1] is None, sheet
+
+
 @pytest.mark.slow
 def test_known_answer_scenario(solver: str) -> None:
     comparison = compare(plans_from_args([CASES / "medium.yaml"], "base,lean"), solver=solver)

@@ -43,7 +43,11 @@ FORCED_SHARE = 0.1
 """A range narrower than this share of its top is ``forced``."""
 
 UNUSED = 1.0
-"""Yuan (or 1e-6 units) below which a lever counts as unused."""
+"""Yuan (or 1e-6 units) at or below which a lever counts as unused, at least (see :func:`_cut_offs`)."""
+
+TOLERANCE_YUAN = 1.0
+"""Yuan the plans looked at may cost above the optimal plan for the solver's rounding (in ``max_output`` mode
+also ``TIE_BREAK_TOLERANCE`` of its cost): every lever can be given this much in plans that need none of it."""
 
 
 Item = tuple[str, str, str, np.ndarray]
@@ -60,8 +64,15 @@ class Alternatives:
         One row per lever (``institution`` is ``"all"``) and per lever at an
         institution: ``low``, ``high`` (yuan over the horizon, or units),
         ``optimal`` (in the optimal plan), ``width`` and ``verdict``:
-        ``unused`` (never given anything), ``forced`` (range narrower than
-        ``forced_share`` of its top) or ``choice``.
+        ``unused`` (never given more than the cut-off), ``forced`` (given more
+        than the cut-off in every plan, and a range narrower than
+        ``forced_share`` of its top plus the cut-off) or ``choice``. The
+        cut-off (``summary["cut_off"]``, per lever) is twice what the cost
+        tolerance alone lets a lever be given (the 1 yuan, in ``max_output``
+        mode plus 1e-7 of the least cost, by which a plan may exceed the
+        optimum's cost), at least 1 yuan (or 1e-6 units); a lever's rows at
+        each institution share its cut-off and are ``unused`` when the lever
+        is.
     plans
         One row per lever at an institution, one column per plan: ``optimal``
         and ``alternative 1`` ... (yuan, or units).
@@ -133,14 +144,16 @@ def alternatives(
     measure
         ``"yuan"`` (money over the horizon) or ``"units"`` (units started).
     forced_share
-        A range narrower than this share of its top is ``forced``.
+        A range narrower than this share of its top is ``forced``, in [0, 1]
+        (a lever that may be given nothing is never forced).
 
     Raises
     ------
     SolverError
         If the config has no optimal plan.
     ValueError
-        For ``within`` outside [0, 1), a negative ``plans`` or an unknown ``measure``.
+        For ``within`` outside [0, 1), a negative ``plans``, an unknown ``measure``
+        or ``forced_share`` outside [0, 1].
 
     Examples
     --------
@@ -150,7 +163,7 @@ def alternatives(
     True
     """
     started = time.perf_counter()
-    plans = _checked_arguments(within, plans, measure)
+    plans = _checked_arguments(within, plans, measure, forced_share)
     from ..config.uncertainty import without_uncertainty
     from ..solve.backends import HighsBackend
 
@@ -161,26 +174,24 @@ def alternatives(
     n = form.n_cols
     output = form.costs(model.output)
     cost = form.costs(model.cost)
-    items = _items(model, measure)
+    items, per_yuan = _items(model, measure)
     if config.objective.mode == "min_cost":
-        objective, best = _hold_near_least_cost(backend, cost, n, within)
+        objective, best, slack = _hold_near_least_cost(backend, cost, n, within)
     else:
-        objective, best = _hold_near_most_output(backend, output, cost, n, within)
+        objective, best, slack = _hold_near_most_output(backend, output, cost, n, within)
     first = time.perf_counter()
     scale = MONEY_SCALE if measure == "yuan" else 1.0
     ranges, solves = _ranges(backend, n, items, best, scale)
-    unused = UNUSED if measure == "yuan" else 1e-6
-    ranges["verdict"] = np.where(
-        ranges["high"] <= unused, "unused",
-        np.where(ranges["width"] <= forced_share * ranges["high"] + unused, "forced", "choice"),
-    )
+    cut_off = _cut_offs(ranges, per_yuan, slack, measure)
+    ranges["verdict"] = _verdicts(ranges, cut_off, forced_share)
     ranged = time.perf_counter()
     table, summary_rows = _generate(backend, n, items, ranges, best, output, cost, plans, scale)
     solves += len(summary_rows) - 1
     summary = {
         "name": config.name, "scenario": config.scenario_name or "base", "mode": config.objective.mode,
         "objective": objective, "within": float(within), "measure": measure, "plans": plans,
-        "forced_share": forced_share, "relaxed": any(lever.integer for lever in config.levers.values()),
+        "forced_share": forced_share, "cut_off": {lever: float(c) for lever, c in zip(ranges["lever"], cut_off)},
+        "relaxed": any(lever.integer for lever in config.levers.values()),
         # What solve returns instead of the plan shown as optimal (objective.smooth; None: no smoothing).
         "smooth": config.objective.smooth,
         "solves": solves, "first_seconds": first - started,
@@ -191,7 +202,7 @@ def alternatives(
                         config)
 
 
-def _checked_arguments(within: float, plans: int, measure: str) -> int:
+def _checked_arguments(within: float, plans: int, measure: str, forced_share: float = FORCED_SHARE) -> int:
     """``plans`` as an ``int`` (numpy integers too), once every argument is checked."""
     if not (isinstance(within, (int, float)) and 0.0 <= float(within) < 1.0):
         raise ValueError(f"within is a share of the optimum in [0, 1), e.g. 0.01 for 1%; got {within!r}")
@@ -201,24 +212,33 @@ def _checked_arguments(within: float, plans: int, measure: str) -> int:
         raise ValueError(f"plans must be a whole number from 0 up, got {plans!r}")
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of: {', '.join(MEASURES)}")
+    if not (isinstance(forced_share, numbers.Real) and not isinstance(forced_share, bool)
+            and 0.0 <= float(forced_share) <= 1.0):
+        from ..i18n import _
+
+        raise ValueError(_("forced_share is a share of a range's top in [0, 1], e.g. 0.1 for 10%; got {value!r}")
+                         .format(value=forced_share))
     return plans
 
 
-def _hold_near_least_cost(backend: Any, cost: np.ndarray, n: int, within: float) -> tuple[float, np.ndarray]:
-    """Solve for the least cost, then allow up to ``within`` more; returns the objective (yuan) and the plan."""
+def _hold_near_least_cost(
+    backend: Any, cost: np.ndarray, n: int, within: float
+) -> tuple[float, np.ndarray, float]:
+    """Solve for the least cost, then allow up to ``within`` more; returns the objective (yuan), the plan and
+    the yuan allowed for the solver's rounding alone."""
     status = backend.solve_costs(cost, "min")
     _check(status.value)
     best_cost = backend.objective_value()
     best = backend.values()[:n]
-    backend.cap_row(cost, best_cost * (1.0 + within) + MONEY_SCALE)
-    return best_cost / MONEY_SCALE, best
+    backend.cap_row(cost, best_cost * (1.0 + within) + TOLERANCE_YUAN * MONEY_SCALE)
+    return best_cost / MONEY_SCALE, best, TOLERANCE_YUAN
 
 
 def _hold_near_most_output(
     backend: Any, output: np.ndarray, cost: np.ndarray, n: int, within: float
-) -> tuple[float, np.ndarray]:
+) -> tuple[float, np.ndarray, float]:
     """Solve for the most output and the least cost of it, then allow up to ``within`` less output at no more
-    cost; returns the optimum and the cheapest optimal plan."""
+    cost; returns the optimum, the cheapest optimal plan and the yuan allowed for the solver's rounding."""
     inf = float("inf")
     status = backend.solve_costs(output, "max")
     _check(status.value)
@@ -232,8 +252,8 @@ def _hold_near_most_output(
     # Never tighter than the tie-break's floor: at within=0 the optimum itself, as the solver reached it.
     slack = max(float(within), TIE_BREAK_TOLERANCE)
     backend.session.set_row_bounds(floor_row, -inf, -(optimum - slack * abs(optimum)))
-    backend.cap_row(cost, best_cost * (1.0 + TIE_BREAK_TOLERANCE) + MONEY_SCALE)
-    return optimum, best
+    backend.cap_row(cost, best_cost * (1.0 + TIE_BREAK_TOLERANCE) + TOLERANCE_YUAN * MONEY_SCALE)
+    return optimum, best, abs(best_cost) / MONEY_SCALE * TIE_BREAK_TOLERANCE + TOLERANCE_YUAN
 
 
 def _ranges(
@@ -262,6 +282,28 @@ def _ranges(
     return ranges, solves
 
 
+def _cut_offs(ranges: pd.DataFrame, per_yuan: np.ndarray, slack: float, measure: str) -> np.ndarray:
+    """Per row, the amount at or below which its lever counts as given nothing: twice the most the ``slack``
+    yuan of cost tolerance buys of it (so rounding on that most cannot cross it), at least ``UNUSED`` yuan
+    (1e-6 units); the largest of a lever's rows for each of them, so that its rows are judged alike."""
+    floor = UNUSED if measure == "yuan" else 1e-6
+    reach = 2.0 * slack * np.where(np.isfinite(per_yuan), per_yuan, 0.0)
+    own = pd.Series(np.maximum(reach, floor), index=ranges.index)
+    return own.groupby(ranges["lever"]).transform("max").to_numpy()
+
+
+def _verdicts(ranges: pd.DataFrame, cut_off: np.ndarray, forced_share: float) -> np.ndarray:
+    """``unused`` when the most is within the cut-off (every row of a lever whose total is), ``forced`` when
+    even the least is above it and the range is narrower than ``forced_share`` of the top plus the cut-off,
+    else ``choice``."""
+    low, high, width = (ranges[column].to_numpy() for column in ("low", "high", "width"))
+    unused = high <= cut_off
+    lever_unused = dict(zip(ranges["lever"][ranges["institution"] == "all"], unused[ranges["institution"] == "all"]))
+    unused |= ranges["lever"].map(lever_unused).fillna(False).to_numpy(dtype=bool)
+    forced = (low > cut_off) & (width <= forced_share * high + cut_off)
+    return np.where(unused, "unused", np.where(forced, "forced", "choice"))
+
+
 def _check(status: str) -> None:
     if status != "optimal":
         from ..i18n import _
@@ -270,27 +312,32 @@ def _check(status: str) -> None:
             status=status))
 
 
-def _items(model: Any, measure: str) -> list[Item]:
-    """Each lever in all (institution ``all``), then at each institution: its coefficients per column."""
+def _items(model: Any, measure: str) -> tuple[list[Item], np.ndarray]:
+    """Each lever in all (institution ``all``), then at each institution: its coefficients per column; and per
+    item the most of it one yuan of the lever's cost buys (1 in yuan; ``inf`` where units cost nothing)."""
     form = model.form
     cfg = model.config
+    column_of = model.column_of
+    n = len(column_of)
     per_inst: dict[tuple[str, str], Terms] = {}
+    buys: dict[tuple[str, str], float] = {}
     for lever in cfg.levers.values():
         for inst in cfg.institutions:
             if not lever.applies_to(inst.name):
                 continue
             terms: Terms = {}
-            if measure == "yuan":
-                for t in form.years:
-                    add_terms(terms, form.lever_cost(lever, inst.name, t))
-            else:
-                for t in form.years:
+            yuan: Terms = {}
+            for t in form.years:
+                add_terms(yuan, form.lever_cost(lever, inst.name, t))
+                if measure != "yuan":
                     add_terms(terms, form.units(lever, inst.name, t))
+            if measure == "yuan":
+                terms = yuan
             if terms:
                 per_inst[lever.name, inst.name] = terms
-    column_of = model.column_of
-    n = len(column_of)
+                buys[lever.name, inst.name] = _most_per_yuan(dense(terms, column_of, n), dense(yuan, column_of, n))
     items: list[Item] = []
+    per_yuan: list[float] = []
     for lever in cfg.levers.values():
         parts = [(inst, terms) for (name, inst), terms in per_inst.items() if name == lever.name]
         if not parts:
@@ -299,11 +346,24 @@ def _items(model: Any, measure: str) -> list[Item]:
         for _, terms in parts:
             total += dense(terms, column_of, n)
         items.append((lever.name, "all", lever.kind, total))
+        per_yuan.append(max(buys[lever.name, inst] for inst, _ in parts))
         if len(parts) > 1:
             items.extend((lever.name, inst, lever.kind, dense(terms, column_of, n)) for inst, terms in parts)
+            per_yuan.extend(buys[lever.name, inst] for inst, _ in parts)
         else:
             items.append((lever.name, parts[0][0], lever.kind, total))
-    return items
+            per_yuan.append(per_yuan[-1])
+    return items, np.array(per_yuan, dtype=float)
+
+
+def _most_per_yuan(amount: np.ndarray, yuan: np.ndarray) -> float:
+    """The most of ``amount`` one yuan buys over the columns that carry any (``inf`` if one costs nothing)."""
+    carried = amount > 0
+    if not carried.any():
+        return 0.0
+    if (yuan[carried] <= 0).any():
+        return float("inf")
+    return float((amount[carried] / yuan[carried]).max())
 
 
 def _use(detail: list[tuple[int, Item]], x: np.ndarray) -> np.ndarray:

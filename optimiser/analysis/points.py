@@ -120,6 +120,8 @@ PARAM_FORMS = N_("PATH=START:STOP:N (e.g. funding.government.per_year=0:12e6:25)
 def parse_param(text: str) -> tuple[str, list[float]]:
     """Read ``PATH=START:STOP:N`` (N evenly spaced values, both ends included) or ``PATH=V1,V2,...``.
 
+    N is at least 2 when START and STOP differ (``START:START:1`` is the one value).
+
     >>> parse_param("total_budget=0:10:3")
     ('total_budget', [0.0, 5.0, 10.0])
     >>> parse_param("funding.government.per_year.2026=1e6,2e6")
@@ -144,6 +146,11 @@ def parse_param(text: str) -> tuple[str, list[float]]:
             raise ParamError(_("--param {text!r}: {count} points is more than a sweep can hold ({most}); use fewer").format(
                 text=text, count=f"{n:,}", most=f"{MAX_POINTS:,}"))
         if n == 1:
+            if start != stop:
+                raise ParamError(_(
+                    "--param {text!r}: N is 1, but both ends {start} and {stop} are included; give N of 2 or more "
+                    "(e.g. {path}={start}:{stop}:2), or one value as {path}={start}").format(
+                    text=text, start=parts[0].strip(), stop=parts[1].strip(), path=path))
             return path, [start]
         step = (stop - start) / (n - 1)
         return path, [start + step * i if i < n - 1 else stop for i in range(n)]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from optimiser import SolverError, load_config
-from optimiser.analysis.alternatives import alternatives
+from optimiser.analysis.alternatives import MEASURES, _verdicts, alternatives
 from optimiser.cli import main
 
 from ..tiny import tiny_config, write_tiny
@@ -173,3 +175,59 @@ def test_the_note_says_which_plan_solve_returns_instead(tmp_path: Path, capsys: 
     raw["objective"] = {"smooth": False}
     assert main(["alternatives", str(write_tiny(tmp_path, raw, "false.yaml")), "--plans", "0"]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+def _small(tmp_path: Path, name: str, **changes: object) -> Path:
+    """tests/cases/small.yaml with top-level ``changes`` and, for ``demand``, that demand for every tier."""
+    import yaml
+
+    raw = yaml.safe_load((ROOT / "tests" / "cases" / "small.yaml").read_text(encoding="utf-8"))
+    demand = changes.pop("demand", None)
+    if demand is not None:
+        for tier in raw["tiers"].values():
+            tier["demand"] = demand
+    raw.update(changes)
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("changes", [
+    {"demand": 0},  # the optimum is no output at no cost
+    {"objective": {"mode": "min_cost", "targets": {"basic": 0}}},  # the least cost is 0
+], ids=["no-demand", "min-cost-zero-target"])
+def test_a_plan_that_costs_nothing_forces_no_lever(tmp_path: Path, changes: dict[str, object]) -> None:
+    # Every plan looked at may cost 1 yuan more than the optimum (the solver's rounding), so each lever
+    # reaches 1 yuan give or take 1e-15: that must read as unused, never as forced, and a lever's rows
+    # at each institution must say what its total says. (They read forced at random.)
+    for measure in MEASURES:
+        room = alternatives(load_config(_small(tmp_path, "free.yaml", **changes)), plans=0, measure=measure)
+        ranges = room.ranges
+        assert (ranges["high"] <= (1.0 + 1e-9 if measure == "yuan" else 1e-3)).all()
+        assert set(ranges["verdict"]) == {"unused"}, ranges
+        assert room.forced().empty
+        if measure == "yuan":  # twice the 1 yuan of tolerance
+            assert set(room.summary["cut_off"].values()) == {2.0}
+
+
+def test_a_lever_that_may_be_given_nothing_is_never_forced() -> None:
+    # The total is within twice the cost tolerance of nothing at its least: a choice at most, even when its
+    # range is narrow against a top just above the cut-off; its rows at institutions follow an unused total.
+    ranges = pd.DataFrame({
+        "lever": ["a", "a", "a", "b", "b"], "institution": ["all", "X", "Y", "all", "X"],
+        "low": [0.0, 0.0, 0.0, 1.5, 1.5], "high": [1.9, 2.1, 0.5, 2.5, 2.5],
+    })
+    ranges["width"] = ranges["high"] - ranges["low"]
+    cut_off = np.full(len(ranges), 2.0)
+    assert list(_verdicts(ranges, cut_off, 0.1)) == ["unused", "unused", "unused", "choice", "choice"]
+    ranges.loc[3:, "low"] = 2.4
+    ranges["width"] = ranges["high"] - ranges["low"]
+    assert list(_verdicts(ranges, cut_off, 0.1)[3:]) == ["forced", "forced"]
+
+
+@pytest.mark.parametrize("share", [2, -0.1, 1.01, float("nan"), "0.1", True])
+def test_forced_share_outside_0_to_1_is_refused(tmp_path: Path, share: object) -> None:
+    config = load_config(write_tiny(tmp_path, tiny_config()))
+    with pytest.raises(ValueError, match=r"forced_share is a share of a range's top in \[0, 1\]"):
+        alternatives(config, plans=0, forced_share=share)  # type: ignore[arg-type]
+    assert alternatives(config, plans=0, forced_share=1).verdicts() == {"enterprise_lecturers": "forced"}

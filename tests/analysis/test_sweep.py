@@ -19,6 +19,7 @@ from optimiser.analysis.parameters import bound_shifts
 from optimiser.analysis.points import ParamError, apply_point, parse_param
 from optimiser.cli import main
 
+from ..conftest import CASES
 from ..tiny import secondment_config
 
 # One college, one year: a secondment (20,000 yuan) buys 10 students up to
@@ -165,17 +166,31 @@ def test_parse_param_reads_ranges_and_lists() -> None:
     assert parse_param("total_budget=0:1e6:5") == ("total_budget", [0.0, 250_000.0, 500_000.0, 750_000.0, 1e6])
     assert parse_param(" a.b = 3 ") == ("a.b", [3.0])
     assert parse_param("a.b=1,2.5") == ("a.b", [1.0, 2.5])
-    assert parse_param("a=2:9:1") == ("a", [2.0])
+    assert parse_param("a=2:2:1") == ("a", [2.0])
+    assert parse_param("a=2:9:2") == ("a", [2.0, 9.0])
     for text, message in [
         ("total_budget", "expected PATH=START:STOP:N"),
         ("total_budget=0:1e6", "a range has three parts START:STOP:N, got 2"),
         ("total_budget=0:x:3", "STOP 'x' is not a number"),
         ("total_budget=0:1:2.5", "N must be a whole number of points, at least 1, got '2.5'"),
         ("total_budget=0:1:0", "N must be a whole number"),
+        ("total_budget=0:1:-1", "N must be a whole number of points, at least 1, got '-1'"),
+        # One point cannot include both ends: it swept START alone, silently dropping STOP.
+        ("total_budget=1e6:2e6:1", r"N is 1, but both ends 1e6 and 2e6 are included; give N of 2 or more "
+                                   r"\(e\.g\. total_budget=1e6:2e6:2\), or one value as total_budget=1e6"),
         ("total_budget=1,nan", "'nan' is not a finite number"),
     ]:
         with pytest.raises(ParamError, match=message):
             parse_param(text)
+
+
+def test_cli_refuses_one_point_between_two_ends(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = CASES / "small.yaml"
+    out = tmp_path / "sweep.csv"
+    assert main(["sweep", str(config), "--param", f"{GOV}=1e6:2e6:1", "--out", str(out), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert f"--param '{GOV}=1e6:2e6:1': N is 1, but both ends 1e6 and 2e6 are included" in err
+    assert not out.exists()
 
 
 def test_cli_writes_the_csv(write_config: Callable[[str, str], Path], tmp_path: Path,
