@@ -30,6 +30,7 @@ import secrets
 import shutil
 import socket
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -237,6 +238,8 @@ def output_target(path: Path) -> tuple[Path, bool]:
       link to a file in a folder that does not exist: refused with an
       :class:`~optimiser.errors.OutputError`.
     """
+    if open_descriptor(path) is not None:
+        return Path(path), True  # the command's own stdout or stderr, wherever it goes
     target = Path(os.path.realpath(path))
     try:
         mode = os.stat(target).st_mode
@@ -292,8 +295,39 @@ def _stage(writer: Writer, staged: Path, shown: Path) -> None:
         raise _about(err, shown) from err
 
 
+_DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/self/fd)/(\d+)")
+
+
+def open_descriptor(path: Path | str) -> int | None:
+    """The descriptor ``path`` names (``/dev/stdout`` 1, ``/dev/stderr`` 2, ``/dev/fd/N`` and
+    ``/proc/self/fd/N`` N) when it is open in this process; else None.
+
+    Such a path is written through that descriptor: opened again by name it would start at the
+    beginning of a file the shell redirected it to (``>> log.txt``), and replaced it would be gone.
+    """
+    text = os.path.normpath(str(path))
+    match = _DESCRIPTOR.fullmatch(text)
+    number = {"/dev/stdout": 1, "/dev/stderr": 2}.get(text, int(match[1]) if match else None)
+    if number is None:
+        return None
+    try:
+        os.fstat(number)
+    except OSError:
+        return None
+    return number
+
+
 def _write_through(staged: Path, device: Path) -> None:
-    """Copy a finished file to a character device or pipe, opened without creating or truncating anything."""
+    """Copy a finished file to a character device or pipe, opened without creating or truncating anything;
+    to an open descriptor of this process (:func:`open_descriptor`) through that descriptor."""
+    number = open_descriptor(device)
+    if number is not None:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        with open(staged, "rb") as source, os.fdopen(number, "wb", closefd=False) as sink:
+            shutil.copyfileobj(source, sink)
+        return
     handle = os.open(device, os.O_WRONLY)
     try:
         mode = os.fstat(handle).st_mode
@@ -333,7 +367,12 @@ def _set_aside(target: Path) -> Path | None:
     try:
         os.link(target, aside)
     except OSError:
-        shutil.copy2(target, aside)
+        try:
+            shutil.copy2(target, aside)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                aside.unlink(missing_ok=True)  # a partial copy (a full disk): nothing to keep
+            raise
     return aside
 
 

@@ -307,12 +307,21 @@ def _check_reach(specs: Sequence[Uncertain], raw: Any, check: Checker) -> None:
 
 
 def probe_values(spec: Uncertain) -> list[float]:
-    """The lowest, highest and one fractional inner value a draw can take."""
+    """The lowest, highest and one fractional inner value a draw can take; from 0 up, also a value just
+    above 0 (keys that take 0 may still refuse small values, such as a price below one fen)."""
     low, high = spec.bounds
     if spec.dist == "lognormal":
         low = max(low, float(spec.quantile(np.array([TAIL]))[0]))
         high = min(high, float(spec.quantile(np.array([1.0 - TAIL]))[0]))
-    return [low, high, float(spec.quantile(np.array([INTERIOR]))[0])]
+    values = [low, high, float(spec.quantile(np.array([INTERIOR]))[0])]
+    if low <= 0.0 < high:
+        values.append(min(high, JUST_ABOVE_ZERO))
+    return values
+
+
+JUST_ABOVE_ZERO = 1e-6
+"""A draw a distribution from 0 up can take: the smallest positive values some keys refuse (a price below
+0.01 yuan, a weight below 0.001) are probed with it."""
 
 
 def _reach_message(spec: Uncertain, value: float, problem: Problem, inner: bool) -> str:

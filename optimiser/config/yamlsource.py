@@ -103,10 +103,14 @@ def same_file(first: Path, second: Path) -> bool:
 
 def overwrites_input(path: Path) -> str | None:
     """Why ``path`` may not be written while the command runs, when it is one of its inputs; else None."""
-    if not _kept or not os.path.isfile(path):
+    if not _kept:
+        return None
+    # Where writing it lands: "missing/../plan.csv" is plan.csv to a writer that resolves the path first.
+    resolved = os.path.realpath(path)
+    if not os.path.isfile(resolved):
         return None
     for source, what, option in _kept:
-        if same_file(path, source):
+        if same_file(Path(resolved), source):
             given = f"{source} ({option})" if option else str(source)
             return _("{path} is the same file as the {what} {given}, which this command reads; the output would "
                      "replace it: write the output to another path").format(path=path, what=_(what), given=given)
@@ -274,7 +278,8 @@ def _yaml11_number(node: yaml.Node) -> str | None:
                  "(a ratio such as 1:4 as 0.25), or put the text in quotes").format(value=node.value, number=number)
     if node.tag == _INT_TAG and _OCTAL.fullmatch(text) and int(text, 8) != int(text, 10):
         return _("YAML reads {value} as {number}, an octal number (a leading zero makes one); write {decimal} "
-                 "without the leading zero").format(value=node.value, number=int(text, 8), decimal=int(text, 10))
+                 "without the leading zero, or put it in quotes (\"{value}\") if it is a name or a code").format(
+            value=node.value, number=int(text, 8), decimal=int(text, 10))
     return None
 
 

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..model import Model
 from ..model.formulation import MONEY_SCALE, Terms, column
 from ..model.rows import EXACT_RATE_KINDS
@@ -250,7 +250,8 @@ def _check_plan(job: _Run) -> None:
         # in eight digits).
         rows /= np.maximum(1.0, abs(form.csc) @ np.abs(x))
         cols = np.maximum(form.col_lower - x, x - form.col_upper)
-        cols /= np.maximum(1.0, np.minimum(np.abs(form.col_lower), np.abs(form.col_upper)))
+        bound = np.minimum(np.abs(form.col_lower), np.abs(form.col_upper))
+        cols /= np.maximum(1.0, np.where(np.isfinite(bound), bound, 1.0))  # a free column: by one unit
     rows, cols = np.nan_to_num(rows, nan=np.inf), np.nan_to_num(cols, nan=np.inf)
     broken_rows, broken_cols = np.flatnonzero(rows > PLAN_CHECK), np.flatnonzero(cols > PLAN_CHECK)
     if not (len(broken_rows) or len(broken_cols)):
@@ -261,10 +262,13 @@ def _check_plan(job: _Run) -> None:
     else:
         worst = form.names[int(broken_cols[np.argmax(cols[broken_cols])])] if form.names else "?"
     solution.status = Status.NOT_SOLVED
-    solution.notes.append(_(
+    count = len(broken_rows) + len(broken_cols)
+    solution.notes.append(ngettext(
+        "the solver returned a plan that breaks {count} limit or bound ({worst}), so it is not shown as a plan: "
+        "options that loosen the solver's tolerances (solver options) can do this; run without them",
         "the solver returned a plan that breaks {count} limits or bounds (the worst: {worst}), so it is not "
         "shown as a plan: options that loosen the solver's tolerances (solver options) can do this; run "
-        "without them").format(count=len(broken_rows) + len(broken_cols), worst=worst))
+        "without them", count).format(count=count, worst=worst))
 
 
 def _announce(job: _Run, stage: str) -> None:

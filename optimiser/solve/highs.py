@@ -100,7 +100,8 @@ def check_options(options: dict[str, Any]) -> dict[str, Any]:
 LOOSEST_TOLERANCE = 1e-3
 """The loosest feasibility or optimality tolerance a solver option may set (HiGHS's and CBC's defaults are 1e-7):
 looser, a solver may call a plan optimal that breaks limits or is far from the best."""
-_TOLERANCE = re.compile(r".*_(feasibility|optimality)_tolerance")
+_TOLERANCE = re.compile(r"(.*_)?(feasibility|optimality|residual|kkt)_tolerance")
+"""HiGHS's feasibility and optimality tolerances, ``kkt_tolerance`` (which sets them all) included."""
 
 
 def loose_tolerance(key: str, value: Any) -> str:
@@ -108,7 +109,7 @@ def loose_tolerance(key: str, value: Any) -> str:
     from ..i18n import _
 
     return _("solver option {key}={value}: a tolerance above {loosest} lets the solver call a plan optimal that "
-             "breaks limits or is far from the best; use at most {loosest} (the default is 1e-7)").format(
+             "breaks limits or is far from the best; use at most {loosest}, or leave the solver's default").format(
         key=key, value=value, loosest=LOOSEST_TOLERANCE)
 
 

@@ -359,3 +359,60 @@ def test_every_output_file_option_says_its_format() -> None:
     folders = {key for key, kind in seen.items() if not isinstance(kind, OutputFile)}
     assert folders == {f"{name} --out" for name in FOLDER_OUTPUTS}
     assert len(seen) > len(folders) + 8
+
+
+# -- review: paths that reach an input or a redirect another way ------------------------------------------------
+
+def test_an_input_reached_through_a_missing_folder_and_dot_dot_is_refused_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_tiny(tmp_path, tiny())
+    plan = hand_made_plan(tmp_path / "mine.csv")
+    before = plan.read_bytes()
+    # "missing/../mine.csv" names no file for the kernel, but a writer that resolves the path lands on mine.csv.
+    sneaky = tmp_path / "missing" / ".." / "mine.csv"
+    code = main(["montecarlo", str(uncertain(tmp_path)), "--plan", str(plan), "--draws", "2", "--out", str(sneaky),
+                 "--no-progress"])
+    assert code == 4
+    assert "is the same file as the plan file" in capsys.readouterr().err
+    assert plan.read_bytes() == before
+    with inputs_kept([(config, "config file", "CONFIG")]), pytest.raises(OutputError, match="same file as the config"):
+        files.write_each([(tmp_path / "nowhere" / ".." / config.name, files.json_writer({}))])
+
+
+def test_stdout_redirected_to_a_file_is_written_through_not_replaced(tmp_path: Path) -> None:
+    config = write_tiny(tmp_path, tiny())
+    log = tmp_path / "log.txt"
+    log.write_text("EARLIER\n", encoding="utf-8")
+    script = ("import sys; from optimiser.cli import main; "
+              f"sys.exit(main(['sweep', {str(config)!r}, *{SWEEP!r}, '--out', '/dev/stdout']))")
+    with open(log, "a", encoding="utf-8") as appended:
+        done = subprocess.run([sys.executable, "-c", script], stdout=appended, stderr=subprocess.PIPE, text=True,
+                              check=False)
+    assert done.returncode == 0, done.stderr
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("EARLIER\n")  # the shell's ">>": kept, and the table after it
+    assert "funding.universities.per_year" in text and text.count("12000") >= 1
+    assert files.open_descriptor("/dev/stdout") == 1 and files.open_descriptor("/dev/fd/2") == 2
+    assert files.open_descriptor("/dev/fd/987") is None and files.open_descriptor(tmp_path / "x.csv") is None
+
+
+def test_a_copy_set_aside_that_fails_part_way_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "a.csv"
+    target.write_text("old", encoding="utf-8")
+
+    def no_link(*args: Any) -> None:
+        raise OSError(errno.EPERM, "no hard links here")
+
+    def partial_copy(source: Path, aside: Path) -> None:
+        Path(aside).write_text("PART", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "link", no_link)
+    monkeypatch.setattr(files.shutil, "copy2", partial_copy)
+    with pytest.raises(OSError):
+        files._set_aside(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+    assert target.read_text(encoding="utf-8") == "old"

@@ -185,3 +185,10 @@ def test_a_draw_past_a_floats_range_is_named_without_numpys_overflow_warning(tmp
         found = problems(tmp_path, {"levers.enterprise_lecturers.cost": {"dist": "lognormal", "median": 30, "sigma": 1000}})
     assert any("lognormal(sigma=1000, median=30) can draw inf, which the config does not accept here" in p
                for p in found), found
+
+
+def test_a_distribution_from_zero_that_can_draw_a_price_below_one_fen_is_refused(tmp_path: Path) -> None:
+    found = problems(tmp_path, {"levers.enterprise_lecturers.cost": {"dist": "uniform", "low": 0, "high": 1}})
+    assert any("uniform(low=0, high=1) can draw 1e-06, which the config does not accept here: expected 0, or at "
+               "least 0.01 yuan (one fen) per unit" in p and p.endswith("narrow the distribution to the values allowed")
+               for p in found), found

@@ -203,7 +203,7 @@ def test_scenario_may_add_an_optional_section_and_a_year(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(("written", "message"), [
     ("0100", "seats: YAML reads 0100 as 64, an octal number (a leading zero makes one); write 100 without the "
-             "leading zero"),
+             "leading zero, or put it in quotes (\"0100\") if it is a name or a code"),
     ("1:4", "seats: YAML reads 1:4 as 64, a base-60 number (as for times of day); write a decimal number "
             "(a ratio such as 1:4 as 0.25), or put the text in quotes"),
     ("1:30.5", "seats: YAML reads 1:30.5 as 90.5, a base-60 number"),

@@ -159,7 +159,8 @@ def test_the_solver_log_asked_for_goes_to_stderr_and_json_stays_json(
 
 @pytest.mark.parametrize(("solver", "option"), [
     ("highs", "primal_feasibility_tolerance=0.01"), ("highs", "dual_feasibility_tolerance=1e10"),
-    ("highs", "ipm_optimality_tolerance=1"), ("cbc", "primalTolerance=0.5"), ("cbc", "dualT=1e3"),
+    ("highs", "ipm_optimality_tolerance=1"), ("highs", "kkt_tolerance=0.5"), ("highs", "optimality_tolerance=0.5"),
+    ("highs", "primal_residual_tolerance=0.01"), ("cbc", "primalTolerance=0.5"), ("cbc", "dualT=1e3"),
 ])
 def test_a_tolerance_loose_enough_to_pass_a_wrong_plan_off_as_optimal_is_refused(
     tiny: Path, capsys: pytest.CaptureFixture[str], solver: str, option: str
@@ -167,7 +168,7 @@ def test_a_tolerance_loose_enough_to_pass_a_wrong_plan_off_as_optimal_is_refused
     assert main(["solve", str(tiny), "--solver", solver, "--solver-options", option]) == 2
     key, value = option.split("=")
     assert (f"solver option {key}={value}: a tolerance above 0.001 lets the solver call a plan optimal that breaks "
-            "limits or is far from the best; use at most 0.001 (the default is 1e-7)") in capsys.readouterr().err
+            "limits or is far from the best; use at most 0.001, or leave the solver's default") in capsys.readouterr().err
     # At the limit, it is the solver's to use.
     assert solve(load_config(tiny), solver=solver, solver_options={key: "1e-3"}).objective == pytest.approx(
         TINY_OPTIMUM, rel=1e-3)
