@@ -265,9 +265,18 @@ def _check_optimum(optimum: Any, config: Config) -> None:
                           "got {kind}; pass optimum=solve(config) or leave it out").format(kind=type(optimum).__name__))
     if optimum.summary.get("config_hash") != config_hash(config):
         raise ValueError(_("evaluate: optimum was solved from another config, {theirs}, than the one evaluated, "
-                           "{ours} (their inputs differ), so its figures cannot be set beside this plan's; pass "
+                           "{ours}, so its figures cannot be set beside this plan's; pass "
                            "optimum=solve(config) for the config evaluated, or leave optimum out").format(
-            theirs=_config_label(optimum.config), ours=_config_label(config)))
+            theirs=_other_label(optimum.config, config), ours=_config_label(config)))
+
+
+def _other_label(other: Config, config: Config) -> str:
+    """``other`` in a message beside ``config``: its label, or, when that is the same, that its values differ."""
+    label = _config_label(other)
+    if label != _config_label(config):
+        return label
+    return _("{config} with other values (a scenario, with_changes or an edit of the file since it was solved)").format(
+        config=label)
 
 
 def _config_label(config: Config) -> str:

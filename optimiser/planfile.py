@@ -434,7 +434,7 @@ def _example_key(config: Config) -> PlanKey:
     return ("secondments", "Higher vocational colleges", "", config.years[0])
 
 
-def checked_plan(plan: Any, config: Config, argument: str = "plan") -> tuple[dict[PlanKey, float], str]:
+def checked_plan(plan: Any, config: Config) -> tuple[dict[PlanKey, float], str]:
     """A plan as any entry point takes it, checked against ``config``, and what messages call it.
 
     ``plan`` is a solved :class:`~optimiser.Result` (its plan), a DataFrame with columns lever, institution,
@@ -456,9 +456,9 @@ def checked_plan(plan: Any, config: Config, argument: str = "plan") -> tuple[dic
     if isinstance(plan, Mapping):
         return plan_from_mapping(plan, config), "plan"
     raise PlanError(_(
-        "{argument}: a plan is a Result, a DataFrame with columns lever, institution, tier, year, units, a CSV/XLSX "
-        "path or a dict {{(lever, institution, tier, year): units}}; got {kind}"
-    ).format(argument=argument, kind=type(plan).__name__))
+        "a plan is a Result, a DataFrame with columns lever, institution, tier, year, units, a CSV/XLSX path "
+        "or a dict {{(lever, institution, tier, year): units}}; got {kind}"
+    ).format(kind=type(plan).__name__))
 
 
 def plan_units(plan: Any, config: Config) -> dict[PlanKey, float]:

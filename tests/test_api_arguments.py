@@ -84,11 +84,21 @@ def test_evaluate_takes_a_solved_result_as_the_plan(small: Any, best: Any) -> No
 
 # -- 2. evaluate's optimum must be a Result of the same config -------------------------------
 
-def test_an_optimum_of_another_config_is_refused(small: Any, best: Any) -> None:
-    other = small.with_changes({"horizon.years": 1})
-    with pytest.raises(ValueError, match=r"optimum was solved from another config, 'known-answer case: small' "
-                                         r"\(.*small\.yaml\), than the one evaluated.*pass optimum=solve\(config\)"):
-        evaluate(small, best.plan, optimum=solve(other))
+def test_an_optimum_of_another_config_is_refused(small: Any, best: Any, tmp_path: Path) -> None:
+    changed = small.with_changes({"horizon.years": 1})
+    with pytest.raises(ValueError, match=r"^evaluate: optimum was solved from another config, 'known-answer case: "
+                                         r"small' \(.*small\.yaml\) with other values \(a scenario, with_changes or "
+                                         r"an edit of the file since it was solved\), than the one evaluated, "
+                                         r"'known-answer case: small' \(.*small\.yaml\), so its figures cannot be set "
+                                         r"beside this plan's; pass optimum=solve\(config\) for the config evaluated"):
+        evaluate(small, best.plan, optimum=solve(changed))
+    copy = tmp_path / "other.yaml"
+    copy.write_text(SMALL.read_text(encoding="utf-8").replace("years: 5", "years: 1"), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"another config, 'known-answer case: small' \(.*other\.yaml\), than the "
+                                         r"one evaluated, 'known-answer case: small' \(.*small\.yaml\), so"):
+        evaluate(small, best.plan, optimum=solve(copy))
+    assert evaluate(small, best.plan, optimum=solve(load_config(SMALL))).gap_objective == pytest.approx(
+        0.0, abs=1e-6 * best.objective)  # the same config loaded again is the same config
 
 
 def test_an_optimum_that_is_not_a_result_is_refused(small: Any, best: Any) -> None:

@@ -49,7 +49,7 @@ def load_config(path: str | PathLike[str], scenario: str | None = None) -> Confi
     return apply_scenario(config, scenario) if scenario else config
 
 
-def as_config(config: Config | str | PathLike[str], argument: str = "config", function: str = "") -> Config:
+def as_config(config: Config | str | PathLike[str], function: str, argument: str = "config") -> Config:
     """``config`` itself if it is a :class:`Config`, else the config file at that path (str or Path), loaded.
 
     Every entry point that takes a config takes it through here, so each takes a Config or a path alike and
@@ -61,7 +61,7 @@ def as_config(config: Config | str | PathLike[str], argument: str = "config", fu
         return load_config(config)
     raise TypeError(_("{function}: {argument} must be a Config or the path of a config file (str or Path), got "
                       "{kind}; pass load_config(path) or the path itself").format(
-        function=function or _("the config"), argument=argument, kind=type(config).__name__))
+        function=function, argument=argument, kind=type(config).__name__))
 
 
 def locations_of(config: Config) -> Locations:
@@ -449,7 +449,7 @@ def apply_changes(config: Config, changes: dict[str, Any], label: str) -> Config
     """
     if not isinstance(changes, Mapping):
         raise TypeError(_("{label} takes a dict {{dotted key path: value}}, e.g. {{\"total_budget\": 5e6}}; got {kind}").format(
-            label=label or _("the change"), kind=type(changes).__name__))
+            label=label or "apply_changes", kind=type(changes).__name__))
     changes = plain(dict(changes))
     raw = copy.deepcopy(config.raw)
     problems: list[Problem] = []
