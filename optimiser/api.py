@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from pathlib import Path
 from typing import Any
 
+from .config.load import as_config
 from .config.types import Config
 from .errors import SolverError
 from .model import Model, PlanKey, build_model
+from .planfile import plan_units
 from .results import Result, build_result
+from .scalars import time_limit_seconds
 from .solve.backends import SOLVERS, checked_options
 from .solve.engine import Solution, run
 from .solve.status import Status
@@ -88,24 +92,27 @@ def _baseline_from(model: Model, backend_class: Any, form: Any = None) -> float 
 
 
 def solve(
-    config: Config,
+    config: Config | str | Path,
     solver: str = "highs",
     *,
     integer: bool | None = None,
     time_limit: float | None = None,
     diagnose: bool = True,
-    plan: dict[PlanKey, float] | None = None,
+    plan: Any = None,
     mip_gap: float | None = None,
     progress: bool = False,
     solver_options: dict[str, Any] | None = None,
 ) -> Result:
-    """Solve the planning programme of ``config``.
+    """Solve the planning programme of ``config`` (a :class:`~optimiser.Config` or the path of a YAML config).
 
     ``solver`` is ``"highs"`` (default) or ``"cbc"``. ``integer=True`` makes
     every lever whole units (a MILP), ``False`` relaxes all of them, ``None``
-    keeps each lever's own ``integer`` setting. ``plan`` fixes lever units
-    ``{(lever, institution, tier, year): units}`` (tier "" except for
-    subsidies; missing keys are zero). An infeasible or unbounded
+    keeps each lever's own ``integer`` setting. ``plan`` fixes lever units:
+    ``{(lever, institution, tier, year): units}`` (tier "" or None except for
+    subsidies; missing keys are zero), a plan table, a CSV/XLSX path or a
+    solved Result, read and checked as :func:`optimiser.evaluate` reads a
+    plan (a key naming a lever, institution, tier or year the config lacks
+    raises :class:`~optimiser.PlanError`). An infeasible or unbounded
     model is not an error: the result's ``status`` says so and its
     ``diagnosis`` lists what to relax.
 
@@ -132,8 +139,12 @@ def solve(
     >>> result.status.value
     'optimal'
     """
+    config = as_config(config, function="solve")
     if solver not in SOLVERS:
         raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
+    time_limit = time_limit_seconds(time_limit)
+    if plan is not None:
+        plan = plan_units(plan, config)
     options = checked_options(solver, solver_options)
     started = time.perf_counter()
     model = build_model(config, integer=integer, plan=plan)

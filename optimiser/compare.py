@@ -21,7 +21,7 @@ in the table with its status and diagnosis; it never stops the comparison.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ import pandas as pd
 
 from .api import solve
 from .config import Config, load_config
+from .config.load import as_config
 from .errors import ConfigError, Problem
 from .i18n import N_, _
 from .i18n.words import BINDS, BOTTLENECK_COLUMNS, BOTTLENECK_WORDS
@@ -148,15 +149,16 @@ def unique_labels(labels: Iterable[str]) -> list[str]:
 
 
 def compare(
-    items: Sequence[tuple[str, Config]],
+    items: Sequence[tuple[str, Config | str | Path]],
     solver: str = "highs",
     integer: bool | None = None,
     *,
     by_year: bool = False,
     time_limit: float | None = None,
 ) -> Comparison:
-    """Solve every ``(label, Config)`` pair and lay the results side by side.
+    """Solve every ``(label, config)`` pair and lay the results side by side.
 
+    Each config is a :class:`~optimiser.Config` or the path of a YAML config.
     ``integer=True`` makes every lever whole units in every plan; ``None``
     keeps each config's own setting. ``by_year`` adds compound and
     single-skill graduates by tier and year to the table. Infeasible plans
@@ -168,14 +170,33 @@ def compare(
     >>> comparison.row("status").tolist()
     ['optimal', 'optimal']
     """
-    if not items:
-        raise ValueError("compare needs at least one (label, Config) pair")
+    items = _checked_items(items)
     labels = unique_labels(str(label) for label, _ in items)
     results = [
         (label, solve(config, solver=solver, integer=integer, time_limit=time_limit))
         for label, (_, config) in zip(labels, items)
     ]
     return comparison_of(results, [config for _, config in items], by_year=by_year)
+
+
+def _checked_items(items: Any) -> list[tuple[str, Config]]:
+    """``items`` as ``(label, Config)`` pairs, each config loaded if given as a path; a TypeError naming the
+    item that is not such a pair, a ValueError for none at all."""
+    example = '[("base", config), ("austerity", config.scenario("austerity"))]'
+    if isinstance(items, (str, bytes, Config, Mapping)) or not isinstance(items, Iterable):
+        raise TypeError(_("compare takes a list of (label, config) pairs, e.g. {example}; got {kind}").format(
+            example=example, kind=type(items).__name__))
+    pairs = list(items)
+    if not pairs:
+        raise ValueError(_("compare needs at least one (label, config) pair, e.g. {example}").format(example=example))
+    checked = []
+    for index, item in enumerate(pairs):
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise TypeError(_("compare: item {index} is {kind}, not a (label, config) pair; pass a list such as "
+                              "{example}").format(index=index, kind=type(item).__name__, example=example))
+        label, config = item
+        checked.append((label, as_config(config, argument=f"items[{index}][1]", function="compare")))
+    return checked
 
 
 def comparison_of(results: list[tuple[str, Result]], configs: Sequence[Config], by_year: bool = False) -> Comparison:

@@ -34,7 +34,8 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
-from .api import solve
+from .api import config_hash, solve
+from .config.load import as_config
 from .config.types import Config
 from .errors import SolverError
 from .i18n import N_, _, where
@@ -48,7 +49,7 @@ from .model.rows import (
     judge_breaches,
     row_label,
 )
-from .planfile import plan_from_frame, plan_from_mapping, read_plan
+from .planfile import checked_plan
 from .results import Result, build_result, cost_figures, without_round_off
 from .solve.backends import (
     SOLVERS,
@@ -68,7 +69,7 @@ VIOLATION_COLUMNS = [
 ]
 WHOLE_TOLERANCE = 1e-6
 
-PlanInput: TypeAlias = pd.DataFrame | str | Path | Mapping[PlanKey, float]
+PlanInput: TypeAlias = pd.DataFrame | str | Path | Mapping[PlanKey, float] | Result
 
 
 @dataclass
@@ -153,7 +154,7 @@ class Evaluation:
 
 
 def evaluate(
-    config: Config,
+    config: Config | str | Path,
     plan: PlanInput,
     solver: str = "highs",
     *,
@@ -161,12 +162,16 @@ def evaluate(
 ) -> Evaluation:
     """Evaluate a plan with every lever's units fixed.
 
+    ``config`` is a :class:`~optimiser.Config` or the path of a YAML config.
     ``plan`` is a DataFrame with columns lever, institution, tier, year,
     units (tier empty except for subsidies), the path of such a CSV or XLSX
-    file, or ``{(lever, institution, tier, year): units}``; rows left out
-    mean zero. A plan that does not fit the config raises
-    :class:`~optimiser.PlanError`. ``optimum`` may pass an already solved
-    :func:`optimiser.solve` result of ``config`` to skip solving it again.
+    file, ``{(lever, institution, tier, year): units}`` or a solved
+    :class:`~optimiser.Result` (its plan); rows left out mean zero. A plan
+    that does not fit the config raises :class:`~optimiser.PlanError`.
+    ``optimum`` may pass an already solved :func:`optimiser.solve` result of
+    ``config`` to skip solving it again; a result of another config (another
+    file, scenario or change) raises :class:`ValueError`, anything but a
+    Result :class:`TypeError`.
 
     >>> from optimiser import load_config, solve
     >>> config = load_config("configs/zhejiang.yaml")
@@ -175,9 +180,12 @@ def evaluate(
     >>> evaluation.feasible, abs(evaluation.gap_objective) <= 1e-6 * best.objective
     (True, True)
     """
+    config = as_config(config, function="evaluate")
     if solver not in SOLVERS:
         raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
-    units, source = _plan_units(plan, config)
+    if optimum is not None:
+        _check_optimum(optimum, config)
+    units, source = checked_plan(plan, config)
     model = plan_model(config, units)
     status, backend = solve_plan(model, solver)
     if status is not Status.OPTIMAL:
@@ -250,12 +258,33 @@ def with_unfunded(funding: pd.DataFrame, model: Model, x: np.ndarray) -> pd.Data
     return pd.concat([funding, unfunded.astype(funding.dtypes.to_dict())], ignore_index=True)
 
 
-def _plan_units(plan: PlanInput, config: Config) -> tuple[dict[PlanKey, float], str]:
-    if isinstance(plan, pd.DataFrame):
-        return plan_from_frame(plan, config, source="plan table"), "plan table"
-    if isinstance(plan, (str, Path)):
-        return read_plan(plan, config), str(plan)
-    return plan_from_mapping(plan, config), "plan"
+def _check_optimum(optimum: Any, config: Config) -> None:
+    """Refuse an ``optimum`` that is not a Result, or is the result of a config other than ``config``."""
+    if not isinstance(optimum, Result):
+        raise TypeError(_("evaluate: optimum must be the Result that solve(config) returns for the same config, "
+                          "got {kind}; pass optimum=solve(config) or leave it out").format(kind=type(optimum).__name__))
+    if optimum.summary.get("config_hash") != config_hash(config):
+        raise ValueError(_("evaluate: optimum was solved from another config, {theirs}, than the one evaluated, "
+                           "{ours}, so its figures cannot be set beside this plan's; pass "
+                           "optimum=solve(config) for the config evaluated, or leave optimum out").format(
+            theirs=_other_label(optimum.config, config), ours=_config_label(config)))
+
+
+def _other_label(other: Config, config: Config) -> str:
+    """``other`` in a message beside ``config``: its label, or, when that is the same, that its values differ."""
+    label = _config_label(other)
+    if label != _config_label(config):
+        return label
+    return _("{config} with other values (a scenario, with_changes or an edit of the file since it was solved)").format(
+        config=label)
+
+
+def _config_label(config: Config) -> str:
+    """A config in a message: its name, scenario and file, e.g. ``small (scenario austerity, cases/small.yaml)``."""
+    parts = [_("scenario {name}").format(name=config.scenario_name)] if config.scenario_name else []
+    if config.source:
+        parts.append(str(config.source))
+    return f"{config.name!r} ({', '.join(parts)})" if parts else repr(config.name)
 
 
 # -- the two solves -------------------------------------------------------------------

@@ -16,7 +16,8 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,9 @@ from .config.yamlsource import InputRefused, read_input
 from .errors import PlanError, PlanNote  # noqa: F401  (PlanNote: importable from here too)
 from .files import unguard
 from .i18n import N_, _, ngettext, series
+from .i18n.headers import english_column, plan_sheet_names
 from .i18n.inputs import UndecodableInput, decode_input, is_total_label, parse_number
 from .model import PlanKey
-from .report.xlsx import english_column, plan_sheet_names
 
 REQUIRED = ("lever", "institution", "year", "units")
 COLUMNS = ("lever", "institution", "tier", "year", "units")
@@ -46,7 +47,7 @@ MAX_UNITS = 1e9
 """More units than this in one row is not a plan (lecturers, secondments, seats, places)."""
 
 
-def read_plan(path: str | Path, config: Config) -> dict[PlanKey, float]:
+def read_plan(path: str | PathLike[str], config: Config) -> dict[PlanKey, float]:
     """Read a plan file into ``{(lever, institution, tier, year): units}``.
 
     CSV (UTF-8, header on line 1) or Excel (the visible sheet named ``Plan``,
@@ -274,12 +275,14 @@ def _check_row_widths(path: Path, text: str) -> None:
 
 
 def plan_from_frame(
-    frame: pd.DataFrame, config: Config, source: str = "plan", first_row: int = 1
+    frame: pd.DataFrame, config: Config, source: str = "plan", first_row: int = 1,
+    keys: Sequence[object] | None = None,
 ) -> dict[PlanKey, float]:
     """Check a plan table against ``config`` and return it as ``{(lever, institution, tier, year): units}``.
 
     ``first_row`` is the number messages give the first data row (2 for a
-    file whose header is row 1).
+    file whose header is row 1); ``keys``, when given, name the rows in
+    messages instead (a dict plan's keys, one per row).
 
     >>> frame = pd.DataFrame({"lever": ["secondments"], "institution": ["Higher vocational colleges"],
     ...                       "tier": [""], "year": [2026], "units": [12]})
@@ -287,7 +290,7 @@ def plan_from_frame(
     {('secondments', 'Higher vocational colleges', '', 2026): 12.0}
     """
     positions = _column_positions(frame, source)
-    checker = _RowChecker(config, source)
+    checker = _RowChecker(config, source, keys, first_row)
     plan: dict[PlanKey, float] = {}
     seen: dict[PlanKey, int] = {}
     stopped = False
@@ -382,6 +385,13 @@ def _take_row(checker: _RowChecker, row: int, cells: dict[str, str], plan: dict[
     if checked is None:
         return
     key, units = checked
+    if key in seen and checker.keys is not None:
+        checker.problem(
+            row, None, _("names the same lever, institution, tier and year as the key {key!r}").format(
+                key=checker.keys[seen[key] - checker.first_row]),
+            _("keep one of the two keys (units are not added up)"),
+        )
+        return
     if key in seen:
         checker.problem(
             row, None, _("repeats row {row} ({key})").format(row=seen[key], key=_describe(key)),
@@ -393,12 +403,67 @@ def _take_row(checker: _RowChecker, row: int, cells: dict[str, str], plan: dict[
 
 
 def plan_from_mapping(plan: Mapping[PlanKey, float], config: Config, source: str = "plan") -> dict[PlanKey, float]:
-    """Check a plan given as ``{(lever, institution, tier, year): units}``; rows are numbered from 1."""
-    rows = [
-        {"lever": lever, "institution": inst, "tier": tier, "year": year, "units": units}
-        for (lever, inst, tier, year), units in plan.items()
-    ]
-    return plan_from_frame(pd.DataFrame(rows, columns=list(COLUMNS)), config, source=source)
+    """Check a plan given as ``{(lever, institution, tier, year): units}``; rows are numbered from 1.
+
+    Each key is read as a plan file's row is: a tier of ``None`` is no tier, a year may be ``"2025"`` or a
+    numpy integer. A key that is not such a 4-tuple, or names a lever, institution, tier or year the config
+    lacks, raises :class:`~optimiser.PlanError` naming it and the fix.
+    """
+    rows = []
+    problems = []
+    for key, units in plan.items():
+        if not isinstance(key, tuple) or len(key) != len(COLUMNS) - 1:
+            problems.append(_("the key {key!r} is not (lever, institution, tier, year); write keys such as "
+                              "{example!r} (tier \"\" except for tuition subsidies)").format(
+                key=key, example=_example_key(config)))
+            continue
+        lever, inst, tier, year = key
+        rows.append({"lever": lever, "institution": inst, "tier": tier, "year": year, "units": units})
+    if problems:
+        raise PlanError(_message(source, problems))
+    return plan_from_frame(pd.DataFrame(rows, columns=list(COLUMNS)), config, source=source, keys=list(plan))
+
+
+def _example_key(config: Config) -> PlanKey:
+    """A plan key of ``config`` to show in a message: its first lever at an institution it applies to, first year."""
+    for lever in config.levers.values():
+        for inst in config.institutions:
+            if lever.applies_to(inst.name):
+                tier = next((t for t in lever.tiers if t in inst.tiers), "") if lever.kind == "subsidise" else ""
+                return (lever.name, inst.name, tier, config.years[0])
+    return ("secondments", "Higher vocational colleges", "", config.years[0])
+
+
+def checked_plan(plan: Any, config: Config) -> tuple[dict[PlanKey, float], str]:
+    """A plan as any entry point takes it, checked against ``config``, and what messages call it.
+
+    ``plan`` is a solved :class:`~optimiser.Result` (its plan), a DataFrame with columns lever, institution,
+    tier, year, units, the path of such a CSV or XLSX file, or ``{(lever, institution, tier, year): units}``
+    (read by :func:`plan_from_mapping`). Anything else, and a plan that does not fit the config, raises
+    :class:`~optimiser.PlanError`.
+    """
+    from .results import Result
+
+    if isinstance(plan, Result):
+        if not plan.ok:
+            raise PlanError(_("the result has no plan to test (status {status}); pass a solved, optimal result").format(
+                status=plan.status.value))
+        return plan_from_frame(plan.plan, config, source="result.plan"), "result.plan"
+    if isinstance(plan, pd.DataFrame):
+        return plan_from_frame(plan, config, source="plan table"), "plan table"
+    if isinstance(plan, (str, PathLike)):
+        return read_plan(plan, config), str(plan)
+    if isinstance(plan, Mapping):
+        return plan_from_mapping(plan, config), "plan"
+    raise PlanError(_(
+        "a plan is a Result, a DataFrame with columns lever, institution, tier, year, units, a CSV/XLSX path "
+        "or a dict {{(lever, institution, tier, year): units}}; got {kind}"
+    ).format(kind=type(plan).__name__))
+
+
+def plan_units(plan: Any, config: Config) -> dict[PlanKey, float]:
+    """The units of a plan given in any form :func:`checked_plan` takes, checked against ``config``."""
+    return checked_plan(plan, config)[0]
 
 
 def _text(value: Any) -> str:
@@ -448,9 +513,11 @@ def _located(source: str, problem: str) -> str:
 class _RowChecker:
     """Checks one plan row at a time against the config, collecting problems."""
 
-    def __init__(self, config: Config, source: str) -> None:
+    def __init__(self, config: Config, source: str, keys: Sequence[object] | None = None, first_row: int = 1) -> None:
         self.config = config
         self.source = source
+        self.keys = keys
+        self.first_row = first_row
         self.problems: list[str] = []
         self.institutions = {inst.name: inst for inst in config.institutions}
         self.names: dict[str, Iterable[str]] = {
@@ -458,7 +525,13 @@ class _RowChecker:
         }
 
     def problem(self, row: int, column: str | None, what: str, fix: str) -> None:
-        where = _("row {row}, column {column}").format(row=row, column=column) if column else _("row {row}").format(row=row)
+        if self.keys is not None:
+            key = self.keys[row - self.first_row]
+            where = (_("key {key!r}, {column}").format(key=key, column=column) if column
+                     else _("key {key!r}").format(key=key))
+        else:
+            where = (_("row {row}, column {column}").format(row=row, column=column) if column
+                     else _("row {row}").format(row=row))
         self.problems.append(_("{where}: {what}; {fix}").format(where=where, what=what, fix=fix))
 
     def row(self, row: int, cells: dict[str, str]) -> tuple[PlanKey, float] | None:

@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from .i18n import _
 from .i18n.words import COURSE_NO
 from .report.colours import NEUTRAL, PLAIN, colours_of, lever_colours
 
@@ -36,6 +37,34 @@ def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> Axes:
     if ax is not None:
         return ax
     return Figure(figsize=size, layout="constrained").add_subplot()
+
+
+def _check_input(
+    function: str, value: Any, made_by: str, attributes: tuple[str, ...] = (), columns: tuple[str, ...] = ()
+) -> None:
+    """Refuse ``value`` unless it is what ``made_by`` names: an object with every one of ``attributes``, or a
+    table with every one of ``columns`` (either may be empty: not taken). The TypeError names ``function``,
+    what it takes and what it got, so a wrong argument never fails deep inside matplotlib or pandas."""
+    if isinstance(value, pd.DataFrame):
+        missing = [c for c in columns if c not in value.columns]
+        if columns and not missing:
+            return
+        got = _("a table lacking the columns {columns}").format(columns=", ".join(missing or columns)) if columns \
+            else _("a table")
+    else:
+        if attributes and all(hasattr(value, name) for name in attributes):
+            return
+        got = type(value).__name__
+    raise TypeError(_("{function} takes {made_by}, got {got}").format(function=function, made_by=made_by, got=got))
+
+
+def _check_result(function: str, result: Any) -> None:
+    """Refuse anything but a :class:`~optimiser.Result` with a plan: an infeasible or unbounded one has none to plot."""
+    _check_input(function, result, _("the Result that solve(config) returns"),
+                 attributes=("funding", "bottlenecks", "status"))
+    if not getattr(result, "ok", True):
+        raise ValueError(_("{function}: the result is {status} and has no plan to plot; result.diagnosis says which "
+                           "limits to relax").format(function=function, status=result.status.value))
 
 
 def _objective_label(mode: str) -> str:
@@ -68,6 +97,8 @@ def plot_frontier(frontier: Any, ax: Axes | None = None) -> Axes:
     >>> from optimiser.analysis import frontier          # doctest: +SKIP
     >>> plot_frontier(frontier(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
     """
+    _check_input("plot_frontier", frontier, _("the Frontier that frontier(config) returns"),
+                 attributes=("segments", "breakpoints"))
     ax = _axes(ax)
     segments = frontier.segments
     points = frontier.breakpoints
@@ -121,6 +152,7 @@ def plot_allocation(result: Any, ax: Axes | None = None) -> Axes:
     --------
     >>> plot_allocation(solve(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
     """
+    _check_result("plot_allocation", result)
     colours = colours_of(result, "lever")
     return _stacked(result.funding, "lever", ax, "Spending by lever", colours)[0]
 
@@ -132,6 +164,7 @@ def plot_funding(result: Any, ax: Axes | None = None) -> Axes:
     --------
     >>> plot_funding(solve(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
     """
+    _check_result("plot_funding", result)
     config = getattr(result, "config", None)
     ax, scale = _stacked(result.funding, "source", ax, "Funding by source", colours_of(result, "source"))
     if config is not None and config.funding:
@@ -177,6 +210,7 @@ def plot_bottlenecks(result: Any, ax: Axes | None = None) -> Axes:
     --------
     >>> plot_bottlenecks(solve(load_config("configs/zhejiang.yaml")))  # doctest: +SKIP
     """
+    _check_result("plot_bottlenecks", result)
     ax = _axes(ax, (7.5, 0.45 * 3 * max(1, result.bottlenecks["institution"].nunique()) + 1.5))
     table = result.bottlenecks
     institutions = list(dict.fromkeys(table["institution"]))
@@ -239,9 +273,7 @@ def plot_tornado(source: Any, ax: Axes | None = None, n: int = 10, **options: An
     elif isinstance(getattr(source, "config", None), Config):
         source = tornado(source.config, **options)
     if not isinstance(source, Tornado):
-        raise TypeError(
-            f"plot_tornado takes a Tornado (optimiser.analysis.tornado), a Config or a Result, got {type(source).__name__}"
-        )
+        _check_input("plot_tornado", source, _("the Tornado that tornado(config) returns, a Config or a Result"))
     table = source.table.head(n)
     ax = _axes(ax, (8.0, 0.45 * max(len(table), 1) + 1.5))
     positions = np.arange(len(table))[::-1]
@@ -280,6 +312,8 @@ def plot_fan(mc_result: Any, ax: Axes | None = None) -> Axes:
     --------
     >>> plot_fan(monte_carlo(load_config("configs/zhejiang_uncertain.yaml"), draws=200))  # doctest: +SKIP
     """
+    _check_input("plot_fan", mc_result, _("the MonteCarloResult that monte_carlo(config) returns, or its fan() table"),
+                 attributes=("fan",), columns=("p5", "p25", "p50", "p75", "p95"))
     ax = _axes(ax)
     fan = mc_result.fan() if hasattr(mc_result, "fan") else mc_result
     years = [int(y) for y in fan.index]
@@ -311,6 +345,8 @@ def plot_pareto(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
     --------
     >>> plot_pareto(pareto(load_config("configs/zhejiang.yaml"), x="basic", y="professional"))  # doctest: +SKIP
     """
+    _check_input("plot_pareto", frame, _("the table that pareto(config) returns"),
+                 columns=("x_tier", "y_tier", "x_output", "y_output"))
     ax = _axes(ax)
     rows = frame[frame["status"].astype(str) == "optimal"] if "status" in frame.columns else frame
     rows = rows.sort_values("x_output", kind="stable")
@@ -335,6 +371,8 @@ def plot_alternatives(room: Any, ax: Axes | None = None) -> Axes:
     A bar from the least to the most each can be given, a dot at the optimal
     plan; forced ranges dark, choices light, unused ones left out.
     """
+    _check_input("plot_alternatives", room, _("the Alternatives that alternatives(config) returns"),
+                 attributes=("ranges", "summary"))
     table = room.ranges[(room.ranges["institution"] != "all") & (room.ranges["verdict"] != "unused")]
     table = table.iloc[::-1]
     ax = _axes(ax, (7.5, max(2.5, 0.38 * len(table) + 1.2)))
@@ -362,6 +400,8 @@ def plot_convergence(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     In ``min_cost`` mode (``table.attrs["mode"]``) the objective is a cost:
     yuan on the axis, beside the costliest world of the sample.
     """
+    _check_input("plot_convergence", table, _("the table that robust_convergence(config) returns"),
+                 columns=("draws", "objective"))
     ax = _axes(ax)
     min_cost = table.attrs.get("mode") == "min_cost"
     worst, unit = ("worst_cost", "yuan") if min_cost else ("worst_output", "weighted graduates")

@@ -24,11 +24,13 @@ from __future__ import annotations
 import numbers
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..config.load import as_config
 from ..config.types import Config
 from ..errors import SolverError
 from ..model import build_model
@@ -122,7 +124,7 @@ class Alternatives:
 
 
 def alternatives(
-    config: Config,
+    config: Config | str | Path,
     within: float = 0.01,
     plans: int = 4,
     measure: str = "yuan",
@@ -133,7 +135,8 @@ def alternatives(
     Parameters
     ----------
     config
-        The config (its ``uncertainty:`` section, if any, is ignored: the values as written).
+        The config, or the path of its YAML file (its ``uncertainty:`` section, if any, is ignored: the values
+        as written).
         Levers marked ``integer`` are relaxed to fractional units (the ranges are
         those of the linear programme; ``summary["relaxed"]`` says so).
     within
@@ -163,6 +166,7 @@ def alternatives(
     True
     """
     started = time.perf_counter()
+    config = as_config(config, function="alternatives")
     plans = _checked_arguments(within, plans, measure, forced_share)
     from ..config.uncertainty import without_uncertainty
     from ..solve.backends import HighsBackend

@@ -54,6 +54,7 @@ from ..model import build_model
 from ..model.formulation import MONEY_SCALE
 from ..model.rows import MONEY_LIMITS
 from ..results import without_round_off
+from ..scalars import plain
 from ..solve.engine import TIE_BREAK_TOLERANCE, floor_value, given_up, smoothing_limits
 from ..solve.names import SOLVERS
 from ..solve.status import Status
@@ -258,7 +259,11 @@ def frontier(
             f"frontier needs the HiGHS solver (it reads duals from a loaded model); got {solver!r} "
             f"(solvers: {choices_text}); use solver='highs'"
         )
-    config = as_config(config)
+    config = as_config(config, function="frontier")
+    if not isinstance(over, str):
+        raise TypeError(_("frontier: over must be the dotted key path of a budget (str), \"total_budget\" or "
+                          "\"funding.<source>.per_year\"; got {kind}").format(kind=type(over).__name__))
+    upto = plain(upto)
     if upto is not None and (isinstance(upto, bool) or not isinstance(upto, (int, float)) or not math.isfinite(upto)):
         raise ConfigError([Problem("frontier upto", f"expected a finite budget in yuan, got {upto!r}; give a number "
                                    "such as 5e6, or leave upto out to search until more money stops helping")])

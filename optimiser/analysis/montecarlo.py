@@ -55,7 +55,7 @@ import math
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..config.load import get_path
+from ..config.load import as_config, get_path
 from ..config.types import Config
 from ..config.uncertainty import (
     INTERIOR,
@@ -74,10 +74,11 @@ from ..config.uncertainty import (
     probe_values,
     without_uncertainty,
 )
-from ..errors import ConfigError, PlanError, SolverError
+from ..errors import ConfigError, SolverError
 from ..i18n import _
 from ..model import PlanKey, build_model
-from ..results import Result
+from ..planfile import plan_units
+from ..scalars import seed_number, whole_number
 from ..solve.status import Status
 from ..views import show
 from .array_solve import ArraySolver, DrawOutcome, plan_outcome
@@ -160,7 +161,7 @@ MAX_DRAWS = 1_000_000
 
 
 def monte_carlo(
-    config: Config,
+    config: Config | str | Path,
     draws: int = 1000,
     seed: int | None = 0,
     plan: Any = None,
@@ -174,9 +175,10 @@ def monte_carlo(
     Parameters
     ----------
     config
-        A config with an ``uncertainty:`` section.
+        A config with an ``uncertainty:`` section, or the path of its YAML file.
     draws, seed
-        How many worlds, and the seed of ``numpy.random.default_rng``. The
+        How many worlds (at least 1), and the seed of ``numpy.random.default_rng``
+        (a whole number from 0 up, or ``None`` for a fresh one). The
         same seed gives the same table whatever ``jobs`` or ``executor``.
     plan
         ``None``: re-optimise each world. Otherwise the plan to test: a
@@ -198,7 +200,9 @@ def monte_carlo(
     ConfigError
         If the config has no ``uncertainty:`` section.
     PlanError
-        If ``plan`` names levers, institutions, tiers or years the config lacks.
+        If ``plan`` is not a plan, or names levers, institutions, tiers or years the config lacks.
+    TypeError, ValueError
+        If ``config`` is neither a Config nor a path, or ``draws`` or ``seed`` is not a whole number.
 
     Examples
     --------
@@ -211,7 +215,10 @@ def monte_carlo(
     True
     """
     started = time.perf_counter()
-    if isinstance(draws, int) and draws > MAX_DRAWS:
+    config = as_config(config, function="monte_carlo")
+    draws = whole_number(draws, "draws", 1)
+    seed = seed_number(seed)
+    if draws > MAX_DRAWS:
         raise ValueError(_("draws must be at most {most}, got {draws}: each draw is one solve and keeps a row "
                            "(the percentiles settle within a few thousand)").format(
             most=f"{MAX_DRAWS:,}", draws=f"{draws:,}"))
@@ -243,30 +250,6 @@ def monte_carlo(
         "seconds": time.perf_counter() - started,
     }
     return MonteCarloResult(table, percentile_table(table), keys, tiers, years, fixed is not None, summary)
-
-
-def plan_units(plan: Any, config: Config) -> dict[PlanKey, float]:
-    """A plan given as a Result, a table, a CSV/XLSX path or a dict, checked against ``config``.
-
-    Raises :class:`~optimiser.PlanError` naming every row that does not fit.
-    """
-    from ..planfile import plan_from_frame, plan_from_mapping, read_plan
-
-    if isinstance(plan, Result):
-        if not plan.ok:
-            raise PlanError(_("the result has no plan to test (status {status}); pass a solved, optimal result").format(
-                status=plan.status.value))
-        return plan_from_frame(plan.plan, config, source="result.plan")
-    if isinstance(plan, pd.DataFrame):
-        return plan_from_frame(plan, config, source="plan table")
-    if isinstance(plan, (str, Path)):
-        return read_plan(plan, config)
-    if isinstance(plan, Mapping):
-        return plan_from_mapping(plan, config)
-    raise PlanError(_(
-        "a plan is a Result, a DataFrame with columns lever, institution, tier, year, units, a CSV/XLSX path "
-        "or a dict {{(lever, institution, tier, year): units}}; got {kind}"
-    ).format(kind=type(plan).__name__))
 
 
 def percentile_table(draws: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from ..config.checker import choices
 from ..config.types import Config
 from ..errors import ConfigError, Problem, SolverError
 from ..i18n import _
+from ..scalars import plain
 from ..solve.engine import TIE_BREAK_TOLERANCE, floor_value, smoothing_limits
 from ..solve.status import Status
 from .fast import WarmEngine, measure_names
@@ -94,7 +95,8 @@ def pareto(
     """
     if solver != "highs":
         raise SolverError(f"pareto needs the HiGHS solver; got {solver!r}; use solver='highs'")
-    config = as_config(config)
+    config = as_config(config, function="pareto")
+    points = plain(points)
     _check(config, x, y, points)
     lean = WarmEngine(config, integer=False)
     axes = _Axes(x, y, _tier_vector(lean, x), _tier_vector(lean, y), _objective_vector(lean),

@@ -15,19 +15,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from ..config import load_config
-from ..config.load import apply_changes, get_path
+from ..config import load_config  # noqa: F401  (the examples use it)
+from ..config.load import apply_changes, as_config, get_path  # noqa: F401  (as_config: the analyses take it from here)
 from ..config.types import Config, Series
 from ..errors import ConfigError, Problem
 from ..i18n import N_, _
-
-
-def as_config(config: Config | str | Path) -> Config:
-    """A config object, loading it first if given a path."""
-    return config if isinstance(config, Config) else load_config(config)
 
 
 def apply_point(config: Config, changes: Mapping[str, Any]) -> Config:

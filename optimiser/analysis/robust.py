@@ -45,12 +45,13 @@ import numbers
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..config.load import get_path
+from ..config.load import as_config, get_path
 from ..config.types import Config
 from ..config.uncertainty import (
     Uncertain,
@@ -65,6 +66,7 @@ from ..i18n import N_, _
 from ..jsonrule import jsonable
 from ..model import PlanKey, build_model
 from ..model.formulation import MONEY_SCALE
+from ..scalars import seed_number
 from ..solve.engine import TIE_BREAK_TOLERANCE
 from ..solve.status import Status
 from ..views import show
@@ -461,7 +463,7 @@ def cost_bound(worlds: Worlds) -> float | None:
 
 
 def robust(
-    config: Config,
+    config: Config | str | Path,
     draws: int = 100,
     seed: int | None = 0,
     risk: str = "expected",
@@ -480,7 +482,7 @@ def robust(
     Parameters
     ----------
     config
-        A config with an ``uncertainty:`` section (or pass ``worlds``).
+        A config with an ``uncertainty:`` section (or pass ``worlds``), or the path of its YAML file.
     draws, seed
         How many worlds to plan for, and the seed of ``numpy.random.default_rng``.
     risk
@@ -520,7 +522,9 @@ def robust(
     ('optimal', True)
     """
     started = time.perf_counter()
+    config = as_config(config, function="robust")
     draws, test_draws = _whole(draws), _whole(test_draws)  # numpy integers too
+    seed, test_seed = seed_number(seed), seed_number(test_seed)
     _check_arguments(draws, risk, alpha, budget, test_draws)
     keys = parse_uncertainty(config)
     base = without_uncertainty(config)
@@ -812,7 +816,7 @@ def _oos_row(draws: pd.DataFrame, mode: str) -> tuple[dict[str, float], pd.Serie
 
 
 def robust_convergence(
-    config: Config,
+    config: Config | str | Path,
     sizes: Sequence[int] = (25, 50, 100, 200),
     seed: int | None = 0,
     risk: str = "expected",
@@ -833,6 +837,8 @@ def robust_convergence(
     >>> list(table["draws"])
     [5, 10]
     """
+    config = as_config(config, function="robust_convergence")
+    seed = seed_number(seed)
     sizes = sorted({int(n) for n in sizes})
     if not sizes or sizes[0] < 1:
         raise ValueError(_("sizes must be positive whole numbers, got {sizes!r}").format(sizes=sizes))

@@ -109,7 +109,7 @@ def sweep(
     >>> bool(table["objective"].iloc[1] >= table["objective"].iloc[0])
     True
     """
-    config = as_config(config)
+    config = as_config(config, function="sweep")
     if solver not in SOLVERS:
         raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
     paths, grid = _grid(params)

@@ -156,7 +156,7 @@ def tornado(
     >>> bool(bars.table["low_change"].iloc[0] > 0 > bars.table["high_change"].iloc[0])
     True
     """
-    config = as_config(config)
+    config = as_config(config, function="tornado")
     if solver not in SOLVERS:
         raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
     file = str(config.source) if config.source else None

@@ -5,20 +5,23 @@ from __future__ import annotations
 import copy
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import replace
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
 from ..errors import PROBLEMS_SHOWN, ConfigError, Problem
 from ..i18n import N_, _
 from ..i18n.inputs import UndecodableInput, decode_input, is_percent, is_total_label, parse_number, parse_share
+from ..scalars import plain
 from .checker import KeyPath, Locations, choices, dotted
 from .types import Config
 from .validate import TOP_KEYS, build_config
 from .yamlsource import InputRefused, read_input, read_yaml
 
 
-def load_config(path: str | Path, scenario: str | None = None) -> Config:
+def load_config(path: str | PathLike[str], scenario: str | None = None) -> Config:
     """Read, validate and return the config in ``path``, with ``scenario`` applied.
 
     Raises :class:`~optimiser.ConfigError` listing every problem found, each
@@ -29,6 +32,9 @@ def load_config(path: str | Path, scenario: str | None = None) -> Config:
     >>> config.horizon.start
     2025
     """
+    if not isinstance(path, (str, PathLike)):
+        raise TypeError(_("load_config takes the path of a YAML config file (str or Path), got {kind}").format(
+            kind=type(path).__name__))
     path = Path(path)
     notes: list[str] = []
     problems: list[Problem] = []
@@ -41,6 +47,21 @@ def load_config(path: str | Path, scenario: str | None = None) -> Config:
     if notes:
         config = replace(config, warnings=(*notes, *config.warnings))
     return apply_scenario(config, scenario) if scenario else config
+
+
+def as_config(config: Config | str | PathLike[str], function: str, argument: str = "config") -> Config:
+    """``config`` itself if it is a :class:`Config`, else the config file at that path (str or Path), loaded.
+
+    Every entry point that takes a config takes it through here, so each takes a Config or a path alike and
+    refuses anything else with a :class:`TypeError` naming ``function``, ``argument`` and what to pass.
+    """
+    if isinstance(config, Config):
+        return config
+    if isinstance(config, (str, PathLike)):
+        return load_config(config)
+    raise TypeError(_("{function}: {argument} must be a Config or the path of a config file (str or Path), got "
+                      "{kind}; pass load_config(path) or the path itself").format(
+        function=function, argument=argument, kind=type(config).__name__))
 
 
 def locations_of(config: Config) -> Locations:
@@ -422,7 +443,14 @@ def get_path(raw: Any, path: str) -> Any:
 
 
 def apply_changes(config: Config, changes: dict[str, Any], label: str) -> Config:
-    """A new config with ``changes`` (dotted path -> value) applied and validated again."""
+    """A new config with ``changes`` (dotted path -> value) applied and validated again.
+
+    Numpy numbers in the values are taken as the Python numbers they hold (:func:`~optimiser.scalars.plain`).
+    """
+    if not isinstance(changes, Mapping):
+        raise TypeError(_("{label} takes a dict {{dotted key path: value}}, e.g. {{\"total_budget\": 5e6}}; got {kind}").format(
+            label=label or "apply_changes", kind=type(changes).__name__))
+    changes = plain(dict(changes))
     raw = copy.deepcopy(config.raw)
     problems: list[Problem] = []
     locations = locations_of(config)

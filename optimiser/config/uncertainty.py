@@ -35,9 +35,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .types import Config
 
 from ..errors import ConfigError, Problem
 from ..i18n import N_, _
@@ -388,7 +391,7 @@ def draw_values(specs: Sequence[Uncertain], draws: int, seed: int | None = 0) ->
     return values
 
 
-def without_uncertainty(config: Any) -> Any:
+def without_uncertainty(config: Config) -> Config:
     """``config`` with its ``uncertainty:`` section removed (the values as written).
 
     Drawn worlds are built from this config with ``with_changes``, so each one

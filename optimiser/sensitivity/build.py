@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from os import PathLike
 from pathlib import Path
 
 import numpy as np
@@ -81,12 +82,13 @@ def _result(source: Result | Config | str | Path, solver: str, scenario: str | N
     if isinstance(source, Result):
         return source
     from ..api import solve
-    from ..config import load_config
+    from ..config.load import as_config
 
-    if isinstance(source, Config):
-        config = source.scenario(scenario) if scenario else source
-    else:
-        config = load_config(source, scenario=scenario)
+    if not isinstance(source, (Config, str, PathLike)):
+        raise TypeError(_("sensitivity takes the Result that solve(config) returns, a Config or the path of a config "
+                          "file (str or Path), got {kind}").format(kind=type(source).__name__))
+    config = as_config(source, argument="source", function="sensitivity")
+    config = config.scenario(scenario) if scenario else config
     return solve(config, solver=solver, integer=integer)
 
 

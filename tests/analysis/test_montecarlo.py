@@ -311,7 +311,7 @@ def test_bad_plans_and_configs_are_reported(tmp_path: Path) -> None:
     plain = load_config(write_tiny(tmp_path, tiny_config(), "plain.yaml"))
     with pytest.raises(ConfigError, match=r"plain\.yaml: uncertainty: this config has no uncertainty: section"):
         monte_carlo(plain, draws=2)
-    with pytest.raises(ValueError, match="draws must be a positive whole number, got 0"):
+    with pytest.raises(ValueError, match="draws must be a whole number of at least 1, got 0"):
         monte_carlo(config, draws=0)
 
 

@@ -114,7 +114,7 @@ def test_a_config_or_result_is_analysed_on_the_spot(tmp_path: Path) -> None:
     # 24,000 / 6,000 = 4 lecturers, 16 students (+8); / 18,000: 5.333 students.
     assert sorted(p.get_width() for c in ax.containers for p in c) == pytest.approx([8 * 12 / 18 - 8, 8.0], abs=1e-7)
     assert "±50%" in ax.get_title()
-    with pytest.raises(TypeError, match="plot_tornado takes a Tornado"):
+    with pytest.raises(TypeError, match=r"plot_tornado takes the Tornado that tornado\(config\) returns, a Config or a Result, got int"):
         plots.plot_tornado(3)
 
 
