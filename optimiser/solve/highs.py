@@ -542,6 +542,13 @@ class Session:
         return bound if np.isfinite(bound) and abs(bound) < INF else None
 
     def values(self) -> np.ndarray:
+        kept = self._kept
+        if kept is not None:
+            n_cols = self.n_cols
+            if len(kept[2]) == n_cols + self.n_rows:
+                # Read back already, since the last solve, by still_optimal: HiGHS copies its whole solution
+                # (values and duals of every column and row) at each getSolution.
+                return kept[2][:n_cols].copy()
         return np.asarray(self.raw.getSolution().col_value, dtype=float)
 
     def row_values(self) -> np.ndarray:
