@@ -212,16 +212,19 @@ def clean_stale_staging(directory: Path) -> list[Path]:
     return removed
 
 
-def _refusal(message: str, path: Path, code: int | None = None) -> OutputError:
-    """An :class:`OutputError` that says which path it refuses (``path``) and, where one fits, its ``errno``.
+def refusal(message: str, path: Path, code: int | None = None, option: str | None = None) -> OutputError:
+    """An :class:`OutputError` that says which path it refuses (``path``), where one fits its ``errno``, and
+    the command-line ``option`` the path was given to when known.
 
-    The command line uses both to name the option the path was given to;
+    The command line uses them to name the option the path was given to;
     ``str()`` of the error stays ``message``.
     """
     err = OutputError(message)
     err.path = path  # type: ignore[attr-defined]
     if code is not None:
         err.errno = code
+    if option is not None:
+        err.option = option  # type: ignore[attr-defined]
     return err
 
 
@@ -245,20 +248,20 @@ def output_target(path: Path) -> tuple[Path, bool]:
         mode = os.stat(target).st_mode
     except FileNotFoundError:
         if os.path.islink(path) and not target.parent.is_dir():
-            raise _refusal(_("{path} is a link to {target}, whose folder {folder} does not exist; create that folder, "
+            raise refusal(_("{path} is a link to {target}, whose folder {folder} does not exist; create that folder, "
                              "remove the link, or choose another path").format(
                 path=path, target=target, folder=target.parent), path) from None
         return target, False
     if stat.S_ISREG(mode):
         clash = overwrites_input(path)
         if clash is not None:
-            raise _refusal(clash, path)
+            raise refusal(clash, path)
         return target, False
     if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return target, True
     shown = _("{path} (which points to {target})").format(path=path, target=target) \
         if target != Path(os.path.abspath(path)) else str(path)
-    raise _refusal(_("{path} is {kind}, not a regular file; it is never replaced. Give the path of a file to "
+    raise refusal(_("{path} is {kind}, not a regular file; it is never replaced. Give the path of a file to "
                      "write").format(path=shown, kind=file_kind(mode)),
                    path, errno.EISDIR if stat.S_ISDIR(mode) else None)
 
@@ -270,7 +273,7 @@ def _targets(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
     for index, (target, through) in enumerate(found):
         for earlier, (other, other_through) in enumerate(found[:index]):
             if not (through or other_through) and same_file(target, other):
-                raise _refusal(_("{path} and {other} are the same file, and each output needs a file of its own; "
+                raise refusal(_("{path} and {other} are the same file, and each output needs a file of its own; "
                                  "choose another path for one of them").format(path=paths[index], other=paths[earlier]),
                                paths[index])
     return found
@@ -332,7 +335,7 @@ def _write_through(staged: Path, device: Path) -> None:
     try:
         mode = os.fstat(handle).st_mode
         if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-            raise _refusal(_("{path} changed while it was being written; write again").format(path=device), device)
+            raise refusal(_("{path} changed while it was being written; write again").format(path=device), device)
         with open(staged, "rb") as source, os.fdopen(handle, "wb", closefd=False) as sink:
             shutil.copyfileobj(source, sink)
     finally:
@@ -436,7 +439,7 @@ def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
     if directory.exists() and not directory.is_dir():
         mode = directory.stat().st_mode
         kind = _("a file") if stat.S_ISREG(mode) else _("a device") if stat.S_ISCHR(mode) else file_kind(mode)
-        raise _refusal(_("{path} is {kind}, not a folder; give the path of a folder for the output files").format(
+        raise refusal(_("{path} is {kind}, not a folder; give the path of a folder for the output files").format(
             path=directory, kind=kind), directory, errno.EEXIST)
     directory.mkdir(parents=True, exist_ok=True)
     shown = [directory / name for name in files]

@@ -76,13 +76,6 @@ def outputs_checked(args: argparse.Namespace, types: dict[str, Any]) -> Iterator
         yield
 
 
-def _refused(message: str, option: str, path: Path) -> OutputError:
-    err = OutputError(message)
-    err.path = path  # type: ignore[attr-defined]
-    err.option = option  # type: ignore[attr-defined]
-    return err
-
-
 def _device(path: Path) -> bool:
     """``path`` is a character device or a pipe (written through; two outputs may share ``/dev/null``)."""
     try:
@@ -97,26 +90,27 @@ def refuse_outputs(outputs: dict[str, Path], types: dict[str, Any]) -> None:
     a path given to two output options, and a file whose name ends in another format's suffix (``--out
     sweep.xlsx`` where a CSV file is written). Runs inside :func:`~optimiser.config.yamlsource.inputs_kept`."""
     from ..config.yamlsource import overwrites_input, same_file
+    from ..files import refusal
 
     for option, path in outputs.items():
         clash = overwrites_input(path) if isinstance(types.get(option), OutputFile) else None
         if clash is not None:
-            raise _refused(clash, option, path)
+            raise refusal(clash, path, option=option)
     given = list(outputs.items())
     for index, (option, path) in enumerate(given):
         for other, earlier in given[:index]:
             if same_file(path, earlier) and not _device(path):
-                raise _refused(_("this path is also given to {other}, and each output needs a path of its own: "
-                                 "choose another path for one of them").format(other=other), option, path)
+                raise refusal(_("this path is also given to {other}, and each output needs a path of its own: "
+                                "choose another path for one of them").format(other=other), path, option=option)
     for option, path in outputs.items():
         kind = types.get(option)
         if not isinstance(kind, OutputFile):
             continue  # a folder
         suffix = kind.wrong_suffix(path)
         if suffix is not None:
-            raise _refused(_("the name ends in {suffix}, but {option} writes {format}; give a path ending in "
-                             "{wanted}").format(suffix=suffix, option=option, format=_(kind.what),
-                                                wanted=kind.suffixes[0]), option, path)
+            raise refusal(_("the name ends in {suffix}, but {option} writes {format}; give a path ending in "
+                            "{wanted}").format(suffix=suffix, option=option, format=_(kind.what),
+                                               wanted=kind.suffixes[0]), path, option=option)
 
 
 def _related(path: Path, target: Path) -> bool:
