@@ -434,6 +434,19 @@ def test_xlsx_plan_file(hand: Path, tmp_path: Path) -> None:
     assert read_plan(path, load_config(hand)) == {("enterprise_lecturers", "=cmd", "", 2025): 2.0}
 
 
+def saved_as_by_a_spreadsheet(path: Path, cell: bytes, saved: bytes) -> None:
+    """Rewrite the first sheet of the workbook ``path`` with ``cell`` (as openpyxl writes it: a formula, no value)
+    replaced by ``saved`` (as a spreadsheet program saves it: the formula and its value)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert parts[sheet].count(cell) == 1
+    parts[sheet] = parts[sheet].replace(cell, saved)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+
+
 def test_a_formula_the_workbook_stores_no_value_for_is_named_not_read_as_empty(hand: Path, tmp_path: Path) -> None:
     from openpyxl import Workbook
 
@@ -451,14 +464,7 @@ def test_a_formula_the_workbook_stores_no_value_for_is_named_not_read_as_empty(h
     assert "save it, so the value is stored with the formula, or type the value" in message
     assert "row 3" not in message  # the other row is fine
     # Saved by a spreadsheet program, the cell keeps its formula and stores its value beside it: that is read.
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    sheet = "xl/worksheets/sheet1.xml"
-    assert parts[sheet].count(b'<c r="E2"><f>1+1</f><v /></c>') == 1
-    parts[sheet] = parts[sheet].replace(b'<c r="E2"><f>1+1</f><v /></c>', b'<c r="E2"><f>1+1</f><v>2</v></c>')
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
+    saved_as_by_a_spreadsheet(path, b'<c r="E2"><f>1+1</f><v /></c>', b'<c r="E2"><f>1+1</f><v>2</v></c>')
     assert read_plan(path, load_config(hand)) == {
         ("enterprise_lecturers", "=cmd", "", 2025): 2.0, ("secondments", "=cmd", "", 2026): 1.0}
 
@@ -595,14 +601,7 @@ def test_a_spreadsheet_error_in_a_cell_is_named_not_read_as_empty(hand: Path, tm
     book.active.append(["合计", None, None, None, "#REF!"])  # a total row is left out, error or not
     book.save(path)
     # A spreadsheet program saves the error a formula gives as the formula's value.
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    sheet = "xl/worksheets/sheet1.xml"
-    assert parts[sheet].count(b'<c r="E4"><f>1/0</f><v /></c>') == 1
-    parts[sheet] = parts[sheet].replace(b'<c r="E4"><f>1/0</f><v /></c>', b'<c r="E4" t="e"><f>1/0</f><v>#VALUE!</v></c>')
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, content in parts.items():
-            archive.writestr(name, content)
+    saved_as_by_a_spreadsheet(path, b'<c r="E4"><f>1/0</f><v /></c>', b'<c r="E4" t="e"><f>1/0</f><v>#VALUE!</v></c>')
     fix = "correct the formula in the workbook so the cell shows a value, or type the value in the cell"
     with pytest.raises(PlanError) as raised, pytest.warns(PlanNote, match="row 5: the row marked '合计' is read as a total"):
         read_plan(path, load_config(hand))
