@@ -208,18 +208,20 @@ def alternatives(
 
 def _checked_arguments(within: float, plans: int, measure: str, forced_share: float = FORCED_SHARE) -> int:
     """``plans`` as an ``int`` (numpy integers too), once every argument is checked."""
-    if not (isinstance(within, (int, float)) and 0.0 <= float(within) < 1.0):
-        raise ValueError(f"within is a share of the optimum in [0, 1), e.g. 0.01 for 1%; got {within!r}")
+    from ..i18n import _
+
+    if not (isinstance(within, numbers.Real) and not isinstance(within, bool) and 0.0 <= float(within) < 1.0):
+        raise ValueError(_("within is a share of the optimum in [0, 1), e.g. 0.01 for 1%; got {value!r}").format(
+            value=within))
     if isinstance(plans, numbers.Integral) and not isinstance(plans, bool):
         plans = int(plans)
     if not isinstance(plans, int) or isinstance(plans, bool) or plans < 0:
-        raise ValueError(f"plans must be a whole number from 0 up, got {plans!r}")
+        raise ValueError(_("plans must be a whole number from 0 up, got {value!r}").format(value=plans))
     if measure not in MEASURES:
-        raise ValueError(f"unknown measure {measure!r}; choose one of: {', '.join(MEASURES)}")
+        raise ValueError(_("unknown measure {measure!r}; choose one of: {choices}").format(
+            measure=measure, choices=", ".join(MEASURES)))
     if not (isinstance(forced_share, numbers.Real) and not isinstance(forced_share, bool)
             and 0.0 <= float(forced_share) <= 1.0):
-        from ..i18n import _
-
         raise ValueError(_("forced_share is a share of a range's top in [0, 1], e.g. 0.1 for 10%; got {value!r}")
                          .format(value=forced_share))
     return plans

@@ -221,3 +221,14 @@ def test_the_writers_refusals_speak_chinese(tmp_path: Path) -> None:
         write_each([(tmp_path, json_writer({}))])
     assert f"{tmp_path} 是一个文件夹，不是普通文件；它永远不会被覆盖" in str(not_a_file.value)
     assert taken.read_text(encoding="utf-8") == "a planner's notes"
+
+
+def test_the_alternatives_argument_refusals_speak_chinese() -> None:
+    from optimiser.analysis.alternatives import _checked_arguments
+    from optimiser.i18n import language
+
+    with language("zh"):
+        for arguments, said in (((1.5, 2, "yuan"), "within 是最优值的占比"), ((0.01, -1, "yuan"), "plans 须为不小于 0 的整数"),
+                                ((0.01, 2, "bananas"), "未知的度量 'bananas'")):
+            with pytest.raises(ValueError, match=said):
+                _checked_arguments(*arguments)
