@@ -14,7 +14,7 @@ from .errors import SolverError
 from .model import Model, PlanKey, build_model
 from .planfile import plan_units
 from .results import Result, build_result
-from .scalars import time_limit_seconds
+from .scalars import option_mapping, share_below_one, time_limit_seconds
 from .solve.backends import SOLVERS, checked_options
 from .solve.engine import Solution, run
 from .solve.status import Status
@@ -143,9 +143,10 @@ def solve(
     if solver not in SOLVERS:
         raise SolverError(f"unknown solver {solver!r}; choose one of: {', '.join(SOLVERS)}")
     time_limit = time_limit_seconds(time_limit)
+    mip_gap = share_below_one(mip_gap, "mip_gap")
     if plan is not None:
         plan = plan_units(plan, config)
-    options = checked_options(solver, solver_options)
+    options = checked_options(solver, option_mapping(solver_options, "solver_options"))
     started = time.perf_counter()
     model = build_model(config, integer=integer, plan=plan)
     built = time.perf_counter()

@@ -69,3 +69,31 @@ def time_limit_seconds(time_limit: Any) -> float | None:
         raise ValueError(_("time_limit must be a positive number of seconds, or None for the default; "
                            "got {time_limit!r}").format(time_limit=time_limit))
     return float(time_limit)
+
+
+def share_below_one(value: Any, argument: str) -> float | None:
+    """A relative gap or share: ``None`` or a number from 0 up to (not including) 1 (numpy numbers too); a
+    ValueError naming ``argument`` else.
+
+    >>> share_below_one(0.001, "mip_gap")
+    0.001
+    """
+    value = plain(value)
+    if value is None:
+        return None
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or not 0.0 <= value < 1.0):
+        raise ValueError(_("{argument} must be a share from 0 up to (not including) 1, e.g. 0.001, or None for "
+                           "the default; got {value!r}").format(argument=argument, value=value))
+    return float(value)
+
+
+def option_mapping(options: Any, argument: str) -> dict[str, Any] | None:
+    """Solver options: ``None`` or a dict {name: value} (numpy values as Python ones); a TypeError naming
+    ``argument`` else."""
+    if options is None:
+        return None
+    if not isinstance(options, dict):
+        raise TypeError(_("{argument} takes a dict {{option name: value}}, e.g. {{\"presolve\": \"off\"}}; got "
+                          "{kind}").format(argument=argument, kind=type(options).__name__))
+    return plain(options)  # type: ignore[no-any-return]

@@ -246,3 +246,17 @@ def test_a_plot_of_an_infeasible_result_says_there_is_no_plan(plots: Any, small:
 def test_the_plots_still_draw_what_they_take(plots: Any, best: Any, tmp_path: Path) -> None:
     for function in ("plot_allocation", "plot_funding", "plot_bottlenecks"):
         assert getattr(plots, function)(best) is not None
+
+
+@pytest.mark.parametrize("gap", ["a", -1, 1.0, math.nan, True])
+def test_a_mip_gap_that_is_no_share_is_refused_before_anything_is_built(small: Any, gap: Any) -> None:
+    with pytest.raises(ValueError, match=r"mip_gap must be a share from 0 up to \(not including\) 1, e.g. 0.001, or "
+                                         r"None for the default; got "):
+        solve(small, integer=True, mip_gap=gap)
+
+
+def test_solver_options_must_be_a_mapping_and_take_numpy_values(small: Any) -> None:
+    with pytest.raises(TypeError, match=r'solver_options takes a dict \{option name: value\}, e.g. \{"presolve": '
+                                        r'"off"\}; got str'):
+        solve(small, solver_options="presolve=off")
+    assert solve(small, mip_gap=np.float64(0.01), solver_options={"simplex_iteration_limit": np.int64(100000)}).ok
