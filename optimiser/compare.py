@@ -326,19 +326,23 @@ def measure_label(key: str, label: str) -> str:
 
 
 def _tier_rows(res: list[Result], by_tier: list[Any], key: str, words: str, tiers: list[str]) -> list[Row]:
+    """One row per tier of any plan; blank (NaN) for a plan whose config has no such tier."""
     return [
         (f"{key}.{tier}", TIER_ROW.format(words=words, tier=tier), "graduates",
-         [_solved(r, sum(o.get(tier, {}).values())) for r, o in zip(res, by_tier)])
+         [_solved(r, sum(o.get(tier, {}).values()) if tier in r.config.tiers else None)
+          for r, o in zip(res, by_tier)])
         for tier in tiers
     ]
 
 
 def _tier_year_rows(res: list[Result], by_tier: list[Any], key: str, words: str, tiers: list[str]) -> list[Row]:
-    """One row per tier and year of any plan; blank (NaN) for a plan whose horizon leaves the year out."""
+    """One row per tier and year of any plan; blank (NaN) for a plan whose horizon leaves the year out or whose
+    config has no such tier."""
     years = sorted({year for o in by_tier for tier_years in o.values() for year in tier_years})
     return [
         (f"{key}.{tier}.{year}", TIER_YEAR_ROW.format(words=words, tier=tier, year=year), "graduates",
-         [_solved(r, o.get(tier, {}).get(year, 0.0) if year in r.config.horizon.range else None)
+         [_solved(r, o.get(tier, {}).get(year, 0.0)
+                  if year in r.config.horizon.range and tier in r.config.tiers else None)
           for r, o in zip(res, by_tier)])
         for tier in tiers
         for year in years

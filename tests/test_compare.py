@@ -276,3 +276,16 @@ def test_the_workbook_reads_in_the_readers_language(tmp_path: Path, capsys: pyte
     assert [row[1:2] + row[3:] for row in en_rows[1:]] == [row[1:2] + row[3:] for row in zh_rows[1:]]
     given_up = next(row for row in zh_rows if row[1] == "output_given_up")
     assert given_up[0] == "为平稳放弃的加权毕业生" and given_up[2] == "加权毕业生"
+
+
+def test_a_tier_a_plans_config_does_not_have_is_blank_not_zero(tmp_path: Path) -> None:
+    from .tiny import two_tiers_config, write_tiny
+
+    one_tier = load_config(write_tiny(tmp_path, tiny_config(name="basic only"), "one.yaml"))
+    two_tiers = load_config(write_tiny(tmp_path, two_tiers_config(), "two.yaml"))
+    comparison = compare([("two", two_tiers), ("one", one_tier)], by_year=True)
+    assert comparison.row("compound_output.senior")["two"] > 0
+    for key in ("compound_output.senior", "compound_output.senior.2025", "single_skill_output.senior"):
+        assert math.isnan(comparison.row(key)["one"]), key
+        assert math.isnan(comparison.delta(key)["one"]), key
+    assert not math.isnan(comparison.row("compound_output.basic")["one"])
