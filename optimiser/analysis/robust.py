@@ -66,7 +66,7 @@ from ..i18n import N_, _
 from ..jsonrule import jsonable
 from ..model import PlanKey, build_model
 from ..model.formulation import MONEY_SCALE
-from ..scalars import seed_number
+from ..scalars import seed_number, whole_number
 from ..solve.engine import TIE_BREAK_TOLERANCE
 from ..solve.status import Status
 from ..views import show
@@ -662,8 +662,7 @@ def _whole(value: Any) -> Any:
 
 
 def _check_arguments(draws: int, risk: str, alpha: float, budget: str, test_draws: int) -> None:
-    if not isinstance(draws, int) or isinstance(draws, bool) or draws < 1:
-        raise ValueError(_("draws must be a positive whole number, got {draws!r}").format(draws=draws))
+    draws = whole_number(draws, "draws", 1)
     if draws > MAX_DRAWS:
         raise ValueError(_(
             "draws must be at most {most} for a robust plan, got {draws}: the plan is one linear programme "
@@ -676,8 +675,7 @@ def _check_arguments(draws: int, risk: str, alpha: float, budget: str, test_draw
     if budget not in BUDGETS:
         raise ValueError(_("unknown budget {budget!r}; choose one of: {choices}").format(
             budget=budget, choices=", ".join(BUDGETS)))
-    if not isinstance(test_draws, int) or isinstance(test_draws, bool) or test_draws < 0:
-        raise ValueError(_("test_draws must be a whole number from 0 up, got {test_draws!r}").format(test_draws=test_draws))
+    whole_number(test_draws, "test_draws", 0)
 
 
 def _given_worlds(base: Config, specs: tuple[Uncertain, ...], values: np.ndarray) -> Worlds:

@@ -381,8 +381,9 @@ def draw_values(specs: Sequence[Uncertain], draws: int, seed: int | None = 0) ->
     >>> values.shape, bool(((values >= 20000) & (values <= 40000)).all())
     ((3, 1), True)
     """
-    if not isinstance(draws, int) or isinstance(draws, bool) or draws < 1:
-        raise ValueError(f"draws must be a positive whole number, got {draws!r}")
+    from ..scalars import whole_number
+
+    draws = whole_number(draws, "draws", 1)
     rng = np.random.default_rng(seed)
     uniforms = rng.random((len(specs), draws))
     values = np.empty((draws, len(specs)))

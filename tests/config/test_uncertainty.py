@@ -168,7 +168,7 @@ def test_draws_reproducible_and_column_independent() -> None:
     assert np.array_equal(two, draw_values([a, b], draws=50, seed=7))
     assert not np.array_equal(two, draw_values([a, b], draws=50, seed=8))
     assert two[:, 1].min() >= 3.0 and two[:, 1].max() <= 7.0
-    with pytest.raises(ValueError, match="draws must be a positive whole number, got 0"):
+    with pytest.raises(ValueError, match="draws must be a whole number of at least 1, got 0"):
         draw_values([a], draws=0)
 
 

@@ -57,7 +57,7 @@ def test_monte_carlo_and_robust_errors_in_chinese(chosen: Callable[[str], None])
     assert raised(lambda: monte_carlo(config, draws=2, plan=3), PlanError).endswith("；实际为 int")
     assert raised(lambda: robust(config, draws=10**6), ValueError).startswith(
         "稳健方案的抽样次数最多为 2,000，实际为 1,000,000：")
-    assert raised(lambda: robust(config, draws=0), ValueError) == "抽样次数必须为正整数，实际为 0"
+    assert raised(lambda: robust(config, draws=0), ValueError) == "draws 须为不小于 1 的整数，实际为 0"
     assert raised(lambda: robust(config, risk="x"), ValueError) == "未知的风险度量 'x'；请从以下选择：expected, cvar, worst"
     assert raised(lambda: robust(config, alpha=2.0), ValueError) == (
         "alpha 是 cvar 所取最差情形的比例，应在 (0, 1] 之间；实际为 2.0")
@@ -73,4 +73,4 @@ def test_monte_carlo_and_robust_errors_in_english(chosen: Callable[[str], None])
     assert raised(lambda: monte_carlo(config, draws=2, solver="glpk"), SolverError) == (
         "unknown solver 'glpk'; choose one of: highs, cbc")
     assert raised(lambda: robust(config, risk="x"), ValueError) == "unknown risk 'x'; choose one of: expected, cvar, worst"
-    assert raised(lambda: robust(config, draws=0), ValueError) == "draws must be a positive whole number, got 0"
+    assert raised(lambda: robust(config, draws=0), ValueError) == "draws must be a whole number of at least 1, got 0"
