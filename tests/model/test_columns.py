@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from inspect import signature
 from pathlib import Path
-
-import pulp
-import pytest
 
 from optimiser import load_config
 from optimiser.evaluate import plan_model
@@ -15,8 +11,6 @@ from optimiser.evaluate import plan_model
 ZHEJIANG = Path(__file__).resolve().parents[2] / "configs" / "zhejiang.yaml"
 
 
-@pytest.mark.skipif("_skip_v4_deprecation" not in signature(pulp.LpVariable).parameters,
-                    reason="this PuLP raises no per-variable notice")
 def test_building_an_elastic_model_raises_no_pulp_notice_per_variable() -> None:
     config = load_config(ZHEJIANG)
     with warnings.catch_warnings(record=True) as caught:
