@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -129,7 +130,14 @@ class Lever:
     institutions: tuple[str, ...] | None = None
 
     def applies_to(self, institution: str) -> bool:
-        return self.institutions is None or institution in self.institutions
+        names = self._institution_names
+        return names is None or institution in names
+
+    @cached_property
+    def _institution_names(self) -> frozenset[str] | None:
+        """``institutions`` as a set: a build asks once per institution, year and group (a national config
+        lists hundreds of names)."""
+        return None if self.institutions is None else frozenset(self.institutions)
 
     def active_in(self, built: int, year: int) -> bool:
         """Whether units started in ``built`` still count in ``year`` (the window W_l, after the delay)."""

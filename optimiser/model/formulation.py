@@ -62,6 +62,9 @@ class Formulation:
         self._counter = 0
         self._teachers: dict[tuple[str, str, int], tuple[float, Terms]] = {}
         self._powers: list[np.ndarray] = []
+        self._effects: dict[tuple[str, int, str, int], float] = {}
+        self._levers_at: dict[str, list[Lever]] = {}
+        self._group_index = {g: n for n, g in enumerate(config.groups)}
         self._step = np.zeros((0, 0))
         self._make_variables()
 
@@ -77,6 +80,13 @@ class Formulation:
     def lever_years(self, lever: Lever) -> list[int]:
         return [t for t in self.years if lever.available_from is None or t >= lever.available_from]
 
+    def levers_at(self, inst: str) -> list[Lever]:
+        """The levers that apply to institution ``inst``, in config order."""
+        found = self._levers_at.get(inst)
+        if found is None:
+            found = self._levers_at[inst] = [lever for lever in self.config.levers.values() if lever.applies_to(inst)]
+        return found
+
     def _make_variables(self) -> None:
         """Every variable, in a fixed order (which numbers their names): per institution its levers' units,
         then its trained students and teaching hours; then the funding paid to each lever."""
@@ -90,9 +100,7 @@ class Formulation:
     def _make_lever_variables(self, inst: Institution) -> None:
         """Units of each lever that applies to ``inst``, per year it is available (subsidies per tier offered)."""
         v = self.vars
-        for lever in self.config.levers.values():
-            if not lever.applies_to(inst.name):
-                continue
+        for lever in self.levers_at(inst.name):
             integer = self.lever_is_integer(lever)
             for t in self.lever_years(lever):
                 if lever.kind == "subsidise":
@@ -128,12 +136,11 @@ class Formulation:
         groups that replace their leavers.
         """
         present = {g for g, count in inst.teachers.items() if count > 0}
-        for lever in self.config.levers.values():
-            if lever.applies_to(inst.name):
-                if lever.kind == "hire" and lever.group:
-                    present.add(lever.group)
-                if lever.kind == "convert" and lever.target_group:
-                    present.add(lever.target_group)
+        for lever in self.levers_at(inst.name):
+            if lever.kind == "hire" and lever.group:
+                present.add(lever.group)
+            if lever.kind == "convert" and lever.target_group:
+                present.add(lever.target_group)
         queue = list(present)
         while queue:
             spec = self.config.groups[queue.pop()]
@@ -183,13 +190,12 @@ class Formulation:
         return self._powers[years]
 
     def group_index(self, group: str) -> int:
-        return list(self.config.groups).index(group)
+        return self._group_index[group]
 
     def baseline_teachers(self, inst: Institution, group: str, year: int) -> float:
         """B[i,g,t] = N0[i,·] · P_{t-start}[·,g]: the teachers with no plan, after turnover."""
-        groups = list(self.config.groups)
-        start = np.array([inst.teachers.get(g, 0.0) for g in groups])
-        return float(start @ self.turnover(year - self.start)[:, groups.index(group)])
+        start = np.array([inst.teachers.get(g, 0.0) for g in self.config.groups])
+        return float(start @ self.turnover(year - self.start)[:, self._group_index[group]])
 
     def conversion_effect(self, lever: Lever, started: int, group: str, year: int) -> float:
         """The coefficient of u[l,i,started] in N[i,group,year] for a convert lever (C_l in docs/model.md).
@@ -202,6 +208,14 @@ class Formulation:
         first = started + lever.delay
         if year < first:
             return 0.0
+        key = (lever.name, started, group, year)
+        effect = self._effects.get(key)
+        if effect is None:
+            # The same for every institution: worked out once per lever, start, group and year.
+            effect = self._effects[key] = self._conversion_effect(lever, first, group, year)
+        return effect
+
+    def _conversion_effect(self, lever: Lever, first: int, group: str, year: int) -> float:
         assert lever.source_group is not None and lever.target_group is not None
         column = self.group_index(group)
         source = self.group_index(lever.source_group)
@@ -226,16 +240,15 @@ class Formulation:
 
     def _count_teachers(self, inst: Institution, group: str, year: int) -> tuple[float, Terms]:
         terms: Terms = {}
-        for lever in self.config.levers.values():
-            if not lever.applies_to(inst.name):
-                continue
+        for lever in self.levers_at(inst.name):
             if lever.kind == "convert" and (self.has_turnover or group in (lever.source_group, lever.target_group)):
+                units = self.vars.u
                 for started in self.years:
                     if started > year:
                         break
                     effect = self.conversion_effect(lever, started, group, year)
-                    if abs(effect) > 1e-15:
-                        add_terms(terms, self.units(lever, inst.name, started), effect)
+                    if abs(effect) > 1e-15 and (var := units.get((lever.name, inst.name, started))) is not None:
+                        terms[var] = terms.get(var, 0.0) + effect
             elif lever.kind == "hire" and lever.group == group:
                 add_terms(terms, self.active_units(lever, inst.name, year))
         return self.baseline_teachers(inst, group, year), terms
@@ -254,8 +267,8 @@ class Formulation:
         hours = self.config.groups[group].hours
         base, terms = self.teachers(inst, group, year)
         result = add_terms({}, terms, hours)
-        for lever in self.config.levers.values():
-            if lever.kind != "convert" or not lever.applies_to(inst.name) or not lever.away:
+        for lever in self.levers_at(inst.name):
+            if lever.kind != "convert" or not lever.away:
                 continue
             home = lever.target_group if lever.delay == 0 else lever.source_group
             if home == group:
@@ -286,8 +299,8 @@ class Formulation:
         builds = [lever for lever in self.config.levers.values() if lever.kind == "build"]
         default = builds[0].seat_hours if builds else 1200.0
         terms: Terms = {}
-        for lever in builds:
-            if lever.applies_to(inst.name):
+        for lever in self.levers_at(inst.name):
+            if lever.kind == "build":
                 add_terms(terms, self.active_units(lever, inst.name, year), lever.seat_hours * lever.seats_per_unit)
         return default * inst.training_seats, terms
 

@@ -19,7 +19,7 @@ import numpy as np
 import pulp
 
 from ..errors import SolverError
-from ..model import Model
+from ..model import Model, collector_paused
 from ..model.formulation import Terms
 from .highs import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Session, check_options
 from .matrix import MatrixForm, dense, matrix_form, smoothing_ties
@@ -815,9 +815,10 @@ def make_backend(
     name: str, model: Model, time_limit: float | None = None, threads: int | None = None,
     options: dict[str, Any] | None = None,
 ) -> Backend:
-    if name == "highs":
-        return HighsBackend(model, time_limit, threads, options=options)
-    if name == "cbc":
-        return CbcBackend(model, time_limit, threads, options=options)
+    with collector_paused():  # a programme's arrays and names, read into the solver
+        if name == "highs":
+            return HighsBackend(model, time_limit, threads, options=options)
+        if name == "cbc":
+            return CbcBackend(model, time_limit, threads, options=options)
     raise SolverError(f"unknown solver {name!r}; choose one of: {', '.join(SOLVERS)}")
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pulp
 
-from ..model import Model
+from ..model import Model, collector_paused
 from ..model.formulation import MONEY_SCALE, Terms
 
 if TYPE_CHECKING:
@@ -371,6 +371,11 @@ def value_of(terms: Terms, x: np.ndarray, column_of: dict[pulp.LpVariable, int])
 
 def matrix_form(model: Model) -> MatrixForm:
     """Read a built model into :class:`MatrixForm`."""
+    with collector_paused():
+        return _matrix_form(model)
+
+
+def _matrix_form(model: Model) -> MatrixForm:
     columns = model.columns
     column_of = model.column_of
     n = len(columns)
