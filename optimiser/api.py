@@ -171,6 +171,7 @@ def solve(
         + len(model.form.vars.f) + len(model.form.vars.p),
         "constraints": len(model.book.rows),
         "config_hash": config_hash(config),
+        "fixed_plan": plan is not None,
         "version": package_version(),
         "notes": list(solution.notes),
         "warnings": list(config.warnings),

@@ -170,8 +170,9 @@ def evaluate(
     that does not fit the config raises :class:`~optimiser.PlanError`.
     ``optimum`` may pass an already solved :func:`optimiser.solve` result of
     ``config`` to skip solving it again; a result of another config (another
-    file, scenario or change) raises :class:`ValueError`, anything but a
-    Result :class:`TypeError`.
+    file, scenario or change), or one that ``solve(config, plan=...)``
+    returned (a given plan, not the optimum), raises :class:`ValueError`,
+    anything but a Result :class:`TypeError`.
 
     >>> from optimiser import load_config, solve
     >>> config = load_config("configs/zhejiang.yaml")
@@ -263,6 +264,10 @@ def _check_optimum(optimum: Any, config: Config) -> None:
     if not isinstance(optimum, Result):
         raise TypeError(_("evaluate: optimum must be the Result that solve(config) returns for the same config, "
                           "got {kind}; pass optimum=solve(config) or leave it out").format(kind=type(optimum).__name__))
+    if optimum.summary.get("fixed_plan"):
+        raise ValueError(_("evaluate: optimum is a plan solve(config, plan=...) was given, not the best plan of the "
+                           "config, so the gap to it would not be the gap to the optimum; pass optimum=solve(config) "
+                           "without a plan, or leave it out"))
     if optimum.summary.get("config_hash") != config_hash(config):
         raise ValueError(_("evaluate: optimum was solved from another config, {theirs}, than the one evaluated, "
                            "{ours}, so its figures cannot be set beside this plan's; pass "

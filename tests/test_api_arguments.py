@@ -38,13 +38,13 @@ def best(small: Any) -> Any:
     (LEVER, INSTITUTION, "", str(YEAR)),  # the year as text
     (LEVER, INSTITUTION, "", np.int64(YEAR)),  # the year as a numpy integer
 ])
-def test_solve_reads_a_plan_key_as_evaluate_does(small: Any, key: tuple[Any, ...]) -> None:
+def test_solve_reads_a_plan_key_as_evaluate_does(small: Any, best: Any, key: tuple[Any, ...]) -> None:
     fixed = solve(small, plan={key: 50})
     plain = solve(small, plan={(LEVER, INSTITUTION, "", YEAR): 50})
     units = fixed.plan.set_index(["lever", "institution", "year"])["units"]
     assert units.loc[(LEVER, INSTITUTION, YEAR)] == 50
     assert fixed.total_cost == pytest.approx(plain.total_cost) and fixed.total_cost > 0
-    assert evaluate(small, {key: 50}, optimum=plain).total_cost == pytest.approx(plain.total_cost)
+    assert evaluate(small, {key: 50}, optimum=best).total_cost == pytest.approx(plain.total_cost)
 
 
 @pytest.mark.parametrize("run", [
@@ -99,6 +99,15 @@ def test_an_optimum_of_another_config_is_refused(small: Any, best: Any, tmp_path
         evaluate(small, best.plan, optimum=solve(copy))
     assert evaluate(small, best.plan, optimum=solve(load_config(SMALL))).gap_objective == pytest.approx(
         0.0, abs=1e-6 * best.objective)  # the same config loaded again is the same config
+
+
+def test_a_result_of_a_given_plan_is_not_taken_for_the_optimum(small: Any, best: Any) -> None:
+    nothing = solve(small, plan={})  # every lever fixed at zero: the same config, not its optimum
+    assert nothing.summary["config_hash"] == best.summary["config_hash"]
+    assert nothing.summary["fixed_plan"] and not best.summary["fixed_plan"]
+    with pytest.raises(ValueError, match=r"^evaluate: optimum is a plan solve\(config, plan=\.\.\.\) was given, not "
+                                         r"the best plan of the config, .*pass optimum=solve\(config\) without a plan"):
+        evaluate(small, best.plan, optimum=nothing)
 
 
 def test_an_optimum_that_is_not_a_result_is_refused(small: Any, best: Any) -> None:
