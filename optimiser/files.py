@@ -424,6 +424,21 @@ def _install_all(staged: Sequence[tuple[Path, Path, bool, Path]]) -> None:
                 old.unlink()
 
 
+def output_folder(directory: Path | str) -> Path:
+    """``directory``, made if missing, as a folder for output files; refused when it is a file or a device."""
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        mode = directory.stat().st_mode
+        kind = _("a file") if stat.S_ISREG(mode) else _("a device") if stat.S_ISCHR(mode) else file_kind(mode)
+        raise refusal(_("{path} is {kind}, not a folder; give the path of a folder for the output files").format(
+            path=directory, kind=kind), directory, errno.EEXIST)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _about(err, directory) from err
+    return directory
+
+
 def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
     """Write every file into ``directory``, all or none.
 
@@ -435,13 +450,7 @@ def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
     are moved puts the earlier files back, so the folder never mixes two
     runs. Staging folders that killed runs left behind are removed first.
     """
-    directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
-        mode = directory.stat().st_mode
-        kind = _("a file") if stat.S_ISREG(mode) else _("a device") if stat.S_ISCHR(mode) else file_kind(mode)
-        raise refusal(_("{path} is {kind}, not a folder; give the path of a folder for the output files").format(
-            path=directory, kind=kind), directory, errno.EEXIST)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = output_folder(directory)
     shown = [directory / name for name in files]
     targets = _targets(shown)
     clean_stale_staging(directory)

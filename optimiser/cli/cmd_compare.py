@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
 
 def run_compare(args: argparse.Namespace) -> int:
     from ..compare import compare, plans_from_args
-    from ..report.compare_files import write_comparison_csv, write_comparison_xlsx
+    from ..report.compare_files import write_comparison
     from .configs import plans_warnings, show_warnings, with_warnings
 
     items = plans_from_args(args.configs, args.scenarios)
@@ -54,11 +54,11 @@ def run_compare(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
     )
     written = []
+    # The folder's files and the workbook together: a workbook that cannot be written leaves the folder as it was.
+    write_comparison(comparison, args.out or None, args.xlsx or None)
     if args.out:
-        write_comparison_csv(args.out, comparison)
         written.append(f"{args.out}/: comparison.csv deltas.csv inputs.csv")
     if args.xlsx:
-        write_comparison_xlsx(args.xlsx, comparison)
         written.append(str(args.xlsx))
     if args.json:
         print(json_text(with_warnings(comparison.to_dict(), warnings)))

@@ -1,8 +1,9 @@
 """A comparison of plans as terminal text, CSV files and an Excel workbook.
 
 ``compare --out DIR`` writes ``comparison.csv``, ``deltas.csv`` and
-``inputs.csv`` (all at once, atomically); ``compare --xlsx FILE`` a workbook
-with the sheets Comparison, Deltas and Inputs. Names from configs can never
+``inputs.csv``; ``compare --xlsx FILE`` a workbook with the sheets
+Comparison, Deltas and Inputs. Whatever is asked for is written at once
+(:func:`write_comparison`): every file or none. Names from configs can never
 become spreadsheet formulas: CSV cells starting with ``= + - @`` get a
 leading apostrophe (as :func:`~optimiser.report.files.safe_frame` does), workbook
 cells are stored as text with Excel's quote prefix.
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..compare import HEADLINE_ROWS, NO_CHANGE, bottleneck_summary, is_numeric_key, measure_label
+from ..files import output_folder, write_each
 from ..i18n import _, colon, ngettext, number
 from ..i18n.words import BOTTLENECK_WORDS
 from ..jsonrule import jsonable
@@ -86,8 +88,32 @@ def text_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 # -- the workbook -------------------------------------------------------------------
 
+def write_comparison(
+    comparison: Comparison, directory: str | Path | None = None, xlsx: str | Path | None = None,
+) -> list[Path]:
+    """The CSV files into ``directory`` and the workbook to ``xlsx`` (either may be None), all or none.
+
+    Every file is written to a temporary name first and only when all are
+    finished are they moved into place together, so a workbook that cannot
+    be written leaves the folder's earlier files as they were (see
+    :func:`optimiser.files.write_each`).
+    """
+    files: list[tuple[Path, Writer]] = []
+    if directory is not None:
+        folder = output_folder(directory)
+        files += [(folder / name, writer) for name, writer in comparison_files(comparison).items()]
+    if xlsx is not None:
+        files.append((Path(xlsx), comparison_workbook(comparison)))
+    return write_each(files)
+
+
 def write_comparison_xlsx(path: str | Path, comparison: Comparison) -> Path:
-    """Write the workbook (sheets Comparison, Deltas, Inputs) to ``path`` atomically.
+    """Write the workbook (:func:`comparison_workbook`) to ``path`` atomically."""
+    return write_atomic(Path(path), comparison_workbook(comparison))
+
+
+def comparison_workbook(comparison: Comparison) -> Writer:
+    """The workbook of ``compare --xlsx``: sheets Comparison, Deltas, Inputs.
 
     Every sheet has a bold, frozen header row, an autofilter, yuan
     (``#,##0``) and graduate (``#,##0.0``) number formats by row and column
@@ -107,7 +133,7 @@ def write_comparison_xlsx(path: str | Path, comparison: Comparison) -> Path:
         add_frame(book.create_sheet(_("Inputs")), _for_reader(comparison.inputs), freeze="B2")
         workbook_writer(book)(target)
 
-    return write_atomic(Path(path), write)
+    return write
 
 
 def _for_reader(frame: pd.DataFrame) -> pd.DataFrame:

@@ -285,6 +285,35 @@ def test_a_full_disk_in_an_out_folder_names_the_file_and_keeps_the_old_run(
     assert snapshot(out) == before
 
 
+def test_compare_writes_its_folder_and_its_workbook_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from optimiser.report import compare_files
+
+    config = write_tiny(tmp_path, tiny())
+    out, book = tmp_path / "out", tmp_path / "book.xlsx"
+    assert main(["compare", str(config), "--out", str(out)]) == 0
+    before = snapshot(out)
+    assert before.keys() == {"comparison.csv", "deltas.csv", "inputs.csv"}
+    # A second run whose figures differ, and whose workbook cannot be written.
+    other = write_tiny(tmp_path, tiny(name="another tiny plan"), name="other.yaml")
+
+    def no_room(book: Any) -> Callable[[Path], None]:
+        def write(path: Path) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write
+
+    monkeypatch.setattr(compare_files, "workbook_writer", no_room)
+    capsys.readouterr()
+    assert main(["compare", str(other), "--out", str(out), "--xlsx", str(book)]) == 4
+    assert "could not write output: --xlsx" in capsys.readouterr().err
+    assert snapshot(out) == before  # the folder still holds the first run, whole
+    assert not book.exists()
+    monkeypatch.undo()
+    assert main(["compare", str(other), "--out", str(out), "--xlsx", str(book)]) == 0
+    assert snapshot(out) != before and book.exists()
+
+
 def test_a_workbook_that_cannot_be_written_leaves_no_traceback(tmp_path: Path) -> None:
     # Past the file size limit each write fails, as on a full disk; openpyxl must not be left to close its
     # half-written archive later (that prints a traceback from a destructor).
