@@ -9,6 +9,10 @@ whose value never applies; a lever no funding source may pay for. Every command 
   stderr.
 
 A warning a scenario brings names its scenario (:func:`optimiser.config.load.apply_scenario`).
+
+A plan file read (``--plan``) may bring notes of its own: a total row left out, the sheet read when the
+workbook has several. On a terminal each is a ``note: ...`` line on stderr; with ``--json`` they are in the
+object's ``"plan_notes"`` list (present when there are any), and not on stderr.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,9 +47,18 @@ def show_warnings(warnings: Iterable[str], args: argparse.Namespace) -> None:
         print(_("warning: {text}").format(text=inert(warning)), file=sys.stderr)
 
 
+PLAN_NOTES: ContextVar[list[str] | None] = ContextVar("plan_notes", default=None)
+"""The notes of the plan files a ``--json`` command has read so far (None when it collects none)."""
+
+
 def with_warnings(data: dict[str, Any], warnings: Iterable[str]) -> dict[str, Any]:
-    """``data`` (a command's JSON object) with the config's warnings under ``"warnings"``, each once."""
-    return {**data, "warnings": list(dict.fromkeys(warnings))}
+    """``data`` (a command's JSON object) with the config's warnings under ``"warnings"``, each once, and the
+    notes of the plan files it read under ``"plan_notes"`` when there are any."""
+    out = {**data, "warnings": list(dict.fromkeys(warnings))}
+    notes = PLAN_NOTES.get()
+    if notes:
+        out["plan_notes"] = list(dict.fromkeys(notes))
+    return out
 
 
 def plans_warnings(items: Iterable[tuple[str, Config]]) -> list[str]:

@@ -178,7 +178,7 @@ def _run(argv: list[str]) -> int:
             args.lang = getattr(args, "lang_before_command", None)
         if not getattr(args, "resumes_collector", False):
             collector.resume()  # the command loads its libraries with the collector on (solve resumes it itself)
-        with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes(), \
+        with language(getattr(args, "lang", None)), _csv_encoding(args), _plan_notes(args), \
                 outputs_checked(args, _option_types(parser, args)):
             return int(args.run(args))
     except SystemExit as exit_:  # argparse: --help or --version (0) or a usage error (2)
@@ -268,23 +268,32 @@ def _csv_encoding(args: argparse.Namespace) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _plan_notes() -> Iterator[None]:
-    """Rows a plan file holds that are left out on purpose (a total row) are printed as notes on stderr."""
+def _plan_notes(args: argparse.Namespace) -> Iterator[None]:
+    """What a plan file read says of itself (a total row left out, the sheet read): notes on stderr, or with
+    ``--json`` kept for the JSON object's ``"plan_notes"`` (:func:`~optimiser.cli.configs.with_warnings`)."""
     from ..i18n import _
     from ..report.inert import inert
+    from .configs import PLAN_NOTES
 
+    kept: list[str] | None = [] if getattr(args, "json", False) else None
+    token = PLAN_NOTES.set(kept)
     with warnings.catch_warnings():
         warnings.simplefilter("always", PlanNote)
         shown = warnings.showwarning
 
         def show(message: Warning | str, category: type[Warning], *rest: Any, **keywords: Any) -> None:
-            if issubclass(category, PlanNote):
-                print(_("note: {text}").format(text=inert(str(message))), file=sys.stderr)
-            else:
+            if not issubclass(category, PlanNote):
                 shown(message, category, *rest, **keywords)
+            elif kept is not None:
+                kept.append(str(message))
+            else:
+                print(_("note: {text}").format(text=inert(str(message))), file=sys.stderr)
 
         warnings.showwarning = show
-        yield
+        try:
+            yield
+        finally:
+            PLAN_NOTES.reset(token)
 
 
 def _config_message(err: ConfigError) -> str:

@@ -139,3 +139,28 @@ def test_solve_tells_them_in_its_summary_and_json(tmp_path: Path, capsys: pytest
     assert "warning" not in err
     assert main(["solve", str(path), "--scenario", "late", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["warnings"] == [late, base]
+
+
+@pytest.mark.parametrize("command", ["evaluate", "montecarlo"])
+def test_a_plan_files_notes_are_on_stderr_or_in_the_json(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _lines = late_funding(tmp_path)
+    clean = Path(_plan(tmp_path, path))
+    plan = tmp_path / "with_total.csv"
+    rows = clean.read_text(encoding="utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    total = ["" for _ in header]
+    total[header.index("lever")], total[header.index("units")] = "Total", "1"
+    plan.write_text("\n".join([*rows, ",".join(total)]) + "\n", encoding="utf-8")
+    note = f"{plan}, row {len(rows) + 1}: the row marked 'Total' is read as a total and left out"
+    argv = [command, str(path), "--plan", str(plan), *(["--draws", "3", "--no-progress"] if command == "montecarlo" else [])]
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert f"note: {note}" in capsys.readouterr().err.splitlines()
+    assert main([*argv, "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["plan_notes"] == [note]
+    assert "note:" not in err
+    assert main(["evaluate", str(path), "--plan", str(clean), "--json"]) == 0
+    assert "plan_notes" not in json.loads(capsys.readouterr().out)  # a plan with nothing to say has no notes
