@@ -52,7 +52,7 @@ from ..model import Model
 from ..model.formulation import MONEY_SCALE, Terms, column
 from ..model.rows import EXACT_RATE_KINDS
 from .backends import Backend, Sense, make_backend
-from .duals import canonical_duals
+from .duals import MainBasis, canonical_duals
 from .matrix import MatrixForm, matrix_form, smoothing_ties, value_of
 from .progress import Progress, relative_gap
 from .status import Status
@@ -1028,6 +1028,17 @@ OVERLAP_DUALS = True
 tie-break and smoothing stages run (HiGHS lets go of the interpreter while it solves; see :func:`_record_duals`)."""
 
 
+def _main_basis(backend: Backend, form: MatrixForm, duals: np.ndarray) -> MainBasis | None:
+    """The basis HiGHS found the optimum with, for the choice of shadow prices to start from (None without one)."""
+    if backend.name != "highs":
+        return None
+    basis = backend.basis()
+    if not basis.valid or len(basis.col_status) != form.n_cols or len(basis.row_status) != form.n_rows:
+        return None
+    return MainBasis(np.fromiter(map(int, basis.col_status), dtype=np.int8, count=form.n_cols),
+                     np.fromiter(map(int, basis.row_status), dtype=np.int8, count=form.n_rows), duals)
+
+
 def _record_duals(
     solution: Solution, model: Model, backend: Backend, primary: Terms, sense: Sense, canonical: bool = True,
     overlap: bool = False,
@@ -1073,10 +1084,11 @@ def _record_duals(
     chooser = "highs" if solution.mip else backend.name
     args = (form, form.costs(primary), sense, backend.values(), backend.row_activity(), chooser, exact)
     cbc = getattr(backend, "lp_options", None) if chooser == "cbc" else None
+    start = _main_basis(backend, form, point) if chooser == "highs" else None
     if not (overlap and chooser == "highs"):
-        store(canonical_duals(*args, cbc_options=cbc))
+        store(canonical_duals(*args, cbc_options=cbc, start=start))
         return lambda: None
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="canonical-duals")
-    pending = pool.submit(canonical_duals, *args)
+    pending = pool.submit(canonical_duals, *args, start=start)
     pool.shutdown(wait=False)
     return lambda: store(pending.result())

@@ -373,6 +373,17 @@ class Session:
         self._kept = None
         self.raw.setBasis(basis)
 
+    def set_basis_status(self, col_status: np.ndarray, row_status: np.ndarray, alien: bool = False) -> None:
+        """Start the next solve from the basis of these status codes (0 at the lower bound, 1 basic, 2 at the
+        upper bound), one per column and row; ``alien`` when it may not be a basis, for HiGHS to complete one."""
+        codes = list(highspy.HighsBasisStatus.__members__.values())
+        basis = highspy.HighsBasis()
+        basis.col_status = [codes[int(s)] for s in col_status]
+        basis.row_status = [codes[int(s)] for s in row_status]
+        basis.valid = True
+        basis.alien = alien
+        self.set_basis(basis)
+
     def seed_basis(self, basic_cols: Sequence[int], nonbasic_rows: Sequence[int]) -> bool:
         """Make ``basic_cols`` basic and ``nonbasic_rows`` non-basic at their lower bound in the current basis.
 

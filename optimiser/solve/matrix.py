@@ -553,12 +553,13 @@ def smoothing_ties(
     levers = model.config.levers
     vars_ = model.form.vars
     units = [*vars_.u.items(), *vars_.us.items()]
+    spread = tie_spreads(np.arange(len(units))).tolist()
     ties = []
     for rank, (key, var) in enumerate(units):
         lever = levers[str(key[0])]
         unit_price = lever.capex if lever.kind == "build" else lever.cost
         if unit_price and movable(var):
-            ties.append((var, unit_price * MONEY_SCALE * SMOOTH_TIE * (1.0 + tie_spread(rank))))
+            ties.append((var, unit_price * MONEY_SCALE * SMOOTH_TIE * (1.0 + spread[rank])))
     sources = {name: n for n, name in enumerate(model.config.funding)}
     lever_place = {name: n / len(levers) for n, name in enumerate(levers)}
     for (source, lever_name, _), var in vars_.p.items():
@@ -581,12 +582,23 @@ def tie_spread(rank: int) -> float:
     a part per institution and a part per year, prices a ``2 x 2`` exchange of
     units between two institutions and two years at exactly zero; the mix,
     not linear in the place, prices every exchange differently. It is the same
-    on every machine (integer arithmetic).
+    on every machine (integer arithmetic). :func:`tie_spreads` gives many at once.
     """
     z = (rank + 0x9E3779B97F4A7C15) & _MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
     return (z ^ (z >> 31)) / 2.0**64
+
+
+def tie_spreads(ranks: np.ndarray) -> np.ndarray:
+    """:func:`tie_spread` of every place in ``ranks`` (whole numbers >= 0), the same numbers, in one pass.
+
+    Unsigned 64-bit products wrap around as the mask of the single version does.
+    """
+    z = np.asarray(ranks, dtype=np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return np.asarray((z ^ (z >> np.uint64(31))) / 2.0**64, dtype=float)
 
 
 def analysis_form(model: Model) -> MatrixForm:

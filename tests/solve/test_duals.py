@@ -184,3 +184,53 @@ def test_shadow_prices_chosen_while_later_stages_run_are_those_chosen_before(mon
     assert notes[True] == notes[False]
     assert len(notes[True]) == 2 and "no canonical choice" in notes[True][0]
     assert notes[True][1] == "a later stage's note"
+
+
+@pytest.mark.parametrize(("path", "scenario"), SHIPPED, ids=lambda v: getattr(v, "name", str(v)))
+def test_the_choice_starting_from_the_optimums_basis_chooses_the_same_prices(
+    path: Path, scenario: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The face LP starts from the basis the optimum was found with (its duals): the prices chosen are those a
+    start from scratch chooses, and on the larger max_output configs it takes fewer pivots."""
+    from optimiser.solve import duals, engine
+
+    monkeypatch.setattr(engine, "OVERLAP_DUALS", False)
+    config = load_config(path, scenario=scenario)
+    pivots: list[int] = []
+    complete: list[bool] = []
+    first_solve, basis_of = duals._FaceLP.solve, duals._face_basis
+
+    def counted(face: duals._FaceLP, costs: np.ndarray) -> np.ndarray | None:
+        found = first_solve(face, costs)
+        if not getattr(face, "counted", False):
+            face.counted = True  # type: ignore[attr-defined]
+            pivots.append(face.session.raw.getInfo().simplex_iteration_count)
+        return found
+
+    def recorded(*args: object) -> tuple[np.ndarray, np.ndarray, bool]:
+        found = basis_of(*args)  # type: ignore[arg-type]
+        complete.append(found[2])
+        return found
+
+    monkeypatch.setattr(duals._FaceLP, "solve", counted)
+    monkeypatch.setattr(duals, "_face_basis", recorded)
+    warm = solve(config, "highs")
+    monkeypatch.setattr(engine, "_main_basis", lambda *args: None)
+    cold = solve(config, "highs")
+    assert complete == [True]  # the optimum's basis makes a whole basis of the face
+    np.testing.assert_allclose(warm.solution.duals, cold.solution.duals, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(warm.solution.reduced_costs, cold.solution.reduced_costs, rtol=1e-9, atol=1e-9)
+    if path.name in ("zhejiang.yaml", "medium.yaml") and scenario is None:
+        assert pivots[0] < pivots[1] / 2, pivots
+
+
+def test_the_face_weights_price_every_exchange_between_two_pairs_of_rows() -> None:
+    # Weights in step with the row (7919 * row mod 997, before) weigh the exchange of a dual between rows
+    # a, a + 1 and b, b + 1 at exactly zero, so the face had several points of least weight.
+    from optimiser.solve.duals import face_weights
+
+    weights = face_weights(200_000)
+    assert ((1.0 <= weights) & (weights < 1.001)).all()
+    for a in (0, 17, 1_000, 154_090):
+        for b in (a + 2, a + 997, a + 40_480, 194_570):
+            assert abs(weights[a] - weights[a + 1] - weights[b] + weights[b + 1]) > 1e-9, (a, b)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from optimiser import load_config, solve
-from optimiser.solve.matrix import tie_spread
+from optimiser.solve.matrix import tie_spread, tie_spreads
 from tests.tiny import secondment_config, tiny_config, write_tiny
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,6 +110,11 @@ def test_the_spread_prices_every_exchange_of_units_between_two_places_and_two_ye
                 assert abs(exchange) > 1e-6
     assert tie_spread(0) == tie_spread(0)
     assert all(0.0 <= tie_spread(rank) < 1.0 for rank in range(1000))
+
+
+def test_many_spreads_at_once_are_the_same_numbers() -> None:
+    ranks = np.array([0, 1, 2, 999, 65_535, 143_529, 2**40 + 3])
+    assert tie_spreads(ranks).tolist() == [tie_spread(int(rank)) for rank in ranks]
 
 
 def test_the_cbc_tolerance_gives_way_to_an_experts() -> None:
