@@ -424,19 +424,36 @@ def _install_all(staged: Sequence[tuple[Path, Path, bool, Path]]) -> None:
                 old.unlink()
 
 
-def output_folder(directory: Path | str) -> Path:
-    """``directory``, made if missing, as a folder for output files; refused when it is a file or a device."""
+def output_folder(directory: Path | str) -> tuple[Path, list[Path]]:
+    """``directory``, made if missing, as a folder for output files; refused when it is a file or a device.
+
+    Also the folders it made, deepest first: :func:`remove_made` takes them away again when nothing could be
+    written into them.
+    """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         mode = directory.stat().st_mode
         kind = _("a file") if stat.S_ISREG(mode) else _("a device") if stat.S_ISCHR(mode) else file_kind(mode)
         raise refusal(_("{path} is {kind}, not a folder; give the path of a folder for the output files").format(
             path=directory, kind=kind), directory, errno.EEXIST)
+    made = []
+    missing = directory
+    while not missing.exists() and not missing.is_symlink() and missing != missing.parent:
+        made.append(missing)
+        missing = missing.parent
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as err:
+        remove_made(made)
         raise _about(err, directory) from err
-    return directory
+    return directory, made
+
+
+def remove_made(folders: Sequence[Path]) -> None:
+    """Remove the folders :func:`output_folder` made (deepest first) that are still empty."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
@@ -450,22 +467,26 @@ def write_all(directory: Path, files: dict[str, Writer]) -> list[Path]:
     are moved puts the earlier files back, so the folder never mixes two
     runs. Staging folders that killed runs left behind are removed first.
     """
-    directory = output_folder(directory)
-    shown = [directory / name for name in files]
-    targets = _targets(shown)
-    clean_stale_staging(directory)
+    directory, made = output_folder(directory)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=directory))
-    except OSError as err:
-        raise _about(err, directory) from err
-    try:
-        for (name, writer), path in zip(files.items(), shown):
-            _stage(writer, staging / name, path)
-        _install_all([(staging / name, target, through, path)
-                      for name, (target, through), path in zip(files, targets, shown)])
-        return shown
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shown = [directory / name for name in files]
+        targets = _targets(shown)
+        clean_stale_staging(directory)
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(), dir=directory))
+        except OSError as err:
+            raise _about(err, directory) from err
+        try:
+            for (name, writer), path in zip(files.items(), shown):
+                _stage(writer, staging / name, path)
+            _install_all([(staging / name, target, through, path)
+                          for name, (target, through), path in zip(files, targets, shown)])
+            return shown
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        remove_made(made)  # a folder made for this run holds nothing of it
+        raise
 
 
 def _umask() -> int:

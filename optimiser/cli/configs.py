@@ -12,7 +12,8 @@ A warning a scenario brings names its scenario (:func:`optimiser.config.load.app
 
 A plan file read (``--plan``) may bring notes of its own: a total row left out, the sheet read when the
 workbook has several. On a terminal each is a ``note: ...`` line on stderr; with ``--json`` they are in the
-object's ``"plan_notes"`` list (present when there are any), and not on stderr.
+object's ``"plan_notes"`` list (present when there are any), and not on stderr, unless the command fails
+and prints no object: then they go to stderr with its error.
 """
 
 from __future__ import annotations

@@ -292,6 +292,11 @@ def _plan_notes(args: argparse.Namespace) -> Iterator[None]:
         warnings.showwarning = show
         try:
             yield
+        except BaseException:
+            # The command failed: no JSON object will carry the notes, so they go where its error goes.
+            for text in dict.fromkeys(kept or ()):
+                print(_("note: {text}").format(text=inert(text)), file=sys.stderr)
+            raise
         finally:
             PLAN_NOTES.reset(token)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..compare import HEADLINE_ROWS, NO_CHANGE, bottleneck_summary, is_numeric_key, measure_label
-from ..files import output_folder, write_each
+from ..files import output_folder, remove_made, write_each
 from ..i18n import _, colon, ngettext, number
 from ..i18n.words import BOTTLENECK_WORDS
 from ..jsonrule import jsonable
@@ -99,12 +99,17 @@ def write_comparison(
     :func:`optimiser.files.write_each`).
     """
     files: list[tuple[Path, Writer]] = []
+    made: list[Path] = []
     if directory is not None:
-        folder = output_folder(directory)
+        folder, made = output_folder(directory)
         files += [(folder / name, writer) for name, writer in comparison_files(comparison).items()]
     if xlsx is not None:
         files.append((Path(xlsx), comparison_workbook(comparison)))
-    return write_each(files)
+    try:
+        return write_each(files)
+    except BaseException:
+        remove_made(made)  # a folder made for this run holds nothing of it
+        raise
 
 
 def write_comparison_xlsx(path: str | Path, comparison: Comparison) -> Path:

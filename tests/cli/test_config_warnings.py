@@ -164,3 +164,23 @@ def test_a_plan_files_notes_are_on_stderr_or_in_the_json(
     assert "note:" not in err
     assert main(["evaluate", str(path), "--plan", str(clean), "--json"]) == 0
     assert "plan_notes" not in json.loads(capsys.readouterr().out)  # a plan with nothing to say has no notes
+
+
+def test_a_plan_files_notes_are_told_when_the_command_then_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _lines = late_funding(tmp_path)
+    clean = Path(_plan(tmp_path, path))
+    rows = clean.read_text(encoding="utf-8-sig").splitlines()
+    header = rows[0].split(",")
+    total, wrong = ["" for _ in header], ["" for _ in header]
+    total[header.index("lever")], total[header.index("units")] = "Total", "1"
+    wrong[header.index("lever")], wrong[header.index("units")] = "no_such_lever", "1"
+    plan = tmp_path / "broken.csv"
+    plan.write_text("\n".join([*rows, ",".join(total), ",".join(wrong)]) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["evaluate", str(path), "--plan", str(plan), "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""  # no JSON object: the notes go with the error
+    assert f"note: {plan}, row {len(rows) + 1}: the row marked 'Total' is read as a total and left out" in err
+    assert "invalid plan:" in err and "no_such_lever" in err

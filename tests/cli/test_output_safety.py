@@ -314,6 +314,30 @@ def test_compare_writes_its_folder_and_its_workbook_together(
     assert snapshot(out) != before and book.exists()
 
 
+def test_a_folder_made_for_outputs_that_could_not_be_written_is_taken_away(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_tiny(tmp_path, tiny())
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    new = tmp_path / "new" / "run"
+    assert main(["compare", str(config), "--out", str(new), "--xlsx", str(tmp_path / "afile" / "b.xlsx")]) == 4
+    assert "could not write output" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()  # neither the folder nor the one made above it
+    write_csv = files.write_csv
+
+    def fill_up(frame: pd.DataFrame, path: Path, encoding: str | None = None) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "write_csv", fill_up)
+    assert main(["solve", str(config), "--out", str(new)]) == 4
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "kept").mkdir()
+    assert main(["solve", str(config), "--out", str(tmp_path / "kept")]) == 4
+    assert (tmp_path / "kept").is_dir()  # a folder that was there before stays
+    monkeypatch.setattr(files, "write_csv", write_csv)
+    assert main(["solve", str(config), "--out", str(new)]) == 0 and (new / "plan.csv").is_file()
+
+
 def test_a_workbook_that_cannot_be_written_leaves_no_traceback(tmp_path: Path) -> None:
     # Past the file size limit each write fails, as on a full disk; openpyxl must not be left to close its
     # half-written archive later (that prints a traceback from a destructor).
