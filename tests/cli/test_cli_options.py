@@ -313,11 +313,20 @@ def test_a_permission_error_from_a_real_write(
 
     monkeypatch.setattr(os, "replace", refuse)
     out = tmp_path / "result"
+    out.mkdir()
     assert main(["solve", str(CASES / "small.yaml"), "--out", str(out)]) == 4
     assert capsys.readouterr().err == (
         f"could not write output: --out {out}: permission denied on this path; choose a folder you can write "
         "to, or ask for write permission there\n"
     )
+    # A folder the run made is taken away again, so the folder holding it is where permission is wanted.
+    new = tmp_path / "new"
+    assert main(["solve", str(CASES / "small.yaml"), "--out", str(new)]) == 4
+    assert capsys.readouterr().err == (
+        f"could not write output: --out {new}: permission denied on {tmp_path}; choose a folder you can write "
+        "to, or ask for write permission there\n"
+    )
+    assert not new.exists() and out.is_dir()
 
 
 FOLDER_OUTPUTS = {
