@@ -274,10 +274,13 @@ def _plan(model: Model, x: np.ndarray) -> pd.DataFrame:
     form, cfg, column_of = model.form, model.config, model.column_of
     rows: list[tuple[Any, ...]] = []
     last = form.years[-1]
+    actives: dict[tuple[str, int], int] = {}  # the same for every institution
     for (lever_name, inst, t), var in form.vars.u.items():
         lever = cfg.levers[lever_name]
         units = x[column_of[var]]
-        active = sum(1 for year in form.years if lever.active_in(t, year))
+        active = actives.get((lever_name, t))
+        if active is None:
+            active = actives[lever_name, t] = sum(1 for year in form.years if lever.active_in(t, year))
         if lever.kind == "build":
             cost = units * (lever.capex + lever.opex * active)
         elif lever.kind == "hire":
