@@ -450,7 +450,10 @@ class Session:
             return False
         duals = np.asarray(duals, dtype=float)
         # Columns, then rows (whose reduced costs are their duals); a basic entry's is zero by construction.
-        reduced = np.concatenate([costs - a.T @ duals, duals])
+        # A basis row's duals are mostly zeros: the product reads only the rows they price.
+        sparse = getattr(a, "sparse_transpose_times", None)  # a Csc (scipy's matrices have no such product)
+        product = sparse(duals) if sparse is not None else a.T @ duals
+        reduced = np.concatenate([costs - product, duals])
         reduced[at] = 0.0
         return _dual_feasible(reduced, value, (col_lower, row_lower), (col_upper, row_upper), tolerance)
 

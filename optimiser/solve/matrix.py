@@ -64,12 +64,13 @@ class Csc:
     are written here once: ``A @ x``, ``A.T @ y``, the transpose, column and
     row selections and side-by-side joins. Products add up each row's (each
     column's) terms in storage order, as scipy does, so they give the same
-    numbers to the last bit. :meth:`scipy` gives the scipy matrix. (A plain
+    numbers to the last bit (:meth:`sparse_transpose_times`, for tests with a
+    tolerance, adds them in row order). :meth:`scipy` gives the scipy matrix. (A plain
     class, not a dataclass: defining a dataclass costs milliseconds at every
     start of the command line.)
     """
 
-    __slots__ = ("_entry_columns", "data", "indices", "indptr", "shape")
+    __slots__ = ("_by_row", "_entry_columns", "data", "indices", "indptr", "shape")
 
     def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, shape: tuple[int, int]) -> None:
         self.indptr = indptr
@@ -77,6 +78,7 @@ class Csc:
         self.data = data
         self.shape = shape
         self._entry_columns: np.ndarray | None = None
+        self._by_row: Csc | None = None
 
     def __reduce__(self) -> tuple[type[Csc], tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]]:
         return Csc, (self.indptr, self.indices, self.data, self.shape)  # the entry columns are worked out again
@@ -117,6 +119,30 @@ class Csc:
         if self._entry_columns is None:
             self._entry_columns = np.repeat(np.arange(self.shape[1], dtype=np.int32), np.diff(self.indptr))
         return self._entry_columns
+
+    def sparse_transpose_times(self, y: np.ndarray) -> np.ndarray:
+        """``A.T @ y`` for a ``y`` that is mostly zeros: only the rows where it is not are read.
+
+        From the row-wise arrays (:meth:`transposed`, kept after the first
+        call); a ``y`` with more than a twentieth of its entries non-zero takes
+        ``A.T @ y``. Each column's terms are added in row order, so the last
+        bit may differ from ``A.T @ y``: for tests with a tolerance. (The
+        reduced costs of one basis row in the shadow-price choice: 0.3% of the
+        duals are non-zero at 300 generated institutions, and the product
+        over every entry was a third of each optimality check.)
+        """
+        y = np.asarray(y, dtype=float)
+        rows = np.flatnonzero(y)
+        if 20 * len(rows) > len(y):
+            return self.T @ y
+        if self._by_row is None:
+            self._by_row = self.transposed()
+        by_row = self._by_row
+        starts, counts = by_row.indptr[rows], np.diff(by_row.indptr)[rows]
+        first = np.cumsum(counts) - counts
+        take = np.repeat(starts - first, counts) + np.arange(int(counts.sum()))
+        weights = by_row.data[take] * np.repeat(y[rows], counts)
+        return np.bincount(by_row.indices[take], weights=weights, minlength=self.shape[1])
 
     def __matmul__(self, x: np.ndarray) -> np.ndarray:
         """``A @ x``."""

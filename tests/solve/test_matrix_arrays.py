@@ -75,6 +75,29 @@ def test_products_and_selections_equal_scipys_to_the_bit(built) -> None:
         assert same(by_row.data, expected_rows.data)
 
 
+def test_the_product_with_a_mostly_zero_vector_reads_only_its_rows(built) -> None:
+    _, form = built
+    a, reference = form.csc, form.a
+    rng = np.random.default_rng(11)
+    for share in (0.003, 0.04):
+        y = np.zeros(a.shape[0])
+        rows = rng.choice(a.shape[0], size=max(1, int(share * a.shape[0])), replace=False)
+        y[rows] = rng.normal(size=len(rows))
+        # The terms added in row order: equal to scipy's within round-off (not to the bit).
+        np.testing.assert_allclose(a.sparse_transpose_times(y), reference.T @ y, rtol=1e-12, atol=1e-12)
+        # Columns touched by no priced row are exactly zero.
+        untouched = np.flatnonzero(abs(reference[rows, :]).sum(axis=0).A1 == 0)
+        assert (a.sparse_transpose_times(y)[untouched] == 0.0).all()
+    dense = rng.normal(size=a.shape[0])
+    assert same(a.sparse_transpose_times(dense), reference.T @ dense)  # most entries priced: the plain product
+    assert same(a.sparse_transpose_times(np.zeros(a.shape[0])), np.zeros(a.shape[1]))
+    # A copy with other numbers does not read the row-wise arrays of the first.
+    doubled = a.with_data(2.0 * a.data)
+    y = np.zeros(a.shape[0])
+    y[rows[:3]] = 1.0
+    np.testing.assert_allclose(doubled.sparse_transpose_times(y), 2.0 * (reference.T @ y), rtol=1e-12)
+
+
 def test_triplets_are_sorted_by_column_and_duplicates_summed() -> None:
     a = Csc.from_triplets(np.array([2, 0, 1, 0]), np.array([1, 1, 0, 1]), np.array([1.0, 2.0, 3.0, 4.0]), (3, 3))
     assert a.indptr.tolist() == [0, 1, 3, 3] and a.indices.tolist() == [1, 0, 2] and a.data.tolist() == [3.0, 6.0, 1.0]
