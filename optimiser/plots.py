@@ -7,6 +7,12 @@ Every function draws on the Axes it is given, or on a new
 changes matplotlib's global settings. Axis labels carry units (yuan,
 graduates, graduates per year).
 
+Titles, labels and legends are in the language chosen
+(:func:`optimiser.set_language`), money in million yuan in English and in
+万元 in Chinese. Every text a chart draws is given a Chinese font as its
+last fallback where one is installed (:func:`chinese_font`), so Chinese
+words and names of institutions, levers or sources show in either language.
+
 >>> import matplotlib.pyplot as plt                      # doctest: +SKIP
 >>> from optimiser import load_config, solve, plots      # doctest: +SKIP
 >>> fig, ax = plt.subplots()                             # doctest: +SKIP
@@ -15,20 +21,89 @@ graduates, graduates per year).
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
-from .i18n import _
+from .i18n import N_, _, chinese
 from .i18n.words import COURSE_NO
 from .report.colours import NEUTRAL, PLAIN, colours_of, lever_colours
 
 PALETTE = PLAIN
 """Colours of lines that are no lever, source or tier (a median, a trade-off curve): none of theirs."""
+
+CHINESE_FAMILIES = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Heiti SC", "Noto Serif CJK SC", "Source Han Serif SC",
+    "Droid Sans Fallback", "AR PL UMing CN",
+)
+"""Font families with the Simplified Chinese characters, the first installed used (sans-serif ones first)."""
+
+_CHINESE_FILE_HINTS = ("cjk", "sourcehan", "wqy", "msyh", "simhei", "pingfang", "droidsansfallback", "uming")
+
+
+@functools.cache
+def chinese_font() -> str | None:
+    """The first of :data:`CHINESE_FAMILIES` matplotlib can use, or None when none is installed.
+
+    Matplotlib lists the fonts it found when its font cache was made; a font
+    installed since is looked for once in the system's font folders and added.
+    """
+    from matplotlib import font_manager
+
+    def known() -> str | None:
+        names = {font.name for font in font_manager.fontManager.ttflist}
+        return next((family for family in CHINESE_FAMILIES if family in names), None)
+
+    found = known()
+    if found is None:
+        for path in font_manager.findSystemFonts():
+            if any(hint in Path(path).name.lower() for hint in _CHINESE_FILE_HINTS):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # a file FreeType cannot read: look at the next
+                    continue
+        found = known()
+    return found
+
+
+def _families() -> list[str]:
+    """The font families texts are drawn in: matplotlib's settings as they stand, then a Chinese font if any."""
+    from matplotlib import font_manager
+
+    rc = matplotlib.rcParams
+    settings: dict[str, Any] = {key: rc[key] for key in rc.keys() if key.startswith("font.")}
+    generic = ("sans-serif", "serif", "monospace", "cursive", "fantasy")
+    named: list[str] = []
+    for family in settings["font.family"]:
+        named.extend(settings[f"font.{family}"] if family in generic else [family])
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    families = [family for family in dict.fromkeys(named) if family in installed]
+    chinese_family = chinese_font()
+    if chinese_family is not None and chinese_family not in families:
+        families.append(chinese_family)
+    return families or list(settings["font.family"])
+
+
+def _with_fonts(*axes: Axes) -> None:
+    """Give every text on ``axes`` (titles, labels, legends, tick labels, notes) :func:`_families`.
+
+    Texts keep the fonts they were made with, and the Axes given may have
+    been made before: so the families are set on each text afterwards. Ticks
+    matplotlib adds when it draws copy the fonts of the first.
+    """
+    families = _families()
+    for each in axes:
+        for text in each.findobj(Text):
+            text.set_fontfamily(families)
 
 
 
@@ -68,7 +143,7 @@ def _check_result(function: str, result: Any) -> None:
 
 
 def _objective_label(mode: str) -> str:
-    return "total cost (yuan)" if mode == "min_cost" else "weighted compound graduates"
+    return _("total cost (yuan)") if mode == "min_cost" else _("weighted compound graduates")
 
 
 # -- the budget frontier --------------------------------------------------------
@@ -109,20 +184,23 @@ def plot_frontier(frontier: Any, ax: Axes | None = None) -> Axes:
     for seg, lead in zip(segments.to_dict(orient="records"), leads):
         ax.plot([seg["budget_from"] / scale, seg["budget_to"] / scale], [seg["objective_from"], seg["objective_to"]],
                 color=colours.get(lead, NEUTRAL), linewidth=2.2, solid_capstyle="round")
-    dots = ax.scatter(points["budget"] / scale, points["objective"], s=14, color="black", zorder=3, label="breakpoint")
+    dots = ax.scatter(points["budget"] / scale, points["objective"], s=14, color="black", zorder=3, label=_("breakpoint"))
     shown = [lever for lever in colours if lever in leads] + [lead for lead in dict.fromkeys(leads) if lead not in colours]
-    handles: list[Any] = [Patch(color=colours.get(lead, NEUTRAL), label=lead) for lead in shown]
+    handles: list[Any] = [Patch(color=colours.get(lead, NEUTRAL), label=_(lead) if lead == SATURATED else lead)
+                          for lead in shown]
     handles.append(dots)
-    ax.legend(handles=handles, title="bought at the margin", fontsize="small", title_fontsize="small", loc="lower right")
+    ax.legend(handles=handles, title=_("bought at the margin"), fontsize="small", title_fontsize="small",
+              loc="lower right")
     over = getattr(frontier, "over", "budget")
-    ax.set_xlabel(f"{over} ({unit} yuan{_per(frontier)})")
-    ax.set_ylabel("optimal weighted compound graduates")
-    ax.set_title("Budget frontier: optimum and the lever bought on each segment")
+    ax.set_xlabel(_("{budget} ({unit}{span})").format(budget=over, unit=unit, span=_per(frontier)))
+    ax.set_ylabel(_("optimal weighted compound graduates"))
+    ax.set_title(_("Budget frontier: optimum and the lever bought on each segment"))
     ax.grid(alpha=0.3)
+    _with_fonts(ax)
     return ax
 
 
-SATURATED = "nothing (saturated)"
+SATURATED = N_("nothing (saturated)")
 
 
 def _lead(levers: Any) -> str:
@@ -131,16 +209,24 @@ def _lead(levers: Any) -> str:
 
 
 def _per(frontier: Any) -> str:
+    """What one unit of the frontier's budget spans, after a comma: ``, a year``, ``, over the horizon`` or none."""
     unit = str(getattr(frontier, "unit", ""))
-    return ", " + unit.replace("yuan", "").strip() if "year" in unit or "horizon" in unit else ""
+    span = {"yuan a year": _("a year"), "yuan over the horizon": _("over the horizon")}.get(unit)
+    return _(", {span}").format(span=span) if span else ""
 
 
 def _money_scale(largest: float) -> tuple[float, str]:
+    """The unit an axis counts money in for sums up to ``largest`` yuan: (yuan per unit, its name).
+
+    English counts in million or thousand yuan, Chinese in 万元, each only where the sums reach it.
+    """
+    if chinese():
+        return (1e4, _("ten thousand yuan")) if largest >= 1e4 else (1.0, _("yuan"))
     if largest >= 1e6:
-        return 1e6, "million"
+        return 1e6, _("million yuan")
     if largest >= 1e3:
-        return 1e3, "thousand"
-    return 1.0, ""
+        return 1e3, _("thousand yuan")
+    return 1.0, _("yuan")
 
 
 # -- plans ------------------------------------------------------------------------
@@ -154,7 +240,9 @@ def plot_allocation(result: Any, ax: Axes | None = None) -> Axes:
     """
     _check_result("plot_allocation", result)
     colours = colours_of(result, "lever")
-    return _stacked(result.funding, "lever", ax, "Spending by lever", colours)[0]
+    ax = _stacked(result.funding, "lever", ax, _("Spending by lever"), colours)[0]
+    _with_fonts(ax)
+    return ax
 
 
 def plot_funding(result: Any, ax: Axes | None = None) -> Axes:
@@ -166,12 +254,13 @@ def plot_funding(result: Any, ax: Axes | None = None) -> Axes:
     """
     _check_result("plot_funding", result)
     config = getattr(result, "config", None)
-    ax, scale = _stacked(result.funding, "source", ax, "Funding by source", colours_of(result, "source"))
+    ax, scale = _stacked(result.funding, "source", ax, _("Funding by source"), colours_of(result, "source"))
     if config is not None and config.funding:
         years = list(config.years)
         available = [sum(src.per_year.at(t) for src in config.funding.values()) / scale for t in years]
-        ax.step(years, available, where="mid", color="black", linestyle="--", linewidth=1.2, label="available")
+        ax.step(years, available, where="mid", color="black", linestyle="--", linewidth=1.2, label=_("available"))
         ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _with_fonts(ax)
     return ax
 
 
@@ -190,8 +279,8 @@ def _stacked(
         ax.bar(years, values, bottom=bottom, color=colours[name], label=name, width=0.7)
         bottom += values
     ax.set_xticks(years)
-    ax.set_xlabel("year")
-    ax.set_ylabel(f"{unit} yuan".strip() + " per year")
+    ax.set_xlabel(_("year"))
+    ax.set_ylabel(_("{unit} per year").format(unit=unit))
     ax.set_title(title)
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax, scale
@@ -219,7 +308,7 @@ def plot_bottlenecks(result: Any, ax: Axes | None = None) -> Axes:
     for inst in institutions:
         rows = table[table["institution"] == inst].set_index("year")
         for course, words in COURSE_NO.items():
-            labels.append(f"{inst}: {words}")
+            labels.append(f"{inst}: {_(words)}")
             prices.append([abs(float(rows.loc[t, f"{course}_price"])) if t in rows.index else 0.0 for t in years])
             binds.append([bool(rows.loc[t, course]) if t in rows.index else False for t in years])
     grid = np.array(prices, dtype=float).reshape(len(labels), len(years))
@@ -227,13 +316,14 @@ def plot_bottlenecks(result: Any, ax: Axes | None = None) -> Axes:
     for r, row in enumerate(binds):
         for c, bound in enumerate(row):
             if bound:
-                ax.text(c, r, "binds", ha="center", va="center", fontsize="x-small")
+                ax.text(c, r, _("binds"), ha="center", va="center", fontsize="x-small")
     ax.set_xticks(range(len(years)), [str(y) for y in years])
     ax.set_yticks(range(len(labels)), labels, fontsize="small")
-    ax.set_xlabel("year")
-    ax.set_title('Where the "three no" bind')
+    ax.set_xlabel(_("year"))
+    ax.set_title(_('Where the "three no" bind'))
     bar = ax.figure.colorbar(image, ax=ax)
-    bar.set_label("shadow price (weighted graduates per hour of teaching)")
+    bar.set_label(_("shadow price (weighted graduates per hour of teaching)"))
+    _with_fonts(ax, bar.ax)
     return ax
 
 
@@ -279,21 +369,26 @@ def plot_tornado(source: Any, ax: Axes | None = None, n: int = 10, **options: An
     positions = np.arange(len(table))[::-1]
     high = np.nan_to_num(table["high_change"].to_numpy(dtype=float))
     low = np.nan_to_num(table["low_change"].to_numpy(dtype=float))
-    ax.barh(positions, high, color=PALETTE[0], label="input at the high end")
-    ax.barh(positions, low, color=PALETTE[1], label="input at the low end")
+    ax.barh(positions, high, color=PALETTE[0], label=_("input at the high end"))
+    ax.barh(positions, low, color=PALETTE[1], label=_("input at the low end"))
     ax.axvline(0.0, color="black", linewidth=0.8)
+    ends = {"low": _("low end: {status}"), "high": _("high end: {status}")}
     for y, row in zip(positions, table.to_dict(orient="records")):
-        failed = [f"{end} end: {row[f'{end}_status']}" for end in ("low", "high") if not Status(row[f"{end}_status"]).ok]
+        failed = [ends[end].format(status=row[f"{end}_status"]) for end in ("low", "high")
+                  if not Status(row[f"{end}_status"]).ok]
         if failed:
             ax.annotate("; ".join(failed), (0.0, y), xytext=(4, 0), textcoords="offset points", va="center",
                         fontsize="x-small", color=PALETTE[1])
-    labels = [f"{row['input']} ({value_text(row['low_value'])} to {value_text(row['high_value'])})"
+    labels = [_("{input} ({low} to {high})").format(input=row["input"], low=value_text(row["low_value"]),
+                                                   high=value_text(row["high_value"]))
               for row in table.to_dict(orient="records")]
     ax.set_yticks(positions, labels, fontsize="small")
-    ax.set_xlabel(f"change in the optimum, {_objective_label(source.mode)}")
-    ax.set_title(f"Largest effects of uncertain inputs, each re-solved at both ends (±{source.change:.0%} unless given)")
+    ax.set_xlabel(_("change in the optimum, {measure}").format(measure=_objective_label(source.mode)))
+    ax.set_title(_("Largest effects of uncertain inputs, each re-solved at both ends (±{change} unless given)").format(
+        change=f"{source.change:.0%}"))
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(axis="x", alpha=0.3)
+    _with_fonts(ax)
     return ax
 
 
@@ -319,19 +414,22 @@ def plot_fan(mc_result: Any, ax: Axes | None = None) -> Axes:
     years = [int(y) for y in fan.index]
     ax.fill_between(years, fan["p5"], fan["p95"], color=PALETTE[0], alpha=0.18, linewidth=0, label="5-95%")
     ax.fill_between(years, fan["p25"], fan["p75"], color=PALETTE[0], alpha=0.38, linewidth=0, label="25-75%")
-    ax.plot(years, fan["p50"], color=PALETTE[0], linewidth=2.0, marker="o", markersize=3, label="median")
+    ax.plot(years, fan["p50"], color=PALETTE[0], linewidth=2.0, marker="o", markersize=3, label=_("median"))
     ax.set_xticks(years)
-    ax.set_xlabel("year")
-    ax.set_ylabel("compound graduates per year")
-    what = "fixed plan" if getattr(mc_result, "fixed_plan", False) else "re-optimised plan"
+    ax.set_xlabel(_("year"))
+    ax.set_ylabel(_("compound graduates per year"))
+    what = _("fixed plan") if getattr(mc_result, "fixed_plan", False) else _("re-optimised plan")
     draws = len(mc_result.draws) if hasattr(mc_result, "draws") else None
-    title = f"Compound output under uncertainty ({what}" + (f", {draws} draws)" if draws else ")")
+    title = (_("Compound output under uncertainty ({plan}, {draws} draws)").format(plan=what, draws=f"{draws:,}")
+             if draws else _("Compound output under uncertainty ({plan})").format(plan=what))
     over, judged = mc_result.over_budget() if hasattr(mc_result, "over_budget") else (0, 0)
     if judged:
-        title += f"\nover budget in {over:,} of {judged:,} worlds ({over / judged:.0%})"
+        title += "\n" + _("over budget in {over} of {judged} worlds ({share})").format(
+            over=f"{over:,}", judged=f"{judged:,}", share=f"{over / judged:.0%}")
     ax.set_title(title)
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(alpha=0.3)
+    _with_fonts(ax)
     return ax
 
 
@@ -353,10 +451,11 @@ def plot_pareto(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
     x_tier = str(frame["x_tier"].iloc[0]) if len(frame) else "x"
     y_tier = str(frame["y_tier"].iloc[0]) if len(frame) else "y"
     ax.plot(rows["x_output"], rows["y_output"], color=PALETTE[3], marker="o", markersize=4, linewidth=1.8)
-    ax.set_xlabel(f"{x_tier} compound graduates (over the horizon)")
-    ax.set_ylabel(f"{y_tier} compound graduates (over the horizon)")
-    ax.set_title(f"Trade-off: {x_tier} against {y_tier} under the same budget")
+    ax.set_xlabel(_("{tier} compound graduates (over the horizon)").format(tier=x_tier))
+    ax.set_ylabel(_("{tier} compound graduates (over the horizon)").format(tier=y_tier))
+    ax.set_title(_("Trade-off: {x} against {y} under the same budget").format(x=x_tier, y=y_tier))
     ax.grid(alpha=0.3)
+    _with_fonts(ax)
     return ax
 
 
@@ -377,7 +476,7 @@ def plot_alternatives(room: Any, ax: Axes | None = None) -> Axes:
     table = table.iloc[::-1]
     ax = _axes(ax, (7.5, max(2.5, 0.38 * len(table) + 1.2)))
     yuan = room.summary.get("measure", "yuan") == "yuan"
-    factor, unit = _money_scale(float(table["high"].max()) if len(table) else 1.0) if yuan else (1.0, "units")
+    factor, unit = _money_scale(float(table["high"].max()) if len(table) else 1.0) if yuan else (1.0, _("units"))
     config = getattr(room, "config", None)
     colours = lever_colours(config.levers if config is not None else dict.fromkeys(room.ranges["lever"]))
     labels = [f"{row.lever} @ {row.institution}" for row in table.itertuples()]
@@ -388,9 +487,11 @@ def plot_alternatives(room: Any, ax: Axes | None = None) -> Axes:
         ax.plot(row.optimal / factor, y, "o", color="black", markersize=4)
     ax.set_yticks(range(len(table)))
     ax.set_yticklabels(labels, fontsize=8)
-    ax.set_xlabel(f"given over the horizon ({unit} yuan)" if yuan else "units started over the horizon")
+    ax.set_xlabel(_("given over the horizon ({unit})").format(unit=unit) if yuan else _("units started over the horizon"))
     within = room.summary.get("within", 0.0) * 100
-    ax.set_title(f"Room within {within:g}% of the optimum: dark = forced, light = a choice, dot = optimal plan")
+    ax.set_title(_("Room within {within}% of the optimum: dark = forced, light = a choice, dot = optimal plan").format(
+        within=f"{within:g}"))
+    _with_fonts(ax)
     return ax
 
 
@@ -404,14 +505,15 @@ def plot_convergence(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
                  columns=("draws", "objective"))
     ax = _axes(ax)
     min_cost = table.attrs.get("mode") == "min_cost"
-    worst, unit = ("worst_cost", "yuan") if min_cost else ("worst_output", "weighted graduates")
-    ax.plot(table["draws"], table["objective"], "o-", color=PALETTE[0], label="robust objective")
+    worst, unit = ("worst_cost", _("yuan")) if min_cost else ("worst_output", _("weighted graduates"))
+    ax.plot(table["draws"], table["objective"], "o-", color=PALETTE[0], label=_("robust objective"))
     if worst in table:
-        label = "costliest world in the sample" if min_cost else "worst world in the sample"
+        label = _("costliest world in the sample") if min_cost else _("worst world in the sample")
         ax.plot(table["draws"], table[worst], "s--", color=PALETTE[3], label=label)
     ax.set_xscale("log")
-    ax.set_xlabel("drawn worlds (N)")
+    ax.set_xlabel(_("drawn worlds (N)"))
     ax.set_ylabel(unit)
-    ax.set_title("Robust plan: when is N enough?")
+    ax.set_title(_("Robust plan: when is N enough?"))
     ax.legend(loc="best", fontsize=8)
+    _with_fonts(ax)
     return ax

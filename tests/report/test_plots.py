@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
@@ -23,6 +26,7 @@ from matplotlib.figure import Figure
 from optimiser import load_config, plots, solve
 from optimiser.analysis import frontier, pareto, tornado
 from optimiser.analysis.montecarlo import monte_carlo
+from optimiser.i18n import _, language
 from optimiser.report import charts
 
 from ..tiny import tiny_config, write_tiny
@@ -204,3 +208,57 @@ def test_no_global_state_touched(inputs: dict[str, Any], name: str, argument: Ca
     assert dict(matplotlib.rcParams) == before_rc
     labels = made.get_xlabel() + made.get_ylabel() + "".join(a.get_ylabel() for a in made.figure.axes)
     assert any(unit in labels for unit in ("yuan", "graduates")), labels
+
+
+def test_charts_speak_the_language_chosen(inputs: dict[str, Any], ax: Axes) -> None:
+    result = inputs["result"]
+    with language("zh"):
+        plots.plot_funding(result, ax=ax)
+        assert ax.get_title() == "各资金来源支付"
+        assert ax.get_ylabel() == "万元/年"
+        assert "可用资金" in [t.get_text() for t in ax.get_legend().get_texts()]
+        # 10 M + 4 M + 2 M yuan a year is 1,600 万元.
+        assert np.allclose(ax.get_lines()[0].get_ydata(), 1600.0)
+        ax.clear()
+        plots.plot_bottlenecks(result, ax=ax)
+        assert ax.get_title() == "“三无”在何处起约束作用"
+        assert any(text.get_text() == "约束" for text in ax.texts)
+        assert ax.get_yticklabels()[1].get_text() == "Higher vocational colleges: " + _("no practical experience")
+        assert _("no practical experience") != "no practical experience"
+        fan = plots.plot_fan(inputs["mc"])
+        assert "30 次抽样" in fan.get_title() and fan.get_ylabel() == "每年复合型毕业生"
+        front = plots.plot_frontier(inputs["frontier"])
+        assert front.get_xlabel() == "total_budget（万元，规划期合计）"
+    # The language set back: English again.
+    again = plots.plot_funding(result)
+    assert again.get_title() == "Funding by source" and again.get_ylabel() == "million yuan per year"
+
+
+def _draw_without_missing_glyphs(figure: Figure) -> None:
+    """Print ``figure`` to a PNG, failing on any character its fonts lack."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r"Glyph \d+ .* missing from font")
+        figure.savefig(io.BytesIO(), format="png")
+
+
+def test_chinese_words_and_names_are_drawn_in_a_chinese_font(inputs: dict[str, Any]) -> None:
+    family = plots.chinese_font()
+    if family is None:
+        pytest.skip("no Chinese font installed (Debian package fonts-noto-cjk; scripts/test.sh installs it as root)")
+    # An Axes made before the chart, with matplotlib's fonts: the chart still gives its texts the Chinese font.
+    figure = Figure()
+    ax = figure.add_subplot()
+    with language("zh"):
+        plots.plot_bottlenecks(inputs["result"], ax=ax)
+    assert ax.title.get_fontfamily()[-1] == family
+    _draw_without_missing_glyphs(figure)
+    # In English, names written in Chinese (a tier here) show too.
+    table = pd.DataFrame({"x_tier": ["基础"] * 2, "y_tier": ["专业"] * 2, "x_output": [0.0, 5.0],
+                          "y_output": [4.0, 0.0], "status": ["optimal"] * 2})
+    english = plots.plot_pareto(table)
+    assert english.get_xlabel() == "基础 compound graduates (over the horizon)"
+    _draw_without_missing_glyphs(english.figure)
+    # Without the Chinese font the same text misses its glyphs: the check above can fail.
+    english.xaxis.label.set_fontfamily(["DejaVu Sans"])
+    with pytest.raises(UserWarning, match="missing from font"):
+        _draw_without_missing_glyphs(english.figure)
