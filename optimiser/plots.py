@@ -25,7 +25,6 @@ import functools
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -75,36 +74,23 @@ def chinese_font() -> str | None:
     return found
 
 
-def _families() -> list[str]:
-    """The font families texts are drawn in: matplotlib's settings as they stand, then a Chinese font if any."""
-    from matplotlib import font_manager
-
-    rc = matplotlib.rcParams
-    settings: dict[str, Any] = {key: rc[key] for key in rc.keys() if key.startswith("font.")}
-    generic = ("sans-serif", "serif", "monospace", "cursive", "fantasy")
-    named: list[str] = []
-    for family in settings["font.family"]:
-        named.extend(settings[f"font.{family}"] if family in generic else [family])
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    families = [family for family in dict.fromkeys(named) if family in installed]
-    chinese_family = chinese_font()
-    if chinese_family is not None and chinese_family not in families:
-        families.append(chinese_family)
-    return families or list(settings["font.family"])
-
-
 def _with_fonts(*axes: Axes) -> None:
-    """Give every text on ``axes`` (titles, labels, legends, tick labels, notes) :func:`_families`.
+    """Give every text on ``axes`` (titles, labels, legends, tick labels, notes) :func:`chinese_font` as its last fallback.
 
-    Texts keep the fonts they were made with, and the Axes given may have
-    been made before: so the families are set on each text afterwards. Ticks
-    matplotlib adds when it draws copy the fonts of the first.
+    Each text keeps its own fonts first, so English reads as before. Texts
+    keep the fonts they were made with, and the Axes given may have been made
+    before the chart: so the fallback is added to each text afterwards. Ticks
+    matplotlib adds when it draws copy the fonts of the first. Without a
+    Chinese font installed nothing changes.
     """
-    families = _families()
+    family = chinese_font()
+    if family is None:
+        return
     for each in axes:
         for text in each.findobj(Text):
-            text.set_fontfamily(families)
-
+            own = list(text.get_fontfamily())
+            if family not in own:
+                text.set_fontfamily([*own, family])
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> Axes:

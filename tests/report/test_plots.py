@@ -248,9 +248,11 @@ def test_chinese_words_and_names_are_drawn_in_a_chinese_font(inputs: dict[str, A
     # An Axes made before the chart, with matplotlib's fonts: the chart still gives its texts the Chinese font.
     figure = Figure()
     ax = figure.add_subplot()
+    mine = ax.text(0.0, 0.0, "mine", fontfamily="serif")
     with language("zh"):
         plots.plot_bottlenecks(inputs["result"], ax=ax)
     assert ax.title.get_fontfamily()[-1] == family
+    assert mine.get_fontfamily() == ["serif", family]  # a text's own font stays first
     _draw_without_missing_glyphs(figure)
     # In English, names written in Chinese (a tier here) show too.
     table = pd.DataFrame({"x_tier": ["基础"] * 2, "y_tier": ["专业"] * 2, "x_output": [0.0, 5.0],
