@@ -60,6 +60,25 @@ institutions) dual simplex 10.8 s, interior point with crossover 11.8 s;
 took 370 s by dual simplex (72,700 pivots) and 85 s by interior point with
 crossover.
 
+At 1,000 institutions with ``smooth: true`` (257,128 columns, 253,092 rows
+before presolve) interior point does not finish: IPX stops with "no
+progress" after 88 iterations (208 s; the first iteration alone 31 s,
+then about 2 s each, the relative gap stuck at 2e-2) and HiGHS cleans up
+by dual simplex from scratch, 772 s for the stage in all. Tried on that
+programme written out, each ending the same way: the tie-settling weights
+left out (no progress after 800 s), ``user_bound_scale=-4`` (after 100
+iterations), ``user_cost_scale=6``; the output and cost limit rows scaled
+down by 1e-4 (HiGHS's own scaling undoes it). Inside the optimiser, primal
+simplex continued from the tie-break's plan (as below
+:data:`~optimiser.solve.engine.WARM_SMOOTHING_COLUMNS`) took 854 s. At 300
+institutions (76,974 columns) IPX converges in 106 iterations (19.4 s);
+there, bounding each column by what its reduced costs in the main and
+tie-break solves allow within the stage's limits (exact, 14,255 and 14,265
+columns) made it 97 s, and ``presolve=off`` 166 s. Left alone: running
+dual simplex beside interior point on the second core and keeping the
+first to finish would save the 208 s at 1,000 institutions but hold a
+second copy of the programme (some 400 MB).
+
 HiGHS's newer interior point solver, HiPO (``solver=hipo``, in ``highspy-extras``
 1.15.1, which ``highspy`` 1.16.0 refuses; measured with both at 1.15.1), was
 slower on the stage at 300 institutions: 26 s of interior point that ended
