@@ -76,8 +76,10 @@ there, bounding each column by what its reduced costs in the main and
 tie-break solves allow within the stage's limits (exact, 14,255 and 14,265
 columns) made it 97 s, and ``presolve=off`` 166 s. Left alone: running
 dual simplex beside interior point on the second core and keeping the
-first to finish would save the 208 s at 1,000 institutions but hold a
-second copy of the programme (some 400 MB).
+first to finish would save the 208 s at 1,000 institutions, but it would
+hold a second copy of the programme (some 400 MB), and the plan returned
+would depend on which method happened to finish first, wherever the stage
+has optimal plans equal within the solvers' tolerances.
 
 HiGHS's newer interior point solver, HiPO (``solver=hipo``, in ``highspy-extras``
 1.15.1, which ``highspy`` 1.16.0 refuses; measured with both at 1.15.1), was
